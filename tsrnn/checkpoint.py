@@ -1,0 +1,133 @@
+"""Model files that are safe to share: ``model.safetensors`` + ``config.json``, written atomically.
+
+Nothing here unpickles: weights are read by safetensors, settings by json.  A directory is written
+in a hidden temporary sibling and renamed into place only when complete, so a crash never leaves a
+directory that looks finished, and an existing non-empty directory is replaced only when asked.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .errors import CheckpointError
+
+__all__ = ["FORMAT_VERSION", "WEIGHTS_FILE", "CONFIG_FILE", "write_atomic", "run_directory",
+           "save_model", "load_model"]
+
+FORMAT_VERSION = 1
+WEIGHTS_FILE = "model.safetensors"
+CONFIG_FILE = "config.json"
+_PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
+
+
+def write_atomic(path: str | os.PathLike, data: bytes | str) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same directory and a rename."""
+    path = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _check_target(path: Path, overwrite: bool) -> None:
+    if path.exists() and not path.is_dir():
+        raise CheckpointError(f"{str(path)!r} exists and is not a directory; choose another path")
+    if path.is_dir() and any(path.iterdir()) and not overwrite:
+        raise CheckpointError(f"directory {str(path)!r} is not empty; pass overwrite=True "
+                              f"(--force on the command line) to replace it, or choose another path")
+
+
+@contextlib.contextmanager
+def run_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
+    """Yield an empty temporary directory that becomes ``path`` when the block ends without error.
+
+    Raises CheckpointError before any work when ``path`` is a non-empty directory and ``overwrite``
+    is false.  On error the temporary directory is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    _check_target(path, overwrite)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
+    try:
+        yield tmp
+        _check_target(path, overwrite)  # something may have appeared while we worked
+        old = None
+        if path.is_dir():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
+            os.replace(path, old / "previous")
+        os.replace(tmp, path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def save_model(directory: str | os.PathLike, tensors: dict[str, torch.Tensor], config: dict[str, Any]) -> None:
+    """Write ``tensors`` to ``model.safetensors`` and ``config`` (plus format and checksum) to ``config.json``."""
+    from safetensors.torch import save
+
+    directory = Path(directory)
+    payload = save({k: v.detach().to("cpu").contiguous() for k, v in tensors.items()})
+    meta = dict(config, format_version=FORMAT_VERSION, weights_sha256=_sha256(payload))
+    write_atomic(directory / WEIGHTS_FILE, payload)
+    write_atomic(directory / CONFIG_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+
+def load_model(directory: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+    """Read and verify a directory written by :func:`save_model`; every problem is a CheckpointError."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load
+
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise CheckpointError(f"model directory {str(directory)!r} does not exist")
+    weights, config_path = directory / WEIGHTS_FILE, directory / CONFIG_FILE
+    if not weights.is_file():
+        pickles = sorted(p.name for p in directory.iterdir() if p.suffix in _PICKLE_SUFFIXES)
+        hint = (f"; found {pickles}, which tsrnn never loads because unpickling can run arbitrary code"
+                if pickles else "")
+        raise CheckpointError(f"{str(weights)!r} is missing{hint}")
+    if not config_path.is_file():
+        raise CheckpointError(f"{str(config_path)!r} is missing")
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise CheckpointError(f"{str(config_path)!r} is not valid JSON: {err}") from err
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{str(config_path)!r} must hold a JSON object, got {type(config).__name__}")
+    version = config.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+        raise CheckpointError(f"{str(config_path)!r} has format_version {version!r}; this tsrnn reads "
+                              f"formats 1 to {FORMAT_VERSION} (a newer tsrnn may have written it)")
+    payload = weights.read_bytes()
+    expected = config.get("weights_sha256")
+    if expected != _sha256(payload):
+        raise CheckpointError(f"{str(weights)!r} does not match the checksum in {CONFIG_FILE} "
+                              f"(it was truncated or altered after saving); refusing to load it")
+    try:
+        tensors = load(payload)
+    except (SafetensorError, ValueError, RuntimeError) as err:
+        raise CheckpointError(f"{str(weights)!r} is not a valid safetensors file: {err}") from err
+    return tensors, config

@@ -1,0 +1,139 @@
+"""Frozen configuration dataclasses: one per concern, checked on creation, round-tripped through JSON.
+
+Symbols: B batch, T time steps in a window, F input features, H hidden size, D directions,
+L layers, K horizon, O output targets.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from . import _checks
+
+__all__ = ["CELLS", "ModelConfig", "TrainConfig"]
+
+CELLS = ("rnn", "lstm", "gru")
+
+_C = TypeVar("_C", bound="_JsonConfig")
+
+
+class _JsonConfig:
+    """JSON round trip shared by the configs; unknown keys are an error, not silently dropped."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)  # type: ignore[call-overload]
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls: type[_C], data: dict[str, Any]) -> _C:
+        known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"{cls.__name__} got unknown fields {unknown}; expected some of {sorted(known)}")
+        return cls(**data)
+
+    @classmethod
+    def from_json(cls: type[_C], text: str) -> _C:
+        return cls.from_dict(json.loads(text))
+
+
+@dataclass(frozen=True)
+class ModelConfig(_JsonConfig):
+    """Everything needed to rebuild an :class:`~tsrnn.model.RNNForecaster`.
+
+    Parameters
+    ----------
+    input_size : int
+        F, features per time step of the input.
+    hidden_size : int
+        H, units in each recurrent layer (per direction).
+    num_layers : int
+        L, stacked recurrent layers.
+    cell : {"rnn", "lstm", "gru"}
+        Recurrent cell; "rnn" is the tanh Elman RNN.
+    dropout : float
+        Dropout between stacked layers, in [0, 1); needs ``num_layers >= 2`` to have any effect.
+    bidirectional : bool
+        Run a second, backward direction (D = 2).
+    horizon : int
+        K, future steps the head predicts at once.
+    output_size : int or None
+        O, target series predicted per step; ``None`` means ``input_size``.
+    """
+
+    input_size: int
+    hidden_size: int = 15
+    num_layers: int = 2
+    cell: str = "rnn"
+    dropout: float = 0.0
+    bidirectional: bool = False
+    horizon: int = 1
+    output_size: int | None = None
+
+    def __post_init__(self) -> None:
+        _checks.positive_int("input_size", self.input_size)
+        _checks.positive_int("hidden_size", self.hidden_size)
+        _checks.positive_int("num_layers", self.num_layers)
+        _checks.choice("cell", self.cell, CELLS)
+        _checks.real("dropout", self.dropout, 0.0, 1.0, high_open=True)
+        if self.dropout > 0 and self.num_layers == 1:
+            raise ValueError(f"dropout acts between stacked layers and needs num_layers >= 2, "
+                             f"got dropout={self.dropout} with num_layers=1")
+        if not isinstance(self.bidirectional, bool):
+            raise TypeError(f"bidirectional must be True or False, got {self.bidirectional!r}")
+        _checks.positive_int("horizon", self.horizon)
+        if self.output_size is None:
+            object.__setattr__(self, "output_size", self.input_size)
+        _checks.positive_int("output_size", self.output_size)
+
+    @property
+    def directions(self) -> int:
+        """D: 2 for a bidirectional RNN, else 1."""
+        return 2 if self.bidirectional else 1
+
+
+@dataclass(frozen=True)
+class TrainConfig(_JsonConfig):
+    """How a model is trained.
+
+    Parameters
+    ----------
+    epochs : int
+        Maximum passes over the training windows.
+    batch_size : int
+        Windows per optimizer step.
+    lr : float
+        Adam learning rate.
+    val_fraction : float
+        Share of the training span, taken from its end, whose windows validate (0 disables validation
+        and early stopping).
+    patience : int or None
+        Epochs without a better validation loss before stopping; ``None`` never stops early.
+    clip_norm : float or None
+        Maximum global gradient norm; ``None`` disables clipping.
+    seed : int
+        Seeds the weights, the shuffling and dropout: the same seed gives the same losses on CPU.
+    """
+
+    epochs: int = 60
+    batch_size: int = 64
+    lr: float = 3e-3
+    val_fraction: float = 0.1
+    patience: int | None = 10
+    clip_norm: float | None = 1.0
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        _checks.positive_int("epochs", self.epochs)
+        _checks.positive_int("batch_size", self.batch_size)
+        _checks.real("lr", self.lr, 0.0, None, low_open=True)
+        _checks.real("val_fraction", self.val_fraction, 0.0, 1.0, high_open=True)
+        if self.patience is not None:
+            _checks.positive_int("patience", self.patience)
+        if self.clip_norm is not None:
+            _checks.real("clip_norm", self.clip_norm, 0.0, None, low_open=True)
+        _checks.positive_int("seed", self.seed, minimum=0)

@@ -1,0 +1,153 @@
+"""Series from arrays, DataFrames and CSV files; validation; the standard scaler.
+
+A series is always ``(T, F)``: time steps by features, float32, finite.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+__all__ = ["Series", "as_series", "check_finite", "read_csv", "Scaler", "index_spec", "future_index"]
+
+
+@dataclass(frozen=True)
+class Series:
+    """A validated series: ``values`` (T, F) float32, a name per column and the time index."""
+
+    values: np.ndarray
+    columns: list[str]
+    index: pd.Index
+
+    @property
+    def length(self) -> int:
+        return int(self.values.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        return int(self.values.shape[1])
+
+
+def check_finite(values: np.ndarray, columns=None, index=None) -> None:
+    """Raise DataError naming the first NaN or infinite value's row and column."""
+    finite = np.isfinite(values)
+    if finite.all():
+        return
+    row, col = (int(i) for i in np.argwhere(~finite)[0])
+    label = columns[col] if columns is not None else col
+    at = f"row {row}" if index is None or index[row] == row else f"row {row} ({index[row]})"
+    raise DataError(f"series has a non-finite value ({values[row, col]}) at {at}, column {label!r}; "
+                    f"{int((~finite).sum())} such values in all. Fill or drop them before fitting.")
+
+
+def as_series(data) -> Series:
+    """Read an ndarray ``(T,)`` / ``(T, F)`` or a DataFrame (its numeric columns) as a checked series."""
+    if isinstance(data, Series):
+        return data
+    if isinstance(data, pd.Series):
+        data = data.to_frame()
+    if isinstance(data, pd.DataFrame):
+        numeric = data.select_dtypes(include="number")
+        if numeric.shape[1] == 0:
+            raise DataError(f"expected at least one numeric column, got columns {list(data.columns)} "
+                            f"of types {[str(t) for t in data.dtypes]}")
+        values = numeric.to_numpy(dtype=np.float32)
+        columns, index = [str(c) for c in numeric.columns], numeric.index
+    else:
+        try:
+            values = np.asarray(data, dtype=np.float32)
+        except (TypeError, ValueError) as err:
+            raise DataError(f"expected a numeric array of shape (T, F) or a DataFrame, "
+                            f"got {type(data).__name__}: {err}") from err
+        if values.ndim == 1:
+            values = values[:, None]  # (T,) -> (T, 1)
+        if values.ndim != 2:
+            raise DataError(f"expected a series of shape (T,) or (T, F), got shape {values.shape}")
+        columns, index = [f"f{k}" for k in range(values.shape[1])], pd.RangeIndex(values.shape[0])
+    if values.shape[0] == 0:
+        raise DataError("expected a series with at least one time step, got 0 rows")
+    check_finite(values, columns, index)
+    values = values if values.flags.writeable else values.copy()  # pandas may hand out read-only views
+    return Series(np.ascontiguousarray(values), columns, index)
+
+
+def read_csv(path: str | os.PathLike) -> pd.DataFrame:
+    """Read a CSV file of a wide series (one column per feature); errors name the file."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise DataError(f"data file {path!r} does not exist or is not a file")
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError as err:
+        raise DataError(f"data file {path!r} is empty; expected a header row and one row per time step") from err
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+        raise DataError(f"data file {path!r} is not a readable CSV: {err}") from err
+    if frame.shape[0] == 0:
+        raise DataError(f"data file {path!r} has a header but no rows")
+    return frame
+
+
+class Scaler:
+    """Standard scaler per column: ``(x - mean) / scale``; constant columns get scale 1.
+
+    Fit it on the training span only, so no statistic of the future leaks into training.
+    """
+
+    def __init__(self, mean: np.ndarray | None = None, scale: np.ndarray | None = None) -> None:
+        self.mean_ = None if mean is None else np.asarray(mean, dtype=np.float32)
+        self.scale_ = None if scale is None else np.asarray(scale, dtype=np.float32)
+
+    def fit(self, values: np.ndarray) -> "Scaler":
+        values = np.asarray(values, dtype=np.float64)
+        std = values.std(axis=0)
+        self.mean_ = values.mean(axis=0).astype(np.float32)
+        self.scale_ = np.where(std > 1e-12, std, 1.0).astype(np.float32)
+        return self
+
+    def _stats(self, columns) -> tuple[np.ndarray, np.ndarray]:
+        if self.mean_ is None or self.scale_ is None:
+            raise DataError("this Scaler is not fitted yet; call 'fit' first")
+        if columns is None:
+            return self.mean_, self.scale_
+        return self.mean_[columns], self.scale_[columns]
+
+    def transform(self, values: np.ndarray, columns=None) -> np.ndarray:
+        mean, scale = self._stats(columns)
+        return ((np.asarray(values, dtype=np.float32) - mean) / scale).astype(np.float32, copy=False)
+
+    def inverse_transform(self, values: np.ndarray, columns=None) -> np.ndarray:
+        mean, scale = self._stats(columns)
+        return (np.asarray(values, dtype=np.float32) * scale + mean).astype(np.float32, copy=False)
+
+    def to_dict(self) -> dict[str, list[float]]:
+        mean, scale = self._stats(None)
+        return {"mean": mean.tolist(), "scale": scale.tolist()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, list[float]]) -> "Scaler":
+        return cls(np.asarray(data["mean"]), np.asarray(data["scale"]))
+
+
+def index_spec(index: pd.Index) -> dict:
+    """A JSON-able description of how ``index`` continues: integer steps or dates at a frequency."""
+    if isinstance(index, pd.DatetimeIndex) and len(index) > 0:
+        freq = index.freqstr if index.freq is not None else (pd.infer_freq(index) if len(index) >= 3 else None)
+        if freq is not None:
+            return {"kind": "datetime", "last": index[-1].isoformat(), "freq": freq}
+    if pd.api.types.is_integer_dtype(index) and len(index) > 0:
+        step = int(index[-1] - index[-2]) if len(index) > 1 else 1
+        if step > 0:
+            return {"kind": "integer", "last": int(index[-1]), "step": step, "name": index.name}
+    return {"kind": "integer", "last": len(index) - 1, "step": 1, "name": None}
+
+
+def future_index(spec: dict, steps: int) -> pd.Index:
+    """The ``steps`` index labels that follow an index described by :func:`index_spec`."""
+    if spec["kind"] == "datetime":
+        return pd.date_range(pd.Timestamp(spec["last"]), periods=steps + 1, freq=spec["freq"])[1:]
+    start = spec["last"] + spec["step"]
+    return pd.RangeIndex(start, start + steps * spec["step"], spec["step"], name=spec.get("name"))

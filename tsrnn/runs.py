@@ -1,0 +1,131 @@
+"""A complete training run, as ``tsrnn fit`` does it: data, split, fit, test, and a run directory.
+
+The run directory holds ``config.json`` + ``model.safetensors`` (the model, see
+:meth:`Forecaster.save`), ``history.csv`` (epoch, train_loss, val_loss, seconds), ``metrics.json``
+(test errors beside the naive baseline), ``run.json`` (what was run, on which data, how long it took),
+``forecast.png`` and ``loss.png``.  It appears only when complete.
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .checkpoint import run_directory, write_atomic
+from .data import as_series, read_csv
+from .errors import DataError
+from .forecaster import Forecaster
+from .generate import multi_sine
+from .shapes import format_shapes, trace_shapes
+from .windows import make_windows
+
+__all__ = ["fit_run"]
+
+
+def _load_data(data, features: int, length: int, noise: float, seed: int) -> tuple[pd.DataFrame, str]:
+    if data is None:
+        frame = multi_sine(length, features, noise=noise, seed=seed)
+        return frame, f"generated multi-sine: {length} steps x {features} features, noise {noise}, seed {seed}"
+    if isinstance(data, (str, os.PathLike)):
+        return read_csv(data), f"CSV file {os.fspath(data)}"
+    return data, f"{type(data).__name__} given in memory"
+
+
+def _table(metrics: dict) -> str:
+    rows = [("model", metrics["model"]), ("naive (last value)", metrics["naive"])]
+    lines = [f"  {'':<20}{'RMSE':>10}{'MAE':>10}"]
+    lines += [f"  {name:<20}{m['rmse']:>10.4f}{m['mae']:>10.4f}" for name, m in rows]
+    return "\n".join(lines)
+
+
+def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length: int = 2000,
+            noise: float = 0.1, seed: int = 0, test_fraction: float = 0.2, force: bool = False,
+            progress: bool = False, report: Callable[[str], None] | None = None, **params) -> Path:
+    """Train a :class:`Forecaster` and write a run directory; return its path.
+
+    Parameters
+    ----------
+    out_dir : path
+        Run directory; a non-empty one is replaced only with ``force=True``.
+    data : path to a CSV file, DataFrame or array, optional
+        The series; by default a :func:`multi_sine` of ``features`` columns, ``length`` steps and
+        ``noise``, generated from ``seed``.
+    test_fraction : float
+        Share of the series, at its end, held out for the test metrics.
+    report : callable, optional
+        Receives the human-readable report, a paragraph at a time.
+    **params
+        :class:`Forecaster` parameters (``hidden``, ``layers``, ``cell``, ``window``, ...); its ``seed``
+        is ``seed``.
+    """
+    say = report or (lambda text: None)
+    start = time.perf_counter()
+    frame, source = _load_data(data, features, length, noise, seed)
+    series = as_series(frame)
+    estimator = Forecaster(seed=seed, **params)
+    W, T = estimator.window, series.length
+    test_start = T - int(round(T * test_fraction))
+    if test_start >= T:
+        raise DataError(f"test_fraction={test_fraction} of {T} steps leaves no test step")
+    estimator.check_length(test_start)  # refuse short data before any report or work
+    fit_part = series.values[:test_start]
+    fit_frame = pd.DataFrame(fit_part, index=series.index[:test_start], columns=series.columns)
+    test_frame = pd.DataFrame(series.values[max(0, test_start - W):], columns=series.columns,
+                              index=series.index[max(0, test_start - W):])
+    say(f"data: {source}\n  {T} steps x {series.n_features} features {series.columns}; "
+        f"first {test_start} steps to fit (last {estimator.val_fraction:.0%} of them validate), "
+        f"last {T - test_start} to test")
+    out_dir = Path(out_dir)
+    with run_directory(out_dir, overwrite=force) as tmp:
+        fit_start = time.perf_counter()
+        estimator.fit(fit_frame, progress=progress)
+        fit_seconds = time.perf_counter() - fit_start
+        model, history = estimator.model_, estimator.history_
+        cfg = model.config
+        X, _ = make_windows(estimator._scaled(fit_part), W, estimator.horizon)
+        shapes = trace_shapes(model, X[:estimator.batch_size])
+        say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
+            f"{', bidirectional' if cfg.bidirectional else ''}, {model.n_parameters()} parameters\n"
+            f"shapes of one training batch:\n{format_shapes(shapes)}")
+        last = history.records[-1]
+        best = history.records[history.best_epoch - 1] if history.best_epoch else last
+        val = "" if best["val_loss"] is None else f", validation {best['val_loss']:.4g}"
+        say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s ({history.stop_reason}); "
+            f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} (MSE, scaled)")
+
+        metrics = estimator.evaluate(test_frame)
+        say(f"test: {metrics['n_windows']} windows, errors in the data's units\n{_table(metrics)}")
+        one_step = estimator.predict(test_frame)[:-1, 0, :]  # (N, O): first step of each forecast
+        predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
+                                 index=series.index[test_start:test_start + one_step.shape[0]])
+
+        estimator.save(tmp, overwrite=True)
+        write_atomic(tmp / "history.csv", history.to_frame().to_csv(index=False))
+        write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
+        from . import plot
+
+        shown = series.index[max(0, test_start - 4 * W)]
+        actual = pd.DataFrame(series.values, index=series.index, columns=series.columns).loc[shown:]
+        plot.forecast(actual, predicted, split=series.index[test_start], label="one-step forecast",
+                      title="One-step forecasts on the test span").savefig(tmp / "forecast.png", dpi=100)
+        plot.loss(history.to_frame(), best_epoch=history.best_epoch).savefig(tmp / "loss.png", dpi=100)
+        run = {"source": source, "steps": T, "test_start": test_start, "test_fraction": test_fraction,
+               "estimator": estimator.get_params(), "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
+               "fit_seconds": fit_seconds, "total_seconds": time.perf_counter() - start,
+               "tsrnn": __version__}
+        write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
+    say(f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
+        f"forecast.png, loss.png\ntime: {time.perf_counter() - start:.1f} s")
+    return out_dir
+
+
+def _jsonable(value):
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"cannot write {type(value).__name__} to JSON")
