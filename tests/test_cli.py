@@ -16,7 +16,7 @@ from tsrnn.cli import cli
 
 FAST = ["--length", "300", "--epochs", "3", "--hidden", "6", "--window", "10"]
 RUN_FILES = {"config.json", "model.safetensors", "history.csv", "metrics.json", "run.json",
-             "forecast.png", "loss.png"}
+             "forecast.png", "loss.png", "hidden.png"}
 
 
 def invoke(*args: str):
@@ -39,7 +39,7 @@ def test_fit_writes_a_complete_run_directory(tmp_path):
     assert config["model"]["input_size"] == 2 and config["model"]["hidden_size"] == 6
     weights = load_file(out / "model.safetensors")
     assert weights["model.rnn.weight_ih_l0"].shape == (6, 2)
-    for png in ("forecast.png", "loss.png"):
+    for png in ("forecast.png", "loss.png", "hidden.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # the report names the shapes, the parameter count, and both errors
     assert "(64, 10, 2)" in result.output and "(2, 64, 6)" in result.output

@@ -20,10 +20,11 @@ _EXPORTS = {
     "as_series": "data", "read_csv": "data", "Scaler": "data",
     "make_windows": "windows",
     "mae": "metrics", "rmse": "metrics",
-    "RNNForecaster": "model", "ForwardResult": "model",
+    "RNNForecaster": "model", "ForwardResult": "model", "LayerState": "model",
     "History": "train",
     "Forecaster": "forecaster",
-    "trace_shapes": "shapes",
+    "trace_shapes": "shapes", "describe_shapes": "shapes", "ShapeReport": "shapes",
+    "compare_hidden_sizes": "compare", "HiddenComparison": "compare",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

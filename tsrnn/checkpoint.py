@@ -101,6 +101,13 @@ def load_model(directory: str | os.PathLike) -> tuple[dict[str, torch.Tensor], d
     from safetensors.torch import load
 
     directory = Path(directory)
+    if directory.is_file():
+        head = directory.read_bytes()[:4]
+        pickled = directory.suffix in _PICKLE_SUFFIXES or head[:1] == b"\x80" or head == b"PK\x03\x04"
+        kind = "a pickle (or torch.save) file, which tsrnn never loads because unpickling can run " \
+               "arbitrary code" if pickled else "a file"
+        raise CheckpointError(f"{str(directory)!r} is {kind}; expected a model directory holding "
+                              f"{WEIGHTS_FILE} and {CONFIG_FILE}")
     if not directory.is_dir():
         raise CheckpointError(f"model directory {str(directory)!r} does not exist")
     weights, config_path = directory / WEIGHTS_FILE, directory / CONFIG_FILE

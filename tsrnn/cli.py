@@ -94,7 +94,8 @@ def fit(ctx: click.Context, **opts) -> None:
     With no --data it trains on a generated multi-feature sine (--features columns, --length steps,
     --noise). The last --test-fraction of the series is held out: the report gives the test RMSE and
     MAE of one-step forecasts beside a naive last-value baseline. The run directory holds
-    config.json, model.safetensors, history.csv, metrics.json, run.json, forecast.png and loss.png.
+    config.json, model.safetensors, history.csv, metrics.json, run.json, forecast.png, loss.png and
+    hidden.png; 'tsrnn plot RUN_DIR' redraws the figures.
     """
     from .runs import fit_run
 
@@ -115,6 +116,279 @@ def fit(ctx: click.Context, **opts) -> None:
                   progress=not quiet and sys.stderr.isatty(), report=None if quiet else click.echo, **opts)
     if quiet:
         click.echo(str(out))
+
+
+class _Start(click.ParamType):
+    """A first origin: a step position (integer) or a fraction of the series (0 < x < 1)."""
+
+    name = "POSITION|FRACTION"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float)):
+            return value
+        try:
+            number = float(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a step position nor a fraction", param, ctx)
+        if "." in str(value) or "e" in str(value).lower():
+            if not 0 < number < 1:
+                self.fail(f"a fraction must lie strictly between 0 and 1, got {value}", param, ctx)
+            return number
+        if number < 0:
+            self.fail(f"a step position must be >= 0, got {value}", param, ctx)
+        return int(number)
+
+
+def _load(model_dir: str):
+    from .forecaster import Forecaster
+
+    return Forecaster.load(model_dir)
+
+
+def _read(data_path: str):
+    from .data import read_csv
+
+    return read_csv(data_path)
+
+
+def _check_out(path: str | None, force: bool) -> None:
+    """Refuse, before any work, to replace an existing file without --force."""
+    import os
+
+    if path is not None and os.path.exists(path) and not force:
+        raise click.UsageError(f"{path!r} exists; pass --force to replace it")
+
+
+def _write_csv(frame, path: str, index: bool = True) -> None:
+    from .checkpoint import write_atomic
+
+    write_atomic(path, frame.to_csv(index=index))
+
+
+_MODEL = click.option("--model", "model_dir", required=True, type=click.Path(file_okay=False),
+                      help="Model directory written by 'tsrnn fit' (config.json + model.safetensors).")
+
+
+@cli.command(epilog="Example: tsrnn generate --features 3 --length 2000 --noise 0.1 --seed 0 --out sine.csv")
+@click.option("--features", type=click.IntRange(min=1), default=3, help="Columns f0, f1, ... of the series.")
+@click.option("--length", type=click.IntRange(min=1), default=2000, help="Time steps.")
+@click.option("--noise", type=click.FloatRange(min=0), default=0.1, help="Standard deviation of Gaussian noise.")
+@click.option("--trend", type=float, default=0.0, help="Linear trend added per step.")
+@click.option("--periods", type=click.FloatRange(min=0, min_open=True), multiple=True,
+              help="Period of each feature in steps (repeat once per feature); default 50, 37, 23, ...")
+@click.option("--seed", type=click.IntRange(min=0), default=0, help="Seed of the phases and the noise.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def generate(features, length, noise, trend, periods, seed, out_path, force) -> None:
+    """Write a generated multi-feature sine series to a CSV file that 'tsrnn fit --data' reads."""
+    from .generate import multi_sine
+
+    if periods and len(periods) != features:
+        raise click.UsageError(f"--periods must be given once per feature ({features}), got {len(periods)}")
+    _check_out(out_path, force)
+    frame = multi_sine(length, features, periods=list(periods) or None, noise=noise, trend=trend, seed=seed)
+    _write_csv(frame, out_path, index=False)
+    click.echo(f"wrote {out_path}: {length} steps x {features} features, noise {noise}, seed {seed}")
+
+
+@cli.command(epilog="Example: tsrnn predict --model runs/sine --steps 24 --out forecast.csv")
+@_MODEL
+@click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
+              help="CSV file to forecast from (its last steps); default the series the model was fitted on.")
+@click.option("--steps", type=click.IntRange(min=1), default=None,
+              help="Steps to forecast  [default: the model's horizon]")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="CSV file to write.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def predict(model_dir, data_path, steps, out_path, force) -> None:
+    """Forecast the steps that follow a series and print them (and write them with --out)."""
+    _check_out(out_path, force)
+    model = _load(model_dir)
+    data = None if data_path is None else _read(data_path)
+    forecast = model.forecast(steps or model.horizon, data=data)
+    click.echo(forecast.to_string(float_format=lambda v: f"{v:.4f}"))
+    if out_path is not None:
+        _write_csv(forecast, out_path)
+        click.echo(f"wrote {out_path}")
+
+
+@cli.command(epilog="Example: tsrnn evaluate --model runs/sine --data sine.csv --start 1600")
+@_MODEL
+@click.option("--data", "data_path", required=True, type=click.Path(dir_okay=False),
+              help="CSV file of the series, from its beginning.")
+@click.option("--start", type=_Start(), default=None,
+              help="First origin to score, a step or a fraction  [default: the first with enough history]")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+def evaluate(model_dir, data_path, start, as_json) -> None:
+    """Score the model's forecasts on a series beside the naive, seasonal-naive, drift and linear-AR baselines."""
+    import json
+
+    from .runs import metrics_table
+
+    model = _load(model_dir)
+    metrics = model.evaluate(_read(data_path), start=start)
+    if as_json:
+        click.echo(json.dumps(metrics, indent=2))
+    else:
+        click.echo(f"{metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, "
+                   f"errors in the data's units\n{metrics_table(metrics)}")
+
+
+@cli.command(epilog="Example: tsrnn backtest --model runs/sine --data sine.csv --start 0.8 --stride 5 --horizon 10")
+@_MODEL
+@click.option("--data", "data_path", required=True, type=click.Path(dir_okay=False),
+              help="CSV file of the series, from its beginning.")
+@click.option("--start", type=_Start(), default="0.8", help="First origin: a step, or a fraction of the series.")
+@click.option("--stride", type=click.IntRange(min=1), default=1, help="Steps between origins.")
+@click.option("--horizon", type=click.IntRange(min=1), default=None,
+              help="Steps ahead per origin  [default: the model's horizon]")
+@click.option("--refit", type=click.IntRange(min=0), default=0,
+              help="Refit a copy of the model every N origins on the steps before it (0: never).")
+@click.option("--metric", type=click.Choice(["rmse", "mae", "mase", "smape", "mape"]), default="rmse",
+              help="Error shown per step ahead.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="CSV file for every forecast (origin, step, target, actual, one column per method).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path, force) -> None:
+    """Rolling-origin backtest: forecast from many origins and print the error per step ahead."""
+    _check_out(out_path, force)
+    model = _load(model_dir)
+    result = model.backtest(_read(data_path), start=start, stride=stride, horizon=horizon,
+                            refit=refit or False)
+    summary = result.summary(metric)
+    click.echo(f"{len(result.origins)} origins from step {int(result.origins[0])}, stride {stride}; "
+               f"{metric.upper()} per step ahead, in the data's units")
+    click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
+    if out_path is not None:
+        _write_csv(result.frame(), out_path, index=False)
+        click.echo(f"wrote {out_path}")
+
+
+@cli.command(epilog="Example: tsrnn shapes --features 3 --hidden 15 --layers 2 --seq 20 --cell lstm")
+@click.option("--features", type=click.IntRange(min=1), default=1, help="Input features per step, F.")
+@click.option("--hidden", type=click.IntRange(min=1), default=10, help="Hidden units per layer, H.")
+@click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
+@click.option("--seq", type=click.IntRange(min=1), default=20, help="Time steps of the input, T.")
+@click.option("--batch", type=click.IntRange(min=1), default=1, help="Windows in the batch, B.")
+@click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")
+@click.option("--bidirectional/--unidirectional", default=False, help="Two directions (D = 2) or one.")
+@click.option("--horizon", type=click.IntRange(min=1), default=1, help="Steps the head predicts, K.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
+def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, as_json) -> None:
+    """Run a real forward pass on a sine batch and print every tensor's shape, with named dimensions.
+
+    Shows the input (B, T, F), each layer's output (B, T, D*H), h_n (L*D, B, H) (and c_n for an
+    LSTM), the head's input and output (B, K, O), and the parameters of each layer. batch_first does
+    not apply to h_n and c_n.
+    """
+    import json
+
+    from .shapes import describe_shapes
+
+    report = describe_shapes(features=features, hidden=hidden, layers=layers, seq=seq, batch=batch,
+                             cell=cell, bidirectional=bidirectional, horizon=horizon)
+    click.echo(json.dumps(report.to_dict(), indent=2) if as_json else str(report))
+
+
+class _ManyValues(click.Command):
+    """Lets ``--hidden`` take several values: ``--hidden 2 5 10`` reads as ``--hidden 2 --hidden 5 --hidden 10``."""
+
+    many = ("--hidden",)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        out, current, count = [], None, 0
+        for arg in args:
+            if current is not None and (count == 0 or not arg.startswith("-")):
+                out += [arg] if count == 0 else [current, arg]  # a bad value (e.g. -1) is left to click
+                count += 1
+                continue
+            name = arg.split("=", 1)[0]
+            current, count = (name, int("=" in arg)) if name in self.many else (None, 0)
+            out.append(arg)
+        return super().parse_args(ctx, out)
+
+
+@cli.command(cls=_ManyValues, epilog="Example: tsrnn compare --hidden 2 5 10 15 --epochs 30 --out runs/hidden")
+@click.option("--hidden", "hidden_sizes", type=click.IntRange(min=1), multiple=True, default=(2, 5, 10, 15),
+              help="Hidden sizes H to compare, space-separated after one --hidden.")
+@click.option("--features", type=click.IntRange(min=1), default=1,
+              help="Features (columns) of the generated sine series; not used with --data.")
+@click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
+@click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")
+@click.option("--window", type=click.IntRange(min=1), default=20, help="Past steps per input window, T.")
+@click.option("--horizon", type=click.IntRange(min=1), default=1, help="Steps predicted at once, K.")
+@click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs per size.")
+@click.option("--length", type=click.IntRange(min=2), default=2000, help="Steps of the generated series.")
+@click.option("--noise", type=click.FloatRange(min=0), default=0.1,
+              help="Standard deviation of the generated series' Gaussian noise.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, help="Seed of the data, weights and shuffling.")
+@click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
+              help="CSV file to train on; its numeric columns are the features.")
+@click.option("--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,
+              help="Share of the series, at its end, held out for testing.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Directory for compare.png and compare.csv  [default: runs/compare-<UTC date-time>]")
+@click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@click.pass_context
+def compare(ctx: click.Context, hidden_sizes, features, length, noise, seed, data_path, test_fraction,
+            out_dir, force, **params) -> None:
+    """Train the same data with several hidden sizes and compare their forecasts and test errors.
+
+    Every size gets the same data, seed and settings. The report gives each size's parameter count,
+    its one-step test RMSE beside the naive last-value baseline, and the RMSE of a recursive forecast
+    across the test span; compare.png draws those forecasts on one panel and the errors against H.
+    """
+    if len(set(hidden_sizes)) != len(hidden_sizes):
+        raise click.UsageError(f"--hidden must not repeat a size, got {' '.join(map(str, hidden_sizes))}", ctx)
+    if data_path is not None:
+        clash = _explicit(ctx, "features", "length", "noise")
+        if clash:
+            raise click.UsageError(f"{', '.join(clash)} describe the generated series and cannot be "
+                                   f"combined with --data, whose numeric columns are the features", ctx)
+    out_dir = out_dir or time.strftime("runs/compare-%Y%m%d-%H%M%S", time.gmtime())
+    from . import plot
+    from .checkpoint import run_directory, write_atomic
+    from .compare import compare_hidden_sizes
+    from .generate import multi_sine
+
+    frame = _read(data_path) if data_path is not None else multi_sine(length, features, noise=noise, seed=seed)
+
+    def progress(row: dict) -> None:
+        click.echo(f"  H={row['hidden']:<4} {row['parameters']:>7} parameters  {row['epochs']:>3} epochs  "
+                   f"test RMSE {row['test_rmse']:.4f}  ({row['fit_seconds']:.1f} s)")
+
+    with run_directory(out_dir, overwrite=force) as tmp:
+        click.echo(f"training {len(hidden_sizes)} models on {len(frame)} steps x {frame.shape[1]} feature(s):")
+        result = compare_hidden_sizes(frame, hidden_sizes, test_fraction=test_fraction, callback=progress,
+                                      seed=seed, **params)
+        table = result.table
+        write_atomic(tmp / "compare.csv", table.to_csv(index=False))
+        plot.compare_hidden(result).savefig(tmp / "compare.png", dpi=100)
+    shown = table[["hidden", "parameters", "test_rmse", "naive_rmse", "forecast_rmse"]].rename(columns={
+        "test_rmse": "one-step RMSE", "naive_rmse": "naive RMSE", "forecast_rmse": "recursive RMSE"})
+    click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    click.echo(f"best hidden size (one-step test RMSE): {result.best()}\nwrote {out_dir}/: compare.png, compare.csv")
+
+
+@cli.command(epilog="Example: tsrnn plot runs/sine")
+@click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Directory for the figures  [default: RUN_DIR itself]")
+@click.option("--force", is_flag=True, help="Replace figures that already exist in --out.")
+@click.option("--dpi", type=click.IntRange(20, 600), default=100, help="Resolution of the PNG files.")
+def plot(run_dir, out_dir, force, dpi) -> None:
+    """Draw every figure a run directory (from 'tsrnn fit') supports, into RUN_DIR or --out.
+
+    forecast.png (one-step test forecasts, the training span shaded), loss.png (loss curves),
+    hidden.png (each layer's hidden state on the last training window) and hidden_lines.png. The
+    series is regenerated, or re-read from the CSV file when it is unchanged.
+    """
+    from .run_plots import FIGURES, plot_run
+
+    written, skipped = plot_run(run_dir, out_dir=out_dir, force=force, dpi=dpi)
+    for path in written:
+        click.echo(f"wrote {path}: {FIGURES.get(path.name, '')}")
+    for reason in skipped:
+        click.echo(f"skipped {reason}")
 
 
 def main() -> None:

@@ -130,7 +130,7 @@ class TrainConfig(_JsonConfig):
     def __post_init__(self) -> None:
         _checks.positive_int("epochs", self.epochs)
         _checks.positive_int("batch_size", self.batch_size)
-        _checks.real("lr", self.lr, 0.0, None, low_open=True)
+        _checks.real("lr", self.lr, 0.0, 10.0, low_open=True)
         _checks.real("val_fraction", self.val_fraction, 0.0, 1.0, high_open=True)
         if self.patience is not None:
             _checks.positive_int("patience", self.patience)

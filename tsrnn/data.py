@@ -5,6 +5,7 @@ A series is always ``(T, F)``: time steps by features, float32, finite.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -132,10 +133,21 @@ class Scaler:
         return cls(np.asarray(data["mean"]), np.asarray(data["scale"]))
 
 
+def _inferred_freq(index: pd.DatetimeIndex) -> str | None:
+    """The frequency string of a regular date index (pandas 2 and later 3.x alike), or None."""
+    if len(index) < 3:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # the return type is changing; we normalise it
+        warnings.simplefilter("ignore", DeprecationWarning)
+        freq = pd.infer_freq(index)
+    return None if freq is None else pd.tseries.frequencies.to_offset(freq).freqstr
+
+
 def index_spec(index: pd.Index) -> dict:
     """A JSON-able description of how ``index`` continues: integer steps or dates at a frequency."""
     if isinstance(index, pd.DatetimeIndex) and len(index) > 0:
-        freq = index.freqstr if index.freq is not None else (pd.infer_freq(index) if len(index) >= 3 else None)
+        freq = index.freqstr if index.freq is not None else _inferred_freq(index)
         if freq is not None:
             return {"kind": "datetime", "last": index[-1].isoformat(), "freq": freq}
     if pd.api.types.is_integer_dtype(index) and len(index) > 0:

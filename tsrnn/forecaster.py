@@ -7,6 +7,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -15,13 +16,23 @@ import torch
 from . import _checks, checkpoint
 from .config import ModelConfig, TrainConfig
 from .data import Scaler, Series, as_series, future_index, index_spec
-from .errors import CheckpointError, DataError, NotFittedError
-from .metrics import naive_forecast, score
+from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
+from .backtest import BacktestResult, run_backtest
+from .baselines import Baselines
 from .model import RNNForecaster
 from .train import History, predict_windows, train
 from .windows import make_windows, n_windows, resolve_targets
 
-__all__ = ["Forecaster"]
+__all__ = ["Forecaster", "StreamState", "STRATEGIES"]
+
+STRATEGIES = ("direct", "recursive")
+
+
+class StreamState(NamedTuple):
+    """Recurrent state carried between :meth:`Forecaster.step` calls, and the forecast it implies."""
+
+    hidden: object  # h_n (L, 1, H), or (h_n, c_n) for an LSTM
+    prediction: np.ndarray  # (K, O) in the data's units
 
 
 class Forecaster:
@@ -49,12 +60,22 @@ class Forecaster:
         Columns to forecast (O of them); default every column.
     scale : bool
         Standardise each column with statistics of the training span only.
+    strategy : {"direct", "recursive"}
+        "direct": the head emits all ``horizon`` steps at once.  "recursive": the network learns one
+        step and forecasts ``horizon`` steps by feeding each forecast back as the next input (every
+        feature must then be a target).  Forecasts beyond the horizon are recursive either way.
+    season : int, list of int, or None
+        Season (steps) of each target for the seasonal-naive baseline; None finds it from the
+        training span's autocorrelation.
 
     Attributes
     ----------
     model_ : RNNForecaster
     scaler_ : Scaler or None
     history_ : History
+    baselines_ : Baselines
+        The naive, seasonal-naive, drift and linear-autoregression baselines, fitted on the same
+        training span.
     n_features_in_ : int
     feature_names_in_ : list of str
     target_names_ : list of str
@@ -64,7 +85,7 @@ class Forecaster:
                  horizon: int = 1, dropout: float = 0.0, bidirectional: bool = False, epochs: int = 60,
                  batch_size: int = 64, lr: float = 3e-3, val_fraction: float = 0.1,
                  patience: int | None = 10, clip_norm: float | None = 1.0, seed: int = 0,
-                 targets=None, scale: bool = True) -> None:
+                 targets=None, scale: bool = True, strategy: str = "direct", season=None) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -81,6 +102,8 @@ class Forecaster:
         self.seed = seed
         self.targets = targets
         self.scale = scale
+        self.strategy = strategy
+        self.season = season
 
     # -- scikit-learn contract --------------------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict:
@@ -107,9 +130,11 @@ class Forecaster:
                                  f"appropriate arguments before using this estimator.")
 
     def _configs(self, n_features: int, n_outputs: int) -> tuple[ModelConfig, TrainConfig]:
+        _checks.choice("strategy", self.strategy, STRATEGIES)
+        horizon = 1 if self.strategy == "recursive" else self.horizon
         model = ModelConfig(input_size=n_features, hidden_size=self.hidden, num_layers=self.layers,
                             cell=self.cell, dropout=self.dropout, bidirectional=self.bidirectional,
-                            horizon=self.horizon, output_size=n_outputs)
+                            horizon=horizon, output_size=n_outputs)
         training = TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
                                val_fraction=self.val_fraction, patience=self.patience,
                                clip_norm=self.clip_norm, seed=self.seed)
@@ -164,8 +189,12 @@ class Forecaster:
         positions = resolve_targets(self.targets, s.columns)
         target_idx = list(range(s.n_features)) if positions is None else positions
         model_config, train_config = self._configs(s.n_features, len(target_idx))
+        if self.strategy == "recursive" and sorted(target_idx) != list(range(s.n_features)):
+            raise DataError(f"strategy='recursive' feeds each forecast back as input, so every feature must "
+                            f"be a target; targets {self.targets!r} leave out some of {s.columns}")
         W, K = self.window, model_config.horizon
-        train_end, n_train = self.check_length(s.length)
+        train_end, _ = self.check_length(s.length)
+        n_train = n_windows(train_end, W, K)
         n_val_steps = s.length - train_end
 
         self.scaler_ = Scaler().fit(s.values[:train_end]) if self.scale else None
@@ -182,6 +211,7 @@ class Forecaster:
         self.feature_names_in_ = s.columns
         self.target_names_ = [s.columns[i] for i in target_idx]
         self.context_ = s.values[-W:].copy()  # (W, F) the latest observations, for forecast()
+        self.baselines_ = Baselines(W, self.horizon, target_idx, self.season).fit(s.values[:train_end])
         self.index_spec_ = index_spec(s.index)
         return self
 
@@ -198,7 +228,46 @@ class Forecaster:
         self._check_fitted()
         s = self._series(data)
         X, _ = make_windows(self._scaled(s.values), self.window, 0)  # (N, W, F)
-        return self._unscale(predict_windows(self.model_, X))
+        return self._unscale(self._roll(X, self.horizon))
+
+    def hidden_states(self, window, cell: bool = False) -> list[np.ndarray]:
+        """Every layer's hidden state at every step of one input window, for plots.
+
+        ``window`` is an array, tensor or DataFrame (T, F) or (1, T, F) in the data's units (any
+        T >= 1, usually ``window`` steps); it is scaled as :meth:`predict` scales it.  Returns one
+        array of shape (T, D*H) per layer, the first layer first (forward half, then backward half).
+        With ``cell=True`` an LSTM's cell states instead.  See :meth:`RNNForecaster.layer_states`.
+        """
+        self._check_fitted()
+        if cell and self.model_.config.cell != "lstm":
+            raise ValueError(f"cell=True needs an LSTM, but this Forecaster's cell is {self.model_.config.cell!r}")
+        if not isinstance(window, (pd.DataFrame, pd.Series)):
+            window = np.asarray(window.detach().cpu() if isinstance(window, torch.Tensor) else window,
+                                dtype=np.float32)
+            if window.ndim == 3 and window.shape[0] != 1:
+                raise ValueError(f"window must be one window, of shape (T, F) or (1, T, F), got shape {window.shape}")
+            window = window[0] if window.ndim == 3 else window
+        s = self._series(window)
+        with torch.inference_mode():
+            states = self.model_.layer_states(self._scaled(s.values)[None])  # (1, T, F) -> L x (1, T, D*H)
+        return [(st.cell if cell else st.output)[0].numpy() for st in states]  # L x (T, D*H)
+
+    def _roll(self, X: torch.Tensor, steps: int) -> torch.Tensor:
+        """Scaled forecasts (N, steps, O) from scaled windows ``X`` (N, W, F), recursive past the
+        network's own horizon."""
+        k = self.model_.config.horizon
+        if steps > k and sorted(self.target_idx_) != list(range(self.n_features_in_)):
+            covariates = [n for i, n in enumerate(self.feature_names_in_) if i not in self.target_idx_]
+            raise DataError(f"a forecast of {steps} steps, beyond the network's horizon of {k}, is recursive "
+                            f"and would need future values of the non-target features {covariates}; "
+                            f"forecast at most {k} steps")
+        outputs = [predict_windows(self.model_, X)]  # (N, k, O) each
+        while len(outputs) * k < steps:
+            rows = torch.empty(X.shape[0], k, X.shape[2])
+            rows[:, :, self.target_idx_] = outputs[-1]  # every feature is a target here (checked above)
+            X = torch.cat([X, rows], dim=1)[:, -self.window:]  # slide the window over the forecasts
+            outputs.append(predict_windows(self.model_, X))
+        return torch.cat(outputs, dim=1)[:, :steps]
 
     def forecast(self, steps: int, data=None) -> pd.DataFrame:
         """Continue the series ``steps`` into the future, in the data's units.
@@ -222,40 +291,81 @@ class Forecaster:
             if s.length < self.window:
                 raise DataError(f"data has {s.length} time steps; forecasting needs at least window={self.window}")
             context, spec = s.values[-self.window:], index_spec(s.index)
-        K = self.horizon
-        if steps > K and sorted(self.target_idx_) != list(range(self.n_features_in_)):
-            covariates = [n for i, n in enumerate(self.feature_names_in_) if i not in self.target_idx_]
-            raise DataError(f"a forecast of {steps} steps beyond horizon={K} is recursive and would need "
-                            f"future values of the non-target features {covariates}; forecast at most {K} steps")
-        x = self._scaled(context)  # (W, F) scaled
-        outputs = []
-        with torch.inference_mode():
-            self.model_.eval()
-            for _ in range(-(-steps // K)):
-                y = self.model_(x[None])[0]  # (1, W, F) -> (K, O)
-                outputs.append(y)
-                rows = torch.empty(K, x.shape[1])
-                rows[:, self.target_idx_] = y  # every feature is a target here (checked above)
-                x = torch.cat([x[K:], rows]) if K < x.shape[0] else rows[-x.shape[0]:]
-        values = self._unscale(torch.cat(outputs)[None])[0][:steps]  # (steps, O)
+        values = self._unscale(self._roll(self._scaled(context)[None], steps))[0]  # (steps, O)
         return pd.DataFrame(values, index=future_index(spec, steps), columns=self.target_names_)
 
-    def evaluate(self, data) -> dict:
-        """Errors of the model on every complete window of ``data``, beside the naive last-value baseline.
+    def evaluate(self, data, start=None) -> dict:
+        """Errors of the model's forecasts on ``data`` beside every baseline, with the skill.
 
-        ``data`` should start ``window`` steps before the first step to score.  Returns a dict with
-        ``"model"`` and ``"naive"`` entries (MAE and RMSE overall and per target, in the data's units)
-        and ``"n_windows"``.
+        Each origin ``t`` from ``start`` on (default: the first with enough history, see
+        :attr:`context_needed_`) is forecast ``horizon`` steps ahead from the steps before it.
+        Returns a dict: per method (``model`` and each of :data:`~tsrnn.baselines.BASELINES`) MAE,
+        RMSE, MAPE, sMAPE and MASE overall and per target, in the data's units; ``skill`` (1 - model
+        error / best baseline error) for RMSE and MAE; ``best_baseline``; ``n_windows``; ``seasons``.
+        """
+        return self.backtest(data, start=self.context_needed_ if start is None else start).overall()
+
+    def backtest(self, data, start=0.8, stride: int = 1, horizon: int | None = None, refit=False) -> BacktestResult:
+        """Rolling-origin evaluation: forecast from origins ``start, start + stride, ...``.
+
+        Parameters
+        ----------
+        data : array or DataFrame (T, F)
+            The series, from its beginning (the history before each origin is its context).
+        start : int or float
+            First origin: a step position, or a fraction of the series (0.8: the last 20%).
+        stride : int
+            Steps between origins.
+        horizon : int, optional
+            Steps ahead per origin; default the model's horizon (beyond it, recursive).
+        refit : bool or int
+            False uses this fitted model at every origin; True refits a copy on the steps before
+            each origin; an integer n refits every n-th origin.
         """
         self._check_fitted()
-        s = self._series(data)
-        X_raw, Y = make_windows(s.values, self.window, self.horizon, self.target_idx_)
-        X, _ = make_windows(self._scaled(s.values), self.window, self.horizon)
-        forecasts = {"model": self._unscale(predict_windows(self.model_, X)),
-                     "naive": naive_forecast(X_raw, self.horizon, self.target_idx_)}
-        result = score(Y, forecasts, self.target_names_)
-        result["n_windows"] = int(Y.shape[0])
-        return result
+        return run_backtest(self, self._series(data), start, stride, horizon, refit)
+
+    @property
+    def context_needed_(self) -> int:
+        """Steps of history every method needs before an origin: the window, and each season."""
+        self._check_fitted()
+        return self.baselines_.context
+
+    # -- streaming ------------------------------------------------------------------------------------
+    def start(self, history, warmup: int | None = None) -> StreamState:
+        """Read the last ``warmup`` steps of ``history`` (T, F) and return the recurrent state after them.
+
+        ``state.prediction`` holds the forecast (K, O) that follows ``history``; by default
+        (``warmup=window``) it equals :meth:`predict` on the last window.  Continue with :meth:`step`,
+        which costs one recurrent step per new observation, where re-running a window costs
+        ``window`` steps.  The state then carries a context longer than the training windows; for
+        a well-trained network the far past fades, so streamed and windowed forecasts stay close.
+        """
+        self._check_fitted()
+        s = self._series(history)
+        warmup = self.window if warmup is None else _checks.positive_int("warmup", warmup)
+        if s.length < warmup:
+            raise DataError(f"history has {s.length} time steps; warmup={warmup} needs at least {warmup}")
+        return self._advance(self._scaled(s.values[-warmup:]), None)
+
+    def step(self, x_t, state: StreamState) -> tuple[np.ndarray, StreamState]:
+        """Feed one new observation ``x_t`` (F,) and return the next forecast (K, O) and the new state."""
+        self._check_fitted()
+        if not isinstance(state, StreamState):
+            raise TypeError(f"state must come from Forecaster.start or step, got {type(state).__name__}")
+        x = np.asarray(x_t, dtype=np.float32).reshape(1, -1)
+        s = self._series(x)
+        state = self._advance(self._scaled(s.values), state.hidden)
+        return state.prediction, state
+
+    def _advance(self, x: torch.Tensor, hidden) -> StreamState:
+        if self.model_.config.bidirectional:
+            raise TsrnnError("streaming needs a unidirectional network: a bidirectional one reads each "
+                             "window backwards too, so a new step changes every earlier state")
+        with torch.inference_mode():
+            r = self.model_(x[None], return_states=True, hx=hidden)  # (1, T, F) -> (1, k, O)
+        hidden = r.h_n if r.c_n is None else (r.h_n, r.c_n)
+        return StreamState(hidden, self._unscale(r.prediction)[0])
 
     # -- model files --------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> None:
@@ -268,6 +378,7 @@ class Forecaster:
 
         tensors = {f"model.{k}": v for k, v in self.model_.state_dict().items()}
         tensors["context"] = torch.from_numpy(self.context_)
+        tensors["baselines.linear_ar"] = torch.from_numpy(self.baselines_.ar_)
         config = {
             "estimator": self.get_params(),
             "model": self.model_.config.to_dict(),
@@ -276,6 +387,7 @@ class Forecaster:
             "target_idx": self.target_idx_,
             "scaler": None if self.scaler_ is None else self.scaler_.to_dict(),
             "index": self.index_spec_,
+            "baselines": self.baselines_.to_dict(),
             "history": {"best_epoch": self.history_.best_epoch, "stop_reason": self.history_.stop_reason},
             "versions": {"tsrnn": __version__, "torch": torch.__version__},
         }
@@ -298,6 +410,7 @@ class Forecaster:
             self.target_idx_ = list(config["target_idx"])
             self.scaler_ = None if config["scaler"] is None else Scaler.from_dict(config["scaler"])
             self.index_spec_ = dict(config["index"])
+            self.baselines_ = Baselines.from_dict(config["baselines"], tensors["baselines.linear_ar"].numpy())
             self.history_ = History(best_epoch=config["history"]["best_epoch"],
                                     stop_reason=config["history"]["stop_reason"])
         except KeyError as err:

@@ -14,7 +14,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from .config import ModelConfig
 
-__all__ = ["RNNForecaster", "ForwardResult"]
+__all__ = ["RNNForecaster", "ForwardResult", "LayerState"]
 
 _CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -31,6 +31,21 @@ class ForwardResult(NamedTuple):
     prediction: torch.Tensor
     output: torch.Tensor
     h_n: torch.Tensor
+    c_n: torch.Tensor | None
+
+
+class LayerState(NamedTuple):
+    """One stacked layer's states at every step, from :meth:`RNNForecaster.layer_states`.
+
+    output : (B, T, D*H)  the layer's hidden state at every step (forward half, then backward half)
+    h_n    : (D, B, H)  its final hidden state per direction (the layer's rows of the stack's ``h_n``)
+    cell   : (B, T, D*H)  the LSTM's cell state at every step, ``None`` for RNN and GRU
+    c_n    : (D, B, H)  the LSTM's final cell state per direction, ``None`` for RNN and GRU
+    """
+
+    output: torch.Tensor
+    h_n: torch.Tensor
+    cell: torch.Tensor | None
     c_n: torch.Tensor | None
 
 
@@ -70,17 +85,21 @@ class RNNForecaster(nn.Module):
             if int(lengths.min()) < 1 or int(lengths.max()) > x.shape[1]:
                 raise ValueError(f"lengths must lie in [1, T={x.shape[1]}], got {lengths.tolist()}")
 
-    def forward(self, x: torch.Tensor, lengths=None, return_states: bool = False):
-        """Forecast ``(B, K, O)`` from ``x`` (B, T, F); with ``return_states`` a :class:`ForwardResult`."""
+    def forward(self, x: torch.Tensor, lengths=None, return_states: bool = False, hx=None):
+        """Forecast ``(B, K, O)`` from ``x`` (B, T, F); with ``return_states`` a :class:`ForwardResult`.
+
+        ``hx`` is the state to start from: ``h_0`` (L*D, B, H), or ``(h_0, c_0)`` for an LSTM; by
+        default zeros.  Passing a previous ``h_n`` (and ``c_n``) continues a sequence where it ended.
+        """
         self._check_input(x, lengths)
         B, T, _ = x.shape
         c = self.config
         if lengths is None:
-            output, state = self.rnn(x)  # (B, T, D*H), (L*D, B, H) or a pair for LSTM
+            output, state = self.rnn(x, hx)  # (B, T, D*H), (L*D, B, H) or a pair for LSTM
         else:
             lengths = torch.as_tensor(lengths, dtype=torch.int64).cpu()
             packed = pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False)
-            output, state = self.rnn(packed)
+            output, state = self.rnn(packed, hx)
             output, _ = pad_packed_sequence(output, batch_first=True, total_length=T)  # (B, T, D*H)
         h_n, c_n = state if isinstance(state, tuple) else (state, None)
         last = h_n[-c.directions:].transpose(0, 1).reshape(B, -1)  # (D, B, H) -> (B, D*H)
@@ -92,3 +111,51 @@ class RNNForecaster(nn.Module):
     def n_parameters(self) -> int:
         """Trainable parameters, all layers and the head."""
         return sum(p.numel() for p in self.parameters() if p.requires_grad)
+
+    def layer_states(self, x: torch.Tensor) -> list[LayerState]:
+        """Every stacked layer's hidden (and LSTM cell) state at every step for ``x`` (B, T, F).
+
+        ``nn.RNN`` returns only the last layer's sequence, so this runs the stack one layer at a time
+        with the stack's own parameters (shared, not copied): layer ``l`` reads layer ``l-1``'s output.
+        The last layer's ``output`` equals :meth:`forward`'s, and the layers' ``h_n`` stack to its
+        ``h_n``.  No dropout is applied between layers, as in eval mode.
+        """
+        from torch.func import functional_call
+
+        self._check_input(x, None)
+        c = self.config
+        states, inp = [], x  # (B, T, F) for layer 0, then (B, T, D*H)
+        for k in range(c.num_layers):
+            layer = _CELLS[c.cell](inp.shape[-1], c.hidden_size, batch_first=True,
+                                   bidirectional=c.bidirectional).to(x.device)
+            params = {n: getattr(self.rnn, n.replace("_l0", f"_l{k}")) for n, _ in layer.named_parameters()}
+            output, state = functional_call(layer, params, (inp,))  # (B, T, D*H), (D, B, H)
+            h_n, c_n = state if isinstance(state, tuple) else (state, None)
+            cell = None if c_n is None else _lstm_cells(inp, output, params, c.hidden_size)
+            states.append(LayerState(output, h_n, cell, c_n))
+            inp = output
+        return states
+
+
+def _lstm_cells(inp: torch.Tensor, output: torch.Tensor, params: dict, H: int) -> torch.Tensor:
+    """The LSTM cell state at every step, recomputed from a layer's input and hidden states.
+
+    Gates need the previous hidden state, which ``output`` holds, so they are computed for all
+    steps at once; only the cell update ``c_t = f_t * c_{t-1} + i_t * g_t`` runs step by step.
+    """
+    cells = []
+    for d, suffix in enumerate(["", "_reverse"][:output.shape[-1] // H]):
+        h = output[..., d * H:(d + 1) * H]  # (B, T, H)
+        zero = torch.zeros_like(h[:, :1])
+        h_prev = torch.cat([zero, h[:, :-1]], 1) if d == 0 else torch.cat([h[:, 1:], zero], 1)
+        gates = (inp @ params[f"weight_ih_l0{suffix}"].T + params[f"bias_ih_l0{suffix}"]
+                 + h_prev @ params[f"weight_hh_l0{suffix}"].T + params[f"bias_hh_l0{suffix}"])  # (B, T, 4H)
+        i, f, g, _ = gates.chunk(4, dim=-1)  # input, forget, candidate, output gates: (B, T, H) each
+        i, f, g = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g)
+        steps = range(h.shape[1]) if d == 0 else range(h.shape[1] - 1, -1, -1)
+        c_t, seq = torch.zeros_like(h[:, 0]), [None] * h.shape[1]
+        for t in steps:
+            c_t = f[:, t] * c_t + i[:, t] * g[:, t]  # (B, H)
+            seq[t] = c_t
+        cells.append(torch.stack(seq, 1))  # (B, T, H)
+    return torch.cat(cells, -1)  # (B, T, D*H)

@@ -3,7 +3,8 @@
 The run directory holds ``config.json`` + ``model.safetensors`` (the model, see
 :meth:`Forecaster.save`), ``history.csv`` (epoch, train_loss, val_loss, seconds), ``metrics.json``
 (test errors beside the naive baseline), ``run.json`` (what was run, on which data, how long it took),
-``forecast.png`` and ``loss.png``.  It appears only when complete.
+``forecast.png``, ``loss.png`` and ``hidden.png`` (see :mod:`tsrnn.run_plots`).  It appears only
+when complete.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from .generate import multi_sine
 from .shapes import format_shapes, trace_shapes
 from .windows import make_windows
 
-__all__ = ["fit_run"]
+__all__ = ["fit_run", "metrics_table"]
 
 
 def _load_data(data, features: int, length: int, noise: float, seed: int) -> tuple[pd.DataFrame, str]:
@@ -37,10 +38,24 @@ def _load_data(data, features: int, length: int, noise: float, seed: int) -> tup
     return data, f"{type(data).__name__} given in memory"
 
 
-def _table(metrics: dict) -> str:
-    rows = [("model", metrics["model"]), ("naive (last value)", metrics["naive"])]
-    lines = [f"  {'':<20}{'RMSE':>10}{'MAE':>10}"]
-    lines += [f"  {name:<20}{m['rmse']:>10.4f}{m['mae']:>10.4f}" for name, m in rows]
+_LABELS = {"model": "model", "naive": "naive (last value)", "seasonal_naive": "seasonal naive",
+           "drift": "drift", "linear_ar": "linear AR (window)"}
+
+
+def _num(value: float | None, width: int = 10) -> str:
+    return f"{'n/a':>{width}}" if value is None else f"{value:>{width}.4f}"
+
+
+def metrics_table(metrics: dict) -> str:
+    """The result of :meth:`Forecaster.evaluate` as text: a row per method, then the skill."""
+    lines = [f"  {'':<20}{'RMSE':>10}{'MAE':>10}{'MASE':>10}{'sMAPE %':>10}"]
+    for key, label in _LABELS.items():
+        m = metrics[key]
+        best = "  <- best baseline" if key == metrics["best_baseline"] else ""
+        lines.append(f"  {label:<20}{_num(m['rmse'])}{_num(m['mae'])}{_num(m.get('mase'))}{_num(m['smape'])}{best}")
+    sk = metrics["skill"]
+    lines.append(f"  skill vs best baseline (1 - model / baseline): RMSE {_num(sk['rmse'], 0)}, "
+                 f"MAE {_num(sk['mae'], 0)}")
     return "\n".join(lines)
 
 
@@ -76,8 +91,7 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     estimator.check_length(test_start)  # refuse short data before any report or work
     fit_part = series.values[:test_start]
     fit_frame = pd.DataFrame(fit_part, index=series.index[:test_start], columns=series.columns)
-    test_frame = pd.DataFrame(series.values[max(0, test_start - W):], columns=series.columns,
-                              index=series.index[max(0, test_start - W):])
+    full_frame = pd.DataFrame(series.values, index=series.index, columns=series.columns)
     say(f"data: {source}\n  {T} steps x {series.n_features} features {series.columns}; "
         f"first {test_start} steps to fit (last {estimator.val_fraction:.0%} of them validate), "
         f"last {T - test_start} to test")
@@ -99,29 +113,29 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s ({history.stop_reason}); "
             f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} (MSE, scaled)")
 
-        metrics = estimator.evaluate(test_frame)
-        say(f"test: {metrics['n_windows']} windows, errors in the data's units\n{_table(metrics)}")
-        one_step = estimator.predict(test_frame)[:-1, 0, :]  # (N, O): first step of each forecast
+        metrics = estimator.evaluate(full_frame, start=test_start)
+        seasons = ", ".join(f"{k}: {v}" for k, v in metrics["seasons"].items())
+        say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
+            f"data's units (seasons found: {seasons})\n{metrics_table(metrics)}")
+        one_step = estimator.predict(full_frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1
         predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
                                  index=series.index[test_start:test_start + one_step.shape[0]])
 
         estimator.save(tmp, overwrite=True)
         write_atomic(tmp / "history.csv", history.to_frame().to_csv(index=False))
         write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
-        from . import plot
+        from .run_plots import data_spec, run_figures
 
-        shown = series.index[max(0, test_start - 4 * W)]
-        actual = pd.DataFrame(series.values, index=series.index, columns=series.columns).loc[shown:]
-        plot.forecast(actual, predicted, split=series.index[test_start], label="one-step forecast",
-                      title="One-step forecasts on the test span").savefig(tmp / "forecast.png", dpi=100)
-        plot.loss(history.to_frame(), best_epoch=history.best_epoch).savefig(tmp / "loss.png", dpi=100)
-        run = {"source": source, "steps": T, "test_start": test_start, "test_fraction": test_fraction,
+        for name, figure in run_figures(estimator, full_frame, test_start, history.to_frame(), predicted).items():
+            figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
+        run = {"source": source, "data": data_spec(data, features, length, noise, seed),
+               "steps": T, "test_start": test_start, "test_fraction": test_fraction,
                "estimator": estimator.get_params(), "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
                "fit_seconds": fit_seconds, "total_seconds": time.perf_counter() - start,
                "tsrnn": __version__}
         write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
     say(f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
-        f"forecast.png, loss.png\ntime: {time.perf_counter() - start:.1f} s")
+        f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s")
     return out_dir
 
 

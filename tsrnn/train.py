@@ -75,14 +75,15 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     params = [p for p in model.parameters() if p.requires_grad]
     has_val = X_val is not None and Y_val is not None and X_val.shape[0] > 0
     history = History()
-    best, best_state, stale = math.inf, None, 0
+    best, stale = math.inf, 0
+    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}  # kept if epoch 1 diverges
     n, bs = X.shape[0], config.batch_size
     bar = tqdm(range(1, config.epochs + 1), desc="training", unit="epoch", disable=not progress, leave=False)
     model.train()
     for epoch in bar:
         start = time.perf_counter()
         order = torch.randperm(n, generator=generator)
-        total = torch.zeros(())
+        total = torch.zeros((), dtype=torch.float64)
         for i in range(0, n, bs):
             idx = order[i:i + bs]
             loss = F.mse_loss(model(X[idx]), Y[idx])  # (B, K, O) vs (B, K, O)
@@ -113,7 +114,7 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     bar.close()
     diverged = history.stop_reason.startswith("diverged")
     # With validation the best epoch wins; without it the last weights stand unless they diverged.
-    if best_state is not None and (diverged or (has_val and history.best_epoch != epoch)):
+    if diverged or (has_val and history.best_epoch != epoch):
         model.load_state_dict(best_state)
     model.eval()
     return history

@@ -73,6 +73,8 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
         values, columns = series, [f"f{k}" for k in range(series.shape[-1])]
         if values.dim() != 2:
             raise DataError(f"expected a tensor of shape (T, F), got shape {tuple(values.shape)}")
+        if not bool(values.isfinite().all()):
+            check_finite(values.detach().cpu().numpy(), columns)
     else:
         if isinstance(series, pd.DataFrame):
             frame = series.select_dtypes(include="number")

@@ -1,0 +1,91 @@
+"""tsrnn.data: reading series, the train-span scaler, and how an index continues."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn.data import Scaler, as_series, future_index, index_spec, read_csv
+from tsrnn.errors import DataError
+
+
+def test_as_series_from_arrays_and_frames():
+    s = as_series(np.arange(5))
+    assert s.values.shape == (5, 1) and s.values.dtype == np.float32
+    assert s.columns == ["f0"] and s.length == 5 and s.n_features == 1
+    df = pd.DataFrame({"a": [1.0, 2.0], "name": ["x", "y"], "b": [3, 4]})
+    s = as_series(df)
+    assert s.columns == ["a", "b"]  # numeric columns only
+    np.testing.assert_array_equal(s.values, [[1.0, 3.0], [2.0, 4.0]])
+    assert s.values.flags.writeable and s.values.flags.c_contiguous
+    assert as_series(pd.Series([1.0, 2.0], name="load")).columns == ["load"]
+
+
+@pytest.mark.parametrize("data, match", [
+    (np.zeros((2, 2, 2)), r"expected a series of shape \(T,\) or \(T, F\), got shape \(2, 2, 2\)"),
+    (np.zeros((0, 2)), r"expected a series with at least one time step, got 0 rows"),
+    (pd.DataFrame({"s": ["a", "b"]}), r"expected at least one numeric column, got columns \['s'\]"),
+    ([["a", "b"]], r"expected a numeric array of shape \(T, F\) or a DataFrame, got list"),
+])
+def test_as_series_rejects(data, match):
+    with pytest.raises(DataError, match=match):
+        as_series(data)
+
+
+def test_non_finite_value_names_the_date():
+    df = pd.DataFrame({"x": [1.0, np.inf, 3.0]}, index=pd.date_range("2024-01-01", periods=3, freq="D"))
+    with pytest.raises(DataError, match=r"non-finite value \(inf\) at row 1 \(2024-01-02 00:00:00\), column 'x'"):
+        as_series(df)
+
+
+def test_scaler_standardises_and_inverts():
+    values = np.array([[1.0, 5.0, 2.0], [3.0, 5.0, 4.0], [5.0, 5.0, 9.0]], dtype=np.float32)
+    sc = Scaler().fit(values)
+    np.testing.assert_allclose(sc.mean_, values.mean(axis=0))
+    np.testing.assert_allclose(sc.scale_, [values[:, 0].std(), 1.0, values[:, 2].std()], rtol=1e-6)  # constant -> 1
+    z = sc.transform(values)
+    assert z.dtype == np.float32
+    np.testing.assert_allclose(z.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(z[:, 1], 0.0)
+    np.testing.assert_allclose(sc.inverse_transform(z), values, rtol=1e-6)
+    # a column subset: the targets' statistics only
+    np.testing.assert_allclose(sc.inverse_transform(z[:, [2, 0]], columns=[2, 0]), values[:, [2, 0]], rtol=1e-6)
+    back = Scaler.from_dict(json.loads(json.dumps(sc.to_dict())))
+    np.testing.assert_array_equal(back.mean_, sc.mean_)
+    np.testing.assert_array_equal(back.scale_, sc.scale_)
+
+
+def test_unfitted_scaler():
+    with pytest.raises(DataError, match=r"this Scaler is not fitted yet; call 'fit' first"):
+        Scaler().transform(np.zeros((2, 2)))
+
+
+def test_read_csv(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text("a,b\n1,2\n3,4\n")
+    pd.testing.assert_frame_equal(read_csv(path), pd.DataFrame({"a": [1, 3], "b": [2, 4]}))
+    with pytest.raises(DataError, match=r"data file '.*missing\.csv' does not exist or is not a file"):
+        read_csv(tmp_path / "missing.csv")
+    (tmp_path / "empty.csv").write_text("")
+    with pytest.raises(DataError, match=r"is empty; expected a header row"):
+        read_csv(tmp_path / "empty.csv")
+    (tmp_path / "header.csv").write_text("a,b\n")
+    with pytest.raises(DataError, match=r"has a header but no rows"):
+        read_csv(tmp_path / "header.csv")
+
+
+@pytest.mark.parametrize("index, steps, expected", [
+    (pd.RangeIndex(10, name="t"), 3, pd.RangeIndex(10, 13, name="t")),
+    (pd.RangeIndex(0, 50, 10), 2, pd.RangeIndex(50, 70, 10)),
+    (pd.Index([3, 7]), 2, pd.RangeIndex(11, 19, 4)),
+    (pd.Index(["a", "b", "c"]), 2, pd.RangeIndex(3, 5)),  # labels that cannot continue: step numbers
+    (pd.date_range("2024-01-31", periods=3, freq="ME"), 2, pd.date_range("2024-04-30", periods=2, freq="ME")),
+    (pd.date_range("2024-01-01 22:00", periods=5, freq="h"), 3,
+     pd.date_range("2024-01-02 03:00", periods=3, freq="h")),
+])
+def test_index_continues(index, steps, expected):
+    spec = index_spec(index)
+    assert json.loads(json.dumps(spec)) == spec  # stored in config.json
+    pd.testing.assert_index_equal(future_index(spec, steps), expected)

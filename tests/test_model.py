@@ -1,0 +1,301 @@
+"""tsrnn.model and tsrnn.config: shapes, padding, input checks, configs and parameter counts."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+import torch
+
+from tsrnn.config import ModelConfig, TrainConfig
+from tsrnn.generate import sine_wave, to_batch
+from tsrnn.model import ForwardResult, RNNForecaster
+from tsrnn.shapes import format_shapes, trace_shapes
+
+CHARS = "helo"  # one-hot positions of h, e, l, o
+
+
+def one_hot(words: list[str]) -> torch.Tensor:
+    """(B, T, 4) one-hot batch over the characters h, e, l, o."""
+    index = torch.tensor([[CHARS.index(c) for c in w] for w in words])
+    return torch.nn.functional.one_hot(index, num_classes=len(CHARS)).to(torch.float32)
+
+
+def make_model(seed: int = 0, **kwargs) -> RNNForecaster:
+    torch.manual_seed(seed)
+    return RNNForecaster(ModelConfig(**kwargs)).eval()
+
+
+# -- the tutorial shapes --------------------------------------------------------------------------------
+def test_one_feature_sine_shapes():
+    model = make_model(input_size=1, hidden_size=10, num_layers=2)
+    x = to_batch(sine_wave(20, 1))  # (1, 20, 1)
+    r = model(x, return_states=True)
+    assert isinstance(r, ForwardResult)
+    assert r.output.shape == (1, 20, 10)
+    assert r.h_n.shape == (2, 1, 10)
+    assert r.c_n is None
+    assert r.prediction.shape == (1, 1, 1)
+
+
+def test_three_feature_sine_shapes():
+    model = make_model(input_size=3, hidden_size=15, num_layers=2)
+    r = model(to_batch(sine_wave(20, 3)), return_states=True)
+    assert r.output.shape == (1, 20, 15)
+    assert r.h_n.shape == (2, 1, 15)
+    assert r.prediction.shape == (1, 1, 3)  # output_size defaults to input_size
+
+
+def test_hello_batch_shapes():
+    x = one_hot(["hello", "eolll", "lleel"])
+    assert x.shape == (3, 5, 4)
+    assert x[0, 0].tolist() == [1.0, 0.0, 0.0, 0.0]  # 'h'
+    assert x[1, 1].tolist() == [0.0, 0.0, 0.0, 1.0]  # 'o'
+    model = make_model(input_size=4, hidden_size=2, num_layers=1)
+    r = model(x, return_states=True)
+    assert r.output.shape == (3, 5, 2)
+    assert r.h_n.shape == (1, 3, 2)  # hidden state is never batch-first
+    assert r.prediction.shape == (3, 1, 4)
+
+
+def test_forward_without_states_returns_prediction_only():
+    model = make_model(input_size=4, hidden_size=3)
+    x = one_hot(["hello", "eolll"])
+    pred = model(x)
+    assert isinstance(pred, torch.Tensor)
+    torch.testing.assert_close(pred, model(x, return_states=True).prediction)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_cell_state_only_for_lstm(cell):
+    model = make_model(input_size=4, hidden_size=6, num_layers=3, cell=cell)
+    r = model(one_hot(["hello", "eolll", "lleel"]), return_states=True)
+    assert r.h_n.shape == (3, 3, 6)
+    if cell == "lstm":
+        assert r.c_n is not None and r.c_n.shape == r.h_n.shape
+        assert not torch.equal(r.c_n, r.h_n)
+    else:
+        assert r.c_n is None
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_bidirectional_shapes(cell):
+    model = make_model(input_size=4, hidden_size=5, num_layers=2, cell=cell, bidirectional=True)
+    r = model(one_hot(["hello", "eolll", "lleel"]), return_states=True)
+    assert r.output.shape == (3, 5, 10)  # (B, T, D*H)
+    assert r.h_n.shape == (4, 3, 5)  # (L*D, B, H)
+    assert r.prediction.shape == (3, 1, 4)
+    # the last layer's forward state is the output at the last step, its backward state the output at step 0
+    torch.testing.assert_close(r.h_n[-2], r.output[:, -1, :5])
+    torch.testing.assert_close(r.h_n[-1], r.output[:, 0, 5:])
+
+
+def test_multi_step_head_shape():
+    model = make_model(input_size=3, hidden_size=7, horizon=4, output_size=2)
+    r = model(torch.randn(6, 12, 3), return_states=True)
+    assert r.prediction.shape == (6, 4, 2)
+
+
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_head_reads_last_layer_final_state(bidirectional):
+    model = make_model(input_size=3, hidden_size=4, num_layers=2, horizon=2, output_size=3,
+                       bidirectional=bidirectional)
+    x = torch.randn(5, 9, 3)
+    r = model(x, return_states=True)
+    last = torch.cat([r.h_n[-2], r.h_n[-1]], dim=1) if bidirectional else r.h_n[-1]  # (B, D*H)
+    torch.testing.assert_close(r.prediction, model.head(last).view(5, 2, 3))
+    if not bidirectional:
+        torch.testing.assert_close(r.h_n[-1], r.output[:, -1])
+
+
+# -- padding ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_padding_never_changes_a_result(cell, bidirectional):
+    lengths = [5, 3, 4]
+    x = one_hot(["hello", "eolll", "lleel"])
+    generator = torch.Generator().manual_seed(1)
+    for i, n in enumerate(lengths):
+        x[i, n:] = torch.randn(5 - n, 4, generator=generator) * 100  # garbage in the padding
+    model = make_model(input_size=4, hidden_size=3, num_layers=2, cell=cell, bidirectional=bidirectional,
+                       horizon=2)
+    r = model(x, lengths=lengths, return_states=True)
+    for i, n in enumerate(lengths):
+        alone = model(x[i:i + 1, :n], return_states=True)  # the example by itself, unpadded
+        torch.testing.assert_close(r.prediction[i:i + 1], alone.prediction, atol=1e-6, rtol=0)
+        torch.testing.assert_close(r.h_n[:, i:i + 1], alone.h_n, atol=1e-6, rtol=0)
+        torch.testing.assert_close(r.output[i:i + 1, :n], alone.output, atol=1e-6, rtol=0)
+        if cell == "lstm":
+            torch.testing.assert_close(r.c_n[:, i:i + 1], alone.c_n, atol=1e-6, rtol=0)
+        assert torch.count_nonzero(r.output[i, n:]) == 0  # zero past the real length
+    assert r.output.shape == (3, 5, 3 * (2 if bidirectional else 1))
+
+
+def test_lengths_accept_a_tensor():
+    model = make_model(input_size=4, hidden_size=3)
+    x = one_hot(["hello", "eolll", "lleel"])
+    torch.testing.assert_close(model(x, lengths=torch.tensor([5, 3, 4])), model(x, lengths=[5, 3, 4]))
+    torch.testing.assert_close(model(x, lengths=[5, 5, 5]), model(x))
+
+
+# -- input checks ----------------------------------------------------------------------------------------
+def test_wrong_feature_count():
+    model = make_model(input_size=3, hidden_size=4)
+    with pytest.raises(ValueError, match=r"F = input_size = 3, got shape \(1, 20, 2\)"):
+        model(torch.zeros(1, 20, 2))
+    with pytest.raises(ValueError, match=r"input_size = 3, got shape \(20, 3\)"):
+        model(torch.zeros(20, 3))
+
+
+def test_input_checks():
+    model = make_model(input_size=3, hidden_size=4)
+    with pytest.raises(TypeError, match=r"x must be a torch\.Tensor of shape \(B, T, F\), got ndarray"):
+        model(sine_wave(20, 3)[None])
+    with pytest.raises(ValueError, match=r"x must have at least one time step, got shape \(2, 0, 3\)"):
+        model(torch.zeros(2, 0, 3))
+
+
+@pytest.mark.parametrize("lengths, match", [
+    ([5, 3], r"lengths must have one entry per example, shape \(3,\), got shape \(2,\)"),
+    ([[5, 3, 4]], r"lengths must have one entry per example, shape \(3,\), got shape \(1, 3\)"),
+    ([0, 3, 4], r"lengths must lie in \[1, T=5\], got \[0, 3, 4\]"),
+    ([5, 6, 4], r"lengths must lie in \[1, T=5\], got \[5, 6, 4\]"),
+])
+def test_bad_lengths(lengths, match):
+    model = make_model(input_size=4, hidden_size=3)
+    with pytest.raises(ValueError, match=match):
+        model(one_hot(["hello", "eolll", "lleel"]), lengths=lengths)
+
+
+# -- dropout has an effect -------------------------------------------------------------------------------
+def test_dropout_acts_in_training_only():
+    model = make_model(input_size=3, hidden_size=16, num_layers=2, dropout=0.5)
+    x = torch.randn(4, 10, 3)
+    torch.testing.assert_close(model(x), model(x))  # eval: deterministic
+    model.train()
+    torch.manual_seed(1)
+    a = model(x)
+    b = model(x)
+    assert not torch.allclose(a, b)
+
+
+# -- parameter count -------------------------------------------------------------------------------------
+@pytest.mark.parametrize("cell, gates", [("rnn", 1), ("lstm", 4), ("gru", 3)])
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_parameter_count_matches_formula(cell, gates, bidirectional):
+    F, H, L, K, O = 3, 15, 2, 4, 2
+    D = 2 if bidirectional else 1
+    model = make_model(input_size=F, hidden_size=H, num_layers=L, cell=cell, bidirectional=bidirectional,
+                       horizon=K, output_size=O)
+    expected = 0
+    for layer in range(L):
+        n_in = F if layer == 0 else D * H
+        expected += D * gates * (H * (n_in + H) + 2 * H)  # W_ih, W_hh, b_ih, b_hh per direction
+    expected += (D * H) * (K * O) + K * O  # the linear head
+    assert model.n_parameters() == expected
+
+
+def test_rnn_parameter_count_by_hand():
+    # 1 feature, 10 hidden, 2 layers, one step of one output: the tutorial model
+    model = make_model(input_size=1, hidden_size=10, num_layers=2)
+    layer0 = 10 * (1 + 10) + 2 * 10
+    layer1 = 10 * (10 + 10) + 2 * 10
+    head = 10 * 1 + 1
+    assert model.n_parameters() == layer0 + layer1 + head == 361
+
+
+# -- trace_shapes ---------------------------------------------------------------------------------------
+def test_trace_shapes_reports_every_boundary():
+    model = make_model(input_size=3, hidden_size=15, num_layers=2, cell="lstm", horizon=2)
+    rows = trace_shapes(model, torch.randn(8, 20, 3))
+    table = {r["name"]: (r["shape"], r["dims"]) for r in rows}
+    assert table == {
+        "input": ((8, 20, 3), "(B, T, F)"),
+        "rnn output": ((8, 20, 15), "(B, T, D*H)"),
+        "h_n": ((2, 8, 15), "(L*D, B, H)"),
+        "c_n": ((2, 8, 15), "(L*D, B, H)"),
+        "prediction": ((8, 2, 3), "(B, K, O)"),
+    }
+    text = format_shapes(rows)
+    assert len(text.splitlines()) == 5
+    assert "(2, 8, 15)" in text and "not batch-first" in text
+    assert "c_n" not in {r["name"] for r in trace_shapes(make_model(input_size=3), torch.randn(1, 4, 3))}
+
+
+# -- ModelConfig -----------------------------------------------------------------------------------------
+def test_model_config_defaults():
+    c = ModelConfig(input_size=3)
+    assert (c.hidden_size, c.num_layers, c.cell, c.horizon, c.output_size) == (15, 2, "rnn", 1, 3)
+    assert c.directions == 1
+    assert ModelConfig(input_size=3, bidirectional=True).directions == 2
+    assert ModelConfig(input_size=3, output_size=1).output_size == 1
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"cell": "xyz"}, ValueError, r"cell must be one of 'rnn', 'lstm', 'gru', got 'xyz'"),
+    ({"hidden_size": 0}, ValueError, r"hidden_size must be an integer >= 1, got 0"),
+    ({"num_layers": 0}, ValueError, r"num_layers must be an integer >= 1, got 0"),
+    ({"input_size": 0}, ValueError, r"input_size must be an integer >= 1, got 0"),
+    ({"dropout": 0.5, "num_layers": 1}, ValueError,
+     r"dropout acts between stacked layers and needs num_layers >= 2, got dropout=0\.5 with num_layers=1"),
+    ({"dropout": 1.0}, ValueError, r"dropout must be a finite number in \[0\.0, 1\.0\), got 1\.0"),
+    ({"dropout": -0.1}, ValueError, r"dropout must be a finite number in \[0\.0, 1\.0\), got -0\.1"),
+    ({"bidirectional": "yes"}, TypeError, r"bidirectional must be True or False, got 'yes'"),
+    ({"horizon": 0}, ValueError, r"horizon must be an integer >= 1, got 0"),
+    ({"output_size": 0}, ValueError, r"output_size must be an integer >= 1, got 0"),
+    ({"hidden_size": 2.5}, TypeError, r"hidden_size must be an integer >= 1, got 2\.5 \(float\)"),
+    ({"num_layers": True}, TypeError, r"num_layers must be an integer >= 1, got True \(bool\)"),
+])
+def test_model_config_checks(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        ModelConfig(**{"input_size": 3, **kwargs})
+
+
+def test_model_config_json_round_trip():
+    c = ModelConfig(input_size=4, hidden_size=9, num_layers=3, cell="gru", dropout=0.25, bidirectional=True,
+                    horizon=5, output_size=2)
+    text = c.to_json()
+    assert json.loads(text)["cell"] == "gru"
+    assert ModelConfig.from_json(text) == c
+    assert ModelConfig.from_dict(c.to_dict()) == c
+    d = ModelConfig(input_size=2)  # output_size None resolves to input_size and survives the trip
+    assert ModelConfig.from_json(d.to_json()) == d
+
+
+def test_model_config_unknown_field():
+    with pytest.raises(ValueError, match=r"ModelConfig got unknown fields \['colour'\]; expected some of"):
+        ModelConfig.from_dict({"input_size": 3, "colour": "red"})
+
+
+def test_configs_are_frozen():
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ModelConfig(input_size=3).hidden_size = 4  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        TrainConfig().lr = 1.0  # type: ignore[misc]
+
+
+# -- TrainConfig -----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"epochs": 0}, ValueError, r"epochs must be an integer >= 1, got 0"),
+    ({"batch_size": 0}, ValueError, r"batch_size must be an integer >= 1, got 0"),
+    ({"lr": 0.0}, ValueError, r"lr must be a finite number in \(0\.0, 10\.0\], got 0\.0"),
+    ({"lr": float("inf")}, ValueError, r"lr must be a finite number in \(0\.0, 10\.0\], got inf"),
+    ({"lr": "fast"}, TypeError, r"lr must be a number, got 'fast' \(str\)"),
+    ({"val_fraction": 1.0}, ValueError, r"val_fraction must be a finite number in \[0\.0, 1\.0\), got 1\.0"),
+    ({"val_fraction": -0.1}, ValueError, r"val_fraction must be a finite number in \[0\.0, 1\.0\), got -0\.1"),
+    ({"patience": 0}, ValueError, r"patience must be an integer >= 1, got 0"),
+    ({"clip_norm": 0.0}, ValueError, r"clip_norm must be a finite number in \(0\.0, inf\], got 0\.0"),
+    ({"seed": -1}, ValueError, r"seed must be an integer >= 0, got -1"),
+])
+def test_train_config_checks(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        TrainConfig(**kwargs)
+
+
+def test_train_config_round_trip_and_optional_fields():
+    c = TrainConfig(epochs=7, batch_size=3, lr=0.05, val_fraction=0.0, patience=None, clip_norm=None, seed=11)
+    assert TrainConfig.from_json(c.to_json()) == c
+    assert json.loads(c.to_json())["patience"] is None
+    assert TrainConfig.from_dict(TrainConfig().to_dict()) == TrainConfig()
+    with pytest.raises(ValueError, match=r"TrainConfig got unknown fields \['momentum'\]"):
+        TrainConfig.from_json('{"momentum": 0.9}')

@@ -1,0 +1,127 @@
+"""Rolling-origin backtests: forecasts from many origins, scored beside the baselines.
+
+For origins ``t`` (the first forecast step), every method forecasts steps ``t .. t+K-1`` from the
+series before ``t``.  Arrays are ``(N, K, O)``: origins, steps ahead, targets.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from . import _checks
+from .baselines import BASELINES
+from .data import Series
+from .errors import DataError
+from .metrics import METRICS, error_table, skill
+
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
+
+__all__ = ["BacktestResult", "run_backtest", "origin_positions"]
+
+
+@dataclass
+class BacktestResult:
+    """Forecasts of the model and every baseline at each origin, and the actual values.
+
+    ``actual`` and each ``forecasts[name]`` are (N, K, O); ``origins`` are step positions in the series
+    and ``origin_labels`` their index labels.
+    """
+
+    origins: np.ndarray
+    origin_labels: pd.Index
+    actual: np.ndarray
+    forecasts: dict[str, np.ndarray]
+    targets: list[str]
+    mase_scale: np.ndarray
+    seasons: list[int | None]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per origin, step ahead and target: ``origin, step, target, actual`` and a column per method."""
+        N, K, O = self.actual.shape
+        columns = {"origin": np.repeat(self.origin_labels.to_numpy(), K * O),
+                   "step": np.tile(np.repeat(np.arange(1, K + 1), O), N),
+                   "target": np.tile(self.targets, N * K),
+                   "actual": self.actual.reshape(-1)}
+        columns.update({name: f.reshape(-1) for name, f in self.forecasts.items()})
+        return pd.DataFrame(columns)
+
+    def summary(self, metric: str | None = None) -> pd.DataFrame:
+        """Errors per step ahead (rows) for each method; one ``metric`` gives one column per method,
+        otherwise columns are (method, metric)."""
+        rows = {}
+        for h in range(self.actual.shape[1]):
+            table = error_table(self.actual[:, h], {n: f[:, h] for n, f in self.forecasts.items()},
+                                self.targets, self.mase_scale)
+            rows[h + 1] = {(m, k): table[m].get(k) for m in self.forecasts for k in METRICS}
+        out = pd.DataFrame.from_dict(rows, orient="index").astype(float)
+        out.columns = pd.MultiIndex.from_tuples(out.columns, names=["method", "metric"])
+        out.index.name = "step"
+        if metric is not None:
+            _checks.choice("metric", metric, METRICS)
+            return out.xs(metric, axis=1, level="metric")
+        return out
+
+    def overall(self) -> dict:
+        """All metrics over every origin and step, per method, with the model's skill (JSON-able)."""
+        table = error_table(self.actual, self.forecasts, self.targets, self.mase_scale)
+        baselines = [b for b in self.forecasts if b != "model"]
+        best = min(baselines, key=lambda b: math.inf if table[b]["rmse"] is None else table[b]["rmse"])
+        table["skill"] = {m: skill(table["model"][m], [table[b][m] for b in baselines]) for m in ("rmse", "mae")}
+        table["best_baseline"] = best
+        table["n_windows"] = int(self.actual.shape[0])
+        table["horizon"] = int(self.actual.shape[1])
+        table["seasons"] = dict(zip(self.targets, self.seasons))
+        return table
+
+
+def origin_positions(length: int, start, stride: int, horizon: int, context: int) -> np.ndarray:
+    """Origins ``start, start + stride, ...`` with ``context`` steps before and ``horizon`` after."""
+    stride = _checks.positive_int("stride", stride)
+    if isinstance(start, float):
+        _checks.real("start", start, 0.0, 1.0, low_open=True, high_open=True)
+        start = int(round(length * start))
+    start = _checks.positive_int("start", start, minimum=0)
+    first = max(start, context)
+    last = length - horizon
+    if first > last:
+        raise DataError(f"series has {length} time steps; origins from {first} (start={start}, and "
+                        f"{context} steps of history) with horizon={horizon} need at least "
+                        f"{first + horizon} steps")
+    return np.arange(first, last + 1, stride)
+
+
+def _forecaster_at(model: "Forecaster", values: np.ndarray, t: int):
+    from .forecaster import Forecaster
+
+    return Forecaster(**model.get_params()).fit(values[:t], progress=False)
+
+
+def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, horizon: int | None = None,
+                 refit=False) -> BacktestResult:
+    """Backtest a fitted :class:`Forecaster` on ``series``; see :meth:`Forecaster.backtest`."""
+    K = model.horizon if horizon is None else _checks.positive_int("horizon", horizon)
+    values, W = series.values, model.window
+    origins = origin_positions(series.length, start, stride, K, model.context_needed_)
+    every = 0 if refit is False else (1 if refit is True else _checks.positive_int("refit", refit))
+    steps = origins[:, None] + np.arange(K)  # (N, K)
+    actual = values[steps][:, :, model.target_idx_]  # (N, K, O)
+    blocks = np.split(np.arange(origins.shape[0]), range(every, origins.shape[0], every)) if every else \
+        [np.arange(origins.shape[0])]
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in ("model",) + BASELINES}
+    for block in blocks:
+        fitted = _forecaster_at(model, values, int(origins[block[0]])) if every else model
+        windows = np.stack([values[t - W:t] for t in origins[block]]) if every else \
+            values[origins[block, None] + np.arange(-W, 0)]  # (n, W, F)
+        scaled = fitted._scaled(windows.reshape(-1, values.shape[1])).view(len(block), W, -1)
+        parts["model"].append(fitted._unscale(fitted._roll(scaled, K)))
+        for name, f in fitted.baselines_.forecast(values, origins[block], K).items():
+            parts[name].append(f)
+    forecasts = {name: np.concatenate(p).astype(np.float64) for name, p in parts.items()}
+    return BacktestResult(origins, series.index[origins], actual.astype(np.float64), forecasts,
+                          model.target_names_, model.baselines_.scale_, model.baselines_.seasons_)
+

@@ -1,0 +1,149 @@
+"""The honest baselines every model is measured against, fitted on the same training span.
+
+For forecast origins ``t`` (the first forecast step) of a series ``s`` (T, F), each baseline gives
+``(N, K, O)`` forecasts of the target columns for steps ``t .. t+K-1`` from the values before ``t``:
+
+- ``naive``: the last value, ``s[t-1]``, for every step;
+- ``seasonal_naive``: the value one season earlier, ``s[t + h - m * (h // m + 1)]``, with a season
+  ``m`` per target (given, or found from the training span's autocorrelation; naive where none);
+- ``drift``: the last value plus the average change over the input window, ``h+1`` times;
+- ``linear_ar``: a linear autoregression of every feature on the same input window (all features),
+  fitted by least squares for one step and applied recursively for more.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["BASELINES", "Baselines", "find_season"]
+
+BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
+_CHUNK = 4096  # windows per block when fitting or applying the autoregression
+
+
+def find_season(x: np.ndarray, max_lag: int | None = None, min_corr: float = 0.3) -> int | None:
+    """The dominant season of a 1-D series from its autocorrelation, or None.
+
+    The season is the lag of the highest autocorrelation peak after the first zero crossing, if
+    that peak exceeds ``min_corr``.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    x = x - x.mean()
+    n = x.shape[0]
+    max_lag = min(n // 2, max_lag or n // 2)
+    if max_lag < 2 or not np.any(x):
+        return None
+    spectrum = np.fft.rfft(x, 2 * n)
+    acf = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1]
+    acf = acf / acf[0]
+    below = np.nonzero(acf < 0)[0]
+    if below.size == 0:
+        return None
+    lags = np.arange(below[0], max_lag)  # candidates after the first zero crossing
+    peaks = lags[(acf[lags] >= acf[lags - 1]) & (acf[lags] >= acf[lags + 1])] if lags.size else lags
+    if peaks.size == 0:
+        return None
+    best = int(peaks[np.argmax(acf[peaks])])
+    return best if acf[best] >= min_corr else None
+
+
+class Baselines:
+    """Baselines fitted on a training span; apply them to any series with :meth:`forecast`.
+
+    Parameters
+    ----------
+    window, horizon : int
+        W and K, as the model's.
+    targets : list of int
+        Positions of the O target columns.
+    season : int, sequence of int, or None
+        Season per target for the seasonal naive forecast; None finds it from the data in :meth:`fit`.
+    """
+
+    def __init__(self, window: int, horizon: int, targets: list[int], season=None) -> None:
+        self.window, self.horizon, self.targets = window, horizon, list(targets)
+        self.season = season
+        self.seasons_: list[int | None] = []
+        self.ar_: np.ndarray | None = None  # (1 + W*F, F) one-step least-squares coefficients
+        self.scale_: np.ndarray | None = None  # (O,) naive one-step in-sample MAE, for MASE
+
+    @property
+    def context(self) -> int:
+        """Steps every baseline needs before an origin: the window, and each season."""
+        return max([self.window] + [m for m in self.seasons_ if m])
+
+    def fit(self, values: np.ndarray) -> "Baselines":
+        """Fit on the training span ``values`` (T, F)."""
+        values = np.asarray(values, dtype=np.float64)
+        O = len(self.targets)
+        if self.season is None:
+            self.seasons_ = [find_season(values[:, j]) for j in self.targets]
+        else:
+            seasons = [self.season] * O if np.isscalar(self.season) else list(self.season)
+            if len(seasons) != O:
+                raise ValueError(f"season must be one integer or one per target ({O}), got {self.season!r}")
+            self.seasons_ = [int(m) if m else None for m in seasons]
+        diffs = np.abs(np.diff(values[:, self.targets], axis=0))
+        self.scale_ = diffs.mean(axis=0) if diffs.shape[0] else np.zeros(O)
+        self.ar_ = self._fit_ar(values)
+        return self
+
+    def _design(self, values: np.ndarray, origins: np.ndarray) -> np.ndarray:
+        """``[1, s[t-W:t] flattened]`` for each origin: (n, 1 + W*F)."""
+        offsets = np.arange(-self.window, 0)
+        lagged = values[origins[:, None] + offsets]  # (n, W, F)
+        return np.concatenate([np.ones((origins.shape[0], 1)), lagged.reshape(origins.shape[0], -1)], axis=1)
+
+    def _fit_ar(self, values: np.ndarray) -> np.ndarray:
+        origins = np.arange(self.window, values.shape[0])
+        p = 1 + self.window * values.shape[1]
+        gram, cross = np.zeros((p, p)), np.zeros((p, values.shape[1]))
+        for i in range(0, origins.shape[0], _CHUNK):  # normal equations, one block at a time
+            o = origins[i:i + _CHUNK]
+            A = self._design(values, o)
+            gram += A.T @ A
+            cross += A.T @ values[o]
+        ridge = 1e-8 * max(np.trace(gram) / p, 1.0)
+        return np.linalg.solve(gram + ridge * np.eye(p), cross)
+
+    def forecast(self, values: np.ndarray, origins: np.ndarray, horizon: int | None = None) -> dict[str, np.ndarray]:
+        """Every baseline's (N, K, O) forecast for the given origins (each >= :attr:`context`);
+        ``horizon`` defaults to the fitted one."""
+        values = np.asarray(values, dtype=np.float64)
+        origins = np.asarray(origins, dtype=np.int64)
+        K, n = horizon or self.horizon, origins.shape[0]
+        h = np.arange(K)
+        last = values[origins - 1][:, self.targets]  # (N, O)
+        naive = np.repeat(last[:, None, :], K, axis=1)  # (N, K, O)
+        seasonal = naive.copy()
+        for j, (col, m) in enumerate(zip(self.targets, self.seasons_)):
+            if m:
+                seasonal[:, :, j] = values[origins[:, None] + h - m * (h // m + 1), col]
+        first = values[origins - self.window][:, self.targets]
+        slope = (last - first) / max(self.window - 1, 1)  # (N, O)
+        drift = last[:, None, :] + (h + 1)[None, :, None] * slope[:, None, :]
+        ar = np.concatenate([self._ar_roll(values, origins[i:i + _CHUNK], K) for i in range(0, n, _CHUNK)])
+        return {"naive": naive, "seasonal_naive": seasonal, "drift": drift, "linear_ar": ar}
+
+    def _ar_roll(self, values: np.ndarray, origins: np.ndarray, K: int) -> np.ndarray:
+        """Recursive autoregression forecasts (n, K, O): each step's forecast joins the window."""
+        window = values[origins[:, None] + np.arange(-self.window, 0)]  # (n, W, F)
+        steps = []
+        for _ in range(K):
+            design = np.concatenate([np.ones((window.shape[0], 1)), window.reshape(window.shape[0], -1)], axis=1)
+            nxt = design @ self.ar_  # (n, F)
+            steps.append(nxt[:, self.targets])
+            window = np.concatenate([window[:, 1:], nxt[:, None, :]], axis=1)
+        return np.stack(steps, axis=1)
+
+    def to_dict(self) -> dict:
+        """JSON-able state, except the autoregression coefficients (saved as a tensor)."""
+        return {"window": self.window, "horizon": self.horizon, "targets": self.targets,
+                "season": self.season, "seasons": self.seasons_, "scale": self.scale_.tolist()}
+
+    @classmethod
+    def from_dict(cls, data: dict, ar: np.ndarray) -> "Baselines":
+        self = cls(data["window"], data["horizon"], data["targets"], data["season"])
+        self.seasons_ = list(data["seasons"])
+        self.scale_ = np.asarray(data["scale"], dtype=np.float64)
+        self.ar_ = np.asarray(ar, dtype=np.float64)
+        return self

@@ -1,0 +1,119 @@
+"""Train the same data with several hidden sizes and compare their forecasts and test errors.
+
+Every model sees the same training span, seed and settings; only H changes.  The last
+``test_fraction`` of the series is held out and scored two ways: one-step forecasts from every test
+window (beside the naive last-value baseline), and one recursive forecast from the end of the
+training span across the test span, which shows how well each size has learnt the dynamics.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import _checks
+from .data import as_series
+from .errors import DataError
+from .forecaster import Forecaster
+from .metrics import rmse
+
+__all__ = ["HiddenComparison", "compare_hidden_sizes"]
+
+
+@dataclass
+class HiddenComparison:
+    """What :func:`compare_hidden_sizes` found.
+
+    Attributes
+    ----------
+    table : DataFrame, one row per hidden size
+        ``hidden``, ``parameters``, ``epochs`` (trained), ``test_rmse`` (one-step, in the data's
+        units), ``naive_rmse`` (last-value baseline on the same steps), ``forecast_rmse`` (the
+        recursive forecast across the test span) and ``fit_seconds``.
+    forecasts : dict hidden size -> DataFrame (S, O)
+        Each model's recursive forecast of the first S test steps, indexed like ``actual``.
+    actual : DataFrame (T, F)
+        The whole series.
+    test_start : int
+        Position of the first test step in ``actual``.
+    """
+
+    table: pd.DataFrame
+    forecasts: dict[int, pd.DataFrame]
+    actual: pd.DataFrame
+    test_start: int
+
+    def best(self) -> int:
+        """The hidden size with the lowest one-step test RMSE."""
+        return int(self.table.loc[self.table["test_rmse"].idxmin(), "hidden"])
+
+
+def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), test_fraction: float = 0.2,
+                         forecast_steps: int | None = None,
+                         callback: Callable[[dict], None] | None = None, **params) -> HiddenComparison:
+    """Fit one :class:`Forecaster` per hidden size on the same data and score each on a held-out span.
+
+    Parameters
+    ----------
+    data : array (T,) / (T, F) or DataFrame
+        The series, in time order.
+    hidden_sizes : sequence of int
+        The values of H to try, each at least 1, without repeats.
+    test_fraction : float in (0, 1)
+        Share of the series, at its end, held out for testing.
+    forecast_steps : int, optional
+        Length S of each recursive forecast; default the whole test span (only the network's horizon
+        when some features are not targets, since a longer forecast would need their future values).
+    callback : callable, optional
+        Called with each table row (a dict) as soon as that size is trained, e.g. to report progress.
+    **params
+        Further :class:`Forecaster` parameters (``layers``, ``cell``, ``window``, ``epochs``,
+        ``seed``, ...), the same for every size.
+
+    Returns
+    -------
+    HiddenComparison
+    """
+    sizes = [_checks.positive_int("hidden_sizes[]", h) for h in hidden_sizes]
+    if not sizes or len(set(sizes)) != len(sizes):
+        raise ValueError(f"hidden_sizes must hold at least one size and no repeats, got {list(hidden_sizes)}")
+    if "hidden" in params:
+        raise TypeError("pass the sizes to compare as hidden_sizes, not hidden")
+    test_fraction = _checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
+    s = as_series(data)
+    actual = pd.DataFrame(s.values, index=s.index, columns=s.columns)
+    T = s.length
+    test_start = T - int(round(T * test_fraction))
+    if test_start >= T:
+        raise DataError(f"test_fraction={test_fraction} of {T} steps leaves no test step")
+    probe = Forecaster(**params)
+    W = probe.window
+    probe.check_length(test_start)
+    if test_start < W + 1:
+        raise DataError(f"the training span has {test_start} steps, fewer than window={W} + 1")
+    train = actual.iloc[:test_start]
+    rows, forecasts = [], {}
+    for h in sizes:
+        start = time.perf_counter()
+        est = Forecaster(hidden=h, **params).fit(train, progress=False)
+        seconds = time.perf_counter() - start
+        targets = est.target_idx_
+        truth = s.values[test_start:, targets]  # (S_test, O)
+        one_step = est.predict(actual.iloc[test_start - W:T - 1])[:, 0, :]  # (S_test, O): row i -> step test_start+i
+        naive = s.values[test_start - 1:T - 1, targets]
+        all_targets = sorted(targets) == list(range(s.n_features))
+        steps = min(forecast_steps or (T - test_start), T - test_start)
+        steps = steps if all_targets else min(steps, est.horizon)
+        future = est.forecast(steps)  # recursive from the end of the training span
+        future.index = actual.index[test_start:test_start + steps]
+        forecasts[h] = future
+        row = {"hidden": h, "parameters": est.model_.n_parameters(), "epochs": len(est.history_.records),
+               "test_rmse": rmse(truth, one_step), "naive_rmse": rmse(truth, naive),
+               "forecast_rmse": rmse(truth[:steps], future.to_numpy()), "fit_seconds": seconds}
+        rows.append(row)
+        if callback is not None:
+            callback(row)
+    return HiddenComparison(pd.DataFrame(rows), forecasts, actual, test_start)
+

@@ -1,0 +1,145 @@
+"""The figures of a run directory: drawn by ``tsrnn fit`` and redrawn by ``tsrnn plot RUN_DIR``.
+
+``forecast.png`` (one-step forecasts on the test span, the end of the training span shaded),
+``loss.png`` (history.csv) and ``hidden.png`` (every layer's hidden state on the last training
+window, which the model file keeps); ``tsrnn plot`` adds ``hidden_lines.png``.  ``run.json``'s
+``data`` entry says how to get the series back: regenerate it, or re-read the CSV file if it is
+unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .checkpoint import write_atomic
+from .data import as_series, read_csv
+from .errors import CheckpointError, DataError
+from .generate import multi_sine
+
+__all__ = ["FIGURES", "data_spec", "run_figures", "plot_run"]
+
+FIGURES = {
+    "forecast.png": "one-step forecasts against the actual test span, training span shaded",
+    "loss.png": "training and validation loss per epoch",
+    "hidden.png": "every layer's hidden state (unit x step) on the last training window, under it",
+    "hidden_lines.png": "each hidden unit's value over the steps of that window, per layer",
+}
+
+
+def _sha256(path: str | os.PathLike) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def data_spec(data, features: int, length: int, noise: float, seed: int) -> dict:
+    """How ``tsrnn plot`` can get the series of a run back (recorded in run.json)."""
+    if data is None:
+        return {"kind": "generated", "generator": "multi_sine", "length": length, "features": features,
+                "noise": noise, "seed": seed}
+    if isinstance(data, (str, os.PathLike)):
+        return {"kind": "csv", "path": os.path.abspath(data), "sha256": _sha256(data)}
+    return {"kind": "memory"}
+
+
+def _recover(spec: dict | None, estimator, steps: int | None) -> tuple[pd.DataFrame | None, str]:
+    """The run's series as a DataFrame, or None and why not."""
+    kind = (spec or {}).get("kind")
+    if kind == "generated":
+        frame = multi_sine(spec["length"], spec["features"], noise=spec["noise"], seed=spec["seed"])
+    elif kind == "csv":
+        path = spec["path"]
+        if not os.path.isfile(path):
+            return None, f"the data file {path!r} is gone"
+        if _sha256(path) != spec["sha256"]:
+            return None, f"the data file {path!r} changed since the run"
+        frame = read_csv(path)
+    elif kind == "memory":
+        return None, "the run trained on data given in memory, which it did not keep"
+    else:
+        return None, "run.json does not say where the data came from (a run of an older tsrnn)"
+    s = as_series(frame)
+    if s.columns != estimator.feature_names_in_ or (steps is not None and s.length != steps):
+        return None, (f"the recovered series ({s.length} steps, columns {s.columns}) is not the run's "
+                      f"({steps} steps, columns {estimator.feature_names_in_})")
+    return pd.DataFrame(s.values, index=s.index, columns=s.columns), ""
+
+
+def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, history: pd.DataFrame | None,
+                predicted: pd.DataFrame | None = None, lines: bool = False) -> dict:
+    """The figures of a fitted run, by file name; a figure whose inputs are missing is left out.
+
+    ``frame`` is the whole series (T, F), ``test_start`` the position of its first test step,
+    ``history`` the per-epoch losses, ``predicted`` the one-step test forecasts (computed when not
+    given).  ``lines`` adds ``hidden_lines.png``.
+    """
+    from . import plot
+
+    figures = {}
+    W = estimator.window
+    if frame is not None and test_start is not None:
+        if predicted is None:
+            one_step = estimator.predict(frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1 of each
+            predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
+                                     index=frame.index[test_start:test_start + one_step.shape[0]])
+        shown = max(0, test_start - 4 * W)
+        figures["forecast.png"] = plot.forecast(
+            frame.iloc[shown:], predicted, split=frame.index[test_start], label="one-step forecast",
+            title="One-step forecasts on the test span", train_span=(frame.index[shown], frame.index[test_start - 1]))
+    if history is not None and len(history):
+        figures["loss.png"] = plot.loss(history, best_epoch=estimator.history_.best_epoch)
+    window = pd.DataFrame(estimator.context_, columns=estimator.feature_names_in_)
+    states = estimator.hidden_states(window)  # L x (W, D*H)
+    cfg = estimator.model_.config
+    where = f"the last training window ({W} steps)"
+    figures["hidden.png"] = plot.hidden_heatmap(
+        states, inputs=window, directions=cfg.directions,
+        title=f"{cfg.cell.upper()} hidden state of every layer at every step of {where}")
+    if lines:
+        figures["hidden_lines.png"] = plot.hidden_lines(
+            states, title=f"{cfg.cell.upper()} hidden units over {where}")
+    return figures
+
+
+def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, force: bool = False,
+             dpi: int = 100) -> tuple[list[Path], list[str]]:
+    """Draw every figure a run directory supports; return (files written, reasons for any left out).
+
+    Figures go into ``run_dir`` itself, replacing tsrnn's own figures there, or into ``out_dir``,
+    where an existing file is replaced only with ``force=True``.
+    """
+    from .forecaster import Forecaster
+
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise CheckpointError(f"run directory {str(run_dir)!r} does not exist")
+    estimator = Forecaster.load(run_dir)
+    run_path, history_path = run_dir / "run.json", run_dir / "history.csv"
+    run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
+    history = pd.read_csv(history_path) if history_path.is_file() else None
+    frame, why = _recover(run.get("data"), estimator, run.get("steps"))
+    figures = run_figures(estimator, frame, run.get("test_start"), history, lines=True)
+    skipped = []
+    if "forecast.png" not in figures:
+        skipped.append(f"forecast.png: {why or 'run.json has no test_start'}")
+    if "loss.png" not in figures:
+        skipped.append("loss.png: the run directory has no history.csv")
+    target = run_dir if out_dir is None else Path(out_dir)
+    if target.exists() and not target.is_dir():
+        raise DataError(f"{str(target)!r} exists and is not a directory")
+    if out_dir is not None and target.resolve() != run_dir.resolve() and not force:
+        clash = sorted(name for name in figures if (target / name).exists())
+        if clash:
+            raise DataError(f"{', '.join(clash)} already exist in {str(target)!r}; pass force=True "
+                            f"(--force) to replace them, or choose another directory")
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, figure in figures.items():
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=dpi)
+        write_atomic(target / name, buffer.getvalue())
+        written.append(target / name)
+    return written, skipped
