@@ -11,9 +11,12 @@ import os
 from pathlib import Path
 
 import pandas as pd
+import torch
 
 import tsrnn
 from tsrnn import plot
+
+torch.set_num_threads(1)  # a model this small trains fastest on one thread
 
 parser = argparse.ArgumentParser(description="Forecast a noisy sine and draw the forecasts.")
 parser.add_argument("--fast", action="store_true", help="a few epochs on a short series (also TSRNN_EXAMPLE_FAST=1)")

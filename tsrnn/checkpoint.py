@@ -55,16 +55,22 @@ def _check_target(path: Path, overwrite: bool) -> None:
 
 
 @contextlib.contextmanager
-def run_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterator[Path]:
-    """Yield an empty temporary directory that becomes ``path`` when the block ends without error.
+def run_directory(path: str | os.PathLike, overwrite: bool = False,
+                  work: str | os.PathLike | None = None) -> Iterator[Path]:
+    """Yield a temporary directory that becomes ``path`` when the block ends without error.
 
     Raises CheckpointError before any work when ``path`` is a non-empty directory and ``overwrite``
-    is false.  On error the temporary directory is removed and ``path`` is left as it was.
+    is false.  On error the temporary directory is removed and ``path`` is left as it was.  A named
+    ``work`` directory (beside ``path``) is kept on Ctrl-C, so an interrupted run can be resumed.
     """
     path = Path(path)
     _check_target(path, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
+    if work is None:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
+    else:
+        tmp = Path(work)
+        tmp.mkdir(parents=True, exist_ok=True)
     try:
         yield tmp
         _check_target(path, overwrite)  # something may have appeared while we worked
@@ -75,6 +81,10 @@ def run_directory(path: str | os.PathLike, overwrite: bool = False) -> Iterator[
         os.replace(tmp, path)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+    except KeyboardInterrupt:
+        if work is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -84,18 +94,23 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def save_model(directory: str | os.PathLike, tensors: dict[str, torch.Tensor], config: dict[str, Any]) -> None:
-    """Write ``tensors`` to ``model.safetensors`` and ``config`` (plus format and checksum) to ``config.json``."""
+def save_model(directory: str | os.PathLike, tensors: dict[str, torch.Tensor], config: dict[str, Any],
+               weights_file: str = WEIGHTS_FILE, config_file: str = CONFIG_FILE) -> None:
+    """Write ``tensors`` to ``model.safetensors`` and ``config`` (plus format and checksum) to ``config.json``.
+
+    The config is written last, so a crash in between leaves a checksum mismatch, never a silent mix.
+    """
     from safetensors.torch import save
 
     directory = Path(directory)
     payload = save({k: v.detach().to("cpu").contiguous() for k, v in tensors.items()})
     meta = dict(config, format_version=FORMAT_VERSION, weights_sha256=_sha256(payload))
-    write_atomic(directory / WEIGHTS_FILE, payload)
-    write_atomic(directory / CONFIG_FILE, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    write_atomic(directory / weights_file, payload)
+    write_atomic(directory / config_file, json.dumps(meta, indent=2, sort_keys=True) + "\n")
 
 
-def load_model(directory: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+def load_model(directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE,
+               config_file: str = CONFIG_FILE) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     """Read and verify a directory written by :func:`save_model`; every problem is a CheckpointError."""
     from safetensors import SafetensorError
     from safetensors.torch import load
@@ -107,10 +122,10 @@ def load_model(directory: str | os.PathLike) -> tuple[dict[str, torch.Tensor], d
         kind = "a pickle (or torch.save) file, which tsrnn never loads because unpickling can run " \
                "arbitrary code" if pickled else "a file"
         raise CheckpointError(f"{str(directory)!r} is {kind}; expected a model directory holding "
-                              f"{WEIGHTS_FILE} and {CONFIG_FILE}")
+                              f"{weights_file} and {config_file}")
     if not directory.is_dir():
         raise CheckpointError(f"model directory {str(directory)!r} does not exist")
-    weights, config_path = directory / WEIGHTS_FILE, directory / CONFIG_FILE
+    weights, config_path = directory / weights_file, directory / config_file
     if not weights.is_file():
         pickles = sorted(p.name for p in directory.iterdir() if p.suffix in _PICKLE_SUFFIXES)
         hint = (f"; found {pickles}, which tsrnn never loads because unpickling can run arbitrary code"
@@ -131,7 +146,7 @@ def load_model(directory: str | os.PathLike) -> tuple[dict[str, torch.Tensor], d
     payload = weights.read_bytes()
     expected = config.get("weights_sha256")
     if expected != _sha256(payload):
-        raise CheckpointError(f"{str(weights)!r} does not match the checksum in {CONFIG_FILE} "
+        raise CheckpointError(f"{str(weights)!r} does not match the checksum in {config_file} "
                               f"(it was truncated or altered after saving); refusing to load it")
     try:
         tensors = load(payload)

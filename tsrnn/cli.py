@@ -27,6 +27,9 @@ class _Group(click.Group):
         except TsrnnError as err:
             click.echo(f"Error: {err}", err=True)
             sys.exit(2)
+        except OSError as err:  # a file or disk problem of the user's environment, not a bug
+            click.echo(f"Error: {err}", err=True)
+            sys.exit(1)
         except click.ClickException as err:
             err.show()
             sys.exit(err.exit_code)
@@ -87,6 +90,10 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
               help="Run directory to write  [default: runs/fit-<UTC date-time>]")
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no report; print only the run directory.")
+@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu",
+              help="Where to train; under torchrun each rank takes its own GPU.")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False), default=None,
+              help="Continue the interrupted run that was writing to this --out directory, with its own settings.")
 @click.pass_context
 def fit(ctx: click.Context, **opts) -> None:
     """Train an RNN forecaster, report it, and write a run directory.
@@ -96,9 +103,19 @@ def fit(ctx: click.Context, **opts) -> None:
     MAE of one-step forecasts beside a naive last-value baseline. The run directory holds
     config.json, model.safetensors, history.csv, metrics.json, run.json, forecast.png, loss.png and
     hidden.png; 'tsrnn plot RUN_DIR' redraws the figures.
+
+    The training state is saved after every epoch: after Ctrl-C or a crash, 'tsrnn fit --resume DIR'
+    finishes the run exactly as if it had never stopped. Launched as 'torchrun --nproc_per_node N -m
+    tsrnn fit ...' it trains with DistributedDataParallel (gloo on CPU, NCCL on GPU); rank 0 writes.
     """
     from .runs import fit_run
 
+    resume_dir = opts.pop("resume_dir")
+    if resume_dir is not None:
+        others = _explicit(ctx, *[n for n in opts if n not in ("quiet", "device")])
+        if others:
+            raise click.UsageError(f"--resume continues a run with the settings it started with; "
+                                   f"drop {', '.join(others)}", ctx)
     if opts["data_path"] is not None:
         clash = _explicit(ctx, "features", "length", "noise")
         if clash:
@@ -110,12 +127,41 @@ def fit(ctx: click.Context, **opts) -> None:
     if opts["out_dir"] is None:
         opts["out_dir"] = time.strftime("runs/fit-%Y%m%d-%H%M%S", time.gmtime())
     quiet = opts.pop("quiet")
-    out = fit_run(opts.pop("out_dir"), data=opts.pop("data_path"), force=opts.pop("force"),
-                  features=opts.pop("features"), length=opts.pop("length"), noise=opts.pop("noise"),
-                  seed=opts.pop("seed"), test_fraction=opts.pop("test_fraction"),
-                  progress=not quiet and sys.stderr.isatty(), report=None if quiet else click.echo, **opts)
-    if quiet:
+    out_dir = opts.pop("out_dir")
+    out_dir = out_dir if resume_dir is None else resume_dir
+    rank = _init_distributed(opts["device"])
+    try:
+        out = fit_run(out_dir, data=opts.pop("data_path"), force=opts.pop("force"),
+                      features=opts.pop("features"), length=opts.pop("length"), noise=opts.pop("noise"),
+                      seed=opts.pop("seed"), test_fraction=opts.pop("test_fraction"),
+                      progress=not quiet and sys.stderr.isatty(), report=None if quiet else click.echo,
+                      resume=resume_dir is not None, **opts)
+    except KeyboardInterrupt:
+        stopped = click.ClickException(f"interrupted; every complete epoch is saved. Continue with: "
+                                       f"tsrnn fit --resume {out_dir}")
+        stopped.exit_code = 130
+        raise stopped from None
+    finally:
+        if rank is not None:
+            import torch.distributed as dist
+
+            dist.destroy_process_group()
+    if quiet and not rank:
         click.echo(str(out))
+
+
+def _init_distributed(device: str) -> int | None:
+    """Join the process group torchrun describes in the environment; this rank, or None without torchrun."""
+    import os
+
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
+        return None
+    import torch
+    import torch.distributed as dist
+
+    backend = "nccl" if device != "cpu" and torch.cuda.is_available() else "gloo"
+    dist.init_process_group(backend)
+    return dist.get_rank()
 
 
 class _Start(click.ParamType):
@@ -297,7 +343,7 @@ class _ManyValues(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         out, current, count = [], None, 0
         for arg in args:
-            if current is not None and (count == 0 or not arg.startswith("-")):
+            if current is not None and (count == 0 or not arg.startswith("-") or arg[1:].isdigit()):
                 out += [arg] if count == 0 else [current, arg]  # a bad value (e.g. -1) is left to click
                 count += 1
                 continue
@@ -353,11 +399,12 @@ def compare(ctx: click.Context, hidden_sizes, features, length, noise, seed, dat
     frame = _read(data_path) if data_path is not None else multi_sine(length, features, noise=noise, seed=seed)
 
     def progress(row: dict) -> None:
+        if row["hidden"] == hidden_sizes[0]:  # the data passed every check: say what is coming
+            click.echo(f"training {len(hidden_sizes)} models on {len(frame)} steps x {frame.shape[1]} feature(s):")
         click.echo(f"  H={row['hidden']:<4} {row['parameters']:>7} parameters  {row['epochs']:>3} epochs  "
                    f"test RMSE {row['test_rmse']:.4f}  ({row['fit_seconds']:.1f} s)")
 
     with run_directory(out_dir, overwrite=force) as tmp:
-        click.echo(f"training {len(hidden_sizes)} models on {len(frame)} steps x {frame.shape[1]} feature(s):")
         result = compare_hidden_sizes(frame, hidden_sizes, test_fraction=test_fraction, callback=progress,
                                       seed=seed, **params)
         table = result.table

@@ -101,7 +101,8 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
         seconds = time.perf_counter() - start
         targets = est.target_idx_
         truth = s.values[test_start:, targets]  # (S_test, O)
-        one_step = est.predict(actual.iloc[test_start - W:T - 1])[:, 0, :]  # (S_test, O): row i -> step test_start+i
+        # (S_test, O): row i reads the W steps before test_start + i and forecasts that step
+        one_step = est.predict(actual.iloc[test_start - W:T - 1])[:, 0, :]
         naive = s.values[test_start - 1:T - 1, targets]
         all_targets = sorted(targets) == list(range(s.n_features))
         steps = min(forecast_steps or (T - test_start), T - test_start)

@@ -20,7 +20,7 @@ from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
 from .backtest import BacktestResult, run_backtest
 from .baselines import Baselines
 from .model import RNNForecaster
-from .train import History, predict_windows, train
+from .train import History, TrainState, distributed_context, predict_windows, train
 from .windows import make_windows, n_windows, resolve_targets
 
 __all__ = ["Forecaster", "StreamState", "STRATEGIES"]
@@ -33,6 +33,18 @@ class StreamState(NamedTuple):
 
     hidden: object  # h_n (L, 1, H), or (h_n, c_n) for an LSTM
     prediction: np.ndarray  # (K, O) in the data's units
+
+
+def _resolve_device(device: str) -> torch.device:
+    """``cpu``, ``cuda`` or ``auto``; under torchrun with CUDA, this rank's own GPU."""
+    _checks.choice("device", device, ("cpu", "cuda", "auto"))
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda":
+        if not torch.cuda.is_available():
+            raise TsrnnError("device='cuda' was asked for, but torch finds no CUDA device; use 'cpu' or 'auto'")
+        return torch.device("cuda", int(os.environ.get("LOCAL_RANK", torch.cuda.current_device())))
+    return torch.device("cpu")
 
 
 class Forecaster:
@@ -67,6 +79,9 @@ class Forecaster:
     season : int, list of int, or None
         Season (steps) of each target for the seasonal-naive baseline; None finds it from the
         training span's autocorrelation.
+    device : {"cpu", "cuda", "auto"}
+        Where to train ("auto": CUDA when available).  The fitted model is returned to the CPU,
+        where forecasting runs.
 
     Attributes
     ----------
@@ -85,7 +100,8 @@ class Forecaster:
                  horizon: int = 1, dropout: float = 0.0, bidirectional: bool = False, epochs: int = 60,
                  batch_size: int = 64, lr: float = 3e-3, val_fraction: float = 0.1,
                  patience: int | None = 10, clip_norm: float | None = 1.0, seed: int = 0,
-                 targets=None, scale: bool = True, strategy: str = "direct", season=None) -> None:
+                 targets=None, scale: bool = True, strategy: str = "direct", season=None,
+                 device: str = "cpu") -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -104,6 +120,7 @@ class Forecaster:
         self.scale = scale
         self.strategy = strategy
         self.season = season
+        self.device = device
 
     # -- scikit-learn contract --------------------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict:
@@ -179,11 +196,15 @@ class Forecaster:
         return train_end, n_train
 
     # -- fit ---------------------------------------------------------------------------------------
-    def fit(self, data, progress: bool | None = None) -> "Forecaster":
+    def fit(self, data, progress: bool | None = None, checkpoint_dir: str | os.PathLike | None = None,
+            resume: bool = False) -> "Forecaster":
         """Train on ``data``: an array (T,) / (T, F) or a DataFrame of numeric columns.
 
         The last ``val_fraction`` of the steps validate (early stopping); the scaler sees only the
         steps before them.  ``progress`` shows a bar (default: when stderr is a terminal).
+        With ``checkpoint_dir`` the training state is written there (atomically) after every epoch,
+        and ``resume=True`` continues from it: given the same data and parameters, the result equals
+        an uninterrupted fit.  Launched by torchrun, every rank calls ``fit`` and trains its shard.
         """
         s = as_series(data)
         positions = resolve_targets(self.targets, s.columns)
@@ -200,13 +221,23 @@ class Forecaster:
         self.scaler_ = Scaler().fit(s.values[:train_end]) if self.scale else None
         self.target_idx_ = target_idx
         X, Y = make_windows(self._scaled(s.values), W, K, positions)  # (N, W, F), (N, K, O) views
+        device = _resolve_device(self.device)
+        X, Y = X.to(device), Y.to(device)  # one copy of the series on the device; windows stay views
         torch.manual_seed(train_config.seed)
-        model = RNNForecaster(model_config)
+        model = RNNForecaster(model_config).to(device)
         show = sys.stderr.isatty() if progress is None else progress
         # Validation windows have all their targets in the validation span (inputs may precede it).
         val = slice(train_end - W, None) if n_val_steps else slice(0, 0)
-        self.history_ = train(model, X[:n_train], Y[:n_train], train_config, X[val], Y[val], progress=show)
-        self.model_ = model
+        state = None
+        if resume:
+            if checkpoint_dir is None:
+                raise ValueError("resume=True needs the checkpoint_dir that the interrupted fit wrote")
+            state, _ = TrainState.load(checkpoint_dir)
+        writes = checkpoint_dir is not None and distributed_context()[0] == 0  # only rank 0 writes
+        on_epoch = (lambda st: st.save(checkpoint_dir)) if writes else None
+        self.history_ = train(model, X[:n_train], Y[:n_train], train_config, X[val], Y[val], progress=show,
+                              resume=state, on_epoch=on_epoch)
+        self.model_ = model.cpu()
         self.n_features_in_ = s.n_features
         self.feature_names_in_ = s.columns
         self.target_names_ = [s.columns[i] for i in target_idx]

@@ -126,8 +126,9 @@ class RNNForecaster(nn.Module):
         c = self.config
         states, inp = [], x  # (B, T, F) for layer 0, then (B, T, D*H)
         for k in range(c.num_layers):
-            layer = _CELLS[c.cell](inp.shape[-1], c.hidden_size, batch_first=True,
-                                   bidirectional=c.bidirectional).to(x.device)
+            with torch.device("meta"):  # a parameter-less shell: no random init, no memory
+                layer = _CELLS[c.cell](inp.shape[-1], c.hidden_size, batch_first=True,
+                                       bidirectional=c.bidirectional)
             params = {n: getattr(self.rnn, n.replace("_l0", f"_l{k}")) for n, _ in layer.named_parameters()}
             output, state = functional_call(layer, params, (inp,))  # (B, T, D*H), (D, B, H)
             h_n, c_n = state if isinstance(state, tuple) else (state, None)

@@ -136,7 +136,8 @@ def hidden_heatmap(states, inputs=None, title: str | None = None, directions: in
     fig = Figure(figsize=(9, 1.5 + 1.6 * sum(ratios)), layout="constrained")
     axes = fig.subplots(len(ratios), 1, sharex=True, squeeze=False, height_ratios=ratios)[:, 0]
     if n_top:
-        frame = inputs if isinstance(inputs, pd.DataFrame) else pd.DataFrame(np.asarray(inputs).reshape(T, -1))
+        frame = (inputs if isinstance(inputs, pd.DataFrame)
+                 else pd.DataFrame(np.asarray(inputs).reshape(len(inputs), -1)))  # (T,) -> (T, 1)
         if len(frame) != T:
             raise ValueError(f"inputs has {len(frame)} steps but the states have T={T}")
         for col in frame.columns[:8]:
@@ -215,7 +216,8 @@ def compare_hidden(result, column=None, context: int | None = None, title: str |
     fig = Figure(figsize=(10, 7.5), layout="constrained")
     top, bottom = fig.subplots(2, 1, height_ratios=[3, 2])
     end = start + len(first)
-    top.plot(actual.index[shown_from:end], actual[column].iloc[shown_from:end], color="0.35", lw=1.2, label="actual")
+    top.plot(actual.index[shown_from:end], actual[column].iloc[shown_from:end], color="0.35", lw=1.2,
+             label="actual")
     cmap = _colormap("viridis")
     for i, (h, frame) in enumerate(forecasts.items()):
         n_params = int(table.loc[table["hidden"] == h, "parameters"].iloc[0])

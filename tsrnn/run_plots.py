@@ -88,7 +88,8 @@ def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, h
         shown = max(0, test_start - 4 * W)
         figures["forecast.png"] = plot.forecast(
             frame.iloc[shown:], predicted, split=frame.index[test_start], label="one-step forecast",
-            title="One-step forecasts on the test span", train_span=(frame.index[shown], frame.index[test_start - 1]))
+            title="One-step forecasts on the test span",
+            train_span=(frame.index[shown], frame.index[test_start - 1]))
     if history is not None and len(history):
         figures["loss.png"] = plot.loss(history, best_epoch=estimator.history_.best_epoch)
     window = pd.DataFrame(estimator.context_, columns=estimator.feature_names_in_)

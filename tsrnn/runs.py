@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -20,8 +21,9 @@ import pandas as pd
 from . import __version__
 from .checkpoint import run_directory, write_atomic
 from .data import as_series, read_csv
-from .errors import DataError
+from .errors import CheckpointError, DataError
 from .forecaster import Forecaster
+from .train import STATE_CONFIG, distributed_context
 from .generate import multi_sine
 from .shapes import format_shapes, trace_shapes
 from .windows import make_windows
@@ -59,10 +61,23 @@ def metrics_table(metrics: dict) -> str:
     return "\n".join(lines)
 
 
+def work_directory(out_dir: str | os.PathLike) -> Path:
+    """Where a run to ``out_dir`` works (and keeps its per-epoch checkpoint) until it is complete."""
+    out_dir = Path(out_dir)
+    return out_dir.parent / f".{out_dir.name}.partial"
+
+
 def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length: int = 2000,
             noise: float = 0.1, seed: int = 0, test_fraction: float = 0.2, force: bool = False,
-            progress: bool = False, report: Callable[[str], None] | None = None, **params) -> Path:
+            progress: bool = False, report: Callable[[str], None] | None = None, resume: bool = False,
+            **params) -> Path:
     """Train a :class:`Forecaster` and write a run directory; return its path.
+
+    Until it is complete the run works in a hidden directory beside ``out_dir`` (see
+    :func:`work_directory`), where the training state is saved after every epoch.  After Ctrl-C or
+    a crash, ``resume=True`` continues that run with the settings it started with (every other
+    argument but ``report`` and ``progress`` is then ignored) and ends with the same model as a run
+    never interrupted.  Under torchrun every rank calls this; only rank 0 reports and writes.
 
     Parameters
     ----------
@@ -79,8 +94,21 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         :class:`Forecaster` parameters (``hidden``, ``layers``, ``cell``, ``window``, ...); its ``seed``
         is ``seed``.
     """
-    say = report or (lambda text: None)
+    main = distributed_context()[0] == 0
+    say = report if report is not None and main else (lambda text: None)
     start = time.perf_counter()
+    work = work_directory(out_dir)
+    options_file = work / "options.json"
+    if resume:
+        if not options_file.is_file():
+            raise CheckpointError(f"there is no interrupted run of {str(out_dir)!r} to resume "
+                                  f"({str(options_file)!r} is missing)")
+        options = json.loads(options_file.read_text(encoding="utf-8"))
+        return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
+    resumed = params.pop("_resumed", False)
+    path = os.path.abspath(data) if isinstance(data, (str, os.PathLike)) else data  # resumable from elsewhere
+    options = dict(params, data=path, features=features, length=length, noise=noise, seed=seed,
+                   test_fraction=test_fraction, force=force)
     frame, source = _load_data(data, features, length, noise, seed)
     series = as_series(frame)
     estimator = Forecaster(seed=seed, **params)
@@ -96,10 +124,24 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         f"first {test_start} steps to fit (last {estimator.val_fraction:.0%} of them validate), "
         f"last {T - test_start} to test")
     out_dir = Path(out_dir)
-    with run_directory(out_dir, overwrite=force) as tmp:
+    if not main:  # another rank of a torchrun launch: train its shard, write nothing
+        saved = resumed and (work / "checkpoint" / STATE_CONFIG).is_file()
+        estimator.fit(fit_frame, progress=False, checkpoint_dir=work / "checkpoint", resume=saved)
+        return out_dir
+    if work.exists() and not resumed:
+        if not force:
+            raise CheckpointError(f"an interrupted run of {str(out_dir)!r} is kept in {str(work)!r}; continue "
+                                  f"it with --resume (resume=True) or start over with --force")
+        shutil.rmtree(work)
+    with run_directory(out_dir, overwrite=force, work=work) as tmp:
+        if not resumed and isinstance(path, (str, type(None))):  # an in-memory series cannot be resumed
+            write_atomic(options_file, json.dumps(options, indent=2) + "\n")
         fit_start = time.perf_counter()
-        estimator.fit(fit_frame, progress=progress)
+        saved = resumed and (tmp / "checkpoint" / STATE_CONFIG).is_file()  # else no epoch was complete
+        estimator.fit(fit_frame, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
         fit_seconds = time.perf_counter() - fit_start
+        shutil.rmtree(tmp / "checkpoint", ignore_errors=True)  # the finished run needs no training state
+        options_file.unlink(missing_ok=True)
         model, history = estimator.model_, estimator.history_
         cfg = model.config
         X, _ = make_windows(estimator._scaled(fit_part), W, estimator.horizon)
@@ -110,7 +152,9 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         last = history.records[-1]
         best = history.records[history.best_epoch - 1] if history.best_epoch else last
         val = "" if best["val_loss"] is None else f", validation {best['val_loss']:.4g}"
-        say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s ({history.stop_reason}); "
+        world = distributed_context()[1]
+        ddp = f" on {world} processes (DistributedDataParallel)" if world > 1 else ""
+        say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
             f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} (MSE, scaled)")
 
         metrics = estimator.evaluate(full_frame, start=test_start)

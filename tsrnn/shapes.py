@@ -52,15 +52,16 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
     sizes = {"B": B, "T": T, "F": F, "H": c.hidden_size, "D": c.directions, "L": c.num_layers,
              "K": c.horizon, "O": c.output_size}
     rows = [("input", x, "(B, T, F)", "batch, time steps, input features")]
-    rows += [(f"layer {k} output", s.output, "(B, T, D*H)", f"layer {k}'s hidden state at every step = input of layer {k + 1}")
-             for k, s in enumerate(layers[:-1])]
+    rows += [(f"layer {k} output", s.output, "(B, T, D*H)",
+              f"layer {k}'s hidden state at every step = input of layer {k + 1}") for k, s in enumerate(layers[:-1])]
     rows += [("rnn output", r.output, "(B, T, D*H)", "last layer's hidden state at every step"),
              ("h_n", r.h_n, "(L*D, B, H)", "final hidden state per layer and direction (not batch-first)")]
     if r.c_n is not None:
         rows.append(("c_n", r.c_n, "(L*D, B, H)", "LSTM final cell state (not batch-first)"))
     if per_layer:
         head_in = r.h_n[-c.directions:].transpose(0, 1).reshape(B, -1)
-        rows.append(("head input", head_in, "(B, D*H)", "last layer's final hidden state, directions side by side"))
+        rows.append(("head input", head_in, "(B, D*H)",
+                     "last layer's final hidden state, directions side by side"))
     rows.append(("prediction", r.prediction, "(B, K, O)", "head output: horizon steps x targets"))
     return [{"name": n, "shape": tuple(t.shape), "dims": d, "named": _named(d, tuple(t.shape), sizes),
              "meaning": m} for n, t, d, m in rows]

@@ -1,4 +1,5 @@
-"""The training loop: shuffled mini-batches, Adam and MSE, early stopping, gradient clipping.
+"""The training loop: shuffled mini-batches, Adam and MSE, early stopping, gradient clipping,
+per-epoch checkpoints that resume bit for bit, and DistributedDataParallel when launched by torchrun.
 
 It knows nothing model-specific beyond ``model(x) -> (B, K, O)``: windows come in as tensors
 ``X (N, T, F)`` and ``Y (N, K, O)`` (views of one series; a batch is one index gather).
@@ -6,7 +7,9 @@ It knows nothing model-specific beyond ``model(x) -> (B, K, O)``: windows come i
 from __future__ import annotations
 
 import math
+import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import torch
@@ -15,9 +18,10 @@ from torch.nn import functional as F
 
 from .config import TrainConfig
 
-__all__ = ["History", "train", "predict_windows"]
+__all__ = ["History", "TrainState", "train", "predict_windows", "distributed_context"]
 
 _EVAL_CHUNK = 8192  # windows per forward pass when only predicting
+STATE_WEIGHTS, STATE_CONFIG = "training.safetensors", "training.json"
 
 
 @dataclass
@@ -42,79 +46,182 @@ class History:
         return pd.DataFrame(self.records, columns=["epoch", "train_loss", "val_loss", "seconds"])
 
 
+def _clone(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    return {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
+
+
+@dataclass
+class TrainState:
+    """Everything needed to continue training exactly where it stopped, after ``epoch`` epochs."""
+
+    epoch: int
+    best: float
+    stale: int
+    history: History
+    model: dict[str, torch.Tensor]
+    best_model: dict[str, torch.Tensor]
+    optimizer: dict
+    generator: torch.Tensor
+    rng: torch.Tensor
+
+    def save(self, directory: str | os.PathLike, extra: dict | None = None) -> None:
+        """Write ``training.safetensors`` + ``training.json`` to ``directory`` (atomically, no pickle)."""
+        from .checkpoint import save_model
+
+        tensors = {f"model.{k}": v for k, v in self.model.items()}
+        tensors.update({f"best.{k}": v for k, v in self.best_model.items()})
+        for pid, entry in self.optimizer["state"].items():
+            tensors.update({f"optim.{pid}.{k}": torch.as_tensor(v) for k, v in entry.items()})
+        tensors["rng.generator"], tensors["rng.global"] = self.generator, self.rng
+        meta = {"epoch": self.epoch, "best": self.best if math.isfinite(self.best) else None,
+                "stale": self.stale, "param_groups": self.optimizer["param_groups"],
+                "history": {"records": self.history.records, "best_epoch": self.history.best_epoch},
+                "extra": extra or {}}
+        os.makedirs(directory, exist_ok=True)
+        save_model(directory, tensors, meta, STATE_WEIGHTS, STATE_CONFIG)
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike) -> tuple["TrainState", dict]:
+        """Read a state written by :meth:`save`; returns it and the ``extra`` dict saved with it."""
+        from .checkpoint import load_model
+
+        tensors, meta = load_model(directory, STATE_WEIGHTS, STATE_CONFIG)
+        part = lambda prefix: {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}  # noqa: E731
+        optim_state: dict = {}
+        for key, value in part("optim.").items():
+            pid, name = key.split(".", 1)
+            optim_state.setdefault(int(pid), {})[name] = value
+        history = History(records=meta["history"]["records"], best_epoch=meta["history"]["best_epoch"])
+        best = math.inf if meta["best"] is None else meta["best"]
+        state = cls(meta["epoch"], best, meta["stale"], history, part("model."), part("best."),
+                    {"state": optim_state, "param_groups": meta["param_groups"]},
+                    tensors["rng.generator"], tensors["rng.global"])
+        return state, meta.get("extra", {})
+
+
+def distributed_context() -> tuple[int, int]:
+    """(rank, world size) of the current torch.distributed group, or (0, 1) without one."""
+    dist = torch.distributed
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
 @torch.inference_mode()
 def predict_windows(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
-    """Run ``model`` in eval mode over windows ``X`` (N, T, F) in chunks -> (N, K, O)."""
+    """Run ``model`` in eval mode over windows ``X`` (N, T, F) in chunks -> (N, K, O) on the CPU."""
+    device = next(model.parameters()).device
     was_training = model.training
     model.eval()
     try:
-        parts = [model(X[i:i + _EVAL_CHUNK]) for i in range(0, X.shape[0], _EVAL_CHUNK)]
+        parts = [model(X[i:i + _EVAL_CHUNK].to(device)).cpu() for i in range(0, X.shape[0], _EVAL_CHUNK)]
     finally:
         model.train(was_training)
     return torch.cat(parts) if len(parts) > 1 else parts[0]
 
 
-def _val_loss(model: nn.Module, X: torch.Tensor, Y: torch.Tensor) -> float:
-    return float(F.mse_loss(predict_windows(model, X), Y))
-
-
 def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfig,
           X_val: torch.Tensor | None = None, Y_val: torch.Tensor | None = None,
-          progress: bool = False) -> History:
+          progress: bool = False, resume: TrainState | None = None,
+          on_epoch: Callable[[TrainState], None] | None = None) -> History:
     """Fit ``model`` to windows ``X`` (N, T, F) -> ``Y`` (N, K, O) in place and return its history.
 
     Each epoch visits the windows in a fresh order drawn from a generator seeded by
     ``config.seed``.  With validation windows, the epoch with the lowest validation loss wins:
     its weights are restored at the end, and ``config.patience`` epochs without improvement stop
-    training early.  A non-finite training loss stops training and keeps the best weights so far.
+    training early.  A non-finite loss stops training and keeps the best weights so far.
+
+    ``on_epoch`` receives a :class:`TrainState` after every epoch (to checkpoint it); ``resume``
+    continues from such a state, ending with the same weights as a run never interrupted.  In a
+    torch.distributed group (torchrun), the model is wrapped in DistributedDataParallel and each
+    rank trains on its own shard of every epoch's windows, in batches of ``batch_size / world size``
+    (so an epoch takes as many optimizer steps as on one process); all ranks follow rank 0's
+    validation loss.
     """
     from tqdm.auto import tqdm
 
+    rank, world = distributed_context()
+    net = model
+    if world > 1:
+        device_ids = [model.head.weight.device.index] if model.head.weight.is_cuda else None
+        net = nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
+    device = next(model.parameters()).device
     generator = torch.Generator().manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     params = [p for p in model.parameters() if p.requires_grad]
     has_val = X_val is not None and Y_val is not None and X_val.shape[0] > 0
-    history = History()
-    best, stale = math.inf, 0
-    best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}  # kept if epoch 1 diverges
-    n, bs = X.shape[0], config.batch_size
-    bar = tqdm(range(1, config.epochs + 1), desc="training", unit="epoch", disable=not progress, leave=False)
-    model.train()
-    for epoch in bar:
-        start = time.perf_counter()
-        order = torch.randperm(n, generator=generator)
-        total = torch.zeros((), dtype=torch.float64)
-        for i in range(0, n, bs):
-            idx = order[i:i + bs]
-            loss = F.mse_loss(model(X[idx]), Y[idx])  # (B, K, O) vs (B, K, O)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if config.clip_norm is not None:
-                nn.utils.clip_grad_norm_(params, config.clip_norm)
-            optimizer.step()
-            total += loss.detach() * idx.shape[0]
-        train_loss = float(total) / n
-        val_loss = _val_loss(model, X_val, Y_val) if has_val else None
-        history.records.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
-                                "seconds": time.perf_counter() - start})
-        bar.set_postfix(train=f"{train_loss:.4g}", val="-" if val_loss is None else f"{val_loss:.4g}")
-        if not math.isfinite(train_loss) or (val_loss is not None and not math.isfinite(val_loss)):
-            history.stop_reason = (f"diverged: the loss became {train_loss if not math.isfinite(train_loss) else val_loss} "
-                                   f"in epoch {epoch}; try a lower learning rate than lr={config.lr}")
-            break
-        score = val_loss if val_loss is not None else train_loss
-        if score < best:
-            best, stale, history.best_epoch = score, 0, epoch
-            best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        else:
-            stale += 1
-            if has_val and config.patience is not None and stale >= config.patience:
-                history.stop_reason = f"early stop: no better validation loss for {config.patience} epochs"
+    history, best, stale, first = History(), math.inf, 0, 1
+    best_state = _clone(model.state_dict())  # kept if the first epoch diverges
+    if resume is not None:
+        model.load_state_dict(resume.model)
+        optimizer.load_state_dict(resume.optimizer)
+        generator.set_state(resume.generator)
+        torch.set_rng_state(resume.rng)
+        history, best, stale, best_state = resume.history, resume.best, resume.stale, resume.best_model
+        first = resume.epoch + 1
+    n, bs = X.shape[0], max(1, config.batch_size // world)  # batch_size is the global batch
+    bar = tqdm(range(first, config.epochs + 1), desc="training", unit="epoch",
+               disable=not progress or rank != 0, leave=False)
+    epoch = first - 1
+    net.train()
+    try:
+        for epoch in bar:
+            start = time.perf_counter()
+            order = torch.randperm(n, generator=generator)  # the same on every rank
+            if world > 1:
+                order = order[rank:(n // world) * world:world]  # this rank's shard, equal sizes
+            total = torch.zeros((), dtype=torch.float64, device=device)
+            for i in range(0, order.shape[0], bs):
+                idx = order[i:i + bs]
+                loss = F.mse_loss(net(X[idx]), Y[idx])  # (B, K, O) vs (B, K, O)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                if config.clip_norm is not None:
+                    nn.utils.clip_grad_norm_(params, config.clip_norm)
+                optimizer.step()
+                total += loss.detach() * idx.shape[0]
+            sums = torch.stack([total.cpu(), torch.tensor(float(order.shape[0]), dtype=torch.float64),
+                                torch.tensor(_val_loss(model, X_val, Y_val) if has_val else math.nan,
+                                             dtype=torch.float64)])
+            if world > 1:
+                torch.distributed.all_reduce(sums[:2])
+                torch.distributed.broadcast(sums[2:], src=0)  # every rank follows rank 0's validation
+            train_loss = float(sums[0] / sums[1])
+            val_loss = float(sums[2]) if has_val else None
+            history.records.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
+                                    "seconds": time.perf_counter() - start})
+            bar.set_postfix(train=f"{train_loss:.4g}", val="-" if val_loss is None else f"{val_loss:.4g}")
+            if not math.isfinite(train_loss) or (val_loss is not None and not math.isfinite(val_loss)):
+                bad = train_loss if not math.isfinite(train_loss) else val_loss
+                history.stop_reason = (f"diverged: the loss became {bad} in epoch {epoch}; "
+                                       f"try a lower learning rate than lr={config.lr}")
                 break
-    bar.close()
+            score = val_loss if val_loss is not None else train_loss
+            if score < best:
+                best, stale, history.best_epoch = score, 0, epoch
+                best_state = _clone(model.state_dict())
+            else:
+                stale += 1
+            stop = has_val and config.patience is not None and stale >= config.patience
+            if stop:
+                history.stop_reason = f"early stop: no better validation loss for {config.patience} epochs"
+            if on_epoch is not None:
+                on_epoch(TrainState(epoch, best, stale, history, _clone(model.state_dict()), best_state,
+                                    optimizer.state_dict(), generator.get_state(), torch.get_rng_state()))
+            if stop:
+                break
+    except KeyboardInterrupt:
+        history.stop_reason = f"interrupted in epoch {epoch}; the last complete epoch is {epoch - 1}"
+        raise
+    finally:
+        bar.close()
     diverged = history.stop_reason.startswith("diverged")
     # With validation the best epoch wins; without it the last weights stand unless they diverged.
     if diverged or (has_val and history.best_epoch != epoch):
         model.load_state_dict(best_state)
     model.eval()
     return history
+
+
+def _val_loss(model: nn.Module, X: torch.Tensor, Y: torch.Tensor) -> float:
+    return float(F.mse_loss(predict_windows(model, X), Y.cpu()))

@@ -1,0 +1,118 @@
+"""Never lose a run: per-epoch checkpoints, Ctrl-C, resume after a kill, divergence; and DDP with torchrun."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from click.testing import CliRunner
+
+from tsrnn import Forecaster, multi_sine
+from tsrnn.cli import cli
+
+ARGS = ["fit", "--length", "1500", "--epochs", "12", "--hidden", "8", "--window", "12", "--dropout", "0.1",
+        "--patience", "20", "--quiet"]
+ENV = dict(os.environ, MPLBACKEND="Agg", OMP_NUM_THREADS="1")
+
+
+def _run(args: list[str], cwd: Path, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "tsrnn", *args], cwd=cwd, env=ENV, capture_output=True,
+                          text=True, timeout=120, **kw)
+
+
+def _wait_for_epoch(state: Path, epoch: int, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        if state.is_file():
+            try:
+                if json.loads(state.read_text())["epoch"] >= epoch:
+                    return
+            except (json.JSONDecodeError, KeyError):
+                pass  # never partial (atomic writes), but be patient with a missing key
+        time.sleep(0.05)
+    raise AssertionError(f"training did not reach epoch {epoch} (exit code {proc.poll()})")
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
+def test_resume_after_an_interruption_ends_with_the_same_weights(tmp_path, how):
+    reference = _run([*ARGS, "--out", "ref"], tmp_path)
+    assert reference.returncode == 0, reference.stderr
+    proc = subprocess.Popen([sys.executable, "-m", "tsrnn", *ARGS, "--out", "run"], cwd=tmp_path, env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for_epoch(tmp_path / ".run.partial" / "checkpoint" / "training.json", 3, proc)
+    proc.send_signal(how)
+    _, err = proc.communicate(timeout=60)
+    assert not (tmp_path / "run").exists()  # nothing that looks complete
+    if how == signal.SIGINT:  # Ctrl-C: one line, exit 130, and how to continue
+        assert proc.returncode == 130
+        assert "Error: interrupted; every complete epoch is saved. Continue with: tsrnn fit --resume run" in err
+        assert "Traceback" not in err
+    resumed = _run(["fit", "--resume", "run", "--quiet"], tmp_path)
+    assert resumed.returncode == 0, resumed.stderr
+    assert (tmp_path / "run" / "model.safetensors").read_bytes() == (tmp_path / "ref" / "model.safetensors").read_bytes()
+    assert (tmp_path / "run" / "history.csv").read_text().splitlines()[0] == "epoch,train_loss,val_loss,seconds"
+    ref_hist = np.loadtxt(tmp_path / "ref" / "history.csv", delimiter=",", skiprows=1, usecols=(0, 1, 2))
+    run_hist = np.loadtxt(tmp_path / "run" / "history.csv", delimiter=",", skiprows=1, usecols=(0, 1, 2))
+    np.testing.assert_array_equal(ref_hist, run_hist)
+    assert not (tmp_path / ".run.partial").exists() and not (tmp_path / "run" / "checkpoint").exists()
+
+
+def test_resume_refusals(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    nothing = CliRunner().invoke(cli, ["fit", "--resume", "never"])
+    assert nothing.exit_code == 2 and "there is no interrupted run of 'never' to resume" in nothing.output
+    both = CliRunner().invoke(cli, ["fit", "--resume", "x", "--hidden", "4"])
+    assert both.exit_code == 2 and "drop --hidden" in both.output
+    (tmp_path / ".busy.partial").mkdir()
+    kept = CliRunner().invoke(cli, ["fit", "--out", "busy", "--epochs", "1", "--length", "200"])
+    assert kept.exit_code == 2 and "an interrupted run of 'busy' is kept" in kept.output
+
+
+def test_library_resume_matches_an_uninterrupted_fit(tmp_path):
+    df = multi_sine(500, 2, noise=0.1, seed=0)
+    params = dict(hidden=6, window=10, layers=2, dropout=0.2, seed=5)
+    full = Forecaster(epochs=6, **params).fit(df)
+    Forecaster(epochs=2, **params).fit(df, checkpoint_dir=tmp_path)  # "stopped" after epoch 2
+    resumed = Forecaster(epochs=6, **params).fit(df, checkpoint_dir=tmp_path, resume=True)
+    for key, value in full.model_.state_dict().items():
+        assert torch.equal(value, resumed.model_.state_dict()[key]), key
+    assert full.history_.train_loss == resumed.history_.train_loss
+    with pytest.raises(ValueError, match="resume=True needs the checkpoint_dir"):
+        Forecaster(epochs=1).fit(df, resume=True)
+
+
+def test_cuda_request_without_cuda_is_a_clear_error(tmp_path, monkeypatch):
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["fit", "--device", "cuda", "--epochs", "1", "--length", "200", "--out", "r"])
+    assert result.exit_code == 2
+    assert "device='cuda' was asked for, but torch finds no CUDA device" in result.output
+    auto = Forecaster(epochs=1, window=5, hidden=3, device="auto").fit(multi_sine(100, 1, seed=0))
+    assert next(auto.model_.parameters()).device.type == "cpu"
+
+
+def test_two_process_ddp_run_is_complete_and_forecasts_as_well(tmp_path):
+    common = ["fit", "--length", "2000", "--epochs", "15", "--hidden", "12", "--quiet"]
+    single = _run([*common, "--out", "single"], tmp_path)
+    assert single.returncode == 0, single.stderr
+    ddp = subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+                          "-m", "tsrnn", *common, "--out", "ddp"],
+                         cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=180)
+    assert ddp.returncode == 0, ddp.stderr[-3000:]
+    files = {"config.json", "model.safetensors", "history.csv", "metrics.json", "run.json", "forecast.png",
+             "loss.png", "hidden.png"}
+    assert files <= set(os.listdir(tmp_path / "ddp"))
+    assert ddp.stdout.strip() == "ddp"  # only rank 0 printed
+    rmse = {name: json.loads((tmp_path / name / "metrics.json").read_text())["test"]["model"]["rmse"]
+            for name in ("single", "ddp")}
+    naive = json.loads((tmp_path / "single" / "metrics.json").read_text())["test"]["naive"]["rmse"]
+    assert rmse["ddp"] < 0.8 * naive
+    assert rmse["ddp"] < 1.15 * rmse["single"], rmse
