@@ -373,10 +373,15 @@ def test_other_feature_count_raises(fitted, method):
 def test_non_finite_data_raises(fitted, fit_frame):
     bad = fit_frame.copy()
     bad.iloc[17, 1] = np.nan
-    with pytest.raises(DataError, match=r"non-finite value \(nan\) at row 17, column 'f1'"):
+    with pytest.raises(DataError, match=r"column 'f1' has 1 missing value\(s\), first at 17 .*fill='ffill'"):
         Forecaster(epochs=1, **TINY).fit(bad)
-    with pytest.raises(DataError, match=r"at row 17, column 'f1'"):
+    with pytest.raises(DataError, match=r"column 'f1' has 1 missing value\(s\), first at 17"):
         fitted.predict(bad)
+    with pytest.raises(DataError, match=r"non-finite value \(nan\) at row 17, column 'f1'"):
+        fitted.predict(bad.to_numpy())  # arrays are checked as they are
+    bad.iloc[17, 1] = np.inf
+    with pytest.raises(DataError, match=r"column 'f1' has an infinite value at 17"):
+        Forecaster(epochs=1, **TINY).fit(bad)
 
 
 def test_too_short_data_raises():

@@ -15,8 +15,9 @@ import pandas as pd
 from . import _checks
 from .baselines import BASELINES
 from .data import Series
-from .errors import DataError
+from .errors import DataError, TsrnnError
 from .metrics import METRICS, error_table, skill
+from .probabilistic import Distribution, calibration_summary, calibration_table, forecast_distribution, level_label
 
 if TYPE_CHECKING:
     from .forecaster import Forecaster
@@ -29,7 +30,9 @@ class BacktestResult:
     """Forecasts of the model and every baseline at each origin, and the actual values.
 
     ``actual`` and each ``forecasts[name]`` are (N, K, O); ``origins`` are step positions in the series
-    and ``origin_labels`` their index labels.
+    and ``origin_labels`` their index labels ((series id, label) pairs for several series);
+    ``mase_scale`` (N, 1, O) is the MASE scale of each origin's series; ``seasons`` is a list per
+    target, or such a list per series id.
     """
 
     origins: np.ndarray
@@ -38,17 +41,49 @@ class BacktestResult:
     forecasts: dict[str, np.ndarray]
     targets: list[str]
     mase_scale: np.ndarray
-    seasons: list[int | None]
+    seasons: list[int | None] | dict[str, list[int | None]]
+    distribution: Distribution | None = None  # a probabilistic model's quantiles (and samples)
+
+    @classmethod
+    def concat(cls, results: dict[str, "BacktestResult"]) -> "BacktestResult":
+        """One result from the results of several series, keyed by series id."""
+        first = next(iter(results.values()))
+        labels = pd.MultiIndex.from_tuples([(uid, label) for uid, r in results.items() for label in r.origin_labels],
+                                           names=["unique_id", "origin"])
+        join = lambda arrays: np.concatenate(list(arrays))  # noqa: E731
+        return cls(join(r.origins for r in results.values()), labels, join(r.actual for r in results.values()),
+                   {m: join(r.forecasts[m] for r in results.values()) for m in first.forecasts}, first.targets,
+                   join(r.mase_scale for r in results.values()), {uid: r.seasons for uid, r in results.items()})
 
     def frame(self) -> pd.DataFrame:
-        """One row per origin, step ahead and target: ``origin, step, target, actual`` and a column per method."""
+        """One row per origin, step ahead and target: ``origin, step, target, actual`` and a column per
+        method (and ``unique_id`` first for several series)."""
         N, K, O = self.actual.shape
-        columns = {"origin": np.repeat(self.origin_labels.to_numpy(), K * O),
+        columns = {}
+        labels = self.origin_labels
+        if isinstance(labels, pd.MultiIndex):
+            columns["unique_id"] = np.repeat(labels.get_level_values(0).to_numpy(), K * O)
+            labels = labels.get_level_values(1)
+        columns |= {"origin": np.repeat(labels.to_numpy(), K * O),
                    "step": np.tile(np.repeat(np.arange(1, K + 1), O), N),
                    "target": np.tile(self.targets, N * K),
                    "actual": self.actual.reshape(-1)}
         columns.update({name: f.reshape(-1) for name, f in self.forecasts.items()})
+        if self.distribution is not None:  # model_q0.1, ...: (N, K, O, Q) -> one column per level
+            columns.update({f"model_{level_label(q)}": self.distribution.quantiles[..., i].reshape(-1)
+                            for i, q in enumerate(self.distribution.levels)})
         return pd.DataFrame(columns)
+
+    def calibration(self) -> pd.DataFrame:
+        """A probabilistic model's calibration per step ahead (rows), over every origin and target:
+        ``coverage_80`` (the share of actual values between the 0.1 and 0.9 quantiles) for each
+        central interval its levels form, ``pinball`` (the mean quantile loss over the levels, in the
+        data's units) and ``crps`` (from Monte-Carlo samples, or a Gaussian's closed form; NaN for
+        a quantile head's own steps).  See :mod:`tsrnn.probabilistic`."""
+        if self.distribution is None:
+            raise TsrnnError("calibration needs a probabilistic model (loss='gaussian' or 'quantile'); "
+                             "this backtest's model gives point forecasts only")
+        return calibration_table(self.actual, self.distribution)
 
     def summary(self, metric: str | None = None) -> pd.DataFrame:
         """Errors per step ahead (rows) for each method; one ``metric`` gives one column per method,
@@ -56,7 +91,7 @@ class BacktestResult:
         rows = {}
         for h in range(self.actual.shape[1]):
             table = error_table(self.actual[:, h], {n: f[:, h] for n, f in self.forecasts.items()},
-                                self.targets, self.mase_scale)
+                                self.targets, self.mase_scale[:, 0])
             rows[h + 1] = {(m, k): table[m].get(k) for m in self.forecasts for k in METRICS}
         out = pd.DataFrame.from_dict(rows, orient="index").astype(float)
         out.columns = pd.MultiIndex.from_tuples(out.columns, names=["method", "metric"])
@@ -75,7 +110,10 @@ class BacktestResult:
         table["best_baseline"] = best
         table["n_windows"] = int(self.actual.shape[0])
         table["horizon"] = int(self.actual.shape[1])
-        table["seasons"] = dict(zip(self.targets, self.seasons))
+        table["seasons"] = ({uid: dict(zip(self.targets, s)) for uid, s in self.seasons.items()}
+                            if isinstance(self.seasons, dict) else dict(zip(self.targets, self.seasons)))
+        if self.distribution is not None:
+            table["calibration"] = calibration_summary(self.actual, self.distribution, self.targets)
         return table
 
 
@@ -113,15 +151,18 @@ def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, ho
     blocks = np.split(np.arange(origins.shape[0]), range(every, origins.shape[0], every)) if every else \
         [np.arange(origins.shape[0])]
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ("model",) + BASELINES}
+    distributions = []
     for block in blocks:
         fitted = _forecaster_at(model, values, int(origins[block[0]])) if every else model
         windows = np.stack([values[t - W:t] for t in origins[block]]) if every else \
             values[origins[block, None] + np.arange(-W, 0)]  # (n, W, F)
         scaled = fitted._scaled(windows.reshape(-1, values.shape[1])).view(len(block), W, -1)
         parts["model"].append(fitted._unscale(fitted._roll(scaled, K)))
+        distributions.append(forecast_distribution(fitted, scaled, K))  # None for a point model
         for name, f in fitted.baselines_.forecast(values, origins[block], K).items():
             parts[name].append(f)
     forecasts = {name: np.concatenate(p).astype(np.float64) for name, p in parts.items()}
+    scale = np.broadcast_to(np.asarray(model.baselines_.scale_, dtype=np.float64), (len(origins), 1, actual.shape[2]))
     return BacktestResult(origins, series.index[origins], actual.astype(np.float64), forecasts,
-                          model.target_names_, model.baselines_.scale_, model.baselines_.seasons_)
+                          model.target_names_, scale, model.baselines_.seasons_, Distribution.concat(distributions))
 

@@ -12,6 +12,7 @@ import click
 from .errors import TsrnnError
 
 CELL_CHOICES = ("rnn", "lstm", "gru")
+LOSS_CHOICES = ("mse", "gaussian", "quantile")  # tsrnn.config.LOSSES, without importing torch
 
 
 class _Group(click.Group):
@@ -53,6 +54,32 @@ def cli() -> None:
     """
 
 
+class _ManyValues(click.Command):
+    """Lets an option take several values: ``--hidden 2 5 10`` reads as ``--hidden 2 --hidden 5 --hidden 10``.
+
+    The options are the command's ``many`` (e.g. ``_ManyValues.with_options("--quantiles")``).
+    """
+
+    many: tuple[str, ...] = ("--hidden",)
+
+    @classmethod
+    def with_options(cls, *names: str) -> type["_ManyValues"]:
+        return type(cls.__name__, (cls,), {"many": names})
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        out, current, count = [], None, 0
+        for arg in args:
+            number = arg.startswith("-") and arg[1:].replace(".", "", 1).isdigit()  # e.g. -1 or -0.5
+            if current is not None and (count == 0 or not arg.startswith("-") or number):
+                out += [arg] if count == 0 else [current, arg]  # a bad value (e.g. -1) is left to click
+                count += 1
+                continue
+            name = arg.split("=", 1)[0]
+            current, count = (name, int("=" in arg)) if name in self.many else (None, 0)
+            out.append(arg)
+        return super().parse_args(ctx, out)
+
+
 def _explicit(ctx: click.Context, *names: str) -> list[str]:
     from click.core import ParameterSource
 
@@ -60,7 +87,8 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
             if ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE]
 
 
-@cli.command(epilog="Example: tsrnn fit --features 3 --hidden 15 --cell lstm --out runs/sine")
+@cli.command(cls=_ManyValues.with_options("--quantiles"),
+             epilog="Example: tsrnn fit --features 3 --hidden 15 --cell lstm --out runs/sine")
 @click.option("--features", type=click.IntRange(min=1), default=3,
               help="Features (columns) of the generated sine series; not used with --data.")
 @click.option("--hidden", type=click.IntRange(min=1), default=15, help="Hidden units per layer, H.")
@@ -74,6 +102,14 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
 @click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0,
               help="Dropout between stacked layers (needs --layers 2 or more).")
 @click.option("--bidirectional/--unidirectional", default=False, help="Read windows in both directions.")
+@click.option("--loss", type=click.Choice(LOSS_CHOICES), default="mse",
+              help="Point forecasts (mse); a Gaussian mean and scale by negative log-likelihood "
+                   "(gaussian); or quantiles by pinball loss (quantile).")
+@click.option("--quantiles", type=click.FloatRange(0, 1, min_open=True, max_open=True), multiple=True,
+              help="Quantile levels, sorted, space-separated after one --quantiles (with --loss gaussian "
+                   "or quantile)  [default: 0.1 0.5 0.9]")
+@click.option("--samples", type=click.IntRange(min=1), default=100,
+              help="Monte-Carlo sample paths where the head does not give a step (recursive, or beyond --horizon).")
 @click.option("--length", type=click.IntRange(min=2), default=2000, help="Steps of the generated series.")
 @click.option("--noise", type=click.FloatRange(min=0), default=0.1,
               help="Standard deviation of the generated series' Gaussian noise.")
@@ -121,6 +157,7 @@ def fit(ctx: click.Context, **opts) -> None:
         if clash:
             raise click.UsageError(f"{', '.join(clash)} describe the generated series and cannot be "
                                    f"combined with --data, whose numeric columns are the features", ctx)
+    opts["quantiles"] = _levels(ctx, opts["loss"], opts["quantiles"])
     if opts["dropout"] > 0 and opts["layers"] < 2:
         raise click.UsageError(f"--dropout acts between stacked layers and needs --layers 2 or more, "
                                f"got --dropout {opts['dropout']} with --layers {opts['layers']}", ctx)
@@ -148,6 +185,20 @@ def fit(ctx: click.Context, **opts) -> None:
             dist.destroy_process_group()
     if quiet and not rank:
         click.echo(str(out))
+
+
+def _levels(ctx: click.Context, loss: str, quantiles: tuple[float, ...]) -> tuple[float, ...] | None:
+    """--quantiles checked against --loss, before any work: None when not given."""
+    from .config import check_levels
+
+    if not quantiles:
+        return None
+    if loss == "mse":
+        raise click.UsageError("--quantiles needs --loss gaussian or --loss quantile, got --loss mse", ctx)
+    try:
+        return check_levels("--quantiles", quantiles, loss)
+    except ValueError as err:
+        raise click.UsageError(str(err), ctx) from None
 
 
 def _init_distributed(device: str) -> int | None:
@@ -304,6 +355,10 @@ def backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_pa
     click.echo(f"{len(result.origins)} origins from step {int(result.origins[0])}, stride {stride}; "
                f"{metric.upper()} per step ahead, in the data's units")
     click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
+    if result.distribution is not None:
+        click.echo("calibration per step ahead: share of actual values inside each central interval "
+                   "(coverage_80: between the 0.1 and 0.9 quantiles), mean pinball loss, CRPS")
+        click.echo(result.calibration().to_string(float_format=lambda v: f"{v:.4f}"))
     if out_path is not None:
         _write_csv(result.frame(), out_path, index=False)
         click.echo(f"wrote {out_path}")
@@ -333,24 +388,6 @@ def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, a
     report = describe_shapes(features=features, hidden=hidden, layers=layers, seq=seq, batch=batch,
                              cell=cell, bidirectional=bidirectional, horizon=horizon)
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else str(report))
-
-
-class _ManyValues(click.Command):
-    """Lets ``--hidden`` take several values: ``--hidden 2 5 10`` reads as ``--hidden 2 --hidden 5 --hidden 10``."""
-
-    many = ("--hidden",)
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        out, current, count = [], None, 0
-        for arg in args:
-            if current is not None and (count == 0 or not arg.startswith("-") or arg[1:].isdigit()):
-                out += [arg] if count == 0 else [current, arg]  # a bad value (e.g. -1) is left to click
-                count += 1
-                continue
-            name = arg.split("=", 1)[0]
-            current, count = (name, int("=" in arg)) if name in self.many else (None, 0)
-            out.append(arg)
-        return super().parse_args(ctx, out)
 
 
 @cli.command(cls=_ManyValues, epilog="Example: tsrnn compare --hidden 2 5 10 15 --epochs 30 --out runs/hidden")

@@ -12,9 +12,11 @@ from typing import Any, TypeVar
 
 from . import _checks
 
-__all__ = ["CELLS", "ModelConfig", "TrainConfig"]
+__all__ = ["CELLS", "LOSSES", "DEFAULT_LEVELS", "ModelConfig", "TrainConfig", "check_levels"]
 
 CELLS = ("rnn", "lstm", "gru")
+LOSSES = ("mse", "gaussian", "quantile")  # the heads of tsrnn.heads
+DEFAULT_LEVELS = (0.1, 0.5, 0.9)  # quantile levels of a probabilistic head when none are given
 
 _C = TypeVar("_C", bound="_JsonConfig")
 
@@ -41,6 +43,29 @@ class _JsonConfig:
         return cls.from_dict(json.loads(text))
 
 
+def check_levels(name: str, levels, loss: str) -> tuple[float, ...] | None:
+    """Quantile levels for ``loss``: a sorted tuple strictly inside (0, 1), or None for "mse".
+
+    ``None`` means :data:`DEFAULT_LEVELS` for the probabilistic losses.  Raises naming ``name``.
+    """
+    if loss == "mse":
+        if levels is not None:
+            raise ValueError(f"{name} are used with loss='gaussian' or 'quantile', not loss='mse'; "
+                             f"got {name}={levels!r}")
+        return None
+    if levels is None:
+        return DEFAULT_LEVELS
+    if isinstance(levels, (str, bytes)) or not hasattr(levels, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of levels in (0, 1), got {levels!r}")
+    values = tuple(_checks.real(f"{name}[{i}]", v, 0.0, 1.0, low_open=True, high_open=True)
+                   for i, v in enumerate(levels))
+    if not values:
+        raise ValueError(f"{name} must hold at least one level in (0, 1) for loss={loss!r}, got none")
+    if any(b <= a for a, b in zip(values, values[1:])):
+        raise ValueError(f"{name} must be sorted and unique, got {list(values)}")
+    return values
+
+
 @dataclass(frozen=True)
 class ModelConfig(_JsonConfig):
     """Everything needed to rebuild an :class:`~tsrnn.model.RNNForecaster`.
@@ -63,6 +88,14 @@ class ModelConfig(_JsonConfig):
         K, future steps the head predicts at once.
     output_size : int or None
         O, target series predicted per step; ``None`` means ``input_size``.
+    loss : {"mse", "gaussian", "quantile"}
+        The head and its training loss: a point forecast by mean squared error; a Gaussian mean and
+        scale by negative log-likelihood; or quantiles (never crossing) by pinball loss.  See
+        :mod:`tsrnn.heads`.
+    quantiles : tuple of float or None
+        Levels strictly inside (0, 1), sorted and unique: the quantile head's outputs, or the
+        Gaussian's reported quantiles; ``None`` means (0.1, 0.5, 0.9) for those losses, and must stay
+        ``None`` for "mse".
     """
 
     input_size: int
@@ -73,6 +106,8 @@ class ModelConfig(_JsonConfig):
     bidirectional: bool = False
     horizon: int = 1
     output_size: int | None = None
+    loss: str = "mse"
+    quantiles: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         _checks.positive_int("input_size", self.input_size)
@@ -89,6 +124,8 @@ class ModelConfig(_JsonConfig):
         if self.output_size is None:
             object.__setattr__(self, "output_size", self.input_size)
         _checks.positive_int("output_size", self.output_size)
+        _checks.choice("loss", self.loss, LOSSES)
+        object.__setattr__(self, "quantiles", check_levels("quantiles", self.quantiles, self.loss))
 
     @property
     def directions(self) -> int:

@@ -4,6 +4,7 @@ Shape legend: N windows, T window length (W), F input features, K horizon, O out
 """
 from __future__ import annotations
 
+import copy
 import inspect
 import os
 import sys
@@ -16,10 +17,12 @@ import torch
 from . import _checks, checkpoint
 from .config import ModelConfig, TrainConfig
 from .data import Scaler, Series, as_series, future_index, index_spec
+from .frames import LONG_ID, LONG_TARGET, LONG_TIME, is_long, prepare_wide, split_long
 from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
 from .backtest import BacktestResult, run_backtest
 from .baselines import Baselines
 from .model import RNNForecaster
+from . import probabilistic
 from .train import History, TrainState, distributed_context, predict_windows, train
 from .windows import make_windows, n_windows, resolve_targets
 
@@ -79,9 +82,29 @@ class Forecaster:
     season : int, list of int, or None
         Season (steps) of each target for the seasonal-naive baseline; None finds it from the
         training span's autocorrelation.
+    features : list of str, optional
+        Columns of a DataFrame to read as input features (default: every numeric column).
+    time_col : str, optional
+        Column of timestamps (default: the first column that parses as dates, if any); rows are
+        sorted by it, and repeated or irregular timestamps are an error.
+    fill : {"ffill", "interpolate", "drop"}, optional
+        What to do with missing values; by default they are an error naming the column and where.
+    irregular : {"error", "ignore"}
+        Whether irregular spacing of the time column is an error.
     device : {"cpu", "cuda", "auto"}
         Where to train ("auto": CUDA when available).  The fitted model is returned to the CPU,
         where forecasting runs.
+    loss : {"mse", "gaussian", "quantile"}
+        "mse": point forecasts.  "gaussian": a mean and a scale per step, trained by negative
+        log-likelihood.  "quantile": one forecast per level of ``quantiles``, trained by pinball
+        loss, never crossing.  Probabilistic models add quantile columns to :meth:`forecast`, give
+        :meth:`predict_quantiles` and :meth:`sample_paths`, and their backtests report calibration.
+    quantiles : sequence of float, optional
+        Levels strictly inside (0, 1), sorted: the quantile head's outputs, or the Gaussian's
+        reported quantiles; default (0.1, 0.5, 0.9).  Only with a probabilistic ``loss``.
+    samples : int
+        Monte-Carlo sample paths drawn (seeded by ``seed``) where the head does not give the step
+        itself: a recursive strategy, or a forecast beyond the horizon.
 
     Attributes
     ----------
@@ -101,7 +124,8 @@ class Forecaster:
                  batch_size: int = 64, lr: float = 3e-3, val_fraction: float = 0.1,
                  patience: int | None = 10, clip_norm: float | None = 1.0, seed: int = 0,
                  targets=None, scale: bool = True, strategy: str = "direct", season=None,
-                 device: str = "cpu") -> None:
+                 device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
+                 irregular: str = "error", loss: str = "mse", quantiles=None, samples: int = 100) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -121,6 +145,13 @@ class Forecaster:
         self.strategy = strategy
         self.season = season
         self.device = device
+        self.features = features
+        self.time_col = time_col
+        self.fill = fill
+        self.irregular = irregular
+        self.loss = loss
+        self.quantiles = quantiles
+        self.samples = samples
 
     # -- scikit-learn contract --------------------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict:
@@ -151,7 +182,8 @@ class Forecaster:
         horizon = 1 if self.strategy == "recursive" else self.horizon
         model = ModelConfig(input_size=n_features, hidden_size=self.hidden, num_layers=self.layers,
                             cell=self.cell, dropout=self.dropout, bidirectional=self.bidirectional,
-                            horizon=horizon, output_size=n_outputs)
+                            horizon=horizon, output_size=n_outputs, loss=self.loss, quantiles=self.quantiles)
+        _checks.positive_int("samples", self.samples)
         training = TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
                                val_fraction=self.val_fraction, patience=self.patience,
                                clip_norm=self.clip_norm, seed=self.seed)
@@ -160,10 +192,15 @@ class Forecaster:
     # -- data in, tensors out ---------------------------------------------------------------------
     def _series(self, data) -> Series:
         """Validate ``data`` against what the model was fitted on."""
-        s = as_series(data)
+        if getattr(self, "members_", None) and is_long(data):
+            raise DataError("this method reads one series; pick it with forecaster.series_model(unique_id)")
+        s = self._prepare(data)
         if s.n_features != self.n_features_in_:
             raise DataError(f"data has {s.n_features} features {s.columns}, but this Forecaster was "
                             f"fitted on {self.n_features_in_} features {self.feature_names_in_}")
+        if isinstance(data, pd.DataFrame) and s.columns != list(self.feature_names_in_):
+            raise DataError(f"data has the columns {s.columns}, but this Forecaster was fitted on "
+                            f"{list(self.feature_names_in_)}")
         return s
 
     def _scaled(self, values: np.ndarray) -> torch.Tensor:
@@ -206,28 +243,39 @@ class Forecaster:
         and ``resume=True`` continues from it: given the same data and parameters, the result equals
         an uninterrupted fit.  Launched by torchrun, every rank calls ``fit`` and trains its shard.
         """
-        s = as_series(data)
-        positions = resolve_targets(self.targets, s.columns)
-        target_idx = list(range(s.n_features)) if positions is None else positions
-        model_config, train_config = self._configs(s.n_features, len(target_idx))
-        if self.strategy == "recursive" and sorted(target_idx) != list(range(s.n_features)):
+        parts = self._parts(data)  # [(series id or None, Series)]
+        first = parts[0][1]
+        targets = self.targets if self.targets is not None or parts[0][0] is None else [LONG_TARGET]
+        positions = resolve_targets(targets, first.columns)
+        target_idx = list(range(first.n_features)) if positions is None else positions
+        model_config, train_config = self._configs(first.n_features, len(target_idx))
+        if self.strategy == "recursive" and sorted(target_idx) != list(range(first.n_features)):
             raise DataError(f"strategy='recursive' feeds each forecast back as input, so every feature must "
-                            f"be a target; targets {self.targets!r} leave out some of {s.columns}")
+                            f"be a target; targets {targets!r} leave out some of {first.columns}")
         W, K = self.window, model_config.horizon
-        train_end, _ = self.check_length(s.length)
-        n_train = n_windows(train_end, W, K)
-        n_val_steps = s.length - train_end
-
-        self.scaler_ = Scaler().fit(s.values[:train_end]) if self.scale else None
         self.target_idx_ = target_idx
-        X, Y = make_windows(self._scaled(s.values), W, K, positions)  # (N, W, F), (N, K, O) views
-        device = _resolve_device(self.device)
+        scaled, train_idx, val_idx, members, offset = [], [], [], {}, 0
+        for uid, s in parts:
+            try:
+                train_end, _ = self.check_length(s.length)
+            except DataError as err:
+                raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
+            scaler = Scaler().fit(s.values[:train_end]) if self.scale else None
+            scaled.append(scaler.transform(s.values) if scaler is not None else s.values)
+            # windows that stay inside this series; validation ones have every target in its last part
+            train_idx.append(offset + np.arange(n_windows(train_end, W, K)))
+            if train_end < s.length:
+                val_idx.append(offset + np.arange(train_end - W, n_windows(s.length, W, K)))
+            offset += s.length
+            members[uid] = {"scaler_": scaler, "context_": s.values[-W:].copy(), "index_spec_": index_spec(s.index),
+                            "baselines_": Baselines(W, self.horizon, target_idx, self.season).fit(s.values[:train_end])}
+        series_t = torch.from_numpy(np.ascontiguousarray(np.concatenate(scaled), dtype=np.float32))
+        X, Y = make_windows(series_t, W, K, positions)  # (N, W, F), (N, K, O) views; some cross series,
+        device = _resolve_device(self.device)           # but no index below ever picks those
         X, Y = X.to(device), Y.to(device)  # one copy of the series on the device; windows stay views
         torch.manual_seed(train_config.seed)
         model = RNNForecaster(model_config).to(device)
         show = sys.stderr.isatty() if progress is None else progress
-        # Validation windows have all their targets in the validation span (inputs may precede it).
-        val = slice(train_end - W, None) if n_val_steps else slice(0, 0)
         state = None
         if resume:
             if checkpoint_dir is None:
@@ -235,16 +283,29 @@ class Forecaster:
             state, _ = TrainState.load(checkpoint_dir)
         writes = checkpoint_dir is not None and distributed_context()[0] == 0  # only rank 0 writes
         on_epoch = (lambda st: st.save(checkpoint_dir)) if writes else None
-        self.history_ = train(model, X[:n_train], Y[:n_train], train_config, X[val], Y[val], progress=show,
-                              resume=state, on_epoch=on_epoch)
+        as_index = lambda parts: torch.from_numpy(np.concatenate(parts) if parts else np.zeros(0, np.int64))  # noqa: E731
+        self.history_ = train(model, X, Y, train_config, progress=show, resume=state, on_epoch=on_epoch,
+                              train_index=as_index(train_idx), val_index=as_index(val_idx))
         self.model_ = model.cpu()
-        self.n_features_in_ = s.n_features
-        self.feature_names_in_ = s.columns
-        self.target_names_ = [s.columns[i] for i in target_idx]
-        self.context_ = s.values[-W:].copy()  # (W, F) the latest observations, for forecast()
-        self.baselines_ = Baselines(W, self.horizon, target_idx, self.season).fit(s.values[:train_end])
-        self.index_spec_ = index_spec(s.index)
+        self.n_features_in_ = first.n_features
+        self.feature_names_in_ = first.columns
+        self.target_names_ = [first.columns[i] for i in target_idx]
+        self.members_ = None if parts[0][0] is None else members
+        if self.members_ is None:
+            self.__dict__.update(members[None])
         return self
+
+    def _parts(self, data) -> list[tuple[str | None, Series]]:
+        """The series in ``data``: one unnamed series, or one per ``unique_id`` of long data."""
+        if is_long(data):
+            frames, self.data_report_ = split_long(data, self.features, self.fill, self.irregular)
+            return [(uid, as_series(frame)) for uid, frame in frames.items()]
+        return [(None, self._prepare(data))]
+
+    def _prepare(self, data) -> Series:
+        if isinstance(data, pd.DataFrame):
+            data, self.data_report_ = prepare_wide(data, self.time_col, self.features, self.fill, self.irregular)
+        return as_series(data)
 
     # -- predict, forecast, evaluate ---------------------------------------------------------------
     def predict(self, data) -> np.ndarray:
@@ -254,9 +315,12 @@ class Forecaster:
         -------
         ndarray of shape (N, K, O), N = T - W + 1
             Row ``i`` reads steps ``i .. i+W-1`` and forecasts steps ``i+W .. i+W+K-1``; the last row
-            forecasts beyond the end of ``data``.
+            forecasts beyond the end of ``data``.  For long data (several series), a dict of such
+            arrays by ``unique_id``.
         """
         self._check_fitted()
+        if self.members_ is not None:
+            return {uid: self.series_model(uid).predict(frame) for uid, frame in self._split(data).items()}
         s = self._series(data)
         X, _ = make_windows(self._scaled(s.values), self.window, 0)  # (N, W, F)
         return self._unscale(self._roll(X, self.horizon))
@@ -309,21 +373,89 @@ class Forecaster:
 
         Returns
         -------
-        DataFrame of shape (steps, O)
-            Indexed by the time steps that follow the series, one column per target.
+        DataFrame of shape (steps, O), or (steps, O + O*Q) for a probabilistic model
+            Indexed by the time steps that follow the series, one column per target; a model fitted
+            with ``loss="gaussian"`` or ``"quantile"`` adds ``{target}_q{level}`` columns (``f0_q0.1``)
+            for each target and level (see :meth:`predict_quantiles` for where they come from).
+            Fitted on long data, it forecasts every series (of ``data``, when given) and returns the
+            long layout: ``unique_id, ds`` and the target columns.
         """
         self._check_fitted()
+        if self.members_ is not None:
+            frames = dict.fromkeys(self.members_) if data is None else self._split(data)
+            parts = [self.series_model(uid).forecast(steps, data=frame).rename_axis(LONG_TIME).reset_index()
+                     .assign(**{LONG_ID: uid}) for uid, frame in frames.items()]
+            out = pd.concat(parts, ignore_index=True)
+            return out[[LONG_ID] + [c for c in out.columns if c != LONG_ID]]
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+        context, spec = self._context(data)
+        X = self._scaled(context)[None]  # (1, W, F)
+        values = self._unscale(self._roll(X, steps))[0]  # (steps, O)
+        frame = pd.DataFrame(values, index=future_index(spec, steps), columns=self.target_names_)
+        dist = probabilistic.forecast_distribution(self, X, steps)  # None for a point (MSE) model
+        if dist is not None:  # (1, steps, O, Q) -> (steps, O*Q), target by target
+            frame[probabilistic.quantile_columns(self.target_names_, dist.levels)] = dist.quantiles[0].reshape(steps, -1)
+        return frame
+
+    def _context(self, data) -> tuple[np.ndarray, dict]:
+        """The last ``window`` steps (W, F) a forecast starts from, and the index spec they end."""
         if data is None:
-            context, spec = self.context_, self.index_spec_
-        else:
-            s = self._series(data)
-            if s.length < self.window:
-                raise DataError(f"data has {s.length} time steps; forecasting needs at least window={self.window}")
-            context, spec = s.values[-self.window:], index_spec(s.index)
-        values = self._unscale(self._roll(self._scaled(context)[None], steps))[0]  # (steps, O)
-        return pd.DataFrame(values, index=future_index(spec, steps), columns=self.target_names_)
+            return self.context_, self.index_spec_
+        s = self._series(data)
+        if s.length < self.window:
+            raise DataError(f"data has {s.length} time steps; forecasting needs at least window={self.window}")
+        return s.values[-self.window:], index_spec(s.index)
+
+    def predict_quantiles(self, data, steps: int | None = None) -> np.ndarray:
+        """Quantiles of the forecasts from every window of ``data``, in the data's units.
+
+        Needs ``loss="gaussian"`` or ``"quantile"``.  The steps the network's head emits get its own
+        quantiles (a Gaussian's at the levels); later steps (a recursive strategy, or ``steps``
+        beyond the horizon) the empirical quantiles of ``samples`` Monte-Carlo paths drawn with
+        ``seed`` (see :meth:`sample_paths`).
+
+        Returns
+        -------
+        ndarray of shape (N, K, O, Q), N = T - W + 1, K = ``steps`` (default ``horizon``)
+            At the levels of :attr:`quantile_levels_`, non-decreasing along the last axis; rows as
+            in :meth:`predict`.
+        """
+        self._require_distribution("predict_quantiles")
+        s = self._series(data)
+        X, _ = make_windows(self._scaled(s.values), self.window, 0)  # (N, W, F)
+        return probabilistic.forecast_distribution(self, X, self.horizon if steps is None else steps).quantiles
+
+    def sample_paths(self, steps: int, data=None, samples: int | None = None, seed: int | None = None) -> np.ndarray:
+        """Monte-Carlo paths continuing the series ``steps`` into the future, in the data's units.
+
+        Each path draws every step from the head's distribution and feeds its draw back as the
+        next input; all paths run as one batch.  The same ``seed`` (default the Forecaster's) gives
+        the same paths.  Starts from the end of the fitted series, or of ``data``.
+
+        Returns
+        -------
+        ndarray of shape (S, steps, O), S = ``samples`` (default the Forecaster's ``samples``)
+        """
+        self._require_distribution("sample_paths")
+        steps = probabilistic.check_steps(self, steps)
+        S = _checks.positive_int("samples", self.samples if samples is None else samples)
+        seed = self.seed if seed is None else _checks.positive_int("seed", seed, minimum=0)
+        X = self._scaled(self._context(data)[0])[None]  # (1, W, F)
+        paths = probabilistic.sample_paths(self.model_, X, steps, S, seed, self.target_idx_)  # (S, 1, steps, O)
+        return self._unscale(paths[:, 0])
+
+    @property
+    def quantile_levels_(self) -> tuple[float, ...] | None:
+        """The levels of the quantile columns and arrays; None for a point (MSE) model."""
+        self._check_fitted()
+        return self.model_.config.quantiles
+
+    def _require_distribution(self, method: str) -> None:
+        self._check_fitted()
+        if self.model_.config.loss == "mse":
+            raise TsrnnError(f"{method} needs a probabilistic model; this Forecaster was fitted with "
+                             f"loss='mse'. Fit with loss='gaussian' or loss='quantile'")
 
     def evaluate(self, data, start=None) -> dict:
         """Errors of the model's forecasts on ``data`` beside every baseline, with the skill.
@@ -354,12 +486,47 @@ class Forecaster:
             each origin; an integer n refits every n-th origin.
         """
         self._check_fitted()
+        if self.members_ is not None:
+            if refit:
+                raise DataError("refit is not available for long data (several series) yet: backtest the "
+                                "global model as fitted, or refit it yourself on the data before each origin")
+            return BacktestResult.concat({uid: self.series_model(uid).backtest(frame, start, stride, horizon)
+                                          for uid, frame in self._split(data).items()})
         return run_backtest(self, self._series(data), start, stride, horizon, refit)
+
+    def series_model(self, unique_id: str) -> "Forecaster":
+        """The fitted global model as a single-series Forecaster for one series of long data.
+
+        It shares the network and uses that series' scaler, baselines and last window, so
+        ``predict``, ``forecast``, ``backtest``, ``start`` / ``step`` and ``hidden_states`` work on it.
+        """
+        self._check_fitted()
+        if self.members_ is None:
+            raise DataError("this Forecaster was fitted on one series (wide data); use it directly")
+        if unique_id not in self.members_:
+            raise DataError(f"unknown series {unique_id!r}; this Forecaster was fitted on {list(self.members_)}")
+        view = copy.copy(self)
+        view.members_ = None
+        view.__dict__.update(self.members_[unique_id])
+        return view
+
+    def _split(self, data) -> dict[str, pd.DataFrame]:
+        if not is_long(data):
+            raise DataError(f"this Forecaster was fitted on long data; expected the columns "
+                            f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)")
+        frames, _ = split_long(data, self.features, self.fill, self.irregular)
+        unknown = [uid for uid in frames if uid not in self.members_]
+        if unknown:
+            raise DataError(f"series {unknown} were not in the data this Forecaster was fitted on "
+                            f"({list(self.members_)})")
+        return frames
 
     @property
     def context_needed_(self) -> int:
         """Steps of history every method needs before an origin: the window, and each season."""
         self._check_fitted()
+        if self.members_ is not None:
+            return max(m["baselines_"].context for m in self.members_.values())
         return self.baselines_.context
 
     # -- streaming ------------------------------------------------------------------------------------
@@ -408,17 +575,21 @@ class Forecaster:
         from . import __version__
 
         tensors = {f"model.{k}": v for k, v in self.model_.state_dict().items()}
-        tensors["context"] = torch.from_numpy(self.context_)
-        tensors["baselines.linear_ar"] = torch.from_numpy(self.baselines_.ar_)
+        members = self.members_ or {None: self.__dict__}
+        described = {}
+        for uid, m in members.items():
+            prefix = "" if uid is None else f"members.{uid}."
+            tensors[f"{prefix}context"] = torch.from_numpy(m["context_"])
+            tensors[f"{prefix}baselines.linear_ar"] = torch.from_numpy(m["baselines_"].ar_)
+            described[uid] = {"scaler": None if m["scaler_"] is None else m["scaler_"].to_dict(),
+                              "index": m["index_spec_"], "baselines": m["baselines_"].to_dict()}
         config = {
             "estimator": self.get_params(),
             "model": self.model_.config.to_dict(),
             "features": self.feature_names_in_,
             "targets": self.target_names_,
             "target_idx": self.target_idx_,
-            "scaler": None if self.scaler_ is None else self.scaler_.to_dict(),
-            "index": self.index_spec_,
-            "baselines": self.baselines_.to_dict(),
+            **(described[None] if self.members_ is None else {"members": described}),
             "history": {"best_epoch": self.history_.best_epoch, "stop_reason": self.history_.stop_reason},
             "versions": {"tsrnn": __version__, "torch": torch.__version__},
         }
@@ -435,13 +606,22 @@ class Forecaster:
             model = RNNForecaster(ModelConfig.from_dict(config["model"]))
             state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
             model.load_state_dict(state)
-            self.context_ = tensors["context"].numpy()
             self.feature_names_in_ = list(config["features"])
             self.target_names_ = list(config["targets"])
             self.target_idx_ = list(config["target_idx"])
-            self.scaler_ = None if config["scaler"] is None else Scaler.from_dict(config["scaler"])
-            self.index_spec_ = dict(config["index"])
-            self.baselines_ = Baselines.from_dict(config["baselines"], tensors["baselines.linear_ar"].numpy())
+            self.members_ = None
+            members = config["members"] if "members" in config else {None: config}
+            states = {}
+            for uid, m in members.items():
+                prefix = "" if uid is None else f"members.{uid}."
+                states[uid] = {
+                    "scaler_": None if m["scaler"] is None else Scaler.from_dict(m["scaler"]),
+                    "context_": tensors[f"{prefix}context"].numpy(), "index_spec_": dict(m["index"]),
+                    "baselines_": Baselines.from_dict(m["baselines"], tensors[f"{prefix}baselines.linear_ar"].numpy())}
+            if "members" in config:
+                self.members_ = states
+            else:
+                self.__dict__.update(states[None])
             self.history_ = History(best_epoch=config["history"]["best_epoch"],
                                     stop_reason=config["history"]["stop_reason"])
         except KeyError as err:

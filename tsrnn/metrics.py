@@ -65,10 +65,15 @@ def smape(y_true, y_pred, per_target: bool = False):
 
 
 def mase(y_true, y_pred, scale, per_target: bool = False):
-    """Mean absolute scaled error: MAE divided by ``scale`` (per target), the in-sample MAE of the
-    naive one-step forecast on the training span.  Below 1 beats that naive forecast."""
+    """Mean absolute scaled error: MAE divided by ``scale``, the in-sample MAE of the naive one-step
+    forecast on the training span; ``scale`` is per target (O,) or broadcasts to ``y_true`` (one
+    scale per series).  Below 1 beats that naive forecast."""
     t, p = _pair(y_true, y_pred)
-    scale = np.broadcast_to(np.asarray(scale, dtype=np.float64), (t.shape[1],))
+    y_true = np.asarray(y_true, dtype=np.float64)
+    scale = np.asarray(scale, dtype=np.float64)
+    if y_true.ndim == 1:
+        scale = scale.reshape(-1)
+    scale = np.broadcast_to(scale, y_true.shape).reshape(t.shape)  # e.g. (O,) or one row per window
     with np.errstate(invalid="ignore", divide="ignore"):
         scaled = np.abs(t - p) / np.where(scale > 0, scale, np.nan)
     return _reduce(scaled, per_target)

@@ -10,8 +10,10 @@ from typing import NamedTuple
 
 import torch
 from torch import nn
+from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from . import heads
 from .config import ModelConfig
 
 __all__ = ["RNNForecaster", "ForwardResult", "LayerState"]
@@ -57,6 +59,11 @@ class RNNForecaster(nn.Module):
 
     Inputs: ``x`` (B, T, F) and optionally ``lengths`` (B,), the real length of each padded example.
     Padded examples are packed, so the padding never changes a result.
+
+    With ``config.loss`` "gaussian" or "quantile" the head emits P numbers per step and target,
+    ``(B, K*O*P)``, read by ``self.distribution`` (see :mod:`tsrnn.heads`) as distribution parameters
+    ``(B, K, O, P)``; ``forward`` still returns the point forecast ``(B, K, O)`` (the mean, or the
+    median), and ``forward(x, distribution=True)`` the parameters, which :meth:`loss_fn` scores.
     """
 
     def __init__(self, config: ModelConfig) -> None:
@@ -67,7 +74,8 @@ class RNNForecaster(nn.Module):
             input_size=c.input_size, hidden_size=c.hidden_size, num_layers=c.num_layers,
             dropout=c.dropout, bidirectional=c.bidirectional, batch_first=True,
         )
-        self.head = nn.Linear(c.directions * c.hidden_size, c.horizon * c.output_size)
+        self.distribution = heads.make_head(c)  # None for a point (MSE) head
+        self.head = nn.Linear(c.directions * c.hidden_size, c.horizon * c.output_size * heads.n_params(c))
 
     def _check_input(self, x: torch.Tensor, lengths) -> None:
         if not isinstance(x, torch.Tensor):
@@ -85,11 +93,14 @@ class RNNForecaster(nn.Module):
             if int(lengths.min()) < 1 or int(lengths.max()) > x.shape[1]:
                 raise ValueError(f"lengths must lie in [1, T={x.shape[1]}], got {lengths.tolist()}")
 
-    def forward(self, x: torch.Tensor, lengths=None, return_states: bool = False, hx=None):
+    def forward(self, x: torch.Tensor, lengths=None, return_states: bool = False, hx=None,
+                distribution: bool = False):
         """Forecast ``(B, K, O)`` from ``x`` (B, T, F); with ``return_states`` a :class:`ForwardResult`.
 
         ``hx`` is the state to start from: ``h_0`` (L*D, B, H), or ``(h_0, c_0)`` for an LSTM; by
         default zeros.  Passing a previous ``h_n`` (and ``c_n``) continues a sequence where it ended.
+        ``distribution=True`` returns what :meth:`loss_fn` scores instead: a probabilistic head's
+        parameters ``(B, K, O, P)``, or for "mse" the point forecast ``(B, K, O)`` itself.
         """
         self._check_input(x, lengths)
         B, T, _ = x.shape
@@ -103,10 +114,26 @@ class RNNForecaster(nn.Module):
             output, _ = pad_packed_sequence(output, batch_first=True, total_length=T)  # (B, T, D*H)
         h_n, c_n = state if isinstance(state, tuple) else (state, None)
         last = h_n[-c.directions:].transpose(0, 1).reshape(B, -1)  # (D, B, H) -> (B, D*H)
-        prediction = self.head(last).view(B, c.horizon, c.output_size)  # (B, K*O) -> (B, K, O)
+        if self.distribution is None:
+            prediction = params = self.head(last).view(B, c.horizon, c.output_size)  # (B, K*O) -> (B, K, O)
+        else:
+            params = self.distribution.params(self.head(last).view(B, c.horizon, c.output_size, -1))  # (B, K, O, P)
+            prediction = self.distribution.point(params)  # -> (B, K, O)
+        if distribution:
+            return params
         if return_states:
             return ForwardResult(prediction, output, h_n, c_n)
         return prediction
+
+    def loss_fn(self, output: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+        """The training loss of ``forward(x, distribution=True)`` against targets ``y`` (B, K, O).
+
+        MSE for a point head; the Gaussian negative log-likelihood or the pinball loss otherwise.
+        ``reduction`` ("mean", "sum" or "none") acts over the (B, K, O) points.
+        """
+        if self.distribution is None:
+            return F.mse_loss(output, y, reduction=reduction)
+        return self.distribution.loss(output, y, reduction)
 
     def n_parameters(self) -> int:
         """Trainable parameters, all layers and the head."""

@@ -41,6 +41,10 @@ def forecast(actual: pd.DataFrame, predicted: pd.DataFrame, split=None, title: s
         Backtest origins, marked along the bottom of each panel.
     ax : Axes, optional
         Draw on it; then ``predicted`` must share exactly one column with ``actual``.
+
+    Quantile columns ``{target}_q{level}`` in ``predicted`` (from a probabilistic
+    :meth:`~tsrnn.forecaster.Forecaster.forecast`) are drawn as shaded bands, one per central
+    interval (levels ``tau`` and ``1 - tau``, e.g. 0.1 and 0.9 for 80%).
     """
     columns = [c for c in predicted.columns if c in actual.columns][:max_panels]
     if not columns:
@@ -55,7 +59,13 @@ def forecast(actual: pd.DataFrame, predicted: pd.DataFrame, split=None, title: s
         if train_span is not None:
             ax.axvspan(train_span[0], train_span[1], color="tab:green", alpha=0.08, lw=0, label="training span")
         ax.plot(actual.index, actual[col], color="0.35", lw=1.0, label="actual")
-        ax.plot(predicted.index, predicted[col], color="tab:orange", lw=1.2, label=label)
+        bands = _bands(predicted, col)
+        for k, (lo, hi, nominal) in enumerate(bands):  # widest first, each inner one darker
+            ax.fill_between(predicted.index, predicted[lo].to_numpy(float), predicted[hi].to_numpy(float),
+                            color="tab:orange", alpha=0.18 + 0.17 * k / max(1, len(bands) - 1), lw=0,
+                            label=f"{nominal:g}% interval")
+        ax.plot(predicted.index, predicted[col], color="tab:orange" if not bands else "tab:red", lw=1.2,
+                label=label)
         if split is not None:
             ax.axvline(split, color="tab:blue", ls="--", lw=1.0, label="forecast start")
         if origins is not None and len(origins):
@@ -76,18 +86,38 @@ def forecast(actual: pd.DataFrame, predicted: pd.DataFrame, split=None, title: s
     return fig
 
 
-def loss(history: pd.DataFrame, ax: Axes | None = None, best_epoch: int | None = None) -> Figure:
-    """Training and validation loss (MSE on scaled data) per epoch, log scale."""
+def _bands(predicted: pd.DataFrame, column) -> list[tuple[str, str, float]]:
+    """Central intervals among ``{column}_q{level}`` columns: (low column, high column, nominal %),
+    widest first."""
+    prefix = f"{column}_q"
+    levels = {}
+    for name in predicted.columns:
+        if isinstance(name, str) and name.startswith(prefix):
+            try:
+                levels[float(name[len(prefix):])] = name
+            except ValueError:
+                continue
+    pairs = [(levels[lo], levels[hi], round(100 * (hi - lo), 6)) for lo in levels for hi in levels
+             if lo < 0.5 and abs(lo + hi - 1) < 1e-9]
+    return sorted(pairs, key=lambda p: -p[2])
+
+
+def loss(history: pd.DataFrame, ax: Axes | None = None, best_epoch: int | None = None,
+         ylabel: str = "MSE loss (scaled units)") -> Figure:
+    """Training and validation loss (MSE on scaled data, or ``ylabel``) per epoch, log scale
+    (linear where a loss is not positive, as a Gaussian negative log-likelihood can be)."""
     fig, (ax,) = _axes(ax, figsize=(7, 4), layout="constrained")
     ax.plot(history["epoch"], history["train_loss"], marker=".", label="train")
     if "val_loss" in history and history["val_loss"].notna().any():
         ax.plot(history["epoch"], history["val_loss"], marker=".", label="validation")
     if best_epoch:
         ax.axvline(best_epoch, color="0.5", ls=":", label=f"best epoch {best_epoch}")
-    ax.set_yscale("log")
+    losses = history[[c for c in ("train_loss", "val_loss") if c in history]].to_numpy(dtype=float)
+    if np.all(losses[np.isfinite(losses)] > 0):
+        ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_ylabel("MSE loss (scaled units)")
+    ax.set_ylabel(ylabel)
     ax.set_title("Loss curves")
     ax.grid(alpha=0.3, which="both")
     ax.legend()

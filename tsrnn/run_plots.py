@@ -21,7 +21,9 @@ from .data import as_series, read_csv
 from .errors import CheckpointError, DataError
 from .generate import multi_sine
 
-__all__ = ["FIGURES", "data_spec", "run_figures", "plot_run"]
+__all__ = ["FIGURES", "LOSS_NAMES", "data_spec", "run_figures", "plot_run"]
+
+LOSS_NAMES = {"mse": "MSE", "gaussian": "Gaussian NLL", "quantile": "pinball"}  # by ModelConfig.loss
 
 FIGURES = {
     "forecast.png": "one-step forecasts against the actual test span, training span shaded",
@@ -85,13 +87,15 @@ def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, h
             one_step = estimator.predict(frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1 of each
             predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
                                      index=frame.index[test_start:test_start + one_step.shape[0]])
+        predicted = _with_quantiles(estimator, frame.iloc[test_start - W:], predicted)
         shown = max(0, test_start - 4 * W)
         figures["forecast.png"] = plot.forecast(
             frame.iloc[shown:], predicted, split=frame.index[test_start], label="one-step forecast",
             title="One-step forecasts on the test span",
             train_span=(frame.index[shown], frame.index[test_start - 1]))
     if history is not None and len(history):
-        figures["loss.png"] = plot.loss(history, best_epoch=estimator.history_.best_epoch)
+        figures["loss.png"] = plot.loss(history, best_epoch=estimator.history_.best_epoch,
+                                        ylabel=f"{LOSS_NAMES[estimator.model_.config.loss]} loss (scaled units)")
     window = pd.DataFrame(estimator.context_, columns=estimator.feature_names_in_)
     states = estimator.hidden_states(window)  # L x (W, D*H)
     cfg = estimator.model_.config
@@ -103,6 +107,19 @@ def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, h
         figures["hidden_lines.png"] = plot.hidden_lines(
             states, title=f"{cfg.cell.upper()} hidden units over {where}")
     return figures
+
+
+def _with_quantiles(estimator, data: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
+    """A probabilistic model's one-step forecasts with their quantile columns, drawn as bands."""
+    from .probabilistic import quantile_columns
+
+    levels = estimator.model_.config.quantiles
+    if levels is None or any(c in predicted.columns for c in quantile_columns(estimator.target_names_, levels)):
+        return predicted
+    q = estimator.predict_quantiles(data, steps=1)[:len(predicted), 0]  # (N, O, Q): step 1 of each
+    bands = pd.DataFrame(q.reshape(len(q), -1), index=predicted.index,
+                         columns=quantile_columns(estimator.target_names_, levels))
+    return pd.concat([predicted, bands], axis=1)
 
 
 def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, force: bool = False,

@@ -25,6 +25,7 @@ from .errors import CheckpointError, DataError
 from .forecaster import Forecaster
 from .train import STATE_CONFIG, distributed_context
 from .generate import multi_sine
+from .run_plots import LOSS_NAMES
 from .shapes import format_shapes, trace_shapes
 from .windows import make_windows
 
@@ -58,6 +59,12 @@ def metrics_table(metrics: dict) -> str:
     sk = metrics["skill"]
     lines.append(f"  skill vs best baseline (1 - model / baseline): RMSE {_num(sk['rmse'], 0)}, "
                  f"MAE {_num(sk['mae'], 0)}")
+    cal = metrics.get("calibration")
+    if cal is not None:  # a probabilistic model: how often its intervals hold the actual values
+        covered = ", ".join(f"{k[len('coverage_'):]}% interval covers {v:.3f}" for k, v in cal.items()
+                            if k.startswith("coverage_") and v is not None)
+        crps = "" if cal["crps"] is None else f", CRPS {cal['crps']:.4f}"
+        lines.append(f"  calibration: {covered or 'no central interval'}; pinball loss {cal['pinball']:.4f}{crps}")
     return "\n".join(lines)
 
 
@@ -155,7 +162,8 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         world = distributed_context()[1]
         ddp = f" on {world} processes (DistributedDataParallel)" if world > 1 else ""
         say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
-            f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} (MSE, scaled)")
+            f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} "
+            f"({LOSS_NAMES[cfg.loss]}, scaled)")
 
         metrics = estimator.evaluate(full_frame, start=test_start)
         seasons = ", ".join(f"{k}: {v}" for k, v in metrics["seasons"].items())

@@ -1,7 +1,9 @@
-"""The training loop: shuffled mini-batches, Adam and MSE, early stopping, gradient clipping,
-per-epoch checkpoints that resume bit for bit, and DistributedDataParallel when launched by torchrun.
+"""The training loop: shuffled mini-batches, Adam and the model's loss (MSE for a point forecast),
+early stopping, gradient clipping, per-epoch checkpoints that resume bit for bit, and
+DistributedDataParallel when launched by torchrun.
 
-It knows nothing model-specific beyond ``model(x) -> (B, K, O)``: windows come in as tensors
+It knows nothing model-specific beyond ``model(x) -> (B, K, O)`` (and a model's own ``loss_fn``,
+when it has one): windows come in as tensors
 ``X (N, T, F)`` and ``Y (N, K, O)`` (views of one series; a batch is one index gather).
 """
 from __future__ import annotations
@@ -108,13 +110,18 @@ def distributed_context() -> tuple[int, int]:
 
 
 @torch.inference_mode()
-def predict_windows(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
-    """Run ``model`` in eval mode over windows ``X`` (N, T, F) in chunks -> (N, K, O) on the CPU."""
+def predict_windows(model: nn.Module, X: torch.Tensor, distribution: bool = False) -> torch.Tensor:
+    """Run ``model`` in eval mode over windows ``X`` (N, T, F) in chunks -> (N, K, O) on the CPU.
+
+    ``distribution=True`` returns a probabilistic head's parameters (N, K, O, P) instead, see
+    :meth:`~tsrnn.model.RNNForecaster.forward`.
+    """
     device = next(model.parameters()).device
     was_training = model.training
+    kw = {"distribution": True} if distribution else {}
     model.eval()
     try:
-        parts = [model(X[i:i + _EVAL_CHUNK].to(device)).cpu() for i in range(0, X.shape[0], _EVAL_CHUNK)]
+        parts = [model(X[i:i + _EVAL_CHUNK].to(device), **kw).cpu() for i in range(0, X.shape[0], _EVAL_CHUNK)]
     finally:
         model.train(was_training)
     return torch.cat(parts) if len(parts) > 1 else parts[0]
@@ -123,13 +130,17 @@ def predict_windows(model: nn.Module, X: torch.Tensor) -> torch.Tensor:
 def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfig,
           X_val: torch.Tensor | None = None, Y_val: torch.Tensor | None = None,
           progress: bool = False, resume: TrainState | None = None,
-          on_epoch: Callable[[TrainState], None] | None = None) -> History:
+          on_epoch: Callable[[TrainState], None] | None = None,
+          train_index: torch.Tensor | None = None, val_index: torch.Tensor | None = None) -> History:
     """Fit ``model`` to windows ``X`` (N, T, F) -> ``Y`` (N, K, O) in place and return its history.
 
     Each epoch visits the windows in a fresh order drawn from a generator seeded by
     ``config.seed``.  With validation windows, the epoch with the lowest validation loss wins:
     its weights are restored at the end, and ``config.patience`` epochs without improvement stop
     training early.  A non-finite loss stops training and keeps the best weights so far.
+
+    ``train_index`` / ``val_index`` pick the windows of ``X`` and ``Y`` to train on and to validate
+    with (instead of all of ``X`` and ``X_val``), e.g. windows that stay inside one of several series.
 
     ``on_epoch`` receives a :class:`TrainState` after every epoch (to checkpoint it); ``resume``
     continues from such a state, ending with the same weights as a run never interrupted.  In a
@@ -149,7 +160,11 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     generator = torch.Generator().manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     params = [p for p in model.parameters() if p.requires_grad]
-    has_val = X_val is not None and Y_val is not None and X_val.shape[0] > 0
+    out_kw, loss_fn = _objective(model)
+    if val_index is not None:
+        X_val, Y_val = X, Y
+    has_val = X_val is not None and Y_val is not None and X_val.shape[0] > 0 and \
+        (val_index is None or val_index.shape[0] > 0)
     history, best, stale, first = History(), math.inf, 0, 1
     best_state = _clone(model.state_dict())  # kept if the first epoch diverges
     if resume is not None:
@@ -159,7 +174,8 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
         torch.set_rng_state(resume.rng)
         history, best, stale, best_state = resume.history, resume.best, resume.stale, resume.best_model
         first = resume.epoch + 1
-    n, bs = X.shape[0], max(1, config.batch_size // world)  # batch_size is the global batch
+    n = X.shape[0] if train_index is None else train_index.shape[0]
+    bs = max(1, config.batch_size // world)  # batch_size is the global batch
     bar = tqdm(range(first, config.epochs + 1), desc="training", unit="epoch",
                disable=not progress or rank != 0, leave=False)
     epoch = first - 1
@@ -168,12 +184,14 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
         for epoch in bar:
             start = time.perf_counter()
             order = torch.randperm(n, generator=generator)  # the same on every rank
+            if train_index is not None:
+                order = train_index[order]
             if world > 1:
                 order = order[rank:(n // world) * world:world]  # this rank's shard, equal sizes
             total = torch.zeros((), dtype=torch.float64, device=device)
             for i in range(0, order.shape[0], bs):
                 idx = order[i:i + bs]
-                loss = F.mse_loss(net(X[idx]), Y[idx])  # (B, K, O) vs (B, K, O)
+                loss = loss_fn(net(X[idx], **out_kw), Y[idx])  # (B, K, O) or params (B, K, O, P) vs (B, K, O)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
                 if config.clip_norm is not None:
@@ -181,7 +199,7 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
                 optimizer.step()
                 total += loss.detach() * idx.shape[0]
             sums = torch.stack([total.cpu(), torch.tensor(float(order.shape[0]), dtype=torch.float64),
-                                torch.tensor(_val_loss(model, X_val, Y_val) if has_val else math.nan,
+                                torch.tensor(_val_loss(model, X_val, Y_val, val_index) if has_val else math.nan,
                                              dtype=torch.float64)])
             if world > 1:
                 torch.distributed.all_reduce(sums[:2])
@@ -223,5 +241,21 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     return history
 
 
-def _val_loss(model: nn.Module, X: torch.Tensor, Y: torch.Tensor) -> float:
-    return float(F.mse_loss(predict_windows(model, X), Y.cpu()))
+def _val_loss(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, index: torch.Tensor | None = None) -> float:
+    out_kw, loss_fn = _objective(model)
+    if index is None:
+        return float(loss_fn(predict_windows(model, X, **out_kw), Y.cpu()))
+    total = 0.0
+    for i in range(0, index.shape[0], _EVAL_CHUNK):  # gather one chunk of windows at a time
+        chunk = index[i:i + _EVAL_CHUNK]
+        total += float(loss_fn(predict_windows(model, X[chunk], **out_kw), Y[chunk].cpu(), reduction="sum"))
+    return total / (index.shape[0] * Y[0].numel())
+
+
+def _objective(model: nn.Module) -> tuple[dict, Callable]:
+    """What ``model`` is trained on: the forward keyword that makes it return what its loss
+    scores, and that loss.  A model with a ``loss_fn`` picks its own (RNNForecaster: MSE, Gaussian
+    negative log-likelihood or pinball, see :mod:`tsrnn.heads`); any other is scored by MSE on
+    ``model(x) -> (B, K, O)``."""
+    loss_fn = getattr(model, "loss_fn", None)
+    return ({}, F.mse_loss) if loss_fn is None else ({"distribution": True}, loss_fn)
