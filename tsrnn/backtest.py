@@ -53,7 +53,8 @@ class BacktestResult:
         join = lambda arrays: np.concatenate(list(arrays))  # noqa: E731
         return cls(join(r.origins for r in results.values()), labels, join(r.actual for r in results.values()),
                    {m: join(r.forecasts[m] for r in results.values()) for m in first.forecasts}, first.targets,
-                   join(r.mase_scale for r in results.values()), {uid: r.seasons for uid, r in results.items()})
+                   join(r.mase_scale for r in results.values()), {uid: r.seasons for uid, r in results.items()},
+                   Distribution.concat([r.distribution for r in results.values()]))
 
     def frame(self) -> pd.DataFrame:
         """One row per origin, step ahead and target: ``origin, step, target, actual`` and a column per

@@ -23,14 +23,20 @@ _CHUNK = 4096  # windows per block when fitting or applying the autoregression
 def find_season(x: np.ndarray, max_lag: int | None = None, min_corr: float = 0.3) -> int | None:
     """The dominant season of a 1-D series from its autocorrelation, or None.
 
-    The season is the lag of the highest autocorrelation peak after the first zero crossing, if
-    that peak exceeds ``min_corr``.
+    A straight-line trend is removed first (a trend would otherwise keep the autocorrelation
+    positive at every lag).  The season is the lag of the highest autocorrelation peak after the
+    first zero crossing, if that peak exceeds ``min_corr``.
     """
     x = np.asarray(x, dtype=np.float64)
-    x = x - x.mean()
+    size = max(1.0, float(np.abs(x).max(initial=0.0)))
     n = x.shape[0]
+    if n >= 3:
+        t = np.arange(n)
+        x = x - np.polyval(np.polyfit(t, x, 1), t)
+    else:
+        x = x - x.mean()
     max_lag = min(n // 2, max_lag or n // 2)
-    if max_lag < 2 or not np.any(x):
+    if max_lag < 2 or np.abs(x).max(initial=0.0) <= 1e-9 * size:  # constant, or a straight line
         return None
     spectrum = np.fft.rfft(x, 2 * n)
     acf = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1]

@@ -80,6 +80,36 @@ class _ManyValues(click.Command):
         return super().parse_args(ctx, out)
 
 
+class _Columns(click.ParamType):
+    """Comma-separated column names."""
+
+    name = "COLUMNS"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, list):
+            return value
+        names = [v.strip() for v in str(value).split(",")]
+        if not all(names):
+            self.fail(f"expected column names separated by commas, got {value!r}", param, ctx)
+        return names
+
+
+class _CountOrColumns(_Columns):
+    """A number of generated features, or comma-separated column names of --data."""
+
+    name = "N|COLUMNS"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) or str(value).strip().isdigit():
+            number = int(value)
+            if number < 1:
+                self.fail(f"a number of features must be >= 1, got {number}", param, ctx)
+            return number
+        if str(value).strip().lstrip("-").isdigit():
+            self.fail(f"a number of features must be >= 1, got {value}", param, ctx)
+        return super().convert(value, param, ctx)
+
+
 def _explicit(ctx: click.Context, *names: str) -> list[str]:
     from click.core import ParameterSource
 
@@ -89,8 +119,17 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
 
 @cli.command(cls=_ManyValues.with_options("--quantiles"),
              epilog="Example: tsrnn fit --features 3 --hidden 15 --cell lstm --out runs/sine")
-@click.option("--features", type=click.IntRange(min=1), default=3,
-              help="Features (columns) of the generated sine series; not used with --data.")
+@click.option("--features", type=_CountOrColumns(), default="3",
+              help="Generated series: how many features. With --data: the input columns, comma-separated "
+                   "(default: every numeric column).")
+@click.option("--targets", type=_Columns(), default=None,
+              help="Columns to forecast, comma-separated  [default: every input; y for long data]")
+@click.option("--time-col", default=None,
+              help="Time column of --data  [default: the first column that parses as dates]")
+@click.option("--fill", type=click.Choice(["ffill", "interpolate", "drop"]), default=None,
+              help="Fill missing values of --data this way  [default: missing values are an error]")
+@click.option("--irregular", type=click.Choice(["error", "ignore"]), default="error",
+              help="Irregular spacing of the time column: an error, or accepted.")
 @click.option("--hidden", type=click.IntRange(min=1), default=15, help="Hidden units per layer, H.")
 @click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
 @click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")
@@ -153,10 +192,20 @@ def fit(ctx: click.Context, **opts) -> None:
             raise click.UsageError(f"--resume continues a run with the settings it started with; "
                                    f"drop {', '.join(others)}", ctx)
     if opts["data_path"] is not None:
-        clash = _explicit(ctx, "features", "length", "noise")
+        clash = _explicit(ctx, "length", "noise") + (["--features"] if isinstance(opts["features"], int) and
+                                                     _explicit(ctx, "features") else [])
         if clash:
             raise click.UsageError(f"{', '.join(clash)} describe the generated series and cannot be "
-                                   f"combined with --data, whose numeric columns are the features", ctx)
+                                   f"combined with --data (name its columns with --features a,b)", ctx)
+        opts["columns"] = None if isinstance(opts["features"], int) else opts["features"]
+        opts["features"] = 3
+    elif not isinstance(opts["features"], int):
+        raise click.UsageError(f"--features {','.join(opts['features'])} names columns, which needs --data; "
+                               f"without --data give the number of generated features", ctx)
+    else:
+        data_only = _explicit(ctx, "targets", "time_col", "fill")
+        if data_only:
+            raise click.UsageError(f"{', '.join(data_only)} describe --data and need it", ctx)
     opts["quantiles"] = _levels(ctx, opts["loss"], opts["quantiles"])
     if opts["dropout"] > 0 and opts["layers"] < 2:
         raise click.UsageError(f"--dropout acts between stacked layers and needs --layers 2 or more, "

@@ -61,9 +61,9 @@ def forecast(actual: pd.DataFrame, predicted: pd.DataFrame, split=None, title: s
         ax.plot(actual.index, actual[col], color="0.35", lw=1.0, label="actual")
         bands = _bands(predicted, col)
         for k, (lo, hi, nominal) in enumerate(bands):  # widest first, each inner one darker
+            alpha = 0.3 if len(bands) == 1 else 0.15 + 0.25 * k / (len(bands) - 1)
             ax.fill_between(predicted.index, predicted[lo].to_numpy(float), predicted[hi].to_numpy(float),
-                            color="tab:orange", alpha=0.18 + 0.17 * k / max(1, len(bands) - 1), lw=0,
-                            label=f"{nominal:g}% interval")
+                            color="tab:orange", alpha=alpha, lw=0, label=f"{nominal:g}% interval")
         ax.plot(predicted.index, predicted[col], color="tab:orange" if not bands else "tab:red", lw=1.2,
                 label=label)
         if split is not None:
@@ -76,7 +76,8 @@ def forecast(actual: pd.DataFrame, predicted: pd.DataFrame, split=None, title: s
     if given:
         axes[0].legend(loc="best", fontsize="small")
     else:
-        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=5,
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(7, max(5, len(handles))),
                    fontsize="small", frameon=False)
     axes[-1].set_xlabel(actual.index.name or "time step")
     if given:

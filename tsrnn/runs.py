@@ -23,11 +23,12 @@ from .checkpoint import run_directory, write_atomic
 from .data import as_series, read_csv
 from .errors import CheckpointError, DataError
 from .forecaster import Forecaster
+from .frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
 from .train import STATE_CONFIG, distributed_context
 from .generate import multi_sine
 from .run_plots import LOSS_NAMES
 from .shapes import format_shapes, trace_shapes
-from .windows import make_windows
+from .windows import make_windows, resolve_targets
 
 __all__ = ["fit_run", "metrics_table"]
 
@@ -98,8 +99,9 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     report : callable, optional
         Receives the human-readable report, a paragraph at a time.
     **params
-        :class:`Forecaster` parameters (``hidden``, ``layers``, ``cell``, ``window``, ...); its ``seed``
-        is ``seed``.
+        :class:`Forecaster` parameters (``hidden``, ``layers``, ``cell``, ``window``, ``targets``,
+        ``time_col``, ``fill``, ...); its ``seed`` is ``seed``, and ``columns`` is its ``features``
+        (the input columns of ``data``; ``features`` here counts the generated series' columns).
     """
     main = distributed_context()[0] == 0
     say = report if report is not None and main else (lambda text: None)
@@ -117,23 +119,45 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     options = dict(params, data=path, features=features, length=length, noise=noise, seed=seed,
                    test_fraction=test_fraction, force=force)
     frame, source = _load_data(data, features, length, noise, seed)
-    series = as_series(frame)
-    estimator = Forecaster(seed=seed, **params)
-    W, T = estimator.window, series.length
-    test_start = T - int(round(T * test_fraction))
-    if test_start >= T:
-        raise DataError(f"test_fraction={test_fraction} of {T} steps leaves no test step")
-    estimator.check_length(test_start)  # refuse short data before any report or work
+    estimator = Forecaster(seed=seed, **{("features" if k == "columns" else k): v for k, v in params.items()})
+    parts, reports = _clean_parts(frame, estimator)
+    W = estimator.window
+    starts = {}
+    for uid, part in parts.items():  # refuse short data before any report or work
+        T = len(part)
+        starts[uid] = T - int(round(T * test_fraction)) if uid is None else int(round(T * (1 - test_fraction)))
+        if starts[uid] >= T:
+            raise DataError(f"test_fraction={test_fraction} of {T} steps leaves no test step")
+        try:
+            estimator.check_length(starts[uid])
+        except DataError as err:
+            raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
+    uid0 = next(iter(parts))
+    full_frame, test_start = parts[uid0], starts[uid0]  # the series the report and figures show
+    series = as_series(full_frame)
+    resolve_targets(estimator.targets, series.columns)  # a wrong target is refused before any report
+    T = series.length
     fit_part = series.values[:test_start]
-    fit_frame = pd.DataFrame(fit_part, index=series.index[:test_start], columns=series.columns)
-    full_frame = pd.DataFrame(series.values, index=series.index, columns=series.columns)
-    say(f"data: {source}\n  {T} steps x {series.n_features} features {series.columns}; "
-        f"first {test_start} steps to fit (last {estimator.val_fraction:.0%} of them validate), "
-        f"last {T - test_start} to test")
+    if uid0 is None:
+        fit_data, eval_data, eval_start = full_frame.iloc[:test_start], full_frame, test_start
+        layout = (f"{T} steps x {series.n_features} features {series.columns}; first {test_start} steps to fit "
+                  f"(last {estimator.val_fraction:.0%} of them validate), last {T - test_start} to test")
+    else:
+        fit_data = pd.concat([p.iloc[:starts[u]].rename_axis(LONG_TIME).reset_index().assign(**{LONG_ID: u})
+                              for u, p in parts.items()], ignore_index=True)
+        eval_data, eval_start = frame, 1 - test_fraction
+        layout = (f"{len(parts)} series (long layout), {sum(map(len, parts.values()))} rows, columns "
+                  f"{series.columns}; one global model fits the first {1 - test_fraction:.0%} of each series, "
+                  f"the rest tests; report and figures show series {uid0!r}")
+    filled = {u: r for u, r in reports.items() if r.get("fill")}
+    notes = "".join(f"\n  missing values{'' if u is None else f' in {u!r}'}: {r['missing']}, "
+                    f"{r['fill']}: {r.get('values_filled', r.get('rows_dropped'))} "
+                    f"{'filled' if 'values_filled' in r else 'rows dropped'}" for u, r in filled.items())
+    say(f"data: {source}\n  {layout}{notes}")
     out_dir = Path(out_dir)
     if not main:  # another rank of a torchrun launch: train its shard, write nothing
         saved = resumed and (work / "checkpoint" / STATE_CONFIG).is_file()
-        estimator.fit(fit_frame, progress=False, checkpoint_dir=work / "checkpoint", resume=saved)
+        estimator.fit(fit_data, progress=False, checkpoint_dir=work / "checkpoint", resume=saved)
         return out_dir
     if work.exists() and not resumed:
         if not force:
@@ -145,13 +169,14 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             write_atomic(options_file, json.dumps(options, indent=2) + "\n")
         fit_start = time.perf_counter()
         saved = resumed and (tmp / "checkpoint" / STATE_CONFIG).is_file()  # else no epoch was complete
-        estimator.fit(fit_frame, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
+        estimator.fit(fit_data, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
         fit_seconds = time.perf_counter() - fit_start
         shutil.rmtree(tmp / "checkpoint", ignore_errors=True)  # the finished run needs no training state
         options_file.unlink(missing_ok=True)
         model, history = estimator.model_, estimator.history_
         cfg = model.config
-        X, _ = make_windows(estimator._scaled(fit_part), W, estimator.horizon)
+        view = estimator if uid0 is None else estimator.series_model(uid0)
+        X, _ = make_windows(view._scaled(fit_part), W, estimator.horizon)
         shapes = trace_shapes(model, X[:estimator.batch_size])
         say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
             f"{', bidirectional' if cfg.bidirectional else ''}, {model.n_parameters()} parameters\n"
@@ -165,11 +190,12 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} "
             f"({LOSS_NAMES[cfg.loss]}, scaled)")
 
-        metrics = estimator.evaluate(full_frame, start=test_start)
-        seasons = ", ".join(f"{k}: {v}" for k, v in metrics["seasons"].items())
+        metrics = estimator.evaluate(eval_data, start=eval_start)
+        seasons = ", ".join(f"{k}: {v}" for k, v in (metrics["seasons"] if uid0 is None else
+                                                       metrics["seasons"][uid0]).items())
         say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
             f"data's units (seasons found: {seasons})\n{metrics_table(metrics)}")
-        one_step = estimator.predict(full_frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1
+        one_step = view.predict(full_frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1
         predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
                                  index=series.index[test_start:test_start + one_step.shape[0]])
 
@@ -178,7 +204,7 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
         from .run_plots import data_spec, run_figures
 
-        for name, figure in run_figures(estimator, full_frame, test_start, history.to_frame(), predicted).items():
+        for name, figure in run_figures(view, full_frame, test_start, history.to_frame(), predicted).items():
             figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
         run = {"source": source, "data": data_spec(data, features, length, noise, seed),
                "steps": T, "test_start": test_start, "test_fraction": test_fraction,
@@ -189,6 +215,18 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     say(f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
         f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s")
     return out_dir
+
+
+def _clean_parts(frame, estimator: Forecaster) -> tuple[dict, dict]:
+    """The data as clean wide frames: {None: frame} for one series, {unique_id: frame} for long data."""
+    if is_long(frame):
+        return split_long(frame, estimator.features, estimator.fill, estimator.irregular)
+    if isinstance(frame, pd.DataFrame):
+        clean, report = prepare_wide(frame, estimator.time_col, estimator.features, estimator.fill,
+                                     estimator.irregular)
+        return {None: clean}, {None: report}
+    s = as_series(frame)
+    return {None: pd.DataFrame(s.values, index=s.index, columns=s.columns)}, {None: {}}
 
 
 def _jsonable(value):

@@ -63,6 +63,12 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
         rows.append(("head input", head_in, "(B, D*H)",
                      "last layer's final hidden state, directions side by side"))
     rows.append(("prediction", r.prediction, "(B, K, O)", "head output: horizon steps x targets"))
+    if c.loss != "mse":  # a probabilistic head: P numbers per step and target, read as a distribution
+        with torch.inference_mode():
+            params = model(x, distribution=True)
+        sizes["P"] = params.shape[-1]
+        meaning = "mean and scale" if c.loss == "gaussian" else f"quantiles at {list(c.quantiles)}"
+        rows.append(("distribution", params, "(B, K, O, P)", f"head's distribution parameters: {meaning}"))
     return [{"name": n, "shape": tuple(t.shape), "dims": d, "named": _named(d, tuple(t.shape), sizes),
              "meaning": m} for n, t, d, m in rows]
 
