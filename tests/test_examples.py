@@ -9,7 +9,7 @@ from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 TESTED = {"hello_shapes.py", "sine_shapes.py", "char_rnn.py", "sine_forecast.py", "hidden_states.py",
-          "compare_hidden.py"}
+          "compare_hidden.py", "real_co2.py"}
 
 
 def run(name: str, cwd: Path, *args: str) -> str:
@@ -77,3 +77,12 @@ def test_compare_hidden_in_a_chosen_directory(tmp_path):
     assert re.search(r"best hidden size by one-step test RMSE: (2|5|10|15)\n", out)
     assert (tmp_path / "figs" / "compare_hidden.png").is_file() and not (tmp_path / "compare_hidden.png").exists()
 
+
+
+def test_real_co2_series_end_to_end(tmp_path):
+    out = run("real_co2.py", tmp_path)
+    assert "co2: 2284 weeks, {'co2': 59} missing, filled by interpolate" in out
+    assert "season found: 52 weeks" in out
+    rows = dict(re.findall(r"^(model|naive|seasonal_naive|drift|linear_ar)\s+([\d.]+)", out, flags=re.M))
+    assert set(rows) == {"model", "naive", "seasonal_naive", "drift", "linear_ar"}
+    assert re.search(r"^1993-04-03\s+3\d\d\.\d\d$", out, flags=re.M)  # the weekly index continues

@@ -130,6 +130,8 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
               help="Fill missing values of --data this way  [default: missing values are an error]")
 @click.option("--irregular", type=click.Choice(["error", "ignore"]), default="error",
               help="Irregular spacing of the time column: an error, or accepted.")
+@click.option("--relative/--absolute", default=False,
+              help="Read each window relative to its last value (for series that trend out of the training range).")
 @click.option("--hidden", type=click.IntRange(min=1), default=15, help="Hidden units per layer, H.")
 @click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
 @click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")

@@ -96,6 +96,12 @@ class ModelConfig(_JsonConfig):
         Levels strictly inside (0, 1), sorted and unique: the quantile head's outputs, or the
         Gaussian's reported quantiles; ``None`` means (0.1, 0.5, 0.9) for those losses, and must stay
         ``None`` for "mse".
+    relative : bool
+        Read each window relative to its last observed value, and forecast the change from it
+        (the level is added back to the outputs).  Lets a network trained on one range of values
+        forecast a series that trends out of it.
+    targets : tuple of int or None
+        Input positions of the O outputs (needed by ``relative``); ``None`` means the first O inputs.
     """
 
     input_size: int
@@ -108,6 +114,8 @@ class ModelConfig(_JsonConfig):
     output_size: int | None = None
     loss: str = "mse"
     quantiles: tuple[float, ...] | None = None
+    relative: bool = False
+    targets: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         _checks.positive_int("input_size", self.input_size)
@@ -126,6 +134,13 @@ class ModelConfig(_JsonConfig):
         _checks.positive_int("output_size", self.output_size)
         _checks.choice("loss", self.loss, LOSSES)
         object.__setattr__(self, "quantiles", check_levels("quantiles", self.quantiles, self.loss))
+        if not isinstance(self.relative, bool):
+            raise TypeError(f"relative must be True or False, got {self.relative!r}")
+        targets = tuple(range(self.output_size)) if self.targets is None else tuple(self.targets)
+        if len(targets) != self.output_size or not all(0 <= t < self.input_size for t in targets):
+            raise ValueError(f"targets must hold output_size={self.output_size} input positions in "
+                             f"[0, {self.input_size}), got {self.targets!r}")
+        object.__setattr__(self, "targets", targets)
 
     @property
     def directions(self) -> int:

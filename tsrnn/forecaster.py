@@ -91,6 +91,9 @@ class Forecaster:
         What to do with missing values; by default they are an error naming the column and where.
     irregular : {"error", "ignore"}
         Whether irregular spacing of the time column is an error.
+    relative : bool
+        Read each window relative to its last value and forecast the change from it: for series
+        that trend beyond the range seen in training (see :class:`~tsrnn.config.ModelConfig`).
     device : {"cpu", "cuda", "auto"}
         Where to train ("auto": CUDA when available).  The fitted model is returned to the CPU,
         where forecasting runs.
@@ -125,7 +128,8 @@ class Forecaster:
                  patience: int | None = 10, clip_norm: float | None = 1.0, seed: int = 0,
                  targets=None, scale: bool = True, strategy: str = "direct", season=None,
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
-                 irregular: str = "error", loss: str = "mse", quantiles=None, samples: int = 100) -> None:
+                 irregular: str = "error", loss: str = "mse", quantiles=None, samples: int = 100,
+                 relative: bool = False) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -149,6 +153,7 @@ class Forecaster:
         self.time_col = time_col
         self.fill = fill
         self.irregular = irregular
+        self.relative = relative
         self.loss = loss
         self.quantiles = quantiles
         self.samples = samples
@@ -177,12 +182,13 @@ class Forecaster:
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
                                  f"appropriate arguments before using this estimator.")
 
-    def _configs(self, n_features: int, n_outputs: int) -> tuple[ModelConfig, TrainConfig]:
+    def _configs(self, n_features: int, target_idx: list[int]) -> tuple[ModelConfig, TrainConfig]:
         _checks.choice("strategy", self.strategy, STRATEGIES)
         horizon = 1 if self.strategy == "recursive" else self.horizon
         model = ModelConfig(input_size=n_features, hidden_size=self.hidden, num_layers=self.layers,
                             cell=self.cell, dropout=self.dropout, bidirectional=self.bidirectional,
-                            horizon=horizon, output_size=n_outputs, loss=self.loss, quantiles=self.quantiles)
+                            horizon=horizon, output_size=len(target_idx), loss=self.loss,
+                            quantiles=self.quantiles, relative=self.relative, targets=tuple(target_idx))
         _checks.positive_int("samples", self.samples)
         training = TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
                                val_fraction=self.val_fraction, patience=self.patience,
@@ -248,7 +254,7 @@ class Forecaster:
         targets = self.targets if self.targets is not None or parts[0][0] is None else [LONG_TARGET]
         positions = resolve_targets(targets, first.columns)
         target_idx = list(range(first.n_features)) if positions is None else positions
-        model_config, train_config = self._configs(first.n_features, len(target_idx))
+        model_config, train_config = self._configs(first.n_features, target_idx)
         if self.strategy == "recursive" and sorted(target_idx) != list(range(first.n_features)):
             raise DataError(f"strategy='recursive' feeds each forecast back as input, so every feature must "
                             f"be a target; targets {targets!r} leave out some of {first.columns}")
@@ -557,6 +563,9 @@ class Forecaster:
         return state.prediction, state
 
     def _advance(self, x: torch.Tensor, hidden) -> StreamState:
+        if self.model_.config.relative:
+            raise TsrnnError("streaming needs absolute inputs: a relative model re-levels every window "
+                             "to its last value, so a carried state cannot continue it")
         if self.model_.config.bidirectional:
             raise TsrnnError("streaming needs a unidirectional network: a bidirectional one reads each "
                              "window backwards too, so a new step changes every earlier state")

@@ -105,6 +105,7 @@ class RNNForecaster(nn.Module):
         self._check_input(x, lengths)
         B, T, _ = x.shape
         c = self.config
+        x, level = self._relative(x, lengths)  # level (B, 1, O) or None
         if lengths is None:
             output, state = self.rnn(x, hx)  # (B, T, D*H), (L*D, B, H) or a pair for LSTM
         else:
@@ -116,14 +117,30 @@ class RNNForecaster(nn.Module):
         last = h_n[-c.directions:].transpose(0, 1).reshape(B, -1)  # (D, B, H) -> (B, D*H)
         if self.distribution is None:
             prediction = params = self.head(last).view(B, c.horizon, c.output_size)  # (B, K*O) -> (B, K, O)
+            if level is not None:
+                prediction = params = prediction + level
         else:
-            params = self.distribution.params(self.head(last).view(B, c.horizon, c.output_size, -1))  # (B, K, O, P)
+            raw = self.head(last).view(B, c.horizon, c.output_size, -1)  # (B, K, O, P)
+            if level is not None:  # the first raw output is the location of both heads
+                raw = raw + F.pad(level[..., None], (0, raw.shape[-1] - 1))
+            params = self.distribution.params(raw)  # (B, K, O, P)
             prediction = self.distribution.point(params)  # -> (B, K, O)
         if distribution:
             return params
         if return_states:
             return ForwardResult(prediction, output, h_n, c_n)
         return prediction
+
+    def _relative(self, x: torch.Tensor, lengths=None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """With ``config.relative``: ``x`` minus each window's last value, and that level of the targets."""
+        if not self.config.relative:
+            return x, None
+        if lengths is None:
+            last = x[:, -1:, :]  # (B, 1, F)
+        else:
+            ends = torch.as_tensor(lengths, dtype=torch.int64, device=x.device) - 1
+            last = x[torch.arange(x.shape[0], device=x.device), ends][:, None, :]  # each example's last real step
+        return x - last, last[..., list(self.config.targets)]  # (B, T, F), (B, 1, O)
 
     def loss_fn(self, output: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
         """The training loss of ``forward(x, distribution=True)`` against targets ``y`` (B, K, O).
@@ -151,7 +168,7 @@ class RNNForecaster(nn.Module):
 
         self._check_input(x, None)
         c = self.config
-        states, inp = [], x  # (B, T, F) for layer 0, then (B, T, D*H)
+        states, inp = [], self._relative(x)[0]  # (B, T, F) for layer 0, then (B, T, D*H)
         for k in range(c.num_layers):
             with torch.device("meta"):  # a parameter-less shell: no random init, no memory
                 layer = _CELLS[c.cell](inp.shape[-1], c.hidden_size, batch_first=True,

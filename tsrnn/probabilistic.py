@@ -178,7 +178,7 @@ def crps_samples(samples: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 def crps_gaussian(mean: np.ndarray, sd: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Closed-form CRPS of N(mean, sd^2) at y: ``sd (z (2 Phi(z) - 1) + 2 phi(z) - 1 / sqrt(pi))``."""
-    z = (np.asarray(y, dtype=np.float64) - mean) / sd
+    z = np.asarray((np.asarray(y, dtype=np.float64) - mean) / sd, dtype=np.float64)
     cdf = torch.special.ndtr(torch.from_numpy(z)).numpy()
     pdf = np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
     return sd * (z * (2 * cdf - 1) + 2 * pdf - 1 / math.sqrt(math.pi))
