@@ -163,10 +163,14 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
               help="Share of the training steps, at their end, used for early stopping.")
 @click.option("--patience", type=click.IntRange(min=1), default=10,
               help="Epochs without a better validation loss before stopping.")
+@click.option("--lr-patience", type=click.IntRange(min=1), default=3,
+              help="Epochs without a better validation loss before the learning rate is halved.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Run directory to write  [default: runs/fit-<UTC date-time>]")
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no report; print only the run directory.")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="CPU threads for training  [default: 1 up to --hidden 64, else torch's default]")
 @click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu",
               help="Where to train; under torchrun each rank takes its own GPU.")
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False), default=None,

@@ -167,6 +167,9 @@ class TrainConfig(_JsonConfig):
         Epochs without a better validation loss before stopping; ``None`` never stops early.
     clip_norm : float or None
         Maximum global gradient norm; ``None`` disables clipping.
+    lr_patience : int or None
+        Epochs without a better validation loss before the learning rate is halved; ``None`` keeps
+        it constant.
     seed : int
         Seeds the weights, the shuffling and dropout: the same seed gives the same losses on CPU.
     """
@@ -177,6 +180,7 @@ class TrainConfig(_JsonConfig):
     val_fraction: float = 0.1
     patience: int | None = 10
     clip_norm: float | None = 1.0
+    lr_patience: int | None = 3
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -188,4 +192,6 @@ class TrainConfig(_JsonConfig):
             _checks.positive_int("patience", self.patience)
         if self.clip_norm is not None:
             _checks.real("clip_norm", self.clip_norm, 0.0, None, low_open=True)
+        if self.lr_patience is not None:
+            _checks.positive_int("lr_patience", self.lr_patience)
         _checks.positive_int("seed", self.seed, minimum=0)

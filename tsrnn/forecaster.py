@@ -69,7 +69,7 @@ class Forecaster:
         Dropout between stacked layers (needs ``layers >= 2``).
     bidirectional : bool
         Read each window in both directions.
-    epochs, batch_size, lr, val_fraction, patience, clip_norm, seed
+    epochs, batch_size, lr, val_fraction, patience, clip_norm, lr_patience, seed
         Training settings, see :class:`~tsrnn.config.TrainConfig`.
     targets : list of column names or positions, optional
         Columns to forecast (O of them); default every column.
@@ -91,6 +91,10 @@ class Forecaster:
         What to do with missing values; by default they are an error naming the column and where.
     irregular : {"error", "ignore"}
         Whether irregular spacing of the time column is an error.
+    threads : int or None
+        CPU threads for training (torch's setting is restored afterwards).  ``None`` picks 1 for
+        hidden sizes up to 64, whose matrices are too small to split (more threads then only wait on
+        each other, and slow down badly when other programs share the cores), else torch's default.
     relative : bool
         Read each window relative to its last value and forecast the change from it: for series
         that trend beyond the range seen in training (see :class:`~tsrnn.config.ModelConfig`).
@@ -129,7 +133,7 @@ class Forecaster:
                  targets=None, scale: bool = True, strategy: str = "direct", season=None,
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
                  irregular: str = "error", loss: str = "mse", quantiles=None, samples: int = 100,
-                 relative: bool = False) -> None:
+                 relative: bool = False, lr_patience: int | None = 3, threads: int | None = None) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -154,6 +158,8 @@ class Forecaster:
         self.fill = fill
         self.irregular = irregular
         self.relative = relative
+        self.lr_patience = lr_patience
+        self.threads = threads
         self.loss = loss
         self.quantiles = quantiles
         self.samples = samples
@@ -192,7 +198,7 @@ class Forecaster:
         _checks.positive_int("samples", self.samples)
         training = TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
                                val_fraction=self.val_fraction, patience=self.patience,
-                               clip_norm=self.clip_norm, seed=self.seed)
+                               clip_norm=self.clip_norm, lr_patience=self.lr_patience, seed=self.seed)
         return model, training
 
     # -- data in, tensors out ---------------------------------------------------------------------
@@ -290,8 +296,14 @@ class Forecaster:
         writes = checkpoint_dir is not None and distributed_context()[0] == 0  # only rank 0 writes
         on_epoch = (lambda st: st.save(checkpoint_dir)) if writes else None
         as_index = lambda parts: torch.from_numpy(np.concatenate(parts) if parts else np.zeros(0, np.int64))  # noqa: E731
-        self.history_ = train(model, X, Y, train_config, progress=show, resume=state, on_epoch=on_epoch,
-                              train_index=as_index(train_idx), val_index=as_index(val_idx))
+        previous = torch.get_num_threads()
+        threads = self.threads or (1 if self.hidden <= 64 else previous)
+        torch.set_num_threads(_checks.positive_int("threads", threads))
+        try:
+            self.history_ = train(model, X, Y, train_config, progress=show, resume=state, on_epoch=on_epoch,
+                                  train_index=as_index(train_idx), val_index=as_index(val_idx))
+        finally:
+            torch.set_num_threads(previous)
         self.model_ = model.cpu()
         self.n_features_in_ = first.n_features
         self.feature_names_in_ = first.columns

@@ -65,6 +65,7 @@ class TrainState:
     optimizer: dict
     generator: torch.Tensor
     rng: torch.Tensor
+    scheduler: dict | None = None
 
     def save(self, directory: str | os.PathLike, extra: dict | None = None) -> None:
         """Write ``training.safetensors`` + ``training.json`` to ``directory`` (atomically, no pickle)."""
@@ -76,7 +77,7 @@ class TrainState:
             tensors.update({f"optim.{pid}.{k}": torch.as_tensor(v) for k, v in entry.items()})
         tensors["rng.generator"], tensors["rng.global"] = self.generator, self.rng
         meta = {"epoch": self.epoch, "best": self.best if math.isfinite(self.best) else None,
-                "stale": self.stale, "param_groups": self.optimizer["param_groups"],
+                "stale": self.stale, "param_groups": self.optimizer["param_groups"], "scheduler": self.scheduler,
                 "history": {"records": self.history.records, "best_epoch": self.history.best_epoch},
                 "extra": extra or {}}
         os.makedirs(directory, exist_ok=True)
@@ -97,7 +98,7 @@ class TrainState:
         best = math.inf if meta["best"] is None else meta["best"]
         state = cls(meta["epoch"], best, meta["stale"], history, part("model."), part("best."),
                     {"state": optim_state, "param_groups": meta["param_groups"]},
-                    tensors["rng.generator"], tensors["rng.global"])
+                    tensors["rng.generator"], tensors["rng.global"], meta.get("scheduler"))
         return state, meta.get("extra", {})
 
 
@@ -137,7 +138,8 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     Each epoch visits the windows in a fresh order drawn from a generator seeded by
     ``config.seed``.  With validation windows, the epoch with the lowest validation loss wins:
     its weights are restored at the end, and ``config.patience`` epochs without improvement stop
-    training early.  A non-finite loss stops training and keeps the best weights so far.
+    training early; ``config.lr_patience`` epochs without improvement halve the learning rate.  A
+    non-finite loss stops training and keeps the best weights so far.
 
     ``train_index`` / ``val_index`` pick the windows of ``X`` and ``Y`` to train on and to validate
     with (instead of all of ``X`` and ``X_val``), e.g. windows that stay inside one of several series.
@@ -160,11 +162,14 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     generator = torch.Generator().manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     params = [p for p in model.parameters() if p.requires_grad]
+
     out_kw, loss_fn = _objective(model)
     if val_index is not None:
         X_val, Y_val = X, Y
     has_val = X_val is not None and Y_val is not None and X_val.shape[0] > 0 and \
         (val_index is None or val_index.shape[0] > 0)
+    scheduler = (torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=config.lr_patience)
+                 if config.lr_patience is not None and has_val else None)
     history, best, stale, first = History(), math.inf, 0, 1
     best_state = _clone(model.state_dict())  # kept if the first epoch diverges
     if resume is not None:
@@ -172,6 +177,8 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
         optimizer.load_state_dict(resume.optimizer)
         generator.set_state(resume.generator)
         torch.set_rng_state(resume.rng)
+        if scheduler is not None and resume.scheduler is not None:
+            scheduler.load_state_dict(resume.scheduler)
         history, best, stale, best_state = resume.history, resume.best, resume.stale, resume.best_model
         first = resume.epoch + 1
     n = X.shape[0] if train_index is None else train_index.shape[0]
@@ -215,6 +222,8 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
                                        f"try a lower learning rate than lr={config.lr}")
                 break
             score = val_loss if val_loss is not None else train_loss
+            if scheduler is not None and val_loss is not None:
+                scheduler.step(val_loss)  # halve the learning rate when validation stalls
             if score < best:
                 best, stale, history.best_epoch = score, 0, epoch
                 best_state = _clone(model.state_dict())
@@ -225,7 +234,8 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
                 history.stop_reason = f"early stop: no better validation loss for {config.patience} epochs"
             if on_epoch is not None:
                 on_epoch(TrainState(epoch, best, stale, history, _clone(model.state_dict()), best_state,
-                                    optimizer.state_dict(), generator.get_state(), torch.get_rng_state()))
+                                    optimizer.state_dict(), generator.get_state(), torch.get_rng_state(),
+                                    None if scheduler is None else scheduler.state_dict()))
             if stop:
                 break
     except KeyboardInterrupt:
