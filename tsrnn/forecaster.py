@@ -482,7 +482,9 @@ class Forecaster:
         :attr:`context_needed_`) is forecast ``horizon`` steps ahead from the steps before it.
         Returns a dict: per method (``model`` and each of :data:`~tsrnn.baselines.BASELINES`) MAE,
         RMSE, MAPE, sMAPE and MASE overall and per target, in the data's units; ``skill`` (1 - model
-        error / best baseline error) for RMSE and MAE; ``best_baseline``; ``n_windows``; ``seasons``.
+        error / best baseline error) for RMSE and MAE; ``best_baseline``; ``n_windows``; ``seasons``;
+        for a probabilistic model ``calibration`` (interval coverage, pinball loss, CRPS; see
+        :meth:`BacktestResult.calibration <tsrnn.backtest.BacktestResult.calibration>`).
         """
         return self.backtest(data, start=self.context_needed_ if start is None else start).overall()
 
@@ -502,6 +504,9 @@ class Forecaster:
         refit : bool or int
             False uses this fitted model at every origin; True refits a copy on the steps before
             each origin; an integer n refits every n-th origin.
+
+        For a probabilistic model the result also holds the forecast quantiles (and Monte-Carlo
+        samples past the head's steps): ``result.calibration()`` scores them per step ahead.
         """
         self._check_fitted()
         if self.members_ is not None:
