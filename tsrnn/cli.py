@@ -110,6 +110,17 @@ class _CountOrColumns(_Columns):
         return super().convert(value, param, ctx)
 
 
+# Options that several commands share, defined once.
+_LAYERS = click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
+_CELL = click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")
+_WINDOW = click.option("--window", type=click.IntRange(min=1), default=20, help="Past steps per input window, T.")
+_HORIZON = click.option("--horizon", type=click.IntRange(min=1), default=1, help="Steps predicted at once, K.")
+_LENGTH = click.option("--length", type=click.IntRange(min=2), default=2000, help="Steps of the generated series.")
+_SEED = click.option("--seed", type=click.IntRange(min=0), default=0, help="Seed of the data, weights and shuffling.")
+_NOISE = click.option("--noise", type=click.FloatRange(min=0), default=0.1,
+                      help="Standard deviation of the generated series' Gaussian noise.")
+
+
 def _explicit(ctx: click.Context, *names: str) -> list[str]:
     from click.core import ParameterSource
 
@@ -133,10 +144,14 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
 @click.option("--relative/--absolute", default=False,
               help="Read each window relative to its last value (for series that trend out of the training range).")
 @click.option("--hidden", type=click.IntRange(min=1), default=15, help="Hidden units per layer, H.")
-@click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
-@click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")
-@click.option("--window", type=click.IntRange(min=1), default=20, help="Past steps per input window, T.")
-@click.option("--horizon", type=click.IntRange(min=1), default=1, help="Steps predicted at once, K.")
+@_LAYERS
+@_CELL
+@_WINDOW
+@_HORIZON
+@click.option("--strategy", type=click.Choice(["direct", "recursive"]), default="direct",
+              help="direct: the head emits --horizon steps at once; recursive: one step, fed back.")
+@click.option("--season", type=click.IntRange(min=1), default=None,
+              help="Season in steps for the seasonal-naive baseline  [default: found from the data]")
 @click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, help="Windows per optimizer step.")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=3e-3, help="Adam learning rate.")
@@ -151,12 +166,12 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
                    "or quantile)  [default: 0.1 0.5 0.9]")
 @click.option("--samples", type=click.IntRange(min=1), default=100,
               help="Monte-Carlo sample paths where the head does not give a step (recursive, or beyond --horizon).")
-@click.option("--length", type=click.IntRange(min=2), default=2000, help="Steps of the generated series.")
-@click.option("--noise", type=click.FloatRange(min=0), default=0.1,
-              help="Standard deviation of the generated series' Gaussian noise.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, help="Seed of the data, weights and shuffling.")
+@_LENGTH
+@_NOISE
+@_SEED
 @click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
-              help="CSV file to train on; its numeric columns are the features.")
+              help="CSV file to train on: wide (a column per feature, optional time column) or long "
+                   "(unique_id, ds, y).")
 @click.option("--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,
               help="Share of the series, at its end, held out for the test metrics.")
 @click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.1,
@@ -422,10 +437,10 @@ def backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_pa
 @cli.command(epilog="Example: tsrnn shapes --features 3 --hidden 15 --layers 2 --seq 20 --cell lstm")
 @click.option("--features", type=click.IntRange(min=1), default=1, help="Input features per step, F.")
 @click.option("--hidden", type=click.IntRange(min=1), default=10, help="Hidden units per layer, H.")
-@click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
+@_LAYERS
 @click.option("--seq", type=click.IntRange(min=1), default=20, help="Time steps of the input, T.")
 @click.option("--batch", type=click.IntRange(min=1), default=1, help="Windows in the batch, B.")
-@click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")
+@_CELL
 @click.option("--bidirectional/--unidirectional", default=False, help="Two directions (D = 2) or one.")
 @click.option("--horizon", type=click.IntRange(min=1), default=1, help="Steps the head predicts, K.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
@@ -450,15 +465,14 @@ def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, a
               help="Hidden sizes H to compare, space-separated after one --hidden.")
 @click.option("--features", type=click.IntRange(min=1), default=1,
               help="Features (columns) of the generated sine series; not used with --data.")
-@click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
-@click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")
-@click.option("--window", type=click.IntRange(min=1), default=20, help="Past steps per input window, T.")
-@click.option("--horizon", type=click.IntRange(min=1), default=1, help="Steps predicted at once, K.")
+@_LAYERS
+@_CELL
+@_WINDOW
+@_HORIZON
 @click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs per size.")
-@click.option("--length", type=click.IntRange(min=2), default=2000, help="Steps of the generated series.")
-@click.option("--noise", type=click.FloatRange(min=0), default=0.1,
-              help="Standard deviation of the generated series' Gaussian noise.")
-@click.option("--seed", type=click.IntRange(min=0), default=0, help="Seed of the data, weights and shuffling.")
+@_LENGTH
+@_NOISE
+@_SEED
 @click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
               help="CSV file to train on; its numeric columns are the features.")
 @click.option("--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,

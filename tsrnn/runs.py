@@ -194,7 +194,7 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         seasons = ", ".join(f"{k}: {v}" for k, v in (metrics["seasons"] if uid0 is None else
                                                        metrics["seasons"][uid0]).items())
         say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
-            f"data's units (seasons found: {seasons})\n{metrics_table(metrics)}")
+            f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}")
         one_step = view.predict(full_frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1
         predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
                                  index=series.index[test_start:test_start + one_step.shape[0]])
