@@ -90,17 +90,20 @@ def main() -> None:
         "tsrnn (+ clip_norm 1.0)": lambda: with_tsrnn(series, args.epochs, args.seed, 1.0),
     }
     best: dict[str, tuple[float, float]] = {}
+    worst: dict[str, float] = {}
     for _ in range(args.repeats):
         for name, run in contenders.items():
             seconds, mse = run()
+            worst[name] = max(worst.get(name, 0.0), seconds)
             if name not in best or seconds < best[name][0]:
                 best[name] = (seconds, mse)
     base = best["hand-written loop"][0]
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.epochs} epochs, "
-          f"best of {args.repeats}")
-    print(f"{'contender':<26}{'train s':>9}{'ratio':>8}{'test MSE / 0.01':>17}")
+          f"best of {args.repeats} (spread = slowest / best - 1: the machine's noise)")
+    print(f"{'contender':<26}{'train s':>9}{'ratio':>8}{'spread':>8}{'test MSE / 0.01':>17}")
     for name, (seconds, mse) in best.items():
-        print(f"{name:<26}{seconds:>9.3f}{seconds / base:>8.3f}{mse / NOISE_FLOOR:>17.3f}")
+        print(f"{name:<26}{seconds:>9.3f}{seconds / base:>8.3f}{worst[name] / seconds - 1:>8.0%}"
+              f"{mse / NOISE_FLOOR:>17.3f}")
 
 
 if __name__ == "__main__":
