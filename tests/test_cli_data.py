@@ -76,7 +76,7 @@ csv_text = st.lists(
 ).map(lambda rows: "\n".join(",".join(r) for r in rows))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=csv_text)
 def test_random_csv_text_loads_cleanly_or_raises_data_error(tmp_path, text):
     path = tmp_path / "random.csv"
@@ -97,7 +97,7 @@ def model_dir(tmp_path_factory):
     return root / "m"
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=csv_text)
 def test_random_csv_text_through_the_cli(tmp_path, model_dir, text):
     path = tmp_path / "random.csv"

@@ -18,6 +18,8 @@ __all__ = ["BASELINES", "Baselines", "find_season"]
 
 BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
 _CHUNK = 4096  # windows per block when fitting or applying the autoregression
+_SEASON_SPAN = 1 << 17  # latest steps searched for a season: enough for any season it can report
+_AR_ORIGINS = 1 << 18  # latest windows the autoregression is fitted on: more changes nothing but time
 
 
 def find_season(x: np.ndarray, max_lag: int | None = None, min_corr: float = 0.3) -> int | None:
@@ -78,33 +80,34 @@ class Baselines:
         return max([self.window] + [m for m in self.seasons_ if m])
 
     def fit(self, values: np.ndarray) -> "Baselines":
-        """Fit on the training span ``values`` (T, F)."""
-        values = np.asarray(values, dtype=np.float64)
+        """Fit on the training span ``values`` (T, F); long spans cost no more than their latest
+        2^17 steps (season) and 2^18 windows (autoregression)."""
+        values = np.asarray(values)  # float32 stays float32: sums below accumulate in float64
         O = len(self.targets)
         if self.season is None:
-            self.seasons_ = [find_season(values[:, j]) for j in self.targets]
+            self.seasons_ = [find_season(values[-_SEASON_SPAN:, j]) for j in self.targets]
         else:
             seasons = [self.season] * O if np.isscalar(self.season) else list(self.season)
             if len(seasons) != O:
                 raise ValueError(f"season must be one integer or one per target ({O}), got {self.season!r}")
             self.seasons_ = [int(m) if m else None for m in seasons]
-        diffs = np.abs(np.diff(values[:, self.targets], axis=0))
-        self.scale_ = diffs.mean(axis=0) if diffs.shape[0] else np.zeros(O)
+        self.scale_ = np.array([np.abs(np.diff(values[:, j])).mean(dtype=np.float64) if len(values) > 1 else 0.0
+                                for j in self.targets])
         self.ar_ = self._fit_ar(values)
         return self
 
     def _design(self, values: np.ndarray, origins: np.ndarray) -> np.ndarray:
         """``[1, s[t-W:t] flattened]`` for each origin: (n, 1 + W*F)."""
         offsets = np.arange(-self.window, 0)
-        lagged = values[origins[:, None] + offsets]  # (n, W, F)
+        lagged = values[origins[:, None] + offsets].astype(np.float64)  # (n, W, F)
         return np.concatenate([np.ones((origins.shape[0], 1)), lagged.reshape(origins.shape[0], -1)], axis=1)
 
     def _fit_ar(self, values: np.ndarray) -> np.ndarray:
-        origins = np.arange(self.window, values.shape[0])
+        first = max(self.window, values.shape[0] - _AR_ORIGINS)
         p = 1 + self.window * values.shape[1]
         gram, cross = np.zeros((p, p)), np.zeros((p, values.shape[1]))
-        for i in range(0, origins.shape[0], _CHUNK):  # normal equations, one block at a time
-            o = origins[i:i + _CHUNK]
+        for i in range(first, values.shape[0], _CHUNK):  # normal equations, one block at a time
+            o = np.arange(i, min(i + _CHUNK, values.shape[0]))
             A = self._design(values, o)
             gram += A.T @ A
             cross += A.T @ values[o]

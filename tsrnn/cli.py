@@ -15,6 +15,13 @@ CELL_CHOICES = ("rnn", "lstm", "gru")
 LOSS_CHOICES = ("mse", "gaussian", "quantile")  # tsrnn.config.LOSSES, without importing torch
 
 
+def _error(message: str, code: int) -> None:
+    """Print ``Error: message`` on one line (control characters from the data escaped) and exit."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    click.echo(f"Error: {text}", err=True)
+    sys.exit(code)
+
+
 class _Group(click.Group):
     """Prints user errors as one line (``Error: ...``) with exit code 2, never a traceback."""
 
@@ -23,17 +30,13 @@ class _Group(click.Group):
             rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except click.UsageError as err:
             hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
-            click.echo(f"Error: {err.format_message()}{hint}", err=True)
-            sys.exit(2)
+            _error(f"{err.format_message()}{hint}", 2)
         except TsrnnError as err:
-            click.echo(f"Error: {err}", err=True)
-            sys.exit(2)
+            _error(str(err), 2)
         except OSError as err:  # a file or disk problem of the user's environment, not a bug
-            click.echo(f"Error: {err}", err=True)
-            sys.exit(1)
+            _error(str(err), 1)
         except click.ClickException as err:
-            err.show()
-            sys.exit(err.exit_code)
+            _error(err.format_message(), err.exit_code)
         except (click.Abort, KeyboardInterrupt):
             click.echo("Aborted.", err=True)
             sys.exit(130)

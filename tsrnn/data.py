@@ -103,9 +103,9 @@ class Scaler:
         self.scale_ = None if scale is None else np.asarray(scale, dtype=np.float32)
 
     def fit(self, values: np.ndarray) -> "Scaler":
-        values = np.asarray(values, dtype=np.float64)
-        std = values.std(axis=0)
-        self.mean_ = values.mean(axis=0).astype(np.float32)
+        values = np.asarray(values)
+        std = values.std(axis=0, dtype=np.float64)  # float64 sums, without a float64 copy
+        self.mean_ = values.mean(axis=0, dtype=np.float64).astype(np.float32)
         self.scale_ = np.where(std > 1e-12, std, 1.0).astype(np.float32)
         return self
 

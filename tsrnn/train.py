@@ -120,11 +120,13 @@ def predict_windows(model: nn.Module, X: torch.Tensor, distribution: bool = Fals
     device = next(model.parameters()).device
     was_training = model.training
     kw = {"distribution": True} if distribution else {}
-    model.eval()
+    if was_training:  # switching modes walks every submodule: only when needed
+        model.eval()
     try:
         parts = [model(X[i:i + _EVAL_CHUNK].to(device), **kw).cpu() for i in range(0, X.shape[0], _EVAL_CHUNK)]
     finally:
-        model.train(was_training)
+        if was_training:
+            model.train()
     return torch.cat(parts) if len(parts) > 1 else parts[0]
 
 
