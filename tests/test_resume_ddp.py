@@ -116,3 +116,37 @@ def test_two_process_ddp_run_is_complete_and_forecasts_as_well(tmp_path):
     naive = json.loads((tmp_path / "single" / "metrics.json").read_text())["test"]["naive"]["rmse"]
     assert rmse["ddp"] < 0.8 * naive
     assert rmse["ddp"] < 1.15 * rmse["single"], rmse
+
+
+def test_an_interruption_between_the_two_checkpoint_files_keeps_the_previous_epoch(tmp_path, monkeypatch):
+    from tsrnn import checkpoint
+    from tsrnn.train import TrainState
+
+    df = multi_sine(300, 1, noise=0.1, seed=0)
+    Forecaster(epochs=2, hidden=4, window=8).fit(df, checkpoint_dir=tmp_path)
+    before, _ = TrainState.load(tmp_path)
+    assert before.epoch == 2
+    real_write = checkpoint.write_atomic
+
+    def interrupted(path, data):  # the weights land, then Ctrl-C before training.json
+        if str(path).endswith("training.json"):
+            raise KeyboardInterrupt
+        real_write(path, data)
+
+    monkeypatch.setattr(checkpoint, "write_atomic", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        Forecaster(epochs=3, hidden=4, window=8).fit(df, checkpoint_dir=tmp_path, resume=True)
+    monkeypatch.setattr(checkpoint, "write_atomic", real_write)
+    after, _ = TrainState.load(tmp_path)  # still the consistent epoch-2 pair
+    assert after.epoch == 2 and after.history.train_loss == before.history.train_loss
+
+
+def test_resuming_a_run_that_stopped_early_trains_no_further(tmp_path):
+    df = multi_sine(400, 1, noise=0.5, seed=3)
+    params = dict(hidden=4, window=8, epochs=40, patience=2, lr_patience=None, lr=0.05, seed=1)
+    stopped = Forecaster(**params).fit(df, checkpoint_dir=tmp_path)
+    assert stopped.history_.stop_reason.startswith("early stop")
+    again = Forecaster(**params).fit(df, checkpoint_dir=tmp_path, resume=True)
+    assert len(again.history_.records) == len(stopped.history_.records)
+    for key, value in stopped.model_.state_dict().items():
+        assert torch.equal(value, again.model_.state_dict()[key]), key

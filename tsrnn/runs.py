@@ -171,8 +171,6 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         saved = resumed and (tmp / "checkpoint" / STATE_CONFIG).is_file()  # else no epoch was complete
         estimator.fit(fit_data, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
         fit_seconds = time.perf_counter() - fit_start
-        shutil.rmtree(tmp / "checkpoint", ignore_errors=True)  # the finished run needs no training state
-        options_file.unlink(missing_ok=True)
         model, history = estimator.model_, estimator.history_
         cfg = model.config
         view = estimator if uid0 is None else estimator.series_model(uid0)
@@ -212,6 +210,9 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
                "fit_seconds": fit_seconds, "total_seconds": time.perf_counter() - start,
                "tsrnn": __version__}
         write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
+        # Last: until here an interruption leaves a resumable run; the finished one needs neither.
+        shutil.rmtree(tmp / "checkpoint", ignore_errors=True)
+        options_file.unlink(missing_ok=True)
     say(f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
         f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s")
     return out_dir

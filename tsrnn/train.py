@@ -23,7 +23,7 @@ from .config import TrainConfig
 __all__ = ["History", "TrainState", "train", "predict_windows", "distributed_context"]
 
 _EVAL_CHUNK = 8192  # windows per forward pass when only predicting
-STATE_WEIGHTS, STATE_CONFIG = "training.safetensors", "training.json"
+STATE_CONFIG = "training.json"  # written last: it names the weights file of its epoch
 
 
 @dataclass
@@ -78,23 +78,41 @@ class TrainState:
         tensors["rng.generator"], tensors["rng.global"] = self.generator, self.rng
         meta = {"epoch": self.epoch, "best": self.best if math.isfinite(self.best) else None,
                 "stale": self.stale, "param_groups": self.optimizer["param_groups"], "scheduler": self.scheduler,
-                "history": {"records": self.history.records, "best_epoch": self.history.best_epoch},
+                "history": {"records": self.history.records, "best_epoch": self.history.best_epoch,
+                            "stop_reason": self.history.stop_reason},
                 "extra": extra or {}}
+        # Each epoch's weights go to a file of their own; training.json, renamed into place last,
+        # names them. An interruption at any moment leaves the previous epoch's pair intact.
         os.makedirs(directory, exist_ok=True)
-        save_model(directory, tensors, meta, STATE_WEIGHTS, STATE_CONFIG)
+        weights = f"training-{self.epoch:06d}.safetensors"
+        save_model(directory, tensors, dict(meta, weights_file=weights), weights, STATE_CONFIG)
+        for old in os.listdir(directory):
+            if old.startswith("training-") and old.endswith(".safetensors") and old != weights:
+                os.unlink(os.path.join(directory, old))
 
     @classmethod
     def load(cls, directory: str | os.PathLike) -> tuple["TrainState", dict]:
         """Read a state written by :meth:`save`; returns it and the ``extra`` dict saved with it."""
         from .checkpoint import load_model
 
-        tensors, meta = load_model(directory, STATE_WEIGHTS, STATE_CONFIG)
+        import json
+
+        from .errors import CheckpointError
+
+        path = os.path.join(directory, STATE_CONFIG)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                weights = json.load(fh)["weights_file"]
+        except (OSError, ValueError, KeyError, TypeError) as err:
+            raise CheckpointError(f"{path!r} is missing or does not name its weights file: {err}") from err
+        tensors, meta = load_model(directory, weights, STATE_CONFIG)
         part = lambda prefix: {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}  # noqa: E731
         optim_state: dict = {}
         for key, value in part("optim.").items():
             pid, name = key.split(".", 1)
             optim_state.setdefault(int(pid), {})[name] = value
-        history = History(records=meta["history"]["records"], best_epoch=meta["history"]["best_epoch"])
+        history = History(records=meta["history"]["records"], best_epoch=meta["history"]["best_epoch"],
+                          stop_reason=meta["history"].get("stop_reason", "finished"))
         best = math.inf if meta["best"] is None else meta["best"]
         state = cls(meta["epoch"], best, meta["stale"], history, part("model."), part("best."),
                     {"state": optim_state, "param_groups": meta["param_groups"]},
@@ -182,7 +200,7 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
         if scheduler is not None and resume.scheduler is not None:
             scheduler.load_state_dict(resume.scheduler)
         history, best, stale, best_state = resume.history, resume.best, resume.stale, resume.best_model
-        first = resume.epoch + 1
+        first = resume.epoch + 1 if history.stop_reason == "finished" else config.epochs + 1  # it had stopped
     n = X.shape[0] if train_index is None else train_index.shape[0]
     bs = max(1, config.batch_size // world)  # batch_size is the global batch
     bar = tqdm(range(first, config.epochs + 1), desc="training", unit="epoch",
