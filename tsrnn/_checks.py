@@ -28,7 +28,8 @@ def real(name: str, value: object, low: float | None = None, high: float | None 
            or (low is not None and (v < low or (low_open and v == low)))
            or (high is not None and (v > high or (high_open and v == high))))
     if bad:
-        raise ValueError(f"{name} must be a finite number in {span}, got {value!r}")
+        where = "" if low is None and high is None else f" in {span}"
+        raise ValueError(f"{name} must be a finite number{where}, got {value!r}")
     return v
 
 

@@ -134,10 +134,13 @@ def origin_positions(length: int, start, stride: int, horizon: int, context: int
     return np.arange(first, last + 1, stride)
 
 
-def _forecaster_at(model: "Forecaster", values: np.ndarray, t: int):
+def _forecaster_at(model: "Forecaster", series: Series, t: int):
+    """A copy of ``model`` refitted on the steps before ``t`` (already clean: no column picking)."""
     from .forecaster import Forecaster
 
-    return Forecaster(**model.get_params()).fit(values[:t], progress=False)
+    past = pd.DataFrame(series.values[:t], index=series.index[:t], columns=series.columns)
+    params = dict(model.get_params(), features=None, time_col=None, fill=None)
+    return Forecaster(**params).fit(past, progress=False)
 
 
 def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, horizon: int | None = None,
@@ -154,7 +157,7 @@ def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, ho
     parts: dict[str, list[np.ndarray]] = {name: [] for name in ("model",) + BASELINES}
     distributions = []
     for block in blocks:
-        fitted = _forecaster_at(model, values, int(origins[block[0]])) if every else model
+        fitted = _forecaster_at(model, series, int(origins[block[0]])) if every else model
         windows = np.stack([values[t - W:t] for t in origins[block]]) if every else \
             values[origins[block, None] + np.arange(-W, 0)]  # (n, W, F)
         scaled = fitted._scaled(windows.reshape(-1, values.shape[1])).view(len(block), W, -1)

@@ -35,6 +35,7 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> None:
     payload = data.encode("utf-8") if isinstance(data, str) else data
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, 0o666 & ~_umask())  # as an ordinary open() would create it
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
@@ -44,6 +45,12 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _check_target(path: Path, overwrite: bool) -> None:
@@ -68,6 +75,7 @@ def run_directory(path: str | os.PathLike, overwrite: bool = False,
     path.parent.mkdir(parents=True, exist_ok=True)
     if work is None:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
+        os.chmod(tmp, 0o777 & ~_umask())
     else:
         tmp = Path(work)
         tmp.mkdir(parents=True, exist_ok=True)

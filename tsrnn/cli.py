@@ -4,6 +4,7 @@ Heavy modules (torch, pandas, matplotlib) load inside the commands, so ``tsrnn -
 """
 from __future__ import annotations
 
+import math
 import sys
 import time
 
@@ -32,6 +33,8 @@ class _Group(click.Group):
             hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
             _error(f"{err.format_message()}{hint}", 2)
         except TsrnnError as err:
+            _error(str(err), 2)
+        except (ValueError, TypeError) as err:  # an argument the library refused, e.g. nan
             _error(str(err), 2)
         except OSError as err:  # a file or disk problem of the user's environment, not a bug
             _error(str(err), 1)
@@ -157,7 +160,7 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
               help="Season in steps for the seasonal-naive baseline  [default: found from the data]")
 @click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=64, help="Windows per optimizer step.")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=3e-3, help="Adam learning rate.")
+@click.option("--lr", type=click.FloatRange(min=0, max=10, min_open=True), default=3e-3, help="Adam learning rate.")
 @click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0,
               help="Dropout between stacked layers (needs --layers 2 or more).")
 @click.option("--bidirectional/--unidirectional", default=False, help="Read windows in both directions.")
@@ -300,6 +303,8 @@ class _Start(click.ParamType):
             number = float(value)
         except ValueError:
             self.fail(f"{value!r} is neither a step position nor a fraction", param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"expected a step position or a fraction, got {value}", param, ctx)
         if "." in str(value) or "e" in str(value).lower():
             if not 0 < number < 1:
                 self.fail(f"a fraction must lie strictly between 0 and 1, got {value}", param, ctx)
@@ -327,6 +332,8 @@ def _check_out(path: str | None, force: bool) -> None:
 
     if path is not None and os.path.exists(path) and not force:
         raise click.UsageError(f"{path!r} exists; pass --force to replace it")
+    if path is not None:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
 
 
 def _write_csv(frame, path: str, index: bool = True) -> None:
@@ -377,7 +384,7 @@ def predict(model_dir, data_path, steps, out_path, force) -> None:
     forecast = model.forecast(steps or model.horizon, data=data)
     click.echo(forecast.to_string(float_format=lambda v: f"{v:.4f}"))
     if out_path is not None:
-        _write_csv(forecast, out_path)
+        _write_csv(forecast, out_path, index="unique_id" not in forecast.columns)  # long layout: columns only
         click.echo(f"wrote {out_path}")
 
 

@@ -141,7 +141,12 @@ def _inferred_freq(index: pd.DatetimeIndex) -> str | None:
         warnings.simplefilter("ignore", FutureWarning)  # the return type is changing; we normalise it
         warnings.simplefilter("ignore", DeprecationWarning)
         freq = pd.infer_freq(index)
-    return None if freq is None else pd.tseries.frequencies.to_offset(freq).freqstr
+    if freq is None:  # irregular (accepted by the user): continue at the most common step
+        step = index.to_series().diff().iloc[1:].mode()
+        if step.empty or step.iloc[0] <= pd.Timedelta(0):
+            return None
+        return pd.tseries.frequencies.to_offset(step.iloc[0]).freqstr
+    return pd.tseries.frequencies.to_offset(freq).freqstr
 
 
 def index_spec(index: pd.Index) -> dict:
@@ -149,7 +154,7 @@ def index_spec(index: pd.Index) -> dict:
     if isinstance(index, pd.DatetimeIndex) and len(index) > 0:
         freq = index.freqstr if index.freq is not None else _inferred_freq(index)
         if freq is not None:
-            return {"kind": "datetime", "last": index[-1].isoformat(), "freq": freq}
+            return {"kind": "datetime", "last": index[-1].isoformat(), "freq": freq, "name": index.name}
     if pd.api.types.is_integer_dtype(index) and len(index) > 0:
         step = int(index[-1] - index[-2]) if len(index) > 1 else 1
         if step > 0:
@@ -160,6 +165,7 @@ def index_spec(index: pd.Index) -> dict:
 def future_index(spec: dict, steps: int) -> pd.Index:
     """The ``steps`` index labels that follow an index described by :func:`index_spec`."""
     if spec["kind"] == "datetime":
-        return pd.date_range(pd.Timestamp(spec["last"]), periods=steps + 1, freq=spec["freq"])[1:]
+        dates = pd.date_range(pd.Timestamp(spec["last"]), periods=steps + 1, freq=spec["freq"])[1:]
+        return dates.rename(spec.get("name"))
     start = spec["last"] + spec["step"]
     return pd.RangeIndex(start, start + steps * spec["step"], spec["step"], name=spec.get("name"))

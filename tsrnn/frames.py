@@ -49,14 +49,20 @@ def _time_index(frame: pd.DataFrame, time_col: str | None) -> pd.DataFrame:
                 time_col = name
                 break
     elif time_col not in frame.columns:
-        if frame.index.name == time_col:
-            return frame
+        if frame.index.name == time_col or isinstance(frame.index, pd.DatetimeIndex) or \
+                all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
+            return frame  # already indexed by time, or a window of features without its time column
         raise DataError(f"time column {time_col!r} is not a column; columns are {list(frame.columns)}")
     if time_col is None:
         return frame
     dates = _as_dates(frame[time_col])
     if dates is None:
-        bad = frame[time_col][pd.to_datetime(frame[time_col], errors="coerce").isna()]
+        if pd.api.types.is_numeric_dtype(frame[time_col]):
+            raise DataError(f"time column {time_col!r} holds numbers, not dates; name a column of dates "
+                            f"(or none: rows are then taken in file order)")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            bad = frame[time_col][pd.to_datetime(frame[time_col], errors="coerce").isna()]
         raise DataError(f"time column {time_col!r} has values that are not dates: "
                         f"{_labels(f'{v!r} (row {i})' for i, v in bad.items())}")
     return frame.drop(columns=[time_col]).set_index(pd.DatetimeIndex(dates, name=str(time_col)))
@@ -81,6 +87,8 @@ def _check_spacing(index: pd.Index, irregular: str) -> None:
 def _numeric(frame: pd.DataFrame, features) -> pd.DataFrame:
     if features is not None:
         features = [features] if isinstance(features, str) else list(features)
+        if len(set(features)) != len(features):
+            raise DataError(f"features must not repeat a column, got {features}")
         missing = [f for f in features if f not in frame.columns]
         if missing:
             raise DataError(f"feature column(s) {missing} not found; columns are {list(frame.columns)}")

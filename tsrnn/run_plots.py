@@ -63,7 +63,7 @@ def _recover(spec: dict | None, estimator, steps: int | None) -> tuple[pd.DataFr
         return None, "the run trained on data given in memory, which it did not keep"
     else:
         return None, "run.json does not say where the data came from (a run of an older tsrnn)"
-    s = as_series(frame)
+    s = estimator._prepare(frame)  # the run's own time column, columns and fill policy
     if s.columns != estimator.feature_names_in_ or (steps is not None and s.length != steps):
         return None, (f"the recovered series ({s.length} steps, columns {s.columns}) is not the run's "
                       f"({steps} steps, columns {estimator.feature_names_in_})")
@@ -138,7 +138,12 @@ def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = Non
     run_path, history_path = run_dir / "run.json", run_dir / "history.csv"
     run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
     history = pd.read_csv(history_path) if history_path.is_file() else None
-    frame, why = _recover(run.get("data"), estimator, run.get("steps"))
+    if estimator.members_:  # long data: the figures show the first series, as tsrnn fit drew them
+        uid = next(iter(estimator.members_))
+        estimator = estimator.series_model(uid)
+        frame, why = None, f"the run used long data (several series); its figures show series {uid!r} only"
+    else:
+        frame, why = _recover(run.get("data"), estimator, run.get("steps"))
     figures = run_figures(estimator, frame, run.get("test_start"), history, lines=True)
     skipped = []
     if "forecast.png" not in figures:

@@ -110,7 +110,9 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     options_file = work / "options.json"
     if resume:
         if not options_file.is_file():
-            raise CheckpointError(f"there is no interrupted run of {str(out_dir)!r} to resume "
+            done = (Path(out_dir) / "config.json").is_file() and not work.exists()
+            raise CheckpointError(f"the run {str(out_dir)!r} is already complete; nothing to resume" if done else
+                                  f"there is no interrupted run of {str(out_dir)!r} to resume "
                                   f"({str(options_file)!r} is missing)")
         options = json.loads(options_file.read_text(encoding="utf-8"))
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
@@ -135,7 +137,8 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     uid0 = next(iter(parts))
     full_frame, test_start = parts[uid0], starts[uid0]  # the series the report and figures show
     series = as_series(full_frame)
-    resolve_targets(estimator.targets, series.columns)  # a wrong target is refused before any report
+    positions = resolve_targets(estimator.targets, series.columns)  # refused before any report or work:
+    estimator._configs(series.n_features, positions or list(range(series.n_features)))  # bad settings too
     T = series.length
     fit_part = series.values[:test_start]
     if uid0 is None:

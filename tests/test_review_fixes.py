@@ -1,0 +1,117 @@
+"""Regressions found by exercising the command line as a new user would."""
+from __future__ import annotations
+
+import os
+import stat
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from tsrnn import Forecaster, multi_sine
+from tsrnn.cli import cli
+
+FAST = ["--epochs", "1", "--hidden", "4", "--window", "8", "--quiet"]
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+@pytest.fixture()
+def dated(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    frame = multi_sine(300, 3, noise=0.05, seed=4)
+    frame.columns = ["a", "b", "c"]
+    frame.insert(0, "date", pd.date_range("2024-01-01", periods=300, freq="D").strftime("%Y-%m-%d"))
+    frame.to_csv("dated.csv", index=False)
+    return tmp_path
+
+
+def test_time_col_run_completes_and_forecasts_carry_dates(dated):
+    assert invoke("fit", "--data", "dated.csv", "--time-col", "date", *FAST, "--out", "run").exit_code == 0
+    assert (dated / "run" / "hidden.png").is_file()
+    result = invoke("predict", "--model", "run", "--data", "dated.csv", "--steps", "2", "--out", "f.csv")
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(dated / "f.csv").columns[0] == "date"  # the index keeps its name
+
+
+def test_refit_backtest_keeps_the_picked_columns(dated):
+    assert invoke("fit", "--data", "dated.csv", "--features", "b,c", "--targets", "b", *FAST, "--out", "cov").exit_code == 0
+    plain = invoke("backtest", "--model", "cov", "--data", "dated.csv", "--start", "250", "--stride", "20")
+    refit = invoke("backtest", "--model", "cov", "--data", "dated.csv", "--start", "250", "--stride", "20",
+                   "--refit", "1")
+    assert plain.exit_code == 0 and refit.exit_code == 0, refit.output
+    naive = lambda out: [line.split()[2] for line in out.splitlines() if line.strip().startswith("1 ")]  # noqa: E731
+    assert naive(plain.output) == naive(refit.output)  # the same target column is scored
+
+
+@pytest.mark.parametrize("args, message", [
+    (["fit", "--lr", "11"], "Invalid value for '--lr'"),
+    (["fit", "--lr", "nan"], "lr must be a finite number"),
+    (["fit", "--noise", "nan"], "noise must be a finite number"),
+    (["generate", "--trend", "inf", "--out", "g.csv"], "trend must be a finite number, got inf"),
+    (["fit", "--data", "dated.csv", "--features", "a,b,a"], "features must not repeat a column"),
+    (["fit", "--data", "dated.csv", "--time-col", "a"], "time column 'a' holds numbers, not dates"),
+])
+def test_refusals_are_one_line(dated, args, message):
+    result = invoke(*args)
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.output
+
+
+def test_start_must_be_finite(dated):
+    assert invoke("fit", "--data", "dated.csv", *FAST, "--out", "run").exit_code == 0
+    result = invoke("evaluate", "--model", "run", "--data", "dated.csv", "--start", "nan")
+    assert result.exit_code == 2 and "expected a step position or a fraction" in result.output
+
+
+def test_outputs_follow_the_umask_and_folders_are_made(dated):
+    previous = os.umask(0o022)
+    try:
+        assert invoke("generate", "--length", "50", "--out", "new/dir/g.csv").exit_code == 0
+        assert invoke("fit", "--data", "dated.csv", *FAST, "--out", "run").exit_code == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(dated / "new" / "dir" / "g.csv").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(dated / "run" / "model.safetensors").st_mode) == 0o644
+    assert stat.S_IMODE(os.stat(dated / "run").st_mode) == 0o755
+
+
+def test_plot_redraws_a_run_fitted_with_fill_and_features(dated):
+    frame = pd.read_csv("dated.csv")
+    frame.loc[[10, 11], "a"] = np.nan
+    frame.to_csv("gaps.csv", index=False)
+    assert invoke("fit", "--data", "gaps.csv", "--fill", "interpolate", "--features", "a,b", *FAST,
+                  "--out", "run").exit_code == 0
+    result = invoke("plot", "run", "--out", "figs")
+    assert result.exit_code == 0, result.output
+    assert (dated / "figs" / "forecast.png").is_file()
+
+
+def test_plot_of_a_long_run_explains_instead_of_crashing(dated):
+    long = pd.DataFrame({"unique_id": np.repeat(["x", "y"], 150),
+                         "ds": np.tile(pd.date_range("2024-01-01", periods=150, freq="h"), 2),
+                         "y": np.r_[np.sin(np.arange(150) / 4), np.cos(np.arange(150) / 6)]})
+    long.to_csv("long.csv", index=False)
+    assert invoke("fit", "--data", "long.csv", *FAST, "--out", "run").exit_code == 0
+    result = invoke("plot", "run", "--out", "figs")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    out = invoke("predict", "--model", "run", "--steps", "1", "--out", "f.csv")
+    assert out.exit_code == 0 and list(pd.read_csv(dated / "f.csv").columns) == ["unique_id", "ds", "y"]
+
+
+def test_resume_of_a_finished_run_says_so(dated):
+    assert invoke("fit", "--data", "dated.csv", *FAST, "--out", "run").exit_code == 0
+    result = invoke("fit", "--resume", "run")
+    assert result.exit_code == 2 and "is already complete; nothing to resume" in result.output
+
+
+def test_irregular_dates_accepted_keep_dates_in_forecasts():
+    days = pd.date_range("2024-01-01", periods=120, freq="D").delete([30, 31])
+    frame = pd.DataFrame({"when": days, "v": np.sin(np.arange(118) / 3)})
+    model = Forecaster(window=10, hidden=4, epochs=1, irregular="ignore").fit(frame)
+    assert str(model.forecast(1).index[0].date()) == "2024-04-30"
