@@ -32,6 +32,11 @@ def test_generate_writes_what_fit_reads(run):
     again = invoke("generate", "--features", "2", "--length", "400", "--seed", "1", "--out", str(data))
     assert again.exit_code == 2 and "exists; pass --force" in again.output
     assert invoke("generate", "--features", "2", "--periods", "5", "--out", str(root / "x.csv")).exit_code == 2
+    many = invoke("generate", "--features", "2", "--length", "60", "--periods", "6", "12", "--noise", "0",
+                  "--out", str(root / "p.csv"))
+    assert many.exit_code == 0, many.output
+    p = pd.read_csv(root / "p.csv")
+    assert abs(p["f0"].iloc[0] - p["f0"].iloc[6]) < 1e-5 and abs(p["f1"].iloc[0] - p["f1"].iloc[12]) < 1e-5
 
 
 def test_predict_prints_and_writes_future_values(run):

@@ -346,13 +346,14 @@ _MODEL = click.option("--model", "model_dir", required=True, type=click.Path(fil
                       help="Model directory written by 'tsrnn fit' (config.json + model.safetensors).")
 
 
-@cli.command(epilog="Example: tsrnn generate --features 3 --length 2000 --noise 0.1 --seed 0 --out sine.csv")
+@cli.command(cls=_ManyValues.with_options("--periods"),
+             epilog="Example: tsrnn generate --features 3 --length 2000 --noise 0.1 --seed 0 --periods 50 37 23 --out sine.csv")
 @click.option("--features", type=click.IntRange(min=1), default=3, help="Columns f0, f1, ... of the series.")
 @click.option("--length", type=click.IntRange(min=1), default=2000, help="Time steps.")
 @click.option("--noise", type=click.FloatRange(min=0), default=0.1, help="Standard deviation of Gaussian noise.")
 @click.option("--trend", type=float, default=0.0, help="Linear trend added per step.")
 @click.option("--periods", type=click.FloatRange(min=0, min_open=True), multiple=True,
-              help="Period of each feature in steps (repeat once per feature); default 50, 37, 23, ...")
+              help="Period of each feature in steps, space-separated after one --periods  [default: 50 37 23 ...]")
 @click.option("--seed", type=click.IntRange(min=0), default=0, help="Seed of the phases and the noise.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
