@@ -115,3 +115,17 @@ def test_irregular_dates_accepted_keep_dates_in_forecasts():
     frame = pd.DataFrame({"when": days, "v": np.sin(np.arange(118) / 3)})
     model = Forecaster(window=10, hidden=4, epochs=1, irregular="ignore").fit(frame)
     assert str(model.forecast(1).index[0].date()) == "2024-04-30"
+
+
+def test_compare_reads_a_dated_csv_as_fit_does_and_refuses_long_data(dated):
+    frame = pd.read_csv("dated.csv")
+    frame["site"] = "north"  # a label column: not a feature
+    frame.to_csv("labelled.csv", index=False)
+    result = invoke("compare", "--hidden", "2", "3", "--epochs", "1", "--data", "labelled.csv", "--out", "c")
+    assert result.exit_code == 0, result.output
+    assert "on 300 steps x 3 feature(s)" in result.output
+    long = pd.DataFrame({"unique_id": np.repeat(["x", "y"], 60),
+                         "ds": np.tile(pd.date_range("2024-01-01", periods=60, freq="h"), 2), "y": np.arange(120.0)})
+    long.to_csv("long.csv", index=False)
+    refused = invoke("compare", "--hidden", "2", "--data", "long.csv", "--out", "c2")
+    assert refused.exit_code == 2 and "compare reads one series" in refused.output

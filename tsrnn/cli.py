@@ -514,6 +514,13 @@ def compare(ctx: click.Context, hidden_sizes, features, length, noise, seed, dat
     from .generate import multi_sine
 
     frame = _read(data_path) if data_path is not None else multi_sine(length, features, noise=noise, seed=seed)
+    if data_path is not None:
+        from .frames import is_long, prepare_wide
+
+        if is_long(frame):
+            raise click.UsageError("compare reads one series, and --data is long (unique_id, ds, y) with "
+                                   "several; give it one series' rows", ctx)
+        frame, _ = prepare_wide(frame)  # the time column and label columns are not features
 
     def progress(row: dict) -> None:
         if row["hidden"] == hidden_sizes[0]:  # the data passed every check: say what is coming

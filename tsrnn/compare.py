@@ -15,6 +15,7 @@ import pandas as pd
 
 from . import _checks
 from .data import as_series
+from .frames import is_long, prepare_wide
 from .errors import DataError
 from .forecaster import Forecaster
 from .metrics import rmse
@@ -82,6 +83,12 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
     if "hidden" in params:
         raise TypeError("pass the sizes to compare as hidden_sizes, not hidden")
     test_fraction = _checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
+    if is_long(data):
+        raise DataError("compare reads one series, and long data (unique_id, ds, y) holds several: "
+                        "pass the rows of one series")
+    if isinstance(data, pd.DataFrame):  # a time column, label columns, missing values: as fit reads them
+        data, _ = prepare_wide(data, params.get("time_col"), params.get("features"), params.get("fill"),
+                               params.get("irregular", "error"))
     s = as_series(data)
     actual = pd.DataFrame(s.values, index=s.index, columns=s.columns)
     T = s.length
