@@ -167,6 +167,6 @@ def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, ho
             parts[name].append(f)
     forecasts = {name: np.concatenate(p).astype(np.float64) for name, p in parts.items()}
     scale = np.broadcast_to(np.asarray(model.baselines_.scale_, dtype=np.float64), (len(origins), 1, actual.shape[2]))
-    return BacktestResult(origins, series.index[origins], actual.astype(np.float64), forecasts,
+    return BacktestResult(origins, pd.Index(series.index)[origins], actual.astype(np.float64), forecasts,
                           model.target_names_, scale, model.baselines_.seasons_, Distribution.concat(distributions))
 

@@ -1,28 +1,34 @@
 """Series from arrays, DataFrames and CSV files; validation; the standard scaler.
 
-A series is always ``(T, F)``: time steps by features, float32, finite.
+A series is always ``(T, F)``: time steps by features, float32, finite.  pandas is imported only
+where a DataFrame comes in or goes out, so NumPy-only work does not load it.
 """
 from __future__ import annotations
 
 import os
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
+from . import _checks
 from .errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Series", "as_series", "check_finite", "read_csv", "Scaler", "index_spec", "future_index"]
 
 
 @dataclass(frozen=True)
 class Series:
-    """A validated series: ``values`` (T, F) float32, a name per column and the time index."""
+    """A validated series: ``values`` (T, F) float32, a name per column and the time index (a
+    DataFrame's index, or ``range(T)`` for an array)."""
 
     values: np.ndarray
     columns: list[str]
-    index: pd.Index
+    index: pd.Index | range
 
     @property
     def length(self) -> int:
@@ -49,9 +55,9 @@ def as_series(data) -> Series:
     """Read an ndarray ``(T,)`` / ``(T, F)`` or a DataFrame (its numeric columns) as a checked series."""
     if isinstance(data, Series):
         return data
-    if isinstance(data, pd.Series):
+    if _checks.is_pandas(data, "Series"):
         data = data.to_frame()
-    if isinstance(data, pd.DataFrame):
+    if _checks.is_pandas(data, "DataFrame"):
         numeric = data.select_dtypes(include="number")
         if numeric.shape[1] == 0:
             raise DataError(f"expected at least one numeric column, got columns {list(data.columns)} "
@@ -68,7 +74,7 @@ def as_series(data) -> Series:
             values = values[:, None]  # (T,) -> (T, 1)
         if values.ndim != 2:
             raise DataError(f"expected a series of shape (T,) or (T, F), got shape {values.shape}")
-        columns, index = [f"f{k}" for k in range(values.shape[1])], pd.RangeIndex(values.shape[0])
+        columns, index = [f"f{k}" for k in range(values.shape[1])], range(values.shape[0])
     if values.shape[0] == 0:
         raise DataError("expected a series with at least one time step, got 0 rows")
     check_finite(values, columns, index)
@@ -78,6 +84,8 @@ def as_series(data) -> Series:
 
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     """Read a CSV file of a wide series (one column per feature); errors name the file."""
+    import pandas as pd
+
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise DataError(f"data file {path!r} does not exist or is not a file")
@@ -135,6 +143,8 @@ class Scaler:
 
 def _inferred_freq(index: pd.DatetimeIndex) -> str | None:
     """The frequency string of a regular date index (pandas 2 and later 3.x alike), or None."""
+    import pandas as pd
+
     if len(index) < 3:
         return None
     with warnings.catch_warnings():
@@ -149,8 +159,12 @@ def _inferred_freq(index: pd.DatetimeIndex) -> str | None:
     return pd.tseries.frequencies.to_offset(freq).freqstr
 
 
-def index_spec(index: pd.Index) -> dict:
+def index_spec(index: pd.Index | range) -> dict:
     """A JSON-able description of how ``index`` continues: integer steps or dates at a frequency."""
+    if isinstance(index, range):
+        return {"kind": "integer", "last": len(index) - 1, "step": 1, "name": None}
+    import pandas as pd
+
     if isinstance(index, pd.DatetimeIndex) and len(index) > 0:
         freq = index.freqstr if index.freq is not None else _inferred_freq(index)
         if freq is not None:
@@ -164,6 +178,8 @@ def index_spec(index: pd.Index) -> dict:
 
 def future_index(spec: dict, steps: int) -> pd.Index:
     """The ``steps`` index labels that follow an index described by :func:`index_spec`."""
+    import pandas as pd
+
     if spec["kind"] == "datetime":
         dates = pd.date_range(pd.Timestamp(spec["last"]), periods=steps + 1, freq=spec["freq"])[1:]
         return dates.rename(spec.get("name"))

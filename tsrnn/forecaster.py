@@ -1,6 +1,8 @@
 """`Forecaster`: the scikit-learn-style estimator users import.
 
 Shape legend: N windows, T window length (W), F input features, K horizon, O output targets.
+pandas (DataFrames in and out, backtests) is imported where it is used, so fitting and predicting
+NumPy arrays never load it.
 """
 from __future__ import annotations
 
@@ -8,27 +10,37 @@ import copy
 import inspect
 import os
 import sys
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pandas as pd
 import torch
 
 from . import _checks, checkpoint
 from .config import ModelConfig, TrainConfig
 from .data import Scaler, Series, as_series, future_index, index_spec
-from .frames import LONG_ID, LONG_TARGET, LONG_TIME, is_long, prepare_wide, split_long
 from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
-from .backtest import BacktestResult, run_backtest
 from .baselines import Baselines
 from .model import RNNForecaster
 from . import probabilistic
 from .train import History, TrainState, distributed_context, predict_windows, train
-from .windows import make_windows, n_windows, resolve_targets
+from .windows import input_windows, make_windows, n_windows, resolve_targets
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .backtest import BacktestResult
 
 __all__ = ["Forecaster", "StreamState", "STRATEGIES"]
 
 STRATEGIES = ("direct", "recursive")
+
+
+def _is_long(data) -> bool:
+    """Whether ``data`` is a DataFrame in the long layout (the DataFrame layer loads only for frames)."""
+    if not _checks.is_pandas(data, "DataFrame"):
+        return False
+    from .frames import is_long
+    return is_long(data)
 
 
 class StreamState(NamedTuple):
@@ -204,13 +216,13 @@ class Forecaster:
     # -- data in, tensors out ---------------------------------------------------------------------
     def _series(self, data) -> Series:
         """Validate ``data`` against what the model was fitted on."""
-        if getattr(self, "members_", None) and is_long(data):
+        if getattr(self, "members_", None) and _is_long(data):
             raise DataError("this method reads one series; pick it with forecaster.series_model(unique_id)")
         s = self._prepare(data)
         if s.n_features != self.n_features_in_:
             raise DataError(f"data has {s.n_features} features {s.columns}, but this Forecaster was "
                             f"fitted on {self.n_features_in_} features {self.feature_names_in_}")
-        if isinstance(data, pd.DataFrame) and s.columns != list(self.feature_names_in_):
+        if _checks.is_pandas(data, "DataFrame") and s.columns != list(self.feature_names_in_):
             raise DataError(f"data has the columns {s.columns}, but this Forecaster was fitted on "
                             f"{list(self.feature_names_in_)}")
         return s
@@ -257,7 +269,10 @@ class Forecaster:
         """
         parts = self._parts(data)  # [(series id or None, Series)]
         first = parts[0][1]
-        targets = self.targets if self.targets is not None or parts[0][0] is None else [LONG_TARGET]
+        targets = self.targets
+        if targets is None and parts[0][0] is not None:  # long data: its y
+            from .frames import LONG_TARGET
+            targets = [LONG_TARGET]
         positions = resolve_targets(targets, first.columns)
         target_idx = list(range(first.n_features)) if positions is None else positions
         model_config, train_config = self._configs(first.n_features, target_idx)
@@ -316,13 +331,15 @@ class Forecaster:
 
     def _parts(self, data) -> list[tuple[str | None, Series]]:
         """The series in ``data``: one unnamed series, or one per ``unique_id`` of long data."""
-        if is_long(data):
+        if _is_long(data):
+            from .frames import split_long
             frames, self.data_report_ = split_long(data, self.features, self.fill, self.irregular)
             return [(uid, as_series(frame)) for uid, frame in frames.items()]
         return [(None, self._prepare(data))]
 
     def _prepare(self, data) -> Series:
-        if isinstance(data, pd.DataFrame):
+        if _checks.is_pandas(data, "DataFrame"):
+            from .frames import prepare_wide
             data, self.data_report_ = prepare_wide(data, self.time_col, self.features, self.fill, self.irregular)
         return as_series(data)
 
@@ -341,7 +358,7 @@ class Forecaster:
         if self.members_ is not None:
             return {uid: self.series_model(uid).predict(frame) for uid, frame in self._split(data).items()}
         s = self._series(data)
-        X, _ = make_windows(self._scaled(s.values), self.window, 0)  # (N, W, F)
+        X = input_windows(self._scaled(s.values), self.window)  # (N, W, F)
         return self._unscale(self._roll(X, self.horizon))
 
     def hidden_states(self, window, cell: bool = False) -> list[np.ndarray]:
@@ -355,7 +372,7 @@ class Forecaster:
         self._check_fitted()
         if cell and self.model_.config.cell != "lstm":
             raise ValueError(f"cell=True needs an LSTM, but this Forecaster's cell is {self.model_.config.cell!r}")
-        if not isinstance(window, (pd.DataFrame, pd.Series)):
+        if not _checks.is_pandas(window, "DataFrame", "Series"):
             window = np.asarray(window.detach().cpu() if isinstance(window, torch.Tensor) else window,
                                 dtype=np.float32)
             if window.ndim == 3 and window.shape[0] != 1:
@@ -399,6 +416,10 @@ class Forecaster:
             Fitted on long data, it forecasts every series (of ``data``, when given) and returns the
             long layout: ``unique_id, ds`` and the target columns.
         """
+        import pandas as pd
+
+        from .frames import LONG_ID, LONG_TIME
+
         self._check_fitted()
         if self.members_ is not None:
             frames = dict.fromkeys(self.members_) if data is None else self._split(data)
@@ -442,7 +463,7 @@ class Forecaster:
         """
         self._require_distribution("predict_quantiles")
         s = self._series(data)
-        X, _ = make_windows(self._scaled(s.values), self.window, 0)  # (N, W, F)
+        X = input_windows(self._scaled(s.values), self.window)  # (N, W, F)
         return probabilistic.forecast_distribution(self, X, self.horizon if steps is None else steps).quantiles
 
     def sample_paths(self, steps: int, data=None, samples: int | None = None, seed: int | None = None) -> np.ndarray:
@@ -509,6 +530,8 @@ class Forecaster:
         For a probabilistic model the result also holds the forecast quantiles (and Monte-Carlo
         samples past the head's steps): ``result.calibration()`` scores them per step ahead.
         """
+        from .backtest import BacktestResult, run_backtest
+
         self._check_fitted()
         if self.members_ is not None:
             if refit:
@@ -535,7 +558,9 @@ class Forecaster:
         return view
 
     def _split(self, data) -> dict[str, pd.DataFrame]:
-        if not is_long(data):
+        from .frames import LONG_ID, LONG_TARGET, LONG_TIME, split_long
+
+        if not _is_long(data):
             raise DataError(f"this Forecaster was fitted on long data; expected the columns "
                             f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)")
         frames, _ = split_long(data, self.features, self.fill, self.irregular)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import torch
 
 from . import _checks
@@ -25,6 +24,8 @@ from .errors import DataError
 from .train import predict_windows
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .forecaster import Forecaster
     from .model import RNNForecaster
 
@@ -202,6 +203,8 @@ def _scores(actual: np.ndarray, dist: Distribution) -> dict[str, np.ndarray]:
 def calibration_table(actual: np.ndarray, dist: Distribution) -> pd.DataFrame:
     """Per step ahead (rows): the share of actual values inside each central interval
     (``coverage_80``: between the 0.1 and 0.9 quantiles), the mean pinball loss and the mean CRPS."""
+    import pandas as pd
+
     scores = _scores(actual, dist)
     table = pd.DataFrame({name: v.mean(axis=(0, 2)) for name, v in scores.items()})
     table.index = pd.RangeIndex(1, table.shape[0] + 1, name="step")

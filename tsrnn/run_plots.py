@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .checkpoint import write_atomic
-from .data import as_series, read_csv
+from .data import read_csv
 from .errors import CheckpointError, DataError
 from .generate import multi_sine
 

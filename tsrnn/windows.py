@@ -8,13 +8,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import pandas as pd
 
 from . import _checks
 from .data import check_finite
 from .errors import DataError
 
-__all__ = ["make_windows", "n_windows", "resolve_targets", "split_points"]
+__all__ = ["make_windows", "input_windows", "n_windows", "resolve_targets", "split_points"]
 
 
 def n_windows(length: int, window: int, horizon: int) -> int:
@@ -76,7 +75,7 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
         if not bool(values.isfinite().all()):
             check_finite(values.detach().cpu().numpy(), columns)
     else:
-        if isinstance(series, pd.DataFrame):
+        if _checks.is_pandas(series, "DataFrame"):
             frame = series.select_dtypes(include="number")
             values, columns = frame.to_numpy(dtype=np.float32), [str(c) for c in frame.columns]
         else:
@@ -88,14 +87,12 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
             columns = [f"f{k}" for k in range(values.shape[1])]
         check_finite(values, columns)
     length = int(values.shape[0])
-    if length < window + horizon:
-        raise DataError(f"series has {length} time steps; window={window} + horizon={horizon} "
-                        f"needs at least {window + horizon}")
+    _check_length(length, window, horizon)
     positions = resolve_targets(targets, columns)
     target_values = values if positions is None else values[:, positions]
     n = n_windows(length, window, horizon)
     if is_tensor:
-        X = values.unfold(0, window, 1)[:n].transpose(1, 2)  # (N, F, W) -> (N, W, F)
+        X = input_windows(values, window)[:n]
         Y = target_values[window:].unfold(0, horizon, 1).transpose(1, 2) if horizon else \
             target_values.new_empty((n, 0, target_values.shape[1]))
         return X, Y
@@ -104,6 +101,23 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
     Y = view(target_values[window:], horizon, axis=0).transpose(0, 2, 1) if horizon else \
         np.empty((n, 0, target_values.shape[1]), dtype=values.dtype)
     return X, Y
+
+
+def input_windows(values, window: int):
+    """Every input window of a (T, F) tensor that is already checked (finite, two-dimensional, as
+    :func:`tsrnn.data.as_series` leaves it): a view ``(N, W, F)``, N = T - W + 1, ``X[i] = values[i:i+W]``.
+
+    The fast path of forecasting, which validates its data once; :func:`make_windows` checks
+    everything and also cuts targets.
+    """
+    _check_length(int(values.shape[0]), window, 0)
+    return values.unfold(0, window, 1).transpose(1, 2)  # (N, F, W) -> (N, W, F)
+
+
+def _check_length(length: int, window: int, horizon: int) -> None:
+    if length < window + horizon:
+        raise DataError(f"series has {length} time steps; window={window} + horizon={horizon} "
+                        f"needs at least {window + horizon}")
 
 
 def split_points(length: int, *fractions: float) -> list[int]:
