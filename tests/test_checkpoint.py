@@ -16,6 +16,8 @@ from tsrnn.checkpoint import (CONFIG_FILE, FORMAT_VERSION, WEIGHTS_FILE, load_mo
 from tsrnn.errors import CheckpointError, TsrnnError
 from tsrnn.forecaster import Forecaster
 
+WINDOW_OF_FITTED = 10  # conftest's ``fitted``
+
 
 @pytest.fixture
 def saved(fitted, tmp_path):
@@ -52,9 +54,22 @@ def test_round_trip_gives_identical_outputs(fitted, fit_frame, saved):
     assert loaded.index_spec_ == fitted.index_spec_
     assert loaded.history_.best_epoch == fitted.history_.best_epoch
     assert loaded.history_.stop_reason == fitted.history_.stop_reason
+    assert loaded.batch_size_ == fitted.batch_size_ == 33  # 260 training windows, 8 steps an epoch
+    assert loaded.model_.config.highway == WINDOW_OF_FITTED and loaded.highway
     assert not loaded.model_.training
     for k, v in fitted.model_.state_dict().items():
         assert torch.equal(loaded.model_.state_dict()[k], v), k
+
+
+def test_files_from_before_the_highway_load_without_one(fit_frame, tmp_path):
+    model = Forecaster(hidden=4, layers=1, window=6, epochs=1, highway=False, seed=0).fit(fit_frame, progress=False)
+    model.save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / CONFIG_FILE).read_text())
+    del config["model"]["highway"], config["estimator"]["highway"]  # as an older tsrnn wrote it
+    (tmp_path / "m" / CONFIG_FILE).write_text(json.dumps(config))
+    loaded = Forecaster.load(tmp_path / "m")
+    assert loaded.highway is False and loaded.model_.highway is None
+    np.testing.assert_array_equal(loaded.predict(fit_frame), model.predict(fit_frame))
 
 
 def test_round_trip_without_scaler_and_with_dates(fit_frame, tmp_path):

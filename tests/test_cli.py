@@ -42,7 +42,8 @@ def test_fit_writes_a_complete_run_directory(tmp_path):
     for png in ("forecast.png", "loss.png", "hidden.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # the report names the shapes, the parameter count, and both errors
-    assert "(64, 10, 2)" in result.output and "(2, 64, 6)" in result.output
+    # the automatic batch: 216 training steps give 206 windows, 26 a batch for 8 steps an epoch
+    assert "(26, 10, 2)" in result.output and "(2, 26, 6)" in result.output
     assert "parameters" in result.output and "naive (last value)" in result.output
     assert "RMSE" in result.output and f"{metrics['model']['rmse']:.4f}" in result.output
 
@@ -51,7 +52,7 @@ def test_fit_default_shapes_match_the_tutorial(tmp_path):
     result = invoke("fit", "--features", "3", "--hidden", "15", "--length", "300", "--epochs", "1",
                     "--out", str(tmp_path / "r"))
     assert result.exit_code == 0, result.output
-    assert "(64, 20, 15)" in result.output and "(2, 64, 15)" in result.output
+    assert "(25, 20, 15)" in result.output and "(2, 25, 15)" in result.output  # batch of 196 windows / 8
 
 
 def test_fit_is_reproducible(tmp_path):

@@ -89,7 +89,8 @@ def test_compare_takes_space_separated_sizes(tmp_path):
     assert set(os.listdir(out)) == {"compare.png", "compare.csv"}
     table = pd.read_csv(out / "compare.csv")
     assert table["hidden"].tolist() == [2, 5, 7]
-    assert table["parameters"].tolist() == [h * (1 + h + 2) + h + 1 for h in (2, 5, 7)]
+    # one RNN layer, the head, and the highway's 10 weights and bias
+    assert table["parameters"].tolist() == [h * (1 + h + 2) + h + 1 + 11 for h in (2, 5, 7)]
     assert (table["test_rmse"] > 0).all() and (out / "compare.png").read_bytes()[:8] == PNG
 
 

@@ -18,7 +18,10 @@ def sines() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def fitted(sines) -> dict[str, Forecaster]:
-    common = dict(window=16, horizon=H, hidden=12, layers=1, epochs=12, lr=1e-2, seed=0, patience=None)
+    # the network alone: a linear highway forecasts noiseless sines almost exactly at every step,
+    # which would hide how the two strategies' errors differ
+    common = dict(window=16, horizon=H, hidden=12, layers=1, epochs=12, lr=1e-2, seed=0, patience=None,
+                  highway=False)
     return {s: Forecaster(strategy=s, **common).fit(sines.iloc[:560]) for s in ("recursive", "direct")}
 
 
@@ -112,6 +115,23 @@ def test_streaming_equals_windowed_predictions_with_the_same_context(one_step, s
     with torch.inference_mode():
         prefix = [one_step._unscale(one_step.model_(full[:, : 16 + k + 1]))[0] for k in range(30)]
     np.testing.assert_allclose(np.stack(streamed), np.stack(prefix), atol=1e-5)
+
+
+def test_streaming_carries_the_highways_window_past_a_short_warmup(one_step, sines):
+    values = sines.to_numpy()
+    assert one_step.model_.config.highway == 16
+    state = one_step.start(values[:100], warmup=4)  # the network reads 4 steps, the highway the last 16
+    assert state.lags.shape == (1, 16, 2)
+    y, state = one_step.step(values[100], state)
+    import torch
+
+    scaled = torch.from_numpy(one_step.scaler_.transform(values[96:101]))[None]
+    with torch.inference_mode():
+        expected = one_step.model_(scaled, lags=torch.from_numpy(one_step.scaler_.transform(values[85:101]))[None])
+    np.testing.assert_allclose(y, one_step._unscale(expected)[0], atol=1e-6)
+    np.testing.assert_allclose(state.lags[0, -1].numpy(), one_step.scaler_.transform(values[100:101])[0], atol=1e-6)
+    with pytest.raises(DataError, match="history has 10 time steps; the model's linear highway reads the last 16"):
+        one_step.start(values[:10], warmup=4)
 
 
 def test_streaming_refuses_bad_input(one_step, sines):

@@ -95,8 +95,11 @@ def test_hidden_states_of_a_window(fitted, fit_frame):
 def test_hidden_states_scale_the_window_like_predict(fitted, fit_frame):
     window = fit_frame.iloc[-10:]
     state = fitted.hidden_states(window)[-1][-1]  # the last layer's last step: what the head reads
+    model = fitted.model_
     with torch.no_grad():
-        head = fitted.model_.head(torch.from_numpy(state)).numpy().reshape(1, fitted.horizon, -1)
+        head = model.head(torch.from_numpy(state)).reshape(1, fitted.horizon, -1)
+        lags = torch.from_numpy(fitted.scaler_.transform(window.to_numpy()))[None]  # (1, W, F) scaled
+        head = (head + model.highway(lags[..., list(model.config.targets)])).numpy()  # + the linear highway
     expected = fitted.predict(window)  # (1, K, O): the one window's forecast, in the data's units
     np.testing.assert_allclose(fitted.scaler_.inverse_transform(head), expected, atol=1e-5)
 

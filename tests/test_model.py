@@ -299,3 +299,71 @@ def test_train_config_round_trip_and_optional_fields():
     assert TrainConfig.from_dict(TrainConfig().to_dict()) == TrainConfig()
     with pytest.raises(ValueError, match=r"TrainConfig got unknown fields \['momentum'\]"):
         TrainConfig.from_json('{"momentum": 0.9}')
+
+
+# -- the linear highway ------------------------------------------------------------------------------------
+def test_highway_adds_each_targets_own_lags():
+    model = make_model(input_size=3, hidden_size=4, horizon=2, output_size=2, targets=(2, 0), highway=5)
+    assert model.highway.weight.shape == (2, 2, 5) and model.highway.bias.shape == (2, 2)
+    assert not model.highway.weight.any() and not model.highway.bias.any()  # starts as the network alone
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.zero_()
+        model.highway.weight[0, :, -1] = 1.0  # step 1: each target's last value
+        model.highway.weight[1, :, 0] = 2.0  # step 2: twice its value 5 steps back
+        model.highway.bias[1] = torch.tensor([0.5, -0.5])
+    x = torch.randn(4, 7, 3)
+    y = model(x)
+    torch.testing.assert_close(y[:, 0], x[:, -1, [2, 0]])
+    torch.testing.assert_close(y[:, 1], 2 * x[:, -5, [2, 0]] + torch.tensor([0.5, -0.5]))
+    assert model.n_parameters() == make_model(input_size=3, hidden_size=4, horizon=2, output_size=2).n_parameters() + 2 * 2 * 5 + 2 * 2
+
+
+@pytest.mark.parametrize("loss", ["mse", "gaussian", "quantile"])
+def test_highway_with_padding_and_carried_state(loss):
+    model = make_model(input_size=2, hidden_size=3, horizon=2, highway=3, loss=loss)
+    with torch.no_grad():
+        model.highway.weight.normal_()
+        model.highway.bias.normal_()
+    x = torch.randn(3, 6, 2)
+    lengths = [6, 4, 5]
+    padded = model(x, lengths=lengths, distribution=True)
+    for i, n in enumerate(lengths):  # each example's own last 3 real steps feed the highway
+        torch.testing.assert_close(padded[i:i + 1], model(x[i:i + 1, :n], distribution=True), atol=1e-6, rtol=0)
+    # streaming: one new step from the carried state, with the last 3 inputs given as lags
+    first = model(x[:, :5], return_states=True)
+    step = model(x[:, 5:], hx=first.h_n, lags=x[:, 3:], distribution=True)
+    torch.testing.assert_close(step, model(x, distribution=True), atol=1e-6, rtol=0)
+
+
+def test_highway_shifts_only_the_location_of_a_distribution():
+    model = make_model(input_size=1, hidden_size=3, horizon=1, highway=2, loss="gaussian")
+    x = torch.randn(5, 4, 1)
+    before = model(x, distribution=True)  # (B, K, O, 2): mean, scale
+    with torch.no_grad():
+        model.highway.bias.fill_(3.0)
+    after = model(x, distribution=True)
+    torch.testing.assert_close(after[..., 0], before[..., 0] + 3.0)
+    torch.testing.assert_close(after[..., 1], before[..., 1])
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda m, x: m(x[:, :2]), r"the linear highway reads the last highway=3 steps, so every input needs at least 3 "
+                               r"steps; got x of shape \(2, 2, 2\)"),
+    (lambda m, x: m(x, lengths=[5, 2]), r"and lengths as short as 2"),
+    (lambda m, x: m(x, lags=x[:, -2:]), r"lags must be a tensor of shape \(B, highway, F\) = \(2, 3, 2\), got \(2, 2, 2\)"),
+    (lambda m, x: make_model(input_size=2, hidden_size=3)(x, lags=x[:, -3:]), r"this model has none \(highway=0\)"),
+    (lambda m, x: make_model(input_size=2, hidden_size=3, highway=3, relative=True)(x, lags=x[:, -3:]),
+     r"lags cannot be given to a relative model"),
+])
+def test_highway_input_checks(call, match):
+    model = make_model(input_size=2, hidden_size=3, highway=3)
+    with pytest.raises(ValueError, match=match):
+        call(model, torch.randn(2, 5, 2))
+
+
+def test_highway_config():
+    assert ModelConfig(input_size=3).highway == 0  # configs written before the highway load unchanged
+    with pytest.raises(ValueError, match=r"highway must be an integer >= 0, got -1"):
+        ModelConfig(input_size=3, highway=-1)
+    assert ModelConfig.from_json(ModelConfig(input_size=3, highway=7).to_json()).highway == 7

@@ -125,7 +125,7 @@ def test_huge_learning_rate_diverges_and_keeps_finite_weights(fit_frame):
     f = Forecaster(epochs=3, scale=False, clip_norm=None, **TINY).fit(fit_frame * 1e25)
     h = f.history_
     assert h.stop_reason.startswith("diverged"), h.stop_reason
-    assert "in epoch 1; try a lower learning rate than lr=0.003" in h.stop_reason
+    assert "in epoch 1; try a lower learning rate than lr=0.01" in h.stop_reason
     assert len(h.records) == 1
     # "keeps the best weights so far": the model must not be left with NaN weights
     for name, p in f.model_.state_dict().items():
@@ -453,3 +453,22 @@ def test_numpy_work_does_not_import_pandas():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["NO-PANDAS (293, 1, 2)", "True [300, 301]"]
+
+
+def test_defaults_beat_the_linear_autoregression_on_the_default_job():
+    """The default model (network + linear highway) on `tsrnn fit --features 3 --hidden 15`'s data:
+    measured test RMSE 0.1037 against the linear AR's 0.1053 and the naive 0.1974."""
+    df = multi_sine(2000, 3, noise=0.1, seed=0)
+    f = Forecaster(seed=0).fit(df.iloc[:1600], progress=False)
+    scores = f.evaluate(df, start=1600)
+    model, ar, naive = (scores[m]["rmse"] for m in ("model", "linear_ar", "naive"))
+    assert model < ar < 0.6 * naive
+    assert f.batch_size_ == 178 and f.model_.config.highway == 20  # 1420 windows / 8 steps; the window
+
+
+def test_highway_is_a_switch():
+    df = multi_sine(300, 2, noise=0.1, seed=0)
+    plain = Forecaster(hidden=4, layers=1, epochs=1, highway=False).fit(df, progress=False)
+    assert plain.model_.highway is None and plain.model_.config.highway == 0
+    with pytest.raises(TypeError, match="highway must be True or False, got 'yes'"):
+        Forecaster(highway="yes").fit(df)

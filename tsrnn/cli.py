@@ -149,6 +149,9 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
               help="Irregular spacing of the time column: an error, or accepted.")
 @click.option("--relative/--absolute", default=False,
               help="Read each window relative to its last value (for series that trend out of the training range).")
+@click.option("--highway/--no-highway", default=True,
+              help="Add a linear autoregressive highway beside the network: each target's forecast also "
+                   "gets a learned linear function of its own last --window values.")
 @click.option("--hidden", type=click.IntRange(min=1), default=15, help="Hidden units per layer, H.")
 @_LAYERS
 @_CELL
@@ -159,8 +162,9 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
 @click.option("--season", type=click.IntRange(min=1), default=None,
               help="Season in steps for the seasonal-naive baseline  [default: found from the data]")
 @click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=64, help="Windows per optimizer step.")
-@click.option("--lr", type=click.FloatRange(min=0, max=10, min_open=True), default=3e-3, help="Adam learning rate.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None,
+              help="Windows per optimizer step  [default: 256, or fewer so that an epoch takes at least 8 steps]")
+@click.option("--lr", type=click.FloatRange(min=0, max=10, min_open=True), default=1e-2, help="Adam learning rate.")
 @click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0,
               help="Dropout between stacked layers (needs --layers 2 or more).")
 @click.option("--bidirectional/--unidirectional", default=False, help="Read windows in both directions.")

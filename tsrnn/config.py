@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from . import _checks
 
-__all__ = ["CELLS", "LOSSES", "DEFAULT_LEVELS", "ModelConfig", "TrainConfig", "check_levels"]
+__all__ = ["CELLS", "LOSSES", "DEFAULT_LEVELS", "ModelConfig", "TrainConfig", "check_levels", "auto_batch_size"]
 
 CELLS = ("rnn", "lstm", "gru")
 LOSSES = ("mse", "gaussian", "quantile")  # the heads of tsrnn.heads
@@ -101,7 +101,14 @@ class ModelConfig(_JsonConfig):
         (the level is added back to the outputs).  Lets a network trained on one range of values
         forecast a series that trends out of it.
     targets : tuple of int or None
-        Input positions of the O outputs (needed by ``relative``); ``None`` means the first O inputs.
+        Input positions of the O outputs (needed by ``relative`` and ``highway``); ``None`` means the
+        first O inputs.
+    highway : int
+        A linear autoregressive "highway" beside the network, as in LSTNet: each forecast step of each
+        target adds a learned linear combination of that target's own last ``highway`` inputs (and a
+        bias) to the head's output; initialised at zero, so training starts from the network alone.
+        It captures the linear part of the dynamics at once, leaving the recurrent network the
+        rest.  Inputs must then have at least ``highway`` steps.  0 (the default here) means none.
     """
 
     input_size: int
@@ -116,6 +123,7 @@ class ModelConfig(_JsonConfig):
     quantiles: tuple[float, ...] | None = None
     relative: bool = False
     targets: tuple[int, ...] | None = None
+    highway: int = 0
 
     def __post_init__(self) -> None:
         _checks.positive_int("input_size", self.input_size)
@@ -141,11 +149,18 @@ class ModelConfig(_JsonConfig):
             raise ValueError(f"targets must hold output_size={self.output_size} input positions in "
                              f"[0, {self.input_size}), got {self.targets!r}")
         object.__setattr__(self, "targets", targets)
+        _checks.positive_int("highway", self.highway, minimum=0)
 
     @property
     def directions(self) -> int:
         """D: 2 for a bidirectional RNN, else 1."""
         return 2 if self.bidirectional else 1
+
+
+def auto_batch_size(n_windows: int) -> int:
+    """The default batch for ``n_windows`` training windows: 256, or fewer (down to 16) so that an
+    epoch still takes at least 8 optimizer steps on a short series."""
+    return max(16, min(256, -(-n_windows // 8)))
 
 
 @dataclass(frozen=True)
@@ -175,8 +190,8 @@ class TrainConfig(_JsonConfig):
     """
 
     epochs: int = 60
-    batch_size: int = 64
-    lr: float = 3e-3
+    batch_size: int = 256
+    lr: float = 1e-2
     val_fraction: float = 0.1
     patience: int | None = 10
     clip_norm: float | None = 1.0

@@ -41,6 +41,8 @@ class Series:
 
 def check_finite(values: np.ndarray, columns=None, index=None) -> None:
     """Raise DataError naming the first NaN or infinite value's row and column."""
+    if np.isfinite(np.add.reduce(values, axis=None, dtype=np.float64)):
+        return  # a NaN or an infinity makes the (float64, so never overflowing) sum non-finite
     finite = np.isfinite(values)
     if finite.all():
         return

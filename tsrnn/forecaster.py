@@ -7,6 +7,7 @@ NumPy arrays never load it.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import inspect
 import os
 import sys
@@ -16,7 +17,7 @@ import numpy as np
 import torch
 
 from . import _checks, checkpoint
-from .config import ModelConfig, TrainConfig
+from .config import ModelConfig, TrainConfig, auto_batch_size
 from .data import Scaler, Series, as_series, future_index, index_spec
 from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
 from .baselines import Baselines
@@ -48,6 +49,7 @@ class StreamState(NamedTuple):
 
     hidden: object  # h_n (L, 1, H), or (h_n, c_n) for an LSTM
     prediction: np.ndarray  # (K, O) in the data's units
+    lags: torch.Tensor | None = None  # (1, k, F) the last k scaled inputs, for a model with a highway
 
 
 def _resolve_device(device: str) -> torch.device:
@@ -82,7 +84,9 @@ class Forecaster:
     bidirectional : bool
         Read each window in both directions.
     epochs, batch_size, lr, val_fraction, patience, clip_norm, lr_patience, seed
-        Training settings, see :class:`~tsrnn.config.TrainConfig`.
+        Training settings, see :class:`~tsrnn.config.TrainConfig`.  ``batch_size=None`` takes 256
+        windows, or fewer on a short series so that an epoch has at least 8 steps
+        (:func:`~tsrnn.config.auto_batch_size`); ``batch_size_`` is what fit used.
     targets : list of column names or positions, optional
         Columns to forecast (O of them); default every column.
     scale : bool
@@ -110,6 +114,11 @@ class Forecaster:
     relative : bool
         Read each window relative to its last value and forecast the change from it: for series
         that trend beyond the range seen in training (see :class:`~tsrnn.config.ModelConfig`).
+    highway : bool
+        Add a linear autoregressive highway beside the network (as in LSTNet): each target's
+        forecast also gets a learned linear function of its own last ``window`` values, so the
+        linear part of the dynamics is fitted at once and the network learns what is left.  On
+        noisy periodic data it is most of the accuracy; ``False`` gives the network alone.
     device : {"cpu", "cuda", "auto"}
         Where to train ("auto": CUDA when available).  The fitted model is returned to the CPU,
         where forecasting runs.
@@ -130,6 +139,8 @@ class Forecaster:
     model_ : RNNForecaster
     scaler_ : Scaler or None
     history_ : History
+    batch_size_ : int
+        The batch size training used (``batch_size``, or the automatic choice).
     baselines_ : Baselines
         The naive, seasonal-naive, drift and linear-autoregression baselines, fitted on the same
         training span.
@@ -140,12 +151,13 @@ class Forecaster:
 
     def __init__(self, hidden: int = 15, layers: int = 2, cell: str = "rnn", window: int = 20,
                  horizon: int = 1, dropout: float = 0.0, bidirectional: bool = False, epochs: int = 60,
-                 batch_size: int = 64, lr: float = 3e-3, val_fraction: float = 0.1,
+                 batch_size: int | None = None, lr: float = 1e-2, val_fraction: float = 0.1,
                  patience: int | None = 10, clip_norm: float | None = 1.0, seed: int = 0,
                  targets=None, scale: bool = True, strategy: str = "direct", season=None,
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
                  irregular: str = "error", loss: str = "mse", quantiles=None, samples: int = 100,
-                 relative: bool = False, lr_patience: int | None = 3, threads: int | None = None) -> None:
+                 relative: bool = False, lr_patience: int | None = 3, threads: int | None = None,
+                 highway: bool = True) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -172,6 +184,7 @@ class Forecaster:
         self.relative = relative
         self.lr_patience = lr_patience
         self.threads = threads
+        self.highway = highway
         self.loss = loss
         self.quantiles = quantiles
         self.samples = samples
@@ -203,12 +216,15 @@ class Forecaster:
     def _configs(self, n_features: int, target_idx: list[int]) -> tuple[ModelConfig, TrainConfig]:
         _checks.choice("strategy", self.strategy, STRATEGIES)
         horizon = 1 if self.strategy == "recursive" else self.horizon
+        if not isinstance(self.highway, bool):
+            raise TypeError(f"highway must be True or False, got {self.highway!r}")
         model = ModelConfig(input_size=n_features, hidden_size=self.hidden, num_layers=self.layers,
                             cell=self.cell, dropout=self.dropout, bidirectional=self.bidirectional,
                             horizon=horizon, output_size=len(target_idx), loss=self.loss,
-                            quantiles=self.quantiles, relative=self.relative, targets=tuple(target_idx))
+                            quantiles=self.quantiles, relative=self.relative, targets=tuple(target_idx),
+                            highway=_checks.positive_int("window", self.window) if self.highway else 0)
         _checks.positive_int("samples", self.samples)
-        training = TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
+        training = TrainConfig(epochs=self.epochs, batch_size=self.batch_size or 256, lr=self.lr,
                                val_fraction=self.val_fraction, patience=self.patience,
                                clip_norm=self.clip_norm, lr_patience=self.lr_patience, seed=self.seed)
         return model, training
@@ -216,13 +232,14 @@ class Forecaster:
     # -- data in, tensors out ---------------------------------------------------------------------
     def _series(self, data) -> Series:
         """Validate ``data`` against what the model was fitted on."""
-        if getattr(self, "members_", None) and _is_long(data):
+        frame = _checks.is_pandas(data, "DataFrame")
+        if frame and getattr(self, "members_", None) and _is_long(data):
             raise DataError("this method reads one series; pick it with forecaster.series_model(unique_id)")
-        s = self._prepare(data)
+        s = self._prepare(data) if frame else as_series(data)
         if s.n_features != self.n_features_in_:
             raise DataError(f"data has {s.n_features} features {s.columns}, but this Forecaster was "
                             f"fitted on {self.n_features_in_} features {self.feature_names_in_}")
-        if _checks.is_pandas(data, "DataFrame") and s.columns != list(self.feature_names_in_):
+        if frame and s.columns != list(self.feature_names_in_):
             raise DataError(f"data has the columns {s.columns}, but this Forecaster was fitted on "
                             f"{list(self.feature_names_in_)}")
         return s
@@ -296,6 +313,9 @@ class Forecaster:
             offset += s.length
             members[uid] = {"scaler_": scaler, "context_": s.values[-W:].copy(), "index_spec_": index_spec(s.index),
                             "baselines_": Baselines(W, self.horizon, target_idx, self.season).fit(s.values[:train_end])}
+        if self.batch_size is None:
+            train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(sum(map(len, train_idx))))
+        self.batch_size_ = train_config.batch_size
         series_t = torch.from_numpy(np.ascontiguousarray(np.concatenate(scaled), dtype=np.float32))
         X, Y = make_windows(series_t, W, K, positions)  # (N, W, F), (N, K, O) views; some cross series,
         device = _resolve_device(self.device)           # but no index below ever picks those
@@ -398,7 +418,7 @@ class Forecaster:
             rows[:, :, self.target_idx_] = outputs[-1]  # every feature is a target here (checked above)
             X = torch.cat([X, rows], dim=1)[:, -self.window:]  # slide the window over the forecasts
             outputs.append(predict_windows(self.model_, X))
-        return torch.cat(outputs, dim=1)[:, :steps]
+        return (outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=1))[:, :steps]
 
     def forecast(self, steps: int, data=None) -> pd.DataFrame:
         """Continue the series ``steps`` into the future, in the data's units.
@@ -593,7 +613,12 @@ class Forecaster:
         warmup = self.window if warmup is None else _checks.positive_int("warmup", warmup)
         if s.length < warmup:
             raise DataError(f"history has {s.length} time steps; warmup={warmup} needs at least {warmup}")
-        return self._advance(self._scaled(s.values[-warmup:]), None)
+        k = self.model_.config.highway
+        if s.length < k:
+            raise DataError(f"history has {s.length} time steps; the model's linear highway reads the last "
+                            f"{k}, so streaming needs at least {k}")
+        lags = self._scaled(s.values[-k:])[None] if k else None  # (1, k, F)
+        return self._advance(self._scaled(s.values[-warmup:]), None, lags)
 
     def step(self, x_t, state: StreamState) -> tuple[np.ndarray, StreamState]:
         """Feed one new observation ``x_t`` (F,) and return the next forecast (K, O) and the new state."""
@@ -602,10 +627,12 @@ class Forecaster:
             raise TypeError(f"state must come from Forecaster.start or step, got {type(state).__name__}")
         x = np.asarray(x_t, dtype=np.float32).reshape(1, -1)
         s = self._series(x)
-        state = self._advance(self._scaled(s.values), state.hidden)
+        x = self._scaled(s.values)  # (1, F)
+        lags = None if state.lags is None else torch.cat([state.lags[:, 1:], x[None]], 1)  # slide by one step
+        state = self._advance(x, state.hidden, lags)
         return state.prediction, state
 
-    def _advance(self, x: torch.Tensor, hidden) -> StreamState:
+    def _advance(self, x: torch.Tensor, hidden, lags: torch.Tensor | None) -> StreamState:
         if self.model_.config.relative:
             raise TsrnnError("streaming needs absolute inputs: a relative model re-levels every window "
                              "to its last value, so a carried state cannot continue it")
@@ -613,9 +640,9 @@ class Forecaster:
             raise TsrnnError("streaming needs a unidirectional network: a bidirectional one reads each "
                              "window backwards too, so a new step changes every earlier state")
         with torch.inference_mode():
-            r = self.model_(x[None], return_states=True, hx=hidden)  # (1, T, F) -> (1, k, O)
+            r = self.model_(x[None], return_states=True, hx=hidden, lags=lags)  # (1, T, F) -> (1, K, O)
         hidden = r.h_n if r.c_n is None else (r.h_n, r.c_n)
-        return StreamState(hidden, self._unscale(r.prediction)[0])
+        return StreamState(hidden, self._unscale(r.prediction)[0], lags)
 
     # -- model files --------------------------------------------------------------------------------
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> None:
@@ -642,7 +669,8 @@ class Forecaster:
             "targets": self.target_names_,
             "target_idx": self.target_idx_,
             **(described[None] if self.members_ is None else {"members": described}),
-            "history": {"best_epoch": self.history_.best_epoch, "stop_reason": self.history_.stop_reason},
+            "history": {"best_epoch": self.history_.best_epoch, "stop_reason": self.history_.stop_reason,
+                        "batch_size": self.batch_size_},
             "versions": {"tsrnn": __version__, "torch": torch.__version__},
         }
         with checkpoint.run_directory(path, overwrite=overwrite) as tmp:
@@ -654,7 +682,7 @@ class Forecaster:
         tensors, config = checkpoint.load_model(path)
         where = os.path.join(os.fspath(path), checkpoint.CONFIG_FILE)
         try:
-            self = cls(**config["estimator"])
+            self = cls(**{"highway": False, **config["estimator"]})  # files from before the highway
             model = RNNForecaster(ModelConfig.from_dict(config["model"]))
             state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
             model.load_state_dict(state)
@@ -676,6 +704,7 @@ class Forecaster:
                 self.__dict__.update(states[None])
             self.history_ = History(best_epoch=config["history"]["best_epoch"],
                                     stop_reason=config["history"]["stop_reason"])
+            self.batch_size_ = config["history"].get("batch_size", self.batch_size)
         except KeyError as err:
             raise CheckpointError(f"{where!r} lacks the entry {err}; it was not written by Forecaster.save") from err
         except (TypeError, ValueError, RuntimeError) as err:

@@ -16,7 +16,7 @@ from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 from . import heads
 from .config import ModelConfig
 
-__all__ = ["RNNForecaster", "ForwardResult", "LayerState"]
+__all__ = ["RNNForecaster", "Highway", "ForwardResult", "LayerState"]
 
 _CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 
@@ -51,11 +51,28 @@ class LayerState(NamedTuple):
     c_n: torch.Tensor | None
 
 
+class Highway(nn.Module):
+    """The linear autoregressive highway: each target's last k inputs ``(B, k, O)`` -> ``(B, K, O)``.
+
+    ``weight`` (K, O, k) and ``bias`` (K, O) start at zero: step ``j`` of target ``o`` adds
+    ``sum_i weight[j, o, i] * z[:, i, o] + bias[j, o]``.  Each target reads only its own past.
+    """
+
+    def __init__(self, lags: int, horizon: int, outputs: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(horizon, outputs, lags))  # (K, O, k)
+        self.bias = nn.Parameter(torch.zeros(horizon, outputs))  # (K, O)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return torch.einsum("bio,koi->bko", z, self.weight) + self.bias  # (B, k, O) -> (B, K, O)
+
+
 class RNNForecaster(nn.Module):
     """Stacked ``batch_first`` recurrent network with a linear head on the final hidden state.
 
     The head reads the last layer's final hidden state of each direction (for the forward direction
-    that is the output at the last real step), ``(B, D*H)``, and maps it to ``(B, K, O)``.
+    that is the output at the last real step), ``(B, D*H)``, and maps it to ``(B, K, O)``.  With
+    ``config.highway = k`` a :class:`Highway` adds a linear function of each target's last k inputs.
 
     Inputs: ``x`` (B, T, F) and optionally ``lengths`` (B,), the real length of each padded example.
     Padded examples are packed, so the padding never changes a result.
@@ -76,6 +93,12 @@ class RNNForecaster(nn.Module):
         )
         self.distribution = heads.make_head(c)  # None for a point (MSE) head
         self.head = nn.Linear(c.directions * c.hidden_size, c.horizon * c.output_size * heads.n_params(c))
+        self.highway = Highway(c.highway, c.horizon, c.output_size) if c.highway else None
+
+    @property
+    def device(self) -> torch.device:
+        """Where the parameters are."""
+        return self.head.weight.device
 
     def _check_input(self, x: torch.Tensor, lengths) -> None:
         if not isinstance(x, torch.Tensor):
@@ -93,16 +116,37 @@ class RNNForecaster(nn.Module):
             if int(lengths.min()) < 1 or int(lengths.max()) > x.shape[1]:
                 raise ValueError(f"lengths must lie in [1, T={x.shape[1]}], got {lengths.tolist()}")
 
+    def _check_lags(self, x: torch.Tensor, lengths, lags) -> None:
+        """The highway's input: ``lags`` (B, k, F) as given, or at least k steps in every example."""
+        k = self.config.highway
+        if lags is not None:
+            if not k:
+                raise ValueError("lags feed the linear highway, and this model has none (highway=0)")
+            if self.config.relative:
+                raise ValueError("lags cannot be given to a relative model: its highway reads each window "
+                                 "relative to the window's own last value")
+            if not isinstance(lags, torch.Tensor) or tuple(lags.shape) != (x.shape[0], k, x.shape[2]):
+                raise ValueError(f"lags must be a tensor of shape (B, highway, F) = ({x.shape[0]}, {k}, "
+                                 f"{x.shape[2]}), got {tuple(getattr(lags, 'shape', ())) or type(lags).__name__}")
+        elif k and min(x.shape[1], x.shape[1] if lengths is None else int(torch.as_tensor(lengths).min())) < k:
+            raise ValueError(f"the linear highway reads the last highway={k} steps, so every input needs at "
+                             f"least {k} steps; got x of shape {tuple(x.shape)}"
+                             + ("" if lengths is None else " and lengths as short as "
+                                f"{int(torch.as_tensor(lengths).min())}") + " (or pass them as lags)")
+
     def forward(self, x: torch.Tensor, lengths=None, return_states: bool = False, hx=None,
-                distribution: bool = False):
+                distribution: bool = False, lags: torch.Tensor | None = None):
         """Forecast ``(B, K, O)`` from ``x`` (B, T, F); with ``return_states`` a :class:`ForwardResult`.
 
         ``hx`` is the state to start from: ``h_0`` (L*D, B, H), or ``(h_0, c_0)`` for an LSTM; by
         default zeros.  Passing a previous ``h_n`` (and ``c_n``) continues a sequence where it ended.
         ``distribution=True`` returns what :meth:`loss_fn` scores instead: a probabilistic head's
         parameters ``(B, K, O, P)``, or for "mse" the point forecast ``(B, K, O)`` itself.
+        ``lags`` (B, k, F), for a model with a highway: the last k inputs it reads, when ``x`` holds
+        fewer (streaming one step at a time from a carried ``hx``); by default the last k of ``x``.
         """
         self._check_input(x, lengths)
+        self._check_lags(x, lengths, lags)
         B, T, _ = x.shape
         c = self.config
         x, level = self._relative(x, lengths)  # level (B, 1, O) or None
@@ -115,14 +159,15 @@ class RNNForecaster(nn.Module):
             output, _ = pad_packed_sequence(output, batch_first=True, total_length=T)  # (B, T, D*H)
         h_n, c_n = state if isinstance(state, tuple) else (state, None)
         last = h_n[-c.directions:].transpose(0, 1).reshape(B, -1)  # (D, B, H) -> (B, D*H)
+        shift = self._shift(x, lengths, lags, level)  # (B, K, O), (B, 1, O) or None
         if self.distribution is None:
             prediction = params = self.head(last).view(B, c.horizon, c.output_size)  # (B, K*O) -> (B, K, O)
-            if level is not None:
-                prediction = params = prediction + level
+            if shift is not None:
+                prediction = params = prediction + shift
         else:
             raw = self.head(last).view(B, c.horizon, c.output_size, -1)  # (B, K, O, P)
-            if level is not None:  # the first raw output is the location of both heads
-                raw = raw + F.pad(level[..., None], (0, raw.shape[-1] - 1))
+            if shift is not None:  # the first raw output is the location of both heads
+                raw = raw + F.pad(shift[..., None], (0, raw.shape[-1] - 1))
             params = self.distribution.params(raw)  # (B, K, O, P)
             prediction = self.distribution.point(params)  # -> (B, K, O)
         if distribution:
@@ -130,6 +175,21 @@ class RNNForecaster(nn.Module):
         if return_states:
             return ForwardResult(prediction, output, h_n, c_n)
         return prediction
+
+    def _shift(self, x: torch.Tensor, lengths, lags, level) -> torch.Tensor | None:
+        """What the head's location gets added: the highway's term (B, K, O) on ``x`` (already
+        relative when ``config.relative``) and the relative ``level`` (B, 1, O); None for neither."""
+        k = self.config.highway
+        if not k:
+            return level
+        if lags is None and lengths is None:
+            lags = x[:, -k:]  # (B, k, F)
+        elif lags is None:  # each example's last k real steps
+            ends = torch.as_tensor(lengths, dtype=torch.int64, device=x.device)
+            steps = ends[:, None] - k + torch.arange(k, device=x.device)  # (B, k)
+            lags = x[torch.arange(x.shape[0], device=x.device)[:, None], steps]
+        term = self.highway(lags[..., list(self.config.targets)])  # (B, k, O) -> (B, K, O)
+        return term if level is None else term + level
 
     def _relative(self, x: torch.Tensor, lengths=None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """With ``config.relative``: ``x`` minus each window's last value, and that level of the targets."""

@@ -114,7 +114,8 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             raise CheckpointError(f"the run {str(out_dir)!r} is already complete; nothing to resume" if done else
                                   f"there is no interrupted run of {str(out_dir)!r} to resume "
                                   f"({str(options_file)!r} is missing)")
-        options = json.loads(options_file.read_text(encoding="utf-8"))
+        options = {"highway": False,  # runs started before the highway existed had none
+                   **json.loads(options_file.read_text(encoding="utf-8"))}
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
     resumed = params.pop("_resumed", False)
     path = os.path.abspath(data) if isinstance(data, (str, os.PathLike)) else data  # resumable from elsewhere
@@ -178,9 +179,11 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         cfg = model.config
         view = estimator if uid0 is None else estimator.series_model(uid0)
         X, _ = make_windows(view._scaled(fit_part), W, estimator.horizon)
-        shapes = trace_shapes(model, X[:estimator.batch_size])
+        shapes = trace_shapes(model, X[:estimator.batch_size_])
         say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
-            f"{', bidirectional' if cfg.bidirectional else ''}, {model.n_parameters()} parameters\n"
+            f"{', bidirectional' if cfg.bidirectional else ''}"
+            f"{f', linear highway over the last {cfg.highway} steps' if cfg.highway else ''}, "
+            f"{model.n_parameters()} parameters\n"
             f"shapes of one training batch:\n{format_shapes(shapes)}")
         last = history.records[-1]
         best = history.records[history.best_epoch - 1] if history.best_epoch else last

@@ -62,7 +62,13 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
         head_in = r.h_n[-c.directions:].transpose(0, 1).reshape(B, -1)
         rows.append(("head input", head_in, "(B, D*H)",
                      "last layer's final hidden state, directions side by side"))
-    rows.append(("prediction", r.prediction, "(B, K, O)", "head output: horizon steps x targets"))
+    if c.highway:
+        with torch.inference_mode():
+            term = model.highway(model._relative(x)[0][:, -c.highway:, list(c.targets)])
+        rows.append(("highway", term, "(B, K, O)", f"linear highway: each target's last {c.highway} inputs, "
+                                                    f"added to the head's output"))
+    rows.append(("prediction", r.prediction, "(B, K, O)", "head output: horizon steps x targets"
+                 + (" (with the highway)" if c.highway else "")))
     if c.loss != "mse":  # a probabilistic head: P numbers per step and target, read as a distribution
         with torch.inference_mode():
             params = model(x, distribution=True)

@@ -135,17 +135,18 @@ def predict_windows(model: nn.Module, X: torch.Tensor, distribution: bool = Fals
     ``distribution=True`` returns a probabilistic head's parameters (N, K, O, P) instead, see
     :meth:`~tsrnn.model.RNNForecaster.forward`.
     """
-    device = next(model.parameters()).device
+    device = getattr(model, "device", None) or next(model.parameters()).device  # the first walks no modules
     was_training = model.training
     kw = {"distribution": True} if distribution else {}
     if was_training:  # switching modes walks every submodule: only when needed
         model.eval()
     try:
-        parts = [model(X[i:i + _EVAL_CHUNK].to(device), **kw).cpu() for i in range(0, X.shape[0], _EVAL_CHUNK)]
+        if X.shape[0] <= _EVAL_CHUNK:
+            return model(X.to(device), **kw).cpu()
+        return torch.cat([model(X[i:i + _EVAL_CHUNK].to(device), **kw).cpu() for i in range(0, X.shape[0], _EVAL_CHUNK)])
     finally:
         if was_training:
             model.train()
-    return torch.cat(parts) if len(parts) > 1 else parts[0]
 
 
 def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfig,
