@@ -67,7 +67,7 @@ def hand_written(series: np.ndarray, epochs: int, seed: int) -> tuple[float, flo
 def with_tsrnn(series: np.ndarray, epochs: int, seed: int, clip_norm: float | None) -> tuple[float, float]:
     model = tsrnn.Forecaster(hidden=HIDDEN, layers=LAYERS, cell="rnn", window=WINDOW, horizon=1,
                              epochs=epochs, batch_size=BATCH, lr=LR, val_fraction=0.0, patience=None,
-                             clip_norm=clip_norm, seed=seed, scale=False)
+                             clip_norm=clip_norm, seed=seed, scale=False, highway=False)
     start = time.perf_counter()
     model.fit(series[:N_TRAIN], progress=False)
     seconds = time.perf_counter() - start
