@@ -66,6 +66,7 @@ def test_files_from_before_the_highway_load_without_one(fit_frame, tmp_path):
     model.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / CONFIG_FILE).read_text())
     del config["model"]["highway"], config["estimator"]["highway"]  # as an older tsrnn wrote it
+    config["format_version"] = 1
     (tmp_path / "m" / CONFIG_FILE).write_text(json.dumps(config))
     loaded = Forecaster.load(tmp_path / "m")
     assert loaded.highway is False and loaded.model_.highway is None
@@ -86,7 +87,7 @@ def test_round_trip_without_scaler_and_with_dates(fit_frame, tmp_path):
 def test_files_are_safetensors_and_json(saved, fitted):
     assert sorted(os.listdir(saved)) == [CONFIG_FILE, WEIGHTS_FILE] == ["config.json", "model.safetensors"]
     config = json.loads((saved / "config.json").read_text(encoding="utf-8"))
-    assert config["format_version"] == FORMAT_VERSION == 1
+    assert config["format_version"] == FORMAT_VERSION == 2
     assert config["weights_sha256"] == sha256(saved / "model.safetensors")
     assert config["model"]["hidden_size"] == 8
     assert config["estimator"] == fitted.get_params()
@@ -113,7 +114,7 @@ def test_save_model_load_model_round_trip(tmp_path):
     tensors = {"a": torch.arange(6, dtype=torch.float32).reshape(2, 3), "b": torch.ones(4, dtype=torch.int64)}
     save_model(tmp_path, tensors, {"note": "hi"})
     loaded, config = load_model(tmp_path)
-    assert config["note"] == "hi" and config["format_version"] == 1
+    assert config["note"] == "hi" and config["format_version"] == 2
     assert set(loaded) == {"a", "b"}
     assert torch.equal(loaded["a"], tensors["a"]) and torch.equal(loaded["b"], tensors["b"])
 
@@ -211,7 +212,7 @@ def test_pickle_checkpoint_is_never_loaded(tmp_path):
 @pytest.mark.parametrize("version", [999, 0, "1", None])
 def test_unknown_format_version(saved, version):
     edit_config(saved, format_version=version)
-    with pytest.raises(CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 1"):
+    with pytest.raises(CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 2"):
         Forecaster.load(saved)
 
 

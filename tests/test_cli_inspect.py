@@ -89,8 +89,7 @@ def test_compare_takes_space_separated_sizes(tmp_path):
     assert set(os.listdir(out)) == {"compare.png", "compare.csv"}
     table = pd.read_csv(out / "compare.csv")
     assert table["hidden"].tolist() == [2, 5, 7]
-    # one RNN layer, the head, and the highway's 10 weights and bias
-    assert table["parameters"].tolist() == [h * (1 + h + 2) + h + 1 + 11 for h in (2, 5, 7)]
+    assert table["parameters"].tolist() == [h * (1 + h + 2) + h + 1 for h in (2, 5, 7)]  # no highway here
     assert (table["test_rmse"] > 0).all() and (out / "compare.png").read_bytes()[:8] == PNG
 
 
@@ -183,3 +182,11 @@ def test_plot_rejects_what_is_not_a_run(tmp_path):
     (tmp_path / "empty").mkdir()
     one_line_error(invoke("plot", str(tmp_path / "empty")), "model.safetensors' is missing")
     one_line_error(invoke("plot", str(tmp_path), "--dpi", "5"), "Invalid value for '--dpi'")
+
+
+def test_compare_can_add_the_highway_to_every_size(tmp_path):
+    out = tmp_path / "cmp"
+    result = invoke("compare", "--hidden", "2", "3", "--highway", *COMPARE_FAST, "--out", str(out))
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "compare.csv")  # each size also has the highway's 10 weights and bias
+    assert table["parameters"].tolist() == [h * (1 + h + 2) + h + 1 + 11 for h in (2, 3)]

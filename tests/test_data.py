@@ -40,6 +40,21 @@ def test_non_finite_value_names_the_date():
         as_series(df)
 
 
+@pytest.mark.parametrize("values, shown", [
+    (np.array([[np.inf], [-np.inf]], dtype=np.float32), r"\(inf\) at row 0"),  # their sum is NaN: no warning
+    (np.array([[1.0], [np.nan]], dtype=np.float16), r"\(nan\) at row 1"),
+])
+def test_non_finite_values_are_named_without_warnings(values, shown):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(DataError, match=shown):
+            as_series(values)
+        s = as_series(np.array([[3e38], [3e38]], dtype=np.float32))  # huge but finite: accepted
+    assert s.values.max() == np.float32(3e38)
+
+
 def test_scaler_standardises_and_inverts():
     values = np.array([[1.0, 5.0, 2.0], [3.0, 5.0, 4.0], [5.0, 5.0, 9.0]], dtype=np.float32)
     sc = Scaler().fit(values)
@@ -80,6 +95,8 @@ def test_read_csv(tmp_path):
     (pd.RangeIndex(10, name="t"), 3, pd.RangeIndex(10, 13, name="t")),
     (pd.RangeIndex(0, 50, 10), 2, pd.RangeIndex(50, 70, 10)),
     (pd.Index([3, 7]), 2, pd.RangeIndex(11, 19, 4)),
+    (range(5, 10), 2, pd.RangeIndex(10, 12)),  # an array's series carries range(T); slices keep their start
+    (range(0, 20, 5), 1, pd.RangeIndex(20, 21)),
     (pd.Index(["a", "b", "c"]), 2, pd.RangeIndex(3, 5)),  # labels that cannot continue: step numbers
     (pd.date_range("2024-01-31", periods=3, freq="ME"), 2, pd.date_range("2024-04-30", periods=2, freq="ME")),
     (pd.date_range("2024-01-01 22:00", periods=5, freq="h"), 3,

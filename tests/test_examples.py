@@ -73,8 +73,7 @@ def test_compare_hidden_in_a_chosen_directory(tmp_path):
     rows = re.findall(r"^ +(\d+) +(\d+) +\d+ +\d\.\d{4}", out, flags=re.M)
     assert [int(h) for h, _ in rows] == [2, 5, 10, 15]
     params = [int(p) for _, p in rows]
-    # 2 layers of 2 units and a head of 5 steps (37), and the highway: 5 steps x 30 lags + 5 biases
-    assert params == sorted(params) and params[0] == 37 + 155
+    assert params == sorted(params) and params[0] == 37  # 2 layers of 2 units, head of 5 steps
     assert re.search(r"best hidden size by one-step test RMSE: (2|5|10|15)\n", out)
     assert (tmp_path / "figs" / "compare_hidden.png").is_file() and not (tmp_path / "compare_hidden.png").exists()
 

@@ -150,3 +150,56 @@ def test_resuming_a_run_that_stopped_early_trains_no_further(tmp_path):
     assert len(again.history_.records) == len(stopped.history_.records)
     for key, value in stopped.model_.state_dict().items():
         assert torch.equal(value, again.model_.state_dict()[key]), key
+
+
+def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
+    """Start ``fit_run`` and stop it with Ctrl-C right after epoch 2's checkpoint; return options.json."""
+    from tsrnn.runs import fit_run, work_directory
+    from tsrnn.train import TrainState
+
+    real_save = TrainState.save
+
+    def save_then_stop(self, directory):
+        real_save(self, directory)
+        if self.epoch == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(TrainState, "save", save_then_stop)
+    with pytest.raises(KeyboardInterrupt):
+        fit_run(out, **params)
+    monkeypatch.setattr(TrainState, "save", real_save)
+    return work_directory(out) / "options.json"
+
+
+@pytest.mark.parametrize("old_file", [False, True])
+def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monkeypatch, old_file):
+    from safetensors.numpy import load_file
+
+    from tsrnn.runs import fit_run
+
+    params = dict(length=400, hidden=4, window=6, epochs=4, patience=None)
+    if old_file:  # a run whose settings were the defaults before version 2 of options.json
+        params.update(highway=False, batch_size=64, lr=3e-3)
+    options_file = _interrupted_run(tmp_path / "run", monkeypatch, **params)
+    options = json.loads(options_file.read_text())
+    assert options["options_version"] == 2 and options["highway"] is (not old_file)
+    if old_file:  # as version 1 wrote it: only what the caller passed, and the old defaults implied
+        for key in ("options_version", "highway", "batch_size", "lr"):
+            del options[key]
+        options_file.write_text(json.dumps(options))
+    fit_run(tmp_path / "run", resume=True)
+    fit_run(tmp_path / "whole", **params)
+    resumed, whole = load_file(tmp_path / "run" / "model.safetensors"), load_file(tmp_path / "whole" / "model.safetensors")
+    assert resumed.keys() == whole.keys() and ("model.highway.weight" in whole) is (not old_file)
+    for key in whole:
+        np.testing.assert_array_equal(resumed[key], whole[key], err_msg=key)
+
+
+def test_resuming_with_other_settings_is_a_clear_error(tmp_path):
+    from tsrnn.errors import CheckpointError
+
+    df = multi_sine(300, 1, noise=0.1, seed=0)
+    Forecaster(epochs=2, hidden=4, window=8).fit(df, checkpoint_dir=tmp_path)
+    with pytest.raises(CheckpointError, match="does not fit this model; resume with the settings the interrupted "
+                                              "fit had .* needs highway=False"):
+        Forecaster(epochs=3, hidden=4, window=8, highway=False).fit(df, checkpoint_dir=tmp_path, resume=True)

@@ -470,5 +470,17 @@ def test_highway_is_a_switch():
     df = multi_sine(300, 2, noise=0.1, seed=0)
     plain = Forecaster(hidden=4, layers=1, epochs=1, highway=False).fit(df, progress=False)
     assert plain.model_.highway is None and plain.model_.config.highway == 0
+    assert Forecaster(hidden=4, layers=1, epochs=1, highway=np.True_).fit(df, progress=False).model_.config.highway == 20
     with pytest.raises(TypeError, match="highway must be True or False, got 'yes'"):
         Forecaster(highway="yes").fit(df)
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
+        Forecaster(batch_size=0).fit(df)
+
+
+def test_predict_refuses_values_that_overflow_once_scaled():
+    df = multi_sine(300, 2, noise=0.1, seed=0) * 1e-3  # a spread of about 1e-3
+    f = Forecaster(hidden=4, layers=1, epochs=1, window=10).fit(df, progress=False)
+    data = df.to_numpy().copy()
+    data[50, 1] = 3e38  # finite in float32, but not once divided by the small training scale
+    with pytest.raises(DataError, match=r"data value 3e\+38 at row 50, column 'f1' overflows float32 when scaled"):
+        f.predict(data)

@@ -23,7 +23,7 @@ from .errors import CheckpointError
 __all__ = ["FORMAT_VERSION", "WEIGHTS_FILE", "CONFIG_FILE", "write_atomic", "run_directory",
            "save_model", "load_model"]
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: ModelConfig.highway (format 1 files load as models without one)
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")

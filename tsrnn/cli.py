@@ -485,6 +485,8 @@ def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, a
 @_WINDOW
 @_HORIZON
 @click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs per size.")
+@click.option("--highway/--no-highway", default=False,
+              help="Add the linear highway to every size (off: the sizes' differences are the network's own).")
 @_LENGTH
 @_NOISE
 @_SEED

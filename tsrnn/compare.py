@@ -71,7 +71,9 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
         Called with each table row (a dict) as soon as that size is trained, e.g. to report progress.
     **params
         Further :class:`Forecaster` parameters (``layers``, ``cell``, ``window``, ``epochs``,
-        ``seed``, ...), the same for every size.
+        ``seed``, ...), the same for every size.  ``highway`` defaults to False here: the linear
+        highway would forecast much of the series for every size alike and hide what the hidden
+        size changes; pass ``highway=True`` to compare the full default model.
 
     Returns
     -------
@@ -82,6 +84,7 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
         raise ValueError(f"hidden_sizes must hold at least one size and no repeats, got {list(hidden_sizes)}")
     if "hidden" in params:
         raise TypeError("pass the sizes to compare as hidden_sizes, not hidden")
+    params.setdefault("highway", False)
     test_fraction = _checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
     if is_long(data):
         raise DataError("compare reads one series, and long data (unique_id, ds, y) holds several: "

@@ -41,8 +41,10 @@ class Series:
 
 def check_finite(values: np.ndarray, columns=None, index=None) -> None:
     """Raise DataError naming the first NaN or infinite value's row and column."""
-    if np.isfinite(np.add.reduce(values, axis=None, dtype=np.float64)):
-        return  # a NaN or an infinity makes the (float64, so never overflowing) sum non-finite
+    with np.errstate(all="ignore"):  # +inf and -inf together sum to NaN with a warning
+        total = np.add.reduce(values, axis=None, dtype=np.float64)
+    if np.isfinite(total):
+        return  # a NaN or an infinity makes the sum non-finite; an overflowing sum gets the exact check
     finite = np.isfinite(values)
     if finite.all():
         return
@@ -164,7 +166,9 @@ def _inferred_freq(index: pd.DatetimeIndex) -> str | None:
 def index_spec(index: pd.Index | range) -> dict:
     """A JSON-able description of how ``index`` continues: integer steps or dates at a frequency."""
     if isinstance(index, range):
-        return {"kind": "integer", "last": len(index) - 1, "step": 1, "name": None}
+        ok = len(index) > 0 and index.step > 0
+        return {"kind": "integer", "last": index[-1] if ok else len(index) - 1, "step": index.step if ok else 1,
+                "name": None}
     import pandas as pd
 
     if isinstance(index, pd.DatetimeIndex) and len(index) > 0:

@@ -216,7 +216,7 @@ class Forecaster:
     def _configs(self, n_features: int, target_idx: list[int]) -> tuple[ModelConfig, TrainConfig]:
         _checks.choice("strategy", self.strategy, STRATEGIES)
         horizon = 1 if self.strategy == "recursive" else self.horizon
-        if not isinstance(self.highway, bool):
+        if not isinstance(self.highway, (bool, np.bool_)):
             raise TypeError(f"highway must be True or False, got {self.highway!r}")
         model = ModelConfig(input_size=n_features, hidden_size=self.hidden, num_layers=self.layers,
                             cell=self.cell, dropout=self.dropout, bidirectional=self.bidirectional,
@@ -224,7 +224,7 @@ class Forecaster:
                             quantiles=self.quantiles, relative=self.relative, targets=tuple(target_idx),
                             highway=_checks.positive_int("window", self.window) if self.highway else 0)
         _checks.positive_int("samples", self.samples)
-        training = TrainConfig(epochs=self.epochs, batch_size=self.batch_size or 256, lr=self.lr,
+        training = TrainConfig(epochs=self.epochs, batch_size=256 if self.batch_size is None else self.batch_size, lr=self.lr,
                                val_fraction=self.val_fraction, patience=self.patience,
                                clip_norm=self.clip_norm, lr_patience=self.lr_patience, seed=self.seed)
         return model, training
@@ -245,7 +245,18 @@ class Forecaster:
         return s
 
     def _scaled(self, values: np.ndarray) -> torch.Tensor:
-        scaled = self.scaler_.transform(values) if self.scaler_ is not None else values
+        """Checked (finite) values (T, F) scaled by the training statistics, as a tensor."""
+        scaled = values
+        if self.scaler_ is not None:
+            with np.errstate(all="ignore"):
+                scaled = self.scaler_.transform(values)
+                finite = np.isfinite(np.add.reduce(scaled, axis=None, dtype=np.float64))
+            if not finite:
+                row, col = (int(i) for i in np.argwhere(~np.isfinite(scaled))[0])
+                raise DataError(f"data value {float(values[row, col]):.6g} at row {row}, column {self.feature_names_in_[col]!r} "
+                                f"overflows float32 when scaled by the training statistics (mean "
+                                f"{self.scaler_.mean_[col]:.4g}, scale {self.scaler_.scale_[col]:.4g}); it lies far "
+                                f"outside the range this Forecaster was fitted on")
         return torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32))  # (T, F)
 
     def _unscale(self, y: torch.Tensor) -> np.ndarray:
@@ -607,8 +618,11 @@ class Forecaster:
         which costs one recurrent step per new observation, where re-running a window costs
         ``window`` steps.  The state then carries a context longer than the training windows; for
         a well-trained network the far past fades, so streamed and windowed forecasts stay close.
+        A model with the linear highway also carries the last ``window`` steps it reads
+        (``state.lags``), so ``history`` needs at least that many whatever ``warmup`` is.
         """
         self._check_fitted()
+        self._check_streamable()
         s = self._series(history)
         warmup = self.window if warmup is None else _checks.positive_int("warmup", warmup)
         if s.length < warmup:
@@ -632,13 +646,15 @@ class Forecaster:
         state = self._advance(x, state.hidden, lags)
         return state.prediction, state
 
-    def _advance(self, x: torch.Tensor, hidden, lags: torch.Tensor | None) -> StreamState:
+    def _check_streamable(self) -> None:
         if self.model_.config.relative:
             raise TsrnnError("streaming needs absolute inputs: a relative model re-levels every window "
                              "to its last value, so a carried state cannot continue it")
         if self.model_.config.bidirectional:
             raise TsrnnError("streaming needs a unidirectional network: a bidirectional one reads each "
                              "window backwards too, so a new step changes every earlier state")
+
+    def _advance(self, x: torch.Tensor, hidden, lags: torch.Tensor | None) -> StreamState:
         with torch.inference_mode():
             r = self.model_(x[None], return_states=True, hx=hidden, lags=lags)  # (1, T, F) -> (1, K, O)
         hidden = r.h_n if r.c_n is None else (r.h_n, r.c_n)

@@ -69,6 +69,10 @@ def metrics_table(metrics: dict) -> str:
     return "\n".join(lines)
 
 
+OPTIONS_VERSION = 2  # options.json: 2 holds every Forecaster setting, 1 only those the caller passed
+_V1_DEFAULTS = {"highway": False, "batch_size": 64, "lr": 3e-3}  # what version 1 runs left to the defaults
+
+
 def work_directory(out_dir: str | os.PathLike) -> Path:
     """Where a run to ``out_dir`` works (and keeps its per-epoch checkpoint) until it is complete."""
     out_dir = Path(out_dir)
@@ -114,8 +118,9 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             raise CheckpointError(f"the run {str(out_dir)!r} is already complete; nothing to resume" if done else
                                   f"there is no interrupted run of {str(out_dir)!r} to resume "
                                   f"({str(options_file)!r} is missing)")
-        options = {"highway": False,  # runs started before the highway existed had none
-                   **json.loads(options_file.read_text(encoding="utf-8"))}
+        options = json.loads(options_file.read_text(encoding="utf-8"))
+        if options.pop("options_version", 1) < 2:  # written before the defaults changed: keep the old ones
+            options = {**_V1_DEFAULTS, **options}
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
     resumed = params.pop("_resumed", False)
     path = os.path.abspath(data) if isinstance(data, (str, os.PathLike)) else data  # resumable from elsewhere
@@ -123,6 +128,10 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
                    test_fraction=test_fraction, force=force)
     frame, source = _load_data(data, features, length, noise, seed)
     estimator = Forecaster(seed=seed, **{("features" if k == "columns" else k): v for k, v in params.items()})
+    for name, value in estimator.get_params().items():  # every setting, so a resume never meets new defaults
+        if name != "seed":
+            options.setdefault("columns" if name == "features" else name, value)
+    options["options_version"] = OPTIONS_VERSION
     parts, reports = _clean_parts(frame, estimator)
     W = estimator.window
     starts = {}

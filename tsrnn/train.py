@@ -194,8 +194,15 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     history, best, stale, first = History(), math.inf, 0, 1
     best_state = _clone(model.state_dict())  # kept if the first epoch diverges
     if resume is not None:
-        model.load_state_dict(resume.model)
-        optimizer.load_state_dict(resume.optimizer)
+        try:
+            model.load_state_dict(resume.model)
+            optimizer.load_state_dict(resume.optimizer)
+        except (RuntimeError, ValueError) as err:
+            from .errors import CheckpointError
+
+            raise CheckpointError(f"the saved training state does not fit this model; resume with the settings "
+                                  f"the interrupted fit had (a run from before the linear highway needs "
+                                  f"highway=False): {str(err).splitlines()[0]}") from err
         generator.set_state(resume.generator)
         torch.set_rng_state(resume.rng)
         if scheduler is not None and resume.scheduler is not None:
