@@ -429,7 +429,8 @@ class Forecaster:
             rows[:, :, self.target_idx_] = outputs[-1]  # every feature is a target here (checked above)
             X = torch.cat([X, rows], dim=1)[:, -self.window:]  # slide the window over the forecasts
             outputs.append(predict_windows(self.model_, X))
-        return (outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=1))[:, :steps]
+        out = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=1)
+        return out if out.shape[1] == steps else out[:, :steps]
 
     def forecast(self, steps: int, data=None) -> pd.DataFrame:
         """Continue the series ``steps`` into the future, in the data's units.
