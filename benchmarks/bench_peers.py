@@ -49,6 +49,9 @@ CONTENDERS = {
     "defaults": "(e) tsrnn, its defaults",
 }
 OPTIONAL = {"darts": "darts", "nf": "neuralforecast"}  # contender -> module that must be importable
+PEER_IMPORTS = {"darts": ("darts:TimeSeries", "darts.models:BlockRNNModel"),  # what each peer's job uses, imported
+                "nf": ("neuralforecast:NeuralForecast", "neuralforecast.models:RNN",  # (and resolved: some load
+                       "neuralforecast.losses.pytorch:MSE")}                           # lazily) in its import time
 
 
 def series(noise: float = SIGMA):
@@ -200,7 +203,9 @@ def worker(name: str, seed: int, threads: int) -> dict:
         import tsrnn
         tsrnn.Forecaster  # noqa: B018  (the lazy import of the estimator and torch.nn)
     elif name in OPTIONAL:
-        importlib.import_module(OPTIONAL[name])
+        for spec in PEER_IMPORTS[name]:
+            module, attr = spec.split(":")
+            getattr(importlib.import_module(module), attr)
     import_s = time.perf_counter() - t0
     torch.set_num_threads(threads)
     rss_import = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -377,8 +382,9 @@ def targets(summary: dict, results: list[dict]) -> list[str]:
 def versions() -> str:
     from importlib.metadata import version
 
+    peers = [p for p in OPTIONAL.values() if importlib.util.find_spec(p) is not None]
     return (f"python {platform.python_version()}, "
-            + ", ".join(f"{p} {version(p)}" for p in ("torch", "numpy", "pandas", "tsrnn")))
+            + ", ".join(f"{p} {version(p)}" for p in ("torch", "numpy", "pandas", "tsrnn", *peers)))
 
 
 def main() -> None:
@@ -418,7 +424,7 @@ def main() -> None:
         "Columns: train s = fit wall time, best over seeds (spread = slowest/best - 1); tsrnn's includes "
         "validation, scaling and its baselines, the hand loop's its window copy. predict = the 800 test "
         f"windows (tsrnn: Forecaster.predict over series[3180:], first 800 rows); first call, then best of {PREDICT_REPEATS}. "
-        "import s = numpy + torch (+ tsrnn and its Forecaster). peak = ru_maxrss of the subprocess, max over "
+        "import s = numpy + torch (+ tsrnn and its Forecaster; + the classes the darts or neuralforecast job uses). peak = ru_maxrss of the subprocess, max over "
         "seeds; after import = ru_maxrss right after the imports. Noise floor = sigma^2 = 0.01.", "",
         "Targets:", *targets(summary, results), ""])
     print(text)
