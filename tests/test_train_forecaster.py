@@ -484,3 +484,19 @@ def test_predict_refuses_values_that_overflow_once_scaled():
     data[50, 1] = 3e38  # finite in float32, but not once divided by the small training scale
     with pytest.raises(DataError, match=r"data value 3e\+38 at row 50, column 'f1' overflows float32 when scaled"):
         f.predict(data)
+
+
+def test_fit_restores_the_thread_setting_and_its_warm_up_changes_nothing():
+    df = multi_sine(300, 2, noise=0.1, seed=0)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        one = Forecaster(hidden=4, layers=1, epochs=2, window=10).fit(df, progress=False)  # 1 thread, back to 2
+        assert torch.get_num_threads() == 2
+        torch.set_num_threads(1)
+        same = Forecaster(hidden=4, layers=1, epochs=2, window=10).fit(df, progress=False)  # 1 thread, no switch
+    finally:
+        torch.set_num_threads(before)
+    assert not one.model_.training
+    for key, value in one.model_.state_dict().items():  # the inference pass neither trains nor draws
+        assert torch.equal(value, same.model_.state_dict()[key]), key

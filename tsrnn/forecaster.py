@@ -108,9 +108,11 @@ class Forecaster:
     irregular : {"error", "ignore"}
         Whether irregular spacing of the time column is an error.
     threads : int or None
-        CPU threads for training (torch's setting is restored afterwards).  ``None`` picks 1 for
-        hidden sizes up to 64, whose matrices are too small to split (more threads then only wait on
-        each other, and slow down badly when other programs share the cores), else torch's default.
+        CPU threads for training.  ``None`` picks 1 for hidden sizes up to 64, whose matrices are
+        too small to split (more threads then only wait on each other, and slow down badly when
+        other programs share the cores), else torch's default.  Torch's setting is restored
+        afterwards, and one inference pass of up to 1024 windows then readies torch for it, so the
+        first forecast after fit is not slowed by the switch.
     relative : bool
         Read each window relative to its last value and forecast the change from it: for series
         that trend beyond the range seen in training (see :class:`~tsrnn.config.ModelConfig`).
@@ -352,6 +354,8 @@ class Forecaster:
         finally:
             torch.set_num_threads(previous)
         self.model_ = model.cpu()
+        if threads != previous:  # torch's thread pools and buffers are cold for the restored setting: one
+            predict_windows(self.model_, X[:1024].cpu())  # inference pass here, not in the first forecast
         self.n_features_in_ = first.n_features
         self.feature_names_in_ = first.columns
         self.target_names_ = [first.columns[i] for i in target_idx]
