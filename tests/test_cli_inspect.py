@@ -64,6 +64,27 @@ def test_shapes_rejects_bad_values(args, message):
     one_line_error(invoke("shapes", *args), message)
 
 
+def test_shapes_too_large_for_memory_is_one_line(monkeypatch):
+    from tsrnn import shapes
+
+    def fails(**kwargs):  # what torch raises when the CPU allocator is refused, as for --hidden 100000
+        raise RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate "
+                           "memory: you tried to allocate 40000000000 bytes. Error code 12 (Cannot allocate memory)")
+
+    monkeypatch.setattr(shapes, "describe_shapes", fails)
+    result = invoke("shapes", "--hidden", "100000", "--layers", "3")
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
+    assert result.output.startswith("Error: not enough memory: an allocation of 37.3 GiB failed; try smaller "
+                                    "sizes (--hidden, --layers, the batch)")
+
+    def bug(**kwargs):  # any other RuntimeError is a bug and keeps its traceback
+        raise RuntimeError("shape mismatch")
+
+    monkeypatch.setattr(shapes, "describe_shapes", bug)
+    with pytest.raises(RuntimeError, match="shape mismatch"):
+        invoke("shapes")
+
+
 def test_help_lists_the_new_commands_with_defaults():
     out = invoke("--help").output
     assert "shapes" in out and "compare" in out and "plot" in out

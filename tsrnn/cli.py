@@ -5,6 +5,7 @@ Heavy modules (torch, pandas, matplotlib) load inside the commands, so ``tsrnn -
 from __future__ import annotations
 
 import math
+import re
 import sys
 import time
 
@@ -38,6 +39,14 @@ class _Group(click.Group):
             _error(str(err), 2)
         except OSError as err:  # a file or disk problem of the user's environment, not a bug
             _error(str(err), 1)
+        except (MemoryError, RuntimeError) as err:  # torch reports a failed allocation as a RuntimeError
+            message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            if not isinstance(err, MemoryError) and "allocate" not in message and "out of memory" not in message:
+                raise
+            size = re.search(r"allocate (\d+) bytes", message)
+            need = f"an allocation of {int(size.group(1)) / 2**30:.1f} GiB failed" if size else message
+            _error(f"not enough memory: {need}; try smaller sizes (--hidden, --layers, the batch) or a shorter "
+                   f"series", 1)
         except click.ClickException as err:
             _error(err.format_message(), err.exit_code)
         except (click.Abort, KeyboardInterrupt):
