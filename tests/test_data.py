@@ -91,6 +91,21 @@ def test_read_csv(tmp_path):
         read_csv(tmp_path / "header.csv")
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("a;b\n1,5;2\n2,5;3\n", {"a": [1.5, 2.5], "b": [2, 3]}),  # semicolons and decimal commas
+    ("a;b\n1.5;2\n2.5;3\n", {"a": [1.5, 2.5], "b": [2, 3]}),  # semicolons and decimal points
+    ("a\tb\n1.5\t2\n2.5\t3\n", {"a": [1.5, 2.5], "b": [2, 3]}),
+    ("day;x\n2024-01-01;1,5\n2024-01-02;2,5\n", {"day": ["2024-01-01", "2024-01-02"], "x": [1.5, 2.5]}),
+])
+def test_read_csv_finds_semicolons_and_tabs(tmp_path, text, expected):
+    path = tmp_path / "s.csv"
+    path.write_text(text)
+    frame = read_csv(path)
+    assert list(frame.columns) == list(expected)
+    for column, values in expected.items():
+        assert frame[column].tolist() == values
+
+
 @pytest.mark.parametrize("index, steps, expected", [
     (pd.RangeIndex(10, name="t"), 3, pd.RangeIndex(10, 13, name="t")),
     (pd.RangeIndex(0, 50, 10), 2, pd.RangeIndex(50, 70, 10)),

@@ -82,15 +82,35 @@ def as_series(data) -> Series:
     return Series(np.ascontiguousarray(values), columns, index)
 
 
+def _separator(path: str) -> str:
+    """``;`` or a tab when the header line holds one of them and no comma, else ``,``."""
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        header = fh.readline()
+    if "," not in header:
+        for sep in (";", "\t"):
+            if sep in header:
+                return sep
+    return ","
+
+
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV file of a wide series (one column per feature); errors name the file."""
+    """Read a CSV file of a wide series (one column per feature); errors name the file.
+
+    Columns are separated by commas, or by semicolons or tabs when the header line has those and no
+    comma; a semicolon file may write decimal commas (``1,5``), as spreadsheets in many locales do.
+    """
     import pandas as pd
 
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise DataError(f"data file {path!r} does not exist or is not a file")
     try:
-        frame = pd.read_csv(path)
+        sep = _separator(path)
+        frame = pd.read_csv(path, sep=sep)
+        if sep == ";":  # decimal commas read as text the first time: keep the reading with more numbers
+            commas = pd.read_csv(path, sep=sep, decimal=",")
+            if commas.select_dtypes("number").shape[1] > frame.select_dtypes("number").shape[1]:
+                frame = commas
     except pd.errors.EmptyDataError as err:
         raise DataError(f"data file {path!r} is empty; expected a header row and one row per time step") from err
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
