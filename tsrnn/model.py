@@ -128,11 +128,13 @@ class RNNForecaster(nn.Module):
             if not isinstance(lags, torch.Tensor) or tuple(lags.shape) != (x.shape[0], k, x.shape[2]):
                 raise ValueError(f"lags must be a tensor of shape (B, highway, F) = ({x.shape[0]}, {k}, "
                                  f"{x.shape[2]}), got {tuple(getattr(lags, 'shape', ())) or type(lags).__name__}")
-        elif k and min(x.shape[1], x.shape[1] if lengths is None else int(torch.as_tensor(lengths).min())) < k:
-            raise ValueError(f"the linear highway reads the last highway={k} steps, so every input needs at "
-                             f"least {k} steps; got x of shape {tuple(x.shape)}"
-                             + ("" if lengths is None else " and lengths as short as "
-                                f"{int(torch.as_tensor(lengths).min())}") + " (or pass them as lags)")
+        elif k:
+            shortest = x.shape[1] if lengths is None else int(torch.as_tensor(lengths).min())  # lengths <= T
+            if shortest < k:
+                raise ValueError(f"the linear highway reads the last highway={k} steps, so every input needs at "
+                                 f"least {k} steps; got x of shape {tuple(x.shape)}"
+                                 + ("" if lengths is None else f" and lengths as short as {shortest}")
+                                 + " (or pass them as lags)")
 
     def forward(self, x: torch.Tensor, lengths=None, return_states: bool = False, hx=None,
                 distribution: bool = False, lags: torch.Tensor | None = None):
