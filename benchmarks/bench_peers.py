@@ -83,7 +83,7 @@ def best_of(fn, repeats: int) -> float:
 
 
 # ---- workers (one per subprocess) -----------------------------------------------------------
-def fit_lean(data, seed):
+def fit_lean(data, seed, epochs: int = EPOCHS):
     import torch
     from torch import nn
     from torch.nn import functional as F
@@ -105,7 +105,7 @@ def fit_lean(data, seed):
     model = Net()
     opt = torch.optim.Adam(model.parameters(), lr=LR)
     n = X.shape[0]
-    for _ in range(EPOCHS):
+    for _ in range(epochs):
         perm = torch.randperm(n)
         for i in range(0, n, BATCH):
             idx = perm[i:i + BATCH]
@@ -114,22 +114,17 @@ def fit_lean(data, seed):
             loss.backward()
             opt.step()
     model.eval()
-
-    def predict():
-        with torch.inference_mode():
-            wt = s[N_TRAIN - WINDOW:].unfold(0, WINDOW + HORIZON, 1).permute(0, 2, 1)
-            return model(wt[:, :WINDOW]).numpy()  # (800, 3)
-    return predict, EPOCHS
+    return bare_forward(model, data), epochs
 
 
-def fit_tsrnn(data, seed, defaults: bool):
+def fit_tsrnn(data, seed, defaults: bool, epochs: int = EPOCHS, clip_norm: float | None = None):
     import tsrnn
 
     if defaults:
         model = tsrnn.Forecaster(window=WINDOW, horizon=HORIZON, seed=seed)
     else:
-        model = tsrnn.Forecaster(hidden=HIDDEN, layers=LAYERS, window=WINDOW, horizon=HORIZON, epochs=EPOCHS,
-                                 batch_size=BATCH, lr=LR, val_fraction=0.0, patience=None, clip_norm=None,
+        model = tsrnn.Forecaster(hidden=HIDDEN, layers=LAYERS, window=WINDOW, horizon=HORIZON, epochs=epochs,
+                                 batch_size=BATCH, lr=LR, val_fraction=0.0, patience=None, clip_norm=clip_norm,
                                  scale=False, highway=False, seed=seed)
     model.fit(data[:N_TRAIN], progress=False)
     predict = lambda: model.predict(data[N_TRAIN - WINDOW:])[:N_TEST, 0]  # noqa: E731
@@ -138,8 +133,9 @@ def fit_tsrnn(data, seed, defaults: bool):
 
 
 def bare_forward(net, data):
-    """The hand loop's prediction code around ``net`` (no scaling: the fixed recipe has none): with
-    it, one process times tsrnn's predict and the bare network call alike, free of process noise."""
+    """The hand loop's prediction code around ``net`` -> a function returning (800, 3).  Around
+    tsrnn's network (no scaling: the fixed recipe has none) one process times tsrnn's predict and the
+    bare network call alike, free of process noise."""
     import torch
 
     s = torch.from_numpy(data)
