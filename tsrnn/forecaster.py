@@ -250,11 +250,11 @@ class Forecaster:
         """Checked (finite) values (T, F) scaled by the training statistics, as a tensor."""
         scaled = values
         if self.scaler_ is not None:
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"):  # an overflow to inf is reported below
                 scaled = self.scaler_.transform(values)
-                finite = np.isfinite(np.add.reduce(scaled, axis=None, dtype=np.float64))
-            if not finite:
-                row, col = (int(i) for i in np.argwhere(~np.isfinite(scaled))[0])
+            finite = np.isfinite(scaled)
+            if not finite.all():
+                row, col = (int(i) for i in np.argwhere(~finite)[0])
                 raise DataError(f"data value {float(values[row, col]):.6g} at row {row}, column {self.feature_names_in_[col]!r} "
                                 f"overflows float32 when scaled by the training statistics (mean "
                                 f"{self.scaler_.mean_[col]:.4g}, scale {self.scaler_.scale_[col]:.4g}); it lies far "
@@ -636,8 +636,8 @@ class Forecaster:
         if s.length < k:
             raise DataError(f"history has {s.length} time steps; the model's linear highway reads the last "
                             f"{k}, so streaming needs at least {k}")
-        lags = self._scaled(s.values[-k:])[None] if k else None  # (1, k, F)
-        return self._advance(self._scaled(s.values[-warmup:]), None, lags)
+        scaled = self._scaled(s.values[-max(warmup, k):])  # what the network and the highway read
+        return self._advance(scaled[-warmup:], None, scaled[-k:][None] if k else None)  # lags (1, k, F)
 
     def step(self, x_t, state: StreamState) -> tuple[np.ndarray, StreamState]:
         """Feed one new observation ``x_t`` (F,) and return the next forecast (K, O) and the new state."""
