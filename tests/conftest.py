@@ -29,3 +29,12 @@ def fit_frame():
 def fitted(fit_frame):
     """A small fitted Forecaster (window 10, hidden 8, 1 layer, 5 epochs); tests must not refit or mutate it."""
     return tsrnn.Forecaster(hidden=8, layers=1, window=WINDOW, epochs=5, seed=0).fit(fit_frame, progress=False)
+
+
+def invoke(*args: str):
+    """Run the ``tsrnn`` command line in-process; exceptions propagate (a traceback fails the test)."""
+    from click.testing import CliRunner
+
+    from tsrnn.cli import cli
+
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)

@@ -33,10 +33,14 @@ def test_repeated_and_irregular_timestamps_are_reported():
     with pytest.raises(DataError, match=r"repeats timestamps: 2024-01-05"):
         prepare_wide(frame)
     gappy = daily(30).drop(index=[10, 20])
-    with pytest.raises(DataError, match=r"irregular: most steps are 1 days.*2024-01-12 00:00:00 \(2 days"):
+    with pytest.raises(DataError, match=r"misses 2 period\(s\) of its daily \(D\) calendar: 2024-01-11, 2024-01-21"):
         prepare_wide(gappy)
     clean, _ = prepare_wide(gappy, irregular="ignore")
     assert len(clean) == 28
+    odd = daily(30)
+    odd["date"] = pd.to_datetime(odd["date"]) + pd.to_timedelta(np.tile([0, 7, 0, 13, 0, 5], 5), unit="h")
+    with pytest.raises(DataError, match=r"no regular frequency.*declare it with freq="):
+        prepare_wide(odd)
 
 
 def test_features_targets_and_covariates():

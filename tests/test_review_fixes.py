@@ -53,7 +53,7 @@ def test_refit_backtest_keeps_the_picked_columns(dated):
     (["fit", "--noise", "nan"], "noise must be a finite number"),
     (["generate", "--trend", "inf", "--out", "g.csv"], "trend must be a finite number, got inf"),
     (["fit", "--data", "dated.csv", "--features", "a,b,a"], "features must not repeat a column"),
-    (["fit", "--data", "dated.csv", "--time-col", "a"], "time column 'a' holds numbers, not dates"),
+    (["fit", "--data", "dated.csv", "--time-col", "a"], "time column 'a' holds numbers that are neither dates nor distinct integer steps"),
 ])
 def test_refusals_are_one_line(dated, args, message):
     result = invoke(*args)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BASELINES", "Baselines", "find_season"]
+__all__ = ["BASELINES", "Baselines", "find_season", "choose_season"]
 
 BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
 _CHUNK = 4096  # windows per block when fitting or applying the autoregression
@@ -22,13 +22,9 @@ _SEASON_SPAN = 1 << 17  # latest steps searched for a season: enough for any sea
 _AR_ORIGINS = 1 << 18  # latest windows the autoregression is fitted on: more changes nothing but time
 
 
-def find_season(x: np.ndarray, max_lag: int | None = None, min_corr: float = 0.3) -> int | None:
-    """The dominant season of a 1-D series from its autocorrelation, or None.
-
-    A straight-line trend is removed first (a trend would otherwise keep the autocorrelation
-    positive at every lag).  The season is the lag of the highest autocorrelation peak after the
-    first zero crossing, if that peak exceeds ``min_corr``.
-    """
+def _detrended_acf(x: np.ndarray, max_lag: int | None = None) -> np.ndarray | None:
+    """Autocorrelation of a 1-D series after removing a straight-line trend (lags 0..max_lag), or
+    None for a constant or straight series."""
     x = np.asarray(x, dtype=np.float64)
     size = max(1.0, float(np.abs(x).max(initial=0.0)))
     n = x.shape[0]
@@ -42,7 +38,20 @@ def find_season(x: np.ndarray, max_lag: int | None = None, min_corr: float = 0.3
         return None
     spectrum = np.fft.rfft(x, 2 * n)
     acf = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1]
-    acf = acf / acf[0]
+    return acf / acf[0]
+
+
+def find_season(x: np.ndarray, max_lag: int | None = None, min_corr: float = 0.3) -> int | None:
+    """The dominant season of a 1-D series from its autocorrelation, or None.
+
+    A straight-line trend is removed first (a trend would otherwise keep the autocorrelation
+    positive at every lag).  The season is the lag of the highest autocorrelation peak after the
+    first zero crossing, if that peak exceeds ``min_corr``.
+    """
+    acf = _detrended_acf(x, max_lag)
+    if acf is None:
+        return None
+    max_lag = acf.shape[0] - 1
     below = np.nonzero(acf < 0)[0]
     if below.size == 0:
         return None
@@ -52,6 +61,33 @@ def find_season(x: np.ndarray, max_lag: int | None = None, min_corr: float = 0.3
         return None
     best = int(peaks[np.argmax(acf[peaks])])
     return best if acf[best] >= min_corr else None
+
+
+_STRONGER = 0.2  # autocorrelation by which a found season must beat the calendar's to replace it
+_STRONG = 0.5  # ... and the least it must reach
+
+
+def choose_season(x: np.ndarray, calendar: int | None) -> tuple[int | None, str]:
+    """The season of a 1-D series and where it came from: the calendar's (``calendar``: 12 for
+    months, 1 for years, ...), unless its autocorrelation finds a clearly stronger one; without a
+    calendar, the autocorrelation's (:func:`find_season`)."""
+    found = find_season(x[-_SEASON_SPAN:])
+    if calendar is None:
+        return found, "autocorrelation"
+    if found is not None and found != calendar and (calendar == 1 or found % calendar != 0):
+        acf = _detrended_acf(x[-_SEASON_SPAN:], max(found, calendar))
+        at_calendar = acf[calendar] if calendar > 1 and acf is not None and calendar < acf.shape[0] else 0.0
+        if acf is not None and acf[found] >= max(_STRONG, at_calendar + _STRONGER):
+            return found, (f"autocorrelation {acf[found]:.2f}, stronger than {at_calendar:.2f} at the "
+                           f"calendar's {calendar}")
+    return (calendar if calendar > 1 else None), "calendar"
+
+
+def _mase_scale(x: np.ndarray, m: int) -> float:
+    """MASE's scale: the in-sample mean absolute error of the seasonal naive forecast (lag ``m``),
+    or of the naive one where the span is shorter than a season."""
+    m = m if x.shape[0] > m else 1
+    return float(np.abs(x[m:] - x[:-m]).mean(dtype=np.float64)) if x.shape[0] > m else 0.0
 
 
 class Baselines:
@@ -64,13 +100,19 @@ class Baselines:
     targets : list of int
         Positions of the O target columns.
     season : int, sequence of int, or None
-        Season per target for the seasonal naive forecast; None finds it from the data in :meth:`fit`.
+        Season per target for the seasonal naive forecast and the MASE scale; None takes the
+        calendar's season, or finds it from the data in :meth:`fit` (see :func:`choose_season`).
+    calendar_season : int, optional
+        The usual season of the data's frequency (12 for months, 1 for years: none).
     """
 
-    def __init__(self, window: int, horizon: int, targets: list[int], season=None) -> None:
+    def __init__(self, window: int, horizon: int, targets: list[int], season=None,
+                 calendar_season: int | None = None) -> None:
         self.window, self.horizon, self.targets = window, horizon, list(targets)
         self.season = season
+        self.calendar_season = calendar_season
         self.seasons_: list[int | None] = []
+        self.season_sources_: list[str] = []
         self.ar_: np.ndarray | None = None  # (1 + W*F, F) one-step least-squares coefficients
         self.scale_: np.ndarray | None = None  # (O,) naive one-step in-sample MAE, for MASE
 
@@ -85,14 +127,16 @@ class Baselines:
         values = np.asarray(values)  # float32 stays float32: sums below accumulate in float64
         O = len(self.targets)
         if self.season is None:
-            self.seasons_ = [find_season(values[-_SEASON_SPAN:, j]) for j in self.targets]
+            chosen = [choose_season(values[:, j], self.calendar_season) for j in self.targets]
+            self.seasons_ = [m for m, _ in chosen]
+            self.season_sources_ = [source for _, source in chosen]
         else:
             seasons = [self.season] * O if np.isscalar(self.season) else list(self.season)
             if len(seasons) != O:
                 raise ValueError(f"season must be one integer or one per target ({O}), got {self.season!r}")
-            self.seasons_ = [int(m) if m else None for m in seasons]
-        self.scale_ = np.array([np.abs(np.diff(values[:, j])).mean(dtype=np.float64) if len(values) > 1 else 0.0
-                                for j in self.targets])
+            self.seasons_ = [int(m) if m and int(m) > 1 else None for m in seasons]
+            self.season_sources_ = ["given"] * O
+        self.scale_ = np.array([_mase_scale(values[:, j], m or 1) for j, m in zip(self.targets, self.seasons_)])
         self.ar_ = self._fit_ar(values)
         return self
 
@@ -147,12 +191,14 @@ class Baselines:
     def to_dict(self) -> dict:
         """JSON-able state, except the autoregression coefficients (saved as a tensor)."""
         return {"window": self.window, "horizon": self.horizon, "targets": self.targets,
-                "season": self.season, "seasons": self.seasons_, "scale": self.scale_.tolist()}
+                "season": self.season, "seasons": self.seasons_, "scale": self.scale_.tolist(),
+                "calendar_season": self.calendar_season, "season_sources": self.season_sources_}
 
     @classmethod
     def from_dict(cls, data: dict, ar: np.ndarray) -> "Baselines":
-        self = cls(data["window"], data["horizon"], data["targets"], data["season"])
+        self = cls(data["window"], data["horizon"], data["targets"], data["season"], data.get("calendar_season"))
         self.seasons_ = list(data["seasons"])
+        self.season_sources_ = list(data.get("season_sources", ["autocorrelation"] * len(self.seasons_)))
         self.scale_ = np.asarray(data["scale"], dtype=np.float64)
         self.ar_ = np.asarray(ar, dtype=np.float64)
         return self

@@ -151,11 +151,17 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
 @click.option("--targets", type=_Columns(), default=None,
               help="Columns to forecast, comma-separated  [default: every input; y for long data]")
 @click.option("--time-col", default=None,
-              help="Time column of --data  [default: the first column that parses as dates]")
+              help="Time column of --data: dates (2001-01-31, 1949-01, 1990Q1) or integers (years); 'none' "
+                   "keeps every column as a feature  [default: the first column of dates, else an integer "
+                   "column named like year/date/time/ds/period, else the index column to_csv writes]")
+@click.option("--freq", default=None,
+              help="Frequency of the time column, as pandas writes it (MS, ME, QS, QE, YS, W-SUN, B, D, h, "
+                   "30min, ...), where it cannot be inferred  [default: inferred from the dates]")
 @click.option("--fill", type=click.Choice(["ffill", "interpolate", "drop"]), default=None,
-              help="Fill missing values of --data this way  [default: missing values are an error]")
+              help="Fill missing values and calendar gaps (missing periods) of --data this way  "
+                   "[default: they are an error naming them]")
 @click.option("--irregular", type=click.Choice(["error", "ignore"]), default="error",
-              help="Irregular spacing of the time column: an error, or accepted.")
+              help="A time column on no regular calendar: an error, or accepted as it is.")
 @click.option("--relative/--absolute", default=False,
               help="Read each window relative to its last value (for series that trend out of the training range).")
 @click.option("--highway/--no-highway", default=True,
@@ -243,7 +249,7 @@ def fit(ctx: click.Context, **opts) -> None:
         raise click.UsageError(f"--features {','.join(opts['features'])} names columns, which needs --data; "
                                f"without --data give the number of generated features", ctx)
     else:
-        data_only = _explicit(ctx, "targets", "time_col", "fill")
+        data_only = _explicit(ctx, "targets", "time_col", "fill", "freq")
         if data_only:
             raise click.UsageError(f"{', '.join(data_only)} describe --data and need it", ctx)
     opts["quantiles"] = _levels(ctx, opts["loss"], opts["quantiles"])
@@ -350,9 +356,11 @@ def _check_out(path: str | None, force: bool) -> None:
 
 
 def _write_csv(frame, path: str, index: bool = True) -> None:
+    """Write ``frame`` atomically, its time labels in the input's form (``1961-01``, ``1961Q1``, ...)."""
+    from .calendar import labelled
     from .checkpoint import write_atomic
 
-    write_atomic(path, frame.to_csv(index=index))
+    write_atomic(path, labelled(frame).to_csv(index=index))
 
 
 _MODEL = click.option("--model", "model_dir", required=True, type=click.Path(file_okay=False),

@@ -5,8 +5,8 @@ where a DataFrame comes in or goes out, so NumPy-only work does not load it.
 """
 from __future__ import annotations
 
+import gzip
 import os
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -24,11 +24,15 @@ __all__ = ["Series", "as_series", "check_finite", "read_csv", "Scaler", "index_s
 @dataclass(frozen=True)
 class Series:
     """A validated series: ``values`` (T, F) float32, a name per column and the time index (a
-    DataFrame's index, or ``range(T)`` for an array)."""
+    DataFrame's index, or ``range(T)`` for an array); for a calendar, its frequency (``"MS"``), the
+    form its labels were written in (``"month"``, see :mod:`tsrnn.calendar`) and its usual season."""
 
     values: np.ndarray
     columns: list[str]
     index: pd.Index | range
+    freq: str | None = None
+    form: str | None = None
+    season: int | None = None
 
     @property
     def length(self) -> int:
@@ -64,6 +68,7 @@ def as_series(data) -> Series:
                             f"of types {[str(t) for t in data.dtypes]}")
         values = numeric.to_numpy(dtype=np.float32)
         columns, index = [str(c) for c in numeric.columns], numeric.index
+        time = {k: data.attrs.get(f"tsrnn.{k}") for k in ("freq", "form", "season")}
     else:
         try:
             values = np.asarray(data, dtype=np.float32)
@@ -75,16 +80,18 @@ def as_series(data) -> Series:
         if values.ndim != 2:
             raise DataError(f"expected a series of shape (T,) or (T, F), got shape {values.shape}")
         columns, index = [f"f{k}" for k in range(values.shape[1])], range(values.shape[0])
+        time = {}
     if values.shape[0] == 0:
         raise DataError("expected a series with at least one time step, got 0 rows")
     check_finite(values, columns, index)
     values = values if values.flags.writeable else values.copy()  # pandas may hand out read-only views
-    return Series(np.ascontiguousarray(values), columns, index)
+    return Series(np.ascontiguousarray(values), columns, index, **time)
 
 
 def _separator(path: str) -> str:
     """``;`` or a tab when the header line holds one of them and no comma, else ``,``."""
-    with open(path, encoding="utf-8", errors="replace") as fh:
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
         header = fh.readline()
     if "," not in header:
         for sep in (";", "\t"):
@@ -93,17 +100,37 @@ def _separator(path: str) -> str:
     return ","
 
 
+def _read_parquet(path: str) -> pd.DataFrame:
+    import pandas as pd
+
+    try:
+        import pyarrow  # noqa: F401  (pandas' Parquet engine)
+    except ImportError as err:
+        raise DataError(f"reading the Parquet file {path!r} needs pyarrow, which is not installed; "
+                        f"install it with: pip install 'tsrnn[parquet]'") from err
+    try:
+        return pd.read_parquet(path)
+    except (OSError, ValueError) as err:
+        raise DataError(f"data file {path!r} is not a readable Parquet file: {err}") from err
+
+
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
-    """Read a CSV file of a wide series (one column per feature); errors name the file.
+    """Read a data file (CSV, gzip-compressed CSV ``.csv.gz``, or Parquet ``.parquet``); errors name the file.
 
     Columns are separated by commas, or by semicolons or tabs when the header line has those and no
     comma; a semicolon file may write decimal commas (``1,5``), as spreadsheets in many locales do.
+    Parquet needs pyarrow (``pip install 'tsrnn[parquet]'``).
     """
     import pandas as pd
 
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise DataError(f"data file {path!r} does not exist or is not a file")
+    if path.lower().endswith((".parquet", ".pq")):
+        frame = _read_parquet(path)
+        if frame.shape[0] == 0:
+            raise DataError(f"data file {path!r} has no rows")
+        return frame
     try:
         sep = _separator(path)
         frame = pd.read_csv(path, sep=sep)
@@ -113,7 +140,7 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
                 frame = commas
     except pd.errors.EmptyDataError as err:
         raise DataError(f"data file {path!r} is empty; expected a header row and one row per time step") from err
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, EOFError) as err:
         raise DataError(f"data file {path!r} is not a readable CSV: {err}") from err
     if frame.shape[0] == 0:
         raise DataError(f"data file {path!r} has a header but no rows")
@@ -162,25 +189,24 @@ class Scaler:
 
 
 def _inferred_freq(index: pd.DatetimeIndex) -> str | None:
-    """The frequency string of a regular date index (pandas 2 and later 3.x alike), or None."""
+    """The frequency string of a date index (a calendar, tolerating gaps), or for an irregular one
+    (accepted by the user) its most common step; None if it has neither."""
     import pandas as pd
 
-    if len(index) < 3:
+    from .calendar import infer_freq
+
+    offset = infer_freq(index)
+    if offset is not None:
+        return offset.freqstr
+    step = index.to_series().diff().iloc[1:].mode()
+    if step.empty or step.iloc[0] <= pd.Timedelta(0):
         return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)  # the return type is changing; we normalise it
-        warnings.simplefilter("ignore", DeprecationWarning)
-        freq = pd.infer_freq(index)
-    if freq is None:  # irregular (accepted by the user): continue at the most common step
-        step = index.to_series().diff().iloc[1:].mode()
-        if step.empty or step.iloc[0] <= pd.Timedelta(0):
-            return None
-        return pd.tseries.frequencies.to_offset(step.iloc[0]).freqstr
-    return pd.tseries.frequencies.to_offset(freq).freqstr
+    return pd.tseries.frequencies.to_offset(step.iloc[0]).freqstr
 
 
-def index_spec(index: pd.Index | range) -> dict:
-    """A JSON-able description of how ``index`` continues: integer steps or dates at a frequency."""
+def index_spec(index: pd.Index | range, freq: str | None = None, form: str | None = None) -> dict:
+    """A JSON-able description of how ``index`` continues: integer steps, or dates at a frequency
+    (``freq``, else the index's own or inferred one) written in ``form``."""
     if isinstance(index, range):
         ok = len(index) > 0 and index.step > 0
         return {"kind": "integer", "last": index[-1] if ok else len(index) - 1, "step": index.step if ok else 1,
@@ -188,13 +214,15 @@ def index_spec(index: pd.Index | range) -> dict:
     import pandas as pd
 
     if isinstance(index, pd.DatetimeIndex) and len(index) > 0:
-        freq = index.freqstr if index.freq is not None else _inferred_freq(index)
+        freq = freq or (index.freqstr if index.freq is not None else _inferred_freq(index))
         if freq is not None:
-            return {"kind": "datetime", "last": index[-1].isoformat(), "freq": freq, "name": index.name}
+            return {"kind": "datetime", "last": index[-1].isoformat(), "freq": freq, "name": index.name,
+                    "form": form}
     if pd.api.types.is_integer_dtype(index) and len(index) > 0:
-        step = int(index[-1] - index[-2]) if len(index) > 1 else 1
-        if step > 0:
-            return {"kind": "integer", "last": int(index[-1]), "step": step, "name": index.name}
+        steps = np.diff(np.asarray(index, dtype=np.int64))
+        uniq, counts = np.unique(steps, return_counts=True)
+        step = int(uniq[np.argmax(counts)]) if len(steps) and (steps > 0).all() else 1
+        return {"kind": "integer", "last": int(index[-1]), "step": step, "name": index.name}
     return {"kind": "integer", "last": len(index) - 1, "step": 1, "name": None}
 
 

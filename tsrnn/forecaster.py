@@ -44,6 +44,14 @@ def _is_long(data) -> bool:
     return is_long(data)
 
 
+def _as_frame(data):
+    """A pandas Series as a one-column DataFrame (named ``y`` when it has no name), so its time
+    index is read like a DataFrame's; anything else as it is."""
+    if _checks.is_pandas(data, "Series"):
+        return data.to_frame(name="y" if data.name is None else str(data.name))
+    return data
+
+
 class StreamState(NamedTuple):
     """Recurrent state carried between :meth:`Forecaster.step` calls, and the forecast it implies."""
 
@@ -96,17 +104,27 @@ class Forecaster:
         step and forecasts ``horizon`` steps by feeding each forecast back as the next input (every
         feature must then be a target).  Forecasts beyond the horizon are recursive either way.
     season : int, list of int, or None
-        Season (steps) of each target for the seasonal-naive baseline; None finds it from the
-        training span's autocorrelation.
+        Season (steps) of each target for the seasonal-naive baseline and the MASE scale; None
+        takes the calendar's (12 monthly, 4 quarterly, 52 weekly, 7 daily, 24 hourly, 48
+        half-hourly, none yearly) unless the training span's autocorrelation finds a clearly
+        stronger one, and for integer steps the autocorrelation's.
     features : list of str, optional
         Columns of a DataFrame to read as input features (default: every numeric column).
     time_col : str, optional
-        Column of timestamps (default: the first column that parses as dates, if any); rows are
-        sorted by it, and repeated or irregular timestamps are an error.
+        Column of the time index: dates in any common form (ISO dates and date-times, ``1949-01``,
+        ``1949Q1``) or integers (years, steps).  By default the DataFrame's own DatetimeIndex or
+        PeriodIndex, else the first column of dates, else an integer column named like a time
+        (``year``, ``date``, ``ds``, ...), else the index column ``to_csv`` writes; ``"none"``
+        keeps every column as a feature.  Rows are sorted by it; the time column is never a feature.
+    freq : str, optional
+        The calendar's pandas frequency (``"MS"``, ``"QE"``, ``"W-WED"``, ``"B"``, ``"30min"``, ...)
+        where it cannot be inferred (business days with holidays, a very short series).  Periods
+        absent from the calendar are gaps, treated as missing values.
     fill : {"ffill", "interpolate", "drop"}, optional
-        What to do with missing values; by default they are an error naming the column and where.
+        What to do with missing values and calendar gaps; by default they are an error naming the
+        column or the missing periods.
     irregular : {"error", "ignore"}
-        Whether irregular spacing of the time column is an error.
+        Whether a time index on no regular calendar is an error.
     threads : int or None
         CPU threads for training.  ``None`` picks 1 for hidden sizes up to 64, whose matrices are
         too small to split (more threads then only wait on each other, and slow down badly when
@@ -157,7 +175,7 @@ class Forecaster:
                  patience: int | None = 10, clip_norm: float | None = 1.0, seed: int = 0,
                  targets=None, scale: bool = True, strategy: str = "direct", season=None,
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
-                 irregular: str = "error", loss: str = "mse", quantiles=None, samples: int = 100,
+                 irregular: str = "error", freq: str | None = None, loss: str = "mse", quantiles=None, samples: int = 100,
                  relative: bool = False, lr_patience: int | None = 3, threads: int | None = None,
                  highway: bool = True) -> None:
         self.hidden = hidden
@@ -183,6 +201,7 @@ class Forecaster:
         self.time_col = time_col
         self.fill = fill
         self.irregular = irregular
+        self.freq = freq
         self.relative = relative
         self.lr_patience = lr_patience
         self.threads = threads
@@ -234,6 +253,7 @@ class Forecaster:
     # -- data in, tensors out ---------------------------------------------------------------------
     def _series(self, data) -> Series:
         """Validate ``data`` against what the model was fitted on."""
+        data = _as_frame(data)
         frame = _checks.is_pandas(data, "DataFrame")
         if frame and getattr(self, "members_", None) and _is_long(data):
             raise DataError("this method reads one series; pick it with forecaster.series_model(unique_id)")
@@ -324,8 +344,9 @@ class Forecaster:
             if train_end < s.length:
                 val_idx.append(offset + np.arange(train_end - W, n_windows(s.length, W, K)))
             offset += s.length
-            members[uid] = {"scaler_": scaler, "context_": s.values[-W:].copy(), "index_spec_": index_spec(s.index),
-                            "baselines_": Baselines(W, self.horizon, target_idx, self.season).fit(s.values[:train_end])}
+            baselines = Baselines(W, self.horizon, target_idx, self.season, s.season).fit(s.values[:train_end])
+            members[uid] = {"scaler_": scaler, "context_": s.values[-W:].copy(),
+                            "index_spec_": index_spec(s.index, s.freq, s.form), "baselines_": baselines}
         if self.batch_size is None:
             train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(sum(map(len, train_idx))))
         self.batch_size_ = train_config.batch_size
@@ -368,14 +389,16 @@ class Forecaster:
         """The series in ``data``: one unnamed series, or one per ``unique_id`` of long data."""
         if _is_long(data):
             from .frames import split_long
-            frames, self.data_report_ = split_long(data, self.features, self.fill, self.irregular)
+            frames, self.data_report_ = split_long(data, self.features, self.fill, self.irregular, self.freq)
             return [(uid, as_series(frame)) for uid, frame in frames.items()]
         return [(None, self._prepare(data))]
 
     def _prepare(self, data) -> Series:
+        data = _as_frame(data)
         if _checks.is_pandas(data, "DataFrame"):
             from .frames import prepare_wide
-            data, self.data_report_ = prepare_wide(data, self.time_col, self.features, self.fill, self.irregular)
+            data, self.data_report_ = prepare_wide(data, self.time_col, self.features, self.fill, self.irregular,
+                                                   self.freq)
         return as_series(data)
 
     # -- predict, forecast, evaluate ---------------------------------------------------------------
@@ -462,13 +485,16 @@ class Forecaster:
             parts = [self.series_model(uid).forecast(steps, data=frame).rename_axis(LONG_TIME).reset_index()
                      .assign(**{LONG_ID: uid}) for uid, frame in frames.items()]
             out = pd.concat(parts, ignore_index=True)
-            return out[[LONG_ID] + [c for c in out.columns if c != LONG_ID]]
+            out = out[[LONG_ID] + [c for c in out.columns if c != LONG_ID]]
+            out.attrs["tsrnn.form"] = self.members_[next(iter(frames))]["index_spec_"].get("form")
+            return out
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
         context, spec = self._context(data)
         X = self._scaled(context)[None]  # (1, W, F)
         values = self._unscale(self._roll(X, steps))[0]  # (steps, O)
         frame = pd.DataFrame(values, index=future_index(spec, steps), columns=self.target_names_)
+        frame.attrs["tsrnn.form"] = spec.get("form")  # how the time labels are written to CSV
         dist = probabilistic.forecast_distribution(self, X, steps)  # None for a point (MSE) model
         if dist is not None:  # (1, steps, O, Q) -> (steps, O*Q), target by target
             frame[probabilistic.quantile_columns(self.target_names_, dist.levels)] = dist.quantiles[0].reshape(steps, -1)
@@ -481,7 +507,7 @@ class Forecaster:
         s = self._series(data)
         if s.length < self.window:
             raise DataError(f"data has {s.length} time steps; forecasting needs at least window={self.window}")
-        return s.values[-self.window:], index_spec(s.index)
+        return s.values[-self.window:], index_spec(s.index, s.freq or self.index_spec_.get("freq"), s.form)
 
     def predict_quantiles(self, data, steps: int | None = None) -> np.ndarray:
         """Quantiles of the forecasts from every window of ``data``, in the data's units.
@@ -599,7 +625,7 @@ class Forecaster:
         if not _is_long(data):
             raise DataError(f"this Forecaster was fitted on long data; expected the columns "
                             f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)")
-        frames, _ = split_long(data, self.features, self.fill, self.irregular)
+        frames, _ = split_long(data, self.features, self.fill, self.irregular, self.freq)
         unknown = [uid for uid in frames if uid not in self.members_]
         if unknown:
             raise DataError(f"series {unknown} were not in the data this Forecaster was fitted on "

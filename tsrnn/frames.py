@@ -12,6 +12,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from .calendar import (TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq, parse_freq,
+                       regular_calendar, season_of)
 from .errors import DataError
 
 __all__ = ["FILLS", "LONG_ID", "LONG_TIME", "LONG_TARGET", "prepare_wide", "is_long", "split_long"]
@@ -27,61 +29,35 @@ def _labels(values) -> str:
     return shown + (f" (and {len(values) - _SHOW} more)" if len(values) > _SHOW else "")
 
 
-def _as_dates(column: pd.Series) -> pd.Series | None:
-    """The column parsed as dates when every non-empty value parses, else None."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        return column
-    if column.dtype != object and not pd.api.types.is_string_dtype(column):
-        return None
-    present = column.dropna()
-    if present.empty:
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "could not infer format" is not our user's problem
-        parsed = pd.to_datetime(column, errors="coerce")
-    return parsed if parsed[present.index].notna().all() else None
+def _time_index(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame, TimeAxis | None]:
+    """The frame indexed and sorted by its time axis (see :func:`tsrnn.calendar.find_time_axis`)."""
+    frame, axis = find_time_axis(frame, time_col)
+    if axis is None:
+        return frame, None
+    frame = frame.set_axis(axis.index, axis=0)
+    if not frame.index.is_monotonic_increasing:
+        frame = frame.sort_index(kind="stable")
+    if frame.index.has_duplicates:
+        repeated = frame.index[frame.index.duplicated()].unique()
+        raise DataError(f"the time index repeats timestamps: {_labels(format_labels(repeated, axis.form))}; "
+                        f"each step must appear once")
+    return frame, axis
 
 
-def _time_index(frame: pd.DataFrame, time_col: str | None) -> pd.DataFrame:
-    if time_col is None:
-        for name in frame.columns:
-            if _as_dates(frame[name]) is not None and not pd.api.types.is_numeric_dtype(frame[name]):
-                time_col = name
-                break
-    elif time_col not in frame.columns:
-        if frame.index.name == time_col or isinstance(frame.index, pd.DatetimeIndex) or \
-                all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
-            return frame  # already indexed by time, or a window of features without its time column
-        raise DataError(f"time column {time_col!r} is not a column; columns are {list(frame.columns)}")
-    if time_col is None:
-        return frame
-    dates = _as_dates(frame[time_col])
-    if dates is None:
-        if pd.api.types.is_numeric_dtype(frame[time_col]):
-            raise DataError(f"time column {time_col!r} holds numbers, not dates; name a column of dates "
-                            f"(or none: rows are then taken in file order)")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            bad = frame[time_col][pd.to_datetime(frame[time_col], errors="coerce").isna()]
-        raise DataError(f"time column {time_col!r} has values that are not dates: "
-                        f"{_labels(f'{v!r} (row {i})' for i, v in bad.items())}")
-    return frame.drop(columns=[time_col]).set_index(pd.DatetimeIndex(dates, name=str(time_col)))
-
-
-def _check_spacing(index: pd.Index, irregular: str) -> None:
-    if index.has_duplicates:
-        repeated = index[index.duplicated()].unique()
-        raise DataError(f"the time index repeats timestamps: {_labels(repeated)}; each step must appear once")
-    if not isinstance(index, pd.DatetimeIndex) or len(index) < 3 or irregular == "ignore":
-        return
-    steps = index.to_series().diff().iloc[1:]
-    usual = steps.mode().iloc[0]
-    odd = steps[steps != usual]
-    if len(odd):
-        gaps = [f"{t} ({d} after the previous)" for t, d in odd.items()]
-        raise DataError(f"the time index is irregular: most steps are {usual}, but not at {_labels(gaps)}; "
-                        f"resample the data to a regular frequency, or accept it with irregular='ignore' "
-                        f"(--irregular ignore)")
+def _calendar(frame: pd.DataFrame, axis: TimeAxis, freq, irregular: str) -> tuple[pd.DataFrame, dict]:
+    """Reindex the frame to its full regular calendar (gaps become missing rows); report what was found."""
+    declared = freq or frame.attrs.get("tsrnn.freq")
+    if irregular == "ignore":
+        offset = parse_freq(declared) if declared else (
+            infer_freq(frame.index) if isinstance(frame.index, pd.DatetimeIndex) else None)
+        return frame, {"freq": None if offset is None else offset.freqstr, "gaps": []}
+    if len(frame.index) < 3 and declared is None and isinstance(frame.index, pd.DatetimeIndex):
+        return frame, {"freq": None, "gaps": []}  # too short to tell; a declared freq would say
+    cal = regular_calendar(frame.index, declared)
+    gaps = list(format_labels(cal.gaps, axis.form))
+    if len(cal.gaps):
+        frame = frame.reindex(cal.full)
+    return frame, {"freq": cal.freq, "gaps": gaps, "step": cal.step}
 
 
 def _numeric(frame: pd.DataFrame, features) -> pd.DataFrame:
@@ -112,7 +88,7 @@ def _numeric(frame: pd.DataFrame, features) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _fill(frame: pd.DataFrame, fill: str | None) -> tuple[pd.DataFrame, dict]:
+def _fill(frame: pd.DataFrame, fill: str | None, axis: TimeAxis | None, calendar: dict) -> tuple[pd.DataFrame, dict]:
     values = frame.to_numpy()
     if np.isinf(values).any():
         row, col = np.argwhere(np.isinf(values))[0]
@@ -122,41 +98,62 @@ def _fill(frame: pd.DataFrame, fill: str | None) -> tuple[pd.DataFrame, dict]:
     if not missing.to_numpy().any():
         return frame, {}
     counts = {c: int(n) for c, n in missing.sum().items() if n}
+    gaps = calendar.get("gaps", [])
     if fill is None:
+        policy = "choose a fill policy: fill='ffill', 'interpolate' or 'drop' (--fill)"
+        if gaps:
+            where = describe_freq(calendar["freq"]) + " calendar" if calendar.get("freq") else \
+                f"integer steps of {calendar.get('step', 1)}"
+            raise DataError(f"the series misses {len(gaps)} period(s) of its {where}: {_labels(gaps)}; "
+                            f"{policy} to fill them, or add them to the data")
         first = next(iter(counts))
+        at = format_labels(frame.index[missing[first].to_numpy()], axis.form if axis else None)
         raise DataError(f"column {first!r} has {counts[first]} missing value(s), first at "
-                        f"{_labels(frame.index[missing[first].to_numpy()])} (missing per column: {counts}); "
-                        f"choose a fill policy: fill='ffill', 'interpolate' or 'drop' (--fill)")
+                        f"{_labels(at)} (missing per column: {counts}); {policy}")
     if fill not in FILLS:
         raise ValueError(f"fill must be one of {', '.join(map(repr, FILLS))} or None, got {fill!r}")
+    report = {"fill": fill, "missing": counts, "gaps": gaps}
     if fill == "drop":
         kept = frame.dropna()
-        return kept, {"fill": fill, "missing": counts, "rows_dropped": int(len(frame) - len(kept))}
+        return kept, {**report, "rows_dropped": int(len(frame) - len(kept))}
     if fill == "interpolate":
         method = "time" if isinstance(frame.index, pd.DatetimeIndex) else "linear"
         filled = frame.interpolate(method=method, limit_direction="both")
     else:
         filled = frame.ffill().bfill()  # leading gaps take the first observed value
-    return filled, {"fill": fill, "missing": counts, "values_filled": int(sum(counts.values()))}
+    return filled, {**report, "values_filled": int(sum(counts.values()))}
 
 
 def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None, fill: str | None = None,
-                 irregular: str = "error") -> tuple[pd.DataFrame, dict]:
+                 irregular: str = "error", freq: str | None = None) -> tuple[pd.DataFrame, dict]:
     """A clean wide frame: numeric feature columns, indexed and sorted by time, without missing values.
 
-    Returns the frame and a report (``time_col``, ``fill``, ``missing`` per column, ``values_filled``
-    or ``rows_dropped``).
+    The time axis is found by :func:`tsrnn.calendar.find_time_axis` (``time_col``, or the frame's own
+    date index, a column of dates, integer years, ...).  A calendar's frequency is ``freq`` or
+    inferred, and periods absent from it (gaps) become missing rows, which ``fill`` treats like
+    any missing value.  Returns the frame and a report: ``time_col``, ``time_form``, ``freq``,
+    ``season`` (the frequency's), ``gaps`` (their labels), ``fill``, ``missing`` per column,
+    ``values_filled`` or ``rows_dropped``.  The frame's ``attrs`` keep the frequency and form.
     """
     if irregular not in ("error", "ignore"):
         raise ValueError(f"irregular must be 'error' or 'ignore', got {irregular!r}")
     if frame.shape[0] == 0:
         raise DataError(f"expected at least one row, got an empty table with columns {list(frame.columns)}")
-    frame = _time_index(frame, time_col)
-    if isinstance(frame.index, pd.DatetimeIndex) and not frame.index.is_monotonic_increasing:
-        frame = frame.sort_index(kind="stable")
-    _check_spacing(frame.index, irregular)
-    clean, report = _fill(_numeric(frame, features), fill)
-    report["time_col"] = frame.index.name if isinstance(frame.index, pd.DatetimeIndex) else None
+    if freq is not None:
+        parse_freq(freq)  # a bad declaration is refused before the data is read
+    attrs = dict(frame.attrs)
+    frame, axis = _time_index(frame, time_col)
+    calendar = {"freq": None, "gaps": []}
+    if axis is not None:
+        frame.attrs = attrs
+        frame, calendar = _calendar(frame, axis, freq, irregular)
+    clean, report = _fill(_numeric(frame, features), fill, axis, calendar)
+    freq_found = calendar["freq"]
+    report.update(time_col=None if axis is None else (axis.column or frame.index.name),
+                  time_form=None if axis is None else axis.form, freq=freq_found,
+                  season=season_of(freq_found) if freq_found else (1 if axis and axis.form == "year" else None))
+    clean.attrs = {**attrs, "tsrnn.freq": freq_found, "tsrnn.form": None if axis is None else axis.form,
+                   "tsrnn.season": report["season"]}
     return clean, report
 
 
@@ -165,20 +162,42 @@ def is_long(frame) -> bool:
     return isinstance(frame, pd.DataFrame) and {LONG_ID, LONG_TIME, LONG_TARGET} <= set(map(str, frame.columns))
 
 
-def split_long(frame: pd.DataFrame, features=None, fill: str | None = None,
-               irregular: str = "error") -> tuple[dict[str, pd.DataFrame], dict]:
-    """Long data -> one clean wide frame per ``unique_id`` (``y`` first, then covariates), sorted by id."""
+def split_long(frame: pd.DataFrame, features=None, fill: str | None = None, irregular: str = "error",
+               freq: str | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+    """Long data -> one clean wide frame per ``unique_id`` (``y`` first, then covariates), sorted by id.
+
+    Series may start and end on their own dates (a ragged panel); ``ds`` holds dates or integers.
+    Every series must share one frequency (``freq``, or the one inferred from each series); a series
+    too short to tell takes the others'.
+    """
     if frame[LONG_ID].isna().any():
         raise DataError(f"column {LONG_ID!r} has missing ids at rows {_labels(frame.index[frame[LONG_ID].isna()])}")
     columns = [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET)]
     if features is not None:
         columns = [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
                                    if f != LONG_TARGET]
-    series, reports = {}, {}
-    for uid, part in frame.groupby(LONG_ID, sort=True):
+    parts = {str(uid): part.drop(columns=[LONG_ID]) for uid, part in frame.groupby(LONG_ID, sort=True)}
+
+    def prepare(uid: str, declared) -> tuple[pd.DataFrame, dict]:
         try:
-            series[str(uid)], reports[str(uid)] = prepare_wide(part.drop(columns=[LONG_ID]), LONG_TIME,
-                                                               columns, fill, irregular)
+            return prepare_wide(parts[uid], LONG_TIME, columns, fill, irregular, declared)
         except DataError as err:
             raise DataError(f"series {uid!r}: {err}") from err
+
+    series, reports = {}, {}
+    for uid in parts:
+        series[uid], reports[uid] = prepare(uid, freq)
+    found = {}
+    for uid, report in reports.items():
+        if report["freq"] is not None:
+            found.setdefault(report["freq"], []).append(uid)
+    if len(found) > 1:
+        kinds = "; ".join(f"{describe_freq(f)} in {_labels(map(repr, ids))}" for f, ids in found.items())
+        raise DataError(f"the series of long data must share one frequency, got {kinds}; declare it with "
+                        f"freq= (--freq) or resample the odd series")
+    if found and freq is None:  # series too short to infer take the panel's frequency
+        common = next(iter(found))
+        for uid, report in reports.items():
+            if report["freq"] is None and isinstance(series[uid].index, pd.DatetimeIndex):
+                series[uid], reports[uid] = prepare(uid, common)
     return series, reports

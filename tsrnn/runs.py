@@ -163,10 +163,10 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
                   f"{series.columns}; one global model fits the first {1 - test_fraction:.0%} of each series, "
                   f"the rest tests; report and figures show series {uid0!r}")
     filled = {u: r for u, r in reports.items() if r.get("fill")}
-    notes = "".join(f"\n  missing values{'' if u is None else f' in {u!r}'}: {r['missing']}, "
-                    f"{r['fill']}: {r.get('values_filled', r.get('rows_dropped'))} "
+    notes = "".join(f"\n  missing values{'' if u is None else f' in {u!r}'}: {r['missing']}"
+                    f"{_gaps_note(r['gaps'])}, {r['fill']}: {r.get('values_filled', r.get('rows_dropped'))} "
                     f"{'filled' if 'values_filled' in r else 'rows dropped'}" for u, r in filled.items())
-    say(f"data: {source}\n  {layout}{notes}")
+    say(f"data: {source}\n  {layout}\n  {time_axis_note(reports[uid0], full_frame.index)}{notes}")
     out_dir = Path(out_dir)
     if not main:  # another rank of a torchrun launch: train its shard, write nothing
         saved = resumed and (work / "checkpoint" / STATE_CONFIG).is_file()
@@ -204,8 +204,9 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             f"({LOSS_NAMES[cfg.loss]}, scaled)")
 
         metrics = estimator.evaluate(eval_data, start=eval_start)
-        seasons = ", ".join(f"{k}: {v}" for k, v in (metrics["seasons"] if uid0 is None else
-                                                       metrics["seasons"][uid0]).items())
+        sources = view.baselines_.season_sources_
+        seasons = ", ".join(f"{k}: {v or 'none'}{f' ({src})' if src else ''}" for (k, v), src in zip(
+            (metrics["seasons"] if uid0 is None else metrics["seasons"][uid0]).items(), sources))
         say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
             f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}")
         one_step = view.predict(full_frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1
@@ -233,13 +234,37 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     return out_dir
 
 
+def _gaps_note(gaps: list) -> str:
+    if not gaps:
+        return ""
+    shown = ", ".join(map(str, gaps[:5])) + (f" and {len(gaps) - 5} more" if len(gaps) > 5 else "")
+    return f" (including {len(gaps)} calendar gap(s): {shown})"
+
+
+def time_axis_note(report: dict, index) -> str:
+    """One line on the time index: which column it came from, its form, frequency and span."""
+    from .calendar import describe_freq, format_labels
+
+    if not report.get("time_form"):
+        return "time index: none (rows in file order, integer steps)"
+    where = f"column {report['time_col']!r}" if report.get("time_col") else "the DataFrame's index"
+    labels = format_labels(index[[0, -1]], report["time_form"]) if len(index) else []
+    freq = report.get("freq")
+    kind = describe_freq(freq) if freq else ("integer years" if report["time_form"] == "year" else "integer steps")
+    span = f", {labels[0]} to {labels[-1]}" if len(labels) else ""
+    season = report.get("season")
+    season = ("found from the autocorrelation" if season is None else "none" if season == 1 else
+              f"{season} (from the frequency)")
+    return f"time index: {where}, {kind}{span}; season {season}"
+
+
 def _clean_parts(frame, estimator: Forecaster) -> tuple[dict, dict]:
     """The data as clean wide frames: {None: frame} for one series, {unique_id: frame} for long data."""
     if is_long(frame):
-        return split_long(frame, estimator.features, estimator.fill, estimator.irregular)
+        return split_long(frame, estimator.features, estimator.fill, estimator.irregular, estimator.freq)
     if isinstance(frame, pd.DataFrame):
         clean, report = prepare_wide(frame, estimator.time_col, estimator.features, estimator.fill,
-                                     estimator.irregular)
+                                     estimator.irregular, estimator.freq)
         return {None: clean}, {None: report}
     s = as_series(frame)
     return {None: pd.DataFrame(s.values, index=s.index, columns=s.columns)}, {None: {}}

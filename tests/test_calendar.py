@@ -1,0 +1,332 @@
+"""Real calendars: frequencies from pandas offsets, time columns in every common form, gaps, seasons,
+and forecasts that continue the calendar exactly (from DataFrames, CSV files and the CLI)."""
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn import DataError, Forecaster
+from tsrnn.calendar import find_time_axis, infer_freq, regular_calendar, season_of
+from tsrnn.data import read_csv
+from tsrnn.frames import prepare_wide, split_long
+
+from conftest import invoke
+
+TINY = dict(window=6, hidden=4, layers=1, epochs=1, patience=None, val_fraction=0.0)
+
+
+def seasonal(n: int, m: int = 12, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    t = np.arange(n)
+    return 100 + 10 * np.sin(2 * np.pi * t / m) + 0.3 * t + rng.normal(0, 0.5, n)
+
+
+# freq, first date, how many, the first two forecast labels (ISO), the frequency's season
+CALENDARS = [
+    ("MS", "1949-01-01", 48, ["1953-01-01", "1953-02-01"], 12),
+    ("ME", "1949-01-31", 48, ["1953-01-31", "1953-02-28"], 12),
+    ("QS", "1990-01-01", 40, ["2000-01-01", "2000-04-01"], 4),
+    ("QE", "1990-03-31", 40, ["2000-03-31", "2000-06-30"], 4),
+    ("YS", "1950-01-01", 30, ["1980-01-01", "1981-01-01"], 1),
+    ("YE", "1950-12-31", 30, ["1980-12-31", "1981-12-31"], 1),
+    ("W-SUN", "2024-01-07", 60, ["2025-03-02", "2025-03-09"], 52),
+    ("W-WED", "2024-01-03", 60, ["2025-02-26", "2025-03-05"], 52),
+    ("B", "2024-01-01", 60, ["2024-03-25", "2024-03-26"], 5),
+    ("D", "2024-01-01", 60, ["2024-03-01", "2024-03-02"], 7),
+    ("h", "2024-01-01 00:00", 60, ["2024-01-03T12:00:00", "2024-01-03T13:00:00"], 24),
+    ("30min", "2024-01-01 00:00", 60, ["2024-01-02T06:00:00", "2024-01-02T06:30:00"], 48),
+]
+
+
+def iso(index: pd.DatetimeIndex) -> list[str]:
+    return [t.strftime("%Y-%m-%d") if t == t.normalize() else t.isoformat() for t in index]
+
+
+@pytest.mark.parametrize("freq, start, n, expected, season", CALENDARS, ids=[c[0] for c in CALENDARS])
+def test_fit_then_forecast_continues_every_calendar(freq, start, n, expected, season):
+    dates = pd.date_range(start, periods=n, freq=freq)
+    frame = pd.DataFrame({"when": dates, "y": seasonal(n, max(season, 2))})
+    model = Forecaster(**TINY).fit(frame)
+    assert model.data_report_["freq"] == dates.freqstr and model.data_report_["season"] == season
+    future = model.forecast(3)
+    assert iso(future.index[:2]) == expected
+    assert list(future.index) == list(pd.date_range(dates[-1], periods=4, freq=freq)[1:])
+
+
+@pytest.mark.parametrize("freq, start, n, expected, season", CALENDARS, ids=[c[0] for c in CALENDARS])
+def test_a_missing_period_is_a_gap_at_the_frequency(freq, start, n, expected, season):
+    dates = pd.date_range(start, periods=n, freq=freq)
+    frame = pd.DataFrame({"y": seasonal(n, max(season, 2))}, index=dates).drop(index=dates[10])
+    with pytest.raises(DataError, match=r"misses 1 period\(s\) of its .*calendar"):
+        prepare_wide(frame)
+    clean, report = prepare_wide(frame, fill="interpolate")
+    assert len(clean) == n and report["gaps"] == [iso(dates[10:11])[0]] and report["values_filled"] == 1
+    assert np.isfinite(clean["y"]).all()
+
+
+def test_business_days_with_holidays_need_the_declared_frequency():
+    days = pd.bdate_range("2024-01-01", periods=80)
+    holidays = days[[5, 25, 44]]
+    frame = pd.DataFrame({"y": seasonal(80, 5)}, index=days).drop(index=holidays)
+    clean, report = prepare_wide(frame, freq="B", fill="ffill")
+    assert report["freq"] == "B" and len(report["gaps"]) == 3 and len(clean) == 80
+    model = Forecaster(freq="B", fill="ffill", **TINY).fit(frame)
+    future = model.forecast(6).index  # the business calendar continues: Friday is followed by Monday
+    assert list(future) == list(pd.bdate_range(days[-1], periods=7)[1:]) and all(t.day_of_week < 5 for t in future)
+    with pytest.raises(DataError, match=r"freq must be a pandas frequency .*got 'monthly'"):
+        prepare_wide(frame, freq="monthly")
+
+
+def test_a_too_short_series_takes_the_declared_frequency():
+    frame = pd.DataFrame({"y": [1.0, 2.0]}, index=pd.to_datetime(["2020-01-31", "2020-02-29"]))
+    _, report = prepare_wide(frame, freq="ME")
+    assert report["freq"] == "ME" and report["season"] == 12
+
+
+def test_inference_tolerates_gaps_and_finds_anchors():
+    months = pd.date_range("2000-01-31", periods=24, freq="ME").delete([3, 4, 9])
+    assert infer_freq(months).freqstr == "ME"
+    quarters = pd.date_range("2000-02-01", periods=20, freq="QS-FEB").delete([5])
+    assert infer_freq(quarters).freqstr == "QS-FEB"
+    weeks = pd.date_range("2024-01-03", periods=30, freq="W-WED").delete([2, 17])
+    assert infer_freq(weeks).freqstr == "W-WED"
+    business = pd.bdate_range("2024-01-01", periods=50).delete([7, 30])
+    assert infer_freq(business).freqstr == "B"
+    halves = pd.date_range("2024-01-01", periods=100, freq="30min").delete([40])
+    assert infer_freq(halves).freqstr == "30min"
+    cal = regular_calendar(months)
+    assert [t.strftime("%Y-%m") for t in cal.gaps] == ["2000-04", "2000-05", "2000-10"]
+
+
+def test_timestamps_off_the_calendar_are_named():
+    dates = pd.date_range("2000-01-01", periods=24, freq="MS").tolist()
+    dates[7] = pd.Timestamp("2000-08-15")
+    with pytest.raises(DataError, match=r"2000-08-15.*not on the monthly \(MS\) calendar"):
+        regular_calendar(pd.DatetimeIndex(dates), "MS")
+
+
+def test_seasons_of_frequencies():
+    assert [season_of(f) for f in ("MS", "QE", "YS", "W-SUN", "D", "B", "h", "30min", "5min")] == \
+        [12, 4, 1, 52, 7, 5, 24, 48, 288]
+
+
+# -- time columns in every common form ----------------------------------------------------------------
+def test_time_column_forms():
+    n = 24
+    cases = {
+        "iso dates": (pd.DataFrame({"date": pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d"),
+                                    "y": seasonal(n)}), "date", "date", "MS"),
+        "month strings": (pd.DataFrame({"Month": [f"{1949 + i // 12}-{i % 12 + 1:02d}" for i in range(n)],
+                                        "y": seasonal(n)}), "Month", "month", "MS"),
+        "quarters": (pd.DataFrame({"q": [f"{1990 + i // 4}Q{i % 4 + 1}" for i in range(n)], "y": seasonal(n, 4)}),
+                     "q", "quarter", "QS-JAN"),
+        "dashed quarters": (pd.DataFrame({"q": [f"{1990 + i // 4}-Q{i % 4 + 1}" for i in range(n)],
+                                          "y": seasonal(n, 4)}), "q", "quarter-dash", "QS-JAN"),
+        "integer years": (pd.DataFrame({"YEAR": np.arange(1700, 1700 + n), "SUNACTIVITY": seasonal(n, 11)}),
+                          "YEAR", "year", None),
+        "to_csv index": (pd.DataFrame({"Unnamed: 0": np.arange(1821, 1821 + n), "lynx": seasonal(n, 10)}),
+                         "Unnamed: 0", "integer", None),
+        "date-times": (pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=n, freq="h"), "y": seasonal(n, 24)}),
+                       "ts", "datetime", "h"),
+    }
+    for name, (frame, column, form, freq) in cases.items():
+        clean, report = prepare_wide(frame)
+        assert report["time_col"] == column and report["time_form"] == form, name
+        assert report["freq"] == freq, name
+        assert column not in clean.columns and clean.shape[1] == 1, name
+
+
+def test_frames_indexed_by_time_and_pandas_series():
+    periods = pd.period_range("1990Q1", periods=20, freq="Q")
+    frame = pd.DataFrame({"y": seasonal(20, 4)}, index=periods)
+    model = Forecaster(**TINY).fit(frame)
+    assert model.data_report_["time_form"] == "period:Q-DEC" and model.data_report_["season"] == 4
+    assert model.forecast(1).index[0] == pd.Timestamp("1995-01-01")
+    series = pd.Series(seasonal(36), index=pd.date_range("2001-01-31", periods=36, freq="ME"), name="sales")
+    model = Forecaster(**TINY).fit(series)
+    assert model.target_names_ == ["sales"] and model.forecast(1).index[0] == pd.Timestamp("2004-01-31")
+
+
+def test_integer_years_stay_integers_and_none_keeps_every_column():
+    frame = pd.DataFrame({"YEAR": np.arange(1700, 1760), "SUNACTIVITY": seasonal(60, 11)})
+    model = Forecaster(**TINY).fit(frame)
+    assert model.feature_names_in_ == ["SUNACTIVITY"]
+    future = model.forecast(3)
+    assert list(future.index) == [1760, 1761, 1762] and future.index.name == "YEAR"
+    model = Forecaster(time_col="none", **TINY).fit(frame)
+    assert model.feature_names_in_ == ["YEAR", "SUNACTIVITY"]
+    odd = pd.DataFrame({"YEAR": [1700, 1702, 1704, 1707, 1709, 1711, 1713], "y": np.arange(7.0)})
+    with pytest.raises(DataError, match=r"integer time index 'YEAR' is irregular: most steps are 2, but not at 1707"):
+        prepare_wide(odd)
+
+
+def test_integer_years_with_a_gap():
+    frame = pd.DataFrame({"year": np.arange(1900, 1950), "y": seasonal(50)}).drop(index=[20])
+    with pytest.raises(DataError, match=r"misses 1 period\(s\) of its integer steps of 1: 1920"):
+        prepare_wide(frame)
+    clean, report = prepare_wide(frame, fill="interpolate")
+    assert list(clean.index[19:22]) == [1919, 1920, 1921] and report["gaps"] == [1920]
+
+
+def test_seasons_come_from_the_calendar_and_autocorrelation_is_a_second_opinion():
+    monthly = pd.DataFrame({"y": seasonal(96)}, index=pd.date_range("2000-01-01", periods=96, freq="MS"))
+    model = Forecaster(**TINY).fit(monthly)
+    assert model.baselines_.seasons_ == [12] and model.baselines_.season_sources_ == ["calendar"]
+    yearly = pd.DataFrame({"y": seasonal(60, 2)[::-1] * 0 + np.random.default_rng(1).normal(size=60)},
+                          index=pd.date_range("1900", periods=60, freq="YS"))
+    model = Forecaster(**TINY).fit(yearly)
+    assert model.baselines_.seasons_ == [None]  # a yearly calendar has no season
+    cycle = pd.DataFrame({"y": np.sin(2 * np.pi * np.arange(120) / 11)}, index=pd.date_range("1800", periods=120, freq="YS"))
+    model = Forecaster(**TINY).fit(cycle)  # ... unless the data has a clear cycle, like the sunspots' 11 years
+    assert model.baselines_.seasons_ == [11] and "stronger than 0.00 at the calendar's 1" in model.baselines_.season_sources_[0]
+    t = np.arange(300)
+    daily = pd.DataFrame({"y": 5 * np.sin(2 * np.pi * t / 30)}, index=pd.date_range("2020-01-01", periods=300))
+    model = Forecaster(**TINY).fit(daily)  # a 30-day cycle, far stronger than the weekly one
+    assert model.baselines_.seasons_ == [30] and "stronger than" in model.baselines_.season_sources_[0]
+    assert Forecaster(season=3, **TINY).fit(monthly).baselines_.seasons_ == [3]
+    steps = pd.DataFrame({"y": np.sin(2 * np.pi * t / 25)})
+    assert Forecaster(**TINY).fit(steps).baselines_.season_sources_ == ["autocorrelation"]
+
+
+# -- long layout ----------------------------------------------------------------------------------------
+def test_ragged_long_panel_shares_its_frequency():
+    rows = []
+    for uid, start, n in [("a", "2000-01-01", 40), ("b", "2001-06-01", 30), ("c", "1999-03-01", 50)]:
+        dates = pd.date_range(start, periods=n, freq="MS")
+        rows.append(pd.DataFrame({"unique_id": uid, "ds": dates.strftime("%Y-%m"), "y": seasonal(n)}))
+    long = pd.concat(rows, ignore_index=True).sample(frac=1.0, random_state=0)  # shuffled rows
+    model = Forecaster(**TINY).fit(long)
+    future = model.forecast(2)
+    firsts = future.groupby("unique_id")["ds"].first()
+    assert list(firsts.dt.strftime("%Y-%m")) == ["2003-05", "2003-12", "2003-05"]
+    odd = pd.concat([long, pd.DataFrame({"unique_id": "d", "ds": pd.date_range("2000-01-01", periods=20, freq="QS")
+                                         .strftime("%Y-%m-%d"), "y": seasonal(20)})])
+    with pytest.raises(DataError, match=r"must share one frequency.*monthly \(MS\).*quarterly"):
+        split_long(odd)
+
+
+def test_long_panel_with_integer_ds():
+    long = pd.concat([pd.DataFrame({"unique_id": uid, "ds": np.arange(s, s + 30), "y": seasonal(30, 5, seed=s)})
+                      for uid, s in [("x", 0), ("y", 7)]], ignore_index=True)
+    model = Forecaster(**TINY).fit(long)
+    future = model.forecast(1)
+    assert list(future["ds"]) == [30, 37]
+
+
+# -- files and the command line --------------------------------------------------------------------------
+def write(path, frame, **kw):
+    frame.to_csv(path, **kw)
+    return str(path)
+
+
+def monthly_file(tmp_path, drop=None):
+    months = pd.date_range("1949-01-01", periods=72, freq="MS")
+    frame = pd.DataFrame({"Month": months.strftime("%Y-%m"), "Passengers": seasonal(72)})
+    if drop is not None:
+        frame = frame[frame["Month"] != drop]
+    return write(tmp_path / "air.csv", frame, index=False)
+
+
+def test_cli_monthly_file_fits_and_forecasts_in_its_own_form(tmp_path):
+    data = monthly_file(tmp_path)
+    result = invoke("fit", "--data", data, "--window", "12", "--hidden", "4", "--epochs", "2",
+                    "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0, result.output
+    assert "time index: column 'Month', monthly (MS), 1949-01 to 1954-12; season 12 (from the frequency)" \
+        in result.output
+    assert "Passengers: 12 (calendar)" in result.output
+    out = tmp_path / "forecast.csv"
+    result = invoke("predict", "--model", str(tmp_path / "run"), "--data", data, "--steps", "3", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["Month", "1955-01", "1955-02", "1955-03"]
+    result = invoke("predict", "--model", str(tmp_path / "run"), "--steps", "1")  # after the fitted span
+    assert "1953-11-01" in result.output
+
+
+def test_cli_missing_month_is_named_and_interpolated(tmp_path):
+    data = monthly_file(tmp_path, drop="1950-03")
+    result = invoke("fit", "--data", data, "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "run"))
+    assert result.exit_code == 2
+    assert "misses 1 period(s) of its monthly (MS) calendar: 1950-03" in result.output
+    result = invoke("fit", "--data", data, "--hidden", "4", "--epochs", "1", "--fill", "interpolate",
+                    "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0, result.output
+    assert "missing values: {'Passengers': 1} (including 1 calendar gap(s): 1950-03), interpolate: 1 filled" \
+        in result.output
+
+
+def test_cli_integer_years_and_the_index_column(tmp_path):
+    years = write(tmp_path / "sun.csv", pd.DataFrame({"YEAR": np.arange(1700, 1790), "SUNACTIVITY": seasonal(90, 11)}),
+                  index=False)
+    result = invoke("fit", "--data", years, "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "sun"))
+    assert result.exit_code == 0, result.output
+    assert "time index: column 'YEAR', integer years, 1700 to 1789; season none" in result.output
+    assert "['SUNACTIVITY']" in result.output
+    out = tmp_path / "sun.csv.out"
+    assert invoke("predict", "--model", str(tmp_path / "sun"), "--data", years, "--steps", "2",
+                  "--out", str(out)).exit_code == 0
+    assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["YEAR", "1790", "1791"]
+    lynx = write(tmp_path / "lynx.csv", pd.DataFrame({"lynx": seasonal(90, 10)}, index=np.arange(1821, 1911)))
+    result = invoke("fit", "--data", lynx, "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "lynx"))
+    assert result.exit_code == 0, result.output
+    assert "time index: column 'Unnamed: 0', integer steps, 1821 to 1910" in result.output
+    assert "Unnamed" not in result.output.split("time index")[0]  # not a feature
+    result = invoke("fit", "--data", years, "--time-col", "none", "--hidden", "4", "--epochs", "1",
+                    "--out", str(tmp_path / "none"))
+    assert result.exit_code == 0 and "['YEAR', 'SUNACTIVITY']" in result.output
+
+
+def test_cli_quarterly_file_and_compressed_csv(tmp_path):
+    frame = pd.DataFrame({"quarter": [f"{1990 + i // 4}Q{i % 4 + 1}" for i in range(48)], "gas": seasonal(48, 4)})
+    path = tmp_path / "gas.csv.gz"
+    with gzip.open(path, "wt") as fh:
+        frame.to_csv(fh, index=False)
+    assert read_csv(path).shape == (48, 2)
+    result = invoke("fit", "--data", str(path), "--window", "8", "--hidden", "4", "--epochs", "1",
+                    "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0, result.output
+    assert "quarterly (QS-JAN), 1990Q1 to 2001Q4; season 4" in result.output
+    out = tmp_path / "f.csv"
+    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", str(path), "--steps", "2",
+                  "--out", str(out)).exit_code == 0
+    assert [line.split(",")[0] for line in out.read_text().splitlines()[1:]] == ["2002Q1", "2002Q2"]
+
+
+def test_cli_declared_freq(tmp_path):
+    days = pd.bdate_range("2024-01-01", periods=80).delete([5, 25])
+    data = write(tmp_path / "b.csv", pd.DataFrame({"day": days.strftime("%Y-%m-%d"), "v": seasonal(78, 5)}), index=False)
+    result = invoke("fit", "--data", data, "--freq", "B", "--fill", "ffill", "--hidden", "4", "--epochs", "1",
+                    "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0, result.output
+    assert "business-daily (B)" in result.output and "2 calendar gap(s): 2024-01-08, 2024-02-05" in result.output
+    result = invoke("fit", "--data", data, "--freq", "fortnightly", "--out", str(tmp_path / "x"))
+    assert result.exit_code == 2 and "freq must be a pandas frequency" in result.output
+
+
+def test_parquet_files(tmp_path):
+    frame = pd.DataFrame({"y": seasonal(30)}, index=pd.date_range("2000-01-01", periods=30, freq="MS"))
+    path = tmp_path / "data.parquet"
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        path.write_bytes(b"PAR1")
+        with pytest.raises(DataError, match=r"needs pyarrow.*pip install 'tsrnn\[parquet\]'"):
+            read_csv(path)
+        return
+    frame.to_parquet(path)
+    read = read_csv(path)
+    assert isinstance(read.index, pd.DatetimeIndex) and len(read) == 30
+    clean, report = prepare_wide(read)
+    assert report["freq"] == "MS"
+
+
+def test_find_time_axis_refuses_what_is_not_time():
+    frame = pd.DataFrame({"when": ["2020-01-01", "soon", "2020-01-03"], "y": [1.0, 2.0, 3.0]})
+    with pytest.raises(DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 1\)"):
+        find_time_axis(frame, "when")
+    frame = pd.DataFrame({"x": [0.5, 0.25, 0.125], "y": [1.0, 2.0, 3.0]})
+    with pytest.raises(DataError, match=r"neither dates nor distinct integer steps"):
+        find_time_axis(frame, "x")

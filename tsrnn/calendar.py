@@ -1,0 +1,383 @@
+"""Time axes as real files hold them: finding the time column, its frequency, gaps and seasons.
+
+A time axis is either a calendar (a ``DatetimeIndex`` at a pandas frequency: month, quarter and
+year starts or ends, weeks anchored on a weekday, business days, days, hours, minutes, seconds) or
+integer steps (years such as 1700, 1701, ..., or plain positions).  Regularity is judged against
+that frequency, never in days: a month is a step whatever its length.  A period absent from a
+regular calendar is a *gap*: the frame is reindexed to the full calendar so that gaps become
+missing values, which the fill policies of :mod:`tsrnn.frames` then treat (or refuse).
+
+The *form* of a time axis (``"date"``, ``"datetime"``, ``"month"`` for ``1949-01``,
+``"quarter"`` for ``1990Q1``, ``"year"``, ``"integer"``, ...) says how its labels are written back,
+so forecasts written to CSV look like the input.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from pandas.tseries import offsets
+from pandas.tseries.frequencies import to_offset
+
+from .errors import DataError
+
+__all__ = ["TimeAxis", "find_time_axis", "infer_freq", "regular_calendar", "season_of", "describe_freq",
+           "format_labels", "labelled", "parse_freq", "NO_TIME"]
+
+NO_TIME = "none"  # time_col="none": no time column, every column is a feature
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+# an integer column named with one of these words holds the time (years, steps): YEAR, fiscal_year, ds, t
+_TIME_WORDS = {"year", "years", "yr", "date", "time", "period", "ds", "t", "step", "steps", "timestep", "index", "idx"}
+_MONTH_RE = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
+_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(-?|\s)\s*[Qq]([1-4])\s*$")
+_SHOW = 5
+
+
+class TimeAxis(NamedTuple):
+    """The time index found for a frame: the index, where it came from and how it is written."""
+
+    index: pd.Index  # DatetimeIndex, or an integer Index
+    column: str | None  # the column it was read from; None for the frame's own index
+    form: str  # "date", "datetime", "month", "quarter", "quarter-dash", "period:<freq>", "year", "integer"
+
+
+def _labels(values) -> str:
+    values = list(values)
+    shown = ", ".join(str(v) for v in values[:_SHOW])
+    return shown + (f" (and {len(values) - _SHOW} more)" if len(values) > _SHOW else "")
+
+
+def _quiet_to_datetime(values) -> pd.DatetimeIndex:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "could not infer format" is not our user's problem
+        return pd.DatetimeIndex(pd.to_datetime(values, errors="coerce"))
+
+
+def _date_form(index: pd.DatetimeIndex) -> str:
+    return "date" if (index.dropna() == index.dropna().normalize()).all() else "datetime"
+
+
+def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """The column as timestamps and their form, when every non-empty value is a date; else None."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        index = pd.DatetimeIndex(column)
+        return index, _date_form(index)
+    if isinstance(column.dtype, pd.PeriodDtype):
+        return pd.PeriodIndex(column).to_timestamp(), f"period:{column.dtype.freq.freqstr}"
+    if column.dtype != object and not pd.api.types.is_string_dtype(column):
+        return None
+    present = column.dropna()
+    if present.empty or not all(isinstance(v, str) for v in present):
+        return None
+    text = present.astype(str)
+    if text.str.match(_QUARTER_RE).all():  # 1990Q1, 1990-Q1, 1990 Q1: pandas no longer parses these
+        parts = text.str.extract(_QUARTER_RE)
+        periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2])], freq="Q")
+        dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
+        dates[present.index] = periods.to_timestamp()
+        return pd.DatetimeIndex(dates), "quarter-dash" if (parts[1] == "-").all() else "quarter"
+    index = _quiet_to_datetime(column)
+    if index[np.flatnonzero(column.notna().to_numpy())].isna().any():
+        return None
+    form = "month" if text.str.match(_MONTH_RE).all() else _date_form(index)
+    return index, form
+
+
+def _integer_steps(column: pd.Series, consecutive: bool) -> pd.Index | None:
+    """The column as an integer time index when it holds distinct integers (consecutive ones, if
+    asked), else None."""
+    if not pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column) or len(column) < 2:
+        return None
+    values = np.sort(column.to_numpy(dtype=np.int64))
+    steps = np.diff(values)
+    if (steps <= 0).any() or (consecutive and (steps != 1).any()):
+        return None
+    return pd.Index(column.to_numpy(dtype=np.int64), name=str(column.name))
+
+
+def _is_index_column(name) -> bool:
+    """The unnamed first column ``DataFrame.to_csv`` writes for the index."""
+    return str(name).startswith("Unnamed: 0") or str(name).strip() == ""
+
+
+def _looks_like_time(name) -> bool:
+    words = re.findall(r"[a-z]+|[A-Z][a-z]*", str(name))
+    return any(word.lower() in _TIME_WORDS for word in words) or str(name).strip().lower() in _TIME_WORDS
+
+
+def _integer_form(name) -> str:
+    return "year" if "year" in str(name).lower() else "integer"
+
+
+def find_time_axis(frame: pd.DataFrame, time_col: str | None = None) -> tuple[pd.DataFrame, TimeAxis | None]:
+    """Find the time index of ``frame`` and return the frame without that column, and the axis.
+
+    ``time_col`` names the column (dates in any common form, or integers); ``"none"`` keeps every
+    column as a feature.  By default the frame's own DatetimeIndex or PeriodIndex is used, else the
+    first column of dates, else an integer column named like a time (year, date, time, period, ds,
+    step, ...), else the index column ``DataFrame.to_csv`` writes (``Unnamed: 0``) when it holds
+    consecutive integers.  Returns ``(frame, None)`` when there is no time axis.
+    """
+    if time_col is not None and str(time_col).lower() == NO_TIME:
+        return frame, None
+    if time_col is None or time_col not in frame.columns:
+        own = _own_axis(frame, time_col)
+        if own is not None or time_col is not None:
+            return frame, own
+        time_col = _guess_column(frame)
+        if time_col is None:
+            return frame, None
+    column = frame[time_col]
+    parsed = _parse_dates(column)
+    if parsed is not None:
+        index, form = parsed
+        axis = TimeAxis(pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form)
+    else:
+        steps = _integer_steps(column, consecutive=False)
+        if steps is None:
+            raise DataError(_not_time_message(column, time_col))
+        axis = TimeAxis(steps, str(time_col), _integer_form(time_col))
+    return frame.drop(columns=[time_col]), axis
+
+
+def _own_axis(frame: pd.DataFrame, time_col) -> TimeAxis | None:
+    index = frame.index
+    if isinstance(index, pd.PeriodIndex):
+        return TimeAxis(index.to_timestamp().rename(index.name), None, f"period:{index.freqstr}")
+    if isinstance(index, pd.DatetimeIndex):
+        return TimeAxis(index, None, frame.attrs.get("tsrnn.form") or _date_form(index))
+    if time_col is not None and index.name == time_col:
+        steps = _integer_steps(index.to_series(), consecutive=False)
+        if steps is not None:
+            return TimeAxis(steps, None, _integer_form(time_col))
+    if time_col is not None and not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
+        raise DataError(f"time column {time_col!r} is not a column; columns are {list(frame.columns)}")
+    if not isinstance(index, pd.RangeIndex) and pd.api.types.is_integer_dtype(index) and index.name is not None:
+        steps = _integer_steps(index.to_series(), consecutive=False)  # a frame indexed by its years
+        if steps is not None:
+            return TimeAxis(steps, None, _integer_form(index.name))
+    return None
+
+
+def _guess_column(frame: pd.DataFrame):
+    for name in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[name]) and _parse_dates(frame[name]) is not None:
+            return name
+    for name in frame.columns:
+        if _looks_like_time(name) and _integer_steps(frame[name], consecutive=False) is not None:
+            return name
+    first = frame.columns[0] if len(frame.columns) > 1 else None
+    if first is not None and _is_index_column(first) and _integer_steps(frame[first], consecutive=True) is not None:
+        return first
+    return None
+
+
+def _not_time_message(column: pd.Series, name) -> str:
+    if pd.api.types.is_numeric_dtype(column):
+        return (f"time column {name!r} holds numbers that are neither dates nor distinct integer steps "
+                f"(such as years); name a column of dates or integers, or time_col='none' (--time-col none) "
+                f"to read rows in file order")
+    bad = column[_quiet_to_datetime(column).isna() & column.notna().to_numpy()]
+    return (f"time column {name!r} has values that are not dates: "
+            f"{_labels(f'{v!r} (row {i})' for i, v in bad.items())}")
+
+
+# -- frequencies --------------------------------------------------------------------------------------
+def parse_freq(freq) -> offsets.BaseOffset:
+    """A pandas offset from a frequency string such as ``"MS"``, ``"QE"``, ``"W-WED"``, ``"B"``, ``"30min"``."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return to_offset(freq)
+    except (TypeError, ValueError) as err:
+        raise DataError(f"freq must be a pandas frequency such as 'MS', 'QE', 'YS', 'W-SUN', 'B', 'D', 'h' or "
+                        f"'30min', got {freq!r}") from err
+
+
+def _mode(values: np.ndarray) -> int:
+    uniq, counts = np.unique(values, return_counts=True)
+    return int(uniq[np.argmax(counts)])
+
+
+def infer_freq(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
+    """The pandas frequency of a sorted date index, tolerating gaps (missing periods); None if there
+    is none: month, quarter and year starts or ends, weeks, business days, or a fixed step."""
+    if len(index) < 2:
+        return None
+    if len(index) >= 3:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the return type is changing; we normalise it
+            freq = pd.infer_freq(index)
+        if freq is not None:
+            return to_offset(freq)
+    same_time = bool((index - index.normalize() == index[0] - index[0].normalize()).all())
+    days = np.diff(index.normalize().to_numpy().astype("datetime64[D]").astype(np.int64))
+    if same_time and index[0] == index[0].normalize():
+        monthly = _monthly_offset(index)
+        if monthly is not None:
+            return monthly
+    if same_time and (index.day_of_week == index[0].day_of_week).all() and (days % 7 == 0).all() and (days > 0).all():
+        return offsets.Week(_mode(days) // 7, weekday=int(index[0].day_of_week))
+    if same_time and (index.day_of_week < 5).all():
+        d = index.normalize().values.astype("datetime64[D]")
+        business = np.busday_count(d[:-1], d[1:])
+        if (business > 0).all() and _mode(business) == 1 and (days != business).any():
+            return offsets.BusinessDay(1)
+    if same_time and (days > 0).all() and (days % _mode(days) == 0).all():
+        return offsets.Day(_mode(days))
+    steps = np.diff(index.to_numpy().astype("datetime64[ns]").astype(np.int64))
+    step = _mode(steps)
+    if step > 0 and (steps % step == 0).all():
+        return to_offset(pd.Timedelta(step, unit="ns"))
+    return None
+
+
+def _monthly_offset(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
+    starts, ends = bool((index.day == 1).all()), bool(index.is_month_end.all())
+    if not (starts or ends):
+        return None
+    months = np.diff(index.year.to_numpy() * 12 + index.month.to_numpy())
+    step = _mode(months)
+    if step <= 0 or (months <= 0).any() or (months % step).any():
+        return None
+    first = int(index[0].month)
+    if step % 12 == 0:
+        return to_offset(f"{step // 12}{'YS' if starts else 'YE'}-{_MONTHS[first - 1]}")
+    if step % 3 == 0:
+        anchor = (first - 1) % 3 + (1 if starts else 10)  # QS-JAN starts Jan/Apr/...; QE-DEC ends Mar/Jun/...
+        return to_offset(f"{step // 3}{'QS' if starts else 'QE'}-{_MONTHS[anchor - 1]}")
+    return to_offset(f"{step}{'MS' if starts else 'ME'}")
+
+
+def describe_freq(freq) -> str:
+    """``"monthly (MS)"``, ``"business-daily (B)"``, ``"30-minute (30min)"``, ...: for reports."""
+    offset = parse_freq(freq)
+    n = offset.n
+    kinds = [((offsets.YearBegin, offsets.YearEnd), "yearly", "years"),
+             ((offsets.QuarterBegin, offsets.QuarterEnd), "quarterly", "quarters"),
+             ((offsets.MonthBegin, offsets.MonthEnd), "monthly", "months"),
+             ((offsets.Week,), "weekly", "weeks"), ((offsets.BusinessDay,), "business-daily", "business days"),
+             ((offsets.Day,), "daily", "days"), ((offsets.Hour,), "hourly", "hours"),
+             ((offsets.Minute,), "minutely", "minutes"), ((offsets.Second,), "secondly", "seconds")]
+    for types, one, many in kinds:
+        if isinstance(offset, types):
+            word = one if n == 1 else f"every {n} {many}"
+            if isinstance(offset, offsets.Minute) and n > 1:
+                word = f"{n}-minute"
+            return f"{word} ({offset.freqstr})"
+    return offset.freqstr
+
+
+def season_of(freq) -> int | None:
+    """The usual season of a frequency in steps: 12 monthly, 4 quarterly, 52 weekly, 5 business-daily,
+    7 daily, 24 hourly, 48 half-hourly (a day of steps below an hour), 1 yearly; None if unknown."""
+    offset = parse_freq(freq)
+    n = offset.n
+
+    def per(total: int) -> int | None:
+        return total // n if n > 0 and total % n == 0 else None
+
+    if isinstance(offset, (offsets.YearBegin, offsets.YearEnd)):
+        return 1
+    if isinstance(offset, (offsets.QuarterBegin, offsets.QuarterEnd)):
+        return per(4)
+    if isinstance(offset, (offsets.MonthBegin, offsets.MonthEnd)):
+        return per(12)
+    if isinstance(offset, offsets.Week):
+        return per(52)
+    if isinstance(offset, offsets.BusinessDay):
+        return per(5)
+    if isinstance(offset, offsets.Day):
+        return per(7)
+    if isinstance(offset, offsets.Hour):
+        return per(24)
+    if isinstance(offset, offsets.Minute):
+        return per(24 * 60)
+    if isinstance(offset, offsets.Second):
+        return per(3600)
+    return None
+
+
+class Calendar(NamedTuple):
+    """A regular time axis: its frequency (None for integer steps), its step, every period from the
+    first to the last label, and the periods absent from the data (gaps)."""
+
+    freq: str | None
+    step: int  # integer steps: the step; calendars: 1
+    full: pd.Index
+    gaps: pd.Index
+
+
+def regular_calendar(index: pd.Index, freq=None) -> Calendar:
+    """Check that a sorted, unique time index lies on a regular calendar and return it.
+
+    ``freq`` declares the frequency; by default it is inferred (:func:`infer_freq`).  Timestamps off
+    that calendar are an error naming them; absent periods are returned as ``gaps``.
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        if freq is None:
+            offset = infer_freq(index)
+            if offset is None:
+                steps = index.to_series().diff().iloc[1:]
+                raise DataError(f"the time index has no regular frequency: its steps range from {steps.min()} "
+                                f"to {steps.max()} and match no pandas calendar (months, quarters, years, "
+                                f"weeks, business days or a fixed step); declare it with freq= (--freq), "
+                                f"resample the data, or accept it with irregular='ignore' (--irregular ignore)")
+        else:
+            offset = parse_freq(freq)
+        full = pd.date_range(index[0], index[-1], freq=offset, name=index.name) if len(index) else index
+        if len(index) and index[0] not in full:  # the first label is off the calendar: start at the one before
+            full = pd.date_range(offset.rollback(index[0]), index[-1], freq=offset, name=index.name)
+        off = index.difference(full)
+        if len(off):
+            raise DataError(f"timestamps {_labels(off)} are not on the {describe_freq(offset)} calendar of the "
+                            f"other steps; {'fix them' if freq is not None else 'declare the frequency with freq= (--freq)'}"
+                            f", resample the data, or accept them with irregular='ignore' (--irregular ignore)")
+        return Calendar(offset.freqstr, 1, full, full.difference(index))
+    values = index.to_numpy(dtype=np.int64)
+    if len(values) < 2:
+        return Calendar(None, 1, index, index[:0])
+    steps = np.diff(values)
+    step = _mode(steps)
+    if step <= 0 or ((values - values[0]) % step).any():
+        odd = values[1:][steps % step != 0] if step > 0 else values[1:]
+        raise DataError(f"the integer time index {index.name!r} is irregular: most steps are {step}, but not at "
+                        f"{_labels(odd)}; make it regular, or accept it with irregular='ignore' (--irregular ignore)")
+    full = pd.Index(np.arange(values[0], values[-1] + step, step, dtype=np.int64), name=index.name)
+    return Calendar(None, step, full, full.difference(index))
+
+
+def format_labels(index: pd.Index, form: str | None) -> pd.Index:
+    """Time labels written as the input wrote them (``1961-01``, ``1961Q1``, ISO dates, integers)."""
+    if not isinstance(index, pd.DatetimeIndex) or form is None:
+        return index
+    if form == "month":
+        return pd.Index(index.strftime("%Y-%m"), name=index.name)
+    if form in ("quarter", "quarter-dash"):
+        text = index.to_period("Q").astype(str)
+        return pd.Index(text.str.replace("Q", "-Q") if form == "quarter-dash" else text, name=index.name)
+    if form.startswith("period:"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.Index(index.to_period(form[len("period:"):]).astype(str), name=index.name)
+    if form == "date":
+        return pd.Index(index.strftime("%Y-%m-%d"), name=index.name)
+    return pd.Index(index.map(lambda t: t.isoformat()), name=index.name)
+
+
+def labelled(frame: pd.DataFrame, time_column: str = "ds") -> pd.DataFrame:
+    """``frame`` with its time labels (the index, or a ``time_column`` of dates) written in the
+    form recorded in ``frame.attrs["tsrnn.form"]``, ready for ``to_csv``."""
+    form = frame.attrs.get("tsrnn.form")
+    if form is None:
+        return frame
+    out = frame.copy()
+    if isinstance(out.index, pd.DatetimeIndex):
+        out.index = format_labels(out.index, form)
+    if time_column in out.columns and pd.api.types.is_datetime64_any_dtype(out[time_column]):
+        out[time_column] = format_labels(pd.DatetimeIndex(out[time_column]), form).to_numpy()
+    return out
