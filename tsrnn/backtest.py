@@ -139,6 +139,7 @@ def _forecaster_at(model: "Forecaster", series: Series, t: int):
     from .forecaster import Forecaster
 
     past = pd.DataFrame(series.values[:t], index=series.index[:t], columns=series.columns)
+    past.attrs = {"tsrnn.freq": series.freq, "tsrnn.form": series.form, "tsrnn.season": series.season}
     params = dict(model.get_params(), features=None, time_col=None, fill=None)
     return Forecaster(**params).fit(past, progress=False)
 

@@ -91,7 +91,7 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
                         "pass the rows of one series")
     if isinstance(data, pd.DataFrame):  # a time column, label columns, missing values: as fit reads them
         data, _ = prepare_wide(data, params.get("time_col"), params.get("features"), params.get("fill"),
-                               params.get("irregular", "error"))
+                               params.get("irregular", "error"), params.get("freq"))
     s = as_series(data)
     actual = pd.DataFrame(s.values, index=s.index, columns=s.columns)
     T = s.length
