@@ -27,7 +27,7 @@ TINY = dict(hidden=8, layers=1, window=WINDOW, seed=0)
 def final_val_loss(f: Forecaster, data) -> float:
     """Validation MSE (scaled units) of the model as it is now, on the windows fit() validated on."""
     values = np.asarray(data, dtype=np.float32).reshape(len(data), -1)
-    train_end = len(values) - int(round(len(values) * f.val_fraction))
+    train_end = len(values) - f.validation_steps(len(values))
     scaled = f.scaler_.transform(values)
     X, Y = make_windows(torch.from_numpy(scaled), f.window, f.horizon, f.target_idx_)
     val = slice(train_end - f.window, None)
@@ -386,12 +386,26 @@ def test_non_finite_data_raises(fitted, fit_frame):
 
 def test_too_short_data_raises():
     short = multi_sine(25, 2, noise=0.0, seed=0)
-    with pytest.raises(DataError, match=r"series has 25 time steps, 20 of them for training after "
-                                        r"val_fraction=0\.2; window=20 \+ horizon=1 needs at least 21 "
-                                        r"training steps"):
+    with pytest.raises(DataError, match=r"series has 25 time steps, 20 of them for training after 5 to "
+                                        r"validate; window=20 \+ horizon=1 needs at least 21 training steps"):
         Forecaster(window=20, val_fraction=0.2, epochs=1).fit(short)
-    with pytest.raises(DataError, match=r"the validation span has 2 steps, fewer than horizon=3"):
+    with pytest.raises(DataError, match=r"series has 20 time steps; window=20 \+ horizon=1 needs at least 21"):
+        Forecaster(window=20, epochs=1).fit(short[:20])  # too short to validate, and too short to train
+    with pytest.raises(DataError, match=r"the validation span has 2 steps, fewer than horizon=3.*val_fraction=None"):
         Forecaster(window=5, horizon=3, val_fraction=0.02, epochs=1).fit(multi_sine(100, 1, seed=0))
+
+
+def test_the_default_validation_span_adapts_to_the_horizon_and_the_length():
+    monthly = multi_sine(144, 1, noise=0.1, seed=0)  # 12 years of months, 18 months ahead: refused before
+    f = Forecaster(horizon=18, epochs=2, **TINY)
+    assert f.validation_steps(144) == 18 and f.describe_validation(144) == "last 18 steps validate (horizon=18)"
+    assert f.fit(monthly).history_.records[-1]["val_loss"] is not None
+    assert f.validation_steps(1000) == 100 and f.describe_validation(1000) == "last 100 steps validate (10%)"
+    short = Forecaster(horizon=12, epochs=2, **TINY)  # 6 years of months, 12 ahead: no room to validate
+    assert short.validation_steps(30) == 0 and short.describe_validation(30).startswith("no validation: 30 steps")
+    fitted = short.fit(multi_sine(30, 1, seed=0))
+    assert fitted.history_.records[-1]["val_loss"] is None and len(fitted.history_.records) == 2
+    assert Forecaster(val_fraction=0.25, **TINY).validation_steps(100) == 25
 
 
 def test_get_and_set_params():

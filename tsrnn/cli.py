@@ -199,8 +199,9 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
                    "(unique_id, ds, y).")
 @click.option("--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,
               help="Share of the series, at its end, held out for the test metrics.")
-@click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), default=0.1,
-              help="Share of the training steps, at their end, used for early stopping.")
+@click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), default=None,
+              help="Share of the training steps, at their end, used for early stopping  [default: 10%, but "
+                   "at least --horizon steps, and none when the series is too short for both]")
 @click.option("--patience", type=click.IntRange(min=1), default=10,
               help="Epochs without a better validation loss before stopping.")
 @click.option("--lr-patience", type=click.IntRange(min=1), default=3,

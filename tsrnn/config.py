@@ -175,9 +175,9 @@ class TrainConfig(_JsonConfig):
         Windows per optimizer step.
     lr : float
         Adam learning rate.
-    val_fraction : float
+    val_fraction : float or None
         Share of the training span, taken from its end, whose windows validate (0 disables validation
-        and early stopping).
+        and early stopping; None lets the estimator adapt it to the horizon and the length).
     patience : int or None
         Epochs without a better validation loss before stopping; ``None`` never stops early.
     clip_norm : float or None
@@ -192,7 +192,7 @@ class TrainConfig(_JsonConfig):
     epochs: int = 60
     batch_size: int = 256
     lr: float = 1e-2
-    val_fraction: float = 0.1
+    val_fraction: float | None = None
     patience: int | None = 10
     clip_norm: float | None = 1.0
     lr_patience: int | None = 3
@@ -202,7 +202,8 @@ class TrainConfig(_JsonConfig):
         _checks.positive_int("epochs", self.epochs)
         _checks.positive_int("batch_size", self.batch_size)
         _checks.real("lr", self.lr, 0.0, 10.0, low_open=True)
-        _checks.real("val_fraction", self.val_fraction, 0.0, 1.0, high_open=True)
+        if self.val_fraction is not None:
+            _checks.real("val_fraction", self.val_fraction, 0.0, 1.0, high_open=True)
         if self.patience is not None:
             _checks.positive_int("patience", self.patience)
         if self.clip_norm is not None:

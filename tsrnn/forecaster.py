@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 __all__ = ["Forecaster", "StreamState", "STRATEGIES"]
 
 STRATEGIES = ("direct", "recursive")
+AUTO_VAL_FRACTION = 0.1  # val_fraction=None: this share of the steps validates, but at least the horizon
 
 
 def _is_long(data) -> bool:
@@ -92,7 +93,9 @@ class Forecaster:
     bidirectional : bool
         Read each window in both directions.
     epochs, batch_size, lr, val_fraction, patience, clip_norm, lr_patience, seed
-        Training settings, see :class:`~tsrnn.config.TrainConfig`.  ``batch_size=None`` takes 256
+        Training settings, see :class:`~tsrnn.config.TrainConfig`.  ``val_fraction=None`` adapts
+        the validation span to the horizon and the length (:meth:`validation_steps`; the report
+        says what it chose); 0 trains without validation.  ``batch_size=None`` takes 256
         windows, or fewer on a short series so that an epoch has at least 8 steps
         (:func:`~tsrnn.config.auto_batch_size`); ``batch_size_`` is what fit used.
     targets : list of column names or positions, optional
@@ -171,7 +174,7 @@ class Forecaster:
 
     def __init__(self, hidden: int = 15, layers: int = 2, cell: str = "rnn", window: int = 20,
                  horizon: int = 1, dropout: float = 0.0, bidirectional: bool = False, epochs: int = 60,
-                 batch_size: int | None = None, lr: float = 1e-2, val_fraction: float = 0.1,
+                 batch_size: int | None = None, lr: float = 1e-2, val_fraction: float | None = None,
                  patience: int | None = 10, clip_norm: float | None = 1.0, seed: int = 0,
                  targets=None, scale: bool = True, strategy: str = "direct", season=None,
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
@@ -285,25 +288,51 @@ class Forecaster:
         y = y.numpy()  # (N, K, O)
         return self.scaler_.inverse_transform(y, self.target_idx_) if self.scaler_ is not None else y
 
-    def check_length(self, length: int) -> tuple[int, int]:
-        """Check that ``length`` steps suffice to fit; return (training steps, training windows).
+    def validation_steps(self, length: int) -> int:
+        """Steps at the end of a ``length``-step series that validate (early stopping).
 
-        The last ``val_fraction`` of the steps validate; the rest must hold at least one window of
-        ``window`` inputs and ``horizon`` targets, and the validation span at least ``horizon`` steps.
+        ``val_fraction=None`` (the default) adapts to the horizon and the length: 10% of the steps,
+        but at least ``horizon`` so that one full forecast is validated, and none (train every
+        epoch, no early stopping) when the rest could not hold one training window.  A given
+        ``val_fraction`` takes that share, which must then hold at least ``horizon`` steps.
         """
         W = _checks.positive_int("window", self.window)
         K = _checks.positive_int("horizon", self.horizon)
+        if self.val_fraction is None:
+            n_val = max(int(round(length * AUTO_VAL_FRACTION)), K)
+            return n_val if length - n_val >= W + K else 0
         val_fraction = _checks.real("val_fraction", self.val_fraction, 0.0, 1.0, high_open=True)
-        n_val_steps = int(round(length * val_fraction))
+        return int(round(length * val_fraction))
+
+    def describe_validation(self, length: int) -> str:
+        """What :meth:`validation_steps` chose for ``length`` steps, in words (for reports)."""
+        n_val = self.validation_steps(length)
+        if self.val_fraction is not None:
+            return f"last {n_val} steps validate (val_fraction={self.val_fraction})" if n_val else "no validation"
+        if not n_val:
+            return (f"no validation: {length} steps hold too few for window={self.window} + horizon={self.horizon} "
+                    f"and a validation span, so every epoch trains")
+        why = f"horizon={self.horizon}" if n_val == self.horizon and n_val > round(length * AUTO_VAL_FRACTION) \
+            else f"{AUTO_VAL_FRACTION:.0%}"
+        return f"last {n_val} steps validate ({why})"
+
+    def check_length(self, length: int) -> tuple[int, int]:
+        """Check that ``length`` steps suffice to fit; return (training steps, training windows).
+
+        The last :meth:`validation_steps` validate; the rest must hold at least one window of
+        ``window`` inputs and ``horizon`` targets, and the validation span at least ``horizon`` steps.
+        """
+        W, K = self.window, self.horizon
+        n_val_steps = self.validation_steps(length)
         train_end = length - n_val_steps
         n_train = n_windows(train_end, W, K)
         if n_train < 1:
-            raise DataError(f"series has {length} time steps, {train_end} of them for training after "
-                            f"val_fraction={val_fraction}; window={W} + horizon={K} needs "
-                            f"at least {W + K} training steps")
+            spent = "" if not n_val_steps else f", {train_end} of them for training after {n_val_steps} to validate"
+            raise DataError(f"series has {length} time steps{spent}; window={W} + horizon={K} needs "
+                            f"at least {W + K} training steps; use more data or a shorter window")
         if n_val_steps and n_val_steps < K:
             raise DataError(f"the validation span has {n_val_steps} steps, fewer than horizon={K}; "
-                            f"use more data or a larger val_fraction")
+                            f"use more data, a larger val_fraction, or val_fraction=None to adapt it")
         return train_end, n_train
 
     # -- fit ---------------------------------------------------------------------------------------

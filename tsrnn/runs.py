@@ -154,7 +154,7 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     if uid0 is None:
         fit_data, eval_data, eval_start = full_frame.iloc[:test_start], full_frame, test_start
         layout = (f"{T} steps x {series.n_features} features {series.columns}; first {test_start} steps to fit "
-                  f"(last {estimator.val_fraction:.0%} of them validate), last {T - test_start} to test")
+                  f"({estimator.describe_validation(test_start)}), last {T - test_start} to test")
     else:
         fit_data = pd.concat([p.iloc[:starts[u]].rename_axis(LONG_TIME).reset_index().assign(**{LONG_ID: u})
                               for u, p in parts.items()], ignore_index=True)
