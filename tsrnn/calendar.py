@@ -302,6 +302,95 @@ def season_of(freq) -> int | None:
     return None
 
 
+class Grid:
+    """A regular time axis as integer positions: dates at a pandas frequency, or integers at a step.
+
+    ``positions(labels)`` maps labels to their step number on the grid (refusing labels off it) and
+    ``labels(positions)`` maps back, so a panel's calendars are handled as integer arithmetic.
+    """
+
+    def __init__(self, freq: str | None, step: int, origin, full: pd.DatetimeIndex | None = None,
+                 name=None) -> None:
+        self.freq, self.step, self.origin, self.full, self.name = freq, step, origin, full, name
+
+    @classmethod
+    def of(cls, labels: pd.Index, freq=None, span: pd.Index | None = None) -> "Grid":
+        """The grid of sorted, unique ``labels``: ``freq`` or the inferred one, covering ``span`` (the
+        labels of a whole panel; default ``labels``)."""
+        span = labels if span is None else span
+        if isinstance(labels, pd.DatetimeIndex):
+            if freq is None:
+                offset = infer_freq(labels)
+                if offset is None:
+                    steps = labels.to_series().diff().iloc[1:]
+                    raise DataError(f"the time index has no regular frequency: its steps range from {steps.min()} "
+                                    f"to {steps.max()} and match no pandas calendar (months, quarters, years, "
+                                    f"weeks, business days or a fixed step); declare it with freq= (--freq), "
+                                    f"resample the data, or accept it with irregular='ignore' (--irregular ignore)")
+            else:
+                offset = parse_freq(freq)
+            return cls.dates(span.min(), span.max(), offset, labels.name)
+        values = labels.to_numpy(dtype=np.int64)
+        steps = np.diff(values)
+        step = _mode(steps[steps > 0]) if (steps > 0).any() else 1
+        origin = int(span.min()) if len(span) else 0
+        if len(values):  # the panel's first label on this series' grid
+            origin = int(values[0]) - ((int(values[0]) - origin) // step) * step
+        return cls(None, step, origin, name=labels.name)
+
+    @classmethod
+    def dates(cls, first, last, offset: offsets.BaseOffset, name=None) -> "Grid":
+        if isinstance(offset, offsets.Tick):
+            return cls(offset.freqstr, int(offset.nanos), pd.Timestamp(first).as_unit("ns"), name=name)
+        start = first if offset.is_on_offset(first) else offset.rollback(first)
+        return cls(offset.freqstr, 1, start, pd.date_range(start, last, freq=offset), name=name)
+
+    @classmethod
+    def common_step(cls, labels: pd.Index, span: pd.Index) -> "Grid":
+        """A grid at the most common step of ``labels`` over ``span`` (an irregular index accepted as it is)."""
+        if isinstance(labels, pd.DatetimeIndex):
+            steps = np.diff(labels.as_unit("ns").asi8)
+            step = _mode(steps[steps > 0]) if (steps > 0).any() else 86400 * 10**9
+            return cls.dates(span.min(), span.max(), to_offset(pd.Timedelta(step, unit="ns")), labels.name)
+        return cls.of(labels, span=span)
+
+    def positions(self, labels: pd.Index, strict: bool = True) -> np.ndarray:
+        """Step numbers (int64) of ``labels`` on the grid; DataError naming those off it (with
+        ``strict=False`` a label off the grid takes the step at or before it)."""
+        if self.freq is None:
+            offset = labels.to_numpy(dtype=np.int64) - self.origin
+            off = offset % self.step != 0
+            if off.any() and strict:
+                raise DataError(f"the integer time index {self.name!r} is irregular: most steps are {self.step}, "
+                                f"but not at {_labels(labels[off])}; make it regular, or accept it with "
+                                f"irregular='ignore' (--irregular ignore)")
+            return offset // self.step
+        if self.full is None:
+            ns = pd.DatetimeIndex(labels).as_unit("ns").asi8 - self.origin.value
+            pos, off = ns // self.step, ns % self.step != 0
+        elif strict:
+            pos = self.full.get_indexer(labels)
+            off = pos < 0
+        else:
+            pos, off = self.full.searchsorted(labels, side="right") - 1, np.zeros(len(labels), bool)
+        if off.any() and strict:
+            raise DataError(f"timestamps {_labels(labels[off])} are not on the {describe_freq(self.freq)} calendar "
+                            f"of the other steps; declare the frequency with freq= (--freq), resample the data, "
+                            f"or accept them with irregular='ignore' (--irregular ignore)")
+        return pos.astype(np.int64)
+
+    def labels(self, positions: np.ndarray) -> pd.Index:
+        """The labels at step numbers ``positions``."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if self.freq is None:
+            return pd.Index(self.origin + positions * self.step, name=self.name)
+        if self.full is None:
+            return pd.DatetimeIndex(self.origin.value + positions * self.step, name=self.name).as_unit("ns")
+        if len(positions) and positions.max() >= len(self.full):
+            self.full = pd.date_range(self.full[0], periods=int(positions.max()) + 1, freq=self.freq)
+        return self.full[positions].rename(self.name)
+
+
 class Calendar(NamedTuple):
     """A regular time axis: its frequency (None for integer steps), its step, every period from the
     first to the last label, and the periods absent from the data (gaps)."""
@@ -318,37 +407,14 @@ def regular_calendar(index: pd.Index, freq=None) -> Calendar:
     ``freq`` declares the frequency; by default it is inferred (:func:`infer_freq`).  Timestamps off
     that calendar are an error naming them; absent periods are returned as ``gaps``.
     """
-    if isinstance(index, pd.DatetimeIndex):
-        if freq is None:
-            offset = infer_freq(index)
-            if offset is None:
-                steps = index.to_series().diff().iloc[1:]
-                raise DataError(f"the time index has no regular frequency: its steps range from {steps.min()} "
-                                f"to {steps.max()} and match no pandas calendar (months, quarters, years, "
-                                f"weeks, business days or a fixed step); declare it with freq= (--freq), "
-                                f"resample the data, or accept it with irregular='ignore' (--irregular ignore)")
-        else:
-            offset = parse_freq(freq)
-        full = pd.date_range(index[0], index[-1], freq=offset, name=index.name) if len(index) else index
-        if len(index) and index[0] not in full:  # the first label is off the calendar: start at the one before
-            full = pd.date_range(offset.rollback(index[0]), index[-1], freq=offset, name=index.name)
-        off = index.difference(full)
-        if len(off):
-            raise DataError(f"timestamps {_labels(off)} are not on the {describe_freq(offset)} calendar of the "
-                            f"other steps; {'fix them' if freq is not None else 'declare the frequency with freq= (--freq)'}"
-                            f", resample the data, or accept them with irregular='ignore' (--irregular ignore)")
-        return Calendar(offset.freqstr, 1, full, full.difference(index))
-    values = index.to_numpy(dtype=np.int64)
-    if len(values) < 2:
+    if len(index) < 2 and not (freq and isinstance(index, pd.DatetimeIndex)):
         return Calendar(None, 1, index, index[:0])
-    steps = np.diff(values)
-    step = _mode(steps)
-    if step <= 0 or ((values - values[0]) % step).any():
-        odd = values[1:][steps % step != 0] if step > 0 else values[1:]
-        raise DataError(f"the integer time index {index.name!r} is irregular: most steps are {step}, but not at "
-                        f"{_labels(odd)}; make it regular, or accept it with irregular='ignore' (--irregular ignore)")
-    full = pd.Index(np.arange(values[0], values[-1] + step, step, dtype=np.int64), name=index.name)
-    return Calendar(None, step, full, full.difference(index))
+    grid = Grid.of(index, freq)
+    pos = grid.positions(index)
+    full = grid.labels(np.arange(pos[0], pos[-1] + 1))
+    present = np.zeros(len(full), bool)
+    present[pos - pos[0]] = True
+    return Calendar(grid.freq, 1 if grid.freq else grid.step, full, full[~present])
 
 
 def format_labels(index: pd.Index, form: str | None) -> pd.Index:

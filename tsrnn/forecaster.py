@@ -18,12 +18,14 @@ import torch
 
 from . import _checks, checkpoint
 from .config import ModelConfig, TrainConfig, auto_batch_size
-from .data import Scaler, Series, as_series, future_index, index_spec
+from .data import Scaler, Series, as_series, future_index, future_labels, index_spec
 from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
 from .baselines import Baselines
 from .model import RNNForecaster
 from . import probabilistic
 from .train import History, TrainState, distributed_context, predict_windows, train
+from .panel import Panel, panel_windows
+from .series_state import PanelState, continuation_specs, prepare_panel
 from .windows import input_windows, make_windows, n_windows, resolve_targets
 
 if TYPE_CHECKING:
@@ -346,36 +348,24 @@ class Forecaster:
         and ``resume=True`` continues from it: given the same data and parameters, the result equals
         an uninterrupted fit.  Launched by torchrun, every rank calls ``fit`` and trains its shard.
         """
-        parts = self._parts(data)  # [(series id or None, Series)]
-        first = parts[0][1]
+        panel, specs = self._panel(data)
         targets = self.targets
-        if targets is None and parts[0][0] is not None:  # long data: its y
+        if targets is None and panel.ids[0] is not None:  # long data: its y
             from .frames import LONG_TARGET
             targets = [LONG_TARGET]
-        positions = resolve_targets(targets, first.columns)
-        target_idx = list(range(first.n_features)) if positions is None else positions
-        model_config, train_config = self._configs(first.n_features, target_idx)
-        if self.strategy == "recursive" and sorted(target_idx) != list(range(first.n_features)):
+        positions = resolve_targets(targets, panel.columns)
+        n_features = len(panel.columns)
+        target_idx = list(range(n_features)) if positions is None else positions
+        model_config, train_config = self._configs(n_features, target_idx)
+        if self.strategy == "recursive" and sorted(target_idx) != list(range(n_features)):
             raise DataError(f"strategy='recursive' feeds each forecast back as input, so every feature must "
-                            f"be a target; targets {targets!r} leave out some of {first.columns}")
+                            f"be a target; targets {targets!r} leave out some of {panel.columns}")
         W, K = self.window, model_config.horizon
         self.target_idx_ = target_idx
-        scaled, train_idx, val_idx, members, offset = [], [], [], {}, 0
-        for uid, s in parts:
-            try:
-                train_end, _ = self.check_length(s.length)
-            except DataError as err:
-                raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
-            scaler = Scaler().fit(s.values[:train_end]) if self.scale else None
-            scaled.append(scaler.transform(s.values) if scaler is not None else s.values)
-            # windows that stay inside this series; validation ones have every target in its last part
-            train_idx.append(offset + np.arange(n_windows(train_end, W, K)))
-            if train_end < s.length:
-                val_idx.append(offset + np.arange(train_end - W, n_windows(s.length, W, K)))
-            offset += s.length
-            baselines = Baselines(W, self.horizon, target_idx, self.season, s.season).fit(s.values[:train_end])
-            members[uid] = {"scaler_": scaler, "context_": s.values[-W:].copy(),
-                            "index_spec_": index_spec(s.index, s.freq, s.form), "baselines_": baselines}
+        prepared = prepare_panel(panel, W, K, self.horizon, target_idx, self.scale, self.validation_steps,
+                                 self.check_length, self.season, specs)
+        train_idx, val_idx, offset = [prepared.train_index], [prepared.val_index], panel.values.shape[0]
+        scaled = [prepared.scaled]
         if self.batch_size is None:
             train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(sum(map(len, train_idx))))
         self.batch_size_ = train_config.batch_size
@@ -406,21 +396,26 @@ class Forecaster:
         self.model_ = model.cpu()
         if threads != previous:  # torch's thread pools and buffers are cold for the restored setting: one
             predict_windows(self.model_, X[:1024].cpu())  # inference pass here, not in the first forecast
-        self.n_features_in_ = first.n_features
-        self.feature_names_in_ = first.columns
-        self.target_names_ = [first.columns[i] for i in target_idx]
-        self.members_ = None if parts[0][0] is None else members
+        self.n_features_in_ = n_features
+        self.feature_names_in_ = list(panel.columns)
+        self.target_names_ = [panel.columns[i] for i in target_idx]
+        self.members_ = None if panel.ids[0] is None else prepared.state
         if self.members_ is None:
-            self.__dict__.update(members[None])
+            self.__dict__.update(prepared.state[None])
         return self
 
-    def _parts(self, data) -> list[tuple[str | None, Series]]:
-        """The series in ``data``: one unnamed series, or one per ``unique_id`` of long data."""
+    def _panel(self, data) -> tuple[Panel, list[dict]]:
+        """``data`` as a panel (long data: one series per ``unique_id``; else a panel of one unnamed
+        series) and how each series' time labels continue."""
         if _is_long(data):
-            from .frames import split_long
-            frames, self.data_report_ = split_long(data, self.features, self.fill, self.irregular, self.freq)
-            return [(uid, as_series(frame)) for uid, frame in frames.items()]
-        return [(None, self._prepare(data))]
+            from .frames import long_panel
+            panel = long_panel(data, self.features, self.fill, self.irregular, self.freq)
+            self.data_report_ = panel.report
+            return panel, continuation_specs(panel)
+        s = self._prepare(data)
+        one = np.zeros(1, np.int64)
+        panel = Panel(s.values, one, np.array([s.length]), [None], s.columns, form=s.form, season=s.season)
+        return panel, [index_spec(s.index, s.freq, s.form)]
 
     def _prepare(self, data) -> Series:
         data = _as_frame(data)
@@ -442,8 +437,19 @@ class Forecaster:
             arrays by ``unique_id``.
         """
         self._check_fitted()
-        if self.members_ is not None:
-            return {uid: self.series_model(uid).predict(frame) for uid, frame in self._split(data).items()}
+        if self.members_ is not None:  # every window of every series in one batched pass
+            panel, rows = self._data_panel(data)
+            short = panel.lengths < self.window
+            if short.any():
+                raise DataError(f"series {panel.ids[int(np.flatnonzero(short)[0])]!r} has "
+                                f"{int(panel.lengths[short][0])} time steps; predict needs at least window={self.window}")
+            starts = panel_windows(panel.lengths, panel.starts, self.window, 0)  # first row of each window
+            series = np.repeat(np.arange(panel.n_series), panel.lengths - self.window + 1)
+            codes = np.repeat(rows, panel.lengths)
+            scaled = self._scaled_panel(panel.values, codes)
+            X = make_windows(scaled, self.window, 0)[0][starts]  # (N, W, F)
+            y = self.members_.unscale_rows(self._roll(X, self.horizon).numpy(), rows[series], self.target_idx_)
+            return dict(zip(panel.ids, np.split(y, np.cumsum(panel.lengths - self.window + 1)[:-1])))
         s = self._series(data)
         X = input_windows(self._scaled(s.values), self.window)  # (N, W, F)
         return self._unscale(self._roll(X, self.horizon))
@@ -509,16 +515,10 @@ class Forecaster:
         from .frames import LONG_ID, LONG_TIME
 
         self._check_fitted()
-        if self.members_ is not None:
-            frames = dict.fromkeys(self.members_) if data is None else self._split(data)
-            parts = [self.series_model(uid).forecast(steps, data=frame).rename_axis(LONG_TIME).reset_index()
-                     .assign(**{LONG_ID: uid}) for uid, frame in frames.items()]
-            out = pd.concat(parts, ignore_index=True)
-            out = out[[LONG_ID] + [c for c in out.columns if c != LONG_ID]]
-            out.attrs["tsrnn.form"] = self.members_[next(iter(frames))]["index_spec_"].get("form")
-            return out
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+        if self.members_ is not None:
+            return self._forecast_panel(steps, data)
         context, spec = self._context(data)
         X = self._scaled(context)[None]  # (1, W, F)
         values = self._unscale(self._roll(X, steps))[0]  # (steps, O)
@@ -528,6 +528,69 @@ class Forecaster:
         if dist is not None:  # (1, steps, O, Q) -> (steps, O*Q), target by target
             frame[probabilistic.quantile_columns(self.target_names_, dist.levels)] = dist.quantiles[0].reshape(steps, -1)
         return frame
+
+    def _forecast_panel(self, steps: int, data) -> pd.DataFrame:
+        """:meth:`forecast` of every series of long data, all series in one batched roll."""
+        import pandas as pd
+
+        from .frames import LONG_ID, LONG_TIME
+
+        state = self.members_
+        if data is None:
+            ids, rows, specs, context = state.ids, np.arange(len(state)), state.specs, state.context
+        else:
+            panel, rows = self._data_panel(data)
+            short = panel.lengths < self.window
+            if short.any():
+                raise DataError(f"series {panel.ids[int(np.flatnonzero(short)[0])]!r} has {int(panel.lengths[short][0])} "
+                                f"time steps; forecasting needs at least window={self.window}")
+            ids, specs = panel.ids, continuation_specs(panel)
+            context = panel.values[(panel.starts + panel.lengths - self.window)[:, None] + np.arange(self.window)]
+        if self.model_.config.loss != "mse":  # quantile columns: series by series
+            frames = [self.series_model(uid).forecast(steps, data=None if data is None else pd.DataFrame(
+                c, columns=self.feature_names_in_)).set_axis(future_index(sp, steps)) for uid, c, sp in
+                zip(ids, context, specs)]
+            values = np.concatenate([f.to_numpy() for f in frames])
+            columns = list(frames[0].columns)
+        else:
+            codes = np.repeat(rows, self.window)
+            X = self._scaled_panel(context.reshape(-1, context.shape[-1]), codes).reshape(context.shape)
+            values = state.unscale_rows(self._roll(X, steps).numpy(), rows, self.target_idx_)  # (S, steps, O)
+            values, columns = values.reshape(-1, values.shape[-1]), self.target_names_
+        out = pd.DataFrame(values, columns=columns)
+        out.insert(0, LONG_TIME, future_labels(specs, steps))
+        out.insert(0, LONG_ID, np.repeat(np.asarray(ids, dtype=object), steps))
+        out.attrs["tsrnn.form"] = specs[0].get("form")
+        return out
+
+    def _data_panel(self, data) -> tuple[Panel, np.ndarray]:
+        """Long ``data`` as a panel checked against the fitted series, and each series' position."""
+        from .frames import LONG_ID, LONG_TARGET, LONG_TIME, long_panel
+
+        if not _is_long(data):
+            raise DataError(f"this Forecaster was fitted on long data; expected the columns "
+                            f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)")
+        panel = long_panel(data, self.features, self.fill, self.irregular, self.freq)
+        unknown = [uid for uid in panel.ids if uid not in self.members_]
+        if unknown:
+            shown = list(self.members_)[:10]
+            raise DataError(f"series {unknown[:10]} were not in the data this Forecaster was fitted on ({shown}"
+                            f"{' ...' if len(self.members_) > 10 else ''})")
+        if panel.columns != list(self.feature_names_in_):
+            raise DataError(f"data has the columns {panel.columns}, but this Forecaster was fitted on "
+                            f"{list(self.feature_names_in_)}")
+        return panel, np.array([self.members_.position(uid) for uid in panel.ids], dtype=np.int64)
+
+    def _scaled_panel(self, values: np.ndarray, codes: np.ndarray) -> torch.Tensor:
+        """Rows ``values`` (n, F) of the series at positions ``codes`` (n,), scaled by each one's statistics."""
+        with np.errstate(all="ignore"):  # an overflow to inf is reported below
+            scaled = self.members_.scale_rows(values, codes)
+        if not np.isfinite(scaled).all():
+            row, col = (int(i) for i in np.argwhere(~np.isfinite(scaled))[0])
+            raise DataError(f"data value {float(values[row, col]):.6g} of series {self.members_.ids[codes[row]]!r}, "
+                            f"column {self.feature_names_in_[col]!r}, overflows float32 when scaled by that "
+                            f"series' training statistics; it lies far outside the range it was fitted on")
+        return torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32))
 
     def _context(self, data) -> tuple[np.ndarray, dict]:
         """The last ``window`` steps (W, F) a forecast starts from, and the index spec they end."""
@@ -775,7 +838,7 @@ class Forecaster:
                     "context_": tensors[f"{prefix}context"].numpy(), "index_spec_": dict(m["index"]),
                     "baselines_": Baselines.from_dict(m["baselines"], tensors[f"{prefix}baselines.linear_ar"].numpy())}
             if "members" in config:
-                self.members_ = states
+                self.members_ = PanelState.from_members(states)
             else:
                 self.__dict__.update(states[None])
             self.history_ = History(best_epoch=config["history"]["best_epoch"],

@@ -12,11 +12,12 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from .calendar import (TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq, parse_freq,
+from .calendar import (Grid, TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq, parse_freq,
                        regular_calendar, season_of)
 from .errors import DataError
+from .panel import Panel
 
-__all__ = ["FILLS", "LONG_ID", "LONG_TIME", "LONG_TARGET", "prepare_wide", "is_long", "split_long"]
+__all__ = ["FILLS", "LONG_ID", "LONG_TIME", "LONG_TARGET", "prepare_wide", "is_long", "split_long", "long_panel"]
 
 FILLS = ("ffill", "interpolate", "drop")
 LONG_ID, LONG_TIME, LONG_TARGET = "unique_id", "ds", "y"
@@ -88,7 +89,9 @@ def _numeric(frame: pd.DataFrame, features) -> pd.DataFrame:
     return pd.DataFrame(out, index=frame.index)
 
 
-def _fill(frame: pd.DataFrame, fill: str | None, axis: TimeAxis | None, calendar: dict) -> tuple[pd.DataFrame, dict]:
+def _fill(frame: pd.DataFrame, fill: str | None, axis: TimeAxis | None, calendar: dict,
+          groups: np.ndarray | None = None) -> tuple[pd.DataFrame, dict]:
+    """Refuse or fill missing values (``groups``: each row's series, whose values never fill another's)."""
     values = frame.to_numpy()
     if np.isinf(values).any():
         row, col = np.argwhere(np.isinf(values))[0]
@@ -116,11 +119,20 @@ def _fill(frame: pd.DataFrame, fill: str | None, axis: TimeAxis | None, calendar
     if fill == "drop":
         kept = frame.dropna()
         return kept, {**report, "rows_dropped": int(len(frame) - len(kept))}
-    if fill == "interpolate":
-        method = "time" if isinstance(frame.index, pd.DatetimeIndex) else "linear"
+    method = "time" if isinstance(frame.index, pd.DatetimeIndex) else "linear"
+    if groups is None and fill == "interpolate":
         filled = frame.interpolate(method=method, limit_direction="both")
-    else:
+    elif groups is None:
         filled = frame.ffill().bfill()  # leading gaps take the first observed value
+    elif fill == "interpolate":  # series by series, only those with a gap
+        filled = frame.copy()
+        holes = np.unique(groups[missing.to_numpy().any(axis=1)])
+        for g in holes:
+            rows = np.flatnonzero(groups == g)
+            filled.iloc[rows] = frame.iloc[rows].interpolate(method=method, limit_direction="both")
+    else:
+        by = pd.Series(groups, index=frame.index)
+        filled = frame.groupby(by).ffill().groupby(by).bfill()
     return filled, {**report, "values_filled": int(sum(counts.values()))}
 
 
@@ -160,6 +172,147 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
 def is_long(frame) -> bool:
     """Whether ``frame`` is in the long layout (``unique_id``, ``ds`` and ``y`` columns)."""
     return isinstance(frame, pd.DataFrame) and {LONG_ID, LONG_TIME, LONG_TARGET} <= set(map(str, frame.columns))
+
+
+def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
+    """The ``ds`` column as dates (any common form) or integers, and its form."""
+    column = frame[LONG_TIME]
+    if column.isna().any():
+        raise DataError(f"column {LONG_TIME!r} has missing time labels at rows {_labels(frame.index[column.isna()])}")
+    if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return pd.Index(column.to_numpy(dtype=np.int64), name=LONG_TIME), "integer"  # repeated across series
+    axis = find_time_axis(frame[[LONG_TIME]], LONG_TIME)[1]
+    return axis.index, axis.form
+
+
+def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irregular: str = "error",
+               freq: str | None = None) -> Panel:
+    """Long data (``unique_id, ds, y`` and covariates) -> one :class:`~tsrnn.panel.Panel`, vectorised.
+
+    The rows are sorted once by series and time; each series may start and end on its own dates (a
+    ragged panel); ``ds`` holds dates or integers.  Every series must share one frequency (``freq``,
+    or the one inferred from the longest series); a period absent from a series' calendar is a gap,
+    filled by ``fill`` like a missing value.  Columns: ``y`` first, then the covariates (or ``features``).
+    """
+    if irregular not in ("error", "ignore"):
+        raise ValueError(f"irregular must be 'error' or 'ignore', got {irregular!r}")
+    if frame.shape[0] == 0:
+        raise DataError(f"expected at least one row, got an empty table with columns {list(frame.columns)}")
+    if frame[LONG_ID].isna().any():
+        raise DataError(f"column {LONG_ID!r} has missing ids at rows {_labels(frame.index[frame[LONG_ID].isna()])}")
+    if freq is not None:
+        parse_freq(freq)
+    columns = [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET)]
+    picked = features is not None
+    if picked:
+        columns = [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
+                                   if f != LONG_TARGET]
+    times, form = _long_time(frame)
+    codes, ids = pd.factorize(frame[LONG_ID].astype(str), sort=True)
+    key = times.asi8 if isinstance(times, pd.DatetimeIndex) else times.to_numpy(dtype=np.int64)
+    order = np.lexsort((key, codes))
+    codes, times = codes[order], times[order]
+    key = key[order]
+    same = (codes[1:] == codes[:-1]) & (key[1:] == key[:-1])
+    if same.any():
+        row = int(np.flatnonzero(same)[0]) + 1
+        raise DataError(f"series {ids[codes[row]]!r}: the time index repeats timestamps: "
+                        f"{_labels(format_labels(times[[row]], form))}; each step must appear once")
+    S = len(ids)
+    lengths = np.bincount(codes, minlength=S).astype(np.int64)
+    starts = np.cumsum(lengths) - lengths
+    longest = int(np.argmax(lengths))
+    own = times[starts[longest]:starts[longest] + lengths[longest]]
+    strict = irregular == "error"
+    try:
+        grid = Grid.of(own if len(own) > 2 or freq is not None else times.unique().sort_values(), freq, times)
+    except DataError as err:
+        if strict:
+            raise DataError(f"series {ids[longest]!r} (the longest): {err}") from err
+        grid = Grid.common_step(own, times)  # accepted as it is: continue at the most common step
+    pos = grid.positions(times, strict=strict)
+    if picked:
+        missing = [c for c in columns if c not in frame.columns]
+        if missing:
+            raise DataError(f"feature column(s) {missing} not found; columns are {list(frame.columns)}")
+    numeric = _numeric(frame.iloc[order][[c for c in columns if c in frame.columns]].reset_index(drop=True),
+                       columns if picked else None)
+    report = {"freq": grid.freq, "time_form": form, "time_col": LONG_TIME, "gaps": {}}
+    first, last = pos[starts], pos[starts + lengths - 1]
+    row_pos, reindexed = pos, False
+    if strict:
+        _check_shared_steps(pos, codes, ids, grid, longest)
+        full = last - first + 1
+        if (full != lengths).any():  # gaps: reindex every series to its full calendar
+            new_starts = np.cumsum(full) - full
+            rows = new_starts[codes] + pos - first[codes]
+            grown = np.full((int(full.sum()), numeric.shape[1]), np.nan)
+            grown[rows] = numeric.to_numpy()
+            present = np.zeros(grown.shape[0], bool)
+            present[rows] = True
+            gapped = np.flatnonzero(full != lengths)
+            for g in gapped[:_SHOW]:
+                absent = first[g] + np.flatnonzero(~present[new_starts[g]:new_starts[g] + full[g]])
+                report["gaps"][str(ids[g])] = list(format_labels(grid.labels(absent), form))
+            report["series_with_gaps"] = int(len(gapped))
+            numeric = pd.DataFrame(grown, columns=numeric.columns)
+            codes, lengths, starts = np.repeat(np.arange(S), full), full, new_starts
+            row_pos, reindexed = np.repeat(first, full) + (np.arange(grown.shape[0]) - np.repeat(starts, full)), True
+            if fill is None:
+                g = int(gapped[0])
+                cal = {"freq": grid.freq, "step": grid.step, "gaps": report["gaps"][str(ids[g])]}
+                more = f" ({len(gapped)} series have gaps)" if len(gapped) > 1 else ""
+                _in_series(ids[g], more, _fill, numeric.iloc[starts[g]:starts[g] + lengths[g]], None, None, cal)
+    nan_rows = numeric.isna().to_numpy().any(axis=1)
+    if fill is None and nan_rows.any():
+        g = int(codes[np.flatnonzero(nan_rows)[0]])
+        span = slice(starts[g], starts[g] + lengths[g])
+        labels = grid.labels(row_pos[span]) if reindexed else times[span]
+        _in_series(ids[g], "", _fill, numeric.iloc[span].set_axis(labels, axis=0), None,
+                   TimeAxis(times, LONG_TIME, form), {})
+    clean, filled = _fill(numeric, fill, None, {}, groups=codes)
+    if filled:
+        report.update(fill=filled["fill"], missing=filled["missing"])
+        report.update({k: filled[k] for k in ("values_filled", "rows_dropped") if k in filled})
+    if filled.get("rows_dropped"):  # each series now holds only its complete rows
+        codes, row_pos = codes[~nan_rows], row_pos[~nan_rows]
+        lengths = np.bincount(codes, minlength=S).astype(np.int64)
+        starts = np.cumsum(lengths) - lengths
+        if (lengths == 0).any():
+            raise DataError(f"series {_labels(map(repr, ids[lengths == 0]))} have no rows left after fill='drop'")
+        last = row_pos[starts + lengths - 1]
+    report["season"] = season_of(report["freq"]) if report["freq"] else None
+    values = np.ascontiguousarray(clean.to_numpy(dtype=np.float32))
+    return Panel(values, starts.astype(np.int64), lengths, [str(i) for i in ids], [str(c) for c in clean.columns],
+                 grid, last.astype(np.int64), form, report["season"], report)
+
+
+def _in_series(uid, more: str, check, *args) -> None:
+    """Run ``check(*args)``, naming series ``uid`` in the DataError it raises."""
+    try:
+        check(*args)
+    except DataError as err:
+        raise DataError(f"series {uid!r}: {err}{more}") from None
+
+
+def _check_shared_steps(pos: np.ndarray, codes: np.ndarray, ids, grid, longest: int) -> None:
+    """Refuse series whose every step spans the same several periods of the grid: another frequency
+    (a quarterly series among monthly ones); uneven steps are gaps."""
+    inner = codes[1:] == codes[:-1]
+    if not inner.any():
+        return
+    big = np.iinfo(np.int64).max
+    steps, owner = np.diff(pos)[inner], codes[1:][inner]
+    smallest, largest = np.full(len(ids), big), np.zeros(len(ids), np.int64)
+    np.minimum.at(smallest, owner, steps)
+    np.maximum.at(largest, owner, steps)
+    many = np.bincount(owner, minlength=len(ids)) >= 2
+    odd = many & (smallest > 1) & (smallest == largest)  # every step the same multiple: another frequency
+    if odd.any():
+        where = describe_freq(grid.freq) + " calendar" if grid.freq else f"integer steps of {grid.step}"
+        raise DataError(f"the series of long data must share one frequency, but {_labels(map(repr, ids[odd]))} "
+                        f"step by {_labels(sorted(set(smallest[odd].tolist())))} periods of the {where} of "
+                        f"{ids[longest]!r}; declare it with freq= (--freq) or resample the odd series")
 
 
 def split_long(frame: pd.DataFrame, features=None, fill: str | None = None, irregular: str = "error",

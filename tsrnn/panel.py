@@ -1,0 +1,97 @@
+"""A panel: every series of a data set in one array, the layout every batched path runs on.
+
+The values of all S series are concatenated along time as one float32 array ``(T_total, F)``;
+series ``s`` is the rows ``starts[s] : starts[s] + lengths[s]``.  Its time labels continue on one
+shared grid (:class:`tsrnn.calendar.Grid`): ``last[s]`` is the grid position of its last step.  A
+single series is a panel of one.  pandas is not needed to hold a panel, only to build one from a
+DataFrame (:func:`tsrnn.frames.long_panel`) and to turn positions back into labels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .errors import DataError
+
+__all__ = ["Panel", "panel_windows"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """S series of F features in one array.
+
+    values  : (T_total, F) float32, finite
+    starts  : (S,) int64, first row of each series
+    lengths : (S,) int64
+    ids     : the S series names
+    columns : the F feature names
+    grid    : the shared time grid (a :class:`tsrnn.calendar.Grid`), or None for integer steps
+    last    : (S,) int64 grid position of each series' last step
+    form    : how time labels are written (see :mod:`tsrnn.calendar`)
+    season  : the frequency's usual season, or None
+    """
+
+    values: np.ndarray
+    starts: np.ndarray
+    lengths: np.ndarray
+    ids: list[str]
+    columns: list[str]
+    grid: object = None
+    last: np.ndarray | None = None
+    form: str | None = None
+    season: int | None = None
+    report: dict = field(default_factory=dict)
+
+    @property
+    def n_series(self) -> int:
+        return int(self.starts.shape[0])
+
+    def rows(self, s: int) -> np.ndarray:
+        """Series ``s`` (T_s, F), a view."""
+        return self.values[self.starts[s]:self.starts[s] + self.lengths[s]]
+
+    def position(self, uid: str) -> int:
+        try:
+            return self._lookup[uid]
+        except KeyError:
+            raise DataError(f"unknown series {uid!r}; the data holds {self.ids[:5]}"
+                            f"{' ...' if len(self.ids) > 5 else ''}") from None
+
+    @property
+    def _lookup(self) -> dict[str, int]:
+        cached = self.__dict__.get("_ids_lookup")
+        if cached is None:
+            cached = {uid: i for i, uid in enumerate(self.ids)}
+            object.__setattr__(self, "_ids_lookup", cached)
+        return cached
+
+    def labels(self, s: int):
+        """The time labels of series ``s`` (a pandas Index)."""
+        import pandas as pd
+
+        first = int(self.last[s]) - int(self.lengths[s]) + 1
+        if self.grid is None:
+            return pd.RangeIndex(first, int(self.last[s]) + 1)
+        return self.grid.labels(np.arange(first, int(self.last[s]) + 1))
+
+    def future_labels(self, steps: int):
+        """(S * steps) labels that follow every series, series by series (a pandas Index)."""
+        import pandas as pd
+
+        positions = (self.last[:, None] + np.arange(1, steps + 1)).ravel()
+        return pd.Index(positions) if self.grid is None else self.grid.labels(positions)
+
+
+def panel_windows(lengths: np.ndarray, starts: np.ndarray, window: int, horizon: int,
+                  first: np.ndarray | None = None, end: np.ndarray | None = None) -> np.ndarray:
+    """Row positions (in the panel's values) of every window of ``window`` inputs and ``horizon``
+    targets inside each series, from offset ``first[s]`` (default 0) to windows whose targets end
+    by ``end[s]`` (default the series' length): one int64 array, series after series."""
+    first = np.zeros_like(lengths) if first is None else np.asarray(first, dtype=np.int64)
+    end = lengths if end is None else np.asarray(end, dtype=np.int64)
+    counts = np.maximum(end - window - horizon + 1 - first, 0)
+    total = int(counts.sum())
+    series = np.repeat(np.arange(lengths.shape[0]), counts)
+    within = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    return starts[series] + first[series] + within

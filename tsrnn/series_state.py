@@ -1,0 +1,155 @@
+"""What a fitted model keeps per series, as arrays over the series of a panel.
+
+:func:`prepare_panel` splits every series of a :class:`~tsrnn.panel.Panel` into its training and
+validation spans, fits the scaling statistics of all series at once, scales the whole panel in one
+broadcast, indexes the training and validation windows, and fits each series' baselines.  The
+result's :class:`PanelState` holds, for S series: the scaling statistics (S, F), the last window
+of each series (S, W, F), the baselines, and where each series' time labels continue.  It reads
+like a mapping from a series id to that series' state (``scaler_``, ``context_``,
+``index_spec_``, ``baselines_``), which is what :meth:`Forecaster.series_model` views.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from .baselines import Baselines
+from .data import Scaler
+from .errors import DataError
+from .panel import Panel, panel_windows
+
+__all__ = ["PanelState", "PreparedPanel", "prepare_panel", "panel_stats", "continuation_specs"]
+
+
+def panel_stats(values: np.ndarray, codes: np.ndarray, use: np.ndarray, n_series: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation (S, F), float32, of each series' rows where ``use`` is true
+    (``codes``: each row's series), for every series at once: float64 sums in two passes (the mean,
+    then the squared deviations from it); a constant column gets scale 1."""
+    picked, x = codes[use], values[use]
+    n = np.bincount(picked, minlength=n_series).astype(np.float64)[:, None]
+    columns = range(values.shape[1])
+    mean = np.stack([np.bincount(picked, weights=x[:, f], minlength=n_series) for f in columns], axis=1) / n
+    dev = x - mean[picked]
+    var = np.stack([np.bincount(picked, weights=dev[:, f] ** 2, minlength=n_series) for f in columns], axis=1) / n
+    std = np.sqrt(var)
+    return mean.astype(np.float32), np.where(std > 1e-12, std, 1.0).astype(np.float32)
+
+
+class PanelState(Mapping):
+    """Per-series state of a model fitted on several series, as arrays over the S series."""
+
+    def __init__(self, ids: list[str], mean: np.ndarray | None, scale: np.ndarray | None, context: np.ndarray,
+                 baselines: list[Baselines], specs: list[dict]) -> None:
+        self.ids, self.mean, self.scale, self.context = list(ids), mean, scale, context
+        self.baselines, self.specs = baselines, specs
+        self._positions = {uid: i for i, uid in enumerate(self.ids)}
+
+    def position(self, uid: str) -> int:
+        if uid not in self._positions:
+            shown = self.ids[:10] + (["..."] if len(self.ids) > 10 else [])
+            raise DataError(f"unknown series {uid!r}; this Forecaster was fitted on {shown}")
+        return self._positions[uid]
+
+    def __getitem__(self, uid: str) -> dict:
+        i = self.position(uid)
+        scaler = None if self.mean is None else Scaler(self.mean[i], self.scale[i])
+        return {"scaler_": scaler, "context_": self.context[i], "index_spec_": self.specs[i],
+                "baselines_": self.baselines[i]}
+
+    def __iter__(self):
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, uid) -> bool:
+        return uid in self._positions
+
+    @classmethod
+    def from_members(cls, members: Mapping[str, dict]) -> "PanelState":
+        """Stack per-series states (``scaler_``, ``context_``, ``index_spec_``, ``baselines_``)."""
+        ids = list(members)
+        scaled = members[ids[0]]["scaler_"] is not None
+        mean = np.stack([members[u]["scaler_"].mean_ for u in ids]) if scaled else None
+        scale = np.stack([members[u]["scaler_"].scale_ for u in ids]) if scaled else None
+        return cls(ids, mean, scale, np.stack([members[u]["context_"] for u in ids]),
+                   [members[u]["baselines_"] for u in ids], [members[u]["index_spec_"] for u in ids])
+
+    def scale_rows(self, x: np.ndarray, rows: np.ndarray, columns=None) -> np.ndarray:
+        """``x`` (N, ..., F) of series ``rows`` (N,) in scaled units (``columns``: F of them)."""
+        if self.mean is None:
+            return x
+        cols = slice(None) if columns is None else columns
+        shape = (x.shape[0],) + (1,) * (x.ndim - 2) + (-1,)
+        return ((x - self.mean[rows][:, cols].reshape(shape)) / self.scale[rows][:, cols].reshape(shape)
+                ).astype(np.float32, copy=False)
+
+    def unscale_rows(self, y: np.ndarray, rows: np.ndarray, columns) -> np.ndarray:
+        """``y`` (N, ..., O) of series ``rows`` (N,) back in the data's units (``columns``: the O targets)."""
+        if self.mean is None:
+            return y
+        shape = (y.shape[0],) + (1,) * (y.ndim - 2) + (-1,)
+        return (y * self.scale[rows][:, columns].reshape(shape) + self.mean[rows][:, columns].reshape(shape)
+                ).astype(np.float32, copy=False)
+
+
+@dataclass
+class PreparedPanel:
+    """A panel ready to train: its scaled values, window positions and per-series state."""
+
+    scaled: np.ndarray  # (T_total, F) float32
+    train_index: np.ndarray  # row positions of the training windows
+    val_index: np.ndarray  # ... of the validation windows
+    state: PanelState
+
+
+def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, targets: list[int], scale: bool,
+                  validation_steps: Callable[[int], int], check_length: Callable[[int], tuple],
+                  season, specs: list[dict]) -> PreparedPanel:
+    """Split, scale and index every series of ``panel`` at once (see the module's docstring).
+
+    ``validation_steps(T)`` gives a series' validation span, ``check_length(T)`` refuses a series too
+    short to fit; ``horizon`` is the network's (the windows'), ``base_horizon`` the baselines'.
+    """
+    lengths, starts = panel.lengths, panel.starts
+    val_steps = np.array([validation_steps(int(T)) for T in np.unique(lengths)])
+    val_of = dict(zip(np.unique(lengths).tolist(), val_steps.tolist()))
+    for T in np.unique(lengths):  # refuse short series before any work, naming the first
+        try:
+            check_length(int(T))
+        except DataError as err:
+            uid = panel.ids[int(np.flatnonzero(lengths == T)[0])]
+            raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
+    train_end = lengths - np.array([val_of[int(T)] for T in lengths], dtype=np.int64)
+    values = panel.values
+    if scale:
+        codes = np.repeat(np.arange(panel.n_series), lengths)
+        within = np.arange(values.shape[0]) - starts[codes]  # each row's step within its series
+        mean, std = panel_stats(values, codes, within < train_end[codes], panel.n_series)
+        scaled = ((values - mean[codes]) / std[codes]).astype(np.float32)
+    else:
+        mean = std = None
+        scaled = values
+    train_index = panel_windows(lengths, starts, window, horizon, end=train_end)
+    has_val = train_end < lengths
+    val_index = panel_windows(lengths[has_val], starts[has_val], window, horizon, first=train_end[has_val] - window)
+    baselines = [Baselines(window, base_horizon, targets, season, panel.season).fit(values[a:a + n])
+                 for a, n in zip(starts.tolist(), train_end.tolist())]
+    last_rows = starts + lengths - window
+    context = values[last_rows[:, None] + np.arange(window)]  # (S, W, F)
+    return PreparedPanel(scaled, train_index, val_index,
+                         PanelState(panel.ids, mean, std, context, baselines, specs))
+
+
+def continuation_specs(panel: Panel) -> list[dict]:
+    """How each series' time labels continue (see :func:`tsrnn.data.index_spec`), from the panel's grid."""
+    grid = panel.grid
+    if grid is None:
+        return [{"kind": "integer", "last": int(n) - 1, "step": 1, "name": None} for n in panel.lengths]
+    lasts = grid.labels(panel.last)
+    if grid.freq is None:
+        return [{"kind": "integer", "last": int(v), "step": int(grid.step), "name": grid.name} for v in lasts]
+    return [{"kind": "datetime", "last": t.isoformat(), "freq": grid.freq, "name": grid.name, "form": panel.form}
+            for t in lasts]
