@@ -104,3 +104,21 @@ def test_long_panel_errors_name_the_series():
     assert filled.report["values_filled"] == 2 and np.isfinite(filled.values).all()
     dropped = long_panel(holes, fill="drop")
     assert dropped.lengths[4] == long_panel(long).lengths[4] - 2
+
+
+def test_batched_backtest_equals_the_series_backtests_joined():
+    from tsrnn.backtest import BacktestResult
+
+    long = ragged(4)
+    model = Forecaster(horizon=2, **TINY).fit(long)
+    batched = model.backtest(long, start=0.7, stride=3, horizon=4)
+    frames, _ = split_long(long)
+    joined = BacktestResult.concat({uid: model.series_model(uid).backtest(f, 0.7, 3, 4) for uid, f in frames.items()})
+    pd.testing.assert_frame_equal(batched.frame(), joined.frame(), rtol=1e-5, atol=1e-5)
+    ours, theirs = batched.overall(), joined.overall()
+    assert ours["n_windows"] == theirs["n_windows"] and ours["seasons"] == theirs["seasons"]
+    for method in ("model", "naive", "seasonal_naive", "linear_ar"):
+        for metric in ("rmse", "mae", "mase"):
+            assert ours[method][metric] == pytest.approx(theirs[method][metric], rel=1e-5)
+    evaluated = model.evaluate(long)
+    assert evaluated["n_windows"] == sum(len(f) - model.context_needed_ - 1 for f in frames.values())

@@ -22,7 +22,7 @@ from .probabilistic import Distribution, calibration_summary, calibration_table,
 if TYPE_CHECKING:
     from .forecaster import Forecaster
 
-__all__ = ["BacktestResult", "run_backtest", "origin_positions"]
+__all__ = ["BacktestResult", "run_backtest", "run_panel_backtest", "origin_positions"]
 
 
 @dataclass
@@ -171,3 +171,40 @@ def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, ho
     return BacktestResult(origins, pd.Index(series.index)[origins], actual.astype(np.float64), forecasts,
                           model.target_names_, scale, model.baselines_.seasons_, Distribution.concat(distributions))
 
+
+
+def run_panel_backtest(model: "Forecaster", panel, rows: np.ndarray, start, stride: int = 1,
+                       horizon: int | None = None) -> BacktestResult:
+    """Backtest a point model fitted on long data over every series of ``panel`` at once: the
+    network reads every origin of every series in one batched pass; ``rows`` are the series'
+    positions in the fitted model.  Origins follow :func:`origin_positions` in each series."""
+    K = model.horizon if horizon is None else _checks.positive_int("horizon", horizon)
+    W, state = model.window, model.members_
+    origins, owners = [], []
+    for s in range(panel.n_series):
+        try:
+            o = origin_positions(int(panel.lengths[s]), start, stride, K, state.baselines[rows[s]].context)
+        except DataError as err:
+            raise DataError(f"series {panel.ids[s]!r}: {err}") from None
+        origins.append(o)
+        owners.append(np.full(o.shape[0], s))
+    local, owner = np.concatenate(origins), np.concatenate(owners)
+    at = panel.starts[owner] + local  # each origin's row in the panel
+    codes = np.repeat(rows, panel.lengths)
+    scaled = model._scaled_panel(panel.values, codes)  # (T_total, F)
+    X = scaled[at[:, None] + np.arange(-W, 0)]  # (N, W, F)
+    predicted = state.unscale_rows(model._roll(X, K).numpy(), rows[owner], model.target_idx_)
+    parts: dict[str, list[np.ndarray]] = {name: [] for name in BASELINES}
+    for s, o in enumerate(origins):
+        for name, f in state.baselines[rows[s]].forecast(panel.rows(s), o, K).items():
+            parts[name].append(f)
+    forecasts = {"model": predicted.astype(np.float64)}
+    forecasts.update({name: np.concatenate(p).astype(np.float64) for name, p in parts.items()})
+    actual = panel.values[at[:, None] + np.arange(K)][:, :, model.target_idx_].astype(np.float64)
+    scale = np.stack([state.baselines[r].scale_ for r in rows])[owner][:, None, :].astype(np.float64)
+    first = panel.last - panel.lengths + 1
+    labels = (pd.Index(first[owner] + local) if panel.grid is None else panel.grid.labels(first[owner] + local))
+    index = pd.MultiIndex.from_arrays([np.asarray(panel.ids, dtype=object)[owner], labels],
+                                      names=["unique_id", "origin"])
+    seasons = {uid: state.baselines[r].seasons_ for uid, r in zip(panel.ids, rows)}
+    return BacktestResult(local, index, actual, forecasts, model.target_names_, scale, seasons)

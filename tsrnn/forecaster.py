@@ -691,6 +691,9 @@ class Forecaster:
             if refit:
                 raise DataError("refit is not available for long data (several series) yet: backtest the "
                                 "global model as fitted, or refit it yourself on the data before each origin")
+            if self.model_.config.loss == "mse":  # every series in one batched pass
+                from .backtest import run_panel_backtest
+                return run_panel_backtest(self, *self._data_panel(data), start, stride, horizon)
             return BacktestResult.concat({uid: self.series_model(uid).backtest(frame, start, stride, horizon)
                                           for uid, frame in self._split(data).items()})
         return run_backtest(self, self._series(data), start, stride, horizon, refit)

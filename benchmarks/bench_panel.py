@@ -1,0 +1,119 @@
+"""Panel scale: one global model over S hourly series of 300 steps, in long layout.
+
+For each S (a fresh process each, so peak memory is that run's own) it times:
+  - fit, whole: ``Forecaster(window=24, hidden=16, epochs=1, patience=None).fit(df)``
+  - of which the epoch: the training loop's own seconds (history)
+  - outside training: the rest of fit (reading the long frame, scaling, windows, baselines)
+  - forecast: ``forecast(12)`` of every series
+  - evaluate: ``evaluate(df, start=288)``, a 12-step evaluation of every series (its last 12 steps)
+and the peak RSS against the panel's float32 bytes.
+
+    python benchmarks/bench_panel.py --series 1000 10000 100000
+    python benchmarks/bench_panel.py --series 1000 --neuralforecast   # with the bench extra
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+
+STEPS, WINDOW, HIDDEN, HORIZON = 300, 24, 16, 12
+
+
+def panel(S: int):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    t = np.arange(STEPS)
+    phase = rng.uniform(0, 2 * np.pi, (S, 1))
+    level = rng.uniform(5, 50, (S, 1))
+    y = level + 3 * np.sin(2 * np.pi * t / 24 + phase) + rng.normal(0, 0.3, (S, STEPS))
+    ds = pd.date_range("2024-01-01", periods=STEPS, freq="h")
+    return pd.DataFrame({"unique_id": np.repeat([f"s{i:06d}" for i in range(S)], STEPS),
+                         "ds": np.tile(ds, S), "y": y.ravel().astype(np.float32)})
+
+
+def one(S: int, evaluate: bool) -> dict:
+    import torch
+
+    import tsrnn
+
+    torch.set_num_threads(1)
+    df = panel(S)
+    rss_data = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    model = tsrnn.Forecaster(window=WINDOW, hidden=HIDDEN, horizon=HORIZON, epochs=1, patience=None)
+    start = time.perf_counter()
+    model.fit(df)
+    fit = time.perf_counter() - start
+    epoch = sum(r["seconds"] for r in model.history_.records)
+    start = time.perf_counter()
+    model.forecast(HORIZON)
+    forecast = time.perf_counter() - start
+    ev = None
+    if evaluate:
+        start = time.perf_counter()
+        model.evaluate(df, start=STEPS - HORIZON)  # the last 12 steps of every series, one origin each
+        ev = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"series": S, "rows": S * STEPS, "fit": fit, "epoch": epoch, "outside": fit - epoch,
+            "forecast": forecast, "evaluate": ev, "peak_mib": peak, "frame_mib": rss_data,
+            "panel_mib": S * STEPS * 4 / 2**20}
+
+
+def neuralforecast_one(S: int) -> dict:
+    from neuralforecast import NeuralForecast
+    from neuralforecast.models import RNN
+
+    df = panel(S)
+    start = time.perf_counter()
+    nf = NeuralForecast(models=[RNN(h=HORIZON, input_size=WINDOW, encoder_hidden_size=HIDDEN, max_steps=100,
+                                    enable_progress_bar=False, logger=False)], freq="h")
+    nf.fit(df)
+    fit = time.perf_counter() - start
+    start = time.perf_counter()
+    nf.predict()
+    return {"series": S, "fit": fit, "forecast": time.perf_counter() - start,
+            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--series", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--no-evaluate", action="store_true", help="skip the evaluation (it is the slowest part)")
+    parser.add_argument("--neuralforecast", action="store_true", help="also time neuralforecast's RNN")
+    parser.add_argument("--_one", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--_nf", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args._one is not None:
+        print(json.dumps(neuralforecast_one(args._one) if args._nf else one(args._one, not args.no_evaluate)))
+        return
+    rows = []
+    for S in args.series:
+        for nf in ([False, True] if args.neuralforecast else [False]):
+            cmd = [sys.executable, __file__, "--_one", str(S)] + (["--no-evaluate"] if args.no_evaluate else []) + \
+                (["--_nf"] if nf else [])
+            out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+            if out.returncode:
+                print(f"S={S}{' neuralforecast' if nf else ''} failed:\n{out.stderr[-2000:]}", file=sys.stderr)
+                continue
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            r["who"] = "neuralforecast RNN" if nf else "tsrnn"
+            rows.append(r)
+            print(json.dumps(r), file=sys.stderr)
+    print("| contender | series | rows | fit, whole s | epoch s | outside training s | forecast all s | evaluate all s "
+          "| peak RSS MiB | 3x panel + 300 MiB |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        f = lambda k: "" if r.get(k) is None else f"{r[k]:.2f}"  # noqa: E731
+        limit = f"{3 * r['panel_mib'] + 300:.0f}" if "panel_mib" in r else ""
+        print(f"| {r['who']} | {r['series']:,} | {r.get('rows', r['series'] * STEPS):,} | {f('fit')} | {f('epoch')} | "
+              f"{f('outside')} | {f('forecast')} | {f('evaluate')} | {r['peak_mib']:.0f} | {limit} |")
+
+
+if __name__ == "__main__":
+    main()
