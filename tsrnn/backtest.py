@@ -136,12 +136,10 @@ def origin_positions(length: int, start, stride: int, horizon: int, context: int
 
 def _forecaster_at(model: "Forecaster", series: Series, t: int):
     """A copy of ``model`` refitted on the steps before ``t`` (already clean: no column picking)."""
-    from .forecaster import Forecaster
-
     past = pd.DataFrame(series.values[:t], index=series.index[:t], columns=series.columns)
     past.attrs = {"tsrnn.freq": series.freq, "tsrnn.form": series.form, "tsrnn.season": series.season}
     params = dict(model.get_params(), features=None, time_col=None, fill=None)
-    return Forecaster(**params).fit(past, progress=False)
+    return type(model)(**params).fit(past, progress=False)  # the estimator's own class: no import of it
 
 
 def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, horizon: int | None = None,
