@@ -147,7 +147,8 @@ def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, ho
     """Backtest a fitted :class:`Forecaster` on ``series``; see :meth:`Forecaster.backtest`."""
     K = model.horizon if horizon is None else _checks.positive_int("horizon", horizon)
     values, W = series.values, model.window
-    origins = origin_positions(series.length, start, stride, K, model.context_needed_)
+    reach = max(K, model.model_.config.horizon) if model.known_idx_ else K  # known inputs are read K steps on
+    origins = origin_positions(series.length, start, stride, reach, model.context_needed_)
     every = 0 if refit is False else (1 if refit is True else _checks.positive_int("refit", refit))
     steps = origins[:, None] + np.arange(K)  # (N, K)
     actual = values[steps][:, :, model.target_idx_]  # (N, K, O)
@@ -157,9 +158,9 @@ def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, ho
     distributions = []
     for block in blocks:
         fitted = _forecaster_at(model, series, int(origins[block[0]])) if every else model
-        windows = np.stack([values[t - W:t] for t in origins[block]]) if every else \
-            values[origins[block, None] + np.arange(-W, 0)]  # (n, W, F)
-        scaled = fitted._scaled(windows.reshape(-1, values.shape[1])).view(len(block), W, -1)
+        inputs = fitted._inputs(values, placeholder=0.0)  # (T, F [+ Fk]): no scored window reads a placeholder
+        windows = inputs[origins[block, None] + np.arange(-W, 0)]  # (n, W, F)
+        scaled = fitted._scaled(windows.reshape(-1, inputs.shape[1])).view(len(block), W, -1)
         parts["model"].append(fitted._unscale(fitted._roll(scaled, K)))
         distributions.append(forecast_distribution(fitted, scaled, K))  # None for a point model
         for name, f in fitted.baselines_.forecast(values, origins[block], K).items():
@@ -178,10 +179,11 @@ def run_panel_backtest(model: "Forecaster", panel, rows: np.ndarray, start, stri
     positions in the fitted model.  Origins follow :func:`origin_positions` in each series."""
     K = model.horizon if horizon is None else _checks.positive_int("horizon", horizon)
     W, state = model.window, model.members_
+    reach = max(K, model.model_.config.horizon) if model.known_idx_ else K  # known inputs are read K steps on
     origins, owners = [], []
     for s in range(panel.n_series):
         try:
-            o = origin_positions(int(panel.lengths[s]), start, stride, K, state.baselines[rows[s]].context)
+            o = origin_positions(int(panel.lengths[s]), start, stride, reach, state.baselines[rows[s]].context)
         except DataError as err:
             raise DataError(f"series {panel.ids[s]!r}: {err}") from None
         origins.append(o)
@@ -189,7 +191,7 @@ def run_panel_backtest(model: "Forecaster", panel, rows: np.ndarray, start, stri
     local, owner = np.concatenate(origins), np.concatenate(owners)
     at = panel.starts[owner] + local  # each origin's row in the panel
     codes = np.repeat(rows, panel.lengths)
-    scaled = model._scaled_panel(panel.values, codes)  # (T_total, F)
+    scaled = model._scaled_panel(model._inputs(panel.values, placeholder=0.0, lengths=panel.lengths), codes)
     X = scaled[at[:, None] + np.arange(-W, 0)]  # (N, W, F)
     predicted = state.unscale_rows(model._roll(X, K).numpy(), rows[owner], model.target_idx_)
     parts: dict[str, list[np.ndarray]] = {name: [] for name in BASELINES}

@@ -150,6 +150,9 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
                    "(default: every numeric column).")
 @click.option("--targets", type=_Columns(), default=None,
               help="Columns to forecast, comma-separated  [default: every input; y for long data]")
+@click.option("--known", type=_Columns(), default=None,
+              help="Input columns whose future values are known (holidays, promotions, prices), comma-separated: "
+                   "the network reads them over the steps it forecasts; 'tsrnn predict' then needs --future.")
 @click.option("--time-col", default=None,
               help="Time column of --data: dates (2001-01-31, 1949-01, 1990Q1) or integers (years); 'none' "
                    "keeps every column as a feature  [default: the first column of dates, else an integer "
@@ -250,7 +253,7 @@ def fit(ctx: click.Context, **opts) -> None:
         raise click.UsageError(f"--features {','.join(opts['features'])} names columns, which needs --data; "
                                f"without --data give the number of generated features", ctx)
     else:
-        data_only = _explicit(ctx, "targets", "time_col", "fill", "freq")
+        data_only = _explicit(ctx, "targets", "time_col", "fill", "freq", "known")
         if data_only:
             raise click.UsageError(f"{', '.join(data_only)} describe --data and need it", ctx)
     opts["quantiles"] = _levels(ctx, opts["loss"], opts["quantiles"])
@@ -397,14 +400,18 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
               help="CSV file to forecast from (its last steps); default the series the model was fitted on.")
 @click.option("--steps", type=click.IntRange(min=1), default=None,
               help="Steps to forecast  [default: the model's horizon]")
+@click.option("--future", "future_path", type=click.Path(dir_okay=False), default=None,
+              help="CSV file of the known inputs' values over the forecast steps (a model fitted with --known): "
+                   "their columns, in time order (or with a ds column; unique_id for long data).")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="CSV file to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def predict(model_dir, data_path, steps, out_path, force) -> None:
+def predict(model_dir, data_path, steps, future_path, out_path, force) -> None:
     """Forecast the steps that follow a series and print them (and write them with --out)."""
     _check_out(out_path, force)
     model = _load(model_dir)
     data = None if data_path is None else _read(data_path)
-    forecast = model.forecast(steps or model.horizon, data=data)
+    future = None if future_path is None else _read(future_path)
+    forecast = model.forecast(steps or model.horizon, data=data, future=future)
     click.echo(forecast.to_string(float_format=lambda v: f"{v:.4f}"))
     if out_path is not None:
         _write_csv(forecast, out_path, index="unique_id" not in forecast.columns)  # long layout: columns only

@@ -24,6 +24,7 @@ from .baselines import Baselines
 from .model import RNNForecaster
 from . import probabilistic
 from .train import History, TrainState, distributed_context, predict_windows, train
+from .known import future_panel, future_values, lead_columns, resolve_known
 from .panel import Panel, panel_windows
 from .series_state import PanelState, continuation_specs, prepare_panel
 from .windows import input_windows, make_windows, n_windows, resolve_targets
@@ -144,6 +145,11 @@ class Forecaster:
         forecast also gets a learned linear function of its own last ``window`` values, so the
         linear part of the dynamics is fitted at once and the network learns what is left.  On
         noisy periodic data it is most of the accuracy; ``False`` gives the network alone.
+    known : list of str, optional
+        Input columns whose future values are known in advance (holidays, promotions, prices set
+        ahead): the network also reads their values over the steps it forecasts (see
+        :mod:`tsrnn.known`), and :meth:`forecast` then needs them, ``future=``.  They must not be
+        targets.  Other non-target inputs are past-only covariates.
     device : {"cpu", "cuda", "auto"}
         Where to train ("auto": CUDA when available).  The fitted model is returned to the CPU,
         where forecasting runs.
@@ -182,7 +188,7 @@ class Forecaster:
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
                  irregular: str = "error", freq: str | None = None, loss: str = "mse", quantiles=None, samples: int = 100,
                  relative: bool = False, lr_patience: int | None = 3, threads: int | None = None,
-                 highway: bool = True) -> None:
+                 highway: bool = True, known=None) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -211,6 +217,7 @@ class Forecaster:
         self.lr_patience = lr_patience
         self.threads = threads
         self.highway = highway
+        self.known = known
         self.loss = loss
         self.quantiles = quantiles
         self.samples = samples
@@ -271,8 +278,29 @@ class Forecaster:
                             f"{list(self.feature_names_in_)}")
         return s
 
+    def _inputs(self, values: np.ndarray, future: np.ndarray | None = None, placeholder: float | None = None,
+                lengths=None) -> np.ndarray:
+        """The network's inputs for ``values`` (T, F): with known covariates, their leads appended
+        (T, F + Fk), the last K steps of each series (``lengths``) reading ``future`` (S, K, Fk);
+        without ``future`` those are ``placeholder``, or NaN (refused if a forecast reads them)."""
+        known = getattr(self, "known_idx_", [])
+        if not known:
+            return values
+        lead = lead_columns(values, known, self.model_.config.horizon, lengths, future)
+        if placeholder is not None:
+            lead = np.where(np.isnan(lead), np.float32(placeholder), lead)
+        return np.concatenate([values, lead], axis=1)
+
+    def _check_known_read(self, inputs: np.ndarray) -> None:
+        if getattr(self, "known_idx_", []) and np.isnan(inputs[:, self.n_features_in_:]).any():
+            names = [self.feature_names_in_[i] for i in self.known_idx_]
+            raise DataError(f"these forecasts read the known input(s) {names} beyond the end of the data; pass "
+                            f"their values over the next {self.model_.config.horizon} steps with future=")
+
     def _scaled(self, values: np.ndarray) -> torch.Tensor:
-        """Checked (finite) values (T, F) scaled by the training statistics, as a tensor."""
+        """Checked (finite) inputs (T, F) (or (T, F + Fk), see :meth:`_inputs`) scaled by the
+        training statistics, as a tensor."""
+        self._check_known_read(values)
         scaled = values
         if self.scaler_ is not None:
             with np.errstate(all="ignore"):  # an overflow to inf is reported below
@@ -280,11 +308,29 @@ class Forecaster:
             finite = np.isfinite(scaled)
             if not finite.all():
                 row, col = (int(i) for i in np.argwhere(~finite)[0])
-                raise DataError(f"data value {float(values[row, col]):.6g} at row {row}, column {self.feature_names_in_[col]!r} "
+                name = self.input_names_[col]
+                raise DataError(f"data value {float(values[row, col]):.6g} at row {row}, column {name!r} "
                                 f"overflows float32 when scaled by the training statistics (mean "
                                 f"{self.scaler_.mean_[col]:.4g}, scale {self.scaler_.scale_[col]:.4g}); it lies far "
                                 f"outside the range this Forecaster was fitted on")
         return torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32))  # (T, F)
+
+    @property
+    def input_names_(self) -> list[str]:
+        """The network's input columns: the features, then each known column's lead."""
+        from .known import lead_name
+
+        return list(self.feature_names_in_) + [lead_name(self.feature_names_in_[i], self.model_.config.horizon)
+                                               for i in getattr(self, "known_idx_", [])]
+
+    def _future(self, future) -> np.ndarray | None:
+        """The (1, K, Fk) known values after the series, from the user's ``future`` (None without known inputs)."""
+        if not getattr(self, "known_idx_", []):
+            if future is not None:
+                raise DataError("future= gives the values of known inputs, and this Forecaster has none "
+                                "(fit it with known=[...])")
+            return None
+        return future_values(future, [self.feature_names_in_[i] for i in self.known_idx_], self.model_.config.horizon)
 
     def _unscale(self, y: torch.Tensor) -> np.ndarray:
         y = y.numpy()  # (N, K, O)
@@ -356,14 +402,15 @@ class Forecaster:
         positions = resolve_targets(targets, panel.columns)
         n_features = len(panel.columns)
         target_idx = list(range(n_features)) if positions is None else positions
-        model_config, train_config = self._configs(n_features, target_idx)
+        self.known_idx_ = resolve_known(self.known, list(panel.columns), target_idx, self.strategy)
+        model_config, train_config = self._configs(n_features + len(self.known_idx_), target_idx)
         if self.strategy == "recursive" and sorted(target_idx) != list(range(n_features)):
             raise DataError(f"strategy='recursive' feeds each forecast back as input, so every feature must "
                             f"be a target; targets {targets!r} leave out some of {panel.columns}")
         W, K = self.window, model_config.horizon
         self.target_idx_ = target_idx
         prepared = prepare_panel(panel, W, K, self.horizon, target_idx, self.scale, self.validation_steps,
-                                 self.check_length, self.season, specs)
+                                 self.check_length, self.season, specs, self.known_idx_)
         train_idx, val_idx, offset = [prepared.train_index], [prepared.val_index], panel.values.shape[0]
         scaled = [prepared.scaled]
         if self.batch_size is None:
@@ -426,8 +473,11 @@ class Forecaster:
         return as_series(data)
 
     # -- predict, forecast, evaluate ---------------------------------------------------------------
-    def predict(self, data) -> np.ndarray:
+    def predict(self, data, future=None) -> np.ndarray:
         """Forecasts from every window of ``data``, in the data's units.
+
+        A model with known covariates reads their values over each window's forecast steps; for the
+        last windows those lie past ``data``: give them with ``future`` (see :meth:`forecast`).
 
         Returns
         -------
@@ -446,21 +496,25 @@ class Forecaster:
             starts = panel_windows(panel.lengths, panel.starts, self.window, 0)  # first row of each window
             series = np.repeat(np.arange(panel.n_series), panel.lengths - self.window + 1)
             codes = np.repeat(rows, panel.lengths)
-            scaled = self._scaled_panel(panel.values, codes)
+            fut = None if future is None else self._future_panel(future, panel.ids)
+            scaled = self._scaled_panel(self._inputs(panel.values, fut, lengths=panel.lengths), codes)
             X = make_windows(scaled, self.window, 0)[0][starts]  # (N, W, F)
             y = self.members_.unscale_rows(self._roll(X, self.horizon).numpy(), rows[series], self.target_idx_)
             return dict(zip(panel.ids, np.split(y, np.cumsum(panel.lengths - self.window + 1)[:-1])))
         s = self._series(data)
-        X = input_windows(self._scaled(s.values), self.window)  # (N, W, F)
+        fut = None if future is None else self._future(future)
+        X = input_windows(self._scaled(self._inputs(s.values, fut)), self.window)  # (N, W, F)
         return self._unscale(self._roll(X, self.horizon))
 
-    def hidden_states(self, window, cell: bool = False) -> list[np.ndarray]:
+    def hidden_states(self, window, cell: bool = False, future=None) -> list[np.ndarray]:
         """Every layer's hidden state at every step of one input window, for plots.
 
         ``window`` is an array, tensor or DataFrame (T, F) or (1, T, F) in the data's units (any
         T >= 1, usually ``window`` steps); it is scaled as :meth:`predict` scales it.  Returns one
         array of shape (T, D*H) per layer, the first layer first (forward half, then backward half).
         With ``cell=True`` an LSTM's cell states instead.  See :meth:`RNNForecaster.layer_states`.
+        A model with known covariates also reads their values over the K steps after the window:
+        ``future``, as for :meth:`forecast`.
         """
         self._check_fitted()
         if cell and self.model_.config.cell != "lstm":
@@ -473,7 +527,8 @@ class Forecaster:
             window = window[0] if window.ndim == 3 else window
         s = self._series(window)
         with torch.inference_mode():
-            states = self.model_.layer_states(self._scaled(s.values)[None])  # (1, T, F) -> L x (1, T, D*H)
+            inputs = self._scaled(self._inputs(s.values, None if future is None else self._future(future)))
+            states = self.model_.layer_states(inputs[None])  # (1, T, F) -> L x (1, T, D*H)
         return [(st.cell if cell else st.output)[0].numpy() for st in states]  # L x (T, D*H)
 
     def _roll(self, X: torch.Tensor, steps: int) -> torch.Tensor:
@@ -494,12 +549,14 @@ class Forecaster:
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=1)
         return out if out.shape[1] == steps else out[:, :steps]
 
-    def forecast(self, steps: int, data=None) -> pd.DataFrame:
+    def forecast(self, steps: int, data=None, future=None) -> pd.DataFrame:
         """Continue the series ``steps`` into the future, in the data's units.
 
         Starts from the end of the fitted series, or of ``data`` when given.  Beyond the horizon the
         forecast is recursive: each forecast is fed back as input, which needs every input feature
-        to be a target.
+        to be a target.  A model with ``known`` covariates needs their values over the horizon's
+        steps: ``future``, a DataFrame with those columns (rows in time order, or sorted by ``ds``;
+        for long data also ``unique_id``) or an array (K, Fk); at least ``horizon`` rows.
 
         Returns
         -------
@@ -518,9 +575,9 @@ class Forecaster:
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
             raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
         if self.members_ is not None:
-            return self._forecast_panel(steps, data)
+            return self._forecast_panel(steps, data, future)
         context, spec = self._context(data)
-        X = self._scaled(context)[None]  # (1, W, F)
+        X = self._scaled(self._inputs(context, self._future(future)))[None]  # (1, W, F)
         values = self._unscale(self._roll(X, steps))[0]  # (steps, O)
         frame = pd.DataFrame(values, index=future_index(spec, steps), columns=self.target_names_)
         frame.attrs["tsrnn.form"] = spec.get("form")  # how the time labels are written to CSV
@@ -529,7 +586,7 @@ class Forecaster:
             frame[probabilistic.quantile_columns(self.target_names_, dist.levels)] = dist.quantiles[0].reshape(steps, -1)
         return frame
 
-    def _forecast_panel(self, steps: int, data) -> pd.DataFrame:
+    def _forecast_panel(self, steps: int, data, future=None) -> pd.DataFrame:
         """:meth:`forecast` of every series of long data, all series in one batched roll."""
         import pandas as pd
 
@@ -546,15 +603,17 @@ class Forecaster:
                                 f"time steps; forecasting needs at least window={self.window}")
             ids, specs = panel.ids, continuation_specs(panel)
             context = panel.values[(panel.starts + panel.lengths - self.window)[:, None] + np.arange(self.window)]
+        fut = self._future_panel(future, ids)
         if self.model_.config.loss != "mse":  # quantile columns: series by series
             frames = [self.series_model(uid).forecast(steps, data=None if data is None else pd.DataFrame(
-                c, columns=self.feature_names_in_)).set_axis(future_index(sp, steps)) for uid, c, sp in
-                zip(ids, context, specs)]
+                c, columns=self.feature_names_in_), future=None if fut is None else fut[i]).set_axis(
+                future_index(sp, steps)) for i, (uid, c, sp) in enumerate(zip(ids, context, specs))]
             values = np.concatenate([f.to_numpy() for f in frames])
             columns = list(frames[0].columns)
         else:
             codes = np.repeat(rows, self.window)
-            X = self._scaled_panel(context.reshape(-1, context.shape[-1]), codes).reshape(context.shape)
+            flat = self._inputs(context.reshape(-1, context.shape[-1]), fut, lengths=np.full(len(ids), self.window))
+            X = self._scaled_panel(flat, codes).reshape(len(ids), self.window, -1)
             values = state.unscale_rows(self._roll(X, steps).numpy(), rows, self.target_idx_)  # (S, steps, O)
             values, columns = values.reshape(-1, values.shape[-1]), self.target_names_
         out = pd.DataFrame(values, columns=columns)
@@ -562,6 +621,13 @@ class Forecaster:
         out.insert(0, LONG_ID, np.repeat(np.asarray(ids, dtype=object), steps))
         out.attrs["tsrnn.form"] = specs[0].get("form")
         return out
+
+    def _future_panel(self, future, ids: list[str]) -> np.ndarray | None:
+        """(S, K, Fk) known future values of series ``ids`` (None for a model without known inputs)."""
+        if not self.known_idx_:
+            return self._future(future)
+        return future_panel(future, ids, [self.feature_names_in_[i] for i in self.known_idx_],
+                            self.model_.config.horizon)
 
     def _data_panel(self, data) -> tuple[Panel, np.ndarray]:
         """Long ``data`` as a panel checked against the fitted series, and each series' position."""
@@ -583,12 +649,13 @@ class Forecaster:
 
     def _scaled_panel(self, values: np.ndarray, codes: np.ndarray) -> torch.Tensor:
         """Rows ``values`` (n, F) of the series at positions ``codes`` (n,), scaled by each one's statistics."""
+        self._check_known_read(values)
         with np.errstate(all="ignore"):  # an overflow to inf is reported below
             scaled = self.members_.scale_rows(values, codes)
         if not np.isfinite(scaled).all():
             row, col = (int(i) for i in np.argwhere(~np.isfinite(scaled))[0])
             raise DataError(f"data value {float(values[row, col]):.6g} of series {self.members_.ids[codes[row]]!r}, "
-                            f"column {self.feature_names_in_[col]!r}, overflows float32 when scaled by that "
+                            f"column {self.input_names_[col]!r}, overflows float32 when scaled by that "
                             f"series' training statistics; it lies far outside the range it was fitted on")
         return torch.from_numpy(np.ascontiguousarray(scaled, dtype=np.float32))
 
@@ -601,7 +668,7 @@ class Forecaster:
             raise DataError(f"data has {s.length} time steps; forecasting needs at least window={self.window}")
         return s.values[-self.window:], index_spec(s.index, s.freq or self.index_spec_.get("freq"), s.form)
 
-    def predict_quantiles(self, data, steps: int | None = None) -> np.ndarray:
+    def predict_quantiles(self, data, steps: int | None = None, future=None) -> np.ndarray:
         """Quantiles of the forecasts from every window of ``data``, in the data's units.
 
         Needs ``loss="gaussian"`` or ``"quantile"``.  The steps the network's head emits get its own
@@ -617,10 +684,12 @@ class Forecaster:
         """
         self._require_distribution("predict_quantiles")
         s = self._series(data)
-        X = input_windows(self._scaled(s.values), self.window)  # (N, W, F)
+        fut = None if future is None else self._future(future)
+        X = input_windows(self._scaled(self._inputs(s.values, fut)), self.window)  # (N, W, F)
         return probabilistic.forecast_distribution(self, X, self.horizon if steps is None else steps).quantiles
 
-    def sample_paths(self, steps: int, data=None, samples: int | None = None, seed: int | None = None) -> np.ndarray:
+    def sample_paths(self, steps: int, data=None, samples: int | None = None, seed: int | None = None,
+                     future=None) -> np.ndarray:
         """Monte-Carlo paths continuing the series ``steps`` into the future, in the data's units.
 
         Each path draws every step from the head's distribution and feeds its draw back as the
@@ -635,7 +704,7 @@ class Forecaster:
         steps = probabilistic.check_steps(self, steps)
         S = _checks.positive_int("samples", self.samples if samples is None else samples)
         seed = self.seed if seed is None else _checks.positive_int("seed", seed, minimum=0)
-        X = self._scaled(self._context(data)[0])[None]  # (1, W, F)
+        X = self._scaled(self._inputs(self._context(data)[0], self._future(future)))[None]  # (1, W, F)
         paths = probabilistic.sample_paths(self.model_, X, steps, S, seed, self.target_idx_)  # (S, 1, steps, O)
         return self._unscale(paths[:, 0])
 
@@ -773,6 +842,9 @@ class Forecaster:
         return state.prediction, state
 
     def _check_streamable(self) -> None:
+        if self.known_idx_:
+            raise TsrnnError("streaming reads one new step at a time, and this model also reads the known inputs "
+                             "of the steps it forecasts; use forecast(steps, future=...) instead")
         if self.model_.config.relative:
             raise TsrnnError("streaming needs absolute inputs: a relative model re-levels every window "
                              "to its last value, so a carried state cannot continue it")
@@ -852,6 +924,10 @@ class Forecaster:
         except (TypeError, ValueError, RuntimeError) as err:
             raise CheckpointError(f"{where!r} does not describe the weights beside it: {err}") from err
         self.n_features_in_ = len(self.feature_names_in_)
+        try:
+            self.known_idx_ = resolve_known(self.known, self.feature_names_in_, self.target_idx_, self.strategy)
+        except DataError as err:
+            raise CheckpointError(f"{where!r}: {err}") from err
         model.eval()
         self.model_ = model
         return self

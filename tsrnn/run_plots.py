@@ -14,6 +14,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .checkpoint import write_atomic
@@ -84,7 +85,9 @@ def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, h
     W = estimator.window
     if frame is not None and test_start is not None:
         if predicted is None:
-            one_step = estimator.predict(frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1 of each
+            reach = estimator.model_.config.horizon if estimator.known_idx_ else 1  # known inputs: read K on
+            blank = np.zeros((reach, len(estimator.known_idx_))) if estimator.known_idx_ else None
+            one_step = estimator.predict(frame.iloc[test_start - W:], future=blank)[:-reach, 0, :]  # step 1 of each
             predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
                                      index=frame.index[test_start:test_start + one_step.shape[0]])
         predicted = _with_quantiles(estimator, frame.iloc[test_start - W:], predicted)
@@ -97,7 +100,13 @@ def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, h
         figures["loss.png"] = plot.loss(history, best_epoch=estimator.history_.best_epoch,
                                         ylabel=f"{LOSS_NAMES[estimator.model_.config.loss]} loss (scaled units)")
     window = pd.DataFrame(estimator.context_, columns=estimator.feature_names_in_)
-    states = estimator.hidden_states(window)  # L x (W, D*H)
+    future = None  # a model with known inputs reads them over the K steps after the window
+    if estimator.known_idx_:
+        K = estimator.model_.config.horizon
+        known = [estimator.feature_names_in_[i] for i in estimator.known_idx_]
+        after = frame.iloc[test_start:test_start + K][known] if frame is not None and test_start is not None else None
+        future = after if after is not None and len(after) == K else np.zeros((K, len(known)))
+    states = estimator.hidden_states(window, future=future)  # L x (W, D*H)
     cfg = estimator.model_.config
     where = f"the last training window ({W} steps)"
     figures["hidden.png"] = plot.hidden_heatmap(
@@ -116,7 +125,8 @@ def _with_quantiles(estimator, data: pd.DataFrame, predicted: pd.DataFrame) -> p
     levels = estimator.model_.config.quantiles
     if levels is None or any(c in predicted.columns for c in quantile_columns(estimator.target_names_, levels)):
         return predicted
-    q = estimator.predict_quantiles(data, steps=1)[:len(predicted), 0]  # (N, O, Q): step 1 of each
+    blank = np.zeros((estimator.model_.config.horizon, len(estimator.known_idx_))) if estimator.known_idx_ else None
+    q = estimator.predict_quantiles(data, steps=1, future=blank)[:len(predicted), 0]  # (N, O, Q): step 1 of each
     bands = pd.DataFrame(q.reshape(len(q), -1), index=predicted.index,
                          columns=quantile_columns(estimator.target_names_, levels))
     return pd.concat([predicted, bands], axis=1)

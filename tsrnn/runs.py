@@ -187,13 +187,15 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         model, history = estimator.model_, estimator.history_
         cfg = model.config
         view = estimator if uid0 is None else estimator.series_model(uid0)
-        X, _ = make_windows(view._scaled(fit_part), W, estimator.horizon)
+        X, _ = make_windows(view._scaled(view._inputs(fit_part, placeholder=0.0)), W, estimator.horizon)
         shapes = trace_shapes(model, X[:estimator.batch_size_])
         say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
             f"{', bidirectional' if cfg.bidirectional else ''}"
             f"{f', linear highway over the last {cfg.highway} steps' if cfg.highway else ''}, "
             f"{model.n_parameters()} parameters\n"
-            f"shapes of one training batch:\n{format_shapes(shapes)}")
+            + (f"known inputs: {[estimator.feature_names_in_[i] for i in view.known_idx_]}, read over the "
+               f"{cfg.horizon} forecast steps (one lead input each: F = {cfg.input_size})\n" if view.known_idx_ else "")
+            + f"shapes of one training batch:\n{format_shapes(shapes)}")
         last = history.records[-1]
         best = history.records[history.best_epoch - 1] if history.best_epoch else last
         val = "" if best["val_loss"] is None else f", validation {best['val_loss']:.4g}"
@@ -209,7 +211,10 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             (metrics["seasons"] if uid0 is None else metrics["seasons"][uid0]).items(), sources))
         say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
             f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}")
-        one_step = view.predict(full_frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1
+        # (N, O): step 1 of every window inside the data (a model with known inputs reads them K steps on)
+        reach = cfg.horizon if view.known_idx_ else 1
+        blank = np.zeros((cfg.horizon, len(view.known_idx_))) if view.known_idx_ else None
+        one_step = view.predict(full_frame.iloc[test_start - W:], future=blank)[:-reach, 0, :]
         predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
                                  index=series.index[test_start:test_start + one_step.shape[0]])
 

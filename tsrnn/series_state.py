@@ -18,6 +18,7 @@ import numpy as np
 from .baselines import Baselines
 from .data import Scaler
 from .errors import DataError
+from .known import lead_columns
 from .panel import Panel, panel_windows
 
 __all__ = ["PanelState", "PreparedPanel", "prepare_panel", "panel_stats", "continuation_specs"]
@@ -107,11 +108,14 @@ class PreparedPanel:
 
 def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, targets: list[int], scale: bool,
                   validation_steps: Callable[[int], int], check_length: Callable[[int], tuple],
-                  season, specs: list[dict]) -> PreparedPanel:
+                  season, specs: list[dict], known: list[int] = ()) -> PreparedPanel:
     """Split, scale and index every series of ``panel`` at once (see the module's docstring).
 
     ``validation_steps(T)`` gives a series' validation span, ``check_length(T)`` refuses a series too
     short to fit; ``horizon`` is the network's (the windows'), ``base_horizon`` the baselines'.
+    ``known`` columns get a lead input each (:mod:`tsrnn.known`), scaled like its column; the
+    scaled values are then (T_total, F + Fk), with 0 where a lead would reach past its series (no
+    training or validation window reads those).
     """
     lengths, starts = panel.lengths, panel.starts
     val_steps = np.array([validation_steps(int(T)) for T in np.unique(lengths)])
@@ -124,14 +128,18 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
             raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
     train_end = lengths - np.array([val_of[int(T)] for T in lengths], dtype=np.int64)
     values = panel.values
+    inputs = values if not known else np.concatenate([values, lead_columns(values, list(known), horizon, lengths)], 1)
     if scale:
         codes = np.repeat(np.arange(panel.n_series), lengths)
         within = np.arange(values.shape[0]) - starts[codes]  # each row's step within its series
         mean, std = panel_stats(values, codes, within < train_end[codes], panel.n_series)
-        scaled = ((values - mean[codes]) / std[codes]).astype(np.float32)
+        mean, std = mean[:, list(range(values.shape[1])) + list(known)], std[:, list(range(values.shape[1])) + list(known)]
+        scaled = ((inputs - mean[codes]) / std[codes]).astype(np.float32)
     else:
         mean = std = None
-        scaled = values
+        scaled = inputs
+    if known:
+        scaled = np.where(np.isnan(scaled), np.float32(0), scaled)  # leads past a series' end: never read
     train_index = panel_windows(lengths, starts, window, horizon, end=train_end)
     has_val = train_end < lengths
     val_index = panel_windows(lengths[has_val], starts[has_val], window, horizon, first=train_end[has_val] - window)
