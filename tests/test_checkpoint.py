@@ -135,7 +135,7 @@ def test_overwrite_replaces_the_directory(fitted, fit_frame, tmp_path):
     target = tmp_path / "model"
     other = Forecaster(hidden=4, layers=1, window=10, epochs=1, seed=3).fit(fit_frame)
     other.save(target)
-    (target / "notes.txt").write_text("old")
+    (target / "history.csv").write_text("epoch\n")  # a run's file: tsrnn's, so replaced with the model
     fitted.save(target, overwrite=True)
     assert sorted(os.listdir(target)) == ["config.json", "model.safetensors"]
     np.testing.assert_array_equal(Forecaster.load(target).predict(fit_frame), fitted.predict(fit_frame))
@@ -284,16 +284,14 @@ def test_run_directory_leaves_nothing_on_error(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_run_directory_keeps_the_old_directory_on_error(tmp_path):
-    target = tmp_path / "run"
-    target.mkdir()
-    (target / "old.txt").write_text("old")
+def test_run_directory_keeps_the_old_directory_on_error(saved):
+    before = sorted(os.listdir(saved))
     with pytest.raises(KeyboardInterrupt):
-        with run_directory(target, overwrite=True) as work:
+        with run_directory(saved, overwrite=True) as work:
             (work / "new.txt").write_text("new")
             raise KeyboardInterrupt
-    assert os.listdir(target) == ["old.txt"]
-    assert os.listdir(tmp_path) == ["run"]
+    assert sorted(os.listdir(saved)) == before
+    assert os.listdir(saved.parent) == ["model"]
 
 
 def test_run_directory_refuses_before_any_work(tmp_path):

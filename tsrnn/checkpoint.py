@@ -19,6 +19,7 @@ from typing import Any
 import torch
 
 from .errors import CheckpointError
+from .outputs import check_replaceable, output_lock
 
 __all__ = ["FORMAT_VERSION", "WEIGHTS_FILE", "CONFIG_FILE", "write_atomic", "run_directory",
            "save_model", "load_model"]
@@ -53,26 +54,28 @@ def _umask() -> int:
     return mask
 
 
-def _check_target(path: Path, overwrite: bool) -> None:
-    if path.exists() and not path.is_dir():
-        raise CheckpointError(f"{str(path)!r} exists and is not a directory; choose another path")
-    if path.is_dir() and any(path.iterdir()) and not overwrite:
-        raise CheckpointError(f"directory {str(path)!r} is not empty; pass overwrite=True "
-                              f"(--force on the command line) to replace it, or choose another path")
-
-
 @contextlib.contextmanager
 def run_directory(path: str | os.PathLike, overwrite: bool = False,
                   work: str | os.PathLike | None = None) -> Iterator[Path]:
     """Yield a temporary directory that becomes ``path`` when the block ends without error.
 
-    Raises CheckpointError before any work when ``path`` is a non-empty directory and ``overwrite``
-    is false.  On error the temporary directory is removed and ``path`` is left as it was.  A named
-    ``work`` directory (beside ``path``) is kept on Ctrl-C, so an interrupted run can be resumed.
+    Raises CheckpointError before any work when ``path`` may not be replaced: a non-empty
+    directory without ``overwrite``, and even with it a directory holding files tsrnn did not write,
+    the current or home directory, a mount point (see :func:`tsrnn.outputs.check_replaceable`).  While
+    the block runs, ``path`` is locked against other tsrnn processes (:func:`tsrnn.outputs.output_lock`).
+    On error the temporary directory is removed and ``path`` is left as it was.  A named ``work``
+    directory (beside ``path``) is kept on Ctrl-C, so an interrupted run can be resumed.
     """
-    path = Path(path)
-    _check_target(path, overwrite)
+    shown, path = path, Path(os.path.abspath(path))  # ".." and "." resolved: the rename names a real entry
+    check_replaceable(shown, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
+    with output_lock(path):
+        with _replacing(path, shown, overwrite, work) as tmp:
+            yield tmp
+
+
+@contextlib.contextmanager
+def _replacing(path: Path, shown, overwrite: bool, work) -> Iterator[Path]:
     if work is None:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
         os.chmod(tmp, 0o777 & ~_umask())
@@ -81,12 +84,18 @@ def run_directory(path: str | os.PathLike, overwrite: bool = False,
         tmp.mkdir(parents=True, exist_ok=True)
     try:
         yield tmp
-        _check_target(path, overwrite)  # something may have appeared while we worked
+        check_replaceable(shown, overwrite)  # something may have appeared while we worked
         old = None
         if path.is_dir():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
             os.replace(path, old / "previous")
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            if old is not None:  # put the previous directory back before reporting the failure
+                os.replace(old / "previous", path)
+                old.rmdir()
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except KeyboardInterrupt:

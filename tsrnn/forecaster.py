@@ -669,8 +669,15 @@ class Forecaster:
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> None:
         """Write ``model.safetensors`` and ``config.json`` to directory ``path`` (atomically).
 
-        A non-empty ``path`` is replaced only with ``overwrite=True``.
+        A non-empty ``path`` is replaced only with ``overwrite=True``, and only when it holds nothing
+        but a tsrnn model or run (see :func:`tsrnn.outputs.check_replaceable`).
         """
+        tensors, config = self._model_files()
+        with checkpoint.run_directory(path, overwrite=overwrite) as tmp:
+            checkpoint.save_model(tmp, tensors, config)
+
+    def _model_files(self) -> tuple[dict[str, torch.Tensor], dict]:
+        """The tensors and the config that :meth:`save` writes."""
         self._check_fitted()
         from . import __version__
 
@@ -694,8 +701,7 @@ class Forecaster:
                         "batch_size": self.batch_size_},
             "versions": {"tsrnn": __version__, "torch": torch.__version__},
         }
-        with checkpoint.run_directory(path, overwrite=overwrite) as tmp:
-            checkpoint.save_model(tmp, tensors, config)
+        return tensors, config
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Forecaster":

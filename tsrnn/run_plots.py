@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from .checkpoint import write_atomic
+from .outputs import check_output_files
 from .data import read_csv
 from .errors import CheckpointError, DataError
 from .generate import multi_sine
@@ -153,12 +154,8 @@ def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = Non
     target = run_dir if out_dir is None else Path(out_dir)
     if target.exists() and not target.is_dir():
         raise DataError(f"{str(target)!r} exists and is not a directory")
-    if out_dir is not None and target.resolve() != run_dir.resolve() and not force:
-        clash = sorted(name for name in figures if (target / name).exists())
-        if clash:
-            raise DataError(f"{', '.join(clash)} already exist in {str(target)!r}; pass force=True "
-                            f"(--force) to replace them, or choose another directory")
-    target.mkdir(parents=True, exist_ok=True)
+    into_run = out_dir is None or target.resolve() == run_dir.resolve()  # the run's own figures: replaced
+    check_output_files([target / name for name in sorted(figures)], force or into_run)
     written = []
     for name, figure in figures.items():
         buffer = io.BytesIO()

@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .checkpoint import run_directory, write_atomic
+from .checkpoint import run_directory, save_model, write_atomic
+from .outputs import RUN_FILES, check_replaceable, output_lock
 from .data import as_series, read_csv
 from .errors import CheckpointError, DataError
 from .forecaster import Forecaster
@@ -69,6 +70,7 @@ def metrics_table(metrics: dict) -> str:
     return "\n".join(lines)
 
 
+_WORK_FILES = RUN_FILES | {"options.json", "checkpoint"}  # what an interrupted run leaves in its work directory
 OPTIONS_VERSION = 2  # options.json: 2 holds every Forecaster setting, 1 only those the caller passed
 _V1_DEFAULTS = {"highway": False, "batch_size": 64, "lr": 3e-3}  # what version 1 runs left to the defaults
 
@@ -123,6 +125,8 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             options = {**_V1_DEFAULTS, **options}
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
     resumed = params.pop("_resumed", False)
+    if main:
+        check_replaceable(out_dir, force)  # refused before any work (and checked again before the rename)
     path = os.path.abspath(data) if isinstance(data, (str, os.PathLike)) else data  # resumable from elsewhere
     options = dict(params, data=path, features=features, length=length, noise=noise, seed=seed,
                    test_fraction=test_fraction, force=force)
@@ -172,65 +176,75 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         saved = resumed and (work / "checkpoint" / STATE_CONFIG).is_file()
         estimator.fit(fit_data, progress=False, checkpoint_dir=work / "checkpoint", resume=saved)
         return out_dir
-    if work.exists() and not resumed:
-        if not force:
-            raise CheckpointError(f"an interrupted run of {str(out_dir)!r} is kept in {str(work)!r}; continue "
-                                  f"it with --resume (resume=True) or start over with --force")
-        shutil.rmtree(work)
-    with run_directory(out_dir, overwrite=force, work=work) as tmp:
-        if not resumed and isinstance(path, (str, type(None))):  # an in-memory series cannot be resumed
-            write_atomic(options_file, json.dumps(options, indent=2) + "\n")
-        fit_start = time.perf_counter()
-        saved = resumed and (tmp / "checkpoint" / STATE_CONFIG).is_file()  # else no epoch was complete
-        estimator.fit(fit_data, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
-        fit_seconds = time.perf_counter() - fit_start
-        model, history = estimator.model_, estimator.history_
-        cfg = model.config
-        view = estimator if uid0 is None else estimator.series_model(uid0)
-        X, _ = make_windows(view._scaled(fit_part), W, estimator.horizon)
-        shapes = trace_shapes(model, X[:estimator.batch_size_])
-        say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
-            f"{', bidirectional' if cfg.bidirectional else ''}"
-            f"{f', linear highway over the last {cfg.highway} steps' if cfg.highway else ''}, "
-            f"{model.n_parameters()} parameters\n"
-            f"shapes of one training batch:\n{format_shapes(shapes)}")
-        last = history.records[-1]
-        best = history.records[history.best_epoch - 1] if history.best_epoch else last
-        val = "" if best["val_loss"] is None else f", validation {best['val_loss']:.4g}"
-        world = distributed_context()[1]
-        ddp = f" on {world} processes (DistributedDataParallel)" if world > 1 else ""
-        say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
-            f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} "
-            f"({LOSS_NAMES[cfg.loss]}, scaled)")
+    with output_lock(out_dir):  # a second run to the same out_dir is refused until this one ends
+        if work.exists() and not resumed:
+            _discard_interrupted(work, out_dir, force)
+        with run_directory(out_dir, overwrite=force, work=work) as tmp:
+            if not resumed and isinstance(path, (str, type(None))):  # an in-memory series cannot be resumed
+                write_atomic(options_file, json.dumps(options, indent=2) + "\n")
+            fit_start = time.perf_counter()
+            saved = resumed and (tmp / "checkpoint" / STATE_CONFIG).is_file()  # else no epoch was complete
+            estimator.fit(fit_data, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
+            fit_seconds = time.perf_counter() - fit_start
+            model, history = estimator.model_, estimator.history_
+            cfg = model.config
+            view = estimator if uid0 is None else estimator.series_model(uid0)
+            X, _ = make_windows(view._scaled(fit_part), W, estimator.horizon)
+            shapes = trace_shapes(model, X[:estimator.batch_size_])
+            say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
+                f"{', bidirectional' if cfg.bidirectional else ''}"
+                f"{f', linear highway over the last {cfg.highway} steps' if cfg.highway else ''}, "
+                f"{model.n_parameters()} parameters\n"
+                f"shapes of one training batch:\n{format_shapes(shapes)}")
+            last = history.records[-1]
+            best = history.records[history.best_epoch - 1] if history.best_epoch else last
+            val = "" if best["val_loss"] is None else f", validation {best['val_loss']:.4g}"
+            world = distributed_context()[1]
+            ddp = f" on {world} processes (DistributedDataParallel)" if world > 1 else ""
+            say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
+                f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} "
+                f"({LOSS_NAMES[cfg.loss]}, scaled)")
 
-        metrics = estimator.evaluate(eval_data, start=eval_start)
-        seasons = ", ".join(f"{k}: {v}" for k, v in (metrics["seasons"] if uid0 is None else
-                                                       metrics["seasons"][uid0]).items())
-        say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
-            f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}")
-        one_step = view.predict(full_frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1
-        predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
-                                 index=series.index[test_start:test_start + one_step.shape[0]])
+            metrics = estimator.evaluate(eval_data, start=eval_start)
+            seasons = ", ".join(f"{k}: {v}" for k, v in (metrics["seasons"] if uid0 is None else
+                                                           metrics["seasons"][uid0]).items())
+            say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
+                f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}")
+            one_step = view.predict(full_frame.iloc[test_start - W:])[:-1, 0, :]  # (N, O): step 1
+            predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
+                                     index=series.index[test_start:test_start + one_step.shape[0]])
 
-        estimator.save(tmp, overwrite=True)
-        write_atomic(tmp / "history.csv", history.to_frame().to_csv(index=False))
-        write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
-        from .run_plots import data_spec, run_figures
+            save_model(tmp, *estimator._model_files())  # what Forecaster.save writes, into this run
+            write_atomic(tmp / "history.csv", history.to_frame().to_csv(index=False))
+            write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
+            from .run_plots import data_spec, run_figures
 
-        for name, figure in run_figures(view, full_frame, test_start, history.to_frame(), predicted).items():
-            figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
-        run = {"source": source, "data": data_spec(data, features, length, noise, seed),
-               "steps": T, "test_start": test_start, "test_fraction": test_fraction,
-               "estimator": estimator.get_params(), "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
-               "fit_seconds": fit_seconds, "total_seconds": time.perf_counter() - start,
-               "tsrnn": __version__}
-        write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
-        # Last: until here an interruption leaves a resumable run; the finished one needs neither.
-        shutil.rmtree(tmp / "checkpoint", ignore_errors=True)
-        options_file.unlink(missing_ok=True)
+            for name, figure in run_figures(view, full_frame, test_start, history.to_frame(), predicted).items():
+                figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
+            run = {"source": source, "data": data_spec(data, features, length, noise, seed),
+                   "steps": T, "test_start": test_start, "test_fraction": test_fraction,
+                   "estimator": estimator.get_params(), "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
+                   "fit_seconds": fit_seconds, "total_seconds": time.perf_counter() - start,
+                   "tsrnn": __version__}
+            write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
+            # Last: until here an interruption leaves a resumable run; the finished one needs neither.
+            shutil.rmtree(tmp / "checkpoint", ignore_errors=True)
+            options_file.unlink(missing_ok=True)
     say(f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
         f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s")
     return out_dir
+
+
+def _discard_interrupted(work: Path, out_dir: Path, force: bool) -> None:
+    """Remove the work directory an interrupted run left, when ``force``; it must hold only tsrnn's files."""
+    if not force:
+        raise CheckpointError(f"an interrupted run of {str(out_dir)!r} is kept in {str(work)!r}; continue "
+                              f"it with --resume (resume=True) or start over with --force")
+    foreign = sorted(set(os.listdir(work)) - _WORK_FILES)
+    if foreign:
+        raise CheckpointError(f"refusing to remove {str(work)!r}: it holds {foreign[0]!r}, which tsrnn did not "
+                              f"write there; move it, or choose another --out")
+    shutil.rmtree(work)
 
 
 def _clean_parts(frame, estimator: Forecaster) -> tuple[dict, dict]:
