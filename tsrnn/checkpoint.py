@@ -1,5 +1,9 @@
 """Model files that are safe to share: ``model.safetensors`` + ``config.json``, written atomically.
 
+Both files carry a SHA-256 checksum in ``config.json``: ``weights_sha256`` of the weights, and
+``config_sha256`` of the config's own canonical JSON (sorted keys, no whitespace, without that
+entry), so an edited file of either kind is refused; both stay plain files any tool can read.
+
 Nothing here unpickles: weights are read by safetensors, settings by json.  A directory is written
 in a hidden temporary sibling and renamed into place only when complete, so a crash never leaves a
 directory that looks finished, and an existing non-empty directory is replaced only when asked.
@@ -20,11 +24,12 @@ import torch
 
 from .errors import CheckpointError
 from .outputs import check_replaceable, output_lock
+from .schema import read_json
 
 __all__ = ["FORMAT_VERSION", "WEIGHTS_FILE", "CONFIG_FILE", "write_atomic", "run_directory",
            "save_model", "load_model"]
 
-FORMAT_VERSION = 2  # 2: ModelConfig.highway (format 1 files load as models without one)
+FORMAT_VERSION = 3  # 3: config_sha256 covers config.json; 2: ModelConfig.highway (1 loads without one)
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
@@ -122,8 +127,15 @@ def save_model(directory: str | os.PathLike, tensors: dict[str, torch.Tensor], c
     directory = Path(directory)
     payload = save({k: v.detach().to("cpu").contiguous() for k, v in tensors.items()})
     meta = dict(config, format_version=FORMAT_VERSION, weights_sha256=_sha256(payload))
+    meta["config_sha256"] = _config_sha256(meta)
     write_atomic(directory / weights_file, payload)
     write_atomic(directory / config_file, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+
+def _config_sha256(meta: dict[str, Any]) -> str:
+    """SHA-256 of the config's canonical JSON (sorted keys, no spaces), without its own checksum entry."""
+    body = {k: v for k, v in meta.items() if k != "config_sha256"}
+    return _sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=True).encode("utf-8"))
 
 
 def load_model(directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE,
@@ -150,16 +162,16 @@ def load_model(directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE,
         raise CheckpointError(f"{str(weights)!r} is missing{hint}")
     if not config_path.is_file():
         raise CheckpointError(f"{str(config_path)!r} is missing")
-    try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise CheckpointError(f"{str(config_path)!r} is not valid JSON: {err}") from err
+    config = read_json(config_path)
     if not isinstance(config, dict):
         raise CheckpointError(f"{str(config_path)!r} must hold a JSON object, got {type(config).__name__}")
     version = config.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+    if type(version) is not int or version > FORMAT_VERSION or version < 1:
         raise CheckpointError(f"{str(config_path)!r} has format_version {version!r}; this tsrnn reads "
                               f"formats 1 to {FORMAT_VERSION} (a newer tsrnn may have written it)")
+    if version >= 3 and config.get("config_sha256") != _config_sha256(config):
+        raise CheckpointError(f"{str(config_path)!r} does not match its config_sha256 (it was edited or altered "
+                              f"after saving); refusing to load it")
     payload = weights.read_bytes()
     expected = config.get("weights_sha256")
     if expected != _sha256(payload):

@@ -22,6 +22,7 @@ from .data import Scaler, Series, as_series, future_index, index_spec
 from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
 from .baselines import Baselines
 from .model import RNNForecaster
+from .schema import check_model_config
 from . import probabilistic
 from .train import History, TrainState, distributed_context, predict_windows, train
 from .windows import input_windows, make_windows, n_windows, resolve_targets
@@ -708,6 +709,7 @@ class Forecaster:
         """Rebuild a Forecaster saved by :meth:`save`; no pickle is read."""
         tensors, config = checkpoint.load_model(path)
         where = os.path.join(os.fspath(path), checkpoint.CONFIG_FILE)
+        check_model_config(config, tensors, where)  # every field and shape, before anything is built
         try:
             self = cls(**{"highway": False, **config["estimator"]})  # files from before the highway
             model = RNNForecaster(ModelConfig.from_dict(config["model"]))

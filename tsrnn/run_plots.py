@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 from pathlib import Path
 
@@ -18,6 +17,7 @@ import pandas as pd
 
 from .checkpoint import write_atomic
 from .outputs import check_output_files
+from .schema import check_run, read_history, read_json
 from .data import read_csv
 from .errors import CheckpointError, DataError
 from .generate import multi_sine
@@ -137,8 +137,8 @@ def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = Non
         raise CheckpointError(f"run directory {str(run_dir)!r} does not exist")
     estimator = Forecaster.load(run_dir)
     run_path, history_path = run_dir / "run.json", run_dir / "history.csv"
-    run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
-    history = pd.read_csv(history_path) if history_path.is_file() else None
+    run = check_run(read_json(run_path), run_path, estimator.window) if run_path.is_file() else {}
+    history = read_history(history_path) if history_path.is_file() else None
     if estimator.members_:  # long data: the figures show the first series, as tsrnn fit drew them
         uid = next(iter(estimator.members_))
         estimator = estimator.series_model(uid)
