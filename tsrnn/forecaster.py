@@ -20,7 +20,7 @@ from . import _checks, checkpoint
 from .config import ModelConfig, TrainConfig, auto_batch_size
 from .data import Scaler, Series, as_series, future_index, index_spec
 from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
-from .baselines import Baselines
+from .baselines import Baselines, check_ar_size
 from .model import RNNForecaster
 from .schema import check_model_config
 from . import probabilistic
@@ -219,6 +219,7 @@ class Forecaster:
     def _configs(self, n_features: int, target_idx: list[int]) -> tuple[ModelConfig, TrainConfig]:
         _checks.choice("strategy", self.strategy, STRATEGIES)
         horizon = 1 if self.strategy == "recursive" else self.horizon
+        check_ar_size(_checks.positive_int("window", self.window), n_features)
         if not isinstance(self.highway, (bool, np.bool_)):
             raise TypeError(f"highway must be True or False, got {self.highway!r}")
         model = ModelConfig(input_size=n_features, hidden_size=self.hidden, num_layers=self.layers,

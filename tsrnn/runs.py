@@ -157,14 +157,14 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     fit_part = series.values[:test_start]
     if uid0 is None:
         fit_data, eval_data, eval_start = full_frame.iloc[:test_start], full_frame, test_start
-        layout = (f"{T} steps x {series.n_features} features {series.columns}; first {test_start} steps to fit "
+        layout = (f"{T} steps x {series.n_features} features {_some(series.columns)}; first {test_start} steps to fit "
                   f"(last {estimator.val_fraction:.0%} of them validate), last {T - test_start} to test")
     else:
         fit_data = pd.concat([p.iloc[:starts[u]].rename_axis(LONG_TIME).reset_index().assign(**{LONG_ID: u})
                               for u, p in parts.items()], ignore_index=True)
         eval_data, eval_start = frame, 1 - test_fraction
         layout = (f"{len(parts)} series (long layout), {sum(map(len, parts.values()))} rows, columns "
-                  f"{series.columns}; one global model fits the first {1 - test_fraction:.0%} of each series, "
+                  f"{_some(series.columns)}; one global model fits the first {1 - test_fraction:.0%} of each series, "
                   f"the rest tests; report and figures show series {uid0!r}")
     filled = {u: r for u, r in reports.items() if r.get("fill")}
     notes = "".join(f"\n  missing values{'' if u is None else f' in {u!r}'}: {r['missing']}, "
@@ -233,6 +233,11 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     say(f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
         f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s")
     return out_dir
+
+
+def _some(names: list[str], shown: int = 12) -> str:
+    """A list of column names for the report, the first ``shown`` of a long one."""
+    return str(names) if len(names) <= shown else f"{str(names[:shown])[:-1]}, ... ({len(names) - shown} more)]"
 
 
 def _discard_interrupted(work: Path, out_dir: Path, force: bool) -> None:
