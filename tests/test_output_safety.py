@@ -254,3 +254,23 @@ def test_the_lock_is_reentrant_and_removed_after_use(tmp_path):
             (work / "a.txt").write_text("a")
         assert (tmp_path / ".run.lock").exists()
     assert sorted(os.listdir(tmp_path)) == ["run"]
+
+
+def test_two_fits_started_at_once_never_mix_their_files(tmp_path):
+    out = tmp_path / "run"
+    args = [sys.executable, "-m", "tsrnn", "fit", *FAST, "--out", str(out), "--force"]
+    env = dict(os.environ, MPLBACKEND="Agg")
+    procs = [subprocess.Popen(args + ["--seed", str(seed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env) for seed in (1, 2)]
+    results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
+    for code, err in results:  # each ran to the end, or was refused by the other's lock
+        assert code == 0 or (code == 2 and "another tsrnn process" in err and err.count("\n") == 1), err
+    assert any(code == 0 for code, _ in results)
+    import json
+
+    from tsrnn.forecaster import Forecaster
+
+    seeds = {json.loads((out / name).read_text())["estimator"]["seed"] for name in ("config.json", "run.json")}
+    assert len(seeds) == 1  # the model and the run's record come from one and the same fit
+    assert Forecaster.load(out).n_features_in_ == 3
+    assert sorted(os.listdir(tmp_path)) == ["run"]

@@ -21,6 +21,7 @@ import pandas as pd
 from . import __version__
 from .checkpoint import run_directory, save_model, write_atomic
 from .outputs import RUN_FILES, check_replaceable, output_lock
+from .schema import read_json
 from .data import as_series, read_csv
 from .errors import CheckpointError, DataError
 from .forecaster import Forecaster
@@ -120,7 +121,9 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             raise CheckpointError(f"the run {str(out_dir)!r} is already complete; nothing to resume" if done else
                                   f"there is no interrupted run of {str(out_dir)!r} to resume "
                                   f"({str(options_file)!r} is missing)")
-        options = json.loads(options_file.read_text(encoding="utf-8"))
+        options = read_json(options_file)
+        if not isinstance(options, dict):
+            raise CheckpointError(f"{str(options_file)!r} must hold a JSON object, got {type(options).__name__}")
         if options.pop("options_version", 1) < 2:  # written before the defaults changed: keep the old ones
             options = {**_V1_DEFAULTS, **options}
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
