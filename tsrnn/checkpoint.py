@@ -167,8 +167,9 @@ def load_model(directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE,
         raise CheckpointError(f"{str(config_path)!r} must hold a JSON object, got {type(config).__name__}")
     version = config.get("format_version")
     if type(version) is not int or version > FORMAT_VERSION or version < 1:
+        newer = " (a newer tsrnn may have written it)" if type(version) is int and version > FORMAT_VERSION else ""
         raise CheckpointError(f"{str(config_path)!r} has format_version {version!r}; this tsrnn reads "
-                              f"formats 1 to {FORMAT_VERSION} (a newer tsrnn may have written it)")
+                              f"formats 1 to {FORMAT_VERSION}{newer}")
     if version >= 3 and config.get("config_sha256") != _config_sha256(config):
         raise CheckpointError(f"{str(config_path)!r} does not match its config_sha256 (it was edited or altered "
                               f"after saving); refusing to load it")
