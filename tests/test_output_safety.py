@@ -7,29 +7,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from tsrnn.checkpoint import run_directory
-from tsrnn.cli import cli
 from tsrnn.errors import CheckpointError
 from tsrnn.outputs import check_replaceable, output_lock
 
+from conftest import invoke, one_line_error
+
 TRAIN = ["--epochs", "1", "--hidden", "3", "--layers", "1", "--window", "6", "--quiet"]
 FAST = ["--length", "200", *TRAIN]  # a generated series
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def refused(result, message: str) -> str:
-    """The one-line error of a refused command (exit 2)."""
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
-    assert message in lines[0], lines[0]
-    assert "Traceback" not in result.output
-    return lines[0]
 
 
 def listing(path: Path) -> dict[str, bytes]:
@@ -49,7 +35,7 @@ def user_dir(tmp_path):
 # -- --force never deletes the user's files -------------------------------------------------------------
 def test_fit_force_refuses_a_directory_of_user_files(user_dir):
     before = listing(user_dir)
-    line = refused(invoke("fit", *FAST, "--out", str(user_dir), "--force"),
+    line = one_line_error(invoke("fit", *FAST, "--out", str(user_dir), "--force"),
                    f"refusing to replace {str(user_dir)!r}: it holds 'data.csv', which tsrnn did not write and "
                    f"would be lost")
     assert "--force replaces only an empty directory or one holding nothing but a tsrnn run or model" in line
@@ -61,7 +47,7 @@ def test_a_run_with_a_user_file_added_is_not_replaced(tmp_path):
     out = tmp_path / "run"
     assert invoke("fit", *FAST, "--out", str(out)).exit_code == 0
     (out / "notes.md").write_text("my notes on this run")
-    refused(invoke("fit", *FAST, "--out", str(out), "--force"), "it holds 'notes.md', which tsrnn did not write")
+    one_line_error(invoke("fit", *FAST, "--out", str(out), "--force"), "it holds 'notes.md', which tsrnn did not write")
     assert (out / "notes.md").read_text() == "my notes on this run"
     (out / "notes.md").unlink()
     assert invoke("fit", *FAST, "--out", str(out), "--force").exit_code == 0  # tsrnn's own run is replaced
@@ -90,13 +76,13 @@ def test_fit_never_replaces_the_current_directory_or_its_parent(tmp_path, monkey
     work.mkdir()
     (work / "keep.txt").write_text("keep")
     monkeypatch.chdir(work)
-    refused(invoke("fit", *FAST, "--out", out, "--force"), f"refusing to write to {out!r}: {why}, which tsrnn never replaces")
+    one_line_error(invoke("fit", *FAST, "--out", out, "--force"), f"refusing to write to {out!r}: {why}, which tsrnn never replaces")
     assert os.listdir(work) == ["keep.txt"] and sorted(os.listdir(tmp_path)) == ["project"]
 
 
 def test_an_empty_current_directory_is_refused_too(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    refused(invoke("fit", *FAST, "--out", "."), "it is the current directory")
+    one_line_error(invoke("fit", *FAST, "--out", "."), "it is the current directory")
     assert os.listdir(tmp_path) == [] and os.listdir(tmp_path.parent).count(f".{tmp_path.name}.lock") == 0
 
 
@@ -109,7 +95,7 @@ def test_save_never_replaces_the_home_directory(tmp_path, monkeypatch, fitted):
     assert os.listdir(home) == []
 
 
-def test_root_is_refused():
+def test_root_is_one_line_error():
     with pytest.raises(CheckpointError, match=r"refusing to write to '/': it is the root directory"):
         check_replaceable("/", overwrite=True)
 
@@ -128,14 +114,14 @@ def test_a_mount_point_is_refused_and_nothing_is_left_beside_it(fitted):
     with pytest.raises(CheckpointError, match=rf"refusing to write to {str(mount)!r}: it is a mount point"):
         fitted.save(mount, overwrite=True)
     result = invoke("fit", *FAST, "--out", str(mount), "--force")
-    refused(result, "it is a mount point")
+    one_line_error(result, "it is a mount point")
     assert sorted(os.listdir(mount.parent)) == before  # no .NAME.old-XXXX, .partial or .lock
 
 
 # -- every command that writes follows the same rule ----------------------------------------------------
 def test_compare_force_refuses_user_files(user_dir):
     before = listing(user_dir)
-    refused(invoke("compare", "--hidden", "2", "--epochs", "1", "--length", "120", "--window", "5",
+    one_line_error(invoke("compare", "--hidden", "2", "--epochs", "1", "--length", "120", "--window", "5",
                    "--out", str(user_dir), "--force"), "it holds 'data.csv', which tsrnn did not write")
     assert listing(user_dir) == before
 
@@ -144,7 +130,7 @@ def test_compare_force_replaces_its_own_result(tmp_path):
     out = tmp_path / "cmp"
     args = ["compare", "--hidden", "2", "--epochs", "1", "--length", "120", "--window", "5", "--out", str(out)]
     assert invoke(*args).exit_code == 0
-    refused(invoke(*args), "is not empty; pass overwrite=True (--force")
+    one_line_error(invoke(*args), "is not empty; pass overwrite=True (--force")
     assert invoke(*args, "--force").exit_code == 0
     assert sorted(os.listdir(out)) == ["compare.csv", "compare.png"]
 
@@ -166,14 +152,14 @@ def test_an_existing_output_file_is_replaced_only_with_force(model_and_data, tmp
     args = {"predict": ["predict", "--model", str(model)],
             "backtest": ["backtest", "--model", str(model), "--data", str(data)],
             "generate": ["generate", "--length", "30"]}[command] + ["--out", str(target)]
-    refused(invoke(*args), f"{str(target)!r} exists; pass --force to replace it")
+    one_line_error(invoke(*args), f"{str(target)!r} exists; pass --force to replace it")
     assert target.read_text() == "the user's own table\n"
     assert invoke(*args, "--force").exit_code == 0
     assert target.read_text() != "the user's own table\n"
     assert os.listdir(tmp_path) == ["out.csv"]  # written through a temporary file and a rename
 
 
-def test_an_output_file_that_is_a_directory_is_refused(model_and_data, tmp_path):
+def test_an_output_file_that_is_a_directory_is_one_line_error(model_and_data, tmp_path):
     model, _ = model_and_data
     (tmp_path / "d").mkdir()
     (tmp_path / "d" / "inside").write_text("x")
@@ -187,7 +173,7 @@ def test_plot_replaces_figures_in_another_directory_only_with_force(model_and_da
     figs = tmp_path / "figs"
     figs.mkdir()
     (figs / "loss.png").write_bytes(b"my own figure")
-    refused(invoke("plot", str(model), "--out", str(figs)), f"loss.png already exist in {str(figs)!r}")
+    one_line_error(invoke("plot", str(model), "--out", str(figs)), f"loss.png already exist in {str(figs)!r}")
     assert (figs / "loss.png").read_bytes() == b"my own figure"
     assert invoke("plot", str(model), "--out", str(figs), "--force").exit_code == 0
     assert (figs / "loss.png").read_bytes()[:4] == b"\x89PNG"
@@ -199,7 +185,7 @@ def test_an_interrupted_work_directory_with_user_files_is_kept(tmp_path):
     work = tmp_path / ".run.partial"
     work.mkdir()
     (work / "mine.txt").write_text("mine")
-    refused(invoke("fit", *FAST, "--out", str(out), "--force"), f"refusing to remove {str(work)!r}: it holds 'mine.txt'")
+    one_line_error(invoke("fit", *FAST, "--out", str(out), "--force"), f"refusing to remove {str(work)!r}: it holds 'mine.txt'")
     assert (work / "mine.txt").read_text() == "mine"
 
 
@@ -227,12 +213,12 @@ def held(tmp_path):
 def test_a_second_fit_to_the_same_out_is_refused_while_the_first_runs(held, tmp_path):
     out = tmp_path / "run"
     for extra in ([], ["--force"]):
-        refused(invoke("fit", *FAST, "--out", str(out), *extra),
+        one_line_error(invoke("fit", *FAST, "--out", str(out), *extra),
                 f"another tsrnn process (pid {held.pid}) is writing {str(out)!r} now; wait for it to finish")
     assert not out.exists() and not (tmp_path / ".run.partial").exists()
 
 
-def test_save_to_a_locked_directory_is_refused(held, tmp_path, fitted):
+def test_save_to_a_locked_directory_is_one_line_error(held, tmp_path, fitted):
     with pytest.raises(CheckpointError, match=rf"another tsrnn process \(pid {held.pid}\) is writing"):
         fitted.save(tmp_path / "run")
 
