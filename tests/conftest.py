@@ -1,6 +1,8 @@
 """Shared fixtures: short noiseless series and one tiny fitted Forecaster reused by many tests."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import torch
 
@@ -31,10 +33,30 @@ def fitted(fit_frame):
     return tsrnn.Forecaster(hidden=8, layers=1, window=WINDOW, epochs=5, seed=0).fit(fit_frame, progress=False)
 
 
+def write_config(model_dir, config: dict, sign: bool = True) -> None:
+    """Write ``config`` as ``model_dir``'s config.json, with a matching config_sha256 unless ``sign`` is
+    false: an edit the checksum does not catch, so the schema behind it is what a test reaches."""
+    from tsrnn.checkpoint import CONFIG_FILE, _config_sha256
+
+    config = dict(config)
+    if sign:
+        config["config_sha256"] = _config_sha256(config)
+    (model_dir / CONFIG_FILE).write_text(json.dumps(config))
+
+
 def invoke(*args: str):
-    """Run the ``tsrnn`` command line in-process; exceptions propagate (a traceback fails the test)."""
+    """Run the tsrnn command line in-process; exceptions other than SystemExit propagate."""
     from click.testing import CliRunner
 
     from tsrnn.cli import cli
 
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def one_line_error(result, message: str, code: int = 2) -> str:
+    """The single ``Error: ...`` line of a refused command, which must contain ``message``."""
+    assert result.exit_code == code, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.output
+    assert "Traceback" not in result.output
+    return lines[0]

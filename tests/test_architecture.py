@@ -9,10 +9,10 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tsrnn"
 
 # module -> layer; a module may import its own layer and those below (ARCHITECTURE.md, "Layers")
 LAYERS = {
-    "errors": 0, "_checks": 0, "config": 0, "metrics": 0,
+    "errors": 0, "_checks": 0, "config": 0, "metrics": 0, "outputs": 0,
     "calendar": 1, "panel": 1, "data": 1, "frames": 1, "windows": 1, "generate": 1, "baselines": 1,
     "series_state": 1, "known": 1,
-    "heads": 2, "model": 2, "checkpoint": 2,
+    "heads": 2, "model": 2, "schema": 2, "checkpoint": 2,
     "train": 3,
     "probabilistic": 4, "backtest": 4,
     "forecaster": 5,

@@ -16,6 +16,8 @@ from tsrnn.checkpoint import (CONFIG_FILE, FORMAT_VERSION, WEIGHTS_FILE, load_mo
 from tsrnn.errors import CheckpointError, TsrnnError
 from tsrnn.forecaster import Forecaster
 
+from conftest import write_config
+
 WINDOW_OF_FITTED = 10  # conftest's ``fitted``
 
 
@@ -29,7 +31,7 @@ def saved(fitted, tmp_path):
 def edit_config(path, **changes) -> dict:
     config = json.loads((path / CONFIG_FILE).read_text())
     config.update(changes)
-    (path / CONFIG_FILE).write_text(json.dumps(config))
+    write_config(path, config)  # re-signed: what is tested is the change itself
     return config
 
 
@@ -87,7 +89,7 @@ def test_round_trip_without_scaler_and_with_dates(fit_frame, tmp_path):
 def test_files_are_safetensors_and_json(saved, fitted):
     assert sorted(os.listdir(saved)) == [CONFIG_FILE, WEIGHTS_FILE] == ["config.json", "model.safetensors"]
     config = json.loads((saved / "config.json").read_text(encoding="utf-8"))
-    assert config["format_version"] == FORMAT_VERSION == 2
+    assert config["format_version"] == FORMAT_VERSION == 3
     assert config["weights_sha256"] == sha256(saved / "model.safetensors")
     assert config["model"]["hidden_size"] == 8
     assert config["estimator"] == fitted.get_params()
@@ -114,7 +116,7 @@ def test_save_model_load_model_round_trip(tmp_path):
     tensors = {"a": torch.arange(6, dtype=torch.float32).reshape(2, 3), "b": torch.ones(4, dtype=torch.int64)}
     save_model(tmp_path, tensors, {"note": "hi"})
     loaded, config = load_model(tmp_path)
-    assert config["note"] == "hi" and config["format_version"] == 2
+    assert config["note"] == "hi" and config["format_version"] == 3
     assert set(loaded) == {"a", "b"}
     assert torch.equal(loaded["a"], tensors["a"]) and torch.equal(loaded["b"], tensors["b"])
 
@@ -135,7 +137,7 @@ def test_overwrite_replaces_the_directory(fitted, fit_frame, tmp_path):
     target = tmp_path / "model"
     other = Forecaster(hidden=4, layers=1, window=10, epochs=1, seed=3).fit(fit_frame)
     other.save(target)
-    (target / "notes.txt").write_text("old")
+    (target / "history.csv").write_text("epoch\n")  # a run's file: tsrnn's, so replaced with the model
     fitted.save(target, overwrite=True)
     assert sorted(os.listdir(target)) == ["config.json", "model.safetensors"]
     np.testing.assert_array_equal(Forecaster.load(target).predict(fit_frame), fitted.predict(fit_frame))
@@ -209,10 +211,10 @@ def test_pickle_checkpoint_is_never_loaded(tmp_path):
     assert not (d / "pwned.txt").exists() and not os.path.exists("pwned.txt")
 
 
-@pytest.mark.parametrize("version", [999, 0, "1", None])
+@pytest.mark.parametrize("version", [999, 0, "1", None, True])
 def test_unknown_format_version(saved, version):
     edit_config(saved, format_version=version)
-    with pytest.raises(CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 2"):
+    with pytest.raises(CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 3"):
         Forecaster.load(saved)
 
 
@@ -232,23 +234,23 @@ def test_weights_of_another_shape(fitted, fit_frame, tmp_path):
     (a / WEIGHTS_FILE).write_bytes((b / WEIGHTS_FILE).read_bytes())
     edit_config(a, weights_sha256=sha256(a / WEIGHTS_FILE))  # a consistent checksum, wrong shapes
     with pytest.raises(CheckpointError,
-                       match=r"(?s)does not describe the weights beside it: .*size mismatch for rnn\.weight_ih_l0"):
+                       match=r"field 'model' must be consistent with the weights: model\.rnn\.weight_ih_l0 of shape \(8, 2\), got \(4, 2\)"):
         Forecaster.load(a)
 
 
 def test_config_without_an_entry(saved):
     config = json.loads((saved / CONFIG_FILE).read_text())
     del config["scaler"]
-    (saved / CONFIG_FILE).write_text(json.dumps(config))
-    with pytest.raises(CheckpointError, match=r"lacks the entry 'scaler'; it was not written by Forecaster\.save"):
+    write_config(saved, config)
+    with pytest.raises(CheckpointError, match=r"config\.json': field 'scaler' is missing"):
         Forecaster.load(saved)
 
 
 def test_config_with_bad_model_settings(saved):
     config = json.loads((saved / CONFIG_FILE).read_text())
     config["model"]["cell"] = "transformer"
-    (saved / CONFIG_FILE).write_text(json.dumps(config))
-    with pytest.raises(CheckpointError, match=r"does not describe the weights beside it: cell must be one of"):
+    write_config(saved, config)
+    with pytest.raises(CheckpointError, match=r"field 'model' is not a valid model configuration: cell must be one of"):
         Forecaster.load(saved)
 
 
@@ -284,16 +286,14 @@ def test_run_directory_leaves_nothing_on_error(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_run_directory_keeps_the_old_directory_on_error(tmp_path):
-    target = tmp_path / "run"
-    target.mkdir()
-    (target / "old.txt").write_text("old")
+def test_run_directory_keeps_the_old_directory_on_error(saved):
+    before = sorted(os.listdir(saved))
     with pytest.raises(KeyboardInterrupt):
-        with run_directory(target, overwrite=True) as work:
+        with run_directory(saved, overwrite=True) as work:
             (work / "new.txt").write_text("new")
             raise KeyboardInterrupt
-    assert os.listdir(target) == ["old.txt"]
-    assert os.listdir(tmp_path) == ["run"]
+    assert sorted(os.listdir(saved)) == before
+    assert os.listdir(saved.parent) == ["model"]
 
 
 def test_run_directory_refuses_before_any_work(tmp_path):

@@ -92,7 +92,11 @@ def test_fit_refuses_a_non_empty_directory_unless_forced(tmp_path):
     assert result.exit_code == 2
     assert "not empty" in result.output and "--force" in result.output
     assert (out / "keep.txt").read_text() == "precious"
-    assert invoke("fit", *FAST, "--out", str(out), "--force").exit_code == 0
+    forced = invoke("fit", *FAST, "--out", str(out), "--force")  # the user's file would be lost: refused too
+    assert forced.exit_code == 2 and "it holds 'keep.txt', which tsrnn did not write" in forced.output
+    (out / "keep.txt").unlink()
+    assert invoke("fit", *FAST, "--out", str(out)).exit_code == 0
+    assert invoke("fit", *FAST, "--out", str(out), "--force").exit_code == 0  # a run replaces a run
     assert set(os.listdir(out)) == RUN_FILES
 
 

@@ -14,12 +14,31 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BASELINES", "Baselines", "find_season", "choose_season"]
+__all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "choose_season", "find_season"]
 
 BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
 _CHUNK = 4096  # windows per block when fitting or applying the autoregression
 _SEASON_SPAN = 1 << 17  # latest steps searched for a season: enough for any season it can report
 _AR_ORIGINS = 1 << 18  # latest windows the autoregression is fitted on: more changes nothing but time
+
+
+MAX_AR_INPUTS = 10_000  # window x features: the autoregression's normal equations are (1 + W*F)^2 numbers
+
+
+def check_ar_size(window: int, n_features: int) -> None:
+    """Refuse a window and feature count whose linear autoregression would not fit in memory.
+
+    The autoregression has ``1 + W*F`` coefficients per feature: its normal equations take
+    ``(1 + W*F)^2`` float64 numbers (800 MB at the limit, 20 GB for 10,000 features and a window of 5,
+    where LAPACK's 32-bit indices also overflow and crash the process).
+    """
+    if window * n_features > MAX_AR_INPUTS:
+        from .errors import DataError
+
+        raise DataError(f"window={window} x {n_features} features = {window * n_features} inputs per window, "
+                        f"beyond tsrnn's limit of {MAX_AR_INPUTS}: the linear-AR baseline fits "
+                        f"{1 + window * n_features} coefficients for each of the {n_features} features; use fewer "
+                        f"features (--features a,b,...) or a shorter --window")
 
 
 def _detrended_acf(x: np.ndarray, max_lag: int | None = None) -> np.ndarray | None:

@@ -1,5 +1,9 @@
 """Model files that are safe to share: ``model.safetensors`` + ``config.json``, written atomically.
 
+Both files carry a SHA-256 checksum in ``config.json``: ``weights_sha256`` of the weights, and
+``config_sha256`` of the config's own canonical JSON (sorted keys, no whitespace, without that
+entry), so an edited file of either kind is refused; both stay plain files any tool can read.
+
 Nothing here unpickles: weights are read by safetensors, settings by json.  A directory is written
 in a hidden temporary sibling and renamed into place only when complete, so a crash never leaves a
 directory that looks finished, and an existing non-empty directory is replaced only when asked.
@@ -19,11 +23,13 @@ from typing import Any
 import torch
 
 from .errors import CheckpointError
+from .outputs import check_replaceable, output_lock
+from .schema import read_json
 
 __all__ = ["FORMAT_VERSION", "WEIGHTS_FILE", "CONFIG_FILE", "write_atomic", "run_directory",
            "save_model", "load_model"]
 
-FORMAT_VERSION = 2  # 2: ModelConfig.highway (format 1 files load as models without one)
+FORMAT_VERSION = 3  # 3: config_sha256 covers config.json; 2: ModelConfig.highway (1 loads without one)
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
@@ -53,26 +59,28 @@ def _umask() -> int:
     return mask
 
 
-def _check_target(path: Path, overwrite: bool) -> None:
-    if path.exists() and not path.is_dir():
-        raise CheckpointError(f"{str(path)!r} exists and is not a directory; choose another path")
-    if path.is_dir() and any(path.iterdir()) and not overwrite:
-        raise CheckpointError(f"directory {str(path)!r} is not empty; pass overwrite=True "
-                              f"(--force on the command line) to replace it, or choose another path")
-
-
 @contextlib.contextmanager
 def run_directory(path: str | os.PathLike, overwrite: bool = False,
                   work: str | os.PathLike | None = None) -> Iterator[Path]:
     """Yield a temporary directory that becomes ``path`` when the block ends without error.
 
-    Raises CheckpointError before any work when ``path`` is a non-empty directory and ``overwrite``
-    is false.  On error the temporary directory is removed and ``path`` is left as it was.  A named
-    ``work`` directory (beside ``path``) is kept on Ctrl-C, so an interrupted run can be resumed.
+    Raises CheckpointError before any work when ``path`` may not be replaced: a non-empty
+    directory without ``overwrite``, and even with it a directory holding files tsrnn did not write,
+    the current or home directory, a mount point (see :func:`tsrnn.outputs.check_replaceable`).  While
+    the block runs, ``path`` is locked against other tsrnn processes (:func:`tsrnn.outputs.output_lock`).
+    On error the temporary directory is removed and ``path`` is left as it was.  A named ``work``
+    directory (beside ``path``) is kept on Ctrl-C, so an interrupted run can be resumed.
     """
-    path = Path(path)
-    _check_target(path, overwrite)
+    shown, path = path, Path(os.path.abspath(path))  # ".." and "." resolved: the rename names a real entry
+    check_replaceable(shown, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
+    with output_lock(path):
+        with _replacing(path, shown, overwrite, work) as tmp:
+            yield tmp
+
+
+@contextlib.contextmanager
+def _replacing(path: Path, shown, overwrite: bool, work) -> Iterator[Path]:
     if work is None:
         tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.partial-", dir=path.parent))
         os.chmod(tmp, 0o777 & ~_umask())
@@ -81,12 +89,18 @@ def run_directory(path: str | os.PathLike, overwrite: bool = False,
         tmp.mkdir(parents=True, exist_ok=True)
     try:
         yield tmp
-        _check_target(path, overwrite)  # something may have appeared while we worked
+        check_replaceable(shown, overwrite)  # something may have appeared while we worked
         old = None
         if path.is_dir():
             old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
             os.replace(path, old / "previous")
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            if old is not None:  # put the previous directory back before reporting the failure
+                os.replace(old / "previous", path)
+                old.rmdir()
+            raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
     except KeyboardInterrupt:
@@ -113,8 +127,15 @@ def save_model(directory: str | os.PathLike, tensors: dict[str, torch.Tensor], c
     directory = Path(directory)
     payload = save({k: v.detach().to("cpu").contiguous() for k, v in tensors.items()})
     meta = dict(config, format_version=FORMAT_VERSION, weights_sha256=_sha256(payload))
+    meta["config_sha256"] = _config_sha256(meta)
     write_atomic(directory / weights_file, payload)
     write_atomic(directory / config_file, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+
+def _config_sha256(meta: dict[str, Any]) -> str:
+    """SHA-256 of the config's canonical JSON (sorted keys, no spaces), without its own checksum entry."""
+    body = {k: v for k, v in meta.items() if k != "config_sha256"}
+    return _sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=True).encode("utf-8"))
 
 
 def load_model(directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE,
@@ -141,16 +162,17 @@ def load_model(directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE,
         raise CheckpointError(f"{str(weights)!r} is missing{hint}")
     if not config_path.is_file():
         raise CheckpointError(f"{str(config_path)!r} is missing")
-    try:
-        config = json.loads(config_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise CheckpointError(f"{str(config_path)!r} is not valid JSON: {err}") from err
+    config = read_json(config_path)
     if not isinstance(config, dict):
         raise CheckpointError(f"{str(config_path)!r} must hold a JSON object, got {type(config).__name__}")
     version = config.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION or version < 1:
+    if type(version) is not int or version > FORMAT_VERSION or version < 1:
+        newer = " (a newer tsrnn may have written it)" if type(version) is int and version > FORMAT_VERSION else ""
         raise CheckpointError(f"{str(config_path)!r} has format_version {version!r}; this tsrnn reads "
-                              f"formats 1 to {FORMAT_VERSION} (a newer tsrnn may have written it)")
+                              f"formats 1 to {FORMAT_VERSION}{newer}")
+    if version >= 3 and config.get("config_sha256") != _config_sha256(config):
+        raise CheckpointError(f"{str(config_path)!r} does not match its config_sha256 (it was edited or altered "
+                              f"after saving); refusing to load it")
     payload = weights.read_bytes()
     expected = config.get("weights_sha256")
     if expected != _sha256(payload):

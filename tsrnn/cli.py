@@ -351,12 +351,9 @@ def _read(data_path: str):
 
 def _check_out(path: str | None, force: bool) -> None:
     """Refuse, before any work, to replace an existing file without --force."""
-    import os
+    from .outputs import check_output_files
 
-    if path is not None and os.path.exists(path) and not force:
-        raise click.UsageError(f"{path!r} exists; pass --force to replace it")
-    if path is not None:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    check_output_files(path, force)
 
 
 def _write_csv(frame, path: str, index: bool = True) -> None:

@@ -6,7 +6,10 @@ where a DataFrame comes in or goes out, so NumPy-only work does not load it.
 from __future__ import annotations
 
 import gzip
+import math
 import os
+import re
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -88,11 +91,15 @@ def as_series(data) -> Series:
     return Series(np.ascontiguousarray(values), columns, index, **time)
 
 
-def _separator(path: str) -> str:
-    """``;`` or a tab when the header line holds one of them and no comma, else ``,``."""
+def _header(path: str) -> str:
+    """The first line of a (possibly gzip-compressed) text file."""
     opener = gzip.open if path.lower().endswith(".gz") else open
     with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-        header = fh.readline()
+        return fh.readline()
+
+
+def _separator(header: str) -> str:
+    """``;`` or a tab when the header line holds one of them and no comma, else ``,``."""
     if "," not in header:
         for sep in (";", "\t"):
             if sep in header:
@@ -114,12 +121,72 @@ def _read_parquet(path: str) -> pd.DataFrame:
         raise DataError(f"data file {path!r} is not a readable Parquet file: {err}") from err
 
 
+MAX_FIELD = 1000  # characters of one CSV field (a number, a timestamp, a label) or column name
+MAX_COLUMNS = 100_000  # columns of one CSV file
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*")
+
+
+def _check_fields(frame: pd.DataFrame, path: str) -> pd.DataFrame:
+    """Refuse fields tsrnn cannot read sensibly, naming column and row: fields over :data:`MAX_FIELD`
+    characters, numbers beyond float64, timestamps with mixed UTC offsets.  Columns of numbers that
+    pandas kept as Python integers (beyond int64) come back as float64."""
+    import pandas as pd
+
+    for name in frame.columns:
+        if len(str(name)) > MAX_FIELD:
+            raise DataError(f"data file {path!r} has a column name of {len(str(name))} characters; tsrnn reads "
+                            f"names and fields of at most {MAX_FIELD}")
+        column = frame[name]
+        if column.dtype != object and not pd.api.types.is_string_dtype(column):
+            continue
+        present = column.dropna()
+        rows = list(present.index)
+        text = [v if isinstance(v, str) else str(v) if isinstance(v, int) else "" for v in present.tolist()]
+        for row, v in zip(rows, text):
+            if len(v) > MAX_FIELD:
+                raise DataError(f"data file {path!r}, column {name!r}, row {row}: a field of {len(v)} characters; "
+                                f"tsrnn reads fields of at most {MAX_FIELD}")
+        numbers = {row: float(v) for row, v in zip(rows, text) if _NUMBER.fullmatch(v)}  # never raises: inf
+        for row, v in numbers.items():
+            if not math.isfinite(v):
+                shown = text[rows.index(row)].strip()
+                raise DataError(f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
+                                f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)")
+        if numbers and len(numbers) == len(rows):
+            frame[name] = pd.Series(numbers, dtype="float64").reindex(column.index)  # numbers kept as objects
+        _check_offsets(rows, text, name, path)
+    return frame
+
+
+def _check_offsets(rows: list, text: list[str], name, path: str) -> None:
+    """Refuse a column of timestamps that mixes UTC offsets (or offsets and none): tsrnn's own message."""
+    seen: dict[str, object] = {}
+    for row, v in zip(rows, text):
+        match = _STAMP.fullmatch(v)
+        if match is None:
+            continue
+        offset = (match.group(1) or "none").replace("Z", "+00:00")
+        offset = offset if offset == "none" or ":" in offset else f"{offset[:3]}:{offset[3:]}"
+        seen.setdefault(offset, row)
+        if len(seen) > 1:
+            (a, i), (b, j) = seen.items()
+            shown = lambda o: "no offset" if o == "none" else f"offset {o}"  # noqa: E731
+            why = "" if "none" in seen else ", as local time across a daylight-saving change does"
+            raise DataError(f"data file {path!r}: time column {name!r} mixes UTC offsets ({shown(a)} at row {i}, "
+                            f"{shown(b)} at row {j}){why}; tsrnn reads one offset per time column: convert the "
+                            f"timestamps to UTC first")
+
+
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     """Read a data file (CSV, gzip-compressed CSV ``.csv.gz``, or Parquet ``.parquet``); errors name the file.
 
     Columns are separated by commas, or by semicolons or tabs when the header line has those and no
     comma; a semicolon file may write decimal commas (``1,5``), as spreadsheets in many locales do.
     Parquet needs pyarrow (``pip install 'tsrnn[parquet]'``).
+    A file has at most :data:`MAX_COLUMNS` columns and its fields at most :data:`MAX_FIELD`
+    characters; numbers beyond float64 and time columns with mixed UTC offsets are errors that name
+    the column and row.
     """
     import pandas as pd
 
@@ -132,7 +199,11 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
             raise DataError(f"data file {path!r} has no rows")
         return frame
     try:
-        sep = _separator(path)
+        header = _header(path)
+        sep = _separator(header)
+        columns = header.count(sep) + 1
+        if columns > MAX_COLUMNS:
+            raise DataError(f"data file {path!r} has {columns} columns; tsrnn reads at most {MAX_COLUMNS}")
         frame = pd.read_csv(path, sep=sep)
         if sep == ";":  # decimal commas read as text the first time: keep the reading with more numbers
             commas = pd.read_csv(path, sep=sep, decimal=",")
@@ -144,7 +215,7 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
         raise DataError(f"data file {path!r} is not a readable CSV: {err}") from err
     if frame.shape[0] == 0:
         raise DataError(f"data file {path!r} has a header but no rows")
-    return frame
+    return _check_fields(frame, path)
 
 
 class Scaler:

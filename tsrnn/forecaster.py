@@ -20,8 +20,9 @@ from . import _checks, checkpoint
 from .config import ModelConfig, TrainConfig, auto_batch_size
 from .data import Scaler, Series, as_series, future_index, future_labels, index_spec
 from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
-from .baselines import Baselines
+from .baselines import Baselines, check_ar_size
 from .model import RNNForecaster
+from .schema import check_model_config
 from . import probabilistic
 from .train import History, TrainState, distributed_context, predict_windows, train
 from .known import future_panel, future_values, lead_columns, resolve_known
@@ -249,6 +250,7 @@ class Forecaster:
     def _configs(self, n_features: int, target_idx: list[int]) -> tuple[ModelConfig, TrainConfig]:
         _checks.choice("strategy", self.strategy, STRATEGIES)
         horizon = 1 if self.strategy == "recursive" else self.horizon
+        check_ar_size(_checks.positive_int("window", self.window), n_features)
         if not isinstance(self.highway, (bool, np.bool_)):
             raise TypeError(f"highway must be True or False, got {self.highway!r}")
         model = ModelConfig(input_size=n_features, hidden_size=self.hidden, num_layers=self.layers,
@@ -862,8 +864,15 @@ class Forecaster:
     def save(self, path: str | os.PathLike, overwrite: bool = False) -> None:
         """Write ``model.safetensors`` and ``config.json`` to directory ``path`` (atomically).
 
-        A non-empty ``path`` is replaced only with ``overwrite=True``.
+        A non-empty ``path`` is replaced only with ``overwrite=True``, and only when it holds nothing
+        but a tsrnn model or run (see :func:`tsrnn.outputs.check_replaceable`).
         """
+        tensors, config = self._model_files()
+        with checkpoint.run_directory(path, overwrite=overwrite) as tmp:
+            checkpoint.save_model(tmp, tensors, config)
+
+    def _model_files(self) -> tuple[dict[str, torch.Tensor], dict]:
+        """The tensors and the config that :meth:`save` writes."""
         self._check_fitted()
         from . import __version__
 
@@ -887,14 +896,14 @@ class Forecaster:
                         "batch_size": self.batch_size_},
             "versions": {"tsrnn": __version__, "torch": torch.__version__},
         }
-        with checkpoint.run_directory(path, overwrite=overwrite) as tmp:
-            checkpoint.save_model(tmp, tensors, config)
+        return tensors, config
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Forecaster":
         """Rebuild a Forecaster saved by :meth:`save`; no pickle is read."""
         tensors, config = checkpoint.load_model(path)
         where = os.path.join(os.fspath(path), checkpoint.CONFIG_FILE)
+        check_model_config(config, tensors, where, cls)  # every field and shape, before anything is built
         try:
             self = cls(**{"highway": False, **config["estimator"]})  # files from before the highway
             model = RNNForecaster(ModelConfig.from_dict(config["model"]))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 from pathlib import Path
 
@@ -18,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 from .checkpoint import write_atomic
+from .outputs import check_output_files
+from .schema import check_run, read_history, read_json
 from .data import read_csv
 from .errors import CheckpointError, DataError
 from .generate import multi_sine
@@ -146,8 +147,8 @@ def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = Non
         raise CheckpointError(f"run directory {str(run_dir)!r} does not exist")
     estimator = Forecaster.load(run_dir)
     run_path, history_path = run_dir / "run.json", run_dir / "history.csv"
-    run = json.loads(run_path.read_text(encoding="utf-8")) if run_path.is_file() else {}
-    history = pd.read_csv(history_path) if history_path.is_file() else None
+    run = check_run(read_json(run_path), run_path, estimator.window) if run_path.is_file() else {}
+    history = read_history(history_path) if history_path.is_file() else None
     if estimator.members_:  # long data: the figures show the first series, as tsrnn fit drew them
         uid = next(iter(estimator.members_))
         estimator = estimator.series_model(uid)
@@ -163,12 +164,8 @@ def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = Non
     target = run_dir if out_dir is None else Path(out_dir)
     if target.exists() and not target.is_dir():
         raise DataError(f"{str(target)!r} exists and is not a directory")
-    if out_dir is not None and target.resolve() != run_dir.resolve() and not force:
-        clash = sorted(name for name in figures if (target / name).exists())
-        if clash:
-            raise DataError(f"{', '.join(clash)} already exist in {str(target)!r}; pass force=True "
-                            f"(--force) to replace them, or choose another directory")
-    target.mkdir(parents=True, exist_ok=True)
+    into_run = out_dir is None or target.resolve() == run_dir.resolve()  # the run's own figures: replaced
+    check_output_files([target / name for name in sorted(figures)], force or into_run)
     written = []
     for name, figure in figures.items():
         buffer = io.BytesIO()

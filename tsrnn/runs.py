@@ -19,7 +19,9 @@ import numpy as np
 import pandas as pd
 
 from . import __version__
-from .checkpoint import run_directory, write_atomic
+from .checkpoint import run_directory, save_model, write_atomic
+from .outputs import RUN_FILES, check_replaceable, output_lock
+from .schema import read_json
 from .data import as_series, read_csv
 from .errors import CheckpointError, DataError
 from .forecaster import Forecaster
@@ -69,6 +71,7 @@ def metrics_table(metrics: dict) -> str:
     return "\n".join(lines)
 
 
+_WORK_FILES = RUN_FILES | {"options.json", "checkpoint"}  # what an interrupted run leaves in its work directory
 OPTIONS_VERSION = 2  # options.json: 2 holds every Forecaster setting, 1 only those the caller passed
 _V1_DEFAULTS = {"highway": False, "batch_size": 64, "lr": 3e-3}  # what version 1 runs left to the defaults
 
@@ -118,11 +121,15 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             raise CheckpointError(f"the run {str(out_dir)!r} is already complete; nothing to resume" if done else
                                   f"there is no interrupted run of {str(out_dir)!r} to resume "
                                   f"({str(options_file)!r} is missing)")
-        options = json.loads(options_file.read_text(encoding="utf-8"))
+        options = read_json(options_file)
+        if not isinstance(options, dict):
+            raise CheckpointError(f"{str(options_file)!r} must hold a JSON object, got {type(options).__name__}")
         if options.pop("options_version", 1) < 2:  # written before the defaults changed: keep the old ones
             options = {**_V1_DEFAULTS, **options}
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
     resumed = params.pop("_resumed", False)
+    if main:
+        check_replaceable(out_dir, force)  # refused before any work (and checked again before the rename)
     path = os.path.abspath(data) if isinstance(data, (str, os.PathLike)) else data  # resumable from elsewhere
     options = dict(params, data=path, features=features, length=length, noise=noise, seed=seed,
                    test_fraction=test_fraction, force=force)
@@ -153,14 +160,14 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     fit_part = series.values[:test_start]
     if uid0 is None:
         fit_data, eval_data, eval_start = full_frame.iloc[:test_start], full_frame, test_start
-        layout = (f"{T} steps x {series.n_features} features {series.columns}; first {test_start} steps to fit "
+        layout = (f"{T} steps x {series.n_features} features {_some(series.columns)}; first {test_start} steps to fit "
                   f"({estimator.describe_validation(test_start)}), last {T - test_start} to test")
     else:
         fit_data = pd.concat([p.iloc[:starts[u]].rename_axis(LONG_TIME).reset_index().assign(**{LONG_ID: u})
                               for u, p in parts.items()], ignore_index=True)
         eval_data, eval_start = frame, 1 - test_fraction
         layout = (f"{len(parts)} series (long layout), {sum(map(len, parts.values()))} rows, columns "
-                  f"{series.columns}; one global model fits the first {1 - test_fraction:.0%} of each series, "
+                  f"{_some(series.columns)}; one global model fits the first {1 - test_fraction:.0%} of each series, "
                   f"the rest tests; report and figures show series {uid0!r}")
     filled = {u: r for u, r in reports.items() if r.get("fill")}
     notes = "".join(f"\n  missing values{'' if u is None else f' in {u!r}'}: {r['missing']}"
@@ -172,68 +179,67 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         saved = resumed and (work / "checkpoint" / STATE_CONFIG).is_file()
         estimator.fit(fit_data, progress=False, checkpoint_dir=work / "checkpoint", resume=saved)
         return out_dir
-    if work.exists() and not resumed:
-        if not force:
-            raise CheckpointError(f"an interrupted run of {str(out_dir)!r} is kept in {str(work)!r}; continue "
-                                  f"it with --resume (resume=True) or start over with --force")
-        shutil.rmtree(work)
-    with run_directory(out_dir, overwrite=force, work=work) as tmp:
-        if not resumed and isinstance(path, (str, type(None))):  # an in-memory series cannot be resumed
-            write_atomic(options_file, json.dumps(options, indent=2) + "\n")
-        fit_start = time.perf_counter()
-        saved = resumed and (tmp / "checkpoint" / STATE_CONFIG).is_file()  # else no epoch was complete
-        estimator.fit(fit_data, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
-        fit_seconds = time.perf_counter() - fit_start
-        model, history = estimator.model_, estimator.history_
-        cfg = model.config
-        view = estimator if uid0 is None else estimator.series_model(uid0)
-        X, _ = make_windows(view._scaled(view._inputs(fit_part, placeholder=0.0)), W, estimator.horizon)
-        shapes = trace_shapes(model, X[:estimator.batch_size_])
-        say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
-            f"{', bidirectional' if cfg.bidirectional else ''}"
-            f"{f', linear highway over the last {cfg.highway} steps' if cfg.highway else ''}, "
-            f"{model.n_parameters()} parameters\n"
-            + (f"known inputs: {[estimator.feature_names_in_[i] for i in view.known_idx_]}, read over the "
-               f"{cfg.horizon} forecast steps (one lead input each: F = {cfg.input_size})\n" if view.known_idx_ else "")
-            + f"shapes of one training batch:\n{format_shapes(shapes)}")
-        last = history.records[-1]
-        best = history.records[history.best_epoch - 1] if history.best_epoch else last
-        val = "" if best["val_loss"] is None else f", validation {best['val_loss']:.4g}"
-        world = distributed_context()[1]
-        ddp = f" on {world} processes (DistributedDataParallel)" if world > 1 else ""
-        say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
-            f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} "
-            f"({LOSS_NAMES[cfg.loss]}, scaled)")
+    with output_lock(out_dir):  # a second run to the same out_dir is refused until this one ends
+        if work.exists() and not resumed:
+            _discard_interrupted(work, out_dir, force)
+        with run_directory(out_dir, overwrite=force, work=work) as tmp:
+            if not resumed and isinstance(path, (str, type(None))):  # an in-memory series cannot be resumed
+                write_atomic(options_file, json.dumps(options, indent=2) + "\n")
+            fit_start = time.perf_counter()
+            saved = resumed and (tmp / "checkpoint" / STATE_CONFIG).is_file()  # else no epoch was complete
+            estimator.fit(fit_data, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
+            fit_seconds = time.perf_counter() - fit_start
+            model, history = estimator.model_, estimator.history_
+            cfg = model.config
+            view = estimator if uid0 is None else estimator.series_model(uid0)
+            X, _ = make_windows(view._scaled(view._inputs(fit_part, placeholder=0.0)), W, estimator.horizon)
+            shapes = trace_shapes(model, X[:estimator.batch_size_])
+            say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
+                f"{', bidirectional' if cfg.bidirectional else ''}"
+                f"{f', linear highway over the last {cfg.highway} steps' if cfg.highway else ''}, "
+                f"{model.n_parameters()} parameters\n"
+                + (f"known inputs: {[estimator.feature_names_in_[i] for i in view.known_idx_]}, read over the "
+                   f"{cfg.horizon} forecast steps (one lead input each: F = {cfg.input_size})\n"
+                   if view.known_idx_ else "")
+                + f"shapes of one training batch:\n{format_shapes(shapes)}")
+            last = history.records[-1]
+            best = history.records[history.best_epoch - 1] if history.best_epoch else last
+            val = "" if best["val_loss"] is None else f", validation {best['val_loss']:.4g}"
+            world = distributed_context()[1]
+            ddp = f" on {world} processes (DistributedDataParallel)" if world > 1 else ""
+            say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
+                f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} "
+                f"({LOSS_NAMES[cfg.loss]}, scaled)")
 
-        metrics = estimator.evaluate(eval_data, start=eval_start)
-        sources = view.baselines_.season_sources_
-        seasons = ", ".join(f"{k}: {v or 'none'}{f' ({src})' if src else ''}" for (k, v), src in zip(
-            (metrics["seasons"] if uid0 is None else metrics["seasons"][uid0]).items(), sources))
-        say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
-            f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}")
-        # (N, O): step 1 of every window inside the data (a model with known inputs reads them K steps on)
-        reach = cfg.horizon if view.known_idx_ else 1
-        blank = np.zeros((cfg.horizon, len(view.known_idx_))) if view.known_idx_ else None
-        one_step = view.predict(full_frame.iloc[test_start - W:], future=blank)[:-reach, 0, :]
-        predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
-                                 index=series.index[test_start:test_start + one_step.shape[0]])
+            metrics = estimator.evaluate(eval_data, start=eval_start)
+            sources = view.baselines_.season_sources_
+            seasons = ", ".join(f"{k}: {v or 'none'}{f' ({src})' if src else ''}" for (k, v), src in zip(
+                (metrics["seasons"] if uid0 is None else metrics["seasons"][uid0]).items(), sources))
+            say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
+                f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}")
+            # (N, O): step 1 of every window inside the data (a model with known inputs reads them K steps on)
+            reach = cfg.horizon if view.known_idx_ else 1
+            blank = np.zeros((cfg.horizon, len(view.known_idx_))) if view.known_idx_ else None
+            one_step = view.predict(full_frame.iloc[test_start - W:], future=blank)[:-reach, 0, :]
+            predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
+                                     index=series.index[test_start:test_start + one_step.shape[0]])
 
-        estimator.save(tmp, overwrite=True)
-        write_atomic(tmp / "history.csv", history.to_frame().to_csv(index=False))
-        write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
-        from .run_plots import data_spec, run_figures
+            save_model(tmp, *estimator._model_files())  # what Forecaster.save writes, into this run
+            write_atomic(tmp / "history.csv", history.to_frame().to_csv(index=False))
+            write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
+            from .run_plots import data_spec, run_figures
 
-        for name, figure in run_figures(view, full_frame, test_start, history.to_frame(), predicted).items():
-            figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
-        run = {"source": source, "data": data_spec(data, features, length, noise, seed),
-               "steps": T, "test_start": test_start, "test_fraction": test_fraction,
-               "estimator": estimator.get_params(), "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
-               "fit_seconds": fit_seconds, "total_seconds": time.perf_counter() - start,
-               "tsrnn": __version__}
-        write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
-        # Last: until here an interruption leaves a resumable run; the finished one needs neither.
-        shutil.rmtree(tmp / "checkpoint", ignore_errors=True)
-        options_file.unlink(missing_ok=True)
+            for name, figure in run_figures(view, full_frame, test_start, history.to_frame(), predicted).items():
+                figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
+            run = {"source": source, "data": data_spec(data, features, length, noise, seed),
+                   "steps": T, "test_start": test_start, "test_fraction": test_fraction,
+                   "estimator": estimator.get_params(), "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
+                   "fit_seconds": fit_seconds, "total_seconds": time.perf_counter() - start,
+                   "tsrnn": __version__}
+            write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
+            # Last: until here an interruption leaves a resumable run; the finished one needs neither.
+            shutil.rmtree(tmp / "checkpoint", ignore_errors=True)
+            options_file.unlink(missing_ok=True)
     say(f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
         f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s")
     return out_dir
@@ -261,6 +267,23 @@ def time_axis_note(report: dict, index) -> str:
     season = ("found from the autocorrelation" if season is None else "none" if season == 1 else
               f"{season} (from the frequency)")
     return f"time index: {where}, {kind}{span}; season {season}"
+
+
+def _some(names: list[str], shown: int = 12) -> str:
+    """A list of column names for the report, the first ``shown`` of a long one."""
+    return str(names) if len(names) <= shown else f"{str(names[:shown])[:-1]}, ... ({len(names) - shown} more)]"
+
+
+def _discard_interrupted(work: Path, out_dir: Path, force: bool) -> None:
+    """Remove the work directory an interrupted run left, when ``force``; it must hold only tsrnn's files."""
+    if not force:
+        raise CheckpointError(f"an interrupted run of {str(out_dir)!r} is kept in {str(work)!r}; continue "
+                              f"it with --resume (resume=True) or start over with --force")
+    foreign = sorted(set(os.listdir(work)) - _WORK_FILES)
+    if foreign:
+        raise CheckpointError(f"refusing to remove {str(work)!r}: it holds {foreign[0]!r}, which tsrnn did not "
+                              f"write there; move it, or choose another --out")
+    shutil.rmtree(work)
 
 
 def _clean_parts(frame, estimator: Forecaster) -> tuple[dict, dict]:

@@ -95,15 +95,15 @@ class TrainState:
         """Read a state written by :meth:`save`; returns it and the ``extra`` dict saved with it."""
         from .checkpoint import load_model
 
-        import json
-
         from .errors import CheckpointError
+        from .schema import read_json
 
         path = os.path.join(directory, STATE_CONFIG)
         try:
-            with open(path, encoding="utf-8") as fh:
-                weights = json.load(fh)["weights_file"]
-        except (OSError, ValueError, KeyError, TypeError) as err:
+            weights = read_json(path)["weights_file"]
+            if not isinstance(weights, str) or os.path.basename(weights) != weights:
+                raise TypeError(f"weights_file must be a file name, got {weights!r}")
+        except (OSError, KeyError, TypeError) as err:
             raise CheckpointError(f"{path!r} is missing or does not name its weights file: {err}") from err
         tensors, meta = load_model(directory, weights, STATE_CONFIG)
         part = lambda prefix: {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}  # noqa: E731

@@ -1,0 +1,187 @@
+"""A model or run directory is checked against a schema before use: one CheckpointError naming file and field."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from tsrnn.checkpoint import CONFIG_FILE
+from tsrnn.errors import CheckpointError
+from tsrnn.forecaster import Forecaster
+from tsrnn.runs import fit_run
+
+from conftest import invoke, one_line_error, write_config
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory):
+    """A run directory of tsrnn fit (generated data) and the CSV of its series."""
+    root = tmp_path_factory.mktemp("schema")
+    run = fit_run(root / "run", features=2, length=160, epochs=1, hidden=4, layers=1, window=8)
+    data = root / "s.csv"
+    assert invoke("generate", "--features", "2", "--length", "160", "--noise", "0.1", "--out", data).exit_code == 0
+    return run, data
+
+
+@pytest.fixture
+def run_dir(pristine, tmp_path):
+    shutil.copytree(pristine[0], tmp_path / "run")
+    return tmp_path / "run"
+
+
+def config_of(path) -> dict:
+    return json.loads((path / CONFIG_FILE).read_text())
+
+
+def edited(path, change) -> None:
+    config = config_of(path)
+    change(config)
+    write_config(path, config)  # re-signed: the schema, not the checksum, must catch it
+
+
+# -- the table's rows ------------------------------------------------------------------------------------
+def test_deeply_nested_config_is_refused(run_dir):
+    (run_dir / CONFIG_FILE).write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(CheckpointError, match=r"config\.json' nests deeper than 16 levels"):
+        Forecaster.load(run_dir)
+    one_line_error(invoke("predict", "--model", run_dir), "nests deeper than 16 levels")
+
+
+def test_deeply_nested_run_json_is_refused_by_plot(run_dir):
+    (run_dir / "run.json").write_text('{"data": ' * 100_000 + "1" + "}" * 100_000)
+    one_line_error(invoke("plot", run_dir), "run.json' nests deeper than 16 levels")
+
+
+def test_index_without_kind(run_dir):
+    edited(run_dir, lambda c: c["index"].pop("kind"))
+    with pytest.raises(CheckpointError, match=r"config\.json': field 'index\.kind' is missing"):
+        Forecaster.load(run_dir)
+
+
+def test_scaler_shorter_than_the_features(run_dir):
+    edited(run_dir, lambda c: c["scaler"]["mean"].pop())
+    with pytest.raises(CheckpointError,
+                       match=r"field 'scaler\.mean' must be a JSON array of 2 entries, got 1 entries"):
+        Forecaster.load(run_dir)
+
+
+def test_target_idx_out_of_range(run_dir):
+    edited(run_dir, lambda c: c.update(target_idx=[0, 7]))
+    with pytest.raises(CheckpointError, match=r"field 'target_idx\[1\]' must be an integer in \[0, 1\], got 7"):
+        Forecaster.load(run_dir)
+
+
+def test_horizon_zero_is_refused_by_evaluate(run_dir, pristine):
+    edited(run_dir, lambda c: c["estimator"].update(horizon=0))
+    one_line_error(invoke("evaluate", "--model", run_dir, "--data", pristine[1]),
+                   "field 'estimator.horizon' must be an integer in [1, 2147483648], got 0")
+
+
+@pytest.mark.parametrize("command", ["evaluate", "backtest"])
+def test_negative_window_is_refused(run_dir, pristine, command):
+    edited(run_dir, lambda c: c["estimator"].update(window=-3))
+    one_line_error(invoke(command, "--model", run_dir, "--data", pristine[1]),
+                   "field 'estimator.window' must be an integer in [1, 2147483648], got -3")
+
+
+def test_run_json_holding_a_list(run_dir):
+    (run_dir / "run.json").write_text("[1, 2, 3]")
+    one_line_error(invoke("plot", run_dir), "run.json' must hold a JSON object, got list")
+
+
+def test_format_version_true(run_dir):
+    edited(run_dir, lambda c: c.update(format_version=True))
+    with pytest.raises(CheckpointError, match=r"has format_version True; this tsrnn reads formats 1 to 3$"):
+        Forecaster.load(run_dir)
+
+
+@pytest.mark.parametrize("change", [
+    lambda c: c["estimator"].update(horizon=0),
+    lambda c: c["history"].update(batch_size=-5),
+    lambda c: c["features"].__setitem__(0, "../../etc/passwd"),
+    lambda c: c.update(note="added by hand"),
+])
+def test_any_edit_of_config_json_fails_its_checksum(run_dir, change):
+    config = config_of(run_dir)
+    change(config)
+    (run_dir / CONFIG_FILE).write_text(json.dumps(config, indent=2))
+    with pytest.raises(CheckpointError, match=r"config\.json' does not match its config_sha256 \(it was edited or "
+                                              r"altered after saving\); refusing to load it"):
+        Forecaster.load(run_dir)
+    one_line_error(invoke("predict", "--model", run_dir), "does not match its config_sha256")
+
+
+def test_negative_batch_size_in_the_history(run_dir):
+    edited(run_dir, lambda c: c["history"].update(batch_size=-5))
+    with pytest.raises(CheckpointError, match=r"field 'history\.batch_size' must be an integer in \[1, \d+\], got -5"):
+        Forecaster.load(run_dir)
+
+
+def test_the_checksum_is_canonical_so_reformatting_is_no_edit(run_dir):
+    config = config_of(run_dir)
+    (run_dir / CONFIG_FILE).write_text(json.dumps(config, indent=None, sort_keys=False))
+    assert Forecaster.load(run_dir).n_features_in_ == 2
+
+
+# -- more fields, each named -----------------------------------------------------------------------------
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c["model"].update(hidden_size=10**9), "model.rnn.weight_ih_l0 of shape (1000000000, 2), got (4, 2)"),
+    (lambda c: c["model"].update(num_layers=10**6), "field 'model.num_layers' must be the 1 layer(s) in the weights"),
+    (lambda c: c.update(features=["a", "a"]), "field 'features' must be distinct names"),
+    (lambda c: c.update(targets=["f0"]), "field 'targets' must be a JSON array of 2 entries, got 1 entries"),
+    (lambda c: c["scaler"].update(scale=[1.0, 0.0]), "field 'scaler.scale[1]' must be a finite number > 0, got 0.0"),
+    (lambda c: c["index"].update(step="1"), "field 'index.step' must be an integer in [1, 2147483648], got '1'"),
+    (lambda c: c["index"].update(kind="calendar"), "field 'index.kind' must be 'integer' or 'datetime', got 'calendar'"),
+    (lambda c: c["baselines"].update(seasons=[3]), "field 'baselines.seasons' must be a JSON array of 2 entries"),
+    (lambda c: c["baselines"].update(window=9), "field 'baselines.window' must be the estimator's window, 8, got 9"),
+    (lambda c: c["estimator"].update(wings=2), "field 'estimator.wings' must be absent: Forecaster has no such"),
+    (lambda c: c["estimator"].update(hidden=5), "the estimator's settings give model.hidden_size = 5, got 4"),
+    (lambda c: c["estimator"].update(strategy="sideways"), "field 'estimator' holds an invalid setting: strategy"),
+    (lambda c: c["estimator"].update(fill="guess"), "field 'estimator.fill' must be one of"),
+    (lambda c: c["history"].update(stop_reason=["x"]), "field 'history.stop_reason' must be a string"),
+    (lambda c: c.pop("history"), "field 'history' is missing"),
+])
+def test_bad_fields_are_named(run_dir, change, message):
+    edited(run_dir, change)
+    with pytest.raises(CheckpointError) as caught:
+        Forecaster.load(run_dir)
+    assert message in str(caught.value) and str(run_dir / CONFIG_FILE) in str(caught.value)
+
+
+def test_members_of_long_data_are_checked(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    long = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 60), "ds": np.tile(pd.date_range("2024-01-01", periods=60, freq="h"), 2),
+                         "y": np.r_[np.sin(np.arange(60) / 3), np.cos(np.arange(60) / 4)]})
+    Forecaster(hidden=3, layers=1, window=6, epochs=1).fit(long).save(tmp_path / "m")
+    assert Forecaster.load(tmp_path / "m").members_ is not None
+    edited(tmp_path / "m", lambda c: c["members"]["b"]["scaler"].update(mean=[]))
+    with pytest.raises(CheckpointError, match=r"field 'members\.b\.scaler\.mean' must be a JSON array of 1 entries"):
+        Forecaster.load(tmp_path / "m")
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda r: r.update(test_start=10**6), "field 'test_start (between the window and the last step)' must be"),
+    (lambda r: r["data"].update(length=10**9), "field 'data.length' must be an integer in [1, 100000000]"),
+    (lambda r: r["data"].update(length=400), "field 'data.length' must be the run's steps, 160, got 400"),
+    (lambda r: r["data"].update(kind="ftp"), "field 'data.kind' must be 'generated', 'csv' or 'memory'"),
+    (lambda r: r["data"].pop("seed"), "field 'data.seed' is missing"),
+])
+def test_plot_checks_run_json(run_dir, change, message):
+    run = json.loads((run_dir / "run.json").read_text())
+    change(run)
+    (run_dir / "run.json").write_text(json.dumps(run))
+    one_line_error(invoke("plot", run_dir), message)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("epoch,train_loss,val_loss\n1,abc,\n", "field 'column train_loss' must be numeric"),
+    ("epoch,train_loss\n1,0.5\n", "column 'val_loss' is missing"),
+    ("epoch,train_loss,val_loss\n-1,0.5,0.4\n", "field 'column epoch' must be whole numbers from 1"),
+    ('"', "is not a readable CSV"),
+])
+def test_plot_checks_history_csv(run_dir, text, message):
+    (run_dir / "history.csv").write_text(text)
+    one_line_error(invoke("plot", run_dir), message)

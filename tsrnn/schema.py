@@ -1,0 +1,378 @@
+"""The schema of the files tsrnn reads back: a model's ``config.json``, a run's ``run.json`` and ``history.csv``.
+
+A model directory is checked before anything is built from it: every field's type and range, every
+array's length against the features, targets and weights, the nesting depth and the file size.
+Every failure is a :class:`~tsrnn.errors.CheckpointError` naming the file and the field, so a file
+altered by hand or by an attacker is refused in one line instead of failing deep inside torch or
+pandas.  pandas and torch are imported only by the checks that need them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import CheckpointError
+
+__all__ = ["MAX_JSON_BYTES", "MAX_DEPTH", "MAX_GENERATED_VALUES", "read_json", "check_model_config",
+           "check_run", "read_history"]
+
+MAX_JSON_BYTES = 64 * 2**20  # config.json of 10,000 features is about 1 MiB
+MAX_DEPTH = 16  # tsrnn's files nest 5 levels at most
+MAX_GENERATED_VALUES = 10**8  # length x features of a generated series that tsrnn plot regenerates
+_MAX_NAME = 1000  # characters of a feature name
+_MAX_INT = 2**62
+_SHOWN = 60  # characters of a bad value shown in a message
+
+
+class _Fields:
+    """Checks of one file's fields; each failure names the file and the dotted field path."""
+
+    def __init__(self, where: str | os.PathLike) -> None:
+        self.where = os.fspath(where)
+
+    def fail(self, field: str, expected: str, value: Any = ..., detail: str = "") -> None:
+        got = "" if value is ... else f", got {_show(value)}"
+        raise CheckpointError(f"{self.where!r}: field {field!r} must be {expected}{got}{detail}")
+
+    def get(self, obj: dict, key: str, field: str) -> Any:
+        if key not in obj:
+            raise CheckpointError(f"{self.where!r}: field {field!r} is missing")
+        return obj[key]
+
+    def object(self, value: Any, field: str) -> dict:
+        if not isinstance(value, dict):
+            self.fail(field, "a JSON object", value)
+        return value
+
+    def integer(self, value: Any, field: str, low: int = 0, high: int = _MAX_INT, none: bool = False) -> int | None:
+        if none and value is None:
+            return None
+        if type(value) is not int or not low <= value <= high:
+            self.fail(field, f"an integer in [{low}, {high}]" + (" or null" if none else ""), value)
+        return value
+
+    def number(self, value: Any, field: str, low: float = -math.inf, positive: bool = False) -> float:
+        if type(value) not in (int, float) or not math.isfinite(value) or value < low or (positive and value <= 0):
+            bound = "> 0" if positive else f">= {low}" if low > -math.inf else ""
+            self.fail(field, f"a finite number {bound}".rstrip(), value)
+        return float(value)
+
+    def string(self, value: Any, field: str, none: bool = False) -> str | None:
+        if none and value is None:
+            return None
+        if not isinstance(value, str) or len(value) > _MAX_NAME or not value.isprintable():
+            self.fail(field, f"a string of at most {_MAX_NAME} printable characters" + (" or null" if none else ""),
+                      value)
+        return value
+
+    def flag(self, value: Any, field: str) -> bool:
+        if not isinstance(value, bool):
+            self.fail(field, "true or false", value)
+        return value
+
+    def array(self, value: Any, field: str, length: int | None = None) -> list:
+        if not isinstance(value, list):
+            self.fail(field, "a JSON array" + ("" if length is None else f" of {length} entries"), value)
+        if length is not None and len(value) != length:
+            self.fail(field, f"a JSON array of {length} entries", detail=f", got {len(value)} entries")
+        return value
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _SHOWN else f"{text[:_SHOWN]}... ({type(value).__name__})"
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (dict, list)):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
+    return deepest
+
+
+def read_json(path: str | os.PathLike, limit: int = MAX_JSON_BYTES) -> Any:
+    """Parse the JSON file ``path``: at most ``limit`` bytes and :data:`MAX_DEPTH` levels, else CheckpointError."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise CheckpointError(f"{str(path)!r} is {size} bytes; tsrnn reads JSON files of at most {limit} bytes")
+        value = json.loads(path.read_bytes().decode("utf-8"))
+    except RecursionError:
+        value = None
+        deep = True
+    except (UnicodeDecodeError, ValueError) as err:  # JSONDecodeError, and numbers of over 4300 digits
+        raise CheckpointError(f"{str(path)!r} is not valid JSON: {str(err)[:200]}") from None
+    else:
+        deep = _depth(value) > MAX_DEPTH
+    if deep:
+        raise CheckpointError(f"{str(path)!r} nests deeper than {MAX_DEPTH} levels; tsrnn never writes such a file")
+    return value
+
+
+# -- config.json of a model ---------------------------------------------------------------------------------
+def _names(f: _Fields, value: Any, field: str, length: int) -> list[str]:
+    names = [f.string(v, f"{field}[{i}]") for i, v in enumerate(f.array(value, field, length))]
+    if len(set(names)) != len(names):
+        f.fail(field, "distinct names", value)
+    return names
+
+
+def _shape(f: _Fields, tensors: dict, key: str, shape: tuple[int, ...], finite: bool = True) -> None:
+    import torch
+
+    if key not in tensors:
+        raise CheckpointError(f"{f.where!r}: the weights file lacks the tensor {key!r}")
+    t = tensors[key]
+    if tuple(t.shape) != shape or not t.is_floating_point():
+        f.fail(f"tensor {key}", f"floating point of shape {shape}",
+               detail=f", got {str(t.dtype).replace('torch.', '')} of shape {tuple(t.shape)}")
+    if finite and not bool(torch.isfinite(t).all()):
+        f.fail(f"tensor {key}", "finite everywhere", detail=", got NaN or infinite values")
+
+
+def _index(f: _Fields, spec: Any, field: str) -> None:
+    spec = f.object(spec, field)
+    kind = f.get(spec, "kind", f"{field}.kind")
+    name = spec.get("name")
+    if not (name is None or type(name) in (int, float) or isinstance(name, str) and len(name) <= _MAX_NAME):
+        f.fail(f"{field}.name", "null, a number or a string", name)
+    if kind == "integer":
+        f.integer(f.get(spec, "last", f"{field}.last"), f"{field}.last", -_MAX_INT)
+        f.integer(f.get(spec, "step", f"{field}.step"), f"{field}.step", 1, 2**31)
+        return
+    if kind != "datetime":
+        f.fail(f"{field}.kind", "'integer' or 'datetime'", kind)
+    import pandas as pd
+
+    last = f.string(f.get(spec, "last", f"{field}.last"), f"{field}.last")
+    freq = f.string(f.get(spec, "freq", f"{field}.freq"), f"{field}.freq")
+    try:
+        pd.date_range(pd.Timestamp(last), periods=2, freq=freq)
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime) as err:
+        f.fail(f"{field}", "a timestamp and a frequency that pandas reads", detail=f": {str(err)[:120]}")
+
+
+def _member(f: _Fields, m: dict, prefix: str, tensors: dict, shape: dict) -> None:
+    """The per-series part: scaler, index, baselines and their tensors (``prefix`` as in the weights file)."""
+    F, O, W = shape["F"], shape["O"], shape["W"]
+    field = prefix.rstrip(".")
+    at = (field + ".") if field else ""
+    scaler = f.get(m, "scaler", f"{at}scaler")
+    if scaler is not None:
+        scaler = f.object(scaler, f"{at}scaler")
+        for key in ("mean", "scale"):
+            values = f.array(f.get(scaler, key, f"{at}scaler.{key}"), f"{at}scaler.{key}", shape["F_in"])
+            for i, v in enumerate(values):
+                f.number(v, f"{at}scaler.{key}[{i}]", positive=key == "scale")
+    _index(f, f.get(m, "index", f"{at}index"), f"{at}index")
+    b = f.object(f.get(m, "baselines", f"{at}baselines"), f"{at}baselines")
+    if f.integer(f.get(b, "window", f"{at}baselines.window"), f"{at}baselines.window", 1) != W:
+        f.fail(f"{at}baselines.window", f"the estimator's window, {W}", b["window"])
+    f.integer(f.get(b, "horizon", f"{at}baselines.horizon"), f"{at}baselines.horizon", 1, 2**31)
+    if f.get(b, "targets", f"{at}baselines.targets") != shape["target_idx"]:
+        f.fail(f"{at}baselines.targets", f"the target positions {shape['target_idx']}", b["targets"])
+    for i, m_ in enumerate(f.array(f.get(b, "seasons", f"{at}baselines.seasons"), f"{at}baselines.seasons", O)):
+        f.integer(m_, f"{at}baselines.seasons[{i}]", 1, 2**31, none=True)
+    for i, v in enumerate(f.array(f.get(b, "scale", f"{at}baselines.scale"), f"{at}baselines.scale", O)):
+        f.number(v, f"{at}baselines.scale[{i}]", low=0.0)
+    _season(f, f.get(b, "season", f"{at}baselines.season"), f"{at}baselines.season")
+    _shape(f, tensors, f"{prefix}context", (W, F))
+    _shape(f, tensors, f"{prefix}baselines.linear_ar", (1 + W * F, F))
+
+
+def _season(f: _Fields, season: Any, field: str) -> None:
+    """None, a season in steps, or one per target (0 or null: none for that target)."""
+    for i, s in enumerate(season if isinstance(season, list) else [season]):
+        f.integer(s, field + (f"[{i}]" if isinstance(season, list) else ""), 0, 2**31, none=True)
+
+
+def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, estimator: type) -> None:
+    """Check a model's config.json (already parsed, a dict) against its weights; CheckpointError on any fault.
+
+    ``estimator`` is the class that saved it (:class:`~tsrnn.forecaster.Forecaster`): its settings must
+    rebuild the saved model configuration."""
+    from .config import ModelConfig
+
+    f = _Fields(where)
+    for key in ("estimator", "model", "features", "targets", "target_idx", "history"):
+        f.get(config, key, key)
+    try:
+        model = ModelConfig.from_dict(f.object(config["model"], "model"))
+    except (TypeError, ValueError) as err:
+        raise CheckpointError(f"{f.where!r}: field 'model' is not a valid model configuration: {err}") from None
+    est = f.object(config["estimator"], "estimator")
+    known = est.get("known")
+    known = [known] if isinstance(known, str) else known
+    if known is not None:
+        for i, name in enumerate(f.array(known, "estimator.known")):
+            f.string(name, f"estimator.known[{i}]")
+    F_in, O = model.input_size, model.output_size
+    F = F_in - len(known or [])  # each known column adds one lead input
+    if F < 1:
+        f.fail("estimator.known", f"fewer names than the model's {F_in} inputs", known)
+    features = _names(f, config["features"], "features", F)
+    targets = _names(f, config["targets"], "targets", O)
+    target_idx = [f.integer(i, f"target_idx[{k}]", 0, F - 1) for k, i in enumerate(f.array(config["target_idx"],
+                                                                                          "target_idx", O))]
+    if [features[i] for i in target_idx] != targets or tuple(target_idx) != model.targets:
+        f.fail("target_idx", f"the positions of the targets {targets} among the features, as the model's "
+                             f"{list(model.targets)}", target_idx)
+    _weights(f, model, tensors)  # first: the weights file says what the model really is
+    W = _estimator(f, est, model, target_idx, estimator)
+    history = f.object(config["history"], "history")
+    f.integer(f.get(history, "best_epoch", "history.best_epoch"), "history.best_epoch", 0, 2**31, none=True)
+    f.string(f.get(history, "stop_reason", "history.stop_reason"), "history.stop_reason")
+    if "batch_size" in history:
+        f.integer(history["batch_size"], "history.batch_size", 1, 2**31)
+    shape = {"F": F, "F_in": F_in, "O": O, "W": W, "target_idx": target_idx}
+    if "members" in config:
+        members = f.object(config["members"], "members")
+        if not members:
+            f.fail("members", "a non-empty JSON object (one entry per series)", members)
+        for uid, m in members.items():
+            f.string(uid, "members (a series id)")
+            _member(f, f.object(m, f"members.{uid}"), f"members.{uid}.", tensors, shape)
+    else:
+        _member(f, config, "", tensors, shape)
+
+
+def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: type) -> int:
+    """Check the estimator's settings; they must rebuild the saved model.  Returns the window."""
+    known = estimator().get_params()
+    unknown = sorted(set(est) - set(known))
+    if unknown:
+        f.fail(f"estimator.{unknown[0]}", f"absent: Forecaster has no such parameter (it has {sorted(known)})")
+    W = f.integer(f.get(est, "window", "estimator.window"), "estimator.window", 1, 2**31)
+    f.integer(f.get(est, "horizon", "estimator.horizon"), "estimator.horizon", 1, 2**31)
+    f.integer(est.get("samples", 1), "estimator.samples", 1, 2**31)
+    f.integer(est.get("batch_size"), "estimator.batch_size", 1, 2**31, none=True)
+    f.integer(est.get("threads"), "estimator.threads", 1, 2**16, none=True)
+    for key in ("scale", "bidirectional", "relative", "highway"):
+        if key in est:
+            f.flag(est[key], f"estimator.{key}")
+    choices = {"device": ("cpu", "cuda", "auto"), "irregular": ("error", "ignore"),
+               "fill": (None, "ffill", "interpolate", "drop")}
+    for key, options in choices.items():
+        if key in est and est[key] not in options:
+            f.fail(f"estimator.{key}", f"one of {list(options)}", est[key])
+    f.string(est.get("time_col"), "estimator.time_col", none=True)
+    f.string(est.get("freq"), "estimator.freq", none=True)
+    _season(f, est.get("season"), "estimator.season")
+    for key in ("features", "targets"):
+        value = est.get(key)
+        if value is not None:
+            for i, v in enumerate(f.array(value, f"estimator.{key}")):
+                if not (isinstance(v, str) or type(v) is int):
+                    f.fail(f"estimator.{key}[{i}]", "a column name or position", v)
+    probe = estimator(**{"highway": False, **est})
+    try:
+        expected, _ = probe._configs(model.input_size, target_idx)
+    except (TypeError, ValueError) as err:
+        raise CheckpointError(f"{f.where!r}: field 'estimator' holds an invalid setting: {err}") from None
+    for name in (fl.name for fl in dataclasses.fields(model)):
+        if getattr(expected, name) != getattr(model, name):
+            f.fail(f"estimator (or model.{name})", f"consistent: the estimator's settings give model.{name} = "
+                   f"{getattr(expected, name)!r}", getattr(model, name))
+    return W
+
+
+def _weights(f: _Fields, model, tensors: dict) -> None:
+    """The network's tensors must have exactly the shapes the config implies (checked before building it)."""
+    import torch
+
+    from .model import RNNForecaster
+
+    layers = sum(1 for k in tensors if k.startswith("model.rnn.weight_hh_l") and not k.endswith("_reverse"))
+    if layers != model.num_layers:
+        f.fail("model.num_layers", f"the {layers} layer(s) in the weights file", model.num_layers)
+    first = tensors.get("model.rnn.weight_ih_l0")
+    gates = {"rnn": 1, "gru": 3, "lstm": 4}[model.cell]
+    if first is None or tuple(first.shape) != (gates * model.hidden_size, model.input_size):
+        f.fail("model", f"consistent with the weights: model.rnn.weight_ih_l0 of shape "
+               f"({gates * model.hidden_size}, {model.input_size})",
+               detail=f", got {None if first is None else tuple(first.shape)}")
+    with torch.device("meta"):  # the shapes the config implies, without allocating them
+        expected = {f"model.{k}": tuple(v.shape) for k, v in RNNForecaster(model).state_dict().items()}
+    present = {k: tuple(v.shape) for k, v in tensors.items() if k.startswith("model.")}
+    odd = sorted(k for k, v in tensors.items() if k.startswith("model.") and not v.is_floating_point())
+    if odd:
+        f.fail("model", "consistent with the weights", detail=f": tensor {odd[0]!r} is not floating point")
+    for key in sorted(set(expected) | set(present)):
+        if expected.get(key) != present.get(key):
+            f.fail("model", "consistent with the weights", detail=f": tensor {key!r} should have shape "
+                   f"{expected.get(key)} by the config, the weights file has {present.get(key)}")
+
+
+# -- run.json and history.csv of a run ----------------------------------------------------------------------
+def check_run(run: Any, where: str | os.PathLike, window: int) -> dict:
+    """Check a parsed run.json (``window``: the model's); returns it."""
+    f = _Fields(where)
+    if not isinstance(run, dict):
+        raise CheckpointError(f"{f.where!r} must hold a JSON object, got {type(run).__name__}")
+    steps = f.integer(run.get("steps"), "steps", 1, MAX_GENERATED_VALUES, none=True)
+    start = run.get("test_start")
+    if start is not None:
+        if steps is None:
+            f.fail("test_start", "absent when run.json has no steps", start)
+        f.integer(start, "test_start (between the window and the last step)", window, steps - 1)
+    spec = run.get("data")
+    if spec is None:
+        return run
+    spec = f.object(spec, "data")
+    kind = f.get(spec, "kind", "data.kind")
+    if kind == "generated":
+        length = f.integer(f.get(spec, "length", "data.length"), "data.length", 1, MAX_GENERATED_VALUES)
+        feats = f.integer(f.get(spec, "features", "data.features"), "data.features", 1, MAX_GENERATED_VALUES)
+        if length * feats > MAX_GENERATED_VALUES:
+            f.fail("data.length", f"such that length x features <= {MAX_GENERATED_VALUES}", length)
+        if steps is not None and length != steps:
+            f.fail("data.length", f"the run's steps, {steps}", length)
+        f.number(f.get(spec, "noise", "data.noise"), "data.noise", low=0.0)
+        f.integer(f.get(spec, "seed", "data.seed"), "data.seed", 0, 2**32 - 1)
+    elif kind == "csv":
+        path = f.get(spec, "path", "data.path")
+        if not isinstance(path, str) or len(path) > 4096 or "\0" in path:
+            f.fail("data.path", "a file path", path)
+        sha = f.get(spec, "sha256", "data.sha256")
+        if not isinstance(sha, str) or len(sha) != 64:
+            f.fail("data.sha256", "a SHA-256 digest (64 hexadecimal digits)", sha)
+    elif kind != "memory":
+        f.fail("data.kind", "'generated', 'csv' or 'memory'", kind)
+    return run
+
+
+def read_history(path: str | os.PathLike):
+    """Read and check a run's history.csv (epoch, train_loss, val_loss[, seconds]) as a DataFrame."""
+    import numpy as np
+    import pandas as pd
+
+    f = _Fields(path)
+    size = Path(path).stat().st_size
+    if size > MAX_JSON_BYTES:
+        raise CheckpointError(f"{f.where!r} is {size} bytes; tsrnn reads history files of at most {MAX_JSON_BYTES}")
+    try:
+        history = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as err:
+        raise CheckpointError(f"{f.where!r} is not a readable CSV: {str(err)[:200]}") from None
+    for column in ("epoch", "train_loss", "val_loss"):
+        if column not in history.columns:
+            raise CheckpointError(f"{f.where!r}: column {column!r} is missing (columns: {list(history.columns)[:10]})")
+        if not pd.api.types.is_numeric_dtype(history[column]) or pd.api.types.is_bool_dtype(history[column]):
+            f.fail(f"column {column}", "numeric", detail=f", got {history[column].dtype}")
+    epochs = history["epoch"].to_numpy(dtype=float)
+    if not np.all(np.isfinite(epochs)) or not np.all(epochs >= 1) or not np.all(epochs == np.round(epochs)) \
+            or not np.all(epochs <= 2**31):
+        f.fail("column epoch", "whole numbers from 1")
+    if not np.all(np.isfinite(history["train_loss"].to_numpy(dtype=float))):
+        f.fail("column train_loss", "finite numbers")
+    return history
