@@ -330,3 +330,10 @@ def test_find_time_axis_refuses_what_is_not_time():
     frame = pd.DataFrame({"x": [0.5, 0.25, 0.125], "y": [1.0, 2.0, 3.0]})
     with pytest.raises(DataError, match=r"neither dates nor distinct integer steps"):
         find_time_axis(frame, "x")
+
+
+def test_mixed_time_zones_in_a_dataframe_get_tsrnn_s_own_message():
+    stamps = [f"2024-03-{i % 28 + 1:02d} 12:00:00+0{1 + i % 2}:00" for i in range(40)]
+    frame = pd.DataFrame({"ts": stamps, "y": np.arange(40.0)})
+    with pytest.raises(DataError, match=r"time column 'ts' mixes time zones .* convert the timestamps to UTC first"):
+        Forecaster(**TINY).fit(frame)

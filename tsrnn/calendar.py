@@ -80,7 +80,14 @@ def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
         dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
         dates[present.index] = periods.to_timestamp()
         return pd.DatetimeIndex(dates), "quarter-dash" if (parts[1] == "-").all() else "quarter"
-    index = _quiet_to_datetime(column)
+    try:
+        index = _quiet_to_datetime(column)
+    except ValueError as err:  # pandas refuses mixed offsets with advice a command-line user cannot act on
+        if "timezone" not in str(err).lower() and "offset" not in str(err).lower():
+            raise
+        raise DataError(f"time column {column.name!r} mixes time zones (UTC offsets), as local time across a "
+                        f"daylight-saving change does; tsrnn reads one offset per time column: convert the "
+                        f"timestamps to UTC first") from None
     if index[np.flatnonzero(column.notna().to_numpy())].isna().any():
         return None
     form = "month" if text.str.match(_MONTH_RE).all() else _date_form(index)
