@@ -29,8 +29,10 @@ def fit_frame():
 
 @pytest.fixture(scope="session")
 def fitted(fit_frame):
-    """A small fitted Forecaster (window 10, hidden 8, 1 layer, 5 epochs); tests must not refit or mutate it."""
-    return tsrnn.Forecaster(hidden=8, layers=1, window=WINDOW, epochs=5, seed=0).fit(fit_frame, progress=False)
+    """A small fitted Forecaster (a plain RNN on absolute inputs: window 10, hidden 8, 1 layer, 5 epochs);
+    tests must not refit or mutate it."""
+    return tsrnn.Forecaster(hidden=8, layers=1, window=WINDOW, epochs=5, seed=0, cell="rnn",
+                            relative=False).fit(fit_frame, progress=False)
 
 
 def write_config(model_dir, config: dict, sign: bool = True) -> None:

@@ -38,7 +38,7 @@ def test_fit_writes_a_complete_run_directory(tmp_path):
     config = json.loads((out / "config.json").read_text())
     assert config["model"]["input_size"] == 2 and config["model"]["hidden_size"] == 6
     weights = load_file(out / "model.safetensors")
-    assert weights["model.rnn.weight_ih_l0"].shape == (6, 2)
+    assert weights["model.rnn.weight_ih_l0"].shape == (4 * 6, 2)  # the default LSTM: four gates
     for png in ("forecast.png", "loss.png", "hidden.png"):
         assert (out / png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # the report names the shapes, the parameter count, and both errors
@@ -52,7 +52,8 @@ def test_fit_default_shapes_match_the_tutorial(tmp_path):
     result = invoke("fit", "--features", "3", "--hidden", "15", "--length", "300", "--epochs", "1",
                     "--out", str(tmp_path / "r"))
     assert result.exit_code == 0, result.output
-    assert "(25, 20, 15)" in result.output and "(2, 25, 15)" in result.output  # batch of 196 windows / 8
+    # the automatic window: two cycles of the shortest season found (23); a batch of 173 windows / 8
+    assert "(22, 46, 15)" in result.output and "(2, 22, 15)" in result.output
 
 
 def test_fit_is_reproducible(tmp_path):
@@ -107,7 +108,7 @@ def test_fit_refuses_a_non_empty_directory_unless_forced(tmp_path):
     (["--dropout", "0.3", "--layers", "1"], "--dropout acts between stacked layers"),
     (["--data", "missing.csv"], "data file 'missing.csv' does not exist"),
     (["--data", "x.csv", "--features", "4"], "--features describe the generated series"),
-    (["--length", "25"], "needs at least 21 training steps"),
+    (["--length", "25", "--window", "20"], "needs at least 21 training steps"),
 ])
 def test_fit_rejects_bad_values_with_one_line(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)

@@ -21,7 +21,7 @@ def fitted(sines) -> dict[str, Forecaster]:
     # the network alone: a linear highway forecasts noiseless sines almost exactly at every step,
     # which would hide how the two strategies' errors differ
     common = dict(window=16, horizon=H, hidden=12, layers=1, epochs=12, lr=1e-2, seed=0, patience=None,
-                  highway=False)
+                  highway=False, cell="rnn", relative=False)
     return {s: Forecaster(strategy=s, **common).fit(sines.iloc[:560]) for s in ("recursive", "direct")}
 
 
@@ -96,7 +96,7 @@ def test_recursive_strategy_needs_every_feature_as_target(sines):
 # -- streaming -----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def one_step(sines) -> Forecaster:
-    return Forecaster(window=16, horizon=1, hidden=8, epochs=3, seed=0).fit(sines.iloc[:500])
+    return Forecaster(window=16, horizon=1, hidden=8, epochs=3, seed=0, relative=False).fit(sines.iloc[:500])  # streams
 
 
 def test_streaming_equals_windowed_predictions_with_the_same_context(one_step, sines):
@@ -142,7 +142,7 @@ def test_streaming_refuses_bad_input(one_step, sines):
         one_step.step(np.zeros(2), "state")
     with pytest.raises(DataError, match="history has 5 time steps; warmup=16"):
         one_step.start(sines.iloc[:5])
-    bi = Forecaster(window=8, hidden=4, epochs=1, bidirectional=True).fit(sines.iloc[:200])
+    bi = Forecaster(window=8, hidden=4, epochs=1, bidirectional=True, relative=False).fit(sines.iloc[:200])
     with pytest.raises(Exception, match="streaming needs a unidirectional network"):
         bi.start(sines.iloc[:50])
     assert state.prediction.shape == (1, 2)

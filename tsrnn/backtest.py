@@ -146,7 +146,7 @@ def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, ho
                  refit=False) -> BacktestResult:
     """Backtest a fitted :class:`Forecaster` on ``series``; see :meth:`Forecaster.backtest`."""
     K = model.horizon if horizon is None else _checks.positive_int("horizon", horizon)
-    values, W = series.values, model.window
+    values, W = series.values, model.window_
     reach = max(K, model.model_.config.horizon) if model.known_idx_ else K  # known inputs are read K steps on
     origins = origin_positions(series.length, start, stride, reach, model.context_needed_)
     every = 0 if refit is False else (1 if refit is True else _checks.positive_int("refit", refit))
@@ -178,7 +178,7 @@ def run_panel_backtest(model: "Forecaster", panel, rows: np.ndarray, start, stri
     network reads every origin of every series in one batched pass; ``rows`` are the series'
     positions in the fitted model.  Origins follow :func:`origin_positions` in each series."""
     K = model.horizon if horizon is None else _checks.positive_int("horizon", horizon)
-    W, state = model.window, model.members_
+    W, state = model.window_, model.members_
     reach = max(K, model.model_.config.horizon) if model.known_idx_ else K  # known inputs are read K steps on
     origins, owners = [], []
     for s in range(panel.n_series):

@@ -165,15 +165,18 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
                    "[default: they are an error naming them]")
 @click.option("--irregular", type=click.Choice(["error", "ignore"]), default="error",
               help="A time column on no regular calendar: an error, or accepted as it is.")
-@click.option("--relative/--absolute", default=False,
-              help="Read each window relative to its last value (for series that trend out of the training range).")
+@click.option("--relative/--absolute", default=True,
+              help="Read each window relative to its last value (the default: real series trend out of the "
+                   "training range); --absolute for streaming.")
 @click.option("--highway/--no-highway", default=True,
               help="Add a linear autoregressive highway beside the network: each target's forecast also "
                    "gets a learned linear function of its own last --window values.")
 @click.option("--hidden", type=click.IntRange(min=1), default=15, help="Hidden units per layer, H.")
 @_LAYERS
-@_CELL
-@_WINDOW
+@click.option("--cell", type=click.Choice(CELL_CHOICES), default="lstm", help="Recurrent cell.")
+@click.option("--window", type=click.IntRange(min=1), default=None,
+              help="Past steps per input window, T  [default: two seasons, at least --horizon and 4, at most half "
+                   "the training span]")
 @_HORIZON
 @click.option("--strategy", type=click.Choice(["direct", "recursive"]), default="direct",
               help="direct: the head emits --horizon steps at once; recursive: one step, fed back.")

@@ -84,7 +84,9 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
         raise ValueError(f"hidden_sizes must hold at least one size and no repeats, got {list(hidden_sizes)}")
     if "hidden" in params:
         raise TypeError("pass the sizes to compare as hidden_sizes, not hidden")
-    params.setdefault("highway", False)
+    params.setdefault("highway", False)  # the network alone, as it was before the real-data defaults:
+    for name, value in {"window": 20, "cell": "rnn", "relative": False}.items():  # sizes compare on one footing
+        params.setdefault(name, value)
     test_fraction = _checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
     if is_long(data):
         raise DataError("compare reads one series, and long data (unique_id, ds, y) holds several: "

@@ -97,9 +97,9 @@ class ModelConfig(_JsonConfig):
         Gaussian's reported quantiles; ``None`` means (0.1, 0.5, 0.9) for those losses, and must stay
         ``None`` for "mse".
     relative : bool
-        Read each window relative to its last observed value, and forecast the change from it
-        (the level is added back to the outputs).  Lets a network trained on one range of values
-        forecast a series that trends out of it.
+        Read each window's targets relative to their last observed value, and forecast the change
+        from it (the level is added back to the outputs); other inputs stay as they are.  Lets a
+        network trained on one range of values forecast a series that trends out of it.
     targets : tuple of int or None
         Input positions of the O outputs (needed by ``relative`` and ``highway``); ``None`` means the
         first O inputs.
@@ -161,6 +161,17 @@ def auto_batch_size(n_windows: int) -> int:
     """The default batch for ``n_windows`` training windows: 256, or fewer (down to 16) so that an
     epoch still takes at least 8 optimizer steps on a short series."""
     return max(16, min(256, -(-n_windows // 8)))
+
+
+def auto_window(season: int | None, horizon: int, train_steps: int) -> int:
+    """The default window: two seasons, at least the horizon and 4 steps, ``max(2m, K, 4)``; but at
+    most half of what the shortest series leaves for training windows after one horizon,
+    ``(train_steps - K) // 2`` (at least 2), so that a short series keeps enough windows.
+
+    Measured on real series (``benchmarks/REAL.md``), two seasons of context let the network see
+    the season it must continue; a window of 20 on a monthly series saw less than two."""
+    wanted = max(2 * (season or 1), horizon, 4)
+    return int(min(wanted, max(2, (train_steps - horizon) // 2)))
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ import numpy as np
 import torch
 
 from . import _checks, checkpoint
-from .config import ModelConfig, TrainConfig, auto_batch_size
+from .config import ModelConfig, TrainConfig, auto_batch_size, auto_window
 from .data import Scaler, Series, as_series, future_index, future_labels, index_spec
 from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
-from .baselines import Baselines, check_ar_size
+from .baselines import Baselines, check_ar_size, find_season
 from .model import RNNForecaster
 from .schema import check_model_config
 from . import probabilistic
@@ -86,10 +86,14 @@ class Forecaster:
         H, hidden units per layer (and direction).
     layers : int
         L, stacked recurrent layers.
-    cell : {"rnn", "lstm", "gru"}
-        Recurrent cell.
-    window : int
-        W, past steps each forecast reads.
+    cell : {"lstm", "gru", "rnn"}
+        Recurrent cell; the LSTM by default (on real series it beat the others, ``benchmarks/REAL.md``).
+    window : int or None
+        W, past steps each forecast reads.  ``None`` (the default) chooses it from the season m
+        and the length (:func:`~tsrnn.config.auto_window`): ``max(2m, horizon, 4)``, at most half
+        of the shortest training span; m is the calendar's season, or ``season``, or for integer
+        steps the shortest season the autocorrelation finds among the targets.  ``window_`` is the
+        window used.
     horizon : int
         K, steps the network predicts at once.
     dropout : float
@@ -139,8 +143,9 @@ class Forecaster:
         afterwards, and one inference pass of up to 1024 windows then readies torch for it, so the
         first forecast after fit is not slowed by the switch.
     relative : bool
-        Read each window relative to its last value and forecast the change from it: for series
-        that trend beyond the range seen in training (see :class:`~tsrnn.config.ModelConfig`).
+        Read each window relative to its last value and forecast the change from it (the default):
+        real series trend beyond the range seen in training (see :class:`~tsrnn.config.ModelConfig`).
+        Streaming (:meth:`start`, :meth:`step`) needs ``relative=False``.
     highway : bool
         Add a linear autoregressive highway beside the network (as in LSTNet): each target's
         forecast also gets a learned linear function of its own last ``window`` values, so the
@@ -181,14 +186,14 @@ class Forecaster:
     target_names_ : list of str
     """
 
-    def __init__(self, hidden: int = 15, layers: int = 2, cell: str = "rnn", window: int = 20,
+    def __init__(self, hidden: int = 15, layers: int = 2, cell: str = "lstm", window: int | None = None,
                  horizon: int = 1, dropout: float = 0.0, bidirectional: bool = False, epochs: int = 60,
                  batch_size: int | None = None, lr: float = 1e-2, val_fraction: float | None = None,
                  patience: int | None = 10, clip_norm: float | None = 1.0, seed: int = 0,
                  targets=None, scale: bool = True, strategy: str = "direct", season=None,
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
                  irregular: str = "error", freq: str | None = None, loss: str = "mse", quantiles=None, samples: int = 100,
-                 relative: bool = False, lr_patience: int | None = 3, threads: int | None = None,
+                 relative: bool = True, lr_patience: int | None = 3, threads: int | None = None,
                  highway: bool = True, known=None) -> None:
         self.hidden = hidden
         self.layers = layers
@@ -247,17 +252,20 @@ class Forecaster:
             raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
                                  f"appropriate arguments before using this estimator.")
 
-    def _configs(self, n_features: int, target_idx: list[int]) -> tuple[ModelConfig, TrainConfig]:
+    def _configs(self, n_features: int, target_idx: list[int], window: int | None = None) -> tuple[ModelConfig, TrainConfig]:
+        """The model and training configs for ``n_features`` inputs and a window (default the one
+        given, or for the automatic window the least it can be)."""
         _checks.choice("strategy", self.strategy, STRATEGIES)
         horizon = 1 if self.strategy == "recursive" else self.horizon
-        check_ar_size(_checks.positive_int("window", self.window), n_features)
+        W = self._pre_window() if window is None else window
+        check_ar_size(W, n_features)
         if not isinstance(self.highway, (bool, np.bool_)):
             raise TypeError(f"highway must be True or False, got {self.highway!r}")
         model = ModelConfig(input_size=n_features, hidden_size=self.hidden, num_layers=self.layers,
                             cell=self.cell, dropout=self.dropout, bidirectional=self.bidirectional,
                             horizon=horizon, output_size=len(target_idx), loss=self.loss,
                             quantiles=self.quantiles, relative=self.relative, targets=tuple(target_idx),
-                            highway=_checks.positive_int("window", self.window) if self.highway else 0)
+                            highway=W if self.highway else 0)
         _checks.positive_int("samples", self.samples)
         training = TrainConfig(epochs=self.epochs, batch_size=256 if self.batch_size is None else self.batch_size, lr=self.lr,
                                val_fraction=self.val_fraction, patience=self.patience,
@@ -346,7 +354,7 @@ class Forecaster:
         epoch, no early stopping) when the rest could not hold one training window.  A given
         ``val_fraction`` takes that share, which must then hold at least ``horizon`` steps.
         """
-        W = _checks.positive_int("window", self.window)
+        W = self._pre_window()
         K = _checks.positive_int("horizon", self.horizon)
         if self.val_fraction is None:
             n_val = max(int(round(length * AUTO_VAL_FRACTION)), K)
@@ -360,11 +368,35 @@ class Forecaster:
         if self.val_fraction is not None:
             return f"last {n_val} steps validate (val_fraction={self.val_fraction})" if n_val else "no validation"
         if not n_val:
-            return (f"no validation: {length} steps hold too few for window={self.window} + horizon={self.horizon} "
+            return (f"no validation: {length} steps hold too few for window={self._pre_window()} + horizon={self.horizon} "
                     f"and a validation span, so every epoch trains")
         why = f"horizon={self.horizon}" if n_val == self.horizon and n_val > round(length * AUTO_VAL_FRACTION) \
             else f"{AUTO_VAL_FRACTION:.0%}"
         return f"last {n_val} steps validate ({why})"
+
+    def _pre_window(self) -> int:
+        """The window length checks use: the fitted one, the given one, or (automatic, before fit)
+        the least :func:`~tsrnn.config.auto_window` can choose."""
+        if "window_" in self.__dict__:
+            return self.window_
+        return 2 if self.window is None else _checks.positive_int("window", self.window)
+
+    def _choose_window(self, panel: Panel, target_idx: list[int]) -> int:
+        """The window: the given one, or :func:`~tsrnn.config.auto_window` from the season (the
+        calendar's, else ``season``, else the shortest season the autocorrelation finds among the
+        targets of the longest series' training span) and the shortest training span."""
+        if self.window is not None:
+            return _checks.positive_int("window", self.window)
+        train = np.array([T - self.validation_steps(int(T)) for T in panel.lengths.tolist()])
+        m = panel.season
+        if m is None and self.season is not None:
+            m = max(int(v or 1) for v in (self.season if isinstance(self.season, (list, tuple)) else [self.season]))
+        if m is None:
+            longest = int(np.argmax(panel.lengths))
+            rows = panel.rows(longest)[:int(train[longest])]
+            found = [m for m in (find_season(rows[:, j]) for j in target_idx) if m]
+            m = min(found) if found else 1  # two cycles of the fastest seasonal target
+        return auto_window(m, _checks.positive_int("horizon", self.horizon), int(train.min()))
 
     def check_length(self, length: int) -> tuple[int, int]:
         """Check that ``length`` steps suffice to fit; return (training steps, training windows).
@@ -372,7 +404,7 @@ class Forecaster:
         The last :meth:`validation_steps` validate; the rest must hold at least one window of
         ``window`` inputs and ``horizon`` targets, and the validation span at least ``horizon`` steps.
         """
-        W, K = self.window, self.horizon
+        W, K = self._pre_window(), self.horizon
         n_val_steps = self.validation_steps(length)
         train_end = length - n_val_steps
         n_train = n_windows(train_end, W, K)
@@ -405,11 +437,13 @@ class Forecaster:
         n_features = len(panel.columns)
         target_idx = list(range(n_features)) if positions is None else positions
         self.known_idx_ = resolve_known(self.known, list(panel.columns), target_idx, self.strategy)
-        model_config, train_config = self._configs(n_features + len(self.known_idx_), target_idx)
+        self.__dict__.pop("window_", None)  # a refit chooses again
+        self.window_ = window = self._choose_window(panel, target_idx)
+        model_config, train_config = self._configs(n_features + len(self.known_idx_), target_idx, window)
         if self.strategy == "recursive" and sorted(target_idx) != list(range(n_features)):
             raise DataError(f"strategy='recursive' feeds each forecast back as input, so every feature must "
                             f"be a target; targets {targets!r} leave out some of {panel.columns}")
-        W, K = self.window, model_config.horizon
+        W, K = window, model_config.horizon
         self.target_idx_ = target_idx
         prepared = prepare_panel(panel, W, K, self.horizon, target_idx, self.scale, self.validation_steps,
                                  self.check_length, self.season, specs, self.known_idx_)
@@ -491,21 +525,21 @@ class Forecaster:
         self._check_fitted()
         if self.members_ is not None:  # every window of every series in one batched pass
             panel, rows = self._data_panel(data)
-            short = panel.lengths < self.window
+            short = panel.lengths < self.window_
             if short.any():
                 raise DataError(f"series {panel.ids[int(np.flatnonzero(short)[0])]!r} has "
-                                f"{int(panel.lengths[short][0])} time steps; predict needs at least window={self.window}")
-            starts = panel_windows(panel.lengths, panel.starts, self.window, 0)  # first row of each window
-            series = np.repeat(np.arange(panel.n_series), panel.lengths - self.window + 1)
+                                f"{int(panel.lengths[short][0])} time steps; predict needs at least window={self.window_}")
+            starts = panel_windows(panel.lengths, panel.starts, self.window_, 0)  # first row of each window
+            series = np.repeat(np.arange(panel.n_series), panel.lengths - self.window_ + 1)
             codes = np.repeat(rows, panel.lengths)
             fut = None if future is None else self._future_panel(future, panel.ids)
             scaled = self._scaled_panel(self._inputs(panel.values, fut, lengths=panel.lengths), codes)
-            X = make_windows(scaled, self.window, 0)[0][starts]  # (N, W, F)
+            X = make_windows(scaled, self.window_, 0)[0][starts]  # (N, W, F)
             y = self.members_.unscale_rows(self._roll(X, self.horizon).numpy(), rows[series], self.target_idx_)
-            return dict(zip(panel.ids, np.split(y, np.cumsum(panel.lengths - self.window + 1)[:-1])))
+            return dict(zip(panel.ids, np.split(y, np.cumsum(panel.lengths - self.window_ + 1)[:-1])))
         s = self._series(data)
         fut = None if future is None else self._future(future)
-        X = input_windows(self._scaled(self._inputs(s.values, fut)), self.window)  # (N, W, F)
+        X = input_windows(self._scaled(self._inputs(s.values, fut)), self.window_)  # (N, W, F)
         return self._unscale(self._roll(X, self.horizon))
 
     def hidden_states(self, window, cell: bool = False, future=None) -> list[np.ndarray]:
@@ -546,7 +580,7 @@ class Forecaster:
         while len(outputs) * k < steps:
             rows = torch.empty(X.shape[0], k, X.shape[2])
             rows[:, :, self.target_idx_] = outputs[-1]  # every feature is a target here (checked above)
-            X = torch.cat([X, rows], dim=1)[:, -self.window:]  # slide the window over the forecasts
+            X = torch.cat([X, rows], dim=1)[:, -self.window_:]  # slide the window over the forecasts
             outputs.append(predict_windows(self.model_, X))
         out = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=1)
         return out if out.shape[1] == steps else out[:, :steps]
@@ -599,12 +633,12 @@ class Forecaster:
             ids, rows, specs, context = state.ids, np.arange(len(state)), state.specs, state.context
         else:
             panel, rows = self._data_panel(data)
-            short = panel.lengths < self.window
+            short = panel.lengths < self.window_
             if short.any():
                 raise DataError(f"series {panel.ids[int(np.flatnonzero(short)[0])]!r} has {int(panel.lengths[short][0])} "
-                                f"time steps; forecasting needs at least window={self.window}")
+                                f"time steps; forecasting needs at least window={self.window_}")
             ids, specs = panel.ids, continuation_specs(panel)
-            context = panel.values[(panel.starts + panel.lengths - self.window)[:, None] + np.arange(self.window)]
+            context = panel.values[(panel.starts + panel.lengths - self.window_)[:, None] + np.arange(self.window_)]
         fut = self._future_panel(future, ids)
         if self.model_.config.loss != "mse":  # quantile columns: series by series
             frames = [self.series_model(uid).forecast(steps, data=None if data is None else pd.DataFrame(
@@ -613,9 +647,9 @@ class Forecaster:
             values = np.concatenate([f.to_numpy() for f in frames])
             columns = list(frames[0].columns)
         else:
-            codes = np.repeat(rows, self.window)
-            flat = self._inputs(context.reshape(-1, context.shape[-1]), fut, lengths=np.full(len(ids), self.window))
-            X = self._scaled_panel(flat, codes).reshape(len(ids), self.window, -1)
+            codes = np.repeat(rows, self.window_)
+            flat = self._inputs(context.reshape(-1, context.shape[-1]), fut, lengths=np.full(len(ids), self.window_))
+            X = self._scaled_panel(flat, codes).reshape(len(ids), self.window_, -1)
             values = state.unscale_rows(self._roll(X, steps).numpy(), rows, self.target_idx_)  # (S, steps, O)
             values, columns = values.reshape(-1, values.shape[-1]), self.target_names_
         out = pd.DataFrame(values, columns=columns)
@@ -666,9 +700,9 @@ class Forecaster:
         if data is None:
             return self.context_, self.index_spec_
         s = self._series(data)
-        if s.length < self.window:
-            raise DataError(f"data has {s.length} time steps; forecasting needs at least window={self.window}")
-        return s.values[-self.window:], index_spec(s.index, s.freq or self.index_spec_.get("freq"), s.form)
+        if s.length < self.window_:
+            raise DataError(f"data has {s.length} time steps; forecasting needs at least window={self.window_}")
+        return s.values[-self.window_:], index_spec(s.index, s.freq or self.index_spec_.get("freq"), s.form)
 
     def predict_quantiles(self, data, steps: int | None = None, future=None) -> np.ndarray:
         """Quantiles of the forecasts from every window of ``data``, in the data's units.
@@ -687,7 +721,7 @@ class Forecaster:
         self._require_distribution("predict_quantiles")
         s = self._series(data)
         fut = None if future is None else self._future(future)
-        X = input_windows(self._scaled(self._inputs(s.values, fut)), self.window)  # (N, W, F)
+        X = input_windows(self._scaled(self._inputs(s.values, fut)), self.window_)  # (N, W, F)
         return probabilistic.forecast_distribution(self, X, self.horizon if steps is None else steps).quantiles
 
     def sample_paths(self, steps: int, data=None, samples: int | None = None, seed: int | None = None,
@@ -821,7 +855,7 @@ class Forecaster:
         self._check_fitted()
         self._check_streamable()
         s = self._series(history)
-        warmup = self.window if warmup is None else _checks.positive_int("warmup", warmup)
+        warmup = self.window_ if warmup is None else _checks.positive_int("warmup", warmup)
         if s.length < warmup:
             raise DataError(f"history has {s.length} time steps; warmup={warmup} needs at least {warmup}")
         k = self.model_.config.highway
@@ -848,8 +882,9 @@ class Forecaster:
             raise TsrnnError("streaming reads one new step at a time, and this model also reads the known inputs "
                              "of the steps it forecasts; use forecast(steps, future=...) instead")
         if self.model_.config.relative:
-            raise TsrnnError("streaming needs absolute inputs: a relative model re-levels every window "
-                             "to its last value, so a carried state cannot continue it")
+            raise TsrnnError("streaming needs absolute inputs: a relative model (the default) re-levels every "
+                             "window to its last value, so a carried state cannot continue it; fit with "
+                             "relative=False (--absolute) to stream")
         if self.model_.config.bidirectional:
             raise TsrnnError("streaming needs a unidirectional network: a bidirectional one reads each "
                              "window backwards too, so a new step changes every earlier state")
@@ -893,7 +928,7 @@ class Forecaster:
             "target_idx": self.target_idx_,
             **(described[None] if self.members_ is None else {"members": described}),
             "history": {"best_epoch": self.history_.best_epoch, "stop_reason": self.history_.stop_reason,
-                        "batch_size": self.batch_size_},
+                        "batch_size": self.batch_size_, "window": self.window_},
             "versions": {"tsrnn": __version__, "torch": torch.__version__},
         }
         return tensors, config
@@ -928,6 +963,7 @@ class Forecaster:
             self.history_ = History(best_epoch=config["history"]["best_epoch"],
                                     stop_reason=config["history"]["stop_reason"])
             self.batch_size_ = config["history"].get("batch_size", self.batch_size)
+            self.window_ = config["history"].get("window", self.window)  # older files: the given window
         except KeyError as err:
             raise CheckpointError(f"{where!r} lacks the entry {err}; it was not written by Forecaster.save") from err
         except (TypeError, ValueError, RuntimeError) as err:

@@ -194,15 +194,22 @@ class RNNForecaster(nn.Module):
         return term if level is None else term + level
 
     def _relative(self, x: torch.Tensor, lengths=None) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """With ``config.relative``: ``x`` minus each window's last value, and that level of the targets."""
+        """With ``config.relative``: the targets of ``x`` minus each window's last value of them, and
+        that level (B, 1, O).  Other inputs (covariates, known inputs) stay as they are: a
+        promotion flag or a price means what it says, not its change since the window's end."""
         if not self.config.relative:
             return x, None
+        targets = list(self.config.targets)
         if lengths is None:
-            last = x[:, -1:, :]  # (B, 1, F)
+            last = x[:, -1:, targets]  # (B, 1, O)
         else:
             ends = torch.as_tensor(lengths, dtype=torch.int64, device=x.device) - 1
-            last = x[torch.arange(x.shape[0], device=x.device), ends][:, None, :]  # each example's last real step
-        return x - last, last[..., list(self.config.targets)]  # (B, T, F), (B, 1, O)
+            last = x[torch.arange(x.shape[0], device=x.device), ends][:, None, targets]  # each one's last real step
+        if len(targets) == x.shape[-1] and targets == list(range(x.shape[-1])):
+            return x - last, last  # (B, T, F), (B, 1, O): every input is a target
+        shift = torch.zeros(x.shape[0], 1, x.shape[-1], dtype=x.dtype, device=x.device)
+        shift[..., targets] = last
+        return x - shift, last
 
     def loss_fn(self, output: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
         """The training loss of ``forward(x, distribution=True)`` against targets ``y`` (B, K, O).

@@ -83,7 +83,7 @@ def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, h
     from . import plot
 
     figures = {}
-    W = estimator.window
+    W = estimator.window_
     if frame is not None and test_start is not None:
         if predicted is None:
             reach = estimator.model_.config.horizon if estimator.known_idx_ else 1  # known inputs: read K on
@@ -147,7 +147,7 @@ def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = Non
         raise CheckpointError(f"run directory {str(run_dir)!r} does not exist")
     estimator = Forecaster.load(run_dir)
     run_path, history_path = run_dir / "run.json", run_dir / "history.csv"
-    run = check_run(read_json(run_path), run_path, estimator.window) if run_path.is_file() else {}
+    run = check_run(read_json(run_path), run_path, estimator.window_) if run_path.is_file() else {}
     history = read_history(history_path) if history_path.is_file() else None
     if estimator.members_:  # long data: the figures show the first series, as tsrnn fit drew them
         uid = next(iter(estimator.members_))

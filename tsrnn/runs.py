@@ -140,7 +140,6 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             options.setdefault("columns" if name == "features" else name, value)
     options["options_version"] = OPTIONS_VERSION
     parts, reports = _clean_parts(frame, estimator)
-    W = estimator.window
     starts = {}
     for uid, part in parts.items():  # refuse short data before any report or work
         T = len(part)
@@ -190,7 +189,7 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             estimator.fit(fit_data, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
             fit_seconds = time.perf_counter() - fit_start
             model, history = estimator.model_, estimator.history_
-            cfg = model.config
+            cfg, W = model.config, estimator.window_
             view = estimator if uid0 is None else estimator.series_model(uid0)
             X, _ = make_windows(view._scaled(view._inputs(fit_part, placeholder=0.0)), W, estimator.horizon)
             shapes = trace_shapes(model, X[:estimator.batch_size_])

@@ -228,7 +228,7 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
         f.fail("target_idx", f"the positions of the targets {targets} among the features, as the model's "
                              f"{list(model.targets)}", target_idx)
     _weights(f, model, tensors)  # first: the weights file says what the model really is
-    W = _estimator(f, est, model, target_idx, estimator)
+    W = _estimator(f, est, model, target_idx, estimator, f.object(config["history"], "history"))
     history = f.object(config["history"], "history")
     f.integer(f.get(history, "best_epoch", "history.best_epoch"), "history.best_epoch", 0, 2**31, none=True)
     f.string(f.get(history, "stop_reason", "history.stop_reason"), "history.stop_reason")
@@ -246,13 +246,19 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
         _member(f, config, "", tensors, shape)
 
 
-def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: type) -> int:
-    """Check the estimator's settings; they must rebuild the saved model.  Returns the window."""
+def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: type, history: dict) -> int:
+    """Check the estimator's settings; they must rebuild the saved model.  Returns the window (the
+    given one, or for the automatic window the one fit chose, kept in the history)."""
     known = estimator().get_params()
     unknown = sorted(set(est) - set(known))
     if unknown:
         f.fail(f"estimator.{unknown[0]}", f"absent: Forecaster has no such parameter (it has {sorted(known)})")
-    W = f.integer(f.get(est, "window", "estimator.window"), "estimator.window", 1, 2**31)
+    W = f.integer(f.get(est, "window", "estimator.window"), "estimator.window", 1, 2**31, none=True)
+    if W is None or "window" in history:  # the automatic window: the one fit chose is in the history
+        chosen = f.integer(f.get(history, "window", "history.window"), "history.window", 1, 2**31)
+        if W is not None and chosen != W:
+            f.fail("history.window", f"the estimator's window, {W}", chosen)
+        W = chosen
     f.integer(f.get(est, "horizon", "estimator.horizon"), "estimator.horizon", 1, 2**31)
     f.integer(est.get("samples", 1), "estimator.samples", 1, 2**31)
     f.integer(est.get("batch_size"), "estimator.batch_size", 1, 2**31, none=True)
@@ -276,7 +282,7 @@ def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: t
                     f.fail(f"estimator.{key}[{i}]", "a column name or position", v)
     probe = estimator(**{"highway": False, **est})
     try:
-        expected, _ = probe._configs(model.input_size, target_idx)
+        expected, _ = probe._configs(model.input_size, target_idx, W)
     except (TypeError, ValueError) as err:
         raise CheckpointError(f"{f.where!r}: field 'estimator' holds an invalid setting: {err}") from None
     for name in (fl.name for fl in dataclasses.fields(model)):
