@@ -360,11 +360,12 @@ ANCHORS = ("AutoETS", "AutoARIMA", "AutoTheta")
 
 
 def warm_up(method: Method, quick: bool, seed: int) -> None:
-    """One untimed fit on a toy case, so JIT compilation and torch's first calls are not timed."""
-    t = np.arange(60, dtype=np.float64)
+    """One untimed fit on a toy case, with the run's own settings, so JIT compilation and first calls
+    are not timed (long enough that tsrnn's defaults accept it: the first tsrnn fit costs ~2-9 s more)."""
+    t = np.arange(200, dtype=np.float64)
     toy = Case("toy", "quarterly", {"toy": 10 + np.sin(t * np.pi / 2) + 0.05 * t})
     try:
-        method.run(toy, True, seed)
+        method.run(toy, quick, seed)
     except Exception:
         pass
 
@@ -522,8 +523,8 @@ def report(results, cases, missing, methods, command, quick, total_seconds) -> s
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# tsrnn on real series, M4 protocol ({now})", "",
              f"Versions: {versions()}.", f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared), "
-             f"CPU only, one thread per method.", f"Command: `{command}`{' (quick: few epochs, smoke only)' if quick else ''}; "
-             f"wall time {total_seconds / 60:.1f} min.", "",
+             f"CPU only, one thread per method.", f"Commands: `{command}`{' (quick: few epochs, smoke only)' if quick else ''}; "
+             f"wall time of the last {total_seconds / 60:.1f} min.", "",
              "Protocol: see the docstring of benchmarks/bench_real.py. Cells: MASE ratio to seasonal naive "
              "(MASE; sMAPE %; fit+forecast seconds). * h cut to 20% of the shortest series. \"refused\": tsrnn's "
              "default validation span (10%) is shorter than h, so fit raised DataError.",
@@ -558,7 +559,11 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=os.path.join(HERE, "REAL.md"))
     parser.add_argument("--json", default=None, help="also keep every forecast and score here")
+    parser.add_argument("--keep", action="store_true",
+                        help="start from --json's results: rerun only --methods, report every method there")
     args = parser.parse_args(argv)
+    if args.keep and not (args.json and os.path.exists(args.json)):
+        parser.error("--keep needs --json naming an existing results file")
     import torch
 
     torch.set_num_threads(1)
@@ -568,10 +573,19 @@ def main(argv=None) -> None:
     for name, why in missing.items():
         print(f"missing: {name}: {why}", file=sys.stderr)
     methods = ["snaive"] + [m for m in args.methods if m != "snaive"]
-    results = run_all(cases, methods, args.quick, args.seed, args.json, log=lambda s: print(s, file=sys.stderr, flush=True))
-    ran = [m for m in methods if any(m in results.get(c.name, {}) for c in cases)]
-    command = "python benchmarks/bench_real.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    text = report(results, cases, missing, ran, command.strip(), args.quick, time.perf_counter() - t0)
+    results = {}
+    if args.keep:
+        with open(args.json) as fh:
+            results = json.load(fh)
+        methods = [m for m in args.methods if m != "snaive" or "snaive" not in results.get(cases[0].name, {})]
+    command = ("python benchmarks/bench_real.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+    meta = results.setdefault("_meta", {"commands": []})
+    meta["commands"].append(f"{command} ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)")
+    results = run_all(cases, methods, args.quick, args.seed, args.json, results,
+                      log=lambda s: print(s, file=sys.stderr, flush=True))
+    ran = ["snaive"] + [m for m in METHODS if m != "snaive" and any(m in results.get(c.name, {}) for c in cases)]
+    text = report(results, cases, missing, ran, "`; then `".join(meta["commands"]), args.quick,
+                  time.perf_counter() - t0)
     with open(args.out, "w") as fh:
         fh.write(text)
     print(text)
