@@ -247,9 +247,16 @@ def _statsforecast(model_name):
     return run
 
 
-def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,), quick=False) -> tuple[dict, str]:
+def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,), quick=False,
+                    losses: list | None = None) -> tuple[dict, str]:
     """tsrnn forecasts of every series of ``case``: one fit per seed (averaged), on the long layout
-    for a panel (per series if that path fails); ``params(case, train_length)`` gives the arguments."""
+    for a panel (per series if that path fails); ``params(case, train_length)`` gives the arguments.
+    ``losses``, if given, receives each fit's best validation loss (scaled units)."""
+    def keep(fc):
+        if losses is not None:
+            losses.append(min((v for v in fc.history_.val_loss if v is not None), default=math.nan))
+        return fc
+
     from tsrnn import Forecaster
 
     train = {uid: v[:-case.h] for uid, v in case.series.items()}
@@ -261,14 +268,16 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
     runs, note = [], ""
     for seed in seeds:
         def single(values):
-            fc = Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False)
+            fc = keep(Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False))
             return fc.forecast(case.h).to_numpy()[:, 0]
 
         if len(train) == 1:
             runs.append({uid: single(v) for uid, v in train.items()})
             continue
         try:
-            runs.append(_tsrnn_long(Forecaster(horizon=case.h, seed=seed, **kwargs), case, train))
+            fc = Forecaster(horizon=case.h, seed=seed, **kwargs)
+            runs.append(_tsrnn_long(fc, case, train))
+            keep(fc)
             note = "one global model on the long layout"
         except Exception as err:
             if "validation span" in str(err) or "needs at least" in str(err):

@@ -46,14 +46,21 @@ def window_rule(case, n, mult_m=2, mult_h=1):
     return int(min(max(mult_m * case.m, mult_h * case.h, 4), _cap(case, n)))
 
 
-def rules(window=None, seeds=(0,), **fixed):
-    """A variant: parameters from (case, n); ``window`` a callable (case, n) -> W or None."""
+def rules(window=None, val=_val, seeds=(0,), **fixed):
+    """A variant: parameters from (case, n); ``window`` and ``val`` callables (case, n) -> W, val_fraction."""
     def params(case, n):
-        out = {"season": case.m, "val_fraction": _val(case, n), **fixed}
+        out = {"season": case.m, "val_fraction": val(case, n), **fixed}
         if window is not None:
             out["window"] = window(case, n)
         return out
     return [(params, tuple(seeds))]
+
+
+def select(*variants):
+    """A choice: every candidate is fitted, and the one with the lowest validation loss forecasts.
+    The validation targets are the same steps whatever the window, and losses are in the same
+    scaled units, so the losses compare."""
+    return [("select", [member for v in variants for member in v])]
 
 
 def mix(*variants):
@@ -65,6 +72,10 @@ W2M = window_rule
 W3M = lambda c, n: window_rule(c, n, mult_m=3, mult_h=1)  # noqa: E731
 W2H = lambda c, n: window_rule(c, n, mult_m=1, mult_h=2)  # noqa: E731
 W1M = lambda c, n: window_rule(c, n, mult_m=1, mult_h=1)  # noqa: E731
+W2M_CAP3 = lambda c, n: int(min(max(2 * c.m, c.h, 4), _cap(c, n, share=1 / 3)))  # noqa: E731
+W20F = lambda c, n: int(min(max(2 * c.m, c.h, 20), _cap(c, n)))  # noqa: E731  (today's 20 as a floor)
+VAL_H = lambda c, n: c.h / n + 1e-9  # noqa: E731  (exactly one horizon, however long the series)
+VAL_2H = lambda c, n: max(0.1, 2 * c.h / n + 1e-9)  # noqa: E731
 
 VARIANTS = {
     "val": ("defaults, val span >= h (the reference)", rules()),
@@ -113,6 +124,18 @@ VARIANTS = {
     "w2m_rel_lstm_l1": ("window max(2m,h,4) + relative + lstm + layers=1", rules(window=W2M, relative=True, cell="lstm", layers=1)),
     "w2m_rel_lstm_h32": ("window max(2m,h,4) + relative + lstm + hidden=32", rules(window=W2M, relative=True, cell="lstm", hidden=32)),
     "w2m_rel_lstm_drop": ("window max(2m,h,4) + relative + lstm + dropout=0.1", rules(window=W2M, relative=True, cell="lstm", dropout=0.1)),
+    "w2m_rel_lstm_valh": ("window max(2m,h,4) + relative + lstm + val span = h", rules(window=W2M, val=VAL_H, relative=True, cell="lstm")),
+    "w2m_rel_lstm_val2h": ("window max(2m,h,4) + relative + lstm + val span >= 2h", rules(window=W2M, val=VAL_2H, relative=True, cell="lstm")),
+    "w2m_rel_lstm_h8": ("window max(2m,h,4) + relative + lstm + hidden=8", rules(window=W2M, relative=True, cell="lstm", hidden=8)),
+    "w2m_rel_lstm_cap3": ("window max(2m,h,4) capped at 1/3 + relative + lstm", rules(window=W2M_CAP3, relative=True, cell="lstm")),
+    "auto_rel_lstm": ("window max(2m,h,4) + lstm; relative or not, whichever validates better (2 fits)",
+                      select(rules(window=W2M, relative=True, cell="lstm"), rules(window=W2M, cell="lstm"))),
+    "auto3": ("best on validation of: the defaults (window 20, capped), window max(2m,h,4) + lstm, and that + relative",
+              select(rules(window=lambda c, n: min(20, _cap(c, n))), rules(window=W2M, cell="lstm"),
+                     rules(window=W2M, relative=True, cell="lstm"))),
+    "w20f_rel_lstm": ("window max(2m,h,20), capped + relative + lstm", rules(window=W20F, relative=True, cell="lstm")),
+    "w20f_lstm": ("window max(2m,h,20), capped + lstm (absolute inputs)", rules(window=W20F, cell="lstm")),
+    "w2m_lstm": ("window max(2m,h,4) + lstm (absolute inputs)", rules(window=W2M, cell="lstm")),
     "w2m_rel_nohw": ("window max(2m,h,4) + relative + highway=False", rules(window=W2M, relative=True, highway=False)),
 }
 
@@ -147,15 +170,29 @@ def run_variant(name, cases, quick, log) -> dict:
     for case in cases:
         t0 = time.perf_counter()
         try:
-            runs = [br.tsrnn_forecasts(case, params, seeds=seeds, quick=quick) for params, seeds in members]
+            runs = []
+            for params, seeds in members:
+                if params == "select":
+                    fits = []
+                    for p, sd in seeds:
+                        losses = []
+                        fits.append((br.tsrnn_forecasts(case, p, seeds=sd, quick=quick, losses=losses), np.mean(losses)))
+                    best = int(np.argmin([loss for _, loss in fits]))
+                    runs.append(fits[best][0])
+                    chosen = f"chose candidate {best} of {len(fits)} (val losses " + \
+                        ", ".join(f"{loss:.4g}" for _, loss in fits) + ")"
+                else:
+                    runs.append(br.tsrnn_forecasts(case, params, seeds=seeds, quick=quick))
+                    chosen = ""
             forecasts = {uid: np.mean([f[uid] for f, _ in runs], axis=0) for uid in runs[0][0]}
-            note = runs[0][1]
+            note = "; ".join(x for x in (runs[0][1], chosen) if x)
             r = {"status": "ok", "note": note, **br.score(case, forecasts)}
         except Exception as err:
             r = {"status": "failed", "error": f"{type(err).__name__}: {err}".splitlines()[0]}
         r["seconds"] = time.perf_counter() - t0
+        flat = [m for params, seeds in members for m in (seeds if params == "select" else [(params, seeds)])]
         r["params"] = [{k: v for k, v in params(case, case.length - case.h).items() if k != "season"}
-                       for params, _ in members]
+                       for params, _ in flat]
         out[case.name] = r
         log(f"[{name}] {case.name}: " + (f"MASE {r['mase']:.3f}" if r["status"] == "ok" else r["error"][:80])
             + f" ({r['seconds']:.1f} s)")
