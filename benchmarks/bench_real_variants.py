@@ -1,0 +1,296 @@
+"""Which general default changes help tsrnn on bench_real's series: an experiment, not the benchmark.
+
+Every variant is one rule on (m, h, training length n) applied to every case alike; no per-series
+tuning.  The library is unchanged: each variant only passes Forecaster parameters.  The classical
+methods and tsrnn's current defaults are read from bench_real's JSON (``--anchors``), so their
+numbers are those of the REAL.md run; each variant's tsrnn runs here, on the same cases and split.
+
+Every variant starts from "val": the current defaults with val_fraction = max(0.1, h / n), the
+smallest change that lets every case fit (the defaults refuse where 10% of n is under h).
+
+    python benchmarks/bench_real_variants.py [--variants val w2m rel ...] [--cases ...] [--quick]
+                                             [--anchors benchmarks/REAL.json] [--out benchmarks/REAL_VARIANTS.md]
+                                             [--holdout]   (other real series, HOLDOUT: a generalisation check)
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import bench_real as br  # noqa: E402  (sets the thread variables before numpy loads)
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+
+def _val(case, n):  # validation span of at least one horizon
+    return max(0.1, case.h / n + 1e-9)
+
+
+def _cap(case, n, share=0.5):
+    """The longest window allowed: ``share`` of the steps left for training windows after the
+    validation span and one horizon, so that short series keep enough windows."""
+    train_end = n - int(round(n * _val(case, n)))
+    return max(2, int(share * (train_end - case.h)))
+
+
+def window_rule(case, n, mult_m=2, mult_h=1):
+    """W = max(mult_m * m, mult_h * h, 4), capped by :func:`_cap`."""
+    return int(min(max(mult_m * case.m, mult_h * case.h, 4), _cap(case, n)))
+
+
+def rules(window=None, val=_val, seeds=(0,), **fixed):
+    """A variant: parameters from (case, n); ``window`` and ``val`` callables (case, n) -> W, val_fraction."""
+    def params(case, n):
+        out = {"season": case.m, "val_fraction": val(case, n), **fixed}
+        if window is not None:
+            out["window"] = window(case, n)
+        return out
+    return [(params, tuple(seeds))]
+
+
+def select(*variants):
+    """A choice: every candidate is fitted, and the one with the lowest validation loss forecasts.
+    The validation targets are the same steps whatever the window, and losses are in the same
+    scaled units, so the losses compare."""
+    return [("select", [member for v in variants for member in v])]
+
+
+def mix(*variants):
+    """An ensemble: the members of several variants, their forecasts averaged."""
+    return [member for v in variants for member in v]
+
+
+W2M = window_rule
+W3M = lambda c, n: window_rule(c, n, mult_m=3, mult_h=1)  # noqa: E731
+W2H = lambda c, n: window_rule(c, n, mult_m=1, mult_h=2)  # noqa: E731
+W1M = lambda c, n: window_rule(c, n, mult_m=1, mult_h=1)  # noqa: E731
+W2M_CAP3 = lambda c, n: int(min(max(2 * c.m, c.h, 4), _cap(c, n, share=1 / 3)))  # noqa: E731
+W20F = lambda c, n: int(min(max(2 * c.m, c.h, 20), _cap(c, n)))  # noqa: E731  (today's 20 as a floor)
+VAL_H = lambda c, n: c.h / n + 1e-9  # noqa: E731  (exactly one horizon, however long the series)
+VAL_2H = lambda c, n: max(0.1, 2 * c.h / n + 1e-9)  # noqa: E731
+
+VARIANTS = {
+    "val": ("defaults, val span >= h (the reference)", rules()),
+    "w20cap": ("window 20 capped at half the training span", rules(window=lambda c, n: min(20, _cap(c, n)))),
+    "w2m": ("window = max(2m, h, 4), capped", rules(window=W2M)),
+    "w3m": ("window = max(3m, h, 4), capped", rules(window=W3M)),
+    "w2h": ("window = max(m, 2h, 4), capped", rules(window=W2H)),
+    "rel": ("relative=True", rules(relative=True)),
+    "lstm": ("cell='lstm'", rules(cell="lstm")),
+    "gru": ("cell='gru'", rules(cell="gru")),
+    "pat20": ("patience=20, epochs=120", rules(patience=20, epochs=120)),
+    "pat5": ("patience=5", rules(patience=5)),
+    "nohw": ("highway=False", rules(highway=False)),
+    "ens3": ("3 seeds averaged", rules(seeds=(0, 1, 2))),
+    "noval": ("no validation: val_fraction=0, all 60 epochs", rules(val_fraction=0.0)),
+    "w2m_rel": ("window max(2m,h,4) + relative", rules(window=W2M, relative=True)),
+    "w2m_rel_gru": ("window max(2m,h,4) + relative + gru", rules(window=W2M, relative=True, cell="gru")),
+    "w2m_rel_ens3": ("window max(2m,h,4) + relative + 3 seeds", rules(window=W2M, relative=True, seeds=(0, 1, 2))),
+    "w2m_rel_noval": ("window max(2m,h,4) + relative + no validation", rules(window=W2M, relative=True, val_fraction=0.0)),
+    "w3m_rel": ("window max(3m,h,4) + relative", rules(window=W3M, relative=True)),
+    "w2h_rel": ("window max(m,2h,4) + relative", rules(window=W2H, relative=True)),
+    "w2m_rel_lstm": ("window max(2m,h,4) + relative + lstm", rules(window=W2M, relative=True, cell="lstm")),
+    "w2m_rel_l1": ("window max(2m,h,4) + relative + layers=1", rules(window=W2M, relative=True, layers=1)),
+    "w2m_rel_h32": ("window max(2m,h,4) + relative + hidden=32", rules(window=W2M, relative=True, hidden=32)),
+    "w2m_rel_pat20": ("window max(2m,h,4) + relative + patience=20, epochs=120",
+                      rules(window=W2M, relative=True, patience=20, epochs=120)),
+    "w2m_rel_pat5": ("window max(2m,h,4) + relative + patience=5", rules(window=W2M, relative=True, patience=5)),
+    "w2m_rel_lr3": ("window max(2m,h,4) + relative + lr=3e-3", rules(window=W2M, relative=True, lr=3e-3)),
+    "wmix_rel": ("3 members averaged: windows max(m,h,4), max(2m,h,4), max(3m,h,4) + relative",
+                 mix(rules(window=W1M, relative=True), rules(window=W2M, relative=True), rules(window=W3M, relative=True))),
+    "wmix_rel_ens2": ("6 members averaged: those 3 windows x seeds 0, 1 + relative",
+                      mix(rules(window=W1M, relative=True, seeds=(0, 1)), rules(window=W2M, relative=True, seeds=(0, 1)),
+                          rules(window=W3M, relative=True, seeds=(0, 1)))),
+    "w2m_rel_cells": ("3 members averaged: rnn, gru, lstm; window max(2m,h,4) + relative",
+                      mix(rules(window=W2M, relative=True), rules(window=W2M, relative=True, cell="gru"),
+                          rules(window=W2M, relative=True, cell="lstm"))),
+    "wmix_rel_lstm": ("3 members averaged: windows max(m,h,4), max(2m,h,4), max(3m,h,4) + relative + lstm",
+                      mix(rules(window=W1M, relative=True, cell="lstm"), rules(window=W2M, relative=True, cell="lstm"),
+                          rules(window=W3M, relative=True, cell="lstm"))),
+    "w2m_rel_lstm_ens3": ("window max(2m,h,4) + relative + lstm + 3 seeds",
+                          rules(window=W2M, relative=True, cell="lstm", seeds=(0, 1, 2))),
+    "w3m_rel_lstm": ("window max(3m,h,4) + relative + lstm", rules(window=W3M, relative=True, cell="lstm")),
+    "w2m_rel_lstm_pat20": ("window max(2m,h,4) + relative + lstm + patience=20, epochs=120",
+                           rules(window=W2M, relative=True, cell="lstm", patience=20, epochs=120)),
+    "w2m_rel_lstm_lr3e2": ("window max(2m,h,4) + relative + lstm + lr=3e-2", rules(window=W2M, relative=True, cell="lstm", lr=3e-2)),
+    "w2m_rel_lstm_l1": ("window max(2m,h,4) + relative + lstm + layers=1", rules(window=W2M, relative=True, cell="lstm", layers=1)),
+    "w2m_rel_lstm_h32": ("window max(2m,h,4) + relative + lstm + hidden=32", rules(window=W2M, relative=True, cell="lstm", hidden=32)),
+    "w2m_rel_lstm_drop": ("window max(2m,h,4) + relative + lstm + dropout=0.1", rules(window=W2M, relative=True, cell="lstm", dropout=0.1)),
+    "w2m_rel_lstm_valh": ("window max(2m,h,4) + relative + lstm + val span = h", rules(window=W2M, val=VAL_H, relative=True, cell="lstm")),
+    "w2m_rel_lstm_val2h": ("window max(2m,h,4) + relative + lstm + val span >= 2h", rules(window=W2M, val=VAL_2H, relative=True, cell="lstm")),
+    "w2m_rel_lstm_h8": ("window max(2m,h,4) + relative + lstm + hidden=8", rules(window=W2M, relative=True, cell="lstm", hidden=8)),
+    "w2m_rel_lstm_cap3": ("window max(2m,h,4) capped at 1/3 + relative + lstm", rules(window=W2M_CAP3, relative=True, cell="lstm")),
+    "auto_rel_lstm": ("window max(2m,h,4) + lstm; relative or not, whichever validates better (2 fits)",
+                      select(rules(window=W2M, relative=True, cell="lstm"), rules(window=W2M, cell="lstm"))),
+    "auto3": ("best on validation of: the defaults (window 20, capped), window max(2m,h,4) + lstm, and that + relative",
+              select(rules(window=lambda c, n: min(20, _cap(c, n))), rules(window=W2M, cell="lstm"),
+                     rules(window=W2M, relative=True, cell="lstm"))),
+    "w20f_rel_lstm": ("window max(2m,h,20), capped + relative + lstm", rules(window=W20F, relative=True, cell="lstm")),
+    "w20f_lstm": ("window max(2m,h,20), capped + lstm (absolute inputs)", rules(window=W20F, cell="lstm")),
+    "w2m_lstm": ("window max(2m,h,4) + lstm (absolute inputs)", rules(window=W2M, cell="lstm")),
+    "w2m_rel_nohw": ("window max(2m,h,4) + relative + highway=False", rules(window=W2M, relative=True, highway=False)),
+}
+
+
+# Other real series, none in bench_real's list: a check that a rule chosen there generalises.
+HOLDOUT = {
+    "AirPassengers": br._single("datasets", "AirPassengers", "monthly"),
+    "UKgas": br._single("datasets", "UKgas", "quarterly"),
+    "nottem": br._single("datasets", "nottem", "monthly"),
+    "lynx": br._single("datasets", "lynx", "yearly"),
+    "Nile": br._single("datasets", "Nile", "yearly"),
+    "USAccDeaths": br._single("datasets", "USAccDeaths", "monthly"),
+    "a10": br._single("fpp2", "a10", "monthly"),
+    "h02": br._single("fpp2", "h02", "monthly"),
+    "ausbeer": br._single("fpp2", "ausbeer", "quarterly"),
+    "elecequip": br._single("fpp2", "elecequip", "monthly"),
+    "usmelec": br._single("fpp2", "usmelec", "monthly"),
+    "qauselec": br._single("fpp2", "qauselec", "quarterly"),
+    "guinearice": br._single("fpp2", "guinearice", "yearly"),
+    "visnights": br._wide("fpp2", "visnights", "quarterly"),
+    "elecdaily": br._single("fpp2", "elecdaily", "daily", "Demand", ("WorkDay", "Temperature")),
+    "wineind": br._single("forecast", "wineind", "monthly"),
+    "woolyrnq": br._single("forecast", "woolyrnq", "quarterly"),
+    "gas": br._single("forecast", "gas", "monthly"),
+    "us_gasoline": br._single("fpp3", "us_gasoline", "weekly", "Barrels"),
+}
+
+
+def run_variant(name, cases, quick, log) -> dict:
+    members = VARIANTS[name][1]
+    out = {}
+    for case in cases:
+        t0 = time.perf_counter()
+        try:
+            runs = []
+            for params, seeds in members:
+                if params == "select":
+                    fits = []
+                    for p, sd in seeds:
+                        losses = []
+                        fits.append((br.tsrnn_forecasts(case, p, seeds=sd, quick=quick, losses=losses), np.mean(losses)))
+                    best = int(np.argmin([loss for _, loss in fits]))
+                    runs.append(fits[best][0])
+                    chosen = f"chose candidate {best} of {len(fits)} (val losses " + \
+                        ", ".join(f"{loss:.4g}" for _, loss in fits) + ")"
+                else:
+                    runs.append(br.tsrnn_forecasts(case, params, seeds=seeds, quick=quick))
+                    chosen = ""
+            forecasts = {uid: np.mean([f[uid] for f, _ in runs], axis=0) for uid in runs[0][0]}
+            note = "; ".join(x for x in (runs[0][1], chosen) if x)
+            r = {"status": "ok", "note": note, **br.score(case, forecasts)}
+        except Exception as err:
+            r = {"status": "failed", "error": f"{type(err).__name__}: {err}".splitlines()[0]}
+        r["seconds"] = time.perf_counter() - t0
+        flat = [m for params, seeds in members for m in (seeds if params == "select" else [(params, seeds)])]
+        r["params"] = [{k: v for k, v in params(case, case.length - case.h).items() if k != "season"}
+                       for params, _ in flat]
+        out[case.name] = r
+        log(f"[{name}] {case.name}: " + (f"MASE {r['mase']:.3f}" if r["status"] == "ok" else r["error"][:80])
+            + f" ({r['seconds']:.1f} s)")
+    return out
+
+
+def table(results, cases, names) -> list[str]:
+    """One row per variant (and anchor): gmean MASE ratio per group, wins over AutoETS, time."""
+    groups = br.groups(cases)
+    cols = [g for g in ("overall", "monthly", "quarterly", "yearly", "weekly", "daily", "business-daily", "other") if g in groups]
+    head = ["method", *[f"{g} ({len(groups[g])})" for g in cols], "/ best anchor (overall)", "better than AutoETS",
+            "median MASE", "total s", "max s, 1 series <= 1000 steps", "ran on"]
+    rows = []
+    for name in names:
+        s = br.summary(results, cases, name)
+        if not s["n"]:
+            continue
+        ok = [c for c in cases if results[c.name].get(name, {}).get("status") == "ok"]
+        anchor, a = br.best_anchor(results, cases, ok)
+        per = [br._fmt(br.summary(results, groups[g], name).get("gmean", math.nan)) for g in cols]
+        single = [results[c.name][name]["seconds"] for c in ok if len(c.series) == 1 and c.length <= 1000]
+        rows.append((s["gmean"], [f"`{name}` {VARIANTS[name][0]}" if name in VARIANTS else br.LABELS.get(name, name), *per,
+                     f"{s['gmean'] / a:.3f} ({anchor})", f"{s['beats_ets']}/{s['n_ets']}", br._fmt(s["median_mase"]),
+                     f"{s['seconds']:.0f}", br._fmt(max(single, default=math.nan), 1), f"{s['n']}/{s['of']}"]))
+    rows.sort(key=lambda r: r[0])
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for _, r in rows]
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
+    parser.add_argument("--cases", nargs="+", choices=list(br.CASES) + list(HOLDOUT))
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--holdout", action="store_true",
+                        help="run on HOLDOUT's series instead (anchors computed here first, into --anchors)")
+    parser.add_argument("--anchors", help="bench_real's JSON (default REAL.json, REAL_HOLDOUT.json with --holdout)")
+    parser.add_argument("--store", help="default REAL_VARIANTS.json (REAL_HOLDOUT_VARIANTS.json with --holdout); "
+                        "variant results, kept between runs (a variant run again replaces its own; --variants "
+                        "with no name only rewrites the table)")
+    parser.add_argument("--out", help="default REAL_VARIANTS.md (REAL_HOLDOUT.md with --holdout)")
+    args = parser.parse_args(argv)
+    anchors, store, out = (("REAL_HOLDOUT.json", "REAL_HOLDOUT_VARIANTS.json", "REAL_HOLDOUT.md") if args.holdout
+                           else ("REAL.json", "REAL_VARIANTS.json", "REAL_VARIANTS.md"))
+    args.anchors = args.anchors or os.path.join(br.HERE, anchors)
+    args.store = args.store or os.path.join(br.HERE, store)
+    args.out = args.out or os.path.join(br.HERE, out)
+    import torch
+
+    torch.set_num_threads(1)
+    log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
+    if args.holdout:
+        br.CASES.clear()
+        br.CASES.update(HOLDOUT)
+    cases, _ = br.load_cases(args.cases)
+    if args.holdout and not os.path.exists(args.anchors):
+        br.run_all(cases, ["snaive", *br.ANCHORS, "tsrnn", "tsrnn_val"], args.quick, 0, args.anchors, log=log)
+    with open(args.anchors) as fh:
+        results = json.load(fh)
+    stored = {}
+    if os.path.exists(args.store):
+        with open(args.store) as fh:
+            stored = json.load(fh)
+    br.warm_up(br.METHODS["tsrnn"], args.quick, 0)
+    commands = stored.pop("_commands", [])
+    if args.variants:  # with no variant named, only the report is rewritten
+        commands.append("python benchmarks/bench_real_variants.py " + " ".join(argv if argv is not None else sys.argv[1:])
+                        + datetime.datetime.now(datetime.timezone.utc).strftime(" (%Y-%m-%d %H:%M UTC)"))
+    for name in args.variants:
+        stored[name] = run_variant(name, cases, args.quick, log)
+        with open(args.store, "w") as fh:
+            json.dump({**stored, "_commands": commands}, fh)
+    for name, per_case in stored.items():
+        for case_name, r in per_case.items():
+            results.setdefault(case_name, {})[name] = r
+    names = list(br.ANCHORS) + ["tsrnn", "tsrnn_val"] + [v for v in VARIANTS if v in stored]
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# tsrnn default-change experiment on bench_real's cases ({now})", "",
+             f"Versions: {br.versions()}.", "Commands (each variant's numbers come from the last one that ran it): `"
+             + "`; `".join(commands) + "`" + (" (quick)" if args.quick else ""),
+             "", __doc__.split("\n\n")[1].replace("\n", " "), "",
+             "Figures: geometric mean over cases of MASE / seasonal-naive MASE (lower is better), per group; "
+             "'/ best anchor': overall figure over that of the best of AutoETS, AutoARIMA, AutoTheta on the "
+             "same cases. Targets: <= 0.80 and <= 0.85 x best anchor; better than AutoETS on >= 2/3 of cases; "
+             "< 10 s for one series up to 1,000 steps. Seconds: fit + forecast, all seeds of a variant.", "",
+             *table(results, cases, names), "", "## Variants", ""]
+    lines += [f"- `{v}`: {VARIANTS[v][0]}" for v in VARIANTS if v in stored]
+    lines += ["", "## Per case (MASE ratio to seasonal naive)", ""]
+    shown = [n for n in names if any(results.get(c.name, {}).get(n, {}).get("status") == "ok" for c in cases)]
+    lines += ["| case | m | h | n | " + " | ".join(shown) + " |", "|" + "---|" * (4 + len(shown))]
+    for c in cases:
+        base = results[c.name]["snaive"]["mase"]
+        cells = [br._fmt(results[c.name][n]["mase"] / base) if results[c.name].get(n, {}).get("status") == "ok"
+                 else "x" for n in shown]
+        lines.append(f"| {c.name} | {c.m} | {c.h} | {c.length} | " + " | ".join(cells) + " |")
+    with open(args.out, "w") as fh:
+        fh.write("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
