@@ -14,11 +14,12 @@ seasonal naive) / 2, from the means over a group's cases.  Seconds are fit + for
 summed over a case's series.
 
 Methods: naive, seasonal naive; statsforecast AutoETS, AutoARIMA, AutoTheta (season_length=m,
-univariate, one series at a time); tsrnn ``Forecaster(horizon=h, season=m, seed=seed)`` (season
-only sets its own seasonal-naive baseline, not the network) fed NumPy arrays, and covariates as
-extra input columns (targets=[0]); a panel is one global model fitted on the long layout.  Where the
-default validation span (10%) is shorter than h, tsrnn refuses: that is recorded, and the variant
-"tsrnn defaults (val span >= h)" sets val_fraction = max(0.1, h / shortest training length).
+univariate, one series at a time); tsrnn ``Forecaster(horizon=h, season=m, seed=seed)`` fed NumPy
+arrays (season m sets its seasonal-naive baseline and, as an array has no calendar, the season its
+automatic window covers twice), and covariates as extra input columns (targets=[0]); a panel is one
+global model fitted on the long layout.  A fit that raises DataError is recorded as refused (tsrnn
+before its validation span adapted to the horizon refused 13 cases); the variant "tsrnn defaults
+(val span >= h)" sets val_fraction = max(0.1, h / shortest training length).
 darts RNNModel(model="LSTM", input_chunk_length=20) on darts' Scaler, and neuralforecast LSTM(h=h,
 max_steps=100; its default 1000 took 85-165 s a case here), both global over a panel and univariate,
 run when importable.  Every method is timed after a
@@ -546,7 +547,7 @@ def report(results, cases, missing, methods, command, quick) -> str:
              f"CPU only, one thread per method.", f"Commands: `{command}`{' (quick: few epochs, smoke only)' if quick else ''}.", "",
              "Protocol: see the docstring of benchmarks/bench_real.py. Cells: MASE ratio to seasonal naive "
              "(MASE; sMAPE %; fit+forecast seconds). * h cut to 20% of the shortest series. \"refused\": tsrnn's "
-             "default validation span (10%) is shorter than h, so fit raised DataError.",
+             "fit raised DataError.",
              f"tsrnn is given exactly `Forecaster(horizon=h, season=m, seed=0)` (plus `targets=[0]` with covariates); "
              f"the (val span >= h) variant adds `val_fraction=max(0.1, h / shortest training length)`.", SECONDS_NOTE, ""]
     if missing:

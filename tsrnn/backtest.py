@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from . import _checks
-from .baselines import BASELINES
+from .baselines import BASELINES, forecast_many
 from .data import Series
 from .errors import DataError, TsrnnError
 from .metrics import METRICS, error_table, skill
@@ -194,12 +194,9 @@ def run_panel_backtest(model: "Forecaster", panel, rows: np.ndarray, start, stri
     scaled = model._scaled_panel(model._inputs(panel.values, placeholder=0.0, lengths=panel.lengths), codes)
     X = scaled[at[:, None] + np.arange(-W, 0)]  # (N, W, F)
     predicted = state.unscale_rows(model._roll(X, K).numpy(), rows[owner], model.target_idx_)
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in BASELINES}
-    for s, o in enumerate(origins):
-        for name, f in state.baselines[rows[s]].forecast(panel.rows(s), o, K).items():
-            parts[name].append(f)
+    baselines = forecast_many([state.baselines[r] for r in rows], panel.values, at, owner, K)  # all series at once
     forecasts = {"model": predicted.astype(np.float64)}
-    forecasts.update({name: np.concatenate(p).astype(np.float64) for name, p in parts.items()})
+    forecasts.update({name: baselines[name].astype(np.float64) for name in BASELINES})
     actual = panel.values[at[:, None] + np.arange(K)][:, :, model.target_idx_].astype(np.float64)
     scale = np.stack([state.baselines[r].scale_ for r in rows])[owner][:, None, :].astype(np.float64)
     first = panel.last - panel.lengths + 1

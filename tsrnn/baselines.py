@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "choose_season", "find_season"]
+__all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "choose_season", "find_season", "forecast_many"]
 
 BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
 _CHUNK = 4096  # windows per block when fitting or applying the autoregression
@@ -109,6 +109,50 @@ def _mase_scale(x: np.ndarray, m: int) -> float:
     return float(np.abs(x[m:] - x[:-m]).mean(dtype=np.float64)) if x.shape[0] > m else 0.0
 
 
+def forecast_many(baselines: list["Baselines"], values: np.ndarray, origins: np.ndarray, owner: np.ndarray,
+                  horizon: int) -> dict[str, np.ndarray]:
+    """Every baseline's (N, K, O) forecast at ``origins`` (rows of ``values``, a panel's values),
+    origin ``i`` by ``baselines[owner[i]]`` (one fitted per series, all with the same window and
+    targets), for all origins at once: the seasonal lags and the autoregression's coefficients
+    are gathered per origin."""
+    first_b = baselines[0]
+    values = np.asarray(values, dtype=np.float64)
+    targets, W, K = first_b.targets, first_b.window, horizon
+    h = np.arange(K)
+    last = values[origins - 1][:, targets]  # (N, O)
+    naive = np.repeat(last[:, None, :], K, axis=1)  # (N, K, O)
+    seasonal = naive.copy()
+    seasons = np.array([[m or 0 for m in b.seasons_] for b in baselines], dtype=np.int64)[owner]  # (N, O)
+    for j, col in enumerate(targets):
+        m = seasons[:, j]
+        has = m > 0
+        if has.any():
+            mm = m[has][:, None]
+            seasonal[has, :, j] = values[origins[has, None] + h - mm * (h // mm + 1), col]
+    start = values[origins - W][:, targets]
+    slope = (last - start) / max(W - 1, 1)  # (N, O)
+    drift = last[:, None, :] + (h + 1)[None, :, None] * slope[:, None, :]
+    coefs = baselines[0].ar_ if len(baselines) == 1 else np.stack([b.ar_ for b in baselines])  # (p, F) or (S, p, F)
+    ar = np.concatenate([_ar_roll(values, origins[i:i + _CHUNK], coefs if coefs.ndim == 2 else coefs[owner[i:i + _CHUNK]],
+                                  W, targets, K) for i in range(0, origins.shape[0], _CHUNK)]) if origins.shape[0] else \
+        np.zeros((0, K, len(targets)))
+    return {"naive": naive, "seasonal_naive": seasonal, "drift": drift, "linear_ar": ar}
+
+
+def _ar_roll(values: np.ndarray, origins: np.ndarray, coefs: np.ndarray, W: int, targets: list[int],
+             K: int) -> np.ndarray:
+    """Recursive autoregression forecasts (n, K, O) with coefficients (p, F), or (n, p, F) one set per
+    origin: each step's forecast joins the window."""
+    window = values[origins[:, None] + np.arange(-W, 0)]  # (n, W, F)
+    steps = []
+    for _ in range(K):
+        design = np.concatenate([np.ones((window.shape[0], 1)), window.reshape(window.shape[0], -1)], axis=1)
+        nxt = design @ coefs if coefs.ndim == 2 else np.einsum("np,npf->nf", design, coefs)  # (n, F)
+        steps.append(nxt[:, targets])
+        window = np.concatenate([window[:, 1:], nxt[:, None, :]], axis=1)
+    return np.stack(steps, axis=1)
+
+
 class Baselines:
     """Baselines fitted on a training span; apply them to any series with :meth:`forecast`.
 
@@ -180,32 +224,8 @@ class Baselines:
     def forecast(self, values: np.ndarray, origins: np.ndarray, horizon: int | None = None) -> dict[str, np.ndarray]:
         """Every baseline's (N, K, O) forecast for the given origins (each >= :attr:`context`);
         ``horizon`` defaults to the fitted one."""
-        values = np.asarray(values, dtype=np.float64)
         origins = np.asarray(origins, dtype=np.int64)
-        K, n = horizon or self.horizon, origins.shape[0]
-        h = np.arange(K)
-        last = values[origins - 1][:, self.targets]  # (N, O)
-        naive = np.repeat(last[:, None, :], K, axis=1)  # (N, K, O)
-        seasonal = naive.copy()
-        for j, (col, m) in enumerate(zip(self.targets, self.seasons_)):
-            if m:
-                seasonal[:, :, j] = values[origins[:, None] + h - m * (h // m + 1), col]
-        first = values[origins - self.window][:, self.targets]
-        slope = (last - first) / max(self.window - 1, 1)  # (N, O)
-        drift = last[:, None, :] + (h + 1)[None, :, None] * slope[:, None, :]
-        ar = np.concatenate([self._ar_roll(values, origins[i:i + _CHUNK], K) for i in range(0, n, _CHUNK)])
-        return {"naive": naive, "seasonal_naive": seasonal, "drift": drift, "linear_ar": ar}
-
-    def _ar_roll(self, values: np.ndarray, origins: np.ndarray, K: int) -> np.ndarray:
-        """Recursive autoregression forecasts (n, K, O): each step's forecast joins the window."""
-        window = values[origins[:, None] + np.arange(-self.window, 0)]  # (n, W, F)
-        steps = []
-        for _ in range(K):
-            design = np.concatenate([np.ones((window.shape[0], 1)), window.reshape(window.shape[0], -1)], axis=1)
-            nxt = design @ self.ar_  # (n, F)
-            steps.append(nxt[:, self.targets])
-            window = np.concatenate([window[:, 1:], nxt[:, None, :]], axis=1)
-        return np.stack(steps, axis=1)
+        return forecast_many([self], values, origins, np.zeros(origins.shape[0], np.int64), horizon or self.horizon)
 
     def to_dict(self) -> dict:
         """JSON-able state, except the autoregression coefficients (saved as a tensor)."""
