@@ -14,13 +14,11 @@ from safetensors.numpy import load_file
 
 from tsrnn.cli import cli
 
+from conftest import invoke
+
 FAST = ["--length", "300", "--epochs", "3", "--hidden", "6", "--window", "10"]
 RUN_FILES = {"config.json", "model.safetensors", "history.csv", "metrics.json", "run.json",
              "forecast.png", "loss.png", "hidden.png"}
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def test_fit_writes_a_complete_run_directory(tmp_path):

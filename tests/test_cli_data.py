@@ -13,18 +13,9 @@ from tsrnn.cli import cli
 from tsrnn.data import read_csv
 from tsrnn.frames import prepare_wide
 
+from conftest import invoke, one_line_error
+
 FAST = ["--epochs", "1", "--hidden", "3", "--window", "5"]
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def one_line_error(result, message: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.output
-    assert "Traceback" not in result.output
 
 
 GOOD = "date,a,b\n" + "".join(f"2024-01-{d:02d},{d % 3},{d % 5}\n" for d in range(1, 29))

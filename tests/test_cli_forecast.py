@@ -5,13 +5,10 @@ import json
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from tsrnn.cli import cli
 
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+from conftest import invoke
 
 
 @pytest.fixture(scope="module")

@@ -9,22 +9,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from tsrnn.cli import cli
 from tsrnn.runs import fit_run
+
+from conftest import invoke, one_line_error
 
 PNG = b"\x89PNG\r\n\x1a\n"
 FIGURES = {"forecast.png", "loss.png", "hidden.png", "hidden_lines.png"}
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-
-def one_line_error(result, message: str) -> None:
-    assert result.exit_code == 2, result.output
-    lines = result.output.strip().splitlines()
-    assert len(lines) == 1, result.output
-    assert lines[0].startswith("Error: ") and message in lines[0], lines[0]
 
 
 # -- shapes ---------------------------------------------------------------------------------------

@@ -5,15 +5,11 @@ import json
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from tsrnn.cli import cli
+from conftest import invoke
+
 
 FAST = ["--epochs", "3", "--hidden", "6", "--window", "10", "--quiet"]
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 @pytest.fixture(scope="module")

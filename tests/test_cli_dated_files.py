@@ -1,4 +1,5 @@
-"""Regressions found by exercising the command line as a new user would."""
+"""The command line on a dated CSV file, end to end: time column, picked columns, one-line refusals,
+output permissions and folders, plots of such runs, resume, compare, accepted irregular dates."""
 from __future__ import annotations
 
 import os
@@ -7,16 +8,12 @@ import stat
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
 from tsrnn import Forecaster, multi_sine
-from tsrnn.cli import cli
+
+from conftest import invoke
 
 FAST = ["--epochs", "1", "--hidden", "4", "--window", "8", "--quiet"]
-
-
-def invoke(*args: str):
-    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 @pytest.fixture()
