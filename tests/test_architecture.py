@@ -15,7 +15,7 @@ LAYERS = {
     "heads": 2, "model": 2, "schema": 2, "checkpoint": 2,
     "train": 3,
     "probabilistic": 4, "backtest": 4,
-    "forecaster": 5,
+    "persistence": 5, "forecaster": 5,
     "shapes": 6, "plot": 6, "run_plots": 6, "runs": 6, "compare": 6,
     "cli": 7, "__main__": 7,
 }

@@ -9,10 +9,8 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 from safetensors.numpy import load_file
 
-from tsrnn.cli import cli
 
 from conftest import invoke
 

@@ -6,7 +6,6 @@ import json
 import pandas as pd
 import pytest
 
-from tsrnn.cli import cli
 
 from conftest import invoke
 

@@ -9,7 +9,6 @@ import gzip
 import math
 import os
 import re
-import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 

@@ -18,16 +18,16 @@ import torch
 
 from . import _checks, checkpoint
 from .config import ModelConfig, TrainConfig, auto_batch_size, auto_window
-from .data import Scaler, Series, as_series, future_index, future_labels, index_spec
-from .errors import CheckpointError, DataError, NotFittedError, TsrnnError
-from .baselines import Baselines, check_ar_size, find_season
+from .data import Series, as_series, future_index, future_labels, index_spec
+from .errors import DataError, NotFittedError, TsrnnError
+from .baselines import check_ar_size, find_season
 from .model import RNNForecaster
-from .schema import check_model_config
 from . import probabilistic
-from .train import History, TrainState, distributed_context, predict_windows, train
+from .train import TrainState, distributed_context, predict_windows, train
 from .known import future_panel, future_values, lead_columns, resolve_known
 from .panel import Panel, panel_windows
-from .series_state import PanelState, continuation_specs, prepare_panel
+from .persistence import model_files, read_model
+from .series_state import continuation_specs, prepare_panel
 from .windows import input_windows, make_windows, n_windows, resolve_targets
 
 if TYPE_CHECKING:
@@ -605,7 +605,6 @@ class Forecaster:
         """
         import pandas as pd
 
-        from .frames import LONG_ID, LONG_TIME
 
         self._check_fitted()
         if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
@@ -902,77 +901,11 @@ class Forecaster:
         A non-empty ``path`` is replaced only with ``overwrite=True``, and only when it holds nothing
         but a tsrnn model or run (see :func:`tsrnn.outputs.check_replaceable`).
         """
-        tensors, config = self._model_files()
+        tensors, config = model_files(self)
         with checkpoint.run_directory(path, overwrite=overwrite) as tmp:
             checkpoint.save_model(tmp, tensors, config)
 
-    def _model_files(self) -> tuple[dict[str, torch.Tensor], dict]:
-        """The tensors and the config that :meth:`save` writes."""
-        self._check_fitted()
-        from . import __version__
-
-        tensors = {f"model.{k}": v for k, v in self.model_.state_dict().items()}
-        members = self.members_ or {None: self.__dict__}
-        described = {}
-        for uid, m in members.items():
-            prefix = "" if uid is None else f"members.{uid}."
-            tensors[f"{prefix}context"] = torch.from_numpy(m["context_"])
-            tensors[f"{prefix}baselines.linear_ar"] = torch.from_numpy(m["baselines_"].ar_)
-            described[uid] = {"scaler": None if m["scaler_"] is None else m["scaler_"].to_dict(),
-                              "index": m["index_spec_"], "baselines": m["baselines_"].to_dict()}
-        config = {
-            "estimator": self.get_params(),
-            "model": self.model_.config.to_dict(),
-            "features": self.feature_names_in_,
-            "targets": self.target_names_,
-            "target_idx": self.target_idx_,
-            **(described[None] if self.members_ is None else {"members": described}),
-            "history": {"best_epoch": self.history_.best_epoch, "stop_reason": self.history_.stop_reason,
-                        "batch_size": self.batch_size_, "window": self.window_},
-            "versions": {"tsrnn": __version__, "torch": torch.__version__},
-        }
-        return tensors, config
-
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Forecaster":
-        """Rebuild a Forecaster saved by :meth:`save`; no pickle is read."""
-        tensors, config = checkpoint.load_model(path)
-        where = os.path.join(os.fspath(path), checkpoint.CONFIG_FILE)
-        check_model_config(config, tensors, where, cls)  # every field and shape, before anything is built
-        try:
-            self = cls(**{"highway": False, **config["estimator"]})  # files from before the highway
-            model = RNNForecaster(ModelConfig.from_dict(config["model"]))
-            state = {k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")}
-            model.load_state_dict(state)
-            self.feature_names_in_ = list(config["features"])
-            self.target_names_ = list(config["targets"])
-            self.target_idx_ = list(config["target_idx"])
-            self.members_ = None
-            members = config["members"] if "members" in config else {None: config}
-            states = {}
-            for uid, m in members.items():
-                prefix = "" if uid is None else f"members.{uid}."
-                states[uid] = {
-                    "scaler_": None if m["scaler"] is None else Scaler.from_dict(m["scaler"]),
-                    "context_": tensors[f"{prefix}context"].numpy(), "index_spec_": dict(m["index"]),
-                    "baselines_": Baselines.from_dict(m["baselines"], tensors[f"{prefix}baselines.linear_ar"].numpy())}
-            if "members" in config:
-                self.members_ = PanelState.from_members(states)
-            else:
-                self.__dict__.update(states[None])
-            self.history_ = History(best_epoch=config["history"]["best_epoch"],
-                                    stop_reason=config["history"]["stop_reason"])
-            self.batch_size_ = config["history"].get("batch_size", self.batch_size)
-            self.window_ = config["history"].get("window", self.window)  # older files: the given window
-        except KeyError as err:
-            raise CheckpointError(f"{where!r} lacks the entry {err}; it was not written by Forecaster.save") from err
-        except (TypeError, ValueError, RuntimeError) as err:
-            raise CheckpointError(f"{where!r} does not describe the weights beside it: {err}") from err
-        self.n_features_in_ = len(self.feature_names_in_)
-        try:
-            self.known_idx_ = resolve_known(self.known, self.feature_names_in_, self.target_idx_, self.strategy)
-        except DataError as err:
-            raise CheckpointError(f"{where!r}: {err}") from err
-        model.eval()
-        self.model_ = model
-        return self
+        """Rebuild a Forecaster saved by :meth:`save`; no pickle is read (see :mod:`tsrnn.persistence`)."""
+        return read_model(cls, path)

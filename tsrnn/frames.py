@@ -7,7 +7,6 @@ the first offending timestamps or rows.
 """
 from __future__ import annotations
 
-import warnings
 
 import numpy as np
 import pandas as pd

@@ -25,6 +25,7 @@ from .schema import read_json
 from .data import as_series, read_csv
 from .errors import CheckpointError, DataError
 from .forecaster import Forecaster
+from .persistence import model_files
 from .frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
 from .train import STATE_CONFIG, distributed_context
 from .generate import multi_sine
@@ -223,7 +224,7 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
                                      index=series.index[test_start:test_start + one_step.shape[0]])
 
-            save_model(tmp, *estimator._model_files())  # what Forecaster.save writes, into this run
+            save_model(tmp, *model_files(estimator))  # what Forecaster.save writes, into this run
             write_atomic(tmp / "history.csv", history.to_frame().to_csv(index=False))
             write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
             from .run_plots import data_spec, run_figures
