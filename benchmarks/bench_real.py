@@ -263,12 +263,24 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
     train = {uid: v[:-case.h] for uid, v in case.series.items()}
     n_train = min(len(v) for v in train.values())
     kwargs = dict(params(case, n_train))
+    phase = kwargs.pop("phase", False) and case.m > 1  # experiment: the season's phase as known inputs
     if quick:
         kwargs["epochs"] = min(kwargs.get("epochs", 60), 3)
     targets = [0] if case.covariates else None
     runs, note = [], ""
     for seed in seeds:
         def single(values):
+            if phase:  # sin and cos of the step's place in the season, known ahead for the forecast steps
+                import pandas as pd
+
+                values = np.asarray(values, dtype=float).reshape(len(values), -1)
+                t = np.arange(len(values) + case.h)
+                waves = np.stack([np.sin(2 * np.pi * t / case.m), np.cos(2 * np.pi * t / case.m)], axis=1)
+                frame = pd.DataFrame(np.concatenate([values, waves[:len(values)]], axis=1))
+                frame.columns = [f"x{i}" for i in range(values.shape[1])] + ["phase_sin", "phase_cos"]
+                fc = keep(Forecaster(horizon=case.h, seed=seed, targets=[0], known=["phase_sin", "phase_cos"],
+                                     **kwargs).fit(frame, progress=False))
+                return fc.forecast(case.h, future=waves[len(values):]).to_numpy()[:, 0]
             fc = keep(Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False))
             return fc.forecast(case.h).to_numpy()[:, 0]
 

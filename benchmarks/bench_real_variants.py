@@ -136,6 +136,8 @@ VARIANTS = {
     "w20f_rel_lstm": ("window max(2m,h,20), capped + relative + lstm", rules(window=W20F, relative=True, cell="lstm")),
     "w20f_lstm": ("window max(2m,h,20), capped + lstm (absolute inputs)", rules(window=W20F, cell="lstm")),
     "w2m_lstm": ("window max(2m,h,4) + lstm (absolute inputs)", rules(window=W2M, cell="lstm")),
+    "phase": ("the defaults + the season's phase (sin, cos) as known inputs, single series",
+              rules(phase=True)),
     "ra_mix": ("2 members averaged: relative and absolute inputs; window max(2m,h,4) + lstm",
                mix(rules(window=W2M, relative=True, cell="lstm"), rules(window=W2M, relative=False, cell="lstm"))),
     "w2m_rel_nohw": ("window max(2m,h,4) + relative + highway=False", rules(window=W2M, relative=True, highway=False)),
