@@ -337,3 +337,11 @@ def test_mixed_time_zones_in_a_dataframe_get_tsrnn_s_own_message():
     frame = pd.DataFrame({"ts": stamps, "y": np.arange(40.0)})
     with pytest.raises(DataError, match=r"time column 'ts' mixes time zones .* convert the timestamps to UTC first"):
         Forecaster(**TINY).fit(frame)
+
+
+def test_an_integer_index_is_time_only_when_named_like_time():
+    years = pd.DataFrame({"y": seasonal(30)}, index=pd.Index(np.arange(1990, 2020), name="year"))
+    assert prepare_wide(years)[1]["time_form"] == "year"
+    ids = pd.DataFrame({"y": seasonal(5)}, index=pd.Index([5, 9, 12, 30, 31], name="customer_id"))
+    clean, report = prepare_wide(ids)  # an id, not a time: rows stay in their order, no calendar
+    assert report["time_form"] is None and len(clean) == 5

@@ -163,7 +163,7 @@ def _own_axis(frame: pd.DataFrame, time_col) -> TimeAxis | None:
             return TimeAxis(steps, None, _integer_form(time_col))
     if time_col is not None and not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
         raise DataError(f"time column {time_col!r} is not a column; columns are {list(frame.columns)}")
-    if not isinstance(index, pd.RangeIndex) and pd.api.types.is_integer_dtype(index) and index.name is not None:
+    if not isinstance(index, pd.RangeIndex) and pd.api.types.is_integer_dtype(index) and _looks_like_time(index.name):
         steps = _integer_steps(index.to_series(), consecutive=False)  # a frame indexed by its years
         if steps is not None:
             return TimeAxis(steps, None, _integer_form(index.name))
