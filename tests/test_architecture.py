@@ -23,13 +23,13 @@ DATA_LAYER = 1
 
 
 def imports(path: Path) -> tuple[set[str], set[str]]:
-    """(package modules, outside packages) that ``path`` imports at import time, and inside its
-    functions; ``if TYPE_CHECKING:`` blocks (annotations only) are left out."""
+    """(package modules that ``path`` imports anywhere: at import time, inside its functions or for
+    annotations under ``if TYPE_CHECKING:``, outside packages it imports at import time)."""
     inside, outside, top_level_outside = set(), set(), set()
 
     def visit(node, top: bool) -> None:
         if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
-            return
+            top = False  # annotations only: never loaded at run time, but still a dependency
         if isinstance(node, ast.ImportFrom):
             if node.level == 1:
                 names = [node.module] if node.module else [a.name for a in node.names]

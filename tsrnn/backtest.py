@@ -1,13 +1,13 @@
 """Rolling-origin backtests: forecasts from many origins, scored beside the baselines.
 
 For origins ``t`` (the first forecast step), every method forecasts steps ``t .. t+K-1`` from the
-series before ``t``.  Arrays are ``(N, K, O)``: origins, steps ahead, targets.
+series before ``t``.  Arrays are ``(N, K, O)``: origins, steps ahead, targets.  ``model`` is a
+fitted :class:`~tsrnn.forecaster.Forecaster`, which imports this module, so it is not imported here.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,9 +18,6 @@ from .data import Series
 from .errors import DataError, TsrnnError
 from .metrics import METRICS, error_table, skill
 from .probabilistic import Distribution, calibration_summary, calibration_table, forecast_distribution, level_label
-
-if TYPE_CHECKING:
-    from .forecaster import Forecaster
 
 __all__ = ["BacktestResult", "run_backtest", "run_panel_backtest", "origin_positions"]
 
@@ -134,7 +131,7 @@ def origin_positions(length: int, start, stride: int, horizon: int, context: int
     return np.arange(first, last + 1, stride)
 
 
-def _forecaster_at(model: "Forecaster", series: Series, t: int):
+def _forecaster_at(model, series: Series, t: int):
     """A copy of ``model`` refitted on the steps before ``t`` (already clean: no column picking)."""
     past = pd.DataFrame(series.values[:t], index=series.index[:t], columns=series.columns)
     past.attrs = {"tsrnn.freq": series.freq, "tsrnn.form": series.form, "tsrnn.season": series.season}
@@ -142,7 +139,7 @@ def _forecaster_at(model: "Forecaster", series: Series, t: int):
     return type(model)(**params).fit(past, progress=False)  # the estimator's own class: no import of it
 
 
-def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, horizon: int | None = None,
+def run_backtest(model, series: Series, start, stride: int = 1, horizon: int | None = None,
                  refit=False) -> BacktestResult:
     """Backtest a fitted :class:`Forecaster` on ``series``; see :meth:`Forecaster.backtest`."""
     K = model.horizon if horizon is None else _checks.positive_int("horizon", horizon)
@@ -172,7 +169,7 @@ def run_backtest(model: "Forecaster", series: Series, start, stride: int = 1, ho
 
 
 
-def run_panel_backtest(model: "Forecaster", panel, rows: np.ndarray, start, stride: int = 1,
+def run_panel_backtest(model, panel, rows: np.ndarray, start, stride: int = 1,
                        horizon: int | None = None) -> BacktestResult:
     """Backtest a point model fitted on long data over every series of ``panel`` at once: the
     network reads every origin of every series in one batched pass; ``rows`` are the series'

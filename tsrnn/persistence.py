@@ -9,7 +9,7 @@ were given, long-data files have one entry per series.  Nothing is unpickled.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TypeVar
 
 import torch
 
@@ -24,15 +24,14 @@ from .schema import check_model_config
 from .series_state import PanelState
 from .train import History
 
-if TYPE_CHECKING:
-    from .forecaster import Forecaster
+E = TypeVar("E")  # the estimator class (Forecaster); not imported here, which imports this module
 
 __all__ = ["model_files", "read_model"]
 
 _PER_SERIES = ("scaler_", "context_", "index_spec_", "baselines_")  # a single series' own state
 
 
-def model_files(est: "Forecaster") -> tuple[dict[str, torch.Tensor], dict]:
+def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     """The tensors and the config that :meth:`Forecaster.save <tsrnn.forecaster.Forecaster.save>` writes."""
     from . import __version__
 
@@ -62,7 +61,7 @@ def model_files(est: "Forecaster") -> tuple[dict[str, torch.Tensor], dict]:
     return tensors, config
 
 
-def read_model(cls: type, path: str | os.PathLike) -> "Forecaster":
+def read_model(cls: type[E], path: str | os.PathLike) -> E:
     """Check the model directory ``path`` and rebuild the ``cls`` estimator saved there."""
     tensors, config = checkpoint.load_model(path)
     where = os.path.join(os.fspath(path), checkpoint.CONFIG_FILE)

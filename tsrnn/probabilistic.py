@@ -8,7 +8,8 @@ ones.  Scores: the coverage of each central interval (levels ``tau`` and ``1 - t
 (quantile) loss, and the CRPS (from samples, or in closed form for a Gaussian).
 
 Shapes: S samples, N windows (origins), K steps ahead, O targets, Q quantile levels, W window
-length, F input features.
+length, F input features.  ``forecaster`` is a fitted :class:`~tsrnn.forecaster.Forecaster`, which
+imports this module, so it is not imported here.
 """
 from __future__ import annotations
 
@@ -26,7 +27,6 @@ from .train import predict_windows
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .forecaster import Forecaster
     from .model import RNNForecaster
 
 __all__ = ["Distribution", "level_label", "coverage_label", "quantile_columns", "sample_paths", "forecast_distribution",
@@ -97,7 +97,7 @@ def sample_paths(model: "RNNForecaster", X: torch.Tensor, steps: int, samples: i
     return torch.cat(draws, dim=1)[:, :steps].reshape(samples, N, steps, -1)
 
 
-def _unscale_levels(forecaster: "Forecaster", q: np.ndarray) -> np.ndarray:
+def _unscale_levels(forecaster, q: np.ndarray) -> np.ndarray:
     """(..., O, Q) scaled -> user units; the scaler acts on the O axis."""
     if forecaster.scaler_ is None:
         return q
@@ -105,7 +105,7 @@ def _unscale_levels(forecaster: "Forecaster", q: np.ndarray) -> np.ndarray:
     return np.moveaxis(forecaster.scaler_.inverse_transform(moved, forecaster.target_idx_), 0, -1)
 
 
-def check_steps(forecaster: "Forecaster", steps) -> int:
+def check_steps(forecaster, steps) -> int:
     """``steps`` as an int; beyond the network's horizon every input feature must be a target."""
     steps = _checks.positive_int("steps", steps)
     k = forecaster.model_.config.horizon
@@ -115,7 +115,7 @@ def check_steps(forecaster: "Forecaster", steps) -> int:
     return steps
 
 
-def forecast_distribution(forecaster: "Forecaster", X: torch.Tensor, steps: int, samples: int | None = None,
+def forecast_distribution(forecaster, X: torch.Tensor, steps: int, samples: int | None = None,
                           seed: int | None = None) -> Distribution | None:
     """The forecast distribution ``steps`` ahead of each scaled window of ``X`` (N, W, F).
 
