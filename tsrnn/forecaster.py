@@ -387,16 +387,16 @@ class Forecaster:
         targets of the longest series' training span) and the shortest training span."""
         if self.window is not None:
             return _checks.positive_int("window", self.window)
-        train = np.array([T - self.validation_steps(int(T)) for T in panel.lengths.tolist()])
+        train_of = {T: T - self.validation_steps(T) for T in np.unique(panel.lengths).tolist()}
         m = panel.season
         if m is None and self.season is not None:
             m = max(int(v or 1) for v in (self.season if isinstance(self.season, (list, tuple)) else [self.season]))
         if m is None:
             longest = int(np.argmax(panel.lengths))
-            rows = panel.rows(longest)[:int(train[longest])]
+            rows = panel.rows(longest)[:train_of[int(panel.lengths[longest])]]
             found = [m for m in (find_season(rows[:, j]) for j in target_idx) if m]
             m = min(found) if found else 1  # two cycles of the fastest seasonal target
-        return auto_window(m, _checks.positive_int("horizon", self.horizon), int(train.min()))
+        return auto_window(m, _checks.positive_int("horizon", self.horizon), min(train_of.values()))
 
     def check_length(self, length: int) -> tuple[int, int]:
         """Check that ``length`` steps suffice to fit; return (training steps, training windows).
@@ -447,12 +447,10 @@ class Forecaster:
         self.target_idx_ = target_idx
         prepared = prepare_panel(panel, W, K, self.horizon, target_idx, self.scale, self.validation_steps,
                                  self.check_length, self.season, specs, self.known_idx_)
-        train_idx, val_idx, offset = [prepared.train_index], [prepared.val_index], panel.values.shape[0]
-        scaled = [prepared.scaled]
         if self.batch_size is None:
-            train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(sum(map(len, train_idx))))
+            train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(len(prepared.train_index)))
         self.batch_size_ = train_config.batch_size
-        series_t = torch.from_numpy(np.ascontiguousarray(np.concatenate(scaled), dtype=np.float32))
+        series_t = torch.from_numpy(np.ascontiguousarray(prepared.scaled, dtype=np.float32))  # no copy: float32
         X, Y = make_windows(series_t, W, K, positions)  # (N, W, F), (N, K, O) views; some cross series,
         device = _resolve_device(self.device)           # but no index below ever picks those
         X, Y = X.to(device), Y.to(device)  # one copy of the series on the device; windows stay views
@@ -466,14 +464,14 @@ class Forecaster:
             state, _ = TrainState.load(checkpoint_dir)
         writes = checkpoint_dir is not None and distributed_context()[0] == 0  # only rank 0 writes
         on_epoch = (lambda st: st.save(checkpoint_dir)) if writes else None
-        as_index = lambda parts: torch.from_numpy(  # noqa: E731  (int32 halves the index memory)
-            np.concatenate(parts).astype(np.int32 if offset < 2**31 else np.int64) if parts else np.zeros(0, np.int64))
+        rows_type = np.int32 if panel.values.shape[0] < 2**31 else np.int64  # int32 halves the index memory
+        as_index = lambda rows: torch.from_numpy(rows.astype(rows_type))  # noqa: E731
         previous = torch.get_num_threads()
         threads = self.threads or (1 if self.hidden <= 64 else previous)
         torch.set_num_threads(_checks.positive_int("threads", threads))
         try:
             self.history_ = train(model, X, Y, train_config, progress=show, resume=state, on_epoch=on_epoch,
-                                  train_index=as_index(train_idx), val_index=as_index(val_idx))
+                                  train_index=as_index(prepared.train_index), val_index=as_index(prepared.val_index))
         finally:
             torch.set_num_threads(previous)
         self.model_ = model.cpu()
@@ -524,11 +522,7 @@ class Forecaster:
         """
         self._check_fitted()
         if self.members_ is not None:  # every window of every series in one batched pass
-            panel, rows = self._data_panel(data)
-            short = panel.lengths < self.window_
-            if short.any():
-                raise DataError(f"series {panel.ids[int(np.flatnonzero(short)[0])]!r} has "
-                                f"{int(panel.lengths[short][0])} time steps; predict needs at least window={self.window_}")
+            panel, rows = self._data_panel(data, "predict")
             starts = panel_windows(panel.lengths, panel.starts, self.window_, 0)  # first row of each window
             series = np.repeat(np.arange(panel.n_series), panel.lengths - self.window_ + 1)
             codes = np.repeat(rows, panel.lengths)
@@ -631,13 +625,8 @@ class Forecaster:
         if data is None:
             ids, rows, specs, context = state.ids, np.arange(len(state)), state.specs, state.context
         else:
-            panel, rows = self._data_panel(data)
-            short = panel.lengths < self.window_
-            if short.any():
-                raise DataError(f"series {panel.ids[int(np.flatnonzero(short)[0])]!r} has {int(panel.lengths[short][0])} "
-                                f"time steps; forecasting needs at least window={self.window_}")
-            ids, specs = panel.ids, continuation_specs(panel)
-            context = panel.values[(panel.starts + panel.lengths - self.window_)[:, None] + np.arange(self.window_)]
+            panel, rows = self._data_panel(data, "forecasting")
+            ids, specs, context = panel.ids, continuation_specs(panel), panel.tails(self.window_)
         fut = self._future_panel(future, ids)
         if self.model_.config.loss != "mse":  # quantile columns: series by series
             frames = [self.series_model(uid).forecast(steps, data=None if data is None else pd.DataFrame(
@@ -664,8 +653,9 @@ class Forecaster:
         return future_panel(future, ids, [self.feature_names_in_[i] for i in self.known_idx_],
                             self.model_.config.horizon)
 
-    def _data_panel(self, data) -> tuple[Panel, np.ndarray]:
-        """Long ``data`` as a panel checked against the fitted series, and each series' position."""
+    def _data_panel(self, data, reading: str | None = None) -> tuple[Panel, np.ndarray]:
+        """Long ``data`` as a panel checked against the fitted series, and each series' position;
+        for ``reading`` (what needs it: "predict", "forecasting") every series holds a window."""
         from .frames import LONG_ID, LONG_TARGET, LONG_TIME, long_panel
 
         if not _is_long(data):
@@ -680,6 +670,10 @@ class Forecaster:
         if panel.columns != list(self.feature_names_in_):
             raise DataError(f"data has the columns {panel.columns}, but this Forecaster was fitted on "
                             f"{list(self.feature_names_in_)}")
+        short = panel.lengths < self.window_
+        if reading is not None and short.any():
+            raise DataError(f"series {panel.ids[int(np.flatnonzero(short)[0])]!r} has {int(panel.lengths[short][0])} "
+                            f"time steps; {reading} needs at least window={self.window_}")
         return panel, np.array([self.members_.position(uid) for uid in panel.ids], dtype=np.int64)
 
     def _scaled_panel(self, values: np.ndarray, codes: np.ndarray) -> torch.Tensor:

@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import DataError
-
 __all__ = ["Panel", "panel_windows"]
 
 
@@ -51,20 +49,9 @@ class Panel:
         """Series ``s`` (T_s, F), a view."""
         return self.values[self.starts[s]:self.starts[s] + self.lengths[s]]
 
-    def position(self, uid: str) -> int:
-        try:
-            return self._lookup[uid]
-        except KeyError:
-            raise DataError(f"unknown series {uid!r}; the data holds {self.ids[:5]}"
-                            f"{' ...' if len(self.ids) > 5 else ''}") from None
-
-    @property
-    def _lookup(self) -> dict[str, int]:
-        cached = self.__dict__.get("_ids_lookup")
-        if cached is None:
-            cached = {uid: i for i, uid in enumerate(self.ids)}
-            object.__setattr__(self, "_ids_lookup", cached)
-        return cached
+    def tails(self, window: int) -> np.ndarray:
+        """The last ``window`` steps of every series (S, W, F), a copy."""
+        return self.values[(self.starts + self.lengths - window)[:, None] + np.arange(window)]
 
     def labels(self, s: int):
         """The time labels of series ``s`` (a pandas Index)."""
@@ -74,13 +61,6 @@ class Panel:
         if self.grid is None:
             return pd.RangeIndex(first, int(self.last[s]) + 1)
         return self.grid.labels(np.arange(first, int(self.last[s]) + 1))
-
-    def future_labels(self, steps: int):
-        """(S * steps) labels that follow every series, series by series (a pandas Index)."""
-        import pandas as pd
-
-        positions = (self.last[:, None] + np.arange(1, steps + 1)).ravel()
-        return pd.Index(positions) if self.grid is None else self.grid.labels(positions)
 
 
 def panel_windows(lengths: np.ndarray, starts: np.ndarray, window: int, horizon: int,

@@ -118,15 +118,14 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
     training or validation window reads those).
     """
     lengths, starts = panel.lengths, panel.starts
-    val_steps = np.array([validation_steps(int(T)) for T in np.unique(lengths)])
-    val_of = dict(zip(np.unique(lengths).tolist(), val_steps.tolist()))
-    for T in np.unique(lengths):  # refuse short series before any work, naming the first
+    val_of = {T: validation_steps(T) for T in np.unique(lengths).tolist()}  # one per distinct length
+    for T in val_of:  # refuse short series before any work, naming the first
         try:
-            check_length(int(T))
+            check_length(T)
         except DataError as err:
             uid = panel.ids[int(np.flatnonzero(lengths == T)[0])]
             raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
-    train_end = lengths - np.array([val_of[int(T)] for T in lengths], dtype=np.int64)
+    train_end = lengths - np.array([val_of[T] for T in lengths.tolist()], dtype=np.int64)
     values = panel.values
     inputs = values if not known else np.concatenate([values, lead_columns(values, list(known), horizon, lengths)], 1)
     if scale:
@@ -145,10 +144,8 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
     val_index = panel_windows(lengths[has_val], starts[has_val], window, horizon, first=train_end[has_val] - window)
     baselines = [Baselines(window, base_horizon, targets, season, panel.season).fit(values[a:a + n])
                  for a, n in zip(starts.tolist(), train_end.tolist())]
-    last_rows = starts + lengths - window
-    context = values[last_rows[:, None] + np.arange(window)]  # (S, W, F)
     return PreparedPanel(scaled, train_index, val_index,
-                         PanelState(panel.ids, mean, std, context, baselines, specs))
+                         PanelState(panel.ids, mean, std, panel.tails(window), baselines, specs))
 
 
 def continuation_specs(panel: Panel) -> list[dict]:
