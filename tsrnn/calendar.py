@@ -25,7 +25,7 @@ from pandas.tseries.frequencies import to_offset
 from .errors import DataError
 
 __all__ = ["TimeAxis", "find_time_axis", "infer_freq", "regular_calendar", "season_of", "describe_freq",
-           "format_labels", "labelled", "parse_freq", "NO_TIME"]
+           "format_labels", "labelled", "parse_freq", "shown_labels", "SHOWN", "NO_TIME"]
 
 NO_TIME = "none"  # time_col="none": no time column, every column is a feature
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -34,7 +34,7 @@ _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 _TIME_WORDS = {"year", "years", "yr", "date", "time", "period", "ds", "t", "step", "steps", "timestep", "index", "idx"}
 _MONTH_RE = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
 _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(-?|\s)\s*[Qq]([1-4])\s*$")
-_SHOW = 5
+SHOWN = 5  # offending labels shown in a message
 
 
 class TimeAxis(NamedTuple):
@@ -45,10 +45,11 @@ class TimeAxis(NamedTuple):
     form: str  # "date", "datetime", "month", "quarter", "quarter-dash", "period:<freq>", "year", "integer"
 
 
-def _labels(values) -> str:
+def shown_labels(values) -> str:
+    """The first :data:`SHOWN` of ``values`` for a message, and how many more there are."""
     values = list(values)
-    shown = ", ".join(str(v) for v in values[:_SHOW])
-    return shown + (f" (and {len(values) - _SHOW} more)" if len(values) > _SHOW else "")
+    shown = ", ".join(str(v) for v in values[:SHOWN])
+    return shown + (f" (and {len(values) - SHOWN} more)" if len(values) > SHOWN else "")
 
 
 def _quiet_to_datetime(values) -> pd.DatetimeIndex:
@@ -190,7 +191,7 @@ def _not_time_message(column: pd.Series, name) -> str:
                 f"to read rows in file order")
     bad = column[_quiet_to_datetime(column).isna() & column.notna().to_numpy()]
     return (f"time column {name!r} has values that are not dates: "
-            f"{_labels(f'{v!r} (row {i})' for i, v in bad.items())}")
+            f"{shown_labels(f'{v!r} (row {i})' for i, v in bad.items())}")
 
 
 # -- frequencies --------------------------------------------------------------------------------------
@@ -369,7 +370,7 @@ class Grid:
             off = offset % self.step != 0
             if off.any() and strict:
                 raise DataError(f"the integer time index {self.name!r} is irregular: most steps are {self.step}, "
-                                f"but not at {_labels(labels[off])}; make it regular, or accept it with "
+                                f"but not at {shown_labels(labels[off])}; make it regular, or accept it with "
                                 f"irregular='ignore' (--irregular ignore)")
             return offset // self.step
         if self.full is None:
@@ -381,7 +382,7 @@ class Grid:
         else:
             pos, off = self.full.searchsorted(labels, side="right") - 1, np.zeros(len(labels), bool)
         if off.any() and strict:
-            raise DataError(f"timestamps {_labels(labels[off])} are not on the {describe_freq(self.freq)} calendar "
+            raise DataError(f"timestamps {shown_labels(labels[off])} are not on the {describe_freq(self.freq)} calendar "
                             f"of the other steps; declare the frequency with freq= (--freq), resample the data, "
                             f"or accept them with irregular='ignore' (--irregular ignore)")
         return pos.astype(np.int64)

@@ -11,8 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .calendar import (Grid, TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq, parse_freq,
-                       regular_calendar, season_of)
+from .calendar import (SHOWN, Grid, TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq,
+                       parse_freq, regular_calendar, season_of, shown_labels)
 from .errors import DataError
 from .panel import Panel
 
@@ -20,15 +20,6 @@ __all__ = ["FILLS", "LONG_ID", "LONG_TIME", "LONG_TARGET", "prepare_wide", "is_l
 
 FILLS = ("ffill", "interpolate", "drop")
 LONG_ID, LONG_TIME, LONG_TARGET = "unique_id", "ds", "y"
-_SHOW = 5  # offending labels shown in a message
-
-
-def _labels(values) -> str:
-    values = list(values)
-    shown = ", ".join(str(v) for v in values[:_SHOW])
-    return shown + (f" (and {len(values) - _SHOW} more)" if len(values) > _SHOW else "")
-
-
 def _time_index(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame, TimeAxis | None]:
     """The frame indexed and sorted by its time axis (see :func:`tsrnn.calendar.find_time_axis`)."""
     frame, axis = find_time_axis(frame, time_col)
@@ -39,7 +30,7 @@ def _time_index(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame
         frame = frame.sort_index(kind="stable")
     if frame.index.has_duplicates:
         repeated = frame.index[frame.index.duplicated()].unique()
-        raise DataError(f"the time index repeats timestamps: {_labels(format_labels(repeated, axis.form))}; "
+        raise DataError(f"the time index repeats timestamps: {shown_labels(format_labels(repeated, axis.form))}; "
                         f"each step must appear once")
     return frame, axis
 
@@ -79,7 +70,7 @@ def _numeric(frame: pd.DataFrame, features) -> pd.DataFrame:
                 continue  # a column of labels: not a feature unless asked for
             if len(text):
                 raise DataError(f"column {name!r} has text where numbers are expected: "
-                                f"{_labels(f'{v!r} at {i}' for i, v in text.items())}")
+                                f"{shown_labels(f'{v!r} at {i}' for i, v in text.items())}")
             column = numbers
         out[str(name)] = column.astype(np.float64)
     if not out:
@@ -106,12 +97,12 @@ def _fill(frame: pd.DataFrame, fill: str | None, axis: TimeAxis | None, calendar
         if gaps:
             where = describe_freq(calendar["freq"]) + " calendar" if calendar.get("freq") else \
                 f"integer steps of {calendar.get('step', 1)}"
-            raise DataError(f"the series misses {len(gaps)} period(s) of its {where}: {_labels(gaps)}; "
+            raise DataError(f"the series misses {len(gaps)} period(s) of its {where}: {shown_labels(gaps)}; "
                             f"{policy} to fill them, or add them to the data")
         first = next(iter(counts))
         at = format_labels(frame.index[missing[first].to_numpy()], axis.form if axis else None)
         raise DataError(f"column {first!r} has {counts[first]} missing value(s), first at "
-                        f"{_labels(at)} (missing per column: {counts}); {policy}")
+                        f"{shown_labels(at)} (missing per column: {counts}); {policy}")
     if fill not in FILLS:
         raise ValueError(f"fill must be one of {', '.join(map(repr, FILLS))} or None, got {fill!r}")
     report = {"fill": fill, "missing": counts, "gaps": gaps}
@@ -177,7 +168,7 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
     """The ``ds`` column as dates (any common form) or integers, and its form."""
     column = frame[LONG_TIME]
     if column.isna().any():
-        raise DataError(f"column {LONG_TIME!r} has missing time labels at rows {_labels(frame.index[column.isna()])}")
+        raise DataError(f"column {LONG_TIME!r} has missing time labels at rows {shown_labels(frame.index[column.isna()])}")
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return pd.Index(column.to_numpy(dtype=np.int64), name=LONG_TIME), "integer"  # repeated across series
     axis = find_time_axis(frame[[LONG_TIME]], LONG_TIME)[1]
@@ -198,7 +189,7 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
     if frame.shape[0] == 0:
         raise DataError(f"expected at least one row, got an empty table with columns {list(frame.columns)}")
     if frame[LONG_ID].isna().any():
-        raise DataError(f"column {LONG_ID!r} has missing ids at rows {_labels(frame.index[frame[LONG_ID].isna()])}")
+        raise DataError(f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}")
     if freq is not None:
         parse_freq(freq)
     columns = [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET)]
@@ -216,7 +207,7 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
     if same.any():
         row = int(np.flatnonzero(same)[0]) + 1
         raise DataError(f"series {ids[codes[row]]!r}: the time index repeats timestamps: "
-                        f"{_labels(format_labels(times[[row]], form))}; each step must appear once")
+                        f"{shown_labels(format_labels(times[[row]], form))}; each step must appear once")
     S = len(ids)
     lengths = np.bincount(codes, minlength=S).astype(np.int64)
     starts = np.cumsum(lengths) - lengths
@@ -250,7 +241,7 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
             present = np.zeros(grown.shape[0], bool)
             present[rows] = True
             gapped = np.flatnonzero(full != lengths)
-            for g in gapped[:_SHOW]:
+            for g in gapped[:SHOWN]:
                 absent = first[g] + np.flatnonzero(~present[new_starts[g]:new_starts[g] + full[g]])
                 report["gaps"][str(ids[g])] = list(format_labels(grid.labels(absent), form))
             report["series_with_gaps"] = int(len(gapped))
@@ -278,7 +269,7 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
         lengths = np.bincount(codes, minlength=S).astype(np.int64)
         starts = np.cumsum(lengths) - lengths
         if (lengths == 0).any():
-            raise DataError(f"series {_labels(map(repr, ids[lengths == 0]))} have no rows left after fill='drop'")
+            raise DataError(f"series {shown_labels(map(repr, ids[lengths == 0]))} have no rows left after fill='drop'")
         last = row_pos[starts + lengths - 1]
     report["season"] = season_of(report["freq"]) if report["freq"] else None
     values = np.ascontiguousarray(clean.to_numpy(dtype=np.float32))
@@ -309,8 +300,8 @@ def _check_shared_steps(pos: np.ndarray, codes: np.ndarray, ids, grid, longest: 
     odd = many & (smallest > 1) & (smallest == largest)  # every step the same multiple: another frequency
     if odd.any():
         where = describe_freq(grid.freq) + " calendar" if grid.freq else f"integer steps of {grid.step}"
-        raise DataError(f"the series of long data must share one frequency, but {_labels(map(repr, ids[odd]))} "
-                        f"step by {_labels(sorted(set(smallest[odd].tolist())))} periods of the {where} of "
+        raise DataError(f"the series of long data must share one frequency, but {shown_labels(map(repr, ids[odd]))} "
+                        f"step by {shown_labels(sorted(set(smallest[odd].tolist())))} periods of the {where} of "
                         f"{ids[longest]!r}; declare it with freq= (--freq) or resample the odd series")
 
 
@@ -323,7 +314,7 @@ def split_long(frame: pd.DataFrame, features=None, fill: str | None = None, irre
     too short to tell takes the others'.
     """
     if frame[LONG_ID].isna().any():
-        raise DataError(f"column {LONG_ID!r} has missing ids at rows {_labels(frame.index[frame[LONG_ID].isna()])}")
+        raise DataError(f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}")
     columns = [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET)]
     if features is not None:
         columns = [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
@@ -344,7 +335,7 @@ def split_long(frame: pd.DataFrame, features=None, fill: str | None = None, irre
         if report["freq"] is not None:
             found.setdefault(report["freq"], []).append(uid)
     if len(found) > 1:
-        kinds = "; ".join(f"{describe_freq(f)} in {_labels(map(repr, ids))}" for f, ids in found.items())
+        kinds = "; ".join(f"{describe_freq(f)} in {shown_labels(map(repr, ids))}" for f, ids in found.items())
         raise DataError(f"the series of long data must share one frequency, got {kinds}; declare it with "
                         f"freq= (--freq) or resample the odd series")
     if found and freq is None:  # series too short to infer take the panel's frequency
