@@ -322,8 +322,6 @@ def future_labels(specs: list[dict], steps: int) -> pd.Index:
         from .calendar import Grid
 
         last = pd.DatetimeIndex([sp["last"] for sp in specs])
-        offset = to_offset(specs[0]["freq"])
-        end = last.max() + offset * steps if not isinstance(offset, pd.offsets.Tick) else last.max()
-        grid = Grid.dates(last.min(), end, offset)
+        grid = Grid.dates(last.min(), last.max(), to_offset(specs[0]["freq"]))  # labels() extends it ahead
         return grid.labels((grid.positions(last, strict=False)[:, None] + ahead).ravel())
     return pd.Index(np.concatenate([future_index(sp, steps).to_numpy() for sp in specs]))
