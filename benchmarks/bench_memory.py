@@ -122,8 +122,10 @@ def worker(args) -> dict:
     import torch
 
     import tsrnn
-    from tsrnn import baselines, data, forecaster
-    from tsrnn import train as train_module
+    from tsrnn.data import series as data
+    from tsrnn.estimator import forecaster
+    from tsrnn.evaluation import baselines
+    from tsrnn.train import loop as train_module
 
     torch.set_num_threads(args.threads)
     out = {"import_s": time.perf_counter() - t0, "rss_import": status_mib("VmRSS")}

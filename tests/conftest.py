@@ -38,7 +38,7 @@ def fitted(fit_frame):
 def write_config(model_dir, config: dict, sign: bool = True) -> None:
     """Write ``config`` as ``model_dir``'s config.json, with a matching config_sha256 unless ``sign`` is
     false: an edit the checksum does not catch, so the schema behind it is what a test reaches."""
-    from tsrnn.checkpoint import CONFIG_FILE, _config_sha256
+    from tsrnn.nn.checkpoint import CONFIG_FILE, _config_sha256
 
     config = dict(config)
     if sign:

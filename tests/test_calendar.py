@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from tsrnn import DataError, Forecaster
-from tsrnn.calendar import find_time_axis, infer_freq, regular_calendar, season_of
-from tsrnn.data import read_csv
-from tsrnn.frames import prepare_wide, split_long
+from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of
+from tsrnn.data.series import read_csv
+from tsrnn.data.frames import prepare_wide, split_long
 
 from conftest import invoke
 

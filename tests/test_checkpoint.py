@@ -1,4 +1,4 @@
-"""tsrnn.checkpoint and Forecaster.save/load: safe, verified, atomic model directories."""
+"""tsrnn.nn.checkpoint and Forecaster.save/load: safe, verified, atomic model directories."""
 from __future__ import annotations
 
 import hashlib
@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 import torch
 
-from tsrnn.checkpoint import (CONFIG_FILE, FORMAT_VERSION, WEIGHTS_FILE, load_model, run_directory, save_model,
+from tsrnn.nn.checkpoint import (CONFIG_FILE, FORMAT_VERSION, WEIGHTS_FILE, load_model, run_directory, save_model,
                               write_atomic)
-from tsrnn.errors import CheckpointError, TsrnnError
-from tsrnn.forecaster import Forecaster
+from tsrnn.base.errors import CheckpointError, TsrnnError
+from tsrnn.estimator.forecaster import Forecaster
 
 from conftest import write_config
 

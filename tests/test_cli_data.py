@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from tsrnn import DataError
 from tsrnn.cli import cli
-from tsrnn.data import read_csv
-from tsrnn.frames import prepare_wide
+from tsrnn.data.series import read_csv
+from tsrnn.data.frames import prepare_wide
 
 from conftest import invoke, one_line_error
 

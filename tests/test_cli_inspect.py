@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tsrnn.runs import fit_run
+from tsrnn.app.runs import fit_run
 
 from conftest import invoke, one_line_error
 
@@ -54,7 +54,7 @@ def test_shapes_rejects_bad_values(args, message):
 
 
 def test_shapes_too_large_for_memory_is_one_line(monkeypatch):
-    from tsrnn import shapes
+    from tsrnn.app import shapes
 
     def fails(**kwargs):  # what torch raises when the CPU allocator is refused, as for --hidden 100000
         raise RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate "

@@ -1,4 +1,4 @@
-"""tsrnn.data: reading series, the train-span scaler, and how an index continues."""
+"""tsrnn.data.series: reading series, the train-span scaler, and how an index continues."""
 from __future__ import annotations
 
 import json
@@ -7,8 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tsrnn.data import Scaler, as_series, future_index, index_spec, read_csv
-from tsrnn.errors import DataError
+from tsrnn.data.series import Scaler, as_series, future_index, index_spec, read_csv
+from tsrnn.base.errors import DataError
 
 
 def test_as_series_from_arrays_and_frames():

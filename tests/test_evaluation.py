@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from tsrnn import Forecaster, multi_sine
-from tsrnn.baselines import Baselines, find_season
-from tsrnn.metrics import error_table, mae, mape, mase, rmse, skill, smape
+from tsrnn.evaluation.baselines import Baselines, find_season
+from tsrnn.evaluation.metrics import error_table, mae, mape, mase, rmse, skill, smape
 
 
 def test_metrics_on_a_hand_computed_case():

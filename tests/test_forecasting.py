@@ -83,7 +83,9 @@ def test_forecast_index_and_recursion_beyond_the_horizon(fitted, sines):
 def test_predict_last_row_is_the_forecast_after_the_data(fitted, sines):
     model = fitted["recursive"]
     data = sines.iloc[:600]
-    np.testing.assert_allclose(model.predict(data)[-1], model.forecast(H, data=data).to_numpy(), rtol=1e-5, atol=1e-6)
+    # a batch of 585 windows and a batch of one may take different float32 kernels: equal to ~1e-6,
+    # and a recursive roll of 24 steps carries that on
+    np.testing.assert_allclose(model.predict(data)[-1], model.forecast(H, data=data).to_numpy(), rtol=1e-4, atol=1e-5)
 
 
 def test_recursive_strategy_needs_every_feature_as_target(sines):

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tsrnn.checkpoint import CONFIG_FILE, WEIGHTS_FILE, _config_sha256
-from tsrnn.errors import TsrnnError
-from tsrnn.forecaster import Forecaster
-from tsrnn.runs import fit_run
+from tsrnn.nn.checkpoint import CONFIG_FILE, WEIGHTS_FILE, _config_sha256
+from tsrnn.base.errors import TsrnnError
+from tsrnn.estimator.forecaster import Forecaster
+from tsrnn.app.runs import fit_run
 
 from conftest import invoke
 

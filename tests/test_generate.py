@@ -1,4 +1,4 @@
-"""tsrnn.generate: the tutorial sine, seeded multi-feature sines and to_batch."""
+"""tsrnn.data.generate: the tutorial sine, seeded multi-feature sines and to_batch."""
 from __future__ import annotations
 
 import numpy as np
@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 import torch
 
-from tsrnn.generate import DEFAULT_PERIODS, multi_sine, sine_wave, to_batch
+from tsrnn.data.generate import DEFAULT_PERIODS, multi_sine, sine_wave, to_batch
 
 
 # -- sine_wave ----------------------------------------------------------------------------------------

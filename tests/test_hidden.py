@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import tsrnn
-from tsrnn.model import RNNForecaster
+from tsrnn.nn.model import RNNForecaster
 
 H = 5
 

@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tsrnn.baselines import MAX_AR_INPUTS
-from tsrnn.data import MAX_COLUMNS, MAX_FIELD, read_csv
-from tsrnn.errors import DataError
-from tsrnn.forecaster import Forecaster
+from tsrnn.evaluation.baselines import MAX_AR_INPUTS
+from tsrnn.data.series import MAX_COLUMNS, MAX_FIELD, read_csv
+from tsrnn.base.errors import DataError
+from tsrnn.estimator.forecaster import Forecaster
 
 from conftest import invoke, one_line_error
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from tsrnn import DataError, Forecaster, TsrnnError
-from tsrnn.known import lead_columns
+from tsrnn.data.known import lead_columns
 
 from conftest import invoke
 

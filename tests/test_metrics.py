@@ -1,4 +1,4 @@
-"""tsrnn.metrics: MAE / RMSE on hand-computed examples, per target, and the naive baseline."""
+"""tsrnn.evaluation.metrics: MAE / RMSE on hand-computed examples, per target, and the naive baseline."""
 from __future__ import annotations
 
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from tsrnn.metrics import mae, rmse
+from tsrnn.evaluation.metrics import mae, rmse
 
 
 def test_mae_and_rmse_by_hand():

@@ -1,4 +1,4 @@
-"""tsrnn.model and tsrnn.config: shapes, padding, input checks, configs and parameter counts."""
+"""tsrnn.nn.model and tsrnn.base.config: shapes, padding, input checks, configs and parameter counts."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,10 +7,10 @@ import json
 import pytest
 import torch
 
-from tsrnn.config import ModelConfig, TrainConfig
-from tsrnn.generate import sine_wave, to_batch
-from tsrnn.model import ForwardResult, RNNForecaster
-from tsrnn.shapes import format_shapes, trace_shapes
+from tsrnn.base.config import ModelConfig, TrainConfig
+from tsrnn.data.generate import sine_wave, to_batch
+from tsrnn.nn.model import ForwardResult, RNNForecaster
+from tsrnn.app.shapes import format_shapes, trace_shapes
 
 CHARS = "helo"  # one-hot positions of h, e, l, o
 

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from tsrnn.checkpoint import CONFIG_FILE
-from tsrnn.errors import CheckpointError
-from tsrnn.forecaster import Forecaster
-from tsrnn.runs import fit_run
+from tsrnn.nn.checkpoint import CONFIG_FILE
+from tsrnn.base.errors import CheckpointError
+from tsrnn.estimator.forecaster import Forecaster
+from tsrnn.app.runs import fit_run
 
 from conftest import invoke, one_line_error, write_config
 

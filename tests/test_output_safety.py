@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tsrnn.checkpoint import run_directory
-from tsrnn.errors import CheckpointError
-from tsrnn.outputs import check_replaceable, output_lock
+from tsrnn.nn.checkpoint import run_directory
+from tsrnn.base.errors import CheckpointError
+from tsrnn.base.outputs import check_replaceable, output_lock
 
 from conftest import invoke, one_line_error
 
@@ -192,7 +192,7 @@ def test_an_interrupted_work_directory_with_user_files_is_kept(tmp_path):
 # -- one process per output -----------------------------------------------------------------------------
 HOLDER = """
 import sys
-from tsrnn.outputs import output_lock
+from tsrnn.base.outputs import output_lock
 with output_lock(sys.argv[1]):
     print("locked", flush=True)
     sys.stdin.read()
@@ -254,7 +254,7 @@ def test_two_fits_started_at_once_never_mix_their_files(tmp_path):
     assert any(code == 0 for code, _ in results)
     import json
 
-    from tsrnn.forecaster import Forecaster
+    from tsrnn.estimator.forecaster import Forecaster
 
     seeds = {json.loads((out / name).read_text())["estimator"]["seed"] for name in ("config.json", "run.json")}
     assert len(seeds) == 1  # the model and the run's record come from one and the same fit

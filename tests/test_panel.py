@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data import Scaler
-from tsrnn.frames import long_panel, split_long
-from tsrnn.panel import panel_windows
-from tsrnn.series_state import panel_stats
+from tsrnn.data.series import Scaler
+from tsrnn.data.frames import long_panel, split_long
+from tsrnn.data.panel import panel_windows
+from tsrnn.estimator.state import panel_stats
 
 TINY = dict(window=8, hidden=6, layers=1, epochs=2, seed=0)
 
@@ -107,7 +107,7 @@ def test_long_panel_errors_name_the_series():
 
 
 def test_batched_backtest_equals_the_series_backtests_joined():
-    from tsrnn.backtest import BacktestResult
+    from tsrnn.evaluation.backtest import BacktestResult
 
     long = ragged(4)
     model = Forecaster(horizon=2, **TINY).fit(long)

@@ -11,7 +11,7 @@ from matplotlib.collections import QuadMesh
 from matplotlib.figure import Figure
 
 from tsrnn import plot
-from tsrnn.compare import HiddenComparison
+from tsrnn.app.compare import HiddenComparison
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

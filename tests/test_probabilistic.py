@@ -11,10 +11,10 @@ from torch.nn import functional as F
 
 import tsrnn
 from tsrnn import DataError, Forecaster, ModelConfig, RNNForecaster, TsrnnError, multi_sine
-from tsrnn.heads import SCALE_FLOOR, gaussian_nll, pinball
-from tsrnn.probabilistic import crps_gaussian, crps_samples, intervals, quantile_columns, sample_paths
-from tsrnn.train import train
-from tsrnn.windows import make_windows
+from tsrnn.nn.heads import SCALE_FLOOR, gaussian_nll, pinball
+from tsrnn.evaluation.probabilistic import crps_gaussian, crps_samples, intervals, quantile_columns, sample_paths
+from tsrnn.train.loop import train
+from tsrnn.data.windows import make_windows
 
 LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 

@@ -5,9 +5,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import tsrnn.forecaster as forecaster_module
+import tsrnn.estimator.forecaster as forecaster_module
 from tsrnn import DataError, Forecaster, multi_sine
-from tsrnn.frames import prepare_wide, split_long
+from tsrnn.data.frames import prepare_wide, split_long
 
 
 def daily(n: int = 120, start: str = "2024-01-01") -> pd.DataFrame:

@@ -119,8 +119,8 @@ def test_two_process_ddp_run_is_complete_and_forecasts_as_well(tmp_path):
 
 
 def test_an_interruption_between_the_two_checkpoint_files_keeps_the_previous_epoch(tmp_path, monkeypatch):
-    from tsrnn import checkpoint
-    from tsrnn.train import TrainState
+    from tsrnn.nn import checkpoint
+    from tsrnn.train.loop import TrainState
 
     df = multi_sine(300, 1, noise=0.1, seed=0)
     Forecaster(epochs=2, hidden=4, window=8).fit(df, checkpoint_dir=tmp_path)
@@ -154,8 +154,8 @@ def test_resuming_a_run_that_stopped_early_trains_no_further(tmp_path):
 
 def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
     """Start ``fit_run`` and stop it with Ctrl-C right after epoch 2's checkpoint; return options.json."""
-    from tsrnn.runs import fit_run, work_directory
-    from tsrnn.train import TrainState
+    from tsrnn.app.runs import fit_run, work_directory
+    from tsrnn.train.loop import TrainState
 
     real_save = TrainState.save
 
@@ -175,7 +175,7 @@ def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
 def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monkeypatch, old_file):
     from safetensors.numpy import load_file
 
-    from tsrnn.runs import fit_run
+    from tsrnn.app.runs import fit_run
 
     params = dict(length=400, hidden=4, window=6, epochs=4, patience=None)
     if old_file:  # a run whose settings were the defaults before version 2 of options.json
@@ -196,7 +196,7 @@ def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monke
 
 
 def test_resuming_with_other_settings_is_a_clear_error(tmp_path):
-    from tsrnn.errors import CheckpointError
+    from tsrnn.base.errors import CheckpointError
 
     df = multi_sine(300, 1, noise=0.1, seed=0)
     Forecaster(epochs=2, hidden=4, window=8).fit(df, checkpoint_dir=tmp_path)

@@ -7,8 +7,8 @@ import pytest
 import torch
 
 import tsrnn
-from tsrnn.model import RNNForecaster
-from tsrnn.shapes import describe_shapes, format_shapes, trace_shapes
+from tsrnn.nn.model import RNNForecaster
+from tsrnn.app.shapes import describe_shapes, format_shapes, trace_shapes
 
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 

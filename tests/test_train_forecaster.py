@@ -1,4 +1,4 @@
-"""tsrnn.train and tsrnn.forecaster: reproducibility, learning, early stopping, scaling, predict,
+"""tsrnn.train.loop and tsrnn.estimator.forecaster: reproducibility, learning, early stopping, scaling, predict,
 forecast, evaluate and the scikit-learn contract."""
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tsrnn.config import TrainConfig
-from tsrnn.errors import DataError, NotFittedError, TsrnnError
-from tsrnn.forecaster import Forecaster
-from tsrnn.generate import multi_sine
-from tsrnn.metrics import rmse
-from tsrnn.train import History, predict_windows, train
-from tsrnn.windows import make_windows
+from tsrnn.base.config import TrainConfig
+from tsrnn.base.errors import DataError, NotFittedError, TsrnnError
+from tsrnn.estimator.forecaster import Forecaster
+from tsrnn.data.generate import multi_sine
+from tsrnn.evaluation.metrics import rmse
+from tsrnn.train.loop import History, predict_windows, train
+from tsrnn.data.windows import make_windows
 
 WINDOW = 10  # the window of the shared ``fitted`` fixture (conftest.py)
 TINY = dict(hidden=8, layers=1, window=WINDOW, seed=0, cell="rnn", relative=False)  # training mechanics, small

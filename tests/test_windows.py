@@ -1,4 +1,4 @@
-"""tsrnn.windows: sliding windows as views, targets, errors, and time splits."""
+"""tsrnn.data.windows: sliding windows as views, targets, errors, and time splits."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,8 +8,8 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tsrnn.errors import DataError
-from tsrnn.windows import make_windows, n_windows, resolve_targets, split_points
+from tsrnn.base.errors import DataError
+from tsrnn.data.windows import make_windows, n_windows, resolve_targets, split_points
 
 
 def loop_windows(s: np.ndarray, window: int, horizon: int, targets=None):

@@ -14,23 +14,30 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
-    "TsrnnError": "errors", "DataError": "errors", "NotFittedError": "errors", "CheckpointError": "errors",
-    "ModelConfig": "config", "TrainConfig": "config",
-    "sine_wave": "generate", "multi_sine": "generate", "to_batch": "generate",
-    "as_series": "data", "read_csv": "data", "Scaler": "data",
-    "make_windows": "windows",
-    "mae": "metrics", "rmse": "metrics",
-    "RNNForecaster": "model", "ForwardResult": "model", "LayerState": "model",
-    "History": "train",
-    "Forecaster": "forecaster",
-    "trace_shapes": "shapes", "describe_shapes": "shapes", "ShapeReport": "shapes",
-    "compare_hidden_sizes": "compare", "HiddenComparison": "compare",
+    "TsrnnError": "base.errors", "DataError": "base.errors", "NotFittedError": "base.errors", "CheckpointError": "base.errors",
+    "ModelConfig": "base.config", "TrainConfig": "base.config",
+    "sine_wave": "data.generate", "multi_sine": "data.generate", "to_batch": "data.generate",
+    "as_series": "data.series", "read_csv": "data.series", "Scaler": "data.series",
+    "make_windows": "data.windows",
+    "mae": "evaluation.metrics", "rmse": "evaluation.metrics",
+    "RNNForecaster": "nn.model", "ForwardResult": "nn.model", "LayerState": "nn.model",
+    "History": "train.loop",
+    "Forecaster": "estimator.forecaster",
+    "trace_shapes": "app.shapes", "describe_shapes": "app.shapes", "ShapeReport": "app.shapes",
+    "compare_hidden_sizes": "app.compare", "HiddenComparison": "app.compare",
 }
 
-__all__ = sorted(_EXPORTS) + ["__version__"]
+# public modules -> where they live: ``from tsrnn import plot``
+_MODULES = {"plot": "app.plot"}
+
+__all__ = sorted(_EXPORTS) + sorted(_MODULES) + ["__version__"]
 
 
 def __getattr__(name: str):
+    if name in _MODULES:
+        value = importlib.import_module(f".{_MODULES[name]}", __name__)
+        globals()[name] = value
+        return value
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'tsrnn' has no attribute {name!r}")

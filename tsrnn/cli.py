@@ -11,10 +11,10 @@ import time
 
 import click
 
-from .errors import TsrnnError
+from .base.errors import TsrnnError
 
 CELL_CHOICES = ("rnn", "lstm", "gru")
-LOSS_CHOICES = ("mse", "gaussian", "quantile")  # tsrnn.config.LOSSES, without importing torch
+LOSS_CHOICES = ("mse", "gaussian", "quantile")  # tsrnn.base.config.LOSSES, without importing torch
 
 
 def _error(message: str, code: int) -> None:
@@ -236,7 +236,7 @@ def fit(ctx: click.Context, **opts) -> None:
     finishes the run exactly as if it had never stopped. Launched as 'torchrun --nproc_per_node N -m
     tsrnn fit ...' it trains with DistributedDataParallel (gloo on CPU, NCCL on GPU); rank 0 writes.
     """
-    from .runs import fit_run
+    from .app.runs import fit_run
 
     resume_dir = opts.pop("resume_dir")
     if resume_dir is not None:
@@ -291,7 +291,7 @@ def fit(ctx: click.Context, **opts) -> None:
 
 def _levels(ctx: click.Context, loss: str, quantiles: tuple[float, ...]) -> tuple[float, ...] | None:
     """--quantiles checked against --loss, before any work: None when not given."""
-    from .config import check_levels
+    from .base.config import check_levels
 
     if not quantiles:
         return None
@@ -341,28 +341,28 @@ class _Start(click.ParamType):
 
 
 def _load(model_dir: str):
-    from .forecaster import Forecaster
+    from .estimator.forecaster import Forecaster
 
     return Forecaster.load(model_dir)
 
 
 def _read(data_path: str):
-    from .data import read_csv
+    from .data.series import read_csv
 
     return read_csv(data_path)
 
 
 def _check_out(path: str | None, force: bool) -> None:
     """Refuse, before any work, to replace an existing file without --force."""
-    from .outputs import check_output_files
+    from .base.outputs import check_output_files
 
     check_output_files(path, force)
 
 
 def _write_csv(frame, path: str, index: bool = True) -> None:
     """Write ``frame`` atomically, its time labels in the input's form (``1961-01``, ``1961Q1``, ...)."""
-    from .calendar import labelled
-    from .checkpoint import write_atomic
+    from .data.calendar import labelled
+    from .nn.checkpoint import write_atomic
 
     write_atomic(path, labelled(frame).to_csv(index=index))
 
@@ -384,7 +384,7 @@ _MODEL = click.option("--model", "model_dir", required=True, type=click.Path(fil
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def generate(features, length, noise, trend, periods, seed, out_path, force) -> None:
     """Write a generated multi-feature sine series to a CSV file that 'tsrnn fit --data' reads."""
-    from .generate import multi_sine
+    from .data.generate import multi_sine
 
     if periods and len(periods) != features:
         raise click.UsageError(f"--periods must be given once per feature ({features}), got {len(periods)}")
@@ -429,7 +429,7 @@ def evaluate(model_dir, data_path, start, as_json) -> None:
     """Score the model's forecasts on a series beside the naive, seasonal-naive, drift and linear-AR baselines."""
     import json
 
-    from .runs import metrics_table
+    from .app.runs import metrics_table
 
     model = _load(model_dir)
     metrics = model.evaluate(_read(data_path), start=start)
@@ -493,7 +493,7 @@ def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, a
     """
     import json
 
-    from .shapes import describe_shapes
+    from .app.shapes import describe_shapes
 
     report = describe_shapes(features=features, hidden=hidden, layers=layers, seq=seq, batch=batch,
                              cell=cell, bidirectional=bidirectional, horizon=horizon)
@@ -539,14 +539,14 @@ def compare(ctx: click.Context, hidden_sizes, features, length, noise, seed, dat
             raise click.UsageError(f"{', '.join(clash)} describe the generated series and cannot be "
                                    f"combined with --data, whose numeric columns are the features", ctx)
     out_dir = out_dir or time.strftime("runs/compare-%Y%m%d-%H%M%S", time.gmtime())
-    from . import plot
-    from .checkpoint import run_directory, write_atomic
-    from .compare import compare_hidden_sizes
-    from .generate import multi_sine
+    from .app import plot
+    from .nn.checkpoint import run_directory, write_atomic
+    from .app.compare import compare_hidden_sizes
+    from .data.generate import multi_sine
 
     frame = _read(data_path) if data_path is not None else multi_sine(length, features, noise=noise, seed=seed)
     if data_path is not None:
-        from .frames import is_long, prepare_wide
+        from .data.frames import is_long, prepare_wide
 
         if is_long(frame):
             raise click.UsageError("compare reads one series, and --data is long (unique_id, ds, y) with "
@@ -584,7 +584,7 @@ def plot(run_dir, out_dir, force, dpi) -> None:
     hidden.png (each layer's hidden state on the last training window) and hidden_lines.png. The
     series is regenerated, or re-read from the CSV file when it is unchanged.
     """
-    from .run_plots import FIGURES, plot_run
+    from .app.run_plots import FIGURES, plot_run
 
     written, skipped = plot_run(run_dir, out_dir=out_dir, force=force, dpi=dpi)
     for path in written:

@@ -43,7 +43,7 @@ def forecast(actual: pd.DataFrame, predicted: pd.DataFrame, split=None, title: s
         Draw on it; then ``predicted`` must share exactly one column with ``actual``.
 
     Quantile columns ``{target}_q{level}`` in ``predicted`` (from a probabilistic
-    :meth:`~tsrnn.forecaster.Forecaster.forecast`) are drawn as shaded bands, one per central
+    :meth:`~tsrnn.estimator.forecaster.Forecaster.forecast`) are drawn as shaded bands, one per central
     interval (levels ``tau`` and ``1 - tau``, e.g. 0.1 and 0.9 for 80%).
     """
     columns = [c for c in predicted.columns if c in actual.columns][:max_panels]
@@ -234,7 +234,7 @@ def _colormap(name: str):
 def compare_hidden(result, column=None, context: int | None = None, title: str | None = None) -> Figure:
     """Forecasts of several hidden sizes on one panel, and test error against hidden size below.
 
-    ``result`` is a :class:`~tsrnn.compare.HiddenComparison`; ``column`` picks the target drawn
+    ``result`` is a :class:`~tsrnn.app.compare.HiddenComparison`; ``column`` picks the target drawn
     (default the first); ``context`` is how many steps before the test span to show.
     """
     table, forecasts, actual = result.table, result.forecasts, result.actual

@@ -5,7 +5,7 @@ year starts or ends, weeks anchored on a weekday, business days, days, hours, mi
 integer steps (years such as 1700, 1701, ..., or plain positions).  Regularity is judged against
 that frequency, never in days: a month is a step whatever its length.  A period absent from a
 regular calendar is a *gap*: the frame is reindexed to the full calendar so that gaps become
-missing values, which the fill policies of :mod:`tsrnn.frames` then treat (or refuse).
+missing values, which the fill policies of :mod:`tsrnn.data.frames` then treat (or refuse).
 
 The *form* of a time axis (``"date"``, ``"datetime"``, ``"month"`` for ``1949-01``,
 ``"quarter"`` for ``1990Q1``, ``"year"``, ``"integer"``, ...) says how its labels are written back,
@@ -22,7 +22,7 @@ import pandas as pd
 from pandas.tseries import offsets
 from pandas.tseries.frequencies import to_offset
 
-from .errors import DataError
+from ..base.errors import DataError
 
 __all__ = ["TimeAxis", "find_time_axis", "infer_freq", "regular_calendar", "season_of", "describe_freq",
            "format_labels", "labelled", "parse_freq", "shown_labels", "SHOWN", "NO_TIME"]

@@ -1,6 +1,6 @@
 """Probabilistic forecasts in the user's units, and how well calibrated they are.
 
-A model trained with ``loss="gaussian"`` or ``"quantile"`` (see :mod:`tsrnn.heads`) gives, for the
+A model trained with ``loss="gaussian"`` or ``"quantile"`` (see :mod:`tsrnn.nn.heads`) gives, for the
 steps its head emits, quantiles at its levels directly.  Past them (a recursive strategy, or a
 forecast beyond the horizon) it draws Monte-Carlo sample paths: every path feeds its own random
 draw back as the next input, all paths in one batch, and the quantiles are the paths' empirical
@@ -8,7 +8,7 @@ ones.  Scores: the coverage of each central interval (levels ``tau`` and ``1 - t
 (quantile) loss, and the CRPS (from samples, or in closed form for a Gaussian).
 
 Shapes: S samples, N windows (origins), K steps ahead, O targets, Q quantile levels, W window
-length, F input features.  ``forecaster`` is a fitted :class:`~tsrnn.forecaster.Forecaster`, which
+length, F input features.  ``forecaster`` is a fitted :class:`~tsrnn.estimator.forecaster.Forecaster`, which
 imports this module, so it is not imported here.
 """
 from __future__ import annotations
@@ -20,14 +20,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from . import _checks
-from .errors import DataError
-from .train import predict_windows
+from ..base import checks
+from ..base.errors import DataError
+from ..train.loop import predict_windows
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .model import RNNForecaster
+    from ..nn.model import RNNForecaster
 
 __all__ = ["Distribution", "level_label", "coverage_label", "quantile_columns", "sample_paths", "forecast_distribution",
            "intervals", "crps_samples", "crps_gaussian", "calibration_table", "calibration_summary"]
@@ -107,7 +107,7 @@ def _unscale_levels(forecaster, q: np.ndarray) -> np.ndarray:
 
 def check_steps(forecaster, steps) -> int:
     """``steps`` as an int; beyond the network's horizon every input feature must be a target."""
-    steps = _checks.positive_int("steps", steps)
+    steps = checks.positive_int("steps", steps)
     k = forecaster.model_.config.horizon
     if steps > k and sorted(forecaster.target_idx_) != list(range(forecaster.n_features_in_)):
         raise DataError(f"a forecast of {steps} steps, beyond the network's horizon of {k}, is recursive "
@@ -134,8 +134,8 @@ def forecast_distribution(forecaster, X: torch.Tensor, steps: int, samples: int 
     quantiles = head.quantiles(params).numpy()  # (N, ., O, Q) scaled
     paths = None
     if n_steps > k:
-        S = _checks.positive_int("samples", forecaster.samples if samples is None else samples)
-        seed = forecaster.seed if seed is None else _checks.positive_int("seed", seed, minimum=0)
+        S = checks.positive_int("samples", forecaster.samples if samples is None else samples)
+        seed = forecaster.seed if seed is None else checks.positive_int("seed", seed, minimum=0)
         paths = sample_paths(model, X, n_steps, S, seed, forecaster.target_idx_).numpy()  # (S, N, steps, O)
         beyond = np.moveaxis(np.quantile(paths[:, :, k:], levels, axis=0), 0, -1)  # (N, steps-k, O, Q)
         quantiles = np.concatenate([quantiles, beyond.astype(np.float32)], axis=1)

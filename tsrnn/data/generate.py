@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import _checks
+from ..base import checks
 
 if TYPE_CHECKING:
     import torch
@@ -30,8 +30,8 @@ def sine_wave(seq_length: int = 20, n_features: int = 1) -> np.ndarray:
     >>> sine_wave(20, 3).shape
     (20, 3)
     """
-    seq_length = _checks.positive_int("seq_length", seq_length)
-    n_features = _checks.positive_int("n_features", n_features)
+    seq_length = checks.positive_int("seq_length", seq_length)
+    n_features = checks.positive_int("n_features", n_features)
     x = np.sin(np.linspace(0.0, np.pi, seq_length * n_features))
     return x.reshape(seq_length, n_features).astype(np.float32)
 
@@ -69,20 +69,20 @@ def multi_sine(length: int, n_features: int = 3, periods=None, amplitudes=None, 
     DataFrame of shape (length, n_features)
         Indexed by step ``t``; ``df.attrs`` records the settings used, ``noise`` among them.
     """
-    length = _checks.positive_int("length", length)
-    n_features = _checks.positive_int("n_features", n_features)
-    noise = _checks.real("noise", noise, 0.0, None)
+    length = checks.positive_int("length", length)
+    n_features = checks.positive_int("n_features", n_features)
+    noise = checks.real("noise", noise, 0.0, None)
     if seed is not None:
-        seed = _checks.positive_int("seed", seed, minimum=0)
-    periods_ = _checks.per_feature("periods", periods, n_features, _default_periods(n_features))
+        seed = checks.positive_int("seed", seed, minimum=0)
+    periods_ = checks.per_feature("periods", periods, n_features, _default_periods(n_features))
     for k, p in enumerate(periods_):
         if p <= 0:
             raise ValueError(f"periods[{k}] must be > 0 (steps per cycle), got {p}")
-    amplitudes_ = _checks.per_feature("amplitudes", amplitudes, n_features, [1.0] * n_features)
-    trend_ = _checks.per_feature("trend", trend, n_features, [0.0] * n_features)
+    amplitudes_ = checks.per_feature("amplitudes", amplitudes, n_features, [1.0] * n_features)
+    trend_ = checks.per_feature("trend", trend, n_features, [0.0] * n_features)
     rng = np.random.default_rng(seed)
     drawn = rng.uniform(0.0, 2.0 * np.pi, size=n_features)  # drawn always, so noise depends on seed only
-    phases_ = _checks.per_feature("phases", phases, n_features, drawn.tolist())
+    phases_ = checks.per_feature("phases", phases, n_features, drawn.tolist())
 
     t = np.arange(length, dtype=np.float64)[:, None]  # (T, 1)
     values = (np.asarray(amplitudes_) * np.sin(2.0 * np.pi * t / np.asarray(periods_) + np.asarray(phases_))

@@ -13,12 +13,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import _checks
-from .data import as_series
-from .frames import is_long, prepare_wide
-from .errors import DataError
-from .forecaster import Forecaster
-from .metrics import rmse
+from ..base import checks
+from ..data.series import as_series
+from ..data.frames import is_long, prepare_wide
+from ..base.errors import DataError
+from ..estimator.forecaster import Forecaster
+from ..evaluation.metrics import rmse
 
 __all__ = ["HiddenComparison", "compare_hidden_sizes"]
 
@@ -79,7 +79,7 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
     -------
     HiddenComparison
     """
-    sizes = [_checks.positive_int("hidden_sizes[]", h) for h in hidden_sizes]
+    sizes = [checks.positive_int("hidden_sizes[]", h) for h in hidden_sizes]
     if not sizes or len(set(sizes)) != len(sizes):
         raise ValueError(f"hidden_sizes must hold at least one size and no repeats, got {list(hidden_sizes)}")
     if "hidden" in params:
@@ -87,7 +87,7 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
     params.setdefault("highway", False)  # the network alone, as it was before the real-data defaults:
     for name, value in {"window": 20, "cell": "rnn", "relative": False}.items():  # sizes compare on one footing
         params.setdefault(name, value)
-    test_fraction = _checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
+    test_fraction = checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
     if is_long(data):
         raise DataError("compare reads one series, and long data (unique_id, ds, y) holds several: "
                         "pass the rows of one series")

@@ -11,10 +11,10 @@ from dataclasses import asdict, dataclass
 
 import torch
 
-from . import _checks
-from .config import CELLS, ModelConfig
-from .generate import sine_wave
-from .model import RNNForecaster
+from ..base import checks
+from ..base.config import CELLS, ModelConfig
+from ..data.generate import sine_wave
+from ..nn.model import RNNForecaster
 
 __all__ = ["trace_shapes", "format_shapes", "describe_shapes", "ShapeReport", "LEGEND", "BATCH_FIRST_NOTE"]
 
@@ -166,7 +166,7 @@ def describe_shapes(features: int = 1, hidden: int = 10, layers: int = 2, seq: i
     ----------
     features, hidden, layers, seq, batch, horizon : int
         F, H, L, T, B and K.  The batch is ``batch`` consecutive windows of the tutorial sine
-        (:func:`~tsrnn.generate.sine_wave`); with ``batch=1`` it is the tutorial's ``(1, T, F)``.
+        (:func:`~tsrnn.data.generate.sine_wave`); with ``batch=1`` it is the tutorial's ``(1, T, F)``.
     cell : {"rnn", "lstm", "gru"}
     bidirectional : bool
         D = 2 when true.
@@ -179,15 +179,15 @@ def describe_shapes(features: int = 1, hidden: int = 10, layers: int = 2, seq: i
     >>> r.shape("rnn output"), r.shape("h_n")
     ((1, 20, 10), (2, 1, 10))
     """
-    settings = {"features": _checks.positive_int("features", features),
-                "hidden": _checks.positive_int("hidden", hidden),
-                "layers": _checks.positive_int("layers", layers),
-                "seq": _checks.positive_int("seq", seq), "batch": _checks.positive_int("batch", batch),
-                "cell": _checks.choice("cell", cell, CELLS), "bidirectional": bidirectional,
-                "horizon": _checks.positive_int("horizon", horizon)}
+    settings = {"features": checks.positive_int("features", features),
+                "hidden": checks.positive_int("hidden", hidden),
+                "layers": checks.positive_int("layers", layers),
+                "seq": checks.positive_int("seq", seq), "batch": checks.positive_int("batch", batch),
+                "cell": checks.choice("cell", cell, CELLS), "bidirectional": bidirectional,
+                "horizon": checks.positive_int("horizon", horizon)}
     if not isinstance(bidirectional, bool):
         raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
-    seed = _checks.positive_int("seed", seed, minimum=0)
+    seed = checks.positive_int("seed", seed, minimum=0)
     config = ModelConfig(input_size=features, hidden_size=hidden, num_layers=layers, cell=cell,
                          bidirectional=bidirectional, horizon=horizon)
     with torch.random.fork_rng(devices=[]):

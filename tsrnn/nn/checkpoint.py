@@ -22,8 +22,8 @@ from typing import Any
 
 import torch
 
-from .errors import CheckpointError
-from .outputs import check_replaceable, output_lock
+from ..base.errors import CheckpointError
+from ..base.outputs import check_replaceable, output_lock
 from .schema import read_json
 
 __all__ = ["FORMAT_VERSION", "WEIGHTS_FILE", "CONFIG_FILE", "write_atomic", "run_directory",
@@ -66,8 +66,8 @@ def run_directory(path: str | os.PathLike, overwrite: bool = False,
 
     Raises CheckpointError before any work when ``path`` may not be replaced: a non-empty
     directory without ``overwrite``, and even with it a directory holding files tsrnn did not write,
-    the current or home directory, a mount point (see :func:`tsrnn.outputs.check_replaceable`).  While
-    the block runs, ``path`` is locked against other tsrnn processes (:func:`tsrnn.outputs.output_lock`).
+    the current or home directory, a mount point (see :func:`tsrnn.base.outputs.check_replaceable`).  While
+    the block runs, ``path`` is locked against other tsrnn processes (:func:`tsrnn.base.outputs.output_lock`).
     On error the temporary directory is removed and ``path`` is left as it was.  A named ``work``
     directory (beside ``path``) is kept on Ctrl-C, so an interrupted run can be resumed.
     """

@@ -1,6 +1,6 @@
 """Probabilistic heads and their losses: a Gaussian (negative log-likelihood) and quantiles (pinball).
 
-The linear head of :class:`~tsrnn.model.RNNForecaster` emits P numbers per step and target,
+The linear head of :class:`~tsrnn.nn.model.RNNForecaster` emits P numbers per step and target,
 ``(B, K*O*P)``.  A head here turns them into distribution parameters ``(B, K, O, P)``, into a point
 forecast ``(B, K, O)``, into quantiles ``(B, K, O, Q)`` and into random draws, and scores them:
 
@@ -11,7 +11,7 @@ forecast ``(B, K, O)``, into quantiles ``(B, K, O, Q)`` and into random draws, a
   quantiles never cross; trained by the pinball loss averaged over the levels; its point forecast
   is the median (interpolated between the neighbouring levels when 0.5 is not one of them).
 
-Everything here works in the scaled units the network is trained in; :mod:`tsrnn.probabilistic`
+Everything here works in the scaled units the network is trained in; :mod:`tsrnn.evaluation.probabilistic`
 converts to the user's units.
 """
 from __future__ import annotations
@@ -22,7 +22,7 @@ from statistics import NormalDist
 import torch
 from torch.nn import functional as F
 
-from .config import ModelConfig
+from ..base.config import ModelConfig
 
 __all__ = ["SCALE_FLOOR", "GaussianHead", "QuantileHead", "make_head", "n_params", "gaussian_nll", "pinball"]
 

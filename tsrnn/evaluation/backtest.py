@@ -2,7 +2,7 @@
 
 For origins ``t`` (the first forecast step), every method forecasts steps ``t .. t+K-1`` from the
 series before ``t``.  Arrays are ``(N, K, O)``: origins, steps ahead, targets.  ``model`` is a
-fitted :class:`~tsrnn.forecaster.Forecaster`, which imports this module, so it is not imported here.
+fitted :class:`~tsrnn.estimator.forecaster.Forecaster`, which imports this module, so it is not imported here.
 """
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from . import _checks
+from ..base import checks
 from .baselines import BASELINES, forecast_many
-from .data import Series
-from .errors import DataError, TsrnnError
+from ..data.series import Series
+from ..base.errors import DataError, TsrnnError
 from .metrics import METRICS, error_table, skill
 from .probabilistic import Distribution, calibration_summary, calibration_table, forecast_distribution, level_label
 
@@ -77,7 +77,7 @@ class BacktestResult:
         ``coverage_80`` (the share of actual values between the 0.1 and 0.9 quantiles) for each
         central interval its levels form, ``pinball`` (the mean quantile loss over the levels, in the
         data's units) and ``crps`` (from Monte-Carlo samples, or a Gaussian's closed form; NaN for
-        a quantile head's own steps).  See :mod:`tsrnn.probabilistic`."""
+        a quantile head's own steps).  See :mod:`tsrnn.evaluation.probabilistic`."""
         if self.distribution is None:
             raise TsrnnError("calibration needs a probabilistic model (loss='gaussian' or 'quantile'); "
                              "this backtest's model gives point forecasts only")
@@ -95,7 +95,7 @@ class BacktestResult:
         out.columns = pd.MultiIndex.from_tuples(out.columns, names=["method", "metric"])
         out.index.name = "step"
         if metric is not None:
-            _checks.choice("metric", metric, METRICS)
+            checks.choice("metric", metric, METRICS)
             return out.xs(metric, axis=1, level="metric")
         return out
 
@@ -117,11 +117,11 @@ class BacktestResult:
 
 def origin_positions(length: int, start, stride: int, horizon: int, context: int) -> np.ndarray:
     """Origins ``start, start + stride, ...`` with ``context`` steps before and ``horizon`` after."""
-    stride = _checks.positive_int("stride", stride)
+    stride = checks.positive_int("stride", stride)
     if isinstance(start, float):
-        _checks.real("start", start, 0.0, 1.0, low_open=True, high_open=True)
+        checks.real("start", start, 0.0, 1.0, low_open=True, high_open=True)
         start = int(round(length * start))
-    start = _checks.positive_int("start", start, minimum=0)
+    start = checks.positive_int("start", start, minimum=0)
     first = max(start, context)
     last = length - horizon
     if first > last:
@@ -142,11 +142,11 @@ def _forecaster_at(model, series: Series, t: int):
 def run_backtest(model, series: Series, start, stride: int = 1, horizon: int | None = None,
                  refit=False) -> BacktestResult:
     """Backtest a fitted :class:`Forecaster` on ``series``; see :meth:`Forecaster.backtest`."""
-    K = model.horizon if horizon is None else _checks.positive_int("horizon", horizon)
+    K = model.horizon if horizon is None else checks.positive_int("horizon", horizon)
     values, W = series.values, model.window_
     reach = max(K, model.model_.config.horizon) if model.known_idx_ else K  # known inputs are read K steps on
     origins = origin_positions(series.length, start, stride, reach, model.context_needed_)
-    every = 0 if refit is False else (1 if refit is True else _checks.positive_int("refit", refit))
+    every = 0 if refit is False else (1 if refit is True else checks.positive_int("refit", refit))
     steps = origins[:, None] + np.arange(K)  # (N, K)
     actual = values[steps][:, :, model.target_idx_]  # (N, K, O)
     blocks = np.split(np.arange(origins.shape[0]), range(every, origins.shape[0], every)) if every else \
@@ -174,7 +174,7 @@ def run_panel_backtest(model, panel, rows: np.ndarray, start, stride: int = 1,
     """Backtest a point model fitted on long data over every series of ``panel`` at once: the
     network reads every origin of every series in one batched pass; ``rows`` are the series'
     positions in the fitted model.  Origins follow :func:`origin_positions` in each series."""
-    K = model.horizon if horizon is None else _checks.positive_int("horizon", horizon)
+    K = model.horizon if horizon is None else checks.positive_int("horizon", horizon)
     W, state = model.window_, model.members_
     reach = max(K, model.model_.config.horizon) if model.known_idx_ else K  # known inputs are read K steps on
     origins, owners = [], []

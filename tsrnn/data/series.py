@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import _checks
-from .errors import DataError
+from ..base import checks
+from ..base.errors import DataError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +27,7 @@ __all__ = ["Series", "as_series", "check_finite", "read_csv", "Scaler", "index_s
 class Series:
     """A validated series: ``values`` (T, F) float32, a name per column and the time index (a
     DataFrame's index, or ``range(T)`` for an array); for a calendar, its frequency (``"MS"``), the
-    form its labels were written in (``"month"``, see :mod:`tsrnn.calendar`) and its usual season."""
+    form its labels were written in (``"month"``, see :mod:`tsrnn.data.calendar`) and its usual season."""
 
     values: np.ndarray
     columns: list[str]
@@ -61,9 +61,9 @@ def as_series(data) -> Series:
     """Read an ndarray ``(T,)`` / ``(T, F)`` or a DataFrame (its numeric columns) as a checked series."""
     if isinstance(data, Series):
         return data
-    if _checks.is_pandas(data, "Series"):
+    if checks.is_pandas(data, "Series"):
         data = data.to_frame()
-    if _checks.is_pandas(data, "DataFrame"):
+    if checks.is_pandas(data, "DataFrame"):
         numeric = data.select_dtypes(include="number")
         if numeric.shape[1] == 0:
             raise DataError(f"expected at least one numeric column, got columns {list(data.columns)} "

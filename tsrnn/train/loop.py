@@ -18,7 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .config import TrainConfig
+from ..base.config import TrainConfig
 
 __all__ = ["History", "TrainState", "train", "predict_windows", "distributed_context"]
 
@@ -69,7 +69,7 @@ class TrainState:
 
     def save(self, directory: str | os.PathLike, extra: dict | None = None) -> None:
         """Write ``training.safetensors`` + ``training.json`` to ``directory`` (atomically, no pickle)."""
-        from .checkpoint import save_model
+        from ..nn.checkpoint import save_model
 
         tensors = {f"model.{k}": v for k, v in self.model.items()}
         tensors.update({f"best.{k}": v for k, v in self.best_model.items()})
@@ -93,10 +93,10 @@ class TrainState:
     @classmethod
     def load(cls, directory: str | os.PathLike) -> tuple["TrainState", dict]:
         """Read a state written by :meth:`save`; returns it and the ``extra`` dict saved with it."""
-        from .checkpoint import load_model
+        from ..nn.checkpoint import load_model
 
-        from .errors import CheckpointError
-        from .schema import read_json
+        from ..base.errors import CheckpointError
+        from ..nn.schema import read_json
 
         path = os.path.join(directory, STATE_CONFIG)
         try:
@@ -133,7 +133,7 @@ def predict_windows(model: nn.Module, X: torch.Tensor, distribution: bool = Fals
     """Run ``model`` in eval mode over windows ``X`` (N, T, F) in chunks -> (N, K, O) on the CPU.
 
     ``distribution=True`` returns a probabilistic head's parameters (N, K, O, P) instead, see
-    :meth:`~tsrnn.model.RNNForecaster.forward`.
+    :meth:`~tsrnn.nn.model.RNNForecaster.forward`.
     """
     device = getattr(model, "device", None) or next(model.parameters()).device  # the first walks no modules
     was_training = model.training
@@ -198,7 +198,7 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
             model.load_state_dict(resume.model)
             optimizer.load_state_dict(resume.optimizer)
         except (RuntimeError, ValueError) as err:
-            from .errors import CheckpointError
+            from ..base.errors import CheckpointError
 
             raise CheckpointError(f"the saved training state does not fit this model; resume with the settings "
                                   f"the interrupted fit had (a run from before the linear highway needs "
@@ -293,7 +293,7 @@ def _val_loss(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, index: torch.T
 def _objective(model: nn.Module) -> tuple[dict, Callable]:
     """What ``model`` is trained on: the forward keyword that makes it return what its loss
     scores, and that loss.  A model with a ``loss_fn`` picks its own (RNNForecaster: MSE, Gaussian
-    negative log-likelihood or pinball, see :mod:`tsrnn.heads`); any other is scored by MSE on
+    negative log-likelihood or pinball, see :mod:`tsrnn.nn.heads`); any other is scored by MSE on
     ``model(x) -> (B, K, O)``."""
     loss_fn = getattr(model, "loss_fn", None)
     return ({}, F.mse_loss) if loss_fn is None else ({"distribution": True}, loss_fn)

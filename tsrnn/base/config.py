@@ -10,12 +10,12 @@ import json
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from . import _checks
+from . import checks
 
 __all__ = ["CELLS", "LOSSES", "DEFAULT_LEVELS", "ModelConfig", "TrainConfig", "check_levels", "auto_batch_size"]
 
 CELLS = ("rnn", "lstm", "gru")
-LOSSES = ("mse", "gaussian", "quantile")  # the heads of tsrnn.heads
+LOSSES = ("mse", "gaussian", "quantile")  # the heads of tsrnn.nn.heads
 DEFAULT_LEVELS = (0.1, 0.5, 0.9)  # quantile levels of a probabilistic head when none are given
 
 _C = TypeVar("_C", bound="_JsonConfig")
@@ -57,7 +57,7 @@ def check_levels(name: str, levels, loss: str) -> tuple[float, ...] | None:
         return DEFAULT_LEVELS
     if isinstance(levels, (str, bytes)) or not hasattr(levels, "__iter__"):
         raise TypeError(f"{name} must be a sequence of levels in (0, 1), got {levels!r}")
-    values = tuple(_checks.real(f"{name}[{i}]", v, 0.0, 1.0, low_open=True, high_open=True)
+    values = tuple(checks.real(f"{name}[{i}]", v, 0.0, 1.0, low_open=True, high_open=True)
                    for i, v in enumerate(levels))
     if not values:
         raise ValueError(f"{name} must hold at least one level in (0, 1) for loss={loss!r}, got none")
@@ -68,7 +68,7 @@ def check_levels(name: str, levels, loss: str) -> tuple[float, ...] | None:
 
 @dataclass(frozen=True)
 class ModelConfig(_JsonConfig):
-    """Everything needed to rebuild an :class:`~tsrnn.model.RNNForecaster`.
+    """Everything needed to rebuild an :class:`~tsrnn.nn.model.RNNForecaster`.
 
     Parameters
     ----------
@@ -91,7 +91,7 @@ class ModelConfig(_JsonConfig):
     loss : {"mse", "gaussian", "quantile"}
         The head and its training loss: a point forecast by mean squared error; a Gaussian mean and
         scale by negative log-likelihood; or quantiles (never crossing) by pinball loss.  See
-        :mod:`tsrnn.heads`.
+        :mod:`tsrnn.nn.heads`.
     quantiles : tuple of float or None
         Levels strictly inside (0, 1), sorted and unique: the quantile head's outputs, or the
         Gaussian's reported quantiles; ``None`` means (0.1, 0.5, 0.9) for those losses, and must stay
@@ -126,21 +126,21 @@ class ModelConfig(_JsonConfig):
     highway: int = 0
 
     def __post_init__(self) -> None:
-        _checks.positive_int("input_size", self.input_size)
-        _checks.positive_int("hidden_size", self.hidden_size)
-        _checks.positive_int("num_layers", self.num_layers)
-        _checks.choice("cell", self.cell, CELLS)
-        _checks.real("dropout", self.dropout, 0.0, 1.0, high_open=True)
+        checks.positive_int("input_size", self.input_size)
+        checks.positive_int("hidden_size", self.hidden_size)
+        checks.positive_int("num_layers", self.num_layers)
+        checks.choice("cell", self.cell, CELLS)
+        checks.real("dropout", self.dropout, 0.0, 1.0, high_open=True)
         if self.dropout > 0 and self.num_layers == 1:
             raise ValueError(f"dropout acts between stacked layers and needs num_layers >= 2, "
                              f"got dropout={self.dropout} with num_layers=1")
         if not isinstance(self.bidirectional, bool):
             raise TypeError(f"bidirectional must be True or False, got {self.bidirectional!r}")
-        _checks.positive_int("horizon", self.horizon)
+        checks.positive_int("horizon", self.horizon)
         if self.output_size is None:
             object.__setattr__(self, "output_size", self.input_size)
-        _checks.positive_int("output_size", self.output_size)
-        _checks.choice("loss", self.loss, LOSSES)
+        checks.positive_int("output_size", self.output_size)
+        checks.choice("loss", self.loss, LOSSES)
         object.__setattr__(self, "quantiles", check_levels("quantiles", self.quantiles, self.loss))
         if not isinstance(self.relative, bool):
             raise TypeError(f"relative must be True or False, got {self.relative!r}")
@@ -149,7 +149,7 @@ class ModelConfig(_JsonConfig):
             raise ValueError(f"targets must hold output_size={self.output_size} input positions in "
                              f"[0, {self.input_size}), got {self.targets!r}")
         object.__setattr__(self, "targets", targets)
-        _checks.positive_int("highway", self.highway, minimum=0)
+        checks.positive_int("highway", self.highway, minimum=0)
 
     @property
     def directions(self) -> int:
@@ -210,15 +210,15 @@ class TrainConfig(_JsonConfig):
     seed: int = 0
 
     def __post_init__(self) -> None:
-        _checks.positive_int("epochs", self.epochs)
-        _checks.positive_int("batch_size", self.batch_size)
-        _checks.real("lr", self.lr, 0.0, 10.0, low_open=True)
+        checks.positive_int("epochs", self.epochs)
+        checks.positive_int("batch_size", self.batch_size)
+        checks.real("lr", self.lr, 0.0, 10.0, low_open=True)
         if self.val_fraction is not None:
-            _checks.real("val_fraction", self.val_fraction, 0.0, 1.0, high_open=True)
+            checks.real("val_fraction", self.val_fraction, 0.0, 1.0, high_open=True)
         if self.patience is not None:
-            _checks.positive_int("patience", self.patience)
+            checks.positive_int("patience", self.patience)
         if self.clip_norm is not None:
-            _checks.real("clip_norm", self.clip_norm, 0.0, None, low_open=True)
+            checks.real("clip_norm", self.clip_norm, 0.0, None, low_open=True)
         if self.lr_patience is not None:
-            _checks.positive_int("lr_patience", self.lr_patience)
-        _checks.positive_int("seed", self.seed, minimum=0)
+            checks.positive_int("lr_patience", self.lr_patience)
+        checks.positive_int("seed", self.seed, minimum=0)

@@ -2,9 +2,9 @@
 
 The values of all S series are concatenated along time as one float32 array ``(T_total, F)``;
 series ``s`` is the rows ``starts[s] : starts[s] + lengths[s]``.  Its time labels continue on one
-shared grid (:class:`tsrnn.calendar.Grid`): ``last[s]`` is the grid position of its last step.  A
+shared grid (:class:`tsrnn.data.calendar.Grid`): ``last[s]`` is the grid position of its last step.  A
 single series is a panel of one.  pandas is not needed to hold a panel, only to build one from a
-DataFrame (:func:`tsrnn.frames.long_panel`) and to turn positions back into labels.
+DataFrame (:func:`tsrnn.data.frames.long_panel`) and to turn positions back into labels.
 """
 from __future__ import annotations
 
@@ -24,9 +24,9 @@ class Panel:
     lengths : (S,) int64
     ids     : the S series names
     columns : the F feature names
-    grid    : the shared time grid (a :class:`tsrnn.calendar.Grid`), or None for integer steps
+    grid    : the shared time grid (a :class:`tsrnn.data.calendar.Grid`), or None for integer steps
     last    : (S,) int64 grid position of each series' last step
-    form    : how time labels are written (see :mod:`tsrnn.calendar`)
+    form    : how time labels are written (see :mod:`tsrnn.data.calendar`)
     season  : the frequency's usual season, or None
     """
 

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import _checks
-from .data import check_finite
-from .errors import DataError
+from ..base import checks
+from .series import check_finite
+from ..base.errors import DataError
 
 __all__ = ["make_windows", "input_windows", "n_windows", "resolve_targets", "split_points"]
 
@@ -65,8 +65,8 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
         Views of ``series`` (or, when ``targets`` picks columns, of one (T, O) copy of them), of the
         same kind as the input: numpy arrays for arrays and DataFrames, tensors for tensors.
     """
-    window = _checks.positive_int("window", window)
-    horizon = _checks.positive_int("horizon", horizon, minimum=0)
+    window = checks.positive_int("window", window)
+    horizon = checks.positive_int("horizon", horizon, minimum=0)
     is_tensor = type(series).__module__.startswith("torch")
     if is_tensor:
         values, columns = series, [f"f{k}" for k in range(series.shape[-1])]
@@ -75,7 +75,7 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
         if not bool(values.isfinite().all()):
             check_finite(values.detach().cpu().numpy(), columns)
     else:
-        if _checks.is_pandas(series, "DataFrame"):
+        if checks.is_pandas(series, "DataFrame"):
             frame = series.select_dtypes(include="number")
             values, columns = frame.to_numpy(dtype=np.float32), [str(c) for c in frame.columns]
         else:
@@ -105,7 +105,7 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
 
 def input_windows(values, window: int):
     """Every input window of a (T, F) tensor that is already checked (finite, two-dimensional, as
-    :func:`tsrnn.data.as_series` leaves it): a view ``(N, W, F)``, N = T - W + 1, ``X[i] = values[i:i+W]``.
+    :func:`tsrnn.data.series.as_series` leaves it): a view ``(N, W, F)``, N = T - W + 1, ``X[i] = values[i:i+W]``.
 
     The fast path of forecasting, which validates its data once; :func:`make_windows` checks
     everything and also cuts targets.
@@ -128,7 +128,7 @@ def split_points(length: int, *fractions: float) -> list[int]:
     """
     cuts, end = [], length
     for f in reversed(fractions):
-        _checks.real("fraction", f, 0.0, 1.0, high_open=True)
+        checks.real("fraction", f, 0.0, 1.0, high_open=True)
         end -= int(round(length * f))
         cuts.append(end)
     return sorted(cuts)

@@ -33,7 +33,7 @@ def check_ar_size(window: int, n_features: int) -> None:
     where LAPACK's 32-bit indices also overflow and crash the process).
     """
     if window * n_features > MAX_AR_INPUTS:
-        from .errors import DataError
+        from ..base.errors import DataError
 
         raise DataError(f"window={window} x {n_features} features = {window * n_features} inputs per window, "
                         f"beyond tsrnn's limit of {MAX_AR_INPUTS}: the linear-AR baseline fits "

@@ -14,7 +14,7 @@ from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from . import heads
-from .config import ModelConfig
+from ..base.config import ModelConfig
 
 __all__ = ["RNNForecaster", "Highway", "ForwardResult", "LayerState"]
 
@@ -78,7 +78,7 @@ class RNNForecaster(nn.Module):
     Padded examples are packed, so the padding never changes a result.
 
     With ``config.loss`` "gaussian" or "quantile" the head emits P numbers per step and target,
-    ``(B, K*O*P)``, read by ``self.distribution`` (see :mod:`tsrnn.heads`) as distribution parameters
+    ``(B, K*O*P)``, read by ``self.distribution`` (see :mod:`tsrnn.nn.heads`) as distribution parameters
     ``(B, K, O, P)``; ``forward`` still returns the point forecast ``(B, K, O)`` (the mean, or the
     median), and ``forward(x, distribution=True)`` the parameters, which :meth:`loss_fn` scores.
     """

@@ -2,7 +2,7 @@
 
 A model directory is checked before anything is built from it: every field's type and range, every
 array's length against the features, targets and weights, the nesting depth and the file size.
-Every failure is a :class:`~tsrnn.errors.CheckpointError` naming the file and the field, so a file
+Every failure is a :class:`~tsrnn.base.errors.CheckpointError` naming the file and the field, so a file
 altered by hand or by an attacker is refused in one line instead of failing deep inside torch or
 pandas.  pandas and torch are imported only by the checks that need them.
 """
@@ -15,7 +15,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import CheckpointError
+from ..base.errors import CheckpointError
 
 __all__ = ["MAX_JSON_BYTES", "MAX_DEPTH", "MAX_GENERATED_VALUES", "read_json", "check_model_config",
            "check_run", "read_history"]
@@ -199,9 +199,9 @@ def _season(f: _Fields, season: Any, field: str) -> None:
 def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, estimator: type) -> None:
     """Check a model's config.json (already parsed, a dict) against its weights; CheckpointError on any fault.
 
-    ``estimator`` is the class that saved it (:class:`~tsrnn.forecaster.Forecaster`): its settings must
+    ``estimator`` is the class that saved it (:class:`~tsrnn.estimator.forecaster.Forecaster`): its settings must
     rebuild the saved model configuration."""
-    from .config import ModelConfig
+    from ..base.config import ModelConfig
 
     f = _Fields(where)
     for key in ("estimator", "model", "features", "targets", "target_idx", "history"):

@@ -3,7 +3,7 @@
 The run directory holds ``config.json`` + ``model.safetensors`` (the model, see
 :meth:`Forecaster.save`), ``history.csv`` (epoch, train_loss, val_loss, seconds), ``metrics.json``
 (test errors beside the naive baseline), ``run.json`` (what was run, on which data, how long it took),
-``forecast.png``, ``loss.png`` and ``hidden.png`` (see :mod:`tsrnn.run_plots`).  It appears only
+``forecast.png``, ``loss.png`` and ``hidden.png`` (see :mod:`tsrnn.app.run_plots`).  It appears only
 when complete.
 """
 from __future__ import annotations
@@ -18,20 +18,20 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .checkpoint import run_directory, save_model, write_atomic
-from .outputs import RUN_FILES, check_replaceable, output_lock
-from .schema import read_json
-from .data import as_series, read_csv
-from .errors import CheckpointError, DataError
-from .forecaster import Forecaster
-from .persistence import model_files
-from .frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
-from .train import STATE_CONFIG, distributed_context
-from .generate import multi_sine
+from .. import __version__
+from ..nn.checkpoint import run_directory, save_model, write_atomic
+from ..base.outputs import RUN_FILES, check_replaceable, output_lock
+from ..nn.schema import read_json
+from ..data.series import as_series, read_csv
+from ..base.errors import CheckpointError, DataError
+from ..estimator.forecaster import Forecaster
+from ..estimator.persistence import model_files
+from ..data.frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
+from ..train.loop import STATE_CONFIG, distributed_context
+from ..data.generate import multi_sine
 from .run_plots import LOSS_NAMES
 from .shapes import format_shapes, trace_shapes
-from .windows import make_windows, resolve_targets
+from ..data.windows import make_windows, resolve_targets
 
 __all__ = ["fit_run", "metrics_table"]
 
@@ -254,7 +254,7 @@ def _gaps_note(gaps: list) -> str:
 
 def time_axis_note(report: dict, index) -> str:
     """One line on the time index: which column it came from, its form, frequency and span."""
-    from .calendar import describe_freq, format_labels
+    from ..data.calendar import describe_freq, format_labels
 
     if not report.get("time_form"):
         return "time index: none (rows in file order, integer steps)"

@@ -6,7 +6,7 @@ one input, its *lead*: at step ``t`` the lead holds ``c[t + K]`` (K the network'
 last K inputs of a window then carry ``c`` over exactly the K steps that window forecasts, the
 recurrent cell reads them in order like any input, and nothing in the network or the training loop
 changes.  Forecasting from the end of a series needs the known values of the K steps that follow
-it: the ``future`` argument of :meth:`Forecaster.forecast <tsrnn.forecaster.Forecaster.forecast>`.
+it: the ``future`` argument of :meth:`Forecaster.forecast <tsrnn.estimator.forecaster.Forecaster.forecast>`.
 
 Shapes: T steps, F features, Fk known columns, K horizon, S series.
 """
@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import _checks
-from .errors import DataError
+from ..base import checks
+from ..base.errors import DataError
 
 __all__ = ["resolve_known", "lead_columns", "future_values", "future_panel", "lead_name"]
 
@@ -73,7 +73,7 @@ def lead_columns(values: np.ndarray, known: list[int], horizon: int, lengths: np
 
 
 def _as_rows(future, names: list[str], what: str) -> np.ndarray:
-    if _checks.is_pandas(future, "DataFrame"):
+    if checks.is_pandas(future, "DataFrame"):
         missing = [n for n in names if n not in future.columns]
         if missing:
             raise DataError(f"{what} lacks the known column(s) {missing}; it has {list(future.columns)}")
@@ -109,7 +109,7 @@ def future_values(future, names: list[str], horizon: int) -> np.ndarray:
 def future_panel(future, ids: list[str], names: list[str], horizon: int) -> np.ndarray:
     """(S, K, Fk) known future values of each series ``ids`` from a long ``future`` frame
     (``unique_id``, optionally ``ds``, and the known columns)."""
-    if future is None or not _checks.is_pandas(future, "DataFrame") or "unique_id" not in future.columns:
+    if future is None or not checks.is_pandas(future, "DataFrame") or "unique_id" not in future.columns:
         raise DataError(f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
                         f"pass their future values for every series as a long DataFrame: future=frame with "
                         f"columns unique_id, ds (to order the rows, optional) and {', '.join(names)}")

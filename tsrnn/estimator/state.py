@@ -1,6 +1,6 @@
 """What a fitted model keeps per series, as arrays over the series of a panel.
 
-:func:`prepare_panel` splits every series of a :class:`~tsrnn.panel.Panel` into its training and
+:func:`prepare_panel` splits every series of a :class:`~tsrnn.data.panel.Panel` into its training and
 validation spans, fits the scaling statistics of all series at once, scales the whole panel in one
 broadcast, indexes the training and validation windows, and fits each series' baselines.  The
 result's :class:`PanelState` holds, for S series: the scaling statistics (S, F), the last window
@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .baselines import Baselines
-from .data import Scaler
-from .errors import DataError
-from .known import lead_columns
-from .panel import Panel, panel_windows
+from ..evaluation.baselines import Baselines
+from ..data.series import Scaler
+from ..base.errors import DataError
+from ..data.known import lead_columns
+from ..data.panel import Panel, panel_windows
 
 __all__ = ["PanelState", "PreparedPanel", "prepare_panel", "panel_stats", "continuation_specs"]
 
@@ -113,7 +113,7 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
 
     ``validation_steps(T)`` gives a series' validation span, ``check_length(T)`` refuses a series too
     short to fit; ``horizon`` is the network's (the windows'), ``base_horizon`` the baselines'.
-    ``known`` columns get a lead input each (:mod:`tsrnn.known`), scaled like its column; the
+    ``known`` columns get a lead input each (:mod:`tsrnn.data.known`), scaled like its column; the
     scaled values are then (T_total, F + Fk), with 0 where a lead would reach past its series (no
     training or validation window reads those).
     """
@@ -149,7 +149,7 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
 
 
 def continuation_specs(panel: Panel) -> list[dict]:
-    """How each series' time labels continue (see :func:`tsrnn.data.index_spec`), from the panel's grid."""
+    """How each series' time labels continue (see :func:`tsrnn.data.series.index_spec`), from the panel's grid."""
     grid = panel.grid
     if grid is None:
         return [{"kind": "integer", "last": int(n) - 1, "step": 1, "name": None} for n in panel.lengths]

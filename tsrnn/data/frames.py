@@ -13,7 +13,7 @@ import pandas as pd
 
 from .calendar import (SHOWN, Grid, TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq,
                        parse_freq, regular_calendar, season_of, shown_labels)
-from .errors import DataError
+from ..base.errors import DataError
 from .panel import Panel
 
 __all__ = ["FILLS", "LONG_ID", "LONG_TIME", "LONG_TARGET", "prepare_wide", "is_long", "split_long", "long_panel"]
@@ -21,7 +21,7 @@ __all__ = ["FILLS", "LONG_ID", "LONG_TIME", "LONG_TARGET", "prepare_wide", "is_l
 FILLS = ("ffill", "interpolate", "drop")
 LONG_ID, LONG_TIME, LONG_TARGET = "unique_id", "ds", "y"
 def _time_index(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame, TimeAxis | None]:
-    """The frame indexed and sorted by its time axis (see :func:`tsrnn.calendar.find_time_axis`)."""
+    """The frame indexed and sorted by its time axis (see :func:`tsrnn.data.calendar.find_time_axis`)."""
     frame, axis = find_time_axis(frame, time_col)
     if axis is None:
         return frame, None
@@ -130,7 +130,7 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
                  irregular: str = "error", freq: str | None = None) -> tuple[pd.DataFrame, dict]:
     """A clean wide frame: numeric feature columns, indexed and sorted by time, without missing values.
 
-    The time axis is found by :func:`tsrnn.calendar.find_time_axis` (``time_col``, or the frame's own
+    The time axis is found by :func:`tsrnn.data.calendar.find_time_axis` (``time_col``, or the frame's own
     date index, a column of dates, integer years, ...).  A calendar's frequency is ``freq`` or
     inferred, and periods absent from it (gaps) become missing rows, which ``fill`` treats like
     any missing value.  Returns the frame and a report: ``time_col``, ``time_form``, ``freq``,
@@ -177,7 +177,7 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
 
 def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irregular: str = "error",
                freq: str | None = None) -> Panel:
-    """Long data (``unique_id, ds, y`` and covariates) -> one :class:`~tsrnn.panel.Panel`, vectorised.
+    """Long data (``unique_id, ds, y`` and covariates) -> one :class:`~tsrnn.data.panel.Panel`, vectorised.
 
     The rows are sorted once by series and time; each series may start and end on its own dates (a
     ragged panel); ``ds`` holds dates or integers.  Every series must share one frequency (``freq``,

@@ -16,12 +16,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .checkpoint import write_atomic
-from .outputs import check_output_files
-from .schema import check_run, read_history, read_json
-from .data import read_csv
-from .errors import CheckpointError, DataError
-from .generate import multi_sine
+from ..nn.checkpoint import write_atomic
+from ..base.outputs import check_output_files
+from ..nn.schema import check_run, read_history, read_json
+from ..data.series import read_csv
+from ..base.errors import CheckpointError, DataError
+from ..data.generate import multi_sine
 
 __all__ = ["FIGURES", "LOSS_NAMES", "data_spec", "run_figures", "plot_run"]
 
@@ -121,7 +121,7 @@ def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, h
 
 def _with_quantiles(estimator, data: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
     """A probabilistic model's one-step forecasts with their quantile columns, drawn as bands."""
-    from .probabilistic import quantile_columns
+    from ..evaluation.probabilistic import quantile_columns
 
     levels = estimator.model_.config.quantiles
     if levels is None or any(c in predicted.columns for c in quantile_columns(estimator.target_names_, levels)):
@@ -140,7 +140,7 @@ def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = Non
     Figures go into ``run_dir`` itself, replacing tsrnn's own figures there, or into ``out_dir``,
     where an existing file is replaced only with ``force=True``.
     """
-    from .forecaster import Forecaster
+    from ..estimator.forecaster import Forecaster
 
     run_dir = Path(run_dir)
     if not run_dir.is_dir():

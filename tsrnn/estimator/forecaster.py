@@ -16,24 +16,25 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 import torch
 
-from . import _checks, checkpoint
-from .config import ModelConfig, TrainConfig, auto_batch_size, auto_window
-from .data import Series, as_series, future_index, future_labels, index_spec
-from .errors import DataError, NotFittedError, TsrnnError
-from .baselines import check_ar_size, find_season
-from .model import RNNForecaster
-from . import probabilistic
-from .train import TrainState, distributed_context, predict_windows, train
-from .known import future_panel, future_values, lead_columns, resolve_known
-from .panel import Panel, panel_windows
+from ..base import checks
+from ..nn import checkpoint
+from ..base.config import ModelConfig, TrainConfig, auto_batch_size, auto_window
+from ..data.series import Series, as_series, future_index, future_labels, index_spec
+from ..base.errors import DataError, NotFittedError, TsrnnError
+from ..evaluation.baselines import check_ar_size, find_season
+from ..nn.model import RNNForecaster
+from ..evaluation import probabilistic
+from ..train.loop import TrainState, distributed_context, predict_windows, train
+from ..data.known import future_panel, future_values, lead_columns, resolve_known
+from ..data.panel import Panel, panel_windows
 from .persistence import model_files, read_model
-from .series_state import continuation_specs, prepare_panel
-from .windows import input_windows, make_windows, n_windows, resolve_targets
+from .state import continuation_specs, prepare_panel
+from ..data.windows import input_windows, make_windows, n_windows, resolve_targets
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .backtest import BacktestResult
+    from ..evaluation.backtest import BacktestResult
 
 __all__ = ["Forecaster", "StreamState", "STRATEGIES"]
 
@@ -43,16 +44,16 @@ AUTO_VAL_FRACTION = 0.1  # val_fraction=None: this share of the steps validates,
 
 def _is_long(data) -> bool:
     """Whether ``data`` is a DataFrame in the long layout (the DataFrame layer loads only for frames)."""
-    if not _checks.is_pandas(data, "DataFrame"):
+    if not checks.is_pandas(data, "DataFrame"):
         return False
-    from .frames import is_long
+    from ..data.frames import is_long
     return is_long(data)
 
 
 def _as_frame(data):
     """A pandas Series as a one-column DataFrame (named ``y`` when it has no name), so its time
     index is read like a DataFrame's; anything else as it is."""
-    if _checks.is_pandas(data, "Series"):
+    if checks.is_pandas(data, "Series"):
         return data.to_frame(name="y" if data.name is None else str(data.name))
     return data
 
@@ -67,7 +68,7 @@ class StreamState(NamedTuple):
 
 def _resolve_device(device: str) -> torch.device:
     """``cpu``, ``cuda`` or ``auto``; under torchrun with CUDA, this rank's own GPU."""
-    _checks.choice("device", device, ("cpu", "cuda", "auto"))
+    checks.choice("device", device, ("cpu", "cuda", "auto"))
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda":
@@ -90,7 +91,7 @@ class Forecaster:
         Recurrent cell; the LSTM by default (on real series it beat the others, ``benchmarks/REAL.md``).
     window : int or None
         W, past steps each forecast reads.  ``None`` (the default) chooses it from the season m
-        and the length (:func:`~tsrnn.config.auto_window`): ``max(2m, horizon, 4)``, at most half
+        and the length (:func:`~tsrnn.base.config.auto_window`): ``max(2m, horizon, 4)``, at most half
         of the shortest training span; m is the calendar's season, or ``season``, or for integer
         steps the shortest season the autocorrelation finds among the targets.  ``window_`` is the
         window used.
@@ -101,11 +102,11 @@ class Forecaster:
     bidirectional : bool
         Read each window in both directions.
     epochs, batch_size, lr, val_fraction, patience, clip_norm, lr_patience, seed
-        Training settings, see :class:`~tsrnn.config.TrainConfig`.  ``val_fraction=None`` adapts
+        Training settings, see :class:`~tsrnn.base.config.TrainConfig`.  ``val_fraction=None`` adapts
         the validation span to the horizon and the length (:meth:`validation_steps`; the report
         says what it chose); 0 trains without validation.  ``batch_size=None`` takes 256
         windows, or fewer on a short series so that an epoch has at least 8 steps
-        (:func:`~tsrnn.config.auto_batch_size`); ``batch_size_`` is what fit used.
+        (:func:`~tsrnn.base.config.auto_batch_size`); ``batch_size_`` is what fit used.
     targets : list of column names or positions, optional
         Columns to forecast (O of them); default every column.
     scale : bool
@@ -144,7 +145,7 @@ class Forecaster:
         first forecast after fit is not slowed by the switch.
     relative : bool
         Read each window relative to its last value and forecast the change from it (the default):
-        real series trend beyond the range seen in training (see :class:`~tsrnn.config.ModelConfig`).
+        real series trend beyond the range seen in training (see :class:`~tsrnn.base.config.ModelConfig`).
         Streaming (:meth:`start`, :meth:`step`) needs ``relative=False``.
     highway : bool
         Add a linear autoregressive highway beside the network (as in LSTNet): each target's
@@ -154,7 +155,7 @@ class Forecaster:
     known : list of str, optional
         Input columns whose future values are known in advance (holidays, promotions, prices set
         ahead): the network also reads their values over the steps it forecasts (see
-        :mod:`tsrnn.known`), and :meth:`forecast` then needs them, ``future=``.  They must not be
+        :mod:`tsrnn.data.known`), and :meth:`forecast` then needs them, ``future=``.  They must not be
         targets.  Other non-target inputs are past-only covariates.
     device : {"cpu", "cuda", "auto"}
         Where to train ("auto": CUDA when available).  The fitted model is returned to the CPU,
@@ -255,7 +256,7 @@ class Forecaster:
     def _configs(self, n_features: int, target_idx: list[int], window: int | None = None) -> tuple[ModelConfig, TrainConfig]:
         """The model and training configs for ``n_features`` inputs and a window (default the one
         given, or for the automatic window the least it can be)."""
-        _checks.choice("strategy", self.strategy, STRATEGIES)
+        checks.choice("strategy", self.strategy, STRATEGIES)
         horizon = 1 if self.strategy == "recursive" else self.horizon
         W = self._pre_window() if window is None else window
         check_ar_size(W, n_features)
@@ -266,7 +267,7 @@ class Forecaster:
                             horizon=horizon, output_size=len(target_idx), loss=self.loss,
                             quantiles=self.quantiles, relative=self.relative, targets=tuple(target_idx),
                             highway=W if self.highway else 0)
-        _checks.positive_int("samples", self.samples)
+        checks.positive_int("samples", self.samples)
         training = TrainConfig(epochs=self.epochs, batch_size=256 if self.batch_size is None else self.batch_size, lr=self.lr,
                                val_fraction=self.val_fraction, patience=self.patience,
                                clip_norm=self.clip_norm, lr_patience=self.lr_patience, seed=self.seed)
@@ -276,7 +277,7 @@ class Forecaster:
     def _series(self, data) -> Series:
         """Validate ``data`` against what the model was fitted on."""
         data = _as_frame(data)
-        frame = _checks.is_pandas(data, "DataFrame")
+        frame = checks.is_pandas(data, "DataFrame")
         if frame and getattr(self, "members_", None) and _is_long(data):
             raise DataError("this method reads one series; pick it with forecaster.series_model(unique_id)")
         s = self._prepare(data) if frame else as_series(data)
@@ -328,7 +329,7 @@ class Forecaster:
     @property
     def input_names_(self) -> list[str]:
         """The network's input columns: the features, then each known column's lead."""
-        from .known import lead_name
+        from ..data.known import lead_name
 
         return list(self.feature_names_in_) + [lead_name(self.feature_names_in_[i], self.model_.config.horizon)
                                                for i in getattr(self, "known_idx_", [])]
@@ -355,11 +356,11 @@ class Forecaster:
         ``val_fraction`` takes that share, which must then hold at least ``horizon`` steps.
         """
         W = self._pre_window()
-        K = _checks.positive_int("horizon", self.horizon)
+        K = checks.positive_int("horizon", self.horizon)
         if self.val_fraction is None:
             n_val = max(int(round(length * AUTO_VAL_FRACTION)), K)
             return n_val if length - n_val >= W + K else 0
-        val_fraction = _checks.real("val_fraction", self.val_fraction, 0.0, 1.0, high_open=True)
+        val_fraction = checks.real("val_fraction", self.val_fraction, 0.0, 1.0, high_open=True)
         return int(round(length * val_fraction))
 
     def describe_validation(self, length: int) -> str:
@@ -376,17 +377,17 @@ class Forecaster:
 
     def _pre_window(self) -> int:
         """The window length checks use: the fitted one, the given one, or (automatic, before fit)
-        the least :func:`~tsrnn.config.auto_window` can choose."""
+        the least :func:`~tsrnn.base.config.auto_window` can choose."""
         if "window_" in self.__dict__:
             return self.window_
-        return 2 if self.window is None else _checks.positive_int("window", self.window)
+        return 2 if self.window is None else checks.positive_int("window", self.window)
 
     def _choose_window(self, panel: Panel, target_idx: list[int]) -> int:
-        """The window: the given one, or :func:`~tsrnn.config.auto_window` from the season (the
+        """The window: the given one, or :func:`~tsrnn.base.config.auto_window` from the season (the
         calendar's, else ``season``, else the shortest season the autocorrelation finds among the
         targets of the longest series' training span) and the shortest training span."""
         if self.window is not None:
-            return _checks.positive_int("window", self.window)
+            return checks.positive_int("window", self.window)
         train_of = {T: T - self.validation_steps(T) for T in np.unique(panel.lengths).tolist()}
         m = panel.season
         if m is None and self.season is not None:
@@ -396,7 +397,7 @@ class Forecaster:
             rows = panel.rows(longest)[:train_of[int(panel.lengths[longest])]]
             found = [m for m in (find_season(rows[:, j]) for j in target_idx) if m]
             m = min(found) if found else 1  # two cycles of the fastest seasonal target
-        return auto_window(m, _checks.positive_int("horizon", self.horizon), min(train_of.values()))
+        return auto_window(m, checks.positive_int("horizon", self.horizon), min(train_of.values()))
 
     def check_length(self, length: int) -> tuple[int, int]:
         """Check that ``length`` steps suffice to fit; return (training steps, training windows).
@@ -431,7 +432,7 @@ class Forecaster:
         panel, specs = self._panel(data)
         targets = self.targets
         if targets is None and panel.ids[0] is not None:  # long data: its y
-            from .frames import LONG_TARGET
+            from ..data.frames import LONG_TARGET
             targets = [LONG_TARGET]
         positions = resolve_targets(targets, panel.columns)
         n_features = len(panel.columns)
@@ -468,7 +469,7 @@ class Forecaster:
         as_index = lambda rows: torch.from_numpy(rows.astype(rows_type))  # noqa: E731
         previous = torch.get_num_threads()
         threads = self.threads or (1 if self.hidden <= 64 else previous)
-        torch.set_num_threads(_checks.positive_int("threads", threads))
+        torch.set_num_threads(checks.positive_int("threads", threads))
         try:
             self.history_ = train(model, X, Y, train_config, progress=show, resume=state, on_epoch=on_epoch,
                                   train_index=as_index(prepared.train_index), val_index=as_index(prepared.val_index))
@@ -489,7 +490,7 @@ class Forecaster:
         """``data`` as a panel (long data: one series per ``unique_id``; else a panel of one unnamed
         series) and how each series' time labels continue."""
         if _is_long(data):
-            from .frames import long_panel
+            from ..data.frames import long_panel
             panel = long_panel(data, self.features, self.fill, self.irregular, self.freq)
             self.data_report_ = panel.report
             return panel, continuation_specs(panel)
@@ -500,8 +501,8 @@ class Forecaster:
 
     def _prepare(self, data) -> Series:
         data = _as_frame(data)
-        if _checks.is_pandas(data, "DataFrame"):
-            from .frames import prepare_wide
+        if checks.is_pandas(data, "DataFrame"):
+            from ..data.frames import prepare_wide
             data, self.data_report_ = prepare_wide(data, self.time_col, self.features, self.fill, self.irregular,
                                                    self.freq)
         return as_series(data)
@@ -549,7 +550,7 @@ class Forecaster:
         self._check_fitted()
         if cell and self.model_.config.cell != "lstm":
             raise ValueError(f"cell=True needs an LSTM, but this Forecaster's cell is {self.model_.config.cell!r}")
-        if not _checks.is_pandas(window, "DataFrame", "Series"):
+        if not checks.is_pandas(window, "DataFrame", "Series"):
             window = np.asarray(window.detach().cpu() if isinstance(window, torch.Tensor) else window,
                                 dtype=np.float32)
             if window.ndim == 3 and window.shape[0] != 1:
@@ -619,7 +620,7 @@ class Forecaster:
         """:meth:`forecast` of every series of long data, all series in one batched roll."""
         import pandas as pd
 
-        from .frames import LONG_ID, LONG_TIME
+        from ..data.frames import LONG_ID, LONG_TIME
 
         state = self.members_
         if data is None:
@@ -656,7 +657,7 @@ class Forecaster:
     def _data_panel(self, data, reading: str | None = None) -> tuple[Panel, np.ndarray]:
         """Long ``data`` as a panel checked against the fitted series, and each series' position;
         for ``reading`` (what needs it: "predict", "forecasting") every series holds a window."""
-        from .frames import LONG_ID, LONG_TARGET, LONG_TIME, long_panel
+        from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME, long_panel
 
         if not _is_long(data):
             raise DataError(f"this Forecaster was fitted on long data; expected the columns "
@@ -731,8 +732,8 @@ class Forecaster:
         """
         self._require_distribution("sample_paths")
         steps = probabilistic.check_steps(self, steps)
-        S = _checks.positive_int("samples", self.samples if samples is None else samples)
-        seed = self.seed if seed is None else _checks.positive_int("seed", seed, minimum=0)
+        S = checks.positive_int("samples", self.samples if samples is None else samples)
+        seed = self.seed if seed is None else checks.positive_int("seed", seed, minimum=0)
         X = self._scaled(self._inputs(self._context(data)[0], self._future(future)))[None]  # (1, W, F)
         paths = probabilistic.sample_paths(self.model_, X, steps, S, seed, self.target_idx_)  # (S, 1, steps, O)
         return self._unscale(paths[:, 0])
@@ -754,11 +755,11 @@ class Forecaster:
 
         Each origin ``t`` from ``start`` on (default: the first with enough history, see
         :attr:`context_needed_`) is forecast ``horizon`` steps ahead from the steps before it.
-        Returns a dict: per method (``model`` and each of :data:`~tsrnn.baselines.BASELINES`) MAE,
+        Returns a dict: per method (``model`` and each of :data:`~tsrnn.evaluation.baselines.BASELINES`) MAE,
         RMSE, MAPE, sMAPE and MASE overall and per target, in the data's units; ``skill`` (1 - model
         error / best baseline error) for RMSE and MAE; ``best_baseline``; ``n_windows``; ``seasons``;
         for a probabilistic model ``calibration`` (interval coverage, pinball loss, CRPS; see
-        :meth:`BacktestResult.calibration <tsrnn.backtest.BacktestResult.calibration>`).
+        :meth:`BacktestResult.calibration <tsrnn.evaluation.backtest.BacktestResult.calibration>`).
         """
         return self.backtest(data, start=self.context_needed_ if start is None else start).overall()
 
@@ -782,7 +783,7 @@ class Forecaster:
         For a probabilistic model the result also holds the forecast quantiles (and Monte-Carlo
         samples past the head's steps): ``result.calibration()`` scores them per step ahead.
         """
-        from .backtest import BacktestResult, run_backtest
+        from ..evaluation.backtest import BacktestResult, run_backtest
 
         self._check_fitted()
         if self.members_ is not None:
@@ -790,7 +791,7 @@ class Forecaster:
                 raise DataError("refit is not available for long data (several series) yet: backtest the "
                                 "global model as fitted, or refit it yourself on the data before each origin")
             if self.model_.config.loss == "mse":  # every series in one batched pass
-                from .backtest import run_panel_backtest
+                from ..evaluation.backtest import run_panel_backtest
                 return run_panel_backtest(self, *self._data_panel(data), start, stride, horizon)
             return BacktestResult.concat({uid: self.series_model(uid).backtest(frame, start, stride, horizon)
                                           for uid, frame in self._split(data).items()})
@@ -813,7 +814,7 @@ class Forecaster:
         return view
 
     def _split(self, data) -> dict[str, pd.DataFrame]:
-        from .frames import LONG_ID, LONG_TARGET, LONG_TIME, split_long
+        from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME, split_long
 
         if not _is_long(data):
             raise DataError(f"this Forecaster was fitted on long data; expected the columns "
@@ -848,7 +849,7 @@ class Forecaster:
         self._check_fitted()
         self._check_streamable()
         s = self._series(history)
-        warmup = self.window_ if warmup is None else _checks.positive_int("warmup", warmup)
+        warmup = self.window_ if warmup is None else checks.positive_int("warmup", warmup)
         if s.length < warmup:
             raise DataError(f"history has {s.length} time steps; warmup={warmup} needs at least {warmup}")
         k = self.model_.config.highway
@@ -893,7 +894,7 @@ class Forecaster:
         """Write ``model.safetensors`` and ``config.json`` to directory ``path`` (atomically).
 
         A non-empty ``path`` is replaced only with ``overwrite=True``, and only when it holds nothing
-        but a tsrnn model or run (see :func:`tsrnn.outputs.check_replaceable`).
+        but a tsrnn model or run (see :func:`tsrnn.base.outputs.check_replaceable`).
         """
         tensors, config = model_files(self)
         with checkpoint.run_directory(path, overwrite=overwrite) as tmp:
@@ -901,5 +902,5 @@ class Forecaster:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Forecaster":
-        """Rebuild a Forecaster saved by :meth:`save`; no pickle is read (see :mod:`tsrnn.persistence`)."""
+        """Rebuild a Forecaster saved by :meth:`save`; no pickle is read (see :mod:`tsrnn.estimator.persistence`)."""
         return read_model(cls, path)

@@ -1,8 +1,8 @@
 """A fitted Forecaster as files and back: what ``model.safetensors`` and ``config.json`` hold.
 
 :func:`model_files` turns a fitted estimator into the tensors and the JSON config that
-:func:`tsrnn.checkpoint.save_model` writes; :func:`read_model` checks a model directory against the
-schema (:mod:`tsrnn.schema`) and rebuilds the estimator.  Every format version is read here, in
+:func:`tsrnn.nn.checkpoint.save_model` writes; :func:`read_model` checks a model directory against the
+schema (:mod:`tsrnn.nn.schema`) and rebuilds the estimator.  Every format version is read here, in
 one place: format 1 files have no highway, files before the automatic window keep the window they
 were given, long-data files have one entry per series.  Nothing is unpickled.
 """
@@ -13,16 +13,16 @@ from typing import TypeVar
 
 import torch
 
-from . import checkpoint
-from .baselines import Baselines
-from .config import ModelConfig
-from .data import Scaler
-from .errors import CheckpointError, DataError, NotFittedError
-from .known import resolve_known
-from .model import RNNForecaster
-from .schema import check_model_config
-from .series_state import PanelState
-from .train import History
+from ..nn import checkpoint
+from ..evaluation.baselines import Baselines
+from ..base.config import ModelConfig
+from ..data.series import Scaler
+from ..base.errors import CheckpointError, DataError, NotFittedError
+from ..data.known import resolve_known
+from ..nn.model import RNNForecaster
+from ..nn.schema import check_model_config
+from .state import PanelState
+from ..train.loop import History
 
 E = TypeVar("E")  # the estimator class (Forecaster); not imported here, which imports this module
 
@@ -32,8 +32,8 @@ _PER_SERIES = ("scaler_", "context_", "index_spec_", "baselines_")  # a single s
 
 
 def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
-    """The tensors and the config that :meth:`Forecaster.save <tsrnn.forecaster.Forecaster.save>` writes."""
-    from . import __version__
+    """The tensors and the config that :meth:`Forecaster.save <tsrnn.estimator.forecaster.Forecaster.save>` writes."""
+    from .. import __version__
 
     if not hasattr(est, "model_"):
         raise NotFittedError(f"This {type(est).__name__} instance is not fitted yet. Call 'fit' with "
