@@ -1,1 +1,1 @@
-"""app"""
+"""Layer 6: shape reports, figures, run directories, hidden-size comparisons."""

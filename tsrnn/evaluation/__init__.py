@@ -1,1 +1,1 @@
-"""evaluation"""
+"""Layer 4: metrics, baselines, probabilistic scores and sampling, backtest results."""

@@ -1,1 +1,1 @@
-"""train"""
+"""Layer 3: the training loop (batches by index, early stopping, checkpoints, resume, DDP)."""
