@@ -123,7 +123,7 @@ def worker(args) -> dict:
 
     import tsrnn
     from tsrnn.data import series as data
-    from tsrnn.estimator import forecaster
+    from tsrnn.estimator import fitting, intake, running
     from tsrnn.evaluation import baselines
     from tsrnn.train import loop as train_module
 
@@ -139,10 +139,10 @@ def worker(args) -> dict:
     if args.worker == "stages":
         stages = Stages()
         for owner, attr, label in [
-            (forecaster, "as_series", "as_series (validate)"), (data.Scaler, "fit", "Scaler.fit"),
-            (forecaster.Forecaster, "_scaled", "Forecaster._scaled (scale + to tensor)"),
+            (intake, "as_series", "as_series (validate)"), (data.Scaler, "fit", "Scaler.fit"),
+            (running, "scaled", "running.scaled (scale + to tensor)"),
             (data.Scaler, "transform", "Scaler.transform"),
-            (forecaster, "make_windows", "make_windows"), (forecaster, "train", "train (all epochs)"),
+            (fitting, "make_windows", "make_windows"), (fitting, "train", "train (all epochs)"),
             (train_module, "_val_loss", "validation loss"), (baselines.Baselines, "fit", "Baselines.fit"),
             (baselines, "find_season", "find_season (per target)"),
             (baselines.Baselines, "_fit_ar", "Baselines._fit_ar"),

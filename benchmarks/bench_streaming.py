@@ -29,6 +29,7 @@ import pandas as pd
 import torch
 
 import tsrnn
+from tsrnn.estimator import running
 
 F_, HIDDEN, LAYERS = 3, 15, 2
 
@@ -37,7 +38,7 @@ def contenders(model: tsrnn.Forecaster, frame: pd.DataFrame, start: int, W: int)
     """name -> callable(t) that forecasts the step after t from what is known up to t."""
     net = model.model_
     values = frame.to_numpy()
-    scaled = model._scaled(values)  # (T, F) tensor, as the library scales
+    scaled = running.scaled(model, values)  # (T, F) tensor, as the library scales
     state = {"stream": model.start(frame.iloc[:start]), "h_module": None, "h_raw": None}
     with torch.inference_mode():  # carried states of the module contenders, after the same warm-up
         state["h_module"] = net(scaled[start - W:start][None], return_states=True).h_n

@@ -123,6 +123,19 @@ def test_no_module_imports_another_modules_private_names():
     assert not private, f"private names imported across modules: {private}"
 
 
+def test_no_module_calls_a_private_method_of_the_estimator():
+    """Other modules use the estimator's public API, never ``est._something``."""
+    calls = []
+    for m, p in modules().items():
+        if m.startswith("estimator.forecaster"):
+            continue
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                    and isinstance(node.value, ast.Name) and node.value.id in ("est", "forecaster", "model", "self_")):
+                calls.append((m, f"{node.value.id}.{node.attr}"))
+    assert not calls, f"private estimator names used outside it: {calls}"
+
+
 def test_architecture_document_names_every_module():
     text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
     missing = [m for m, p in modules().items() if "." in m and not p.name == "__init__.py"

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from tsrnn import DataError, Forecaster, multi_sine
+from tsrnn.estimator import running
 
 H = 24
 
@@ -115,7 +116,7 @@ def test_streaming_equals_windowed_predictions_with_the_same_context(one_step, s
 
     full = torch.from_numpy(one_step.scaler_.transform(values[84:130]))[None]
     with torch.inference_mode():
-        prefix = [one_step._unscale(one_step.model_(full[:, : 16 + k + 1]))[0] for k in range(30)]
+        prefix = [running.unscale(one_step, one_step.model_(full[:, : 16 + k + 1]))[0] for k in range(30)]
     np.testing.assert_allclose(np.stack(streamed), np.stack(prefix), atol=1e-5)
 
 
@@ -130,7 +131,7 @@ def test_streaming_carries_the_highways_window_past_a_short_warmup(one_step, sin
     scaled = torch.from_numpy(one_step.scaler_.transform(values[96:101]))[None]
     with torch.inference_mode():
         expected = one_step.model_(scaled, lags=torch.from_numpy(one_step.scaler_.transform(values[85:101]))[None])
-    np.testing.assert_allclose(y, one_step._unscale(expected)[0], atol=1e-6)
+    np.testing.assert_allclose(y, running.unscale(one_step, expected)[0], atol=1e-6)
     np.testing.assert_allclose(state.lags[0, -1].numpy(), one_step.scaler_.transform(values[100:101])[0], atol=1e-6)
     with pytest.raises(DataError, match="history has 10 time steps; the model's linear highway reads the last 16"):
         one_step.start(values[:10], warmup=4)

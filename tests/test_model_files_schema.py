@@ -156,7 +156,7 @@ def test_members_of_long_data_are_checked(tmp_path):
     long = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 60), "ds": np.tile(pd.date_range("2024-01-01", periods=60, freq="h"), 2),
                          "y": np.r_[np.sin(np.arange(60) / 3), np.cos(np.arange(60) / 4)]})
     Forecaster(hidden=3, layers=1, window=6, epochs=1).fit(long).save(tmp_path / "m")
-    assert Forecaster.load(tmp_path / "m").members_ is not None
+    assert Forecaster.load(tmp_path / "m").long_
     edited(tmp_path / "m", lambda c: c["members"]["b"]["scaler"].update(mean=[]))
     with pytest.raises(CheckpointError, match=r"field 'members\.b\.scaler\.mean' must be a JSON array of 1 entries"):
         Forecaster.load(tmp_path / "m")

@@ -15,6 +15,7 @@ from tsrnn.nn.heads import SCALE_FLOOR, gaussian_nll, pinball
 from tsrnn.evaluation.probabilistic import crps_gaussian, crps_samples, intervals, quantile_columns, sample_paths
 from tsrnn.train.loop import train
 from tsrnn.data.windows import make_windows
+from tsrnn.estimator import running
 
 LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -192,7 +193,7 @@ def test_point_models_are_unchanged(small):
 def test_gaussian_quantiles_are_in_the_data_units(fitted, small):
     """mean and scale come back as ``scale * value + mean`` and ``scale * sd``."""
     m = fitted["gaussian"]
-    X = m._scaled(m.context_)[None]  # (1, W, F)
+    X = running.scaled(m, m.context_)[None]  # (1, W, F)
     with torch.inference_mode():
         p = m.model_(X, distribution=True)[0].numpy()  # (K, O, 2) scaled
     mean = p[..., 0] * m.scaler_.scale_ + m.scaler_.mean_
@@ -234,11 +235,11 @@ def test_recursive_quantiles_come_from_the_head_then_the_paths(fitted, small):
     q = m.predict_quantiles(small[300:], steps=6)  # (N, K, O, Q)
     assert q.shape == (100 - 10 + 1, 6, 2, 3)
     assert (np.diff(q, axis=-1) >= 0).all()
-    X, _ = make_windows(m._scaled(small[300:].to_numpy()), 10, 0)  # (N, W, F) scaled
+    X, _ = make_windows(running.scaled(m, small[300:].to_numpy()), 10, 0)  # (N, W, F) scaled
     with torch.inference_mode():
         p = m.model_(X, distribution=True)  # (N, 1, O, 2): the head gives step 1 itself
-    np.testing.assert_allclose(q[:, 0, :, 1], m._unscale(p[..., 0])[:, 0], rtol=1e-5)
-    paths = m._unscale(sample_paths(m.model_, X, 6, 40, m.seed, m.target_idx_))  # (S, N, K, O), seeded
+    np.testing.assert_allclose(q[:, 0, :, 1], running.unscale(m, p[..., 0])[:, 0], rtol=1e-5)
+    paths = running.unscale(m, sample_paths(m.model_, X, 6, 40, m.seed, m.target_idx_))  # (S, N, K, O), seeded
     expected = np.moveaxis(np.quantile(paths[:, :, 1:], (0.1, 0.5, 0.9), axis=0), 0, -1)
     np.testing.assert_allclose(q[:, 1:], expected, rtol=1e-4, atol=1e-5)  # later steps: the paths' quantiles
     result = m.backtest(small, start=330, stride=5, horizon=4)

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import tsrnn.estimator.forecaster as forecaster_module
+import tsrnn.estimator.fitting as fitting_module
 from tsrnn import DataError, Forecaster, multi_sine
 from tsrnn.data.frames import prepare_wide, split_long
 
@@ -103,13 +103,13 @@ def long_data(lengths=(150, 90, 120)) -> pd.DataFrame:
 
 def test_no_window_mixes_two_series(monkeypatch):
     seen = {}
-    real_train = forecaster_module.train
+    real_train = fitting_module.train
 
     def spy(model, X, Y, config, **kw):
         seen.update(X=X, Y=Y, **kw)
         return real_train(model, X, Y, config, **kw)
 
-    monkeypatch.setattr(forecaster_module, "train", spy)
+    monkeypatch.setattr(fitting_module, "train", spy)
     W, K = 12, 3
     model = Forecaster(window=W, horizon=K, hidden=4, epochs=1).fit(long_data())
     bounds = np.cumsum([0, 150, 90, 120])  # series are laid end to end, sorted by id
@@ -130,7 +130,7 @@ def test_long_data_scales_per_series_and_forecasts_in_long_layout():
     frames, _ = split_long(data)
     for uid, frame in frames.items():
         train_end = len(frame) - int(round(len(frame) * 0.1))
-        np.testing.assert_allclose(model.members_[uid]["scaler_"].mean_,
+        np.testing.assert_allclose(model.series_model(uid).scaler_.mean_,
                                    frame.to_numpy()[:train_end].mean(axis=0), rtol=1e-5)
     future = model.forecast(2)
     assert list(future.columns) == ["unique_id", "ds", "y"]
@@ -153,4 +153,4 @@ def test_long_model_round_trips(tmp_path):
     model.save(tmp_path / "m")
     again = Forecaster.load(tmp_path / "m")
     pd.testing.assert_frame_equal(model.forecast(1), again.forecast(1))
-    assert list(again.members_) == ["s0", "s1", "s2"]
+    assert list(again.state_) == ["s0", "s1", "s2"]

@@ -213,7 +213,7 @@ def test_predict_accepts_arrays_and_1d(fitted, fit_frame):
 
 def test_predict_needs_a_full_window(fitted, fit_frame):
     assert fitted.predict(fit_frame.iloc[:WINDOW]).shape == (1, 1, 2)
-    with pytest.raises(DataError, match=r"series has 9 time steps; window=10 \+ horizon=0 needs at least 10"):
+    with pytest.raises(DataError, match=r"data has 9 time steps; predict needs at least window=10"):
         fitted.predict(fit_frame.iloc[:9])
 
 

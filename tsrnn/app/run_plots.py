@@ -22,6 +22,7 @@ from ..nn.schema import check_run, read_history, read_json
 from ..data.series import read_csv
 from ..base.errors import CheckpointError, DataError
 from ..data.generate import multi_sine
+from ..estimator.intake import prepare
 
 __all__ = ["FIGURES", "LOSS_NAMES", "data_spec", "run_figures", "plot_run"]
 
@@ -65,7 +66,7 @@ def _recover(spec: dict | None, estimator, steps: int | None) -> tuple[pd.DataFr
         return None, "the run trained on data given in memory, which it did not keep"
     else:
         return None, "run.json does not say where the data came from (a run of an older tsrnn)"
-    s = estimator._prepare(frame)  # the run's own time column, columns and fill policy
+    s = prepare(estimator, frame)  # the run's own time column, columns and fill policy
     if s.columns != estimator.feature_names_in_ or (steps is not None and s.length != steps):
         return None, (f"the recovered series ({s.length} steps, columns {s.columns}) is not the run's "
                       f"({steps} steps, columns {estimator.feature_names_in_})")
@@ -149,8 +150,8 @@ def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = Non
     run_path, history_path = run_dir / "run.json", run_dir / "history.csv"
     run = check_run(read_json(run_path), run_path, estimator.window_) if run_path.is_file() else {}
     history = read_history(history_path) if history_path.is_file() else None
-    if estimator.members_:  # long data: the figures show the first series, as tsrnn fit drew them
-        uid = next(iter(estimator.members_))
+    if estimator.long_:  # long data: the figures show the first series, as tsrnn fit drew them
+        uid = estimator.state_.ids[0]
         estimator = estimator.series_model(uid)
         frame, why = None, f"the run used long data (several series); its figures show series {uid!r} only"
     else:

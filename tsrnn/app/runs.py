@@ -26,6 +26,8 @@ from ..data.series import as_series, read_csv
 from ..base.errors import CheckpointError, DataError
 from ..estimator.forecaster import Forecaster
 from ..estimator.persistence import model_files
+from ..estimator.planning import configs
+from ..estimator.running import network_inputs, scaled
 from ..data.frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
 from ..train.loop import STATE_CONFIG, distributed_context
 from ..data.generate import multi_sine
@@ -155,7 +157,7 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     full_frame, test_start = parts[uid0], starts[uid0]  # the series the report and figures show
     series = as_series(full_frame)
     positions = resolve_targets(estimator.targets, series.columns)  # refused before any report or work:
-    estimator._configs(series.n_features, positions or list(range(series.n_features)))  # bad settings too
+    configs(estimator, series.n_features, positions or list(range(series.n_features)))  # bad settings too
     T = series.length
     fit_part = series.values[:test_start]
     if uid0 is None:
@@ -192,7 +194,7 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             model, history = estimator.model_, estimator.history_
             cfg, W = model.config, estimator.window_
             view = estimator if uid0 is None else estimator.series_model(uid0)
-            X, _ = make_windows(view._scaled(view._inputs(fit_part, placeholder=0.0)), W, estimator.horizon)
+            X, _ = make_windows(scaled(view, network_inputs(view, fit_part, placeholder=0.0)), W, estimator.horizon)
             shapes = trace_shapes(model, X[:estimator.batch_size_])
             say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
                 f"{', bidirectional' if cfg.bidirectional else ''}"

@@ -64,7 +64,7 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
                      "last layer's final hidden state, directions side by side"))
     if c.highway:
         with torch.inference_mode():
-            term = model.highway(model._relative(x)[0][:, -c.highway:, list(c.targets)])
+            term = model.highway(model.relative_inputs(x)[0][:, -c.highway:, list(c.targets)])
         rows.append(("highway", term, "(B, K, O)", f"linear highway: each target's last {c.highway} inputs, "
                                                     f"added to the head's output"))
     rows.append(("prediction", r.prediction, "(B, K, O)", "head output: horizon steps x targets"

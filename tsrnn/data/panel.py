@@ -28,6 +28,8 @@ class Panel:
     last    : (S,) int64 grid position of each series' last step
     form    : how time labels are written (see :mod:`tsrnn.data.calendar`)
     season  : the frequency's usual season, or None
+    index   : a single series' own time labels (a pandas Index) and ``freq`` its frequency, where
+              it came from a wide frame or an array rather than the long layout's grid
     """
 
     values: np.ndarray
@@ -40,6 +42,8 @@ class Panel:
     form: str | None = None
     season: int | None = None
     report: dict = field(default_factory=dict)
+    index: object = None
+    freq: str | None = None
 
     @property
     def n_series(self) -> int:

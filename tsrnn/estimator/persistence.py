@@ -21,15 +21,13 @@ from ..base.errors import CheckpointError, DataError, NotFittedError
 from ..data.known import resolve_known
 from ..nn.model import RNNForecaster
 from ..nn.schema import check_model_config
+from .planning import configs
 from .state import PanelState
 from ..train.loop import History
 
 E = TypeVar("E")  # the estimator class (Forecaster); not imported here, which imports this module
 
 __all__ = ["model_files", "read_model"]
-
-_PER_SERIES = ("scaler_", "context_", "index_spec_", "baselines_")  # a single series' own state
-
 
 def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     """The tensors and the config that :meth:`Forecaster.save <tsrnn.estimator.forecaster.Forecaster.save>` writes."""
@@ -39,9 +37,8 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
         raise NotFittedError(f"This {type(est).__name__} instance is not fitted yet. Call 'fit' with "
                              f"appropriate arguments before using this estimator.")
     tensors = {f"model.{k}": v for k, v in est.model_.state_dict().items()}
-    members = est.members_ or {None: {name: getattr(est, name) for name in _PER_SERIES}}
     described = {}
-    for uid, m in members.items():
+    for uid, m in est.state_.items():
         prefix = "" if uid is None else f"members.{uid}."
         tensors[f"{prefix}context"] = torch.from_numpy(m["context_"])
         tensors[f"{prefix}baselines.linear_ar"] = torch.from_numpy(m["baselines_"].ar_)
@@ -53,7 +50,7 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
         "features": est.feature_names_in_,
         "targets": est.target_names_,
         "target_idx": est.target_idx_,
-        **(described[None] if est.members_ is None else {"members": described}),
+        **({"members": described} if est.long_ else described[None]),
         "history": {"best_epoch": est.history_.best_epoch, "stop_reason": est.history_.stop_reason,
                     "batch_size": est.batch_size_, "window": est.window_},
         "versions": {"tsrnn": __version__, "torch": torch.__version__},
@@ -65,7 +62,8 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
     """Check the model directory ``path`` and rebuild the ``cls`` estimator saved there."""
     tensors, config = checkpoint.load_model(path)
     where = os.path.join(os.fspath(path), checkpoint.CONFIG_FILE)
-    check_model_config(config, tensors, where, cls)  # every field and shape, before anything is built
+    expected = lambda settings, n, targets, W: configs(cls(**{"highway": False, **settings}), n, targets, W)[0]  # noqa: E731
+    check_model_config(config, tensors, where, cls, expected)  # every field and shape, before anything is built
     try:
         est = cls(**{"highway": False, **config["estimator"]})  # files from before the highway
         model = RNNForecaster(ModelConfig.from_dict(config["model"]))
@@ -81,10 +79,8 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
                 "scaler_": None if m["scaler"] is None else Scaler.from_dict(m["scaler"]),
                 "context_": tensors[f"{prefix}context"].numpy(), "index_spec_": dict(m["index"]),
                 "baselines_": Baselines.from_dict(m["baselines"], tensors[f"{prefix}baselines.linear_ar"].numpy())}
-        est.members_ = PanelState.from_members(states) if "members" in config else None
-        if est.members_ is None:
-            for name in _PER_SERIES:
-                setattr(est, name, states[None][name])
+        est.state_ = PanelState.from_members(states)
+        est.long_ = "members" in config
         est.history_ = History(best_epoch=config["history"]["best_epoch"], stop_reason=config["history"]["stop_reason"])
         est.batch_size_ = config["history"].get("batch_size", est.batch_size)
         est.window_ = config["history"].get("window", est.window)  # older files: the given window

@@ -68,6 +68,13 @@ class PanelState(Mapping):
     def __contains__(self, uid) -> bool:
         return uid in self._positions
 
+    def take(self, i: int) -> "PanelState":
+        """The state of the series at position ``i`` alone, as a panel state of one."""
+        pick = slice(i, i + 1)
+        return PanelState(self.ids[pick], None if self.mean is None else self.mean[pick],
+                          None if self.scale is None else self.scale[pick], self.context[pick],
+                          self.baselines[pick], self.specs[pick])
+
     @classmethod
     def from_members(cls, members: Mapping[str, dict]) -> "PanelState":
         """Stack per-series states (``scaler_``, ``context_``, ``index_spec_``, ``baselines_``)."""

@@ -1,8 +1,9 @@
 """Rolling-origin backtests: forecasts from many origins, scored beside the baselines.
 
 For origins ``t`` (the first forecast step), every method forecasts steps ``t .. t+K-1`` from the
-series before ``t``.  Arrays are ``(N, K, O)``: origins, steps ahead, targets.  ``model`` is a
-fitted :class:`~tsrnn.estimator.forecaster.Forecaster`, which imports this module, so it is not imported here.
+series before ``t``.  Arrays are ``(N, K, O)``: origins, steps ahead, targets.  Here: the
+result and its scores; the estimator's forecasts at the origins come from
+:mod:`tsrnn.estimator.backtesting`.
 """
 from __future__ import annotations
 
@@ -13,13 +14,12 @@ import numpy as np
 import pandas as pd
 
 from ..base import checks
-from .baselines import BASELINES, forecast_many
-from ..data.series import Series
+from .baselines import BASELINES
 from ..base.errors import DataError, TsrnnError
 from .metrics import METRICS, error_table, skill
-from .probabilistic import Distribution, calibration_summary, calibration_table, forecast_distribution, level_label
+from .probabilistic import Distribution, calibration_summary, calibration_table, level_label
 
-__all__ = ["BacktestResult", "run_backtest", "run_panel_backtest", "origin_positions"]
+__all__ = ["BacktestResult", "origin_positions"]
 
 
 @dataclass
@@ -129,76 +129,3 @@ def origin_positions(length: int, start, stride: int, horizon: int, context: int
                         f"{context} steps of history) with horizon={horizon} need at least "
                         f"{first + horizon} steps")
     return np.arange(first, last + 1, stride)
-
-
-def _forecaster_at(model, series: Series, t: int):
-    """A copy of ``model`` refitted on the steps before ``t`` (already clean: no column picking)."""
-    past = pd.DataFrame(series.values[:t], index=series.index[:t], columns=series.columns)
-    past.attrs = {"tsrnn.freq": series.freq, "tsrnn.form": series.form, "tsrnn.season": series.season}
-    params = dict(model.get_params(), features=None, time_col=None, fill=None)
-    return type(model)(**params).fit(past, progress=False)  # the estimator's own class: no import of it
-
-
-def run_backtest(model, series: Series, start, stride: int = 1, horizon: int | None = None,
-                 refit=False) -> BacktestResult:
-    """Backtest a fitted :class:`Forecaster` on ``series``; see :meth:`Forecaster.backtest`."""
-    K = model.horizon if horizon is None else checks.positive_int("horizon", horizon)
-    values, W = series.values, model.window_
-    reach = max(K, model.model_.config.horizon) if model.known_idx_ else K  # known inputs are read K steps on
-    origins = origin_positions(series.length, start, stride, reach, model.context_needed_)
-    every = 0 if refit is False else (1 if refit is True else checks.positive_int("refit", refit))
-    steps = origins[:, None] + np.arange(K)  # (N, K)
-    actual = values[steps][:, :, model.target_idx_]  # (N, K, O)
-    blocks = np.split(np.arange(origins.shape[0]), range(every, origins.shape[0], every)) if every else \
-        [np.arange(origins.shape[0])]
-    parts: dict[str, list[np.ndarray]] = {name: [] for name in ("model",) + BASELINES}
-    distributions = []
-    for block in blocks:
-        fitted = _forecaster_at(model, series, int(origins[block[0]])) if every else model
-        inputs = fitted._inputs(values, placeholder=0.0)  # (T, F [+ Fk]): no scored window reads a placeholder
-        windows = inputs[origins[block, None] + np.arange(-W, 0)]  # (n, W, F)
-        scaled = fitted._scaled(windows.reshape(-1, inputs.shape[1])).view(len(block), W, -1)
-        parts["model"].append(fitted._unscale(fitted._roll(scaled, K)))
-        distributions.append(forecast_distribution(fitted, scaled, K))  # None for a point model
-        for name, f in fitted.baselines_.forecast(values, origins[block], K).items():
-            parts[name].append(f)
-    forecasts = {name: np.concatenate(p).astype(np.float64) for name, p in parts.items()}
-    scale = np.broadcast_to(np.asarray(model.baselines_.scale_, dtype=np.float64), (len(origins), 1, actual.shape[2]))
-    return BacktestResult(origins, pd.Index(series.index)[origins], actual.astype(np.float64), forecasts,
-                          model.target_names_, scale, model.baselines_.seasons_, Distribution.concat(distributions))
-
-
-
-def run_panel_backtest(model, panel, rows: np.ndarray, start, stride: int = 1,
-                       horizon: int | None = None) -> BacktestResult:
-    """Backtest a point model fitted on long data over every series of ``panel`` at once: the
-    network reads every origin of every series in one batched pass; ``rows`` are the series'
-    positions in the fitted model.  Origins follow :func:`origin_positions` in each series."""
-    K = model.horizon if horizon is None else checks.positive_int("horizon", horizon)
-    W, state = model.window_, model.members_
-    reach = max(K, model.model_.config.horizon) if model.known_idx_ else K  # known inputs are read K steps on
-    origins, owners = [], []
-    for s in range(panel.n_series):
-        try:
-            o = origin_positions(int(panel.lengths[s]), start, stride, reach, state.baselines[rows[s]].context)
-        except DataError as err:
-            raise DataError(f"series {panel.ids[s]!r}: {err}") from None
-        origins.append(o)
-        owners.append(np.full(o.shape[0], s))
-    local, owner = np.concatenate(origins), np.concatenate(owners)
-    at = panel.starts[owner] + local  # each origin's row in the panel
-    codes = np.repeat(rows, panel.lengths)
-    scaled = model._scaled_panel(model._inputs(panel.values, placeholder=0.0, lengths=panel.lengths), codes)
-    X = scaled[at[:, None] + np.arange(-W, 0)]  # (N, W, F)
-    predicted = state.unscale_rows(model._roll(X, K).numpy(), rows[owner], model.target_idx_)
-    baselines = forecast_many([state.baselines[r] for r in rows], panel.values, at, owner, K)  # all series at once
-    forecasts = {"model": predicted.astype(np.float64)}
-    forecasts.update({name: baselines[name].astype(np.float64) for name in BASELINES})
-    actual = panel.values[at[:, None] + np.arange(K)][:, :, model.target_idx_].astype(np.float64)
-    scale = np.stack([state.baselines[r].scale_ for r in rows])[owner][:, None, :].astype(np.float64)
-    first = panel.last - panel.lengths + 1
-    labels = (pd.Index(first[owner] + local) if panel.grid is None else panel.grid.labels(first[owner] + local))
-    index = pd.MultiIndex.from_arrays([np.asarray(panel.ids, dtype=object)[owner], labels],
-                                      names=["unique_id", "origin"])
-    seasons = {uid: state.baselines[r].seasons_ for uid, r in zip(panel.ids, rows)}
-    return BacktestResult(local, index, actual, forecasts, model.target_names_, scale, seasons)

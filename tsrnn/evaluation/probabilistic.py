@@ -8,8 +8,8 @@ ones.  Scores: the coverage of each central interval (levels ``tau`` and ``1 - t
 (quantile) loss, and the CRPS (from samples, or in closed form for a Gaussian).
 
 Shapes: S samples, N windows (origins), K steps ahead, O targets, Q quantile levels, W window
-length, F input features.  ``forecaster`` is a fitted :class:`~tsrnn.estimator.forecaster.Forecaster`, which
-imports this module, so it is not imported here.
+length, F input features.  The estimator's side (a fitted model's distribution in each series'
+units) is :func:`tsrnn.estimator.running.distribution`.
 """
 from __future__ import annotations
 
@@ -20,16 +20,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import torch
 
-from ..base import checks
-from ..base.errors import DataError
-from ..train.loop import predict_windows
+from ..train.loop import predict_windows, roll_windows
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..nn.model import RNNForecaster
 
-__all__ = ["Distribution", "level_label", "coverage_label", "quantile_columns", "sample_paths", "forecast_distribution",
+__all__ = ["Distribution", "level_label", "coverage_label", "quantile_columns", "sample_paths",
            "intervals", "crps_samples", "crps_gaussian", "calibration_table", "calibration_summary"]
 
 
@@ -78,77 +76,17 @@ def sample_paths(model: "RNNForecaster", X: torch.Tensor, steps: int, samples: i
                  target_idx: list[int]) -> torch.Tensor:
     """``samples`` scaled sample paths per window of ``X`` (N, W, F) -> (S, N, steps, O).
 
-    The S copies of the N windows run as one batch (S*N, W, F); after each forward pass every path
-    draws its next ``k`` steps from the head's distribution and slides its window over them.  The
-    same ``seed`` gives the same paths.
+    The S copies of the N windows run as one batch (S*N, W, F) through the one recursive roll
+    (:func:`~tsrnn.train.loop.roll_windows`): after each forward pass every path draws its next
+    ``k`` steps from the head's distribution and slides its window over them.  The same ``seed``
+    gives the same paths.
     """
-    head, k = model.distribution, model.config.horizon
-    N, W, Fdim = X.shape
+    head, N = model.distribution, X.shape[0]
     generator = torch.Generator().manual_seed(seed)
-    batch = X.repeat(samples, 1, 1)  # (S*N, W, F), sample-major
-    draws: list[torch.Tensor] = []
-    while len(draws) * k < steps:
-        params = predict_windows(model, batch, distribution=True)  # (S*N, k, O, P)
-        draws.append(head.sample(params, generator))  # (S*N, k, O)
-        if len(draws) * k < steps:
-            rows = torch.empty(batch.shape[0], k, Fdim)
-            rows[:, :, target_idx] = draws[-1]  # every feature is a target (checked by the caller)
-            batch = torch.cat([batch, rows], dim=1)[:, -W:]  # -> (S*N, W, F)
-    return torch.cat(draws, dim=1)[:, :steps].reshape(samples, N, steps, -1)
+    draw = lambda batch: head.sample(predict_windows(model, batch, distribution=True), generator)  # noqa: E731
+    return roll_windows(draw, X.repeat(samples, 1, 1), steps, target_idx).reshape(samples, N, steps, -1)
 
 
-def _unscale_levels(forecaster, q: np.ndarray) -> np.ndarray:
-    """(..., O, Q) scaled -> user units; the scaler acts on the O axis."""
-    if forecaster.scaler_ is None:
-        return q
-    moved = np.moveaxis(q, -1, 0)  # (Q, ..., O)
-    return np.moveaxis(forecaster.scaler_.inverse_transform(moved, forecaster.target_idx_), 0, -1)
-
-
-def check_steps(forecaster, steps) -> int:
-    """``steps`` as an int; beyond the network's horizon every input feature must be a target."""
-    steps = checks.positive_int("steps", steps)
-    k = forecaster.model_.config.horizon
-    if steps > k and sorted(forecaster.target_idx_) != list(range(forecaster.n_features_in_)):
-        raise DataError(f"a forecast of {steps} steps, beyond the network's horizon of {k}, is recursive "
-                        f"and needs every input feature to be a target; forecast at most {k} steps")
-    return steps
-
-
-def forecast_distribution(forecaster, X: torch.Tensor, steps: int, samples: int | None = None,
-                          seed: int | None = None) -> Distribution | None:
-    """The forecast distribution ``steps`` ahead of each scaled window of ``X`` (N, W, F).
-
-    Steps the network's head emits get its own quantiles (and a Gaussian's mean and scale); with
-    more steps, ``samples`` (default ``forecaster.samples``) paths drawn with ``seed`` (default
-    ``forecaster.seed``) cover every step, and give the quantiles past the head's steps.  Returns
-    None for a point (MSE) model.
-    """
-    model = forecaster.model_
-    head = model.distribution
-    if head is None:
-        return None
-    k, levels = model.config.horizon, head.levels
-    n_steps = check_steps(forecaster, steps)
-    params = predict_windows(model, X, distribution=True)[:, :n_steps]  # (N, min(k, steps), O, P)
-    quantiles = head.quantiles(params).numpy()  # (N, ., O, Q) scaled
-    paths = None
-    if n_steps > k:
-        S = checks.positive_int("samples", forecaster.samples if samples is None else samples)
-        seed = forecaster.seed if seed is None else checks.positive_int("seed", seed, minimum=0)
-        paths = sample_paths(model, X, n_steps, S, seed, forecaster.target_idx_).numpy()  # (S, N, steps, O)
-        beyond = np.moveaxis(np.quantile(paths[:, :, k:], levels, axis=0), 0, -1)  # (N, steps-k, O, Q)
-        quantiles = np.concatenate([quantiles, beyond.astype(np.float32)], axis=1)
-        paths = forecaster._unscale(torch.from_numpy(paths))
-    mean = sd = None
-    if model.config.loss == "gaussian" and n_steps <= k:
-        mean = forecaster._unscale(params[..., 0])
-        scale = 1.0 if forecaster.scaler_ is None else forecaster.scaler_.scale_[forecaster.target_idx_]
-        sd = params[..., 1].numpy() * scale
-    return Distribution(levels, _unscale_levels(forecaster, quantiles), paths, mean, sd)
-
-
-# -- scores -----------------------------------------------------------------------------------------
 def intervals(levels) -> list[tuple[int, int, float]]:
     """Central intervals among ``levels``: (index of tau, index of 1 - tau, nominal coverage 1 - 2 tau)."""
     out = []

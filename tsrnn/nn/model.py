@@ -151,7 +151,7 @@ class RNNForecaster(nn.Module):
         self._check_lags(x, lengths, lags)
         B, T, _ = x.shape
         c = self.config
-        x, level = self._relative(x, lengths)  # level (B, 1, O) or None
+        x, level = self.relative_inputs(x, lengths)  # level (B, 1, O) or None
         if lengths is None:
             output, state = self.rnn(x, hx)  # (B, T, D*H), (L*D, B, H) or a pair for LSTM
         else:
@@ -193,7 +193,7 @@ class RNNForecaster(nn.Module):
         term = self.highway(lags[..., list(self.config.targets)])  # (B, k, O) -> (B, K, O)
         return term if level is None else term + level
 
-    def _relative(self, x: torch.Tensor, lengths=None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def relative_inputs(self, x: torch.Tensor, lengths=None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """With ``config.relative``: the targets of ``x`` minus each window's last value of them, and
         that level (B, 1, O).  Other inputs (covariates, known inputs) stay as they are: a
         promotion flag or a price means what it says, not its change since the window's end."""
@@ -237,7 +237,7 @@ class RNNForecaster(nn.Module):
 
         self._check_input(x, None)
         c = self.config
-        states, inp = [], self._relative(x)[0]  # (B, T, F) for layer 0, then (B, T, D*H)
+        states, inp = [], self.relative_inputs(x)[0]  # (B, T, F) for layer 0, then (B, T, D*H)
         for k in range(c.num_layers):
             with torch.device("meta"):  # a parameter-less shell: no random init, no memory
                 layer = _CELLS[c.cell](inp.shape[-1], c.hidden_size, batch_first=True,

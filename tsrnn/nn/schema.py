@@ -196,11 +196,14 @@ def _season(f: _Fields, season: Any, field: str) -> None:
         f.integer(s, field + (f"[{i}]" if isinstance(season, list) else ""), 0, 2**31, none=True)
 
 
-def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, estimator: type) -> None:
+def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, estimator: type,
+                       expected_config) -> None:
     """Check a model's config.json (already parsed, a dict) against its weights; CheckpointError on any fault.
 
-    ``estimator`` is the class that saved it (:class:`~tsrnn.estimator.forecaster.Forecaster`): its settings must
-    rebuild the saved model configuration."""
+    ``estimator`` is the class that saved it (:class:`~tsrnn.estimator.forecaster.Forecaster`), whose
+    parameters the settings must name; ``expected_config(settings, input_size, target_idx, window)``
+    is the model configuration those settings imply (:mod:`tsrnn.estimator.planning`), which must
+    equal the saved one."""
     from ..base.config import ModelConfig
 
     f = _Fields(where)
@@ -228,7 +231,7 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
         f.fail("target_idx", f"the positions of the targets {targets} among the features, as the model's "
                              f"{list(model.targets)}", target_idx)
     _weights(f, model, tensors)  # first: the weights file says what the model really is
-    W = _estimator(f, est, model, target_idx, estimator, f.object(config["history"], "history"))
+    W = _estimator(f, est, model, target_idx, estimator, expected_config, f.object(config["history"], "history"))
     history = f.object(config["history"], "history")
     f.integer(f.get(history, "best_epoch", "history.best_epoch"), "history.best_epoch", 0, 2**31, none=True)
     f.string(f.get(history, "stop_reason", "history.stop_reason"), "history.stop_reason")
@@ -246,7 +249,8 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
         _member(f, config, "", tensors, shape)
 
 
-def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: type, history: dict) -> int:
+def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: type, expected_config,
+               history: dict) -> int:
     """Check the estimator's settings; they must rebuild the saved model.  Returns the window (the
     given one, or for the automatic window the one fit chose, kept in the history)."""
     known = estimator().get_params()
@@ -280,9 +284,8 @@ def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: t
             for i, v in enumerate(f.array(value, f"estimator.{key}")):
                 if not (isinstance(v, str) or type(v) is int):
                     f.fail(f"estimator.{key}[{i}]", "a column name or position", v)
-    probe = estimator(**{"highway": False, **est})
     try:
-        expected, _ = probe._configs(model.input_size, target_idx, W)
+        expected = expected_config(est, model.input_size, target_idx, W)
     except (TypeError, ValueError) as err:
         raise CheckpointError(f"{f.where!r}: field 'estimator' holds an invalid setting: {err}") from None
     for name in (fl.name for fl in dataclasses.fields(model)):

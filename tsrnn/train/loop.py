@@ -20,7 +20,7 @@ from torch.nn import functional as F
 
 from ..base.config import TrainConfig
 
-__all__ = ["History", "TrainState", "train", "predict_windows", "distributed_context"]
+__all__ = ["History", "TrainState", "train", "predict_windows", "roll_windows", "distributed_context"]
 
 _EVAL_CHUNK = 8192  # windows per forward pass when only predicting
 STATE_CONFIG = "training.json"  # written last: it names the weights file of its epoch
@@ -147,6 +147,27 @@ def predict_windows(model: nn.Module, X: torch.Tensor, distribution: bool = Fals
     finally:
         if was_training:
             model.train()
+
+
+def roll_windows(next_steps: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, steps: int,
+                 target_idx: list[int]) -> torch.Tensor:
+    """The one recursive roll: ``steps`` outputs (N, steps, O) from windows ``X`` (N, W, F).
+
+    ``next_steps(X)`` gives the next k steps (N, k, O) of each window (the network's point
+    forecast, or a draw from its distribution); past k each window slides over its own outputs,
+    so every input feature must be a target (``target_idx``: their columns).  One network pass per
+    k steps.
+    """
+    W, F = X.shape[1], X.shape[2]
+    outputs = [next_steps(X)]
+    k = outputs[0].shape[1]
+    while len(outputs) * k < steps:
+        rows = torch.empty(X.shape[0], k, F)
+        rows[:, :, target_idx] = outputs[-1]
+        X = torch.cat([X, rows], dim=1)[:, -W:]  # slide the window over the outputs
+        outputs.append(next_steps(X))
+    out = outputs[0] if len(outputs) == 1 else torch.cat(outputs, dim=1)
+    return out if out.shape[1] == steps else out[:, :steps]
 
 
 def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfig,

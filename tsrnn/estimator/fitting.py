@@ -1,0 +1,82 @@
+"""``fit``: read the data as a panel, choose the window and the validation spans, prepare every
+series at once (:func:`~tsrnn.estimator.state.prepare_panel`), train one global network over the
+panel's windows, and keep the per-series state (:class:`~tsrnn.estimator.state.PanelState`)."""
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import numpy as np
+import torch
+
+from ..base import checks
+from ..base.config import auto_batch_size
+from ..base.errors import DataError
+from ..data.known import resolve_known
+from ..data.windows import make_windows, resolve_targets
+from ..nn.model import RNNForecaster
+from ..train.loop import TrainState, distributed_context, predict_windows, train
+from . import planning
+from .intake import fit_panel
+from .state import prepare_panel
+
+__all__ = ["fit"]
+
+
+def fit(est, data, progress=None, checkpoint_dir=None, resume: bool = False):
+    """See :meth:`Forecaster.fit`."""
+    panel, specs = fit_panel(est, data)
+    targets = est.targets
+    if targets is None and panel.ids[0] is not None:  # long data: its y
+        from ..data.frames import LONG_TARGET
+        targets = [LONG_TARGET]
+    positions = resolve_targets(targets, panel.columns)
+    n_features = len(panel.columns)
+    target_idx = list(range(n_features)) if positions is None else positions
+    est.known_idx_ = resolve_known(est.known, list(panel.columns), target_idx, est.strategy)
+    est.__dict__.pop("window_", None)  # a refit chooses again
+    est.window_ = window = planning.choose_window(est, panel, target_idx)
+    model_config, train_config = planning.configs(est, n_features + len(est.known_idx_), target_idx, window)
+    if est.strategy == "recursive" and sorted(target_idx) != list(range(n_features)):
+        raise DataError(f"strategy='recursive' feeds each forecast back as input, so every feature must "
+                        f"be a target; targets {targets!r} leave out some of {panel.columns}")
+    W, K = window, model_config.horizon
+    est.target_idx_ = target_idx
+    prepared = prepare_panel(panel, W, K, est.horizon, target_idx, est.scale, est.validation_steps,
+                             est.check_length, est.season, specs, est.known_idx_)
+    if est.batch_size is None:
+        train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(len(prepared.train_index)))
+    est.batch_size_ = train_config.batch_size
+    series_t = torch.from_numpy(np.ascontiguousarray(prepared.scaled, dtype=np.float32))  # no copy: float32
+    X, Y = make_windows(series_t, W, K, positions)  # (N, W, F), (N, K, O) views; some cross series,
+    device = planning.resolve_device(est.device)    # but no index below ever picks those
+    X, Y = X.to(device), Y.to(device)  # one copy of the series on the device; windows stay views
+    torch.manual_seed(train_config.seed)
+    model = RNNForecaster(model_config).to(device)
+    show = sys.stderr.isatty() if progress is None else progress
+    state = None
+    if resume:
+        if checkpoint_dir is None:
+            raise ValueError("resume=True needs the checkpoint_dir that the interrupted fit wrote")
+        state, _ = TrainState.load(checkpoint_dir)
+    writes = checkpoint_dir is not None and distributed_context()[0] == 0  # only rank 0 writes
+    on_epoch = (lambda st: st.save(checkpoint_dir)) if writes else None
+    rows_type = np.int32 if panel.values.shape[0] < 2**31 else np.int64  # int32 halves the index memory
+    as_index = lambda rows: torch.from_numpy(rows.astype(rows_type))  # noqa: E731
+    previous = torch.get_num_threads()
+    threads = est.threads or (1 if est.hidden <= 64 else previous)
+    torch.set_num_threads(checks.positive_int("threads", threads))
+    try:
+        est.history_ = train(model, X, Y, train_config, progress=show, resume=state, on_epoch=on_epoch,
+                             train_index=as_index(prepared.train_index), val_index=as_index(prepared.val_index))
+    finally:
+        torch.set_num_threads(previous)
+    est.model_ = model.cpu()
+    if threads != previous:  # torch's thread pools and buffers are cold for the restored setting: one
+        predict_windows(est.model_, X[:1024].cpu())  # inference pass here, not in the first forecast
+    est.n_features_in_ = n_features
+    est.feature_names_in_ = list(panel.columns)
+    est.target_names_ = [panel.columns[i] for i in target_idx]
+    est.state_ = prepared.state
+    est.long_ = panel.ids[0] is not None
+    return est

@@ -1,0 +1,128 @@
+"""Forecasts of every series of a panel in batched passes: ``predict`` (every window),
+``forecast`` (continuing each series), their quantiles and sample paths, and hidden states.
+
+One code path for one series and for many: the data becomes panel rows (:mod:`.intake`), the
+windows an index over them, the network runs once per k steps over all windows (:mod:`.running`),
+and each series' statistics bring the outputs back to its units.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..base import checks
+from ..base.errors import DataError, TsrnnError
+from ..data.panel import panel_windows
+from ..data.series import future_index, future_labels
+from ..data.windows import make_windows
+from ..evaluation.probabilistic import quantile_columns
+from . import running
+from .intake import ONE_SERIES, data_panel, future_of
+
+__all__ = ["predict", "predict_quantiles", "forecast", "sample_paths", "hidden_states", "require_distribution"]
+
+
+def _every_window(est, data, future):
+    """Scaled windows (N, W, F) of every series of ``data``, each window's series position (N,),
+    and how many windows each series has (S,)."""
+    panel, rows, _ = data_panel(est, data, "predict")
+    W = est.window_
+    fut = None if future is None else future_of(est, future, panel.ids)
+    inputs = running.network_inputs(est, panel.values, fut, lengths=panel.lengths)
+    scaled = running.scaled(est, inputs, np.repeat(rows, panel.lengths))
+    counts = panel.lengths - W + 1
+    X = make_windows(scaled, W, 0)[0][panel_windows(panel.lengths, panel.starts, W, 0)]  # (N, W, F)
+    return X, np.repeat(rows, counts), counts, panel.ids
+
+
+def _by_series(est, y: np.ndarray, counts: np.ndarray, ids):
+    """One array for a single series, else a dict of each series' rows by ``unique_id``."""
+    return dict(zip(ids, np.split(y, np.cumsum(counts)[:-1]))) if est.long_ else y
+
+
+def predict(est, data, future=None):
+    """See :meth:`Forecaster.predict`."""
+    X, rows, counts, ids = _every_window(est, data, future)
+    return _by_series(est, running.unscale(est, running.roll(est, X, est.horizon), rows), counts, ids)
+
+
+def require_distribution(est, method: str) -> None:
+    if est.model_.config.loss == "mse":
+        raise TsrnnError(f"{method} needs a probabilistic model; this Forecaster was fitted with "
+                         f"loss='mse'. Fit with loss='gaussian' or loss='quantile'")
+
+
+def predict_quantiles(est, data, steps=None, future=None):
+    """See :meth:`Forecaster.predict_quantiles`."""
+    require_distribution(est, "predict_quantiles")
+    X, rows, counts, ids = _every_window(est, data, future)
+    q = running.distribution(est, X, est.horizon if steps is None else steps, rows).quantiles
+    return _by_series(est, q, counts, ids)
+
+
+def _contexts(est, data, future):
+    """Scaled last windows (S, W, F) of the fitted series (or of ``data``'s), their positions,
+    ids and label continuations."""
+    state, W = est.state_, est.window_
+    if data is None:
+        rows, ids, specs, context = np.arange(len(state)), state.ids, state.specs, state.context
+    else:
+        panel, rows, specs = data_panel(est, data, "forecasting")
+        ids, context = panel.ids, panel.tails(W)
+    flat = running.network_inputs(est, context.reshape(-1, context.shape[-1]), future_of(est, future, ids),
+                                  lengths=np.full(len(ids), W))
+    X = running.scaled(est, flat, np.repeat(rows, W)).reshape(len(ids), W, -1)
+    return X, rows, ids, specs
+
+
+def forecast(est, steps: int, data=None, future=None):
+    """See :meth:`Forecaster.forecast`: every series in one batched roll, quantiles included."""
+    import pandas as pd
+
+    from ..data.frames import LONG_ID, LONG_TIME
+
+    steps = running.check_steps(est, steps)
+    X, rows, ids, specs = _contexts(est, data, future)
+    values = running.unscale(est, running.roll(est, X, steps), rows)  # (S, steps, O)
+    columns = list(est.target_names_)
+    dist = running.distribution(est, X, steps, rows)  # None for a point (MSE) model
+    if dist is not None:  # (S, steps, O, Q) -> (S, steps, O*Q), target by target
+        values = np.concatenate([values, dist.quantiles.reshape(len(ids), steps, -1)], axis=2)
+        columns += quantile_columns(est.target_names_, dist.levels)
+    values = values.reshape(-1, values.shape[-1])
+    if not est.long_:
+        out = pd.DataFrame(values, index=future_index(specs[0], steps), columns=columns)
+    else:
+        out = pd.DataFrame(values, columns=columns)
+        out.insert(0, LONG_TIME, future_labels(specs, steps))
+        out.insert(0, LONG_ID, np.repeat(np.asarray(ids, dtype=object), steps))
+    out.attrs["tsrnn.form"] = specs[0].get("form")  # how the time labels are written to CSV
+    return out
+
+
+def sample_paths(est, steps: int, data=None, samples=None, seed=None, future=None) -> np.ndarray:
+    """See :meth:`Forecaster.sample_paths`."""
+    require_distribution(est, "sample_paths")
+    if est.long_:
+        raise DataError(ONE_SERIES)
+    X, rows, _, _ = _contexts(est, data, future)
+    return running.paths(est, X, steps, samples, seed, rows)[:, 0]  # (S, steps, O)
+
+
+def hidden_states(est, window, cell: bool = False, future=None) -> list[np.ndarray]:
+    """See :meth:`Forecaster.hidden_states`."""
+    if cell and est.model_.config.cell != "lstm":
+        raise ValueError(f"cell=True needs an LSTM, but this Forecaster's cell is {est.model_.config.cell!r}")
+    if est.long_:
+        raise DataError(ONE_SERIES)
+    if not checks.is_pandas(window, "DataFrame", "Series"):
+        window = np.asarray(window.detach().cpu() if isinstance(window, torch.Tensor) else window, dtype=np.float32)
+        if window.ndim == 3 and window.shape[0] != 1:
+            raise ValueError(f"window must be one window, of shape (T, F) or (1, T, F), got shape {window.shape}")
+        window = window[0] if window.ndim == 3 else window
+    panel, _, _ = data_panel(est, window)
+    with torch.inference_mode():
+        fut = None if future is None else future_of(est, future, [None])
+        inputs = running.scaled(est, running.network_inputs(est, panel.values, fut))
+        states = est.model_.layer_states(inputs[None])  # (1, T, F) -> L x (1, T, D*H)
+    return [(st.cell if cell else st.output)[0].numpy() for st in states]  # L x (T, D*H)

@@ -1,0 +1,122 @@
+"""What an estimator's parameters imply before and while it meets data: the configs, the device,
+the window, the validation span and the length checks.  Functions of a :class:`Forecaster`'s
+parameters (``est``), so the facade only forwards to them."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..base import checks
+from ..base.config import ModelConfig, TrainConfig, auto_window
+from ..base.errors import DataError, TsrnnError
+from ..data.panel import Panel
+from ..data.windows import n_windows
+from ..evaluation.baselines import check_ar_size, find_season
+
+__all__ = ["STRATEGIES", "AUTO_VAL_FRACTION", "configs", "resolve_device", "validation_steps",
+           "describe_validation", "pre_window", "choose_window", "check_length"]
+
+STRATEGIES = ("direct", "recursive")
+AUTO_VAL_FRACTION = 0.1  # val_fraction=None: this share of the steps validates, but at least the horizon
+
+
+def configs(est, n_features: int, target_idx: list[int], window: int | None = None) -> tuple[ModelConfig, TrainConfig]:
+    """The model and training configs for ``n_features`` inputs and a window (default the one
+    given, or for the automatic window the least it can be)."""
+    checks.choice("strategy", est.strategy, STRATEGIES)
+    horizon = 1 if est.strategy == "recursive" else est.horizon
+    W = pre_window(est) if window is None else window
+    check_ar_size(W, n_features)
+    if not isinstance(est.highway, (bool, np.bool_)):
+        raise TypeError(f"highway must be True or False, got {est.highway!r}")
+    model = ModelConfig(input_size=n_features, hidden_size=est.hidden, num_layers=est.layers,
+                        cell=est.cell, dropout=est.dropout, bidirectional=est.bidirectional,
+                        horizon=horizon, output_size=len(target_idx), loss=est.loss,
+                        quantiles=est.quantiles, relative=est.relative, targets=tuple(target_idx),
+                        highway=W if est.highway else 0)
+    checks.positive_int("samples", est.samples)
+    training = TrainConfig(epochs=est.epochs, batch_size=256 if est.batch_size is None else est.batch_size, lr=est.lr,
+                           val_fraction=est.val_fraction, patience=est.patience,
+                           clip_norm=est.clip_norm, lr_patience=est.lr_patience, seed=est.seed)
+    return model, training
+
+
+def resolve_device(device: str):
+    """``cpu``, ``cuda`` or ``auto``; under torchrun with CUDA, this rank's own GPU."""
+    import torch
+
+    checks.choice("device", device, ("cpu", "cuda", "auto"))
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda":
+        if not torch.cuda.is_available():
+            raise TsrnnError("device='cuda' was asked for, but torch finds no CUDA device; use 'cpu' or 'auto'")
+        return torch.device("cuda", int(os.environ.get("LOCAL_RANK", torch.cuda.current_device())))
+    return torch.device("cpu")
+
+
+def validation_steps(est, length: int) -> int:
+    """See :meth:`Forecaster.validation_steps`."""
+    W = pre_window(est)
+    K = checks.positive_int("horizon", est.horizon)
+    if est.val_fraction is None:
+        n_val = max(int(round(length * AUTO_VAL_FRACTION)), K)
+        return n_val if length - n_val >= W + K else 0
+    val_fraction = checks.real("val_fraction", est.val_fraction, 0.0, 1.0, high_open=True)
+    return int(round(length * val_fraction))
+
+
+def describe_validation(est, length: int) -> str:
+    """What :func:`validation_steps` chose for ``length`` steps, in words (for reports)."""
+    n_val = validation_steps(est, length)
+    if est.val_fraction is not None:
+        return f"last {n_val} steps validate (val_fraction={est.val_fraction})" if n_val else "no validation"
+    if not n_val:
+        return (f"no validation: {length} steps hold too few for window={pre_window(est)} + horizon={est.horizon} "
+                f"and a validation span, so every epoch trains")
+    why = f"horizon={est.horizon}" if n_val == est.horizon and n_val > round(length * AUTO_VAL_FRACTION) \
+        else f"{AUTO_VAL_FRACTION:.0%}"
+    return f"last {n_val} steps validate ({why})"
+
+
+def pre_window(est) -> int:
+    """The window length checks use: the fitted one, the given one, or (automatic, before fit)
+    the least :func:`~tsrnn.base.config.auto_window` can choose."""
+    if "window_" in est.__dict__:
+        return est.window_
+    return 2 if est.window is None else checks.positive_int("window", est.window)
+
+
+def choose_window(est, panel: Panel, target_idx: list[int]) -> int:
+    """The window: the given one, or :func:`~tsrnn.base.config.auto_window` from the season (the
+    calendar's, else ``season``, else the shortest season the autocorrelation finds among the
+    targets of the longest series' training span) and the shortest training span."""
+    if est.window is not None:
+        return checks.positive_int("window", est.window)
+    train_of = {T: T - validation_steps(est, T) for T in np.unique(panel.lengths).tolist()}
+    m = panel.season
+    if m is None and est.season is not None:
+        m = max(int(v or 1) for v in (est.season if isinstance(est.season, (list, tuple)) else [est.season]))
+    if m is None:
+        longest = int(np.argmax(panel.lengths))
+        rows = panel.rows(longest)[:train_of[int(panel.lengths[longest])]]
+        found = [m for m in (find_season(rows[:, j]) for j in target_idx) if m]
+        m = min(found) if found else 1  # two cycles of the fastest seasonal target
+    return auto_window(m, checks.positive_int("horizon", est.horizon), min(train_of.values()))
+
+
+def check_length(est, length: int) -> tuple[int, int]:
+    """See :meth:`Forecaster.check_length`."""
+    W, K = pre_window(est), est.horizon
+    n_val_steps = validation_steps(est, length)
+    train_end = length - n_val_steps
+    n_train = n_windows(train_end, W, K)
+    if n_train < 1:
+        spent = "" if not n_val_steps else f", {train_end} of them for training after {n_val_steps} to validate"
+        raise DataError(f"series has {length} time steps{spent}; window={W} + horizon={K} needs "
+                        f"at least {W + K} training steps; use more data or a shorter window")
+    if n_val_steps and n_val_steps < K:
+        raise DataError(f"the validation span has {n_val_steps} steps, fewer than horizon={K}; "
+                        f"use more data, a larger val_fraction, or val_fraction=None to adapt it")
+    return train_end, n_train

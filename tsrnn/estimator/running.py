@@ -1,0 +1,128 @@
+"""Running a fitted network on panel rows: the network's inputs, scaling by each series' own
+statistics, the one recursive roll, and the forecast distribution, all batched over series.
+
+Every function takes the fitted estimator ``est`` and reads only its public fitted attributes
+(``model_``, ``state_``, ``window_``, ``target_idx_``, ``known_idx_``, ``feature_names_in_``,
+``input_names_``).  Rows of a panel belong to series by ``codes`` (one per row) or ``rows`` (one
+per window): positions in ``est.state_``; a single series is position 0.
+
+Shapes: N windows, W window, F inputs (features, then each known column's lead), K steps,
+O targets, Q quantile levels, S samples.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from ..base import checks
+from ..base.errors import DataError
+from ..data.known import lead_columns
+from ..evaluation.probabilistic import Distribution, sample_paths
+from ..train.loop import predict_windows, roll_windows
+
+__all__ = ["network_inputs", "scaled", "unscale", "check_steps", "roll", "distribution", "paths"]
+
+
+def network_inputs(est, values: np.ndarray, future: np.ndarray | None = None, placeholder: float | None = None,
+                   lengths=None) -> np.ndarray:
+    """The network's inputs for ``values`` (T, F): with known covariates, their leads appended
+    (T, F + Fk), the last K steps of each series (``lengths``) reading ``future`` (S, K, Fk);
+    without ``future`` those are ``placeholder``, or NaN (refused if a forecast reads them)."""
+    if not est.known_idx_:
+        return values
+    lead = lead_columns(values, est.known_idx_, est.model_.config.horizon, lengths, future)
+    if placeholder is not None:
+        lead = np.where(np.isnan(lead), np.float32(placeholder), lead)
+    return np.concatenate([values, lead], axis=1)
+
+
+def scaled(est, values: np.ndarray, codes: np.ndarray | None = None) -> torch.Tensor:
+    """Inputs ``values`` (n, F) of the series at positions ``codes`` (n,; default the first
+    series), checked and scaled by each one's training statistics, as a tensor."""
+    if est.known_idx_ and np.isnan(values[:, est.n_features_in_:]).any():
+        names = [est.feature_names_in_[i] for i in est.known_idx_]
+        raise DataError(f"these forecasts read the known input(s) {names} beyond the end of the data; pass "
+                        f"their values over the next {est.model_.config.horizon} steps with future=")
+    state = est.state_
+    codes = np.zeros(values.shape[0], np.int64) if codes is None else codes
+    with np.errstate(all="ignore"):  # an overflow to inf is reported below
+        out = state.scale_rows(values, codes)
+    if not np.isfinite(out).all():
+        row, col = (int(i) for i in np.argwhere(~np.isfinite(out))[0])
+        uid = state.ids[codes[row]]
+        series = "" if uid is None else f" of series {uid!r}"
+        raise DataError(f"data value {float(values[row, col]):.6g} at row {row}{series}, column {est.input_names_[col]!r} "
+                        f"overflows float32 when scaled by the training statistics (mean "
+                        f"{state.mean[codes[row], col]:.4g}, scale {state.scale[codes[row], col]:.4g}); it lies far "
+                        f"outside the range this Forecaster was fitted on")
+    return torch.from_numpy(np.ascontiguousarray(out, dtype=np.float32))
+
+
+def unscale(est, y, rows: np.ndarray | None = None) -> np.ndarray:
+    """Scaled outputs ``y`` (N, ..., O) of the series at positions ``rows`` (N,; default the first)
+    back in each one's units."""
+    y = y.numpy() if isinstance(y, torch.Tensor) else y
+    rows = np.zeros(y.shape[0], np.int64) if rows is None else rows
+    return est.state_.unscale_rows(y, rows, est.target_idx_)
+
+
+def check_steps(est, steps) -> int:
+    """``steps`` as an int; beyond the network's horizon the roll is recursive, which needs every
+    input feature to be a target."""
+    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
+        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    k = est.model_.config.horizon
+    if steps > k and sorted(est.target_idx_) != list(range(est.n_features_in_)):
+        covariates = [n for i, n in enumerate(est.feature_names_in_) if i not in est.target_idx_]
+        raise DataError(f"a forecast of {steps} steps, beyond the network's horizon of {k}, is recursive "
+                        f"and would need future values of the non-target features {covariates}; "
+                        f"forecast at most {k} steps")
+    return int(steps)
+
+
+def roll(est, X: torch.Tensor, steps: int) -> torch.Tensor:
+    """Scaled point forecasts (N, steps, O) from scaled windows ``X`` (N, W, F)."""
+    steps = check_steps(est, steps)
+    return roll_windows(lambda x: predict_windows(est.model_, x), X, steps, est.target_idx_)
+
+
+def paths(est, X: torch.Tensor, steps: int, samples: int | None = None, seed: int | None = None,
+          rows: np.ndarray | None = None) -> np.ndarray:
+    """Monte-Carlo paths (S, N, steps, O) in each series' units from scaled windows ``X`` (N, W, F)."""
+    S = checks.positive_int("samples", est.samples if samples is None else samples)
+    seed = est.seed if seed is None else checks.positive_int("seed", seed, minimum=0)
+    drawn = sample_paths(est.model_, X, check_steps(est, steps), S, seed, est.target_idx_).numpy()
+    return np.moveaxis(unscale(est, np.moveaxis(drawn, 0, 1), rows), 0, 1)
+
+
+def distribution(est, X: torch.Tensor, steps: int, rows: np.ndarray | None = None, samples: int | None = None,
+                 seed: int | None = None) -> Distribution | None:
+    """The forecast distribution ``steps`` ahead of each scaled window of ``X`` (N, W, F), in the
+    units of the series at ``rows``; None for a point (MSE) model.
+
+    Steps the network's head emits get its own quantiles (and a Gaussian's mean and scale); with
+    more steps, ``samples`` paths drawn with ``seed`` (defaults: the estimator's) cover every step
+    and give the quantiles past the head's steps.
+    """
+    model = est.model_
+    head = model.distribution
+    if head is None:
+        return None
+    k, levels = model.config.horizon, head.levels
+    n_steps = check_steps(est, steps)
+    rows = np.zeros(X.shape[0], np.int64) if rows is None else rows
+    params = predict_windows(model, X, distribution=True)[:, :n_steps]  # (N, min(k, steps), O, P)
+    quantiles = head.quantiles(params).numpy()  # (N, ., O, Q) scaled
+    drawn = None
+    if n_steps > k:
+        drawn = paths(est, X, n_steps, samples, seed, rows)  # (S, N, steps, O) in units
+        beyond = np.moveaxis(np.quantile(drawn[:, :, k:], levels, axis=0), 0, -1)  # (N, steps-k, O, Q)
+    quantiles = np.moveaxis(unscale(est, np.moveaxis(quantiles, -1, 1), rows), 1, -1)  # units, per series
+    if drawn is not None:
+        quantiles = np.concatenate([quantiles, beyond.astype(np.float32)], axis=1)
+    mean = sd = None
+    if model.config.loss == "gaussian" and n_steps <= k:
+        mean = unscale(est, params[..., 0], rows)
+        scale = 1.0 if est.state_.scale is None else est.state_.scale[rows][:, est.target_idx_][:, None, :]
+        sd = params[..., 1].numpy() * scale
+    return Distribution(levels, quantiles, drawn, mean, sd)
