@@ -264,6 +264,7 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
     n_train = min(len(v) for v in train.values())
     kwargs = dict(params(case, n_train))
     phase = kwargs.pop("phase", False) and case.m > 1  # experiment: the season's phase as known inputs
+    slag = kwargs.pop("seasonal_lag", False) and case.m > 1  # experiment: y[t - L] as a known input
     if quick:
         kwargs["epochs"] = min(kwargs.get("epochs", 60), 3)
     targets = [0] if case.covariates else None
@@ -281,6 +282,16 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
                 fc = keep(Forecaster(horizon=case.h, seed=seed, targets=[0], known=["phase_sin", "phase_cos"],
                                      **kwargs).fit(frame, progress=False))
                 return fc.forecast(case.h, future=waves[len(values):]).to_numpy()[:, 0]
+            if slag:  # the target's own value L = m * ceil(h / m) steps earlier, known over the forecast steps
+                import pandas as pd
+
+                values = np.asarray(values, dtype=float).reshape(len(values), -1)
+                lag = seasonal_lag_column(values[:, 0], case.m, case.h)
+                frame = pd.DataFrame(np.concatenate([values, lag[:len(values), None]], axis=1))
+                frame.columns = [f"x{i}" for i in range(values.shape[1])] + ["seasonal_lag"]
+                fc = keep(Forecaster(horizon=case.h, seed=seed, targets=[0], known=["seasonal_lag"],
+                                     **kwargs).fit(frame, progress=False))
+                return fc.forecast(case.h, future=lag[len(values):, None]).to_numpy()[:, 0]
             fc = keep(Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False))
             return fc.forecast(case.h).to_numpy()[:, 0]
 
@@ -288,8 +299,8 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
             runs.append({uid: single(v) for uid, v in train.items()})
             continue
         try:
-            fc = Forecaster(horizon=case.h, seed=seed, **kwargs)
-            runs.append(_tsrnn_long(fc, case, train))
+            fc = Forecaster(horizon=case.h, seed=seed, **kwargs, **({"known": ["seasonal_lag"]} if slag else {}))
+            runs.append(_tsrnn_long(fc, case, train, seasonal_lag=slag))
             keep(fc)
             note = "one global model on the long layout"
         except Exception as err:
@@ -300,17 +311,33 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
     return {uid: np.mean([r[uid] for r in runs], axis=0) for uid in train}, note
 
 
-def _tsrnn_long(fc, case: Case, train: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Fit ``fc`` on the long layout (ds: consecutive days, a regular stand-in for the calendar)."""
-    frames = []
+def seasonal_lag_column(y: np.ndarray, m: int, h: int) -> np.ndarray:
+    """(len(y) + h,) the value L = m * ceil(h / m) steps earlier, y[t - L], over the training steps and
+    the h steps after them (all in y, as L >= h).  Before step L there is no such value: those steps
+    take y[max(t - h, 0)], a value no training window that reads it has among its targets (a window
+    ending at s reads the column up to s + h and forecasts s + 1 .. s + h), so nothing leaks."""
+    L = m * math.ceil(h / m)
+    t = np.arange(len(y) + h)
+    return y[np.where(t >= L, t - L, np.maximum(t - h, 0))].astype(np.float64)
+
+
+def _tsrnn_long(fc, case: Case, train: dict[str, np.ndarray], seasonal_lag: bool = False) -> dict[str, np.ndarray]:
+    """Fit ``fc`` on the long layout (ds: consecutive days, a regular stand-in for the calendar);
+    ``seasonal_lag`` adds :func:`seasonal_lag_column` as the known column "seasonal_lag"."""
+    frames, futures = [], []
     for uid, v in train.items():
         v = v[:, None] if v.ndim == 1 else v
         frame = pd.DataFrame(v, columns=["y", *case.covariates])
         frame.insert(0, "ds", pd.date_range("2000-01-01", periods=len(v), freq="D"))
         frame.insert(0, "unique_id", uid)
+        if seasonal_lag:
+            lag = seasonal_lag_column(v[:, 0], case.m, case.h)
+            frame["seasonal_lag"] = lag[:len(v)]
+            futures.append(pd.DataFrame({"unique_id": uid, "ds": pd.date_range(frame["ds"].iloc[-1], periods=case.h + 1,
+                                                                                freq="D")[1:], "seasonal_lag": lag[len(v):]}))
         frames.append(frame)
     fc.fit(pd.concat(frames, ignore_index=True), progress=False)
-    out = fc.forecast(case.h)
+    out = fc.forecast(case.h, future=pd.concat(futures, ignore_index=True) if seasonal_lag else None)
     return {uid: part["y"].to_numpy() for uid, part in out.groupby("unique_id")}
 
 

@@ -68,6 +68,124 @@ def mix(*variants):
     return [member for v in variants for member in v]
 
 
+# ---- transforms of the targets before Forecaster, undone on the forecasts (one series at a time) ----
+def seasonality_test(y: np.ndarray, m: int) -> bool:
+    """The classical 90% autocorrelation test at lag m of the M4 benchmarks (Theta, ES-RNN's
+    deseasonalisation): seasonal when |r_m| > 1.645 * sqrt((1 + 2 * sum_{k<m} r_k^2) / n), r the
+    sample autocorrelations of y (M4's code squares all but r_1, a slip; here every r_k is squared)."""
+    n = len(y)
+    x = np.asarray(y, dtype=np.float64) - np.mean(y)
+    denom = float(x @ x)
+    if m <= 1 or n <= m or denom == 0.0:
+        return False
+    r = np.array([float(x[:-k] @ x[k:]) / denom for k in range(1, m + 1)])
+    return bool(abs(r[-1]) > 1.645 * math.sqrt((1 + 2 * float(np.sum(r[:-1] ** 2))) / n))
+
+
+def seasonal_indices(y: np.ndarray, m: int, multiplicative: bool) -> np.ndarray:
+    """(m,) classical-decomposition seasonal indices of y by position t mod m (t = 0 at y's start):
+    the trend is the centred moving average (2 x m for even m, m for odd m), the detrended values
+    y / trend (or y - trend) are averaged per position, and the indices normalised to mean 1 (or 0).
+    Needs len(y) >= 2m, so every position has at least one detrended value."""
+    w = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+    trend = np.convolve(y, w, mode="valid")
+    t = np.arange(len(trend)) + (len(w) - 1) // 2
+    detrended = y[t] / trend if multiplicative else y[t] - trend
+    idx = np.array([detrended[t % m == p].mean() for p in range(m)])
+    return idx / idx.mean() if multiplicative else idx - idx.mean()
+
+
+def _per_series(case, fit):
+    """A copy of ``case`` whose series' targets are transformed over the training part (the test part
+    becomes NaN: nothing after the split is seen), and each series' inverse, from ``fit(y_train) ->
+    (forward, inverse, label)``: forward(y_train) -> transformed y_train, inverse(forecast) -> units."""
+    series, inverses, labels = {}, {}, []
+    for uid, v in case.series.items():
+        v = np.array(v, dtype=np.float64)
+        y = v if v.ndim == 1 else v[:, 0]
+        n = len(y) - case.h
+        forward, inverse, label = fit(y[:n], n)
+        new = np.full(len(y), np.nan)
+        new[:n] = forward(y[:n])
+        if v.ndim == 1:
+            v = new
+        else:
+            v[:, 0] = new
+        series[uid], inverses[uid] = v, inverse
+        labels.append(label)
+    counts = {k: labels.count(k) for k in dict.fromkeys(labels)}
+    note = ", ".join(f"{k}" + (f" ({c} series)" if len(case.series) > 1 else "") for k, c in counts.items())
+    return br.Case(case.name, case.freq, series, case.covariates, case.note), inverses, note
+
+
+def deseasonalise(case, min_cycles=2, test=True, additive=False):
+    """ES-RNN / M4-Theta style: where m > 1, the training part holds >= ``min_cycles`` * m steps and
+    (with ``test``) :func:`seasonality_test` passes, divide out multiplicative classical seasonal
+    indices (subtract additive ones when the training part has a value <= 0, or with ``additive``); multiply (add) them
+    back over the forecast steps.  Otherwise the series is left as it is."""
+    m, h = case.m, case.h
+
+    def fit(y, n):
+        identity = (lambda x: x, lambda f: f)
+        if m <= 1 or n < min_cycles * m:
+            return (*identity, "not deseasonalised (short or m=1)")
+        if test and not seasonality_test(y, m):
+            return (*identity, "not deseasonalised (test: not seasonal)")
+        mult = bool(np.min(y) > 0) and not additive
+        idx = seasonal_indices(y, m, mult)
+        s_train, s_future = idx[np.arange(n) % m], idx[np.arange(n, n + h) % m]
+        if mult:
+            return (lambda x: x / s_train, lambda f: np.asarray(f) * s_future, "multiplicative indices")
+        return (lambda x: x - s_train, lambda f: np.asarray(f) + s_future, "additive indices")
+    return _per_series(case, fit)
+
+
+def log_transform(case):
+    """log y where the training part is positive throughout (exp back); else unchanged."""
+    def fit(y, n):
+        if np.min(y) > 0:
+            return (np.log, lambda f: np.exp(np.asarray(f)), "log")
+        return (lambda x: x, lambda f: f, "not logged (values <= 0)")
+    return _per_series(case, fit)
+
+
+TRANSFORMS = {
+    "deseason": deseasonalise,
+    "deseason_notest": lambda c: deseasonalise(c, test=False),
+    "deseason_3m": lambda c: deseasonalise(c, min_cycles=3),
+    "log": log_transform,
+    "log_deseason": lambda c: _chain(c, log_transform, lambda c2: deseasonalise(c2, additive=True)),
+}
+
+
+def _chain(case, *transforms):
+    """Transforms applied in order (each on the previous one's output), undone in reverse."""
+    inverses, notes = [], []
+    for tf in transforms:
+        case, inv, note = tf(case)
+        inverses.append(inv)
+        notes.append(note)
+    def undo(uid):
+        def inverse(f):
+            for inv in reversed(inverses):
+                f = inv[uid](f)
+            return f
+        return inverse
+    return case, {uid: undo(uid) for uid in case.series}, "; ".join(notes)
+
+
+def member_forecasts(case, params, seeds, quick, losses=None):
+    """bench_real's tsrnn forecasts of one member; a "transform" parameter (a name in TRANSFORMS)
+    transforms the targets first and undoes it on the forecasts."""
+    name = params(case, case.length - case.h).get("transform")
+    if name is None:
+        return br.tsrnn_forecasts(case, params, seeds=seeds, quick=quick, losses=losses)
+    inner = lambda c, n: {k: v for k, v in params(c, n).items() if k != "transform"}  # noqa: E731
+    new_case, inverses, note = TRANSFORMS[name](case)
+    forecasts, fc_note = br.tsrnn_forecasts(new_case, inner, seeds=seeds, quick=quick, losses=losses)
+    return {uid: inverses[uid](f) for uid, f in forecasts.items()}, "; ".join(x for x in (note, fc_note) if x)
+
+
 W2M = window_rule
 W3M = lambda c, n: window_rule(c, n, mult_m=3, mult_h=1)  # noqa: E731
 W2H = lambda c, n: window_rule(c, n, mult_m=1, mult_h=2)  # noqa: E731
@@ -141,7 +259,30 @@ VARIANTS = {
     "ra_mix": ("2 members averaged: relative and absolute inputs; window max(2m,h,4) + lstm",
                mix(rules(window=W2M, relative=True, cell="lstm"), rules(window=W2M, relative=False, cell="lstm"))),
     "w2m_rel_nohw": ("window max(2m,h,4) + relative + highway=False", rules(window=W2M, relative=True, highway=False)),
+    # General techniques for seasonal series, on top of the shipped defaults (library defaults, val span >= h):
+    "defaults": ("the shipped defaults (lstm, relative, automatic window max(2m,h,4) capped, val span >= h)", rules()),
+    "deseason": ("the defaults on deseasonalised targets: classical multiplicative (additive if a value <= 0) "
+                 "seasonal indices from the training part, where m > 1, n >= 2m and the 90% ACF test at lag m "
+                 "passes; indices put back on the forecast", rules(transform="deseason")),
+    "deseason_notest": ("deseason without the ACF test (every m > 1 series with n >= 2m)",
+                        rules(transform="deseason_notest")),
+    "slag": ("the defaults + the seasonal lag y[t - L], L = m ceil(h/m), as a known input", rules(seasonal_lag=True)),
+    "l1": ("the defaults with an L1 loss: loss='quantile', quantiles=(0.5,) (pinball at the median)",
+           rules(loss="quantile", quantiles=(0.5,))),
+    "log": ("the defaults on log targets where the training part is positive", rules(transform="log")),
+    "log_deseason": ("log targets (where positive), then deseason (additive indices on the logs)",
+                     rules(transform="log_deseason")),
+    "deseason_mix": ("2 members averaged: the defaults and deseason (2 fits)",
+                     mix(rules(), rules(transform="deseason"))),
+    "deseason_3m": ("deseason where n >= 3m only (and the ACF test)", rules(transform="deseason_3m")),
 }
+# Second and third draws (seeds 1, 2; one fit each, not averaged) of the seasonal techniques: the seed
+# noise on these cases is several hundredths of the gmean, so a technique is judged on its mean over seeds.
+for _name in ("defaults", "deseason", "deseason_notest", "deseason_3m", "slag", "l1", "log", "log_deseason", "deseason_mix"):
+    for _seed in (1, 2):
+        _label, _members = VARIANTS[_name]
+        VARIANTS.setdefault(f"{_name}_s{_seed}", (f"{_label}; seed {_seed}",
+                                                  [(params, tuple(sd + _seed for sd in seeds)) for params, seeds in _members]))
 
 
 # Other real series, none in bench_real's list: a check that a rule chosen there generalises.
@@ -180,13 +321,13 @@ def run_variant(name, cases, quick, log) -> dict:
                     fits = []
                     for p, sd in seeds:
                         losses = []
-                        fits.append((br.tsrnn_forecasts(case, p, seeds=sd, quick=quick, losses=losses), np.mean(losses)))
+                        fits.append((member_forecasts(case, p, sd, quick, losses=losses), np.mean(losses)))
                     best = int(np.argmin([loss for _, loss in fits]))
                     runs.append(fits[best][0])
                     chosen = f"chose candidate {best} of {len(fits)} (val losses " + \
                         ", ".join(f"{loss:.4g}" for _, loss in fits) + ")"
                 else:
-                    runs.append(br.tsrnn_forecasts(case, params, seeds=seeds, quick=quick))
+                    runs.append(member_forecasts(case, params, seeds, quick))
                     chosen = ""
             forecasts = {uid: np.mean([f[uid] for f, _ in runs], axis=0) for uid in runs[0][0]}
             note = "; ".join(x for x in (runs[0][1], chosen) if x)
