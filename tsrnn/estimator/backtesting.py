@@ -65,8 +65,9 @@ def backtest(est, data, start=0.8, stride: int = 1, horizon: int | None = None, 
 def _batched(est, panel, rows, at, owner, K):
     """The model's forecasts (and distribution) at every origin ``at`` (rows of the panel) at once."""
     codes = np.repeat(rows, panel.lengths)
-    inputs = running.network_inputs(est, panel.values, placeholder=0.0, lengths=panel.lengths)  # no scored
-    X = running.scaled(est, inputs, codes)[at[:, None] + np.arange(-est.window_, 0)]   # window reads a placeholder
+    # no scored window reads a placeholder: known inputs are read only up to each origin's horizon
+    inputs = running.network_inputs(est, panel.values, placeholder=0.0, lengths=panel.lengths)
+    X = running.scaled(est, inputs, codes)[at[:, None] + np.arange(-est.window_, 0)]  # (N, W, F)
     return running.unscale(est, running.roll(est, X, K), rows[owner]), running.distribution(est, X, K, rows[owner])
 
 

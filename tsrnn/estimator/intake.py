@@ -56,9 +56,13 @@ def fit_panel(est, data) -> tuple[Panel, list[dict]]:
         est.data_report_ = panel.report
         return panel, continuation_specs(panel)
     s = prepare(est, data)
-    panel = Panel(s.values, np.zeros(1, np.int64), np.array([s.length]), [None], s.columns, form=s.form,
-                  season=s.season)
-    return panel, [index_spec(s.index, s.freq, s.form)]
+    return one_series(s, None), [index_spec(s.index, s.freq, s.form)]
+
+
+def one_series(s: Series, uid) -> Panel:
+    """A single series as a panel of one, keeping its own time labels and frequency."""
+    return Panel(s.values, np.zeros(1, np.int64), np.array([s.length]), [uid], s.columns, form=s.form,
+                 season=s.season, index=s.index, freq=s.freq)
 
 
 def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray, list[dict]]:
@@ -90,8 +94,7 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
         if s.n_features != est.n_features_in_:
             raise DataError(f"data has {s.n_features} features {s.columns}, but this Forecaster was "
                             f"fitted on {est.n_features_in_} features {est.feature_names_in_}")
-        panel = Panel(s.values, np.zeros(1, np.int64), np.array([s.length]), state.ids, s.columns, form=s.form,
-                      season=s.season, index=s.index, freq=s.freq)
+        panel = one_series(s, state.ids[0])
         rows = np.zeros(1, np.int64)
         specs = [index_spec(s.index, s.freq or state.specs[0].get("freq"), s.form)]
     if (est.long_ or frame) and panel.columns != list(est.feature_names_in_):

@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 
 from ..base import checks
-from .baselines import BASELINES
 from ..base.errors import DataError, TsrnnError
 from .metrics import METRICS, error_table, skill
 from .probabilistic import Distribution, calibration_summary, calibration_table, level_label
