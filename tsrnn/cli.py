@@ -171,6 +171,9 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
 @click.option("--highway/--no-highway", default=True,
               help="Add a linear autoregressive highway beside the network: each target's forecast also "
                    "gets a learned linear function of its own last --window values.")
+@click.option("--deseason/--no-deseason", default=True,
+              help="Take each series' season (the calendar's, or --season) out of its targets before the network "
+                   "reads them, where the autocorrelation test finds it, and put it back on the forecasts.")
 @click.option("--hidden", type=click.IntRange(min=1), default=15, help="Hidden units per layer, H.")
 @_LAYERS
 @click.option("--cell", type=click.Choice(CELL_CHOICES), default="lstm", help="Recurrent cell.")

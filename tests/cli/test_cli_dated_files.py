@@ -2,6 +2,7 @@
 output permissions and folders, plots of such runs, resume, compare, accepted irregular dates."""
 from __future__ import annotations
 
+import json
 import os
 import stat
 
@@ -126,3 +127,17 @@ def test_compare_reads_a_dated_csv_as_fit_does_and_refuses_long_data(dated):
     long.to_csv("long.csv", index=False)
     refused = invoke("compare", "--hidden", "2", "--data", "long.csv", "--out", "c2")
     assert refused.exit_code == 2 and "compare reads one series" in refused.output
+
+
+def test_fit_reports_and_switches_the_seasonal_indices(tmp_path):
+    dates = pd.date_range("1949-01-01", periods=96, freq="MS")
+    season = 1 + 0.3 * np.sin(2 * np.pi * (dates.month - 1) / 12)  # strong and multiplicative
+    pd.DataFrame({"y": (100 + 0.8 * np.arange(96)) * season}, index=dates.rename("month")).to_csv(tmp_path / "m.csv")
+    on = invoke("fit", "--data", str(tmp_path / "m.csv"), "--hidden", "4", "--epochs", "2", "--out", str(tmp_path / "on"))
+    assert on.exit_code == 0, on.output
+    assert "seasonal indices (m=12): multiplicative indices" in on.output
+    off = invoke("fit", "--data", str(tmp_path / "m.csv"), "--hidden", "4", "--epochs", "2", "--no-deseason",
+                 "--out", str(tmp_path / "off"))
+    assert off.exit_code == 0, off.output
+    assert "no seasonal indices" in off.output
+    assert json.loads((tmp_path / "off" / "config.json").read_text())["estimator"]["deseason"] is False

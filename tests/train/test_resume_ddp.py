@@ -182,7 +182,7 @@ def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monke
         params.update(highway=False, batch_size=64, lr=3e-3)
     options_file = _interrupted_run(tmp_path / "run", monkeypatch, **params)
     options = json.loads(options_file.read_text())
-    assert options["options_version"] == 2 and options["highway"] is (not old_file)
+    assert options["options_version"] == 3 and options["highway"] is (not old_file)
     if old_file:  # as version 1 wrote it: only what the caller passed, and the old defaults implied
         for key in ("options_version", "highway", "batch_size", "lr"):
             del options[key]

@@ -75,8 +75,9 @@ def metrics_table(metrics: dict) -> str:
 
 
 _WORK_FILES = RUN_FILES | {"options.json", "checkpoint"}  # what an interrupted run leaves in its work directory
-OPTIONS_VERSION = 2  # options.json: 2 holds every Forecaster setting, 1 only those the caller passed
+OPTIONS_VERSION = 3  # options.json: 1 holds only what the caller passed, 2 every setting, 3 came with deseason
 _V1_DEFAULTS = {"highway": False, "batch_size": 64, "lr": 3e-3}  # what version 1 runs left to the defaults
+_V2_DEFAULTS = {"deseason": False}  # ... and version 2 runs (with seasonal indices, which came with version 3)
 
 
 def work_directory(out_dir: str | os.PathLike) -> Path:
@@ -127,8 +128,11 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         options = read_json(options_file)
         if not isinstance(options, dict):
             raise CheckpointError(f"{str(options_file)!r} must hold a JSON object, got {type(options).__name__}")
-        if options.pop("options_version", 1) < 2:  # written before the defaults changed: keep the old ones
+        version = options.pop("options_version", 1)
+        if version < 2:  # written before the defaults changed: keep the old ones
             options = {**_V1_DEFAULTS, **options}
+        if version < 3:
+            options = {**_V2_DEFAULTS, **options}
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
     resumed = params.pop("_resumed", False)
     if main:
@@ -203,6 +207,7 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
                 + (f"known inputs: {[estimator.feature_names_in_[i] for i in view.known_idx_]}, read over the "
                    f"{cfg.horizon} forecast steps (one lead input each: F = {cfg.input_size})\n"
                    if view.known_idx_ else "")
+                + f"{estimator.seasonality_.describe()}\n"
                 + f"shapes of one training batch:\n{format_shapes(shapes)}")
             last = history.records[-1]
             best = history.records[history.best_epoch - 1] if history.best_epoch else last

@@ -25,7 +25,7 @@ from pandas.tseries.frequencies import to_offset
 from ..base.errors import DataError
 
 __all__ = ["TimeAxis", "find_time_axis", "infer_freq", "regular_calendar", "season_of", "describe_freq",
-           "format_labels", "labelled", "parse_freq", "shown_labels", "SHOWN", "NO_TIME"]
+           "format_labels", "labelled", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
 
 NO_TIME = "none"  # time_col="none": no time column, every column is a feature
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -84,7 +84,7 @@ def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     try:
         index = _quiet_to_datetime(column)
     except ValueError as err:  # pandas refuses mixed offsets with advice a command-line user cannot act on
-        if "timezone" not in str(err).lower() and "offset" not in str(err).lower():
+        if not any(word in str(err).lower() for word in ("timezone", "offset", "tz-aware")):  # pandas 3, 2
             raise
         raise DataError(f"time column {column.name!r} mixes time zones (UTC offsets), as local time across a "
                         f"daylight-saving change does; tsrnn reads one offset per time column: convert the "
@@ -221,7 +221,12 @@ def infer_freq(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
             warnings.simplefilter("ignore")  # the return type is changing; we normalise it
             freq = pd.infer_freq(index)
         if freq is not None:
-            return to_offset(freq)
+            offset = to_offset(freq)
+            if isinstance(offset, (offsets.QuarterBegin, offsets.QuarterEnd, offsets.YearBegin, offsets.YearEnd)):
+                # pandas 2 anchors quarters on any of their months (QS-OCT for Jan/Apr/Jul/Oct): name them
+                # by the first label's month, as pandas 3 does
+                offset = _monthly_offset(index) or offset
+            return offset
     same_time = bool((index - index.normalize() == index[0] - index[0].normalize()).all())
     days = np.diff(index.normalize().to_numpy().astype("datetime64[D]").astype(np.int64))
     if same_time and index[0] == index[0].normalize():
@@ -308,6 +313,37 @@ def season_of(freq) -> int | None:
     if isinstance(offset, offsets.Second):
         return per(3600)
     return None
+
+
+def step_numbers(labels: pd.Index, freq: str | None = None, step: int = 1) -> np.ndarray | None:
+    """Each label's step number counted from a fixed origin, so that ``step_numbers(...) % m`` is the
+    same position in a season of m steps in every data set on the calendar: for dates at ``freq``,
+    periods since 1970-01 (months, quarters and years by their months, weeks by days, business days
+    by ``numpy.busday_count``, fixed steps by their length); for integers at ``step``, ``label // step``.
+    None for dates without a frequency or at one not listed here."""
+    if isinstance(labels, pd.DatetimeIndex):
+        if freq is None:
+            return None
+        offset = parse_freq(freq)
+        n = max(int(offset.n), 1)
+        if isinstance(offset, (offsets.MonthBegin, offsets.MonthEnd, offsets.QuarterBegin, offsets.QuarterEnd,
+                               offsets.YearBegin, offsets.YearEnd)):
+            per = 12 if isinstance(offset, (offsets.YearBegin, offsets.YearEnd)) else \
+                3 if isinstance(offset, (offsets.QuarterBegin, offsets.QuarterEnd)) else 1
+            months = (labels.year.to_numpy(np.int64) - 1970) * 12 + labels.month.to_numpy(np.int64) - 1
+            return months // (per * n)
+        days = labels.normalize().to_numpy().astype("datetime64[D]")
+        if isinstance(offset, offsets.Week):
+            return days.astype(np.int64) // (7 * n)
+        if isinstance(offset, offsets.BusinessDay):
+            return np.busday_count(np.datetime64("1970-01-01", "D"), days).astype(np.int64) // n
+        try:
+            nanos = int(pd.Timedelta(offset).value)
+        except (TypeError, ValueError):
+            return None
+        return labels.as_unit("ns").asi8 // nanos
+    values = np.asarray(labels, dtype=np.int64)
+    return values // max(int(step), 1)
 
 
 class Grid:

@@ -64,11 +64,13 @@ def backtest(est, data, start=0.8, stride: int = 1, horizon: int | None = None, 
 
 def _batched(est, panel, rows, at, owner, K):
     """The model's forecasts (and distribution) at every origin ``at`` (rows of the panel) at once."""
-    codes = np.repeat(rows, panel.lengths)
+    codes, steps = running.row_steps(panel, rows)
     # no scored window reads a placeholder: known inputs are read only up to each origin's horizon
     inputs = running.network_inputs(est, panel.values, placeholder=0.0, lengths=panel.lengths)
-    X = running.scaled(est, inputs, codes)[at[:, None] + np.arange(-est.window_, 0)]  # (N, W, F)
-    return running.unscale(est, running.roll(est, X, K), rows[owner]), running.distribution(est, X, K, rows[owner])
+    X = running.scaled(est, inputs, codes, steps)[at[:, None] + np.arange(-est.window_, 0)]  # (N, W, F)
+    first = steps[at]  # each origin's own step: the first one forecast
+    return (running.unscale(est, running.roll(est, X, K), rows[owner], first),
+            running.distribution(est, X, K, rows[owner], first=first))
 
 
 def _refitted(est, panel, origins, every: int, K):
@@ -78,9 +80,11 @@ def _refitted(est, panel, origins, every: int, K):
     for block in blocks:
         fitted = _fitted_before(est, panel, int(origins[block[0]]))
         inputs = running.network_inputs(fitted, panel.values, placeholder=0.0)
-        X = running.scaled(fitted, inputs)[origins[block, None] + np.arange(-W, 0)]  # (n, W, F)
-        parts.append(running.unscale(fitted, running.roll(fitted, X, K)))
-        distributions.append(running.distribution(fitted, X, K))  # None for a point model
+        codes, steps = running.row_steps(panel, np.zeros(1, np.int64))
+        X = running.scaled(fitted, inputs, codes, steps)[origins[block, None] + np.arange(-W, 0)]  # (n, W, F)
+        first = steps[origins[block]]
+        parts.append(running.unscale(fitted, running.roll(fitted, X, K), None, first))
+        distributions.append(running.distribution(fitted, X, K, first=first))  # None for a point model
     return np.concatenate(parts), Distribution.concat(distributions)
 
 

@@ -43,7 +43,7 @@ def fit(est, data, progress=None, checkpoint_dir=None, resume: bool = False):
     W, K = window, model_config.horizon
     est.target_idx_ = target_idx
     prepared = prepare_panel(panel, W, K, est.horizon, target_idx, est.scale, est.validation_steps,
-                             est.check_length, est.season, specs, est.known_idx_)
+                             est.check_length, est.season, specs, est.known_idx_, planning.deseason_steps(est, panel))
     if est.batch_size is None:
         train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(len(prepared.train_index)))
     est.batch_size_ = train_config.batch_size

@@ -110,6 +110,16 @@ class Forecaster:
         ahead): the network also reads their values over the steps it forecasts (see
         :mod:`tsrnn.data.known`), and :meth:`forecast` then needs them, ``future=``.  They must not be
         targets.  Other non-target inputs are past-only covariates.
+    deseason : bool
+        Take each series' season out of its targets before the network reads them and put it back
+        on the forecasts (the default), as the M4 benchmarks and ES-RNN do: where the calendar (or
+        ``season``) gives a season m of 2 steps or more, the training span holds two seasons and the
+        90% autocorrelation test at lag m finds it, classical seasonal indices (multiplicative when
+        every training value is positive, else additive) are fitted per series and aligned on the
+        calendar (:mod:`tsrnn.data.seasonal`), so data given later lines up by its time labels;
+        data without labels (an array) counts its steps from its first row, so give arrays that
+        start where the fitted series started, or a multiple of m steps later.  ``seasonality_``
+        says what each series got.
     device : {"cpu", "cuda", "auto"}
         Where to train ("auto": CUDA when available).  The fitted model is returned to the CPU,
         where forecasting runs.
@@ -148,7 +158,7 @@ class Forecaster:
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
                  irregular: str = "error", freq: str | None = None, loss: str = "mse", quantiles=None, samples: int = 100,
                  relative: bool = True, lr_patience: int | None = 3, threads: int | None = None,
-                 highway: bool = True, known=None) -> None:
+                 highway: bool = True, known=None, deseason: bool = True) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -178,6 +188,7 @@ class Forecaster:
         self.threads = threads
         self.highway = highway
         self.known = known
+        self.deseason = deseason
         self.loss = loss
         self.quantiles = quantiles
         self.samples = samples
@@ -383,6 +394,12 @@ class Forecaster:
     context_ = property(lambda self: self._one("context_"), doc="The series' last window (W, F).")
     index_spec_ = property(lambda self: self._one("index_spec_"), doc="How the series' time labels continue.")
     baselines_ = property(lambda self: self._one("baselines_"), doc="The series' fitted Baselines.")
+
+    @property
+    def seasonality_(self):
+        """The seasonal indices taken out of the targets (:class:`~tsrnn.data.seasonal.Seasonality`,
+        every series': ``m``, ``kinds`` (S, O), ``mult`` and ``add`` (S, m, O)); ``describe()`` in words."""
+        return self._fitted().state_.seasonality
 
     @property
     def context_needed_(self) -> int:

@@ -13,6 +13,7 @@ import torch
 from ..base import checks
 from ..base.errors import DataError, TsrnnError
 from ..data.panel import panel_windows
+from ..data.seasonal import first_steps
 from ..data.series import future_index, future_labels
 from ..data.windows import make_windows
 from ..evaluation.probabilistic import quantile_columns
@@ -24,15 +25,17 @@ __all__ = ["predict", "predict_quantiles", "forecast", "sample_paths", "hidden_s
 
 def _every_window(est, data, future):
     """Scaled windows (N, W, F) of every series of ``data``, each window's series position (N,),
-    and how many windows each series has (S,)."""
+    the calendar step its forecast starts at (N,), and how many windows each series has (S,)."""
     panel, rows, _ = data_panel(est, data, "predict")
     W = est.window_
     fut = None if future is None else future_of(est, future, panel.ids)
     inputs = running.network_inputs(est, panel.values, fut, lengths=panel.lengths)
-    scaled = running.scaled(est, inputs, np.repeat(rows, panel.lengths))
+    codes, steps = running.row_steps(panel, rows)
+    scaled = running.scaled(est, inputs, codes, steps)
     counts = panel.lengths - W + 1
-    X = make_windows(scaled, W, 0)[0][panel_windows(panel.lengths, panel.starts, W, 0)]  # (N, W, F)
-    return X, np.repeat(rows, counts), counts, panel.ids
+    at = panel_windows(panel.lengths, panel.starts, W, 0)  # each window's first row
+    X = make_windows(scaled, W, 0)[0][at]  # (N, W, F)
+    return X, np.repeat(rows, counts), steps[at + W - 1] + 1, counts, panel.ids
 
 
 def _by_series(est, y: np.ndarray, counts: np.ndarray, ids):
@@ -42,8 +45,8 @@ def _by_series(est, y: np.ndarray, counts: np.ndarray, ids):
 
 def predict(est, data, future=None):
     """See :meth:`Forecaster.predict`."""
-    X, rows, counts, ids = _every_window(est, data, future)
-    return _by_series(est, running.unscale(est, running.roll(est, X, est.horizon), rows), counts, ids)
+    X, rows, first, counts, ids = _every_window(est, data, future)
+    return _by_series(est, running.unscale(est, running.roll(est, X, est.horizon), rows, first), counts, ids)
 
 
 def require_distribution(est, method: str) -> None:
@@ -55,24 +58,27 @@ def require_distribution(est, method: str) -> None:
 def predict_quantiles(est, data, steps=None, future=None):
     """See :meth:`Forecaster.predict_quantiles`."""
     require_distribution(est, "predict_quantiles")
-    X, rows, counts, ids = _every_window(est, data, future)
-    q = running.distribution(est, X, est.horizon if steps is None else steps, rows).quantiles
+    X, rows, first, counts, ids = _every_window(est, data, future)
+    q = running.distribution(est, X, est.horizon if steps is None else steps, rows, first=first).quantiles
     return _by_series(est, q, counts, ids)
 
 
 def _contexts(est, data, future):
     """Scaled last windows (S, W, F) of the fitted series (or of ``data``'s), their positions,
-    ids and label continuations."""
+    the calendar step each forecast starts at (S,), ids and label continuations."""
     state, W = est.state_, est.window_
     if data is None:
         rows, ids, specs, context = np.arange(len(state)), state.ids, state.specs, state.context
+        first = state.last_step + 1
     else:
         panel, rows, specs = data_panel(est, data, "forecasting")
         ids, context = panel.ids, panel.tails(W)
+        first = first_steps(panel) + panel.lengths
     flat = running.network_inputs(est, context.reshape(-1, context.shape[-1]), future_of(est, future, ids),
                                   lengths=np.full(len(ids), W))
-    X = running.scaled(est, flat, np.repeat(rows, W)).reshape(len(ids), W, -1)
-    return X, rows, ids, specs
+    steps = (first[:, None] - W + np.arange(W)).ravel()  # the windows' own calendar steps
+    X = running.scaled(est, flat, np.repeat(rows, W), steps).reshape(len(ids), W, -1)
+    return X, rows, first, ids, specs
 
 
 def forecast(est, steps: int, data=None, future=None):
@@ -82,10 +88,10 @@ def forecast(est, steps: int, data=None, future=None):
     from ..data.frames import LONG_ID, LONG_TIME
 
     steps = running.check_steps(est, steps)
-    X, rows, ids, specs = _contexts(est, data, future)
-    values = running.unscale(est, running.roll(est, X, steps), rows)  # (S, steps, O)
+    X, rows, first, ids, specs = _contexts(est, data, future)
+    values = running.unscale(est, running.roll(est, X, steps), rows, first)  # (S, steps, O)
     columns = list(est.target_names_)
-    dist = running.distribution(est, X, steps, rows)  # None for a point (MSE) model
+    dist = running.distribution(est, X, steps, rows, first=first)  # None for a point (MSE) model
     if dist is not None:  # (S, steps, O, Q) -> (S, steps, O*Q), target by target
         values = np.concatenate([values, dist.quantiles.reshape(len(ids), steps, -1)], axis=2)
         columns += quantile_columns(est.target_names_, dist.levels)
@@ -105,8 +111,8 @@ def sample_paths(est, steps: int, data=None, samples=None, seed=None, future=Non
     require_distribution(est, "sample_paths")
     if est.long_:
         raise DataError(ONE_SERIES)
-    X, rows, _, _ = _contexts(est, data, future)
-    return running.paths(est, X, steps, samples, seed, rows)[:, 0]  # (S, steps, O)
+    X, rows, first, _, _ = _contexts(est, data, future)
+    return running.paths(est, X, steps, samples, seed, rows, first)[:, 0]  # (S, steps, O)
 
 
 def hidden_states(est, window, cell: bool = False, future=None) -> list[np.ndarray]:
@@ -120,9 +126,9 @@ def hidden_states(est, window, cell: bool = False, future=None) -> list[np.ndarr
         if window.ndim == 3 and window.shape[0] != 1:
             raise ValueError(f"window must be one window, of shape (T, F) or (1, T, F), got shape {window.shape}")
         window = window[0] if window.ndim == 3 else window
-    panel, _, _ = data_panel(est, window)
+    panel, rows, _ = data_panel(est, window)
     with torch.inference_mode():
         fut = None if future is None else future_of(est, future, [None])
-        inputs = running.scaled(est, running.network_inputs(est, panel.values, fut))
+        inputs = running.scaled(est, running.network_inputs(est, panel.values, fut), *running.row_steps(panel, rows))
         states = est.model_.layer_states(inputs[None])  # (1, T, F) -> L x (1, T, D*H)
     return [(st.cell if cell else st.output)[0].numpy() for st in states]  # L x (T, D*H)

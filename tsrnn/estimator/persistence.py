@@ -4,13 +4,15 @@
 :func:`tsrnn.nn.checkpoint.save_model` writes; :func:`read_model` checks a model directory against the
 schema (:mod:`tsrnn.nn.schema`) and rebuilds the estimator.  Every format version is read here, in
 one place: format 1 files have no highway, files before the automatic window keep the window they
-were given, long-data files have one entry per series.  Nothing is unpickled.
+were given, long-data files have one entry per series, files before seasonal indices have none.
+Nothing is unpickled.
 """
 from __future__ import annotations
 
 import os
 from typing import TypeVar
 
+import numpy as np
 import torch
 
 from ..nn import checkpoint
@@ -19,6 +21,7 @@ from ..base.config import ModelConfig
 from ..data.series import Scaler
 from ..base.errors import CheckpointError, DataError, NotFittedError
 from ..data.known import resolve_known
+from ..data.seasonal import Seasonality
 from ..nn.model import RNNForecaster
 from ..nn.schema import check_model_config
 from .planning import configs
@@ -44,6 +47,9 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
         tensors[f"{prefix}baselines.linear_ar"] = torch.from_numpy(m["baselines_"].ar_)
         described[uid] = {"scaler": None if m["scaler_"] is None else m["scaler_"].to_dict(),
                           "index": m["index_spec_"], "baselines": m["baselines_"].to_dict()}
+    seasons = est.state_.seasonality
+    tensors["seasonality.mult"] = torch.from_numpy(seasons.mult)
+    tensors["seasonality.add"] = torch.from_numpy(seasons.add)
     config = {
         "estimator": est.get_params(),
         "model": est.model_.config.to_dict(),
@@ -51,6 +57,7 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
         "targets": est.target_names_,
         "target_idx": est.target_idx_,
         **({"members": described} if est.long_ else described[None]),
+        "seasonality": {"m": seasons.m, "kinds": seasons.kinds, "last_step": est.state_.last_step.tolist()},
         "history": {"best_epoch": est.history_.best_epoch, "stop_reason": est.history_.stop_reason,
                     "batch_size": est.batch_size_, "window": est.window_},
         "versions": {"tsrnn": __version__, "torch": torch.__version__},
@@ -65,7 +72,8 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
     expected = lambda settings, n, targets, W: configs(cls(**{"highway": False, **settings}), n, targets, W)[0]  # noqa: E731
     check_model_config(config, tensors, where, cls, expected)  # every field and shape, before anything is built
     try:
-        est = cls(**{"highway": False, **config["estimator"]})  # files from before the highway
+        # files from before the highway, or before seasonal indices, rebuild the estimator they were
+        est = cls(**{"highway": False, "deseason": False, **config["estimator"]})
         model = RNNForecaster(ModelConfig.from_dict(config["model"]))
         model.load_state_dict({k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")})
         est.feature_names_in_ = list(config["features"])
@@ -80,6 +88,11 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
                 "context_": tensors[f"{prefix}context"].numpy(), "index_spec_": dict(m["index"]),
                 "baselines_": Baselines.from_dict(m["baselines"], tensors[f"{prefix}baselines.linear_ar"].numpy())}
         est.state_ = PanelState.from_members(states)
+        if "seasonality" in config:
+            seasons = config["seasonality"]
+            est.state_.seasonality = Seasonality(seasons["m"], tensors["seasonality.mult"].numpy(),
+                                                 tensors["seasonality.add"].numpy(), seasons["kinds"])
+            est.state_.last_step = np.asarray(seasons["last_step"], dtype=np.int64)
         est.long_ = "members" in config
         est.history_ = History(best_epoch=config["history"]["best_epoch"], stop_reason=config["history"]["stop_reason"])
         est.batch_size_ = config["history"].get("batch_size", est.batch_size)

@@ -15,7 +15,7 @@ from ..data.windows import n_windows
 from ..evaluation.baselines import check_ar_size, find_season
 
 __all__ = ["STRATEGIES", "AUTO_VAL_FRACTION", "configs", "resolve_device", "validation_steps",
-           "describe_validation", "pre_window", "choose_window", "check_length"]
+           "describe_validation", "pre_window", "declared_season", "deseason_steps", "choose_window", "check_length"]
 
 STRATEGIES = ("direct", "recursive")
 AUTO_VAL_FRACTION = 0.1  # val_fraction=None: this share of the steps validates, but at least the horizon
@@ -88,6 +88,26 @@ def pre_window(est) -> int:
     return 2 if est.window is None else checks.positive_int("window", est.window)
 
 
+def declared_season(est, panel: Panel) -> int | None:
+    """The season the data declares: its calendar's (12 for months, 1 for years, ...), else the
+    ``season`` given (the longest, if one per target), else None."""
+    if panel.season is not None:
+        return panel.season
+    if est.season is not None:
+        return max(int(v or 1) for v in (est.season if isinstance(est.season, (list, tuple)) else [est.season]))
+    return None
+
+
+def deseason_steps(est, panel: Panel) -> int | None:
+    """The season whose indices ``fit`` takes out of the targets (:mod:`tsrnn.data.seasonal`): the
+    declared one (:func:`declared_season`) when ``deseason`` is on and it has 2 steps or more; a
+    season only the autocorrelation finds is not used (such cycles are rarely of a fixed length)."""
+    if not isinstance(est.deseason, (bool, np.bool_)):
+        raise TypeError(f"deseason must be True or False, got {est.deseason!r}")
+    m = declared_season(est, panel) if est.deseason else None
+    return m if m is not None and m >= 2 else None
+
+
 def choose_window(est, panel: Panel, target_idx: list[int]) -> int:
     """The window: the given one, or :func:`~tsrnn.base.config.auto_window` from the season (the
     calendar's, else ``season``, else the shortest season the autocorrelation finds among the
@@ -95,9 +115,7 @@ def choose_window(est, panel: Panel, target_idx: list[int]) -> int:
     if est.window is not None:
         return checks.positive_int("window", est.window)
     train_of = {T: T - validation_steps(est, T) for T in np.unique(panel.lengths).tolist()}
-    m = panel.season
-    if m is None and est.season is not None:
-        m = max(int(v or 1) for v in (est.season if isinstance(est.season, (list, tuple)) else [est.season]))
+    m = declared_season(est, panel)
     if m is None:
         longest = int(np.argmax(panel.lengths))
         rows = panel.rows(longest)[:train_of[int(panel.lengths[longest])]]

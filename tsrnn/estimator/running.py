@@ -4,7 +4,10 @@ statistics, the one recursive roll, and the forecast distribution, all batched o
 Every function takes the fitted estimator ``est`` and reads only its public fitted attributes
 (``model_``, ``state_``, ``window_``, ``target_idx_``, ``known_idx_``, ``feature_names_in_``,
 ``input_names_``).  Rows of a panel belong to series by ``codes`` (one per row) or ``rows`` (one
-per window): positions in ``est.state_``; a single series is position 0.
+per window): positions in ``est.state_``; a single series is position 0.  A model with seasonal
+indices (:mod:`tsrnn.data.seasonal`) also needs each row's calendar step number (``steps``) and
+each forecast's first step (``first``), so the season comes out of the inputs and back onto the
+outputs at the right positions.
 
 Shapes: N windows, W window, F inputs (features, then each known column's lead), K steps,
 O targets, Q quantile levels, S samples.
@@ -17,10 +20,11 @@ import torch
 from ..base import checks
 from ..base.errors import DataError
 from ..data.known import lead_columns
+from ..data.seasonal import first_steps
 from ..evaluation.probabilistic import Distribution, sample_paths
 from ..train.loop import predict_windows, roll_windows
 
-__all__ = ["network_inputs", "scaled", "unscale", "check_steps", "roll", "distribution", "paths"]
+__all__ = ["network_inputs", "row_steps", "scaled", "unscale", "check_steps", "roll", "distribution", "paths"]
 
 
 def network_inputs(est, values: np.ndarray, future: np.ndarray | None = None, placeholder: float | None = None,
@@ -36,15 +40,28 @@ def network_inputs(est, values: np.ndarray, future: np.ndarray | None = None, pl
     return np.concatenate([values, lead], axis=1)
 
 
-def scaled(est, values: np.ndarray, codes: np.ndarray | None = None) -> torch.Tensor:
+def row_steps(panel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's series position in the fitted state (T_total,) and calendar step number
+    (T_total,), for the rows of ``panel`` whose series are at ``rows`` (S,) of the state."""
+    codes = np.repeat(np.arange(panel.n_series), panel.lengths)
+    within = np.arange(panel.values.shape[0]) - panel.starts[codes]
+    return rows[codes], first_steps(panel)[codes] + within
+
+
+def scaled(est, values: np.ndarray, codes: np.ndarray | None = None, steps: np.ndarray | None = None) -> torch.Tensor:
     """Inputs ``values`` (n, F) of the series at positions ``codes`` (n,; default the first
-    series), checked and scaled by each one's training statistics, as a tensor."""
+    series), at calendar steps ``steps`` (n,; default 0, 1, ...), deseasonalised and scaled by
+    each one's training statistics, checked, as a tensor."""
     if est.known_idx_ and np.isnan(values[:, est.n_features_in_:]).any():
         names = [est.feature_names_in_[i] for i in est.known_idx_]
         raise DataError(f"these forecasts read the known input(s) {names} beyond the end of the data; pass "
                         f"their values over the next {est.model_.config.horizon} steps with future=")
     state = est.state_
     codes = np.zeros(values.shape[0], np.int64) if codes is None else codes
+    if state.seasonality.active:
+        steps = np.arange(values.shape[0]) if steps is None else steps
+        values = values.copy()
+        values[:, est.target_idx_] = state.seasonality.remove(values[:, est.target_idx_], codes, steps)
     with np.errstate(all="ignore"):  # an overflow to inf is reported below
         out = state.scale_rows(values, codes)
     if not np.isfinite(out).all():
@@ -58,12 +75,23 @@ def scaled(est, values: np.ndarray, codes: np.ndarray | None = None) -> torch.Te
     return torch.from_numpy(np.ascontiguousarray(out, dtype=np.float32))
 
 
-def unscale(est, y, rows: np.ndarray | None = None) -> np.ndarray:
-    """Scaled outputs ``y`` (N, ..., O) of the series at positions ``rows`` (N,; default the first)
-    back in each one's units."""
+def unscale(est, y, rows: np.ndarray | None = None, first: np.ndarray | None = None) -> np.ndarray:
+    """Scaled outputs ``y`` (N, ..., K, O) of the series at positions ``rows`` (N,; default the
+    first) back in each one's units, with the season of the steps forecast: ``first`` (N,) is the
+    calendar step of each output's first step (needed when the model has seasonal indices)."""
     y = y.numpy() if isinstance(y, torch.Tensor) else y
     rows = np.zeros(y.shape[0], np.int64) if rows is None else rows
-    return est.state_.unscale_rows(y, rows, est.target_idx_)
+    out = est.state_.unscale_rows(y, rows, est.target_idx_)
+    return est.state_.seasonality.restore(out, rows, _ahead(est, first, y))
+
+
+def _ahead(est, first: np.ndarray | None, y: np.ndarray) -> np.ndarray | None:
+    """(N, K) calendar steps of outputs ``y`` (N, ..., K, O) that start at ``first`` (N,)."""
+    if not est.state_.seasonality.active:
+        return None
+    if first is None:
+        raise ValueError("a model with seasonal indices needs the calendar step of each forecast's first step")
+    return np.asarray(first, dtype=np.int64)[:, None] + np.arange(y.shape[-2])
 
 
 def check_steps(est, steps) -> int:
@@ -87,18 +115,20 @@ def roll(est, X: torch.Tensor, steps: int) -> torch.Tensor:
 
 
 def paths(est, X: torch.Tensor, steps: int, samples: int | None = None, seed: int | None = None,
-          rows: np.ndarray | None = None) -> np.ndarray:
-    """Monte-Carlo paths (S, N, steps, O) in each series' units from scaled windows ``X`` (N, W, F)."""
+          rows: np.ndarray | None = None, first: np.ndarray | None = None) -> np.ndarray:
+    """Monte-Carlo paths (S, N, steps, O) in each series' units from scaled windows ``X`` (N, W, F)
+    whose forecasts start at calendar steps ``first`` (N,)."""
     S = checks.positive_int("samples", est.samples if samples is None else samples)
     seed = est.seed if seed is None else checks.positive_int("seed", seed, minimum=0)
     drawn = sample_paths(est.model_, X, check_steps(est, steps), S, seed, est.target_idx_).numpy()
-    return np.moveaxis(unscale(est, np.moveaxis(drawn, 0, 1), rows), 0, 1)
+    return np.moveaxis(unscale(est, np.moveaxis(drawn, 0, 1), rows, first), 0, 1)
 
 
 def distribution(est, X: torch.Tensor, steps: int, rows: np.ndarray | None = None, samples: int | None = None,
-                 seed: int | None = None) -> Distribution | None:
+                 seed: int | None = None, first: np.ndarray | None = None) -> Distribution | None:
     """The forecast distribution ``steps`` ahead of each scaled window of ``X`` (N, W, F), in the
-    units of the series at ``rows``; None for a point (MSE) model.
+    units of the series at ``rows`` (forecasts starting at calendar steps ``first``); None for a
+    point (MSE) model.
 
     Steps the network's head emits get its own quantiles (and a Gaussian's mean and scale); with
     more steps, ``samples`` paths drawn with ``seed`` (defaults: the estimator's) cover every step
@@ -115,14 +145,14 @@ def distribution(est, X: torch.Tensor, steps: int, rows: np.ndarray | None = Non
     quantiles = head.quantiles(params).numpy()  # (N, ., O, Q) scaled
     drawn = None
     if n_steps > k:
-        drawn = paths(est, X, n_steps, samples, seed, rows)  # (S, N, steps, O) in units
+        drawn = paths(est, X, n_steps, samples, seed, rows, first)  # (S, N, steps, O) in units
         beyond = np.moveaxis(np.quantile(drawn[:, :, k:], levels, axis=0), 0, -1)  # (N, steps-k, O, Q)
-    quantiles = np.moveaxis(unscale(est, np.moveaxis(quantiles, -1, 1), rows), 1, -1)  # units, per series
+    quantiles = np.moveaxis(unscale(est, np.moveaxis(quantiles, -1, 1), rows, first), 1, -1)  # units, per series
     if drawn is not None:
         quantiles = np.concatenate([quantiles, beyond.astype(np.float32)], axis=1)
     mean = sd = None
     if model.config.loss == "gaussian" and n_steps <= k:
-        mean = unscale(est, params[..., 0], rows)
+        mean = unscale(est, params[..., 0], rows, first)
         scale = 1.0 if est.state_.scale is None else est.state_.scale[rows][:, est.target_idx_][:, None, :]
-        sd = params[..., 1].numpy() * scale
+        sd = est.state_.seasonality.factor(params[..., 1].numpy() * scale, rows, _ahead(est, first, params[..., 1]))
     return Distribution(levels, quantiles, drawn, mean, sd)

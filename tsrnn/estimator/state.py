@@ -20,6 +20,7 @@ from ..data.series import Scaler
 from ..base.errors import DataError
 from ..data.known import lead_columns
 from ..data.panel import Panel, panel_windows
+from ..data.seasonal import Seasonality, first_steps, fit_seasonality
 
 __all__ = ["PanelState", "PreparedPanel", "prepare_panel", "panel_stats", "continuation_specs"]
 
@@ -42,9 +43,14 @@ class PanelState(Mapping):
     """Per-series state of a model fitted on several series, as arrays over the S series."""
 
     def __init__(self, ids: list[str], mean: np.ndarray | None, scale: np.ndarray | None, context: np.ndarray,
-                 baselines: list[Baselines], specs: list[dict]) -> None:
+                 baselines: list[Baselines], specs: list[dict], seasonality: Seasonality | None = None,
+                 last_step: np.ndarray | None = None) -> None:
         self.ids, self.mean, self.scale, self.context = list(ids), mean, scale, context
         self.baselines, self.specs = baselines, specs
+        n, n_targets = len(self.ids), len(baselines[0].targets) if baselines else 1
+        self.seasonality = Seasonality.none(n, n_targets) if seasonality is None else seasonality
+        # (S,) calendar step number of each series' last step (tsrnn.data.calendar.step_numbers)
+        self.last_step = np.zeros(n, np.int64) if last_step is None else np.asarray(last_step, dtype=np.int64)
         self._positions = {uid: i for i, uid in enumerate(self.ids)}
 
     def position(self, uid: str) -> int:
@@ -73,7 +79,7 @@ class PanelState(Mapping):
         pick = slice(i, i + 1)
         return PanelState(self.ids[pick], None if self.mean is None else self.mean[pick],
                           None if self.scale is None else self.scale[pick], self.context[pick],
-                          self.baselines[pick], self.specs[pick])
+                          self.baselines[pick], self.specs[pick], self.seasonality.take([i]), self.last_step[pick])
 
     @classmethod
     def from_members(cls, members: Mapping[str, dict]) -> "PanelState":
@@ -115,14 +121,16 @@ class PreparedPanel:
 
 def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, targets: list[int], scale: bool,
                   validation_steps: Callable[[int], int], check_length: Callable[[int], tuple],
-                  season, specs: list[dict], known: list[int] = ()) -> PreparedPanel:
+                  season, specs: list[dict], known: list[int] = (), deseason: int | None = None) -> PreparedPanel:
     """Split, scale and index every series of ``panel`` at once (see the module's docstring).
 
     ``validation_steps(T)`` gives a series' validation span, ``check_length(T)`` refuses a series too
     short to fit; ``horizon`` is the network's (the windows'), ``base_horizon`` the baselines'.
     ``known`` columns get a lead input each (:mod:`tsrnn.data.known`), scaled like its column; the
     scaled values are then (T_total, F + Fk), with 0 where a lead would reach past its series (no
-    training or validation window reads those).
+    training or validation window reads those).  ``deseason``: the season m whose indices are fitted
+    on each series' training span and taken out of its targets before scaling
+    (:mod:`tsrnn.data.seasonal`); the baselines read the values as they are.
     """
     lengths, starts = panel.lengths, panel.starts
     val_of = {T: validation_steps(T) for T in np.unique(lengths).tolist()}  # one per distinct length
@@ -133,11 +141,17 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
             uid = panel.ids[int(np.flatnonzero(lengths == T)[0])]
             raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
     train_end = lengths - np.array([val_of[T] for T in lengths.tolist()], dtype=np.int64)
-    values = panel.values
+    raw = values = panel.values
+    codes = np.repeat(np.arange(panel.n_series), lengths)
+    within = np.arange(values.shape[0]) - starts[codes]  # each row's step within its series
+    first = first_steps(panel)
+    steps = first[codes] + within  # each row's calendar step number
+    seasonality = fit_seasonality(values, codes, within, train_end, steps, deseason, targets, panel.n_series)
+    if seasonality.active:
+        values = values.copy()
+        values[:, targets] = seasonality.remove(values[:, targets], codes, steps)
     inputs = values if not known else np.concatenate([values, lead_columns(values, list(known), horizon, lengths)], 1)
     if scale:
-        codes = np.repeat(np.arange(panel.n_series), lengths)
-        within = np.arange(values.shape[0]) - starts[codes]  # each row's step within its series
         mean, std = panel_stats(values, codes, within < train_end[codes], panel.n_series)
         mean, std = mean[:, list(range(values.shape[1])) + list(known)], std[:, list(range(values.shape[1])) + list(known)]
         scaled = ((inputs - mean[codes]) / std[codes]).astype(np.float32)
@@ -149,10 +163,11 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
     train_index = panel_windows(lengths, starts, window, horizon, end=train_end)
     has_val = train_end < lengths
     val_index = panel_windows(lengths[has_val], starts[has_val], window, horizon, first=train_end[has_val] - window)
-    baselines = [Baselines(window, base_horizon, targets, season, panel.season).fit(values[a:a + n])
+    baselines = [Baselines(window, base_horizon, targets, season, panel.season).fit(raw[a:a + n])
                  for a, n in zip(starts.tolist(), train_end.tolist())]
     return PreparedPanel(scaled, train_index, val_index,
-                         PanelState(panel.ids, mean, std, panel.tails(window), baselines, specs))
+                         PanelState(panel.ids, mean, std, panel.tails(window), baselines, specs, seasonality,
+                                    first + lengths - 1))
 
 
 def continuation_specs(panel: Panel) -> list[dict]:

@@ -247,6 +247,27 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
             _member(f, f.object(m, f"members.{uid}"), f"members.{uid}.", tensors, shape)
     else:
         _member(f, config, "", tensors, shape)
+    if "seasonality" in config:
+        _seasonality(f, f.object(config["seasonality"], "seasonality"), tensors,
+                     len(config["members"]) if "members" in config else 1, O)
+
+
+_KINDS = ("multiplicative", "additive", "none")
+
+
+def _seasonality(f: _Fields, seasons: dict, tensors: dict, S: int, O: int) -> None:
+    """Seasonal indices: m, each series' kinds and last calendar step, and the (S, m, O) tensors."""
+    m = f.integer(f.get(seasons, "m", "seasonality.m"), "seasonality.m", 0, 2**20)
+    for i, row in enumerate(f.array(f.get(seasons, "kinds", "seasonality.kinds"), "seasonality.kinds", S)):
+        for j, kind in enumerate(f.array(row, f"seasonality.kinds[{i}]", O)):
+            if kind not in _KINDS:
+                f.fail(f"seasonality.kinds[{i}][{j}]", f"one of {list(_KINDS)}", kind)
+    for i, v in enumerate(f.array(f.get(seasons, "last_step", "seasonality.last_step"), "seasonality.last_step", S)):
+        f.integer(v, f"seasonality.last_step[{i}]", -_MAX_INT)
+    for key in ("mult", "add"):
+        _shape(f, tensors, f"seasonality.{key}", (S, max(m, 1), O))
+    if not bool((tensors["seasonality.mult"] > 0).all()):
+        f.fail("tensor seasonality.mult", "positive everywhere (seasonal factors)")
 
 
 def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: type, expected_config,
@@ -267,7 +288,7 @@ def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: t
     f.integer(est.get("samples", 1), "estimator.samples", 1, 2**31)
     f.integer(est.get("batch_size"), "estimator.batch_size", 1, 2**31, none=True)
     f.integer(est.get("threads"), "estimator.threads", 1, 2**16, none=True)
-    for key in ("scale", "bidirectional", "relative", "highway"):
+    for key in ("scale", "bidirectional", "relative", "highway", "deseason"):
         if key in est:
             f.flag(est[key], f"estimator.{key}")
     choices = {"device": ("cpu", "cuda", "auto"), "irregular": ("error", "ignore"),

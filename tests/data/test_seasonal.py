@@ -1,0 +1,100 @@
+"""Seasonal indices: calendar step numbers, the autocorrelation test, and classical indices for every
+series of a panel at once (tsrnn.data.seasonal)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn.data.calendar import step_numbers
+from tsrnn.data.frames import long_panel
+from tsrnn.data.seasonal import first_steps, fit_seasonality
+
+PATTERN = np.array([0.9, 0.85, 1.0, 1.0, 1.05, 1.15, 1.3, 1.25, 1.05, 0.9, 0.75, 0.8])  # mean 1.0
+
+
+def monthly(n: int = 120, start: str = "1949-01-01", noise: float = 0.01, seed: int = 0) -> pd.DataFrame:
+    """A trending monthly series with a multiplicative season: January at PATTERN[0]."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(start, periods=n, freq="MS")
+    level = 100 + 0.8 * np.arange(n)
+    y = level * PATTERN[dates.month - 1] * (1 + rng.normal(0, noise, n))
+    return pd.DataFrame({"y": y}, index=dates.rename("month"))
+
+
+@pytest.mark.parametrize("freq, start, first", [
+    ("MS", "1970-01-01", 0), ("MS", "1969-12-01", -1), ("ME", "1970-03-31", 2), ("QS", "1971-01-01", 4),
+    ("QE-DEC", "1970-06-30", 1), ("YS", "2000-01-01", 30), ("W-SUN", "1970-01-04", 0),
+    ("D", "1970-01-08", 7), ("B", "1970-01-02", 1), ("h", "1970-01-02 03:00", 27), ("30min", "1970-01-01 01:30", 3)])
+def test_step_numbers_count_periods_from_1970_so_seasons_line_up(freq, start, first):
+    labels = pd.date_range(start, periods=30, freq=freq)
+    numbers = step_numbers(labels, freq)
+    assert numbers[0] == first
+    np.testing.assert_array_equal(np.diff(numbers), 1)  # consecutive periods, whatever their length in days
+
+
+def test_step_numbers_of_integers_and_the_month_of_the_year():
+    np.testing.assert_array_equal(step_numbers(pd.Index([1700, 1701, 1702])), [1700, 1701, 1702])
+    np.testing.assert_array_equal(step_numbers(pd.Index([10, 15, 20]), step=5), [2, 3, 4])
+    months = pd.date_range("1949-01-01", periods=36, freq="MS")
+    np.testing.assert_array_equal(np.mod(step_numbers(months, "MS"), 12), months.month - 1)
+    assert step_numbers(months, None) is None
+
+
+def _panel(frames: dict[str, pd.DataFrame]):
+    long = pd.concat([f.rename_axis("ds").reset_index().assign(unique_id=u) for u, f in frames.items()])
+    return long_panel(long, None, None, "error", None)
+
+
+def _fit(panel, m, train_end=None):
+    codes = np.repeat(np.arange(panel.n_series), panel.lengths)
+    within = np.arange(panel.values.shape[0]) - panel.starts[codes]
+    steps = first_steps(panel)[codes] + within
+    end = panel.lengths if train_end is None else train_end
+    return fit_seasonality(panel.values, codes, within, end, steps, m, [0], panel.n_series)
+
+
+def test_indices_of_every_series_at_once_recover_each_kind_of_season():
+    rng = np.random.default_rng(1)
+    dates = pd.date_range("2001-03-01", periods=96, freq="MS")
+    frames = {
+        "mult": monthly(120, "2000-01-01"),
+        "add": pd.DataFrame({"y": 5 * np.sin(2 * np.pi * (dates.month - 1) / 12) + rng.normal(0, 0.2, 96)},
+                            index=dates),  # crosses zero: additive
+        "flat": pd.DataFrame({"y": 50 + rng.normal(0, 1, 96)}, index=dates),
+        "short": monthly(20, "2005-05-01"),  # under two seasons
+    }
+    panel = _panel(frames)
+    seasons = _fit(panel, 12)
+    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds]))
+    assert kinds == {"mult": "multiplicative", "add": "additive", "flat": "none", "short": "none"}
+    at = {u: i for i, u in enumerate(panel.ids)}
+    # positions are months of the year (step numbers mod 12 count from January 1970)
+    np.testing.assert_allclose(seasons.mult[at["mult"], :, 0], PATTERN, atol=0.02)
+    np.testing.assert_allclose(seasons.mult[at["mult"], :, 0].mean(), 1.0, atol=1e-6)
+    np.testing.assert_allclose(seasons.add[at["add"], :, 0], 5 * np.sin(2 * np.pi * np.arange(12) / 12), atol=0.3)
+    assert np.all(seasons.mult[at["add"]] == 1) and np.all(seasons.add[at["mult"]] == 0)
+    assert np.all(seasons.mult[at["flat"]] == 1) and np.all(seasons.add[at["flat"]] == 0)
+    # the same indices as each series fitted alone
+    for uid in ("mult", "add"):
+        alone = _fit(_panel({uid: frames[uid]}), 12)
+        np.testing.assert_allclose(alone.mult[0], seasons.mult[at[uid]], rtol=1e-6)
+        np.testing.assert_allclose(alone.add[0], seasons.add[at[uid]], atol=1e-5)
+
+
+def test_indices_read_only_the_training_span():
+    frame = monthly(120)
+    panel = _panel({"a": frame})
+    changed = frame.copy()
+    changed.iloc[96:] *= 3  # beyond the training span
+    a, b = _fit(panel, 12, np.array([96])), _fit(_panel({"a": changed}), 12, np.array([96]))
+    np.testing.assert_array_equal(a.mult, b.mult)
+
+
+def test_remove_then_restore_is_the_identity():
+    seasons = _fit(_panel({"a": monthly(60)}), 12)
+    y = np.linspace(50, 60, 24, dtype=np.float32)[:, None]
+    steps = np.arange(5, 29)
+    out = seasons.remove(y, np.zeros(24, np.int64), steps)
+    back = seasons.restore(out.reshape(1, 24, 1), np.zeros(1, np.int64), steps[None])
+    np.testing.assert_allclose(back[0], y, rtol=1e-6)

@@ -1,0 +1,96 @@
+"""A Forecaster with seasonal indices (deseason=True, the default): the season comes out of the
+network's inputs and goes back onto its forecasts at the right calendar positions, for one series or
+a panel, through predict, forecast, backtest and model files."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn import Forecaster
+from tsrnn.base.errors import CheckpointError
+
+from conftest import write_config
+
+TINY = dict(hidden=6, layers=1, epochs=3, patience=None, seed=0)
+PATTERN = np.array([0.9, 0.85, 1.0, 1.0, 1.05, 1.15, 1.3, 1.25, 1.05, 0.9, 0.75, 0.8])  # mean 1.0
+
+
+def monthly(n: int = 120, start: str = "1949-01-01", noise: float = 0.01, seed: int = 0) -> pd.DataFrame:
+    """A trending monthly series with a multiplicative season: January at PATTERN[0]."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(start, periods=n, freq="MS")
+    level = 100 + 0.8 * np.arange(n)
+    y = level * PATTERN[dates.month - 1] * (1 + rng.normal(0, noise, n))
+    return pd.DataFrame({"y": y}, index=dates.rename("month"))
+
+
+def test_a_forecaster_puts_the_season_back_on_the_calendar():
+    frame = monthly(144)
+    model = Forecaster(horizon=12, **TINY).fit(frame, progress=False)
+    assert model.seasonality_.kinds == [["multiplicative"]]
+    assert "multiplicative" in model.seasonality_.describe()
+    forecast = model.forecast(12)
+    assert list(forecast.index[:2]) == [pd.Timestamp("1961-01-01"), pd.Timestamp("1961-02-01")]
+    # predicting from any later slice reads the same calendar positions as the fit
+    W = model.window_
+    whole = model.predict(frame)
+    tail = model.predict(frame.iloc[-W - 3:])
+    np.testing.assert_allclose(tail, whole[-4:], rtol=1e-5)
+    np.testing.assert_allclose(whole[-1], forecast.to_numpy(), rtol=1e-5)
+    # the network's output carries the season: July above November, as in the data
+    values = forecast["y"].to_numpy()
+    assert values[6] > values[10] * 1.3
+    off = Forecaster(horizon=12, deseason=False, **TINY).fit(frame, progress=False)
+    assert off.seasonality_.m == 0 and off.seasonality_.describe() == "no seasonal indices"
+
+
+def test_no_season_for_integer_steps_unless_given_and_none_without_a_season():
+    values = monthly(120)["y"].to_numpy()
+    assert Forecaster(horizon=6, **TINY).fit(values, progress=False).seasonality_.m == 0
+    given = Forecaster(horizon=6, season=12, **TINY).fit(values, progress=False)
+    assert given.seasonality_.m == 12 and given.seasonality_.kinds == [["multiplicative"]]
+    yearly = pd.DataFrame({"y": values[:60]}, index=pd.date_range("1900", periods=60, freq="YS"))
+    assert Forecaster(horizon=6, **TINY).fit(yearly, progress=False).seasonality_.m == 0
+    with pytest.raises(TypeError, match="deseason must be True or False, got 'yes'"):
+        Forecaster(deseason="yes", **TINY).fit(values, progress=False)
+
+
+def test_a_long_panel_gets_indices_per_series_and_backtests_line_up(tmp_path):
+    frames = {"a": monthly(120, "2000-01-01", seed=1), "b": monthly(100, "2002-07-01", seed=2) * 3}
+    long = pd.concat([f.rename_axis("ds").reset_index().assign(unique_id=u) for u, f in frames.items()])
+    model = Forecaster(horizon=6, **TINY).fit(long, progress=False)
+    assert model.seasonality_.kinds == [["multiplicative"], ["multiplicative"]]
+    np.testing.assert_allclose(model.seasonality_.mult[0, :, 0], model.seasonality_.mult[1, :, 0], atol=0.03)
+    forecast = model.forecast(6)
+    view = model.series_model("b").forecast(6)
+    np.testing.assert_allclose(forecast[forecast["unique_id"] == "b"]["y"].to_numpy(), view["y"].to_numpy(), rtol=1e-5)
+    result = model.backtest(long, start=0.8)
+    alone = model.series_model("b").backtest(frames["b"], start=0.8)
+    b = result.forecasts["model"][result.origin_labels.get_level_values(0) == "b"]
+    np.testing.assert_allclose(b, alone.forecasts["model"], rtol=1e-5)
+    model.save(tmp_path / "m")
+    loaded = Forecaster.load(tmp_path / "m")
+    np.testing.assert_array_equal(loaded.forecast(6)["y"].to_numpy(), forecast["y"].to_numpy())
+    assert loaded.seasonality_.kinds == model.seasonality_.kinds
+
+
+def test_model_files_check_the_indices(tmp_path):
+    from safetensors.numpy import load_file, save_file
+
+    model = Forecaster(horizon=6, **TINY).fit(monthly(96), progress=False)
+    model.save(tmp_path / "m")
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert config["seasonality"]["m"] == 12 and config["seasonality"]["kinds"] == [["multiplicative"]]
+    tensors = load_file(tmp_path / "m" / "model.safetensors")
+    assert tensors["seasonality.mult"].shape == (1, 12, 1)
+    tensors["seasonality.mult"][0, 3, 0] = -1.0
+    save_file(tensors, tmp_path / "m" / "model.safetensors")
+    # consistent checksums: what is tested is the schema's check of the values
+    config["weights_sha256"] = hashlib.sha256((tmp_path / "m" / "model.safetensors").read_bytes()).hexdigest()
+    write_config(tmp_path / "m", config)
+    with pytest.raises(CheckpointError, match="seasonality.mult.*positive"):
+        Forecaster.load(tmp_path / "m")

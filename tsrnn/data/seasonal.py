@@ -1,0 +1,192 @@
+"""Seasonal indices: each series' season taken out of its targets before the network reads them,
+and put back on its forecasts (the classical decomposition the M4 competition's benchmarks and
+ES-RNN deseasonalise with).
+
+For every series of a panel at once, on its training span only:
+
+- a season of m steps is tested with the 90% autocorrelation test at lag m (seasonal when
+  ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{k<m} r_k^2) / n)``), where the span holds at least two
+  seasons;
+- the trend is the centred moving average (2 x m for an even m), the detrended values are
+  ``y / trend`` (every training value positive: *multiplicative*) or ``y - trend`` (additive),
+  and their mean at each position in the season is the index, normalised to mean 1 (or 0);
+- a series that fails the test, or is too short, gets the neutral indices (1 and 0).
+
+Positions in the season come from :func:`tsrnn.data.calendar.step_numbers`, counted on the
+calendar (month of the year, day of the week, hour of the day, ...), so data given later (a longer
+history, a backtest) lines up with the fit; integer steps count from 0 (or the integer labels).
+
+The indices are two arrays ``mult`` and ``add`` of shape (S, m, O): deseasonalised values are
+``(y - add) / mult`` and forecasts go back as ``f * mult + add``; one formula serves both kinds.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .panel import Panel
+
+__all__ = ["Seasonality", "first_steps", "fit_seasonality", "CRITICAL"]
+
+CRITICAL = 1.645  # the one-sided 95% (two-sided 90%) normal quantile of the M4 benchmarks' test
+
+
+class Seasonality:
+    """Seasonal indices of S series: ``m`` steps per season (0: none), ``mult`` and ``add`` (S, m, O)
+    float32, and ``kinds`` (S, O): "multiplicative", "additive" or "none" per series and target."""
+
+    def __init__(self, m: int, mult: np.ndarray, add: np.ndarray, kinds: list[list[str]]) -> None:
+        self.m, self.mult, self.add, self.kinds = int(m), mult, add, kinds
+
+    @classmethod
+    def none(cls, n_series: int, n_targets: int) -> "Seasonality":
+        return cls(0, np.ones((n_series, 1, n_targets), np.float32), np.zeros((n_series, 1, n_targets), np.float32),
+                   [["none"] * n_targets for _ in range(n_series)])
+
+    @property
+    def active(self) -> bool:
+        return self.m > 1 and any(k != "none" for row in self.kinds for k in row)
+
+    def take(self, rows) -> "Seasonality":
+        """The indices of the series at positions ``rows``."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return Seasonality(self.m, self.mult[rows], self.add[rows], [self.kinds[i] for i in rows.tolist()])
+
+    def _at(self, rows: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``mult`` and ``add`` (N, ..., O) of series ``rows`` (N,) at calendar steps ``steps`` (N, ...)."""
+        phase = np.mod(steps, max(self.m, 1))
+        rows = rows.reshape(rows.shape + (1,) * (phase.ndim - 1))
+        return self.mult[rows, phase], self.add[rows, phase]
+
+    def remove(self, y: np.ndarray, rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """Targets ``y`` (n, O) of series ``rows`` (n,) at calendar steps ``steps`` (n,), deseasonalised."""
+        if not self.active:
+            return y
+        mult, add = self._at(rows, steps)
+        return ((y - add) / mult).astype(y.dtype, copy=False)
+
+    def restore(self, y: np.ndarray, rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """Deseasonalised forecasts ``y`` (N, ..., K, O) of series ``rows`` (N,) for calendar steps
+        ``steps`` (N, K), with their season put back (axes between N and K broadcast)."""
+        if not self.active:
+            return y
+        mult, add = (self._expand(a, y.ndim) for a in self._at(rows, steps))
+        return (y * mult + add).astype(y.dtype, copy=False)
+
+    def factor(self, y: np.ndarray, rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """A spread ``y`` (N, ..., K, O) (a scale: multiplied, never shifted) with the season's factor."""
+        if not self.active:
+            return y
+        return (y * self._expand(self._at(rows, steps)[0], y.ndim)).astype(y.dtype, copy=False)
+
+    @staticmethod
+    def _expand(a: np.ndarray, ndim: int) -> np.ndarray:
+        """(N, K, O) -> (N, 1, ..., 1, K, O) with ``ndim`` axes."""
+        return a.reshape(a.shape[:1] + (1,) * (ndim - 3) + a.shape[1:])
+
+    def describe(self) -> str:
+        """In words, for reports: which series got which indices."""
+        if self.m <= 1:
+            return "no seasonal indices"
+        flat = [k for row in self.kinds for k in row]
+        counts = {k: flat.count(k) for k in ("multiplicative", "additive", "none") if k in flat}
+        if len(self.kinds) == 1 and len(flat) == 1:
+            what = {"none": "none (the autocorrelation test at lag {m} finds no season, or under two seasons "
+                            "to fit on)"}.get(flat[0], flat[0] + " indices")
+            return f"seasonal indices (m={self.m}): " + what.format(m=self.m)
+        return f"seasonal indices (m={self.m}): " + ", ".join(f"{k} {n}" for k, n in counts.items()) + \
+            " (series x targets)"
+
+
+def first_steps(panel: Panel) -> np.ndarray:
+    """(S,) int64: the calendar step number (:func:`~tsrnn.data.calendar.step_numbers`) of each
+    series' first row; rows follow one step apart.  Without a calendar, integer labels (or 0)."""
+    lengths = panel.lengths
+    if panel.grid is not None:
+        from .calendar import step_numbers
+
+        grid = panel.grid
+        first = np.asarray(panel.last, dtype=np.int64) - lengths + 1
+        labels = grid.labels(first)
+        numbers = step_numbers(labels, grid.freq, grid.step if grid.freq is None else 1)
+        return first if numbers is None else numbers.astype(np.int64)
+    index = panel.index
+    if index is None or isinstance(index, range) or len(index) == 0:
+        return np.zeros(panel.n_series, np.int64) if index is None or len(index) == 0 else \
+            np.full(panel.n_series, int(index[0]) // max(index.step, 1), np.int64)
+    from .calendar import step_numbers
+    from .series import index_spec
+
+    spec = index_spec(index, panel.freq)
+    numbers = step_numbers(index[:1], spec.get("freq"), spec.get("step", 1))
+    return np.zeros(panel.n_series, np.int64) if numbers is None else numbers.astype(np.int64)
+
+
+def _autocorrelation_test(x: np.ndarray, codes: np.ndarray, use: np.ndarray, m: int, n_series: int) -> np.ndarray:
+    """(S,) whether each series' span (``use``) passes the 90% autocorrelation test at lag ``m``."""
+    n = np.bincount(codes[use], minlength=n_series).astype(np.float64)
+    mean = np.bincount(codes[use], weights=x[use], minlength=n_series) / np.maximum(n, 1)
+    d = np.where(use, x - mean[codes], 0.0)
+    denom = np.bincount(codes, weights=d * d, minlength=n_series)
+    r = np.zeros((m, n_series))
+    for k in range(1, m + 1):  # r_k: products of steps k apart inside one series' span
+        same = use[:-k] & use[k:] & (codes[:-k] == codes[k:])
+        r[k - 1] = np.bincount(codes[:-k][same], weights=(d[:-k] * d[k:])[same], minlength=n_series)
+    with np.errstate(all="ignore"):
+        r = r / denom
+        bound = CRITICAL * np.sqrt((1 + 2 * (r[:-1] ** 2).sum(axis=0)) / n)
+        return (denom > 0) & (np.abs(r[-1]) > bound)
+
+
+def fit_seasonality(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray,
+                    steps: np.ndarray, m: int | None, targets: list[int], n_series: int) -> Seasonality:
+    """Seasonal indices (see the module's docstring) of every series of a panel at once.
+
+    values    : (T_total, F) the panel's values
+    codes     : (T_total,) each row's series; ``within`` (T_total,) its step within the series
+    train_end : (S,) steps of each series to fit on (its training span)
+    steps     : (T_total,) each row's calendar step number
+    m         : the season in steps (None or below 2: no indices)
+    """
+    O = len(targets)
+    if m is None or m < 2:
+        return Seasonality.none(n_series, O)
+    half = m // 2
+    use = within < train_end[codes]
+    long_enough = train_end >= 2 * m
+    phase = np.mod(steps, m)
+    T = values.shape[0]
+    rows = np.arange(T)
+    centred = use & (within >= half) & (within + half < train_end[codes])  # the trend's whole span is in training
+    mult = np.ones((n_series, m, O))
+    add = np.zeros((n_series, m, O))
+    kinds = [["none"] * O for _ in range(n_series)]
+    for j, col in enumerate(targets):
+        x = values[:, col].astype(np.float64)
+        seasonal = long_enough & _autocorrelation_test(x, codes, use, m, n_series)
+        if not seasonal.any():
+            continue
+        lowest = np.full(n_series, np.inf)
+        np.minimum.at(lowest, codes[use], x[use])
+        ratio = lowest > 0  # every training value positive: multiplicative
+        c = np.concatenate([[0.0], np.cumsum(x)])
+        r = rows[centred]
+        total = c[r + half + 1] - c[r - half]
+        if m % 2 == 0:  # 2 x m moving average: half weight at both ends
+            total = total - 0.5 * (x[r - half] + x[r + half])
+        trend = total / m
+        s = codes[r]
+        with np.errstate(all="ignore"):
+            detrended = np.where(ratio[s], x[r] / trend, x[r] - trend)
+        key = s * m + phase[r]
+        sums = np.bincount(key, weights=detrended, minlength=n_series * m).reshape(n_series, m)
+        counts = np.bincount(key, minlength=n_series * m).reshape(n_series, m)
+        with np.errstate(all="ignore"):
+            idx = sums / counts
+        ok = seasonal & np.isfinite(idx).all(axis=1) & (counts > 0).all(axis=1)
+        ok &= ~ratio | (idx > 0).all(axis=1)
+        mult_ok, add_ok = ok & ratio, ok & ~ratio
+        mult[mult_ok, :, j] = idx[mult_ok] / idx[mult_ok].mean(axis=1, keepdims=True)
+        add[add_ok, :, j] = idx[add_ok] - idx[add_ok].mean(axis=1, keepdims=True)
+        for i in np.flatnonzero(ok).tolist():
+            kinds[i][j] = "multiplicative" if ratio[i] else "additive"
+    return Seasonality(m, mult.astype(np.float32), add.astype(np.float32), kinds)
