@@ -98,3 +98,18 @@ def test_remove_then_restore_is_the_identity():
     out = seasons.remove(y, np.zeros(24, np.int64), steps)
     back = seasons.restore(out.reshape(1, 24, 1), np.zeros(1, np.int64), steps[None])
     np.testing.assert_allclose(back[0], y, rtol=1e-6)
+
+
+def test_recent_seasons_weigh_more_so_a_drifting_season_is_read_as_it_is_now():
+    dates = pd.date_range("1990-01-01", periods=120, freq="MS")
+    early, late = np.r_[1.3, np.ones(11)], np.r_[np.ones(11), 1.3]  # the peak moves from January to December
+    shape = np.where((np.arange(120) < 60)[:, None], early, late)[np.arange(120), dates.month - 1]
+    frame = pd.DataFrame({"y": 100 * shape / np.where(np.arange(120) < 60, early.mean(), late.mean())}, index=dates)
+    panel = _panel({"a": frame})
+    codes, within = np.zeros(120, np.int64), np.arange(120)
+    steps = first_steps(panel)[codes] + within
+    weighted = fit_seasonality(panel.values, codes, within, np.array([120]), steps, 12, [0], 1)
+    equal = fit_seasonality(panel.values, codes, within, np.array([120]), steps, 12, [0], 1, halflife=None)
+    now = late / late.mean()
+    assert np.abs(weighted.mult[0, :, 0] - now).max() < 0.5 * np.abs(equal.mult[0, :, 0] - now).max()
+    assert weighted.mult[0, 11, 0] > weighted.mult[0, 0, 0]  # December's peak is the season now

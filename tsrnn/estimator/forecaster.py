@@ -45,7 +45,7 @@ class Forecaster:
     window : int or None
         W, past steps each forecast reads.  ``None`` (the default) chooses it from the season m
         and the length (:func:`~tsrnn.base.config.auto_window`): ``max(2m, horizon, 4)``, at most half
-        of the shortest training span; m is the calendar's season, or ``season``, or for integer
+        of the shortest training span; m is ``season``, or the calendar's season, or for integer
         steps the shortest season the autocorrelation finds among the targets.  ``window_`` is the
         window used.
     horizon : int

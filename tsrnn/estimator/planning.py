@@ -89,13 +89,11 @@ def pre_window(est) -> int:
 
 
 def declared_season(est, panel: Panel) -> int | None:
-    """The season the data declares: its calendar's (12 for months, 1 for years, ...), else the
-    ``season`` given (the longest, if one per target), else None."""
-    if panel.season is not None:
-        return panel.season
+    """The season declared for the data: the ``season`` given (the longest, if one per target), else
+    its calendar's (12 for months, 1 for years, ...), else None."""
     if est.season is not None:
         return max(int(v or 1) for v in (est.season if isinstance(est.season, (list, tuple)) else [est.season]))
-    return None
+    return panel.season
 
 
 def deseason_steps(est, panel: Panel) -> int | None:
@@ -109,8 +107,8 @@ def deseason_steps(est, panel: Panel) -> int | None:
 
 
 def choose_window(est, panel: Panel, target_idx: list[int]) -> int:
-    """The window: the given one, or :func:`~tsrnn.base.config.auto_window` from the season (the
-    calendar's, else ``season``, else the shortest season the autocorrelation finds among the
+    """The window: the given one, or :func:`~tsrnn.base.config.auto_window` from the season
+    (``season``, else the calendar's, else the shortest season the autocorrelation finds among the
     targets of the longest series' training span) and the shortest training span."""
     if est.window is not None:
         return checks.positive_int("window", est.window)
