@@ -295,7 +295,7 @@ class Forecaster:
         return forecasting.predict_quantiles(self._fitted(), data, steps, future)
 
     def sample_paths(self, steps: int, data=None, samples: int | None = None, seed: int | None = None,
-                     future=None) -> np.ndarray:
+                     future=None) -> np.ndarray | dict:
         """Monte-Carlo paths continuing the series ``steps`` into the future, in the data's units.
 
         Each path draws every step from the head's distribution and feeds its draw back as the
@@ -305,10 +305,15 @@ class Forecaster:
         Returns
         -------
         ndarray of shape (S, steps, O), S = ``samples`` (default the Forecaster's ``samples``)
+            For long data, a dict of such arrays by ``unique_id``: every series' paths in one
+            batched draw.  The same data and ``seed`` give the same paths, but a series' paths
+            depend on the other series drawn with it (one random stream serves the whole batch),
+            so they differ from that series' paths drawn alone (``series_model``); their
+            distribution is the same.
         """
         return forecasting.sample_paths(self._fitted(), steps, data, samples, seed, future)
 
-    def hidden_states(self, window, cell: bool = False, future=None) -> list[np.ndarray]:
+    def hidden_states(self, window, cell: bool = False, future=None) -> list[np.ndarray] | dict:
         """Every layer's hidden state at every step of one input window, for plots.
 
         ``window`` is an array, tensor or DataFrame (T, F) or (1, T, F) in the data's units (any
@@ -316,7 +321,10 @@ class Forecaster:
         array of shape (T, D*H) per layer, the first layer first (forward half, then backward half).
         With ``cell=True`` an LSTM's cell states instead.  See :meth:`RNNForecaster.layer_states`.
         A model with known covariates also reads their values over the K steps after the window:
-        ``future``, as for :meth:`forecast`.
+        ``future``, as for :meth:`forecast`.  Fitted on long data, ``window`` is long data and
+        every step of each series in it is read from a zero state (pass each series' last
+        ``window`` rows for one window each); returns a dict ``unique_id -> list of L arrays
+        (T_s, D*H)``, series of one length in one batched pass.
         """
         return forecasting.hidden_states(self._fitted(), window, cell, future)
 
