@@ -76,3 +76,52 @@ def test_panel_hidden_states_equal_each_series_own(gaussian, streams, long, fram
         np.testing.assert_allclose(last[uid][0], mine[0], rtol=1e-5, atol=1e-6)
     with pytest.raises(DataError, match="fitted on long data; expected the columns unique_id, ds, y"):
         streams.hidden_states(np.zeros((8, 1)))
+
+
+# -- streaming ------------------------------------------------------------------------------------
+def _newest(long: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The k-th newest row of each series (0: the last), shuffled."""
+    ordered = long.sort_values("ds")
+    back = ordered.groupby("unique_id").cumcount(ascending=False)
+    return ordered[back == k].sample(frac=1.0, random_state=k)
+
+
+def test_panel_streaming_steps_every_series_as_its_own_stream(streams, long, frames):
+    ordered = long.sort_values("ds")
+    history = ordered[ordered.groupby("unique_id").cumcount(ascending=False) >= 4]  # all but the last 4 steps
+    state = streams.start(history)
+    assert state.ids == ("s0", "s1", "s2") and state.hidden[0].shape == (1, 3, 6)
+    assert state.lags.shape == (3, 8, 1)
+    views = {uid: streams.series_model(uid) for uid in frames}
+    alone = {uid: views[uid].start(frames[uid].iloc[:-4]) for uid in frames}
+    for uid in frames:
+        np.testing.assert_allclose(state.prediction[uid], alone[uid].prediction, rtol=1e-5, atol=1e-6)
+    for k in (3, 2, 1, 0):
+        new = _newest(long, k)
+        # a long frame (rows in any order), or an array in the order of state.ids
+        x_t = new if k % 2 else new.set_index("unique_id").loc[list(state.ids), ["y"]].to_numpy()
+        y, state = streams.step(x_t, state)
+        assert list(y) == ["s0", "s1", "s2"] and y["s2"].shape == (2, 1)
+        for uid in frames:
+            mine, alone[uid] = views[uid].step(frames[uid].iloc[-1 - k].to_numpy(), alone[uid])
+            np.testing.assert_allclose(y[uid], mine, rtol=1e-5, atol=1e-6)
+    # one stream of a subset of the series
+    two = streams.start(history[history["unique_id"] != "s1"])
+    assert two.ids == ("s0", "s2") and two.hidden[0].shape == (1, 2, 6)
+
+
+def test_panel_streaming_refuses_a_step_without_every_series(streams, long):
+    state = streams.start(long)
+    new = _newest(long, 0)
+    with pytest.raises(DataError, match=r"x_t lacks series \['s1'\]; step reads one new observation of every"):
+        streams.step(new[new["unique_id"] != "s1"], state)
+    with pytest.raises(DataError, match=r"x_t names series \['zz'\] that this stream does not carry"):
+        streams.step(pd.concat([new, new.iloc[:1].assign(unique_id="zz")]), state)
+    with pytest.raises(DataError, match=r"more than one row for series \['s2'\]"):
+        streams.step(pd.concat([new, new[new["unique_id"] == "s2"]]), state)
+    with pytest.raises(DataError, match=r"array of shape \(S, F\) = \(3, 1\).*got shape \(2, 1\)"):
+        streams.step(np.zeros((2, 1)), state)
+    with pytest.raises(DataError, match=r"missing or infinite values for series \['s0'\]"):
+        streams.step(np.array([np.nan, 1.0, 2.0]), state)
+    with pytest.raises(DataError, match=r"series 's0' has 5 time steps; warmup=8 needs at least 8"):
+        streams.start(long.sort_values("ds").groupby("unique_id").tail(5))

@@ -419,11 +419,20 @@ class Forecaster:
         a well-trained network the far past fades, so streamed and windowed forecasts stay close.
         A model with the linear highway also carries the last ``window`` steps it reads
         (``state.lags``), so ``history`` needs at least that many whatever ``warmup`` is.
+        Fitted on long data, ``history`` is long data: every series in it is read once and the
+        state carries them all (``state.ids``; ``h_n`` (L, S, H), ``lags`` (S, k, F)), and
+        ``state.prediction`` is a dict ``unique_id -> (K, O)``.
         """
         return streaming.start(self._fitted(), history, warmup)
 
-    def step(self, x_t, state: StreamState) -> tuple[np.ndarray, StreamState]:
-        """Feed one new observation ``x_t`` (F,) and return the next forecast (K, O) and the new state."""
+    def step(self, x_t, state: StreamState) -> tuple[np.ndarray | dict, StreamState]:
+        """Feed one new observation ``x_t`` (F,) and return the next forecast (K, O) and the new state.
+
+        For long data ``x_t`` holds one new observation of every series the state carries: a long
+        DataFrame with one row per series (``unique_id`` and the features; ``ds`` is not read) or
+        an array (S, F) in the order of ``state.ids``; one recurrent step runs them all and the
+        forecast is a dict ``unique_id -> (K, O)``.  A missing, unknown or repeated series is an error.
+        """
         return streaming.step(self._fitted(), x_t, state)
 
     # -- model files --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Streaming: carry the recurrent state from one observation to the next instead of re-reading a
-window.  :func:`start` reads a history once; :func:`step` costs one recurrent step per new
-observation."""
+window.  :func:`start` reads every series' history once; :func:`step` costs one recurrent step per
+new observation, for all S series the state carries in one batch (S = 1 for a single series)."""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -11,17 +11,21 @@ import torch
 from ..base import checks
 from ..base.errors import DataError, TsrnnError
 from . import running
-from .intake import data_panel
+from .intake import data_panel, observations
 
 __all__ = ["StreamState", "start", "step"]
 
 
 class StreamState(NamedTuple):
-    """Recurrent state carried between :meth:`Forecaster.step` calls, and the forecast it implies."""
+    """Recurrent state carried between :meth:`Forecaster.step` calls, and the forecast it implies.
 
-    hidden: object  # h_n (L, 1, H), or (h_n, c_n) for an LSTM
-    prediction: np.ndarray  # (K, O) in the data's units
-    lags: torch.Tensor | None = None  # (1, k, F) the last k scaled inputs, for a model with a highway
+    The batch axis of ``hidden`` and ``lags`` holds the S series of ``ids``, in that order.
+    """
+
+    hidden: object  # h_n (L, S, H), or (h_n, c_n) for an LSTM
+    prediction: np.ndarray | dict  # (K, O) in the data's units; long data: unique_id -> (K, O)
+    lags: torch.Tensor | None = None  # (S, k, F) the last k scaled inputs, for a model with a highway
+    ids: tuple = (None,)  # the S series' unique_id (None for a series without one)
 
 
 def check_streamable(est) -> None:
@@ -37,33 +41,39 @@ def check_streamable(est) -> None:
                          "window backwards too, so a new step changes every earlier state")
 
 
-def _advance(est, x: torch.Tensor, hidden, lags: torch.Tensor | None) -> StreamState:
+def _advance(est, x: torch.Tensor, hidden, lags: torch.Tensor | None, ids: tuple, rows: np.ndarray) -> StreamState:
+    """The state after the scaled steps ``x`` (S, T, F) of the series ``ids`` (at ``rows`` of ``est.state_``)."""
     with torch.inference_mode():
-        r = est.model_(x[None], return_states=True, hx=hidden, lags=lags)  # (1, T, F) -> (1, K, O)
+        r = est.model_(x, return_states=True, hx=hidden, lags=lags)  # (S, T, F) -> (S, K, O)
     hidden = r.h_n if r.c_n is None else (r.h_n, r.c_n)
-    return StreamState(hidden, running.unscale(est, r.prediction)[0], lags)
+    predicted = running.unscale(est, r.prediction, rows)  # (S, K, O) in each series' units
+    return StreamState(hidden, dict(zip(ids, predicted)) if est.long_ else predicted[0], lags, ids)
 
 
 def start(est, history, warmup: int | None = None) -> StreamState:
     """See :meth:`Forecaster.start`."""
     check_streamable(est)
-    values = data_panel(est, history)[0].values
+    panel, rows, _ = data_panel(est, history)
     warmup = est.window_ if warmup is None else checks.positive_int("warmup", warmup)
-    if values.shape[0] < warmup:
-        raise DataError(f"history has {values.shape[0]} time steps; warmup={warmup} needs at least {warmup}")
     k = est.model_.config.highway
-    if values.shape[0] < k:
-        raise DataError(f"history has {values.shape[0]} time steps; the model's linear highway reads the last "
-                        f"{k}, so streaming needs at least {k}")
-    scaled = running.scaled(est, values[-max(warmup, k):])  # what the network and the highway read
-    return _advance(est, scaled[-warmup:], None, scaled[-k:][None] if k else None)  # lags (1, k, F)
+    for need, why in ((warmup, f"warmup={warmup} needs at least {warmup}"),
+                      (k, f"the model's linear highway reads the last {k}, so streaming needs at least {k}")):
+        short = np.flatnonzero(panel.lengths < need)
+        if short.size:
+            who = "history" if not est.long_ else f"series {panel.ids[short[0]]!r}"
+            raise DataError(f"{who} has {int(panel.lengths[short[0]])} time steps; {why}")
+    n, S, F = max(warmup, k), panel.n_series, panel.values.shape[1]
+    tails = panel.tails(n).reshape(S * n, F)  # what the network and the highway read
+    scaled = running.scaled(est, tails, np.repeat(rows, n)).reshape(S, n, F)
+    return _advance(est, scaled[:, -warmup:], None, scaled[:, -k:] if k else None, tuple(panel.ids), rows)
 
 
-def step(est, x_t, state: StreamState) -> tuple[np.ndarray, StreamState]:
+def step(est, x_t, state: StreamState) -> tuple[np.ndarray | dict, StreamState]:
     """See :meth:`Forecaster.step`."""
     if not isinstance(state, StreamState):
         raise TypeError(f"state must come from Forecaster.start or step, got {type(state).__name__}")
-    x = running.scaled(est, data_panel(est, np.asarray(x_t, dtype=np.float32).reshape(1, -1))[0].values)  # (1, F)
-    lags = None if state.lags is None else torch.cat([state.lags[:, 1:], x[None]], 1)  # slide by one step
-    state = _advance(est, x, state.hidden, lags)
+    rows = np.array([est.state_.position(uid) for uid in state.ids], dtype=np.int64)
+    x = running.scaled(est, observations(est, x_t, list(state.ids)), rows)  # (S, F)
+    lags = None if state.lags is None else torch.cat([state.lags[:, 1:], x[:, None]], 1)  # slide by one step
+    state = _advance(est, x[:, None], state.hidden, lags, state.ids, rows)
     return state.prediction, state
