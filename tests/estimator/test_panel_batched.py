@@ -125,3 +125,45 @@ def test_panel_streaming_refuses_a_step_without_every_series(streams, long):
         streams.step(np.array([np.nan, 1.0, 2.0]), state)
     with pytest.raises(DataError, match=r"series 's0' has 5 time steps; warmup=8 needs at least 8"):
         streams.start(long.sort_values("ds").groupby("unique_id").tail(5))
+
+
+# -- refit backtests ------------------------------------------------------------------------------
+def test_panel_refit_backtest_fits_the_panel_before_each_origin_time(streams, long):
+    result = streams.backtest(long, start=0.8, stride=4, refit=True)
+    plain = streams.backtest(long, start=0.8, stride=4)
+    pd.testing.assert_index_equal(result.origin_labels, plain.origin_labels)
+    np.testing.assert_array_equal(result.actual, plain.actual)
+    for name in ("naive", "seasonal_naive", "linear_ar"):
+        np.testing.assert_array_equal(result.forecasts[name], plain.forecasts[name])
+    assert not np.allclose(result.forecasts["model"], plain.forecasts["model"])
+    frame = result.frame()
+    times = sorted(frame["origin"].unique())
+    assert len(times) == 8  # 9 origins; s0 and s2 share one at 17:00: one global refit per time
+    shared = pd.Timestamp("2024-02-29 17:00")
+    assert sorted(frame.loc[frame["origin"] == shared, "unique_id"].unique()) == ["s0", "s2"]
+    for t in (times[0], times[1], shared):  # each is one fit on the whole panel before t, forecasting its series
+        fresh = Forecaster(relative=False, **TINY).fit(long[long["ds"] < t]).forecast(2)
+        at = frame[frame["origin"] == t]
+        for uid in at["unique_id"].unique():
+            np.testing.assert_allclose(at.loc[at["unique_id"] == uid, "model"].to_numpy(),
+                                       fresh.loc[fresh["unique_id"] == uid, "y"].to_numpy(), rtol=1e-5, atol=1e-5)
+    every_third = streams.backtest(long, start=0.8, stride=4, refit=3)  # refits at the 1st, 4th, 7th time
+    first = frame.groupby("origin").ngroup().to_numpy().reshape(-1, 2)[:, 0] % 3 == 0
+    np.testing.assert_allclose(every_third.forecasts["model"][first], result.forecasts["model"][first], rtol=1e-5)
+    assert not np.allclose(every_third.forecasts["model"][~first], result.forecasts["model"][~first])
+
+
+def test_panel_refit_backtest_keeps_each_origins_distribution_with_it(gaussian, long):
+    result = gaussian.backtest(long, start=0.8, stride=4, refit=True)
+    dist = result.distribution
+    assert dist.quantiles.shape == (9, 2, 1, 3) and dist.mean.shape == (9, 2, 1)
+    # origins of several series per refit come back in the origins' order, forecasts and quantiles alike
+    np.testing.assert_allclose(dist.quantiles[..., 1], result.forecasts["model"], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(dist.mean, result.forecasts["model"], rtol=1e-5, atol=1e-5)
+    assert list(result.calibration().index) == [1, 2]
+
+
+def test_panel_refit_backtest_refuses_a_series_too_short_to_refit(streams, long):
+    with pytest.raises(DataError, match=r"refit before the origin 2024-02-27 16:00:00: series 's1': series has 1 "
+                                        r"time steps; window=8 \+ horizon=2 needs at least 10 training steps"):
+        streams.backtest(long, start=0.1, refit=30)

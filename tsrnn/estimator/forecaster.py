@@ -356,8 +356,12 @@ class Forecaster:
             Steps ahead per origin; default the model's horizon (beyond it, recursive).
         refit : bool or int
             False uses this fitted model at every origin (every origin of every series in one
-            batched pass); True refits a copy on the steps before each origin; an integer n refits
-            every n-th origin (one series only).
+            batched pass); True refits a copy (same parameters and window) on the steps before
+            each origin; an integer n refits before every n-th origin and forecasts the origins
+            up to the next refit with that copy.  For long data the refits are of the global model
+            on every series' steps before each n-th origin time (series too short to fit there
+            are left out, unless they have origins to forecast: then it is an error), and each
+            copy forecasts its origins of every series in one batched pass.
 
         For a probabilistic model the result also holds the forecast quantiles (and Monte-Carlo
         samples past the head's steps): ``result.calibration()`` scores them per step ahead.
