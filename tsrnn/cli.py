@@ -452,7 +452,8 @@ def evaluate(model_dir, data_path, start, as_json) -> None:
 @click.option("--horizon", type=click.IntRange(min=1), default=None,
               help="Steps ahead per origin  [default: the model's horizon]")
 @click.option("--refit", type=click.IntRange(min=0), default=0,
-              help="Refit a copy of the model every N origins on the steps before it (0: never).")
+              help="Refit a copy of the model every N origins on the steps before it; for long data the "
+                   "global model on every series' steps before every N-th origin time (0: never).")
 @click.option("--metric", type=click.Choice(["rmse", "mae", "mase", "smape", "mape"]), default="rmse",
               help="Error shown per step ahead.")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,

@@ -141,3 +141,19 @@ def test_fit_reports_and_switches_the_seasonal_indices(tmp_path):
     assert off.exit_code == 0, off.output
     assert "no seasonal indices" in off.output
     assert json.loads((tmp_path / "off" / "config.json").read_text())["estimator"]["deseason"] is False
+
+
+def test_refit_backtest_of_long_data_refits_the_global_model(dated):
+    long = pd.DataFrame({"unique_id": np.repeat(["x", "y"], 150),
+                         "ds": np.tile(pd.date_range("2024-01-01", periods=150, freq="h"), 2),
+                         "y": np.r_[np.sin(np.arange(150) / 4), np.cos(np.arange(150) / 6)]})
+    long.to_csv("long.csv", index=False)
+    assert invoke("fit", "--data", "long.csv", *FAST, "--out", "run").exit_code == 0
+    args = ["backtest", "--model", "run", "--data", "long.csv", "--start", "130", "--stride", "8"]
+    plain, refit = invoke(*args, "--out", "plain.csv"), invoke(*args, "--refit", "2", "--out", "refit.csv")
+    assert plain.exit_code == 0 and refit.exit_code == 0, refit.output
+    assert "6 origins from step 130, stride 8" in refit.output  # 130, 138, 146 of each series
+    ours, theirs = pd.read_csv(dated / "refit.csv"), pd.read_csv(dated / "plain.csv")
+    assert list(ours["unique_id"].unique()) == ["x", "y"]
+    pd.testing.assert_series_equal(ours["naive"], theirs["naive"])
+    assert not np.allclose(ours["model"], theirs["model"])

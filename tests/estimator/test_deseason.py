@@ -94,3 +94,16 @@ def test_model_files_check_the_indices(tmp_path):
     write_config(tmp_path / "m", config)
     with pytest.raises(CheckpointError, match="seasonality.mult.*positive"):
         Forecaster.load(tmp_path / "m")
+
+
+def test_streaming_reads_each_new_step_at_its_calendar_position():
+    frame = monthly(120)
+    model = Forecaster(horizon=3, relative=False, **TINY).fit(frame.iloc[:100], progress=False)
+    assert model.seasonality_.kinds == [["multiplicative"]]
+    W = model.window_
+    state = model.start(frame.iloc[:100])
+    np.testing.assert_allclose(state.prediction, model.predict(frame.iloc[100 - W:100])[-1], rtol=1e-5)
+    for t in range(100, 104):  # each step equals reading the longer history in one go
+        prediction, state = model.step(frame.iloc[t].to_numpy(), state)
+        again = model.start(frame.iloc[:t + 1], warmup=W + t + 1 - 100)
+        np.testing.assert_allclose(prediction, again.prediction, rtol=1e-4)

@@ -13,6 +13,7 @@ from ..base import checks
 from ..base.config import auto_batch_size
 from ..base.errors import DataError
 from ..data.known import resolve_known
+from ..data.panel import Panel
 from ..data.windows import make_windows, resolve_targets
 from ..nn.model import RNNForecaster
 from ..train.loop import TrainState, distributed_context, predict_windows, train
@@ -20,12 +21,18 @@ from . import planning
 from .intake import fit_panel
 from .state import prepare_panel
 
-__all__ = ["fit"]
+__all__ = ["fit", "fit_on_panel"]
 
 
 def fit(est, data, progress=None, checkpoint_dir=None, resume: bool = False):
     """See :meth:`Forecaster.fit`."""
     panel, specs = fit_panel(est, data)
+    return fit_on_panel(est, panel, specs, progress, checkpoint_dir, resume)
+
+
+def fit_on_panel(est, panel: Panel, specs: list[dict], progress=None, checkpoint_dir=None, resume: bool = False):
+    """Fit ``est`` on a panel already read (its series named, or one series with id None) and how
+    each series' time labels continue (``specs``); what refit backtests call on a truncated panel."""
     targets = est.targets
     if targets is None and panel.ids[0] is not None:  # long data: its y
         from ..data.frames import LONG_TARGET

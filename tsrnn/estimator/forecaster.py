@@ -306,7 +306,7 @@ class Forecaster:
         return forecasting.predict_quantiles(self._fitted(), data, steps, future)
 
     def sample_paths(self, steps: int, data=None, samples: int | None = None, seed: int | None = None,
-                     future=None) -> np.ndarray:
+                     future=None) -> np.ndarray | dict:
         """Monte-Carlo paths continuing the series ``steps`` into the future, in the data's units.
 
         Each path draws every step from the head's distribution and feeds its draw back as the
@@ -316,10 +316,15 @@ class Forecaster:
         Returns
         -------
         ndarray of shape (S, steps, O), S = ``samples`` (default the Forecaster's ``samples``)
+            For long data, a dict of such arrays by ``unique_id``: every series' paths in one
+            batched draw.  The same data and ``seed`` give the same paths, but a series' paths
+            depend on the other series drawn with it (one random stream serves the whole batch),
+            so they differ from that series' paths drawn alone (``series_model``); their
+            distribution is the same.
         """
         return forecasting.sample_paths(self._fitted(), steps, data, samples, seed, future)
 
-    def hidden_states(self, window, cell: bool = False, future=None) -> list[np.ndarray]:
+    def hidden_states(self, window, cell: bool = False, future=None) -> list[np.ndarray] | dict:
         """Every layer's hidden state at every step of one input window, for plots.
 
         ``window`` is an array, tensor or DataFrame (T, F) or (1, T, F) in the data's units (any
@@ -327,7 +332,10 @@ class Forecaster:
         array of shape (T, D*H) per layer, the first layer first (forward half, then backward half).
         With ``cell=True`` an LSTM's cell states instead.  See :meth:`RNNForecaster.layer_states`.
         A model with known covariates also reads their values over the K steps after the window:
-        ``future``, as for :meth:`forecast`.
+        ``future``, as for :meth:`forecast`.  Fitted on long data, ``window`` is long data and
+        every step of each series in it is read from a zero state (pass each series' last
+        ``window`` rows for one window each); returns a dict ``unique_id -> list of L arrays
+        (T_s, D*H)``, series of one length in one batched pass.
         """
         return forecasting.hidden_states(self._fitted(), window, cell, future)
 
@@ -359,8 +367,12 @@ class Forecaster:
             Steps ahead per origin; default the model's horizon (beyond it, recursive).
         refit : bool or int
             False uses this fitted model at every origin (every origin of every series in one
-            batched pass); True refits a copy on the steps before each origin; an integer n refits
-            every n-th origin (one series only).
+            batched pass); True refits a copy (same parameters and window) on the steps before
+            each origin; an integer n refits before every n-th origin and forecasts the origins
+            up to the next refit with that copy.  For long data the refits are of the global model
+            on every series' steps before each n-th origin time (series too short to fit there
+            are left out, unless they have origins to forecast: then it is an error), and each
+            copy forecasts its origins of every series in one batched pass.
 
         For a probabilistic model the result also holds the forecast quantiles (and Monte-Carlo
         samples past the head's steps): ``result.calibration()`` scores them per step ahead.
@@ -428,11 +440,20 @@ class Forecaster:
         a well-trained network the far past fades, so streamed and windowed forecasts stay close.
         A model with the linear highway also carries the last ``window`` steps it reads
         (``state.lags``), so ``history`` needs at least that many whatever ``warmup`` is.
+        Fitted on long data, ``history`` is long data: every series in it is read once and the
+        state carries them all (``state.ids``; ``h_n`` (L, S, H), ``lags`` (S, k, F)), and
+        ``state.prediction`` is a dict ``unique_id -> (K, O)``.
         """
         return streaming.start(self._fitted(), history, warmup)
 
-    def step(self, x_t, state: StreamState) -> tuple[np.ndarray, StreamState]:
-        """Feed one new observation ``x_t`` (F,) and return the next forecast (K, O) and the new state."""
+    def step(self, x_t, state: StreamState) -> tuple[np.ndarray | dict, StreamState]:
+        """Feed one new observation ``x_t`` (F,) and return the next forecast (K, O) and the new state.
+
+        For long data ``x_t`` holds one new observation of every series the state carries: a long
+        DataFrame with one row per series (``unique_id`` and the features; ``ds`` is not read) or
+        an array (S, F) in the order of ``state.ids``; one recurrent step runs them all and the
+        forecast is a dict ``unique_id -> (K, O)``.  A missing, unknown or repeated series is an error.
+        """
         return streaming.step(self._fitted(), x_t, state)
 
     # -- model files --------------------------------------------------------------------------------

@@ -11,14 +11,14 @@ import numpy as np
 import torch
 
 from ..base import checks
-from ..base.errors import DataError, TsrnnError
+from ..base.errors import TsrnnError
 from ..data.panel import panel_windows
 from ..data.seasonal import first_steps
 from ..data.series import future_index, future_labels
 from ..data.windows import make_windows
 from ..evaluation.probabilistic import quantile_columns
 from . import running
-from .intake import ONE_SERIES, data_panel, future_of
+from .intake import data_panel, future_of
 
 __all__ = ["predict", "predict_quantiles", "forecast", "sample_paths", "hidden_states", "require_distribution"]
 
@@ -106,29 +106,34 @@ def forecast(est, steps: int, data=None, future=None):
     return out
 
 
-def sample_paths(est, steps: int, data=None, samples=None, seed=None, future=None) -> np.ndarray:
-    """See :meth:`Forecaster.sample_paths`."""
+def sample_paths(est, steps: int, data=None, samples=None, seed=None, future=None):
+    """See :meth:`Forecaster.sample_paths`: every series' paths in one batched draw."""
     require_distribution(est, "sample_paths")
-    if est.long_:
-        raise DataError(ONE_SERIES)
-    X, rows, first, _, _ = _contexts(est, data, future)
-    return running.paths(est, X, steps, samples, seed, rows, first)[:, 0]  # (S, steps, O)
+    X, rows, first, ids, _ = _contexts(est, data, future)
+    drawn = running.paths(est, X, steps, samples, seed, rows, first)  # (samples, S, steps, O)
+    return dict(zip(ids, np.moveaxis(drawn, 1, 0))) if est.long_ else drawn[:, 0]
 
 
-def hidden_states(est, window, cell: bool = False, future=None) -> list[np.ndarray]:
-    """See :meth:`Forecaster.hidden_states`."""
+def hidden_states(est, window, cell: bool = False, future=None):
+    """See :meth:`Forecaster.hidden_states`: every series' steps through the network, one batched
+    pass per distinct length."""
     if cell and est.model_.config.cell != "lstm":
         raise ValueError(f"cell=True needs an LSTM, but this Forecaster's cell is {est.model_.config.cell!r}")
-    if est.long_:
-        raise DataError(ONE_SERIES)
-    if not checks.is_pandas(window, "DataFrame", "Series"):
+    if not est.long_ and not checks.is_pandas(window, "DataFrame", "Series"):
         window = np.asarray(window.detach().cpu() if isinstance(window, torch.Tensor) else window, dtype=np.float32)
         if window.ndim == 3 and window.shape[0] != 1:
             raise ValueError(f"window must be one window, of shape (T, F) or (1, T, F), got shape {window.shape}")
         window = window[0] if window.ndim == 3 else window
     panel, rows, _ = data_panel(est, window)
+    fut = None if future is None else future_of(est, future, panel.ids)
+    inputs = running.network_inputs(est, panel.values, fut, lengths=panel.lengths)
+    scaled = running.scaled(est, inputs, *running.row_steps(panel, rows))  # (T_total, F)
+    states = [None] * panel.n_series
     with torch.inference_mode():
-        fut = None if future is None else future_of(est, future, [None])
-        inputs = running.scaled(est, running.network_inputs(est, panel.values, fut), *running.row_steps(panel, rows))
-        states = est.model_.layer_states(inputs[None])  # (1, T, F) -> L x (1, T, D*H)
-    return [(st.cell if cell else st.output)[0].numpy() for st in states]  # L x (T, D*H)
+        for T in np.unique(panel.lengths).tolist():  # series of one length run as one batch
+            group = np.flatnonzero(panel.lengths == T)
+            x = scaled[panel.starts[group, None] + np.arange(T)]  # (n, T, F)
+            layers = est.model_.layer_states(x)  # L x (n, T, D*H)
+            for j, s in enumerate(group.tolist()):
+                states[s] = [(st.cell if cell else st.output)[j].numpy() for st in layers]  # L x (T, D*H)
+    return dict(zip(panel.ids, states)) if est.long_ else states[0]

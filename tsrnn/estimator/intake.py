@@ -4,6 +4,7 @@
 one series per ``unique_id``; anything else: a panel of one unnamed series) and how each series'
 time labels continue.  :func:`data_panel` does the same for data given to a fitted estimator,
 returning each series' position in its state, so every method runs on rows of one panel.
+:func:`observations` reads one new observation of each series a stream carries.
 The DataFrame layer (pandas) loads only for frames.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..data.panel import Panel
 from ..data.series import Series, as_series, index_spec
 from .state import continuation_specs
 
-__all__ = ["is_long", "as_frame", "prepare", "fit_panel", "data_panel", "future_of", "ONE_SERIES"]
+__all__ = ["is_long", "as_frame", "prepare", "fit_panel", "data_panel", "observations", "future_of", "ONE_SERIES"]
 
 ONE_SERIES = "this method reads one series; pick it with forecaster.series_model(unique_id)"
 
@@ -106,6 +107,62 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
         who = "data" if panel.ids[first] is None or not est.long_ else f"series {panel.ids[first]!r}"
         raise DataError(f"{who} has {int(panel.lengths[first])} time steps; {reading} needs at least window={est.window_}")
     return panel, rows, specs
+
+
+def observations(est, x_t, ids: list) -> np.ndarray:
+    """One new observation (S, F) of each of the series ``ids``, in that order: for one series an
+    array of F values; for long data a long DataFrame with one row per series (``unique_id`` and
+    the feature columns; ``ds`` is not read) or an array (S, F) in the order of ``ids``."""
+    F = est.n_features_in_
+    if not est.long_:
+        return data_panel(est, np.asarray(x_t, dtype=np.float32).reshape(1, -1))[0].values  # (1, F)
+    if checks.is_pandas(x_t, "DataFrame"):
+        x = _numbers(_rows_by_id(est, x_t, ids))
+    else:
+        x = _numbers(x_t)
+        x = x[:, None] if x.ndim == 1 and F == 1 else x
+    if x.shape != (len(ids), F):
+        raise DataError(f"x_t must be a long DataFrame or an array of shape (S, F) = ({len(ids)}, {F}), one row "
+                        f"per series in the order of state.ids, got shape {x.shape}")
+    bad = ~np.isfinite(x).all(axis=1)
+    if bad.any():
+        raise DataError(f"x_t has missing or infinite values for series {[ids[i] for i in np.flatnonzero(bad)[:10]]};"
+                        f" every series needs its new observation")
+    return x.astype(np.float32)
+
+
+def _rows_by_id(est, frame, ids: list) -> np.ndarray:
+    """The feature values (S, F) of a long ``frame`` holding one row of each series ``ids``, in that order."""
+    import pandas as pd
+
+    from ..data.frames import LONG_ID
+
+    missing = [c for c in [LONG_ID, *est.feature_names_in_] if c not in frame.columns]
+    if missing:
+        raise DataError(f"x_t lacks the column(s) {missing}; expected one row per series with the columns "
+                        f"{[LONG_ID, *est.feature_names_in_]}")
+    given = pd.Index(frame[LONG_ID].astype(str))
+    repeated = given[given.duplicated()].unique().tolist()
+    if repeated:
+        raise DataError(f"x_t has more than one row for series {repeated[:10]}; step reads one new observation "
+                        f"per series")
+    unknown = given.difference(ids).tolist()
+    if unknown:
+        raise DataError(f"x_t names series {unknown[:10]} that this stream does not carry (state.ids: "
+                        f"{list(ids[:10])}{' ...' if len(ids) > 10 else ''})")
+    where = given.get_indexer(ids)
+    if (where < 0).any():
+        absent = [ids[i] for i in np.flatnonzero(where < 0)[:10]]
+        raise DataError(f"x_t lacks series {absent}; step reads one new observation of every series the stream "
+                        f"carries (state.ids)")
+    return frame[est.feature_names_in_].to_numpy()[where]
+
+
+def _numbers(x) -> np.ndarray:
+    try:
+        return np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise DataError(f"x_t holds values that are not numbers: {err}") from err
 
 
 def future_of(est, future, ids: list) -> np.ndarray | None:

@@ -71,6 +71,11 @@ class Distribution:
         return Distribution(parts[0].levels, join("quantiles", 0), join("samples", 1), join("mean", 0),
                             join("sd", 0))
 
+    def take(self, index: np.ndarray) -> "Distribution":
+        """The distributions of windows ``index`` (n,), in that order."""
+        pick = lambda a, axis=0: None if a is None else np.take(a, index, axis=axis)  # noqa: E731
+        return Distribution(self.levels, pick(self.quantiles), pick(self.samples, 1), pick(self.mean), pick(self.sd))
+
 
 def sample_paths(model: "RNNForecaster", X: torch.Tensor, steps: int, samples: int, seed: int,
                  target_idx: list[int]) -> torch.Tensor:
