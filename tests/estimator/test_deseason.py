@@ -107,3 +107,20 @@ def test_streaming_reads_each_new_step_at_its_calendar_position():
         prediction, state = model.step(frame.iloc[t].to_numpy(), state)
         again = model.start(frame.iloc[:t + 1], warmup=W + t + 1 - 100)
         np.testing.assert_allclose(prediction, again.prediction, rtol=1e-4)
+
+
+@pytest.mark.parametrize("loss", ["gaussian", "quantile"])
+def test_quantiles_and_paths_carry_the_season(loss):
+    frame = monthly(120)
+    model = Forecaster(horizon=6, loss=loss, **TINY).fit(frame, progress=False)
+    assert model.seasonality_.kinds == [["multiplicative"]]
+    forecast = model.forecast(9)  # past the head's 6 steps: sample paths
+    q = forecast[["y_q0.1", "y_q0.5", "y_q0.9"]].to_numpy()
+    assert np.all(np.diff(q, axis=1) >= 0)
+    paths = model.sample_paths(9)  # the same draws (samples and seed) the forecast took past the head
+    np.testing.assert_allclose(np.median(paths[:, 6:, 0], axis=0), q[6:, 1], rtol=1e-5)
+    # July's median sits well above March's, as the season does (PATTERN: 1.3 against 1.0)
+    assert forecast.index[6].month == 7 and forecast.index[2].month == 3
+    assert q[6, 1] > 1.15 * q[2, 1]
+    quantiles = model.predict_quantiles(frame.iloc[-model.window_:])
+    np.testing.assert_allclose(quantiles[-1, :, 0], q[:6], rtol=1e-5)
