@@ -76,7 +76,9 @@ def test_a_large_integer_within_float64_is_read_as_a_number(tmp_path):
 
 def test_a_decimal_exponent_beyond_float64_names_column_and_row(tmp_path):
     data = series_csv(tmp_path / "exp.csv", "1e400,3\n")
-    one_line_error(invoke(*FIT, "--data", data, "--out", tmp_path / "run"), "column 'a' has an infinite value at 60")
+    # pandas 3 reads the number as infinity, pandas 2 keeps the text: either way one line names the place
+    line = one_line_error(invoke(*FIT, "--data", data, "--out", tmp_path / "run"), "column 'a'")
+    assert "has an infinite value at 60" in line or ("row 60" in line and "beyond the range of float64" in line)
 
 
 def test_too_many_columns(tmp_path):
