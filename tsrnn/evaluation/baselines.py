@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "choose_season", "find_season", "fit_many",
-           "forecast_many"]
+           "forecast_many", "from_columns", "to_columns"]
 
 BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
 _CHUNK = 4096  # origins per block when applying the autoregression
@@ -241,12 +241,38 @@ def fit_many(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, window
     result equals fitting each series alone (which is this function on a panel of one)."""
     values = np.asarray(values)  # float32 stays float32: sums accumulate in float64
     seasons, sources, scale, ar = _fit_panel(values, starts, lengths, window, targets, season, calendar_season)
+    return _many(window, horizon, targets, season, calendar_season, seasons, sources, scale, ar)
+
+
+def _many(window: int, horizon: int, targets: list[int], season, calendar_season: int | None, seasons: list,
+          sources: list, scale: np.ndarray, ar: np.ndarray) -> list["Baselines"]:
+    """S fitted Baselines of the same settings from their states: seasons and sources (S lists of O),
+    MASE scales (S, O), autoregression coefficients (S, 1 + W*F, F)."""
     fitted = []
     for s in range(len(seasons)):
         b = Baselines(window, horizon, targets, season, calendar_season)
-        b.seasons_, b.season_sources_, b.scale_, b.ar_ = seasons[s], sources[s], scale[s], ar[s]
+        b.seasons_, b.season_sources_, b.scale_, b.ar_ = list(seasons[s]), list(sources[s]), scale[s], ar[s]
         fitted.append(b)
     return fitted
+
+
+def to_columns(baselines: list["Baselines"]) -> tuple[dict, np.ndarray]:
+    """S Baselines fitted alike (one per series of a panel) as JSON columns and one array: the shared
+    settings once; ``seasons``, ``season_sources`` and ``scale`` as lists of S (each a list of O);
+    and the autoregression coefficients (S, 1 + W*F, F), float64."""
+    b = baselines[0]
+    columns = {"window": b.window, "horizon": b.horizon, "targets": b.targets, "season": b.season,
+               "calendar_season": b.calendar_season, "seasons": [x.seasons_ for x in baselines],
+               "season_sources": [x.season_sources_ for x in baselines],
+               "scale": np.stack([x.scale_ for x in baselines]).tolist()}
+    return columns, np.stack([x.ar_ for x in baselines]).astype(np.float64, copy=False)
+
+
+def from_columns(columns: dict, ar: np.ndarray) -> list["Baselines"]:
+    """The S Baselines that :func:`to_columns` wrote."""
+    c = columns
+    return _many(c["window"], c["horizon"], c["targets"], c["season"], c["calendar_season"], c["seasons"],
+                 c["season_sources"], np.asarray(c["scale"], dtype=np.float64), np.asarray(ar, dtype=np.float64))
 
 
 def forecast_many(baselines: list["Baselines"], values: np.ndarray, origins: np.ndarray, owner: np.ndarray,
