@@ -21,8 +21,8 @@ __all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "choose_s
            "forecast_many", "from_columns", "to_columns"]
 
 BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
-_CHUNK = 4096  # origins per block when applying the autoregression
-_BLOCK = 1 << 21  # float64 numbers per block when fitting a panel (16 MiB)
+_CHUNK = 4096  # origins per block when applying the autoregression; least windows per pass fitting it
+_BLOCK = 1 << 17  # float64 numbers per block when fitting a panel (1 MiB: faster than larger blocks)
 _SEASON_SPAN = 1 << 17  # latest steps searched for a season: enough for any season it can report
 _AR_ORIGINS = 1 << 18  # latest windows the autoregression is fitted on: more changes nothing but time
 
@@ -181,30 +181,29 @@ def _panel_ar(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, window:
         return coefs
     order = np.argsort(-counts, kind="stable")  # most windows first: a block pads to its first
     rows = np.lib.stride_tricks.sliding_window_view(values, W + 1, axis=0)  # (T_total-W, F, W+1): inputs, target
-    m = F * (W + 1)  # numbers per window, feature-major
+    m = F * (W + 1)  # a window's numbers, feature-major; then a 1 at position m
     q = np.arange(W * F)
-    lags = (q % F) * (W + 1) + q // F  # where input (w, f) is among them, in the coefficients' lag-major order
+    design = np.r_[m, (q % F) * (W + 1) + q // F]  # [1, input (w, f) in the coefficients' lag-major order]
     target = np.arange(F) * (W + 1) + W
     i = 0
     while i < S:
         most = int(counts[order[i]])
-        step = max(1, min(most, _BLOCK // p))  # windows per series and pass
+        step = max(1, min(most, max(_BLOCK // p, _CHUNK)))  # windows per series and pass: each pass adds
+        # to the (F*(W+1) + 1)^2 products, so many inputs take at least _CHUNK windows at a time
         block = order[i:i + max(1, min(_BLOCK // (step * p), _BLOCK // (p * p)))]
         g = block.shape[0]
-        products, sums, n = np.zeros((g, m, m)), np.zeros((g, m)), np.zeros(g)
+        products = np.zeros((g, m + 1, m + 1))  # sums of Z'Z over each series' windows
         for k in range(0, most, step):
             at = k + np.arange(min(step, most - k))
             use = at < counts[block][:, None]  # (g, n)
             origin = np.where(use, first[block][:, None] + at, W)  # (g, n) rows; W: any readable row
-            Z = np.multiply(rows[origin - W], use[:, :, None, None], dtype=np.float64
-                            ).reshape(origin.shape + (m,))  # (g, n, F*(W+1)), padding windows zero
+            Z = np.empty(origin.shape + (m + 1,))  # (g, n, F*(W+1) + 1), float64
+            Z[..., :m] = rows[origin - W].reshape(origin.shape + (m,))
+            Z[..., m] = 1.0
+            Z *= use[..., None]  # padding windows: zero, they add nothing
             products += Z.transpose(0, 2, 1) @ Z
-            sums += Z.sum(axis=1)
-            n += use.sum(axis=1)
-        gram = np.empty((g, p, p))  # [1, inputs]' [1, inputs]
-        gram[:, 0, 0], gram[:, 0, 1:], gram[:, 1:, 0] = n, sums[:, lags], sums[:, lags]
-        gram[:, 1:, 1:] = products[:, lags][:, :, lags]
-        cross = np.concatenate([sums[:, None, target], products[:, lags][:, :, target]], axis=1)  # [1, inputs]' y
+        gram = products[:, design][:, :, design]  # (g, p, p): [1, inputs]' [1, inputs]
+        cross = products[:, design][:, :, target]  # (g, p, F): [1, inputs]' target
         ridge = 1e-8 * np.maximum(np.trace(gram, axis1=1, axis2=2) / p, 1.0)
         gram[:, np.arange(p), np.arange(p)] += ridge[:, None]
         coefs[block] = np.linalg.solve(gram, cross)
