@@ -144,7 +144,7 @@ def worker(args) -> dict:
             (data.Scaler, "transform", "Scaler.transform"),
             (fitting, "make_windows", "make_windows"), (fitting, "train", "train (all epochs)"),
             (train_module, "_val_loss", "validation loss"), (state, "fit_many", "baselines (fit_many)"),
-            (baselines, "_panel_seasons", "seasons (batched FFT)"),
+            (baselines, "panel_seasons", "seasons (batched FFT)"),
             (baselines, "_panel_ar", "linear AR (normal equations)"),
         ]:
             stages.wrap(owner, attr, label)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tsrnn.evaluation.baselines import Baselines, choose_season, fit_many
+from tsrnn.evaluation.baselines import Baselines, fit_many
+from tsrnn.evaluation.seasons import choose_season
 
 
 # -- the per-series fit as it was before the batched one (np.polyfit, normal equations per series) -----------
@@ -33,7 +34,8 @@ def reference_season(x, calendar):
     if found is not None and found != calendar and (calendar == 1 or found % calendar != 0):
         at_calendar = acf[calendar] if 1 < calendar < acf.shape[0] else 0.0
         if acf[found] >= max(0.5, at_calendar + 0.2):
-            return found, f"autocorrelation {acf[found]:.2f}, stronger than {at_calendar:.2f} at the calendar's {calendar}"
+            return found, (f"autocorrelation {acf[found]:.2f}, stronger than {at_calendar:.2f} "
+                           f"at the calendar's {calendar}")
     return (calendar if calendar > 1 else None), "calendar"
 
 
@@ -100,7 +102,8 @@ def test_fit_many_equals_the_per_series_fit(targets, season, calendar):
         np.testing.assert_allclose(b.scale_, scale, rtol=1e-9, atol=1e-12)
         assert b.ar_.shape == (1 + window * 2, 2)
         span64 = span.astype(np.float64)  # compare what the coefficients do: near-collinear inputs
-        design = np.array([np.r_[1.0, span64[t - window:t].ravel()] for t in range(window, train[s])]).reshape(-1, ar.shape[0])
+        design = np.array([np.r_[1.0, span64[t - window:t].ravel()]
+                           for t in range(window, train[s])]).reshape(-1, ar.shape[0])
         np.testing.assert_allclose(design @ b.ar_, design @ ar, rtol=1e-6, atol=1e-6 * np.abs(span).max())
         if s in (0, 1, 2, 8):  # noisy seasonal series: well-conditioned, so the coefficients themselves agree
             np.testing.assert_allclose(b.ar_, ar, rtol=1e-7, atol=1e-9)

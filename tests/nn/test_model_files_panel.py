@@ -38,7 +38,8 @@ def long_frame(dated: bool) -> pd.DataFrame:
 @pytest.mark.parametrize("dated, scale", [(True, True), (False, False)])
 def test_long_model_round_trip(tmp_path, dated, scale):
     frame = long_frame(dated)
-    model = Forecaster(hidden=3, layers=1, window=6, horizon=2, epochs=2, seed=0, scale=scale).fit(frame, progress=False)
+    model = Forecaster(hidden=3, layers=1, window=6, horizon=2, epochs=2, seed=0, scale=scale)
+    model.fit(frame, progress=False)
     model.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / CONFIG_FILE).read_text())
     arrays = load_file(tmp_path / "m" / WEIGHTS_FILE)
@@ -99,7 +100,8 @@ def rewrite_tensor(path: Path, key: str, change) -> None:
 @pytest.fixture(scope="module")
 def long_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("panel") / "m"
-    Forecaster(hidden=3, layers=1, window=6, horizon=2, epochs=1, seed=0).fit(long_frame(True), progress=False).save(path)
+    model = Forecaster(hidden=3, layers=1, window=6, horizon=2, epochs=1, seed=0).fit(long_frame(True), progress=False)
+    model.save(path)
     return path
 
 

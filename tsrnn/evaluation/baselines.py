@@ -5,7 +5,8 @@ For forecast origins ``t`` (the first forecast step) of a series ``s`` (T, F), e
 
 - ``naive``: the last value, ``s[t-1]``, for every step;
 - ``seasonal_naive``: the value one season earlier, ``s[t + h - m * (h // m + 1)]``, with a season
-  ``m`` per target (given, or found from the training span's autocorrelation; naive where none);
+  ``m`` per target (given, or found from the training span's autocorrelation by
+  :mod:`tsrnn.evaluation.seasons`; naive where none);
 - ``drift``: the last value plus the average change over the input window, ``h+1`` times;
 - ``linear_ar``: a linear autoregression of every feature on the same input window (all features),
   fitted by least squares for one step and applied recursively for more.
@@ -17,13 +18,14 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "choose_season", "find_season", "fit_many",
-           "forecast_many", "from_columns", "to_columns"]
+from .seasons import panel_seasons
+
+__all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "fit_many", "forecast_many",
+           "from_columns", "to_columns"]
 
 BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
 _CHUNK = 4096  # origins per block when applying the autoregression; least windows per pass fitting it
 _BLOCK = 1 << 17  # float64 numbers per block when fitting a panel (1 MiB: faster than larger blocks)
-_SEASON_SPAN = 1 << 17  # latest steps searched for a season: enough for any season it can report
 _AR_ORIGINS = 1 << 18  # latest windows the autoregression is fitted on: more changes nothing but time
 
 
@@ -44,104 +46,6 @@ def check_ar_size(window: int, n_features: int) -> None:
                         f"beyond tsrnn's limit of {MAX_AR_INPUTS}: the linear-AR baseline fits "
                         f"{1 + window * n_features} coefficients for each of the {n_features} features; use fewer "
                         f"features (--features a,b,...) or a shorter --window")
-
-
-def _detrended_acfs(X: np.ndarray, max_lag: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Autocorrelations (G, L+1), lags 0..L with L = min(n // 2, max_lag), of the G rows of ``X`` (G, n)
-    after removing each row's least-squares straight line, in one batched FFT; and which rows
-    have one (G,) bool: not those constant or straight, nor any when L < 2."""
-    X = np.asarray(X, dtype=np.float64)
-    G, n = X.shape
-    if n == 0:
-        return np.zeros((G, 1)), np.zeros(G, dtype=bool)
-    size = np.maximum(1.0, np.abs(X).max(axis=1, initial=0.0))  # (G,)
-    X = X - X.mean(axis=1, keepdims=True)
-    if n >= 3:
-        t = np.arange(n) - (n - 1) / 2
-        X = X - (X @ t / (t @ t))[:, None] * t  # minus each row's slope times the centred steps
-    max_lag = min(n // 2, max_lag or n // 2)
-    ok = (np.abs(X).max(axis=1, initial=0.0) > 1e-9 * size) & (max_lag >= 2)
-    if not ok.any():
-        return np.zeros((G, max(max_lag, 0) + 1)), ok
-    spectrum = np.fft.rfft(X, 2 * n, axis=1)  # (G, n + 1)
-    acf = np.fft.irfft(spectrum.real ** 2 + spectrum.imag ** 2, 2 * n, axis=1)[:, : max_lag + 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(ok[:, None], acf / acf[:, :1], 0.0), ok
-
-
-def _peak_seasons(acf: np.ndarray, ok: np.ndarray, min_corr: float = 0.3) -> np.ndarray:
-    """Each row's season (G,) from its autocorrelation (G, L+1), 0 where none: the lag of the
-    highest peak after the first zero crossing, if that peak reaches ``min_corr``."""
-    G, L = acf.shape[0], acf.shape[1] - 1
-    below = acf < 0
-    lags = np.arange(L + 1)
-    peak = np.zeros_like(below)
-    if L >= 2:
-        peak[:, 1:L] = (acf[:, 1:L] >= acf[:, :L - 1]) & (acf[:, 1:L] >= acf[:, 2:])
-    peak &= (lags >= np.argmax(below, axis=1)[:, None]) & (below.any(axis=1) & ok)[:, None]
-    best = np.argmax(np.where(peak, acf, -np.inf), axis=1)  # the first of equal peaks, the shortest lag
-    return np.where(peak.any(axis=1) & (acf[np.arange(G), best] >= min_corr), best, 0)
-
-
-def find_season(x: np.ndarray, max_lag: int | None = None, min_corr: float = 0.3) -> int | None:
-    """The dominant season of a 1-D series from its autocorrelation, or None.
-
-    A straight-line trend is removed first (a trend would otherwise keep the autocorrelation
-    positive at every lag).  The season is the lag of the highest autocorrelation peak after the
-    first zero crossing, if that peak exceeds ``min_corr``.
-    """
-    acf, ok = _detrended_acfs(np.asarray(x)[None, :], max_lag)
-    return int(_peak_seasons(acf, ok, min_corr)[0]) or None
-
-
-_STRONGER = 0.2  # autocorrelation by which a found season must beat the calendar's to replace it
-_STRONG = 0.5  # ... and the least it must reach
-
-
-def _choose_seasons(X: np.ndarray, calendar: int | None) -> tuple[np.ndarray, list[str]]:
-    """:func:`choose_season` of every row of ``X`` (G, n) at once: seasons (G,), 0 for none, and sources."""
-    acf, ok = _detrended_acfs(X)
-    found = _peak_seasons(acf, ok)
-    if calendar is None:
-        return found, ["autocorrelation"] * X.shape[0]
-    seasons = np.full(X.shape[0], calendar if calendar > 1 else 0)
-    sources = ["calendar"] * X.shape[0]
-    rows = np.flatnonzero((found > 0) & (found != calendar) & ((calendar == 1) | (found % calendar != 0)))
-    at_found = acf[rows, found[rows]]
-    at_calendar = acf[rows, calendar] if 1 < calendar < acf.shape[1] else np.zeros(rows.shape[0])
-    wins = at_found >= np.maximum(_STRONG, at_calendar + _STRONGER)
-    for r, a, c in zip(rows[wins].tolist(), at_found[wins].tolist(), at_calendar[wins].tolist()):
-        seasons[r] = found[r]
-        sources[r] = f"autocorrelation {a:.2f}, stronger than {c:.2f} at the calendar's {calendar}"
-    return seasons, sources
-
-
-def choose_season(x: np.ndarray, calendar: int | None) -> tuple[int | None, str]:
-    """The season of a 1-D series and where it came from: the calendar's (``calendar``: 12 for
-    months, 1 for years, ...), unless its autocorrelation finds a clearly stronger one; without a
-    calendar, the autocorrelation's (:func:`find_season`).  Only the latest 2^17 steps are read."""
-    seasons, sources = _choose_seasons(np.asarray(x)[None, -_SEASON_SPAN:], calendar)
-    return int(seasons[0]) or None, sources[0]
-
-
-def _panel_seasons(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, targets: list[int],
-                   calendar: int | None) -> tuple[np.ndarray, list[list[str]]]:
-    """:func:`choose_season` of every target of every series (S, O) over the latest 2^17 steps of
-    each span ``ends - lengths .. ends``: one batched FFT per distinct span length."""
-    S, O = lengths.shape[0], len(targets)
-    n = np.minimum(lengths, _SEASON_SPAN)
-    seasons, sources = np.zeros((S, O), np.int64), [[""] * O for _ in range(S)]
-    for length in np.unique(n).tolist():
-        group = np.flatnonzero(n == length)
-        per_block = max(1, _BLOCK // (max(length, 1) * O))
-        for b in range(0, group.shape[0], per_block):
-            rows = group[b:b + per_block]
-            X = values[(ends[rows] - length)[:, None] + np.arange(length)][:, :, targets]  # (g, n, O)
-            m, why = _choose_seasons(X.transpose(0, 2, 1).reshape(-1, length), calendar)  # g*O rows
-            seasons[rows] = m.reshape(-1, O)
-            for k, s in enumerate(rows.tolist()):
-                sources[s] = why[k * O:(k + 1) * O]
-    return seasons, sources
 
 
 def _mase_scales(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, targets: list[int],
@@ -218,7 +122,7 @@ def _fit_panel(values: np.ndarray, starts, lengths, window: int, targets: list[i
     starts, lengths = np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
     ends, O = starts + lengths, len(targets)
     if season is None:
-        seasons, sources = _panel_seasons(values, ends, lengths, targets, calendar)
+        seasons, sources = panel_seasons(values, ends, lengths, targets, calendar)
     else:
         given = [season] * O if np.isscalar(season) else list(season)
         if len(given) != O:
