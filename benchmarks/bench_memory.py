@@ -6,7 +6,7 @@ validation span, clipping, the baselines), in a subprocess, and reports its peak
 RSS after import, the series' size and what copying every window (N x W x F x 4 bytes, about 2 GB)
 would cost.  A warm-up fit of a short series first loads what torch loads lazily (the optimizer
 and its helpers, some 100 MiB), so the peak above it belongs to the data.  The fit is split by
-stage (``as_series``, ``Scaler.fit``, scaling, ``make_windows``, ``train``, ``Baselines.fit`` ...;
+stage (``as_series``, ``Scaler.fit``, scaling, ``make_windows``, ``train``, ``fit_many`` (the baselines) ...;
 the RSS high-water mark is reset before each, via /proc/self/clear_refs), and a second subprocess
 fits again under tracemalloc to split the numpy allocations by line of tsrnn code, so a copy shows
 up with the line that makes it.  One torch thread: on a 2-core machine shared with other work, one
@@ -123,7 +123,7 @@ def worker(args) -> dict:
 
     import tsrnn
     from tsrnn.data import series as data
-    from tsrnn.estimator import fitting, intake, running
+    from tsrnn.estimator import fitting, intake, running, state
     from tsrnn.evaluation import baselines
     from tsrnn.train import loop as train_module
 
@@ -143,9 +143,9 @@ def worker(args) -> dict:
             (running, "scaled", "running.scaled (scale + to tensor)"),
             (data.Scaler, "transform", "Scaler.transform"),
             (fitting, "make_windows", "make_windows"), (fitting, "train", "train (all epochs)"),
-            (train_module, "_val_loss", "validation loss"), (baselines.Baselines, "fit", "Baselines.fit"),
-            (baselines, "find_season", "find_season (per target)"),
-            (baselines.Baselines, "_fit_ar", "Baselines._fit_ar"),
+            (train_module, "_val_loss", "validation loss"), (state, "fit_many", "baselines (fit_many)"),
+            (baselines, "panel_seasons", "seasons (batched FFT)"),
+            (baselines, "_panel_ar", "linear AR (normal equations)"),
         ]:
             stages.wrap(owner, attr, label)
     else:

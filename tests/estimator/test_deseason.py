@@ -84,15 +84,16 @@ def test_model_files_check_the_indices(tmp_path):
     model = Forecaster(horizon=6, **TINY).fit(monthly(96), progress=False)
     model.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / "config.json").read_text())
-    assert config["seasonality"]["m"] == 12 and config["seasonality"]["kinds"] == [["multiplicative"]]
+    season = config["series"]["season"]
+    assert season["m"] == 12 and season["kinds"] == [["multiplicative"]] and season["last_step"] == [-252 + 95]
     tensors = load_file(tmp_path / "m" / "model.safetensors")
-    assert tensors["seasonality.mult"].shape == (1, 12, 1)
-    tensors["seasonality.mult"][0, 3, 0] = -1.0
+    assert tensors["series.season_mult"].shape == (1, 12, 1)
+    tensors["series.season_mult"][0, 3, 0] = -1.0
     save_file(tensors, tmp_path / "m" / "model.safetensors")
     # consistent checksums: what is tested is the schema's check of the values
     config["weights_sha256"] = hashlib.sha256((tmp_path / "m" / "model.safetensors").read_bytes()).hexdigest()
     write_config(tmp_path / "m", config)
-    with pytest.raises(CheckpointError, match="seasonality.mult.*positive"):
+    with pytest.raises(CheckpointError, match="series.season_mult.*positive"):
         Forecaster.load(tmp_path / "m")
 
 

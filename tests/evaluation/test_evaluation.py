@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from tsrnn import Forecaster, multi_sine
-from tsrnn.evaluation.baselines import Baselines, find_season
+from tsrnn.evaluation.baselines import Baselines
+from tsrnn.evaluation.seasons import find_season
 from tsrnn.evaluation.metrics import error_table, mae, mape, mase, rmse, skill, smape
 
 

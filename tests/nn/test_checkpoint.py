@@ -89,7 +89,7 @@ def test_round_trip_without_scaler_and_with_dates(fit_frame, tmp_path):
 def test_files_are_safetensors_and_json(saved, fitted):
     assert sorted(os.listdir(saved)) == [CONFIG_FILE, WEIGHTS_FILE] == ["config.json", "model.safetensors"]
     config = json.loads((saved / "config.json").read_text(encoding="utf-8"))
-    assert config["format_version"] == FORMAT_VERSION == 3
+    assert config["format_version"] == FORMAT_VERSION == 4
     assert config["weights_sha256"] == sha256(saved / "model.safetensors")
     assert config["model"]["hidden_size"] == 8
     assert config["estimator"] == fitted.get_params()
@@ -97,9 +97,13 @@ def test_files_are_safetensors_and_json(saved, fitted):
 
     from safetensors.numpy import load_file  # readable without tsrnn or torch
     arrays = load_file(saved / "model.safetensors")
-    assert {f"model.{k}" for k in fitted.model_.state_dict()} | {"context"} <= set(arrays)
+    assert set(arrays) == {f"model.{k}" for k in fitted.model_.state_dict()} | {
+        "series.context", "series.linear_ar", "series.mean", "series.scale", "series.season_mult",
+        "series.season_add"}  # one series: arrays of one row
     np.testing.assert_array_equal(arrays["model.head.weight"], fitted.model_.head.weight.detach().numpy())
-    np.testing.assert_array_equal(arrays["context"], fitted.context_)
+    np.testing.assert_array_equal(arrays["series.context"], fitted.context_[None])
+    np.testing.assert_array_equal(arrays["series.mean"], fitted.scaler_.mean_[None])
+    assert config["series"]["ids"] == [None] and config["series"]["index"]["last"] == [299]
 
 
 def test_load_never_unpickles(saved, monkeypatch):
@@ -116,7 +120,7 @@ def test_save_model_load_model_round_trip(tmp_path):
     tensors = {"a": torch.arange(6, dtype=torch.float32).reshape(2, 3), "b": torch.ones(4, dtype=torch.int64)}
     save_model(tmp_path, tensors, {"note": "hi"})
     loaded, config = load_model(tmp_path)
-    assert config["note"] == "hi" and config["format_version"] == 3
+    assert config["note"] == "hi" and config["format_version"] == FORMAT_VERSION
     assert set(loaded) == {"a", "b"}
     assert torch.equal(loaded["a"], tensors["a"]) and torch.equal(loaded["b"], tensors["b"])
 
@@ -214,7 +218,7 @@ def test_pickle_checkpoint_is_never_loaded(tmp_path):
 @pytest.mark.parametrize("version", [999, 0, "1", None, True])
 def test_unknown_format_version(saved, version):
     edit_config(saved, format_version=version)
-    with pytest.raises(CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 3"):
+    with pytest.raises(CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 4"):
         Forecaster.load(saved)
 
 
@@ -240,9 +244,9 @@ def test_weights_of_another_shape(fitted, fit_frame, tmp_path):
 
 def test_config_without_an_entry(saved):
     config = json.loads((saved / CONFIG_FILE).read_text())
-    del config["scaler"]
+    del config["series"]
     write_config(saved, config)
-    with pytest.raises(CheckpointError, match=r"config\.json': field 'scaler' is missing"):
+    with pytest.raises(CheckpointError, match=r"config\.json': field 'series' is missing"):
         Forecaster.load(saved)
 
 

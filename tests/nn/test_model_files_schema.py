@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -54,15 +55,15 @@ def test_deeply_nested_run_json_is_refused_by_plot(run_dir):
 
 
 def test_index_without_kind(run_dir):
-    edited(run_dir, lambda c: c["index"].pop("kind"))
-    with pytest.raises(CheckpointError, match=r"config\.json': field 'index\.kind' is missing"):
+    edited(run_dir, lambda c: c["series"]["index"].pop("kind"))
+    with pytest.raises(CheckpointError, match=r"config\.json': field 'series\.index\.kind' is missing"):
         Forecaster.load(run_dir)
 
 
-def test_scaler_shorter_than_the_features(run_dir):
-    edited(run_dir, lambda c: c["scaler"]["mean"].pop())
-    with pytest.raises(CheckpointError,
-                       match=r"field 'scaler\.mean' must be a JSON array of 2 entries, got 1 entries"):
+def test_a_column_shorter_than_the_series(run_dir):
+    edited(run_dir, lambda c: c["series"]["baselines"]["scale"].pop())
+    with pytest.raises(CheckpointError, match=r"field 'series\.baselines\.scale' must be a JSON array of 1 entries, "
+                                              r"one per series in 'series\.ids', got 0 entries"):
         Forecaster.load(run_dir)
 
 
@@ -92,7 +93,7 @@ def test_run_json_holding_a_list(run_dir):
 
 def test_format_version_true(run_dir):
     edited(run_dir, lambda c: c.update(format_version=True))
-    with pytest.raises(CheckpointError, match=r"has format_version True; this tsrnn reads formats 1 to 3$"):
+    with pytest.raises(CheckpointError, match=r"has format_version True; this tsrnn reads formats 1 to 4$"):
         Forecaster.load(run_dir)
 
 
@@ -130,11 +131,18 @@ def test_the_checksum_is_canonical_so_reformatting_is_no_edit(run_dir):
     (lambda c: c["model"].update(num_layers=10**6), "field 'model.num_layers' must be the 1 layer(s) in the weights"),
     (lambda c: c.update(features=["a", "a"]), "field 'features' must be distinct names"),
     (lambda c: c.update(targets=["f0"]), "field 'targets' must be a JSON array of 2 entries, got 1 entries"),
-    (lambda c: c["scaler"].update(scale=[1.0, 0.0]), "field 'scaler.scale[1]' must be a finite number > 0, got 0.0"),
-    (lambda c: c["index"].update(step="1"), "field 'index.step' must be an integer in [1, 2147483648], got '1'"),
-    (lambda c: c["index"].update(kind="calendar"), "field 'index.kind' must be 'integer' or 'datetime', got 'calendar'"),
-    (lambda c: c["baselines"].update(seasons=[3]), "field 'baselines.seasons' must be a JSON array of 2 entries"),
-    (lambda c: c["baselines"].update(window=9), "field 'baselines.window' must be the estimator's window, 8, got 9"),
+    (lambda c: c["series"]["baselines"]["scale"][0].__setitem__(1, -1.0),
+     "field 'series.baselines.scale[0][1]' must be a finite number >= 0.0, got -1.0"),
+    (lambda c: c["series"]["index"]["step"].__setitem__(0, "1"),
+     "field 'series.index.step[0]' must be an integer in [1, 2147483648], got '1'"),
+    (lambda c: c["series"]["index"]["kind"].__setitem__(0, "calendar"),
+     "field 'series.index.kind[0]' must be 'integer' or 'datetime', got 'calendar'"),
+    (lambda c: c["series"]["baselines"]["seasons"].__setitem__(0, [3]),
+     "field 'series.baselines.seasons[0]' must be a JSON array of 2 entries"),
+    (lambda c: c["series"]["baselines"].update(window=9),
+     "field 'series.baselines.window' must be the estimator's window, 8, got 9"),
+    (lambda c: c["series"].update(ids=["a", "a"]), "field 'series.ids' must be distinct names"),
+    (lambda c: c["series"].update(scaled="yes"), "field 'series.scaled' must be true or false, got 'yes'"),
     (lambda c: c["estimator"].update(wings=2), "field 'estimator.wings' must be absent: Forecaster has no such"),
     (lambda c: c["estimator"].update(hidden=5), "the estimator's settings give model.hidden_size = 5, got 4"),
     (lambda c: c["estimator"].update(strategy="sideways"), "field 'estimator' holds an invalid setting: strategy"),
@@ -149,17 +157,28 @@ def test_bad_fields_are_named(run_dir, change, message):
     assert message in str(caught.value) and str(run_dir / CONFIG_FILE) in str(caught.value)
 
 
-def test_members_of_long_data_are_checked(tmp_path):
-    import numpy as np
-    import pandas as pd
+OLD_MODELS = Path(__file__).parent / "old_models"  # directories an older tsrnn wrote (format 3)
 
-    long = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 60), "ds": np.tile(pd.date_range("2024-01-01", periods=60, freq="h"), 2),
-                         "y": np.r_[np.sin(np.arange(60) / 3), np.cos(np.arange(60) / 4)]})
-    Forecaster(hidden=3, layers=1, window=6, epochs=1).fit(long).save(tmp_path / "m")
-    assert Forecaster.load(tmp_path / "m").long_
-    edited(tmp_path / "m", lambda c: c["members"]["b"]["scaler"].update(mean=[]))
-    with pytest.raises(CheckpointError, match=r"field 'members\.b\.scaler\.mean' must be a JSON array of 1 entries"):
+
+@pytest.mark.parametrize("name, change, message", [
+    ("format3_members", lambda c: c["members"]["b"]["scaler"].update(mean=[]),
+     "field 'members.b.scaler.mean' must be a JSON array of 1 entries"),
+    ("format3_members", lambda c: c["members"]["c"]["baselines"].update(window=9),
+     "field 'members.c.baselines.window' must be the estimator's window, 6, got 9"),
+    ("format3_single", lambda c: c["scaler"].update(scale=[1.0, 0.0]),
+     "field 'scaler.scale[1]' must be a finite number > 0, got 0.0"),
+    ("format3_single", lambda c: c["index"].update(kind="calendar"),
+     "field 'index.kind' must be 'integer' or 'datetime', got 'calendar'"),
+    ("format3_single", lambda c: c["baselines"].update(seasons=[3]),
+     "field 'baselines.seasons' must be a JSON array of 2 entries"),
+])
+def test_older_layouts_are_checked(tmp_path, name, change, message):
+    shutil.copytree(OLD_MODELS / name, tmp_path / "m")
+    assert Forecaster.load(tmp_path / "m").n_features_in_ >= 1
+    edited(tmp_path / "m", change)
+    with pytest.raises(CheckpointError) as caught:
         Forecaster.load(tmp_path / "m")
+    assert message in str(caught.value)
 
 
 @pytest.mark.parametrize("change, message", [

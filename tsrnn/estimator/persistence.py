@@ -2,10 +2,21 @@
 
 :func:`model_files` turns a fitted estimator into the tensors and the JSON config that
 :func:`tsrnn.nn.checkpoint.save_model` writes; :func:`read_model` checks a model directory against the
-schema (:mod:`tsrnn.nn.schema`) and rebuilds the estimator.  Every format version is read here, in
-one place: format 1 files have no highway, files before the automatic window keep the window they
-were given, long-data files have one entry per series, files before seasonal indices have none.
-Nothing is unpickled.
+schema (:mod:`tsrnn.nn.schema`) and rebuilds the estimator.  Nothing is unpickled.
+
+The per-series state is written as arrays over the S series (format 4), for one series (S = 1,
+id None) and for long data alike: tensors ``series.mean`` and ``series.scale`` (S, F) (with
+scaling), ``series.context`` (S, W, F), ``series.linear_ar`` (S, 1 + W*F, F) and the seasonal
+indices ``series.season_mult`` and ``series.season_add`` (S, m, O); in the config, ``series`` holds
+the ids, the index specs by field, the baselines' seasons, season sources and MASE scales as JSON
+lists of S, and ``season``: m, each series' kinds of indices and its last calendar step.  So a
+model of 10,000 series has six such tensors, not 20,000.  Files before format 4 have no seasonal
+indices and load with ``deseason=False``.
+
+Every older format is read here, in one place (:func:`_read_state` and :func:`read_model`): the
+single-series layout (``scaler``, ``index``, ``baselines`` at the top level, tensors ``context`` and
+``baselines.linear_ar``), the ``members`` layout of long data (one entry and two tensors per
+series), format 1 without the highway, and files from before the automatic window (the window given).
 """
 from __future__ import annotations
 
@@ -16,7 +27,7 @@ import numpy as np
 import torch
 
 from ..nn import checkpoint
-from ..evaluation.baselines import Baselines
+from ..evaluation.baselines import Baselines, from_columns, to_columns
 from ..base.config import ModelConfig
 from ..data.series import Scaler
 from ..base.errors import CheckpointError, DataError, NotFittedError
@@ -32,6 +43,10 @@ E = TypeVar("E")  # the estimator class (Forecaster); not imported here, which i
 
 __all__ = ["model_files", "read_model"]
 
+_INDEX_FIELDS = {"integer": ("kind", "last", "step", "name"), "datetime": ("kind", "last", "freq", "name", "form")}
+_INDEX_COLUMNS = ("kind", "last", "step", "freq", "name", "form")  # null where a series' kind has no such field
+
+
 def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     """The tensors and the config that :meth:`Forecaster.save <tsrnn.estimator.forecaster.Forecaster.save>` writes."""
     from .. import __version__
@@ -39,30 +54,56 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     if not hasattr(est, "model_"):
         raise NotFittedError(f"This {type(est).__name__} instance is not fitted yet. Call 'fit' with "
                              f"appropriate arguments before using this estimator.")
+    state = est.state_
+    columns, ar = to_columns(state.baselines)
     tensors = {f"model.{k}": v for k, v in est.model_.state_dict().items()}
-    described = {}
-    for uid, m in est.state_.items():
-        prefix = "" if uid is None else f"members.{uid}."
-        tensors[f"{prefix}context"] = torch.from_numpy(m["context_"])
-        tensors[f"{prefix}baselines.linear_ar"] = torch.from_numpy(m["baselines_"].ar_)
-        described[uid] = {"scaler": None if m["scaler_"] is None else m["scaler_"].to_dict(),
-                          "index": m["index_spec_"], "baselines": m["baselines_"].to_dict()}
-    seasons = est.state_.seasonality
-    tensors["seasonality.mult"] = torch.from_numpy(seasons.mult)
-    tensors["seasonality.add"] = torch.from_numpy(seasons.add)
+    tensors["series.context"] = torch.from_numpy(np.ascontiguousarray(state.context))  # (S, W, F)
+    tensors["series.linear_ar"] = torch.from_numpy(ar)  # (S, 1 + W*F, F)
+    if state.mean is not None:
+        tensors["series.mean"] = torch.from_numpy(np.ascontiguousarray(state.mean))  # (S, F)
+        tensors["series.scale"] = torch.from_numpy(np.ascontiguousarray(state.scale))
+    seasons = state.seasonality
+    tensors["series.season_mult"] = torch.from_numpy(np.ascontiguousarray(seasons.mult))  # (S, m, O)
+    tensors["series.season_add"] = torch.from_numpy(np.ascontiguousarray(seasons.add))
+    series = {"ids": list(state.ids), "scaled": state.mean is not None, "baselines": columns,
+              "index": {key: [spec.get(key) for spec in state.specs] for key in _INDEX_COLUMNS},
+              "season": {"m": seasons.m, "kinds": seasons.kinds, "last_step": state.last_step.tolist()}}
     config = {
         "estimator": est.get_params(),
         "model": est.model_.config.to_dict(),
         "features": est.feature_names_in_,
         "targets": est.target_names_,
         "target_idx": est.target_idx_,
-        **({"members": described} if est.long_ else described[None]),
-        "seasonality": {"m": seasons.m, "kinds": seasons.kinds, "last_step": est.state_.last_step.tolist()},
+        "series": series,
         "history": {"best_epoch": est.history_.best_epoch, "stop_reason": est.history_.stop_reason,
                     "batch_size": est.batch_size_, "window": est.window_},
         "versions": {"tsrnn": __version__, "torch": torch.__version__},
     }
     return tensors, config
+
+
+def _read_state(config: dict, tensors: dict[str, torch.Tensor]) -> PanelState:
+    """The per-series state of a checked config, whatever its layout (see the module's docstring)."""
+    if "series" in config:  # format 4: arrays over the series
+        series = config["series"]
+        index = series["index"]
+        specs = [{key: index[key][i] for key in _INDEX_FIELDS[kind]} for i, kind in enumerate(index["kind"])]
+        scaled = series["scaled"]
+        season = series["season"]
+        return PanelState(series["ids"], tensors["series.mean"].numpy() if scaled else None,
+                          tensors["series.scale"].numpy() if scaled else None, tensors["series.context"].numpy(),
+                          from_columns(series["baselines"], tensors["series.linear_ar"].numpy()), specs,
+                          Seasonality(season["m"], tensors["series.season_mult"].numpy(),
+                                      tensors["series.season_add"].numpy(), season["kinds"]), season["last_step"])
+    members = config["members"] if "members" in config else {None: config}  # long data / one series, before 4
+    states = {}
+    for uid, m in members.items():
+        prefix = "" if uid is None else f"members.{uid}."
+        states[uid] = {
+            "scaler_": None if m["scaler"] is None else Scaler.from_dict(m["scaler"]),
+            "context_": tensors[f"{prefix}context"].numpy(), "index_spec_": dict(m["index"]),
+            "baselines_": Baselines.from_dict(m["baselines"], tensors[f"{prefix}baselines.linear_ar"].numpy())}
+    return PanelState.from_members(states)
 
 
 def read_model(cls: type[E], path: str | os.PathLike) -> E:
@@ -79,21 +120,8 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
         est.feature_names_in_ = list(config["features"])
         est.target_names_ = list(config["targets"])
         est.target_idx_ = list(config["target_idx"])
-        members = config["members"] if "members" in config else {None: config}
-        states = {}
-        for uid, m in members.items():
-            prefix = "" if uid is None else f"members.{uid}."
-            states[uid] = {
-                "scaler_": None if m["scaler"] is None else Scaler.from_dict(m["scaler"]),
-                "context_": tensors[f"{prefix}context"].numpy(), "index_spec_": dict(m["index"]),
-                "baselines_": Baselines.from_dict(m["baselines"], tensors[f"{prefix}baselines.linear_ar"].numpy())}
-        est.state_ = PanelState.from_members(states)
-        if "seasonality" in config:
-            seasons = config["seasonality"]
-            est.state_.seasonality = Seasonality(seasons["m"], tensors["seasonality.mult"].numpy(),
-                                                 tensors["seasonality.add"].numpy(), seasons["kinds"])
-            est.state_.last_step = np.asarray(seasons["last_step"], dtype=np.int64)
-        est.long_ = "members" in config
+        est.state_ = _read_state(config, tensors)
+        est.long_ = est.state_.ids[0] is not None
         est.history_ = History(best_epoch=config["history"]["best_epoch"], stop_reason=config["history"]["stop_reason"])
         est.batch_size_ = config["history"].get("batch_size", est.batch_size)
         est.window_ = config["history"].get("window", est.window)  # older files: the given window

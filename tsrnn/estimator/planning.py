@@ -12,7 +12,8 @@ from ..base.config import ModelConfig, TrainConfig, auto_window
 from ..base.errors import DataError, TsrnnError
 from ..data.panel import Panel
 from ..data.windows import n_windows
-from ..evaluation.baselines import check_ar_size, find_season
+from ..evaluation.baselines import check_ar_size
+from ..evaluation.seasons import find_season
 
 __all__ = ["STRATEGIES", "AUTO_VAL_FRACTION", "configs", "resolve_device", "validation_steps",
            "describe_validation", "pre_window", "declared_season", "deseason_steps", "choose_window", "check_length"]

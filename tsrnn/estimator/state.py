@@ -2,7 +2,7 @@
 
 :func:`prepare_panel` splits every series of a :class:`~tsrnn.data.panel.Panel` into its training and
 validation spans, fits the scaling statistics of all series at once, scales the whole panel in one
-broadcast, indexes the training and validation windows, and fits each series' baselines.  The
+broadcast, indexes the training and validation windows, and fits the baselines of all series at once.  The
 result's :class:`PanelState` holds, for S series: the scaling statistics (S, F), the last window
 of each series (S, W, F), the baselines, and where each series' time labels continue.  It reads
 like a mapping from a series id to that series' state (``scaler_``, ``context_``,
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..evaluation.baselines import Baselines
+from ..evaluation.baselines import Baselines, fit_many
 from ..data.series import Scaler
 from ..base.errors import DataError
 from ..data.known import lead_columns
@@ -163,8 +163,7 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
     train_index = panel_windows(lengths, starts, window, horizon, end=train_end)
     has_val = train_end < lengths
     val_index = panel_windows(lengths[has_val], starts[has_val], window, horizon, first=train_end[has_val] - window)
-    baselines = [Baselines(window, base_horizon, targets, season, panel.season).fit(raw[a:a + n])
-                 for a, n in zip(starts.tolist(), train_end.tolist())]
+    baselines = fit_many(raw, starts, train_end, window, base_horizon, targets, season, panel.season)
     return PreparedPanel(scaled, train_index, val_index,
                          PanelState(panel.ids, mean, std, panel.tails(window), baselines, specs, seasonality,
                                     first + lengths - 1))

@@ -1,1 +1,1 @@
-"""Layer 4: metrics, baselines, probabilistic scores and sampling, backtest results."""
+"""Layer 4: metrics, seasons, baselines, probabilistic scores and sampling, backtest results."""

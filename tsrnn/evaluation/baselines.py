@@ -5,20 +5,27 @@ For forecast origins ``t`` (the first forecast step) of a series ``s`` (T, F), e
 
 - ``naive``: the last value, ``s[t-1]``, for every step;
 - ``seasonal_naive``: the value one season earlier, ``s[t + h - m * (h // m + 1)]``, with a season
-  ``m`` per target (given, or found from the training span's autocorrelation; naive where none);
+  ``m`` per target (given, or found from the training span's autocorrelation by
+  :mod:`tsrnn.evaluation.seasons`; naive where none);
 - ``drift``: the last value plus the average change over the input window, ``h+1`` times;
 - ``linear_ar``: a linear autoregression of every feature on the same input window (all features),
   fitted by least squares for one step and applied recursively for more.
+
+:func:`fit_many` fits them on every series of a panel at once (:meth:`Baselines.fit` is it on a panel
+of one) and :func:`forecast_many` applies them at every origin of every series at once.
 """
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "choose_season", "find_season", "forecast_many"]
+from .seasons import panel_seasons
+
+__all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "fit_many", "forecast_many",
+           "from_columns", "to_columns"]
 
 BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
-_CHUNK = 4096  # windows per block when fitting or applying the autoregression
-_SEASON_SPAN = 1 << 17  # latest steps searched for a season: enough for any season it can report
+_CHUNK = 4096  # origins per block when applying the autoregression; least windows per pass fitting it
+_BLOCK = 1 << 17  # float64 numbers per block when fitting a panel (1 MiB: faster than larger blocks)
 _AR_ORIGINS = 1 << 18  # latest windows the autoregression is fitted on: more changes nothing but time
 
 
@@ -41,72 +48,134 @@ def check_ar_size(window: int, n_features: int) -> None:
                         f"features (--features a,b,...) or a shorter --window")
 
 
-def _detrended_acf(x: np.ndarray, max_lag: int | None = None) -> np.ndarray | None:
-    """Autocorrelation of a 1-D series after removing a straight-line trend (lags 0..max_lag), or
-    None for a constant or straight series."""
-    x = np.asarray(x, dtype=np.float64)
-    size = max(1.0, float(np.abs(x).max(initial=0.0)))
-    n = x.shape[0]
-    if n >= 3:
-        t = np.arange(n)
-        x = x - np.polyval(np.polyfit(t, x, 1), t)
+def _mase_scales(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, targets: list[int],
+                 seasons: np.ndarray) -> np.ndarray:
+    """MASE's scales (S, O): per series and target, the in-sample mean absolute error of the seasonal
+    naive forecast (lag m, or 1 where none or the span is not longer than a season); 0 for a span
+    of one step.  Differences in the values' precision, sums in float64 per series (bincount), over
+    the panel's terms block by block."""
+    S, O = seasons.shape
+    scale = np.zeros((S, O))
+    for j, col in enumerate(targets):
+        m = np.where((seasons[:, j] > 0) & (lengths > seasons[:, j]), seasons[:, j], 1)
+        terms = np.maximum(lengths - m, 0)  # (S,)
+        offsets = np.cumsum(terms) - terms  # each series' first term
+        for a in range(0, int(terms.sum()), _BLOCK):
+            k = np.arange(a, min(a + _BLOCK, int(terms.sum())))
+            codes = np.searchsorted(offsets, k, side="right") - 1  # the series of each term
+            rows = (ends - lengths + m - offsets)[codes] + k
+            diff = np.abs(values[rows, col] - values[rows - m[codes], col]).astype(np.float64)
+            scale[:, j] += np.bincount(codes, weights=diff, minlength=S)
+        scale[:, j] /= np.maximum(terms, 1)
+    return scale
+
+
+def _panel_ar(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, window: int) -> np.ndarray:
+    """One-step least-squares autoregression coefficients (S, 1 + W*F, F) of every series on its latest
+    2^18 windows (inputs ``[1, s[t-W:t] flattened]``, target ``s[t]``).  The normal equations are
+    sums over each series' windows: series of like window counts are stacked (fewer windows padded
+    with zero rows, which add nothing), batched matrix products accumulate them block by block, and
+    one batched solve per block gives the coefficients (a tiny ridge keeps constant series solvable)."""
+    S, F, W = lengths.shape[0], values.shape[1], window
+    p = 1 + W * F
+    first = (ends - lengths) + np.maximum(W, lengths - _AR_ORIGINS)  # each series' first origin row
+    counts = np.maximum(ends - first, 0)
+    coefs = np.zeros((S, p, F))  # no window: no coefficients
+    if not counts.any():
+        return coefs
+    order = np.argsort(-counts, kind="stable")  # most windows first: a block pads to its first
+    rows = np.lib.stride_tricks.sliding_window_view(values, W + 1, axis=0)  # (T_total-W, F, W+1): inputs, target
+    m = F * (W + 1)  # a window's numbers, feature-major; then a 1 at position m
+    q = np.arange(W * F)
+    design = np.r_[m, (q % F) * (W + 1) + q // F]  # [1, input (w, f) in the coefficients' lag-major order]
+    target = np.arange(F) * (W + 1) + W
+    i = 0
+    while i < S:
+        most = int(counts[order[i]])
+        step = max(1, min(most, max(_BLOCK // p, _CHUNK)))  # windows per series and pass: each pass adds
+        # to the (F*(W+1) + 1)^2 products, so many inputs take at least _CHUNK windows at a time
+        block = order[i:i + max(1, min(_BLOCK // (step * p), _BLOCK // (p * p)))]
+        g = block.shape[0]
+        products = np.zeros((g, m + 1, m + 1))  # sums of Z'Z over each series' windows
+        for k in range(0, most, step):
+            at = k + np.arange(min(step, most - k))
+            use = at < counts[block][:, None]  # (g, n)
+            origin = np.where(use, first[block][:, None] + at, W)  # (g, n) rows; W: any readable row
+            Z = np.empty(origin.shape + (m + 1,))  # (g, n, F*(W+1) + 1), float64
+            Z[..., :m] = rows[origin - W].reshape(origin.shape + (m,))
+            Z[..., m] = 1.0
+            Z *= use[..., None]  # padding windows: zero, they add nothing
+            products += Z.transpose(0, 2, 1) @ Z
+        gram = products[:, design][:, :, design]  # (g, p, p): [1, inputs]' [1, inputs]
+        cross = products[:, design][:, :, target]  # (g, p, F): [1, inputs]' target
+        ridge = 1e-8 * np.maximum(np.trace(gram, axis1=1, axis2=2) / p, 1.0)
+        gram[:, np.arange(p), np.arange(p)] += ridge[:, None]
+        coefs[block] = np.linalg.solve(gram, cross)
+        i += g
+    return coefs
+
+
+def _fit_panel(values: np.ndarray, starts, lengths, window: int, targets: list[int], season,
+               calendar: int | None) -> tuple[list[list[int | None]], list[list[str]], np.ndarray, np.ndarray]:
+    """Seasons and their sources (S lists of O), MASE scales (S, O) and autoregression coefficients
+    (S, 1 + W*F, F) of the spans ``values[starts[s]:starts[s] + lengths[s]]``."""
+    starts, lengths = np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
+    ends, O = starts + lengths, len(targets)
+    if season is None:
+        seasons, sources = panel_seasons(values, ends, lengths, targets, calendar)
     else:
-        x = x - x.mean()
-    max_lag = min(n // 2, max_lag or n // 2)
-    if max_lag < 2 or np.abs(x).max(initial=0.0) <= 1e-9 * size:  # constant, or a straight line
-        return None
-    spectrum = np.fft.rfft(x, 2 * n)
-    acf = np.fft.irfft(spectrum * np.conj(spectrum))[: max_lag + 1]
-    return acf / acf[0]
+        given = [season] * O if np.isscalar(season) else list(season)
+        if len(given) != O:
+            raise ValueError(f"season must be one integer or one per target ({O}), got {season!r}")
+        row = [int(m) if m and int(m) > 1 else 0 for m in given]
+        seasons = np.tile(np.array(row, dtype=np.int64), (lengths.shape[0], 1))
+        sources = [["given"] * O for _ in range(lengths.shape[0])]
+    scale = _mase_scales(values, ends, lengths, targets, seasons)
+    ar = _panel_ar(values, ends, lengths, window)
+    return [[m or None for m in row] for row in seasons.tolist()], sources, scale, ar
 
 
-def find_season(x: np.ndarray, max_lag: int | None = None, min_corr: float = 0.3) -> int | None:
-    """The dominant season of a 1-D series from its autocorrelation, or None.
-
-    A straight-line trend is removed first (a trend would otherwise keep the autocorrelation
-    positive at every lag).  The season is the lag of the highest autocorrelation peak after the
-    first zero crossing, if that peak exceeds ``min_corr``.
-    """
-    acf = _detrended_acf(x, max_lag)
-    if acf is None:
-        return None
-    max_lag = acf.shape[0] - 1
-    below = np.nonzero(acf < 0)[0]
-    if below.size == 0:
-        return None
-    lags = np.arange(below[0], max_lag)  # candidates after the first zero crossing
-    peaks = lags[(acf[lags] >= acf[lags - 1]) & (acf[lags] >= acf[lags + 1])] if lags.size else lags
-    if peaks.size == 0:
-        return None
-    best = int(peaks[np.argmax(acf[peaks])])
-    return best if acf[best] >= min_corr else None
+def fit_many(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, window: int, horizon: int,
+             targets: list[int], season=None, calendar_season: int | None = None) -> list["Baselines"]:
+    """:meth:`Baselines.fit` of S series at once: the baselines of each training span
+    ``values[starts[s]:starts[s] + lengths[s]]`` (``values`` (T_total, F), a panel's rows; ``starts``,
+    ``lengths`` (S,)).  The seasons come from one batched FFT per distinct span length, the MASE
+    scales from segment sums, the autoregressions from batched normal equations and solves; the
+    result equals fitting each series alone (which is this function on a panel of one)."""
+    values = np.asarray(values)  # float32 stays float32: sums accumulate in float64
+    seasons, sources, scale, ar = _fit_panel(values, starts, lengths, window, targets, season, calendar_season)
+    return _many(window, horizon, targets, season, calendar_season, seasons, sources, scale, ar)
 
 
-_STRONGER = 0.2  # autocorrelation by which a found season must beat the calendar's to replace it
-_STRONG = 0.5  # ... and the least it must reach
+def _many(window: int, horizon: int, targets: list[int], season, calendar_season: int | None, seasons: list,
+          sources: list, scale: np.ndarray, ar: np.ndarray) -> list["Baselines"]:
+    """S fitted Baselines of the same settings from their states: seasons and sources (S lists of O),
+    MASE scales (S, O), autoregression coefficients (S, 1 + W*F, F)."""
+    fitted = []
+    for s in range(len(seasons)):
+        b = Baselines(window, horizon, targets, season, calendar_season)
+        b.seasons_, b.season_sources_, b.scale_, b.ar_ = list(seasons[s]), list(sources[s]), scale[s], ar[s]
+        fitted.append(b)
+    return fitted
 
 
-def choose_season(x: np.ndarray, calendar: int | None) -> tuple[int | None, str]:
-    """The season of a 1-D series and where it came from: the calendar's (``calendar``: 12 for
-    months, 1 for years, ...), unless its autocorrelation finds a clearly stronger one; without a
-    calendar, the autocorrelation's (:func:`find_season`)."""
-    found = find_season(x[-_SEASON_SPAN:])
-    if calendar is None:
-        return found, "autocorrelation"
-    if found is not None and found != calendar and (calendar == 1 or found % calendar != 0):
-        acf = _detrended_acf(x[-_SEASON_SPAN:], max(found, calendar))
-        at_calendar = acf[calendar] if calendar > 1 and acf is not None and calendar < acf.shape[0] else 0.0
-        if acf is not None and acf[found] >= max(_STRONG, at_calendar + _STRONGER):
-            return found, (f"autocorrelation {acf[found]:.2f}, stronger than {at_calendar:.2f} at the "
-                           f"calendar's {calendar}")
-    return (calendar if calendar > 1 else None), "calendar"
+def to_columns(baselines: list["Baselines"]) -> tuple[dict, np.ndarray]:
+    """S Baselines fitted alike (one per series of a panel) as JSON columns and one array: the shared
+    settings once; ``seasons``, ``season_sources`` and ``scale`` as lists of S (each a list of O);
+    and the autoregression coefficients (S, 1 + W*F, F), float64."""
+    b = baselines[0]
+    columns = {"window": b.window, "horizon": b.horizon, "targets": b.targets, "season": b.season,
+               "calendar_season": b.calendar_season, "seasons": [x.seasons_ for x in baselines],
+               "season_sources": [x.season_sources_ for x in baselines],
+               "scale": np.stack([x.scale_ for x in baselines]).tolist()}
+    return columns, np.stack([x.ar_ for x in baselines]).astype(np.float64, copy=False)
 
 
-def _mase_scale(x: np.ndarray, m: int) -> float:
-    """MASE's scale: the in-sample mean absolute error of the seasonal naive forecast (lag ``m``),
-    or of the naive one where the span is shorter than a season."""
-    m = m if x.shape[0] > m else 1
-    return float(np.abs(x[m:] - x[:-m]).mean(dtype=np.float64)) if x.shape[0] > m else 0.0
+def from_columns(columns: dict, ar: np.ndarray) -> list["Baselines"]:
+    """The S Baselines that :func:`to_columns` wrote."""
+    c = columns
+    return _many(c["window"], c["horizon"], c["targets"], c["season"], c["calendar_season"], c["seasons"],
+                 c["season_sources"], np.asarray(c["scale"], dtype=np.float64), np.asarray(ar, dtype=np.float64))
 
 
 def forecast_many(baselines: list["Baselines"], values: np.ndarray, origins: np.ndarray, owner: np.ndarray,
@@ -185,41 +254,13 @@ class Baselines:
         return max([self.window] + [m for m in self.seasons_ if m])
 
     def fit(self, values: np.ndarray) -> "Baselines":
-        """Fit on the training span ``values`` (T, F); long spans cost no more than their latest
-        2^17 steps (season) and 2^18 windows (autoregression)."""
-        values = np.asarray(values)  # float32 stays float32: sums below accumulate in float64
-        O = len(self.targets)
-        if self.season is None:
-            chosen = [choose_season(values[:, j], self.calendar_season) for j in self.targets]
-            self.seasons_ = [m for m, _ in chosen]
-            self.season_sources_ = [source for _, source in chosen]
-        else:
-            seasons = [self.season] * O if np.isscalar(self.season) else list(self.season)
-            if len(seasons) != O:
-                raise ValueError(f"season must be one integer or one per target ({O}), got {self.season!r}")
-            self.seasons_ = [int(m) if m and int(m) > 1 else None for m in seasons]
-            self.season_sources_ = ["given"] * O
-        self.scale_ = np.array([_mase_scale(values[:, j], m or 1) for j, m in zip(self.targets, self.seasons_)])
-        self.ar_ = self._fit_ar(values)
+        """Fit on the training span ``values`` (T, F): :func:`fit_many` on a panel of one.  Long spans
+        cost no more than their latest 2^17 steps (season) and 2^18 windows (autoregression)."""
+        values = np.asarray(values)
+        seasons, sources, scale, ar = _fit_panel(values, [0], [values.shape[0]], self.window, self.targets,
+                                                 self.season, self.calendar_season)
+        self.seasons_, self.season_sources_, self.scale_, self.ar_ = seasons[0], sources[0], scale[0], ar[0]
         return self
-
-    def _design(self, values: np.ndarray, origins: np.ndarray) -> np.ndarray:
-        """``[1, s[t-W:t] flattened]`` for each origin: (n, 1 + W*F)."""
-        offsets = np.arange(-self.window, 0)
-        lagged = values[origins[:, None] + offsets].astype(np.float64)  # (n, W, F)
-        return np.concatenate([np.ones((origins.shape[0], 1)), lagged.reshape(origins.shape[0], -1)], axis=1)
-
-    def _fit_ar(self, values: np.ndarray) -> np.ndarray:
-        first = max(self.window, values.shape[0] - _AR_ORIGINS)
-        p = 1 + self.window * values.shape[1]
-        gram, cross = np.zeros((p, p)), np.zeros((p, values.shape[1]))
-        for i in range(first, values.shape[0], _CHUNK):  # normal equations, one block at a time
-            o = np.arange(i, min(i + _CHUNK, values.shape[0]))
-            A = self._design(values, o)
-            gram += A.T @ A
-            cross += A.T @ values[o]
-        ridge = 1e-8 * max(np.trace(gram) / p, 1.0)
-        return np.linalg.solve(gram + ridge * np.eye(p), cross)
 
     def forecast(self, values: np.ndarray, origins: np.ndarray, horizon: int | None = None) -> dict[str, np.ndarray]:
         """Every baseline's (N, K, O) forecast for the given origins (each >= :attr:`context`);

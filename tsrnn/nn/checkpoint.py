@@ -29,7 +29,8 @@ from .schema import read_json
 __all__ = ["FORMAT_VERSION", "WEIGHTS_FILE", "CONFIG_FILE", "write_atomic", "run_directory",
            "save_model", "load_model"]
 
-FORMAT_VERSION = 3  # 3: config_sha256 covers config.json; 2: ModelConfig.highway (1 loads without one)
+FORMAT_VERSION = 4  # 4: per-series state as arrays over the series; 3: config_sha256 covers config.json;
+                    # 2: ModelConfig.highway (1 loads without one)
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
@@ -129,7 +130,18 @@ def save_model(directory: str | os.PathLike, tensors: dict[str, torch.Tensor], c
     meta = dict(config, format_version=FORMAT_VERSION, weights_sha256=_sha256(payload))
     meta["config_sha256"] = _config_sha256(meta)
     write_atomic(directory / weights_file, payload)
-    write_atomic(directory / config_file, json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    write_atomic(directory / config_file, _dumps(meta) + "\n")
+
+
+def _dumps(value: Any, level: int = 0) -> str:
+    """JSON with one object entry a line (sorted keys) and each array on one line: a model of many
+    series keeps its columns (ids, seasons, ...) in a few lines rather than one line per number."""
+    if isinstance(value, dict) and value:
+        pad = "  " * (level + 1)
+        entries = ",\n".join(f"{pad}{json.dumps(str(k))}: {_dumps(v, level + 1)}"
+                            for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
+        return "{\n" + entries + "\n" + "  " * level + "}"
+    return json.dumps(value, sort_keys=True)
 
 
 def _config_sha256(meta: dict[str, Any]) -> str:

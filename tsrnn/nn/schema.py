@@ -95,7 +95,8 @@ def _depth(value: Any) -> int:
         if isinstance(node, (dict, list)):
             deepest = max(deepest, depth)
             if depth <= MAX_DEPTH:
-                stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node))
+                stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node)
+                             if isinstance(v, (dict, list)))  # scalars add no depth
     return deepest
 
 
@@ -163,7 +164,8 @@ def _index(f: _Fields, spec: Any, field: str) -> None:
 
 
 def _member(f: _Fields, m: dict, prefix: str, tensors: dict, shape: dict) -> None:
-    """The per-series part: scaler, index, baselines and their tensors (``prefix`` as in the weights file)."""
+    """The per-series part of formats before 4: scaler, index, baselines and their tensors (``prefix`` as
+    in the weights file)."""
     F, O, W = shape["F"], shape["O"], shape["W"]
     field = prefix.rstrip(".")
     at = (field + ".") if field else ""
@@ -175,19 +177,107 @@ def _member(f: _Fields, m: dict, prefix: str, tensors: dict, shape: dict) -> Non
             for i, v in enumerate(values):
                 f.number(v, f"{at}scaler.{key}[{i}]", positive=key == "scale")
     _index(f, f.get(m, "index", f"{at}index"), f"{at}index")
-    b = f.object(f.get(m, "baselines", f"{at}baselines"), f"{at}baselines")
-    if f.integer(f.get(b, "window", f"{at}baselines.window"), f"{at}baselines.window", 1) != W:
-        f.fail(f"{at}baselines.window", f"the estimator's window, {W}", b["window"])
-    f.integer(f.get(b, "horizon", f"{at}baselines.horizon"), f"{at}baselines.horizon", 1, 2**31)
-    if f.get(b, "targets", f"{at}baselines.targets") != shape["target_idx"]:
-        f.fail(f"{at}baselines.targets", f"the target positions {shape['target_idx']}", b["targets"])
+    b = _baseline_settings(f, f.get(m, "baselines", f"{at}baselines"), f"{at}baselines", shape)
     for i, m_ in enumerate(f.array(f.get(b, "seasons", f"{at}baselines.seasons"), f"{at}baselines.seasons", O)):
         f.integer(m_, f"{at}baselines.seasons[{i}]", 1, 2**31, none=True)
     for i, v in enumerate(f.array(f.get(b, "scale", f"{at}baselines.scale"), f"{at}baselines.scale", O)):
         f.number(v, f"{at}baselines.scale[{i}]", low=0.0)
-    _season(f, f.get(b, "season", f"{at}baselines.season"), f"{at}baselines.season")
     _shape(f, tensors, f"{prefix}context", (W, F))
     _shape(f, tensors, f"{prefix}baselines.linear_ar", (1 + W * F, F))
+
+
+def _baseline_settings(f: _Fields, b: Any, field: str, shape: dict) -> dict:
+    """The settings every series' baselines share: window, horizon, targets, season."""
+    b = f.object(b, field)
+    if f.integer(f.get(b, "window", f"{field}.window"), f"{field}.window", 1) != shape["W"]:
+        f.fail(f"{field}.window", f"the estimator's window, {shape['W']}", b["window"])
+    f.integer(f.get(b, "horizon", f"{field}.horizon"), f"{field}.horizon", 1, 2**31)
+    if f.get(b, "targets", f"{field}.targets") != shape["target_idx"]:
+        f.fail(f"{field}.targets", f"the target positions {shape['target_idx']}", b["targets"])
+    _season(f, f.get(b, "season", f"{field}.season"), f"{field}.season")
+    return b
+
+
+def _panel(f: _Fields, series: Any, tensors: dict, shape: dict) -> None:
+    """Format 4's per-series state: JSON columns of S entries (ids, index fields, seasons, season sources,
+    MASE scales) and tensors of S rows, every one checked against the count of ``series.ids``."""
+    F, O, W = shape["F"], shape["O"], shape["W"]
+    series = f.object(series, "series")
+    ids = f.array(f.get(series, "ids", "series.ids"), "series.ids")
+    S = len(ids)
+    if ids != [None]:  # one series of wide data has the id null; long data, S distinct names
+        if not ids:
+            f.fail("series.ids", "a non-empty JSON array (one id per series, or [null] for one series)", ids)
+        _names(f, ids, "series.ids", S)
+
+    def column(obj: dict, key: str, field: str) -> list:
+        value = f.get(obj, key, field)
+        if not isinstance(value, list) or len(value) != S:
+            f.fail(field, f"a JSON array of {S} entries, one per series in 'series.ids'",
+                   detail=f", got {len(value)} entries" if isinstance(value, list) else f", got {_show(value)}")
+        return value
+
+    index = f.object(f.get(series, "index", "series.index"), "series.index")
+    _index_columns(f, {key: column(index, key, f"series.index.{key}")
+                       for key in ("kind", "last", "step", "freq", "name", "form")})
+    b = _baseline_settings(f, f.get(series, "baselines", "series.baselines"), "series.baselines", shape)
+    f.integer(f.get(b, "calendar_season", "series.baselines.calendar_season"), "series.baselines.calendar_season",
+              0, 2**31, none=True)
+    for key, check in (("seasons", lambda v, at: f.integer(v, at, 1, 2**31, none=True)),
+                       ("season_sources", f.string), ("scale", lambda v, at: f.number(v, at, low=0.0))):
+        field = f"series.baselines.{key}"
+        for s, row in enumerate(column(b, key, field)):
+            for j, v in enumerate(f.array(row, f"{field}[{s}]", O)):
+                check(v, f"{field}[{s}][{j}]")
+    _rows(f, tensors, "series.context", (S, W, F))
+    _rows(f, tensors, "series.linear_ar", (S, 1 + W * F, F))
+    _seasonality(f, f.get(series, "season", "series.season"), tensors, S, O)
+    if f.flag(f.get(series, "scaled", "series.scaled"), "series.scaled"):
+        _rows(f, tensors, "series.mean", (S, shape["F_in"]))
+        _rows(f, tensors, "series.scale", (S, shape["F_in"]))
+        if not bool((tensors["series.scale"] > 0).all()):
+            f.fail("tensor series.scale", "positive everywhere", detail=", got a zero or negative scale")
+
+
+def _rows(f: _Fields, tensors: dict, key: str, shape: tuple[int, ...]) -> None:
+    """A tensor of one row per series (``shape[0]``, the count of ``series.ids``), then its whole shape."""
+    t = tensors.get(key)
+    if t is not None and (t.dim() == 0 or t.shape[0] != shape[0]):
+        f.fail(f"tensor {key}", f"a tensor of {shape[0]} rows, one per series in 'series.ids'",
+               detail=f", got shape {tuple(t.shape)}")
+    _shape(f, tensors, key, shape)
+
+
+def _index_columns(f: _Fields, columns: dict[str, list]) -> None:
+    """Each series' index spec, by field (see :func:`_index`); dates are parsed at once per frequency."""
+    dated: dict[str, list[int]] = {}
+    for i, kind in enumerate(columns["kind"]):
+        at = lambda key: f"series.index.{key}[{i}]"  # noqa: E731
+        name = columns["name"][i]
+        if not (name is None or type(name) in (int, float) or isinstance(name, str) and len(name) <= _MAX_NAME):
+            f.fail(at("name"), "null, a number or a string", name)
+        if kind == "integer":
+            f.integer(columns["last"][i], at("last"), -_MAX_INT)
+            f.integer(columns["step"][i], at("step"), 1, 2**31)
+        elif kind == "datetime":
+            f.string(columns["last"][i], at("last"))
+            dated.setdefault(f.string(columns["freq"][i], at("freq")), []).append(i)
+            f.string(columns["form"][i], at("form"), none=True)
+        else:
+            f.fail(at("kind"), "'integer' or 'datetime'", kind)
+    if not dated:
+        return
+    import pandas as pd
+
+    for freq, rows in dated.items():
+        try:  # all at once: the latest must continue on the calendar
+            latest = pd.to_datetime(pd.Index([columns["last"][i] for i in rows]), format="ISO8601").max()
+            pd.date_range(latest, periods=2, freq=freq)
+            continue
+        except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
+            pass  # find the series, one at a time
+        for i in rows:
+            _index(f, {"kind": "datetime", "last": columns["last"][i], "freq": freq}, f"series.index[{i}]")
 
 
 def _season(f: _Fields, season: Any, field: str) -> None:
@@ -203,7 +293,9 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
     ``estimator`` is the class that saved it (:class:`~tsrnn.estimator.forecaster.Forecaster`), whose
     parameters the settings must name; ``expected_config(settings, input_size, target_idx, window)``
     is the model configuration those settings imply (:mod:`tsrnn.estimator.planning`), which must
-    equal the saved one."""
+    equal the saved one.  The per-series state is checked in its layout: format 4's ``series`` (JSON
+    columns and tensors of S rows, all S the count of ``series.ids``), or before it ``members`` (long
+    data) or the single-series fields at the top level."""
     from ..base.config import ModelConfig
 
     f = _Fields(where)
@@ -238,7 +330,9 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
     if "batch_size" in history:
         f.integer(history["batch_size"], "history.batch_size", 1, 2**31)
     shape = {"F": F, "F_in": F_in, "O": O, "W": W, "target_idx": target_idx}
-    if "members" in config:
+    if "series" in config or config.get("format_version", 0) >= 4:  # format 4: arrays over the series
+        _panel(f, f.get(config, "series", "series"), tensors, shape)
+    elif "members" in config:  # long data, before format 4
         members = f.object(config["members"], "members")
         if not members:
             f.fail("members", "a non-empty JSON object (one entry per series)", members)
@@ -247,27 +341,25 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
             _member(f, f.object(m, f"members.{uid}"), f"members.{uid}.", tensors, shape)
     else:
         _member(f, config, "", tensors, shape)
-    if "seasonality" in config:
-        _seasonality(f, f.object(config["seasonality"], "seasonality"), tensors,
-                     len(config["members"]) if "members" in config else 1, O)
 
 
 _KINDS = ("multiplicative", "additive", "none")
 
 
-def _seasonality(f: _Fields, seasons: dict, tensors: dict, S: int, O: int) -> None:
-    """Seasonal indices: m, each series' kinds and last calendar step, and the (S, m, O) tensors."""
-    m = f.integer(f.get(seasons, "m", "seasonality.m"), "seasonality.m", 0, 2**20)
-    for i, row in enumerate(f.array(f.get(seasons, "kinds", "seasonality.kinds"), "seasonality.kinds", S)):
-        for j, kind in enumerate(f.array(row, f"seasonality.kinds[{i}]", O)):
+def _seasonality(f: _Fields, seasons: Any, tensors: dict, S: int, O: int) -> None:
+    """Format 4's seasonal indices: m, each series' kinds and last calendar step, the (S, m, O) tensors."""
+    seasons = f.object(seasons, "series.season")
+    m = f.integer(f.get(seasons, "m", "series.season.m"), "series.season.m", 0, 2**20)
+    for i, row in enumerate(f.array(f.get(seasons, "kinds", "series.season.kinds"), "series.season.kinds", S)):
+        for j, kind in enumerate(f.array(row, f"series.season.kinds[{i}]", O)):
             if kind not in _KINDS:
-                f.fail(f"seasonality.kinds[{i}][{j}]", f"one of {list(_KINDS)}", kind)
-    for i, v in enumerate(f.array(f.get(seasons, "last_step", "seasonality.last_step"), "seasonality.last_step", S)):
-        f.integer(v, f"seasonality.last_step[{i}]", -_MAX_INT)
-    for key in ("mult", "add"):
-        _shape(f, tensors, f"seasonality.{key}", (S, max(m, 1), O))
-    if not bool((tensors["seasonality.mult"] > 0).all()):
-        f.fail("tensor seasonality.mult", "positive everywhere (seasonal factors)")
+                f.fail(f"series.season.kinds[{i}][{j}]", f"one of {list(_KINDS)}", kind)
+    for i, v in enumerate(f.array(f.get(seasons, "last_step", "series.season.last_step"), "series.season.last_step", S)):
+        f.integer(v, f"series.season.last_step[{i}]", -_MAX_INT)
+    for key in ("season_mult", "season_add"):
+        _rows(f, tensors, f"series.{key}", (S, max(m, 1), O))
+    if not bool((tensors["series.season_mult"] > 0).all()):
+        f.fail("tensor series.season_mult", "positive everywhere (seasonal factors)")
 
 
 def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: type, expected_config,
