@@ -6,7 +6,11 @@ methods and tsrnn's current defaults are read from bench_real's JSON (``--anchor
 numbers are those of the REAL.md run; each variant's tsrnn runs here, on the same cases and split.
 
 Every variant starts from "val": the current defaults with val_fraction = max(0.1, h / n), the
-smallest change that lets every case fit (the defaults refuse where 10% of n is under h).
+smallest change that lets every case fit (the defaults refuse where 10% of n is under h).  The
+``lib*`` variants start instead from the library's own defaults (deseason on, validation span left
+to the library), each changing one thing; ``name_s1``, ``name_s2`` are its seed 1 and 2 draws.  A fit
+(case, parameters, seed) is made once per command and reused by every variant that needs it, so
+ensembles of variants named in the same command cost no refit (their time is their members' sum).
 
     python benchmarks/bench_real_variants.py [--variants val w2m rel ...] [--cases ...] [--quick]
                                              [--anchors benchmarks/REAL.json] [--out benchmarks/REAL_VARIANTS.md]
@@ -47,9 +51,12 @@ def window_rule(case, n, mult_m=2, mult_h=1):
 
 
 def rules(window=None, val=_val, seeds=(0,), **fixed):
-    """A variant: parameters from (case, n); ``window`` and ``val`` callables (case, n) -> W, val_fraction."""
+    """A variant: parameters from (case, n); ``window`` and ``val`` callables (case, n) -> W, val_fraction
+    (``val=None`` leaves val_fraction to the library: 10% of the steps but at least h)."""
     def params(case, n):
-        out = {"season": case.m, "val_fraction": val(case, n), **fixed}
+        out = {"season": case.m, **fixed}
+        if val is not None:
+            out["val_fraction"] = val(case, n)
         if window is not None:
             out["window"] = window(case, n)
         return out
@@ -174,7 +181,38 @@ def _chain(case, *transforms):
     return case, {uid: undo(uid) for uid in case.series}, "; ".join(notes)
 
 
+_FITS: dict = {}  # (case, parameters, seed) -> (forecasts, note, seconds): this run's fits, reused by ensembles
+
+
 def member_forecasts(case, params, seeds, quick, losses=None):
+    """bench_real's tsrnn forecasts of one member, averaged over ``seeds``.  A fit (case, parameters,
+    seed) made earlier in this run is reused, not refitted (fits are reproducible from the seed), so
+    an ensemble of variants already run costs nothing more here; its time is still counted (see
+    :func:`fit_seconds`)."""
+    if losses is not None or quick:
+        return _member_forecasts(case, params, seeds, quick, losses)
+    key = (case.name, repr(sorted(params(case, case.length - case.h).items())))
+    runs = []
+    for seed in seeds:
+        if (*key, seed) not in _FITS:
+            t0 = time.perf_counter()
+            forecasts, note = _member_forecasts(case, params, (seed,), quick)
+            _FITS[(*key, seed)] = (forecasts, note, time.perf_counter() - t0)
+        runs.append(_FITS[(*key, seed)])
+    return {uid: np.mean([f[uid] for f, _, _ in runs], axis=0) for uid in runs[0][0]}, runs[0][1]
+
+
+def fit_seconds(case, members) -> float:
+    """Seconds of the fits behind ``members`` on ``case`` (each fit timed when it was made)."""
+    total = 0.0
+    for params, seeds in members:
+        for p, sd in (seeds if params == "select" else [(params, seeds)]):
+            key = (case.name, repr(sorted(p(case, case.length - case.h).items())))
+            total += sum(_FITS[(*key, s)][2] for s in sd if (*key, s) in _FITS)
+    return total
+
+
+def _member_forecasts(case, params, seeds, quick, losses=None):
     """bench_real's tsrnn forecasts of one member; a "transform" parameter (a name in TRANSFORMS)
     transforms the targets first and undoes it on the forecasts."""
     name = params(case, case.length - case.h).get("transform")
@@ -276,6 +314,44 @@ VARIANTS = {
                      mix(rules(), rules(transform="deseason"))),
     "deseason_3m": ("deseason where n >= 3m only (and the ACF test)", rules(transform="deseason_3m")),
 }
+def lib_window(mult_m):
+    """The library's automatic window with ``mult_m`` seasons instead of 2: ``min(max(mult_m * m, h, 4),
+    (n_fit - h) // 2)`` (at least 2), n_fit the steps before the library's own validation span
+    (10% but at least h; none where the rest cannot hold a window and a horizon)."""
+    def window(case, n):
+        n_val = max(int(round(n * 0.1)), case.h)
+        n_fit = n - n_val if n - n_val >= 2 + case.h else n
+        return int(min(max(mult_m * case.m, case.h, 4), max(2, (n_fit - case.h) // 2)))
+    return window
+
+
+# On top of the seasonal indices (library defaults since deseason=True; val=None leaves the library's
+# own validation span): each variant differs from "lib" in one respect.  Ensembles of variants run in
+# the same command reuse their fits (member_forecasts), their time is the sum of their members'.
+LIB = dict(val=None)
+VARIANTS.update({
+    "lib": ("the library's defaults: Forecaster(horizon=h, season=m) (deseason on, lstm, relative, window "
+            "max(2m,h,4) capped, val span 10% but >= h)", rules(**LIB)),
+    "lib_ens3": ("3 seeds averaged (seeds s, s+1, s+2)", rules(**LIB, seeds=(0, 1, 2))),
+    "lib_gru": ("cell='gru'", rules(**LIB, cell="gru")),
+    "lib_lstm_gru": ("2 members averaged: lstm and gru", mix(rules(**LIB), rules(**LIB, cell="gru"))),
+    "lib_nodes": ("deseason=False", rules(**LIB, deseason=False)),
+    "lib_des_mix": ("2 members averaged: deseason on and off", mix(rules(**LIB), rules(**LIB, deseason=False))),
+    "lib_w3m": ("window max(3m,h,4), capped as the library caps", rules(**LIB, window=lib_window(3))),
+    "lib_abs": ("relative=False (absolute inputs; the season is taken out)", rules(**LIB, relative=False)),
+    "lib_h32l1": ("hidden=32, layers=1", rules(**LIB, hidden=32, layers=1)),
+    "lib_pat20": ("epochs=120, patience=20", rules(**LIB, epochs=120, patience=20)),
+    "lib_w1m": ("window max(m,h,4), capped as the library caps", rules(**LIB, window=lib_window(1))),
+    "lib_wmix": ("3 members averaged, N-BEATS's multi-lookback ensemble: windows max(m,h,4), max(2m,h,4), "
+                 "max(3m,h,4)", mix(rules(**LIB, window=lib_window(1)), rules(**LIB), rules(**LIB, window=lib_window(3)))),
+})
+for _name in ("lib", "lib_ens3", "lib_gru", "lib_lstm_gru", "lib_nodes", "lib_des_mix", "lib_w3m", "lib_abs",
+              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix"):
+    for _seed in (1, 2):
+        _label, _members = VARIANTS[_name]
+        VARIANTS[f"{_name}_s{_seed}"] = (f"{_label}; seed {_seed}",
+                                         [(params, tuple(sd + _seed for sd in seeds)) for params, seeds in _members])
+
 # Second and third draws (seeds 1, 2; one fit each, not averaged) of the seasonal techniques: the seed
 # noise on these cases is several hundredths of the gmean, so a technique is judged on its mean over seeds.
 for _name in ("defaults", "deseason", "deseason_notest", "deseason_3m", "slag", "l1", "log", "log_deseason", "deseason_mix"):
@@ -334,7 +410,7 @@ def run_variant(name, cases, quick, log) -> dict:
             r = {"status": "ok", "note": note, **br.score(case, forecasts)}
         except Exception as err:
             r = {"status": "failed", "error": f"{type(err).__name__}: {err}".splitlines()[0]}
-        r["seconds"] = time.perf_counter() - t0
+        r["seconds"] = max(time.perf_counter() - t0, fit_seconds(case, members))
         flat = [m for params, seeds in members for m in (seeds if params == "select" else [(params, seeds)])]
         r["params"] = [{k: v for k, v in params(case, case.length - case.h).items() if k != "season"}
                        for params, _ in flat]
