@@ -265,6 +265,15 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
     kwargs = dict(params(case, n_train))
     phase = kwargs.pop("phase", False) and case.m > 1  # experiment: the season's phase as known inputs
     slag = kwargs.pop("seasonal_lag", False) and case.m > 1  # experiment: y[t - L] as a known input
+    refit_all = kwargs.pop("refit_all", False)  # experiment: refit on every step for the best epoch count
+
+    def refitted(fc, data):
+        """A fresh fit on all of ``data`` (no validation span) for as many epochs as ``fc``'s best."""
+        if not refit_all or not fc.history_.best_epoch:
+            return fc
+        settings = {**kwargs, "window": fc.window_, "val_fraction": 0.0, "patience": None,
+                    "epochs": fc.history_.best_epoch}
+        return Forecaster(horizon=case.h, seed=fc.seed, targets=fc.targets, **settings).fit(data, progress=False)
     if quick:
         kwargs["epochs"] = min(kwargs.get("epochs", 60), 3)
     targets = [0] if case.covariates else None
@@ -293,14 +302,14 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
                                      **kwargs).fit(frame, progress=False))
                 return fc.forecast(case.h, future=lag[len(values):, None]).to_numpy()[:, 0]
             fc = keep(Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False))
-            return fc.forecast(case.h).to_numpy()[:, 0]
+            return refitted(fc, values).forecast(case.h).to_numpy()[:, 0]
 
         if len(train) == 1:
             runs.append({uid: single(v) for uid, v in train.items()})
             continue
         try:
             fc = Forecaster(horizon=case.h, seed=seed, **kwargs, **({"known": ["seasonal_lag"]} if slag else {}))
-            runs.append(_tsrnn_long(fc, case, train, seasonal_lag=slag))
+            runs.append(_tsrnn_long(fc, case, train, seasonal_lag=slag, refit=refitted))
             keep(fc)
             note = "one global model on the long layout"
         except Exception as err:
@@ -321,9 +330,11 @@ def seasonal_lag_column(y: np.ndarray, m: int, h: int) -> np.ndarray:
     return y[np.where(t >= L, t - L, np.maximum(t - h, 0))].astype(np.float64)
 
 
-def _tsrnn_long(fc, case: Case, train: dict[str, np.ndarray], seasonal_lag: bool = False) -> dict[str, np.ndarray]:
+def _tsrnn_long(fc, case: Case, train: dict[str, np.ndarray], seasonal_lag: bool = False,
+                refit=None) -> dict[str, np.ndarray]:
     """Fit ``fc`` on the long layout (ds: consecutive days, a regular stand-in for the calendar);
-    ``seasonal_lag`` adds :func:`seasonal_lag_column` as the known column "seasonal_lag"."""
+    ``seasonal_lag`` adds :func:`seasonal_lag_column` as the known column "seasonal_lag"; ``refit(fc,
+    data)``, if given, replaces the fitted ``fc`` before it forecasts."""
     frames, futures = [], []
     for uid, v in train.items():
         v = v[:, None] if v.ndim == 1 else v
@@ -336,7 +347,9 @@ def _tsrnn_long(fc, case: Case, train: dict[str, np.ndarray], seasonal_lag: bool
             futures.append(pd.DataFrame({"unique_id": uid, "ds": pd.date_range(frame["ds"].iloc[-1], periods=case.h + 1,
                                                                                 freq="D")[1:], "seasonal_lag": lag[len(v):]}))
         frames.append(frame)
-    fc.fit(pd.concat(frames, ignore_index=True), progress=False)
+    data = pd.concat(frames, ignore_index=True)
+    fc.fit(data, progress=False)
+    fc = refit(fc, data) if refit is not None else fc
     out = fc.forecast(case.h, future=pd.concat(futures, ignore_index=True) if seasonal_lag else None)
     return {uid: part["y"].to_numpy() for uid, part in out.groupby("unique_id")}
 

@@ -178,8 +178,8 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
 @_LAYERS
 @click.option("--cell", type=click.Choice(CELL_CHOICES), default="lstm", help="Recurrent cell.")
 @click.option("--window", type=click.IntRange(min=1), default=None,
-              help="Past steps per input window, T  [default: two seasons, at least --horizon and 4, at most half "
-                   "the training span]")
+              help="Past steps per input window, T  [default: two seasons (one where --deseason takes a calendar or "
+                   "--season season out), at least --horizon and 4, at most half the training span]")
 @_HORIZON
 @click.option("--strategy", type=click.Choice(["direct", "recursive"]), default="direct",
               help="direct: the head emits --horizon steps at once; recursive: one step, fed back.")

@@ -125,3 +125,12 @@ def test_quantiles_and_paths_carry_the_season(loss):
     assert q[6, 1] > 1.15 * q[2, 1]
     quantiles = model.predict_quantiles(frame.iloc[-model.window_:])
     np.testing.assert_allclose(quantiles[-1, :, 0], q[:6], rtol=1e-5)
+
+
+def test_the_automatic_window_reads_one_season_where_the_indices_take_it_out():
+    frame = monthly(144)
+    assert Forecaster(horizon=6, **TINY).fit(frame, progress=False).window_ == 12  # max(m, h, 4)
+    assert Forecaster(horizon=6, deseason=False, **TINY).fit(frame, progress=False).window_ == 24  # max(2m, h, 4)
+    values = frame["y"].to_numpy()  # integer steps: a season only the autocorrelation finds (12) stays in
+    model = Forecaster(horizon=6, **TINY).fit(values, progress=False)
+    assert model.seasonality_.m == 0 and model.window_ == 24

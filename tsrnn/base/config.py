@@ -163,14 +163,16 @@ def auto_batch_size(n_windows: int) -> int:
     return max(16, min(256, -(-n_windows // 8)))
 
 
-def auto_window(season: int | None, horizon: int, train_steps: int) -> int:
-    """The default window: two seasons, at least the horizon and 4 steps, ``max(2m, K, 4)``; but at
-    most half of what the shortest series leaves for training windows after one horizon,
-    ``(train_steps - K) // 2`` (at least 2), so that a short series keeps enough windows.
+def auto_window(season: int | None, horizon: int, train_steps: int, cycles: int = 2) -> int:
+    """The default window: ``cycles`` seasons, at least the horizon and 4 steps, ``max(cycles * m, K,
+    4)``; but at most half of what the shortest series leaves for training windows after one
+    horizon, ``(train_steps - K) // 2`` (at least 2), so that a short series keeps enough windows.
 
-    Measured on real series (``benchmarks/REAL.md``), two seasons of context let the network see
-    the season it must continue; a window of 20 on a monthly series saw less than two."""
-    wanted = max(2 * (season or 1), horizon, 4)
+    Measured on real series (``benchmarks/REAL_FINDINGS.md``): two seasons of context let the
+    network see the season it must continue (a window of 20 on a monthly series saw less than
+    two); once seasonal indices take the season out of the inputs, one season does as well or
+    better, in less time."""
+    wanted = max(cycles * (season or 1), horizon, 4)
     return int(min(wanted, max(2, (train_steps - horizon) // 2)))
 
 

@@ -18,10 +18,11 @@ cell : {"lstm", "gru", "rnn"}
     Recurrent cell; the LSTM by default (on real series it beat the others, ``benchmarks/REAL.md``).
 window : int or None
     W, past steps each forecast reads.  ``None`` (the default) chooses it from the season m
-    and the length (:func:`~tsrnn.base.config.auto_window`): ``max(2m, horizon, 4)``, at most half
-    of the shortest training span; m is ``season``, or the calendar's season, or for integer
-    steps the shortest season the autocorrelation finds among the targets.  ``window_`` is the
-    window used.
+    and the length (:func:`~tsrnn.base.config.auto_window`): ``max(2m, horizon, 4)``, or one
+    season, ``max(m, horizon, 4)``, where the seasonal indices take the season out (``deseason``),
+    at most half of the shortest training span; m is ``season``, or the calendar's season, or
+    for integer steps the shortest season the autocorrelation finds among the targets.
+    ``window_`` is the window used.
 horizon : int
     K, steps the network predicts at once.
 dropout : float
