@@ -113,3 +113,16 @@ def test_recent_seasons_weigh_more_so_a_drifting_season_is_read_as_it_is_now():
     now = late / late.mean()
     assert np.abs(weighted.mult[0, :, 0] - now).max() < 0.5 * np.abs(equal.mult[0, :, 0] - now).max()
     assert weighted.mult[0, 11, 0] > weighted.mult[0, 0, 0]  # December's peak is the season now
+
+
+def test_blocks_of_series_give_the_indices_of_one_pass(monkeypatch):
+    import tsrnn.data.seasonal as seasonal
+
+    frames = {f"s{i}": monthly(60 + 7 * i, "2000-01-01", seed=i) for i in range(6)}
+    panel = _panel(frames)
+    whole = _fit(panel, 12)
+    monkeypatch.setattr(seasonal, "_BLOCK_ROWS", 150)  # two series or fewer a block
+    blocks = _fit(panel, 12)
+    np.testing.assert_array_equal(blocks.mult, whole.mult)
+    np.testing.assert_array_equal(blocks.add, whole.add)
+    assert blocks.kinds == whole.kinds and len(blocks.kinds) == 6

@@ -162,6 +162,26 @@ def fit_seasonality(values: np.ndarray, codes: np.ndarray, within: np.ndarray, t
     O = len(targets)
     if m is None or m < 2:
         return Seasonality.none(n_series, O)
+    starts = np.searchsorted(codes, np.arange(n_series + 1))  # rows are sorted by series
+    parts, first = [], 0
+    while first < n_series:  # blocks of whole series of about _BLOCK_ROWS rows: bounded temporaries
+        last = max(first + 1, int(np.searchsorted(starts, starts[first] + _BLOCK_ROWS, side="right")) - 1)
+        last = min(last, n_series)
+        rows = slice(starts[first], starts[last])
+        parts.append(_fit_block(values[rows], codes[rows] - first, within[rows], train_end[first:last],
+                                steps[rows], m, targets, last - first, halflife))
+        first = last
+    return Seasonality(m, np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+                       [k for p in parts for k in p[2]])
+
+
+_BLOCK_ROWS = 1 << 19  # panel rows per block of series when fitting indices (about 50 MiB of temporaries)
+
+
+def _fit_block(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray,
+               steps: np.ndarray, m: int, targets: list[int], n_series: int, halflife: float | None):
+    """:func:`fit_seasonality` on a block of whole series: ``mult``, ``add`` (S, m, O) float32, kinds."""
+    O = len(targets)
     half = m // 2
     use = within < train_end[codes]
     long_enough = train_end >= 2 * m
@@ -203,4 +223,4 @@ def fit_seasonality(values: np.ndarray, codes: np.ndarray, within: np.ndarray, t
         add[add_ok, :, j] = idx[add_ok] - idx[add_ok].mean(axis=1, keepdims=True)
         for i in np.flatnonzero(ok).tolist():
             kinds[i][j] = "multiplicative" if ratio[i] else "additive"
-    return Seasonality(m, mult.astype(np.float32), add.astype(np.float32), kinds)
+    return mult.astype(np.float32), add.astype(np.float32), kinds
