@@ -330,8 +330,9 @@ def lib_window(mult_m):
 # the same command reuse their fits (member_forecasts), their time is the sum of their members'.
 LIB = dict(val=None)
 VARIANTS.update({
-    "lib": ("the library's defaults: Forecaster(horizon=h, season=m) (deseason on, lstm, relative, window "
-            "max(2m,h,4) capped, val span 10% but >= h)", rules(**LIB)),
+    "lib": ("the library's defaults as shipped when the variant ran: Forecaster(horizon=h, season=m) (deseason "
+            "on, lstm, relative, val span 10% but >= h; window max(2m,h,4) capped until 2026-12-03 08:50 UTC, "
+            "max(m,h,4) capped since, where the indices are on)", rules(**LIB)),
     "lib_ens3": ("3 seeds averaged (seeds s, s+1, s+2)", rules(**LIB, seeds=(0, 1, 2))),
     "lib_gru": ("cell='gru'", rules(**LIB, cell="gru")),
     "lib_lstm_gru": ("2 members averaged: lstm and gru", mix(rules(**LIB), rules(**LIB, cell="gru"))),
