@@ -42,6 +42,7 @@ class Seasonality:
 
     def __init__(self, m: int, mult: np.ndarray, add: np.ndarray, kinds: list[list[str]]) -> None:
         self.m, self.mult, self.add, self.kinds = int(m), mult, add, kinds
+        self._active = self.m > 1 and any(k != "none" for row in kinds for k in row)  # once, not per call
 
     @classmethod
     def none(cls, n_series: int, n_targets: int) -> "Seasonality":
@@ -50,7 +51,8 @@ class Seasonality:
 
     @property
     def active(self) -> bool:
-        return self.m > 1 and any(k != "none" for row in self.kinds for k in row)
+        """Whether any series has indices (else every method is the identity)."""
+        return self._active
 
     def take(self, rows) -> "Seasonality":
         """The indices of the series at positions ``rows``."""
