@@ -123,9 +123,12 @@ def fit_tsrnn(data, seed, defaults: bool, epochs: int = EPOCHS, clip_norm: float
     if defaults:
         model = tsrnn.Forecaster(window=WINDOW, horizon=HORIZON, seed=seed)
     else:
-        model = tsrnn.Forecaster(hidden=HIDDEN, layers=LAYERS, window=WINDOW, horizon=HORIZON, epochs=epochs,
-                                 batch_size=BATCH, lr=LR, val_fraction=0.0, patience=None, clip_norm=clip_norm,
-                                 scale=False, highway=False, seed=seed)
+        # every setting named, so the recipe stays the hand loop's when the defaults change (an RNN on
+        # absolute inputs, no seasonal indices: the defaults became an LSTM on relative inputs)
+        model = tsrnn.Forecaster(hidden=HIDDEN, layers=LAYERS, cell="rnn", window=WINDOW, horizon=HORIZON,
+                                 epochs=epochs, batch_size=BATCH, lr=LR, val_fraction=0.0, patience=None,
+                                 clip_norm=clip_norm, scale=False, highway=False, relative=False, deseason=False,
+                                 seed=seed)
     model.fit(data[:N_TRAIN], progress=False)
     predict = lambda: model.predict(data[N_TRAIN - WINDOW:])[:N_TEST, 0]  # noqa: E731
     predict.bare = bare_forward(model.model_, data)  # the same network, called as the hand loop calls its own
@@ -424,11 +427,27 @@ def main() -> None:
         "seeds; after import = ru_maxrss right after the imports. Noise floor = sigma^2 = 0.01.", "",
         "Targets:", *targets(summary, results), ""])
     print(text)
+    text = _replace_section(args.out, text)  # RESULTS.md holds other benchmarks' sections too: keep them
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(args.out)), prefix=".RESULTS-", suffix=".md")
     with os.fdopen(fd, "w") as fh:
         fh.write(text)
     os.chmod(tmp, 0o644)  # mkstemp makes it private
     os.replace(tmp, args.out)
+
+
+def _replace_section(path: str, section: str) -> str:
+    """The file at ``path`` with its peer-benchmark section (from "# tsrnn peer benchmark" to the next
+    top-level "# " heading) replaced by ``section``, or ``section`` first if it has none."""
+    if not os.path.exists(path):
+        return section
+    with open(path) as fh:
+        lines = fh.read().splitlines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("# tsrnn peer benchmark")]
+    if not starts:
+        return section.rstrip("\n") + "\n\n\n" + "\n".join(lines) + "\n"
+    end = next((i for i in range(starts[0] + 1, len(lines)) if lines[i].startswith("# ")), len(lines))
+    rest = lines[end:]
+    return "\n".join(lines[:starts[0]]) + section.rstrip("\n") + "\n" + ("\n\n" + "\n".join(rest) + "\n" if rest else "")
 
 
 if __name__ == "__main__":

@@ -118,13 +118,15 @@ def first_steps(panel: Panel) -> np.ndarray:
         numbers = step_numbers(labels, grid.freq, grid.step if grid.freq is None else 1)
         return first if numbers is None else numbers.astype(np.int64)
     index = panel.index
-    if index is None or isinstance(index, range) or len(index) == 0:
-        return np.zeros(panel.n_series, np.int64) if index is None or len(index) == 0 else \
-            np.full(panel.n_series, int(index[0]) // max(index.step, 1), np.int64)
+    if index is None or len(index) == 0:
+        return np.zeros(panel.n_series, np.int64)
+    start, step = getattr(index, "start", None), getattr(index, "step", None)  # range, pandas RangeIndex
+    if isinstance(start, (int, np.integer)) and isinstance(step, (int, np.integer)):
+        return np.full(panel.n_series, int(start) // max(int(step), 1), np.int64)
     from .calendar import step_numbers
     from .series import index_spec
 
-    spec = index_spec(index, panel.freq)
+    spec = index_spec(index, panel.freq)  # the frequency (dates) or the step (integers) of the labels
     numbers = step_numbers(index[:1], spec.get("freq"), spec.get("step", 1))
     return np.zeros(panel.n_series, np.int64) if numbers is None else numbers.astype(np.int64)
 
