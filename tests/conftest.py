@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pandas as pd
 import pytest
 import torch
 
@@ -62,3 +64,16 @@ def one_line_error(result, message: str, code: int = 2) -> str:
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.output
     assert "Traceback" not in result.output
     return lines[0]
+
+
+# a real-looking seasonal series, shared by the tests of the seasonal indices
+PATTERN = np.array([0.9, 0.85, 1.0, 1.0, 1.05, 1.15, 1.3, 1.25, 1.05, 0.9, 0.75, 0.8])  # mean 1.0
+
+
+def monthly(n: int = 120, start: str = "1949-01-01", noise: float = 0.01, seed: int = 0) -> pd.DataFrame:
+    """A trending monthly series with a multiplicative season: January at PATTERN[0]."""
+    rng = np.random.default_rng(seed)
+    dates = pd.date_range(start, periods=n, freq="MS")
+    level = 100 + 0.8 * np.arange(n)
+    y = level * PATTERN[dates.month - 1] * (1 + rng.normal(0, noise, n))
+    return pd.DataFrame({"y": y}, index=dates.rename("month"))

@@ -89,12 +89,17 @@ def test_plot_redraws_a_run_fitted_with_fill_and_features(dated):
     assert (dated / "figs" / "forecast.png").is_file()
 
 
-def test_plot_of_a_long_run_explains_instead_of_crashing(dated):
+def _long_run() -> None:
+    """Two hourly series of 150 steps as long.csv, and a run of them fitted into ``run``."""
     long = pd.DataFrame({"unique_id": np.repeat(["x", "y"], 150),
                          "ds": np.tile(pd.date_range("2024-01-01", periods=150, freq="h"), 2),
                          "y": np.r_[np.sin(np.arange(150) / 4), np.cos(np.arange(150) / 6)]})
     long.to_csv("long.csv", index=False)
     assert invoke("fit", "--data", "long.csv", *FAST, "--out", "run").exit_code == 0
+
+
+def test_plot_of_a_long_run_explains_instead_of_crashing(dated):
+    _long_run()
     result = invoke("plot", "run", "--out", "figs")
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
@@ -144,11 +149,7 @@ def test_fit_reports_and_switches_the_seasonal_indices(tmp_path):
 
 
 def test_refit_backtest_of_long_data_refits_the_global_model(dated):
-    long = pd.DataFrame({"unique_id": np.repeat(["x", "y"], 150),
-                         "ds": np.tile(pd.date_range("2024-01-01", periods=150, freq="h"), 2),
-                         "y": np.r_[np.sin(np.arange(150) / 4), np.cos(np.arange(150) / 6)]})
-    long.to_csv("long.csv", index=False)
-    assert invoke("fit", "--data", "long.csv", *FAST, "--out", "run").exit_code == 0
+    _long_run()
     args = ["backtest", "--model", "run", "--data", "long.csv", "--start", "130", "--stride", "8"]
     plain, refit = invoke(*args, "--out", "plain.csv"), invoke(*args, "--refit", "2", "--out", "refit.csv")
     assert plain.exit_code == 0 and refit.exit_code == 0, refit.output

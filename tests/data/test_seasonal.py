@@ -10,17 +10,7 @@ from tsrnn.data.calendar import step_numbers
 from tsrnn.data.frames import long_panel
 from tsrnn.data.seasonal import first_steps, fit_seasonality
 
-PATTERN = np.array([0.9, 0.85, 1.0, 1.0, 1.05, 1.15, 1.3, 1.25, 1.05, 0.9, 0.75, 0.8])  # mean 1.0
-
-
-def monthly(n: int = 120, start: str = "1949-01-01", noise: float = 0.01, seed: int = 0) -> pd.DataFrame:
-    """A trending monthly series with a multiplicative season: January at PATTERN[0]."""
-    rng = np.random.default_rng(seed)
-    dates = pd.date_range(start, periods=n, freq="MS")
-    level = 100 + 0.8 * np.arange(n)
-    y = level * PATTERN[dates.month - 1] * (1 + rng.normal(0, noise, n))
-    return pd.DataFrame({"y": y}, index=dates.rename("month"))
-
+from conftest import PATTERN, monthly
 
 @pytest.mark.parametrize("freq, start, first", [
     ("MS", "1970-01-01", 0), ("MS", "1969-12-01", -1), ("ME", "1970-03-31", 2), ("QS", "1971-01-01", 4),

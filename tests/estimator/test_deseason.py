@@ -13,19 +13,9 @@ import pytest
 from tsrnn import Forecaster
 from tsrnn.base.errors import CheckpointError
 
-from conftest import write_config
+from conftest import monthly, write_config
 
 TINY = dict(hidden=6, layers=1, epochs=3, patience=None, seed=0)
-PATTERN = np.array([0.9, 0.85, 1.0, 1.0, 1.05, 1.15, 1.3, 1.25, 1.05, 0.9, 0.75, 0.8])  # mean 1.0
-
-
-def monthly(n: int = 120, start: str = "1949-01-01", noise: float = 0.01, seed: int = 0) -> pd.DataFrame:
-    """A trending monthly series with a multiplicative season: January at PATTERN[0]."""
-    rng = np.random.default_rng(seed)
-    dates = pd.date_range(start, periods=n, freq="MS")
-    level = 100 + 0.8 * np.arange(n)
-    y = level * PATTERN[dates.month - 1] * (1 + rng.normal(0, noise, n))
-    return pd.DataFrame({"y": y}, index=dates.rename("month"))
 
 
 def test_a_forecaster_puts_the_season_back_on_the_calendar():
