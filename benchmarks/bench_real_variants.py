@@ -345,13 +345,15 @@ VARIANTS.update({
     "lib_w1m": ("window max(m,h,4), capped as the library caps", rules(**LIB, window=lib_window(1))),
     "lib_refit": ("after early stopping, a fresh fit on every step (no validation span) for the best epoch "
                   "count, the same window", rules(**LIB, refit_all=True)),
+    "lib_phase": ("the season's phase (sin, cos of the step's place in it) as known inputs, beside the indices",
+                  rules(**LIB, phase=True)),
     "lib_w1m_refit": ("window max(m,h,4) and the refit on every step", rules(**LIB, window=lib_window(1),
                                                                           refit_all=True)),
     "lib_wmix": ("3 members averaged, N-BEATS's multi-lookback ensemble: windows max(m,h,4), max(2m,h,4), "
                  "max(3m,h,4)", mix(rules(**LIB, window=lib_window(1)), rules(**LIB), rules(**LIB, window=lib_window(3)))),
 })
 for _name in ("lib", "lib_ens3", "lib_gru", "lib_lstm_gru", "lib_nodes", "lib_des_mix", "lib_w3m", "lib_abs",
-              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit"):
+              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase"):
     for _seed in (1, 2) if _name not in ("lib", "lib_w1m", "lib_refit", "lib_w1m_refit") else (1, 2, 3, 4, 5):  # close calls: 6 seeds
         _label, _members = VARIANTS[_name]
         VARIANTS[f"{_name}_s{_seed}"] = (f"{_label}; seed {_seed}",
