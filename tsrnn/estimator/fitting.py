@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
+import warnings
 
 import numpy as np
 import torch
@@ -54,7 +55,9 @@ def fit_on_panel(est, panel: Panel, specs: list[dict], progress=None, checkpoint
     if est.batch_size is None:
         train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(len(prepared.train_index)))
     est.batch_size_ = train_config.batch_size
-    series_t = torch.from_numpy(np.ascontiguousarray(prepared.scaled, dtype=np.float32))  # no copy: float32
+    with warnings.catch_warnings():  # a read-only panel (scale=False, no indices) is only read: no copy
+        warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
+        series_t = torch.from_numpy(np.ascontiguousarray(prepared.scaled, dtype=np.float32))  # no copy: float32
     X, Y = make_windows(series_t, W, K, positions)  # (N, W, F), (N, K, O) views; some cross series,
     device = planning.resolve_device(est.device)    # but no index below ever picks those
     X, Y = X.to(device), Y.to(device)  # one copy of the series on the device; windows stay views
