@@ -116,3 +116,28 @@ def test_blocks_of_series_give_the_indices_of_one_pass(monkeypatch):
     np.testing.assert_array_equal(blocks.mult, whole.mult)
     np.testing.assert_array_equal(blocks.add, whole.add)
     assert blocks.kinds == whole.kinds and len(blocks.kinds) == 6
+
+
+def test_step_numbers_of_time_zone_aware_days_follow_the_local_calendar():
+    for freq, start, n in [("D", "2024-03-30", 3), ("W-THU", "2024-03-28", 2), ("B", "2024-03-28", 3)]:
+        labels = pd.date_range(start, periods=n, freq=freq, tz="Europe/London")  # across the change to summer time
+        np.testing.assert_array_equal(np.diff(step_numbers(labels, freq)), 1)
+    hours = pd.date_range("2024-03-31", periods=4, freq="h", tz="Europe/London")
+    np.testing.assert_array_equal(np.diff(step_numbers(hours, "h")), 1)  # hours in absolute time
+    months = pd.date_range("2024-01-01", periods=3, freq="BMS")  # business month starts count as months
+    np.testing.assert_array_equal(step_numbers(months, "BMS"), [648, 649, 650])
+    assert step_numbers(pd.date_range("2024-01-01", periods=3, freq="C"), "C") is None
+
+
+def test_a_calendar_without_step_numbers_gets_no_indices():
+    from tsrnn import Forecaster
+
+    values = monthly(240)["y"].to_numpy()
+    frame = pd.DataFrame({"y": values[:96]}, index=pd.date_range("2020-01-01", periods=96, freq="SMS"))
+    model = Forecaster(horizon=3, season=12, hidden=4, layers=1, epochs=1, freq="SMS").fit(frame, progress=False)
+    assert model.seasonality_.m == 0  # semi-month starts: later data could not line up with the fit
+    tz = pd.DataFrame({"y": values}, index=pd.date_range("2019-01-01", periods=240, freq="D", tz="Europe/London"))
+    model = Forecaster(horizon=3, season=12, hidden=4, layers=1, epochs=1).fit(tz, progress=False)
+    assert model.seasonality_.active
+    W = model.window_  # a slice that starts in summer time reads the same calendar positions as the whole
+    np.testing.assert_allclose(model.predict(tz.iloc[160:160 + W + 1]), model.predict(tz)[160:162], rtol=1e-5)

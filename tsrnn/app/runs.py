@@ -198,7 +198,8 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             model, history = estimator.model_, estimator.history_
             cfg, W = model.config, estimator.window_
             view = estimator if uid0 is None else estimator.series_model(uid0)
-            X, _ = make_windows(scaled(view, network_inputs(view, fit_part, placeholder=0.0)), W, estimator.horizon)
+            inputs = network_inputs(view, fit_part, placeholder=0.0)  # for the shapes only: any calendar steps do
+            X, _ = make_windows(scaled(view, inputs, None, np.arange(len(fit_part))), W, estimator.horizon)
             shapes = trace_shapes(model, X[:estimator.batch_size_])
             say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
                 f"{', bidirectional' if cfg.bidirectional else ''}"

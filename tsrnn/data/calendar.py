@@ -315,32 +315,42 @@ def season_of(freq) -> int | None:
     return None
 
 
+_YEARLY = (offsets.YearBegin, offsets.YearEnd, offsets.BYearBegin, offsets.BYearEnd)
+_QUARTERLY = (offsets.QuarterBegin, offsets.QuarterEnd, offsets.BQuarterBegin, offsets.BQuarterEnd)
+_MONTHLY = (offsets.MonthBegin, offsets.MonthEnd, offsets.BusinessMonthBegin, offsets.BusinessMonthEnd) + \
+    _QUARTERLY + _YEARLY
+
+
 def step_numbers(labels: pd.Index, freq: str | None = None, step: int = 1) -> np.ndarray | None:
     """Each label's step number counted from a fixed origin, so that ``step_numbers(...) % m`` is the
     same position in a season of m steps in every data set on the calendar: for dates at ``freq``,
-    periods since 1970-01 (months, quarters and years by their months, weeks by days, business days
-    by ``numpy.busday_count``, fixed steps by their length); for integers at ``step``, ``label // step``.
-    None for dates without a frequency or at one not listed here."""
+    periods since 1970-01 (months, quarters and years, business ones included, by their months;
+    weeks by days; business days by ``numpy.busday_count``; fixed steps by their length), on the
+    local calendar of time-zone-aware dates for steps of whole days and longer; for integers at
+    ``step``, ``label // step``.  None for dates without a frequency or at one not listed here
+    (business hours, custom business days, semi-months): such data get no seasonal indices."""
     if isinstance(labels, pd.DatetimeIndex):
         if freq is None:
             return None
         offset = parse_freq(freq)
         n = max(int(offset.n), 1)
-        if isinstance(offset, (offsets.MonthBegin, offsets.MonthEnd, offsets.QuarterBegin, offsets.QuarterEnd,
-                               offsets.YearBegin, offsets.YearEnd)):
-            per = 12 if isinstance(offset, (offsets.YearBegin, offsets.YearEnd)) else \
-                3 if isinstance(offset, (offsets.QuarterBegin, offsets.QuarterEnd)) else 1
-            months = (labels.year.to_numpy(np.int64) - 1970) * 12 + labels.month.to_numpy(np.int64) - 1
+        local = labels if labels.tz is None else labels.tz_localize(None)  # days, months: the local calendar's
+        if isinstance(offset, _MONTHLY):
+            per = 12 if isinstance(offset, _YEARLY) else 3 if isinstance(offset, _QUARTERLY) else 1
+            months = (local.year.to_numpy(np.int64) - 1970) * 12 + local.month.to_numpy(np.int64) - 1
             return months // (per * n)
-        days = labels.normalize().to_numpy().astype("datetime64[D]")
-        if isinstance(offset, offsets.Week):
-            return days.astype(np.int64) // (7 * n)
-        if isinstance(offset, offsets.BusinessDay):
+        if isinstance(offset, offsets.Week) or type(offset) is offsets.BusinessDay:
+            days = local.normalize().to_numpy().astype("datetime64[D]")
+            if isinstance(offset, offsets.Week):
+                return days.astype(np.int64) // (7 * n)
             return np.busday_count(np.datetime64("1970-01-01", "D"), days).astype(np.int64) // n
         try:
             nanos = int(pd.Timedelta(offset).value)
         except (TypeError, ValueError):
-            return None
+            return None  # business hours, custom business days, semi-months, ...: not counted here
+        day = 86_400 * 10**9
+        if nanos % day == 0:  # whole days count on the local calendar, shorter steps in absolute time
+            return local.as_unit("ns").asi8 // nanos
         return labels.as_unit("ns").asi8 // nanos
     values = np.asarray(labels, dtype=np.int64)
     return values // max(int(step), 1)

@@ -27,7 +27,7 @@ import numpy as np
 
 from .panel import Panel
 
-__all__ = ["Seasonality", "first_steps", "fit_seasonality", "CRITICAL", "HALFLIFE"]
+__all__ = ["Seasonality", "first_steps", "anchored", "fit_seasonality", "CRITICAL", "HALFLIFE"]
 
 CRITICAL = 1.645  # the one-sided 95% (two-sided 90%) normal quantile of the M4 benchmarks' test
 # Seasons back from the end of the training span at which a detrended value weighs half.  Measured on
@@ -107,16 +107,32 @@ class Seasonality:
 
 def first_steps(panel: Panel) -> np.ndarray:
     """(S,) int64: the calendar step number (:func:`~tsrnn.data.calendar.step_numbers`) of each
-    series' first row; rows follow one step apart.  Without a calendar, integer labels (or 0)."""
-    lengths = panel.lengths
+    series' first row; rows follow one step apart.  Without a calendar, integer labels (or 0); on
+    a calendar :func:`~tsrnn.data.calendar.step_numbers` does not count (see :func:`anchored`), the
+    panel's own positions."""
+    numbers = _first_numbers(panel)
+    if numbers is not None:
+        return numbers
     if panel.grid is not None:
-        from .calendar import step_numbers
+        return np.asarray(panel.last, dtype=np.int64) - panel.lengths + 1
+    return np.zeros(panel.n_series, np.int64)
+
+
+def anchored(panel: Panel) -> bool:
+    """Whether the panel's steps have calendar step numbers, so that data given later lines up with
+    the fit: integer steps and the calendars :func:`~tsrnn.data.calendar.step_numbers` counts do;
+    dates without a frequency, business hours or custom business days do not."""
+    return _first_numbers(panel) is not None
+
+
+def _first_numbers(panel: Panel) -> np.ndarray | None:
+    if panel.grid is not None:
+        from .calendar import step_numbers  # pandas: loaded only for labelled data
 
         grid = panel.grid
-        first = np.asarray(panel.last, dtype=np.int64) - lengths + 1
-        labels = grid.labels(first)
-        numbers = step_numbers(labels, grid.freq, grid.step if grid.freq is None else 1)
-        return first if numbers is None else numbers.astype(np.int64)
+        first = np.asarray(panel.last, dtype=np.int64) - panel.lengths + 1
+        numbers = step_numbers(grid.labels(first), grid.freq, grid.step if grid.freq is None else 1)
+        return None if numbers is None else numbers.astype(np.int64)
     index = panel.index
     if index is None or len(index) == 0:
         return np.zeros(panel.n_series, np.int64)
@@ -128,7 +144,7 @@ def first_steps(panel: Panel) -> np.ndarray:
 
     spec = index_spec(index, panel.freq)  # the frequency (dates) or the step (integers) of the labels
     numbers = step_numbers(index[:1], spec.get("freq"), spec.get("step", 1))
-    return np.zeros(panel.n_series, np.int64) if numbers is None else numbers.astype(np.int64)
+    return None if numbers is None else np.full(panel.n_series, int(numbers[0]), np.int64)
 
 
 def _autocorrelation_test(x: np.ndarray, codes: np.ndarray, within: np.ndarray, use: np.ndarray, m: int,

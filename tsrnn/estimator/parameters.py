@@ -91,7 +91,8 @@ deseason : bool
     ``season``) gives a season m of 2 steps or more, the training span holds two seasons and the
     90% autocorrelation test at lag m finds it, classical seasonal indices (multiplicative when
     every training value is positive, else additive) are fitted per series and aligned on the
-    calendar (:mod:`tsrnn.data.seasonal`), so data given later lines up by its time labels;
+    calendar (:mod:`tsrnn.data.seasonal`), so data given later lines up by its time labels (a
+    calendar without step numbers, such as business hours or semi-months, gets no indices);
     data without labels (an array) counts its steps from its first row, so give arrays that
     start where the fitted series started, or a multiple of m steps later.  ``seasonality_``
     says what each series got.

@@ -11,6 +11,7 @@ from ..base import checks
 from ..base.config import ModelConfig, TrainConfig, auto_window
 from ..base.errors import DataError, TsrnnError
 from ..data.panel import Panel
+from ..data.seasonal import anchored
 from ..data.windows import n_windows
 from ..evaluation.baselines import check_ar_size
 from ..evaluation.seasons import find_season
@@ -99,12 +100,15 @@ def declared_season(est, panel: Panel) -> int | None:
 
 def deseason_steps(est, panel: Panel) -> int | None:
     """The season whose indices ``fit`` takes out of the targets (:mod:`tsrnn.data.seasonal`): the
-    declared one (:func:`declared_season`) when ``deseason`` is on and it has 2 steps or more; a
-    season only the autocorrelation finds is not used (such cycles are rarely of a fixed length)."""
+    declared one (:func:`declared_season`) when ``deseason`` is on, it has 2 steps or more and the
+    data's steps have calendar positions (:func:`~tsrnn.data.seasonal.anchored`); a season only the
+    autocorrelation finds is not used (such cycles are rarely of a fixed length)."""
     if not isinstance(est.deseason, (bool, np.bool_)):
         raise TypeError(f"deseason must be True or False, got {est.deseason!r}")
     m = declared_season(est, panel) if est.deseason else None
-    return m if m is not None and m >= 2 else None
+    if m is None or m < 2 or not anchored(panel):  # no calendar positions: later data could not line up
+        return None
+    return m
 
 
 def choose_window(est, panel: Panel, target_idx: list[int]) -> int:

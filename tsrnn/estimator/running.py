@@ -50,8 +50,8 @@ def row_steps(panel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def scaled(est, values: np.ndarray, codes: np.ndarray | None = None, steps: np.ndarray | None = None) -> torch.Tensor:
     """Inputs ``values`` (n, F) of the series at positions ``codes`` (n,; default the first
-    series), at calendar steps ``steps`` (n,; default 0, 1, ...), deseasonalised and scaled by
-    each one's training statistics, checked, as a tensor."""
+    series), at calendar steps ``steps`` (n,; needed when the model has seasonal indices),
+    deseasonalised and scaled by each one's training statistics, checked, as a tensor."""
     if est.known_idx_ and np.isnan(values[:, est.n_features_in_:]).any():
         names = [est.feature_names_in_[i] for i in est.known_idx_]
         raise DataError(f"these forecasts read the known input(s) {names} beyond the end of the data; pass "
@@ -59,7 +59,8 @@ def scaled(est, values: np.ndarray, codes: np.ndarray | None = None, steps: np.n
     state = est.state_
     codes = np.zeros(values.shape[0], np.int64) if codes is None else codes
     if state.seasonality.active:
-        steps = np.arange(values.shape[0]) if steps is None else steps
+        if steps is None:
+            raise ValueError("a model with seasonal indices needs the calendar step of every row it scales")
         values = values.copy()
         values[:, est.target_idx_] = state.seasonality.remove(values[:, est.target_idx_], codes, steps)
     with np.errstate(all="ignore"):  # an overflow to inf is reported below
