@@ -136,8 +136,14 @@ def test_a_calendar_without_step_numbers_gets_no_indices():
     frame = pd.DataFrame({"y": values[:96]}, index=pd.date_range("2020-01-01", periods=96, freq="SMS"))
     model = Forecaster(horizon=3, season=12, hidden=4, layers=1, epochs=1, freq="SMS").fit(frame, progress=False)
     assert model.seasonality_.m == 0  # semi-month starts: later data could not line up with the fit
-    if int(pd.__version__.split(".")[0]) < 3:  # pandas 2's "D" is 24 hours: such a frame is refused as off it
-        return
+
+
+@pytest.mark.skipif(int(pd.__version__.split(".")[0]) < 3, reason="pandas 2 reads 'D' as 24 hours and refuses "
+                    "local midnights across a change of summer time as off the calendar")
+def test_time_zone_aware_days_line_up_across_summer_time():
+    from tsrnn import Forecaster
+
+    values = monthly(240)["y"].to_numpy()
     tz = pd.DataFrame({"y": values}, index=pd.date_range("2019-01-01", periods=240, freq="D", tz="Europe/London"))
     model = Forecaster(horizon=3, season=12, hidden=4, layers=1, epochs=1).fit(tz, progress=False)
     assert model.seasonality_.active
