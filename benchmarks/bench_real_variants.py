@@ -147,6 +147,38 @@ def deseasonalise(case, min_cycles=2, test=True, additive=False):
     return _per_series(case, fit)
 
 
+def deseasonalise_local(case, halflife=2.0):
+    """Time-varying classical indices: the season as it was around each training step (a two-sided
+    kernel over the same positions of other seasons, half weight ``halflife`` seasons away) divides
+    that step (subtracts, where a value <= 0), and the season as it is at the end (the one-sided
+    kernel, as the library's indices) goes back on the forecast.  Test and minimum length as
+    :func:`deseasonalise`; run with the library's own indices off (deseason=False)."""
+    m, h = case.m, case.h
+
+    def fit(y, n):
+        identity = (lambda x: x, lambda f: f)
+        if m <= 1 or n < 2 * m or not seasonality_test(y, m):
+            return (*identity, "not deseasonalised")
+        mult = bool(np.min(y) > 0)
+        w = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+        trend = np.convolve(y, w, mode="valid")
+        t = np.arange(len(trend)) + (len(w) - 1) // 2
+        det = y[t] / trend if mult else y[t] - trend
+        def indices_at(u, one_sided=False):  # (m,) the season around step u
+            dist = np.abs(t - u) if not one_sided else (n - 1 - t)
+            weight = 0.5 ** (dist / (halflife * m))
+            idx = np.array([np.sum(weight[t % m == p] * det[t % m == p]) / np.sum(weight[t % m == p])
+                            for p in range(m)])
+            return idx / idx.mean() if mult else idx - idx.mean()
+        local = np.array([indices_at(u)[u % m] for u in range(n)])
+        end = indices_at(n - 1, one_sided=True)
+        future = end[np.arange(n, n + h) % m]
+        if mult:
+            return (lambda x: x / local, lambda f: np.asarray(f) * future, "local multiplicative")
+        return (lambda x: x - local, lambda f: np.asarray(f) + future, "local additive")
+    return _per_series(case, fit)
+
+
 def log_transform(case):
     """log y where the training part is positive throughout (exp back); else unchanged."""
     def fit(y, n):
@@ -158,6 +190,7 @@ def log_transform(case):
 
 TRANSFORMS = {
     "deseason": deseasonalise,
+    "deseason_local": deseasonalise_local,
     "deseason_notest": lambda c: deseasonalise(c, test=False),
     "deseason_3m": lambda c: deseasonalise(c, min_cycles=3),
     "log": log_transform,
@@ -345,6 +378,9 @@ VARIANTS.update({
     "lib_w1m": ("window max(m,h,4), capped as the library caps", rules(**LIB, window=lib_window(1))),
     "lib_refit": ("after early stopping, a fresh fit on every step (no validation span) for the best epoch "
                   "count, the same window", rules(**LIB, refit_all=True)),
+    "lib_local": ("the library's indices off, time-varying indices instead (the season around each training "
+                  "step divides it; the season at the end goes back on the forecast)",
+                  rules(**LIB, deseason=False, transform="deseason_local", window=lib_window(1))),
     "lib_phase": ("the season's phase (sin, cos of the step's place in it) as known inputs, beside the indices",
                   rules(**LIB, phase=True)),
     "lib_w1m_refit": ("window max(m,h,4) and the refit on every step", rules(**LIB, window=lib_window(1),
@@ -353,7 +389,7 @@ VARIANTS.update({
                  "max(3m,h,4)", mix(rules(**LIB, window=lib_window(1)), rules(**LIB), rules(**LIB, window=lib_window(3)))),
 })
 for _name in ("lib", "lib_ens3", "lib_gru", "lib_lstm_gru", "lib_nodes", "lib_des_mix", "lib_w3m", "lib_abs",
-              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase"):
+              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase", "lib_local"):
     for _seed in (1, 2) if _name not in ("lib", "lib_w1m", "lib_refit", "lib_w1m_refit") else (1, 2, 3, 4, 5):  # close calls: 6 seeds
         _label, _members = VARIANTS[_name]
         VARIANTS[f"{_name}_s{_seed}"] = (f"{_label}; seed {_seed}",
