@@ -147,7 +147,7 @@ def deseasonalise(case, min_cycles=2, test=True, additive=False):
     return _per_series(case, fit)
 
 
-def deseasonalise_local(case, halflife=2.0):
+def deseasonalise_local(case, halflife=2.0, only_drift=False):
     """Time-varying classical indices: the season as it was around each training step (a two-sided
     kernel over the same positions of other seasons, half weight ``halflife`` seasons away) divides
     that step (subtracts, where a value <= 0), and the season as it is at the end (the one-sided
@@ -164,6 +164,14 @@ def deseasonalise_local(case, halflife=2.0):
         trend = np.convolve(y, w, mode="valid")
         t = np.arange(len(trend)) + (len(w) - 1) // 2
         det = y[t] / trend if mult else y[t] - trend
+        if only_drift:  # the season of the first half against that of the second: leave a steady one
+            half = t < t[len(t) // 2]
+            a = np.array([det[half & (t % m == p)].mean() for p in range(m)])
+            b = np.array([det[~half & (t % m == p)].mean() for p in range(m)])
+            spread = 1.0 if mult else max(float(np.std(y)), 1e-12)
+            if np.nanmax(np.abs(a - b)) / spread < 0.1:
+                return (*identity, "steady season: the library's indices")
+
         def indices_at(u, one_sided=False):  # (m,) the season around step u
             dist = np.abs(t - u) if not one_sided else (n - 1 - t)
             weight = 0.5 ** (dist / (halflife * m))
@@ -191,6 +199,7 @@ def log_transform(case):
 TRANSFORMS = {
     "deseason": deseasonalise,
     "deseason_local": deseasonalise_local,
+    "deseason_drift": lambda c: deseasonalise_local(c, only_drift=True),
     "deseason_notest": lambda c: deseasonalise(c, test=False),
     "deseason_3m": lambda c: deseasonalise(c, min_cycles=3),
     "log": log_transform,
@@ -381,6 +390,9 @@ VARIANTS.update({
     "lib_local": ("the library's indices off, time-varying indices instead (the season around each training "
                   "step divides it; the season at the end goes back on the forecast)",
                   rules(**LIB, deseason=False, transform="deseason_local", window=lib_window(1))),
+    "lib_drift": ("time-varying indices where the season drifts (first and second half of the training part "
+                  "differ by 0.1 or more), the library's indices elsewhere",
+                  rules(**LIB, transform="deseason_drift", window=lib_window(1))),
     "lib_phase": ("the season's phase (sin, cos of the step's place in it) as known inputs, beside the indices",
                   rules(**LIB, phase=True)),
     "lib_w1m_refit": ("window max(m,h,4) and the refit on every step", rules(**LIB, window=lib_window(1),
@@ -389,7 +401,7 @@ VARIANTS.update({
                  "max(3m,h,4)", mix(rules(**LIB, window=lib_window(1)), rules(**LIB), rules(**LIB, window=lib_window(3)))),
 })
 for _name in ("lib", "lib_ens3", "lib_gru", "lib_lstm_gru", "lib_nodes", "lib_des_mix", "lib_w3m", "lib_abs",
-              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase", "lib_local"):
+              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase", "lib_local", "lib_drift"):
     for _seed in (1, 2) if _name not in ("lib", "lib_w1m", "lib_refit", "lib_w1m_refit") else (1, 2, 3, 4, 5):  # close calls: 6 seeds
         _label, _members = VARIANTS[_name]
         VARIANTS[f"{_name}_s{_seed}"] = (f"{_label}; seed {_seed}",
