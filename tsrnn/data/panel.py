@@ -53,6 +53,11 @@ class Panel:
         """Series ``s`` (T_s, F), a view."""
         return self.values[self.starts[s]:self.starts[s] + self.lengths[s]]
 
+    def positions(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's series (T_total,) and its step within that series (T_total,)."""
+        codes = np.repeat(np.arange(self.n_series), self.lengths)
+        return codes, np.arange(self.values.shape[0]) - self.starts[codes]
+
     def tails(self, window: int) -> np.ndarray:
         """The last ``window`` steps of every series (S, W, F), a copy."""
         return self.values[(self.starts + self.lengths - window)[:, None] + np.arange(window)]

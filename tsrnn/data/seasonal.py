@@ -72,6 +72,15 @@ class Seasonality:
         mult, add = self._at(rows, steps)
         return ((y - add) / mult).astype(y.dtype, copy=False)
 
+    def remove_columns(self, values: np.ndarray, columns: list[int], rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
+        """``values`` (n, F) with its target ``columns`` deseasonalised (:meth:`remove`): a copy,
+        or ``values`` itself when no series has indices."""
+        if not self.active:
+            return values
+        values = values.copy()
+        values[:, columns] = self.remove(values[:, columns], rows, steps)
+        return values
+
     def restore(self, y: np.ndarray, rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
         """Deseasonalised forecasts ``y`` (N, ..., K, O) of series ``rows`` (N,) for calendar steps
         ``steps`` (N, K), with their season put back (axes between N and K broadcast)."""

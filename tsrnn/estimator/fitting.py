@@ -43,7 +43,8 @@ def fit_on_panel(est, panel: Panel, specs: list[dict], progress=None, checkpoint
     target_idx = list(range(n_features)) if positions is None else positions
     est.known_idx_ = resolve_known(est.known, list(panel.columns), target_idx, est.strategy)
     est.__dict__.pop("window_", None)  # a refit chooses again
-    est.window_ = window = planning.choose_window(est, panel, target_idx)
+    indices = planning.deseason_steps(est, panel)  # the season the seasonal indices take out, if any
+    est.window_ = window = planning.choose_window(est, panel, target_idx, indices)
     model_config, train_config = planning.configs(est, n_features + len(est.known_idx_), target_idx, window)
     if est.strategy == "recursive" and sorted(target_idx) != list(range(n_features)):
         raise DataError(f"strategy='recursive' feeds each forecast back as input, so every feature must "
@@ -51,7 +52,7 @@ def fit_on_panel(est, panel: Panel, specs: list[dict], progress=None, checkpoint
     W, K = window, model_config.horizon
     est.target_idx_ = target_idx
     prepared = prepare_panel(panel, W, K, est.horizon, target_idx, est.scale, est.validation_steps,
-                             est.check_length, est.season, specs, est.known_idx_, planning.deseason_steps(est, panel))
+                             est.check_length, est.season, specs, est.known_idx_, indices)
     if est.batch_size is None:
         train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(len(prepared.train_index)))
     est.batch_size_ = train_config.batch_size

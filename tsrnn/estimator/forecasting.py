@@ -76,8 +76,7 @@ def _contexts(est, data, future):
         first = first_steps(panel) + panel.lengths
     flat = running.network_inputs(est, context.reshape(-1, context.shape[-1]), future_of(est, future, ids),
                                   lengths=np.full(len(ids), W))
-    steps = (first[:, None] - W + np.arange(W)).ravel()  # the windows' own calendar steps
-    X = running.scaled(est, flat, np.repeat(rows, W), steps).reshape(len(ids), W, -1)
+    X = running.scaled(est, flat, np.repeat(rows, W), running.tail_steps(first, W)).reshape(len(ids), W, -1)
     return X, rows, first, ids, specs
 
 

@@ -111,12 +111,12 @@ def deseason_steps(est, panel: Panel) -> int | None:
     return m
 
 
-def choose_window(est, panel: Panel, target_idx: list[int]) -> int:
+def choose_window(est, panel: Panel, target_idx: list[int], indices: int | None = None) -> int:
     """The window: the given one, or :func:`~tsrnn.base.config.auto_window` from the season
     (``season``, else the calendar's, else the shortest season the autocorrelation finds among the
     targets of the longest series' training span) and the shortest training span: one season
-    where the seasonal indices take that season out of the targets (:func:`deseason_steps`), two
-    where the network must see the season itself."""
+    where the seasonal indices take that season out of the targets (``indices``, the season
+    :func:`deseason_steps` gives), two where the network must see the season itself."""
     if est.window is not None:
         return checks.positive_int("window", est.window)
     train_of = {T: T - validation_steps(est, T) for T in np.unique(panel.lengths).tolist()}
@@ -126,7 +126,7 @@ def choose_window(est, panel: Panel, target_idx: list[int]) -> int:
         rows = panel.rows(longest)[:train_of[int(panel.lengths[longest])]]
         found = [m for m in (find_season(rows[:, j]) for j in target_idx) if m]
         m = min(found) if found else 1  # two cycles of the fastest seasonal target
-    cycles = 1 if deseason_steps(est, panel) is not None else 2
+    cycles = 1 if indices is not None else 2
     return auto_window(m, checks.positive_int("horizon", est.horizon), min(train_of.values()), cycles)
 
 

@@ -24,7 +24,8 @@ from ..data.seasonal import first_steps
 from ..evaluation.probabilistic import Distribution, sample_paths
 from ..train.loop import predict_windows, roll_windows
 
-__all__ = ["network_inputs", "row_steps", "scaled", "unscale", "check_steps", "roll", "distribution", "paths"]
+__all__ = ["network_inputs", "row_steps", "tail_steps", "scaled", "unscale", "check_steps", "roll", "distribution",
+           "paths"]
 
 
 def network_inputs(est, values: np.ndarray, future: np.ndarray | None = None, placeholder: float | None = None,
@@ -43,9 +44,14 @@ def network_inputs(est, values: np.ndarray, future: np.ndarray | None = None, pl
 def row_steps(panel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each row's series position in the fitted state (T_total,) and calendar step number
     (T_total,), for the rows of ``panel`` whose series are at ``rows`` (S,) of the state."""
-    codes = np.repeat(np.arange(panel.n_series), panel.lengths)
-    within = np.arange(panel.values.shape[0]) - panel.starts[codes]
+    codes, within = panel.positions()
     return rows[codes], first_steps(panel)[codes] + within
+
+
+def tail_steps(after: np.ndarray, n: int) -> np.ndarray:
+    """(S * n,) the calendar steps of each series' last ``n`` rows, series after series, from the
+    step that follows each one (``after``, (S,))."""
+    return (np.asarray(after, dtype=np.int64)[:, None] - n + np.arange(n)).ravel()
 
 
 def scaled(est, values: np.ndarray, codes: np.ndarray | None = None, steps: np.ndarray | None = None) -> torch.Tensor:
@@ -58,11 +64,9 @@ def scaled(est, values: np.ndarray, codes: np.ndarray | None = None, steps: np.n
                         f"their values over the next {est.model_.config.horizon} steps with future=")
     state = est.state_
     codes = np.zeros(values.shape[0], np.int64) if codes is None else codes
-    if state.seasonality.active:
-        if steps is None:
-            raise ValueError("a model with seasonal indices needs the calendar step of every row it scales")
-        values = values.copy()
-        values[:, est.target_idx_] = state.seasonality.remove(values[:, est.target_idx_], codes, steps)
+    if state.seasonality.active and steps is None:
+        raise ValueError("a model with seasonal indices needs the calendar step of every row it scales")
+    values = state.seasonality.remove_columns(values, est.target_idx_, codes, steps)
     with np.errstate(all="ignore"):  # an overflow to inf is reported below
         out = state.scale_rows(values, codes)
     if not np.isfinite(out).all():

@@ -142,14 +142,11 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
             raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
     train_end = lengths - np.array([val_of[T] for T in lengths.tolist()], dtype=np.int64)
     raw = values = panel.values
-    codes = np.repeat(np.arange(panel.n_series), lengths)
-    within = np.arange(values.shape[0]) - starts[codes]  # each row's step within its series
+    codes, within = panel.positions()  # each row's series and step within it
     first = first_steps(panel)
     steps = first[codes] + within  # each row's calendar step number
     seasonality = fit_seasonality(values, codes, within, train_end, steps, deseason, targets, panel.n_series)
-    if seasonality.active:
-        values = values.copy()
-        values[:, targets] = seasonality.remove(values[:, targets], codes, steps)
+    values = seasonality.remove_columns(values, targets, codes, steps)
     inputs = values if not known else np.concatenate([values, lead_columns(values, list(known), horizon, lengths)], 1)
     if scale:
         mean, std = panel_stats(values, codes, within < train_end[codes], panel.n_series)

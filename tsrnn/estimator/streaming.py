@@ -69,8 +69,7 @@ def start(est, history, warmup: int | None = None) -> StreamState:
     n, S, F = max(warmup, k), panel.n_series, panel.values.shape[1]
     last = first_steps(panel) + panel.lengths - 1  # (S,) each history's last calendar step
     tails = panel.tails(n).reshape(S * n, F)  # what the network and the highway read
-    steps = (last[:, None] - n + 1 + np.arange(n)).ravel()
-    scaled = running.scaled(est, tails, np.repeat(rows, n), steps).reshape(S, n, F)
+    scaled = running.scaled(est, tails, np.repeat(rows, n), running.tail_steps(last + 1, n)).reshape(S, n, F)
     return _advance(est, scaled[:, -warmup:], None, scaled[:, -k:] if k else None, tuple(panel.ids), rows, last)
 
 
