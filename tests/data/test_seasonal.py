@@ -8,7 +8,7 @@ import pytest
 
 from tsrnn.data.calendar import step_numbers
 from tsrnn.data.frames import long_panel
-from tsrnn.data.seasonal import first_steps, fit_seasonality
+from tsrnn.data.seasonal import first_steps, fit_drifting, fit_seasonality
 
 from conftest import PATTERN, monthly
 
@@ -149,3 +149,77 @@ def test_time_zone_aware_days_line_up_across_summer_time():
     assert model.seasonality_.active
     W = model.window_  # a slice that starts in summer time reads the same calendar positions as the whole
     np.testing.assert_allclose(model.predict(tz.iloc[160:160 + W + 1]), model.predict(tz)[160:162], rtol=1e-5)
+
+
+def _drifting(n=120, start="1990-01-01"):
+    """Monthly values whose peak moves from January (first half) to December (second half)."""
+    dates = pd.date_range(start, periods=n, freq="MS")
+    early, late = np.r_[1.3, np.ones(11)], np.r_[np.ones(11), 1.3]
+    shape = np.where((np.arange(n) < n // 2)[:, None], early, late)[np.arange(n), dates.month - 1]
+    return pd.DataFrame({"y": 100 * shape / np.where(np.arange(n) < n // 2, early.mean(), late.mean())}, index=dates)
+
+
+def _local(panel, m, train_end):
+    codes, within = panel.positions()
+    steps = first_steps(panel)[codes] + within
+    seasons, local = fit_drifting(panel.values, codes, within, train_end, panel.lengths, steps, m, [0], panel.n_series)
+    return seasons, local, codes, steps
+
+
+def test_a_drifting_season_is_taken_out_of_each_step_as_it_was_then():
+    panel = _panel({"drift": _drifting(), "steady": monthly(120, "1990-01-01")})
+    train_end = np.array([108, 108])
+    seasons, local, codes, steps = _local(panel, 12, train_end)
+    assert local is not None
+    mult, add = local
+    drift = codes == panel.ids.index("drift")
+    rows = np.flatnonzero(drift)
+    january = rows[np.mod(steps[rows], 12) == 0]
+    december = rows[np.mod(steps[rows], 12) == 11]
+    assert mult[january[0], 0] > 1.15 and mult[december[0], 0] < 1.05  # early: January's peak
+    assert mult[january[-1], 0] < 1.05 and mult[december[-1], 0] > 1.15  # late: December's
+    np.testing.assert_allclose(np.mean(mult[rows[:12], 0]), 1.0, atol=1e-5)  # a cycle's indices average 1
+    # a steady season has none (NaN: the fitted indices); a multiplicative one shifts by nothing
+    assert np.isnan(mult[~drift]).all() and np.isnan(add[~drift]).all() and np.all(add[drift] == 0)
+    # the drifting series' fitted indices read the whole fit span, validation included; the steady one's not
+    alone = fit_seasonality(panel.values, codes, within_of(panel), np.array([120, 108]), steps, 12, [0], 2)
+    np.testing.assert_array_equal(seasons.mult, alone.mult)
+    # the inputs lose the season of their own cycle: the early years come out flat
+    y = panel.values[rows[:48], 0]
+    local_out = seasons.remove(y[:, None], codes[rows[:48]], steps[rows[:48]], (mult[rows[:48]], add[rows[:48]]))
+    fitted_out = seasons.remove(y[:, None], codes[rows[:48]], steps[rows[:48]])
+    assert local_out.std() < 0.5 * fitted_out.std()
+    # NaN rows read the fitted indices
+    steady = np.flatnonzero(~drift)
+    np.testing.assert_array_equal(
+        seasons.remove(panel.values[steady, :1], codes[steady], steps[steady], (mult[steady], add[steady])),
+        seasons.remove(panel.values[steady, :1], codes[steady], steps[steady]))
+
+
+def within_of(panel):
+    return panel.positions()[1]
+
+
+def test_a_steady_season_has_no_local_indices_and_additive_drift_is_followed():
+    panel = _panel({"steady": monthly(120, "1990-01-01")})
+    assert _local(panel, 12, np.array([108]))[1] is None
+    frame = _drifting() - 100  # crosses zero: additive indices
+    seasons, local, codes, steps = _local(_panel({"a": frame}), 12, np.array([108]))
+    mult, add = local
+    assert seasons.kinds == [["additive"]] and np.all(mult == 1)
+    assert add[np.flatnonzero(np.mod(steps, 12) == 0)[0], 0] > 15  # January's peak in the first years
+    assert add[np.flatnonzero(np.mod(steps, 12) == 11)[-1], 0] > 15  # December's in the last
+
+
+def test_local_indices_in_blocks_equal_one_pass(monkeypatch):
+    import tsrnn.data.seasonal as seasonal
+
+    frames = {f"s{i}": _drifting(96 + 12 * i) for i in range(4)} | {"steady": monthly(100, "1995-03-01")}
+    panel = _panel(frames)
+    train_end = panel.lengths - 6
+    whole = _local(panel, 12, train_end)
+    monkeypatch.setattr(seasonal, "_BLOCK_ROWS", 150)
+    blocks = _local(panel, 12, train_end)
+    np.testing.assert_array_equal(blocks[1][0], whole[1][0])
+    np.testing.assert_array_equal(blocks[1][1], whole[1][1])
+    np.testing.assert_array_equal(blocks[0].mult, whole[0].mult)

@@ -2,7 +2,8 @@
 and put back on its forecasts (the classical decomposition the M4 competition's benchmarks and
 ES-RNN deseasonalise with).
 
-For every series of a panel at once, on its training span only:
+For every series of a panel at once, on its training span (the validation span excluded, but for a
+drifting season, below):
 
 - a season of m steps is tested with the 90% autocorrelation test at lag m (seasonal when
   ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{k<m} r_k^2) / n)``), where the span holds at least two
@@ -12,7 +13,12 @@ For every series of a panel at once, on its training span only:
   and their weighted mean at each position in the season is the index, normalised to mean 1 (or
   0); a season's weight halves every :data:`HALFLIFE` seasons back from the end of the span, so
   a season that drifts (a shape that changes over the years) is read as it is now;
-- a series that fails the test, or is too short, gets the neutral indices (1 and 0).
+- a series that fails the test, or is too short, gets the neutral indices (1 and 0);
+- a season that drifts (the first and the second half of the fit span give indices :data:`DRIFT`
+  apart) is refitted on the whole fit span, the validation span included, so that its forecasts
+  read the latest seasons, and the network's training inputs lose, at each step, the season of
+  that step's own cycle (:func:`fit_drifting`, :func:`local_indices`), so that the past it learns
+  from is clean of a season that is no longer the one at the end.
 
 Positions in the season come from :func:`tsrnn.data.calendar.step_numbers`, counted on the
 calendar (month of the year, day of the week, hour of the day, ...), so data given later (a longer
@@ -27,13 +33,19 @@ import numpy as np
 
 from .panel import Panel
 
-__all__ = ["Seasonality", "first_steps", "anchored", "fit_seasonality", "CRITICAL", "HALFLIFE"]
+__all__ = ["Seasonality", "first_steps", "anchored", "fit_seasonality", "fit_drifting", "local_indices", "CRITICAL",
+           "HALFLIFE", "DRIFT"]
 
 CRITICAL = 1.645  # the one-sided 95% (two-sided 90%) normal quantile of the M4 benchmarks' test
 # Seasons back from the end of the training span at which a detrended value weighs half.  Measured on
 # benchmarks/bench_real.py (3 seeds, REAL_FINDINGS.md): 2 beats equal weights on the issue's cases
 # (0.623 vs 0.634) and held out (0.726 vs 0.730), and beats 1 and 4.
 HALFLIFE = 2.0
+# How far the indices of the first and the second half of a training span must differ (somewhere in the
+# season: as a ratio, or in standard deviations of the series for additive indices) for the season to
+# count as drifting, so that the training inputs take the season out as it was at each step
+# (:func:`local_indices`).  Measured on benchmarks/bench_real.py and a held-out set (REAL_FINDINGS.md).
+DRIFT = 0.1
 
 
 class Seasonality:
@@ -65,20 +77,25 @@ class Seasonality:
         rows = rows.reshape(rows.shape + (1,) * (phase.ndim - 1))
         return self.mult[rows, phase], self.add[rows, phase]
 
-    def remove(self, y: np.ndarray, rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
-        """Targets ``y`` (n, O) of series ``rows`` (n,) at calendar steps ``steps`` (n,), deseasonalised."""
+    def remove(self, y: np.ndarray, rows: np.ndarray, steps: np.ndarray, local=None) -> np.ndarray:
+        """Targets ``y`` (n, O) of series ``rows`` (n,) at calendar steps ``steps`` (n,), deseasonalised;
+        ``local``, a pair ``(mult, add)`` of (n, O) indices (:func:`fit_drifting`), replaces the
+        fitted ones where it is not NaN."""
         if not self.active:
             return y
         mult, add = self._at(rows, steps)
+        if local is not None:
+            mult, add = np.where(np.isnan(local[0]), mult, local[0]), np.where(np.isnan(local[1]), add, local[1])
         return ((y - add) / mult).astype(y.dtype, copy=False)
 
-    def remove_columns(self, values: np.ndarray, columns: list[int], rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
+    def remove_columns(self, values: np.ndarray, columns: list[int], rows: np.ndarray, steps: np.ndarray,
+                       local=None) -> np.ndarray:
         """``values`` (n, F) with its target ``columns`` deseasonalised (:meth:`remove`): a copy,
         or ``values`` itself when no series has indices."""
         if not self.active:
             return values
         values = values.copy()
-        values[:, columns] = self.remove(values[:, columns], rows, steps)
+        values[:, columns] = self.remove(values[:, columns], rows, steps, local)
         return values
 
     def restore(self, y: np.ndarray, rows: np.ndarray, steps: np.ndarray) -> np.ndarray:
@@ -191,33 +208,177 @@ def fit_seasonality(values: np.ndarray, codes: np.ndarray, within: np.ndarray, t
     O = len(targets)
     if m is None or m < 2:
         return Seasonality.none(n_series, O)
-    starts = np.searchsorted(codes, np.arange(n_series + 1))  # rows are sorted by series
-    parts, first = [], 0
-    while first < n_series:  # blocks of whole series of about _BLOCK_ROWS rows: bounded temporaries
-        last = max(first + 1, int(np.searchsorted(starts, starts[first] + _BLOCK_ROWS, side="right")) - 1)
-        last = min(last, n_series)
-        rows = slice(starts[first], starts[last])
-        parts.append(_fit_block(values[rows], codes[rows] - first, within[rows], train_end[first:last],
-                                steps[rows], m, targets, last - first, halflife))
-        first = last
+    parts = [_fit_block(values[rows], codes[rows] - first, within[rows], train_end[first:last], steps[rows], m,
+                        targets, last - first, halflife) for first, last, rows in _blocks(codes, n_series)]
     return Seasonality(m, np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
                        [k for p in parts for k in p[2]])
 
 
+def fit_drifting(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray,
+                 lengths: np.ndarray, steps: np.ndarray, m: int | None, targets: list[int],
+                 n_series: int) -> tuple[Seasonality, tuple[np.ndarray, np.ndarray] | None]:
+    """The seasonal indices of a fit (:func:`fit_seasonality` on each series' training span
+    ``train_end``), and for series whose season drifts the indices that follow it (:func:`local_indices`
+    over the whole fit span ``lengths``, the validation span included); ``(seasonality, local)``,
+    ``local`` None when no season drifts.
+
+    A drifting series' fitted indices (those its forecasts get) are refitted on its whole fit span, so
+    that they read its latest seasons; a steady season keeps indices from the training span alone.
+    """
+    seasonality = fit_seasonality(values, codes, within, train_end, steps, m, targets, n_series)
+    local = local_indices(values, codes, within, lengths, steps, seasonality, targets)
+    if local is None:
+        return seasonality, None
+    drifting, mult, add = local
+    seasonality = fit_seasonality(values, codes, within, np.where(drifting, lengths, train_end), steps, m, targets,
+                                  n_series)
+    gone = np.array([[k == "none" for k in row] for row in seasonality.kinds])[codes]  # (T, O): no season now
+    mult[gone], add[gone] = np.nan, np.nan
+    return seasonality, (mult, add)
+
+
+def local_indices(values: np.ndarray, codes: np.ndarray, within: np.ndarray, span: np.ndarray,
+                  steps: np.ndarray, seasonality: Seasonality, targets: list[int], halflife: float = HALFLIFE
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Indices that follow a drifting season through each series' first ``span`` steps, for the
+    network's training inputs; None when no series' season drifts (arguments as :func:`fit_seasonality`,
+    ``seasonality`` the fitted indices whose series and targets are seasonal).
+
+    A series' season drifts when the indices of the first and of the second half of its span
+    differ somewhere by :data:`DRIFT` or more (as a ratio; additive indices in standard deviations
+    of the series' values).  Each step of the span of such a series is then deseasonalised with the
+    season of its own cycle (the ``m`` steps that share ``step // m``): the detrended values at each
+    position in the season, weighted by a two-sided kernel that halves every ``halflife`` cycles
+    away, normalised over the season like the fitted indices.  The fitted indices (the season at the
+    end) stay what every forecast, prediction and later input uses; the local ones only clean the past
+    the network learns from.
+
+    Returns ``(drifting, mult, add)``: drifting (S,) bool, whether any target of a series drifts;
+    mult and add (T_total, O) float32, the local indices on the drifting series' rows in their span and
+    NaN everywhere else (:meth:`Seasonality.remove` reads the fitted indices there).
+    """
+    m = seasonality.m
+    if not seasonality.active:
+        return None
+    T, O = values.shape[0], len(targets)
+    mult, add = np.full((T, O), np.nan, np.float32), np.full((T, O), np.nan, np.float32)
+    drifting = np.zeros(seasonality.mult.shape[0], bool)
+    for first, last, rows in _blocks(codes, drifting.shape[0]):
+        kinds = seasonality.kinds[first:last]
+        for j, col in enumerate(targets):
+            on = np.array([k[j] != "none" for k in kinds])
+            if not on.any():
+                continue
+            block = _local_block(values[rows, col].astype(np.float64), codes[rows] - first, within[rows],
+                                 span[first:last], steps[rows], m, on, halflife)
+            if block is not None:
+                at, local, ratio, which = block  # block rows, their indices, multiplicative?, drifting series
+                mult[rows.start + at, j] = np.where(ratio, local, 1.0)
+                add[rows.start + at, j] = np.where(ratio, 0.0, local)
+                drifting[first + which] = True
+    return (drifting, mult, add) if drifting.any() else None
+
+
+def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray, steps: np.ndarray,
+                 m: int, on: np.ndarray, halflife: float):
+    """:func:`local_indices` for one column ``x`` of a block of whole series, ``on`` (S,) the series
+    with fitted indices: None when none drifts, else the drifting series' rows in their span (block
+    positions), their local indices, whether each row's indices are multiplicative, and the drifting
+    series (block positions)."""
+    n_series = train_end.shape[0]
+    r, s, det, ratio = _detrended(x, codes, within, train_end, m, n_series)
+    phase = np.mod(steps, m)
+    early = within[r] < train_end[s] // 2
+    key = (s * m + phase[r]) * 2 + early
+    with np.errstate(all="ignore"):
+        halves = (np.bincount(key, weights=det, minlength=2 * m * n_series) /
+                  np.bincount(key, minlength=2 * m * n_series)).reshape(n_series, m, 2)
+        use = within < train_end[codes]
+        n = np.bincount(codes[use], minlength=n_series)
+        mean = np.bincount(codes[use], weights=x[use], minlength=n_series) / n
+        var = np.bincount(codes[use], weights=(x[use] - mean[codes[use]]) ** 2, minlength=n_series) / n
+        spread = np.where(ratio, 1.0, np.sqrt(var))
+        gap = np.abs(halves[..., 0] - halves[..., 1]).max(axis=1) / spread
+    drifting = on & np.isfinite(gap) & (gap >= DRIFT)
+    if not drifting.any():
+        return None
+    # the detrended values of the drifting series on a (series, cycle, position) grid
+    dense = np.full(n_series, -1)
+    dense[drifting] = np.arange(int(drifting.sum()))
+    starts = np.searchsorted(codes, np.arange(n_series))
+    first_cycle = np.floor_divide(steps[starts], m)  # each series' first cycle, on the calendar
+    cycle = np.floor_divide(steps, m) - first_cycle[codes]
+    n_cycles = int(cycle[use & drifting[codes]].max()) + 1
+    keep = drifting[s]
+    grid = np.zeros((int(drifting.sum()), n_cycles, m))
+    weight = np.zeros_like(grid)
+    where = (dense[s[keep]], cycle[r[keep]], phase[r[keep]])
+    grid[where], weight[where] = det[keep], 1.0
+    # a two-sided exponential kernel along the cycles: one pass forward, one back
+    decay = 0.5 ** (1.0 / halflife)
+    total, mass = grid.copy(), weight.copy()
+    ahead, ahead_mass = grid.copy(), weight.copy()
+    for k in range(1, n_cycles):
+        total[:, k] += decay * total[:, k - 1]
+        mass[:, k] += decay * mass[:, k - 1]
+        back = n_cycles - 1 - k
+        ahead[:, back] += decay * ahead[:, back + 1]
+        ahead_mass[:, back] += decay * ahead_mass[:, back + 1]
+    with np.errstate(all="ignore"):
+        local = (total + ahead - grid) / (mass + ahead_mass - weight)  # (S_drifting, cycles, m)
+    multiplicative = ratio[drifting][:, None, None]
+    centre = local.mean(axis=2, keepdims=True)
+    local = np.where(multiplicative, local / centre, local - centre)
+    at = np.flatnonzero(use & drifting[codes])
+    return (at, local[dense[codes[at]], cycle[at], phase[at]].astype(np.float32), ratio[codes[at]],
+            np.flatnonzero(drifting))
+
+
 _BLOCK_ROWS = 1 << 19  # panel rows per block of series when fitting indices (about 50 MiB of temporaries)
+
+
+def _blocks(codes: np.ndarray, n_series: int):
+    """Blocks of whole series of about :data:`_BLOCK_ROWS` rows (rows sorted by series), so that
+    temporaries stay bounded: ``(first, last, rows)``, series ``first:last`` on the rows ``rows``."""
+    starts = np.searchsorted(codes, np.arange(n_series + 1))
+    first = 0
+    while first < n_series:
+        last = max(first + 1, int(np.searchsorted(starts, starts[first] + _BLOCK_ROWS, side="right")) - 1)
+        last = min(last, n_series)
+        yield first, last, slice(int(starts[first]), int(starts[last]))
+        first = last
+
+
+def _detrended(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray, m: int,
+               n_series: int):
+    """The centred moving average's detrended training values of one column ``x`` of a block: the rows
+    ``r`` whose trend window lies in their series' training span, their series ``s``, the values
+    (``x / trend`` where ``ratio[s]``: every training value of the series positive, else ``x - trend``)
+    and ``ratio`` (S,)."""
+    half = m // 2
+    use = within < train_end[codes]
+    lowest = np.full(n_series, np.inf)
+    np.minimum.at(lowest, codes[use], x[use])
+    ratio = lowest > 0  # every training value positive: multiplicative
+    r = np.flatnonzero(use & (within >= half) & (within + half < train_end[codes]))
+    c = np.concatenate([[0.0], np.cumsum(x)])
+    total = c[r + half + 1] - c[r - half]
+    if m % 2 == 0:  # 2 x m moving average: half weight at both ends
+        total = total - 0.5 * (x[r - half] + x[r + half])
+    trend = total / m
+    s = codes[r]
+    with np.errstate(all="ignore"):
+        detrended = np.where(ratio[s], x[r] / trend, x[r] - trend)
+    return r, s, detrended, ratio
 
 
 def _fit_block(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray,
                steps: np.ndarray, m: int, targets: list[int], n_series: int, halflife: float | None):
     """:func:`fit_seasonality` on a block of whole series: ``mult``, ``add`` (S, m, O) float32, kinds."""
     O = len(targets)
-    half = m // 2
     use = within < train_end[codes]
     long_enough = train_end >= 2 * m
     phase = np.mod(steps, m)
-    T = values.shape[0]
-    rows = np.arange(T)
-    centred = use & (within >= half) & (within + half < train_end[codes])  # the trend's whole span is in training
     mult = np.ones((n_series, m, O))
     add = np.zeros((n_series, m, O))
     kinds = [["none"] * O for _ in range(n_series)]
@@ -226,18 +387,7 @@ def _fit_block(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_
         seasonal = long_enough & _autocorrelation_test(x, codes, within, use, m, n_series)
         if not seasonal.any():
             continue
-        lowest = np.full(n_series, np.inf)
-        np.minimum.at(lowest, codes[use], x[use])
-        ratio = lowest > 0  # every training value positive: multiplicative
-        c = np.concatenate([[0.0], np.cumsum(x)])
-        r = rows[centred]
-        total = c[r + half + 1] - c[r - half]
-        if m % 2 == 0:  # 2 x m moving average: half weight at both ends
-            total = total - 0.5 * (x[r - half] + x[r + half])
-        trend = total / m
-        s = codes[r]
-        with np.errstate(all="ignore"):
-            detrended = np.where(ratio[s], x[r] / trend, x[r] - trend)
+        r, s, detrended, ratio = _detrended(x, codes, within, train_end, m, n_series)
         key = s * m + phase[r]
         w = np.ones(r.shape[0]) if halflife is None else \
             0.5 ** ((train_end[s] - 1 - within[r]) / (halflife * m))  # recent seasons weigh more

@@ -94,8 +94,10 @@ deseason : bool
     calendar (:mod:`tsrnn.data.seasonal`), so data given later lines up by its time labels (a
     calendar without step numbers, such as business hours or semi-months, gets no indices);
     data without labels (an array) counts its steps from its first row, so give arrays that
-    start where the fitted series started, or a multiple of m steps later.  ``seasonality_``
-    says what each series got.
+    start where the fitted series started, or a multiple of m steps later.  A season that drifts
+    (its first and second half differ) is fitted on the validation span too, and the training
+    inputs lose each year's season as it was that year.  ``seasonality_`` says what each series
+    got.
 device : {"cpu", "cuda", "auto"}
     Where to train ("auto": CUDA when available).  The fitted model is returned to the CPU,
     where forecasting runs.

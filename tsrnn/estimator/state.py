@@ -20,7 +20,7 @@ from ..data.series import Scaler
 from ..base.errors import DataError
 from ..data.known import lead_columns
 from ..data.panel import Panel, panel_windows
-from ..data.seasonal import Seasonality, first_steps, fit_seasonality
+from ..data.seasonal import Seasonality, first_steps, fit_drifting
 
 __all__ = ["PanelState", "PreparedPanel", "prepare_panel", "panel_stats", "continuation_specs"]
 
@@ -130,7 +130,9 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
     scaled values are then (T_total, F + Fk), with 0 where a lead would reach past its series (no
     training or validation window reads those).  ``deseason``: the season m whose indices are fitted
     on each series' training span and taken out of its targets before scaling
-    (:mod:`tsrnn.data.seasonal`); the baselines read the values as they are.
+    (:mod:`tsrnn.data.seasonal`; where a series' season drifts, its indices come from its whole fit
+    span and its steps lose the season of their own cycle, :func:`~tsrnn.data.seasonal.fit_drifting`);
+    the baselines read the values as they are.
     """
     lengths, starts = panel.lengths, panel.starts
     val_of = {T: validation_steps(T) for T in np.unique(lengths).tolist()}  # one per distinct length
@@ -145,8 +147,9 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
     codes, within = panel.positions()  # each row's series and step within it
     first = first_steps(panel)
     steps = first[codes] + within  # each row's calendar step number
-    seasonality = fit_seasonality(values, codes, within, train_end, steps, deseason, targets, panel.n_series)
-    values = seasonality.remove_columns(values, targets, codes, steps)
+    seasonality, local = fit_drifting(values, codes, within, train_end, lengths, steps, deseason, targets,
+                                      panel.n_series)  # local: a drifting season's indices along the fit span
+    values = seasonality.remove_columns(values, targets, codes, steps, local)
     inputs = values if not known else np.concatenate([values, lead_columns(values, list(known), horizon, lengths)], 1)
     if scale:
         mean, std = panel_stats(values, codes, within < train_end[codes], panel.n_series)
