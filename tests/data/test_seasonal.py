@@ -170,7 +170,8 @@ def test_a_drifting_season_is_taken_out_of_each_step_as_it_was_then():
     panel = _panel({"drift": _drifting(), "steady": monthly(120, "1990-01-01")})
     train_end = np.array([108, 108])
     seasons, local, codes, steps = _local(panel, 12, train_end)
-    assert local is not None
+    assert local is not None and seasons.drifting.tolist() == [i == "drift" for i in panel.ids]
+    assert "1 series' season drifts (its indices read the validation span too" in seasons.describe()
     mult, add = local
     drift = codes == panel.ids.index("drift")
     rows = np.flatnonzero(drift)

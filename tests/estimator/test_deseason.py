@@ -124,3 +124,35 @@ def test_the_automatic_window_reads_one_season_where_the_indices_take_it_out():
     values = frame["y"].to_numpy()  # integer steps: a season only the autocorrelation finds (12) stays in
     model = Forecaster(horizon=6, **TINY).fit(values, progress=False)
     assert model.seasonality_.m == 0 and model.window_ == 24
+
+
+def _drifting_months(n=144):
+    """Monthly values whose peak moves from January (first half) to July (second half)."""
+    dates = pd.date_range("1990-01-01", periods=n, freq="MS")
+    early, late = np.r_[1.4, np.ones(11)], np.r_[np.ones(6), 1.4, np.ones(5)]
+    shape = np.where((np.arange(n) < n // 2)[:, None], early, late)[np.arange(n), dates.month - 1]
+    noise = np.random.default_rng(0).normal(0, 0.01, n)
+    return pd.DataFrame({"y": 100 * shape * (1 + noise)}, index=dates)
+
+
+def test_a_drifting_season_is_reported_read_to_the_end_and_kept_in_model_files(tmp_path):
+    frame = _drifting_months()
+    model = Forecaster(horizon=6, **TINY).fit(frame, progress=False)
+    seasons = model.seasonality_
+    assert seasons.drifting.tolist() == [True] and "the season drifts" in seasons.describe()
+    assert seasons.mult[0, 6, 0] > 1.2 and seasons.mult[0, 0, 0] < 1.1  # July's peak now, not January's
+    steady = Forecaster(horizon=6, **TINY).fit(monthly(144), progress=False).seasonality_
+    assert steady.drifting.tolist() == [False] and "drifts" not in steady.describe()
+    model.save(tmp_path / "m")
+    loaded = Forecaster.load(tmp_path / "m")
+    assert loaded.seasonality_.drifting.tolist() == [True]
+    np.testing.assert_array_equal(loaded.forecast(6)["y"].to_numpy(), model.forecast(6)["y"].to_numpy())
+    # a file written before the rule has no list: no series drifts; a wrong entry is refused by name
+    config = json.loads((tmp_path / "m" / "config.json").read_text())
+    del config["series"]["season"]["drifting"]
+    write_config(tmp_path / "m", config)
+    assert Forecaster.load(tmp_path / "m").seasonality_.drifting.tolist() == [False]
+    config["series"]["season"]["drifting"] = ["yes"]
+    write_config(tmp_path / "m", config)
+    with pytest.raises(CheckpointError, match=r"series.season.drifting\[0\].*true or false"):
+        Forecaster.load(tmp_path / "m")

@@ -50,10 +50,13 @@ DRIFT = 0.1
 
 class Seasonality:
     """Seasonal indices of S series: ``m`` steps per season (0: none), ``mult`` and ``add`` (S, m, O)
-    float32, and ``kinds`` (S, O): "multiplicative", "additive" or "none" per series and target."""
+    float32, ``kinds`` (S, O): "multiplicative", "additive" or "none" per series and target, and
+    ``drifting`` (S,) bool: whose season drifts (:func:`fit_drifting`)."""
 
-    def __init__(self, m: int, mult: np.ndarray, add: np.ndarray, kinds: list[list[str]]) -> None:
+    def __init__(self, m: int, mult: np.ndarray, add: np.ndarray, kinds: list[list[str]],
+                 drifting: np.ndarray | None = None) -> None:
         self.m, self.mult, self.add, self.kinds = int(m), mult, add, kinds
+        self.drifting = np.zeros(len(kinds), bool) if drifting is None else np.asarray(drifting, dtype=bool)
         self._active = self.m > 1 and any(k != "none" for row in kinds for k in row)  # once, not per call
 
     @classmethod
@@ -69,7 +72,8 @@ class Seasonality:
     def take(self, rows) -> "Seasonality":
         """The indices of the series at positions ``rows``."""
         rows = np.asarray(rows, dtype=np.int64)
-        return Seasonality(self.m, self.mult[rows], self.add[rows], [self.kinds[i] for i in rows.tolist()])
+        return Seasonality(self.m, self.mult[rows], self.add[rows], [self.kinds[i] for i in rows.tolist()],
+                           self.drifting[rows])
 
     def _at(self, rows: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``mult`` and ``add`` (N, ..., O) of series ``rows`` (N,) at calendar steps ``steps`` (N, ...)."""
@@ -123,12 +127,16 @@ class Seasonality:
             return "no seasonal indices"
         flat = [k for row in self.kinds for k in row]
         counts = {k: flat.count(k) for k in ("multiplicative", "additive", "none") if k in flat}
+        drift = int(self.drifting.sum())
         if len(self.kinds) == 1 and len(flat) == 1:
             what = {"none": "none (the autocorrelation test at lag {m} finds no season, or under two seasons "
                             "to fit on)"}.get(flat[0], flat[0] + " indices")
-            return f"seasonal indices (m={self.m}): " + what.format(m=self.m)
+            return f"seasonal indices (m={self.m}): " + what.format(m=self.m) + (f"; the season drifts: {_DRIFTING}" if drift else "")
         return f"seasonal indices (m={self.m}): " + ", ".join(f"{k} {n}" for k, n in counts.items()) + \
-            " (series x targets)"
+            " (series x targets)" + (f"; {drift} series' season drifts ({_DRIFTING})" if drift else "")
+
+
+_DRIFTING = "its indices read the validation span too, and training takes each past season out as it was"
 
 
 def first_steps(panel: Panel) -> np.ndarray:
@@ -232,8 +240,9 @@ def fit_drifting(values: np.ndarray, codes: np.ndarray, within: np.ndarray, trai
     drifting, mult, add = local
     seasonality = fit_seasonality(values, codes, within, np.where(drifting, lengths, train_end), steps, m, targets,
                                   n_series)
-    gone = np.array([[k == "none" for k in row] for row in seasonality.kinds])[codes]  # (T, O): no season now
-    mult[gone], add[gone] = np.nan, np.nan
+    none = np.array([[k == "none" for k in row] for row in seasonality.kinds])  # (S, O): no season now
+    mult[none[codes]], add[none[codes]] = np.nan, np.nan
+    seasonality.drifting = drifting & ~none.all(axis=1)
     return seasonality, (mult, add)
 
 

@@ -9,7 +9,8 @@ id None) and for long data alike: tensors ``series.mean`` and ``series.scale`` (
 scaling), ``series.context`` (S, W, F), ``series.linear_ar`` (S, 1 + W*F, F) and the seasonal
 indices ``series.season_mult`` and ``series.season_add`` (S, m, O); in the config, ``series`` holds
 the ids, the index specs by field, the baselines' seasons, season sources and MASE scales as JSON
-lists of S, and ``season``: m, each series' kinds of indices and its last calendar step.  So a
+lists of S, and ``season``: m, each series' kinds of indices, its last calendar step and whether its
+season drifts (files written before that rule lack the list: no series drifts).  So a
 model of 10,000 series has six such tensors, not 20,000.  Files before format 4 have no seasonal
 indices and load with ``deseason=False``.
 
@@ -67,7 +68,8 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     tensors["series.season_add"] = torch.from_numpy(np.ascontiguousarray(seasons.add))
     series = {"ids": list(state.ids), "scaled": state.mean is not None, "baselines": columns,
               "index": {key: [spec.get(key) for spec in state.specs] for key in _INDEX_COLUMNS},
-              "season": {"m": seasons.m, "kinds": seasons.kinds, "last_step": state.last_step.tolist()}}
+              "season": {"m": seasons.m, "kinds": seasons.kinds, "last_step": state.last_step.tolist(),
+                         "drifting": seasons.drifting.tolist()}}
     config = {
         "estimator": est.get_params(),
         "model": est.model_.config.to_dict(),
@@ -94,7 +96,8 @@ def _read_state(config: dict, tensors: dict[str, torch.Tensor]) -> PanelState:
                           tensors["series.scale"].numpy() if scaled else None, tensors["series.context"].numpy(),
                           from_columns(series["baselines"], tensors["series.linear_ar"].numpy()), specs,
                           Seasonality(season["m"], tensors["series.season_mult"].numpy(),
-                                      tensors["series.season_add"].numpy(), season["kinds"]), season["last_step"])
+                                      tensors["series.season_add"].numpy(), season["kinds"], season.get("drifting")),
+                          season["last_step"])
     members = config["members"] if "members" in config else {None: config}  # long data / one series, before 4
     states = {}
     for uid, m in members.items():

@@ -347,7 +347,8 @@ _KINDS = ("multiplicative", "additive", "none")
 
 
 def _seasonality(f: _Fields, seasons: Any, tensors: dict, S: int, O: int) -> None:
-    """Format 4's seasonal indices: m, each series' kinds and last calendar step, the (S, m, O) tensors."""
+    """Format 4's seasonal indices: m, each series' kinds, last calendar step and (optional) whether its
+    season drifts, the (S, m, O) tensors."""
     seasons = f.object(seasons, "series.season")
     m = f.integer(f.get(seasons, "m", "series.season.m"), "series.season.m", 0, 2**20)
     for i, row in enumerate(f.array(f.get(seasons, "kinds", "series.season.kinds"), "series.season.kinds", S)):
@@ -356,6 +357,9 @@ def _seasonality(f: _Fields, seasons: Any, tensors: dict, S: int, O: int) -> Non
                 f.fail(f"series.season.kinds[{i}][{j}]", f"one of {list(_KINDS)}", kind)
     for i, v in enumerate(f.array(f.get(seasons, "last_step", "series.season.last_step"), "series.season.last_step", S)):
         f.integer(v, f"series.season.last_step[{i}]", -_MAX_INT)
+    if "drifting" in seasons:  # written since the drifting-season rule; older format-4 files lack it
+        for i, v in enumerate(f.array(seasons["drifting"], "series.season.drifting", S)):
+            f.flag(v, f"series.season.drifting[{i}]")
     for key in ("season_mult", "season_add"):
         _rows(f, tensors, f"series.{key}", (S, max(m, 1), O))
     if not bool((tensors["series.season_mult"] > 0).all()):
