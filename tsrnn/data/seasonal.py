@@ -131,7 +131,8 @@ class Seasonality:
         if len(self.kinds) == 1 and len(flat) == 1:
             what = {"none": "none (the autocorrelation test at lag {m} finds no season, or under two seasons "
                             "to fit on)"}.get(flat[0], flat[0] + " indices")
-            return f"seasonal indices (m={self.m}): " + what.format(m=self.m) + (f"; the season drifts: {_DRIFTING}" if drift else "")
+            drifts = f"; the season drifts: {_DRIFTING}" if drift else ""
+            return f"seasonal indices (m={self.m}): " + what.format(m=self.m) + drifts
         return f"seasonal indices (m={self.m}): " + ", ".join(f"{k} {n}" for k, n in counts.items()) + \
             " (series x targets)" + (f"; {drift} series' season drifts ({_DRIFTING})" if drift else "")
 
