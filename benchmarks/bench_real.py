@@ -266,6 +266,7 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
     phase = kwargs.pop("phase", False) and case.m > 1  # experiment: the season's phase as known inputs
     slag = kwargs.pop("seasonal_lag", False) and case.m > 1  # experiment: y[t - L] as a known input
     refit_all = kwargs.pop("refit_all", False)  # experiment: refit on every step for the best epoch count
+    combine = kwargs.pop("combine", None)  # experiment: the network's forecast averaged with this baseline's
 
     def refitted(fc, data):
         """A fresh fit on all of ``data`` (no validation span) for as many epochs as ``fc``'s best."""
@@ -302,14 +303,19 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
                                      **kwargs).fit(frame, progress=False))
                 return fc.forecast(case.h, future=lag[len(values):, None]).to_numpy()[:, 0]
             fc = keep(Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False))
-            return refitted(fc, values).forecast(case.h).to_numpy()[:, 0]
+            out = refitted(fc, values).forecast(case.h).to_numpy()[:, 0]
+            return out if combine is None else (out + baseline_forecast(fc, values, case.h, combine)) / 2
 
         if len(train) == 1:
             runs.append({uid: single(v) for uid, v in train.items()})
             continue
         try:
             fc = Forecaster(horizon=case.h, seed=seed, **kwargs, **({"known": ["seasonal_lag"]} if slag else {}))
-            runs.append(_tsrnn_long(fc, case, train, seasonal_lag=slag, refit=refitted))
+            run = _tsrnn_long(fc, case, train, seasonal_lag=slag, refit=refitted)
+            if combine is not None:
+                run = {uid: (f + baseline_forecast(fc.series_model(uid), train[uid], case.h, combine)) / 2
+                       for uid, f in run.items()}
+            runs.append(run)
             keep(fc)
             note = "one global model on the long layout"
         except Exception as err:
@@ -318,6 +324,13 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
             runs.append({uid: single(v) for uid, v in train.items()})
             note = f"per series: the long layout failed ({type(err).__name__}: {err})"
     return {uid: np.mean([r[uid] for r in runs], axis=0) for uid in train}, note
+
+
+def baseline_forecast(fc, values, h: int, name: str) -> np.ndarray:
+    """(h,) the fitted forecaster's baseline ``name`` ("linear_ar", "drift", ...) from the end of ``values``."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v.reshape(len(v), -1)
+    return fc.baselines_.forecast(v, np.array([len(v)]), h)[name][0, :, 0]
 
 
 def seasonal_lag_column(y: np.ndarray, m: int, h: int) -> np.ndarray:

@@ -400,11 +400,13 @@ VARIANTS.update({
     "lib_noval": ("no validation span (val_fraction=0): 60 epochs on every step, the last weights",
                   rules(**LIB, val_fraction=0.0)),
     "lib_noval_e20": ("no validation span, 20 epochs", rules(**LIB, val_fraction=0.0, epochs=20)),
+    "lib_arcomb": ("the network's forecast averaged with its own linear-AR baseline's (fitted on the same "
+                   "window, no extra training)", rules(**LIB, combine="linear_ar")),
     "lib_wmix": ("3 members averaged, N-BEATS's multi-lookback ensemble: windows max(m,h,4), max(2m,h,4), "
                  "max(3m,h,4)", mix(rules(**LIB, window=lib_window(1)), rules(**LIB), rules(**LIB, window=lib_window(3)))),
 })
 for _name in ("lib", "lib_ens3", "lib_gru", "lib_lstm_gru", "lib_nodes", "lib_des_mix", "lib_w3m", "lib_abs",
-              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase", "lib_local", "lib_drift", "lib_noval", "lib_noval_e20"):
+              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase", "lib_local", "lib_drift", "lib_noval", "lib_noval_e20", "lib_arcomb"):
     for _seed in (1, 2) if _name not in ("lib", "lib_w1m", "lib_refit", "lib_w1m_refit") else (1, 2, 3, 4, 5):  # close calls: 6 seeds
         _label, _members = VARIANTS[_name]
         VARIANTS[f"{_name}_s{_seed}"] = (f"{_label}; seed {_seed}",
