@@ -345,3 +345,35 @@ def test_an_integer_index_is_time_only_when_named_like_time():
     ids = pd.DataFrame({"y": seasonal(5)}, index=pd.Index([5, 9, 12, 30, 31], name="customer_id"))
     clean, report = prepare_wide(ids)  # an id, not a time: rows stay in their order, no calendar
     assert report["time_form"] is None and len(clean) == 5
+
+
+def test_the_row_numbers_to_csv_writes_beside_a_time_column_are_left_out(tmp_path):
+    n = 40
+    quarters = pd.date_range("1960-01-01", periods=n, freq="QS")
+    wide = read_csv(write(tmp_path / "jj.csv", pd.DataFrame({"quarter": quarters, "sales": seasonal(n, 4)})))
+    assert list(wide.columns) == ["Unnamed: 0", "quarter", "sales"]  # the file as pandas reads it
+    clean, report = prepare_wide(wide)
+    assert list(clean.columns) == ["sales"] and report["row_numbers"] == "Unnamed: 0"
+    assert report["time_col"] == "quarter" and report["freq"] == "QS-JAN"
+    model = Forecaster(**TINY).fit(wide)
+    assert model.feature_names_in_ == ["sales"]
+    np.testing.assert_array_equal(model.predict(wide), Forecaster(**TINY).fit(wide.iloc[:, 1:]).predict(wide))
+    # without a time column the row numbers are still not a feature, and time_col="none" keeps them
+    shuffled = pd.DataFrame({"Unnamed: 0": np.arange(n)[::-1], "y": seasonal(n)})
+    assert list(prepare_wide(shuffled)[0].columns) == ["y"]
+    assert list(prepare_wide(shuffled, time_col="none")[0].columns) == ["Unnamed: 0", "y"]
+    # long data concatenated without ignore_index: the row numbers repeat, and are left out too
+    long = pd.concat([pd.DataFrame({"unique_id": u, "ds": quarters[:n - k], "y": seasonal(n - k, 4) + k})
+                      for k, u in enumerate("ab")])
+    long = read_csv(write(tmp_path / "long.csv", long))
+    assert long.columns[0] == "Unnamed: 0" and long["Unnamed: 0"].duplicated().any()
+    model = Forecaster(**TINY).fit(long)
+    assert model.feature_names_in_ == ["y"] and model.data_report_["row_numbers"] == "Unnamed: 0"
+    parts, _ = split_long(long)
+    assert all(list(p.columns) == ["y"] for p in parts.values())
+    # the fit report says so
+    result = invoke("fit", "--data", str(tmp_path / "jj.csv"), "--horizon", "4", "--hidden", "4", "--epochs", "1",
+                    "--out", str(tmp_path / "run"))
+    assert result.exit_code == 0, result.output
+    assert "1 features ['sales']" in result.output
+    assert "column 'Unnamed: 0' left out (the row numbers DataFrame.to_csv writes)" in result.output

@@ -264,8 +264,10 @@ def time_axis_note(report: dict, index) -> str:
     """One line on the time index: which column it came from, its form, frequency and span."""
     from ..data.calendar import describe_freq, format_labels
 
+    rows = report.get("row_numbers")
+    left_out = f"; column {rows!r} left out (the row numbers DataFrame.to_csv writes)" if rows else ""
     if not report.get("time_form"):
-        return "time index: none (rows in file order, integer steps)"
+        return "time index: none (rows in file order, integer steps)" + left_out
     where = f"column {report['time_col']!r}" if report.get("time_col") else "the DataFrame's index"
     labels = format_labels(index[[0, -1]], report["time_form"]) if len(index) else []
     freq = report.get("freq")
@@ -274,7 +276,7 @@ def time_axis_note(report: dict, index) -> str:
     season = report.get("season")
     season = ("found from the autocorrelation" if season is None else "none" if season == 1 else
               f"{season} (from the frequency)")
-    return f"time index: {where}, {kind}{span}; season {season}"
+    return f"time index: {where}, {kind}{span}; season {season}{left_out}"
 
 
 def _some(names: list[str], shown: int = 12) -> str:

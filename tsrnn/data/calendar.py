@@ -24,7 +24,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
 
-__all__ = ["TimeAxis", "find_time_axis", "infer_freq", "regular_calendar", "season_of", "describe_freq",
+__all__ = ["TimeAxis", "find_time_axis", "row_number_column", "infer_freq", "regular_calendar", "season_of", "describe_freq",
            "format_labels", "labelled", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
 
 NO_TIME = "none"  # time_col="none": no time column, every column is a feature
@@ -112,6 +112,19 @@ def _is_index_column(name) -> bool:
     return str(name).startswith("Unnamed: 0") or str(name).strip() == ""
 
 
+def row_number_column(frame: pd.DataFrame) -> str | None:
+    """The name of ``frame``'s first column when it holds the row labels ``DataFrame.to_csv`` writes
+    (unnamed, integers; repeated in a long table built by concatenation) beside other columns, else
+    None: row numbers, never a feature."""
+    if len(frame.columns) < 2:
+        return None
+    first = frame.columns[0]
+    column = frame[first]
+    if not _is_index_column(first) or not pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return None
+    return first
+
+
 def _looks_like_time(name) -> bool:
     words = re.findall(r"[a-z]+|[A-Z][a-z]*", str(name))
     return any(word.lower() in _TIME_WORDS for word in words) or str(name).strip().lower() in _TIME_WORDS
@@ -128,10 +141,22 @@ def find_time_axis(frame: pd.DataFrame, time_col: str | None = None) -> tuple[pd
     column as a feature.  By default the frame's own DatetimeIndex or PeriodIndex is used, else the
     first column of dates, else an integer column named like a time (year, date, time, period, ds,
     step, ...), else the index column ``DataFrame.to_csv`` writes (``Unnamed: 0``) when it holds
-    consecutive integers.  Returns ``(frame, None)`` when there is no time axis.
+    consecutive integers.  Returns ``(frame, None)`` when there is no time axis.  That index column
+    (:func:`row_number_column`) is left out of the frame in every case but ``time_col="none"``, and
+    named in ``frame.attrs["tsrnn.row_numbers"]``.
     """
     if time_col is not None and str(time_col).lower() == NO_TIME:
         return frame, None
+    found, axis = _find_axis(frame, time_col)
+    rows = row_number_column(frame)
+    if rows is not None and rows in found.columns:  # not the time axis itself: left out
+        found = found.drop(columns=[rows])
+        found.attrs = {**frame.attrs, "tsrnn.row_numbers": str(rows)}
+    return found, axis
+
+
+def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame, TimeAxis | None]:
+    """:func:`find_time_axis` before the row numbers are left out."""
     if time_col is None or time_col not in frame.columns:
         own = _own_axis(frame, time_col)
         if own is not None or time_col is not None:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import (SHOWN, Grid, TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq,
-                       parse_freq, regular_calendar, season_of, shown_labels)
+                       parse_freq, regular_calendar, row_number_column, season_of, shown_labels)
 from ..base.errors import DataError
 from .panel import Panel
 
@@ -25,7 +25,9 @@ def _time_index(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame
     frame, axis = find_time_axis(frame, time_col)
     if axis is None:
         return frame, None
+    rows = frame.attrs.get("tsrnn.row_numbers")
     frame = frame.set_axis(axis.index, axis=0)
+    frame.attrs["tsrnn.row_numbers"] = rows
     if not frame.index.is_monotonic_increasing:
         frame = frame.sort_index(kind="stable")
     if frame.index.has_duplicates:
@@ -145,18 +147,30 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
         parse_freq(freq)  # a bad declaration is refused before the data is read
     attrs = dict(frame.attrs)
     frame, axis = _time_index(frame, time_col)
+    rows = frame.attrs.get("tsrnn.row_numbers")  # the to_csv index column, left out
     calendar = {"freq": None, "gaps": []}
     if axis is not None:
         frame.attrs = attrs
         frame, calendar = _calendar(frame, axis, freq, irregular)
     clean, report = _fill(_numeric(frame, features), fill, axis, calendar)
     freq_found = calendar["freq"]
-    report.update(time_col=None if axis is None else (axis.column or frame.index.name),
+    report.update(row_numbers=rows, time_col=None if axis is None else (axis.column or frame.index.name),
                   time_form=None if axis is None else axis.form, freq=freq_found,
                   season=season_of(freq_found) if freq_found else (1 if axis and axis.form == "year" else None))
     clean.attrs = {**attrs, "tsrnn.freq": freq_found, "tsrnn.form": None if axis is None else axis.form,
                    "tsrnn.season": report["season"]}
     return clean, report
+
+
+def _long_columns(frame: pd.DataFrame, features) -> tuple[list, str | None]:
+    """The value columns of long data, ``y`` first then the covariates (or ``features``), and the
+    row-number column ``DataFrame.to_csv`` writes (:func:`~tsrnn.data.calendar.row_number_column`),
+    which is left out, or None."""
+    rows = row_number_column(frame)
+    if features is not None:
+        return [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
+                                if f != LONG_TARGET], rows
+    return [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET, rows)], rows
 
 
 def is_long(frame) -> bool:
@@ -192,11 +206,8 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
         raise DataError(f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}")
     if freq is not None:
         parse_freq(freq)
-    columns = [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET)]
+    columns, rows = _long_columns(frame, features)
     picked = features is not None
-    if picked:
-        columns = [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
-                                   if f != LONG_TARGET]
     times, form = _long_time(frame)
     codes, ids = pd.factorize(frame[LONG_ID].astype(str), sort=True)
     key = times.asi8 if isinstance(times, pd.DatetimeIndex) else times.to_numpy(dtype=np.int64)
@@ -227,7 +238,7 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
             raise DataError(f"feature column(s) {missing} not found; columns are {list(frame.columns)}")
     numeric = _numeric(frame.iloc[order][[c for c in columns if c in frame.columns]].reset_index(drop=True),
                        columns if picked else None)
-    report = {"freq": grid.freq, "time_form": form, "time_col": LONG_TIME, "gaps": {}}
+    report = {"freq": grid.freq, "time_form": form, "time_col": LONG_TIME, "gaps": {}, "row_numbers": rows}
     first, last = pos[starts], pos[starts + lengths - 1]
     row_pos, reindexed = pos, False
     if strict:
@@ -315,10 +326,7 @@ def split_long(frame: pd.DataFrame, features=None, fill: str | None = None, irre
     """
     if frame[LONG_ID].isna().any():
         raise DataError(f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}")
-    columns = [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET)]
-    if features is not None:
-        columns = [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
-                                   if f != LONG_TARGET]
+    columns = _long_columns(frame, features)[0]
     parts = {str(uid): part.drop(columns=[LONG_ID]) for uid, part in frame.groupby(LONG_ID, sort=True)}
 
     def prepare(uid: str, declared) -> tuple[pd.DataFrame, dict]:

@@ -55,7 +55,8 @@ time_col : str, optional
     ``1949Q1``) or integers (years, steps).  By default the DataFrame's own DatetimeIndex or
     PeriodIndex, else the first column of dates, else an integer column named like a time
     (``year``, ``date``, ``ds``, ...), else the index column ``to_csv`` writes; ``"none"``
-    keeps every column as a feature.  Rows are sorted by it; the time column is never a feature.
+    keeps every column as a feature.  Rows are sorted by it; the time column is never a feature,
+    nor is the index column ``to_csv`` writes (``Unnamed: 0``; ``data_report_["row_numbers"]``).
 freq : str, optional
     The calendar's pandas frequency (``"MS"``, ``"QE"``, ``"W-WED"``, ``"B"``, ``"30min"``, ...)
     where it cannot be inferred (business days with holidays, a very short series).  Periods
