@@ -224,3 +224,20 @@ def test_local_indices_in_blocks_equal_one_pass(monkeypatch):
     np.testing.assert_array_equal(blocks[1][0], whole[1][0])
     np.testing.assert_array_equal(blocks[1][1], whole[1][1])
     np.testing.assert_array_equal(blocks[0].mult, whole[0].mult)
+
+
+def test_a_random_walk_gets_no_indices_though_its_autocorrelation_passes_the_test():
+    from tsrnn.data.seasonal import _autocorrelation_test
+
+    rng = np.random.default_rng(3)
+    days = pd.bdate_range("2001-01-01", periods=600)
+    walk = pd.DataFrame({"price": 400 + np.cumsum(rng.normal(0, 4, 600))}, index=days)
+    weekly = pd.DataFrame({"price": walk["price"].to_numpy() * np.tile([1.1, 0.95, 0.98, 1.0, 0.97], 120)}, index=days)
+    panel = _panel({"walk": walk, "weekly": weekly})
+    codes, within = panel.positions()
+    x = panel.values[:, 0].astype(np.float64)
+    assert _autocorrelation_test(x, codes, within, np.ones_like(codes, bool), 5, 2).all()  # both pass the test
+    seasons = _fit(panel, 5)
+    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds]))
+    assert kinds == {"walk": "none", "weekly": "multiplicative"}
+    assert np.all(seasons.mult[panel.ids.index("walk")] == 1)

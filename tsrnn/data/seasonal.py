@@ -13,7 +13,11 @@ drifting season, below):
   and their weighted mean at each position in the season is the index, normalised to mean 1 (or
   0); a season's weight halves every :data:`HALFLIFE` seasons back from the end of the span, so
   a season that drifts (a shape that changes over the years) is read as it is now;
-- a series that fails the test, or is too short, gets the neutral indices (1 and 0);
+- the indices must explain some of the detrended values' variance over the whole span (the
+  seasonal strength of Wang, Smith and Hyndman above 0): the autocorrelation test passes at any
+  lag on a random walk (a price, an exchange rate), and indices fitted on its last seasons are
+  noise that the remainder would carry twice;
+- a series that fails the test or the strength, or is too short, gets the neutral indices (1 and 0);
 - a season that drifts (the first and the second half of the fit span give indices :data:`DRIFT`
   apart) is refitted on the whole fit span, the validation span included, so that its forecasts
   read the latest seasons, and the network's training inputs lose, at each step, the season of
@@ -347,6 +351,23 @@ def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end
 _BLOCK_ROWS = 1 << 19  # panel rows per block of series when fitting indices (about 50 MiB of temporaries)
 
 
+def _explains(detrended: np.ndarray, s: np.ndarray, key: np.ndarray, idx: np.ndarray, ratio: np.ndarray,
+              n_series: int) -> np.ndarray:
+    """(S,) whether each series' indices ``idx`` (S, m, unnormalised) explain some of its detrended
+    values' variance: the remainder (``detrended / index``, or ``- index``) varies less than the
+    detrended values, over the whole span (Wang, Smith and Hyndman's seasonal strength above 0)."""
+    with np.errstate(all="ignore"):
+        centre = np.where(ratio[:, None], idx / idx.mean(axis=1, keepdims=True), idx - idx.mean(axis=1, keepdims=True))
+        at = centre.reshape(-1)[key]
+        rest = np.where(ratio[s], detrended / at, detrended - at)
+        n = np.bincount(s, minlength=n_series)
+
+        def var(v):
+            mean = np.bincount(s, weights=v, minlength=n_series) / n
+            return np.bincount(s, weights=(v - mean[s]) ** 2, minlength=n_series) / n
+        return var(rest) < var(detrended)
+
+
 def _blocks(codes: np.ndarray, n_series: int):
     """Blocks of whole series of about :data:`_BLOCK_ROWS` rows (rows sorted by series), so that
     temporaries stay bounded: ``(first, last, rows)``, series ``first:last`` on the rows ``rows``."""
@@ -407,6 +428,7 @@ def _fit_block(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_
             idx = sums / np.bincount(key, weights=w, minlength=n_series * m).reshape(n_series, m)
         ok = seasonal & np.isfinite(idx).all(axis=1) & (counts > 0).all(axis=1)
         ok &= ~ratio | (idx > 0).all(axis=1)
+        ok &= _explains(detrended, s, key, idx, ratio, n_series)  # not the noise of a random walk's last seasons
         mult_ok, add_ok = ok & ratio, ok & ~ratio
         mult[mult_ok, :, j] = idx[mult_ok] / idx[mult_ok].mean(axis=1, keepdims=True)
         add[add_ok, :, j] = idx[add_ok] - idx[add_ok].mean(axis=1, keepdims=True)

@@ -90,7 +90,8 @@ deseason : bool
     Take each series' season out of its targets before the network reads them and put it back
     on the forecasts (the default), as the M4 benchmarks and ES-RNN do: where the calendar (or
     ``season``) gives a season m of 2 steps or more, the training span holds two seasons and the
-    90% autocorrelation test at lag m finds it, classical seasonal indices (multiplicative when
+    90% autocorrelation test at lag m finds it (and the indices explain some of the detrended
+    variance, which a random walk's do not), classical seasonal indices (multiplicative when
     every training value is positive, else additive) are fitted per series and aligned on the
     calendar (:mod:`tsrnn.data.seasonal`), so data given later lines up by its time labels (a
     calendar without step numbers, such as business hours or semi-months, gets no indices);
