@@ -133,8 +133,9 @@ class Seasonality:
         counts = {k: flat.count(k) for k in ("multiplicative", "additive", "none") if k in flat}
         drift = int(self.drifting.sum())
         if len(self.kinds) == 1 and len(flat) == 1:
-            what = {"none": "none (the autocorrelation test at lag {m} finds no season, or under two seasons "
-                            "to fit on)"}.get(flat[0], flat[0] + " indices")
+            what = {"none": "none (the autocorrelation test at lag {m} finds no season, indices would explain "
+                            "none of the detrended variance, or under two seasons to fit on)"
+                    }.get(flat[0], flat[0] + " indices")
             drifts = f"; the season drifts: {_DRIFTING}" if drift else ""
             return f"seasonal indices (m={self.m}): " + what.format(m=self.m) + drifts
         return f"seasonal indices (m={self.m}): " + ", ".join(f"{k} {n}" for k, n in counts.items()) + \
