@@ -353,7 +353,7 @@ def test_the_row_numbers_to_csv_writes_beside_a_time_column_are_left_out(tmp_pat
     wide = read_csv(write(tmp_path / "jj.csv", pd.DataFrame({"quarter": quarters, "sales": seasonal(n, 4)})))
     assert list(wide.columns) == ["Unnamed: 0", "quarter", "sales"]  # the file as pandas reads it
     clean, report = prepare_wide(wide)
-    assert list(clean.columns) == ["sales"] and report["row_numbers"] == "Unnamed: 0"
+    assert list(clean.columns) == ["sales"] and report["row_numbers"] == ["Unnamed: 0"]
     assert report["time_col"] == "quarter" and report["freq"] == "QS-JAN"
     model = Forecaster(**TINY).fit(wide)
     assert model.feature_names_in_ == ["sales"]
@@ -368,7 +368,7 @@ def test_the_row_numbers_to_csv_writes_beside_a_time_column_are_left_out(tmp_pat
     long = read_csv(write(tmp_path / "long.csv", long))
     assert long.columns[0] == "Unnamed: 0" and long["Unnamed: 0"].duplicated().any()
     model = Forecaster(**TINY).fit(long)
-    assert model.feature_names_in_ == ["y"] and model.data_report_["row_numbers"] == "Unnamed: 0"
+    assert model.feature_names_in_ == ["y"] and model.data_report_["row_numbers"] == ["Unnamed: 0"]
     parts, _ = split_long(long)
     assert all(list(p.columns) == ["y"] for p in parts.values())
     # the fit report says so
@@ -377,3 +377,28 @@ def test_the_row_numbers_to_csv_writes_beside_a_time_column_are_left_out(tmp_pat
     assert result.exit_code == 0, result.output
     assert "1 features ['sales']" in result.output
     assert "column 'Unnamed: 0' left out (the row numbers DataFrame.to_csv writes)" in result.output
+
+
+def test_row_labels_are_told_from_integer_features_and_chosen_features_stay(tmp_path):
+    n = 30
+    months = pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m")
+    counts = np.random.default_rng(0).integers(10, 50, n)
+    blank = pd.DataFrame({"Unnamed: 0": counts, "month": months, "price": seasonal(n)})  # a blank header, real data
+    assert list(prepare_wide(blank)[0].columns) == ["Unnamed: 0", "price"]
+    # a file written by to_csv twice has two row-label columns: both left out, and the report names both
+    twice = read_csv(write(tmp_path / "twice.csv", read_csv(write(tmp_path / "once.csv",
+                                                                  pd.DataFrame({"month": months, "y": seasonal(n)})))))
+    assert list(twice.columns) == ["Unnamed: 0.1", "Unnamed: 0", "month", "y"]
+    clean, report = prepare_wide(twice)
+    assert list(clean.columns) == ["y"] and report["row_numbers"] == ["Unnamed: 0.1", "Unnamed: 0"]
+    # features that name a row-label column keep it, in wide and long data alike
+    assert list(prepare_wide(twice, features=["Unnamed: 0", "y"])[0].columns) == ["Unnamed: 0", "y"]
+    long = read_csv(write(tmp_path / "long.csv", pd.concat(
+        [pd.DataFrame({"unique_id": u, "ds": months, "y": seasonal(n) + k}) for k, u in enumerate("ab")])))
+    from tsrnn.data.frames import long_panel
+
+    kept = long_panel(long, features=["y", "Unnamed: 0"])
+    assert list(kept.columns) == ["y", "Unnamed: 0"] and kept.report["row_numbers"] is None
+    assert list(long_panel(long).columns) == ["y"] and long_panel(long).report["row_numbers"] == ["Unnamed: 0"]
+    parts, _ = split_long(long, features=["y", "Unnamed: 0"])
+    assert all(list(p.columns) == ["y", "Unnamed: 0"] for p in parts.values())

@@ -264,8 +264,9 @@ def time_axis_note(report: dict, index) -> str:
     """One line on the time index: which column it came from, its form, frequency and span."""
     from ..data.calendar import describe_freq, format_labels
 
-    rows = report.get("row_numbers")
-    left_out = f"; column {rows!r} left out (the row numbers DataFrame.to_csv writes)" if rows else ""
+    rows = report.get("row_numbers") or []
+    left_out = (f"; column{'s' if len(rows) > 1 else ''} {', '.join(map(repr, rows))} left out (the row numbers "
+                f"DataFrame.to_csv writes)" if rows else "")
     if not report.get("time_form"):
         return "time index: none (rows in file order, integer steps)" + left_out
     where = f"column {report['time_col']!r}" if report.get("time_col") else "the DataFrame's index"

@@ -24,7 +24,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
 
-__all__ = ["TimeAxis", "find_time_axis", "row_number_column", "infer_freq", "regular_calendar", "season_of", "describe_freq",
+__all__ = ["TimeAxis", "find_time_axis", "row_number_columns", "infer_freq", "regular_calendar", "season_of", "describe_freq",
            "format_labels", "labelled", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
 
 NO_TIME = "none"  # time_col="none": no time column, every column is a feature
@@ -112,17 +112,26 @@ def _is_index_column(name) -> bool:
     return str(name).startswith("Unnamed: 0") or str(name).strip() == ""
 
 
-def row_number_column(frame: pd.DataFrame) -> str | None:
-    """The name of ``frame``'s first column when it holds the row labels ``DataFrame.to_csv`` writes
-    (unnamed, integers; repeated in a long table built by concatenation) beside other columns, else
-    None: row numbers, never a feature."""
-    if len(frame.columns) < 2:
-        return None
-    first = frame.columns[0]
-    column = frame[first]
-    if not _is_index_column(first) or not pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column):
-        return None
-    return first
+def row_number_columns(frame: pd.DataFrame, keep=()) -> list[str]:
+    """The leading columns of ``frame`` that hold the row labels ``DataFrame.to_csv`` writes, so that
+    they are never features: unnamed (``Unnamed: 0``, ``Unnamed: 0.1`` for a file written twice, or
+    blank), integers forming one range of consecutive values, each value as often as or more often
+    than the next (the repeated labels of tables concatenated without ``ignore_index``), beside at
+    least one other column.  Columns named in ``keep`` (chosen features) are never row labels."""
+    keep = {str(k) for k in ([keep] if isinstance(keep, str) else keep or ())}
+    found = []
+    for name in frame.columns[:-1]:
+        if str(name) in keep or not _is_index_column(name) or not _row_labels(frame[name]):
+            break
+        found.append(name)
+    return found
+
+
+def _row_labels(column: pd.Series) -> bool:
+    if not pd.api.types.is_integer_dtype(column) or pd.api.types.is_bool_dtype(column) or len(column) == 0:
+        return False
+    values, counts = np.unique(column.to_numpy(dtype=np.int64), return_counts=True)
+    return bool((np.diff(values) == 1).all() and (np.diff(counts) <= 0).all())
 
 
 def _looks_like_time(name) -> bool:
@@ -134,24 +143,25 @@ def _integer_form(name) -> str:
     return "year" if "year" in str(name).lower() else "integer"
 
 
-def find_time_axis(frame: pd.DataFrame, time_col: str | None = None) -> tuple[pd.DataFrame, TimeAxis | None]:
+def find_time_axis(frame: pd.DataFrame, time_col: str | None = None,
+                   keep=()) -> tuple[pd.DataFrame, TimeAxis | None]:
     """Find the time index of ``frame`` and return the frame without that column, and the axis.
 
     ``time_col`` names the column (dates in any common form, or integers); ``"none"`` keeps every
     column as a feature.  By default the frame's own DatetimeIndex or PeriodIndex is used, else the
     first column of dates, else an integer column named like a time (year, date, time, period, ds,
     step, ...), else the index column ``DataFrame.to_csv`` writes (``Unnamed: 0``) when it holds
-    consecutive integers.  Returns ``(frame, None)`` when there is no time axis.  That index column
-    (:func:`row_number_column`) is left out of the frame in every case but ``time_col="none"``, and
-    named in ``frame.attrs["tsrnn.row_numbers"]``.
+    consecutive integers.  Returns ``(frame, None)`` when there is no time axis.  Row-label columns
+    (:func:`row_number_columns`; none named in ``keep``) are left out of the frame in every case but
+    ``time_col="none"``, and listed in ``frame.attrs["tsrnn.row_numbers"]``.
     """
     if time_col is not None and str(time_col).lower() == NO_TIME:
         return frame, None
     found, axis = _find_axis(frame, time_col)
-    rows = row_number_column(frame)
-    if rows is not None and rows in found.columns:  # not the time axis itself: left out
-        found = found.drop(columns=[rows])
-        found.attrs = {**frame.attrs, "tsrnn.row_numbers": str(rows)}
+    rows = [name for name in row_number_columns(frame, keep) if name in found.columns]  # not the time axis
+    if rows:
+        found = found.drop(columns=rows)
+        found.attrs = {**frame.attrs, "tsrnn.row_numbers": [str(r) for r in rows]}
     return found, axis
 
 

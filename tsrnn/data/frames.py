@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import (SHOWN, Grid, TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq,
-                       parse_freq, regular_calendar, row_number_column, season_of, shown_labels)
+                       parse_freq, regular_calendar, row_number_columns, season_of, shown_labels)
 from ..base.errors import DataError
 from .panel import Panel
 
@@ -20,9 +20,10 @@ __all__ = ["FILLS", "LONG_ID", "LONG_TIME", "LONG_TARGET", "prepare_wide", "is_l
 
 FILLS = ("ffill", "interpolate", "drop")
 LONG_ID, LONG_TIME, LONG_TARGET = "unique_id", "ds", "y"
-def _time_index(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame, TimeAxis | None]:
-    """The frame indexed and sorted by its time axis (see :func:`tsrnn.data.calendar.find_time_axis`)."""
-    frame, axis = find_time_axis(frame, time_col)
+def _time_index(frame: pd.DataFrame, time_col: str | None, keep=()) -> tuple[pd.DataFrame, TimeAxis | None]:
+    """The frame indexed and sorted by its time axis (see :func:`tsrnn.data.calendar.find_time_axis`;
+    ``keep``: the chosen features, never row labels)."""
+    frame, axis = find_time_axis(frame, time_col, keep)
     if axis is None:
         return frame, None
     rows = frame.attrs.get("tsrnn.row_numbers")
@@ -146,8 +147,8 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
     if freq is not None:
         parse_freq(freq)  # a bad declaration is refused before the data is read
     attrs = dict(frame.attrs)
-    frame, axis = _time_index(frame, time_col)
-    rows = frame.attrs.get("tsrnn.row_numbers")  # the to_csv index column, left out
+    frame, axis = _time_index(frame, time_col, features)
+    rows = frame.attrs.get("tsrnn.row_numbers")  # the to_csv index columns, left out
     calendar = {"freq": None, "gaps": []}
     if axis is not None:
         frame.attrs = attrs
@@ -162,15 +163,15 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
     return clean, report
 
 
-def _long_columns(frame: pd.DataFrame, features) -> tuple[list, str | None]:
+def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None]:
     """The value columns of long data, ``y`` first then the covariates (or ``features``), and the
-    row-number column ``DataFrame.to_csv`` writes (:func:`~tsrnn.data.calendar.row_number_column`),
-    which is left out, or None."""
-    rows = row_number_column(frame)
+    row-label columns ``DataFrame.to_csv`` writes (:func:`~tsrnn.data.calendar.row_number_columns`),
+    left out unless ``features`` names them (None when there are none)."""
     if features is not None:
         return [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
-                                if f != LONG_TARGET], rows
-    return [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET, rows)], rows
+                                if f != LONG_TARGET], None
+    rows = [str(r) for r in row_number_columns(frame)]
+    return [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET, *rows)], rows or None
 
 
 def is_long(frame) -> bool:
