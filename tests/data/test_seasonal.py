@@ -241,3 +241,33 @@ def test_a_random_walk_gets_no_indices_though_its_autocorrelation_passes_the_tes
     kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds]))
     assert kinds == {"walk": "none", "weekly": "multiplicative"}
     assert np.all(seasons.mult[panel.ids.index("walk")] == 1)
+
+
+def test_of_two_targets_only_the_drifting_one_reads_the_validation_span():
+    drift = _drifting()["y"].to_numpy()
+    steady = monthly(120, "1990-01-01")["y"].to_numpy().copy()
+    steady[-12:] *= np.r_[1.2, np.ones(11)]  # the validation year differs a little
+    values = np.c_[drift, steady].astype(np.float32)
+    codes, within = np.zeros(120, np.int64), np.arange(120)
+    steps = (20 * 12 + within).astype(np.int64)  # 1990-01 on
+    train_end, lengths = np.array([108]), np.array([120])
+    both, local = fit_drifting(values, codes, within, train_end, lengths, steps, 12, [0, 1], 1)
+    alone = fit_seasonality(values, codes, within, train_end, steps, 12, [1], 1)  # the steady target, training span
+    np.testing.assert_array_equal(both.mult[0, :, 1], alone.mult[0, :, 0])
+    assert np.isnan(local[0][:, 1]).all() and not np.isnan(local[0][:108, 0]).any()
+    whole = fit_seasonality(values, codes, within, lengths, steps, 12, [0], 1)  # the drifting one, whole span
+    np.testing.assert_array_equal(both.mult[0, :, 0], whole.mult[0, :, 0])
+    assert both.drifting.tolist() == [True]
+
+
+def test_a_drifting_target_without_a_season_on_the_whole_span_is_not_reported_as_drifting():
+    rng = np.random.default_rng(5)
+    y0 = _drifting()["y"].to_numpy().copy()
+    y0[-30:] = 100 * np.exp(rng.normal(0, 1.5, 30))  # a wild validation span: no season over the whole span
+    values = np.c_[y0, monthly(120, "1990-01-01")["y"].to_numpy()].astype(np.float32)
+    codes, within = np.zeros(120, np.int64), np.arange(120)
+    steps = (20 * 12 + within).astype(np.int64)
+    seasons, local = fit_drifting(values, codes, within, np.array([90]), np.array([120]), steps, 12, [0, 1], 1)
+    assert seasons.kinds == [["none", "multiplicative"]]
+    assert (local is None or np.isnan(local[0]).all()) and seasons.drifting.tolist() == [False]
+    assert "drifts" not in seasons.describe()

@@ -232,23 +232,30 @@ def fit_drifting(values: np.ndarray, codes: np.ndarray, within: np.ndarray, trai
                  lengths: np.ndarray, steps: np.ndarray, m: int | None, targets: list[int],
                  n_series: int) -> tuple[Seasonality, tuple[np.ndarray, np.ndarray] | None]:
     """The seasonal indices of a fit (:func:`fit_seasonality` on each series' training span
-    ``train_end``), and for series whose season drifts the indices that follow it (:func:`local_indices`
-    over the whole fit span ``lengths``, the validation span included); ``(seasonality, local)``,
-    ``local`` None when no season drifts.
+    ``train_end``), and for the targets whose season drifts the indices that follow it
+    (:func:`local_indices` over the whole fit span ``lengths``, the validation span included);
+    ``(seasonality, local)``, ``local`` None when no season drifts.
 
-    A drifting series' fitted indices (those its forecasts get) are refitted on its whole fit span, so
-    that they read its latest seasons; a steady season keeps indices from the training span alone.
+    A drifting target's fitted indices (those its forecasts get) are refitted on its series' whole
+    fit span, so that they read its latest seasons; a steady season, another target of the same
+    series included, keeps indices from the training span alone.  ``seasonality.drifting`` marks the
+    series with a drifting target that is still seasonal on the whole span.
     """
-    seasonality = fit_seasonality(values, codes, within, train_end, steps, m, targets, n_series)
-    local = local_indices(values, codes, within, lengths, steps, seasonality, targets)
+    base = fit_seasonality(values, codes, within, train_end, steps, m, targets, n_series)
+    local = local_indices(values, codes, within, lengths, steps, base, targets)
     if local is None:
-        return seasonality, None
-    drifting, mult, add = local
-    seasonality = fit_seasonality(values, codes, within, np.where(drifting, lengths, train_end), steps, m, targets,
-                                  n_series)
-    none = np.array([[k == "none" for k in row] for row in seasonality.kinds])  # (S, O): no season now
-    mult[none[codes]], add[none[codes]] = np.nan, np.nan
-    seasonality.drifting = drifting & ~none.all(axis=1)
+        return base, None
+    drifting, mult, add = local  # drifting (S, O)
+    whole = fit_seasonality(values, codes, within, np.where(drifting.any(axis=1), lengths, train_end), steps, m,
+                            targets, n_series)
+    pick = drifting[:, None, :]  # (S, 1, O): the drifting targets take the whole span's indices
+    kinds = [list(row) for row in base.kinds]
+    for i, j in zip(*np.nonzero(drifting)):
+        kinds[i][j] = whole.kinds[i][j]
+    gone = drifting & np.array([[k == "none" for k in row] for row in kinds])  # (S, O): no season on the whole span
+    mult[gone[codes]], add[gone[codes]] = np.nan, np.nan
+    seasonality = Seasonality(m, np.where(pick, whole.mult, base.mult), np.where(pick, whole.add, base.add), kinds,
+                              (drifting & ~gone).any(axis=1))
     return seasonality, (mult, add)
 
 
@@ -268,16 +275,16 @@ def local_indices(values: np.ndarray, codes: np.ndarray, within: np.ndarray, spa
     end) stay what every forecast, prediction and later input uses; the local ones only clean the past
     the network learns from.
 
-    Returns ``(drifting, mult, add)``: drifting (S,) bool, whether any target of a series drifts;
-    mult and add (T_total, O) float32, the local indices on the drifting series' rows in their span and
-    NaN everywhere else (:meth:`Seasonality.remove` reads the fitted indices there).
+    Returns ``(drifting, mult, add)``: drifting (S, O) bool, which target of which series drifts;
+    mult and add (T_total, O) float32, the local indices on the drifting targets' rows in their span
+    and NaN everywhere else (:meth:`Seasonality.remove` reads the fitted indices there).
     """
     m = seasonality.m
     if not seasonality.active:
         return None
     T, O = values.shape[0], len(targets)
     mult, add = np.full((T, O), np.nan, np.float32), np.full((T, O), np.nan, np.float32)
-    drifting = np.zeros(seasonality.mult.shape[0], bool)
+    drifting = np.zeros((seasonality.mult.shape[0], O), bool)
     for first, last, rows in _blocks(codes, drifting.shape[0]):
         kinds = seasonality.kinds[first:last]
         for j, col in enumerate(targets):
@@ -290,7 +297,7 @@ def local_indices(values: np.ndarray, codes: np.ndarray, within: np.ndarray, spa
                 at, local, ratio, which = block  # block rows, their indices, multiplicative?, drifting series
                 mult[rows.start + at, j] = np.where(ratio, local, 1.0)
                 add[rows.start + at, j] = np.where(ratio, 0.0, local)
-                drifting[first + which] = True
+                drifting[first + which, j] = True
     return (drifting, mult, add) if drifting.any() else None
 
 
@@ -317,35 +324,40 @@ def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end
     drifting = on & np.isfinite(gap) & (gap >= DRIFT)
     if not drifting.any():
         return None
-    # the detrended values of the drifting series on a (series, cycle, position) grid
+    # the detrended values of the drifting series on a grid of (cycle, position in the season), each
+    # series' cycles laid end to end, so the grid holds about as many cells as the series have rows
     dense = np.full(n_series, -1)
     dense[drifting] = np.arange(int(drifting.sum()))
     starts = np.searchsorted(codes, np.arange(n_series))
-    first_cycle = np.floor_divide(steps[starts], m)  # each series' first cycle, on the calendar
-    cycle = np.floor_divide(steps, m) - first_cycle[codes]
-    n_cycles = int(cycle[use & drifting[codes]].max()) + 1
+    cycle = np.floor_divide(steps, m) - np.floor_divide(steps[starts], m)[codes]  # counted from each series' first
+    at = np.flatnonzero(use & drifting[codes])  # the rows to deseasonalise
+    n_cycles = np.zeros(int(drifting.sum()), np.int64)
+    np.maximum.at(n_cycles, dense[codes[at]], cycle[at] + 1)
+    offset = np.cumsum(n_cycles) - n_cycles
     keep = drifting[s]
-    grid = np.zeros((int(drifting.sum()), n_cycles, m))
+    grid = np.zeros((int(n_cycles.sum()), m))
     weight = np.zeros_like(grid)
-    where = (dense[s[keep]], cycle[r[keep]], phase[r[keep]])
+    where = (offset[dense[s[keep]]] + cycle[r[keep]], phase[r[keep]])
     grid[where], weight[where] = det[keep], 1.0
-    # a two-sided exponential kernel along the cycles: one pass forward, one back
+    # a two-sided exponential kernel along each series' cycles: one pass forward, one back
     decay = 0.5 ** (1.0 / halflife)
     total, mass = grid.copy(), weight.copy()
     ahead, ahead_mass = grid.copy(), weight.copy()
-    for k in range(1, n_cycles):
-        total[:, k] += decay * total[:, k - 1]
-        mass[:, k] += decay * mass[:, k - 1]
-        back = n_cycles - 1 - k
-        ahead[:, back] += decay * ahead[:, back + 1]
-        ahead_mass[:, back] += decay * ahead_mass[:, back + 1]
+    longest = int(n_cycles.max())
+    for k in range(1, longest):
+        on = offset[n_cycles > k] + k
+        total[on] += decay * total[on - 1]
+        mass[on] += decay * mass[on - 1]
+    for k in range(longest - 2, -1, -1):
+        on = offset[n_cycles - 1 > k] + k
+        ahead[on] += decay * ahead[on + 1]
+        ahead_mass[on] += decay * ahead_mass[on + 1]
     with np.errstate(all="ignore"):
-        local = (total + ahead - grid) / (mass + ahead_mass - weight)  # (S_drifting, cycles, m)
-    multiplicative = ratio[drifting][:, None, None]
-    centre = local.mean(axis=2, keepdims=True)
+        local = (total + ahead - grid) / (mass + ahead_mass - weight)  # (cells, m)
+    multiplicative = np.repeat(ratio[drifting], n_cycles)[:, None]
+    centre = local.mean(axis=1, keepdims=True)
     local = np.where(multiplicative, local / centre, local - centre)
-    at = np.flatnonzero(use & drifting[codes])
-    return (at, local[dense[codes[at]], cycle[at], phase[at]].astype(np.float32), ratio[codes[at]],
+    return (at, local[offset[dense[codes[at]]] + cycle[at], phase[at]].astype(np.float32), ratio[codes[at]],
             np.flatnonzero(drifting))
 
 
