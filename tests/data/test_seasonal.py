@@ -271,3 +271,17 @@ def test_a_drifting_target_without_a_season_on_the_whole_span_is_not_reported_as
     assert seasons.kinds == [["none", "multiplicative"]]
     assert (local is None or np.isnan(local[0]).all()) and seasons.drifting.tolist() == [False]
     assert "drifts" not in seasons.describe()
+
+
+def test_a_missing_value_spoils_only_its_own_series():
+    frames = {"a": monthly(120, "1990-01-01", seed=1), "b": _drifting()}
+    panel = _panel(frames)
+    codes, within = panel.positions()
+    steps = first_steps(panel)[codes] + within
+    clean = fit_drifting(panel.values, codes, within, panel.lengths - 12, panel.lengths, steps, 12, [0], 2)[0]
+    values = panel.values.copy()
+    values[np.flatnonzero(codes == panel.ids.index("a"))[-3], 0] = np.nan  # in a's validation span
+    spoiled = fit_drifting(values, codes, within, panel.lengths - 12, panel.lengths, steps, 12, [0], 2)[0]
+    b = panel.ids.index("b")
+    assert spoiled.kinds[b] == clean.kinds[b] == ["multiplicative"] and spoiled.drifting[b]
+    np.testing.assert_array_equal(spoiled.mult[b], clean.mult[b])

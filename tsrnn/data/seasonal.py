@@ -402,14 +402,16 @@ def _detrended(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: 
     half = m // 2
     use = within < train_end[codes]
     lowest = np.full(n_series, np.inf)
-    np.minimum.at(lowest, codes[use], x[use])
+    np.fmin.at(lowest, codes[use], x[use])  # a missing value is not the lowest
     ratio = lowest > 0  # every training value positive: multiplicative
     r = np.flatnonzero(use & (within >= half) & (within + half < train_end[codes]))
-    c = np.concatenate([[0.0], np.cumsum(x)])
+    missing = np.isnan(x)
+    c = np.concatenate([[0.0], np.cumsum(np.where(missing, 0.0, x))])  # a missing value spoils its own windows only
+    gaps = np.concatenate([[0], np.cumsum(missing)])
     total = c[r + half + 1] - c[r - half]
     if m % 2 == 0:  # 2 x m moving average: half weight at both ends
         total = total - 0.5 * (x[r - half] + x[r + half])
-    trend = total / m
+    trend = np.where(gaps[r + half + 1] > gaps[r - half], np.nan, total / m)
     s = codes[r]
     with np.errstate(all="ignore"):
         detrended = np.where(ratio[s], x[r] / trend, x[r] - trend)
