@@ -376,7 +376,7 @@ def test_the_row_numbers_to_csv_writes_beside_a_time_column_are_left_out(tmp_pat
                     "--out", str(tmp_path / "run"))
     assert result.exit_code == 0, result.output
     assert "1 features ['sales']" in result.output
-    assert "column 'Unnamed: 0' left out (the row numbers DataFrame.to_csv writes)" in result.output
+    assert "column 'Unnamed: 0' left out (row numbers, as DataFrame.to_csv or R writes them)" in result.output
 
 
 def test_row_labels_are_told_from_integer_features_and_chosen_features_stay(tmp_path):
@@ -402,3 +402,13 @@ def test_row_labels_are_told_from_integer_features_and_chosen_features_stay(tmp_
     assert list(long_panel(long).columns) == ["y"] and long_panel(long).report["row_numbers"] == ["Unnamed: 0"]
     parts, _ = split_long(long, features=["y", "Unnamed: 0"])
     assert all(list(p.columns) == ["y", "Unnamed: 0"] for p in parts.values())
+
+
+def test_the_rownames_column_of_r_data_sets_is_left_out(tmp_path):
+    n = 36
+    frame = pd.DataFrame({"rownames": np.arange(1, n + 1), "Month": [f"{1987 + i // 12} {m}" for i, m in
+                          enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                                     "Dec"] * 3)], "Sales": seasonal(n)})
+    clean, report = prepare_wide(read_csv(write(tmp_path / "souvenirs.csv", frame, index=False)))
+    assert list(clean.columns) == ["Sales"] and report["row_numbers"] == ["rownames"]
+    assert report["time_col"] == "Month" and report["freq"] == "MS"

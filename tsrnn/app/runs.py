@@ -265,8 +265,8 @@ def time_axis_note(report: dict, index) -> str:
     from ..data.calendar import describe_freq, format_labels
 
     rows = report.get("row_numbers") or []
-    left_out = (f"; column{'s' if len(rows) > 1 else ''} {', '.join(map(repr, rows))} left out (the row numbers "
-                f"DataFrame.to_csv writes)" if rows else "")
+    left_out = (f"; column{'s' if len(rows) > 1 else ''} {', '.join(map(repr, rows))} left out (row numbers, as "
+                f"DataFrame.to_csv or R writes them)" if rows else "")
     if not report.get("time_form"):
         return "time index: none (rows in file order, integer steps)" + left_out
     where = f"column {report['time_col']!r}" if report.get("time_col") else "the DataFrame's index"

