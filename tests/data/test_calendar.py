@@ -412,3 +412,21 @@ def test_the_rownames_column_of_r_data_sets_is_left_out(tmp_path):
     clean, report = prepare_wide(read_csv(write(tmp_path / "souvenirs.csv", frame, index=False)))
     assert list(clean.columns) == ["Sales"] and report["row_numbers"] == ["rownames"]
     assert report["time_col"] == "Month" and report["freq"] == "MS"
+
+
+def test_day_first_dates_are_read_and_a_date_column_of_text_is_refused_by_name(tmp_path):
+    days = pd.date_range("2020-01-01", periods=60, freq="D")
+    for fmt in ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"):
+        frame = read_csv(write(tmp_path / "eu.csv", pd.DataFrame({"date": days.strftime(fmt), "y": seasonal(60, 7)}),
+                               index=False))
+        clean, report = prepare_wide(frame)
+        assert report["time_col"] == "date" and report["freq"] == "D", fmt
+        assert clean.index[12] == pd.Timestamp("2020-01-13") and clean.index[-1] == pd.Timestamp("2020-02-29"), fmt
+    # month-first dates stay month-first
+    us = pd.DataFrame({"date": days.strftime("%m/%d/%Y"), "y": seasonal(60, 7)})
+    assert prepare_wide(us)[0].index[-1] == pd.Timestamp("2020-02-29")
+    # a column named as dates whose text is not: an error naming it and the bad values, never a silent drop
+    bad = pd.DataFrame({"date": ["2020-01-01", "2020-01-02", "yesterday", "2020-01-04"], "y": [1.0, 2, 3, 4]})
+    with pytest.raises(DataError, match=r"time column 'date' has values that are not dates: 'yesterday' \(row 2\)"):
+        prepare_wide(bad)
+    assert list(prepare_wide(bad, time_col="none")[0].columns) == ["y"]

@@ -32,6 +32,7 @@ _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT",
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 # an integer column named with one of these words holds the time (years, steps): YEAR, fiscal_year, ds, t
 _TIME_WORDS = {"year", "years", "yr", "date", "time", "period", "ds", "t", "step", "steps", "timestep", "index", "idx"}
+_DATE_WORDS = {"date", "datetime", "timestamp", "ds"}  # a text column named so must hold dates
 _MONTH_RE = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
 _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(-?|\s)\s*[Qq]([1-4])\s*$")
 SHOWN = 5  # offending labels shown in a message
@@ -52,10 +53,13 @@ def shown_labels(values) -> str:
     return shown + (f" (and {len(values) - SHOWN} more)" if len(values) > SHOWN else "")
 
 
-def _quiet_to_datetime(values) -> pd.DatetimeIndex:
+_DAY_FIRST_RE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(\s.*)?$")  # 31/01/2020, 31.01.2020, 31-01-2020
+
+
+def _quiet_to_datetime(values, dayfirst: bool = False) -> pd.DatetimeIndex:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "could not infer format" is not our user's problem
-        return pd.DatetimeIndex(pd.to_datetime(values, errors="coerce"))
+        return pd.DatetimeIndex(pd.to_datetime(values, errors="coerce", dayfirst=dayfirst))
 
 
 def _date_form(index: pd.DatetimeIndex) -> str:
@@ -89,7 +93,10 @@ def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
         raise DataError(f"time column {column.name!r} mixes time zones (UTC offsets), as local time across a "
                         f"daylight-saving change does; tsrnn reads one offset per time column: convert the "
                         f"timestamps to UTC first") from None
-    if index[np.flatnonzero(column.notna().to_numpy())].isna().any():
+    given = np.flatnonzero(column.notna().to_numpy())
+    if index[given].isna().any() and text.str.match(_DAY_FIRST_RE).all():  # 13/01/2020: the day comes first
+        index = _quiet_to_datetime(column, dayfirst=True)
+    if index[given].isna().any():
         return None
     form = "month" if text.str.match(_MONTH_RE).all() else _date_form(index)
     return index, form
@@ -220,6 +227,11 @@ def _guess_column(frame: pd.DataFrame):
     first = frame.columns[0] if len(frame.columns) > 1 else None
     if first is not None and _is_index_column(first) and _integer_steps(frame[first], consecutive=True) is not None:
         return first
+    for name in frame.columns:  # a column named as dates whose text is not dates: said, not dropped unseen
+        words = {w.lower() for w in re.findall(r"[a-z]+|[A-Z][a-z]*", str(name))}
+        if words & _DATE_WORDS and not pd.api.types.is_numeric_dtype(frame[name]):
+            raise DataError(_not_time_message(frame[name], name) + "; name the time column with time_col= "
+                            "(--time-col), or time_col='none' to read rows in file order")
     return None
 
 
