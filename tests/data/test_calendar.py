@@ -430,3 +430,25 @@ def test_day_first_dates_are_read_and_a_date_column_of_text_is_refused_by_name(t
     with pytest.raises(DataError, match=r"time column 'date' has values that are not dates: 'yesterday' \(row 2\)"):
         prepare_wide(bad)
     assert list(prepare_wide(bad, time_col="none")[0].columns) == ["y"]
+
+
+@pytest.mark.parametrize("fmt, first", [("%b-%y", "Jan-21"), ("%YM%m", "2021M01"), ("%Y%m", "202101")])
+def test_months_pandas_would_misread_are_read_and_written_back(tmp_path, fmt, first):
+    months = pd.date_range("2018-01-01", periods=36, freq="MS")
+    labels = months.strftime(fmt)
+    column = labels.astype(int) if fmt == "%Y%m" else labels  # 201801: integers in the file
+    path = write(tmp_path / "m.csv", pd.DataFrame({"month": column, "y": seasonal(36)}), index=False)
+    clean, report = prepare_wide(read_csv(path))
+    assert report["time_col"] == "month" and report["freq"] == "MS" and list(clean.columns) == ["y"]
+    assert clean.index[0] == pd.Timestamp("2018-01-01") and clean.index[-1] == pd.Timestamp("2020-12-01")
+    assert invoke("fit", "--data", path, "--horizon", "2", "--hidden", "4", "--epochs", "1",
+                  "--out", str(tmp_path / "run")).exit_code == 0
+    out = tmp_path / "pred.csv"
+    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2",
+                  "--out", str(out)).exit_code == 0
+    assert out.read_text().splitlines()[1].split(",")[0] == first
+
+
+def test_a_month_of_the_year_column_stays_a_feature():
+    frame = pd.DataFrame({"month": np.tile(np.arange(1, 13), 3), "y": seasonal(36)})
+    assert list(prepare_wide(frame)[0].columns) == ["month", "y"]

@@ -8,8 +8,9 @@ regular calendar is a *gap*: the frame is reindexed to the full calendar so that
 missing values, which the fill policies of :mod:`tsrnn.data.frames` then treat (or refuse).
 
 The *form* of a time axis (``"date"``, ``"datetime"``, ``"month"`` for ``1949-01``,
-``"quarter"`` for ``1990Q1``, ``"year"``, ``"integer"``, ...) says how its labels are written back,
-so forecasts written to CSV look like the input.
+``"quarter"`` for ``1990Q1``, ``"strftime:%b-%y"`` for ``Jan-18``, ``"strftime:%Y%m"`` for
+``201801``, ``"year"``, ``"integer"``, ...) says how its labels are written back, so forecasts
+written to CSV look like the input.
 """
 from __future__ import annotations
 
@@ -31,10 +32,14 @@ NO_TIME = "none"  # time_col="none": no time column, every column is a feature
 _MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 # an integer column named with one of these words holds the time (years, steps): YEAR, fiscal_year, ds, t
-_TIME_WORDS = {"year", "years", "yr", "date", "time", "period", "ds", "t", "step", "steps", "timestep", "index", "idx"}
+_TIME_WORDS = {"year", "years", "yr", "date", "time", "period", "ds", "t", "step", "steps", "timestep", "index", "idx",
+               "month", "yearmonth", "yyyymm"}
 _DATE_WORDS = {"date", "datetime", "timestamp", "ds"}  # a text column named so must hold dates
 _MONTH_RE = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
 _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(-?|\s)\s*[Qq]([1-4])\s*$")
+# months written with a two-digit year (a spreadsheet's Jan-18), and statistics offices' 2018M01
+_MONTH_YY_RE = re.compile(r"^\s*([A-Za-z]{3,9})[-\s.']?(\d{2})\s*$")
+_YEAR_M_RE = re.compile(r"^\s*(\d{4})\s*[Mm]\s*(\d{1,2})\s*$")
 SHOWN = 5  # offending labels shown in a message
 
 
@@ -43,7 +48,8 @@ class TimeAxis(NamedTuple):
 
     index: pd.Index  # DatetimeIndex, or an integer Index
     column: str | None  # the column it was read from; None for the frame's own index
-    form: str  # "date", "datetime", "month", "quarter", "quarter-dash", "period:<freq>", "year", "integer"
+    form: str  # "date", "datetime", "month", "quarter", "quarter-dash", "period:<freq>", "strftime:<format>",
+    # "year", "integer"
 
 
 def shown_labels(values) -> str:
@@ -73,12 +79,19 @@ def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
         return index, _date_form(index)
     if isinstance(column.dtype, pd.PeriodDtype):
         return pd.PeriodIndex(column).to_timestamp(), f"period:{column.dtype.freq.freqstr}"
+    if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return _year_months(column)
     if column.dtype != object and not pd.api.types.is_string_dtype(column):
         return None
     present = column.dropna()
     if present.empty or not all(isinstance(v, str) for v in present):
         return None
     text = present.astype(str)
+    months = _written_months(text)
+    if months is not None:
+        dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
+        dates[present.index] = months[0]
+        return pd.DatetimeIndex(dates), months[1]
     if text.str.match(_QUARTER_RE).all():  # 1990Q1, 1990-Q1, 1990 Q1: pandas no longer parses these
         parts = text.str.extract(_QUARTER_RE)
         periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2])], freq="Q")
@@ -100,6 +113,35 @@ def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
         return None
     form = "month" if text.str.match(_MONTH_RE).all() else _date_form(index)
     return index, form
+
+
+def _year_months(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """Integers written as year and month, ``201801``: month starts and the form that writes them
+    back; None unless every value is one (a month 1-12 of a year 1000-9999), two or more, distinct."""
+    values = column.to_numpy(dtype=np.int64)
+    if len(values) < 2 or len(np.unique(values)) != len(values) or values.min() < 100001 or values.max() > 999912:
+        return None
+    if not ((values % 100 >= 1) & (values % 100 <= 12)).all():
+        return None
+    return pd.DatetimeIndex(pd.to_datetime(values.astype(str), format="%Y%m"), name=column.name), "strftime:%Y%m"
+
+
+def _written_months(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """Months that pandas would misread: ``Jan-18`` (read as the 18th of January of year 1) and
+    ``2018M01``; month starts and the form that writes them back, or None."""
+    if text.str.match(_YEAR_M_RE).all():
+        parts = text.str.extract(_YEAR_M_RE).astype(int)
+        if ((parts[1] >= 1) & (parts[1] <= 12)).all():
+            return pd.DatetimeIndex(pd.to_datetime(dict(year=parts[0], month=parts[1], day=1))), "strftime:%YM%m"
+    if text.str.match(_MONTH_YY_RE).all():
+        parts = text.str.extract(_MONTH_YY_RE)
+        names = parts[0].str[:3].str.upper()
+        if names.isin(_MONTHS).all():
+            month = names.map({m: i + 1 for i, m in enumerate(_MONTHS)}).astype(int)
+            year = parts[1].astype(int)
+            year = np.where(year < 69, 2000 + year, 1900 + year)  # as strptime's %y reads two digits
+            return pd.DatetimeIndex(pd.to_datetime(dict(year=year, month=month, day=1))), "strftime:%b-%y"
+    return None
 
 
 def _integer_steps(column: pd.Series, consecutive: bool) -> pd.Index | None:
@@ -537,6 +579,8 @@ def format_labels(index: pd.Index, form: str | None) -> pd.Index:
             return pd.Index(index.to_period(form[len("period:"):]).astype(str), name=index.name)
     if form == "date":
         return pd.Index(index.strftime("%Y-%m-%d"), name=index.name)
+    if form.startswith("strftime:"):
+        return pd.Index(index.strftime(form[len("strftime:"):]), name=index.name)
     return pd.Index(index.map(lambda t: t.isoformat()), name=index.name)
 
 
