@@ -452,3 +452,16 @@ def test_months_pandas_would_misread_are_read_and_written_back(tmp_path, fmt, fi
 def test_a_month_of_the_year_column_stays_a_feature():
     frame = pd.DataFrame({"month": np.tile(np.arange(1, 13), 3), "y": seasonal(36)})
     assert list(prepare_wide(frame)[0].columns) == ["month", "y"]
+
+
+def test_numbers_grouped_by_thousands_are_read_and_decimal_commas_in_a_comma_file_are_not(tmp_path):
+    days = pd.date_range("2020-01-01", periods=3, freq="D").strftime("%Y-%m-%d")
+    path = tmp_path / "grouped.csv"
+    path.write_text("date,sales,note\n" + "".join(f'{d},"{v}",x\n' for d, v in zip(days, ["1,000", "12,345.5", "999"])))
+    frame = read_csv(path)
+    np.testing.assert_array_equal(frame["sales"].to_numpy(), [1000.0, 12345.5, 999.0])
+    assert frame["note"].tolist() == ["x", "x", "x"]
+    path.write_text("date,y\n" + "".join(f'{d},"{v}"\n' for d, v in zip(days, ["1,5", "2,5", "3,5"])))
+    assert read_csv(path)["y"].tolist() == ["1,5", "2,5", "3,5"]  # not 15, 25, 35: not thousands
+    with pytest.raises(DataError, match="expected at least one numeric column, got columns \\['y'\\]"):
+        prepare_wide(read_csv(path))

@@ -123,6 +123,7 @@ def _read_parquet(path: str) -> pd.DataFrame:
 MAX_FIELD = 1000  # characters of one CSV field (a number, a timestamp, a label) or column name
 MAX_COLUMNS = 100_000  # columns of one CSV file
 _NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+_GROUPED = re.compile(r"\s*[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?\s*")  # 1,234,567.89 (and plain 12.5 beside it)
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*")
 
 
@@ -152,6 +153,9 @@ def _check_fields(frame: pd.DataFrame, path: str) -> pd.DataFrame:
                 shown = text[rows.index(row)].strip()
                 raise DataError(f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
                                 f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)")
+        if len(numbers) < len(rows) and rows and all(_GROUPED.fullmatch(v) for v in text) and \
+                any("," in v for v in text):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
+            numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text)}
         if numbers and len(numbers) == len(rows):
             frame[name] = pd.Series(numbers, dtype="float64").reindex(column.index)  # numbers kept as objects
         _check_offsets(rows, text, name, path)
@@ -181,7 +185,8 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     """Read a data file (CSV, gzip-compressed CSV ``.csv.gz``, or Parquet ``.parquet``); errors name the file.
 
     Columns are separated by commas, or by semicolons or tabs when the header line has those and no
-    comma; a semicolon file may write decimal commas (``1,5``), as spreadsheets in many locales do.
+    comma; a semicolon file may write decimal commas (``1,5``), as spreadsheets in many locales do,
+    and a comma file numbers grouped by thousands in quotes (``"12,345.5"``).
     Parquet needs pyarrow (``pip install 'tsrnn[parquet]'``).
     A file has at most :data:`MAX_COLUMNS` columns and its fields at most :data:`MAX_FIELD`
     characters; numbers beyond float64 and time columns with mixed UTC offsets are errors that name
