@@ -316,10 +316,7 @@ def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end
         halves = (np.bincount(key, weights=det, minlength=2 * m * n_series) /
                   np.bincount(key, minlength=2 * m * n_series)).reshape(n_series, m, 2)
         use = within < train_end[codes]
-        n = np.bincount(codes[use], minlength=n_series)
-        mean = np.bincount(codes[use], weights=x[use], minlength=n_series) / n
-        var = np.bincount(codes[use], weights=(x[use] - mean[codes[use]]) ** 2, minlength=n_series) / n
-        spread = np.where(ratio, 1.0, np.sqrt(var))
+        spread = np.where(ratio, 1.0, np.sqrt(_variance(x[use], codes[use], n_series)))
         gap = np.abs(halves[..., 0] - halves[..., 1]).max(axis=1) / spread
     drifting = on & np.isfinite(gap) & (gap >= DRIFT)
     if not drifting.any():
@@ -345,18 +342,16 @@ def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end
     ahead, ahead_mass = grid.copy(), weight.copy()
     longest = int(n_cycles.max())
     for k in range(1, longest):
-        on = offset[n_cycles > k] + k
-        total[on] += decay * total[on - 1]
-        mass[on] += decay * mass[on - 1]
+        cells = offset[n_cycles > k] + k
+        total[cells] += decay * total[cells - 1]
+        mass[cells] += decay * mass[cells - 1]
     for k in range(longest - 2, -1, -1):
-        on = offset[n_cycles - 1 > k] + k
-        ahead[on] += decay * ahead[on + 1]
-        ahead_mass[on] += decay * ahead_mass[on + 1]
+        cells = offset[n_cycles - 1 > k] + k
+        ahead[cells] += decay * ahead[cells + 1]
+        ahead_mass[cells] += decay * ahead_mass[cells + 1]
     with np.errstate(all="ignore"):
         local = (total + ahead - grid) / (mass + ahead_mass - weight)  # (cells, m)
-    multiplicative = np.repeat(ratio[drifting], n_cycles)[:, None]
-    centre = local.mean(axis=1, keepdims=True)
-    local = np.where(multiplicative, local / centre, local - centre)
+    local = _centred(local, np.repeat(ratio[drifting], n_cycles))
     return (at, local[offset[dense[codes[at]]] + cycle[at], phase[at]].astype(np.float32), ratio[codes[at]],
             np.flatnonzero(drifting))
 
@@ -364,21 +359,31 @@ def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end
 _BLOCK_ROWS = 1 << 19  # panel rows per block of series when fitting indices (about 50 MiB of temporaries)
 
 
-def _explains(detrended: np.ndarray, s: np.ndarray, key: np.ndarray, idx: np.ndarray, ratio: np.ndarray,
-              n_series: int) -> np.ndarray:
-    """(S,) whether each series' indices ``idx`` (S, m, unnormalised) explain some of its detrended
-    values' variance: the remainder (``detrended / index``, or ``- index``) varies less than the
-    detrended values, over the whole span (Wang, Smith and Hyndman's seasonal strength above 0)."""
+def _centred(idx: np.ndarray, ratio: np.ndarray) -> np.ndarray:
+    """Indices ``idx`` (S, ..., m) normalised over the season (the last axis): to mean 1 where
+    ``ratio`` (S,) (multiplicative), to mean 0 elsewhere (additive)."""
     with np.errstate(all="ignore"):
-        centre = np.where(ratio[:, None], idx / idx.mean(axis=1, keepdims=True), idx - idx.mean(axis=1, keepdims=True))
-        at = centre.reshape(-1)[key]
-        rest = np.where(ratio[s], detrended / at, detrended - at)
-        n = np.bincount(s, minlength=n_series)
+        mean = idx.mean(axis=-1, keepdims=True)
+        return np.where(ratio.reshape((-1,) + (1,) * (idx.ndim - 1)), idx / mean, idx - mean)
 
-        def var(v):
-            mean = np.bincount(s, weights=v, minlength=n_series) / n
-            return np.bincount(s, weights=(v - mean[s]) ** 2, minlength=n_series) / n
-        return var(rest) < var(detrended)
+
+def _variance(v: np.ndarray, s: np.ndarray, n_series: int) -> np.ndarray:
+    """(S,) the variance of the values ``v`` of each series (``s``: each value's series)."""
+    with np.errstate(all="ignore"):
+        n = np.bincount(s, minlength=n_series)
+        mean = np.bincount(s, weights=v, minlength=n_series) / n
+        return np.bincount(s, weights=(v - mean[s]) ** 2, minlength=n_series) / n
+
+
+def _explains(detrended: np.ndarray, s: np.ndarray, key: np.ndarray, centred: np.ndarray, ratio: np.ndarray,
+              n_series: int) -> np.ndarray:
+    """(S,) whether each series' indices ``centred`` (S, m) explain some of its detrended values'
+    variance: the remainder (``detrended / index``, or ``- index``) varies less than the detrended
+    values, over the whole span (Wang, Smith and Hyndman's seasonal strength above 0)."""
+    at = centred.reshape(-1)[key]
+    with np.errstate(all="ignore"):
+        rest = np.where(ratio[s], detrended / at, detrended - at)
+    return _variance(rest, s, n_series) < _variance(detrended, s, n_series)
 
 
 def _blocks(codes: np.ndarray, n_series: int):
@@ -443,10 +448,11 @@ def _fit_block(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_
             idx = sums / np.bincount(key, weights=w, minlength=n_series * m).reshape(n_series, m)
         ok = seasonal & np.isfinite(idx).all(axis=1) & (counts > 0).all(axis=1)
         ok &= ~ratio | (idx > 0).all(axis=1)
-        ok &= _explains(detrended, s, key, idx, ratio, n_series)  # not the noise of a random walk's last seasons
+        centred = _centred(idx, ratio)
+        ok &= _explains(detrended, s, key, centred, ratio, n_series)  # not the noise of a random walk's last seasons
         mult_ok, add_ok = ok & ratio, ok & ~ratio
-        mult[mult_ok, :, j] = idx[mult_ok] / idx[mult_ok].mean(axis=1, keepdims=True)
-        add[add_ok, :, j] = idx[add_ok] - idx[add_ok].mean(axis=1, keepdims=True)
+        mult[mult_ok, :, j] = centred[mult_ok]
+        add[add_ok, :, j] = centred[add_ok]
         for i in np.flatnonzero(ok).tolist():
             kinds[i][j] = "multiplicative" if ratio[i] else "additive"
     return mult.astype(np.float32), add.astype(np.float32), kinds
