@@ -87,17 +87,11 @@ def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     if present.empty or not all(isinstance(v, str) for v in present):
         return None
     text = present.astype(str)
-    months = _written_months(text)
-    if months is not None:
+    periods = _written_periods(text)
+    if periods is not None:  # the present values' periods, placed back among the missing ones
         dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
-        dates[present.index] = months[0]
-        return pd.DatetimeIndex(dates), months[1]
-    if text.str.match(_QUARTER_RE).all():  # 1990Q1, 1990-Q1, 1990 Q1: pandas no longer parses these
-        parts = text.str.extract(_QUARTER_RE)
-        periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2])], freq="Q")
-        dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
-        dates[present.index] = periods.to_timestamp()
-        return pd.DatetimeIndex(dates), "quarter-dash" if (parts[1] == "-").all() else "quarter"
+        dates[present.index] = periods[0]
+        return pd.DatetimeIndex(dates), periods[1]
     try:
         index = _quiet_to_datetime(column)
     except ValueError as err:  # pandas refuses mixed offsets with advice a command-line user cannot act on
@@ -126,9 +120,14 @@ def _year_months(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     return pd.DatetimeIndex(pd.to_datetime(values.astype(str), format="%Y%m"), name=column.name), "strftime:%Y%m"
 
 
-def _written_months(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
-    """Months that pandas would misread: ``Jan-18`` (read as the 18th of January of year 1) and
-    ``2018M01``; month starts and the form that writes them back, or None."""
+def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """Quarters and months that pandas does not read, or misreads: ``1990Q1``, ``1990-Q1``,
+    ``1990 Q1``, ``Jan-18`` (read as the 18th of January of year 1) and ``2018M01``; their starts
+    and the form that writes them back, or None."""
+    if text.str.match(_QUARTER_RE).all():
+        parts = text.str.extract(_QUARTER_RE)
+        periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2])], freq="Q")
+        return periods.to_timestamp(), "quarter-dash" if (parts[1] == "-").all() else "quarter"
     if text.str.match(_YEAR_M_RE).all():
         parts = text.str.extract(_YEAR_M_RE).astype(int)
         if ((parts[1] >= 1) & (parts[1] <= 12)).all():
@@ -187,9 +186,14 @@ def _row_labels(column: pd.Series) -> bool:
     return bool((np.diff(values) == 1).all() and (np.diff(counts) <= 0).all())
 
 
+def _name_words(name) -> set[str]:
+    """The words of a column name, lower case: ``fiscalYear`` -> {"fiscal", "year"}, ``sale_date`` ->
+    {"sale", "date"}."""
+    return {word.lower() for word in re.findall(r"[a-z]+|[A-Z][a-z]*", str(name))}
+
+
 def _looks_like_time(name) -> bool:
-    words = re.findall(r"[a-z]+|[A-Z][a-z]*", str(name))
-    return any(word.lower() in _TIME_WORDS for word in words) or str(name).strip().lower() in _TIME_WORDS
+    return bool(_name_words(name) & _TIME_WORDS) or str(name).strip().lower() in _TIME_WORDS
 
 
 def _integer_form(name) -> str:
@@ -270,8 +274,7 @@ def _guess_column(frame: pd.DataFrame):
     if first is not None and _is_index_column(first) and _integer_steps(frame[first], consecutive=True) is not None:
         return first
     for name in frame.columns:  # a column named as dates whose text is not dates: said, not dropped unseen
-        words = {w.lower() for w in re.findall(r"[a-z]+|[A-Z][a-z]*", str(name))}
-        if words & _DATE_WORDS and not pd.api.types.is_numeric_dtype(frame[name]):
+        if _name_words(name) & _DATE_WORDS and not pd.api.types.is_numeric_dtype(frame[name]):
             raise DataError(_not_time_message(frame[name], name) + "; name the time column with time_col= "
                             "(--time-col), or time_col='none' to read rows in file order")
     return None

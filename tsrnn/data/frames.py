@@ -20,22 +20,22 @@ __all__ = ["FILLS", "LONG_ID", "LONG_TIME", "LONG_TARGET", "prepare_wide", "is_l
 
 FILLS = ("ffill", "interpolate", "drop")
 LONG_ID, LONG_TIME, LONG_TARGET = "unique_id", "ds", "y"
-def _time_index(frame: pd.DataFrame, time_col: str | None, keep=()) -> tuple[pd.DataFrame, TimeAxis | None]:
+def _time_index(frame: pd.DataFrame, time_col: str | None,
+                keep=()) -> tuple[pd.DataFrame, TimeAxis | None, list[str] | None]:
     """The frame indexed and sorted by its time axis (see :func:`tsrnn.data.calendar.find_time_axis`;
-    ``keep``: the chosen features, never row labels)."""
+    ``keep``: the chosen features, never row labels), and the row-label columns left out (or None)."""
     frame, axis = find_time_axis(frame, time_col, keep)
-    if axis is None:
-        return frame, None
     rows = frame.attrs.get("tsrnn.row_numbers")
+    if axis is None:
+        return frame, None, rows
     frame = frame.set_axis(axis.index, axis=0)
-    frame.attrs["tsrnn.row_numbers"] = rows
     if not frame.index.is_monotonic_increasing:
         frame = frame.sort_index(kind="stable")
     if frame.index.has_duplicates:
         repeated = frame.index[frame.index.duplicated()].unique()
         raise DataError(f"the time index repeats timestamps: {shown_labels(format_labels(repeated, axis.form))}; "
                         f"each step must appear once")
-    return frame, axis
+    return frame, axis, rows
 
 
 def _calendar(frame: pd.DataFrame, axis: TimeAxis, freq, irregular: str) -> tuple[pd.DataFrame, dict]:
@@ -147,8 +147,7 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
     if freq is not None:
         parse_freq(freq)  # a bad declaration is refused before the data is read
     attrs = dict(frame.attrs)
-    frame, axis = _time_index(frame, time_col, features)
-    rows = frame.attrs.get("tsrnn.row_numbers")  # the to_csv index columns, left out
+    frame, axis, rows = _time_index(frame, time_col, features)  # rows: the to_csv index columns left out
     calendar = {"freq": None, "gaps": []}
     if axis is not None:
         frame.attrs = attrs
