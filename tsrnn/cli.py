@@ -215,6 +215,9 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
               help="Epochs without a better validation loss before stopping.")
 @click.option("--lr-patience", type=click.IntRange(min=1), default=3,
               help="Epochs without a better validation loss before the learning rate is halved.")
+@click.option("--average-best", type=click.IntRange(min=1), default=3,
+              help="Average the weights of this many epochs with the lowest validation losses (1: the best "
+                   "epoch's alone).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Run directory to write  [default: runs/fit-<UTC date-time>]")
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")

@@ -12,9 +12,10 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from tsrnn.base.config import TrainConfig
+from tsrnn.base.config import ModelConfig, TrainConfig
 from tsrnn.base.errors import DataError, NotFittedError, TsrnnError
 from tsrnn.estimator.forecaster import Forecaster
+from tsrnn.nn.model import RNNForecaster
 from tsrnn.data.generate import multi_sine
 from tsrnn.evaluation.metrics import rmse
 from tsrnn.train.loop import History, predict_windows, train
@@ -80,11 +81,11 @@ def test_learns_a_noiseless_sine_far_better_than_naive():
 # -- early stopping and divergence ----------------------------------------------------------------------------
 def test_restores_the_best_epoch_weights():
     df = multi_sine(300, 2, noise=0.3, seed=0)
-    f = Forecaster(lr=0.05, patience=None, epochs=12, **TINY).fit(df)
+    f = Forecaster(lr=0.05, patience=None, epochs=12, average_best=1, **TINY).fit(df)
     h = f.history_
     assert len(h.records) == 12 and h.stop_reason == "finished"
     val = h.val_loss
-    assert h.best_epoch == 1 + int(np.argmin(val))
+    assert h.best_epoch == 1 + int(np.argmin(val)) and h.averaged == [h.best_epoch]
     assert h.best_epoch < 12, "this setting should peak before the last epoch"
     assert final_val_loss(f, df) == pytest.approx(val[h.best_epoch - 1], rel=1e-5)
     assert final_val_loss(f, df) != pytest.approx(val[-1], rel=1e-3)
@@ -92,7 +93,7 @@ def test_restores_the_best_epoch_weights():
 
 def test_patience_stops_early():
     df = multi_sine(300, 2, noise=0.3, seed=0)
-    f = Forecaster(lr=0.05, patience=2, epochs=40, **TINY).fit(df)
+    f = Forecaster(lr=0.05, patience=2, epochs=40, average_best=1, **TINY).fit(df)
     h = f.history_
     assert len(h.records) < 40
     assert len(h.records) == h.best_epoch + 2
@@ -154,7 +155,7 @@ def test_train_stops_on_nan_and_restores_the_best_weights():
     X = torch.linspace(0.5, 1.5, 8 * 3).reshape(8, 3, 1)  # (N, T, F)
     Y = 2.0 * X[:, -1:, :]  # (N, K=1, O=1)
     model = _NanFromCall(nan_from=3)
-    cfg = TrainConfig(epochs=10, batch_size=8, lr=0.1, seed=0)  # one step per epoch
+    cfg = TrainConfig(epochs=10, batch_size=8, lr=0.1, seed=0, average_best=1)  # one step per epoch
     h = train(model, X, Y, cfg, X_val=X, Y_val=Y)
     assert isinstance(h, History)
     assert len(h.records) == 3
@@ -162,6 +163,30 @@ def test_train_stops_on_nan_and_restores_the_best_weights():
     assert h.best_epoch == 2
     torch.testing.assert_close(model.w.detach(), model.seen[2])  # the weights after epoch 2's step
     assert torch.isfinite(model.w).all()
+
+
+def test_a_diverged_run_averages_the_finite_epochs_it_kept():
+    X = torch.linspace(0.5, 1.5, 8 * 3).reshape(8, 3, 1)  # (N, T, F)
+    Y = 2.0 * X[:, -1:, :]
+    model = _NanFromCall(nan_from=3)
+    h = train(model, X, Y, TrainConfig(epochs=10, batch_size=8, lr=0.1, seed=0), X_val=X, Y_val=Y)
+    assert h.stop_reason.startswith("diverged") and h.best_epoch == 2 and h.averaged == [2, 1]
+    torch.testing.assert_close(model.w.detach(), (model.seen[1] + model.seen[2]) / 2)
+
+
+def test_the_model_averages_the_weights_of_the_best_epochs():
+    torch.manual_seed(0)
+    X, Y = torch.randn(64, 6, 2), torch.randn(64, 2, 1)  # noise: the validation loss wanders
+    model = RNNForecaster(ModelConfig(input_size=2, hidden_size=4, horizon=2, output_size=1, targets=(0,)))
+    weights = {}
+    h = train(model, X[:48], Y[:48], TrainConfig(epochs=8, batch_size=16, lr=0.05, patience=None, average_best=3),
+              X_val=X[48:], Y_val=Y[48:], on_epoch=lambda state: weights.setdefault(state.epoch, state.model))
+    order = sorted(range(1, 9), key=lambda e: (h.val_loss[e - 1], e))
+    assert h.averaged == order[:3] and h.best_epoch == order[0]
+    for name, value in model.state_dict().items():
+        expected = torch.stack([weights[e][name] for e in order[:3]]).mean(0)
+        torch.testing.assert_close(value, expected, msg=name)
+    assert h.averaged != [8, 7, 6], "the case should average epochs other than the last ones"
 
 
 # -- scaling ------------------------------------------------------------------------------------------------------

@@ -56,6 +56,7 @@ def test_round_trip_gives_identical_outputs(fitted, fit_frame, saved):
     assert loaded.index_spec_ == fitted.index_spec_
     assert loaded.history_.best_epoch == fitted.history_.best_epoch
     assert loaded.history_.stop_reason == fitted.history_.stop_reason
+    assert loaded.history_.averaged == fitted.history_.averaged and len(fitted.history_.averaged) == 3
     assert loaded.batch_size_ == fitted.batch_size_ == 33  # 260 training windows, 8 steps an epoch
     assert loaded.model_.config.highway == WINDOW_OF_FITTED and loaded.highway
     assert not loaded.model_.training

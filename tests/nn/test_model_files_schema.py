@@ -148,6 +148,8 @@ def test_the_checksum_is_canonical_so_reformatting_is_no_edit(run_dir):
     (lambda c: c["estimator"].update(strategy="sideways"), "field 'estimator' holds an invalid setting: strategy"),
     (lambda c: c["estimator"].update(fill="guess"), "field 'estimator.fill' must be one of"),
     (lambda c: c["history"].update(stop_reason=["x"]), "field 'history.stop_reason' must be a string"),
+    (lambda c: c["history"].update(averaged=[3, "2"]), "field 'history.averaged[1]' must be"),
+    (lambda c: c["history"].update(averaged=4), "field 'history.averaged' must be"),
     (lambda c: c.pop("history"), "field 'history' is missing"),
 ])
 def test_bad_fields_are_named(run_dir, change, message):

@@ -171,26 +171,32 @@ def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
     return work_directory(out) / "options.json"
 
 
-@pytest.mark.parametrize("old_file", [False, True])
-def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monkeypatch, old_file):
+@pytest.mark.parametrize("version", [4, 3, 1])
+def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monkeypatch, version):
     from safetensors.numpy import load_file
 
     from tsrnn.app.runs import fit_run
 
     params = dict(length=400, hidden=4, window=6, epochs=4, patience=None)
-    if old_file:  # a run whose settings were the defaults before version 2 of options.json
+    if version < 4:  # a run of a version that averaged no epochs: the best epoch's weights alone
+        params.update(average_best=1)
+    if version < 2:  # a run whose settings were the defaults before version 2 of options.json
         params.update(highway=False, batch_size=64, lr=3e-3)
     options_file = _interrupted_run(tmp_path / "run", monkeypatch, **params)
     options = json.loads(options_file.read_text())
-    assert options["options_version"] == 3 and options["highway"] is (not old_file)
-    if old_file:  # as version 1 wrote it: only what the caller passed, and the old defaults implied
+    assert options["options_version"] == 4 and options["highway"] is (version >= 2)
+    assert options["average_best"] == (3 if version == 4 else 1)
+    if version < 4:  # as that version wrote it: without the settings that came later
+        del options["average_best"]
+        options["options_version"] = version
+    if version < 2:  # version 1 held only what the caller passed, and the old defaults implied
         for key in ("options_version", "highway", "batch_size", "lr"):
             del options[key]
-        options_file.write_text(json.dumps(options))
+    options_file.write_text(json.dumps(options))
     fit_run(tmp_path / "run", resume=True)
     fit_run(tmp_path / "whole", **params)
     resumed, whole = load_file(tmp_path / "run" / "model.safetensors"), load_file(tmp_path / "whole" / "model.safetensors")
-    assert resumed.keys() == whole.keys() and ("model.highway.weight" in whole) is (not old_file)
+    assert resumed.keys() == whole.keys() and ("model.highway.weight" in whole) is (version >= 2)
     for key in whole:
         np.testing.assert_array_equal(resumed[key], whole[key], err_msg=key)
 

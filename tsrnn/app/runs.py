@@ -75,9 +75,11 @@ def metrics_table(metrics: dict) -> str:
 
 
 _WORK_FILES = RUN_FILES | {"options.json", "checkpoint"}  # what an interrupted run leaves in its work directory
-OPTIONS_VERSION = 3  # options.json: 1 holds only what the caller passed, 2 every setting, 3 came with deseason
+OPTIONS_VERSION = 4  # options.json: 1 holds only what the caller passed, 2 every setting, 3 came with
+# deseason, 4 with average_best
 _V1_DEFAULTS = {"highway": False, "batch_size": 64, "lr": 3e-3}  # what version 1 runs left to the defaults
 _V2_DEFAULTS = {"deseason": False}  # ... and version 2 runs (with seasonal indices, which came with version 3)
+_V3_DEFAULTS = {"average_best": 1}  # ... and version 3 runs (the best epoch's weights alone)
 
 
 def work_directory(out_dir: str | os.PathLike) -> Path:
@@ -133,6 +135,8 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             options = {**_V1_DEFAULTS, **options}
         if version < 3:
             options = {**_V2_DEFAULTS, **options}
+        if version < 4:
+            options = {**_V3_DEFAULTS, **options}
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
     resumed = params.pop("_resumed", False)
     if main:
@@ -217,7 +221,9 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             ddp = f" on {world} processes (DistributedDataParallel)" if world > 1 else ""
             say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
                 f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} "
-                f"({LOSS_NAMES[cfg.loss]}, scaled)")
+                f"({LOSS_NAMES[cfg.loss]}, scaled)"
+                + (f"; the model averages the weights of epochs {', '.join(map(str, history.averaged))}"
+                   if len(history.averaged) > 1 else ""))
 
             metrics = estimator.evaluate(eval_data, start=eval_start)
             sources = view.baselines_.season_sources_

@@ -200,6 +200,12 @@ class TrainConfig(_JsonConfig):
         it constant.
     seed : int
         Seeds the weights, the shuffling and dropout: the same seed gives the same losses on CPU.
+    average_best : int
+        With validation, the weights of this many epochs with the lowest validation losses are
+        averaged into the trained model (1 keeps the best epoch's alone).  An average of nearby
+        points on the loss surface forecasts better than any one of them when the validation span
+        is short and its loss noisy (``benchmarks/REAL_FINDINGS.md``).  Without validation the last
+        epoch's weights stand.
     """
 
     epochs: int = 60
@@ -210,9 +216,11 @@ class TrainConfig(_JsonConfig):
     clip_norm: float | None = 1.0
     lr_patience: int | None = 3
     seed: int = 0
+    average_best: int = 3
 
     def __post_init__(self) -> None:
         checks.positive_int("epochs", self.epochs)
+        checks.positive_int("average_best", self.average_best)
         checks.positive_int("batch_size", self.batch_size)
         checks.real("lr", self.lr, 0.0, 10.0, low_open=True)
         if self.val_fraction is not None:

@@ -42,7 +42,7 @@ class Forecaster(FittedViews):
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
                  irregular: str = "error", freq: str | None = None, loss: str = "mse", quantiles=None, samples: int = 100,
                  relative: bool = True, lr_patience: int | None = 3, threads: int | None = None,
-                 highway: bool = True, known=None, deseason: bool = True) -> None:
+                 highway: bool = True, known=None, deseason: bool = True, average_best: int = 3) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -73,6 +73,7 @@ class Forecaster(FittedViews):
         self.highway = highway
         self.known = known
         self.deseason = deseason
+        self.average_best = average_best
         self.loss = loss
         self.quantiles = quantiles
         self.samples = samples

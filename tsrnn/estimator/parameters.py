@@ -29,8 +29,10 @@ dropout : float
     Dropout between stacked layers (needs ``layers >= 2``).
 bidirectional : bool
     Read each window in both directions.
-epochs, batch_size, lr, val_fraction, patience, clip_norm, lr_patience, seed
-    Training settings, see :class:`~tsrnn.base.config.TrainConfig`.  ``val_fraction=None`` adapts
+epochs, batch_size, lr, val_fraction, patience, clip_norm, lr_patience, seed, average_best
+    Training settings, see :class:`~tsrnn.base.config.TrainConfig`.  ``average_best=3``: the
+    trained model averages the weights of the three epochs with the lowest validation losses
+    (``history_.averaged`` names them; 1 keeps the best epoch's alone).  ``val_fraction=None`` adapts
     the validation span to the horizon and the length (:meth:`validation_steps`; the report
     says what it chose); 0 trains without validation.  ``batch_size=None`` takes 256
     windows, or fewer on a short series so that an epoch has at least 8 steps

@@ -78,7 +78,7 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
         "target_idx": est.target_idx_,
         "series": series,
         "history": {"best_epoch": est.history_.best_epoch, "stop_reason": est.history_.stop_reason,
-                    "batch_size": est.batch_size_, "window": est.window_},
+                    "averaged": est.history_.averaged, "batch_size": est.batch_size_, "window": est.window_},
         "versions": {"tsrnn": __version__, "torch": torch.__version__},
     }
     return tensors, config
@@ -125,7 +125,8 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
         est.target_idx_ = list(config["target_idx"])
         est.state_ = _read_state(config, tensors)
         est.long_ = est.state_.ids[0] is not None
-        est.history_ = History(best_epoch=config["history"]["best_epoch"], stop_reason=config["history"]["stop_reason"])
+        est.history_ = History(best_epoch=config["history"]["best_epoch"], stop_reason=config["history"]["stop_reason"],
+                               averaged=list(config["history"].get("averaged", [])))  # older files: none
         est.batch_size_ = config["history"].get("batch_size", est.batch_size)
         est.window_ = config["history"].get("window", est.window)  # older files: the given window
     except KeyError as err:

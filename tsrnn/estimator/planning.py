@@ -40,7 +40,8 @@ def configs(est, n_features: int, target_idx: list[int], window: int | None = No
     checks.positive_int("samples", est.samples)
     training = TrainConfig(epochs=est.epochs, batch_size=256 if est.batch_size is None else est.batch_size, lr=est.lr,
                            val_fraction=est.val_fraction, patience=est.patience,
-                           clip_norm=est.clip_norm, lr_patience=est.lr_patience, seed=est.seed)
+                           clip_norm=est.clip_norm, lr_patience=est.lr_patience, seed=est.seed,
+                           average_best=est.average_best)
     return model, training
 
 

@@ -329,6 +329,8 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
     f.string(f.get(history, "stop_reason", "history.stop_reason"), "history.stop_reason")
     if "batch_size" in history:
         f.integer(history["batch_size"], "history.batch_size", 1, 2**31)
+    for i, epoch in enumerate(f.array(history.get("averaged", []), "history.averaged")):
+        f.integer(epoch, f"history.averaged[{i}]", 1, 2**31)
     shape = {"F": F, "F_in": F_in, "O": O, "W": W, "target_idx": target_idx}
     if "series" in config or config.get("format_version", 0) >= 4:  # format 4: arrays over the series
         _panel(f, f.get(config, "series", "series"), tensors, shape)

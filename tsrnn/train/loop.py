@@ -33,6 +33,7 @@ class History:
     records: list[dict] = field(default_factory=list)  # epoch, train_loss, val_loss, seconds
     best_epoch: int = 0
     stop_reason: str = "finished"
+    averaged: list[int] = field(default_factory=list)  # the epochs whose weights the model averages, best first
 
     @property
     def train_loss(self) -> list[float]:
@@ -52,6 +53,25 @@ def _clone(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return {k: v.detach().to("cpu", copy=True) for k, v in state.items()}
 
 
+def _averaged(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+    """The element-wise mean of weight dicts; entries that are not floating point (counters) are
+    the first state's."""
+    if len(states) == 1:
+        return states[0]
+    return {k: torch.stack([s[k] for s in states]).mean(0) if v.is_floating_point() else v
+            for k, v in states[0].items()}
+
+
+def _keep(kept: list[tuple[float, int, dict]], score: float, epoch: int, model: nn.Module,
+          size: int) -> list[tuple[float, int, dict]]:
+    """``kept`` (score, epoch, weights), best first, with this epoch's weights if they rank among
+    the ``size`` lowest scores (a tie keeps the earlier epoch)."""
+    if len(kept) >= size and score >= kept[-1][0]:
+        return kept
+    kept = sorted([*kept, (score, epoch, _clone(model.state_dict()))], key=lambda entry: (entry[0], entry[1]))
+    return kept[:size]
+
+
 @dataclass
 class TrainState:
     """Everything needed to continue training exactly where it stopped, after ``epoch`` epochs."""
@@ -66,6 +86,8 @@ class TrainState:
     generator: torch.Tensor
     rng: torch.Tensor
     scheduler: dict | None = None
+    # the runners-up of ``average_best``: (score, epoch, weights) after the best, best first
+    runners_up: list[tuple[float, int, dict[str, torch.Tensor]]] = field(default_factory=list)
 
     def save(self, directory: str | os.PathLike, extra: dict | None = None) -> None:
         """Write ``training.safetensors`` + ``training.json`` to ``directory`` (atomically, no pickle)."""
@@ -73,13 +95,16 @@ class TrainState:
 
         tensors = {f"model.{k}": v for k, v in self.model.items()}
         tensors.update({f"best.{k}": v for k, v in self.best_model.items()})
+        for i, (_, _, weights) in enumerate(self.runners_up):
+            tensors.update({f"runner{i}.{k}": v for k, v in weights.items()})
         for pid, entry in self.optimizer["state"].items():
             tensors.update({f"optim.{pid}.{k}": torch.as_tensor(v) for k, v in entry.items()})
         tensors["rng.generator"], tensors["rng.global"] = self.generator, self.rng
         meta = {"epoch": self.epoch, "best": self.best if math.isfinite(self.best) else None,
                 "stale": self.stale, "param_groups": self.optimizer["param_groups"], "scheduler": self.scheduler,
                 "history": {"records": self.history.records, "best_epoch": self.history.best_epoch,
-                            "stop_reason": self.history.stop_reason},
+                            "stop_reason": self.history.stop_reason, "averaged": self.history.averaged},
+                "runners_up": [[score, epoch] for score, epoch, _ in self.runners_up],
                 "extra": extra or {}}
         # Each epoch's weights go to a file of their own; training.json, renamed into place last,
         # names them. An interruption at any moment leaves the previous epoch's pair intact.
@@ -112,11 +137,13 @@ class TrainState:
             pid, name = key.split(".", 1)
             optim_state.setdefault(int(pid), {})[name] = value
         history = History(records=meta["history"]["records"], best_epoch=meta["history"]["best_epoch"],
-                          stop_reason=meta["history"].get("stop_reason", "finished"))
+                          stop_reason=meta["history"].get("stop_reason", "finished"),
+                          averaged=meta["history"].get("averaged", []))
         best = math.inf if meta["best"] is None else meta["best"]
+        runners_up = [(score, epoch, part(f"runner{i}.")) for i, (score, epoch) in enumerate(meta.get("runners_up", []))]
         state = cls(meta["epoch"], best, meta["stale"], history, part("model."), part("best."),
                     {"state": optim_state, "param_groups": meta["param_groups"]},
-                    tensors["rng.generator"], tensors["rng.global"], meta.get("scheduler"))
+                    tensors["rng.generator"], tensors["rng.global"], meta.get("scheduler"), runners_up)
         return state, meta.get("extra", {})
 
 
@@ -178,10 +205,12 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     """Fit ``model`` to windows ``X`` (N, T, F) -> ``Y`` (N, K, O) in place and return its history.
 
     Each epoch visits the windows in a fresh order drawn from a generator seeded by
-    ``config.seed``.  With validation windows, the epoch with the lowest validation loss wins:
-    its weights are restored at the end, and ``config.patience`` epochs without improvement stop
-    training early; ``config.lr_patience`` epochs without improvement halve the learning rate.  A
-    non-finite loss stops training and keeps the best weights so far.
+    ``config.seed``.  With validation windows, the ``config.average_best`` epochs with the lowest
+    validation losses win: the mean of their weights is the trained model (the best epoch's
+    weights alone for 1; ``History.averaged`` names the epochs), and ``config.patience`` epochs
+    without improvement stop training early; ``config.lr_patience`` epochs without improvement
+    halve the learning rate.  A non-finite loss stops training and keeps the best weights so far
+    (averaged likewise).
 
     ``train_index`` / ``val_index`` pick the windows of ``X`` and ``Y`` to train on and to validate
     with (instead of all of ``X`` and ``X_val``), e.g. windows that stay inside one of several series.
@@ -214,6 +243,7 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
                  if config.lr_patience is not None and has_val else None)
     history, best, stale, first = History(), math.inf, 0, 1
     best_state = _clone(model.state_dict())  # kept if the first epoch diverges
+    kept: list[tuple[float, int, dict]] = []  # with validation: the average_best lowest (score, epoch, weights)
     if resume is not None:
         try:
             model.load_state_dict(resume.model)
@@ -229,6 +259,8 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
         if scheduler is not None and resume.scheduler is not None:
             scheduler.load_state_dict(resume.scheduler)
         history, best, stale, best_state = resume.history, resume.best, resume.stale, resume.best_model
+        if has_val and history.best_epoch:
+            kept = [(best, history.best_epoch, best_state), *resume.runners_up]
         first = resume.epoch + 1 if history.stop_reason == "finished" else config.epochs + 1  # it had stopped
     n = X.shape[0] if train_index is None else train_index.shape[0]
     bs = max(1, config.batch_size // world)  # batch_size is the global batch
@@ -273,9 +305,11 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
             score = val_loss if val_loss is not None else train_loss
             if scheduler is not None and val_loss is not None:
                 scheduler.step(val_loss)  # halve the learning rate when validation stalls
+            if has_val:
+                kept = _keep(kept, score, epoch, model, config.average_best)
             if score < best:
                 best, stale, history.best_epoch = score, 0, epoch
-                best_state = _clone(model.state_dict())
+                best_state = kept[0][2] if has_val else _clone(model.state_dict())
             else:
                 stale += 1
             stop = has_val and config.patience is not None and stale >= config.patience
@@ -284,7 +318,7 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
             if on_epoch is not None:
                 on_epoch(TrainState(epoch, best, stale, history, _clone(model.state_dict()), best_state,
                                     optimizer.state_dict(), generator.get_state(), torch.get_rng_state(),
-                                    None if scheduler is None else scheduler.state_dict()))
+                                    None if scheduler is None else scheduler.state_dict(), kept[1:]))
             if stop:
                 break
     except KeyboardInterrupt:
@@ -293,8 +327,12 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     finally:
         bar.close()
     diverged = history.stop_reason.startswith("diverged")
-    # With validation the best epoch wins; without it the last weights stand unless they diverged.
-    if diverged or (has_val and history.best_epoch != epoch):
+    # With validation the best epochs' average wins; without it the last weights stand unless they diverged.
+    if has_val and kept:
+        history.averaged = [e for _, e, _ in kept]
+        if len(kept) > 1 or history.best_epoch != epoch:
+            model.load_state_dict(_averaged([w for _, _, w in kept]))
+    elif diverged:
         model.load_state_dict(best_state)
     model.eval()
     return history
