@@ -275,12 +275,14 @@ def fit(ctx: click.Context, **opts) -> None:
     out_dir = opts.pop("out_dir")
     out_dir = out_dir if resume_dir is None else resume_dir
     rank = _init_distributed(opts["device"])
+    done = False
     try:
         out = fit_run(out_dir, data=opts.pop("data_path"), force=opts.pop("force"),
                       features=opts.pop("features"), length=opts.pop("length"), noise=opts.pop("noise"),
                       seed=opts.pop("seed"), test_fraction=opts.pop("test_fraction"),
                       progress=not quiet and sys.stderr.isatty(), report=None if quiet else click.echo,
                       resume=resume_dir is not None, **opts)
+        done = True
     except KeyboardInterrupt:
         stopped = click.ClickException(f"interrupted; every complete epoch is saved. Continue with: "
                                        f"tsrnn fit --resume {out_dir}")
@@ -290,6 +292,8 @@ def fit(ctx: click.Context, **opts) -> None:
         if rank is not None:
             import torch.distributed as dist
 
+            if done:  # rank 0 writes the run after training: the others wait for it, so no rank tears
+                dist.barrier()  # its connections down while another still holds them open
             dist.destroy_process_group()
     if quiet and not rank:
         click.echo(str(out))
