@@ -404,9 +404,14 @@ VARIANTS.update({
                    "window, no extra training)", rules(**LIB, combine="linear_ar")),
     "lib_wmix": ("3 members averaged, N-BEATS's multi-lookback ensemble: windows max(m,h,4), max(2m,h,4), "
                  "max(3m,h,4)", mix(rules(**LIB, window=lib_window(1)), rules(**LIB), rules(**LIB, window=lib_window(3)))),
+    "lib_avg1": ("average_best=1: the best epoch's weights alone (the defaults before 2026-12-03 evening)",
+                 rules(**LIB, average_best=1)),
+    "lib_avg5": ("average_best=5: the weights of the five best epochs averaged", rules(**LIB, average_best=5)),
+    "lib_avg10": ("average_best=10: the weights of the ten best epochs averaged", rules(**LIB, average_best=10)),
 })
 for _name in ("lib", "lib_ens3", "lib_gru", "lib_lstm_gru", "lib_nodes", "lib_des_mix", "lib_w3m", "lib_abs",
-              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase", "lib_local", "lib_drift", "lib_noval", "lib_noval_e20", "lib_arcomb"):
+              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase", "lib_local", "lib_drift", "lib_noval", "lib_noval_e20", "lib_arcomb",
+              "lib_avg1", "lib_avg5", "lib_avg10"):
     for _seed in (1, 2) if _name not in ("lib", "lib_w1m", "lib_refit", "lib_w1m_refit") else (1, 2, 3, 4, 5):  # close calls: 6 seeds
         _label, _members = VARIANTS[_name]
         VARIANTS[f"{_name}_s{_seed}"] = (f"{_label}; seed {_seed}",

@@ -216,6 +216,29 @@ def test_long_panel_with_integer_ds():
     assert list(future["ds"]) == [30, 37]
 
 
+def test_long_panel_with_year_months_as_integers_is_monthly(tmp_path):
+    rows = []  # ragged: the series start and end in different months, as 201801-style integers
+    for uid, start, n in [("a", "2018-01-01", 40), ("b", "2019-06-01", 26)]:
+        months = pd.date_range(start, periods=n, freq="MS")
+        rows.append(pd.DataFrame({"unique_id": uid, "ds": months.strftime("%Y%m").astype(int), "y": seasonal(n)}))
+    path = write(tmp_path / "long.csv", pd.concat(rows, ignore_index=True), index=False)
+    model = Forecaster(**TINY).fit(read_csv(path))
+    assert model.data_report_["freq"] == "MS"
+    future = model.forecast(2)
+    assert list(future.groupby("unique_id")["ds"].first().dt.strftime("%Y-%m")) == ["2021-05", "2021-08"]
+    assert invoke("fit", "--data", path, "--horizon", "2", "--hidden", "4", "--epochs", "1",
+                  "--out", str(tmp_path / "run")).exit_code == 0
+    out = tmp_path / "pred.csv"
+    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2",
+                  "--out", str(out)).exit_code == 0
+    written = pd.read_csv(out)
+    assert list(written["ds"]) == [202105, 202106, 202108, 202109]  # written back as the file wrote them
+    # integer steps and years stay integers
+    years = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 20), "ds": np.tile(np.arange(1990, 2010), 2),
+                          "y": np.r_[seasonal(20, 4), seasonal(20, 4, seed=1)]})
+    assert list(Forecaster(**TINY).fit(years).forecast(1)["ds"]) == [2010, 2010]
+
+
 # -- files and the command line --------------------------------------------------------------------------
 def write(path, frame, **kw):
     frame.to_csv(path, **kw)

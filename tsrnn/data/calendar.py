@@ -25,7 +25,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
 
-__all__ = ["TimeAxis", "find_time_axis", "row_number_columns", "infer_freq", "regular_calendar", "season_of", "describe_freq",
+__all__ = ["TimeAxis", "find_time_axis", "row_number_columns", "year_months", "infer_freq", "regular_calendar", "season_of", "describe_freq",
            "format_labels", "labelled", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
 
 NO_TIME = "none"  # time_col="none": no time column, every column is a feature
@@ -80,7 +80,7 @@ def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     if isinstance(column.dtype, pd.PeriodDtype):
         return pd.PeriodIndex(column).to_timestamp(), f"period:{column.dtype.freq.freqstr}"
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return _year_months(column)
+        return year_months(column)
     if column.dtype != object and not pd.api.types.is_string_dtype(column):
         return None
     present = column.dropna()
@@ -109,15 +109,20 @@ def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     return index, form
 
 
-def _year_months(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+def year_months(column: pd.Series, repeated: bool = False) -> tuple[pd.DatetimeIndex, str] | None:
     """Integers written as year and month, ``201801``: month starts and the form that writes them
-    back; None unless every value is one (a month 1-12 of a year 1000-9999), two or more, distinct."""
+    back; None unless every value is one (a month 1-12 of a year 1000-9999), two or more distinct
+    ones, and no value repeats (``repeated=True``: values may repeat, as a long panel's ``ds`` does
+    across its series)."""
     values = column.to_numpy(dtype=np.int64)
-    if len(values) < 2 or len(np.unique(values)) != len(values) or values.min() < 100001 or values.max() > 999912:
+    distinct = np.unique(values)
+    if len(distinct) < 2 or (not repeated and len(distinct) != len(values)):
         return None
-    if not ((values % 100 >= 1) & (values % 100 <= 12)).all():
+    if distinct[0] < 100001 or distinct[-1] > 999912 or not ((distinct % 100 >= 1) & (distinct % 100 <= 12)).all():
         return None
-    return pd.DatetimeIndex(pd.to_datetime(values.astype(str), format="%Y%m"), name=column.name), "strftime:%Y%m"
+    starts = pd.to_datetime(distinct.astype(str), format="%Y%m")
+    index = pd.DatetimeIndex(starts[np.searchsorted(distinct, values)], name=column.name)
+    return index, "strftime:%Y%m"
 
 
 def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .calendar import (SHOWN, Grid, TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq,
-                       parse_freq, regular_calendar, row_number_columns, season_of, shown_labels)
+                       parse_freq, regular_calendar, row_number_columns, season_of, shown_labels, year_months)
 from ..base.errors import DataError
 from .panel import Panel
 
@@ -179,11 +179,15 @@ def is_long(frame) -> bool:
 
 
 def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
-    """The ``ds`` column as dates (any common form) or integers, and its form."""
+    """The ``ds`` column as dates (any common form, year-months written as integers ``201801`` among
+    them) or integers, and its form."""
     column = frame[LONG_TIME]
     if column.isna().any():
         raise DataError(f"column {LONG_TIME!r} has missing time labels at rows {shown_labels(frame.index[column.isna()])}")
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        months = year_months(column, repeated=True)  # 201801, repeated across series
+        if months is not None:
+            return months[0].rename(LONG_TIME), months[1]
         return pd.Index(column.to_numpy(dtype=np.int64), name=LONG_TIME), "integer"  # repeated across series
     axis = find_time_axis(frame[[LONG_TIME]], LONG_TIME)[1]
     return axis.index, axis.form
