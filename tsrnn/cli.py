@@ -371,7 +371,7 @@ def _check_out(path: str | None, force: bool) -> None:
 
 def _write_csv(frame, path: str, index: bool = True) -> None:
     """Write ``frame`` atomically, its time labels in the input's form (``1961-01``, ``1961Q1``, ...)."""
-    from .data.calendar import labelled
+    from .data.dates import labelled
     from .nn.checkpoint import write_atomic
 
     write_atomic(path, labelled(frame).to_csv(index=index))

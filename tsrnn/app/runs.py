@@ -268,7 +268,8 @@ def _gaps_note(gaps: list) -> str:
 
 def time_axis_note(report: dict, index) -> str:
     """One line on the time index: which column it came from, its form, frequency and span."""
-    from ..data.calendar import describe_freq, format_labels
+    from ..data.calendar import describe_freq
+    from ..data.dates import format_labels
 
     rows = report.get("row_numbers") or []
     left_out = (f"; column{'s' if len(rows) > 1 else ''} {', '.join(map(repr, rows))} left out (row numbers, as "

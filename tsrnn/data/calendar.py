@@ -10,7 +10,7 @@ missing values, which the fill policies of :mod:`tsrnn.data.frames` then treat (
 The *form* of a time axis (``"date"``, ``"datetime"``, ``"month"`` for ``1949-01``,
 ``"quarter"`` for ``1990Q1``, ``"strftime:%b-%y"`` for ``Jan-18``, ``"strftime:%Y%m"`` for
 ``201801``, ``"year"``, ``"integer"``, ...) says how its labels are written back, so forecasts
-written to CSV look like the input.
+written to CSV look like the input; :mod:`tsrnn.data.dates` reads and writes the forms.
 """
 from __future__ import annotations
 
@@ -24,22 +24,17 @@ from pandas.tseries import offsets
 from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
+from .dates import MONTHS, date_form, parse_dates, to_dates
 
-__all__ = ["TimeAxis", "find_time_axis", "row_number_columns", "year_months", "infer_freq", "regular_calendar", "season_of", "describe_freq",
-           "format_labels", "labelled", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
+__all__ = ["TimeAxis", "find_time_axis", "row_number_columns", "infer_freq", "regular_calendar", "season_of",
+           "describe_freq", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
 
 NO_TIME = "none"  # time_col="none": no time column, every column is a feature
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 # an integer column named with one of these words holds the time (years, steps): YEAR, fiscal_year, ds, t
 _TIME_WORDS = {"year", "years", "yr", "date", "time", "period", "ds", "t", "step", "steps", "timestep", "index", "idx",
                "month", "yearmonth", "yyyymm"}
 _DATE_WORDS = {"date", "datetime", "timestamp", "ds"}  # a text column named so must hold dates
-_MONTH_RE = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
-_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(-?|\s)\s*[Qq]([1-4])\s*$")
-# months written with a two-digit year (a spreadsheet's Jan-18), and statistics offices' 2018M01
-_MONTH_YY_RE = re.compile(r"^\s*([A-Za-z]{3,9})[-\s.']?(\d{2})\s*$")
-_YEAR_M_RE = re.compile(r"^\s*(\d{4})\s*[Mm]\s*(\d{1,2})\s*$")
 SHOWN = 5  # offending labels shown in a message
 
 
@@ -57,95 +52,6 @@ def shown_labels(values) -> str:
     values = list(values)
     shown = ", ".join(str(v) for v in values[:SHOWN])
     return shown + (f" (and {len(values) - SHOWN} more)" if len(values) > SHOWN else "")
-
-
-_DAY_FIRST_RE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(\s.*)?$")  # 31/01/2020, 31.01.2020, 31-01-2020
-
-
-def _quiet_to_datetime(values, dayfirst: bool = False) -> pd.DatetimeIndex:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "could not infer format" is not our user's problem
-        return pd.DatetimeIndex(pd.to_datetime(values, errors="coerce", dayfirst=dayfirst))
-
-
-def _date_form(index: pd.DatetimeIndex) -> str:
-    return "date" if (index.dropna() == index.dropna().normalize()).all() else "datetime"
-
-
-def _parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
-    """The column as timestamps and their form, when every non-empty value is a date; else None."""
-    if pd.api.types.is_datetime64_any_dtype(column):
-        index = pd.DatetimeIndex(column)
-        return index, _date_form(index)
-    if isinstance(column.dtype, pd.PeriodDtype):
-        return pd.PeriodIndex(column).to_timestamp(), f"period:{column.dtype.freq.freqstr}"
-    if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return year_months(column)
-    if column.dtype != object and not pd.api.types.is_string_dtype(column):
-        return None
-    present = column.dropna()
-    if present.empty or not all(isinstance(v, str) for v in present):
-        return None
-    text = present.astype(str)
-    periods = _written_periods(text)
-    if periods is not None:  # the present values' periods, placed back among the missing ones
-        dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
-        dates[present.index] = periods[0]
-        return pd.DatetimeIndex(dates), periods[1]
-    try:
-        index = _quiet_to_datetime(column)
-    except ValueError as err:  # pandas refuses mixed offsets with advice a command-line user cannot act on
-        if not any(word in str(err).lower() for word in ("timezone", "offset", "tz-aware")):  # pandas 3, 2
-            raise
-        raise DataError(f"time column {column.name!r} mixes time zones (UTC offsets), as local time across a "
-                        f"daylight-saving change does; tsrnn reads one offset per time column: convert the "
-                        f"timestamps to UTC first") from None
-    given = np.flatnonzero(column.notna().to_numpy())
-    if index[given].isna().any() and text.str.match(_DAY_FIRST_RE).all():  # 13/01/2020: the day comes first
-        index = _quiet_to_datetime(column, dayfirst=True)
-    if index[given].isna().any():
-        return None
-    form = "month" if text.str.match(_MONTH_RE).all() else _date_form(index)
-    return index, form
-
-
-def year_months(column: pd.Series, repeated: bool = False) -> tuple[pd.DatetimeIndex, str] | None:
-    """Integers written as year and month, ``201801``: month starts and the form that writes them
-    back; None unless every value is one (a month 1-12 of a year 1000-9999), two or more distinct
-    ones, and no value repeats (``repeated=True``: values may repeat, as a long panel's ``ds`` does
-    across its series)."""
-    values = column.to_numpy(dtype=np.int64)
-    distinct = np.unique(values)
-    if len(distinct) < 2 or (not repeated and len(distinct) != len(values)):
-        return None
-    if distinct[0] < 100001 or distinct[-1] > 999912 or not ((distinct % 100 >= 1) & (distinct % 100 <= 12)).all():
-        return None
-    starts = pd.to_datetime(distinct.astype(str), format="%Y%m")
-    index = pd.DatetimeIndex(starts[np.searchsorted(distinct, values)], name=column.name)
-    return index, "strftime:%Y%m"
-
-
-def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
-    """Quarters and months that pandas does not read, or misreads: ``1990Q1``, ``1990-Q1``,
-    ``1990 Q1``, ``Jan-18`` (read as the 18th of January of year 1) and ``2018M01``; their starts
-    and the form that writes them back, or None."""
-    if text.str.match(_QUARTER_RE).all():
-        parts = text.str.extract(_QUARTER_RE)
-        periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2])], freq="Q")
-        return periods.to_timestamp(), "quarter-dash" if (parts[1] == "-").all() else "quarter"
-    if text.str.match(_YEAR_M_RE).all():
-        parts = text.str.extract(_YEAR_M_RE).astype(int)
-        if ((parts[1] >= 1) & (parts[1] <= 12)).all():
-            return pd.DatetimeIndex(pd.to_datetime(dict(year=parts[0], month=parts[1], day=1))), "strftime:%YM%m"
-    if text.str.match(_MONTH_YY_RE).all():
-        parts = text.str.extract(_MONTH_YY_RE)
-        names = parts[0].str[:3].str.upper()
-        if names.isin(_MONTHS).all():
-            month = names.map({m: i + 1 for i, m in enumerate(_MONTHS)}).astype(int)
-            year = parts[1].astype(int)
-            year = np.where(year < 69, 2000 + year, 1900 + year)  # as strptime's %y reads two digits
-            return pd.DatetimeIndex(pd.to_datetime(dict(year=year, month=month, day=1))), "strftime:%b-%y"
-    return None
 
 
 def _integer_steps(column: pd.Series, consecutive: bool) -> pd.Index | None:
@@ -237,7 +143,7 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
         if time_col is None:
             return frame, None
     column = frame[time_col]
-    parsed = _parse_dates(column)
+    parsed = parse_dates(column)
     if parsed is not None:
         index, form = parsed
         axis = TimeAxis(pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form)
@@ -254,7 +160,7 @@ def _own_axis(frame: pd.DataFrame, time_col) -> TimeAxis | None:
     if isinstance(index, pd.PeriodIndex):
         return TimeAxis(index.to_timestamp().rename(index.name), None, f"period:{index.freqstr}")
     if isinstance(index, pd.DatetimeIndex):
-        return TimeAxis(index, None, frame.attrs.get("tsrnn.form") or _date_form(index))
+        return TimeAxis(index, None, frame.attrs.get("tsrnn.form") or date_form(index))
     if time_col is not None and index.name == time_col:
         steps = _integer_steps(index.to_series(), consecutive=False)
         if steps is not None:
@@ -270,7 +176,7 @@ def _own_axis(frame: pd.DataFrame, time_col) -> TimeAxis | None:
 
 def _guess_column(frame: pd.DataFrame):
     for name in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[name]) and _parse_dates(frame[name]) is not None:
+        if not pd.api.types.is_numeric_dtype(frame[name]) and parse_dates(frame[name]) is not None:
             return name
     for name in frame.columns:
         if _looks_like_time(name) and _integer_steps(frame[name], consecutive=False) is not None:
@@ -290,7 +196,7 @@ def _not_time_message(column: pd.Series, name) -> str:
         return (f"time column {name!r} holds numbers that are neither dates nor distinct integer steps "
                 f"(such as years); name a column of dates or integers, or time_col='none' (--time-col none) "
                 f"to read rows in file order")
-    bad = column[_quiet_to_datetime(column).isna() & column.notna().to_numpy()]
+    bad = column[to_dates(column).isna() & column.notna().to_numpy()]
     return (f"time column {name!r} has values that are not dates: "
             f"{shown_labels(f'{v!r} (row {i})' for i, v in bad.items())}")
 
@@ -360,10 +266,10 @@ def _monthly_offset(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
         return None
     first = int(index[0].month)
     if step % 12 == 0:
-        return to_offset(f"{step // 12}{'YS' if starts else 'YE'}-{_MONTHS[first - 1]}")
+        return to_offset(f"{step // 12}{'YS' if starts else 'YE'}-{MONTHS[first - 1]}")
     if step % 3 == 0:
         anchor = (first - 1) % 3 + (1 if starts else 10)  # QS-JAN starts Jan/Apr/...; QE-DEC ends Mar/Jun/...
-        return to_offset(f"{step // 3}{'QS' if starts else 'QE'}-{_MONTHS[anchor - 1]}")
+        return to_offset(f"{step // 3}{'QS' if starts else 'QE'}-{MONTHS[anchor - 1]}")
     return to_offset(f"{step}{'MS' if starts else 'ME'}")
 
 
@@ -570,37 +476,3 @@ def regular_calendar(index: pd.Index, freq=None) -> Calendar:
     present = np.zeros(len(full), bool)
     present[pos - pos[0]] = True
     return Calendar(grid.freq, 1 if grid.freq else grid.step, full, full[~present])
-
-
-def format_labels(index: pd.Index, form: str | None) -> pd.Index:
-    """Time labels written as the input wrote them (``1961-01``, ``1961Q1``, ISO dates, integers)."""
-    if not isinstance(index, pd.DatetimeIndex) or form is None:
-        return index
-    if form == "month":
-        return pd.Index(index.strftime("%Y-%m"), name=index.name)
-    if form in ("quarter", "quarter-dash"):
-        text = index.to_period("Q").astype(str)
-        return pd.Index(text.str.replace("Q", "-Q") if form == "quarter-dash" else text, name=index.name)
-    if form.startswith("period:"):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return pd.Index(index.to_period(form[len("period:"):]).astype(str), name=index.name)
-    if form == "date":
-        return pd.Index(index.strftime("%Y-%m-%d"), name=index.name)
-    if form.startswith("strftime:"):
-        return pd.Index(index.strftime(form[len("strftime:"):]), name=index.name)
-    return pd.Index(index.map(lambda t: t.isoformat()), name=index.name)
-
-
-def labelled(frame: pd.DataFrame, time_column: str = "ds") -> pd.DataFrame:
-    """``frame`` with its time labels (the index, or a ``time_column`` of dates) written in the
-    form recorded in ``frame.attrs["tsrnn.form"]``, ready for ``to_csv``."""
-    form = frame.attrs.get("tsrnn.form")
-    if form is None:
-        return frame
-    out = frame.copy()
-    if isinstance(out.index, pd.DatetimeIndex):
-        out.index = format_labels(out.index, form)
-    if time_column in out.columns and pd.api.types.is_datetime64_any_dtype(out[time_column]):
-        out[time_column] = format_labels(pd.DatetimeIndex(out[time_column]), form).to_numpy()
-    return out

@@ -11,8 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .calendar import (SHOWN, Grid, TimeAxis, describe_freq, find_time_axis, format_labels, infer_freq,
-                       parse_freq, regular_calendar, row_number_columns, season_of, shown_labels, year_months)
+from .calendar import (SHOWN, Grid, TimeAxis, describe_freq, find_time_axis, infer_freq, parse_freq,
+                       regular_calendar, row_number_columns, season_of, shown_labels)
+from .dates import format_labels, year_months
 from ..base.errors import DataError
 from .panel import Panel
 

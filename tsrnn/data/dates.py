@@ -1,0 +1,150 @@
+"""Time labels as files write them: reading a column of dates in the forms real files use, and
+writing forecast labels back in the same form.
+
+Forms read (:func:`parse_dates`): ISO dates and date-times, ``1949-01`` (``"month"``), quarters
+``1990Q1``, ``1990-Q1``, ``1990 Q1`` (``"quarter"``, ``"quarter-dash"``), a PeriodIndex
+(``"period:<freq>"``), day-first dates ``31/01/2020`` and ``31.01.2020`` where month first cannot
+read them, and the months pandas misreads: ``Jan-18`` (``"strftime:%b-%y"``), ``2018M01``
+(``"strftime:%YM%m"``) and year-months written as integers, ``201801`` (``"strftime:%Y%m"``).
+:func:`format_labels` writes an index back in its form.  Which column holds the time, and the
+calendar it lies on, are :mod:`tsrnn.data.calendar`'s business.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from ..base.errors import DataError
+
+__all__ = ["MONTHS", "parse_dates", "year_months", "to_dates", "date_form", "format_labels", "labelled"]
+
+MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+_MONTH_RE = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
+_QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(-?|\s)\s*[Qq]([1-4])\s*$")
+# months written with a two-digit year (a spreadsheet's Jan-18), and statistics offices' 2018M01
+_MONTH_YY_RE = re.compile(r"^\s*([A-Za-z]{3,9})[-\s.']?(\d{2})\s*$")
+_YEAR_M_RE = re.compile(r"^\s*(\d{4})\s*[Mm]\s*(\d{1,2})\s*$")
+_DAY_FIRST_RE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(\s.*)?$")  # 31/01/2020, 31.01.2020, 31-01-2020
+
+
+def to_dates(values, dayfirst: bool = False) -> pd.DatetimeIndex:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "could not infer format" is not our user's problem
+        return pd.DatetimeIndex(pd.to_datetime(values, errors="coerce", dayfirst=dayfirst))
+
+
+def date_form(index: pd.DatetimeIndex) -> str:
+    return "date" if (index.dropna() == index.dropna().normalize()).all() else "datetime"
+
+
+def parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """The column as timestamps and their form, when every non-empty value is a date; else None."""
+    if pd.api.types.is_datetime64_any_dtype(column):
+        index = pd.DatetimeIndex(column)
+        return index, date_form(index)
+    if isinstance(column.dtype, pd.PeriodDtype):
+        return pd.PeriodIndex(column).to_timestamp(), f"period:{column.dtype.freq.freqstr}"
+    if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        return year_months(column)
+    if column.dtype != object and not pd.api.types.is_string_dtype(column):
+        return None
+    present = column.dropna()
+    if present.empty or not all(isinstance(v, str) for v in present):
+        return None
+    text = present.astype(str)
+    periods = _written_periods(text)
+    if periods is not None:  # the present values' periods, placed back among the missing ones
+        dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
+        dates[present.index] = periods[0]
+        return pd.DatetimeIndex(dates), periods[1]
+    try:
+        index = to_dates(column)
+    except ValueError as err:  # pandas refuses mixed offsets with advice a command-line user cannot act on
+        if not any(word in str(err).lower() for word in ("timezone", "offset", "tz-aware")):  # pandas 3, 2
+            raise
+        raise DataError(f"time column {column.name!r} mixes time zones (UTC offsets), as local time across a "
+                        f"daylight-saving change does; tsrnn reads one offset per time column: convert the "
+                        f"timestamps to UTC first") from None
+    given = np.flatnonzero(column.notna().to_numpy())
+    if index[given].isna().any() and text.str.match(_DAY_FIRST_RE).all():  # 13/01/2020: the day comes first
+        index = to_dates(column, dayfirst=True)
+    if index[given].isna().any():
+        return None
+    form = "month" if text.str.match(_MONTH_RE).all() else date_form(index)
+    return index, form
+
+
+def year_months(column: pd.Series, repeated: bool = False) -> tuple[pd.DatetimeIndex, str] | None:
+    """Integers written as year and month, ``201801``: month starts and the form that writes them
+    back; None unless every value is one (a month 1-12 of a year 1000-9999), two or more distinct
+    ones, and no value repeats (``repeated=True``: values may repeat, as a long panel's ``ds`` does
+    across its series)."""
+    values = column.to_numpy(dtype=np.int64)
+    distinct = np.unique(values)
+    if len(distinct) < 2 or (not repeated and len(distinct) != len(values)):
+        return None
+    if distinct[0] < 100001 or distinct[-1] > 999912 or not ((distinct % 100 >= 1) & (distinct % 100 <= 12)).all():
+        return None
+    starts = pd.to_datetime(distinct.astype(str), format="%Y%m")
+    index = pd.DatetimeIndex(starts[np.searchsorted(distinct, values)], name=column.name)
+    return index, "strftime:%Y%m"
+
+
+def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """Quarters and months that pandas does not read, or misreads: ``1990Q1``, ``1990-Q1``,
+    ``1990 Q1``, ``Jan-18`` (read as the 18th of January of year 1) and ``2018M01``; their starts
+    and the form that writes them back, or None."""
+    if text.str.match(_QUARTER_RE).all():
+        parts = text.str.extract(_QUARTER_RE)
+        periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2])], freq="Q")
+        return periods.to_timestamp(), "quarter-dash" if (parts[1] == "-").all() else "quarter"
+    if text.str.match(_YEAR_M_RE).all():
+        parts = text.str.extract(_YEAR_M_RE).astype(int)
+        if ((parts[1] >= 1) & (parts[1] <= 12)).all():
+            return pd.DatetimeIndex(pd.to_datetime(dict(year=parts[0], month=parts[1], day=1))), "strftime:%YM%m"
+    if text.str.match(_MONTH_YY_RE).all():
+        parts = text.str.extract(_MONTH_YY_RE)
+        names = parts[0].str[:3].str.upper()
+        if names.isin(MONTHS).all():
+            month = names.map({m: i + 1 for i, m in enumerate(MONTHS)}).astype(int)
+            year = parts[1].astype(int)
+            year = np.where(year < 69, 2000 + year, 1900 + year)  # as strptime's %y reads two digits
+            return pd.DatetimeIndex(pd.to_datetime(dict(year=year, month=month, day=1))), "strftime:%b-%y"
+    return None
+
+
+def format_labels(index: pd.Index, form: str | None) -> pd.Index:
+    """Time labels written as the input wrote them (``1961-01``, ``1961Q1``, ISO dates, integers)."""
+    if not isinstance(index, pd.DatetimeIndex) or form is None:
+        return index
+    if form == "month":
+        return pd.Index(index.strftime("%Y-%m"), name=index.name)
+    if form in ("quarter", "quarter-dash"):
+        text = index.to_period("Q").astype(str)
+        return pd.Index(text.str.replace("Q", "-Q") if form == "quarter-dash" else text, name=index.name)
+    if form.startswith("period:"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return pd.Index(index.to_period(form[len("period:"):]).astype(str), name=index.name)
+    if form == "date":
+        return pd.Index(index.strftime("%Y-%m-%d"), name=index.name)
+    if form.startswith("strftime:"):
+        return pd.Index(index.strftime(form[len("strftime:"):]), name=index.name)
+    return pd.Index(index.map(lambda t: t.isoformat()), name=index.name)
+
+
+def labelled(frame: pd.DataFrame, time_column: str = "ds") -> pd.DataFrame:
+    """``frame`` with its time labels (the index, or a ``time_column`` of dates) written in the
+    form recorded in ``frame.attrs["tsrnn.form"]``, ready for ``to_csv``."""
+    form = frame.attrs.get("tsrnn.form")
+    if form is None:
+        return frame
+    out = frame.copy()
+    if isinstance(out.index, pd.DatetimeIndex):
+        out.index = format_labels(out.index, form)
+    if time_column in out.columns and pd.api.types.is_datetime64_any_dtype(out[time_column]):
+        out[time_column] = format_labels(pd.DatetimeIndex(out[time_column]), form).to_numpy()
+    return out
