@@ -472,6 +472,27 @@ def test_months_pandas_would_misread_are_read_and_written_back(tmp_path, fmt, fi
     assert out.read_text().splitlines()[1].split(",")[0] == first
 
 
+def test_spreadsheet_rows_that_are_not_time_steps_are_named_and_text_columns_reported(tmp_path):
+    months = pd.date_range("2015-01-01", periods=24, freq="MS").strftime("%Y-%m-%d").tolist()
+    total = pd.DataFrame({"Month": months + ["Total"], "Sales": np.r_[seasonal(24), 999.0]})
+    with pytest.raises(DataError, match=r"time column 'Month' has values that are not dates: 'Total' \(row 24\); "
+                                        r"remove the rows that are not time steps"):
+        prepare_wide(total)
+    undated = pd.DataFrame({"Date": months[:3] + [None] + months[4:], "Sales": seasonal(24)})
+    with pytest.raises(DataError, match=r"the time \(column 'Date'\) is missing at row\(s\) 3; give every row its time"):
+        prepare_wide(undated)
+    text = pd.DataFrame({"Date": months, "Sales": seasonal(24), "Margin": [f"{v:.1f}%" for v in range(24)],
+                         "Region": "North"})
+    clean, report = prepare_wide(text)
+    assert list(clean.columns) == ["Sales"] and report["text_columns"] == {"Margin": "0.0%", "Region": "North"}
+    path = write(tmp_path / "text.csv", text, index=False)
+    out = invoke("fit", "--data", path, "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "run"))
+    assert out.exit_code == 0
+    assert "columns 'Margin', 'Region' left out (text, such as '0.0%', 'North': only numbers are features)" in out.output
+    with pytest.raises(DataError, match=r"column 'Margin' has text where numbers are expected: '0.0%'"):
+        prepare_wide(text, features=["Sales", "Margin"])
+
+
 def test_a_month_of_the_year_column_stays_a_feature():
     frame = pd.DataFrame({"month": np.tile(np.arange(1, 13), 3), "y": seasonal(36)})
     assert list(prepare_wide(frame)[0].columns) == ["month", "y"]

@@ -96,6 +96,10 @@ def test_read_csv(tmp_path):
     ("a;b\n1.5;2\n2.5;3\n", {"a": [1.5, 2.5], "b": [2, 3]}),  # semicolons and decimal points
     ("a\tb\n1.5\t2\n2.5\t3\n", {"a": [1.5, 2.5], "b": [2, 3]}),
     ("day;x\n2024-01-01;1,5\n2024-01-02;2,5\n", {"day": ["2024-01-01", "2024-01-02"], "x": [1.5, 2.5]}),
+    # a German spreadsheet: thousands grouped by dots beside decimal commas
+    ("Datum;Umsatz;Kosten\n31.01.2015;11.200,00;37,33\n28.02.2015;9.850,5;1.204,1\n",
+     {"Datum": ["31.01.2015", "28.02.2015"], "Umsatz": [11200.0, 9850.5], "Kosten": [37.33, 1204.1]}),
+    ("a;b\n1.234;2\n2.5;3\n", {"a": [1.234, 2.5], "b": [2, 3]}),  # no decimal comma: dots are decimal points
 ])
 def test_read_csv_finds_semicolons_and_tabs(tmp_path, text, expected):
     path = tmp_path / "s.csv"
@@ -104,6 +108,22 @@ def test_read_csv_finds_semicolons_and_tabs(tmp_path, text, expected):
     assert list(frame.columns) == list(expected)
     for column, values in expected.items():
         assert frame[column].tolist() == values
+
+
+def test_read_csv_skips_blank_rows_and_reads_missing_marks_and_windows_encodings(tmp_path):
+    path = tmp_path / "blank.csv"  # the empty rows a spreadsheet leaves between blocks and at the end
+    path.write_text("Date,Sales\n2020-01-01,1\n,\n2020-01-02,2\n\n2020-01-03,3\n,\n,\n")
+    frame = read_csv(path)
+    assert frame["Date"].tolist() == ["2020-01-01", "2020-01-02", "2020-01-03"] and frame["Sales"].tolist() == [1, 2, 3]
+    fred = tmp_path / "fred.csv"  # FRED writes a missing value as a lone dot, Eurostat as a colon
+    fred.write_text("DATE,UNRATE,EU\n2016-08-01,4.9,3\n2016-09-01,.,:\n2016-10-01,4.9,4\n")
+    frame = read_csv(fred)
+    assert frame["UNRATE"].isna().tolist() == [False, True, False] and frame["UNRATE"].dtype == np.float64
+    assert frame["EU"].isna().tolist() == [False, True, False]
+    latin = tmp_path / "latin.csv"  # saved by a Windows spreadsheet: cp1252, not UTF-8
+    latin.write_bytes("Datum;Température °C\n2020-01-01;1,5\n2020-01-02;2,5\n".encode("cp1252"))
+    assert list(read_csv(latin).columns) == ["Datum", "Température °C"]
+    assert read_csv(latin)["Température °C"].tolist() == [1.5, 2.5]
 
 
 @pytest.mark.parametrize("index, steps, expected", [

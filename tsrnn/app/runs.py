@@ -274,6 +274,10 @@ def time_axis_note(report: dict, index) -> str:
     rows = report.get("row_numbers") or []
     left_out = (f"; column{'s' if len(rows) > 1 else ''} {', '.join(map(repr, rows))} left out (row numbers, as "
                 f"DataFrame.to_csv or R writes them)" if rows else "")
+    text = report.get("text_columns") or {}
+    left_out += (f"; column{'s' if len(text) > 1 else ''} {', '.join(map(repr, text))} left out (text, such as "
+                 f"{', '.join(repr(v) for v in text.values())}: only numbers are features)"
+                 if text else "")
     if not report.get("time_form"):
         return "time index: none (rows in file order, integer steps)" + left_out
     where = f"column {report['time_col']!r}" if report.get("time_col") else "the DataFrame's index"

@@ -178,6 +178,10 @@ def _guess_column(frame: pd.DataFrame):
     for name in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[name]) and parse_dates(frame[name]) is not None:
             return name
+    for name in frame.columns:  # dates but for a few values (a total row, a note): said, not dropped unseen
+        if not pd.api.types.is_numeric_dtype(frame[name]) and _mostly_dates(frame[name]):
+            raise DataError(_not_time_message(frame[name], name) + "; remove the rows that are not time steps "
+                            "(totals, notes), or name the time column with time_col= (--time-col)")
     for name in frame.columns:
         if _looks_like_time(name) and _integer_steps(frame[name], consecutive=False) is not None:
             return name
@@ -189,6 +193,15 @@ def _guess_column(frame: pd.DataFrame):
             raise DataError(_not_time_message(frame[name], name) + "; name the time column with time_col= "
                             "(--time-col), or time_col='none' to read rows in file order")
     return None
+
+
+def _mostly_dates(column: pd.Series) -> bool:
+    """Whether all but a few of the column's values (at most one in ten) are dates, and at least three are."""
+    present = column.dropna()
+    if len(present) < 3 or not all(isinstance(v, str) for v in present):
+        return False
+    dates = int(to_dates(present).notna().sum())
+    return dates >= 3 and dates < len(present) and len(present) - dates <= 0.1 * len(present)
 
 
 def _not_time_message(column: pd.Series, name) -> str:

@@ -29,6 +29,11 @@ def _time_index(frame: pd.DataFrame, time_col: str | None,
     rows = frame.attrs.get("tsrnn.row_numbers")
     if axis is None:
         return frame, None, rows
+    empty = pd.isna(axis.index)
+    if empty.any():  # a row with values but no time: where it belongs is unknown
+        where = f"column {axis.column!r}" if axis.column else "the index"
+        raise DataError(f"the time ({where}) is missing at row(s) {shown_labels(frame.index[empty])}; give every row "
+                        f"its time, or remove the rows that are not time steps (totals, notes)")
     frame = frame.set_axis(axis.index, axis=0)
     if not frame.index.is_monotonic_increasing:
         frame = frame.sort_index(kind="stable")
@@ -55,7 +60,9 @@ def _calendar(frame: pd.DataFrame, axis: TimeAxis, freq, irregular: str) -> tupl
     return frame, {"freq": cal.freq, "gaps": gaps, "step": cal.step}
 
 
-def _numeric(frame: pd.DataFrame, features) -> pd.DataFrame:
+def _numeric(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The feature columns as float64 (``features``, or every column of numbers), and the columns of
+    text left out when no features are named, each with its first value (for the report)."""
     if features is not None:
         features = [features] if isinstance(features, str) else list(features)
         if len(set(features)) != len(features):
@@ -64,13 +71,15 @@ def _numeric(frame: pd.DataFrame, features) -> pd.DataFrame:
         if missing:
             raise DataError(f"feature column(s) {missing} not found; columns are {list(frame.columns)}")
         frame = frame[features]
-    out = {}
+    out, left_out = {}, {}
     for name in frame.columns:
         column = frame[name]
         if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
             numbers = pd.to_numeric(column, errors="coerce")
             text = column[numbers.isna() & column.notna()]
             if features is None and len(text) == column.notna().sum():
+                if len(text):
+                    left_out[str(name)] = str(text.iloc[0])
                 continue  # a column of labels: not a feature unless asked for
             if len(text):
                 raise DataError(f"column {name!r} has text where numbers are expected: "
@@ -79,8 +88,9 @@ def _numeric(frame: pd.DataFrame, features) -> pd.DataFrame:
         out[str(name)] = column.astype(np.float64)
     if not out:
         raise DataError(f"expected at least one numeric column, got columns {list(frame.columns)} of types "
-                        f"{[str(t) for t in frame.dtypes]}")
-    return pd.DataFrame(out, index=frame.index)
+                        f"{[str(t) for t in frame.dtypes]}"
+                        + (f" (text such as {', '.join(f'{k}: {v!r}' for k, v in left_out.items())})" if left_out else ""))
+    return pd.DataFrame(out, index=frame.index), left_out
 
 
 def _fill(frame: pd.DataFrame, fill: str | None, axis: TimeAxis | None, calendar: dict,
@@ -139,7 +149,8 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
     inferred, and periods absent from it (gaps) become missing rows, which ``fill`` treats like
     any missing value.  Returns the frame and a report: ``time_col``, ``time_form``, ``freq``,
     ``season`` (the frequency's), ``gaps`` (their labels), ``fill``, ``missing`` per column,
-    ``values_filled`` or ``rows_dropped``.  The frame's ``attrs`` keep the frequency and form.
+    ``values_filled`` or ``rows_dropped``, ``row_numbers`` and ``text_columns`` (the columns of text left
+    out, each with its first value).  The frame's ``attrs`` keep the frequency and form.
     """
     if irregular not in ("error", "ignore"):
         raise ValueError(f"irregular must be 'error' or 'ignore', got {irregular!r}")
@@ -153,9 +164,10 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
     if axis is not None:
         frame.attrs = attrs
         frame, calendar = _calendar(frame, axis, freq, irregular)
-    clean, report = _fill(_numeric(frame, features), fill, axis, calendar)
+    numeric, text = _numeric(frame, features)
+    clean, report = _fill(numeric, fill, axis, calendar)
     freq_found = calendar["freq"]
-    report.update(row_numbers=rows, time_col=None if axis is None else (axis.column or frame.index.name),
+    report.update(row_numbers=rows, text_columns=text, time_col=None if axis is None else (axis.column or frame.index.name),
                   time_form=None if axis is None else axis.form, freq=freq_found,
                   season=season_of(freq_found) if freq_found else (1 if axis and axis.form == "year" else None))
     clean.attrs = {**attrs, "tsrnn.freq": freq_found, "tsrnn.form": None if axis is None else axis.form,
@@ -241,9 +253,10 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise DataError(f"feature column(s) {missing} not found; columns are {list(frame.columns)}")
-    numeric = _numeric(frame.iloc[order][[c for c in columns if c in frame.columns]].reset_index(drop=True),
-                       columns if picked else None)
-    report = {"freq": grid.freq, "time_form": form, "time_col": LONG_TIME, "gaps": {}, "row_numbers": rows}
+    numeric, text = _numeric(frame.iloc[order][[c for c in columns if c in frame.columns]].reset_index(drop=True),
+                             columns if picked else None)
+    report = {"freq": grid.freq, "time_form": form, "time_col": LONG_TIME, "gaps": {}, "row_numbers": rows,
+              "text_columns": text}
     first, last = pos[starts], pos[starts + lengths - 1]
     row_pos, reindexed = pos, False
     if strict:

@@ -124,13 +124,18 @@ MAX_FIELD = 1000  # characters of one CSV field (a number, a timestamp, a label)
 MAX_COLUMNS = 100_000  # columns of one CSV file
 _NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
 _GROUPED = re.compile(r"\s*[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?\s*")  # 1,234,567.89 (and plain 12.5 beside it)
+# 1.234.567,89 with a decimal comma: groups of three digits after each dot (and plain 12,5 beside it)
+_GROUPED_DOTS = re.compile(r"\s*[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d*)?\s*")
+_MISSING_MARKS = [".", ":"]  # a lone dot (FRED) or colon (Eurostat) marks a missing value, as NA and empty fields do
+_FALLBACK_ENCODING = "cp1252"  # files that are not UTF-8: Windows' Western European encoding (also reads Latin-1 text)
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*")
 
 
-def _check_fields(frame: pd.DataFrame, path: str) -> pd.DataFrame:
+def _check_fields(frame: pd.DataFrame, path: str, decimal_comma: bool = False) -> pd.DataFrame:
     """Refuse fields tsrnn cannot read sensibly, naming column and row: fields over :data:`MAX_FIELD`
     characters, numbers beyond float64, timestamps with mixed UTC offsets.  Columns of numbers that
-    pandas kept as Python integers (beyond int64) come back as float64."""
+    pandas kept as Python integers (beyond int64) come back as float64, and columns of numbers
+    grouped by thousands (``1,234.5``; ``1.234,5`` in a file of ``decimal_comma``) as numbers."""
     import pandas as pd
 
     for name in frame.columns:
@@ -153,9 +158,12 @@ def _check_fields(frame: pd.DataFrame, path: str) -> pd.DataFrame:
                 shown = text[rows.index(row)].strip()
                 raise DataError(f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
                                 f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)")
-        if len(numbers) < len(rows) and rows and all(_GROUPED.fullmatch(v) for v in text) and \
-                any("," in v for v in text):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
+        if len(numbers) < len(rows) and rows and not decimal_comma and all(_GROUPED.fullmatch(v) for v in text) \
+                and any("," in v for v in text):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
             numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text)}
+        if len(numbers) < len(rows) and rows and decimal_comma and all(_GROUPED_DOTS.fullmatch(v) for v in text) \
+                and any("." in v for v in text):  # 1.234,5 where the decimal mark is a comma
+            numbers = {row: float(v.replace(".", "").replace(",", ".")) for row, v in zip(rows, text)}
         if numbers and len(numbers) == len(rows):
             frame[name] = pd.Series(numbers, dtype="float64").reindex(column.index)  # numbers kept as objects
         _check_offsets(rows, text, name, path)
@@ -185,8 +193,12 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     """Read a data file (CSV, gzip-compressed CSV ``.csv.gz``, or Parquet ``.parquet``); errors name the file.
 
     Columns are separated by commas, or by semicolons or tabs when the header line has those and no
-    comma; a semicolon file may write decimal commas (``1,5``), as spreadsheets in many locales do,
-    and a comma file numbers grouped by thousands in quotes (``"12,345.5"``).
+    comma; a semicolon file may write decimal commas (``1,5``, and ``1.234,5`` grouped by thousands),
+    as spreadsheets in many locales do, and a comma file numbers grouped by thousands in quotes
+    (``"12,345.5"``).  Rows with no value at all (blank lines a spreadsheet leaves, ``,,``) are
+    skipped; empty fields, ``NA`` and a lone ``.`` or ``:`` (as FRED and Eurostat write a missing
+    value) are missing values.  A file that is not UTF-8 is read as Windows-1252 (Western European,
+    Latin-1 included), as spreadsheets on Windows save it.
     Parquet needs pyarrow (``pip install 'tsrnn[parquet]'``).
     A file has at most :data:`MAX_COLUMNS` columns and its fields at most :data:`MAX_FIELD`
     characters; numbers beyond float64 and time columns with mixed UTC offsets are errors that name
@@ -208,18 +220,42 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
         columns = header.count(sep) + 1
         if columns > MAX_COLUMNS:
             raise DataError(f"data file {path!r} has {columns} columns; tsrnn reads at most {MAX_COLUMNS}")
-        frame = pd.read_csv(path, sep=sep)
+        read = dict(sep=sep, na_values=_MISSING_MARKS)
+        try:
+            frame = pd.read_csv(path, **read)
+        except UnicodeDecodeError:
+            read["encoding"] = _FALLBACK_ENCODING
+            frame = pd.read_csv(path, **read)
+        decimal_comma = False
         if sep == ";":  # decimal commas read as text the first time: keep the reading with more numbers
-            commas = pd.read_csv(path, sep=sep, decimal=",")
-            if commas.select_dtypes("number").shape[1] > frame.select_dtypes("number").shape[1]:
-                frame = commas
+            commas = pd.read_csv(path, decimal=",", **read)
+            if _number_columns(commas, decimal_comma=True) > _number_columns(frame):
+                frame, decimal_comma = commas, True
     except pd.errors.EmptyDataError as err:
         raise DataError(f"data file {path!r} is empty; expected a header row and one row per time step") from err
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, EOFError) as err:
         raise DataError(f"data file {path!r} is not a readable CSV: {err}") from err
+    frame = frame.dropna(how="all")  # blank rows
     if frame.shape[0] == 0:
         raise DataError(f"data file {path!r} has a header but no rows")
-    return _check_fields(frame, path)
+    return _check_fields(frame, path, decimal_comma)
+
+
+def _number_columns(frame: pd.DataFrame, decimal_comma: bool = False) -> int:
+    """How many columns of ``frame`` hold numbers, grouped by thousands (``1.234,5`` with a decimal
+    comma) or not."""
+    import pandas as pd
+
+    pattern = _GROUPED_DOTS if decimal_comma else _GROUPED
+    count = 0
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_numeric_dtype(column):
+            count += 1
+        elif column.dtype == object or pd.api.types.is_string_dtype(column):
+            present = column.dropna()
+            count += bool(len(present)) and all(isinstance(v, str) and pattern.fullmatch(v) for v in present)
+    return count
 
 
 class Scaler:
