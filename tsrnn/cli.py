@@ -154,7 +154,8 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
               help="Input columns whose future values are known (holidays, promotions, prices), comma-separated: "
                    "the network reads them over the steps it forecasts; 'tsrnn predict' then needs --future.")
 @click.option("--time-col", default=None,
-              help="Time column of --data: dates (2001-01-31, 1949-01, 1990Q1) or integers (years); 'none' "
+              help="Time column of --data: dates (2001-01-31, 1949-01, 1990Q1), integers (years) or R's decimal "
+                   "years (1949.0833); 'none' "
                    "keeps every column as a feature  [default: the first column of dates, else an integer "
                    "column named like year/date/time/ds/period, else the index column to_csv writes]")
 @click.option("--freq", default=None,

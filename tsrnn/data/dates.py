@@ -5,7 +5,9 @@ Forms read (:func:`parse_dates`): ISO dates and date-times, ``1949-01`` (``"mont
 ``1990Q1``, ``1990-Q1``, ``1990 Q1`` (``"quarter"``, ``"quarter-dash"``), a PeriodIndex
 (``"period:<freq>"``), day-first dates ``31/01/2020`` and ``31.01.2020`` where month first cannot
 read them, and the months pandas misreads: ``Jan-18`` (``"strftime:%b-%y"``), ``2018M01``
-(``"strftime:%YM%m"``) and year-months written as integers, ``201801`` (``"strftime:%Y%m"``).
+(``"strftime:%YM%m"``) and year-months written as integers, ``201801`` (``"strftime:%Y%m"``); and
+(:func:`decimal_years`) months and quarters as R's ``time()`` writes them, ``1949.0833``
+(``"decimal:12"``, ``"decimal:4"``).
 :func:`format_labels` writes an index back in its form.  Which column holds the time, and the
 calendar it lies on, are :mod:`tsrnn.data.calendar`'s business.
 """
@@ -19,7 +21,8 @@ import pandas as pd
 
 from ..base.errors import DataError
 
-__all__ = ["MONTHS", "parse_dates", "year_months", "to_dates", "date_form", "format_labels", "labelled"]
+__all__ = ["MONTHS", "parse_dates", "day_first", "year_months", "decimal_years", "to_dates", "date_form",
+           "format_labels", "labelled"]
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_RE = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
@@ -77,6 +80,19 @@ def parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     return index, form
 
 
+def day_first(column: pd.Series) -> pd.DatetimeIndex | None:
+    """The column read day first (``01/02/2018`` as the 1st of February) where every value is written
+    as a day-first date can be and month first reads them all too: the other reading of an
+    ambiguous column (which one is meant is the calendar's call); None otherwise."""
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        return None
+    present = column.dropna()
+    if present.empty or not all(isinstance(v, str) for v in present) or not present.str.match(_DAY_FIRST_RE).all():
+        return None
+    index = to_dates(column, dayfirst=True)
+    return None if index[np.flatnonzero(column.notna().to_numpy())].isna().any() else index
+
+
 def year_months(column: pd.Series, repeated: bool = False) -> tuple[pd.DatetimeIndex, str] | None:
     """Integers written as year and month, ``201801``: month starts and the form that writes them
     back; None unless every value is one (a month 1-12 of a year 1000-9999), two or more distinct
@@ -116,10 +132,36 @@ def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     return None
 
 
+def decimal_years(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
+    """Months or quarters written as decimal years, as R's ``time()`` of a monthly or quarterly series
+    gives them (``1949.0``, ``1949.0833``, ... or ``1959.25``): their starts and the form that writes
+    them back (``"decimal:12"``, ``"decimal:4"``); None unless every value is a year 1000-9999 plus a
+    whole number of twelfths (or quarters), not all whole years, two or more distinct."""
+    if not pd.api.types.is_float_dtype(column):
+        return None
+    values = column.to_numpy(dtype=np.float64)
+    if len(values) < 2 or not np.isfinite(values).all() or values.min() < 1000 or values.max() >= 10000:
+        return None
+    years = np.floor(values)
+    if (values == years).all():
+        return None  # whole years: integer steps
+    for m in (4, 12):
+        steps = (values - years) * m
+        if np.abs(steps - np.round(steps)).max() < 1e-4:
+            months = (years.astype(np.int64) - 1970) * 12 + np.round(steps).astype(np.int64) * (12 // m)
+            index = pd.DatetimeIndex(np.asarray(months, dtype="datetime64[M]").astype("datetime64[ns]"),
+                                     name=column.name)
+            return index, f"decimal:{m}"
+    return None
+
+
 def format_labels(index: pd.Index, form: str | None) -> pd.Index:
     """Time labels written as the input wrote them (``1961-01``, ``1961Q1``, ISO dates, integers)."""
     if not isinstance(index, pd.DatetimeIndex) or form is None:
         return index
+    if form.startswith("decimal:"):  # R's time(): 1961.0833 for February 1961
+        step = 12 // int(form[len("decimal:"):])
+        return pd.Index(np.round(index.year + (index.month - 1) // step * step / 12, 4), name=index.name)
     if form == "month":
         return pd.Index(index.strftime("%Y-%m"), name=index.name)
     if form in ("quarter", "quarter-dash"):

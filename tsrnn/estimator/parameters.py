@@ -54,10 +54,11 @@ features : list of str, optional
     Columns of a DataFrame to read as input features (default: every numeric column).
 time_col : str, optional
     Column of the time index: dates in any common form (ISO dates and date-times, ``1949-01``,
-    ``1949Q1``, ``31/01/2020`` day first where month first cannot read it) or integers (years,
-    steps).  By default the DataFrame's own DatetimeIndex or
-    PeriodIndex, else the first column of dates, else an integer column named like a time
-    (``year``, ``date``, ``ds``, ...), else the index column ``to_csv`` writes; ``"none"``
+    ``1949Q1``, ``31/01/2020`` day first where month first cannot read it, year-months ``201801``)
+    or integers (years, steps), or R's decimal years (``1949.0833``).  By default the DataFrame's
+    own DatetimeIndex or PeriodIndex, else the first column of dates, else an integer column (or
+    one of decimal years) named like a time (``year``, ``time``, ``ds``, ...), else the index
+    column ``to_csv`` writes; ``"none"``
     keeps every column as a feature.  Rows are sorted by it; the time column is never a feature,
     nor is the index column ``to_csv`` writes (``Unnamed: 0``; ``data_report_["row_numbers"]``).
 freq : str, optional
