@@ -455,11 +455,12 @@ def test_day_first_dates_are_read_and_a_date_column_of_text_is_refused_by_name(t
     assert list(prepare_wide(bad, time_col="none")[0].columns) == ["y"]
 
 
-@pytest.mark.parametrize("fmt, first", [("%b-%y", "Jan-21"), ("%YM%m", "2021M01"), ("%Y%m", "202101")])
+@pytest.mark.parametrize("fmt, first", [("%b-%y", "Jan-21"), ("%YM%m", "2021M01"), ("%Y%m", "202101"),
+                                        ("%Y%m%d", "20210101")])
 def test_months_pandas_would_misread_are_read_and_written_back(tmp_path, fmt, first):
     months = pd.date_range("2018-01-01", periods=36, freq="MS")
     labels = months.strftime(fmt)
-    column = labels.astype(int) if fmt == "%Y%m" else labels  # 201801: integers in the file
+    column = labels.astype(int) if fmt.startswith("%Y%m") else labels  # 201801, 20180101: integers in the file
     path = write(tmp_path / "m.csv", pd.DataFrame({"month": column, "y": seasonal(36)}), index=False)
     clean, report = prepare_wide(read_csv(path))
     assert report["time_col"] == "month" and report["freq"] == "MS" and list(clean.columns) == ["y"]
@@ -518,6 +519,45 @@ def test_dates_that_read_either_way_take_the_reading_on_a_calendar():
     days = pd.date_range("2018-01-01", periods=12, freq="D")  # both readings regular: month first, as pandas reads
     clean, report = prepare_wide(pd.DataFrame({"Date": days.strftime("%m/%d/%Y"), "v": seasonal(12, 3)}))
     assert report["freq"] == "D" and clean.index[1] == pd.Timestamp("2018-01-02")
+
+
+def test_date_and_time_of_day_in_two_columns_are_one_timestamp(tmp_path):
+    hours = pd.date_range("2021-03-20", periods=72, freq="h")  # as the UCI household power file writes them
+    frame = pd.DataFrame({"Date": hours.strftime("%d/%m/%Y"), "Time": hours.strftime("%H:%M:%S"), "load": seasonal(72, 24)})
+    path = write(tmp_path / "power.csv", frame, index=False, sep=";")
+    clean, report = prepare_wide(read_csv(path))
+    assert report["time_col"] == "Date Time" and report["freq"] == "h" and report["season"] == 24
+    assert list(clean.columns) == ["load"] and clean.index[25] == pd.Timestamp("2021-03-21 01:00")
+    times = pd.DataFrame({"Time": hours.strftime("%H:%M")[:24], "v": seasonal(24, 6)})  # times alone: no axis
+    assert prepare_wide(times)[1]["time_col"] is None
+
+
+@pytest.mark.parametrize("period, values, freq, second", [
+    ("Month", np.tile(np.arange(1, 13), 3), "MS", "2000-02-01"),
+    ("Month", np.tile(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 3), "MS",
+     "2000-02-01"),
+    ("quarter", np.tile(["Q1", "Q2", "Q3", "Q4"], 9), "QS-JAN", "2000-04-01"),
+    ("Quartal", np.tile([1, 2, 3, 4], 9), "QS-JAN", "2000-04-01"),
+])
+def test_year_and_month_or_quarter_in_two_columns_are_one_time_axis(period, values, freq, second):
+    per_year = 12 if freq == "MS" else 4
+    n = len(values)
+    frame = pd.DataFrame({"Year": np.repeat(np.arange(2000, 2000 + n // per_year), per_year), period: values,
+                          "value": seasonal(n, per_year)})
+    clean, report = prepare_wide(frame)
+    assert report["time_col"] == f"Year {period}" and report["freq"] == freq and list(clean.columns) == ["value"]
+    assert clean.index[1] == pd.Timestamp(second)
+
+
+def test_years_named_in_other_languages_and_a_long_file_with_other_names():
+    for name in ("Jahr", "Année", "Año"):
+        clean, report = prepare_wide(pd.DataFrame({name: np.arange(1970, 2000), "v": seasonal(30, 5)}))
+        assert report["time_col"] == name and report["time_form"] == "year" and list(clean.columns) == ["v"]
+    long = pd.DataFrame({"series": np.repeat(["X", "Y"], 12), "date": np.tile(pd.date_range("2018-01-01", periods=12,
+                         freq="MS").strftime("%Y-%m-%d"), 2), "value": seasonal(24)})
+    with pytest.raises(DataError, match=r"repeats timestamps: .*if column 'series' names one of several series, give "
+                                        r"the file the long layout: columns unique_id, ds, y: 'series', 'date' and"):
+        prepare_wide(long)
 
 
 def test_whole_years_written_as_floats_are_integer_years():

@@ -24,7 +24,7 @@ from pandas.tseries import offsets
 from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
-from .dates import MONTHS, date_form, day_first, decimal_years, parse_dates, to_dates
+from .dates import MONTHS, date_form, day_first, decimal_years, parse_dates, times_of_day, to_dates
 
 __all__ = ["TimeAxis", "find_time_axis", "row_number_columns", "infer_freq", "regular_calendar", "season_of",
            "describe_freq", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
@@ -33,7 +33,9 @@ NO_TIME = "none"  # time_col="none": no time column, every column is a feature
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 # an integer column named with one of these words holds the time (years, steps): YEAR, fiscal_year, ds, t
 _TIME_WORDS = {"year", "years", "yr", "date", "time", "period", "ds", "t", "step", "steps", "timestep", "index", "idx",
-               "month", "yearmonth", "yyyymm"}
+               "month", "yearmonth", "yyyymm",
+               "jahr", "datum", "zeit", "periode", "annee", "année", "an", "mois", "anno", "año", "ano", "fecha",
+               "periodo", "jaar", "tijd"}  # and in German, French, Italian, Spanish, Dutch
 _DATE_WORDS = {"date", "datetime", "timestamp", "ds"}  # a text column named so must hold dates
 SHOWN = 5  # offending labels shown in a message
 
@@ -99,16 +101,23 @@ def _row_labels(column: pd.Series) -> bool:
 
 def _name_words(name) -> set[str]:
     """The words of a column name, lower case: ``fiscalYear`` -> {"fiscal", "year"}, ``sale_date`` ->
-    {"sale", "date"}."""
-    return {word.lower() for word in re.findall(r"[a-z]+|[A-Z][a-z]*", str(name))}
+    {"sale", "date"}, ``YEAR`` -> {"year"}, ``Année`` -> {"année"}."""
+    return {word.lower() for word in _WORD.findall(str(name))}
+
+
+_UPPER, _LOWER = "A-ZÀ-ÖØ-Þ", "a-zß-öø-ÿ"
+_WORD = re.compile(f"[{_UPPER}]?[{_LOWER}]+|[{_UPPER}]+(?![{_LOWER}])")  # camelCase, snake_case, UPPER
 
 
 def _looks_like_time(name) -> bool:
     return bool(_name_words(name) & _TIME_WORDS) or str(name).strip().lower() in _TIME_WORDS
 
 
+_YEAR_WORDS = {"year", "years", "yr", "jahr", "annee", "année", "an", "anno", "año", "ano", "jaar"}
+
+
 def _integer_form(name) -> str:
-    return "year" if "year" in str(name).lower() else "integer"
+    return "year" if "year" in str(name).lower() or _name_words(name) & _YEAR_WORDS else "integer"
 
 
 def find_time_axis(frame: pd.DataFrame, time_col: str | None = None,
@@ -140,6 +149,12 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
         if own is not None or time_col is not None:
             return frame, own
         time_col = _guess_column(frame)
+        if time_col is None or _is_index_column(time_col):
+            pair = _year_and_period(frame)
+            if pair is not None:  # Year and Month (or Quarter) in two columns: one time axis
+                (year, period), index, form = pair
+                name = f"{year} {period}"
+                return frame.drop(columns=[year, period]), TimeAxis(index.rename(name), name, form)
         if time_col is None:
             return frame, None
     column = frame[time_col]
@@ -149,6 +164,11 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
         other = day_first(column)
         if other is not None and _gap_count(other) < _gap_count(index):  # 01/02/2018 ... monthly, day first
             index = other
+        clock = _clock_column(frame, time_col) if form == "date" and index.has_duplicates else None
+        if clock is not None:  # Date and Time in two columns: one timestamp
+            index, form = index + times_of_day(frame[clock]), "datetime"
+            frame, time_col = frame.drop(columns=[clock]), f"{time_col} {clock}"
+            return frame.drop(columns=[column.name]), TimeAxis(pd.DatetimeIndex(index, name=time_col), time_col, form)
         axis = TimeAxis(pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form)
     else:
         steps = _integer_steps(_whole(column), consecutive=False)
@@ -156,6 +176,59 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
             raise DataError(_not_time_message(column, time_col))
         axis = TimeAxis(steps, str(time_col), _integer_form(time_col))
     return frame.drop(columns=[time_col]), axis
+
+
+_MONTH_WORDS = {"month", "months", "mon", "monat", "mois", "mese", "mes", "maand"}
+_QUARTER_WORDS = {"quarter", "qtr", "q", "quartal", "trimestre", "kwartaal"}
+
+
+def _year_and_period(frame: pd.DataFrame) -> tuple[tuple, pd.DatetimeIndex, str] | None:
+    """A column of integer years beside one of months (1-12 or ``Jan``, ``January``) or quarters
+    (1-4 or ``Q1``), both named so: ((year column, period column), the periods' starts, the form);
+    None unless the pairs are distinct."""
+    years = [n for n in frame.columns if _name_words(n) & _YEAR_WORDS and pd.api.types.is_integer_dtype(frame[n])]
+    if len(years) != 1:
+        return None
+    year = frame[years[0]].to_numpy(dtype=np.int64)
+    if year.min() < 1000 or year.max() > 9999:
+        return None
+    for words, per_year, form in ((_MONTH_WORDS, 12, "month"), (_QUARTER_WORDS, 4, "quarter")):
+        for name in frame.columns:
+            if name == years[0] or not _name_words(name) & words:
+                continue
+            period = _period_numbers(frame[name], per_year)
+            if period is None:
+                continue
+            months = (year - 1970) * 12 + (period - 1) * (12 // per_year)
+            if len(np.unique(months)) != len(months):
+                return None
+            index = pd.DatetimeIndex(np.asarray(months, dtype="datetime64[M]").astype("datetime64[ns]"))
+            return (years[0], name), index, form
+    return None
+
+
+def _period_numbers(column: pd.Series, per_year: int) -> np.ndarray | None:
+    """Months 1-12 (or their names) or quarters 1-4 (or ``Q1``-``Q4``) as integers 1..per_year, or None."""
+    if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
+        values = column.to_numpy(dtype=np.int64)
+    elif column.notna().all() and all(isinstance(v, str) for v in column):
+        text = column.str.strip().str.upper()
+        if per_year == 12:
+            values = text.str[:3].map({m: i + 1 for i, m in enumerate(MONTHS)})
+        else:
+            values = text.str.extract(r"^Q?([1-4])$")[0]
+        if values.isna().any():
+            return None
+        values = values.astype(np.int64).to_numpy()
+    else:
+        return None
+    return values if ((values >= 1) & (values <= per_year)).all() else None
+
+
+def _clock_column(frame: pd.DataFrame, date_col) -> str | None:
+    """The one column of times of day beside a column of dates that repeat, or None."""
+    clocks = [name for name in frame.columns if name != date_col and times_of_day(frame[name]) is not None]
+    return clocks[0] if len(clocks) == 1 else None
 
 
 def _gap_count(index: pd.DatetimeIndex) -> float:

@@ -5,7 +5,8 @@ Forms read (:func:`parse_dates`): ISO dates and date-times, ``1949-01`` (``"mont
 ``1990Q1``, ``1990-Q1``, ``1990 Q1`` (``"quarter"``, ``"quarter-dash"``), a PeriodIndex
 (``"period:<freq>"``), day-first dates ``31/01/2020`` and ``31.01.2020`` where month first cannot
 read them, and the months pandas misreads: ``Jan-18`` (``"strftime:%b-%y"``), ``2018M01``
-(``"strftime:%YM%m"``) and year-months written as integers, ``201801`` (``"strftime:%Y%m"``); and
+(``"strftime:%YM%m"``) and dates written as integers, ``201801`` (``"strftime:%Y%m"``) and ``20180131``
+(``"strftime:%Y%m%d"``); and
 (:func:`decimal_years`) months and quarters as R's ``time()`` writes them, ``1949.0833``
 (``"decimal:12"``, ``"decimal:4"``).
 :func:`format_labels` writes an index back in its form.  Which column holds the time, and the
@@ -21,8 +22,8 @@ import pandas as pd
 
 from ..base.errors import DataError
 
-__all__ = ["MONTHS", "parse_dates", "day_first", "year_months", "decimal_years", "to_dates", "date_form",
-           "format_labels", "labelled"]
+__all__ = ["MONTHS", "parse_dates", "day_first", "times_of_day", "integer_dates", "decimal_years", "to_dates",
+           "date_form", "format_labels", "labelled"]
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_RE = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
@@ -30,6 +31,8 @@ _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(-?|\s)\s*[Qq]([1-4])\s*$")
 # months written with a two-digit year (a spreadsheet's Jan-18), and statistics offices' 2018M01
 _MONTH_YY_RE = re.compile(r"^\s*([A-Za-z]{3,9})[-\s.']?(\d{2})\s*$")
 _YEAR_M_RE = re.compile(r"^\s*(\d{4})\s*[Mm]\s*(\d{1,2})\s*$")
+_WORD_RE = re.compile(r"^\s*[A-Za-z]+\.?\s*$")  # Jan, January, Monday: names without a year
+_TIME_OF_DAY_RE = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")  # 00:00, 23:59:59
 _DAY_FIRST_RE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(\s.*)?$")  # 31/01/2020, 31.01.2020, 31-01-2020
 
 
@@ -51,13 +54,15 @@ def parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     if isinstance(column.dtype, pd.PeriodDtype):
         return pd.PeriodIndex(column).to_timestamp(), f"period:{column.dtype.freq.freqstr}"
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return year_months(column)
+        return integer_dates(column)
     if column.dtype != object and not pd.api.types.is_string_dtype(column):
         return None
     present = column.dropna()
     if present.empty or not all(isinstance(v, str) for v in present):
         return None
     text = present.astype(str)
+    if text.str.match(_TIME_OF_DAY_RE).all() or text.str.match(_WORD_RE).all():  # 00:00 or Jan without a date:
+        return None  # not a time axis alone (pandas would put them in year 1 or today)
     periods = _written_periods(text)
     if periods is not None:  # the present values' periods, placed back among the missing ones
         dates = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
@@ -80,6 +85,18 @@ def parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     return index, form
 
 
+def times_of_day(column: pd.Series) -> pd.TimedeltaIndex | None:
+    """A column of times of day (``00:00``, ``23:59:59``), as a file that writes the date and the time
+    in two columns holds them: offsets from midnight; None unless every value is one."""
+    if column.dtype != object and not pd.api.types.is_string_dtype(column):
+        return None
+    if column.isna().any() or not all(isinstance(v, str) for v in column) or not column.str.match(_TIME_OF_DAY_RE).all():
+        return None
+    parts = column.str.strip().str.split(":", expand=True).astype(float)
+    seconds = parts[0] * 3600 + parts[1] * 60 + (parts[2] if parts.shape[1] > 2 else 0.0)
+    return pd.TimedeltaIndex(pd.to_timedelta(seconds.to_numpy(), unit="s"))
+
+
 def day_first(column: pd.Series) -> pd.DatetimeIndex | None:
     """The column read day first (``01/02/2018`` as the 1st of February) where every value is written
     as a day-first date can be and month first reads them all too: the other reading of an
@@ -93,20 +110,22 @@ def day_first(column: pd.Series) -> pd.DatetimeIndex | None:
     return None if index[np.flatnonzero(column.notna().to_numpy())].isna().any() else index
 
 
-def year_months(column: pd.Series, repeated: bool = False) -> tuple[pd.DatetimeIndex, str] | None:
-    """Integers written as year and month, ``201801``: month starts and the form that writes them
-    back; None unless every value is one (a month 1-12 of a year 1000-9999), two or more distinct
-    ones, and no value repeats (``repeated=True``: values may repeat, as a long panel's ``ds`` does
-    across its series)."""
+def integer_dates(column: pd.Series, repeated: bool = False) -> tuple[pd.DatetimeIndex, str] | None:
+    """Integers written as year and month, ``201801``, or as year, month and day, ``20180131``: the
+    dates and the form that writes them back; None unless every value is one (of a year 1000-9999),
+    two or more distinct ones, and no value repeats (``repeated=True``: values may repeat, as a long
+    panel's ``ds`` does across its series)."""
     values = column.to_numpy(dtype=np.int64)
     distinct = np.unique(values)
     if len(distinct) < 2 or (not repeated and len(distinct) != len(values)):
         return None
-    if distinct[0] < 100001 or distinct[-1] > 999912 or not ((distinct % 100 >= 1) & (distinct % 100 <= 12)).all():
-        return None
-    starts = pd.to_datetime(distinct.astype(str), format="%Y%m")
-    index = pd.DatetimeIndex(starts[np.searchsorted(distinct, values)], name=column.name)
-    return index, "strftime:%Y%m"
+    for low, high, fmt in ((100001, 999912, "%Y%m"), (10000101, 99991231, "%Y%m%d")):
+        if distinct[0] >= low and distinct[-1] <= high:
+            dates = pd.to_datetime(distinct.astype(str), format=fmt, errors="coerce")  # 201813, 20180231: not dates
+            if not dates.isna().any():
+                index = pd.DatetimeIndex(dates[np.searchsorted(distinct, values)], name=column.name)
+                return index, f"strftime:{fmt}"
+    return None
 
 
 def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:

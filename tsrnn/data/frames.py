@@ -13,7 +13,7 @@ import pandas as pd
 
 from .calendar import (SHOWN, Grid, TimeAxis, describe_freq, find_time_axis, infer_freq, parse_freq,
                        regular_calendar, row_number_columns, season_of, shown_labels)
-from .dates import format_labels, year_months
+from .dates import format_labels, integer_dates
 from ..base.errors import DataError
 from .panel import Panel
 
@@ -39,8 +39,12 @@ def _time_index(frame: pd.DataFrame, time_col: str | None,
         frame = frame.sort_index(kind="stable")
     if frame.index.has_duplicates:
         repeated = frame.index[frame.index.duplicated()].unique()
+        labels = [name for name in frame.columns if not pd.api.types.is_numeric_dtype(frame[name])]
+        hint = (f"; if column {labels[0]!r} names one of several series, give the file the long layout: columns "
+                f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET}: {labels[0]!r}, {axis.column or 'the time'!r} and the "
+                f"values renamed" if labels else "")
         raise DataError(f"the time index repeats timestamps: {shown_labels(format_labels(repeated, axis.form))}; "
-                        f"each step must appear once")
+                        f"each step must appear once{hint}")
     return frame, axis, rows
 
 
@@ -198,7 +202,7 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
     if column.isna().any():
         raise DataError(f"column {LONG_TIME!r} has missing time labels at rows {shown_labels(frame.index[column.isna()])}")
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        months = year_months(column, repeated=True)  # 201801, repeated across series
+        months = integer_dates(column, repeated=True)  # 201801 or 20180131, repeated across series
         if months is not None:
             return months[0].rename(LONG_TIME), months[1]
         return pd.Index(column.to_numpy(dtype=np.int64), name=LONG_TIME), "integer"  # repeated across series
