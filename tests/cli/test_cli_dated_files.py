@@ -158,3 +158,19 @@ def test_refit_backtest_of_long_data_refits_the_global_model(dated):
     assert list(ours["unique_id"].unique()) == ["x", "y"]
     pd.testing.assert_series_equal(ours["naive"], theirs["naive"])
     assert not np.allclose(ours["model"], theirs["model"])
+
+
+def test_long_files_leave_text_columns_out_and_name_a_series_too_short(tmp_path):
+    months = pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d")
+    long = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 30), "ds": np.tile(months, 2),
+                         "y": np.sin(np.arange(60) / 3.0), "region": np.repeat(["North", "South"], 30)})
+    long.to_csv(tmp_path / "long.csv", index=False)
+    out = invoke("fit", "--data", tmp_path / "long.csv", "--hidden", "4", "--epochs", "1", "--out", tmp_path / "run")
+    assert out.exit_code == 0, out.output
+    assert "columns ['y']" in out.output and "column 'region' left out (text, such as 'North'" in out.output
+    model = Forecaster(hidden=4, epochs=1).fit(long)
+    assert model.feature_names_in_ == ["y"] and model.data_report_["text_columns"] == {"region": "North"}
+    short = pd.concat([long, pd.DataFrame({"unique_id": ["c"], "ds": [months[0]], "y": [1.0], "region": ["X"]})])
+    short.to_csv(tmp_path / "short.csv", index=False)
+    out = invoke("fit", "--data", tmp_path / "short.csv", "--hidden", "4", "--epochs", "1", "--out", tmp_path / "r2")
+    assert out.exit_code != 0 and "series 'c': test_fraction=0.2 of 1 steps leaves no test step" in out.output

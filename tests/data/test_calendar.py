@@ -10,6 +10,7 @@ import pytest
 
 from tsrnn import DataError, Forecaster
 from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of
+from tsrnn.data.dates import labelled
 from tsrnn.data.series import read_csv
 from tsrnn.data.frames import prepare_wide, split_long
 
@@ -558,6 +559,39 @@ def test_years_named_in_other_languages_and_a_long_file_with_other_names():
     with pytest.raises(DataError, match=r"repeats timestamps: .*if column 'series' names one of several series, give "
                                         r"the file the long layout: columns unique_id, ds, y: 'series', 'date' and"):
         prepare_wide(long)
+
+
+@pytest.mark.parametrize("fmt", ["%G-W%V", "%GW%V", "%G W%V"])
+def test_iso_weeks_are_weekly_and_written_back(tmp_path, fmt):
+    weeks = pd.date_range("2018-01-01", periods=120, freq="W-MON")
+    path = write(tmp_path / "w.csv", pd.DataFrame({"week": weeks.strftime(fmt), "y": seasonal(120, 52)}), index=False)
+    clean, report = prepare_wide(read_csv(path))
+    assert report["freq"] == "W-MON" and report["season"] == 52 and clean.index[0] == pd.Timestamp("2018-01-01")
+    assert invoke("fit", "--data", path, "--horizon", "2", "--hidden", "4", "--epochs", "1",
+                  "--out", str(tmp_path / "run")).exit_code == 0
+    out = tmp_path / "pred.csv"
+    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2",
+                  "--out", str(out)).exit_code == 0
+    assert pd.read_csv(out)["week"].tolist() == list(pd.DatetimeIndex(["2020-04-20", "2020-04-27"]).strftime(fmt))
+
+
+@pytest.mark.parametrize("labels, freq, future", [
+    (pd.date_range("1949-01-01", periods=24, freq="MS").strftime("%Y %b"), "MS", ["1951 Jan", "1951 Feb"]),  # tsibble
+    (pd.period_range("1959Q1", periods=24, freq="Q").astype(str).str.replace("Q", " Q"), "QS-JAN", ["1965 Q1", "1965 Q2"]),
+    (pd.period_range("1959Q1", periods=24, freq="Q").astype(str).str.replace("Q", "-Q"), "QS-JAN", ["1965-Q1", "1965-Q2"]),
+])
+def test_tsibble_months_and_quarters_are_written_back_as_given(labels, freq, future):
+    frame = pd.DataFrame({"period": labels, "v": seasonal(24, 4)})
+    assert prepare_wide(frame)[1]["freq"] == freq
+    assert list(labelled(Forecaster(**TINY).fit(frame).forecast(2)).index) == future
+
+
+def test_fiscal_years_are_yearly_and_written_back():
+    frame = pd.DataFrame({"year": [f"{y}/{(y + 1) % 100:02d}" for y in range(1990, 2020)], "v": seasonal(30, 5)})
+    clean, report = prepare_wide(frame)
+    assert report["time_col"] == "year" and report["season"] == 1 and clean.index[-1] == pd.Timestamp("2019-01-01")
+    future = Forecaster(**TINY).fit(frame).forecast(2)
+    assert list(labelled(future).index) == ["2020/21", "2021/22"]
 
 
 def test_whole_years_written_as_floats_are_integer_years():

@@ -156,7 +156,8 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
         T = len(part)
         starts[uid] = T - int(round(T * test_fraction)) if uid is None else int(round(T * (1 - test_fraction)))
         if starts[uid] >= T:
-            raise DataError(f"test_fraction={test_fraction} of {T} steps leaves no test step")
+            raise DataError(("" if uid is None else f"series {uid!r}: ")
+                            + f"test_fraction={test_fraction} of {T} steps leaves no test step")
         try:
             estimator.check_length(starts[uid])
         except DataError as err:

@@ -45,7 +45,7 @@ class TimeAxis(NamedTuple):
 
     index: pd.Index  # DatetimeIndex, or an integer Index
     column: str | None  # the column it was read from; None for the frame's own index
-    form: str  # "date", "datetime", "month", "quarter", "quarter-dash", "period:<freq>", "strftime:<format>", "decimal:<m>",
+    form: str  # "date", "datetime", "month", "quarter", "quarter-dash", "quarter-space", "period:<freq>", "strftime:<format>", "decimal:<m>",
     # "year", "integer"
 
 

@@ -2,7 +2,8 @@
 writing forecast labels back in the same form.
 
 Forms read (:func:`parse_dates`): ISO dates and date-times, ``1949-01`` (``"month"``), quarters
-``1990Q1``, ``1990-Q1``, ``1990 Q1`` (``"quarter"``, ``"quarter-dash"``), a PeriodIndex
+``1990Q1``, ``1990-Q1``, ``1990 Q1`` (``"quarter"``, ``"quarter-dash"``, ``"quarter-space"``), ``1949 Jan``
+(``"strftime:%Y %b"``, as tsibble writes months), a PeriodIndex
 (``"period:<freq>"``), day-first dates ``31/01/2020`` and ``31.01.2020`` where month first cannot
 read them, and the months pandas misreads: ``Jan-18`` (``"strftime:%b-%y"``), ``2018M01``
 (``"strftime:%YM%m"``) and dates written as integers, ``201801`` (``"strftime:%Y%m"``) and ``20180131``
@@ -31,6 +32,9 @@ _QUARTER_RE = re.compile(r"^\s*(\d{4})\s*(-?|\s)\s*[Qq]([1-4])\s*$")
 # months written with a two-digit year (a spreadsheet's Jan-18), and statistics offices' 2018M01
 _MONTH_YY_RE = re.compile(r"^\s*([A-Za-z]{3,9})[-\s.']?(\d{2})\s*$")
 _YEAR_M_RE = re.compile(r"^\s*(\d{4})\s*[Mm]\s*(\d{1,2})\s*$")
+_WEEK_RE = re.compile(r"^\s*(\d{4})(-?|\s)W(\d{1,2})\s*$")  # ISO weeks: 2018-W05, 2018W05, 2018 W05 (tsibble)
+_FISCAL_RE = re.compile(r"^\s*(\d{4})([/-])(\d{2})\s*$")  # fiscal years: 1990/91, 1990-91
+_YEAR_MON_RE = re.compile(r"^\s*\d{4} [A-Z][a-z]{2}\s*$")  # 1949 Jan, as tsibble's yearmonth writes it
 _WORD_RE = re.compile(r"^\s*[A-Za-z]+\.?\s*$")  # Jan, January, Monday: names without a year
 _TIME_OF_DAY_RE = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")  # 00:00, 23:59:59
 _DAY_FIRST_RE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(\s.*)?$")  # 31/01/2020, 31.01.2020, 31-01-2020
@@ -81,7 +85,8 @@ def parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
         index = to_dates(column, dayfirst=True)
     if index[given].isna().any():
         return None
-    form = "month" if text.str.match(_MONTH_RE).all() else date_form(index)
+    form = ("month" if text.str.match(_MONTH_RE).all() else "strftime:%Y %b" if text.str.match(_YEAR_MON_RE).all()
+            else date_form(index))
     return index, form
 
 
@@ -129,13 +134,32 @@ def integer_dates(column: pd.Series, repeated: bool = False) -> tuple[pd.Datetim
 
 
 def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
-    """Quarters and months that pandas does not read, or misreads: ``1990Q1``, ``1990-Q1``,
-    ``1990 Q1``, ``Jan-18`` (read as the 18th of January of year 1) and ``2018M01``; their starts
-    and the form that writes them back, or None."""
+    """Quarters, months, weeks and fiscal years that pandas does not read, or misreads: ``1990Q1``,
+    ``1990-Q1``, ``1990 Q1``, ``Jan-18`` (read as the 18th of January of year 1), ``2018M01``, ISO
+    weeks ``2018-W05``, ``2018W05``, ``2018 W05`` (their Mondays) and fiscal years ``1990/91``,
+    ``1990-91`` (their first year's start); their starts and the form that writes them back, or None."""
+    if text.str.match(_WEEK_RE).all():
+        parts = text.str.extract(_WEEK_RE)
+        weeks = parts[2].astype(int)
+        if ((weeks >= 1) & (weeks <= 53)).all():
+            sep = parts[1].iloc[0]
+            if (parts[1] == sep).all():
+                days = pd.to_datetime(parts[0] + "-W" + weeks.map("{:02d}".format) + "-1", format="%G-W%V-%u",
+                                      errors="coerce")
+                if not days.isna().any():
+                    return pd.DatetimeIndex(days), f"strftime:%G{sep}W%V"
+    if text.str.match(_FISCAL_RE).all():
+        parts = text.str.extract(_FISCAL_RE)
+        first, second = parts[0].astype(int), parts[2].astype(int)
+        sep = parts[1].iloc[0]
+        if ((first + 1) % 100 == second).all() and (parts[1] == sep).all():
+            return pd.DatetimeIndex(pd.to_datetime(dict(year=first, month=1, day=1))), f"fiscal:{sep}"
     if text.str.match(_QUARTER_RE).all():
         parts = text.str.extract(_QUARTER_RE)
         periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2])], freq="Q")
-        return periods.to_timestamp(), "quarter-dash" if (parts[1] == "-").all() else "quarter"
+        form = ("quarter-dash" if (parts[1] == "-").all() else "quarter-space" if text.str.match(r"^\s*\d{4}\s+[Qq]").all()
+                else "quarter")
+        return periods.to_timestamp(), form
     if text.str.match(_YEAR_M_RE).all():
         parts = text.str.extract(_YEAR_M_RE).astype(int)
         if ((parts[1] >= 1) & (parts[1] <= 12)).all():
@@ -178,14 +202,18 @@ def format_labels(index: pd.Index, form: str | None) -> pd.Index:
     """Time labels written as the input wrote them (``1961-01``, ``1961Q1``, ISO dates, integers)."""
     if not isinstance(index, pd.DatetimeIndex) or form is None:
         return index
+    if form.startswith("fiscal:"):  # 1990/91
+        years = index.year
+        return pd.Index([f"{y}{form[len('fiscal:'):]}{(y + 1) % 100:02d}" for y in years], name=index.name)
     if form.startswith("decimal:"):  # R's time(): 1961.0833 for February 1961
         step = 12 // int(form[len("decimal:"):])
         return pd.Index(np.round(index.year + (index.month - 1) // step * step / 12, 4), name=index.name)
     if form == "month":
         return pd.Index(index.strftime("%Y-%m"), name=index.name)
-    if form in ("quarter", "quarter-dash"):
+    if form in ("quarter", "quarter-dash", "quarter-space"):
         text = index.to_period("Q").astype(str)
-        return pd.Index(text.str.replace("Q", "-Q") if form == "quarter-dash" else text, name=index.name)
+        mark = {"quarter": "Q", "quarter-dash": "-Q", "quarter-space": " Q"}[form]
+        return pd.Index(text.str.replace("Q", mark), name=index.name)
     if form.startswith("period:"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")

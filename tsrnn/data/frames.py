@@ -179,15 +179,27 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
     return clean, report
 
 
-def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None]:
-    """The value columns of long data, ``y`` first then the covariates (or ``features``), and the
+def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None, dict[str, str]]:
+    """The value columns of long data, ``y`` first then the covariates (or ``features``); the
     row-label columns ``DataFrame.to_csv`` writes (:func:`~tsrnn.data.calendar.row_number_columns`),
-    left out unless ``features`` names them (None when there are none)."""
+    left out unless ``features`` names them (None when there are none); and the columns of text
+    (a region's name) left out unless ``features`` names them, each with its first value."""
     if features is not None:
         return [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
-                                if f != LONG_TARGET], None
+                                if f != LONG_TARGET], None, {}
     rows = [str(r) for r in row_number_columns(frame)]
-    return [LONG_TARGET] + [c for c in frame.columns if c not in (LONG_ID, LONG_TIME, LONG_TARGET, *rows)], rows or None
+    columns, text = [LONG_TARGET], {}
+    for name in frame.columns:
+        if name in (LONG_ID, LONG_TIME, LONG_TARGET, *rows):
+            continue
+        column = frame[name]
+        present = column.dropna()
+        if not pd.api.types.is_numeric_dtype(column) and len(present) and \
+                pd.to_numeric(present, errors="coerce").isna().all():  # labels, not numbers
+            text[str(name)] = str(present.iloc[0])
+        else:
+            columns.append(name)
+    return columns, rows or None, text
 
 
 def is_long(frame) -> bool:
@@ -227,7 +239,7 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
         raise DataError(f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}")
     if freq is not None:
         parse_freq(freq)
-    columns, rows = _long_columns(frame, features)
+    columns, rows, labels = _long_columns(frame, features)
     picked = features is not None
     times, form = _long_time(frame)
     codes, ids = pd.factorize(frame[LONG_ID].astype(str), sort=True)
@@ -260,7 +272,7 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
     numeric, text = _numeric(frame.iloc[order][[c for c in columns if c in frame.columns]].reset_index(drop=True),
                              columns if picked else None)
     report = {"freq": grid.freq, "time_form": form, "time_col": LONG_TIME, "gaps": {}, "row_numbers": rows,
-              "text_columns": text}
+              "text_columns": {**labels, **text}}
     first, last = pos[starts], pos[starts + lengths - 1]
     row_pos, reindexed = pos, False
     if strict:
@@ -348,12 +360,13 @@ def split_long(frame: pd.DataFrame, features=None, fill: str | None = None, irre
     """
     if frame[LONG_ID].isna().any():
         raise DataError(f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}")
-    columns = _long_columns(frame, features)[0]
+    columns, _, text = _long_columns(frame, features)
     parts = {str(uid): part.drop(columns=[LONG_ID]) for uid, part in frame.groupby(LONG_ID, sort=True)}
 
     def prepare(uid: str, declared) -> tuple[pd.DataFrame, dict]:
         try:
-            return prepare_wide(parts[uid], LONG_TIME, columns, fill, irregular, declared)
+            clean, report = prepare_wide(parts[uid], LONG_TIME, columns, fill, irregular, declared)
+            return clean, {**report, "text_columns": text}
         except DataError as err:
             raise DataError(f"series {uid!r}: {err}") from err
 
