@@ -100,6 +100,8 @@ def test_read_csv(tmp_path):
     ("Datum;Umsatz;Kosten\n31.01.2015;11.200,00;37,33\n28.02.2015;9.850,5;1.204,1\n",
      {"Datum": ["31.01.2015", "28.02.2015"], "Umsatz": [11200.0, 9850.5], "Kosten": [37.33, 1204.1]}),
     ("a;b\n1.234;2\n2.5;3\n", {"a": [1.234, 2.5], "b": [2, 3]}),  # no decimal comma: dots are decimal points
+    ("date;ventes\n2020-01-01;1 234,5\n2020-01-02;12\u00a0345\n2020-01-03;999,25\n",  # French: spaces group
+     {"date": ["2020-01-01", "2020-01-02", "2020-01-03"], "ventes": [1234.5, 12345.0, 999.25]}),
 ])
 def test_read_csv_finds_semicolons_and_tabs(tmp_path, text, expected):
     path = tmp_path / "s.csv"

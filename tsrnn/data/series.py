@@ -124,8 +124,10 @@ MAX_FIELD = 1000  # characters of one CSV field (a number, a timestamp, a label)
 MAX_COLUMNS = 100_000  # columns of one CSV file
 _NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
 _GROUPED = re.compile(r"\s*[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?\s*")  # 1,234,567.89 (and plain 12.5 beside it)
-# 1.234.567,89 with a decimal comma: groups of three digits after each dot (and plain 12,5 beside it)
-_GROUPED_DOTS = re.compile(r"\s*[+-]?(\d{1,3}(\.\d{3})+|\d+)(,\d*)?\s*")
+# 1.234.567,89 or 1 234 567,89 with a decimal comma: groups of three digits after each dot or space (a
+# no-break space too, as French spreadsheets write them), and plain 12,5 beside them
+_GROUPED_DOTS = re.compile("\\s*[+-]?(\\d{1,3}([. \u00a0\u202f]\\d{3})+|\\d+)(,\\d*)?\\s*")
+_GROUP_MARKS = str.maketrans("", "", ". \u00a0\u202f")
 _MISSING_MARKS = [".", ":"]  # a lone dot (FRED) or colon (Eurostat) marks a missing value, as NA and empty fields do
 _FALLBACK_ENCODING = "cp1252"  # files that are not UTF-8: Windows' Western European encoding (also reads Latin-1 text)
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*")
@@ -162,8 +164,8 @@ def _check_fields(frame: pd.DataFrame, path: str, decimal_comma: bool = False) -
                 and any("," in v for v in text):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
             numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text)}
         if len(numbers) < len(rows) and rows and decimal_comma and all(_GROUPED_DOTS.fullmatch(v) for v in text) \
-                and any("." in v for v in text):  # 1.234,5 where the decimal mark is a comma
-            numbers = {row: float(v.replace(".", "").replace(",", ".")) for row, v in zip(rows, text)}
+                and any(_GROUPED_DOTS.fullmatch(v).group(2) for v in text):  # 1.234,5 where the decimal mark is a comma
+            numbers = {row: float(v.strip().translate(_GROUP_MARKS).replace(",", ".")) for row, v in zip(rows, text)}
         if numbers and len(numbers) == len(rows):
             frame[name] = pd.Series(numbers, dtype="float64").reindex(column.index)  # numbers kept as objects
         _check_offsets(rows, text, name, path)
@@ -193,9 +195,9 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     """Read a data file (CSV, gzip-compressed CSV ``.csv.gz``, or Parquet ``.parquet``); errors name the file.
 
     Columns are separated by commas, or by semicolons or tabs when the header line has those and no
-    comma; a semicolon file may write decimal commas (``1,5``, and ``1.234,5`` grouped by thousands),
-    as spreadsheets in many locales do, and a comma file numbers grouped by thousands in quotes
-    (``"12,345.5"``).  Rows with no value at all (blank lines a spreadsheet leaves, ``,,``) are
+    comma; a semicolon file may write decimal commas (``1,5``, and ``1.234,5`` or ``1 234,5`` grouped by
+    thousands), as spreadsheets in many locales do, and a comma file numbers grouped by thousands in
+    quotes (``"12,345.5"``).  Rows with no value at all (blank lines a spreadsheet leaves, ``,,``) are
     skipped; empty fields, ``NA`` and a lone ``.`` or ``:`` (as FRED and Eurostat write a missing
     value) are missing values.  A file that is not UTF-8 is read as Windows-1252 (Western European,
     Latin-1 included), as spreadsheets on Windows save it.
