@@ -216,6 +216,9 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
               help="Epochs without a better validation loss before stopping.")
 @click.option("--lr-patience", type=click.IntRange(min=1), default=3,
               help="Epochs without a better validation loss before the learning rate is halved.")
+@click.option("--window-scale/--no-window-scale", default=None,
+              help="Divide each window's changes by its own scale (mean absolute step change) and multiply the "
+                   "forecast back  [default: on where seasonal indices take a season out and there are no covariates]")
 @click.option("--average-best", type=click.IntRange(min=1), default=3,
               help="Average the weights of this many epochs with the lowest validation losses (1: the best "
                    "epoch's alone).")

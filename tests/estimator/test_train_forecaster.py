@@ -541,3 +541,29 @@ def test_fit_restores_the_thread_setting_and_its_warm_up_changes_nothing():
     assert not one.model_.training
     for key, value in one.model_.state_dict().items():  # the inference pass neither trains nor draws
         assert torch.equal(value, same.model_.state_dict()[key]), key
+
+
+# -- window_scale: on where seasonal indices take a season out ---------------------------------------------------
+def _monthly_growth(n: int = 96) -> pd.DataFrame:
+    t = np.arange(n)
+    y = np.exp(t / 60) * (1 + 0.3 * np.sin(2 * np.pi * t / 12)) + 0.01 * np.random.default_rng(0).standard_normal(n)
+    return pd.DataFrame({"y": y}, index=pd.date_range("2000-01-01", periods=n, freq="MS"))
+
+
+def test_window_scale_is_chosen_with_the_seasonal_indices(tmp_path):
+    monthly = _monthly_growth()
+    small = dict(hidden=4, epochs=2, horizon=3)
+    fitted = Forecaster(**small).fit(monthly)
+    assert fitted.seasonality_.active and fitted.model_.config.window_scale
+    assert not Forecaster(**small, deseason=False).fit(monthly).model_.config.window_scale
+    assert not Forecaster(**small).fit(multi_sine(300, 1, seed=0)).model_.config.window_scale  # no season
+    assert not Forecaster(**small, loss="gaussian").fit(monthly).model_.config.window_scale
+    assert not Forecaster(**small, window_scale=False).fit(monthly).model_.config.window_scale
+    with_covariate = monthly.assign(price=np.linspace(1.0, 2.0, len(monthly)))  # a covariate's effect is in units
+    assert not Forecaster(**small, targets=["y"]).fit(with_covariate).model_.config.window_scale
+    with pytest.raises(ValueError, match="window_scale scales each window's changes .* loss='gaussian'"):
+        Forecaster(**small, window_scale=True, loss="gaussian").fit(monthly)
+    fitted.save(tmp_path / "m")
+    loaded = Forecaster.load(tmp_path / "m")
+    assert loaded.model_.config.window_scale and loaded.window_scale is None
+    pd.testing.assert_frame_equal(loaded.forecast(3), fitted.forecast(3))

@@ -367,3 +367,48 @@ def test_highway_config():
     with pytest.raises(ValueError, match=r"highway must be an integer >= 0, got -1"):
         ModelConfig(input_size=3, highway=-1)
     assert ModelConfig.from_json(ModelConfig(input_size=3, highway=7).to_json()).highway == 7
+
+
+# -- a window read in its own scale ---------------------------------------------------------------------------
+def _scaled_model(**kw) -> RNNForecaster:
+    torch.manual_seed(0)
+    config = dict(input_size=2, hidden_size=6, horizon=3, output_size=1, targets=(0,), relative=True, highway=4,
+                  window_scale=True)
+    return RNNForecaster(ModelConfig(**{**config, **kw})).eval()
+
+
+def test_window_scale_reads_each_window_in_its_own_scale():
+    model = _scaled_model()
+    torch.manual_seed(1)
+    x = torch.randn(5, 8, 2)  # (B, T, F): target 0, a covariate 1
+    inputs, level, scale = model.relative_inputs(x)
+    expected = (x[:, 1:, :1] - x[:, :-1, :1]).abs().mean(1, keepdim=True).clamp_min(0.05)
+    torch.testing.assert_close(scale, expected)
+    torch.testing.assert_close(inputs[..., :1], (x[..., :1] - x[:, -1:, :1]) / expected)
+    torch.testing.assert_close(inputs[..., 1:], x[..., 1:])  # the covariate as it is
+    # the forecast's change from the last value grows with the window's changes: 10x wider swings, 10x the change
+    wide = x.clone()
+    wide[..., :1] = x[:, -1:, :1] + 10 * (x[..., :1] - x[:, -1:, :1])
+    with torch.no_grad():
+        torch.testing.assert_close(model(wide) - level, 10 * (model(x) - level), rtol=1e-4, atol=1e-5)
+    flat = torch.zeros(1, 8, 2)  # a flat window: the floor keeps the scale finite
+    assert model.relative_inputs(flat)[2].item() == pytest.approx(0.05) and torch.isfinite(model(flat)).all()
+
+
+def test_window_scale_with_lengths_reads_only_the_real_steps():
+    model = _scaled_model()
+    torch.manual_seed(2)
+    x = torch.randn(2, 8, 2)
+    padded = torch.cat([x[:, :6], torch.full((2, 2, 2), 99.0)], dim=1)  # the last two steps are padding
+    with torch.no_grad():
+        torch.testing.assert_close(model(padded, lengths=[6, 6]), model(x[:, :6]))
+
+
+@pytest.mark.parametrize("kw, message", [
+    (dict(relative=False), "needs relative=True and a point forecast"),
+    (dict(loss="gaussian"), "needs relative=True and a point forecast"),
+    (dict(window_scale="yes"), "window_scale must be True or False"),
+])
+def test_window_scale_needs_relative_point_forecasts(kw, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        _scaled_model(**kw)

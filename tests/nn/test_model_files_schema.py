@@ -145,6 +145,8 @@ def test_the_checksum_is_canonical_so_reformatting_is_no_edit(run_dir):
     (lambda c: c["series"].update(scaled="yes"), "field 'series.scaled' must be true or false, got 'yes'"),
     (lambda c: c["estimator"].update(wings=2), "field 'estimator.wings' must be absent: Forecaster has no such"),
     (lambda c: c["estimator"].update(hidden=5), "the estimator's settings give model.hidden_size = 5, got 4"),
+    (lambda c: c["estimator"].update(window_scale=True), "the estimator's settings give model.window_scale = True, "
+                                                          "got False"),
     (lambda c: c["estimator"].update(strategy="sideways"), "field 'estimator' holds an invalid setting: strategy"),
     (lambda c: c["estimator"].update(fill="guess"), "field 'estimator.fill' must be one of"),
     (lambda c: c["history"].update(stop_reason=["x"]), "field 'history.stop_reason' must be a string"),

@@ -171,24 +171,29 @@ def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
     return work_directory(out) / "options.json"
 
 
-@pytest.mark.parametrize("version", [4, 3, 1])
+@pytest.mark.parametrize("version", [5, 4, 3, 1])
 def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monkeypatch, version):
     from safetensors.numpy import load_file
 
     from tsrnn.app.runs import fit_run
 
     params = dict(length=400, hidden=4, window=6, epochs=4, patience=None)
+    if version < 5:  # a run of a version that read no window in its own scale
+        params.update(window_scale=False)
     if version < 4:  # a run of a version that averaged no epochs: the best epoch's weights alone
         params.update(average_best=1)
     if version < 2:  # a run whose settings were the defaults before version 2 of options.json
         params.update(highway=False, batch_size=64, lr=3e-3)
     options_file = _interrupted_run(tmp_path / "run", monkeypatch, **params)
     options = json.loads(options_file.read_text())
-    assert options["options_version"] == 4 and options["highway"] is (version >= 2)
-    assert options["average_best"] == (3 if version == 4 else 1)
-    if version < 4:  # as that version wrote it: without the settings that came later
-        del options["average_best"]
+    assert options["options_version"] == 5 and options["highway"] is (version >= 2)
+    assert options["average_best"] == (3 if version >= 4 else 1)
+    assert options["window_scale"] is (None if version == 5 else False)
+    if version < 5:  # as that version wrote it: without the settings that came later
+        del options["window_scale"]
         options["options_version"] = version
+    if version < 4:
+        del options["average_best"]
     if version < 2:  # version 1 held only what the caller passed, and the old defaults implied
         for key in ("options_version", "highway", "batch_size", "lr"):
             del options[key]

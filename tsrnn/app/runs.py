@@ -75,11 +75,12 @@ def metrics_table(metrics: dict) -> str:
 
 
 _WORK_FILES = RUN_FILES | {"options.json", "checkpoint"}  # what an interrupted run leaves in its work directory
-OPTIONS_VERSION = 4  # options.json: 1 holds only what the caller passed, 2 every setting, 3 came with
-# deseason, 4 with average_best
+OPTIONS_VERSION = 5  # options.json: 1 holds only what the caller passed, 2 every setting, 3 came with
+# deseason, 4 with average_best, 5 with window_scale
 _V1_DEFAULTS = {"highway": False, "batch_size": 64, "lr": 3e-3}  # what version 1 runs left to the defaults
 _V2_DEFAULTS = {"deseason": False}  # ... and version 2 runs (with seasonal indices, which came with version 3)
 _V3_DEFAULTS = {"average_best": 1}  # ... and version 3 runs (the best epoch's weights alone)
+_V4_DEFAULTS = {"window_scale": False}  # ... and version 4 runs (no window read in its own scale)
 
 
 def work_directory(out_dir: str | os.PathLike) -> Path:
@@ -137,6 +138,8 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             options = {**_V2_DEFAULTS, **options}
         if version < 4:
             options = {**_V3_DEFAULTS, **options}
+        if version < 5:
+            options = {**_V4_DEFAULTS, **options}
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
     resumed = params.pop("_resumed", False)
     if main:
@@ -208,7 +211,8 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             shapes = trace_shapes(model, X[:estimator.batch_size_])
             say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
                 f"{', bidirectional' if cfg.bidirectional else ''}"
-                f"{f', linear highway over the last {cfg.highway} steps' if cfg.highway else ''}, "
+                f"{f', linear highway over the last {cfg.highway} steps' if cfg.highway else ''}"
+                f"{', each window in its own scale' if cfg.window_scale else ''}, "
                 f"{model.n_parameters()} parameters\n"
                 + (f"known inputs: {[estimator.feature_names_in_[i] for i in view.known_idx_]}, read over the "
                    f"{cfg.horizon} forecast steps (one lead input each: F = {cfg.input_size})\n"

@@ -12,10 +12,11 @@ from typing import Any, TypeVar
 
 from . import checks
 
-__all__ = ["CELLS", "LOSSES", "DEFAULT_LEVELS", "ModelConfig", "TrainConfig", "check_levels", "auto_batch_size"]
+__all__ = ["CELLS", "LOSSES", "WINDOW_SCALE_FLOOR", "DEFAULT_LEVELS", "ModelConfig", "TrainConfig", "check_levels", "auto_batch_size"]
 
 CELLS = ("rnn", "lstm", "gru")
 LOSSES = ("mse", "gaussian", "quantile")  # the heads of tsrnn.nn.heads
+WINDOW_SCALE_FLOOR = 0.05  # window_scale: the least scale of a window's changes (scaled units), so a flat window is not blown up
 DEFAULT_LEVELS = (0.1, 0.5, 0.9)  # quantile levels of a probabilistic head when none are given
 
 _C = TypeVar("_C", bound="_JsonConfig")
@@ -100,6 +101,12 @@ class ModelConfig(_JsonConfig):
         Read each window's targets relative to their last observed value, and forecast the change
         from it (the level is added back to the outputs); other inputs stay as they are.  Lets a
         network trained on one range of values forecast a series that trends out of it.
+    window_scale : bool
+        With ``relative`` and a point head ("mse"): each window's relative targets are also divided by
+        their own scale, the mean absolute change from one step to the next within the window (at
+        least :data:`WINDOW_SCALE_FLOOR` in the scaled units), and the forecast change is multiplied
+        back, as RevIN normalises each instance.  A series whose swings grow with its level (growth
+        under a multiplicative season) then reads alike at every level.
     targets : tuple of int or None
         Input positions of the O outputs (needed by ``relative`` and ``highway``); ``None`` means the
         first O inputs.
@@ -124,6 +131,7 @@ class ModelConfig(_JsonConfig):
     relative: bool = False
     targets: tuple[int, ...] | None = None
     highway: int = 0
+    window_scale: bool = False
 
     def __post_init__(self) -> None:
         checks.positive_int("input_size", self.input_size)
@@ -150,6 +158,12 @@ class ModelConfig(_JsonConfig):
                              f"[0, {self.input_size}), got {self.targets!r}")
         object.__setattr__(self, "targets", targets)
         checks.positive_int("highway", self.highway, minimum=0)
+        if not isinstance(self.window_scale, bool):
+            raise TypeError(f"window_scale must be True or False, got {self.window_scale!r}")
+        if self.window_scale and (not self.relative or self.loss != "mse"):
+            raise ValueError(f"window_scale scales each window's changes from its last value, so it needs "
+                             f"relative=True and a point forecast (loss='mse'); got relative={self.relative}, "
+                             f"loss={self.loss!r}")
 
     @property
     def directions(self) -> int:

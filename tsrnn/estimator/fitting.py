@@ -53,6 +53,8 @@ def fit_on_panel(est, panel: Panel, specs: list[dict], progress=None, checkpoint
     est.target_idx_ = target_idx
     prepared = prepare_panel(panel, W, K, est.horizon, target_idx, est.scale, est.validation_steps,
                              est.check_length, est.season, specs, est.known_idx_, indices)
+    model_config = dataclasses.replace(model_config, window_scale=planning.window_scale(
+        est, prepared.state.seasonality.active, covariates=model_config.input_size > model_config.output_size))
     if est.batch_size is None:
         train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(len(prepared.train_index)))
     est.batch_size_ = train_config.batch_size

@@ -42,7 +42,8 @@ class Forecaster(FittedViews):
                  device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
                  irregular: str = "error", freq: str | None = None, loss: str = "mse", quantiles=None, samples: int = 100,
                  relative: bool = True, lr_patience: int | None = 3, threads: int | None = None,
-                 highway: bool = True, known=None, deseason: bool = True, average_best: int = 3) -> None:
+                 highway: bool = True, known=None, deseason: bool = True, average_best: int = 3,
+                 window_scale: bool | None = None) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -74,6 +75,7 @@ class Forecaster(FittedViews):
         self.known = known
         self.deseason = deseason
         self.average_best = average_best
+        self.window_scale = window_scale
         self.loss = loss
         self.quantiles = quantiles
         self.samples = samples

@@ -85,6 +85,15 @@ highway : bool
     forecast also gets a learned linear function of its own last ``window`` values, so the
     linear part of the dynamics is fitted at once and the network learns what is left.  On
     noisy periodic data it is most of the accuracy; ``False`` gives the network alone.
+window_scale : bool or None
+    Read each window's targets in the window's own scale as well as relative to its last value:
+    their changes divided by the window's mean absolute step-to-step change, and the forecast change
+    multiplied back (as RevIN normalises each instance), so a series whose swings grow with its level
+    reads alike at every level.  ``None`` (the default) turns it on where seasonal indices take a
+    season out of some series and every input is a target (no covariates or known inputs, whose
+    effects are in the data's units), with ``relative`` inputs and ``loss="mse"``: measured on real
+    series, it helps deseasonalised ones and costs yearly trends and prices (``benchmarks/REAL_FINDINGS.md``).
+    ``model_.config.window_scale`` says what fit chose.
 known : list of str, optional
     Input columns whose future values are known in advance (holidays, promotions, prices set
     ahead): the network also reads their values over the steps it forecasts (see

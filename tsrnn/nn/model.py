@@ -14,7 +14,7 @@ from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from . import heads
-from ..base.config import ModelConfig
+from ..base.config import WINDOW_SCALE_FLOOR, ModelConfig
 
 __all__ = ["RNNForecaster", "Highway", "ForwardResult", "LayerState"]
 
@@ -151,7 +151,7 @@ class RNNForecaster(nn.Module):
         self._check_lags(x, lengths, lags)
         B, T, _ = x.shape
         c = self.config
-        x, level = self.relative_inputs(x, lengths)  # level (B, 1, O) or None
+        x, level, scale = self.relative_inputs(x, lengths)  # level, scale (B, 1, O) or None
         if lengths is None:
             output, state = self.rnn(x, hx)  # (B, T, D*H), (L*D, B, H) or a pair for LSTM
         else:
@@ -161,11 +161,13 @@ class RNNForecaster(nn.Module):
             output, _ = pad_packed_sequence(output, batch_first=True, total_length=T)  # (B, T, D*H)
         h_n, c_n = state if isinstance(state, tuple) else (state, None)
         last = h_n[-c.directions:].transpose(0, 1).reshape(B, -1)  # (D, B, H) -> (B, D*H)
-        shift = self._shift(x, lengths, lags, level)  # (B, K, O), (B, 1, O) or None
+        shift = self._shift(x, lengths, lags, level if scale is None else None)  # (B, K, O), (B, 1, O) or None
         if self.distribution is None:
             prediction = params = self.head(last).view(B, c.horizon, c.output_size)  # (B, K*O) -> (B, K, O)
             if shift is not None:
                 prediction = params = prediction + shift
+            if scale is not None:  # the window's scaled change, back in the data's scale and level
+                prediction = params = prediction * scale + level
         else:
             raw = self.head(last).view(B, c.horizon, c.output_size, -1)  # (B, K, O, P)
             if shift is not None:  # the first raw output is the location of both heads
@@ -193,23 +195,41 @@ class RNNForecaster(nn.Module):
         term = self.highway(lags[..., list(self.config.targets)])  # (B, k, O) -> (B, K, O)
         return term if level is None else term + level
 
-    def relative_inputs(self, x: torch.Tensor, lengths=None) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """With ``config.relative``: the targets of ``x`` minus each window's last value of them, and
-        that level (B, 1, O).  Other inputs (covariates, known inputs) stay as they are: a
-        promotion flag or a price means what it says, not its change since the window's end."""
+    def relative_inputs(self, x: torch.Tensor, lengths=None) -> tuple[torch.Tensor, torch.Tensor | None,
+                                                                       torch.Tensor | None]:
+        """With ``config.relative``: the targets of ``x`` minus each window's last value of them, that
+        level (B, 1, O), and with ``config.window_scale`` the targets' changes divided by the window's
+        scale (B, 1, O): the mean absolute change from one step to the next over the window's real
+        steps, at least :data:`~tsrnn.base.config.WINDOW_SCALE_FLOOR` (else None).  Other inputs
+        (covariates, known inputs) stay as they are: a promotion flag or a price means what it says,
+        not its change since the window's end."""
         if not self.config.relative:
-            return x, None
+            return x, None, None
         targets = list(self.config.targets)
+        B, T = x.shape[0], x.shape[1]
         if lengths is None:
             last = x[:, -1:, targets]  # (B, 1, O)
         else:
             ends = torch.as_tensor(lengths, dtype=torch.int64, device=x.device) - 1
-            last = x[torch.arange(x.shape[0], device=x.device), ends][:, None, targets]  # each one's last real step
-        if len(targets) == x.shape[-1] and targets == list(range(x.shape[-1])):
-            return x - last, last  # (B, T, F), (B, 1, O): every input is a target
-        shift = torch.zeros(x.shape[0], 1, x.shape[-1], dtype=x.dtype, device=x.device)
+            last = x[torch.arange(B, device=x.device), ends][:, None, targets]  # each one's last real step
+        scale = None
+        if self.config.window_scale:
+            steps = (x[:, 1:, targets] - x[:, :-1, targets]).abs()  # (B, T-1, O)
+            if lengths is None:
+                mean = steps.mean(1, keepdim=True) if T > 1 else torch.zeros_like(last)
+            else:  # the changes between real steps only
+                real = (torch.arange(T - 1, device=x.device)[None, :] < ends[:, None]).to(x.dtype)  # (B, T-1)
+                mean = (steps * real[..., None]).sum(1, keepdim=True) / ends.clamp_min(1).to(x.dtype)[:, None, None]
+            scale = mean.clamp_min(WINDOW_SCALE_FLOOR)  # (B, 1, O)
+        if len(targets) == x.shape[-1] and targets == list(range(x.shape[-1])):  # every input is a target
+            return ((x - last) if scale is None else (x - last) / scale), last, scale  # (B, T, F), (B, 1, O) x2
+        shift = torch.zeros(B, 1, x.shape[-1], dtype=x.dtype, device=x.device)
         shift[..., targets] = last
-        return x - shift, last
+        if scale is None:
+            return x - shift, last, None
+        divide = torch.ones(B, 1, x.shape[-1], dtype=x.dtype, device=x.device)
+        divide[..., targets] = scale
+        return (x - shift) / divide, last, scale
 
     def loss_fn(self, output: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
         """The training loss of ``forward(x, distribution=True)`` against targets ``y`` (B, K, O).

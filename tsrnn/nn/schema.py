@@ -407,8 +407,9 @@ def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: t
         expected = expected_config(est, model.input_size, target_idx, W)
     except (TypeError, ValueError) as err:
         raise CheckpointError(f"{f.where!r}: field 'estimator' holds an invalid setting: {err}") from None
+    fit_decides = {"window_scale"} if est.get("window_scale") is None else set()  # chosen from the data at fit
     for name in (fl.name for fl in dataclasses.fields(model)):
-        if getattr(expected, name) != getattr(model, name):
+        if name not in fit_decides and getattr(expected, name) != getattr(model, name):
             f.fail(f"estimator (or model.{name})", f"consistent: the estimator's settings give model.{name} = "
                    f"{getattr(expected, name)!r}", getattr(model, name))
     return W
