@@ -10,7 +10,7 @@ import pytest
 
 from tsrnn import DataError, Forecaster
 from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of
-from tsrnn.data.dates import labelled
+from tsrnn.data.dates import format_labels, labelled
 from tsrnn.data.series import read_csv
 from tsrnn.data.frames import prepare_wide, split_long
 
@@ -592,6 +592,33 @@ def test_fiscal_years_are_yearly_and_written_back():
     assert report["time_col"] == "year" and report["season"] == 1 and clean.index[-1] == pd.Timestamp("2019-01-01")
     future = Forecaster(**TINY).fit(frame).forecast(2)
     assert list(labelled(future).index) == ["2020/21", "2021/22"]
+
+
+def test_new_detectors_leave_alone_what_they_must_not_read():
+    # a US monthly series on the 10th reads as months month first; day first would be days with gaps
+    months = pd.date_range("2018-01-01", periods=36, freq="MS") + pd.Timedelta(days=9)
+    axis = find_time_axis(pd.DataFrame({"Date": months.strftime("%m/%d/%Y"), "v": seasonal(36)}))[1]
+    assert axis.index[1] == pd.Timestamp("2018-02-10")
+    # decimal years written back with four decimals read again; other floats named time do not
+    from tsrnn.data.dates import decimal_years
+    written = format_labels(pd.date_range("1949-01-01", periods=24, freq="MS"), "decimal:12").astype(float)
+    assert decimal_years(pd.Series(written, name="time"))[1] == "decimal:12"
+    assert decimal_years(pd.Series([1000.25, 1000.5, 1000.75, 1001.0], name="time")) is None  # beyond pandas dates
+    assert decimal_years(pd.Series(np.arange(1800, 1810, 0.5), name="time")) is None  # half steps: not months
+    # a year column is the time even beside a text column of mostly dates
+    frame = pd.DataFrame({"year": np.arange(2000, 2011), "revised": [f"2020-0{i % 9 + 1}-01" for i in range(10)]
+                          + ["pending"], "v": seasonal(11, 4)})
+    clean, report = prepare_wide(frame)
+    assert report["time_col"] == "year" and list(clean.columns) == ["v"] and "revised" in report["text_columns"]
+    # a short word is not a time name; Year and Month outside pandas' dates are not a time axis
+    assert prepare_wide(pd.DataFrame({"an": [5, 3, 8, 1], "v": [1.0, 2, 3, 4]}))[1]["time_col"] is None
+    old = pd.DataFrame({"Year": np.repeat([1650, 1651], 12), "Month": np.tile(np.arange(1, 13), 2), "v": seasonal(24)})
+    assert prepare_wide(old)[1]["time_col"] != "Year Month"
+    # a column of nothing ('.' in every row) is left out and reported, not a feature of missing values
+    empty = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=28).strftime("%Y-%m-%d"), "a": seasonal(28, 7),
+                          "note": np.nan})
+    clean, report = prepare_wide(empty)
+    assert list(clean.columns) == ["a"] and report["text_columns"] == {"note": None}
 
 
 def test_whole_years_written_as_floats_are_integer_years():

@@ -100,6 +100,10 @@ def test_read_csv(tmp_path):
     ("Datum;Umsatz;Kosten\n31.01.2015;11.200,00;37,33\n28.02.2015;9.850,5;1.204,1\n",
      {"Datum": ["31.01.2015", "28.02.2015"], "Umsatz": [11200.0, 9850.5], "Kosten": [37.33, 1204.1]}),
     ("a;b\n1.234;2\n2.5;3\n", {"a": [1.234, 2.5], "b": [2, 3]}),  # no decimal comma: dots are decimal points
+    ("Datum;Kurs\n2020-01-01;1,250\n2020-01-02;1,375\n", {"Datum": ["2020-01-01", "2020-01-02"], "Kurs": [1.25, 1.375]}),
+    ("Datum;Umsatz;Preis\n01.01.2020;980;1,5\n02.01.2020;1.010;2,5\n",  # 1.010 is a thousand and ten here
+     {"Datum": ["01.01.2020", "02.01.2020"], "Umsatz": [980.0, 1010.0], "Preis": [1.5, 2.5]}),
+    ("date\tv\n2020-01-01\t1,5\n2020-01-02\t2\n", {"date": ["2020-01-01", "2020-01-02"], "v": [1.5, 2.0]}),
     ("date;ventes\n2020-01-01;1 234,5\n2020-01-02;12\u00a0345\n2020-01-03;999,25\n",  # French: spaces group
      {"date": ["2020-01-01", "2020-01-02", "2020-01-03"], "ventes": [1234.5, 12345.0, 999.25]}),
 ])
@@ -122,6 +126,9 @@ def test_read_csv_skips_blank_rows_and_reads_missing_marks_and_windows_encodings
     frame = read_csv(fred)
     assert frame["UNRATE"].isna().tolist() == [False, True, False] and frame["UNRATE"].dtype == np.float64
     assert frame["EU"].isna().tolist() == [False, True, False]
+    unicode = tmp_path / "unicode.txt"  # Excel's "Unicode text": UTF-16 with its byte-order mark, tabs
+    unicode.write_bytes("Datum\tTempérature\n2020-01-01\t1,5\n2020-01-02\t2,5\n".encode("utf-16"))
+    assert read_csv(unicode).to_dict("list") == {"Datum": ["2020-01-01", "2020-01-02"], "Température": [1.5, 2.5]}
     latin = tmp_path / "latin.csv"  # saved by a Windows spreadsheet: cp1252, not UTF-8
     latin.write_bytes("Datum;Température °C\n2020-01-01;1,5\n2020-01-02;2,5\n".encode("cp1252"))
     assert list(read_csv(latin).columns) == ["Datum", "Température °C"]

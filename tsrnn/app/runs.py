@@ -281,8 +281,8 @@ def time_axis_note(report: dict, index) -> str:
                 f"DataFrame.to_csv or R writes them)" if rows else "")
     text = report.get("text_columns") or {}
     left_out += (f"; column{'s' if len(text) > 1 else ''} {', '.join(map(repr, text))} left out (text, such as "
-                 f"{', '.join(repr(v) for v in text.values())}: only numbers are features)"
-                 if text else "")
+                 f"{', '.join('no value' if v is None else repr(v) for v in text.values())}: only numbers are "
+                 f"features)" if text else "")
     if not report.get("time_form"):
         return "time index: none (rows in file order, integer steps)" + left_out
     where = f"column {report['time_col']!r}" if report.get("time_col") else "the DataFrame's index"

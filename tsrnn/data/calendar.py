@@ -34,8 +34,8 @@ _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 # an integer column named with one of these words holds the time (years, steps): YEAR, fiscal_year, ds, t
 _TIME_WORDS = {"year", "years", "yr", "date", "time", "period", "ds", "t", "step", "steps", "timestep", "index", "idx",
                "month", "yearmonth", "yyyymm",
-               "jahr", "datum", "zeit", "periode", "annee", "année", "an", "mois", "anno", "año", "ano", "fecha",
-               "periodo", "jaar", "tijd"}  # and in German, French, Italian, Spanish, Dutch
+               "jahr", "datum", "zeit", "periode", "annee", "année", "mois", "anno", "año", "fecha", "periodo",
+               "jaar", "tijd"}  # and in German, French, Italian, Spanish, Dutch
 _DATE_WORDS = {"date", "datetime", "timestamp", "ds"}  # a text column named so must hold dates
 SHOWN = 5  # offending labels shown in a message
 
@@ -113,7 +113,7 @@ def _looks_like_time(name) -> bool:
     return bool(_name_words(name) & _TIME_WORDS) or str(name).strip().lower() in _TIME_WORDS
 
 
-_YEAR_WORDS = {"year", "years", "yr", "jahr", "annee", "année", "an", "anno", "año", "ano", "jaar"}
+_YEAR_WORDS = {"year", "years", "yr", "jahr", "annee", "année", "anno", "año", "jaar"}
 
 
 def _integer_form(name) -> str:
@@ -162,8 +162,10 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
     if parsed is not None:
         index, form = parsed
         other = day_first(column)
-        if other is not None and _gap_count(other) < _gap_count(index):  # 01/02/2018 ... monthly, day first
-            index = other
+        if other is not None:  # 01/02/2018 ...: day first where that reading lies on a calendar, month first not
+            gaps = _gap_count(other)
+            if gaps <= 0.1 * len(other) and gaps < _gap_count(index):
+                index = other
         clock = _clock_column(frame, time_col) if form == "date" and index.has_duplicates else None
         if clock is not None:  # Date and Time in two columns: one timestamp
             index, form = index + times_of_day(frame[clock]), "datetime"
@@ -190,7 +192,7 @@ def _year_and_period(frame: pd.DataFrame) -> tuple[tuple, pd.DatetimeIndex, str]
     if len(years) != 1:
         return None
     year = frame[years[0]].to_numpy(dtype=np.int64)
-    if year.min() < 1000 or year.max() > 9999:
+    if year.min() <= pd.Timestamp.min.year or year.max() >= pd.Timestamp.max.year:  # 1678-2261: what pandas dates hold
         return None
     for words, per_year, form in ((_MONTH_WORDS, 12, "month"), (_QUARTER_WORDS, 4, "quarter")):
         for name in frame.columns:
@@ -271,14 +273,14 @@ def _guess_column(frame: pd.DataFrame):
     for name in frame.columns:
         if not pd.api.types.is_numeric_dtype(frame[name]) and parse_dates(frame[name]) is not None:
             return name
-    for name in frame.columns:  # dates but for a few values (a total row, a note): said, not dropped unseen
-        if not pd.api.types.is_numeric_dtype(frame[name]) and _mostly_dates(frame[name]):
-            raise DataError(_not_time_message(frame[name], name) + "; remove the rows that are not time steps "
-                            "(totals, notes), or name the time column with time_col= (--time-col)")
     for name in frame.columns:  # years or steps, or months as R's decimal years
         if _looks_like_time(name) and (_integer_steps(_whole(frame[name]), consecutive=False) is not None
                                        or decimal_years(frame[name]) is not None):
             return name
+    for name in frame.columns:  # dates but for a few values (a total row, a note): said, not dropped unseen
+        if not pd.api.types.is_numeric_dtype(frame[name]) and _mostly_dates(frame[name]):
+            raise DataError(_not_time_message(frame[name], name) + "; remove the rows that are not time steps "
+                            "(totals, notes), or name the time column with time_col= (--time-col)")
     first = frame.columns[0] if len(frame.columns) > 1 else None
     if first is not None and _is_index_column(first) and _integer_steps(frame[first], consecutive=True) is not None:
         return first

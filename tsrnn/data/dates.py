@@ -177,21 +177,26 @@ def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
 
 def decimal_years(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     """Months or quarters written as decimal years, as R's ``time()`` of a monthly or quarterly series
-    gives them (``1949.0``, ``1949.0833``, ... or ``1959.25``): their starts and the form that writes
-    them back (``"decimal:12"``, ``"decimal:4"``); None unless every value is a year 1000-9999 plus a
-    whole number of twelfths (or quarters), not all whole years, two or more distinct."""
+    gives them (``1949.0``, ``1949.0833``, ... or ``1959.25``; four decimals are enough): their starts
+    and the form that writes them back (``"decimal:12"``, ``"decimal:4"``); None unless every value
+    is a year pandas dates hold (1678-2261) plus a whole number of twelfths (or quarters), not all
+    whole years, and most steps between the distinct values are one month (one quarter)."""
     if not pd.api.types.is_float_dtype(column):
         return None
     values = column.to_numpy(dtype=np.float64)
-    if len(values) < 2 or not np.isfinite(values).all() or values.min() < 1000 or values.max() >= 10000:
+    if len(values) < 2 or not np.isfinite(values).all() or values.min() <= pd.Timestamp.min.year \
+            or values.max() >= pd.Timestamp.max.year:
         return None
     years = np.floor(values)
     if (values == years).all():
         return None  # whole years: integer steps
     for m in (4, 12):
         steps = (values - years) * m
-        if np.abs(steps - np.round(steps)).max() < 1e-4:
+        if np.abs(steps - np.round(steps)).max() < 2e-3:
             months = (years.astype(np.int64) - 1970) * 12 + np.round(steps).astype(np.int64) * (12 // m)
+            gaps = np.diff(np.unique(months))
+            if len(gaps) == 0 or np.bincount(gaps).argmax() != 12 // m:  # not a monthly (quarterly) series
+                continue
             index = pd.DatetimeIndex(np.asarray(months, dtype="datetime64[M]").astype("datetime64[ns]"),
                                      name=column.name)
             return index, f"decimal:{m}"

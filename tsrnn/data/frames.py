@@ -64,9 +64,10 @@ def _calendar(frame: pd.DataFrame, axis: TimeAxis, freq, irregular: str) -> tupl
     return frame, {"freq": cal.freq, "gaps": gaps, "step": cal.step}
 
 
-def _numeric(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, dict[str, str]]:
+def _numeric(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, dict[str, str | None]]:
     """The feature columns as float64 (``features``, or every column of numbers), and the columns of
-    text left out when no features are named, each with its first value (for the report)."""
+    text (or of no value at all) left out when no features are named, each with its first value, or
+    None when it has none (for the report)."""
     if features is not None:
         features = [features] if isinstance(features, str) else list(features)
         if len(set(features)) != len(features):
@@ -78,6 +79,9 @@ def _numeric(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, dict[str, str
     out, left_out = {}, {}
     for name in frame.columns:
         column = frame[name]
+        if features is None and not column.notna().any():  # a column of nothing ('.' or empty in every row)
+            left_out[str(name)] = None
+            continue
         if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
             numbers = pd.to_numeric(column, errors="coerce")
             text = column[numbers.isna() & column.notna()]
@@ -179,11 +183,12 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
     return clean, report
 
 
-def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None, dict[str, str]]:
+def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None, dict[str, str | None]]:
     """The value columns of long data, ``y`` first then the covariates (or ``features``); the
     row-label columns ``DataFrame.to_csv`` writes (:func:`~tsrnn.data.calendar.row_number_columns`),
     left out unless ``features`` names them (None when there are none); and the columns of text
-    (a region's name) left out unless ``features`` names them, each with its first value."""
+    (a region's name) or of no value left out unless ``features`` names them, each with its first
+    value (None for none)."""
     if features is not None:
         return [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
                                 if f != LONG_TARGET], None, {}
@@ -194,9 +199,10 @@ def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None
             continue
         column = frame[name]
         present = column.dropna()
-        if not pd.api.types.is_numeric_dtype(column) and len(present) and \
-                pd.to_numeric(present, errors="coerce").isna().all():  # labels, not numbers
-            text[str(name)] = str(present.iloc[0])
+        if not len(present):  # no value at all
+            text[str(name)] = None
+        elif not pd.api.types.is_numeric_dtype(column) and pd.to_numeric(present, errors="coerce").isna().all():
+            text[str(name)] = str(present.iloc[0])  # labels, not numbers
         else:
             columns.append(name)
     return columns, rows or None, text

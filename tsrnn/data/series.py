@@ -90,10 +90,17 @@ def as_series(data) -> Series:
     return Series(np.ascontiguousarray(values), columns, index, **time)
 
 
-def _header(path: str) -> str:
+def _encoding(path: str) -> str | None:
+    """"utf-16" for a file that starts with a UTF-16 byte-order mark (Excel's "Unicode text"), else None."""
+    opener = gzip.open if path.lower().endswith(".gz") else open
+    with opener(path, "rb") as fh:
+        return "utf-16" if fh.read(2) in (b"\xff\xfe", b"\xfe\xff") else None
+
+
+def _header(path: str, encoding: str | None = None) -> str:
     """The first line of a (possibly gzip-compressed) text file."""
     opener = gzip.open if path.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+    with opener(path, "rt", encoding=encoding or "utf-8", errors="replace") as fh:
         return fh.readline()
 
 
@@ -133,11 +140,13 @@ _FALLBACK_ENCODING = "cp1252"  # files that are not UTF-8: Windows' Western Euro
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*")
 
 
-def _check_fields(frame: pd.DataFrame, path: str, decimal_comma: bool = False) -> pd.DataFrame:
+def _check_fields(frame: pd.DataFrame, path: str, decimal_comma: bool = False,
+                  grouped_commas: bool = True) -> pd.DataFrame:
     """Refuse fields tsrnn cannot read sensibly, naming column and row: fields over :data:`MAX_FIELD`
     characters, numbers beyond float64, timestamps with mixed UTC offsets.  Columns of numbers that
     pandas kept as Python integers (beyond int64) come back as float64, and columns of numbers
-    grouped by thousands (``1,234.5``; ``1.234,5`` in a file of ``decimal_comma``) as numbers."""
+    grouped by thousands as numbers: ``1,234.5`` where commas may group (``grouped_commas``, a comma
+    file), ``1.234,5`` in a file of ``decimal_comma``."""
     import pandas as pd
 
     for name in frame.columns:
@@ -160,11 +169,11 @@ def _check_fields(frame: pd.DataFrame, path: str, decimal_comma: bool = False) -
                 shown = text[rows.index(row)].strip()
                 raise DataError(f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
                                 f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)")
-        if len(numbers) < len(rows) and rows and not decimal_comma and all(_GROUPED.fullmatch(v) for v in text) \
+        if len(numbers) < len(rows) and rows and grouped_commas and all(_GROUPED.fullmatch(v) for v in text) \
                 and any("," in v for v in text):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
             numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text)}
-        if len(numbers) < len(rows) and rows and decimal_comma and all(_GROUPED_DOTS.fullmatch(v) for v in text) \
-                and any(_GROUPED_DOTS.fullmatch(v).group(2) for v in text):  # 1.234,5 where the decimal mark is a comma
+        if rows and decimal_comma and all(_GROUPED_DOTS.fullmatch(v) for v in text) \
+                and any(_GROUPED_DOTS.fullmatch(v).group(2) for v in text):  # 1.234,5 (and 1.010, not 1.01) where
             numbers = {row: float(v.strip().translate(_GROUP_MARKS).replace(",", ".")) for row, v in zip(rows, text)}
         if numbers and len(numbers) == len(rows):
             frame[name] = pd.Series(numbers, dtype="float64").reindex(column.index)  # numbers kept as objects
@@ -195,12 +204,13 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     """Read a data file (CSV, gzip-compressed CSV ``.csv.gz``, or Parquet ``.parquet``); errors name the file.
 
     Columns are separated by commas, or by semicolons or tabs when the header line has those and no
-    comma; a semicolon file may write decimal commas (``1,5``, and ``1.234,5`` or ``1 234,5`` grouped by
+    comma; a semicolon or tab file may write decimal commas (``1,5``, and ``1.234,5`` or ``1 234,5`` grouped by
     thousands), as spreadsheets in many locales do, and a comma file numbers grouped by thousands in
     quotes (``"12,345.5"``).  Rows with no value at all (blank lines a spreadsheet leaves, ``,,``) are
     skipped; empty fields, ``NA`` and a lone ``.`` or ``:`` (as FRED and Eurostat write a missing
     value) are missing values.  A file that is not UTF-8 is read as Windows-1252 (Western European,
-    Latin-1 included), as spreadsheets on Windows save it.
+    Latin-1 included), as spreadsheets on Windows save it, or as UTF-16 when it starts with that
+    byte-order mark (Excel's "Unicode text", tab-separated).
     Parquet needs pyarrow (``pip install 'tsrnn[parquet]'``).
     A file has at most :data:`MAX_COLUMNS` columns and its fields at most :data:`MAX_FIELD`
     characters; numbers beyond float64 and time columns with mixed UTC offsets are errors that name
@@ -217,21 +227,22 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
             raise DataError(f"data file {path!r} has no rows")
         return frame
     try:
-        header = _header(path)
+        encoding = _encoding(path)
+        header = _header(path, encoding)
         sep = _separator(header)
         columns = header.count(sep) + 1
         if columns > MAX_COLUMNS:
             raise DataError(f"data file {path!r} has {columns} columns; tsrnn reads at most {MAX_COLUMNS}")
-        read = dict(sep=sep, na_values=_MISSING_MARKS)
+        read = dict(sep=sep, na_values=_MISSING_MARKS, encoding=encoding)
         try:
             frame = pd.read_csv(path, **read)
         except UnicodeDecodeError:
             read["encoding"] = _FALLBACK_ENCODING
             frame = pd.read_csv(path, **read)
         decimal_comma = False
-        if sep == ";":  # decimal commas read as text the first time: keep the reading with more numbers
+        if sep in (";", "\t"):  # decimal commas read as text the first time: keep the reading with more numbers
             commas = pd.read_csv(path, decimal=",", **read)
-            if _number_columns(commas, decimal_comma=True) > _number_columns(frame):
+            if _decimal_comma_numbers(commas) > frame.select_dtypes("number").shape[1]:
                 frame, decimal_comma = commas, True
     except pd.errors.EmptyDataError as err:
         raise DataError(f"data file {path!r} is empty; expected a header row and one row per time step") from err
@@ -240,15 +251,15 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     frame = frame.dropna(how="all")  # blank rows
     if frame.shape[0] == 0:
         raise DataError(f"data file {path!r} has a header but no rows")
-    return _check_fields(frame, path, decimal_comma)
+    return _check_fields(frame, path, decimal_comma, grouped_commas=sep == ",")
 
 
-def _number_columns(frame: pd.DataFrame, decimal_comma: bool = False) -> int:
-    """How many columns of ``frame`` hold numbers, grouped by thousands (``1.234,5`` with a decimal
-    comma) or not."""
+def _decimal_comma_numbers(frame: pd.DataFrame) -> int:
+    """How many columns of ``frame`` (read with decimal commas) hold numbers, grouped by thousands
+    (``1.234,5``, ``1 234,5``) or not."""
     import pandas as pd
 
-    pattern = _GROUPED_DOTS if decimal_comma else _GROUPED
+    pattern = _GROUPED_DOTS
     count = 0
     for name in frame.columns:
         column = frame[name]
