@@ -24,7 +24,8 @@ from pandas.tseries import offsets
 from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
-from .dates import MONTHS, date_form, day_first, decimal_years, parse_dates, times_of_day, to_dates
+from .dates import (MONTHS, date_form, day_first, decimal_years, month_numbers, month_starts, parse_dates,
+                    times_of_day, to_dates)
 
 __all__ = ["TimeAxis", "find_time_axis", "row_number_columns", "infer_freq", "regular_calendar", "season_of",
            "describe_freq", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
@@ -162,15 +163,16 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
     if parsed is not None:
         index, form = parsed
         other = day_first(column)
-        if other is not None:  # 01/02/2018 ...: day first where that reading lies on a calendar, month first not
+        if other is not None and not other.equals(index):  # 01/02/2018 ...: day first where that reading lies on
+            # a calendar, month first not (31/01/2020 was read day first already)
             gaps = _gap_count(other)
             if gaps <= 0.1 * len(other) and gaps < _gap_count(index):
                 index = other
         clock = _clock_column(frame, time_col) if form == "date" and index.has_duplicates else None
         if clock is not None:  # Date and Time in two columns: one timestamp
-            index, form = index + times_of_day(frame[clock]), "datetime"
-            frame, time_col = frame.drop(columns=[clock]), f"{time_col} {clock}"
-            return frame.drop(columns=[column.name]), TimeAxis(pd.DatetimeIndex(index, name=time_col), time_col, form)
+            name = f"{time_col} {clock}"
+            return frame.drop(columns=[time_col, clock]), TimeAxis(
+                pd.DatetimeIndex(index + times_of_day(frame[clock]), name=name), name, "datetime")
         axis = TimeAxis(pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form)
     else:
         steps = _integer_steps(_whole(column), consecutive=False)
@@ -204,8 +206,7 @@ def _year_and_period(frame: pd.DataFrame) -> tuple[tuple, pd.DatetimeIndex, str]
             months = (year - 1970) * 12 + (period - 1) * (12 // per_year)
             if len(np.unique(months)) != len(months):
                 return None
-            index = pd.DatetimeIndex(np.asarray(months, dtype="datetime64[M]").astype("datetime64[ns]"))
-            return (years[0], name), index, form
+            return (years[0], name), month_starts(months), form
     return None
 
 
@@ -214,11 +215,10 @@ def _period_numbers(column: pd.Series, per_year: int) -> np.ndarray | None:
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
         values = column.to_numpy(dtype=np.int64)
     elif column.notna().all() and all(isinstance(v, str) for v in column):
-        text = column.str.strip().str.upper()
         if per_year == 12:
-            values = text.str[:3].map({m: i + 1 for i, m in enumerate(MONTHS)})
+            values = month_numbers(column)
         else:
-            values = text.str.extract(r"^Q?([1-4])$")[0]
+            values = column.str.strip().str.upper().str.extract(r"^Q?([1-4])$")[0]
         if values.isna().any():
             return None
         values = values.astype(np.int64).to_numpy()

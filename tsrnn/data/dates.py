@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..base.errors import DataError
 
-__all__ = ["MONTHS", "parse_dates", "day_first", "times_of_day", "integer_dates", "decimal_years", "to_dates",
+__all__ = ["MONTHS", "month_numbers", "month_starts", "parse_dates", "day_first", "times_of_day", "integer_dates", "decimal_years", "to_dates",
            "date_form", "format_labels", "labelled"]
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
@@ -38,6 +38,17 @@ _YEAR_MON_RE = re.compile(r"^\s*\d{4} [A-Z][a-z]{2}\s*$")  # 1949 Jan, as tsibbl
 _WORD_RE = re.compile(r"^\s*[A-Za-z]+\.?\s*$")  # Jan, January, Monday: names without a year
 _TIME_OF_DAY_RE = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")  # 00:00, 23:59:59
 _DAY_FIRST_RE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(\s.*)?$")  # 31/01/2020, 31.01.2020, 31-01-2020
+
+
+def month_numbers(names: pd.Series) -> pd.Series:
+    """Months named in English (``Jan``, ``january``, ``DEC``; the first three letters count) as 1-12;
+    NaN where a value names none."""
+    return names.str.strip().str[:3].str.upper().map({m: i + 1 for i, m in enumerate(MONTHS)})
+
+
+def month_starts(months) -> pd.DatetimeIndex:
+    """The starts of months counted from January 1970 (0 is 1970-01-01, 12 is 1971-01-01)."""
+    return pd.DatetimeIndex(np.asarray(months, dtype="datetime64[M]").astype("datetime64[ns]"))
 
 
 def to_dates(values, dayfirst: bool = False) -> pd.DatetimeIndex:
@@ -166,9 +177,9 @@ def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
             return pd.DatetimeIndex(pd.to_datetime(dict(year=parts[0], month=parts[1], day=1))), "strftime:%YM%m"
     if text.str.match(_MONTH_YY_RE).all():
         parts = text.str.extract(_MONTH_YY_RE)
-        names = parts[0].str[:3].str.upper()
-        if names.isin(MONTHS).all():
-            month = names.map({m: i + 1 for i, m in enumerate(MONTHS)}).astype(int)
+        month = month_numbers(parts[0])
+        if month.notna().all():
+            month = month.astype(int)
             year = parts[1].astype(int)
             year = np.where(year < 69, 2000 + year, 1900 + year)  # as strptime's %y reads two digits
             return pd.DatetimeIndex(pd.to_datetime(dict(year=year, month=month, day=1))), "strftime:%b-%y"
@@ -197,9 +208,7 @@ def decimal_years(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
             gaps = np.diff(np.unique(months))
             if len(gaps) == 0 or np.bincount(gaps).argmax() != 12 // m:  # not a monthly (quarterly) series
                 continue
-            index = pd.DatetimeIndex(np.asarray(months, dtype="datetime64[M]").astype("datetime64[ns]"),
-                                     name=column.name)
-            return index, f"decimal:{m}"
+            return month_starts(months).rename(column.name), f"decimal:{m}"
     return None
 
 

@@ -64,6 +64,17 @@ def _calendar(frame: pd.DataFrame, axis: TimeAxis, freq, irregular: str) -> tupl
     return frame, {"freq": cal.freq, "gaps": gaps, "step": cal.step}
 
 
+def _not_numbers(column: pd.Series) -> tuple[bool, str | None]:
+    """Whether a column holds no numbers, and so is no feature unless named: it has no value at all
+    ('.' or empty in every row; example None), or only text such as labels (example: its first)."""
+    present = column.dropna()
+    if not len(present):
+        return True, None
+    if pd.api.types.is_numeric_dtype(column) or not pd.to_numeric(present, errors="coerce").isna().all():
+        return False, None
+    return True, str(present.iloc[0])
+
+
 def _numeric(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, dict[str, str | None]]:
     """The feature columns as float64 (``features``, or every column of numbers), and the columns of
     text (or of no value at all) left out when no features are named, each with its first value, or
@@ -79,16 +90,14 @@ def _numeric(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, dict[str, str
     out, left_out = {}, {}
     for name in frame.columns:
         column = frame[name]
-        if features is None and not column.notna().any():  # a column of nothing ('.' or empty in every row)
-            left_out[str(name)] = None
-            continue
+        if features is None:  # labels or nothing: not a feature unless asked for
+            unread, example = _not_numbers(column)
+            if unread:
+                left_out[str(name)] = example
+                continue
         if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
             numbers = pd.to_numeric(column, errors="coerce")
             text = column[numbers.isna() & column.notna()]
-            if features is None and len(text) == column.notna().sum():
-                if len(text):
-                    left_out[str(name)] = str(text.iloc[0])
-                continue  # a column of labels: not a feature unless asked for
             if len(text):
                 raise DataError(f"column {name!r} has text where numbers are expected: "
                                 f"{shown_labels(f'{v!r} at {i}' for i, v in text.items())}")
@@ -197,12 +206,9 @@ def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None
     for name in frame.columns:
         if name in (LONG_ID, LONG_TIME, LONG_TARGET, *rows):
             continue
-        column = frame[name]
-        present = column.dropna()
-        if not len(present):  # no value at all
-            text[str(name)] = None
-        elif not pd.api.types.is_numeric_dtype(column) and pd.to_numeric(present, errors="coerce").isna().all():
-            text[str(name)] = str(present.iloc[0])  # labels, not numbers
+        unread, example = _not_numbers(frame[name])
+        if unread:
+            text[str(name)] = example
         else:
             columns.append(name)
     return columns, rows or None, text

@@ -259,7 +259,6 @@ def _decimal_comma_numbers(frame: pd.DataFrame) -> int:
     (``1.234,5``, ``1 234,5``) or not."""
     import pandas as pd
 
-    pattern = _GROUPED_DOTS
     count = 0
     for name in frame.columns:
         column = frame[name]
@@ -267,7 +266,7 @@ def _decimal_comma_numbers(frame: pd.DataFrame) -> int:
             count += 1
         elif column.dtype == object or pd.api.types.is_string_dtype(column):
             present = column.dropna()
-            count += bool(len(present)) and all(isinstance(v, str) and pattern.fullmatch(v) for v in present)
+            count += bool(len(present)) and all(isinstance(v, str) and _GROUPED_DOTS.fullmatch(v) for v in present)
     return count
 
 
