@@ -14,6 +14,7 @@ thread is the faster choice for this tiny network.
 
     python benchmarks/bench_memory.py [--length 5000000] [--window 100] [--no-lines]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import time
 
-MiB = 2 ** 20
+MiB = 2**20
 
 
 def status_mib(key: str) -> float:
@@ -42,7 +43,7 @@ def make_series(length: int, period: int = 50, noise: float = 0.1):
     x, rng = np.empty(length, dtype=np.float32), np.random.default_rng(0)
     for i in range(0, length, 1 << 20):
         t = np.arange(i, min(length, i + (1 << 20)))
-        x[i:i + t.size] = np.sin(2 * np.pi * (t % period) / period) + rng.normal(0.0, noise, t.size)
+        x[i : i + t.size] = np.sin(2 * np.pi * (t % period) / period) + rng.normal(0.0, noise, t.size)
     return x
 
 
@@ -81,8 +82,12 @@ class Stages:
                 self._fold()
                 self.open.pop()
                 row["after"] = status_mib("VmRSS")
-        setattr(owner, attr, staticmethod(wrapper) if isinstance(owner.__dict__.get(attr), staticmethod)
-                else wrapper)
+
+        setattr(
+            owner,
+            attr,
+            staticmethod(wrapper) if isinstance(owner.__dict__.get(attr), staticmethod) else wrapper,
+        )
 
 
 class LinePeaks:
@@ -118,7 +123,6 @@ class LinePeaks:
 
 def worker(args) -> dict:
     t0 = time.perf_counter()
-    import numpy as np
     import torch
 
     import tsrnn
@@ -129,8 +133,15 @@ def worker(args) -> dict:
 
     torch.set_num_threads(args.threads)
     out = {"import_s": time.perf_counter() - t0, "rss_import": status_mib("VmRSS")}
-    model = tsrnn.Forecaster(hidden=args.hidden, layers=1, window=args.window, horizon=1, epochs=args.epochs,
-                             batch_size=args.batch_size, seed=0)
+    model = tsrnn.Forecaster(
+        hidden=args.hidden,
+        layers=1,
+        window=args.window,
+        horizon=1,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        seed=0,
+    )
     model.fit(make_series(50 * args.window), progress=False)  # warm-up: torch's lazy imports, one-time
     out["rss_warm"] = status_mib("VmRSS")
     x = make_series(args.length)
@@ -139,11 +150,14 @@ def worker(args) -> dict:
     if args.worker == "stages":
         stages = Stages()
         for owner, attr, label in [
-            (intake, "as_series", "as_series (validate)"), (data.Scaler, "fit", "Scaler.fit"),
+            (intake, "as_series", "as_series (validate)"),
+            (data.Scaler, "fit", "Scaler.fit"),
             (running, "scaled", "running.scaled (scale + to tensor)"),
             (data.Scaler, "transform", "Scaler.transform"),
-            (fitting, "make_windows", "make_windows"), (fitting, "train", "train (all epochs)"),
-            (train_module, "_val_loss", "validation loss"), (state, "fit_many", "baselines (fit_many)"),
+            (fitting, "make_windows", "make_windows"),
+            (fitting, "train", "train (all epochs)"),
+            (train_module, "_val_loss", "validation loss"),
+            (state, "fit_many", "baselines (fit_many)"),
             (baselines, "panel_seasons", "seasons (batched FFT)"),
             (baselines, "_panel_ar", "linear AR (normal equations)"),
         ]:
@@ -164,22 +178,30 @@ def worker(args) -> dict:
         out["peak"] = max(stages.peak, status_mib("VmHWM"))
         out["stages"] = stages.rows
     else:
-        top = sorted(lines.stats.items(), key=lambda kv: -kv[1][0])[:args.top]
-        out["lines"] = [{"where": f"{os.path.basename(f)}:{n}", "code": linecache.getline(f, n).strip(),
-                         "peak": p / MiB, "retained": r / MiB} for (f, n), (p, r) in top]
+        top = sorted(lines.stats.items(), key=lambda kv: -kv[1][0])[: args.top]
+        out["lines"] = [
+            {
+                "where": f"{os.path.basename(f)}:{n}",
+                "code": linecache.getline(f, n).strip(),
+                "peak": p / MiB,
+                "retained": r / MiB,
+            }
+            for (f, n), (p, r) in top
+        ]
     return out
 
 
 def run(args, mode: str) -> dict:
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", mode] + [
-        f"--{k.replace('_', '-')}={getattr(args, k)}" for k in
-        ("length", "window", "hidden", "epochs", "batch_size", "threads", "top")]
+        f"--{k.replace('_', '-')}={getattr(args, k)}"
+        for k in ("length", "window", "hidden", "epochs", "batch_size", "threads", "top")
+    ]
     env = dict(os.environ, OMP_NUM_THREADS=str(args.threads))
     p = subprocess.run(cmd, capture_output=True, text=True, env=env)
     lines = [line for line in p.stdout.splitlines() if line.startswith("RESULT ")]
     if p.returncode or not lines:
         raise SystemExit(f"{mode} worker failed (rc {p.returncode}):\n{p.stderr[-4000:]}")
-    return json.loads(lines[-1][len("RESULT "):])
+    return json.loads(lines[-1][len("RESULT ") :])
 
 
 def main() -> None:
@@ -201,31 +223,45 @@ def main() -> None:
     r = run(args, "stages")
     series, fit_peak = r["series_mib"], r["peak"] - r["rss_series"]
     naive = r["n_windows"] * args.window * 4 / MiB
-    print(f"Fit of a {args.length:,}-step, 1-feature float32 series: window {args.window}, horizon 1, "
-          f"hidden {args.hidden}, 1 layer, epochs {args.epochs}, batch {args.batch_size}, otherwise "
-          f"Forecaster defaults; torch threads {args.threads}.\n")
-    rows = [("series itself", series), ("N x W windows if copied (N = T - W)", naive),
-            ("RSS after import (numpy, torch, tsrnn)", r["rss_import"]),
-            ("RSS after a warm-up fit of 50 x W steps", r["rss_warm"]),
-            ("RSS with the series built", r["rss_series"]), ("peak RSS during the fit", r["peak"]),
-            ("peak above the series-built RSS", fit_peak)]
+    print(
+        f"Fit of a {args.length:,}-step, 1-feature float32 series: window {args.window}, horizon 1, "
+        f"hidden {args.hidden}, 1 layer, epochs {args.epochs}, batch {args.batch_size}, otherwise "
+        f"Forecaster defaults; torch threads {args.threads}.\n"
+    )
+    rows = [
+        ("series itself", series),
+        ("N x W windows if copied (N = T - W)", naive),
+        ("RSS after import (numpy, torch, tsrnn)", r["rss_import"]),
+        ("RSS after a warm-up fit of 50 x W steps", r["rss_warm"]),
+        ("RSS with the series built", r["rss_series"]),
+        ("peak RSS during the fit", r["peak"]),
+        ("peak above the series-built RSS", fit_peak),
+    ]
     print(f"| {'quantity':<40} | {'MiB':>9} | {'x series':>8} |\n|{'-' * 42}|{'-' * 11}|{'-' * 10}|")
     for name, mib in rows:
         print(f"| {name:<40} | {mib:>9.1f} | {mib / series:>8.1f} |")
-    print(f"\nfit: {r['fit_s']:.1f} s, {r['epochs']} epoch(s), {r['n_windows']:,} windows; import {r['import_s']:.2f} s")
-    print("\nBy stage, MiB of RSS (high-water mark reset on entry); nested stages are indented and count "
-          "inside their parent:\n")
+    print(
+        f"\nfit: {r['fit_s']:.1f} s, {r['epochs']} epoch(s), {r['n_windows']:,} windows; import {r['import_s']:.2f} s"
+    )
+    print(
+        "\nBy stage, MiB of RSS (high-water mark reset on entry); nested stages are indented and count "
+        "inside their parent:\n"
+    )
     print(f"| {'stage':<44} | {'seconds':>8} | {'RSS before':>10} | {'peak above':>10} | {'retained':>8} |")
     print(f"|{'-' * 46}|{'-' * 10}|{'-' * 12}|{'-' * 12}|{'-' * 10}|")
     for s in r["stages"]:
         name = "  " * s["depth"] + s["stage"]
-        print(f"| {name:<44} | {s['seconds']:>8.2f} | {s['before']:>10.0f} | {s['peak'] - s['before']:>10.1f} "
-              f"| {s['after'] - s['before']:>8.1f} |")
+        print(
+            f"| {name:<44} | {s['seconds']:>8.2f} | {s['before']:>10.0f} | {s['peak'] - s['before']:>10.1f} "
+            f"| {s['after'] - s['before']:>8.1f} |"
+        )
     if args.no_lines:
         return
     t = run(args, "lines")
-    print(f"\nBy line of tsrnn code (a second fit under tracemalloc, {t['fit_s']:.0f} s: numpy and Python "
-          "allocations, callees included; torch's own are not traced), MiB:\n")
+    print(
+        f"\nBy line of tsrnn code (a second fit under tracemalloc, {t['fit_s']:.0f} s: numpy and Python "
+        "allocations, callees included; torch's own are not traced), MiB:\n"
+    )
     print(f"| {'line':<20} | {'peak above':>10} | {'retained':>8} | code")
     print(f"|{'-' * 22}|{'-' * 12}|{'-' * 10}|{'-' * 40}")
     for ln in t["lines"]:

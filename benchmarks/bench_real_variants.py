@@ -16,6 +16,7 @@ ensembles of variants named in the same command cost no refit (their time is the
                                              [--anchors benchmarks/REAL.json] [--out benchmarks/REAL_VARIANTS.md]
                                              [--holdout]   (other real series, HOLDOUT: a generalisation check)
 """
+
 from __future__ import annotations
 
 import os
@@ -23,14 +24,13 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import bench_real as br  # noqa: E402  (sets the thread variables before numpy loads)
-
 import argparse  # noqa: E402
 import datetime  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
 import time  # noqa: E402
 
+import bench_real as br  # noqa: E402  (sets the thread variables before numpy loads)
 import numpy as np  # noqa: E402
 
 
@@ -53,6 +53,7 @@ def window_rule(case, n, mult_m=2, mult_h=1):
 def rules(window=None, val=_val, seeds=(0,), **fixed):
     """A variant: parameters from (case, n); ``window`` and ``val`` callables (case, n) -> W, val_fraction
     (``val=None`` leaves val_fraction to the library: 10% of the steps but at least h)."""
+
     def params(case, n):
         out = {"season": case.m, **fixed}
         if val is not None:
@@ -60,6 +61,7 @@ def rules(window=None, val=_val, seeds=(0,), **fixed):
         if window is not None:
             out["window"] = window(case, n)
         return out
+
     return [(params, tuple(seeds))]
 
 
@@ -144,6 +146,7 @@ def deseasonalise(case, min_cycles=2, test=True, additive=False):
         if mult:
             return (lambda x: x / s_train, lambda f: np.asarray(f) * s_future, "multiplicative indices")
         return (lambda x: x - s_train, lambda f: np.asarray(f) + s_future, "additive indices")
+
     return _per_series(case, fit)
 
 
@@ -175,24 +178,29 @@ def deseasonalise_local(case, halflife=2.0, only_drift=False):
         def indices_at(u, one_sided=False):  # (m,) the season around step u
             dist = np.abs(t - u) if not one_sided else (n - 1 - t)
             weight = 0.5 ** (dist / (halflife * m))
-            idx = np.array([np.sum(weight[t % m == p] * det[t % m == p]) / np.sum(weight[t % m == p])
-                            for p in range(m)])
+            idx = np.array(
+                [np.sum(weight[t % m == p] * det[t % m == p]) / np.sum(weight[t % m == p]) for p in range(m)]
+            )
             return idx / idx.mean() if mult else idx - idx.mean()
+
         local = np.array([indices_at(u)[u % m] for u in range(n)])
         end = indices_at(n - 1, one_sided=True)
         future = end[np.arange(n, n + h) % m]
         if mult:
             return (lambda x: x / local, lambda f: np.asarray(f) * future, "local multiplicative")
         return (lambda x: x - local, lambda f: np.asarray(f) + future, "local additive")
+
     return _per_series(case, fit)
 
 
 def log_transform(case):
     """log y where the training part is positive throughout (exp back); else unchanged."""
+
     def fit(y, n):
         if np.min(y) > 0:
             return (np.log, lambda f: np.exp(np.asarray(f)), "log")
         return (lambda x: x, lambda f: f, "not logged (values <= 0)")
+
     return _per_series(case, fit)
 
 
@@ -214,12 +222,15 @@ def _chain(case, *transforms):
         case, inv, note = tf(case)
         inverses.append(inv)
         notes.append(note)
+
     def undo(uid):
         def inverse(f):
             for inv in reversed(inverses):
                 f = inv[uid](f)
             return f
+
         return inverse
+
     return case, {uid: undo(uid) for uid in case.series}, "; ".join(notes)
 
 
@@ -248,7 +259,7 @@ def fit_seconds(case, members) -> float:
     """Seconds of the fits behind ``members`` on ``case`` (each fit timed when it was made)."""
     total = 0.0
     for params, seeds in members:
-        for p, sd in (seeds if params == "select" else [(params, seeds)]):
+        for p, sd in seeds if params == "select" else [(params, seeds)]:
             key = (case.name, repr(sorted(p(case, case.length - case.h).items())))
             total += sum(_FITS[(*key, s)][2] for s in sd if (*key, s) in _FITS)
     return total
@@ -291,79 +302,177 @@ VARIANTS = {
     "noval": ("no validation: val_fraction=0, all 60 epochs", rules(val_fraction=0.0)),
     "w2m_rel": ("window max(2m,h,4) + relative", rules(window=W2M, relative=True)),
     "w2m_rel_gru": ("window max(2m,h,4) + relative + gru", rules(window=W2M, relative=True, cell="gru")),
-    "w2m_rel_ens3": ("window max(2m,h,4) + relative + 3 seeds", rules(window=W2M, relative=True, seeds=(0, 1, 2))),
-    "w2m_rel_noval": ("window max(2m,h,4) + relative + no validation", rules(window=W2M, relative=True, val_fraction=0.0)),
+    "w2m_rel_ens3": (
+        "window max(2m,h,4) + relative + 3 seeds",
+        rules(window=W2M, relative=True, seeds=(0, 1, 2)),
+    ),
+    "w2m_rel_noval": (
+        "window max(2m,h,4) + relative + no validation",
+        rules(window=W2M, relative=True, val_fraction=0.0),
+    ),
     "w3m_rel": ("window max(3m,h,4) + relative", rules(window=W3M, relative=True)),
     "w2h_rel": ("window max(m,2h,4) + relative", rules(window=W2H, relative=True)),
     "w2m_rel_lstm": ("window max(2m,h,4) + relative + lstm", rules(window=W2M, relative=True, cell="lstm")),
     "w2m_rel_l1": ("window max(2m,h,4) + relative + layers=1", rules(window=W2M, relative=True, layers=1)),
     "w2m_rel_h32": ("window max(2m,h,4) + relative + hidden=32", rules(window=W2M, relative=True, hidden=32)),
-    "w2m_rel_pat20": ("window max(2m,h,4) + relative + patience=20, epochs=120",
-                      rules(window=W2M, relative=True, patience=20, epochs=120)),
-    "w2m_rel_pat5": ("window max(2m,h,4) + relative + patience=5", rules(window=W2M, relative=True, patience=5)),
+    "w2m_rel_pat20": (
+        "window max(2m,h,4) + relative + patience=20, epochs=120",
+        rules(window=W2M, relative=True, patience=20, epochs=120),
+    ),
+    "w2m_rel_pat5": (
+        "window max(2m,h,4) + relative + patience=5",
+        rules(window=W2M, relative=True, patience=5),
+    ),
     "w2m_rel_lr3": ("window max(2m,h,4) + relative + lr=3e-3", rules(window=W2M, relative=True, lr=3e-3)),
-    "wmix_rel": ("3 members averaged: windows max(m,h,4), max(2m,h,4), max(3m,h,4) + relative",
-                 mix(rules(window=W1M, relative=True), rules(window=W2M, relative=True), rules(window=W3M, relative=True))),
-    "wmix_rel_ens2": ("6 members averaged: those 3 windows x seeds 0, 1 + relative",
-                      mix(rules(window=W1M, relative=True, seeds=(0, 1)), rules(window=W2M, relative=True, seeds=(0, 1)),
-                          rules(window=W3M, relative=True, seeds=(0, 1)))),
-    "w2m_rel_cells": ("3 members averaged: rnn, gru, lstm; window max(2m,h,4) + relative",
-                      mix(rules(window=W2M, relative=True), rules(window=W2M, relative=True, cell="gru"),
-                          rules(window=W2M, relative=True, cell="lstm"))),
-    "wmix_rel_lstm": ("3 members averaged: windows max(m,h,4), max(2m,h,4), max(3m,h,4) + relative + lstm",
-                      mix(rules(window=W1M, relative=True, cell="lstm"), rules(window=W2M, relative=True, cell="lstm"),
-                          rules(window=W3M, relative=True, cell="lstm"))),
-    "w2m_rel_lstm_ens3": ("window max(2m,h,4) + relative + lstm + 3 seeds",
-                          rules(window=W2M, relative=True, cell="lstm", seeds=(0, 1, 2))),
+    "wmix_rel": (
+        "3 members averaged: windows max(m,h,4), max(2m,h,4), max(3m,h,4) + relative",
+        mix(
+            rules(window=W1M, relative=True),
+            rules(window=W2M, relative=True),
+            rules(window=W3M, relative=True),
+        ),
+    ),
+    "wmix_rel_ens2": (
+        "6 members averaged: those 3 windows x seeds 0, 1 + relative",
+        mix(
+            rules(window=W1M, relative=True, seeds=(0, 1)),
+            rules(window=W2M, relative=True, seeds=(0, 1)),
+            rules(window=W3M, relative=True, seeds=(0, 1)),
+        ),
+    ),
+    "w2m_rel_cells": (
+        "3 members averaged: rnn, gru, lstm; window max(2m,h,4) + relative",
+        mix(
+            rules(window=W2M, relative=True),
+            rules(window=W2M, relative=True, cell="gru"),
+            rules(window=W2M, relative=True, cell="lstm"),
+        ),
+    ),
+    "wmix_rel_lstm": (
+        "3 members averaged: windows max(m,h,4), max(2m,h,4), max(3m,h,4) + relative + lstm",
+        mix(
+            rules(window=W1M, relative=True, cell="lstm"),
+            rules(window=W2M, relative=True, cell="lstm"),
+            rules(window=W3M, relative=True, cell="lstm"),
+        ),
+    ),
+    "w2m_rel_lstm_ens3": (
+        "window max(2m,h,4) + relative + lstm + 3 seeds",
+        rules(window=W2M, relative=True, cell="lstm", seeds=(0, 1, 2)),
+    ),
     "w3m_rel_lstm": ("window max(3m,h,4) + relative + lstm", rules(window=W3M, relative=True, cell="lstm")),
-    "w2m_rel_lstm_pat20": ("window max(2m,h,4) + relative + lstm + patience=20, epochs=120",
-                           rules(window=W2M, relative=True, cell="lstm", patience=20, epochs=120)),
-    "w2m_rel_lstm_lr3e2": ("window max(2m,h,4) + relative + lstm + lr=3e-2", rules(window=W2M, relative=True, cell="lstm", lr=3e-2)),
-    "w2m_rel_lstm_l1": ("window max(2m,h,4) + relative + lstm + layers=1", rules(window=W2M, relative=True, cell="lstm", layers=1)),
-    "w2m_rel_lstm_h32": ("window max(2m,h,4) + relative + lstm + hidden=32", rules(window=W2M, relative=True, cell="lstm", hidden=32)),
-    "w2m_rel_lstm_drop": ("window max(2m,h,4) + relative + lstm + dropout=0.1", rules(window=W2M, relative=True, cell="lstm", dropout=0.1)),
-    "w2m_rel_lstm_valh": ("window max(2m,h,4) + relative + lstm + val span = h", rules(window=W2M, val=VAL_H, relative=True, cell="lstm")),
-    "w2m_rel_lstm_val2h": ("window max(2m,h,4) + relative + lstm + val span >= 2h", rules(window=W2M, val=VAL_2H, relative=True, cell="lstm")),
-    "w2m_rel_lstm_h8": ("window max(2m,h,4) + relative + lstm + hidden=8", rules(window=W2M, relative=True, cell="lstm", hidden=8)),
-    "w2m_rel_lstm_cap3": ("window max(2m,h,4) capped at 1/3 + relative + lstm", rules(window=W2M_CAP3, relative=True, cell="lstm")),
-    "auto_rel_lstm": ("window max(2m,h,4) + lstm; relative or not, whichever validates better (2 fits)",
-                      select(rules(window=W2M, relative=True, cell="lstm"), rules(window=W2M, cell="lstm"))),
-    "auto3": ("best on validation of: the defaults (window 20, capped), window max(2m,h,4) + lstm, and that + relative",
-              select(rules(window=lambda c, n: min(20, _cap(c, n))), rules(window=W2M, cell="lstm"),
-                     rules(window=W2M, relative=True, cell="lstm"))),
-    "w20f_rel_lstm": ("window max(2m,h,20), capped + relative + lstm", rules(window=W20F, relative=True, cell="lstm")),
+    "w2m_rel_lstm_pat20": (
+        "window max(2m,h,4) + relative + lstm + patience=20, epochs=120",
+        rules(window=W2M, relative=True, cell="lstm", patience=20, epochs=120),
+    ),
+    "w2m_rel_lstm_lr3e2": (
+        "window max(2m,h,4) + relative + lstm + lr=3e-2",
+        rules(window=W2M, relative=True, cell="lstm", lr=3e-2),
+    ),
+    "w2m_rel_lstm_l1": (
+        "window max(2m,h,4) + relative + lstm + layers=1",
+        rules(window=W2M, relative=True, cell="lstm", layers=1),
+    ),
+    "w2m_rel_lstm_h32": (
+        "window max(2m,h,4) + relative + lstm + hidden=32",
+        rules(window=W2M, relative=True, cell="lstm", hidden=32),
+    ),
+    "w2m_rel_lstm_drop": (
+        "window max(2m,h,4) + relative + lstm + dropout=0.1",
+        rules(window=W2M, relative=True, cell="lstm", dropout=0.1),
+    ),
+    "w2m_rel_lstm_valh": (
+        "window max(2m,h,4) + relative + lstm + val span = h",
+        rules(window=W2M, val=VAL_H, relative=True, cell="lstm"),
+    ),
+    "w2m_rel_lstm_val2h": (
+        "window max(2m,h,4) + relative + lstm + val span >= 2h",
+        rules(window=W2M, val=VAL_2H, relative=True, cell="lstm"),
+    ),
+    "w2m_rel_lstm_h8": (
+        "window max(2m,h,4) + relative + lstm + hidden=8",
+        rules(window=W2M, relative=True, cell="lstm", hidden=8),
+    ),
+    "w2m_rel_lstm_cap3": (
+        "window max(2m,h,4) capped at 1/3 + relative + lstm",
+        rules(window=W2M_CAP3, relative=True, cell="lstm"),
+    ),
+    "auto_rel_lstm": (
+        "window max(2m,h,4) + lstm; relative or not, whichever validates better (2 fits)",
+        select(rules(window=W2M, relative=True, cell="lstm"), rules(window=W2M, cell="lstm")),
+    ),
+    "auto3": (
+        "best on validation of: the defaults (window 20, capped), window max(2m,h,4) + lstm, and that + relative",
+        select(
+            rules(window=lambda c, n: min(20, _cap(c, n))),
+            rules(window=W2M, cell="lstm"),
+            rules(window=W2M, relative=True, cell="lstm"),
+        ),
+    ),
+    "w20f_rel_lstm": (
+        "window max(2m,h,20), capped + relative + lstm",
+        rules(window=W20F, relative=True, cell="lstm"),
+    ),
     "w20f_lstm": ("window max(2m,h,20), capped + lstm (absolute inputs)", rules(window=W20F, cell="lstm")),
     "w2m_lstm": ("window max(2m,h,4) + lstm (absolute inputs)", rules(window=W2M, cell="lstm")),
-    "phase": ("the defaults + the season's phase (sin, cos) as known inputs, single series",
-              rules(phase=True)),
-    "ra_mix": ("2 members averaged: relative and absolute inputs; window max(2m,h,4) + lstm",
-               mix(rules(window=W2M, relative=True, cell="lstm"), rules(window=W2M, relative=False, cell="lstm"))),
-    "w2m_rel_nohw": ("window max(2m,h,4) + relative + highway=False", rules(window=W2M, relative=True, highway=False)),
+    "phase": (
+        "the defaults + the season's phase (sin, cos) as known inputs, single series",
+        rules(phase=True),
+    ),
+    "ra_mix": (
+        "2 members averaged: relative and absolute inputs; window max(2m,h,4) + lstm",
+        mix(rules(window=W2M, relative=True, cell="lstm"), rules(window=W2M, relative=False, cell="lstm")),
+    ),
+    "w2m_rel_nohw": (
+        "window max(2m,h,4) + relative + highway=False",
+        rules(window=W2M, relative=True, highway=False),
+    ),
     # General techniques for seasonal series, on top of the shipped defaults (library defaults, val span >= h):
-    "defaults": ("the shipped defaults (lstm, relative, automatic window max(2m,h,4) capped, val span >= h)", rules()),
-    "deseason": ("the defaults on deseasonalised targets: classical multiplicative (additive if a value <= 0) "
-                 "seasonal indices from the training part, where m > 1, n >= 2m and the 90% ACF test at lag m "
-                 "passes; indices put back on the forecast", rules(transform="deseason")),
-    "deseason_notest": ("deseason without the ACF test (every m > 1 series with n >= 2m)",
-                        rules(transform="deseason_notest")),
-    "slag": ("the defaults + the seasonal lag y[t - L], L = m ceil(h/m), as a known input", rules(seasonal_lag=True)),
-    "l1": ("the defaults with an L1 loss: loss='quantile', quantiles=(0.5,) (pinball at the median)",
-           rules(loss="quantile", quantiles=(0.5,))),
+    "defaults": (
+        "the shipped defaults (lstm, relative, automatic window max(2m,h,4) capped, val span >= h)",
+        rules(),
+    ),
+    "deseason": (
+        "the defaults on deseasonalised targets: classical multiplicative (additive if a value <= 0) "
+        "seasonal indices from the training part, where m > 1, n >= 2m and the 90% ACF test at lag m "
+        "passes; indices put back on the forecast",
+        rules(transform="deseason"),
+    ),
+    "deseason_notest": (
+        "deseason without the ACF test (every m > 1 series with n >= 2m)",
+        rules(transform="deseason_notest"),
+    ),
+    "slag": (
+        "the defaults + the seasonal lag y[t - L], L = m ceil(h/m), as a known input",
+        rules(seasonal_lag=True),
+    ),
+    "l1": (
+        "the defaults with an L1 loss: loss='quantile', quantiles=(0.5,) (pinball at the median)",
+        rules(loss="quantile", quantiles=(0.5,)),
+    ),
     "log": ("the defaults on log targets where the training part is positive", rules(transform="log")),
-    "log_deseason": ("log targets (where positive), then deseason (additive indices on the logs)",
-                     rules(transform="log_deseason")),
-    "deseason_mix": ("2 members averaged: the defaults and deseason (2 fits)",
-                     mix(rules(), rules(transform="deseason"))),
+    "log_deseason": (
+        "log targets (where positive), then deseason (additive indices on the logs)",
+        rules(transform="log_deseason"),
+    ),
+    "deseason_mix": (
+        "2 members averaged: the defaults and deseason (2 fits)",
+        mix(rules(), rules(transform="deseason")),
+    ),
     "deseason_3m": ("deseason where n >= 3m only (and the ACF test)", rules(transform="deseason_3m")),
 }
+
+
 def lib_window(mult_m):
     """The library's automatic window with ``mult_m`` seasons instead of 2: ``min(max(mult_m * m, h, 4),
     (n_fit - h) // 2)`` (at least 2), n_fit the steps before the library's own validation span
     (10% but at least h; none where the rest cannot hold a window and a horizon)."""
+
     def window(case, n):
         n_val = max(int(round(n * 0.1)), case.h)
         n_fit = n - n_val if n - n_val >= 2 + case.h else n
         return int(min(max(mult_m * case.m, case.h, 4), max(2, (n_fit - case.h) // 2)))
+
     return window
 
 
@@ -371,59 +480,138 @@ def lib_window(mult_m):
 # own validation span): each variant differs from "lib" in one respect.  Ensembles of variants run in
 # the same command reuse their fits (member_forecasts), their time is the sum of their members'.
 LIB = dict(val=None)
-VARIANTS.update({
-    "lib": ("the library's defaults as shipped when the variant ran: Forecaster(horizon=h, season=m) (deseason "
+VARIANTS.update(
+    {
+        "lib": (
+            "the library's defaults as shipped when the variant ran: Forecaster(horizon=h, season=m) (deseason "
             "on, lstm, relative, val span 10% but >= h; window max(2m,h,4) capped until 2026-12-03 08:50 UTC, "
-            "max(m,h,4) capped since, where the indices are on)", rules(**LIB)),
-    "lib_ens3": ("3 seeds averaged (seeds s, s+1, s+2)", rules(**LIB, seeds=(0, 1, 2))),
-    "lib_gru": ("cell='gru'", rules(**LIB, cell="gru")),
-    "lib_lstm_gru": ("2 members averaged: lstm and gru", mix(rules(**LIB), rules(**LIB, cell="gru"))),
-    "lib_nodes": ("deseason=False", rules(**LIB, deseason=False)),
-    "lib_des_mix": ("2 members averaged: deseason on and off", mix(rules(**LIB), rules(**LIB, deseason=False))),
-    "lib_w3m": ("window max(3m,h,4), capped as the library caps", rules(**LIB, window=lib_window(3))),
-    "lib_abs": ("relative=False (absolute inputs; the season is taken out)", rules(**LIB, relative=False)),
-    "lib_h32l1": ("hidden=32, layers=1", rules(**LIB, hidden=32, layers=1)),
-    "lib_pat20": ("epochs=120, patience=20", rules(**LIB, epochs=120, patience=20)),
-    "lib_w1m": ("window max(m,h,4), capped as the library caps", rules(**LIB, window=lib_window(1))),
-    "lib_refit": ("after early stopping, a fresh fit on every step (no validation span) for the best epoch "
-                  "count, the same window", rules(**LIB, refit_all=True)),
-    "lib_local": ("the library's indices off, time-varying indices instead (the season around each training "
-                  "step divides it; the season at the end goes back on the forecast)",
-                  rules(**LIB, deseason=False, transform="deseason_local", window=lib_window(1))),
-    "lib_drift": ("time-varying indices where the season drifts (first and second half of the training part "
-                  "differ by 0.1 or more), the library's indices elsewhere",
-                  rules(**LIB, transform="deseason_drift", window=lib_window(1))),
-    "lib_phase": ("the season's phase (sin, cos of the step's place in it) as known inputs, beside the indices",
-                  rules(**LIB, phase=True)),
-    "lib_w1m_refit": ("window max(m,h,4) and the refit on every step", rules(**LIB, window=lib_window(1),
-                                                                          refit_all=True)),
-    "lib_noval": ("no validation span (val_fraction=0): 60 epochs on every step, the last weights",
-                  rules(**LIB, val_fraction=0.0)),
-    "lib_noval_e20": ("no validation span, 20 epochs", rules(**LIB, val_fraction=0.0, epochs=20)),
-    "lib_arcomb": ("the network's forecast averaged with its own linear-AR baseline's (fitted on the same "
-                   "window, no extra training)", rules(**LIB, combine="linear_ar")),
-    "lib_wmix": ("3 members averaged, N-BEATS's multi-lookback ensemble: windows max(m,h,4), max(2m,h,4), "
-                 "max(3m,h,4)", mix(rules(**LIB, window=lib_window(1)), rules(**LIB), rules(**LIB, window=lib_window(3)))),
-    "lib_avg1": ("average_best=1: the best epoch's weights alone (the defaults before 2026-12-03 evening)",
-                 rules(**LIB, average_best=1)),
-    "lib_avg5": ("average_best=5: the weights of the five best epochs averaged", rules(**LIB, average_best=5)),
-    "lib_avg10": ("average_best=10: the weights of the ten best epochs averaged", rules(**LIB, average_best=10)),
-})
-for _name in ("lib", "lib_ens3", "lib_gru", "lib_lstm_gru", "lib_nodes", "lib_des_mix", "lib_w3m", "lib_abs",
-              "lib_h32l1", "lib_pat20", "lib_w1m", "lib_wmix", "lib_refit", "lib_w1m_refit", "lib_phase", "lib_local", "lib_drift", "lib_noval", "lib_noval_e20", "lib_arcomb",
-              "lib_avg1", "lib_avg5", "lib_avg10"):
-    for _seed in (1, 2) if _name not in ("lib", "lib_w1m", "lib_refit", "lib_w1m_refit") else (1, 2, 3, 4, 5):  # close calls: 6 seeds
+            "max(m,h,4) capped since, where the indices are on)",
+            rules(**LIB),
+        ),
+        "lib_ens3": ("3 seeds averaged (seeds s, s+1, s+2)", rules(**LIB, seeds=(0, 1, 2))),
+        "lib_gru": ("cell='gru'", rules(**LIB, cell="gru")),
+        "lib_lstm_gru": ("2 members averaged: lstm and gru", mix(rules(**LIB), rules(**LIB, cell="gru"))),
+        "lib_nodes": ("deseason=False", rules(**LIB, deseason=False)),
+        "lib_des_mix": (
+            "2 members averaged: deseason on and off",
+            mix(rules(**LIB), rules(**LIB, deseason=False)),
+        ),
+        "lib_w3m": ("window max(3m,h,4), capped as the library caps", rules(**LIB, window=lib_window(3))),
+        "lib_abs": (
+            "relative=False (absolute inputs; the season is taken out)",
+            rules(**LIB, relative=False),
+        ),
+        "lib_h32l1": ("hidden=32, layers=1", rules(**LIB, hidden=32, layers=1)),
+        "lib_pat20": ("epochs=120, patience=20", rules(**LIB, epochs=120, patience=20)),
+        "lib_w1m": ("window max(m,h,4), capped as the library caps", rules(**LIB, window=lib_window(1))),
+        "lib_refit": (
+            "after early stopping, a fresh fit on every step (no validation span) for the best epoch "
+            "count, the same window",
+            rules(**LIB, refit_all=True),
+        ),
+        "lib_local": (
+            "the library's indices off, time-varying indices instead (the season around each training "
+            "step divides it; the season at the end goes back on the forecast)",
+            rules(**LIB, deseason=False, transform="deseason_local", window=lib_window(1)),
+        ),
+        "lib_drift": (
+            "time-varying indices where the season drifts (first and second half of the training part "
+            "differ by 0.1 or more), the library's indices elsewhere",
+            rules(**LIB, transform="deseason_drift", window=lib_window(1)),
+        ),
+        "lib_phase": (
+            "the season's phase (sin, cos of the step's place in it) as known inputs, beside the indices",
+            rules(**LIB, phase=True),
+        ),
+        "lib_w1m_refit": (
+            "window max(m,h,4) and the refit on every step",
+            rules(**LIB, window=lib_window(1), refit_all=True),
+        ),
+        "lib_noval": (
+            "no validation span (val_fraction=0): 60 epochs on every step, the last weights",
+            rules(**LIB, val_fraction=0.0),
+        ),
+        "lib_noval_e20": ("no validation span, 20 epochs", rules(**LIB, val_fraction=0.0, epochs=20)),
+        "lib_arcomb": (
+            "the network's forecast averaged with its own linear-AR baseline's (fitted on the same "
+            "window, no extra training)",
+            rules(**LIB, combine="linear_ar"),
+        ),
+        "lib_wmix": (
+            "3 members averaged, N-BEATS's multi-lookback ensemble: windows max(m,h,4), max(2m,h,4), "
+            "max(3m,h,4)",
+            mix(rules(**LIB, window=lib_window(1)), rules(**LIB), rules(**LIB, window=lib_window(3))),
+        ),
+        "lib_avg1": (
+            "average_best=1: the best epoch's weights alone (the defaults before 2026-12-03 evening)",
+            rules(**LIB, average_best=1),
+        ),
+        "lib_avg5": (
+            "average_best=5: the weights of the five best epochs averaged",
+            rules(**LIB, average_best=5),
+        ),
+        "lib_avg10": (
+            "average_best=10: the weights of the ten best epochs averaged",
+            rules(**LIB, average_best=10),
+        ),
+    }
+)
+for _name in (
+    "lib",
+    "lib_ens3",
+    "lib_gru",
+    "lib_lstm_gru",
+    "lib_nodes",
+    "lib_des_mix",
+    "lib_w3m",
+    "lib_abs",
+    "lib_h32l1",
+    "lib_pat20",
+    "lib_w1m",
+    "lib_wmix",
+    "lib_refit",
+    "lib_w1m_refit",
+    "lib_phase",
+    "lib_local",
+    "lib_drift",
+    "lib_noval",
+    "lib_noval_e20",
+    "lib_arcomb",
+    "lib_avg1",
+    "lib_avg5",
+    "lib_avg10",
+):
+    for _seed in (
+        (1, 2) if _name not in ("lib", "lib_w1m", "lib_refit", "lib_w1m_refit") else (1, 2, 3, 4, 5)
+    ):  # close calls: 6 seeds
         _label, _members = VARIANTS[_name]
-        VARIANTS[f"{_name}_s{_seed}"] = (f"{_label}; seed {_seed}",
-                                         [(params, tuple(sd + _seed for sd in seeds)) for params, seeds in _members])
+        VARIANTS[f"{_name}_s{_seed}"] = (
+            f"{_label}; seed {_seed}",
+            [(params, tuple(sd + _seed for sd in seeds)) for params, seeds in _members],
+        )
 
 # Second and third draws (seeds 1, 2; one fit each, not averaged) of the seasonal techniques: the seed
 # noise on these cases is several hundredths of the gmean, so a technique is judged on its mean over seeds.
-for _name in ("defaults", "deseason", "deseason_notest", "deseason_3m", "slag", "l1", "log", "log_deseason", "deseason_mix"):
+for _name in (
+    "defaults",
+    "deseason",
+    "deseason_notest",
+    "deseason_3m",
+    "slag",
+    "l1",
+    "log",
+    "log_deseason",
+    "deseason_mix",
+):
     for _seed in (1, 2):
         _label, _members = VARIANTS[_name]
-        VARIANTS.setdefault(f"{_name}_s{_seed}", (f"{_label}; seed {_seed}",
-                                                  [(params, tuple(sd + _seed for sd in seeds)) for params, seeds in _members]))
+        VARIANTS.setdefault(
+            f"{_name}_s{_seed}",
+            (
+                f"{_label}; seed {_seed}",
+                [(params, tuple(sd + _seed for sd in seeds)) for params, seeds in _members],
+            ),
+        )
 
 
 # Other real series, none in bench_real's list: a check that a rule chosen there generalises.
@@ -465,8 +653,11 @@ def run_variant(name, cases, quick, log) -> dict:
                         fits.append((member_forecasts(case, p, sd, quick, losses=losses), np.mean(losses)))
                     best = int(np.argmin([loss for _, loss in fits]))
                     runs.append(fits[best][0])
-                    chosen = f"chose candidate {best} of {len(fits)} (val losses " + \
-                        ", ".join(f"{loss:.4g}" for _, loss in fits) + ")"
+                    chosen = (
+                        f"chose candidate {best} of {len(fits)} (val losses "
+                        + ", ".join(f"{loss:.4g}" for _, loss in fits)
+                        + ")"
+                    )
                 else:
                     runs.append(member_forecasts(case, params, seeds, quick))
                     chosen = ""
@@ -477,20 +668,37 @@ def run_variant(name, cases, quick, log) -> dict:
             r = {"status": "failed", "error": f"{type(err).__name__}: {err}".splitlines()[0]}
         r["seconds"] = max(time.perf_counter() - t0, fit_seconds(case, members))
         flat = [m for params, seeds in members for m in (seeds if params == "select" else [(params, seeds)])]
-        r["params"] = [{k: v for k, v in params(case, case.length - case.h).items() if k != "season"}
-                       for params, _ in flat]
+        r["params"] = [
+            {k: v for k, v in params(case, case.length - case.h).items() if k != "season"}
+            for params, _ in flat
+        ]
         out[case.name] = r
-        log(f"[{name}] {case.name}: " + (f"MASE {r['mase']:.3f}" if r["status"] == "ok" else r["error"][:80])
-            + f" ({r['seconds']:.1f} s)")
+        log(
+            f"[{name}] {case.name}: "
+            + (f"MASE {r['mase']:.3f}" if r["status"] == "ok" else r["error"][:80])
+            + f" ({r['seconds']:.1f} s)"
+        )
     return out
 
 
 def table(results, cases, names) -> list[str]:
     """One row per variant (and anchor): gmean MASE ratio per group, wins over AutoETS, time."""
     groups = br.groups(cases)
-    cols = [g for g in ("overall", "monthly", "quarterly", "yearly", "weekly", "daily", "business-daily", "other") if g in groups]
-    head = ["method", *[f"{g} ({len(groups[g])})" for g in cols], "/ best anchor (overall)", "better than AutoETS",
-            "median MASE", "total s", "max s, 1 series <= 1000 steps", "ran on"]
+    cols = [
+        g
+        for g in ("overall", "monthly", "quarterly", "yearly", "weekly", "daily", "business-daily", "other")
+        if g in groups
+    ]
+    head = [
+        "method",
+        *[f"{g} ({len(groups[g])})" for g in cols],
+        "/ best anchor (overall)",
+        "better than AutoETS",
+        "median MASE",
+        "total s",
+        "max s, 1 series <= 1000 steps",
+        "ran on",
+    ]
     rows = []
     for name in names:
         s = br.summary(results, cases, name)
@@ -500,11 +708,25 @@ def table(results, cases, names) -> list[str]:
         anchor, a = br.best_anchor(results, cases, ok)
         per = [br._fmt(br.summary(results, groups[g], name).get("gmean", math.nan)) for g in cols]
         single = [results[c.name][name]["seconds"] for c in ok if len(c.series) == 1 and c.length <= 1000]
-        rows.append((s["gmean"], [f"`{name}` {VARIANTS[name][0]}" if name in VARIANTS else br.LABELS.get(name, name), *per,
-                     f"{s['gmean'] / a:.3f} ({anchor})", f"{s['beats_ets']}/{s['n_ets']}", br._fmt(s["median_mase"]),
-                     f"{s['seconds']:.0f}", br._fmt(max(single, default=math.nan), 1), f"{s['n']}/{s['of']}"]))
+        rows.append(
+            (
+                s["gmean"],
+                [
+                    f"`{name}` {VARIANTS[name][0]}" if name in VARIANTS else br.LABELS.get(name, name),
+                    *per,
+                    f"{s['gmean'] / a:.3f} ({anchor})",
+                    f"{s['beats_ets']}/{s['n_ets']}",
+                    br._fmt(s["median_mase"]),
+                    f"{s['seconds']:.0f}",
+                    br._fmt(max(single, default=math.nan), 1),
+                    f"{s['n']}/{s['of']}",
+                ],
+            )
+        )
     rows.sort(key=lambda r: r[0])
-    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for _, r in rows]
+    return ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + [
+        "| " + " | ".join(r) + " |" for _, r in rows
+    ]
 
 
 def main(argv=None) -> None:
@@ -512,16 +734,27 @@ def main(argv=None) -> None:
     parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
     parser.add_argument("--cases", nargs="+", choices=list(br.CASES) + list(HOLDOUT))
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--holdout", action="store_true",
-                        help="run on HOLDOUT's series instead (anchors computed here first, into --anchors)")
-    parser.add_argument("--anchors", help="bench_real's JSON (default REAL.json, REAL_HOLDOUT.json with --holdout)")
-    parser.add_argument("--store", help="default REAL_VARIANTS.json (REAL_HOLDOUT_VARIANTS.json with --holdout); "
-                        "variant results, kept between runs (a variant run again replaces its own; --variants "
-                        "with no name only rewrites the table)")
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="run on HOLDOUT's series instead (anchors computed here first, into --anchors)",
+    )
+    parser.add_argument(
+        "--anchors", help="bench_real's JSON (default REAL.json, REAL_HOLDOUT.json with --holdout)"
+    )
+    parser.add_argument(
+        "--store",
+        help="default REAL_VARIANTS.json (REAL_HOLDOUT_VARIANTS.json with --holdout); "
+        "variant results, kept between runs (a variant run again replaces its own; --variants "
+        "with no name only rewrites the table)",
+    )
     parser.add_argument("--out", help="default REAL_VARIANTS.md (REAL_HOLDOUT.md with --holdout)")
     args = parser.parse_args(argv)
-    anchors, store, out = (("REAL_HOLDOUT.json", "REAL_HOLDOUT_VARIANTS.json", "REAL_HOLDOUT.md") if args.holdout
-                           else ("REAL.json", "REAL_VARIANTS.json", "REAL_VARIANTS.md"))
+    anchors, store, out = (
+        ("REAL_HOLDOUT.json", "REAL_HOLDOUT_VARIANTS.json", "REAL_HOLDOUT.md")
+        if args.holdout
+        else ("REAL.json", "REAL_VARIANTS.json", "REAL_VARIANTS.md")
+    )
     args.anchors = args.anchors or os.path.join(br.HERE, anchors)
     args.store = args.store or os.path.join(br.HERE, store)
     args.out = args.out or os.path.join(br.HERE, out)
@@ -544,8 +777,11 @@ def main(argv=None) -> None:
     br.warm_up(br.METHODS["tsrnn"], args.quick, 0)
     commands = stored.pop("_commands", [])
     if args.variants:  # with no variant named, only the report is rewritten
-        commands.append("python benchmarks/bench_real_variants.py " + " ".join(argv if argv is not None else sys.argv[1:])
-                        + datetime.datetime.now(datetime.timezone.utc).strftime(" (%Y-%m-%d %H:%M UTC)"))
+        commands.append(
+            "python benchmarks/bench_real_variants.py "
+            + " ".join(argv if argv is not None else sys.argv[1:])
+            + datetime.datetime.now(datetime.timezone.utc).strftime(" (%Y-%m-%d %H:%M UTC)")
+        )
     for name in args.variants:
         stored[name] = run_variant(name, cases, args.quick, log)
         with open(args.store, "w") as fh:
@@ -555,23 +791,39 @@ def main(argv=None) -> None:
             results.setdefault(case_name, {})[name] = r
     names = list(br.ANCHORS) + ["tsrnn", "tsrnn_val"] + [v for v in VARIANTS if v in stored]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [f"# tsrnn default-change experiment on bench_real's cases ({now})", "",
-             f"Versions: {br.versions()}.", "Commands (each variant's numbers come from the last one that ran it): `"
-             + "`; `".join(commands) + "`" + (" (quick)" if args.quick else ""),
-             "", __doc__.split("\n\n")[1].replace("\n", " "), "",
-             "Figures: geometric mean over cases of MASE / seasonal-naive MASE (lower is better), per group; "
-             "'/ best anchor': overall figure over that of the best of AutoETS, AutoARIMA, AutoTheta on the "
-             "same cases. Targets: <= 0.80 and <= 0.85 x best anchor; better than AutoETS on >= 2/3 of cases; "
-             "< 10 s for one series up to 1,000 steps. Seconds: fit + forecast, all seeds of a variant.", "",
-             *table(results, cases, names), "", "## Variants", ""]
+    lines = [
+        f"# tsrnn default-change experiment on bench_real's cases ({now})",
+        "",
+        f"Versions: {br.versions()}.",
+        "Commands (each variant's numbers come from the last one that ran it): `"
+        + "`; `".join(commands)
+        + "`"
+        + (" (quick)" if args.quick else ""),
+        "",
+        __doc__.split("\n\n")[1].replace("\n", " "),
+        "",
+        "Figures: geometric mean over cases of MASE / seasonal-naive MASE (lower is better), per group; "
+        "'/ best anchor': overall figure over that of the best of AutoETS, AutoARIMA, AutoTheta on the "
+        "same cases. Targets: <= 0.80 and <= 0.85 x best anchor; better than AutoETS on >= 2/3 of cases; "
+        "< 10 s for one series up to 1,000 steps. Seconds: fit + forecast, all seeds of a variant.",
+        "",
+        *table(results, cases, names),
+        "",
+        "## Variants",
+        "",
+    ]
     lines += [f"- `{v}`: {VARIANTS[v][0]}" for v in VARIANTS if v in stored]
     lines += ["", "## Per case (MASE ratio to seasonal naive)", ""]
     shown = [n for n in names if any(results.get(c.name, {}).get(n, {}).get("status") == "ok" for c in cases)]
     lines += ["| case | m | h | n | " + " | ".join(shown) + " |", "|" + "---|" * (4 + len(shown))]
     for c in cases:
         base = results[c.name]["snaive"]["mase"]
-        cells = [br._fmt(results[c.name][n]["mase"] / base) if results[c.name].get(n, {}).get("status") == "ok"
-                 else "x" for n in shown]
+        cells = [
+            br._fmt(results[c.name][n]["mase"] / base)
+            if results[c.name].get(n, {}).get("status") == "ok"
+            else "x"
+            for n in shown
+        ]
         lines.append(f"| {c.name} | {c.m} | {c.h} | {c.length} | " + " | ".join(cells) + " |")
     with open(args.out, "w") as fh:
         fh.write("\n".join(lines) + "\n")

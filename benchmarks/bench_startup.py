@@ -8,6 +8,7 @@ torch, numpy, pandas and matplotlib must all be absent.  Exits with status 1 if 
 
     python benchmarks/bench_startup.py [--repeats 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,7 +53,7 @@ def imported(argv: list[str]) -> tuple[set[str], int, float]:
     names, total_us = set(), 0
     for line in p.stderr.splitlines():
         if line.startswith("import time:") and "|" in line and "self [us]" not in line:
-            _, cumulative, name = line[len("import time:"):].split("|")
+            _, cumulative, name = line[len("import time:") :].split("|")
             names.add(name.strip())
             if not name.startswith("  "):  # a top-level import: its cumulative time counts once
                 total_us += int(cumulative)
@@ -68,9 +69,13 @@ def main() -> None:
     for _ in range(args.repeats):  # alternate, so load changes hit every command alike
         for label, (argv, _) in cmds.items():
             times[label].append(timed(argv))
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, best and median of {args.repeats}; "
-          f"script {tsrnn_script()}\n")
-    print(f"| {'command':<30} | {'best s':>7} | {'median s':>8} | {'modules':>7} | {'import s':>8} | heavy modules loaded")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores, best and median of {args.repeats}; "
+        f"script {tsrnn_script()}\n"
+    )
+    print(
+        f"| {'command':<30} | {'best s':>7} | {'median s':>8} | {'modules':>7} | {'import s':>8} | heavy modules loaded"
+    )
     print(f"|{'-' * 32}|{'-' * 9}|{'-' * 10}|{'-' * 9}|{'-' * 10}|{'-' * 22}")
     torch_loaded = []
     for label, (argv, checked) in cmds.items():
@@ -78,10 +83,14 @@ def main() -> None:
         heavy = [h for h in HEAVY if h in packages]
         if checked and "torch" in packages:
             torch_loaded.append(label)
-        print(f"| {label:<30} | {min(times[label]):>7.3f} | {statistics.median(times[label]):>8.3f} | "
-              f"{n_modules:>7} | {import_s:>8.3f} | {', '.join(heavy) or '-'}")
-    print("\nmodules / import s: from PYTHONPROFILEIMPORTTIME (one run; import s sums top-level imports, "
-          "site included).")
+        print(
+            f"| {label:<30} | {min(times[label]):>7.3f} | {statistics.median(times[label]):>8.3f} | "
+            f"{n_modules:>7} | {import_s:>8.3f} | {', '.join(heavy) or '-'}"
+        )
+    print(
+        "\nmodules / import s: from PYTHONPROFILEIMPORTTIME (one run; import s sums top-level imports, "
+        "site included)."
+    )
     if torch_loaded:
         print(f"FAIL: torch is imported by {', '.join(torch_loaded)}")
         sys.exit(1)

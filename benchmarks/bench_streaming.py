@@ -19,6 +19,7 @@ state has read the whole stream) drift from the windowed ones (which read only W
 
     python benchmarks/bench_streaming.py [--steps 2000] [--windows 20 200] [--epochs 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,8 @@ def contenders(model: tsrnn.Forecaster, frame: pd.DataFrame, start: int, W: int)
     scaled = running.scaled(model, values)  # (T, F) tensor, as the library scales
     state = {"stream": model.start(frame.iloc[:start]), "h_module": None, "h_raw": None}
     with torch.inference_mode():  # carried states of the module contenders, after the same warm-up
-        state["h_module"] = net(scaled[start - W:start][None], return_states=True).h_n
-        state["h_raw"] = net.rnn(scaled[start - W:start][None])[1]
+        state["h_module"] = net(scaled[start - W : start][None], return_states=True).h_n
+        state["h_raw"] = net.rnn(scaled[start - W : start][None])[1]
 
     def step(t):
         y, state["stream"] = model.step(values[t], state["stream"])
@@ -50,28 +51,28 @@ def contenders(model: tsrnn.Forecaster, frame: pd.DataFrame, start: int, W: int)
 
     def module_step(t):
         with torch.inference_mode():
-            r = net(scaled[t:t + 1][None], hx=state["h_module"], return_states=True)
+            r = net(scaled[t : t + 1][None], hx=state["h_module"], return_states=True)
         state["h_module"] = r.h_n
         return r.prediction
 
     def raw_window(t):
         with torch.inference_mode():
-            _, h = net.rnn(scaled[t - W + 1:t + 1][None])
+            _, h = net.rnn(scaled[t - W + 1 : t + 1][None])
             return net.head(h[-1])
 
     def raw_step(t):
         with torch.inference_mode():
-            _, state["h_raw"] = net.rnn(scaled[t:t + 1][None], state["h_raw"])
+            _, state["h_raw"] = net.rnn(scaled[t : t + 1][None], state["h_raw"])
             return net.head(state["h_raw"][-1])
 
     def module_window(t):
         with torch.inference_mode():
-            return net(scaled[t - W + 1:t + 1][None])
+            return net(scaled[t - W + 1 : t + 1][None])
 
     return {
         "Forecaster.step": step,
-        "Forecaster.forecast(1, data=df)": lambda t: model.forecast(1, data=frame.iloc[t - W + 1:t + 1]),
-        "Forecaster.predict(window array)": lambda t: model.predict(values[t - W + 1:t + 1]),
+        "Forecaster.forecast(1, data=df)": lambda t: model.forecast(1, data=frame.iloc[t - W + 1 : t + 1]),
+        "Forecaster.predict(window array)": lambda t: model.predict(values[t - W + 1 : t + 1]),
         "module, window (1, W, F)": module_window,
         "module, 1 step + state": module_step,
         "torch RNN+Linear, window": raw_window,
@@ -96,10 +97,12 @@ def bench(W: int, steps: int, epochs: int) -> tuple[dict, dict]:
                 outputs[name].append(np.asarray(y).reshape(-1))
     streamed, windowed = (np.array(outputs[k]) for k in outputs)
     values = frame.to_numpy()
-    at_start = model.start(values[:n_fit]).prediction - model.predict(values[n_fit - W:n_fit])[-1]
-    check = {"first": float(np.abs(at_start).max()),
-             "max": float(np.abs(streamed - windowed).max()),
-             "rms": float(np.sqrt(np.mean((streamed - windowed) ** 2)))}
+    at_start = model.start(values[:n_fit]).prediction - model.predict(values[n_fit - W : n_fit])[-1]
+    check = {
+        "first": float(np.abs(at_start).max()),
+        "max": float(np.abs(streamed - windowed).max()),
+        "rms": float(np.sqrt(np.mean((streamed - windowed) ** 2))),
+    }
     return times, check
 
 
@@ -111,8 +114,10 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} thread(s); {args.steps} steps per contender, "
-          f"interleaved; F={F_}, hidden {HIDDEN}, {LAYERS} layers; microseconds per step\n")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} thread(s); {args.steps} steps per contender, "
+        f"interleaved; F={F_}, hidden {HIDDEN}, {LAYERS} layers; microseconds per step\n"
+    )
     for W in args.windows:
         times, check = bench(W, args.steps, args.epochs)
         base = np.median(times["Forecaster.step"])
@@ -120,11 +125,15 @@ def main() -> None:
         print(f"| {'contender':<34} | {'median us':>9} | {'p90 us':>8} | {'x step':>6} |")
         print(f"|{'-' * 36}|{'-' * 11}|{'-' * 10}|{'-' * 8}|")
         for name, us in times.items():
-            print(f"| {name:<34} | {np.median(us):>9.1f} | {np.percentile(us, 90):>8.1f} | "
-                  f"{np.median(us) / base:>6.2f} |")
-        print(f"start(history).prediction vs predict(last window): max |diff| {check['first']:.2g}; streamed vs "
-              f"windowed forecasts over {args.steps} steps (data units): max |diff| {check['max']:.3g}, "
-              f"rms {check['rms']:.3g}\n")
+            print(
+                f"| {name:<34} | {np.median(us):>9.1f} | {np.percentile(us, 90):>8.1f} | "
+                f"{np.median(us) / base:>6.2f} |"
+            )
+        print(
+            f"start(history).prediction vs predict(last window): max |diff| {check['first']:.2g}; streamed vs "
+            f"windowed forecasts over {args.steps} steps (data units): max |diff| {check['max']:.3g}, "
+            f"rms {check['rms']:.3g}\n"
+        )
 
 
 if __name__ == "__main__":

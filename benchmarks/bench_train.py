@@ -9,6 +9,7 @@ counts.  The data and both loops are bench_peers.py's, so the two benchmarks tim
 
     python benchmarks/bench_train.py [--repeats 3] [--epochs 30]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,7 +17,6 @@ import time
 
 import numpy as np
 import torch
-
 from bench_peers import N_TEST, N_TRAIN, NOISE_FLOOR, fit_lean, fit_tsrnn, plain_series  # the same job
 
 
@@ -51,12 +51,16 @@ def main() -> None:
             if name not in best or seconds < best[name][0]:
                 best[name] = (seconds, mse)
     base = best["hand-written loop"][0]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.epochs} epochs, "
-          f"best of {args.repeats} (spread = slowest / best - 1: the machine's noise)")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.epochs} epochs, "
+        f"best of {args.repeats} (spread = slowest / best - 1: the machine's noise)"
+    )
     print(f"{'contender':<26}{'train s':>9}{'ratio':>8}{'spread':>8}{'test MSE / 0.01':>17}")
     for name, (seconds, mse) in best.items():
-        print(f"{name:<26}{seconds:>9.3f}{seconds / base:>8.3f}{worst[name] / seconds - 1:>8.0%}"
-              f"{mse / NOISE_FLOOR:>17.3f}")
+        print(
+            f"{name:<26}{seconds:>9.3f}{seconds / base:>8.3f}{worst[name] / seconds - 1:>8.0%}"
+            f"{mse / NOISE_FLOOR:>17.3f}"
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ table gives the mean over the three seeds of each figure, and the spread (min-ma
                                           [--main REAL_SEASONAL.json] [--holdout REAL_HOLDOUT_SEASONAL.json]
                                           [--techniques defaults deseason ...]   (the first is the reference)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,8 +19,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_real as br  # noqa: E402
 import bench_real_variants as brv  # noqa: E402
 
-TECHNIQUES = ["defaults", "deseason", "deseason_3m", "deseason_notest", "deseason_mix", "slag", "l1", "log",
-              "log_deseason"]
+TECHNIQUES = [
+    "defaults",
+    "deseason",
+    "deseason_3m",
+    "deseason_notest",
+    "deseason_mix",
+    "slag",
+    "l1",
+    "log",
+    "log_deseason",
+]
 
 
 def _load(main, anchors):
@@ -55,12 +65,22 @@ def figures(results, names, freq_of):
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=os.path.join(br.HERE, "REAL_SEASONAL_SUMMARY.md"))
-    parser.add_argument("--main", default=os.path.join(br.HERE, "REAL_SEASONAL.json"),
-                        help="bench_real_variants' store on the 33 cases")
-    parser.add_argument("--holdout", default=os.path.join(br.HERE, "REAL_HOLDOUT_SEASONAL.json"),
-                        help="bench_real_variants' store on the held-out series")
-    parser.add_argument("--techniques", nargs="+", default=TECHNIQUES,
-                        help="variants run as name, name_s1, name_s2 in both stores; the first is the reference")
+    parser.add_argument(
+        "--main",
+        default=os.path.join(br.HERE, "REAL_SEASONAL.json"),
+        help="bench_real_variants' store on the 33 cases",
+    )
+    parser.add_argument(
+        "--holdout",
+        default=os.path.join(br.HERE, "REAL_HOLDOUT_SEASONAL.json"),
+        help="bench_real_variants' store on the held-out series",
+    )
+    parser.add_argument(
+        "--techniques",
+        nargs="+",
+        default=TECHNIQUES,
+        help="variants run as name, name_s1, name_s2 in both stores; the first is the reference",
+    )
     args = parser.parse_args(argv)
     main_res = _load(args.main, os.path.join(br.HERE, "REAL.json"))
     hold_res = _load(args.holdout, os.path.join(br.HERE, "REAL_HOLDOUT.json"))
@@ -75,33 +95,71 @@ def main(argv=None):
         mean = lambda fs, k: sum(f[k] for f in fs) / len(fs)  # noqa: E731
         if t == args.techniques[0]:
             base_main, base_hold = fm, fh
-        paired = [f["overall"] / b["overall"] for f, b in zip(fm, base_main)]
-        paired_h = [f["overall"] / b["overall"] for f, b in zip(fh, base_hold)]
-        rows.append([f"`{t}`", f"{mean(fm, 'overall'):.3f} ({min(f['overall'] for f in fm):.3f}-{max(f['overall'] for f in fm):.3f})",
-                     f"{mean(fm, 'monthly'):.3f}", f"{mean(fm, 'quarterly'):.3f}",
-                     f"{mean(fh, 'overall'):.3f} ({min(f['overall'] for f in fh):.3f}-{max(f['overall'] for f in fh):.3f})",
-                     f"{mean(fh, 'monthly'):.3f}", f"{mean(fh, 'quarterly'):.3f}",
-                     " / ".join(f"{r:.2f}" for r in paired), " / ".join(f"{r:.2f}" for r in paired_h),
-                     f"{mean(fm, 'wins'):.1f}/{fm[0]['n']}", f"{mean(fh, 'wins'):.1f}/{fh[0]['n']}",
-                     f"{mean(fm, 'seconds') / mean(base_main, 'seconds'):.2f}x",
-                     f"{mean(fh, 'seconds') / mean(base_hold, 'seconds'):.2f}x"])
+        paired = [f["overall"] / b["overall"] for f, b in zip(fm, base_main, strict=True)]
+        paired_h = [f["overall"] / b["overall"] for f, b in zip(fh, base_hold, strict=True)]
+        rows.append(
+            [
+                f"`{t}`",
+                f"{mean(fm, 'overall'):.3f} ({min(f['overall'] for f in fm):.3f}-{max(f['overall'] for f in fm):.3f})",
+                f"{mean(fm, 'monthly'):.3f}",
+                f"{mean(fm, 'quarterly'):.3f}",
+                f"{mean(fh, 'overall'):.3f} ({min(f['overall'] for f in fh):.3f}-{max(f['overall'] for f in fh):.3f})",
+                f"{mean(fh, 'monthly'):.3f}",
+                f"{mean(fh, 'quarterly'):.3f}",
+                " / ".join(f"{r:.2f}" for r in paired),
+                " / ".join(f"{r:.2f}" for r in paired_h),
+                f"{mean(fm, 'wins'):.1f}/{fm[0]['n']}",
+                f"{mean(fh, 'wins'):.1f}/{fh[0]['n']}",
+                f"{mean(fm, 'seconds') / mean(base_main, 'seconds'):.2f}x",
+                f"{mean(fh, 'seconds') / mean(base_hold, 'seconds'):.2f}x",
+            ]
+        )
     for anchor in ("AutoARIMA", "AutoETS", "AutoTheta"):
         fm, fh = figures(main_res, [anchor], freq_of)[0], figures(hold_res, [anchor], freq_of)[0]
-        rows.append([anchor, f"{fm['overall']:.3f}", f"{fm['monthly']:.3f}", f"{fm['quarterly']:.3f}", f"{fh['overall']:.3f}",
-                     f"{fh['monthly']:.3f}", f"{fh['quarterly']:.3f}", "", "", f"{fm['wins']}/{fm['n']}" if anchor != "AutoETS" else "-",
-                     f"{fh['wins']}/{fh['n']}" if anchor != "AutoETS" else "-", "", ""])
-    head = ["technique", "33 cases: gmean, mean of seeds 0-2 (range)", "monthly (9)", "quarterly (10)",
-            "holdout (19): gmean (range)", "holdout monthly (9)", "holdout quarterly (5)",
-            f"33 cases / {args.techniques[0]}, seed by seed", f"holdout / {args.techniques[0]}, seed by seed",
-            "better than AutoETS (33), mean", "better than AutoETS (holdout), mean",
-            f"time / {args.techniques[0]} (33)", f"time / {args.techniques[0]} (holdout)"]
-    lines = ["# Variants on real series: summary over seeds 0, 1, 2", "",
-             f"From {os.path.basename(args.main)} and {os.path.basename(args.holdout)} (bench_real_variants.py; see "
-             "the matching .md files for the variants and the per-case figures, seed 0 as `name`, seeds 1, 2 "
-             "as `name_s1`, `name_s2`). Figures: geometric mean over cases of MASE / seasonal-naive MASE, lower "
-             "is better; each technique's figure is the mean over its three seeds (one fit each), the range in "
-             "brackets; 'seed by seed' divides each seed's overall figure by the reference's with the same seed.", "",
-             "| " + " | ".join(head) + " |", "|" + "---|" * len(head)] + ["| " + " | ".join(r) + " |" for r in rows]
+        rows.append(
+            [
+                anchor,
+                f"{fm['overall']:.3f}",
+                f"{fm['monthly']:.3f}",
+                f"{fm['quarterly']:.3f}",
+                f"{fh['overall']:.3f}",
+                f"{fh['monthly']:.3f}",
+                f"{fh['quarterly']:.3f}",
+                "",
+                "",
+                f"{fm['wins']}/{fm['n']}" if anchor != "AutoETS" else "-",
+                f"{fh['wins']}/{fh['n']}" if anchor != "AutoETS" else "-",
+                "",
+                "",
+            ]
+        )
+    head = [
+        "technique",
+        "33 cases: gmean, mean of seeds 0-2 (range)",
+        "monthly (9)",
+        "quarterly (10)",
+        "holdout (19): gmean (range)",
+        "holdout monthly (9)",
+        "holdout quarterly (5)",
+        f"33 cases / {args.techniques[0]}, seed by seed",
+        f"holdout / {args.techniques[0]}, seed by seed",
+        "better than AutoETS (33), mean",
+        "better than AutoETS (holdout), mean",
+        f"time / {args.techniques[0]} (33)",
+        f"time / {args.techniques[0]} (holdout)",
+    ]
+    lines = [
+        "# Variants on real series: summary over seeds 0, 1, 2",
+        "",
+        f"From {os.path.basename(args.main)} and {os.path.basename(args.holdout)} (bench_real_variants.py; see "
+        "the matching .md files for the variants and the per-case figures, seed 0 as `name`, seeds 1, 2 "
+        "as `name_s1`, `name_s2`). Figures: geometric mean over cases of MASE / seasonal-naive MASE, lower "
+        "is better; each technique's figure is the mean over its three seeds (one fit each), the range in "
+        "brackets; 'seed by seed' divides each seed's overall figure by the reference's with the same seed.",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ] + ["| " + " | ".join(r) + " |" for r in rows]
     with open(args.out, "w") as fh:
         fh.write("\n".join(lines) + "\n")
     print("\n".join(lines))

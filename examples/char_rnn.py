@@ -5,6 +5,7 @@ character.  The predicted sentence is printed as it converges.
 
 Run: python examples/char_rnn.py            (TSRNN_EXAMPLE_FAST=1 or --fast: a few epochs only)
 """
+
 import os
 import sys
 
@@ -15,8 +16,10 @@ FAST = os.environ.get("TSRNN_EXAMPLE_FAST") == "1" or "--fast" in sys.argv[1:]
 EPOCHS = 15 if FAST else 120
 SEQ = 10  # T, characters per window
 
-sentence = ("if you want to build a ship, don't drum up people together to collect wood and don't "
-            "assign them tasks and work, but rather teach them to long for the endless immensity of the sea.")
+sentence = (
+    "if you want to build a ship, don't drum up people together to collect wood and don't "
+    "assign them tasks and work, but rather teach them to long for the endless immensity of the sea."
+)
 chars = sorted(set(sentence))
 index = {c: i for i, c in enumerate(chars)}
 C = len(chars)  # one-hot width: F = O = C
@@ -43,8 +46,10 @@ torch.manual_seed(0)
 model = CharRNN(C, hidden=64)
 optimizer = torch.optim.Adam(model.parameters(), lr=0.01)
 loss_fn = nn.CrossEntropyLoss()
-print(f"{len(sentence)} characters, {C} distinct; x {tuple(x.shape)} (N windows, T={SEQ}, C one-hot), "
-      f"y {tuple(y.shape)}; {sum(p.numel() for p in model.parameters())} parameters")
+print(
+    f"{len(sentence)} characters, {C} distinct; x {tuple(x.shape)} (N windows, T={SEQ}, C one-hot), "
+    f"y {tuple(y.shape)}; {sum(p.numel() for p in model.parameters())} parameters"
+)
 print(f"target:            {sentence[1:]}")
 
 
@@ -67,5 +72,5 @@ for epoch in range(1, EPOCHS + 1):
 
 with torch.no_grad():
     predicted = decode(model(x))
-accuracy = sum(p == t for p, t in zip(predicted, sentence[1:])) / (len(sentence) - 1)
+accuracy = sum(p == t for p, t in zip(predicted, sentence[1:], strict=True)) / (len(sentence) - 1)
 print(f"loss fell from {first:.3f} to {loss.item():.3f}; next-character accuracy {accuracy:.1%}")

@@ -6,6 +6,7 @@ written to docs/ by default.
 
 Run: python examples/hidden_states.py [--fast] [--out DIR]
 """
+
 import argparse
 import os
 from pathlib import Path
@@ -19,9 +20,15 @@ from tsrnn import plot
 torch.set_num_threads(1)  # a model this small trains fastest on one thread
 
 parser = argparse.ArgumentParser(description="Draw the hidden states of a trained RNN.")
-parser.add_argument("--fast", action="store_true", help="a few epochs on a short series (also TSRNN_EXAMPLE_FAST=1)")
-parser.add_argument("--out", type=Path, default=None,
-                    help="directory for the figures [default: docs/; with --fast the current directory]")
+parser.add_argument(
+    "--fast", action="store_true", help="a few epochs on a short series (also TSRNN_EXAMPLE_FAST=1)"
+)
+parser.add_argument(
+    "--out",
+    type=Path,
+    default=None,
+    help="directory for the figures [default: docs/; with --fast the current directory]",
+)
 args = parser.parse_args()
 fast = args.fast or os.environ.get("TSRNN_EXAMPLE_FAST") == "1"
 out = args.out or (Path.cwd() if fast else Path(__file__).resolve().parents[1] / "docs")
@@ -30,8 +37,10 @@ out.mkdir(parents=True, exist_ok=True)
 length, epochs, W = (300, 3, 40) if fast else (1200, 60, 40)
 df = tsrnn.multi_sine(length, n_features=1, periods=40, noise=0.05, seed=0)  # DataFrame (T, 1)
 model = tsrnn.Forecaster(hidden=8, layers=2, window=W, epochs=epochs, seed=0).fit(df, progress=False)
-print(f"fitted {model.cell.upper()} with {model.layers} layers x {model.hidden} hidden on {df.shape}: "
-      f"{len(model.history_.records)} epochs")
+print(
+    f"fitted {model.cell.upper()} with {model.layers} layers x {model.hidden} hidden on {df.shape}: "
+    f"{len(model.history_.records)} epochs"
+)
 
 window = df.iloc[-W:]  # (W, F) in the data's units
 states = model.hidden_states(window)  # one (T, H) array per layer
@@ -49,5 +58,6 @@ print(f"last layer == nn.RNN output: {same_output}; each layer's last step == h_
 title = f"Hidden state of each layer of a trained RNN over one {W}-step window of a sine"
 plot.hidden_heatmap(states, inputs=window, title=title).savefig(out / "hidden.png", dpi=100)
 plot.hidden_lines(states, title=f"Each hidden unit over the same {W}-step window").savefig(
-    out / "hidden_lines.png", dpi=100)
+    out / "hidden_lines.png", dpi=100
+)
 print(f"wrote {out / 'hidden.png'} and {out / 'hidden_lines.png'}")

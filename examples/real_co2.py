@@ -6,6 +6,7 @@ the test errors beside the naive, seasonal-naive (52 weeks), drift and linear-AR
 
 Needs statsmodels (pip install statsmodels).  Run: python examples/real_co2.py [--fast]
 """
+
 import argparse
 import os
 
@@ -24,16 +25,21 @@ from statsmodels.datasets import co2  # noqa: E402  (optional dependency, import
 
 frame = co2.load_pandas().data.rename_axis("week").reset_index()  # columns: week (dates), co2
 test_start = int(len(frame) * 0.8)
-model = tsrnn.Forecaster(window=52, horizon=4, hidden=15, relative=True, fill="interpolate",
-                         epochs=5 if fast else 60, seed=0)
+model = tsrnn.Forecaster(
+    window=52, horizon=4, hidden=15, relative=True, fill="interpolate", epochs=5 if fast else 60, seed=0
+)
 model.fit(frame.iloc[:test_start], progress=False)
 report = model.data_report_
-print(f"co2: {len(frame)} weeks, {report['missing']} missing, filled by {report['fill']}; "
-      f"fit on the first {test_start} weeks ({len(model.history_.records)} epochs)")
+print(
+    f"co2: {len(frame)} weeks, {report['missing']} missing, filled by {report['fill']}; "
+    f"fit on the first {test_start} weeks ({len(model.history_.records)} epochs)"
+)
 
 scores = model.evaluate(frame, start=test_start)
-print(f"test: {scores['n_windows']} origins x {scores['horizon']} weeks ahead, ppm "
-      f"(season found: {scores['seasons']['co2']} weeks)")
+print(
+    f"test: {scores['n_windows']} origins x {scores['horizon']} weeks ahead, ppm "
+    f"(season found: {scores['seasons']['co2']} weeks)"
+)
 print(f"{'method':<16}{'RMSE':>8}{'MAE':>8}{'MASE':>8}")
 for method in ("model", "naive", "seasonal_naive", "drift", "linear_ar"):
     m = scores[method]

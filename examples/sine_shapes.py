@@ -2,6 +2,7 @@
 
 Run: python examples/sine_shapes.py
 """
+
 import torch
 from torch import nn
 
@@ -24,6 +25,8 @@ print(tsrnn.describe_shapes(features=1, hidden=10, layers=2, seq=20))
 # Three features and hidden 15: only F and H change.
 print()
 report = tsrnn.describe_shapes(features=3, hidden=15, layers=2, seq=20)
-print(f"features 3, hidden 15: input {report.shape('input')}, output {report.shape('rnn output')}, "
-      f"h_n {report.shape('h_n')}, prediction {report.shape('prediction')}; "
-      f"{report.total_parameters} parameters")
+print(
+    f"features 3, hidden 15: input {report.shape('input')}, output {report.shape('rnn output')}, "
+    f"h_n {report.shape('h_n')}, prediction {report.shape('prediction')}; "
+    f"{report.total_parameters} parameters"
+)

@@ -1,4 +1,5 @@
 """Shared fixtures: short noiseless series and one tiny fitted Forecaster reused by many tests."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,9 @@ def fit_frame():
 def fitted(fit_frame):
     """A small fitted Forecaster (a plain RNN on absolute inputs: window 10, hidden 8, 1 layer, 5 epochs);
     tests must not refit or mutate it."""
-    return tsrnn.Forecaster(hidden=8, layers=1, window=WINDOW, epochs=5, seed=0, cell="rnn",
-                            relative=False).fit(fit_frame, progress=False)
+    return tsrnn.Forecaster(
+        hidden=8, layers=1, window=WINDOW, epochs=5, seed=0, cell="rnn", relative=False
+    ).fit(fit_frame, progress=False)
 
 
 def write_config(model_dir, config: dict, sign: bool = True) -> None:

@@ -1,6 +1,7 @@
 """The package's layers, as ARCHITECTURE.md draws them: each subpackage is a layer, imports only go
 down, never in a cycle, the data layer loads no torch, no module reaches another module's private
 names, and nothing imports the command line."""
+
 from __future__ import annotations
 
 import ast
@@ -9,8 +10,17 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "tsrnn"
 
 # subpackage -> layer; a module may import its own layer and those below (ARCHITECTURE.md, "Layers")
-LAYERS = {"base": 0, "data": 1, "nn": 2, "train": 3, "evaluation": 4, "estimator": 5, "app": 6,
-          "cli": 7, "__main__": 7}
+LAYERS = {
+    "base": 0,
+    "data": 1,
+    "nn": 2,
+    "train": 3,
+    "evaluation": 4,
+    "estimator": 5,
+    "app": 6,
+    "cli": 7,
+    "__main__": 7,
+}
 DATA_LAYER = 1
 
 
@@ -36,7 +46,9 @@ def resolve(me: str, is_package: bool, node: ast.ImportFrom) -> list[str]:
         base = node.module.split(".")[1:]
     else:
         here = me.split(".") if is_package else me.split(".")[:-1]
-        base = (here[:len(here) - node.level + 1] if node.level > 1 else here) + (node.module.split(".") if node.module else [])
+        base = (here[: len(here) - node.level + 1] if node.level > 1 else here) + (
+            node.module.split(".") if node.module else []
+        )
     known = modules()
     found = []
     for alias in node.names:
@@ -78,8 +90,11 @@ def imports(path: Path) -> tuple[set[str], set[str], set[tuple[str, str]]]:
 
 
 def graph() -> dict[str, set[str]]:
-    return {m: {d for d in imports(p)[0] if d != m and not m.startswith(d + ".")}
-            for m, p in modules().items() if "." in m or m in LAYERS}
+    return {
+        m: {d for d in imports(p)[0] if d != m and not m.startswith(d + ".")}
+        for m, p in modules().items()
+        if "." in m or m in LAYERS
+    }
 
 
 def test_every_module_lives_in_a_layer():
@@ -118,8 +133,12 @@ def test_the_data_layer_loads_no_torch_and_nothing_imports_the_cli():
 
 
 def test_no_module_imports_another_modules_private_names():
-    private = [(m, target, name) for m, p in modules().items() for target, name in imports(p)[2]
-               if name.startswith("_") and target != m]
+    private = [
+        (m, target, name)
+        for m, p in modules().items()
+        for target, name in imports(p)[2]
+        if name.startswith("_") and target != m
+    ]
     assert not private, f"private names imported across modules: {private}"
 
 
@@ -130,14 +149,22 @@ def test_no_module_calls_a_private_method_of_the_estimator():
         if m.startswith("estimator.forecaster"):
             continue
         for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
-                    and isinstance(node.value, ast.Name) and node.value.id in ("est", "forecaster", "model", "self_")):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr.startswith("_")
+                and not node.attr.startswith("__")
+                and isinstance(node.value, ast.Name)
+                and node.value.id in ("est", "forecaster", "model", "self_")
+            ):
                 calls.append((m, f"{node.value.id}.{node.attr}"))
     assert not calls, f"private estimator names used outside it: {calls}"
 
 
 def test_architecture_document_names_every_module():
     text = (PACKAGE.parent / "ARCHITECTURE.md").read_text(encoding="utf-8")
-    missing = [m for m, p in modules().items() if "." in m and not p.name == "__init__.py"
-               and f"`{p.name}`" not in text]
+    missing = [
+        m
+        for m, p in modules().items()
+        if "." in m and not p.name == "__init__.py" and f"`{p.name}`" not in text
+    ]
     assert not missing, f"ARCHITECTURE.md does not describe {missing}"

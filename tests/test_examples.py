@@ -1,4 +1,5 @@
 """Every script in examples/ runs (in its fast mode) and prints what it claims, so none can rot."""
+
 from __future__ import annotations
 
 import os
@@ -8,14 +9,27 @@ import sys
 from pathlib import Path
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-TESTED = {"hello_shapes.py", "sine_shapes.py", "char_rnn.py", "sine_forecast.py", "hidden_states.py",
-          "compare_hidden.py", "real_co2.py"}
+TESTED = {
+    "hello_shapes.py",
+    "sine_shapes.py",
+    "char_rnn.py",
+    "sine_forecast.py",
+    "hidden_states.py",
+    "compare_hidden.py",
+    "real_co2.py",
+}
 
 
 def run(name: str, cwd: Path, *args: str) -> str:
     env = dict(os.environ, TSRNN_EXAMPLE_FAST="1", MPLBACKEND="Agg", OMP_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, str(EXAMPLES / name), *args], cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0, f"{name} failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout
 
@@ -75,8 +89,9 @@ def test_compare_hidden_in_a_chosen_directory(tmp_path):
     params = [int(p) for _, p in rows]
     assert params == sorted(params) and params[0] == 37  # 2 layers of 2 units, head of 5 steps
     assert re.search(r"best hidden size by one-step test RMSE: (2|5|10|15)\n", out)
-    assert (tmp_path / "figs" / "compare_hidden.png").is_file() and not (tmp_path / "compare_hidden.png").exists()
-
+    assert (tmp_path / "figs" / "compare_hidden.png").is_file() and not (
+        tmp_path / "compare_hidden.png"
+    ).exists()
 
 
 def test_real_co2_series_end_to_end(tmp_path):

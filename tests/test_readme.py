@@ -1,4 +1,5 @@
 """The README's code runs as written, so it cannot rot."""
+
 from __future__ import annotations
 
 import re

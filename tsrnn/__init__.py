@@ -6,6 +6,7 @@
 
 Names are loaded on first use, so ``import tsrnn`` stays light (torch loads with the first model).
 """
+
 from __future__ import annotations
 
 import importlib
@@ -14,17 +15,31 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {
-    "TsrnnError": "base.errors", "DataError": "base.errors", "NotFittedError": "base.errors", "CheckpointError": "base.errors",
-    "ModelConfig": "base.config", "TrainConfig": "base.config",
-    "sine_wave": "data.generate", "multi_sine": "data.generate", "to_batch": "data.generate",
-    "as_series": "data.series", "read_csv": "data.series", "Scaler": "data.series",
+    "TsrnnError": "base.errors",
+    "DataError": "base.errors",
+    "NotFittedError": "base.errors",
+    "CheckpointError": "base.errors",
+    "ModelConfig": "base.config",
+    "TrainConfig": "base.config",
+    "sine_wave": "data.generate",
+    "multi_sine": "data.generate",
+    "to_batch": "data.generate",
+    "as_series": "data.series",
+    "read_csv": "data.series",
+    "Scaler": "data.series",
     "make_windows": "data.windows",
-    "mae": "evaluation.metrics", "rmse": "evaluation.metrics",
-    "RNNForecaster": "nn.model", "ForwardResult": "nn.model", "LayerState": "nn.model",
+    "mae": "evaluation.metrics",
+    "rmse": "evaluation.metrics",
+    "RNNForecaster": "nn.model",
+    "ForwardResult": "nn.model",
+    "LayerState": "nn.model",
     "History": "train.loop",
     "Forecaster": "estimator.forecaster",
-    "trace_shapes": "app.shapes", "describe_shapes": "app.shapes", "ShapeReport": "app.shapes",
-    "compare_hidden_sizes": "app.compare", "HiddenComparison": "app.compare",
+    "trace_shapes": "app.shapes",
+    "describe_shapes": "app.shapes",
+    "ShapeReport": "app.shapes",
+    "compare_hidden_sizes": "app.compare",
+    "HiddenComparison": "app.compare",
 }
 
 # public modules -> where they live: ``from tsrnn import plot``

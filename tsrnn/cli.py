@@ -2,6 +2,7 @@
 
 Heavy modules (torch, pandas, matplotlib) load inside the commands, so ``tsrnn --help`` is quick.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,12 +42,19 @@ class _Group(click.Group):
             _error(str(err), 1)
         except (MemoryError, RuntimeError) as err:  # torch reports a failed allocation as a RuntimeError
             message = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-            if not isinstance(err, MemoryError) and "allocate" not in message and "out of memory" not in message:
+            if (
+                not isinstance(err, MemoryError)
+                and "allocate" not in message
+                and "out of memory" not in message
+            ):
                 raise
             size = re.search(r"allocate (\d+) bytes", message)
             need = f"an allocation of {int(size.group(1)) / 2**30:.1f} GiB failed" if size else message
-            _error(f"not enough memory: {need}; try smaller sizes (--hidden, --layers, the batch) or a shorter "
-                   f"series", 1)
+            _error(
+                f"not enough memory: {need}; try smaller sizes (--hidden, --layers, the batch) or a shorter "
+                f"series",
+                1,
+            )
         except click.ClickException as err:
             _error(err.format_message(), err.exit_code)
         except (click.Abort, KeyboardInterrupt):
@@ -78,7 +86,7 @@ class _ManyValues(click.Command):
     many: tuple[str, ...] = ("--hidden",)
 
     @classmethod
-    def with_options(cls, *names: str) -> type["_ManyValues"]:
+    def with_options(cls, *names: str) -> type[_ManyValues]:
         return type(cls.__name__, (cls,), {"many": names})
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -128,110 +136,244 @@ class _CountOrColumns(_Columns):
 # Options that several commands share, defined once.
 _LAYERS = click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
 _CELL = click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")
-_WINDOW = click.option("--window", type=click.IntRange(min=1), default=20, help="Past steps per input window, T.")
-_HORIZON = click.option("--horizon", type=click.IntRange(min=1), default=1, help="Steps predicted at once, K.")
-_LENGTH = click.option("--length", type=click.IntRange(min=2), default=2000, help="Steps of the generated series.")
-_SEED = click.option("--seed", type=click.IntRange(min=0), default=0, help="Seed of the data, weights and shuffling.")
-_NOISE = click.option("--noise", type=click.FloatRange(min=0), default=0.1,
-                      help="Standard deviation of the generated series' Gaussian noise.")
+_WINDOW = click.option(
+    "--window", type=click.IntRange(min=1), default=20, help="Past steps per input window, T."
+)
+_HORIZON = click.option(
+    "--horizon", type=click.IntRange(min=1), default=1, help="Steps predicted at once, K."
+)
+_LENGTH = click.option(
+    "--length", type=click.IntRange(min=2), default=2000, help="Steps of the generated series."
+)
+_SEED = click.option(
+    "--seed", type=click.IntRange(min=0), default=0, help="Seed of the data, weights and shuffling."
+)
+_NOISE = click.option(
+    "--noise",
+    type=click.FloatRange(min=0),
+    default=0.1,
+    help="Standard deviation of the generated series' Gaussian noise.",
+)
 
 
 def _explicit(ctx: click.Context, *names: str) -> list[str]:
     from click.core import ParameterSource
 
-    return [f"--{n.replace('_', '-')}" for n in names
-            if ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE]
+    return [
+        f"--{n.replace('_', '-')}"
+        for n in names
+        if ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE
+    ]
 
 
-@cli.command(cls=_ManyValues.with_options("--quantiles"),
-             epilog="Example: tsrnn fit --features 3 --hidden 15 --cell lstm --out runs/sine")
-@click.option("--features", type=_CountOrColumns(), default="3",
-              help="Generated series: how many features. With --data: the input columns, comma-separated "
-                   "(default: every numeric column).")
-@click.option("--targets", type=_Columns(), default=None,
-              help="Columns to forecast, comma-separated  [default: every input; y for long data]")
-@click.option("--known", type=_Columns(), default=None,
-              help="Input columns whose future values are known (holidays, promotions, prices), comma-separated: "
-                   "the network reads them over the steps it forecasts; 'tsrnn predict' then needs --future.")
-@click.option("--time-col", default=None,
-              help="Time column of --data: dates (2001-01-31, 1949-01, 1990Q1), integers (years) or R's decimal "
-                   "years (1949.0833); 'none' "
-                   "keeps every column as a feature  [default: the first column of dates, else an integer "
-                   "column named like year/date/time/ds/period, else the index column to_csv writes]")
-@click.option("--freq", default=None,
-              help="Frequency of the time column, as pandas writes it (MS, ME, QS, QE, YS, W-SUN, B, D, h, "
-                   "30min, ...), where it cannot be inferred  [default: inferred from the dates]")
-@click.option("--fill", type=click.Choice(["ffill", "interpolate", "drop"]), default=None,
-              help="Fill missing values and calendar gaps (missing periods) of --data this way  "
-                   "[default: they are an error naming them]")
-@click.option("--irregular", type=click.Choice(["error", "ignore"]), default="error",
-              help="A time column on no regular calendar: an error, or accepted as it is.")
-@click.option("--relative/--absolute", default=True,
-              help="Read each window relative to its last value (the default: real series trend out of the "
-                   "training range); --absolute for streaming.")
-@click.option("--highway/--no-highway", default=True,
-              help="Add a linear autoregressive highway beside the network: each target's forecast also "
-                   "gets a learned linear function of its own last --window values.")
-@click.option("--deseason/--no-deseason", default=True,
-              help="Take each series' season (the calendar's, or --season) out of its targets before the network "
-                   "reads them, where the autocorrelation test finds it, and put it back on the forecasts.")
+@cli.command(
+    cls=_ManyValues.with_options("--quantiles"),
+    epilog="Example: tsrnn fit --features 3 --hidden 15 --cell lstm --out runs/sine",
+)
+@click.option(
+    "--features",
+    type=_CountOrColumns(),
+    default="3",
+    help="Generated series: how many features. With --data: the input columns, comma-separated "
+    "(default: every numeric column).",
+)
+@click.option(
+    "--targets",
+    type=_Columns(),
+    default=None,
+    help="Columns to forecast, comma-separated  [default: every input; y for long data]",
+)
+@click.option(
+    "--known",
+    type=_Columns(),
+    default=None,
+    help="Input columns whose future values are known (holidays, promotions, prices), comma-separated: "
+    "the network reads them over the steps it forecasts; 'tsrnn predict' then needs --future.",
+)
+@click.option(
+    "--time-col",
+    default=None,
+    help="Time column of --data: dates (2001-01-31, 1949-01, 1990Q1), integers (years) or R's decimal "
+    "years (1949.0833); 'none' "
+    "keeps every column as a feature  [default: the first column of dates, else an integer "
+    "column named like year/date/time/ds/period, else the index column to_csv writes]",
+)
+@click.option(
+    "--freq",
+    default=None,
+    help="Frequency of the time column, as pandas writes it (MS, ME, QS, QE, YS, W-SUN, B, D, h, "
+    "30min, ...), where it cannot be inferred  [default: inferred from the dates]",
+)
+@click.option(
+    "--fill",
+    type=click.Choice(["ffill", "interpolate", "drop"]),
+    default=None,
+    help="Fill missing values and calendar gaps (missing periods) of --data this way  "
+    "[default: they are an error naming them]",
+)
+@click.option(
+    "--irregular",
+    type=click.Choice(["error", "ignore"]),
+    default="error",
+    help="A time column on no regular calendar: an error, or accepted as it is.",
+)
+@click.option(
+    "--relative/--absolute",
+    default=True,
+    help="Read each window relative to its last value (the default: real series trend out of the "
+    "training range); --absolute for streaming.",
+)
+@click.option(
+    "--highway/--no-highway",
+    default=True,
+    help="Add a linear autoregressive highway beside the network: each target's forecast also "
+    "gets a learned linear function of its own last --window values.",
+)
+@click.option(
+    "--deseason/--no-deseason",
+    default=True,
+    help="Take each series' season (the calendar's, or --season) out of its targets before the network "
+    "reads them, where the autocorrelation test finds it, and put it back on the forecasts.",
+)
 @click.option("--hidden", type=click.IntRange(min=1), default=15, help="Hidden units per layer, H.")
 @_LAYERS
 @click.option("--cell", type=click.Choice(CELL_CHOICES), default="lstm", help="Recurrent cell.")
-@click.option("--window", type=click.IntRange(min=1), default=None,
-              help="Past steps per input window, T  [default: two seasons (one where --deseason takes a calendar or "
-                   "--season season out), at least --horizon and 4, at most half the training span]")
+@click.option(
+    "--window",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Past steps per input window, T  [default: two seasons (one where --deseason takes a calendar or "
+    "--season season out), at least --horizon and 4, at most half the training span]",
+)
 @_HORIZON
-@click.option("--strategy", type=click.Choice(["direct", "recursive"]), default="direct",
-              help="direct: the head emits --horizon steps at once; recursive: one step, fed back.")
-@click.option("--season", type=click.IntRange(min=1), default=None,
-              help="Season in steps for the seasonal-naive baseline  [default: found from the data]")
+@click.option(
+    "--strategy",
+    type=click.Choice(["direct", "recursive"]),
+    default="direct",
+    help="direct: the head emits --horizon steps at once; recursive: one step, fed back.",
+)
+@click.option(
+    "--season",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Season in steps for the seasonal-naive baseline  [default: found from the data]",
+)
 @click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=None,
-              help="Windows per optimizer step  [default: 256, or fewer so that an epoch takes at least 8 steps]")
-@click.option("--lr", type=click.FloatRange(min=0, max=10, min_open=True), default=1e-2, help="Adam learning rate.")
-@click.option("--dropout", type=click.FloatRange(0, 1, max_open=True), default=0.0,
-              help="Dropout between stacked layers (needs --layers 2 or more).")
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Windows per optimizer step  [default: 256, or fewer so that an epoch takes at least 8 steps]",
+)
+@click.option(
+    "--lr", type=click.FloatRange(min=0, max=10, min_open=True), default=1e-2, help="Adam learning rate."
+)
+@click.option(
+    "--dropout",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=0.0,
+    help="Dropout between stacked layers (needs --layers 2 or more).",
+)
 @click.option("--bidirectional/--unidirectional", default=False, help="Read windows in both directions.")
-@click.option("--loss", type=click.Choice(LOSS_CHOICES), default="mse",
-              help="Point forecasts (mse); a Gaussian mean and scale by negative log-likelihood "
-                   "(gaussian); or quantiles by pinball loss (quantile).")
-@click.option("--quantiles", type=click.FloatRange(0, 1, min_open=True, max_open=True), multiple=True,
-              help="Quantile levels, sorted, space-separated after one --quantiles (with --loss gaussian "
-                   "or quantile)  [default: 0.1 0.5 0.9]")
-@click.option("--samples", type=click.IntRange(min=1), default=100,
-              help="Monte-Carlo sample paths where the head does not give a step (recursive, or beyond --horizon).")
+@click.option(
+    "--loss",
+    type=click.Choice(LOSS_CHOICES),
+    default="mse",
+    help="Point forecasts (mse); a Gaussian mean and scale by negative log-likelihood "
+    "(gaussian); or quantiles by pinball loss (quantile).",
+)
+@click.option(
+    "--quantiles",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    multiple=True,
+    help="Quantile levels, sorted, space-separated after one --quantiles (with --loss gaussian "
+    "or quantile)  [default: 0.1 0.5 0.9]",
+)
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1),
+    default=100,
+    help="Monte-Carlo sample paths where the head does not give a step (recursive, or beyond --horizon).",
+)
 @_LENGTH
 @_NOISE
 @_SEED
-@click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
-              help="CSV file to train on: wide (a column per feature, optional time column) or long "
-                   "(unique_id, ds, y).")
-@click.option("--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,
-              help="Share of the series, at its end, held out for the test metrics.")
-@click.option("--val-fraction", type=click.FloatRange(0, 1, max_open=True), default=None,
-              help="Share of the training steps, at their end, used for early stopping  [default: 10%, but "
-                   "at least --horizon steps, and none when the series is too short for both]")
-@click.option("--patience", type=click.IntRange(min=1), default=10,
-              help="Epochs without a better validation loss before stopping.")
-@click.option("--lr-patience", type=click.IntRange(min=1), default=3,
-              help="Epochs without a better validation loss before the learning rate is halved.")
-@click.option("--window-scale/--no-window-scale", default=None,
-              help="Divide each window's changes by its own scale (mean absolute step change) and multiply the "
-                   "forecast back  [default: on where seasonal indices take a season out and there are no covariates]")
-@click.option("--average-best", type=click.IntRange(min=1), default=3,
-              help="Average the weights of this many epochs with the lowest validation losses (1: the best "
-                   "epoch's alone).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Run directory to write  [default: runs/fit-<UTC date-time>]")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="CSV file to train on: wide (a column per feature, optional time column) or long "
+    "(unique_id, ds, y).",
+)
+@click.option(
+    "--test-fraction",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.2,
+    help="Share of the series, at its end, held out for the test metrics.",
+)
+@click.option(
+    "--val-fraction",
+    type=click.FloatRange(0, 1, max_open=True),
+    default=None,
+    help="Share of the training steps, at their end, used for early stopping  [default: 10%, but "
+    "at least --horizon steps, and none when the series is too short for both]",
+)
+@click.option(
+    "--patience",
+    type=click.IntRange(min=1),
+    default=10,
+    help="Epochs without a better validation loss before stopping.",
+)
+@click.option(
+    "--lr-patience",
+    type=click.IntRange(min=1),
+    default=3,
+    help="Epochs without a better validation loss before the learning rate is halved.",
+)
+@click.option(
+    "--window-scale/--no-window-scale",
+    default=None,
+    help="Divide each window's changes by its own scale (mean absolute step change) and multiply the "
+    "forecast back  [default: on where seasonal indices take a season out and there are no covariates]",
+)
+@click.option(
+    "--average-best",
+    type=click.IntRange(min=1),
+    default=3,
+    help="Average the weights of this many epochs with the lowest validation losses (1: the best "
+    "epoch's alone).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Run directory to write  [default: runs/fit-<UTC date-time>]",
+)
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no report; print only the run directory.")
-@click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="CPU threads for training  [default: 1 up to --hidden 64, else torch's default]")
-@click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="cpu",
-              help="Where to train; under torchrun each rank takes its own GPU.")
-@click.option("--resume", "resume_dir", type=click.Path(file_okay=False), default=None,
-              help="Continue the interrupted run that was writing to this --out directory, with its own settings.")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="No progress bar and no report; print only the run directory."
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="CPU threads for training  [default: 1 up to --hidden 64, else torch's default]",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="cpu",
+    help="Where to train; under torchrun each rank takes its own GPU.",
+)
+@click.option(
+    "--resume",
+    "resume_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Continue the interrupted run that was writing to this --out directory, with its own settings.",
+)
 @click.pass_context
 def fit(ctx: click.Context, **opts) -> None:
     """Train an RNN forecaster, report it, and write a run directory.
@@ -252,27 +394,38 @@ def fit(ctx: click.Context, **opts) -> None:
     if resume_dir is not None:
         others = _explicit(ctx, *[n for n in opts if n not in ("quiet", "device")])
         if others:
-            raise click.UsageError(f"--resume continues a run with the settings it started with; "
-                                   f"drop {', '.join(others)}", ctx)
+            raise click.UsageError(
+                f"--resume continues a run with the settings it started with; drop {', '.join(others)}", ctx
+            )
     if opts["data_path"] is not None:
-        clash = _explicit(ctx, "length", "noise") + (["--features"] if isinstance(opts["features"], int) and
-                                                     _explicit(ctx, "features") else [])
+        clash = _explicit(ctx, "length", "noise") + (
+            ["--features"] if isinstance(opts["features"], int) and _explicit(ctx, "features") else []
+        )
         if clash:
-            raise click.UsageError(f"{', '.join(clash)} describe the generated series and cannot be "
-                                   f"combined with --data (name its columns with --features a,b)", ctx)
+            raise click.UsageError(
+                f"{', '.join(clash)} describe the generated series and cannot be "
+                f"combined with --data (name its columns with --features a,b)",
+                ctx,
+            )
         opts["columns"] = None if isinstance(opts["features"], int) else opts["features"]
         opts["features"] = 3
     elif not isinstance(opts["features"], int):
-        raise click.UsageError(f"--features {','.join(opts['features'])} names columns, which needs --data; "
-                               f"without --data give the number of generated features", ctx)
+        raise click.UsageError(
+            f"--features {','.join(opts['features'])} names columns, which needs --data; "
+            f"without --data give the number of generated features",
+            ctx,
+        )
     else:
         data_only = _explicit(ctx, "targets", "time_col", "fill", "freq", "known")
         if data_only:
             raise click.UsageError(f"{', '.join(data_only)} describe --data and need it", ctx)
     opts["quantiles"] = _levels(ctx, opts["loss"], opts["quantiles"])
     if opts["dropout"] > 0 and opts["layers"] < 2:
-        raise click.UsageError(f"--dropout acts between stacked layers and needs --layers 2 or more, "
-                               f"got --dropout {opts['dropout']} with --layers {opts['layers']}", ctx)
+        raise click.UsageError(
+            f"--dropout acts between stacked layers and needs --layers 2 or more, "
+            f"got --dropout {opts['dropout']} with --layers {opts['layers']}",
+            ctx,
+        )
     if opts["out_dir"] is None:
         opts["out_dir"] = time.strftime("runs/fit-%Y%m%d-%H%M%S", time.gmtime())
     quiet = opts.pop("quiet")
@@ -281,15 +434,25 @@ def fit(ctx: click.Context, **opts) -> None:
     rank = _init_distributed(opts["device"])
     done = False
     try:
-        out = fit_run(out_dir, data=opts.pop("data_path"), force=opts.pop("force"),
-                      features=opts.pop("features"), length=opts.pop("length"), noise=opts.pop("noise"),
-                      seed=opts.pop("seed"), test_fraction=opts.pop("test_fraction"),
-                      progress=not quiet and sys.stderr.isatty(), report=None if quiet else click.echo,
-                      resume=resume_dir is not None, **opts)
+        out = fit_run(
+            out_dir,
+            data=opts.pop("data_path"),
+            force=opts.pop("force"),
+            features=opts.pop("features"),
+            length=opts.pop("length"),
+            noise=opts.pop("noise"),
+            seed=opts.pop("seed"),
+            test_fraction=opts.pop("test_fraction"),
+            progress=not quiet and sys.stderr.isatty(),
+            report=None if quiet else click.echo,
+            resume=resume_dir is not None,
+            **opts,
+        )
         done = True
     except KeyboardInterrupt:
-        stopped = click.ClickException(f"interrupted; every complete epoch is saved. Continue with: "
-                                       f"tsrnn fit --resume {out_dir}")
+        stopped = click.ClickException(
+            f"interrupted; every complete epoch is saved. Continue with: tsrnn fit --resume {out_dir}"
+        )
         stopped.exit_code = 130
         raise stopped from None
     finally:
@@ -381,18 +544,31 @@ def _write_csv(frame, path: str, index: bool = True) -> None:
     write_atomic(path, labelled(frame).to_csv(index=index))
 
 
-_MODEL = click.option("--model", "model_dir", required=True, type=click.Path(file_okay=False),
-                      help="Model directory written by 'tsrnn fit' (config.json + model.safetensors).")
+_MODEL = click.option(
+    "--model",
+    "model_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Model directory written by 'tsrnn fit' (config.json + model.safetensors).",
+)
 
 
-@cli.command(cls=_ManyValues.with_options("--periods"),
-             epilog="Example: tsrnn generate --features 3 --length 2000 --noise 0.1 --seed 0 --periods 50 37 23 --out sine.csv")
+@cli.command(
+    cls=_ManyValues.with_options("--periods"),
+    epilog="Example: tsrnn generate --features 3 --length 2000 --noise 0.1 --seed 0 --periods 50 37 23 --out sine.csv",
+)
 @click.option("--features", type=click.IntRange(min=1), default=3, help="Columns f0, f1, ... of the series.")
 @click.option("--length", type=click.IntRange(min=1), default=2000, help="Time steps.")
-@click.option("--noise", type=click.FloatRange(min=0), default=0.1, help="Standard deviation of Gaussian noise.")
+@click.option(
+    "--noise", type=click.FloatRange(min=0), default=0.1, help="Standard deviation of Gaussian noise."
+)
 @click.option("--trend", type=float, default=0.0, help="Linear trend added per step.")
-@click.option("--periods", type=click.FloatRange(min=0, min_open=True), multiple=True,
-              help="Period of each feature in steps, space-separated after one --periods  [default: 50 37 23 ...]")
+@click.option(
+    "--periods",
+    type=click.FloatRange(min=0, min_open=True),
+    multiple=True,
+    help="Period of each feature in steps, space-separated after one --periods  [default: 50 37 23 ...]",
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, help="Seed of the phases and the noise.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="CSV file to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
@@ -410,13 +586,27 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
 
 @cli.command(epilog="Example: tsrnn predict --model runs/sine --steps 24 --out forecast.csv")
 @_MODEL
-@click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
-              help="CSV file to forecast from (its last steps); default the series the model was fitted on.")
-@click.option("--steps", type=click.IntRange(min=1), default=None,
-              help="Steps to forecast  [default: the model's horizon]")
-@click.option("--future", "future_path", type=click.Path(dir_okay=False), default=None,
-              help="CSV file of the known inputs' values over the forecast steps (a model fitted with --known): "
-                   "their columns, in time order (or with a ds column; unique_id for long data).")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="CSV file to forecast from (its last steps); default the series the model was fitted on.",
+)
+@click.option(
+    "--steps",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Steps to forecast  [default: the model's horizon]",
+)
+@click.option(
+    "--future",
+    "future_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="CSV file of the known inputs' values over the forecast steps (a model fitted with --known): "
+    "their columns, in time order (or with a ds column; unique_id for long data).",
+)
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="CSV file to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def predict(model_dir, data_path, steps, future_path, out_path, force) -> None:
@@ -434,10 +624,19 @@ def predict(model_dir, data_path, steps, future_path, out_path, force) -> None:
 
 @cli.command(epilog="Example: tsrnn evaluate --model runs/sine --data sine.csv --start 1600")
 @_MODEL
-@click.option("--data", "data_path", required=True, type=click.Path(dir_okay=False),
-              help="CSV file of the series, from its beginning.")
-@click.option("--start", type=_Start(), default=None,
-              help="First origin to score, a step or a fraction  [default: the first with enough history]")
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV file of the series, from its beginning.",
+)
+@click.option(
+    "--start",
+    type=_Start(),
+    default=None,
+    help="First origin to score, a step or a fraction  [default: the first with enough history]",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 def evaluate(model_dir, data_path, start, as_json) -> None:
     """Score the model's forecasts on a series beside the naive, seasonal-naive, drift and linear-AR baselines."""
@@ -450,39 +649,72 @@ def evaluate(model_dir, data_path, start, as_json) -> None:
     if as_json:
         click.echo(json.dumps(metrics, indent=2))
     else:
-        click.echo(f"{metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, "
-                   f"errors in the data's units\n{metrics_table(metrics)}")
+        click.echo(
+            f"{metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, "
+            f"errors in the data's units\n{metrics_table(metrics)}"
+        )
 
 
-@cli.command(epilog="Example: tsrnn backtest --model runs/sine --data sine.csv --start 0.8 --stride 5 --horizon 10")
+@cli.command(
+    epilog="Example: tsrnn backtest --model runs/sine --data sine.csv --start 0.8 --stride 5 --horizon 10"
+)
 @_MODEL
-@click.option("--data", "data_path", required=True, type=click.Path(dir_okay=False),
-              help="CSV file of the series, from its beginning.")
-@click.option("--start", type=_Start(), default="0.8", help="First origin: a step, or a fraction of the series.")
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV file of the series, from its beginning.",
+)
+@click.option(
+    "--start", type=_Start(), default="0.8", help="First origin: a step, or a fraction of the series."
+)
 @click.option("--stride", type=click.IntRange(min=1), default=1, help="Steps between origins.")
-@click.option("--horizon", type=click.IntRange(min=1), default=None,
-              help="Steps ahead per origin  [default: the model's horizon]")
-@click.option("--refit", type=click.IntRange(min=0), default=0,
-              help="Refit a copy of the model every N origins on the steps before it; for long data the "
-                   "global model on every series' steps before every N-th origin time (0: never).")
-@click.option("--metric", type=click.Choice(["rmse", "mae", "mase", "smape", "mape"]), default="rmse",
-              help="Error shown per step ahead.")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
-              help="CSV file for every forecast (origin, step, target, actual, one column per method).")
+@click.option(
+    "--horizon",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Steps ahead per origin  [default: the model's horizon]",
+)
+@click.option(
+    "--refit",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Refit a copy of the model every N origins on the steps before it; for long data the "
+    "global model on every series' steps before every N-th origin time (0: never).",
+)
+@click.option(
+    "--metric",
+    type=click.Choice(["rmse", "mae", "mase", "smape", "mape"]),
+    default="rmse",
+    help="Error shown per step ahead.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="CSV file for every forecast (origin, step, target, actual, one column per method).",
+)
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path, force) -> None:
     """Rolling-origin backtest: forecast from many origins and print the error per step ahead."""
     _check_out(out_path, force)
     model = _load(model_dir)
-    result = model.backtest(_read(data_path), start=start, stride=stride, horizon=horizon,
-                            refit=refit or False)
+    result = model.backtest(
+        _read(data_path), start=start, stride=stride, horizon=horizon, refit=refit or False
+    )
     summary = result.summary(metric)
-    click.echo(f"{len(result.origins)} origins from step {int(result.origins[0])}, stride {stride}; "
-               f"{metric.upper()} per step ahead, in the data's units")
+    click.echo(
+        f"{len(result.origins)} origins from step {int(result.origins[0])}, stride {stride}; "
+        f"{metric.upper()} per step ahead, in the data's units"
+    )
     click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
     if result.distribution is not None:
-        click.echo("calibration per step ahead: share of actual values inside each central interval "
-                   "(coverage_80: between the 0.1 and 0.9 quantiles), mean pinball loss, CRPS")
+        click.echo(
+            "calibration per step ahead: share of actual values inside each central interval "
+            "(coverage_80: between the 0.1 and 0.9 quantiles), mean pinball loss, CRPS"
+        )
         click.echo(result.calibration().to_string(float_format=lambda v: f"{v:.4f}"))
     if out_path is not None:
         _write_csv(result.frame(), out_path, index=False)
@@ -510,36 +742,84 @@ def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, a
 
     from .app.shapes import describe_shapes
 
-    report = describe_shapes(features=features, hidden=hidden, layers=layers, seq=seq, batch=batch,
-                             cell=cell, bidirectional=bidirectional, horizon=horizon)
+    report = describe_shapes(
+        features=features,
+        hidden=hidden,
+        layers=layers,
+        seq=seq,
+        batch=batch,
+        cell=cell,
+        bidirectional=bidirectional,
+        horizon=horizon,
+    )
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else str(report))
 
 
-@cli.command(cls=_ManyValues, epilog="Example: tsrnn compare --hidden 2 5 10 15 --epochs 30 --out runs/hidden")
-@click.option("--hidden", "hidden_sizes", type=click.IntRange(min=1), multiple=True, default=(2, 5, 10, 15),
-              help="Hidden sizes H to compare, space-separated after one --hidden.")
-@click.option("--features", type=click.IntRange(min=1), default=1,
-              help="Features (columns) of the generated sine series; not used with --data.")
+@cli.command(
+    cls=_ManyValues, epilog="Example: tsrnn compare --hidden 2 5 10 15 --epochs 30 --out runs/hidden"
+)
+@click.option(
+    "--hidden",
+    "hidden_sizes",
+    type=click.IntRange(min=1),
+    multiple=True,
+    default=(2, 5, 10, 15),
+    help="Hidden sizes H to compare, space-separated after one --hidden.",
+)
+@click.option(
+    "--features",
+    type=click.IntRange(min=1),
+    default=1,
+    help="Features (columns) of the generated sine series; not used with --data.",
+)
 @_LAYERS
 @_CELL
 @_WINDOW
 @_HORIZON
 @click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs per size.")
-@click.option("--highway/--no-highway", default=False,
-              help="Add the linear highway to every size (off: the sizes' differences are the network's own).")
+@click.option(
+    "--highway/--no-highway",
+    default=False,
+    help="Add the linear highway to every size (off: the sizes' differences are the network's own).",
+)
 @_LENGTH
 @_NOISE
 @_SEED
-@click.option("--data", "data_path", type=click.Path(dir_okay=False), default=None,
-              help="CSV file to train on; its numeric columns are the features.")
-@click.option("--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.2,
-              help="Share of the series, at its end, held out for testing.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Directory for compare.png and compare.csv  [default: runs/compare-<UTC date-time>]")
+@click.option(
+    "--data",
+    "data_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="CSV file to train on; its numeric columns are the features.",
+)
+@click.option(
+    "--test-fraction",
+    type=click.FloatRange(0, 1, min_open=True, max_open=True),
+    default=0.2,
+    help="Share of the series, at its end, held out for testing.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Directory for compare.png and compare.csv  [default: runs/compare-<UTC date-time>]",
+)
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
 @click.pass_context
-def compare(ctx: click.Context, hidden_sizes, features, length, noise, seed, data_path, test_fraction,
-            out_dir, force, **params) -> None:
+def compare(
+    ctx: click.Context,
+    hidden_sizes,
+    features,
+    length,
+    noise,
+    seed,
+    data_path,
+    test_fraction,
+    out_dir,
+    force,
+    **params,
+) -> None:
     """Train the same data with several hidden sizes and compare their forecasts and test errors.
 
     Every size gets the same data, seed and settings. The report gives each size's parameter count,
@@ -547,49 +827,72 @@ def compare(ctx: click.Context, hidden_sizes, features, length, noise, seed, dat
     across the test span; compare.png draws those forecasts on one panel and the errors against H.
     """
     if len(set(hidden_sizes)) != len(hidden_sizes):
-        raise click.UsageError(f"--hidden must not repeat a size, got {' '.join(map(str, hidden_sizes))}", ctx)
+        raise click.UsageError(
+            f"--hidden must not repeat a size, got {' '.join(map(str, hidden_sizes))}", ctx
+        )
     if data_path is not None:
         clash = _explicit(ctx, "features", "length", "noise")
         if clash:
-            raise click.UsageError(f"{', '.join(clash)} describe the generated series and cannot be "
-                                   f"combined with --data, whose numeric columns are the features", ctx)
+            raise click.UsageError(
+                f"{', '.join(clash)} describe the generated series and cannot be "
+                f"combined with --data, whose numeric columns are the features",
+                ctx,
+            )
     out_dir = out_dir or time.strftime("runs/compare-%Y%m%d-%H%M%S", time.gmtime())
     from .app import plot
-    from .nn.checkpoint import run_directory, write_atomic
     from .app.compare import compare_hidden_sizes
     from .data.generate import multi_sine
+    from .nn.checkpoint import run_directory, write_atomic
 
-    frame = _read(data_path) if data_path is not None else multi_sine(length, features, noise=noise, seed=seed)
+    frame = (
+        _read(data_path) if data_path is not None else multi_sine(length, features, noise=noise, seed=seed)
+    )
     if data_path is not None:
         from .data.frames import is_long, prepare_wide
 
         if is_long(frame):
-            raise click.UsageError("compare reads one series, and --data is long (unique_id, ds, y) with "
-                                   "several; give it one series' rows", ctx)
+            raise click.UsageError(
+                "compare reads one series, and --data is long (unique_id, ds, y) with "
+                "several; give it one series' rows",
+                ctx,
+            )
         frame, _ = prepare_wide(frame)  # the time column and label columns are not features
 
     def progress(row: dict) -> None:
         if row["hidden"] == hidden_sizes[0]:  # the data passed every check: say what is coming
-            click.echo(f"training {len(hidden_sizes)} models on {len(frame)} steps x {frame.shape[1]} feature(s):")
-        click.echo(f"  H={row['hidden']:<4} {row['parameters']:>7} parameters  {row['epochs']:>3} epochs  "
-                   f"test RMSE {row['test_rmse']:.4f}  ({row['fit_seconds']:.1f} s)")
+            click.echo(
+                f"training {len(hidden_sizes)} models on {len(frame)} steps x {frame.shape[1]} feature(s):"
+            )
+        click.echo(
+            f"  H={row['hidden']:<4} {row['parameters']:>7} parameters  {row['epochs']:>3} epochs  "
+            f"test RMSE {row['test_rmse']:.4f}  ({row['fit_seconds']:.1f} s)"
+        )
 
     with run_directory(out_dir, overwrite=force) as tmp:
-        result = compare_hidden_sizes(frame, hidden_sizes, test_fraction=test_fraction, callback=progress,
-                                      seed=seed, **params)
+        result = compare_hidden_sizes(
+            frame, hidden_sizes, test_fraction=test_fraction, callback=progress, seed=seed, **params
+        )
         table = result.table
         write_atomic(tmp / "compare.csv", table.to_csv(index=False))
         plot.compare_hidden(result).savefig(tmp / "compare.png", dpi=100)
-    shown = table[["hidden", "parameters", "test_rmse", "naive_rmse", "forecast_rmse"]].rename(columns={
-        "test_rmse": "one-step RMSE", "naive_rmse": "naive RMSE", "forecast_rmse": "recursive RMSE"})
+    shown = table[["hidden", "parameters", "test_rmse", "naive_rmse", "forecast_rmse"]].rename(
+        columns={"test_rmse": "one-step RMSE", "naive_rmse": "naive RMSE", "forecast_rmse": "recursive RMSE"}
+    )
     click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
-    click.echo(f"best hidden size (one-step test RMSE): {result.best()}\nwrote {out_dir}/: compare.png, compare.csv")
+    click.echo(
+        f"best hidden size (one-step test RMSE): {result.best()}\nwrote {out_dir}/: compare.png, compare.csv"
+    )
 
 
 @cli.command(epilog="Example: tsrnn plot runs/sine")
 @click.argument("run_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Directory for the figures  [default: RUN_DIR itself]")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Directory for the figures  [default: RUN_DIR itself]",
+)
 @click.option("--force", is_flag=True, help="Replace figures that already exist in --out.")
 @click.option("--dpi", type=click.IntRange(20, 600), default=100, help="Resolution of the PNG files.")
 def plot(run_dir, out_dir, force, dpi) -> None:

@@ -1,4 +1,5 @@
 """Figures: what each draws, titles, labels and legends, ax=None, and that they work headless."""
+
 from __future__ import annotations
 
 import subprocess
@@ -42,11 +43,14 @@ def test_forecast_keeps_its_signature_and_adds_span_and_origins(series, tmp_path
     predicted = series.iloc[100:] + 0.1
     old = plot.forecast(series, predicted, 100, "old call")  # the positional call runs.py made
     assert old._suptitle.get_text() == "old call" and len(old.axes) == 2
-    fig = plot.forecast(series, predicted, split=100, train_span=(0, 99), origins=[100, 105, 110],
-                        label="3-step forecasts")
+    fig = plot.forecast(
+        series, predicted, split=100, train_span=(0, 99), origins=[100, 105, 110], label="3-step forecasts"
+    )
     assert _png(fig, tmp_path / "f.png") == PNG
     labels = _legend_texts(fig)
-    assert {"training span", "actual", "3-step forecasts", "forecast start", "backtest origins (3)"} <= set(labels)
+    assert {"training span", "actual", "3-step forecasts", "forecast start", "backtest origins (3)"} <= set(
+        labels
+    )
     top = fig.axes[0]
     assert top.get_ylabel() == "f0" and fig.axes[1].get_xlabel() == "t"
     origin_line = [ln for ln in top.lines if ln.get_label() == "backtest origins (3)"][0]
@@ -71,7 +75,7 @@ def test_hidden_heatmap_draws_each_layer_under_the_input(states, series, tmp_pat
     heat_axes = [ax for ax in fig.axes if ax.get_ylabel().endswith("hidden unit")]
     meshes = [c for ax in heat_axes for c in ax.collections if isinstance(c, QuadMesh)]
     assert len(heat_axes) == 2 and len(meshes) == 2
-    for mesh, layer in zip(meshes, states):
+    for mesh, layer in zip(meshes, states, strict=True):
         np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(6, 12), layer.T)  # unit x time
         assert mesh.get_clim() == (-1.0, 1.0)
     titles = [ax.get_title() for ax in fig.axes]
@@ -119,9 +123,17 @@ def test_hidden_lines_one_line_per_unit(states, tmp_path):
 
 
 def _comparison(series, sizes=(2, 5, 10), forecast_rmse=(0.5, 0.2, 0.1)) -> HiddenComparison:
-    table = pd.DataFrame({"hidden": list(sizes), "parameters": [13, 46, 141], "epochs": [3, 3, 3],
-                          "test_rmse": [0.3, 0.1, 0.05], "naive_rmse": [0.2] * 3,
-                          "forecast_rmse": list(forecast_rmse), "fit_seconds": [0.1] * 3})
+    table = pd.DataFrame(
+        {
+            "hidden": list(sizes),
+            "parameters": [13, 46, 141],
+            "epochs": [3, 3, 3],
+            "test_rmse": [0.3, 0.1, 0.05],
+            "naive_rmse": [0.2] * 3,
+            "forecast_rmse": list(forecast_rmse),
+            "fit_seconds": [0.1] * 3,
+        }
+    )
     forecasts = {h: series[["f0"]].iloc[100:] * (1 - 1 / h) for h in sizes}
     return HiddenComparison(table, forecasts, series[["f0"]], 100)
 
@@ -130,11 +142,18 @@ def test_compare_hidden_draws_forecasts_and_errors(series, tmp_path):
     fig = plot.compare_hidden(_comparison(series))
     assert _png(fig, tmp_path / "c.png") == PNG
     top, bottom = fig.axes
-    assert [ln.get_label() for ln in top.lines][:4] == ["actual", "H=2 (13 params)", "H=5 (46 params)",
-                                                         "H=10 (141 params)"]
+    assert [ln.get_label() for ln in top.lines][:4] == [
+        "actual",
+        "H=2 (13 params)",
+        "H=5 (46 params)",
+        "H=10 (141 params)",
+    ]
     assert "forecast start" in _legend_texts(fig)
-    assert [t.get_text() for t in bottom.get_xticklabels()] == ["H=2\n13 params", "H=5\n46 params",
-                                                                 "H=10\n141 params"]
+    assert [t.get_text() for t in bottom.get_xticklabels()] == [
+        "H=2\n13 params",
+        "H=5\n46 params",
+        "H=10\n141 params",
+    ]
     assert bottom.get_ylabel() == "test RMSE (data units)" and bottom.get_yscale() == "linear"
     assert bottom.get_xlabel() == "hidden size H (trainable parameters)"
     np.testing.assert_allclose(bottom.lines[0].get_ydata(), [0.3, 0.1, 0.05])
@@ -149,19 +168,27 @@ def test_compare_hidden_uses_a_log_scale_for_errors_far_apart(series):
 
 
 def test_loss_curves(tmp_path):
-    history = pd.DataFrame({"epoch": [1, 2, 3], "train_loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.6, 0.7],
-                            "seconds": [0.1] * 3})
+    history = pd.DataFrame(
+        {"epoch": [1, 2, 3], "train_loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.6, 0.7], "seconds": [0.1] * 3}
+    )
     fig = plot.loss(history, best_epoch=2)
     assert _png(fig, tmp_path / "loss.png") == PNG
     assert set(_legend_texts(fig)) == {"train", "validation", "best epoch 2"}
 
 
 def test_plots_never_load_pyplot():
-    code = ("import sys, numpy as np\nfrom tsrnn import plot\n"
-            "fig = plot.hidden_heatmap([np.zeros((4, 3))], inputs=np.zeros((4, 1)))\n"
-            "fig.savefig(sys.argv[1] if len(sys.argv) > 1 else __import__('io').BytesIO(), format='png')\n"
-            "print('pyplot' if 'matplotlib.pyplot' in sys.modules else 'no pyplot')")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={"MPLBACKEND": "Agg", "PATH": ""})
+    code = (
+        "import sys, numpy as np\nfrom tsrnn import plot\n"
+        "fig = plot.hidden_heatmap([np.zeros((4, 3))], inputs=np.zeros((4, 1)))\n"
+        "fig.savefig(sys.argv[1] if len(sys.argv) > 1 else __import__('io').BytesIO(), format='png')\n"
+        "print('pyplot' if 'matplotlib.pyplot' in sys.modules else 'no pyplot')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"MPLBACKEND": "Agg", "PATH": ""},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "no pyplot"

@@ -1,4 +1,5 @@
 """describe_shapes / trace_shapes: a real forward pass, every tensor's shape with named dimensions."""
+
 from __future__ import annotations
 
 import json
@@ -7,8 +8,8 @@ import pytest
 import torch
 
 import tsrnn
-from tsrnn.nn.model import RNNForecaster
 from tsrnn.app.shapes import describe_shapes, format_shapes, trace_shapes
+from tsrnn.nn.model import RNNForecaster
 
 GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
@@ -36,11 +37,18 @@ def test_three_features_and_hidden_15():
 def test_parameters_per_layer_of_the_tutorial():
     r = describe_shapes(features=1, hidden=10, layers=2)
     counts = {p["layer"]: p["count"] for p in r.parameters}
-    assert counts == {"rnn layer 0": 10 * 1 + 10 * 10 + 10 + 10, "rnn layer 1": 10 * 10 + 10 * 10 + 20,
-                      "head (linear)": 10 + 1}
+    assert counts == {
+        "rnn layer 0": 10 * 1 + 10 * 10 + 10 + 10,
+        "rnn layer 1": 10 * 10 + 10 * 10 + 20,
+        "head (linear)": 10 + 1,
+    }
     assert r.total_parameters == 361
-    assert r.parameters[0]["tensors"] == {"weight_ih": (10, 1), "weight_hh": (10, 10), "bias_ih": (10,),
-                                          "bias_hh": (10,)}
+    assert r.parameters[0]["tensors"] == {
+        "weight_ih": (10, 1),
+        "weight_hh": (10, 10),
+        "bias_ih": (10,),
+        "bias_hh": (10,),
+    }
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -48,8 +56,9 @@ def test_parameters_per_layer_of_the_tutorial():
 def test_every_cell_and_direction(cell, bidirectional):
     F, H, L, T, B, K = 3, 6, 3, 7, 4, 2
     D = 2 if bidirectional else 1
-    r = describe_shapes(features=F, hidden=H, layers=L, seq=T, batch=B, cell=cell,
-                        bidirectional=bidirectional, horizon=K)
+    r = describe_shapes(
+        features=F, hidden=H, layers=L, seq=T, batch=B, cell=cell, bidirectional=bidirectional, horizon=K
+    )
     assert r.shape("input") == (B, T, F)
     assert r.shape("layer 0 output") == r.shape("layer 1 output") == (B, T, D * H)
     assert r.shape("rnn output") == (B, T, D * H)
@@ -100,7 +109,9 @@ def test_report_round_trips_through_json():
     d = json.loads(json.dumps(describe_shapes(cell="gru").to_dict()))
     rows = {row["name"]: row for row in d["tensors"]}
     assert rows["h_n"]["shape"] == [2, 1, 10]
-    assert d["settings"]["cell"] == "gru" and d["total_parameters"] == sum(p["count"] for p in d["parameters"])
+    assert d["settings"]["cell"] == "gru" and d["total_parameters"] == sum(
+        p["count"] for p in d["parameters"]
+    )
     assert "batch_first" in d["note"]
 
 
@@ -112,13 +123,16 @@ def test_describe_shapes_leaves_the_global_random_state_alone():
     assert torch.equal(torch.rand(3), expected)
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"hidden": 0}, ValueError, "hidden must be an integer >= 1, got 0"),
-    ({"features": 2.5}, TypeError, "features must be an integer >= 1, got 2.5"),
-    ({"seq": -1}, ValueError, "seq must be an integer >= 1, got -1"),
-    ({"cell": "transformer"}, ValueError, "cell must be one of 'rnn', 'lstm', 'gru', got 'transformer'"),
-    ({"bidirectional": "yes"}, TypeError, "bidirectional must be True or False, got 'yes'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"hidden": 0}, ValueError, "hidden must be an integer >= 1, got 0"),
+        ({"features": 2.5}, TypeError, "features must be an integer >= 1, got 2.5"),
+        ({"seq": -1}, ValueError, "seq must be an integer >= 1, got -1"),
+        ({"cell": "transformer"}, ValueError, "cell must be one of 'rnn', 'lstm', 'gru', got 'transformer'"),
+        ({"bidirectional": "yes"}, TypeError, "bidirectional must be True or False, got 'yes'"),
+    ],
+)
 def test_bad_arguments_are_named(kwargs, error, message):
     with pytest.raises(error, match=message):
         describe_shapes(**kwargs)

@@ -1,4 +1,5 @@
 """--force replaces only what tsrnn wrote; outputs are written atomically; one process per output."""
+
 from __future__ import annotations
 
 import os
@@ -7,12 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import invoke, one_line_error
 
-from tsrnn.nn.checkpoint import run_directory
 from tsrnn.base.errors import CheckpointError
 from tsrnn.base.outputs import check_replaceable, output_lock
-
-from conftest import invoke, one_line_error
+from tsrnn.nn.checkpoint import run_directory
 
 TRAIN = ["--epochs", "1", "--hidden", "3", "--layers", "1", "--window", "6", "--quiet"]
 FAST = ["--length", "200", *TRAIN]  # a generated series
@@ -35,9 +35,11 @@ def user_dir(tmp_path):
 # -- --force never deletes the user's files -------------------------------------------------------------
 def test_fit_force_refuses_a_directory_of_user_files(user_dir):
     before = listing(user_dir)
-    line = one_line_error(invoke("fit", *FAST, "--out", str(user_dir), "--force"),
-                   f"refusing to replace {str(user_dir)!r}: it holds 'data.csv', which tsrnn did not write and "
-                   f"would be lost")
+    line = one_line_error(
+        invoke("fit", *FAST, "--out", str(user_dir), "--force"),
+        f"refusing to replace {str(user_dir)!r}: it holds 'data.csv', which tsrnn did not write and "
+        f"would be lost",
+    )
     assert "--force replaces only an empty directory or one holding nothing but a tsrnn run or model" in line
     assert listing(user_dir) == before
     assert os.listdir(user_dir.parent) == ["mine"]  # no partial, old or lock entry beside it
@@ -47,7 +49,9 @@ def test_a_run_with_a_user_file_added_is_not_replaced(tmp_path):
     out = tmp_path / "run"
     assert invoke("fit", *FAST, "--out", str(out)).exit_code == 0
     (out / "notes.md").write_text("my notes on this run")
-    one_line_error(invoke("fit", *FAST, "--out", str(out), "--force"), "it holds 'notes.md', which tsrnn did not write")
+    one_line_error(
+        invoke("fit", *FAST, "--out", str(out), "--force"), "it holds 'notes.md', which tsrnn did not write"
+    )
     assert (out / "notes.md").read_text() == "my notes on this run"
     (out / "notes.md").unlink()
     assert invoke("fit", *FAST, "--out", str(out), "--force").exit_code == 0  # tsrnn's own run is replaced
@@ -70,13 +74,18 @@ def test_a_config_json_that_is_not_tsrnn_s_is_no_marker(tmp_path, fitted):
     assert (d / "config.json").read_text() == '{"theme": "dark"}'
 
 
-@pytest.mark.parametrize("out, why", [(".", "it is the current directory"), ("..", "it holds the current directory")])
+@pytest.mark.parametrize(
+    "out, why", [(".", "it is the current directory"), ("..", "it holds the current directory")]
+)
 def test_fit_never_replaces_the_current_directory_or_its_parent(tmp_path, monkeypatch, out, why):
     work = tmp_path / "project"
     work.mkdir()
     (work / "keep.txt").write_text("keep")
     monkeypatch.chdir(work)
-    one_line_error(invoke("fit", *FAST, "--out", out, "--force"), f"refusing to write to {out!r}: {why}, which tsrnn never replaces")
+    one_line_error(
+        invoke("fit", *FAST, "--out", out, "--force"),
+        f"refusing to write to {out!r}: {why}, which tsrnn never replaces",
+    )
     assert os.listdir(work) == ["keep.txt"] and sorted(os.listdir(tmp_path)) == ["project"]
 
 
@@ -121,14 +130,41 @@ def test_a_mount_point_is_refused_and_nothing_is_left_beside_it(fitted):
 # -- every command that writes follows the same rule ----------------------------------------------------
 def test_compare_force_refuses_user_files(user_dir):
     before = listing(user_dir)
-    one_line_error(invoke("compare", "--hidden", "2", "--epochs", "1", "--length", "120", "--window", "5",
-                   "--out", str(user_dir), "--force"), "it holds 'data.csv', which tsrnn did not write")
+    one_line_error(
+        invoke(
+            "compare",
+            "--hidden",
+            "2",
+            "--epochs",
+            "1",
+            "--length",
+            "120",
+            "--window",
+            "5",
+            "--out",
+            str(user_dir),
+            "--force",
+        ),
+        "it holds 'data.csv', which tsrnn did not write",
+    )
     assert listing(user_dir) == before
 
 
 def test_compare_force_replaces_its_own_result(tmp_path):
     out = tmp_path / "cmp"
-    args = ["compare", "--hidden", "2", "--epochs", "1", "--length", "120", "--window", "5", "--out", str(out)]
+    args = [
+        "compare",
+        "--hidden",
+        "2",
+        "--epochs",
+        "1",
+        "--length",
+        "120",
+        "--window",
+        "5",
+        "--out",
+        str(out),
+    ]
     assert invoke(*args).exit_code == 0
     one_line_error(invoke(*args), "is not empty; pass overwrite=True (--force")
     assert invoke(*args, "--force").exit_code == 0
@@ -149,9 +185,11 @@ def test_an_existing_output_file_is_replaced_only_with_force(model_and_data, tmp
     model, data = model_and_data
     target = tmp_path / "out.csv"
     target.write_text("the user's own table\n")
-    args = {"predict": ["predict", "--model", str(model)],
-            "backtest": ["backtest", "--model", str(model), "--data", str(data)],
-            "generate": ["generate", "--length", "30"]}[command] + ["--out", str(target)]
+    args = {
+        "predict": ["predict", "--model", str(model)],
+        "backtest": ["backtest", "--model", str(model), "--data", str(data)],
+        "generate": ["generate", "--length", "30"],
+    }[command] + ["--out", str(target)]
     one_line_error(invoke(*args), f"{str(target)!r} exists; pass --force to replace it")
     assert target.read_text() == "the user's own table\n"
     assert invoke(*args, "--force").exit_code == 0
@@ -185,7 +223,10 @@ def test_an_interrupted_work_directory_with_user_files_is_kept(tmp_path):
     work = tmp_path / ".run.partial"
     work.mkdir()
     (work / "mine.txt").write_text("mine")
-    one_line_error(invoke("fit", *FAST, "--out", str(out), "--force"), f"refusing to remove {str(work)!r}: it holds 'mine.txt'")
+    one_line_error(
+        invoke("fit", *FAST, "--out", str(out), "--force"),
+        f"refusing to remove {str(work)!r}: it holds 'mine.txt'",
+    )
     assert (work / "mine.txt").read_text() == "mine"
 
 
@@ -202,8 +243,12 @@ with output_lock(sys.argv[1]):
 @pytest.fixture
 def held(tmp_path):
     """Another process that holds the lock of tmp_path / 'run', as a running tsrnn fit does."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path / "run")], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path / "run")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "locked"
     yield proc
     proc.stdin.close()
@@ -213,8 +258,10 @@ def held(tmp_path):
 def test_a_second_fit_to_the_same_out_is_refused_while_the_first_runs(held, tmp_path):
     out = tmp_path / "run"
     for extra in ([], ["--force"]):
-        one_line_error(invoke("fit", *FAST, "--out", str(out), *extra),
-                f"another tsrnn process (pid {held.pid}) is writing {str(out)!r} now; wait for it to finish")
+        one_line_error(
+            invoke("fit", *FAST, "--out", str(out), *extra),
+            f"another tsrnn process (pid {held.pid}) is writing {str(out)!r} now; wait for it to finish",
+        )
     assert not out.exists() and not (tmp_path / ".run.partial").exists()
 
 
@@ -224,8 +271,12 @@ def test_save_to_a_locked_directory_is_one_line_error(held, tmp_path, fitted):
 
 
 def test_the_lock_ends_with_its_process(tmp_path):
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(tmp_path / "run")], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(tmp_path / "run")],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "locked"
     proc.kill()
     proc.wait(timeout=60)
@@ -246,8 +297,12 @@ def test_two_fits_started_at_once_never_mix_their_files(tmp_path):
     out = tmp_path / "run"
     args = [sys.executable, "-m", "tsrnn", "fit", *FAST, "--out", str(out), "--force"]
     env = dict(os.environ, MPLBACKEND="Agg")
-    procs = [subprocess.Popen(args + ["--seed", str(seed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True, env=env) for seed in (1, 2)]
+    procs = [
+        subprocess.Popen(
+            args + ["--seed", str(seed)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        for seed in (1, 2)
+    ]
     results = [(p.wait(timeout=300), p.stderr.read()) for p in procs]
     for code, err in results:  # each ran to the end, or was refused by the other's lock
         assert code == 0 or (code == 2 and "another tsrnn process" in err and err.count("\n") == 1), err
@@ -256,7 +311,9 @@ def test_two_fits_started_at_once_never_mix_their_files(tmp_path):
 
     from tsrnn.estimator.forecaster import Forecaster
 
-    seeds = {json.loads((out / name).read_text())["estimator"]["seed"] for name in ("config.json", "run.json")}
+    seeds = {
+        json.loads((out / name).read_text())["estimator"]["seed"] for name in ("config.json", "run.json")
+    }
     assert len(seeds) == 1  # the model and the run's record come from one and the same fit
     assert Forecaster.load(out).n_features_in_ == 3
     assert sorted(os.listdir(tmp_path)) == ["run"]

@@ -1,5 +1,6 @@
 """The command line on a dated CSV file, end to end: time column, picked columns, one-line refusals,
 output permissions and folders, plots of such runs, resume, compare, accepted irregular dates."""
+
 from __future__ import annotations
 
 import json
@@ -9,10 +10,9 @@ import stat
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import invoke
 
 from tsrnn import Forecaster, multi_sine
-
-from conftest import invoke
 
 FAST = ["--epochs", "1", "--hidden", "4", "--window", "8", "--quiet"]
 
@@ -36,23 +36,45 @@ def test_time_col_run_completes_and_forecasts_carry_dates(dated):
 
 
 def test_refit_backtest_keeps_the_picked_columns(dated):
-    assert invoke("fit", "--data", "dated.csv", "--features", "b,c", "--targets", "b", *FAST, "--out", "cov").exit_code == 0
+    assert (
+        invoke(
+            "fit", "--data", "dated.csv", "--features", "b,c", "--targets", "b", *FAST, "--out", "cov"
+        ).exit_code
+        == 0
+    )
     plain = invoke("backtest", "--model", "cov", "--data", "dated.csv", "--start", "250", "--stride", "20")
-    refit = invoke("backtest", "--model", "cov", "--data", "dated.csv", "--start", "250", "--stride", "20",
-                   "--refit", "1")
+    refit = invoke(
+        "backtest",
+        "--model",
+        "cov",
+        "--data",
+        "dated.csv",
+        "--start",
+        "250",
+        "--stride",
+        "20",
+        "--refit",
+        "1",
+    )
     assert plain.exit_code == 0 and refit.exit_code == 0, refit.output
     naive = lambda out: [line.split()[2] for line in out.splitlines() if line.strip().startswith("1 ")]  # noqa: E731
     assert naive(plain.output) == naive(refit.output)  # the same target column is scored
 
 
-@pytest.mark.parametrize("args, message", [
-    (["fit", "--lr", "11"], "Invalid value for '--lr'"),
-    (["fit", "--lr", "nan"], "lr must be a finite number"),
-    (["fit", "--noise", "nan"], "noise must be a finite number"),
-    (["generate", "--trend", "inf", "--out", "g.csv"], "trend must be a finite number, got inf"),
-    (["fit", "--data", "dated.csv", "--features", "a,b,a"], "features must not repeat a column"),
-    (["fit", "--data", "dated.csv", "--time-col", "a"], "time column 'a' holds numbers that are neither dates nor distinct integer steps"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["fit", "--lr", "11"], "Invalid value for '--lr'"),
+        (["fit", "--lr", "nan"], "lr must be a finite number"),
+        (["fit", "--noise", "nan"], "noise must be a finite number"),
+        (["generate", "--trend", "inf", "--out", "g.csv"], "trend must be a finite number, got inf"),
+        (["fit", "--data", "dated.csv", "--features", "a,b,a"], "features must not repeat a column"),
+        (
+            ["fit", "--data", "dated.csv", "--time-col", "a"],
+            "time column 'a' holds numbers that are neither dates nor distinct integer steps",
+        ),
+    ],
+)
 def test_refusals_are_one_line(dated, args, message):
     result = invoke(*args)
     assert result.exit_code == 2, result.output
@@ -82,8 +104,12 @@ def test_plot_redraws_a_run_fitted_with_fill_and_features(dated):
     frame = pd.read_csv("dated.csv")
     frame.loc[[10, 11], "a"] = np.nan
     frame.to_csv("gaps.csv", index=False)
-    assert invoke("fit", "--data", "gaps.csv", "--fill", "interpolate", "--features", "a,b", *FAST,
-                  "--out", "run").exit_code == 0
+    assert (
+        invoke(
+            "fit", "--data", "gaps.csv", "--fill", "interpolate", "--features", "a,b", *FAST, "--out", "run"
+        ).exit_code
+        == 0
+    )
     result = invoke("plot", "run", "--out", "figs")
     assert result.exit_code == 0, result.output
     assert (dated / "figs" / "forecast.png").is_file()
@@ -91,9 +117,13 @@ def test_plot_redraws_a_run_fitted_with_fill_and_features(dated):
 
 def _long_run() -> None:
     """Two hourly series of 150 steps as long.csv, and a run of them fitted into ``run``."""
-    long = pd.DataFrame({"unique_id": np.repeat(["x", "y"], 150),
-                         "ds": np.tile(pd.date_range("2024-01-01", periods=150, freq="h"), 2),
-                         "y": np.r_[np.sin(np.arange(150) / 4), np.cos(np.arange(150) / 6)]})
+    long = pd.DataFrame(
+        {
+            "unique_id": np.repeat(["x", "y"], 150),
+            "ds": np.tile(pd.date_range("2024-01-01", periods=150, freq="h"), 2),
+            "y": np.r_[np.sin(np.arange(150) / 4), np.cos(np.arange(150) / 6)],
+        }
+    )
     long.to_csv("long.csv", index=False)
     assert invoke("fit", "--data", "long.csv", *FAST, "--out", "run").exit_code == 0
 
@@ -127,8 +157,13 @@ def test_compare_reads_a_dated_csv_as_fit_does_and_refuses_long_data(dated):
     result = invoke("compare", "--hidden", "2", "3", "--epochs", "1", "--data", "labelled.csv", "--out", "c")
     assert result.exit_code == 0, result.output
     assert "on 300 steps x 3 feature(s)" in result.output
-    long = pd.DataFrame({"unique_id": np.repeat(["x", "y"], 60),
-                         "ds": np.tile(pd.date_range("2024-01-01", periods=60, freq="h"), 2), "y": np.arange(120.0)})
+    long = pd.DataFrame(
+        {
+            "unique_id": np.repeat(["x", "y"], 60),
+            "ds": np.tile(pd.date_range("2024-01-01", periods=60, freq="h"), 2),
+            "y": np.arange(120.0),
+        }
+    )
     long.to_csv("long.csv", index=False)
     refused = invoke("compare", "--hidden", "2", "--data", "long.csv", "--out", "c2")
     assert refused.exit_code == 2 and "compare reads one series" in refused.output
@@ -137,12 +172,34 @@ def test_compare_reads_a_dated_csv_as_fit_does_and_refuses_long_data(dated):
 def test_fit_reports_and_switches_the_seasonal_indices(tmp_path):
     dates = pd.date_range("1949-01-01", periods=96, freq="MS")
     season = 1 + 0.3 * np.sin(2 * np.pi * (dates.month - 1) / 12)  # strong and multiplicative
-    pd.DataFrame({"y": (100 + 0.8 * np.arange(96)) * season}, index=dates.rename("month")).to_csv(tmp_path / "m.csv")
-    on = invoke("fit", "--data", str(tmp_path / "m.csv"), "--hidden", "4", "--epochs", "2", "--out", str(tmp_path / "on"))
+    pd.DataFrame({"y": (100 + 0.8 * np.arange(96)) * season}, index=dates.rename("month")).to_csv(
+        tmp_path / "m.csv"
+    )
+    on = invoke(
+        "fit",
+        "--data",
+        str(tmp_path / "m.csv"),
+        "--hidden",
+        "4",
+        "--epochs",
+        "2",
+        "--out",
+        str(tmp_path / "on"),
+    )
     assert on.exit_code == 0, on.output
     assert "seasonal indices (m=12): multiplicative indices" in on.output
-    off = invoke("fit", "--data", str(tmp_path / "m.csv"), "--hidden", "4", "--epochs", "2", "--no-deseason",
-                 "--out", str(tmp_path / "off"))
+    off = invoke(
+        "fit",
+        "--data",
+        str(tmp_path / "m.csv"),
+        "--hidden",
+        "4",
+        "--epochs",
+        "2",
+        "--no-deseason",
+        "--out",
+        str(tmp_path / "off"),
+    )
     assert off.exit_code == 0, off.output
     assert "no seasonal indices" in off.output
     assert json.loads((tmp_path / "off" / "config.json").read_text())["estimator"]["deseason"] is False
@@ -162,15 +219,27 @@ def test_refit_backtest_of_long_data_refits_the_global_model(dated):
 
 def test_long_files_leave_text_columns_out_and_name_a_series_too_short(tmp_path):
     months = pd.date_range("2020-01-01", periods=30, freq="MS").strftime("%Y-%m-%d")
-    long = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 30), "ds": np.tile(months, 2),
-                         "y": np.sin(np.arange(60) / 3.0), "region": np.repeat(["North", "South"], 30)})
+    long = pd.DataFrame(
+        {
+            "unique_id": np.repeat(["a", "b"], 30),
+            "ds": np.tile(months, 2),
+            "y": np.sin(np.arange(60) / 3.0),
+            "region": np.repeat(["North", "South"], 30),
+        }
+    )
     long.to_csv(tmp_path / "long.csv", index=False)
-    out = invoke("fit", "--data", tmp_path / "long.csv", "--hidden", "4", "--epochs", "1", "--out", tmp_path / "run")
+    out = invoke(
+        "fit", "--data", tmp_path / "long.csv", "--hidden", "4", "--epochs", "1", "--out", tmp_path / "run"
+    )
     assert out.exit_code == 0, out.output
     assert "columns ['y']" in out.output and "column 'region' left out (text, such as 'North'" in out.output
     model = Forecaster(hidden=4, epochs=1).fit(long)
     assert model.feature_names_in_ == ["y"] and model.data_report_["text_columns"] == {"region": "North"}
-    short = pd.concat([long, pd.DataFrame({"unique_id": ["c"], "ds": [months[0]], "y": [1.0], "region": ["X"]})])
+    short = pd.concat(
+        [long, pd.DataFrame({"unique_id": ["c"], "ds": [months[0]], "y": [1.0], "region": ["X"]})]
+    )
     short.to_csv(tmp_path / "short.csv", index=False)
-    out = invoke("fit", "--data", tmp_path / "short.csv", "--hidden", "4", "--epochs", "1", "--out", tmp_path / "r2")
+    out = invoke(
+        "fit", "--data", tmp_path / "short.csv", "--hidden", "4", "--epochs", "1", "--out", tmp_path / "r2"
+    )
     assert out.exit_code != 0 and "series 'c': test_fraction=0.2 of 1 steps leaves no test step" in out.output

@@ -1,12 +1,11 @@
 """generate / predict / evaluate / backtest on the command line."""
+
 from __future__ import annotations
 
 import json
 
 import pandas as pd
 import pytest
-
-
 from conftest import invoke
 
 
@@ -14,9 +13,26 @@ from conftest import invoke
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("cli")
     data = root / "sine.csv"
-    assert invoke("generate", "--features", "2", "--length", "400", "--seed", "1", "--out", str(data)).exit_code == 0
-    result = invoke("fit", "--data", str(data), "--epochs", "3", "--hidden", "6", "--window", "10",
-                    "--horizon", "2", "--out", str(root / "model"), "--quiet")
+    assert (
+        invoke("generate", "--features", "2", "--length", "400", "--seed", "1", "--out", str(data)).exit_code
+        == 0
+    )
+    result = invoke(
+        "fit",
+        "--data",
+        str(data),
+        "--epochs",
+        "3",
+        "--hidden",
+        "6",
+        "--window",
+        "10",
+        "--horizon",
+        "2",
+        "--out",
+        str(root / "model"),
+        "--quiet",
+    )
     assert result.exit_code == 0, result.output
     return root, data, root / "model"
 
@@ -27,9 +43,23 @@ def test_generate_writes_what_fit_reads(run):
     assert list(frame.columns) == ["f0", "f1"] and len(frame) == 400
     again = invoke("generate", "--features", "2", "--length", "400", "--seed", "1", "--out", str(data))
     assert again.exit_code == 2 and "exists; pass --force" in again.output
-    assert invoke("generate", "--features", "2", "--periods", "5", "--out", str(root / "x.csv")).exit_code == 2
-    many = invoke("generate", "--features", "2", "--length", "60", "--periods", "6", "12", "--noise", "0",
-                  "--out", str(root / "p.csv"))
+    assert (
+        invoke("generate", "--features", "2", "--periods", "5", "--out", str(root / "x.csv")).exit_code == 2
+    )
+    many = invoke(
+        "generate",
+        "--features",
+        "2",
+        "--length",
+        "60",
+        "--periods",
+        "6",
+        "12",
+        "--noise",
+        "0",
+        "--out",
+        str(root / "p.csv"),
+    )
     assert many.exit_code == 0, many.output
     p = pd.read_csv(root / "p.csv")
     assert abs(p["f0"].iloc[0] - p["f0"].iloc[6]) < 1e-5 and abs(p["f1"].iloc[0] - p["f1"].iloc[12]) < 1e-5
@@ -61,23 +91,53 @@ def test_evaluate_prints_the_table_and_json(run):
 def test_backtest_prints_per_step_summary_and_writes_rows(run):
     root, data, model = run
     out = root / "bt.csv"
-    result = invoke("backtest", "--model", str(model), "--data", str(data), "--start", "300", "--stride", "10",
-                    "--horizon", "4", "--metric", "mae", "--out", str(out))
+    result = invoke(
+        "backtest",
+        "--model",
+        str(model),
+        "--data",
+        str(data),
+        "--start",
+        "300",
+        "--stride",
+        "10",
+        "--horizon",
+        "4",
+        "--metric",
+        "mae",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     assert "10 origins from step 300" in result.output and "MAE per step ahead" in result.output
     rows = pd.read_csv(out)
     assert len(rows) == 10 * 4 * 2 and set(rows.step) == {1, 2, 3, 4}
 
 
-@pytest.mark.parametrize("args, message", [
-    (["predict", "--model", "nowhere"], "model directory 'nowhere' does not exist"),
-    (["predict", "--model", "{model}", "--steps", "0"], "Invalid value for '--steps'"),
-    (["evaluate", "--model", "{model}", "--data", "missing.csv"], "data file 'missing.csv' does not exist"),
-    (["evaluate", "--model", "{model}", "--data", "{data}", "--start", "1.5"], "strictly between 0 and 1"),
-    (["evaluate", "--model", "{model}", "--data", "{three}"], "data has 3 features"),
-    (["backtest", "--model", "{model}", "--data", "{data}", "--stride", "0"], "Invalid value for '--stride'"),
-    (["backtest", "--model", "{model}", "--data", "{data}", "--start", "399", "--horizon", "5"], "need at least"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["predict", "--model", "nowhere"], "model directory 'nowhere' does not exist"),
+        (["predict", "--model", "{model}", "--steps", "0"], "Invalid value for '--steps'"),
+        (
+            ["evaluate", "--model", "{model}", "--data", "missing.csv"],
+            "data file 'missing.csv' does not exist",
+        ),
+        (
+            ["evaluate", "--model", "{model}", "--data", "{data}", "--start", "1.5"],
+            "strictly between 0 and 1",
+        ),
+        (["evaluate", "--model", "{model}", "--data", "{three}"], "data has 3 features"),
+        (
+            ["backtest", "--model", "{model}", "--data", "{data}", "--stride", "0"],
+            "Invalid value for '--stride'",
+        ),
+        (
+            ["backtest", "--model", "{model}", "--data", "{data}", "--start", "399", "--horizon", "5"],
+            "need at least",
+        ),
+    ],
+)
 def test_commands_refuse_bad_values_with_one_line(run, args, message):
     root, data, model = run
     three = root / "three.csv"

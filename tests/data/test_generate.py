@@ -1,4 +1,5 @@
 """tsrnn.data.generate: the tutorial sine, seeded multi-feature sines and to_batch."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,10 +26,13 @@ def test_sine_wave_defaults_to_one_feature_of_20_steps():
     np.testing.assert_allclose(x[-1, 0], 0.0, atol=1e-6)  # sin(pi)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"seq_length": 0}, r"seq_length must be an integer >= 1, got 0"),
-    ({"n_features": -2}, r"n_features must be an integer >= 1, got -2"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"seq_length": 0}, r"seq_length must be an integer >= 1, got 0"),
+        ({"n_features": -2}, r"n_features must be an integer >= 1, got -2"),
+    ],
+)
 def test_sine_wave_rejects_bad_sizes(kwargs, match):
     with pytest.raises(ValueError, match=match):
         sine_wave(**kwargs)
@@ -71,8 +75,9 @@ def test_multi_sine_noiseless_matches_formula():
     periods, amps, phases, trend = (10.0, 7.0, 31.0), (1.0, 2.5, 0.5), (0.0, 1.0, -2.0), (0.0, 0.01, -0.02)
     df = multi_sine(120, 3, periods=periods, amplitudes=amps, phases=phases, trend=trend, noise=0.0)
     t = np.arange(120)[:, None]
-    expected = (np.array(amps) * np.sin(2 * np.pi * t / np.array(periods) + np.array(phases))
-                + np.array(trend) * t)
+    expected = (
+        np.array(amps) * np.sin(2 * np.pi * t / np.array(periods) + np.array(phases)) + np.array(trend) * t
+    )
     np.testing.assert_allclose(df.to_numpy(), expected, atol=1e-6)
 
 
@@ -108,21 +113,38 @@ def test_multi_sine_given_phases_keep_the_noise_stream():
     np.testing.assert_allclose(free.to_numpy(), fixed.to_numpy(), atol=1e-6)
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"length": 0}, ValueError, r"length must be an integer >= 1, got 0"),
-    ({"length": 10, "n_features": -1}, ValueError, r"n_features must be an integer >= 1, got -1"),
-    ({"length": 10, "n_features": 3, "periods": (10, 20)}, ValueError,
-     r"periods must have one value per feature \(n_features=3\), got 2 values: \[10, 20\]"),
-    ({"length": 10, "n_features": 2, "periods": (10, 0)}, ValueError, r"periods\[1\] must be > 0.*got 0\.0"),
-    ({"length": 10, "n_features": 1, "periods": -4}, ValueError, r"periods\[0\] must be > 0.*got -4\.0"),
-    ({"length": 10, "noise": -0.1}, ValueError, r"noise must be a finite number in \[0\.0, inf\], got -0\.1"),
-    ({"length": 10, "noise": float("nan")}, ValueError, r"noise must be a finite number.*got nan"),
-    ({"length": 10, "seed": -1}, ValueError, r"seed must be an integer >= 0, got -1"),
-    ({"length": 10, "n_features": 2, "amplitudes": [1.0, "x"]}, TypeError,
-     r"amplitudes\[1\] must be a number, got 'x'"),
-    ({"length": 10, "trend": object()}, TypeError, r"trend must be a number or a sequence of 3 numbers"),
-    ({"length": 10.0}, TypeError, r"length must be an integer >= 1, got 10\.0 \(float\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"length": 0}, ValueError, r"length must be an integer >= 1, got 0"),
+        ({"length": 10, "n_features": -1}, ValueError, r"n_features must be an integer >= 1, got -1"),
+        (
+            {"length": 10, "n_features": 3, "periods": (10, 20)},
+            ValueError,
+            r"periods must have one value per feature \(n_features=3\), got 2 values: \[10, 20\]",
+        ),
+        (
+            {"length": 10, "n_features": 2, "periods": (10, 0)},
+            ValueError,
+            r"periods\[1\] must be > 0.*got 0\.0",
+        ),
+        ({"length": 10, "n_features": 1, "periods": -4}, ValueError, r"periods\[0\] must be > 0.*got -4\.0"),
+        (
+            {"length": 10, "noise": -0.1},
+            ValueError,
+            r"noise must be a finite number in \[0\.0, inf\], got -0\.1",
+        ),
+        ({"length": 10, "noise": float("nan")}, ValueError, r"noise must be a finite number.*got nan"),
+        ({"length": 10, "seed": -1}, ValueError, r"seed must be an integer >= 0, got -1"),
+        (
+            {"length": 10, "n_features": 2, "amplitudes": [1.0, "x"]},
+            TypeError,
+            r"amplitudes\[1\] must be a number, got 'x'",
+        ),
+        ({"length": 10, "trend": object()}, TypeError, r"trend must be a number or a sequence of 3 numbers"),
+        ({"length": 10.0}, TypeError, r"length must be an integer >= 1, got 10\.0 \(float\)"),
+    ],
+)
 def test_multi_sine_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         multi_sine(**kwargs)
@@ -155,6 +177,9 @@ def test_to_batch_accepts_frames_and_tensors():
 
 
 def test_to_batch_rejects_3d():
-    with pytest.raises(ValueError, match=r"to_batch expects an array of shape \(seq, features\), "
-                                         r"got shape \(2, 3, 4\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"to_batch expects an array of shape \(seq, features\), "
+        r"got shape \(2, 3, 4\)",
+    ):
         to_batch(np.zeros((2, 3, 4)))

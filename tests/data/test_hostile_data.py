@@ -1,4 +1,5 @@
 """Hostile data files get one clear error naming what is wrong: never a crash, a hang or a traceback."""
+
 from __future__ import annotations
 
 import os
@@ -6,13 +7,12 @@ import os
 import numpy as np
 import pandas as pd
 import pytest
-
-from tsrnn.evaluation.baselines import MAX_AR_INPUTS
-from tsrnn.data.series import MAX_COLUMNS, MAX_FIELD, read_csv
-from tsrnn.base.errors import DataError
-from tsrnn.estimator.forecaster import Forecaster
-
 from conftest import invoke, one_line_error
+
+from tsrnn.base.errors import DataError
+from tsrnn.data.series import MAX_COLUMNS, MAX_FIELD, read_csv
+from tsrnn.estimator.forecaster import Forecaster
+from tsrnn.evaluation.baselines import MAX_AR_INPUTS
 
 FIT = ["fit", "--epochs", "1", "--hidden", "3", "--layers", "1", "--window", "5", "--quiet"]
 
@@ -33,9 +33,12 @@ def test_ten_thousand_columns_are_refused_before_any_work(tmp_path):
     frame = pd.DataFrame(rng.normal(size=(40, 10_000)).round(3), columns=[f"c{i}" for i in range(10_000)])
     frame.to_csv(tmp_path / "wide.csv", index=False)
     result = invoke(*FIT, "--hidden", "8", "--data", tmp_path / "wide.csv", "--out", tmp_path / "run")
-    one_line_error(result, f"window=5 x 10000 features = 50000 inputs per window, beyond tsrnn's limit of "
-                           f"{MAX_AR_INPUTS}: the linear-AR baseline fits 50001 coefficients for each of the 10000 "
-                           f"features; use fewer features (--features a,b,...) or a shorter --window")
+    one_line_error(
+        result,
+        f"window=5 x 10000 features = 50000 inputs per window, beyond tsrnn's limit of "
+        f"{MAX_AR_INPUTS}: the linear-AR baseline fits 50001 coefficients for each of the 10000 "
+        f"features; use fewer features (--features a,b,...) or a shorter --window",
+    )
     left_nothing(tmp_path)
 
 
@@ -46,25 +49,30 @@ def test_the_limit_is_on_window_times_features(fit_frame):
 
 def test_a_twenty_million_digit_number_is_refused_at_once(tmp_path):
     data = series_csv(tmp_path / "huge.csv", "1" * 20_000_000 + ",3\n")
-    one_line_error(invoke(*FIT, "--data", data, "--out", tmp_path / "run"),
-                   f"data file {data!r}, column 'a', row 60: a field of 20000000 characters; tsrnn reads fields "
-                   f"of at most {MAX_FIELD}")
+    one_line_error(
+        invoke(*FIT, "--data", data, "--out", tmp_path / "run"),
+        f"data file {data!r}, column 'a', row 60: a field of 20000000 characters; tsrnn reads fields "
+        f"of at most {MAX_FIELD}",
+    )
     left_nothing(tmp_path)
 
 
 def test_a_long_label_is_refused_too(tmp_path):
     data = tmp_path / "label.csv"
-    data.write_text("a,b,note\n" + "".join(f"{i},{i % 7},{'z' * (2000 if i == 9 else 3)}\n"
-                                                                 for i in range(60)))
+    data.write_text(
+        "a,b,note\n" + "".join(f"{i},{i % 7},{'z' * (2000 if i == 9 else 3)}\n" for i in range(60))
+    )
     with pytest.raises(DataError, match=r"column 'note', row 9: a field of 2000 characters"):
         read_csv(data)
 
 
 def test_a_four_hundred_digit_integer_is_beyond_float64(tmp_path):
     data = series_csv(tmp_path / "big.csv", "1" * 400 + ",3\n")
-    one_line_error(invoke(*FIT, "--data", data, "--out", tmp_path / "run"),
-                   f"data file {data!r}, column 'a', row 60: the number 111111111111... (400 characters) is beyond "
-                   f"the range of float64 (about 1.8e308)")
+    one_line_error(
+        invoke(*FIT, "--data", data, "--out", tmp_path / "run"),
+        f"data file {data!r}, column 'a', row 60: the number 111111111111... (400 characters) is beyond "
+        f"the range of float64 (about 1.8e308)",
+    )
     left_nothing(tmp_path)
 
 
@@ -78,7 +86,9 @@ def test_a_decimal_exponent_beyond_float64_names_column_and_row(tmp_path):
     data = series_csv(tmp_path / "exp.csv", "1e400,3\n")
     # pandas 3 reads the number as infinity, pandas 2 keeps the text: either way one line names the place
     line = one_line_error(invoke(*FIT, "--data", data, "--out", tmp_path / "run"), "column 'a'")
-    assert "has an infinite value at 60" in line or ("row 60" in line and "beyond the range of float64" in line)
+    assert "has an infinite value at 60" in line or (
+        "row 60" in line and "beyond the range of float64" in line
+    )
 
 
 def test_too_many_columns(tmp_path):
@@ -94,10 +104,12 @@ def _stamps(offsets: list[str]) -> str:
 def test_mixed_time_zones_get_tsrnn_s_own_message(tmp_path):
     csv = tmp_path / "tz.csv"
     csv.write_text("ts,y\n" + _stamps(["+01:00"] * 2 + ["+02:00"] * 20))
-    line = one_line_error(invoke(*FIT, "--data", csv, "--out", tmp_path / "run"),
-                          f"data file {str(csv)!r}: time column 'ts' mixes UTC offsets (offset +01:00 at row 0, "
-                          f"offset +02:00 at row 2), as local time across a daylight-saving change does; tsrnn reads "
-                          f"one offset per time column: convert the timestamps to UTC first")
+    line = one_line_error(
+        invoke(*FIT, "--data", csv, "--out", tmp_path / "run"),
+        f"data file {str(csv)!r}: time column 'ts' mixes UTC offsets (offset +01:00 at row 0, "
+        f"offset +02:00 at row 2), as local time across a daylight-saving change does; tsrnn reads "
+        f"one offset per time column: convert the timestamps to UTC first",
+    )
     assert "utc=True" not in line
     left_nothing(tmp_path)
 
@@ -105,7 +117,9 @@ def test_mixed_time_zones_get_tsrnn_s_own_message(tmp_path):
 def test_offsets_and_naive_timestamps_are_mixed_too(tmp_path):
     csv = tmp_path / "tz.csv"
     csv.write_text("ts,y\n" + _stamps(["Z", "+00:00", ""]))
-    with pytest.raises(DataError, match=r"mixes UTC offsets \(offset \+00:00 at row 0, no offset at row 2\); tsrnn"):
+    with pytest.raises(
+        DataError, match=r"mixes UTC offsets \(offset \+00:00 at row 0, no offset at row 2\); tsrnn"
+    ):
         read_csv(csv)
 
 

@@ -1,15 +1,15 @@
 """Future-known covariates: a series whose target depends on a known input is forecast better with it,
 and the known values of the forecast steps are required, checked and used."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import invoke
 
 from tsrnn import DataError, Forecaster, TsrnnError
 from tsrnn.data.known import lead_columns
-
-from conftest import invoke
 
 
 def promotions(T: int = 600, seed: int = 0) -> pd.DataFrame:
@@ -17,8 +17,13 @@ def promotions(T: int = 600, seed: int = 0) -> pd.DataFrame:
     promo = (rng.random(T) < 0.2).astype(float)  # set in advance, so known on the forecast days
     t = np.arange(T)
     y = 10 + 2 * np.sin(2 * np.pi * t / 7) + 4 * promo + rng.normal(0, 0.3, T)
-    return pd.DataFrame({"date": pd.date_range("2020-01-01", periods=T, freq="D").strftime("%Y-%m-%d"),
-                         "y": y, "promo": promo})
+    return pd.DataFrame(
+        {
+            "date": pd.date_range("2020-01-01", periods=T, freq="D").strftime("%Y-%m-%d"),
+            "y": y,
+            "promo": promo,
+        }
+    )
 
 
 SETTINGS = dict(window=14, horizon=7, targets=["y"], epochs=25, seed=0, hidden=12)
@@ -35,13 +40,17 @@ def test_a_known_input_makes_the_forecast_better():
     future = df.iloc[500:507][["promo"]]
     out = model.forecast(7, data=df.iloc[:500], future=future)
     spikes = future["promo"].to_numpy() == 1
-    assert out["y"].to_numpy()[spikes].mean() > out["y"].to_numpy()[~spikes].mean() + 2  # it reads the promotions
+    assert (
+        out["y"].to_numpy()[spikes].mean() > out["y"].to_numpy()[~spikes].mean() + 2
+    )  # it reads the promotions
 
 
 def test_future_values_are_required_and_checked(tmp_path):
     df = promotions(300)
     model = Forecaster(known="promo", **dict(SETTINGS, epochs=2)).fit(df)
-    with pytest.raises(DataError, match=r"reads the known input\(s\) \['promo'\] over its 7 forecast steps; pass"):
+    with pytest.raises(
+        DataError, match=r"reads the known input\(s\) \['promo'\] over its 7 forecast steps; pass"
+    ):
         model.forecast(3)
     with pytest.raises(DataError, match=r"future has 3 step\(s\).*at least 7"):
         model.forecast(3, future=pd.DataFrame({"promo": [0, 1, 0]}))
@@ -74,7 +83,9 @@ def test_known_columns_must_be_non_target_inputs():
 
 def test_leads_stay_inside_their_series():
     values = np.arange(10, dtype=np.float32).reshape(10, 1) * [1, 10]
-    lead = lead_columns(values, [1], 2, lengths=np.array([6, 4]), future=np.array([[[-1], [-2]], [[-3], [-4]]]))
+    lead = lead_columns(
+        values, [1], 2, lengths=np.array([6, 4]), future=np.array([[[-1], [-2]], [[-3], [-4]]])
+    )
     assert lead[:, 0].tolist() == [20, 30, 40, 50, -1, -2, 80, 90, -3, -4]
 
 
@@ -89,9 +100,12 @@ def test_long_data_with_a_known_input():
     future = pd.concat([pd.DataFrame({"unique_id": uid, "promo": np.r_[1, np.zeros(6)]}) for uid in "abc"])
     out = model.forecast(7, future=future)
     assert list(out.columns) == ["unique_id", "ds", "y"] and len(out) == 21
-    np.testing.assert_allclose(out[out.unique_id == "b"]["y"].to_numpy(),
-                               model.series_model("b").forecast(7, future=np.r_[1, np.zeros(6)][:, None])["y"],
-                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        out[out.unique_id == "b"]["y"].to_numpy(),
+        model.series_model("b").forecast(7, future=np.r_[1, np.zeros(6)][:, None])["y"],
+        rtol=1e-5,
+        atol=1e-5,
+    )
     with pytest.raises(DataError, match=r"future has no rows for series 'c'"):
         model.forecast(7, future=future[future.unique_id != "c"])
     assert model.evaluate(long)["n_windows"] > 0
@@ -100,13 +114,40 @@ def test_long_data_with_a_known_input():
 def test_cli_known_and_future(tmp_path):
     df = promotions(300)
     df.to_csv(tmp_path / "sales.csv", index=False)
-    result = invoke("fit", "--data", str(tmp_path / "sales.csv"), "--targets", "y", "--known", "promo",
-                    "--window", "14", "--horizon", "7", "--epochs", "2", "--out", str(tmp_path / "run"))
+    result = invoke(
+        "fit",
+        "--data",
+        str(tmp_path / "sales.csv"),
+        "--targets",
+        "y",
+        "--known",
+        "promo",
+        "--window",
+        "14",
+        "--horizon",
+        "7",
+        "--epochs",
+        "2",
+        "--out",
+        str(tmp_path / "run"),
+    )
     assert result.exit_code == 0, result.output
-    assert "known inputs: ['promo'], read over the 7 forecast steps (one lead input each: F = 3)" in result.output
+    assert (
+        "known inputs: ['promo'], read over the 7 forecast steps (one lead input each: F = 3)"
+        in result.output
+    )
     pd.DataFrame({"promo": [0, 1, 0, 0, 0, 0, 1]}).to_csv(tmp_path / "future.csv", index=False)
-    result = invoke("predict", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "sales.csv"),
-                    "--future", str(tmp_path / "future.csv"), "--out", str(tmp_path / "f.csv"))
+    result = invoke(
+        "predict",
+        "--model",
+        str(tmp_path / "run"),
+        "--data",
+        str(tmp_path / "sales.csv"),
+        "--future",
+        str(tmp_path / "future.csv"),
+        "--out",
+        str(tmp_path / "f.csv"),
+    )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "f.csv").read_text().splitlines()[1].startswith("2020-10-27,")
     result = invoke("predict", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "sales.csv"))

@@ -1,21 +1,34 @@
 """Seasonal indices: calendar step numbers, the autocorrelation test, and classical indices for every
 series of a panel at once (tsrnn.data.seasonal)."""
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import PATTERN, monthly
 
 from tsrnn.data.calendar import step_numbers
 from tsrnn.data.frames import long_panel
 from tsrnn.data.seasonal import first_steps, fit_drifting, fit_seasonality
 
-from conftest import PATTERN, monthly
 
-@pytest.mark.parametrize("freq, start, first", [
-    ("MS", "1970-01-01", 0), ("MS", "1969-12-01", -1), ("ME", "1970-03-31", 2), ("QS", "1971-01-01", 4),
-    ("QE-DEC", "1970-06-30", 1), ("YS", "2000-01-01", 30), ("W-SUN", "1970-01-04", 0),
-    ("D", "1970-01-08", 7), ("B", "1970-01-02", 1), ("h", "1970-01-02 03:00", 27), ("30min", "1970-01-01 01:30", 3)])
+@pytest.mark.parametrize(
+    "freq, start, first",
+    [
+        ("MS", "1970-01-01", 0),
+        ("MS", "1969-12-01", -1),
+        ("ME", "1970-03-31", 2),
+        ("QS", "1971-01-01", 4),
+        ("QE-DEC", "1970-06-30", 1),
+        ("YS", "2000-01-01", 30),
+        ("W-SUN", "1970-01-04", 0),
+        ("D", "1970-01-08", 7),
+        ("B", "1970-01-02", 1),
+        ("h", "1970-01-02 03:00", 27),
+        ("30min", "1970-01-01 01:30", 3),
+    ],
+)
 def test_step_numbers_count_periods_from_1970_so_seasons_line_up(freq, start, first):
     labels = pd.date_range(start, periods=30, freq=freq)
     numbers = step_numbers(labels, freq)
@@ -49,20 +62,23 @@ def test_indices_of_every_series_at_once_recover_each_kind_of_season():
     dates = pd.date_range("2001-03-01", periods=96, freq="MS")
     frames = {
         "mult": monthly(120, "2000-01-01"),
-        "add": pd.DataFrame({"y": 5 * np.sin(2 * np.pi * (dates.month - 1) / 12) + rng.normal(0, 0.2, 96)},
-                            index=dates),  # crosses zero: additive
+        "add": pd.DataFrame(
+            {"y": 5 * np.sin(2 * np.pi * (dates.month - 1) / 12) + rng.normal(0, 0.2, 96)}, index=dates
+        ),  # crosses zero: additive
         "flat": pd.DataFrame({"y": 50 + rng.normal(0, 1, 96)}, index=dates),
         "short": monthly(20, "2005-05-01"),  # under two seasons
     }
     panel = _panel(frames)
     seasons = _fit(panel, 12)
-    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds]))
+    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds], strict=True))
     assert kinds == {"mult": "multiplicative", "add": "additive", "flat": "none", "short": "none"}
     at = {u: i for i, u in enumerate(panel.ids)}
     # positions are months of the year (step numbers mod 12 count from January 1970)
     np.testing.assert_allclose(seasons.mult[at["mult"], :, 0], PATTERN, atol=0.02)
     np.testing.assert_allclose(seasons.mult[at["mult"], :, 0].mean(), 1.0, atol=1e-6)
-    np.testing.assert_allclose(seasons.add[at["add"], :, 0], 5 * np.sin(2 * np.pi * np.arange(12) / 12), atol=0.3)
+    np.testing.assert_allclose(
+        seasons.add[at["add"], :, 0], 5 * np.sin(2 * np.pi * np.arange(12) / 12), atol=0.3
+    )
     assert np.all(seasons.mult[at["add"]] == 1) and np.all(seasons.add[at["mult"]] == 0)
     assert np.all(seasons.mult[at["flat"]] == 1) and np.all(seasons.add[at["flat"]] == 0)
     # the same indices as each series fitted alone
@@ -94,7 +110,9 @@ def test_recent_seasons_weigh_more_so_a_drifting_season_is_read_as_it_is_now():
     dates = pd.date_range("1990-01-01", periods=120, freq="MS")
     early, late = np.r_[1.3, np.ones(11)], np.r_[np.ones(11), 1.3]  # the peak moves from January to December
     shape = np.where((np.arange(120) < 60)[:, None], early, late)[np.arange(120), dates.month - 1]
-    frame = pd.DataFrame({"y": 100 * shape / np.where(np.arange(120) < 60, early.mean(), late.mean())}, index=dates)
+    frame = pd.DataFrame(
+        {"y": 100 * shape / np.where(np.arange(120) < 60, early.mean(), late.mean())}, index=dates
+    )
     panel = _panel({"a": frame})
     codes, within = np.zeros(120, np.int64), np.arange(120)
     steps = first_steps(panel)[codes] + within
@@ -120,7 +138,9 @@ def test_blocks_of_series_give_the_indices_of_one_pass(monkeypatch):
 
 def test_step_numbers_of_time_zone_aware_days_follow_the_local_calendar():
     for freq, start, n in [("D", "2024-03-30", 3), ("W-THU", "2024-03-28", 2), ("B", "2024-03-28", 3)]:
-        labels = pd.date_range(start, periods=n, freq=freq, tz="Europe/London")  # across the change to summer time
+        labels = pd.date_range(
+            start, periods=n, freq=freq, tz="Europe/London"
+        )  # across the change to summer time
         np.testing.assert_array_equal(np.diff(step_numbers(labels, freq)), 1)
     hours = pd.date_range("2024-03-31", periods=4, freq="h", tz="Europe/London")
     np.testing.assert_array_equal(np.diff(step_numbers(hours, "h")), 1)  # hours in absolute time
@@ -134,21 +154,30 @@ def test_a_calendar_without_step_numbers_gets_no_indices():
 
     values = monthly(240)["y"].to_numpy()
     frame = pd.DataFrame({"y": values[:96]}, index=pd.date_range("2020-01-01", periods=96, freq="SMS"))
-    model = Forecaster(horizon=3, season=12, hidden=4, layers=1, epochs=1, freq="SMS").fit(frame, progress=False)
+    model = Forecaster(horizon=3, season=12, hidden=4, layers=1, epochs=1, freq="SMS").fit(
+        frame, progress=False
+    )
     assert model.seasonality_.m == 0  # semi-month starts: later data could not line up with the fit
 
 
-@pytest.mark.skipif(int(pd.__version__.split(".")[0]) < 3, reason="pandas 2 reads 'D' as 24 hours and refuses "
-                    "local midnights across a change of summer time as off the calendar")
+@pytest.mark.skipif(
+    int(pd.__version__.split(".")[0]) < 3,
+    reason="pandas 2 reads 'D' as 24 hours and refuses "
+    "local midnights across a change of summer time as off the calendar",
+)
 def test_time_zone_aware_days_line_up_across_summer_time():
     from tsrnn import Forecaster
 
     values = monthly(240)["y"].to_numpy()
-    tz = pd.DataFrame({"y": values}, index=pd.date_range("2019-01-01", periods=240, freq="D", tz="Europe/London"))
+    tz = pd.DataFrame(
+        {"y": values}, index=pd.date_range("2019-01-01", periods=240, freq="D", tz="Europe/London")
+    )
     model = Forecaster(horizon=3, season=12, hidden=4, layers=1, epochs=1).fit(tz, progress=False)
     assert model.seasonality_.active
     W = model.window_  # a slice that starts in summer time reads the same calendar positions as the whole
-    np.testing.assert_allclose(model.predict(tz.iloc[160:160 + W + 1]), model.predict(tz)[160:162], rtol=1e-5)
+    np.testing.assert_allclose(
+        model.predict(tz.iloc[160 : 160 + W + 1]), model.predict(tz)[160:162], rtol=1e-5
+    )
 
 
 def _drifting(n=120, start="1990-01-01"):
@@ -156,13 +185,17 @@ def _drifting(n=120, start="1990-01-01"):
     dates = pd.date_range(start, periods=n, freq="MS")
     early, late = np.r_[1.3, np.ones(11)], np.r_[np.ones(11), 1.3]
     shape = np.where((np.arange(n) < n // 2)[:, None], early, late)[np.arange(n), dates.month - 1]
-    return pd.DataFrame({"y": 100 * shape / np.where(np.arange(n) < n // 2, early.mean(), late.mean())}, index=dates)
+    return pd.DataFrame(
+        {"y": 100 * shape / np.where(np.arange(n) < n // 2, early.mean(), late.mean())}, index=dates
+    )
 
 
 def _local(panel, m, train_end):
     codes, within = panel.positions()
     steps = first_steps(panel)[codes] + within
-    seasons, local = fit_drifting(panel.values, codes, within, train_end, panel.lengths, steps, m, [0], panel.n_series)
+    seasons, local = fit_drifting(
+        panel.values, codes, within, train_end, panel.lengths, steps, m, [0], panel.n_series
+    )
     return seasons, local, codes, steps
 
 
@@ -187,14 +220,17 @@ def test_a_drifting_season_is_taken_out_of_each_step_as_it_was_then():
     np.testing.assert_array_equal(seasons.mult, alone.mult)
     # the inputs lose the season of their own cycle: the early years come out flat
     y = panel.values[rows[:48], 0]
-    local_out = seasons.remove(y[:, None], codes[rows[:48]], steps[rows[:48]], (mult[rows[:48]], add[rows[:48]]))
+    local_out = seasons.remove(
+        y[:, None], codes[rows[:48]], steps[rows[:48]], (mult[rows[:48]], add[rows[:48]])
+    )
     fitted_out = seasons.remove(y[:, None], codes[rows[:48]], steps[rows[:48]])
     assert local_out.std() < 0.5 * fitted_out.std()
     # NaN rows read the fitted indices
     steady = np.flatnonzero(~drift)
     np.testing.assert_array_equal(
         seasons.remove(panel.values[steady, :1], codes[steady], steps[steady], (mult[steady], add[steady])),
-        seasons.remove(panel.values[steady, :1], codes[steady], steps[steady]))
+        seasons.remove(panel.values[steady, :1], codes[steady], steps[steady]),
+    )
 
 
 def within_of(panel):
@@ -232,13 +268,17 @@ def test_a_random_walk_gets_no_indices_though_its_autocorrelation_passes_the_tes
     rng = np.random.default_rng(3)
     days = pd.bdate_range("2001-01-01", periods=600)
     walk = pd.DataFrame({"price": 400 + np.cumsum(rng.normal(0, 4, 600))}, index=days)
-    weekly = pd.DataFrame({"price": walk["price"].to_numpy() * np.tile([1.1, 0.95, 0.98, 1.0, 0.97], 120)}, index=days)
+    weekly = pd.DataFrame(
+        {"price": walk["price"].to_numpy() * np.tile([1.1, 0.95, 0.98, 1.0, 0.97], 120)}, index=days
+    )
     panel = _panel({"walk": walk, "weekly": weekly})
     codes, within = panel.positions()
     x = panel.values[:, 0].astype(np.float64)
-    assert _autocorrelation_test(x, codes, within, np.ones_like(codes, bool), 5, 2).all()  # both pass the test
+    assert _autocorrelation_test(
+        x, codes, within, np.ones_like(codes, bool), 5, 2
+    ).all()  # both pass the test
     seasons = _fit(panel, 5)
-    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds]))
+    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds], strict=True))
     assert kinds == {"walk": "none", "weekly": "multiplicative"}
     assert np.all(seasons.mult[panel.ids.index("walk")] == 1)
 
@@ -252,7 +292,9 @@ def test_of_two_targets_only_the_drifting_one_reads_the_validation_span():
     steps = (20 * 12 + within).astype(np.int64)  # 1990-01 on
     train_end, lengths = np.array([108]), np.array([120])
     both, local = fit_drifting(values, codes, within, train_end, lengths, steps, 12, [0, 1], 1)
-    alone = fit_seasonality(values, codes, within, train_end, steps, 12, [1], 1)  # the steady target, training span
+    alone = fit_seasonality(
+        values, codes, within, train_end, steps, 12, [1], 1
+    )  # the steady target, training span
     np.testing.assert_array_equal(both.mult[0, :, 1], alone.mult[0, :, 0])
     assert np.isnan(local[0][:, 1]).all() and not np.isnan(local[0][:108, 0]).any()
     whole = fit_seasonality(values, codes, within, lengths, steps, 12, [0], 1)  # the drifting one, whole span
@@ -267,7 +309,9 @@ def test_a_drifting_target_without_a_season_on_the_whole_span_is_not_reported_as
     values = np.c_[y0, monthly(120, "1990-01-01")["y"].to_numpy()].astype(np.float32)
     codes, within = np.zeros(120, np.int64), np.arange(120)
     steps = (20 * 12 + within).astype(np.int64)
-    seasons, local = fit_drifting(values, codes, within, np.array([90]), np.array([120]), steps, 12, [0, 1], 1)
+    seasons, local = fit_drifting(
+        values, codes, within, np.array([90]), np.array([120]), steps, 12, [0, 1], 1
+    )
     assert seasons.kinds == [["none", "multiplicative"]]
     assert (local is None or np.isnan(local[0]).all()) and seasons.drifting.tolist() == [False]
     assert "drifts" not in seasons.describe()

@@ -1,4 +1,5 @@
 """tsrnn.data.windows: sliding windows as views, targets, errors, and time splits."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,8 @@ def loop_windows(s: np.ndarray, window: int, horizon: int, targets=None):
     """The reference: X[i] = s[i:i+W], Y[i] = s[i+W:i+W+K, targets], one window at a time."""
     cols = list(range(s.shape[1])) if targets is None else list(targets)
     n = s.shape[0] - window - horizon + 1
-    X = np.stack([s[i:i + window] for i in range(n)])
-    Y = np.stack([s[i + window:i + window + horizon][:, cols] for i in range(n)])
+    X = np.stack([s[i : i + window] for i in range(n)])
+    Y = np.stack([s[i + window : i + window + horizon][:, cols] for i in range(n)])
     return X, Y
 
 
@@ -34,9 +35,17 @@ def series():
     return np.random.default_rng(0).normal(size=(30, 3))  # (T, F) float64
 
 
-@pytest.mark.parametrize("window, horizon, targets", [
-    (1, 1, None), (5, 3, None), (4, 2, [2, 0]), (10, 1, [1]), (29, 1, None), (27, 3, [0, 1, 2]),
-])
+@pytest.mark.parametrize(
+    "window, horizon, targets",
+    [
+        (1, 1, None),
+        (5, 3, None),
+        (4, 2, [2, 0]),
+        (10, 1, [1]),
+        (29, 1, None),
+        (27, 3, [0, 1, 2]),
+    ],
+)
 def test_make_windows_equals_loop(series, window, horizon, targets):
     X, Y = make_windows(series, window, horizon, targets)
     X_ref, Y_ref = loop_windows(series, window, horizon, targets)
@@ -135,7 +144,9 @@ def test_tensor_must_be_2d():
 
 
 def test_numpy_must_be_1d_or_2d():
-    with pytest.raises(DataError, match=r"expected a series of shape \(T,\) or \(T, F\), got shape \(2, 3, 4\)"):
+    with pytest.raises(
+        DataError, match=r"expected a series of shape \(T,\) or \(T, F\), got shape \(2, 3, 4\)"
+    ):
         make_windows(np.zeros((2, 3, 4)), 1)
 
 
@@ -150,7 +161,9 @@ def test_too_short_series():
 def test_non_finite_values_name_row_and_column(series, bad, text):
     series[12, 1] = bad
     series[20, 0] = bad
-    with pytest.raises(DataError, match=rf"non-finite value \({text}\) at row 12, column 'f1'; 2 such values"):
+    with pytest.raises(
+        DataError, match=rf"non-finite value \({text}\) at row 12, column 'f1'; 2 such values"
+    ):
         make_windows(series, 3)
 
 
@@ -160,14 +173,17 @@ def test_non_finite_in_frame_names_the_column():
         make_windows(df, 2)
 
 
-@pytest.mark.parametrize("targets, match", [
-    (["zz"], r"target 'zz' is not a column; columns are \['f0', 'f1', 'f2'\]"),
-    ([3], r"target 3 is not a column name or a position in \[0, 3\)"),
-    ([-1], r"target -1 is not a column name or a position in \[0, 3\)"),
-    ([True], r"target True is not a column name or a position"),
-    ([], r"targets must name at least one column, got an empty list"),
-    ([0, "f0"], r"targets must not repeat a column, got \[0, 'f0'\]"),
-])
+@pytest.mark.parametrize(
+    "targets, match",
+    [
+        (["zz"], r"target 'zz' is not a column; columns are \['f0', 'f1', 'f2'\]"),
+        ([3], r"target 3 is not a column name or a position in \[0, 3\)"),
+        ([-1], r"target -1 is not a column name or a position in \[0, 3\)"),
+        ([True], r"target True is not a column name or a position"),
+        ([], r"targets must name at least one column, got an empty list"),
+        ([0, "f0"], r"targets must not repeat a column, got \[0, 'f0'\]"),
+    ],
+)
 def test_bad_targets(series, targets, match):
     with pytest.raises(DataError, match=match):
         make_windows(series, 3, 1, targets)
@@ -181,11 +197,14 @@ def test_resolve_targets():
     assert resolve_targets([np.int64(1)], cols) == [1]
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"window": 0}, ValueError, r"window must be an integer >= 1, got 0"),
-    ({"window": 2, "horizon": -1}, ValueError, r"horizon must be an integer >= 0, got -1"),
-    ({"window": 2.0}, TypeError, r"window must be an integer >= 1, got 2\.0 \(float\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"window": 0}, ValueError, r"window must be an integer >= 1, got 0"),
+        ({"window": 2, "horizon": -1}, ValueError, r"horizon must be an integer >= 0, got -1"),
+        ({"window": 2.0}, TypeError, r"window must be an integer >= 1, got 2\.0 \(float\)"),
+    ],
+)
 def test_bad_window_arguments(series, kwargs, error, match):
     with pytest.raises(error, match=match):
         make_windows(series, **kwargs)
@@ -206,15 +225,20 @@ def test_make_windows_property_matches_loop(data):
     F = data.draw(st.integers(1, 4), label="F")
     W = data.draw(st.integers(1, T), label="W")
     K = data.draw(st.integers(0, T - W), label="K")
-    targets = data.draw(st.one_of(st.none(), st.permutations(range(F)).flatmap(
-        lambda p: st.integers(1, F).map(lambda k: list(p[:k])))), label="targets")
+    targets = data.draw(
+        st.one_of(
+            st.none(),
+            st.permutations(range(F)).flatmap(lambda p: st.integers(1, F).map(lambda k: list(p[:k]))),
+        ),
+        label="targets",
+    )
     s = np.random.default_rng(T * 100 + F).normal(size=(T, F)).astype(np.float32)
     X, Y = make_windows(s, W, K, targets)
     o = F if targets is None else len(targets)
     assert X.shape == (T - W - K + 1, W, F)
     assert Y.shape == (T - W - K + 1, K, o)
     if K == 0:
-        np.testing.assert_array_equal(X, np.stack([s[i:i + W] for i in range(T - W + 1)]))
+        np.testing.assert_array_equal(X, np.stack([s[i : i + W] for i in range(T - W + 1)]))
     else:
         X_ref, Y_ref = loop_windows(s, W, K, targets)
         np.testing.assert_array_equal(X, X_ref)

@@ -1,6 +1,7 @@
 """A Forecaster with seasonal indices (deseason=True, the default): the season comes out of the
 network's inputs and goes back onto its forecasts at the right calendar positions, for one series or
 a panel, through predict, forecast, backtest and model files."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,11 +10,10 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import monthly, write_config
 
 from tsrnn import Forecaster
 from tsrnn.base.errors import CheckpointError
-
-from conftest import monthly, write_config
 
 TINY = dict(hidden=6, layers=1, epochs=3, patience=None, seed=0)
 
@@ -28,7 +28,7 @@ def test_a_forecaster_puts_the_season_back_on_the_calendar():
     # predicting from any later slice reads the same calendar positions as the fit
     W = model.window_
     whole = model.predict(frame)
-    tail = model.predict(frame.iloc[-W - 3:])
+    tail = model.predict(frame.iloc[-W - 3 :])
     np.testing.assert_allclose(tail, whole[-4:], rtol=1e-5)
     np.testing.assert_allclose(whole[-1], forecast.to_numpy(), rtol=1e-5)
     # the network's output carries the season: July above November, as in the data
@@ -57,7 +57,9 @@ def test_a_long_panel_gets_indices_per_series_and_backtests_line_up(tmp_path):
     np.testing.assert_allclose(model.seasonality_.mult[0, :, 0], model.seasonality_.mult[1, :, 0], atol=0.03)
     forecast = model.forecast(6)
     view = model.series_model("b").forecast(6)
-    np.testing.assert_allclose(forecast[forecast["unique_id"] == "b"]["y"].to_numpy(), view["y"].to_numpy(), rtol=1e-5)
+    np.testing.assert_allclose(
+        forecast[forecast["unique_id"] == "b"]["y"].to_numpy(), view["y"].to_numpy(), rtol=1e-5
+    )
     result = model.backtest(long, start=0.8)
     alone = model.series_model("b").backtest(frames["b"], start=0.8)
     b = result.forecasts["model"][result.origin_labels.get_level_values(0) == "b"]
@@ -75,7 +77,9 @@ def test_model_files_check_the_indices(tmp_path):
     model.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     season = config["series"]["season"]
-    assert season["m"] == 12 and season["kinds"] == [["multiplicative"]] and season["last_step"] == [-252 + 95]
+    assert (
+        season["m"] == 12 and season["kinds"] == [["multiplicative"]] and season["last_step"] == [-252 + 95]
+    )
     tensors = load_file(tmp_path / "m" / "model.safetensors")
     assert tensors["series.season_mult"].shape == (1, 12, 1)
     tensors["series.season_mult"][0, 3, 0] = -1.0
@@ -93,10 +97,10 @@ def test_streaming_reads_each_new_step_at_its_calendar_position():
     assert model.seasonality_.kinds == [["multiplicative"]]
     W = model.window_
     state = model.start(frame.iloc[:100])
-    np.testing.assert_allclose(state.prediction, model.predict(frame.iloc[100 - W:100])[-1], rtol=1e-5)
+    np.testing.assert_allclose(state.prediction, model.predict(frame.iloc[100 - W : 100])[-1], rtol=1e-5)
     for t in range(100, 104):  # each step equals reading the longer history in one go
         prediction, state = model.step(frame.iloc[t].to_numpy(), state)
-        again = model.start(frame.iloc[:t + 1], warmup=W + t + 1 - 100)
+        again = model.start(frame.iloc[: t + 1], warmup=W + t + 1 - 100)
         np.testing.assert_allclose(prediction, again.prediction, rtol=1e-4)
 
 
@@ -113,14 +117,16 @@ def test_quantiles_and_paths_carry_the_season(loss):
     # July's median sits well above March's, as the season does (PATTERN: 1.3 against 1.0)
     assert forecast.index[6].month == 7 and forecast.index[2].month == 3
     assert q[6, 1] > 1.15 * q[2, 1]
-    quantiles = model.predict_quantiles(frame.iloc[-model.window_:])
+    quantiles = model.predict_quantiles(frame.iloc[-model.window_ :])
     np.testing.assert_allclose(quantiles[-1, :, 0], q[:6], rtol=1e-5)
 
 
 def test_the_automatic_window_reads_one_season_where_the_indices_take_it_out():
     frame = monthly(144)
     assert Forecaster(horizon=6, **TINY).fit(frame, progress=False).window_ == 12  # max(m, h, 4)
-    assert Forecaster(horizon=6, deseason=False, **TINY).fit(frame, progress=False).window_ == 24  # max(2m, h, 4)
+    assert (
+        Forecaster(horizon=6, deseason=False, **TINY).fit(frame, progress=False).window_ == 24
+    )  # max(2m, h, 4)
     values = frame["y"].to_numpy()  # integer steps: a season only the autocorrelation finds (12) stays in
     model = Forecaster(horizon=6, **TINY).fit(values, progress=False)
     assert model.seasonality_.m == 0 and model.window_ == 24

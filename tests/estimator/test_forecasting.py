@@ -1,4 +1,5 @@
 """Multi-step strategies against known ground truth, streaming, and backtest alignment."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +22,19 @@ def sines() -> pd.DataFrame:
 def fitted(sines) -> dict[str, Forecaster]:
     # the network alone: a linear highway forecasts noiseless sines almost exactly at every step,
     # which would hide how the two strategies' errors differ
-    common = dict(window=16, horizon=H, hidden=12, layers=1, epochs=12, lr=1e-2, seed=0, patience=None,
-                  highway=False, cell="rnn", relative=False)
+    common = dict(
+        window=16,
+        horizon=H,
+        hidden=12,
+        layers=1,
+        epochs=12,
+        lr=1e-2,
+        seed=0,
+        patience=None,
+        highway=False,
+        cell="rnn",
+        relative=False,
+    )
     return {s: Forecaster(strategy=s, **common).fit(sines.iloc[:560]) for s in ("recursive", "direct")}
 
 
@@ -35,7 +47,7 @@ def test_recursive_error_grows_smoothly_with_the_step(fitted, sines):
     assert r.shape == (H,)
     assert r[-1] > 3 * r[0]  # errors compound when forecasts are fed back
     assert np.all(np.abs(np.diff(r)) < 0.06)  # ... step by step, without jumps
-    assert r[: H // 3].mean() < r[H // 3: 2 * H // 3].mean() < r[2 * H // 3:].mean()
+    assert r[: H // 3].mean() < r[H // 3 : 2 * H // 3].mean() < r[2 * H // 3 :].mean()
 
 
 def test_direct_error_is_smooth_across_the_horizon(fitted, sines):
@@ -68,10 +80,16 @@ def test_backtest_forecast_equals_forecast_from_the_prefix(fitted, sines, strate
     result = model.backtest(sines, start=600, stride=25, horizon=5)
     assert list(result.origins) == [600, 625, 650, 675]
     for i, t in enumerate(result.origins):
-        np.testing.assert_allclose(result.forecasts["model"][i], model.forecast(5, data=sines.iloc[:t]).to_numpy(),
-                                   rtol=1e-5, atol=1e-6)
-        np.testing.assert_array_equal(result.actual[i], sines.to_numpy()[t:t + 5])
-        np.testing.assert_array_equal(result.forecasts["naive"][i], np.repeat(sines.to_numpy()[t - 1:t], 5, axis=0))
+        np.testing.assert_allclose(
+            result.forecasts["model"][i],
+            model.forecast(5, data=sines.iloc[:t]).to_numpy(),
+            rtol=1e-5,
+            atol=1e-6,
+        )
+        np.testing.assert_array_equal(result.actual[i], sines.to_numpy()[t : t + 5])
+        np.testing.assert_array_equal(
+            result.forecasts["naive"][i], np.repeat(sines.to_numpy()[t - 1 : t], 5, axis=0)
+        )
 
 
 def test_forecast_index_and_recursion_beyond_the_horizon(fitted, sines):
@@ -86,7 +104,9 @@ def test_predict_last_row_is_the_forecast_after_the_data(fitted, sines):
     data = sines.iloc[:600]
     # a batch of 585 windows and a batch of one may take different float32 kernels: equal to ~1e-6,
     # and a recursive roll of 24 steps carries that on
-    np.testing.assert_allclose(model.predict(data)[-1], model.forecast(H, data=data).to_numpy(), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        model.predict(data)[-1], model.forecast(H, data=data).to_numpy(), rtol=1e-4, atol=1e-5
+    )
 
 
 def test_recursive_strategy_needs_every_feature_as_target(sines):
@@ -99,7 +119,9 @@ def test_recursive_strategy_needs_every_feature_as_target(sines):
 # -- streaming -----------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def one_step(sines) -> Forecaster:
-    return Forecaster(window=16, horizon=1, hidden=8, epochs=3, seed=0, relative=False).fit(sines.iloc[:500])  # streams
+    return Forecaster(window=16, horizon=1, hidden=8, epochs=3, seed=0, relative=False).fit(
+        sines.iloc[:500]
+    )  # streams
 
 
 def test_streaming_equals_windowed_predictions_with_the_same_context(one_step, sines):
@@ -130,10 +152,16 @@ def test_streaming_carries_the_highways_window_past_a_short_warmup(one_step, sin
 
     scaled = torch.from_numpy(one_step.scaler_.transform(values[96:101]))[None]
     with torch.inference_mode():
-        expected = one_step.model_(scaled, lags=torch.from_numpy(one_step.scaler_.transform(values[85:101]))[None])
+        expected = one_step.model_(
+            scaled, lags=torch.from_numpy(one_step.scaler_.transform(values[85:101]))[None]
+        )
     np.testing.assert_allclose(y, running.unscale(one_step, expected)[0], atol=1e-6)
-    np.testing.assert_allclose(state.lags[0, -1].numpy(), one_step.scaler_.transform(values[100:101])[0], atol=1e-6)
-    with pytest.raises(DataError, match="history has 10 time steps; the model's linear highway reads the last 16"):
+    np.testing.assert_allclose(
+        state.lags[0, -1].numpy(), one_step.scaler_.transform(values[100:101])[0], atol=1e-6
+    )
+    with pytest.raises(
+        DataError, match="history has 10 time steps; the model's linear highway reads the last 16"
+    ):
         one_step.start(values[:10], warmup=4)
 
 

@@ -1,4 +1,5 @@
 """Per-layer hidden states: RNNForecaster.layer_states and Forecaster.hidden_states."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,11 @@ H = 5
 
 def _model(cell: str, bidirectional: bool, layers: int = 3, F: int = 3) -> RNNForecaster:
     torch.manual_seed(0)
-    return RNNForecaster(tsrnn.ModelConfig(input_size=F, hidden_size=H, num_layers=layers, cell=cell,
-                                           bidirectional=bidirectional, horizon=2)).eval()
+    return RNNForecaster(
+        tsrnn.ModelConfig(
+            input_size=F, hidden_size=H, num_layers=layers, cell=cell, bidirectional=bidirectional, horizon=2
+        )
+    ).eval()
 
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
@@ -80,6 +84,7 @@ def test_layer_states_checks_its_input():
 
 # -- Forecaster.hidden_states ----------------------------------------------------------------------
 
+
 def test_hidden_states_of_a_window(fitted, fit_frame):
     window = fit_frame.iloc[-10:]
     states = fitted.hidden_states(window)
@@ -105,8 +110,9 @@ def test_hidden_states_scale_the_window_like_predict(fitted, fit_frame):
 
 
 def test_hidden_states_per_layer_and_lstm_cells(sine_frame):
-    model = tsrnn.Forecaster(hidden=4, layers=2, cell="lstm", bidirectional=True, window=8, epochs=1,
-                             seed=0).fit(sine_frame[:100], progress=False)
+    model = tsrnn.Forecaster(
+        hidden=4, layers=2, cell="lstm", bidirectional=True, window=8, epochs=1, seed=0
+    ).fit(sine_frame[:100], progress=False)
     states = model.hidden_states(sine_frame[:8])
     cells = model.hidden_states(sine_frame[:8], cell=True)
     assert [s.shape for s in states] == [(8, 8), (8, 8)] == [c.shape for c in cells]
@@ -115,10 +121,17 @@ def test_hidden_states_per_layer_and_lstm_cells(sine_frame):
     assert model.hidden_states(sine_frame[:3])[1].shape == (3, 8)
 
 
-@pytest.mark.parametrize("window, error, message", [
-    (np.zeros((2, 10, 2)), ValueError, "one window, of shape \\(T, F\\) or \\(1, T, F\\), got shape \\(2, 10, 2\\)"),
-    (np.zeros((10, 3)), tsrnn.DataError, "data has 3 features"),
-])
+@pytest.mark.parametrize(
+    "window, error, message",
+    [
+        (
+            np.zeros((2, 10, 2)),
+            ValueError,
+            "one window, of shape \\(T, F\\) or \\(1, T, F\\), got shape \\(2, 10, 2\\)",
+        ),
+        (np.zeros((10, 3)), tsrnn.DataError, "data has 3 features"),
+    ],
+)
 def test_hidden_states_refuses_what_it_cannot_read(fitted, window, error, message):
     with pytest.raises(error, match=message):
         fitted.hidden_states(window)

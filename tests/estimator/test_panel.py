@@ -1,4 +1,5 @@
 """The panel core: long data as one array, per-series state as arrays, batched forecasts of every series."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -6,9 +7,9 @@ import pandas as pd
 import pytest
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data.series import Scaler
 from tsrnn.data.frames import long_panel, split_long
 from tsrnn.data.panel import panel_windows
+from tsrnn.data.series import Scaler
 from tsrnn.estimator.state import panel_stats
 
 TINY = dict(window=8, hidden=6, layers=1, epochs=2, seed=0)
@@ -20,8 +21,13 @@ def ragged(n_series: int = 5, freq: str = "D", covariate: bool = False) -> pd.Da
     for i in range(n_series):
         n = 40 + 7 * i
         dates = pd.date_range(pd.Timestamp("2024-01-01") + pd.Timedelta(days=3 * i), periods=n, freq=freq)
-        part = pd.DataFrame({"unique_id": f"s{i}", "ds": dates,
-                             "y": 10 * i + np.sin(np.arange(n) / 3) + rng.normal(0, 0.1, n)})
+        part = pd.DataFrame(
+            {
+                "unique_id": f"s{i}",
+                "ds": dates,
+                "y": 10 * i + np.sin(np.arange(n) / 3) + rng.normal(0, 0.1, n),
+            }
+        )
         if covariate:
             part["temp"] = np.cos(np.arange(n) / 5)
         parts.append(part)
@@ -50,11 +56,11 @@ def test_panel_statistics_and_windows_match_the_series_one_by_one():
     within = np.arange(90) - starts[codes]
     mean, scale = panel_stats(values, codes, within < ends[codes], 3)
     for s in range(3):
-        ref = Scaler().fit(values[starts[s]:starts[s] + ends[s]])
+        ref = Scaler().fit(values[starts[s] : starts[s] + ends[s]])
         np.testing.assert_allclose(mean[s], ref.mean_, rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(scale[s], ref.scale_, rtol=1e-6)
     rows = panel_windows(lengths, starts, window=5, horizon=2)
-    expected = np.concatenate([a + np.arange(n - 6) for a, n in zip(starts, lengths)])
+    expected = np.concatenate([a + np.arange(n - 6) for a, n in zip(starts, lengths, strict=True)])
     np.testing.assert_array_equal(rows, expected)
 
 
@@ -68,14 +74,20 @@ def test_batched_forecast_and_predict_equal_each_series_view():
     for uid, frame in frames.items():
         view = model.series_model(uid)
         mine = future[future["unique_id"] == uid]
-        np.testing.assert_allclose(mine["y"].to_numpy(), view.forecast(5)["y"].to_numpy(), rtol=1e-5, atol=1e-5)
+        np.testing.assert_allclose(
+            mine["y"].to_numpy(), view.forecast(5)["y"].to_numpy(), rtol=1e-5, atol=1e-5
+        )
         assert list(mine["ds"]) == list(pd.date_range(frame.index[-1], periods=6, freq="D")[1:])
         np.testing.assert_allclose(predicted[uid], view.predict(frame), rtol=1e-5, atol=1e-5)
     some = long[long["unique_id"].isin(["s1", "s3"])]
     again = model.forecast(2, data=some)
     assert list(again["unique_id"].unique()) == ["s1", "s3"]
-    np.testing.assert_allclose(again["y"].to_numpy(), future.groupby("unique_id").head(2).set_index("unique_id")
-                               .loc[["s1", "s3"], "y"].to_numpy(), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(
+        again["y"].to_numpy(),
+        future.groupby("unique_id").head(2).set_index("unique_id").loc[["s1", "s3"], "y"].to_numpy(),
+        rtol=1e-5,
+        atol=1e-5,
+    )
 
 
 def test_batched_paths_refuse_what_does_not_fit():
@@ -113,7 +125,9 @@ def test_batched_backtest_equals_the_series_backtests_joined():
     model = Forecaster(horizon=2, **TINY).fit(long)
     batched = model.backtest(long, start=0.7, stride=3, horizon=4)
     frames, _ = split_long(long)
-    joined = BacktestResult.concat({uid: model.series_model(uid).backtest(f, 0.7, 3, 4) for uid, f in frames.items()})
+    joined = BacktestResult.concat(
+        {uid: model.series_model(uid).backtest(f, 0.7, 3, 4) for uid, f in frames.items()}
+    )
     pd.testing.assert_frame_equal(batched.frame(), joined.frame(), rtol=1e-5, atol=1e-5)
     ours, theirs = batched.overall(), joined.overall()
     assert ours["n_windows"] == theirs["n_windows"] and ours["seasons"] == theirs["seasons"]

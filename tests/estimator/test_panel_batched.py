@@ -1,5 +1,6 @@
 """The rest of the panel core: sample paths, hidden states, streaming and refit backtests of every
 series of long data in batched passes, each series' result equal to its own through series_model."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,8 +21,15 @@ def long() -> pd.DataFrame:
     parts = []
     for i, n in enumerate(LENGTHS):
         ds = pd.date_range(end=pd.Timestamp("2024-03-01") - pd.Timedelta(hours=3 * i), periods=n, freq="h")
-        parts.append(pd.DataFrame({"unique_id": f"s{i}", "ds": ds,
-                                   "y": 5 * i + np.sin(np.arange(n) / 3) + rng.normal(0, 0.1, n)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "unique_id": f"s{i}",
+                    "ds": ds,
+                    "y": 5 * i + np.sin(np.arange(n) / 3) + rng.normal(0, 0.1, n),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True).sample(frac=1.0, random_state=2)  # rows in any order
 
 
@@ -65,11 +73,13 @@ def test_panel_sample_paths_are_every_series_in_one_seeded_draw(gaussian, long):
 def test_panel_hidden_states_equal_each_series_own(gaussian, streams, long, frames):
     states = streams.hidden_states(long)  # every step of every series: three lengths, three passes
     assert list(states) == ["s0", "s1", "s2"]
-    for uid, n in zip(states, LENGTHS):
+    for uid, n in zip(states, LENGTHS, strict=True):
         assert [s.shape for s in states[uid]] == [(n, 6)]
         mine = streams.series_model(uid).hidden_states(frames[uid])
         np.testing.assert_allclose(states[uid][0], mine[0], rtol=1e-5, atol=1e-6)
-    last = gaussian.hidden_states(long.sort_values("ds").groupby("unique_id").tail(8), cell=True)  # one window each
+    last = gaussian.hidden_states(
+        long.sort_values("ds").groupby("unique_id").tail(8), cell=True
+    )  # one window each
     for uid in last:
         assert last[uid][0].shape == (8, 6)
         mine = gaussian.series_model(uid).hidden_states(frames[uid].iloc[-8:], cell=True)
@@ -113,7 +123,9 @@ def test_panel_streaming_steps_every_series_as_its_own_stream(streams, long, fra
 def test_panel_streaming_refuses_a_step_without_every_series(streams, long):
     state = streams.start(long)
     new = _newest(long, 0)
-    with pytest.raises(DataError, match=r"x_t lacks series \['s1'\]; step reads one new observation of every"):
+    with pytest.raises(
+        DataError, match=r"x_t lacks series \['s1'\]; step reads one new observation of every"
+    ):
         streams.step(new[new["unique_id"] != "s1"], state)
     with pytest.raises(DataError, match=r"x_t names series \['zz'\] that this stream does not carry"):
         streams.step(pd.concat([new, new.iloc[:1].assign(unique_id="zz")]), state)
@@ -141,15 +153,25 @@ def test_panel_refit_backtest_fits_the_panel_before_each_origin_time(streams, lo
     assert len(times) == 8  # 9 origins; s0 and s2 share one at 17:00: one global refit per time
     shared = pd.Timestamp("2024-02-29 17:00")
     assert sorted(frame.loc[frame["origin"] == shared, "unique_id"].unique()) == ["s0", "s2"]
-    for t in (times[0], times[1], shared):  # each is one fit on the whole panel before t, forecasting its series
+    for t in (
+        times[0],
+        times[1],
+        shared,
+    ):  # each is one fit on the whole panel before t, forecasting its series
         fresh = Forecaster(relative=False, **TINY).fit(long[long["ds"] < t]).forecast(2)
         at = frame[frame["origin"] == t]
         for uid in at["unique_id"].unique():
-            np.testing.assert_allclose(at.loc[at["unique_id"] == uid, "model"].to_numpy(),
-                                       fresh.loc[fresh["unique_id"] == uid, "y"].to_numpy(), rtol=1e-5, atol=1e-5)
+            np.testing.assert_allclose(
+                at.loc[at["unique_id"] == uid, "model"].to_numpy(),
+                fresh.loc[fresh["unique_id"] == uid, "y"].to_numpy(),
+                rtol=1e-5,
+                atol=1e-5,
+            )
     every_third = streams.backtest(long, start=0.8, stride=4, refit=3)  # refits at the 1st, 4th, 7th time
     first = frame.groupby("origin").ngroup().to_numpy().reshape(-1, 2)[:, 0] % 3 == 0
-    np.testing.assert_allclose(every_third.forecasts["model"][first], result.forecasts["model"][first], rtol=1e-5)
+    np.testing.assert_allclose(
+        every_third.forecasts["model"][first], result.forecasts["model"][first], rtol=1e-5
+    )
     assert not np.allclose(every_third.forecasts["model"][~first], result.forecasts["model"][~first])
 
 
@@ -164,6 +186,9 @@ def test_panel_refit_backtest_keeps_each_origins_distribution_with_it(gaussian, 
 
 
 def test_panel_refit_backtest_refuses_a_series_too_short_to_refit(streams, long):
-    with pytest.raises(DataError, match=r"refit before the origin 2024-02-27 16:00:00: series 's1': series has 1 "
-                                        r"time steps; window=8 \+ horizon=2 needs at least 10 training steps"):
+    with pytest.raises(
+        DataError,
+        match=r"refit before the origin 2024-02-27 16:00:00: series 's1': series has 1 "
+        r"time steps; window=8 \+ horizon=2 needs at least 10 training steps",
+    ):
         streams.backtest(long, start=0.1, refit=30)

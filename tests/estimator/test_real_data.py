@@ -1,4 +1,5 @@
 """Real data: time columns, picked columns, missing values, long layout with many series, bad input."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,9 +13,14 @@ from tsrnn.data.frames import prepare_wide, split_long
 
 def daily(n: int = 120, start: str = "2024-01-01") -> pd.DataFrame:
     t = np.arange(n)
-    return pd.DataFrame({"date": pd.date_range(start, periods=n, freq="D").strftime("%Y-%m-%d"),
-                         "load": np.sin(2 * np.pi * t / 7) + 0.01 * t, "temp": np.cos(2 * np.pi * t / 30),
-                         "site": "north"})
+    return pd.DataFrame(
+        {
+            "date": pd.date_range(start, periods=n, freq="D").strftime("%Y-%m-%d"),
+            "load": np.sin(2 * np.pi * t / 7) + 0.01 * t,
+            "temp": np.cos(2 * np.pi * t / 30),
+            "site": "north",
+        }
+    )
 
 
 def test_time_column_is_found_sorted_and_continued():
@@ -33,7 +39,9 @@ def test_repeated_and_irregular_timestamps_are_reported():
     with pytest.raises(DataError, match=r"repeats timestamps: 2024-01-05"):
         prepare_wide(frame)
     gappy = daily(30).drop(index=[10, 20])
-    with pytest.raises(DataError, match=r"misses 2 period\(s\) of its daily \(D\) calendar: 2024-01-11, 2024-01-21"):
+    with pytest.raises(
+        DataError, match=r"misses 2 period\(s\) of its daily \(D\) calendar: 2024-01-11, 2024-01-21"
+    ):
         prepare_wide(gappy)
     clean, _ = prepare_wide(gappy, irregular="ignore")
     assert len(clean) == 28
@@ -56,11 +64,15 @@ def test_features_targets_and_covariates():
         Forecaster(window=14, hidden=4, epochs=1).fit(frame).predict(frame.rename(columns={"temp": "t2"}))
 
 
-@pytest.mark.parametrize("fill, filled, length", [("ffill", 3, 60), ("interpolate", 3, 60), ("drop", None, 57)])
+@pytest.mark.parametrize(
+    "fill, filled, length", [("ffill", 3, 60), ("interpolate", 3, 60), ("drop", None, 57)]
+)
 def test_missing_values_policies(fill, filled, length):
     frame = daily(60)
     frame.loc[[0, 10, 11], "load"] = np.nan  # a leading gap and two in a row
-    with pytest.raises(DataError, match=r"column 'load' has 3 missing value\(s\), first at 2024-01-01.*fill="):
+    with pytest.raises(
+        DataError, match=r"column 'load' has 3 missing value\(s\), first at 2024-01-01.*fill="
+    ):
         prepare_wide(frame)
     clean, report = prepare_wide(frame, fill=fill, irregular="ignore")
     assert len(clean) == length and not clean.isna().any().any()
@@ -68,23 +80,36 @@ def test_missing_values_policies(fill, filled, length):
     assert report.get("values_filled") == filled
     if fill == "interpolate":
         mid = clean["load"].iloc[10]
-        assert clean["load"].iloc[9] < mid < clean["load"].iloc[12] or clean["load"].iloc[9] > mid > clean["load"].iloc[12]
+        assert (
+            clean["load"].iloc[9] < mid < clean["load"].iloc[12]
+            or clean["load"].iloc[9] > mid > clean["load"].iloc[12]
+        )
     if fill == "ffill":
-        assert clean["load"].iloc[10] == clean["load"].iloc[9] and clean["load"].iloc[0] == clean["load"].iloc[1]
+        assert (
+            clean["load"].iloc[10] == clean["load"].iloc[9] and clean["load"].iloc[0] == clean["load"].iloc[1]
+        )
 
 
-@pytest.mark.parametrize("frame, message", [
-    (pd.DataFrame({"a": ["1", "2", "x", "4"]}), r"column 'a' has text where numbers are expected: 'x' at 2"),
-    (pd.DataFrame({"a": ["u", "v"]}), r"expected at least one numeric column"),
-    (pd.DataFrame({"a": [1.0, np.inf, 2.0]}), r"column 'a' has an infinite value at 1"),
-    (pd.DataFrame({"a": []}), r"expected at least one row"),
-    (pd.DataFrame({"when": ["2024-01-01", "soon"], "a": [1, 2]}), None),
-])
+@pytest.mark.parametrize(
+    "frame, message",
+    [
+        (
+            pd.DataFrame({"a": ["1", "2", "x", "4"]}),
+            r"column 'a' has text where numbers are expected: 'x' at 2",
+        ),
+        (pd.DataFrame({"a": ["u", "v"]}), r"expected at least one numeric column"),
+        (pd.DataFrame({"a": [1.0, np.inf, 2.0]}), r"column 'a' has an infinite value at 1"),
+        (pd.DataFrame({"a": []}), r"expected at least one row"),
+        (pd.DataFrame({"when": ["2024-01-01", "soon"], "a": [1, 2]}), None),
+    ],
+)
 def test_bad_frames(frame, message):
     if message is None:  # a column that is not all dates is not a time column: here it is a label column
         clean, report = prepare_wide(frame)
         assert report["time_col"] is None and list(clean.columns) == ["a"]
-        with pytest.raises(DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 1\)"):
+        with pytest.raises(
+            DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 1\)"
+        ):
             prepare_wide(frame, time_col="when")
         return
     with pytest.raises(DataError, match=message):
@@ -96,8 +121,16 @@ def long_data(lengths=(150, 90, 120)) -> pd.DataFrame:
     parts = []
     for k, n in enumerate(lengths):
         y = multi_sine(n, 1, periods=10 + 3 * k, noise=0.02, seed=k)["f0"].to_numpy() * (k + 1) + 100 * k
-        parts.append(pd.DataFrame({"unique_id": f"s{k}", "ds": pd.date_range("2023-01-01", periods=n, freq="h"),
-                                   "y": y, "promo": (np.arange(n) % 5 == 0).astype(float)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "unique_id": f"s{k}",
+                    "ds": pd.date_range("2023-01-01", periods=n, freq="h"),
+                    "y": y,
+                    "promo": (np.arange(n) % 5 == 0).astype(float),
+                }
+            )
+        )
     return pd.concat(parts, ignore_index=True).sample(frac=1.0, random_state=1)  # any row order
 
 
@@ -131,8 +164,9 @@ def test_long_data_scales_per_series_and_forecasts_in_long_layout():
     frames, _ = split_long(data)
     for uid, frame in frames.items():
         train_end = len(frame) - int(round(len(frame) * 0.1))
-        np.testing.assert_allclose(model.series_model(uid).scaler_.mean_,
-                                   frame.to_numpy()[:train_end].mean(axis=0), rtol=1e-5)
+        np.testing.assert_allclose(
+            model.series_model(uid).scaler_.mean_, frame.to_numpy()[:train_end].mean(axis=0), rtol=1e-5
+        )
     future = model.forecast(2)
     assert list(future.columns) == ["unique_id", "ds", "y"]
     assert list(future["unique_id"]) == ["s0", "s0", "s1", "s1", "s2", "s2"]
@@ -142,7 +176,11 @@ def test_long_data_scales_per_series_and_forecasts_in_long_layout():
     result = model.evaluate(data, start=0.8)
     assert set(result["seasons"]) == {"s0", "s1", "s2"}
     frame = model.backtest(data, start=0.8, stride=5).frame()
-    assert list(frame.columns[:3]) == ["unique_id", "origin", "step"] and set(frame.unique_id) == {"s0", "s1", "s2"}
+    assert list(frame.columns[:3]) == ["unique_id", "origin", "step"] and set(frame.unique_id) == {
+        "s0",
+        "s1",
+        "s2",
+    }
     with pytest.raises(DataError, match=r"unknown series 'zz'"):
         model.series_model("zz")
     with pytest.raises(DataError, match="series 's0': the time index repeats timestamps"):

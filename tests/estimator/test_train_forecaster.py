@@ -1,5 +1,6 @@
 """tsrnn.train.loop and tsrnn.estimator.forecaster: reproducibility, learning, early stopping, scaling, predict,
 forecast, evaluate and the scikit-learn contract."""
+
 from __future__ import annotations
 
 import inspect
@@ -14,15 +15,17 @@ from torch.nn import functional as F
 
 from tsrnn.base.config import ModelConfig, TrainConfig
 from tsrnn.base.errors import DataError, NotFittedError, TsrnnError
-from tsrnn.estimator.forecaster import Forecaster
-from tsrnn.nn.model import RNNForecaster
 from tsrnn.data.generate import multi_sine
-from tsrnn.evaluation.metrics import rmse
-from tsrnn.train.loop import History, predict_windows, train
 from tsrnn.data.windows import make_windows
+from tsrnn.estimator.forecaster import Forecaster
+from tsrnn.evaluation.metrics import rmse
+from tsrnn.nn.model import RNNForecaster
+from tsrnn.train.loop import History, predict_windows, train
 
 WINDOW = 10  # the window of the shared ``fitted`` fixture (conftest.py)
-TINY = dict(hidden=8, layers=1, window=WINDOW, seed=0, cell="rnn", relative=False)  # training mechanics, small
+TINY = dict(
+    hidden=8, layers=1, window=WINDOW, seed=0, cell="rnn", relative=False
+)  # training mechanics, small
 
 
 def final_val_loss(f: Forecaster, data) -> float:
@@ -42,7 +45,7 @@ def test_same_seed_gives_identical_losses_and_predictions(fit_frame):
     assert a.history_.train_loss == b.history_.train_loss  # bit-identical on CPU
     assert a.history_.val_loss == b.history_.val_loss
     np.testing.assert_array_equal(a.predict(fit_frame), b.predict(fit_frame))
-    for (name, p), (_, q) in zip(a.model_.state_dict().items(), b.model_.state_dict().items()):
+    for (name, p), (_, q) in zip(a.model_.state_dict().items(), b.model_.state_dict().items(), strict=True):
         assert torch.equal(p, q), name
 
 
@@ -179,8 +182,15 @@ def test_the_model_averages_the_weights_of_the_best_epochs():
     X, Y = torch.randn(64, 6, 2), torch.randn(64, 2, 1)  # noise: the validation loss wanders
     model = RNNForecaster(ModelConfig(input_size=2, hidden_size=4, horizon=2, output_size=1, targets=(0,)))
     weights = {}
-    h = train(model, X[:48], Y[:48], TrainConfig(epochs=8, batch_size=16, lr=0.05, patience=None, average_best=3),
-              X_val=X[48:], Y_val=Y[48:], on_epoch=lambda state: weights.setdefault(state.epoch, state.model))
+    h = train(
+        model,
+        X[:48],
+        Y[:48],
+        TrainConfig(epochs=8, batch_size=16, lr=0.05, patience=None, average_best=3),
+        X_val=X[48:],
+        Y_val=Y[48:],
+        on_epoch=lambda state: weights.setdefault(state.epoch, state.model),
+    )
     order = sorted(range(1, 9), key=lambda e: (h.val_loss[e - 1], e))
     assert h.averaged == order[:3] and h.best_epoch == order[0]
     for name, value in model.state_dict().items():
@@ -335,9 +345,12 @@ def test_target_subset(fit_frame):
     assert fc.shape == (2, 1)
     np.testing.assert_allclose(fc.to_numpy(), f.predict(fit_frame)[-1], atol=1e-5)
     np.testing.assert_allclose(f.forecast(1).to_numpy(), fc.to_numpy()[:1], atol=1e-6)
-    with pytest.raises(DataError, match=r"a forecast of 3 steps.* horizon.*2.* is recursive and would need "
-                                        r"future values of the non-target features \['f0'\]; "
-                                        r"forecast at most 2 steps"):
+    with pytest.raises(
+        DataError,
+        match=r"a forecast of 3 steps.* horizon.*2.* is recursive and would need "
+        r"future values of the non-target features \['f0'\]; "
+        r"forecast at most 2 steps",
+    ):
         f.forecast(3)
     result = f.evaluate(fit_frame, start=200)
     assert list(result["model"]["per_target"]) == ["f1"]
@@ -364,7 +377,7 @@ def test_evaluate_scores_model_and_naive(fitted, fit_frame):
     assert result["n_windows"] == 90
     _, Y = make_windows(data.to_numpy(), WINDOW, 1)
     model_pred = fitted.predict(data)[:90]
-    naive_pred = data.to_numpy()[WINDOW - 1:WINDOW - 1 + 90, None, :]  # the last input of each window
+    naive_pred = data.to_numpy()[WINDOW - 1 : WINDOW - 1 + 90, None, :]  # the last input of each window
     assert result["model"]["rmse"] == pytest.approx(rmse(Y, model_pred), rel=1e-6)
     assert result["naive"]["rmse"] == pytest.approx(rmse(Y, naive_pred), rel=1e-6)
     assert result["naive"]["mae"] == pytest.approx(np.abs(Y - naive_pred).mean(), rel=1e-6)
@@ -373,10 +386,15 @@ def test_evaluate_scores_model_and_naive(fitted, fit_frame):
 
 
 # -- the estimator contract --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("method, args", [
-    ("predict", (np.zeros((30, 2)),)), ("forecast", (3,)), ("evaluate", (np.zeros((30, 2)),)),
-    ("save", ("unused-dir",)),
-])
+@pytest.mark.parametrize(
+    "method, args",
+    [
+        ("predict", (np.zeros((30, 2)),)),
+        ("forecast", (3,)),
+        ("evaluate", (np.zeros((30, 2)),)),
+        ("save", ("unused-dir",)),
+    ],
+)
 def test_use_before_fit_raises_not_fitted(method, args, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(NotFittedError, match=r"This Forecaster instance is not fitted yet\. Call 'fit'"):
@@ -388,10 +406,16 @@ def test_use_before_fit_raises_not_fitted(method, args, tmp_path, monkeypatch):
 @pytest.mark.parametrize("method", ["predict", "evaluate", "forecast"])
 def test_other_feature_count_raises(fitted, method):
     data = multi_sine(60, 3, noise=0.0, seed=0)
-    call = (lambda: fitted.forecast(1, data=data)) if method == "forecast" else \
-        (lambda: getattr(fitted, method)(data))
-    with pytest.raises(DataError, match=r"data has 3 features \['f0', 'f1', 'f2'\], but this Forecaster "
-                                        r"was fitted on 2 features \['f0', 'f1'\]"):
+    call = (
+        (lambda: fitted.forecast(1, data=data))
+        if method == "forecast"
+        else (lambda: getattr(fitted, method)(data))
+    )
+    with pytest.raises(
+        DataError,
+        match=r"data has 3 features \['f0', 'f1', 'f2'\], but this Forecaster "
+        r"was fitted on 2 features \['f0', 'f1'\]",
+    ):
         call()
 
 
@@ -411,23 +435,34 @@ def test_non_finite_data_raises(fitted, fit_frame):
 
 def test_too_short_data_raises():
     short = multi_sine(25, 2, noise=0.0, seed=0)
-    with pytest.raises(DataError, match=r"series has 25 time steps, 20 of them for training after 5 to "
-                                        r"validate; window=20 \+ horizon=1 needs at least 21 training steps"):
+    with pytest.raises(
+        DataError,
+        match=r"series has 25 time steps, 20 of them for training after 5 to "
+        r"validate; window=20 \+ horizon=1 needs at least 21 training steps",
+    ):
         Forecaster(window=20, val_fraction=0.2, epochs=1).fit(short)
-    with pytest.raises(DataError, match=r"series has 20 time steps; window=20 \+ horizon=1 needs at least 21"):
+    with pytest.raises(
+        DataError, match=r"series has 20 time steps; window=20 \+ horizon=1 needs at least 21"
+    ):
         Forecaster(window=20, epochs=1).fit(short[:20])  # too short to validate, and too short to train
-    with pytest.raises(DataError, match=r"the validation span has 2 steps, fewer than horizon=3.*val_fraction=None"):
+    with pytest.raises(
+        DataError, match=r"the validation span has 2 steps, fewer than horizon=3.*val_fraction=None"
+    ):
         Forecaster(window=5, horizon=3, val_fraction=0.02, epochs=1).fit(multi_sine(100, 1, seed=0))
 
 
 def test_the_default_validation_span_adapts_to_the_horizon_and_the_length():
     monthly = multi_sine(144, 1, noise=0.1, seed=0)  # 12 years of months, 18 months ahead: refused before
     f = Forecaster(horizon=18, epochs=2, **TINY)
-    assert f.validation_steps(144) == 18 and f.describe_validation(144) == "last 18 steps validate (horizon=18)"
+    assert (
+        f.validation_steps(144) == 18 and f.describe_validation(144) == "last 18 steps validate (horizon=18)"
+    )
     assert f.fit(monthly).history_.records[-1]["val_loss"] is not None
     assert f.validation_steps(1000) == 100 and f.describe_validation(1000) == "last 100 steps validate (10%)"
     short = Forecaster(horizon=12, epochs=2, **TINY)  # 6 years of months, 12 ahead: no room to validate
-    assert short.validation_steps(30) == 0 and short.describe_validation(30).startswith("no validation: 30 steps")
+    assert short.validation_steps(30) == 0 and short.describe_validation(30).startswith(
+        "no validation: 30 steps"
+    )
     fitted = short.fit(multi_sine(30, 1, seed=0))
     assert fitted.history_.records[-1]["val_loss"] is None and len(fitted.history_.records) == 2
     assert Forecaster(val_fraction=0.25, **TINY).validation_steps(100) == 25
@@ -437,8 +472,24 @@ def test_get_and_set_params():
     f = Forecaster(hidden=8, cell="gru")
     params = f.get_params()
     assert list(params) == list(inspect.signature(Forecaster).parameters)  # every constructor parameter
-    assert {"hidden", "layers", "cell", "window", "horizon", "dropout", "bidirectional", "epochs", "batch_size",
-            "lr", "val_fraction", "patience", "clip_norm", "seed", "targets", "scale"} <= set(params)
+    assert {
+        "hidden",
+        "layers",
+        "cell",
+        "window",
+        "horizon",
+        "dropout",
+        "bidirectional",
+        "epochs",
+        "batch_size",
+        "lr",
+        "val_fraction",
+        "patience",
+        "clip_norm",
+        "seed",
+        "targets",
+        "scale",
+    } <= set(params)
     assert params["hidden"] == 8 and params["cell"] == "gru" and params["window"] is None  # automatic
     assert Forecaster(**params).get_params() == params
     assert f.set_params(hidden=4, epochs=2) is f
@@ -452,19 +503,28 @@ def test_set_params_take_effect_on_the_next_fit(fit_frame):
     f = Forecaster(epochs=1, **TINY).fit(fit_frame)
     f.set_params(hidden=4, cell="lstm", layers=2, dropout=0.1, bidirectional=True, horizon=2).fit(fit_frame)
     c = f.model_.config
-    assert (c.hidden_size, c.cell, c.num_layers, c.dropout, c.bidirectional, c.horizon) == \
-        (4, "lstm", 2, 0.1, True, 2)
+    assert (c.hidden_size, c.cell, c.num_layers, c.dropout, c.bidirectional, c.horizon) == (
+        4,
+        "lstm",
+        2,
+        0.1,
+        True,
+        2,
+    )
     assert isinstance(f.model_.rnn, nn.LSTM) and f.model_.rnn.dropout == 0.1
     assert f.predict(fit_frame).shape == (291, 2, 2)
 
 
-@pytest.mark.parametrize("params, error, match", [
-    ({"hidden": 0}, ValueError, r"hidden_size must be an integer >= 1, got 0"),
-    ({"cell": "xyz"}, ValueError, r"cell must be one of 'rnn', 'lstm', 'gru', got 'xyz'"),
-    ({"lr": -1.0}, ValueError, r"lr must be a finite number in \(0\.0, 10\.0\], got -1\.0"),
-    ({"window": 0}, ValueError, r"window must be an integer >= 1, got 0"),
-    ({"dropout": 0.2, "layers": 1}, ValueError, r"needs num_layers >= 2"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"hidden": 0}, ValueError, r"hidden_size must be an integer >= 1, got 0"),
+        ({"cell": "xyz"}, ValueError, r"cell must be one of 'rnn', 'lstm', 'gru', got 'xyz'"),
+        ({"lr": -1.0}, ValueError, r"lr must be a finite number in \(0\.0, 10\.0\], got -1\.0"),
+        ({"window": 0}, ValueError, r"window must be an integer >= 1, got 0"),
+        ({"dropout": 0.2, "layers": 1}, ValueError, r"needs num_layers >= 2"),
+    ],
+)
 def test_parameters_are_checked_at_fit_not_init(fit_frame, params, error, match):
     f = Forecaster(**params)  # __init__ only stores
     assert f.get_params()[next(iter(params))] == next(iter(params.values()))
@@ -488,7 +548,8 @@ def test_numpy_work_does_not_import_pandas():
         "print('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS', p.shape)\n"
         "import pandas as pd\n"
         "print(bool(np.array_equal(f.predict(pd.DataFrame(x, columns=['f0', 'f1'])), p)), "
-        "list(f.forecast(2).index))\n")
+        "list(f.forecast(2).index))\n"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["NO-PANDAS (293, 1, 2)", "True [300, 301]"]
@@ -523,7 +584,9 @@ def test_predict_refuses_values_that_overflow_once_scaled():
     f = Forecaster(hidden=4, layers=1, epochs=1, window=10).fit(df, progress=False)
     data = df.to_numpy().copy()
     data[50, 1] = 3e38  # finite in float32, but not once divided by the small training scale
-    with pytest.raises(DataError, match=r"data value 3e\+38 at row 50, column 'f1' overflows float32 when scaled"):
+    with pytest.raises(
+        DataError, match=r"data value 3e\+38 at row 50, column 'f1' overflows float32 when scaled"
+    ):
         f.predict(data)
 
 
@@ -532,10 +595,14 @@ def test_fit_restores_the_thread_setting_and_its_warm_up_changes_nothing():
     before = torch.get_num_threads()
     try:
         torch.set_num_threads(2)
-        one = Forecaster(hidden=4, layers=1, epochs=2, window=10).fit(df, progress=False)  # 1 thread, back to 2
+        one = Forecaster(hidden=4, layers=1, epochs=2, window=10).fit(
+            df, progress=False
+        )  # 1 thread, back to 2
         assert torch.get_num_threads() == 2
         torch.set_num_threads(1)
-        same = Forecaster(hidden=4, layers=1, epochs=2, window=10).fit(df, progress=False)  # 1 thread, no switch
+        same = Forecaster(hidden=4, layers=1, epochs=2, window=10).fit(
+            df, progress=False
+        )  # 1 thread, no switch
     finally:
         torch.set_num_threads(before)
     assert not one.model_.training
@@ -546,7 +613,9 @@ def test_fit_restores_the_thread_setting_and_its_warm_up_changes_nothing():
 # -- window_scale: on where seasonal indices take a season out ---------------------------------------------------
 def _monthly_growth(n: int = 96) -> pd.DataFrame:
     t = np.arange(n)
-    y = np.exp(t / 60) * (1 + 0.3 * np.sin(2 * np.pi * t / 12)) + 0.01 * np.random.default_rng(0).standard_normal(n)
+    y = np.exp(t / 60) * (1 + 0.3 * np.sin(2 * np.pi * t / 12)) + 0.01 * np.random.default_rng(
+        0
+    ).standard_normal(n)
     return pd.DataFrame({"y": y}, index=pd.date_range("2000-01-01", periods=n, freq="MS"))
 
 
@@ -559,7 +628,9 @@ def test_window_scale_is_chosen_with_the_seasonal_indices(tmp_path):
     assert not Forecaster(**small).fit(multi_sine(300, 1, seed=0)).model_.config.window_scale  # no season
     assert not Forecaster(**small, loss="gaussian").fit(monthly).model_.config.window_scale
     assert not Forecaster(**small, window_scale=False).fit(monthly).model_.config.window_scale
-    with_covariate = monthly.assign(price=np.linspace(1.0, 2.0, len(monthly)))  # a covariate's effect is in units
+    with_covariate = monthly.assign(
+        price=np.linspace(1.0, 2.0, len(monthly))
+    )  # a covariate's effect is in units
     assert not Forecaster(**small, targets=["y"]).fit(with_covariate).model_.config.window_scale
     with pytest.raises(ValueError, match="window_scale scales each window's changes .* loss='gaussian'"):
         Forecaster(**small, window_scale=True, loss="gaussian").fit(monthly)

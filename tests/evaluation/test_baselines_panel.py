@@ -1,4 +1,5 @@
 """Baselines of a whole panel at once (fit_many) equal the per-series fit they replace."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,8 +35,10 @@ def reference_season(x, calendar):
     if found is not None and found != calendar and (calendar == 1 or found % calendar != 0):
         at_calendar = acf[calendar] if 1 < calendar < acf.shape[0] else 0.0
         if acf[found] >= max(0.5, at_calendar + 0.2):
-            return found, (f"autocorrelation {acf[found]:.2f}, stronger than {at_calendar:.2f} "
-                           f"at the calendar's {calendar}")
+            return found, (
+                f"autocorrelation {acf[found]:.2f}, stronger than {at_calendar:.2f} "
+                f"at the calendar's {calendar}"
+            )
     return (calendar if calendar > 1 else None), "calendar"
 
 
@@ -48,7 +51,7 @@ def reference_fit(values, window, targets, season=None, calendar=None):
         given = [season] * len(targets) if np.isscalar(season) else list(season)
         seasons, sources = [int(m) if m and int(m) > 1 else None for m in given], ["given"] * len(targets)
     scale = []
-    for j, m in zip(targets, seasons):
+    for j, m in zip(targets, seasons, strict=True):
         x, m = values[:, j], m or 1
         m = m if x.shape[0] > m else 1
         scale.append(float(np.abs(x[m:] - x[:-m]).mean(dtype=np.float64)) if x.shape[0] > m else 0.0)
@@ -56,7 +59,7 @@ def reference_fit(values, window, targets, season=None, calendar=None):
     p = 1 + window * F
     gram, cross = np.zeros((p, p)), np.zeros((p, F))
     for t in range(window, T):
-        a = np.r_[1.0, values[t - window:t].astype(np.float64).ravel()]
+        a = np.r_[1.0, values[t - window : t].astype(np.float64).ravel()]
         gram += np.outer(a, a)
         cross += np.outer(a, values[t])
     ar = np.linalg.solve(gram + 1e-8 * max(np.trace(gram) / p, 1.0) * np.eye(p), cross)
@@ -66,7 +69,17 @@ def reference_fit(values, window, targets, season=None, calendar=None):
 def ragged_panel(rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Series of two features: seasons 7, 12 and 24, noise, constant, a line, too short for a season."""
     pieces = []
-    for length, period in [(140, 7), (97, 12), (300, 24), (97, 12), (60, None), (55, 0), (9, 24), (31, 5), (200, 16)]:
+    for length, period in [
+        (140, 7),
+        (97, 12),
+        (300, 24),
+        (97, 12),
+        (60, None),
+        (55, 0),
+        (9, 24),
+        (31, 5),
+        (200, 16),
+    ]:
         t = np.arange(length)
         if period is None:
             y = np.full(length, 3.5)  # constant
@@ -81,13 +94,16 @@ def ragged_panel(rng) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.concatenate(pieces), starts, lengths
 
 
-@pytest.mark.parametrize("targets, season, calendar", [
-    ([0, 1], None, None),  # seasons from the autocorrelation
-    ([0], None, 12),  # the calendar's, unless a clearly stronger one is found
-    ([1], None, 1),  # a yearly calendar: no season of its own
-    ([0, 1], [12, None], None),  # given seasons
-    ([0, 1], 5, 4),
-])
+@pytest.mark.parametrize(
+    "targets, season, calendar",
+    [
+        ([0, 1], None, None),  # seasons from the autocorrelation
+        ([0], None, 12),  # the calendar's, unless a clearly stronger one is found
+        ([1], None, 1),  # a yearly calendar: no season of its own
+        ([0, 1], [12, None], None),  # given seasons
+        ([0, 1], 5, 4),
+    ],
+)
 def test_fit_many_equals_the_per_series_fit(targets, season, calendar):
     values, starts, lengths = ragged_panel(np.random.default_rng(0))
     train = lengths - 5  # a training span shorter than each series, as prepare_panel gives
@@ -96,14 +112,15 @@ def test_fit_many_equals_the_per_series_fit(targets, season, calendar):
     assert len(fitted) == len(starts)
     found = set()
     for s, b in enumerate(fitted):
-        span = values[starts[s]:starts[s] + train[s]]
+        span = values[starts[s] : starts[s] + train[s]]
         seasons, sources, scale, ar = reference_fit(span, window, targets, season, calendar)
         assert b.seasons_ == seasons and b.season_sources_ == sources, s
         np.testing.assert_allclose(b.scale_, scale, rtol=1e-9, atol=1e-12)
         assert b.ar_.shape == (1 + window * 2, 2)
         span64 = span.astype(np.float64)  # compare what the coefficients do: near-collinear inputs
-        design = np.array([np.r_[1.0, span64[t - window:t].ravel()]
-                           for t in range(window, train[s])]).reshape(-1, ar.shape[0])
+        design = np.array(
+            [np.r_[1.0, span64[t - window : t].ravel()] for t in range(window, train[s])]
+        ).reshape(-1, ar.shape[0])
         np.testing.assert_allclose(design @ b.ar_, design @ ar, rtol=1e-6, atol=1e-6 * np.abs(span).max())
         if s in (0, 1, 2, 8):  # noisy seasonal series: well-conditioned, so the coefficients themselves agree
             np.testing.assert_allclose(b.ar_, ar, rtol=1e-7, atol=1e-9)
@@ -113,13 +130,15 @@ def test_fit_many_equals_the_per_series_fit(targets, season, calendar):
         found.update(m for m in b.seasons_ if m)
     if season is None and calendar is None:
         assert {7, 10, 12, 24} <= found  # the panel's seasons were found, each in its own series
-        assert fitted[4].seasons_ == [None, 10] and fitted[4].scale_[0] == 0.0  # constant: no season, no error
+        assert (
+            fitted[4].seasons_ == [None, 10] and fitted[4].scale_[0] == 0.0
+        )  # constant: no season, no error
         assert fitted[6].seasons_[0] is None  # 4 steps: too short for any season
 
 
 def test_a_season_longer_than_the_span_scales_by_the_naive_error():
     values = np.arange(10, dtype=np.float32)[:, None] ** 2
-    b, = fit_many(values, np.array([0]), np.array([10]), 2, 1, [0], season=12)
+    (b,) = fit_many(values, np.array([0]), np.array([10]), 2, 1, [0], season=12)
     assert b.seasons_ == [12]
     assert b.scale_[0] == pytest.approx(np.abs(np.diff(values[:, 0])).mean())  # lag 1: 12 > 10 steps
 

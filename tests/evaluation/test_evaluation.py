@@ -1,4 +1,5 @@
 """Metrics on hand-computed cases and zeros, baselines, backtests and evaluate."""
+
 from __future__ import annotations
 
 import math
@@ -9,8 +10,8 @@ import pytest
 
 from tsrnn import Forecaster, multi_sine
 from tsrnn.evaluation.baselines import Baselines
-from tsrnn.evaluation.seasons import find_season
 from tsrnn.evaluation.metrics import error_table, mae, mape, mase, rmse, skill, smape
+from tsrnn.evaluation.seasons import find_season
 
 
 def test_metrics_on_a_hand_computed_case():
@@ -64,7 +65,9 @@ def test_baselines_on_a_known_series():
     origins = np.array([160, 170])
     f = b.forecast(values, origins)
     truth = values[origins[:, None] + np.arange(3)]
-    np.testing.assert_allclose(f["seasonal_naive"][:, :, 0], truth[:, :, 0], atol=1e-9)  # exact one season back
+    np.testing.assert_allclose(
+        f["seasonal_naive"][:, :, 0], truth[:, :, 0], atol=1e-9
+    )  # exact one season back
     np.testing.assert_allclose(f["drift"][:, :, 1], truth[:, :, 1], atol=1e-9)  # a line continues exactly
     np.testing.assert_allclose(f["naive"][:, :, 1], np.repeat(values[origins - 1, 1:2], 3, axis=1))
     np.testing.assert_allclose(f["linear_ar"], truth, atol=1e-4)  # both are exact linear recurrences
@@ -103,8 +106,17 @@ def test_backtest_frame_and_summary(noisy):
     result = model.backtest(df, start=0.8, stride=10, horizon=4)
     assert list(result.origins) == list(range(720, 897, 10))
     frame = result.frame()
-    assert list(frame.columns) == ["origin", "step", "target", "actual", "model", "naive",
-                                   "seasonal_naive", "drift", "linear_ar"]
+    assert list(frame.columns) == [
+        "origin",
+        "step",
+        "target",
+        "actual",
+        "model",
+        "naive",
+        "seasonal_naive",
+        "drift",
+        "linear_ar",
+    ]
     assert len(frame) == len(result.origins) * 4 * 2
     row = frame[(frame.origin == 730) & (frame.step == 2) & (frame.target == "f1")].iloc[0]
     assert row.actual == pytest.approx(df["f1"].iloc[731])
@@ -125,7 +137,9 @@ def test_backtest_with_refit_fits_on_the_past_only(noisy):
     assert not np.allclose(refit.forecasts["model"], plain.forecasts["model"])
     # the refit at origin 800 is exactly a fresh fit on the first 800 steps
     fresh = Forecaster(**model.get_params()).fit(df.iloc[:800])
-    np.testing.assert_allclose(refit.forecasts["model"][0], fresh.forecast(2).to_numpy(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        refit.forecasts["model"][0], fresh.forecast(2).to_numpy(), rtol=1e-5, atol=1e-6
+    )
 
 
 def test_backtest_errors(noisy):

@@ -1,4 +1,5 @@
 """tsrnn.evaluation.metrics: MAE / RMSE on hand-computed examples, per target, and the naive baseline."""
+
 from __future__ import annotations
 
 import math
@@ -45,7 +46,9 @@ def test_metrics_accept_mixed_dtypes():
 
 @pytest.mark.parametrize("fn", [mae, rmse])
 def test_shape_mismatch(fn):
-    with pytest.raises(ValueError, match=r"y_true and y_pred must have the same shape, got \(3,\) and \(2,\)"):
+    with pytest.raises(
+        ValueError, match=r"y_true and y_pred must have the same shape, got \(3,\) and \(2,\)"
+    ):
         fn([1.0, 2.0, 3.0], [1.0, 2.0])
     with pytest.raises(ValueError, match=r"got \(4, 1, 2\) and \(4, 2, 1\)"):
         fn(np.zeros((4, 1, 2)), np.zeros((4, 2, 1)))

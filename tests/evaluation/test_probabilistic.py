@@ -1,4 +1,5 @@
 """Probabilistic heads, their losses, Monte-Carlo paths, units, calibration and model files."""
+
 from __future__ import annotations
 
 import math
@@ -11,11 +12,17 @@ from torch.nn import functional as F
 
 import tsrnn
 from tsrnn import DataError, Forecaster, ModelConfig, RNNForecaster, TsrnnError, multi_sine
-from tsrnn.nn.heads import SCALE_FLOOR, gaussian_nll, pinball
-from tsrnn.evaluation.probabilistic import crps_gaussian, crps_samples, intervals, quantile_columns, sample_paths
-from tsrnn.train.loop import train
 from tsrnn.data.windows import make_windows
 from tsrnn.estimator import running
+from tsrnn.evaluation.probabilistic import (
+    crps_gaussian,
+    crps_samples,
+    intervals,
+    quantile_columns,
+    sample_paths,
+)
+from tsrnn.nn.heads import SCALE_FLOOR, gaussian_nll, pinball
+from tsrnn.train.loop import train
 
 LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 
@@ -37,31 +44,57 @@ def small() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def fitted(small) -> dict[str, Forecaster]:
     common = dict(hidden=8, layers=1, window=10, epochs=3, seed=0)
-    return {"gaussian": Forecaster(loss="gaussian", horizon=2, **common).fit(small[:320], progress=False),
-            "quantile": Forecaster(loss="quantile", quantiles=LEVELS, horizon=2, **common).fit(small[:320], progress=False),
-            "recursive": Forecaster(loss="gaussian", strategy="recursive", horizon=3, samples=40,
-                                    **common).fit(small[:320], progress=False)}
+    return {
+        "gaussian": Forecaster(loss="gaussian", horizon=2, **common).fit(small[:320], progress=False),
+        "quantile": Forecaster(loss="quantile", quantiles=LEVELS, horizon=2, **common).fit(
+            small[:320], progress=False
+        ),
+        "recursive": Forecaster(loss="gaussian", strategy="recursive", horizon=3, samples=40, **common).fit(
+            small[:320], progress=False
+        ),
+    }
 
 
 # -- config -----------------------------------------------------------------------------------------------
 def test_config_defaults_and_json_round_trip():
     assert ModelConfig(input_size=2).loss == "mse" and ModelConfig(input_size=2).quantiles is None
     assert ModelConfig(input_size=2, loss="gaussian").quantiles == (0.1, 0.5, 0.9)
-    c = ModelConfig(input_size=2, loss="quantile", quantiles=[0.2, 0.5, 0.8])  # a list (as JSON gives) is kept as a tuple
+    c = ModelConfig(
+        input_size=2, loss="quantile", quantiles=[0.2, 0.5, 0.8]
+    )  # a list (as JSON gives) is kept as a tuple
     assert c.quantiles == (0.2, 0.5, 0.8)
     assert ModelConfig.from_json(c.to_json()) == c and ModelConfig.from_dict(c.to_dict()) == c
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"loss": "laplace"}, ValueError, r"loss must be one of 'mse', 'gaussian', 'quantile', got 'laplace'"),
-    ({"quantiles": (0.5,)}, ValueError, r"quantiles are used with loss='gaussian' or 'quantile', not loss='mse'"),
-    ({"loss": "quantile", "quantiles": ()}, ValueError, r"quantiles must hold at least one level"),
-    ({"loss": "quantile", "quantiles": (0.9, 0.1)}, ValueError, r"sorted and unique, got \[0\.9, 0\.1\]"),
-    ({"loss": "quantile", "quantiles": (0.5, 0.5)}, ValueError, r"sorted and unique"),
-    ({"loss": "quantile", "quantiles": (0.0, 0.5)}, ValueError, r"quantiles\[0\] must be a finite number in \(0\.0, 1\.0\)"),
-    ({"loss": "gaussian", "quantiles": (0.5, 1.0)}, ValueError, r"quantiles\[1\] must be a finite number"),
-    ({"loss": "quantile", "quantiles": 0.5}, TypeError, r"quantiles must be a sequence of levels"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (
+            {"loss": "laplace"},
+            ValueError,
+            r"loss must be one of 'mse', 'gaussian', 'quantile', got 'laplace'",
+        ),
+        (
+            {"quantiles": (0.5,)},
+            ValueError,
+            r"quantiles are used with loss='gaussian' or 'quantile', not loss='mse'",
+        ),
+        ({"loss": "quantile", "quantiles": ()}, ValueError, r"quantiles must hold at least one level"),
+        ({"loss": "quantile", "quantiles": (0.9, 0.1)}, ValueError, r"sorted and unique, got \[0\.9, 0\.1\]"),
+        ({"loss": "quantile", "quantiles": (0.5, 0.5)}, ValueError, r"sorted and unique"),
+        (
+            {"loss": "quantile", "quantiles": (0.0, 0.5)},
+            ValueError,
+            r"quantiles\[0\] must be a finite number in \(0\.0, 1\.0\)",
+        ),
+        (
+            {"loss": "gaussian", "quantiles": (0.5, 1.0)},
+            ValueError,
+            r"quantiles\[1\] must be a finite number",
+        ),
+        ({"loss": "quantile", "quantiles": 0.5}, TypeError, r"quantiles must be a sequence of levels"),
+    ],
+)
 def test_config_checks(kwargs, error, match):
     with pytest.raises(error, match=match):
         ModelConfig(input_size=2, **kwargs)
@@ -78,8 +111,17 @@ def test_forecaster_checks_its_parameters_at_fit(small):
 @pytest.mark.parametrize("loss, P", [("mse", 1), ("gaussian", 2), ("quantile", 5)])
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_head_shapes(loss, P, cell):
-    net = RNNForecaster(ModelConfig(input_size=3, hidden_size=6, cell=cell, horizon=4, output_size=2, loss=loss,
-                                    quantiles=LEVELS if loss == "quantile" else None)).eval()
+    net = RNNForecaster(
+        ModelConfig(
+            input_size=3,
+            hidden_size=6,
+            cell=cell,
+            horizon=4,
+            output_size=2,
+            loss=loss,
+            quantiles=LEVELS if loss == "quantile" else None,
+        )
+    ).eval()
     x = torch.randn(5, 7, 3)
     assert net.head.out_features == 4 * 2 * P  # K * O * P
     assert net(x).shape == (5, 4, 2)  # the point forecast for every loss
@@ -139,13 +181,16 @@ def test_crps_on_hand_computed_cases():
     # samples 0 and 2 at y = 1: E|X - y| = 1, E|X - X'| = (0 + 2 + 2 + 0) / 4 = 1 -> 1 - 1/2
     assert crps_samples(np.array([0.0, 2.0]), np.array(1.0)) == pytest.approx(0.5)
     assert crps_gaussian(0.0, 1.0, 0.0) == pytest.approx(2 / math.sqrt(2 * math.pi) - 1 / math.sqrt(math.pi))
-    draws = np.random.default_rng(0).normal(0.3, 2.0, size=(20000, 1))  # many samples approach the closed form
+    draws = np.random.default_rng(0).normal(
+        0.3, 2.0, size=(20000, 1)
+    )  # many samples approach the closed form
     assert crps_samples(draws, np.array([1.0]))[0] == pytest.approx(crps_gaussian(0.3, 2.0, 1.0), rel=0.02)
     assert intervals((0.05, 0.1, 0.5, 0.9, 0.95)) == [(0, 4, 0.9), (1, 3, 0.8)]
 
 
 def test_mse_training_is_exactly_the_plain_mse_loop():
     """A model without loss_fn is trained by F.mse_loss on model(x): the point head must match it bit for bit."""
+
     class Plain(torch.nn.Module):  # the same network, seen without its loss_fn
         def __init__(self, inner):
             super().__init__()
@@ -162,7 +207,9 @@ def test_mse_training_is_exactly_the_plain_mse_loop():
     cfg = tsrnn.TrainConfig(epochs=3, batch_size=16, seed=1)
     ha, hb = train(a, X, Y, cfg, X_val=X[:20], Y_val=Y[:20]), train(b, X, Y, cfg, X_val=X[:20], Y_val=Y[:20])
     assert ha.train_loss == hb.train_loss and ha.val_loss == hb.val_loss
-    assert all(torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.inner.state_dict().values()))
+    assert all(
+        torch.equal(p, q) for p, q in zip(a.state_dict().values(), b.inner.state_dict().values(), strict=True)
+    )
 
 
 # -- the estimator -----------------------------------------------------------------------------------------
@@ -239,7 +286,9 @@ def test_recursive_quantiles_come_from_the_head_then_the_paths(fitted, small):
     with torch.inference_mode():
         p = m.model_(X, distribution=True)  # (N, 1, O, 2): the head gives step 1 itself
     np.testing.assert_allclose(q[:, 0, :, 1], running.unscale(m, p[..., 0])[:, 0], rtol=1e-5)
-    paths = running.unscale(m, sample_paths(m.model_, X, 6, 40, m.seed, m.target_idx_))  # (S, N, K, O), seeded
+    paths = running.unscale(
+        m, sample_paths(m.model_, X, 6, 40, m.seed, m.target_idx_)
+    )  # (S, N, K, O), seeded
     expected = np.moveaxis(np.quantile(paths[:, :, 1:], (0.1, 0.5, 0.9), axis=0), 0, -1)
     np.testing.assert_allclose(q[:, 1:], expected, rtol=1e-4, atol=1e-5)  # later steps: the paths' quantiles
     result = m.backtest(small, start=330, stride=5, horizon=4)
@@ -278,13 +327,23 @@ def test_the_80_percent_interval_covers_80_percent_of_noisy_sine(noisy, loss):
     result = m.fit(noisy[:2400], progress=False).backtest(noisy, start=2400)
     table = result.calibration()
     assert table["coverage_80"].between(0.72, 0.88).all(), table
-    ideal = 0.2 * (2 * math.exp(-1.2815516 ** 2 / 2) + 1) / math.sqrt(2 * math.pi) / 3  # sd * mean phi(z)
+    ideal = 0.2 * (2 * math.exp(-(1.2815516**2) / 2) + 1) / math.sqrt(2 * math.pi) / 3  # sd * mean phi(z)
     assert (table["pinball"] < 1.5 * ideal).all(), table
 
 
 def test_monte_carlo_intervals_are_calibrated_too(noisy):
-    m = Forecaster(hidden=12, layers=1, window=20, horizon=3, strategy="recursive", epochs=8, lr=1e-2, seed=0,
-                   loss="gaussian", samples=100)
+    m = Forecaster(
+        hidden=12,
+        layers=1,
+        window=20,
+        horizon=3,
+        strategy="recursive",
+        epochs=8,
+        lr=1e-2,
+        seed=0,
+        loss="gaussian",
+        samples=100,
+    )
     table = m.fit(noisy[:2400], progress=False).backtest(noisy, start=2400, stride=2).calibration()
     assert table["coverage_80"].between(0.72, 0.88).all(), table  # steps 2 and 3 from sample paths
 
@@ -320,7 +379,12 @@ def test_plot_draws_a_band_per_central_interval(fitted, small):
 def test_loss_plot_goes_linear_for_a_negative_likelihood():
     from tsrnn import plot
 
-    history = pd.DataFrame({"epoch": [1, 2, 3], "train_loss": [0.4, -0.3, -0.6], "val_loss": [0.3, -0.2, -0.5]})
+    history = pd.DataFrame(
+        {"epoch": [1, 2, 3], "train_loss": [0.4, -0.3, -0.6], "val_loss": [0.3, -0.2, -0.5]}
+    )
     fig = plot.loss(history, ylabel="Gaussian NLL loss (scaled units)")
     assert fig.axes[0].get_yscale() == "linear" and fig.axes[0].get_ylabel().startswith("Gaussian NLL")
-    assert plot.loss(history.assign(train_loss=[3.0, 2.0, 1.0], val_loss=[3.0, 2.0, 1.5])).axes[0].get_yscale() == "log"
+    assert (
+        plot.loss(history.assign(train_loss=[3.0, 2.0, 1.0], val_loss=[3.0, 2.0, 1.5])).axes[0].get_yscale()
+        == "log"
+    )

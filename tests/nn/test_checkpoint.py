@@ -1,4 +1,5 @@
 """tsrnn.nn.checkpoint and Forecaster.save/load: safe, verified, atomic model directories."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,13 +11,19 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import write_config
 
-from tsrnn.nn.checkpoint import (CONFIG_FILE, FORMAT_VERSION, WEIGHTS_FILE, load_model, run_directory, save_model,
-                              write_atomic)
 from tsrnn.base.errors import CheckpointError, TsrnnError
 from tsrnn.estimator.forecaster import Forecaster
-
-from conftest import write_config
+from tsrnn.nn.checkpoint import (
+    CONFIG_FILE,
+    FORMAT_VERSION,
+    WEIGHTS_FILE,
+    load_model,
+    run_directory,
+    save_model,
+    write_atomic,
+)
 
 WINDOW_OF_FITTED = 10  # conftest's ``fitted``
 
@@ -65,7 +72,9 @@ def test_round_trip_gives_identical_outputs(fitted, fit_frame, saved):
 
 
 def test_files_from_before_the_highway_load_without_one(fit_frame, tmp_path):
-    model = Forecaster(hidden=4, layers=1, window=6, epochs=1, highway=False, seed=0).fit(fit_frame, progress=False)
+    model = Forecaster(hidden=4, layers=1, window=6, epochs=1, highway=False, seed=0).fit(
+        fit_frame, progress=False
+    )
     model.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / CONFIG_FILE).read_text())
     del config["model"]["highway"], config["estimator"]["highway"]  # as an older tsrnn wrote it
@@ -97,10 +106,16 @@ def test_files_are_safetensors_and_json(saved, fitted):
     assert config["features"] == ["f0", "f1"]
 
     from safetensors.numpy import load_file  # readable without tsrnn or torch
+
     arrays = load_file(saved / "model.safetensors")
     assert set(arrays) == {f"model.{k}" for k in fitted.model_.state_dict()} | {
-        "series.context", "series.linear_ar", "series.mean", "series.scale", "series.season_mult",
-        "series.season_add"}  # one series: arrays of one row
+        "series.context",
+        "series.linear_ar",
+        "series.mean",
+        "series.scale",
+        "series.season_mult",
+        "series.season_add",
+    }  # one series: arrays of one row
     np.testing.assert_array_equal(arrays["model.head.weight"], fitted.model_.head.weight.detach().numpy())
     np.testing.assert_array_equal(arrays["series.context"], fitted.context_[None])
     np.testing.assert_array_equal(arrays["series.mean"], fitted.scaler_.mean_[None])
@@ -210,8 +225,11 @@ def test_pickle_checkpoint_is_never_loaded(tmp_path):
             return (os.system, ("echo pwned > pwned.txt",))
 
     (d / "model.pt").write_bytes(pickle.dumps(Boom()))
-    with pytest.raises(CheckpointError, match=r"found \['model\.pt'\], which tsrnn never loads because "
-                                              r"unpickling can run arbitrary code"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"found \['model\.pt'\], which tsrnn never loads because "
+        r"unpickling can run arbitrary code",
+    ):
         Forecaster.load(d)
     assert not (d / "pwned.txt").exists() and not os.path.exists("pwned.txt")
 
@@ -219,7 +237,9 @@ def test_pickle_checkpoint_is_never_loaded(tmp_path):
 @pytest.mark.parametrize("version", [999, 0, "1", None, True])
 def test_unknown_format_version(saved, version):
     edit_config(saved, format_version=version)
-    with pytest.raises(CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 4"):
+    with pytest.raises(
+        CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 4"
+    ):
         Forecaster.load(saved)
 
 
@@ -238,8 +258,10 @@ def test_weights_of_another_shape(fitted, fit_frame, tmp_path):
     Forecaster(hidden=4, layers=1, window=10, epochs=1, cell="rnn", relative=False).fit(fit_frame).save(b)
     (a / WEIGHTS_FILE).write_bytes((b / WEIGHTS_FILE).read_bytes())
     edit_config(a, weights_sha256=sha256(a / WEIGHTS_FILE))  # a consistent checksum, wrong shapes
-    with pytest.raises(CheckpointError,
-                       match=r"field 'model' must be consistent with the weights: model\.rnn\.weight_ih_l0 of shape \(8, 2\), got \(4, 2\)"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"field 'model' must be consistent with the weights: model\.rnn\.weight_ih_l0 of shape \(8, 2\), got \(4, 2\)",
+    ):
         Forecaster.load(a)
 
 
@@ -255,7 +277,9 @@ def test_config_with_bad_model_settings(saved):
     config = json.loads((saved / CONFIG_FILE).read_text())
     config["model"]["cell"] = "transformer"
     write_config(saved, config)
-    with pytest.raises(CheckpointError, match=r"field 'model' is not a valid model configuration: cell must be one of"):
+    with pytest.raises(
+        CheckpointError, match=r"field 'model' is not a valid model configuration: cell must be one of"
+    ):
         Forecaster.load(saved)
 
 
@@ -321,7 +345,7 @@ def test_write_atomic_writes_and_leaves_no_temp_files(tmp_path):
     assert (tmp_path / "a.txt").read_text(encoding="utf-8") == "again"
     assert (tmp_path / "b.bin").read_bytes() == b"\x00\x01"
     write_atomic(tmp_path / "c.txt", "héllo")
-    assert (tmp_path / "c.txt").read_bytes() == "héllo".encode("utf-8")
+    assert (tmp_path / "c.txt").read_bytes() == "héllo".encode()
 
 
 def test_write_atomic_cleans_up_when_the_rename_fails(tmp_path):

@@ -1,6 +1,7 @@
 """Fuzzing: any change to a saved model's config.json, or to any file of a run directory, either still
 works or is refused with a TsrnnError (one line and exit code 2 on the command line), never another
 exception.  Derandomized, so CI sees the same examples every time."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,18 +9,21 @@ import json
 import shutil
 
 import pytest
+from conftest import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tsrnn.nn.checkpoint import CONFIG_FILE, WEIGHTS_FILE, _config_sha256
+from tsrnn.app.runs import fit_run
 from tsrnn.base.errors import TsrnnError
 from tsrnn.estimator.forecaster import Forecaster
-from tsrnn.app.runs import fit_run
+from tsrnn.nn.checkpoint import CONFIG_FILE, WEIGHTS_FILE, _config_sha256
 
-from conftest import invoke
-
-FUZZ = settings(derandomize=True, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FUZZ = settings(
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 RUN_FILES = ("config.json", "model.safetensors", "history.csv", "run.json", "metrics.json", "loss.png")
 
 
@@ -69,11 +73,20 @@ def deep(depth: int):
     return value
 
 
-SCALARS = (st.none() | st.booleans() | st.integers(-3, 3) | st.sampled_from([-1, 0, 2**31, 2**63, 10**30, -10**9])
-           | st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=8)
-           | st.sampled_from(["../../etc/passwd", "", "a\nb", "rnn", "lstm", "datetime", "integer", "D", "x" * 2000]))
-VALUES = st.recursive(SCALARS, lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=5), c, max_size=3),
-                      max_leaves=6) | st.builds(deep, st.sampled_from([17, 200, 900]))
+SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.sampled_from([-1, 0, 2**31, 2**63, 10**30, -(10**9)])
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=8)
+    | st.sampled_from(["../../etc/passwd", "", "a\nb", "rnn", "lstm", "datetime", "integer", "D", "x" * 2000])
+)
+VALUES = st.recursive(
+    SCALARS,
+    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=5), c, max_size=3),
+    max_leaves=6,
+) | st.builds(deep, st.sampled_from([17, 200, 900]))
 
 
 def mutate(config: dict, data) -> dict:
@@ -88,7 +101,9 @@ def mutate(config: dict, data) -> dict:
     if op == "delete":
         del parent[key]
     elif op == "add" and isinstance(parent, dict):
-        parent[data.draw(st.text(min_size=1, max_size=6), label="new key")] = data.draw(VALUES, label="new value")
+        parent[data.draw(st.text(min_size=1, max_size=6), label="new key")] = data.draw(
+            VALUES, label="new value"
+        )
     elif op == "add" and isinstance(parent, list):
         parent.append(data.draw(VALUES, label="new value"))
     elif op == "scale" and type(parent[key]) in (int, float):
@@ -157,16 +172,18 @@ def test_fuzzed_config_in_every_command(pristine, work, data):
 
 def damage(blob: bytes, data) -> bytes | None:
     """A damaged version of a file's bytes (None: the file is deleted)."""
-    op = data.draw(st.sampled_from(["delete", "empty", "truncate", "flip", "garbage", "deep", "json"]), label="damage")
+    op = data.draw(
+        st.sampled_from(["delete", "empty", "truncate", "flip", "garbage", "deep", "json"]), label="damage"
+    )
     if op == "delete":
         return None
     if op == "empty":
         return b""
     if op == "truncate":
-        return blob[:data.draw(st.integers(0, max(0, len(blob) - 1)), label="keep")]
+        return blob[: data.draw(st.integers(0, max(0, len(blob) - 1)), label="keep")]
     if op == "flip":
         at = data.draw(st.integers(0, max(0, len(blob) - 1)), label="at")
-        return blob[:at] + bytes([blob[at] ^ data.draw(st.integers(1, 255), label="bits")]) + blob[at + 1:]
+        return blob[:at] + bytes([blob[at] ^ data.draw(st.integers(1, 255), label="bits")]) + blob[at + 1 :]
     if op == "deep":
         return b"[" * 100_000 + b"]" * 100_000
     if op == "json":

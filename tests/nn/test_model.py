@@ -1,4 +1,5 @@
 """tsrnn.nn.model and tsrnn.base.config: shapes, padding, input checks, configs and parameter counts."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -7,10 +8,10 @@ import json
 import pytest
 import torch
 
+from tsrnn.app.shapes import format_shapes, trace_shapes
 from tsrnn.base.config import ModelConfig, TrainConfig
 from tsrnn.data.generate import sine_wave, to_batch
 from tsrnn.nn.model import ForwardResult, RNNForecaster
-from tsrnn.app.shapes import format_shapes, trace_shapes
 
 CHARS = "helo"  # one-hot positions of h, e, l, o
 
@@ -98,8 +99,9 @@ def test_multi_step_head_shape():
 
 @pytest.mark.parametrize("bidirectional", [False, True])
 def test_head_reads_last_layer_final_state(bidirectional):
-    model = make_model(input_size=3, hidden_size=4, num_layers=2, horizon=2, output_size=3,
-                       bidirectional=bidirectional)
+    model = make_model(
+        input_size=3, hidden_size=4, num_layers=2, horizon=2, output_size=3, bidirectional=bidirectional
+    )
     x = torch.randn(5, 9, 3)
     r = model(x, return_states=True)
     last = torch.cat([r.h_n[-2], r.h_n[-1]], dim=1) if bidirectional else r.h_n[-1]  # (B, D*H)
@@ -117,16 +119,17 @@ def test_padding_never_changes_a_result(cell, bidirectional):
     generator = torch.Generator().manual_seed(1)
     for i, n in enumerate(lengths):
         x[i, n:] = torch.randn(5 - n, 4, generator=generator) * 100  # garbage in the padding
-    model = make_model(input_size=4, hidden_size=3, num_layers=2, cell=cell, bidirectional=bidirectional,
-                       horizon=2)
+    model = make_model(
+        input_size=4, hidden_size=3, num_layers=2, cell=cell, bidirectional=bidirectional, horizon=2
+    )
     r = model(x, lengths=lengths, return_states=True)
     for i, n in enumerate(lengths):
-        alone = model(x[i:i + 1, :n], return_states=True)  # the example by itself, unpadded
-        torch.testing.assert_close(r.prediction[i:i + 1], alone.prediction, atol=1e-6, rtol=0)
-        torch.testing.assert_close(r.h_n[:, i:i + 1], alone.h_n, atol=1e-6, rtol=0)
-        torch.testing.assert_close(r.output[i:i + 1, :n], alone.output, atol=1e-6, rtol=0)
+        alone = model(x[i : i + 1, :n], return_states=True)  # the example by itself, unpadded
+        torch.testing.assert_close(r.prediction[i : i + 1], alone.prediction, atol=1e-6, rtol=0)
+        torch.testing.assert_close(r.h_n[:, i : i + 1], alone.h_n, atol=1e-6, rtol=0)
+        torch.testing.assert_close(r.output[i : i + 1, :n], alone.output, atol=1e-6, rtol=0)
         if cell == "lstm":
-            torch.testing.assert_close(r.c_n[:, i:i + 1], alone.c_n, atol=1e-6, rtol=0)
+            torch.testing.assert_close(r.c_n[:, i : i + 1], alone.c_n, atol=1e-6, rtol=0)
         assert torch.count_nonzero(r.output[i, n:]) == 0  # zero past the real length
     assert r.output.shape == (3, 5, 3 * (2 if bidirectional else 1))
 
@@ -155,12 +158,15 @@ def test_input_checks():
         model(torch.zeros(2, 0, 3))
 
 
-@pytest.mark.parametrize("lengths, match", [
-    ([5, 3], r"lengths must have one entry per example, shape \(3,\), got shape \(2,\)"),
-    ([[5, 3, 4]], r"lengths must have one entry per example, shape \(3,\), got shape \(1, 3\)"),
-    ([0, 3, 4], r"lengths must lie in \[1, T=5\], got \[0, 3, 4\]"),
-    ([5, 6, 4], r"lengths must lie in \[1, T=5\], got \[5, 6, 4\]"),
-])
+@pytest.mark.parametrize(
+    "lengths, match",
+    [
+        ([5, 3], r"lengths must have one entry per example, shape \(3,\), got shape \(2,\)"),
+        ([[5, 3, 4]], r"lengths must have one entry per example, shape \(3,\), got shape \(1, 3\)"),
+        ([0, 3, 4], r"lengths must lie in \[1, T=5\], got \[0, 3, 4\]"),
+        ([5, 6, 4], r"lengths must lie in \[1, T=5\], got \[5, 6, 4\]"),
+    ],
+)
 def test_bad_lengths(lengths, match):
     model = make_model(input_size=4, hidden_size=3)
     with pytest.raises(ValueError, match=match):
@@ -185,8 +191,15 @@ def test_dropout_acts_in_training_only():
 def test_parameter_count_matches_formula(cell, gates, bidirectional):
     F, H, L, K, O = 3, 15, 2, 4, 2
     D = 2 if bidirectional else 1
-    model = make_model(input_size=F, hidden_size=H, num_layers=L, cell=cell, bidirectional=bidirectional,
-                       horizon=K, output_size=O)
+    model = make_model(
+        input_size=F,
+        hidden_size=H,
+        num_layers=L,
+        cell=cell,
+        bidirectional=bidirectional,
+        horizon=K,
+        output_size=O,
+    )
     expected = 0
     for layer in range(L):
         n_in = F if layer == 0 else D * H
@@ -231,29 +244,43 @@ def test_model_config_defaults():
     assert ModelConfig(input_size=3, output_size=1).output_size == 1
 
 
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"cell": "xyz"}, ValueError, r"cell must be one of 'rnn', 'lstm', 'gru', got 'xyz'"),
-    ({"hidden_size": 0}, ValueError, r"hidden_size must be an integer >= 1, got 0"),
-    ({"num_layers": 0}, ValueError, r"num_layers must be an integer >= 1, got 0"),
-    ({"input_size": 0}, ValueError, r"input_size must be an integer >= 1, got 0"),
-    ({"dropout": 0.5, "num_layers": 1}, ValueError,
-     r"dropout acts between stacked layers and needs num_layers >= 2, got dropout=0\.5 with num_layers=1"),
-    ({"dropout": 1.0}, ValueError, r"dropout must be a finite number in \[0\.0, 1\.0\), got 1\.0"),
-    ({"dropout": -0.1}, ValueError, r"dropout must be a finite number in \[0\.0, 1\.0\), got -0\.1"),
-    ({"bidirectional": "yes"}, TypeError, r"bidirectional must be True or False, got 'yes'"),
-    ({"horizon": 0}, ValueError, r"horizon must be an integer >= 1, got 0"),
-    ({"output_size": 0}, ValueError, r"output_size must be an integer >= 1, got 0"),
-    ({"hidden_size": 2.5}, TypeError, r"hidden_size must be an integer >= 1, got 2\.5 \(float\)"),
-    ({"num_layers": True}, TypeError, r"num_layers must be an integer >= 1, got True \(bool\)"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"cell": "xyz"}, ValueError, r"cell must be one of 'rnn', 'lstm', 'gru', got 'xyz'"),
+        ({"hidden_size": 0}, ValueError, r"hidden_size must be an integer >= 1, got 0"),
+        ({"num_layers": 0}, ValueError, r"num_layers must be an integer >= 1, got 0"),
+        ({"input_size": 0}, ValueError, r"input_size must be an integer >= 1, got 0"),
+        (
+            {"dropout": 0.5, "num_layers": 1},
+            ValueError,
+            r"dropout acts between stacked layers and needs num_layers >= 2, got dropout=0\.5 with num_layers=1",
+        ),
+        ({"dropout": 1.0}, ValueError, r"dropout must be a finite number in \[0\.0, 1\.0\), got 1\.0"),
+        ({"dropout": -0.1}, ValueError, r"dropout must be a finite number in \[0\.0, 1\.0\), got -0\.1"),
+        ({"bidirectional": "yes"}, TypeError, r"bidirectional must be True or False, got 'yes'"),
+        ({"horizon": 0}, ValueError, r"horizon must be an integer >= 1, got 0"),
+        ({"output_size": 0}, ValueError, r"output_size must be an integer >= 1, got 0"),
+        ({"hidden_size": 2.5}, TypeError, r"hidden_size must be an integer >= 1, got 2\.5 \(float\)"),
+        ({"num_layers": True}, TypeError, r"num_layers must be an integer >= 1, got True \(bool\)"),
+    ],
+)
 def test_model_config_checks(kwargs, error, match):
     with pytest.raises(error, match=match):
         ModelConfig(**{"input_size": 3, **kwargs})
 
 
 def test_model_config_json_round_trip():
-    c = ModelConfig(input_size=4, hidden_size=9, num_layers=3, cell="gru", dropout=0.25, bidirectional=True,
-                    horizon=5, output_size=2)
+    c = ModelConfig(
+        input_size=4,
+        hidden_size=9,
+        num_layers=3,
+        cell="gru",
+        dropout=0.25,
+        bidirectional=True,
+        horizon=5,
+        output_size=2,
+    )
     text = c.to_json()
     assert json.loads(text)["cell"] == "gru"
     assert ModelConfig.from_json(text) == c
@@ -275,18 +302,29 @@ def test_configs_are_frozen():
 
 
 # -- TrainConfig -----------------------------------------------------------------------------------------
-@pytest.mark.parametrize("kwargs, error, match", [
-    ({"epochs": 0}, ValueError, r"epochs must be an integer >= 1, got 0"),
-    ({"batch_size": 0}, ValueError, r"batch_size must be an integer >= 1, got 0"),
-    ({"lr": 0.0}, ValueError, r"lr must be a finite number in \(0\.0, 10\.0\], got 0\.0"),
-    ({"lr": float("inf")}, ValueError, r"lr must be a finite number in \(0\.0, 10\.0\], got inf"),
-    ({"lr": "fast"}, TypeError, r"lr must be a number, got 'fast' \(str\)"),
-    ({"val_fraction": 1.0}, ValueError, r"val_fraction must be a finite number in \[0\.0, 1\.0\), got 1\.0"),
-    ({"val_fraction": -0.1}, ValueError, r"val_fraction must be a finite number in \[0\.0, 1\.0\), got -0\.1"),
-    ({"patience": 0}, ValueError, r"patience must be an integer >= 1, got 0"),
-    ({"clip_norm": 0.0}, ValueError, r"clip_norm must be a finite number in \(0\.0, inf\], got 0\.0"),
-    ({"seed": -1}, ValueError, r"seed must be an integer >= 0, got -1"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"epochs": 0}, ValueError, r"epochs must be an integer >= 1, got 0"),
+        ({"batch_size": 0}, ValueError, r"batch_size must be an integer >= 1, got 0"),
+        ({"lr": 0.0}, ValueError, r"lr must be a finite number in \(0\.0, 10\.0\], got 0\.0"),
+        ({"lr": float("inf")}, ValueError, r"lr must be a finite number in \(0\.0, 10\.0\], got inf"),
+        ({"lr": "fast"}, TypeError, r"lr must be a number, got 'fast' \(str\)"),
+        (
+            {"val_fraction": 1.0},
+            ValueError,
+            r"val_fraction must be a finite number in \[0\.0, 1\.0\), got 1\.0",
+        ),
+        (
+            {"val_fraction": -0.1},
+            ValueError,
+            r"val_fraction must be a finite number in \[0\.0, 1\.0\), got -0\.1",
+        ),
+        ({"patience": 0}, ValueError, r"patience must be an integer >= 1, got 0"),
+        ({"clip_norm": 0.0}, ValueError, r"clip_norm must be a finite number in \(0\.0, inf\], got 0\.0"),
+        ({"seed": -1}, ValueError, r"seed must be an integer >= 0, got -1"),
+    ],
+)
 def test_train_config_checks(kwargs, error, match):
     with pytest.raises(error, match=match):
         TrainConfig(**kwargs)
@@ -316,7 +354,12 @@ def test_highway_adds_each_targets_own_lags():
     y = model(x)
     torch.testing.assert_close(y[:, 0], x[:, -1, [2, 0]])
     torch.testing.assert_close(y[:, 1], 2 * x[:, -5, [2, 0]] + torch.tensor([0.5, -0.5]))
-    assert model.n_parameters() == make_model(input_size=3, hidden_size=4, horizon=2, output_size=2).n_parameters() + 2 * 2 * 5 + 2 * 2
+    assert (
+        model.n_parameters()
+        == make_model(input_size=3, hidden_size=4, horizon=2, output_size=2).n_parameters()
+        + 2 * 2 * 5
+        + 2 * 2
+    )
 
 
 @pytest.mark.parametrize("loss", ["mse", "gaussian", "quantile"])
@@ -329,7 +372,9 @@ def test_highway_with_padding_and_carried_state(loss):
     lengths = [6, 4, 5]
     padded = model(x, lengths=lengths, distribution=True)
     for i, n in enumerate(lengths):  # each example's own last 3 real steps feed the highway
-        torch.testing.assert_close(padded[i:i + 1], model(x[i:i + 1, :n], distribution=True), atol=1e-6, rtol=0)
+        torch.testing.assert_close(
+            padded[i : i + 1], model(x[i : i + 1, :n], distribution=True), atol=1e-6, rtol=0
+        )
     # streaming: one new step from the carried state, with the last 3 inputs given as lags
     first = model(x[:, :5], return_states=True)
     step = model(x[:, 5:], hx=first.h_n, lags=x[:, 3:], distribution=True)
@@ -347,15 +392,29 @@ def test_highway_shifts_only_the_location_of_a_distribution():
     torch.testing.assert_close(after[..., 1], before[..., 1])
 
 
-@pytest.mark.parametrize("call, match", [
-    (lambda m, x: m(x[:, :2]), r"the linear highway reads the last highway=3 steps, so every input needs at least 3 "
-                               r"steps; got x of shape \(2, 2, 2\)"),
-    (lambda m, x: m(x, lengths=[5, 2]), r"and lengths as short as 2"),
-    (lambda m, x: m(x, lags=x[:, -2:]), r"lags must be a tensor of shape \(B, highway, F\) = \(2, 3, 2\), got \(2, 2, 2\)"),
-    (lambda m, x: make_model(input_size=2, hidden_size=3)(x, lags=x[:, -3:]), r"this model has none \(highway=0\)"),
-    (lambda m, x: make_model(input_size=2, hidden_size=3, highway=3, relative=True)(x, lags=x[:, -3:]),
-     r"lags cannot be given to a relative model"),
-])
+@pytest.mark.parametrize(
+    "call, match",
+    [
+        (
+            lambda m, x: m(x[:, :2]),
+            r"the linear highway reads the last highway=3 steps, so every input needs at least 3 "
+            r"steps; got x of shape \(2, 2, 2\)",
+        ),
+        (lambda m, x: m(x, lengths=[5, 2]), r"and lengths as short as 2"),
+        (
+            lambda m, x: m(x, lags=x[:, -2:]),
+            r"lags must be a tensor of shape \(B, highway, F\) = \(2, 3, 2\), got \(2, 2, 2\)",
+        ),
+        (
+            lambda m, x: make_model(input_size=2, hidden_size=3)(x, lags=x[:, -3:]),
+            r"this model has none \(highway=0\)",
+        ),
+        (
+            lambda m, x: make_model(input_size=2, hidden_size=3, highway=3, relative=True)(x, lags=x[:, -3:]),
+            r"lags cannot be given to a relative model",
+        ),
+    ],
+)
 def test_highway_input_checks(call, match):
     model = make_model(input_size=2, hidden_size=3, highway=3)
     with pytest.raises(ValueError, match=match):
@@ -372,8 +431,16 @@ def test_highway_config():
 # -- a window read in its own scale ---------------------------------------------------------------------------
 def _scaled_model(**kw) -> RNNForecaster:
     torch.manual_seed(0)
-    config = dict(input_size=2, hidden_size=6, horizon=3, output_size=1, targets=(0,), relative=True, highway=4,
-                  window_scale=True)
+    config = dict(
+        input_size=2,
+        hidden_size=6,
+        horizon=3,
+        output_size=1,
+        targets=(0,),
+        relative=True,
+        highway=4,
+        window_scale=True,
+    )
     return RNNForecaster(ModelConfig(**{**config, **kw})).eval()
 
 
@@ -404,11 +471,14 @@ def test_window_scale_with_lengths_reads_only_the_real_steps():
         torch.testing.assert_close(model(padded, lengths=[6, 6]), model(x[:, :6]))
 
 
-@pytest.mark.parametrize("kw, message", [
-    (dict(relative=False), "needs relative=True and a point forecast"),
-    (dict(loss="gaussian"), "needs relative=True and a point forecast"),
-    (dict(window_scale="yes"), "window_scale must be True or False"),
-])
+@pytest.mark.parametrize(
+    "kw, message",
+    [
+        (dict(relative=False), "needs relative=True and a point forecast"),
+        (dict(loss="gaussian"), "needs relative=True and a point forecast"),
+        (dict(window_scale="yes"), "window_scale must be True or False"),
+    ],
+)
 def test_window_scale_needs_relative_point_forecasts(kw, message):
     with pytest.raises((ValueError, TypeError), match=message):
         _scaled_model(**kw)

@@ -1,4 +1,5 @@
 """Model files in the panel format (4): per-series state as arrays over the series; older formats still load."""
+
 from __future__ import annotations
 
 import copy
@@ -11,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import write_config
 from safetensors.numpy import load_file
 from safetensors.torch import load, save
 
@@ -19,11 +21,15 @@ from tsrnn.estimator.forecaster import Forecaster
 from tsrnn.estimator.state import PanelState
 from tsrnn.nn.checkpoint import CONFIG_FILE, FORMAT_VERSION, WEIGHTS_FILE
 
-from conftest import write_config
-
 OLD_MODELS = Path(__file__).parent / "old_models"  # written by tsrnn in format 3, see its README.md
-STATE_TENSORS = {"series.context", "series.linear_ar", "series.mean", "series.scale", "series.season_mult",
-                 "series.season_add"}
+STATE_TENSORS = {
+    "series.context",
+    "series.linear_ar",
+    "series.mean",
+    "series.scale",
+    "series.season_mult",
+    "series.season_add",
+}
 
 
 def long_frame(dated: bool) -> pd.DataFrame:
@@ -32,7 +38,9 @@ def long_frame(dated: bool) -> pd.DataFrame:
     for uid, n, period in [("a", 90, 7), ("b", 70, 12), ("c", 60, 5)]:
         t = np.arange(n)
         when = pd.date_range("2024-01-01", periods=90, freq="D")[-n:] if dated else np.arange(90)[-n:]
-        parts.append(pd.DataFrame({"unique_id": uid, "ds": when, "y": 5 + np.sin(2 * np.pi * t / period) + 0.01 * t}))
+        parts.append(
+            pd.DataFrame({"unique_id": uid, "ds": when, "y": 5 + np.sin(2 * np.pi * t / period) + 0.01 * t})
+        )
     return pd.concat(parts, ignore_index=True)
 
 
@@ -46,9 +54,11 @@ def test_long_model_round_trip(tmp_path, dated, scale):
     arrays = load_file(tmp_path / "m" / WEIGHTS_FILE)
     assert config["format_version"] == FORMAT_VERSION == 4 and "members" not in config
     assert config["series"]["ids"] == ["a", "b", "c"] and config["series"]["scaled"] is scale
-    assert {k for k in arrays if not k.startswith("model.")} == (STATE_TENSORS if scale else
-                                                                 {"series.context", "series.linear_ar",
-                                                                  "series.season_mult", "series.season_add"})
+    assert {k for k in arrays if not k.startswith("model.")} == (
+        STATE_TENSORS
+        if scale
+        else {"series.context", "series.linear_ar", "series.season_mult", "series.season_add"}
+    )
     assert arrays["series.context"].shape == (3, 6, 1) and arrays["series.linear_ar"].shape == (3, 7, 1)
     loaded = Forecaster.load(tmp_path / "m")
     assert loaded.long_ and list(loaded.state_) == ["a", "b", "c"]
@@ -80,8 +90,9 @@ def test_older_files_load_and_forecast_as_they_did(tmp_path, name):
         assert {u: model.series_model(u).baselines_.seasons_ for u in "abc"} == expected["seasons"]
     else:  # the single-series layout
         assert not model.long_ and model.baselines_.seasons_ == expected["seasons"]
-        np.testing.assert_allclose(future[["f0", "f1"]].to_numpy(), np.c_[expected["f0"], expected["f1"]],
-                                   rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(
+            future[["f0", "f1"]].to_numpy(), np.c_[expected["f0"], expected["f1"]], rtol=1e-5, atol=1e-6
+        )
         assert str(future.index[0]) == expected["first_label"]
     model.save(tmp_path / "again")  # written again in the panel format: the same forecasts
     assert json.loads((tmp_path / "again" / CONFIG_FILE).read_text())["format_version"] == 4
@@ -102,30 +113,54 @@ def rewrite_tensor(path: Path, key: str, change) -> None:
 @pytest.fixture(scope="module")
 def long_model(tmp_path_factory):
     path = tmp_path_factory.mktemp("panel") / "m"
-    model = Forecaster(hidden=3, layers=1, window=6, horizon=2, epochs=1, seed=0).fit(long_frame(True), progress=False)
+    model = Forecaster(hidden=3, layers=1, window=6, horizon=2, epochs=1, seed=0).fit(
+        long_frame(True), progress=False
+    )
     model.save(path)
     return path
 
 
-@pytest.mark.parametrize("key, shape", [("series.context", "(2, 6, 1)"), ("series.linear_ar", "(2, 7, 1)"),
-                                        ("series.mean", "(2, 1)"), ("series.scale", "(2, 1)")])
+@pytest.mark.parametrize(
+    "key, shape",
+    [
+        ("series.context", "(2, 6, 1)"),
+        ("series.linear_ar", "(2, 7, 1)"),
+        ("series.mean", "(2, 1)"),
+        ("series.scale", "(2, 1)"),
+    ],
+)
 def test_tensors_of_another_series_count_are_refused(long_model, tmp_path, key, shape):
     shutil.copytree(long_model, tmp_path / "m")
     rewrite_tensor(tmp_path / "m", key, lambda t: t[:2].clone())
-    with pytest.raises(CheckpointError, match=rf"field 'tensor {key}' must be a tensor of 3 rows, one per series in "
-                                              rf"'series\.ids', got shape {re.escape(shape)}$"):
+    with pytest.raises(
+        CheckpointError,
+        match=rf"field 'tensor {key}' must be a tensor of 3 rows, one per series in "
+        rf"'series\.ids', got shape {re.escape(shape)}$",
+    ):
         Forecaster.load(tmp_path / "m")
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda s: s["ids"].pop(), "field 'series.index.kind' must be a JSON array of 2 entries, one per series in "
-                               "'series.ids', got 3 entries"),
-    (lambda s: s["ids"].append("d"), "field 'series.index.kind' must be a JSON array of 4 entries"),
-    (lambda s: s["baselines"]["season_sources"].pop(), "field 'series.baselines.season_sources' must be a JSON array "
-                                                       "of 3 entries, one per series in 'series.ids', got 2 entries"),
-    (lambda s: s["index"]["last"].__setitem__(1, "the day after"), "field 'series.index[1]' must be a timestamp"),
-    (lambda s: s.update(ids=[]), "field 'series.ids' must be a non-empty JSON array"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda s: s["ids"].pop(),
+            "field 'series.index.kind' must be a JSON array of 2 entries, one per series in "
+            "'series.ids', got 3 entries",
+        ),
+        (lambda s: s["ids"].append("d"), "field 'series.index.kind' must be a JSON array of 4 entries"),
+        (
+            lambda s: s["baselines"]["season_sources"].pop(),
+            "field 'series.baselines.season_sources' must be a JSON array "
+            "of 3 entries, one per series in 'series.ids', got 2 entries",
+        ),
+        (
+            lambda s: s["index"]["last"].__setitem__(1, "the day after"),
+            "field 'series.index[1]' must be a timestamp",
+        ),
+        (lambda s: s.update(ids=[]), "field 'series.ids' must be a non-empty JSON array"),
+    ],
+)
 def test_columns_that_disagree_with_the_ids_are_refused(long_model, tmp_path, change, message):
     shutil.copytree(long_model, tmp_path / "m")
     config = json.loads((tmp_path / "m" / CONFIG_FILE).read_text())
@@ -148,9 +183,16 @@ def test_ten_thousand_series_are_six_state_tensors(long_model, tmp_path):
     state, S = small.state_, 10_000
     pick = np.arange(S) % 3  # series a, b, c over and over
     big = copy.copy(small)
-    big.state_ = PanelState([f"s{i:05d}" for i in range(S)], state.mean[pick], state.scale[pick], state.context[pick],
-                            [state.baselines[i] for i in pick], [state.specs[i] for i in pick],
-                            state.seasonality.take(pick), state.last_step[pick])
+    big.state_ = PanelState(
+        [f"s{i:05d}" for i in range(S)],
+        state.mean[pick],
+        state.scale[pick],
+        state.context[pick],
+        [state.baselines[i] for i in pick],
+        [state.specs[i] for i in pick],
+        state.seasonality.take(pick),
+        state.last_step[pick],
+    )
     big.save(tmp_path / "big")
     arrays = load_file(tmp_path / "big" / WEIGHTS_FILE)
     assert {k for k in arrays if not k.startswith("model.")} == STATE_TENSORS

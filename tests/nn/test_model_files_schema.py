@@ -1,4 +1,5 @@
 """A model or run directory is checked against a schema before use: one CheckpointError naming file and field."""
+
 from __future__ import annotations
 
 import json
@@ -6,13 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import invoke, one_line_error, write_config
 
-from tsrnn.nn.checkpoint import CONFIG_FILE
+from tsrnn.app.runs import fit_run
 from tsrnn.base.errors import CheckpointError
 from tsrnn.estimator.forecaster import Forecaster
-from tsrnn.app.runs import fit_run
-
-from conftest import invoke, one_line_error, write_config
+from tsrnn.nn.checkpoint import CONFIG_FILE
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,10 @@ def pristine(tmp_path_factory):
     root = tmp_path_factory.mktemp("schema")
     run = fit_run(root / "run", features=2, length=160, epochs=1, hidden=4, layers=1, window=8)
     data = root / "s.csv"
-    assert invoke("generate", "--features", "2", "--length", "160", "--noise", "0.1", "--out", data).exit_code == 0
+    assert (
+        invoke("generate", "--features", "2", "--length", "160", "--noise", "0.1", "--out", data).exit_code
+        == 0
+    )
     return run, data
 
 
@@ -62,28 +65,37 @@ def test_index_without_kind(run_dir):
 
 def test_a_column_shorter_than_the_series(run_dir):
     edited(run_dir, lambda c: c["series"]["baselines"]["scale"].pop())
-    with pytest.raises(CheckpointError, match=r"field 'series\.baselines\.scale' must be a JSON array of 1 entries, "
-                                              r"one per series in 'series\.ids', got 0 entries"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"field 'series\.baselines\.scale' must be a JSON array of 1 entries, "
+        r"one per series in 'series\.ids', got 0 entries",
+    ):
         Forecaster.load(run_dir)
 
 
 def test_target_idx_out_of_range(run_dir):
     edited(run_dir, lambda c: c.update(target_idx=[0, 7]))
-    with pytest.raises(CheckpointError, match=r"field 'target_idx\[1\]' must be an integer in \[0, 1\], got 7"):
+    with pytest.raises(
+        CheckpointError, match=r"field 'target_idx\[1\]' must be an integer in \[0, 1\], got 7"
+    ):
         Forecaster.load(run_dir)
 
 
 def test_horizon_zero_is_refused_by_evaluate(run_dir, pristine):
     edited(run_dir, lambda c: c["estimator"].update(horizon=0))
-    one_line_error(invoke("evaluate", "--model", run_dir, "--data", pristine[1]),
-                   "field 'estimator.horizon' must be an integer in [1, 2147483648], got 0")
+    one_line_error(
+        invoke("evaluate", "--model", run_dir, "--data", pristine[1]),
+        "field 'estimator.horizon' must be an integer in [1, 2147483648], got 0",
+    )
 
 
 @pytest.mark.parametrize("command", ["evaluate", "backtest"])
 def test_negative_window_is_refused(run_dir, pristine, command):
     edited(run_dir, lambda c: c["estimator"].update(window=-3))
-    one_line_error(invoke(command, "--model", run_dir, "--data", pristine[1]),
-                   "field 'estimator.window' must be an integer in [1, 2147483648] or null, got -3")
+    one_line_error(
+        invoke(command, "--model", run_dir, "--data", pristine[1]),
+        "field 'estimator.window' must be an integer in [1, 2147483648] or null, got -3",
+    )
 
 
 def test_run_json_holding_a_list(run_dir):
@@ -97,25 +109,33 @@ def test_format_version_true(run_dir):
         Forecaster.load(run_dir)
 
 
-@pytest.mark.parametrize("change", [
-    lambda c: c["estimator"].update(horizon=0),
-    lambda c: c["history"].update(batch_size=-5),
-    lambda c: c["features"].__setitem__(0, "../../etc/passwd"),
-    lambda c: c.update(note="added by hand"),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda c: c["estimator"].update(horizon=0),
+        lambda c: c["history"].update(batch_size=-5),
+        lambda c: c["features"].__setitem__(0, "../../etc/passwd"),
+        lambda c: c.update(note="added by hand"),
+    ],
+)
 def test_any_edit_of_config_json_fails_its_checksum(run_dir, change):
     config = config_of(run_dir)
     change(config)
     (run_dir / CONFIG_FILE).write_text(json.dumps(config, indent=2))
-    with pytest.raises(CheckpointError, match=r"config\.json' does not match its config_sha256 \(it was edited or "
-                                              r"altered after saving\); refusing to load it"):
+    with pytest.raises(
+        CheckpointError,
+        match=r"config\.json' does not match its config_sha256 \(it was edited or "
+        r"altered after saving\); refusing to load it",
+    ):
         Forecaster.load(run_dir)
     one_line_error(invoke("predict", "--model", run_dir), "does not match its config_sha256")
 
 
 def test_negative_batch_size_in_the_history(run_dir):
     edited(run_dir, lambda c: c["history"].update(batch_size=-5))
-    with pytest.raises(CheckpointError, match=r"field 'history\.batch_size' must be an integer in \[1, \d+\], got -5"):
+    with pytest.raises(
+        CheckpointError, match=r"field 'history\.batch_size' must be an integer in \[1, \d+\], got -5"
+    ):
         Forecaster.load(run_dir)
 
 
@@ -126,34 +146,70 @@ def test_the_checksum_is_canonical_so_reformatting_is_no_edit(run_dir):
 
 
 # -- more fields, each named -----------------------------------------------------------------------------
-@pytest.mark.parametrize("change, message", [
-    (lambda c: c["model"].update(hidden_size=10**9), "model.rnn.weight_ih_l0 of shape (4000000000, 2), got (16, 2)"),
-    (lambda c: c["model"].update(num_layers=10**6), "field 'model.num_layers' must be the 1 layer(s) in the weights"),
-    (lambda c: c.update(features=["a", "a"]), "field 'features' must be distinct names"),
-    (lambda c: c.update(targets=["f0"]), "field 'targets' must be a JSON array of 2 entries, got 1 entries"),
-    (lambda c: c["series"]["baselines"]["scale"][0].__setitem__(1, -1.0),
-     "field 'series.baselines.scale[0][1]' must be a finite number >= 0.0, got -1.0"),
-    (lambda c: c["series"]["index"]["step"].__setitem__(0, "1"),
-     "field 'series.index.step[0]' must be an integer in [1, 2147483648], got '1'"),
-    (lambda c: c["series"]["index"]["kind"].__setitem__(0, "calendar"),
-     "field 'series.index.kind[0]' must be 'integer' or 'datetime', got 'calendar'"),
-    (lambda c: c["series"]["baselines"]["seasons"].__setitem__(0, [3]),
-     "field 'series.baselines.seasons[0]' must be a JSON array of 2 entries"),
-    (lambda c: c["series"]["baselines"].update(window=9),
-     "field 'series.baselines.window' must be the estimator's window, 8, got 9"),
-    (lambda c: c["series"].update(ids=["a", "a"]), "field 'series.ids' must be distinct names"),
-    (lambda c: c["series"].update(scaled="yes"), "field 'series.scaled' must be true or false, got 'yes'"),
-    (lambda c: c["estimator"].update(wings=2), "field 'estimator.wings' must be absent: Forecaster has no such"),
-    (lambda c: c["estimator"].update(hidden=5), "the estimator's settings give model.hidden_size = 5, got 4"),
-    (lambda c: c["estimator"].update(window_scale=True), "the estimator's settings give model.window_scale = True, "
-                                                          "got False"),
-    (lambda c: c["estimator"].update(strategy="sideways"), "field 'estimator' holds an invalid setting: strategy"),
-    (lambda c: c["estimator"].update(fill="guess"), "field 'estimator.fill' must be one of"),
-    (lambda c: c["history"].update(stop_reason=["x"]), "field 'history.stop_reason' must be a string"),
-    (lambda c: c["history"].update(averaged=[3, "2"]), "field 'history.averaged[1]' must be"),
-    (lambda c: c["history"].update(averaged=4), "field 'history.averaged' must be"),
-    (lambda c: c.pop("history"), "field 'history' is missing"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda c: c["model"].update(hidden_size=10**9),
+            "model.rnn.weight_ih_l0 of shape (4000000000, 2), got (16, 2)",
+        ),
+        (
+            lambda c: c["model"].update(num_layers=10**6),
+            "field 'model.num_layers' must be the 1 layer(s) in the weights",
+        ),
+        (lambda c: c.update(features=["a", "a"]), "field 'features' must be distinct names"),
+        (
+            lambda c: c.update(targets=["f0"]),
+            "field 'targets' must be a JSON array of 2 entries, got 1 entries",
+        ),
+        (
+            lambda c: c["series"]["baselines"]["scale"][0].__setitem__(1, -1.0),
+            "field 'series.baselines.scale[0][1]' must be a finite number >= 0.0, got -1.0",
+        ),
+        (
+            lambda c: c["series"]["index"]["step"].__setitem__(0, "1"),
+            "field 'series.index.step[0]' must be an integer in [1, 2147483648], got '1'",
+        ),
+        (
+            lambda c: c["series"]["index"]["kind"].__setitem__(0, "calendar"),
+            "field 'series.index.kind[0]' must be 'integer' or 'datetime', got 'calendar'",
+        ),
+        (
+            lambda c: c["series"]["baselines"]["seasons"].__setitem__(0, [3]),
+            "field 'series.baselines.seasons[0]' must be a JSON array of 2 entries",
+        ),
+        (
+            lambda c: c["series"]["baselines"].update(window=9),
+            "field 'series.baselines.window' must be the estimator's window, 8, got 9",
+        ),
+        (lambda c: c["series"].update(ids=["a", "a"]), "field 'series.ids' must be distinct names"),
+        (
+            lambda c: c["series"].update(scaled="yes"),
+            "field 'series.scaled' must be true or false, got 'yes'",
+        ),
+        (
+            lambda c: c["estimator"].update(wings=2),
+            "field 'estimator.wings' must be absent: Forecaster has no such",
+        ),
+        (
+            lambda c: c["estimator"].update(hidden=5),
+            "the estimator's settings give model.hidden_size = 5, got 4",
+        ),
+        (
+            lambda c: c["estimator"].update(window_scale=True),
+            "the estimator's settings give model.window_scale = True, got False",
+        ),
+        (
+            lambda c: c["estimator"].update(strategy="sideways"),
+            "field 'estimator' holds an invalid setting: strategy",
+        ),
+        (lambda c: c["estimator"].update(fill="guess"), "field 'estimator.fill' must be one of"),
+        (lambda c: c["history"].update(stop_reason=["x"]), "field 'history.stop_reason' must be a string"),
+        (lambda c: c["history"].update(averaged=[3, "2"]), "field 'history.averaged[1]' must be"),
+        (lambda c: c["history"].update(averaged=4), "field 'history.averaged' must be"),
+        (lambda c: c.pop("history"), "field 'history' is missing"),
+    ],
+)
 def test_bad_fields_are_named(run_dir, change, message):
     edited(run_dir, change)
     with pytest.raises(CheckpointError) as caught:
@@ -164,18 +220,36 @@ def test_bad_fields_are_named(run_dir, change, message):
 OLD_MODELS = Path(__file__).parent / "old_models"  # directories an older tsrnn wrote (format 3)
 
 
-@pytest.mark.parametrize("name, change, message", [
-    ("format3_members", lambda c: c["members"]["b"]["scaler"].update(mean=[]),
-     "field 'members.b.scaler.mean' must be a JSON array of 1 entries"),
-    ("format3_members", lambda c: c["members"]["c"]["baselines"].update(window=9),
-     "field 'members.c.baselines.window' must be the estimator's window, 6, got 9"),
-    ("format3_single", lambda c: c["scaler"].update(scale=[1.0, 0.0]),
-     "field 'scaler.scale[1]' must be a finite number > 0, got 0.0"),
-    ("format3_single", lambda c: c["index"].update(kind="calendar"),
-     "field 'index.kind' must be 'integer' or 'datetime', got 'calendar'"),
-    ("format3_single", lambda c: c["baselines"].update(seasons=[3]),
-     "field 'baselines.seasons' must be a JSON array of 2 entries"),
-])
+@pytest.mark.parametrize(
+    "name, change, message",
+    [
+        (
+            "format3_members",
+            lambda c: c["members"]["b"]["scaler"].update(mean=[]),
+            "field 'members.b.scaler.mean' must be a JSON array of 1 entries",
+        ),
+        (
+            "format3_members",
+            lambda c: c["members"]["c"]["baselines"].update(window=9),
+            "field 'members.c.baselines.window' must be the estimator's window, 6, got 9",
+        ),
+        (
+            "format3_single",
+            lambda c: c["scaler"].update(scale=[1.0, 0.0]),
+            "field 'scaler.scale[1]' must be a finite number > 0, got 0.0",
+        ),
+        (
+            "format3_single",
+            lambda c: c["index"].update(kind="calendar"),
+            "field 'index.kind' must be 'integer' or 'datetime', got 'calendar'",
+        ),
+        (
+            "format3_single",
+            lambda c: c["baselines"].update(seasons=[3]),
+            "field 'baselines.seasons' must be a JSON array of 2 entries",
+        ),
+    ],
+)
 def test_older_layouts_are_checked(tmp_path, name, change, message):
     shutil.copytree(OLD_MODELS / name, tmp_path / "m")
     assert Forecaster.load(tmp_path / "m").n_features_in_ >= 1
@@ -185,13 +259,22 @@ def test_older_layouts_are_checked(tmp_path, name, change, message):
     assert message in str(caught.value)
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda r: r.update(test_start=10**6), "field 'test_start (between the window and the last step)' must be"),
-    (lambda r: r["data"].update(length=10**9), "field 'data.length' must be an integer in [1, 100000000]"),
-    (lambda r: r["data"].update(length=400), "field 'data.length' must be the run's steps, 160, got 400"),
-    (lambda r: r["data"].update(kind="ftp"), "field 'data.kind' must be 'generated', 'csv' or 'memory'"),
-    (lambda r: r["data"].pop("seed"), "field 'data.seed' is missing"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda r: r.update(test_start=10**6),
+            "field 'test_start (between the window and the last step)' must be",
+        ),
+        (
+            lambda r: r["data"].update(length=10**9),
+            "field 'data.length' must be an integer in [1, 100000000]",
+        ),
+        (lambda r: r["data"].update(length=400), "field 'data.length' must be the run's steps, 160, got 400"),
+        (lambda r: r["data"].update(kind="ftp"), "field 'data.kind' must be 'generated', 'csv' or 'memory'"),
+        (lambda r: r["data"].pop("seed"), "field 'data.seed' is missing"),
+    ],
+)
 def test_plot_checks_run_json(run_dir, change, message):
     run = json.loads((run_dir / "run.json").read_text())
     change(run)
@@ -199,12 +282,15 @@ def test_plot_checks_run_json(run_dir, change, message):
     one_line_error(invoke("plot", run_dir), message)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("epoch,train_loss,val_loss\n1,abc,\n", "field 'column train_loss' must be numeric"),
-    ("epoch,train_loss\n1,0.5\n", "column 'val_loss' is missing"),
-    ("epoch,train_loss,val_loss\n-1,0.5,0.4\n", "field 'column epoch' must be whole numbers from 1"),
-    ('"', "is not a readable CSV"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("epoch,train_loss,val_loss\n1,abc,\n", "field 'column train_loss' must be numeric"),
+        ("epoch,train_loss\n1,0.5\n", "column 'val_loss' is missing"),
+        ("epoch,train_loss,val_loss\n-1,0.5,0.4\n", "field 'column epoch' must be whole numbers from 1"),
+        ('"', "is not a readable CSV"),
+    ],
+)
 def test_plot_checks_history_csv(run_dir, text, message):
     (run_dir / "history.csv").write_text(text)
     one_line_error(invoke("plot", run_dir), message)

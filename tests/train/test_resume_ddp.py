@@ -1,4 +1,5 @@
 """Never lose a run: per-epoch checkpoints, Ctrl-C, resume after a kill, divergence; and DDP with torchrun."""
+
 from __future__ import annotations
 
 import json
@@ -17,14 +18,35 @@ from click.testing import CliRunner
 from tsrnn import Forecaster, multi_sine
 from tsrnn.cli import cli
 
-ARGS = ["fit", "--length", "1500", "--epochs", "12", "--hidden", "8", "--window", "12", "--dropout", "0.1",
-        "--patience", "20", "--quiet"]
+ARGS = [
+    "fit",
+    "--length",
+    "1500",
+    "--epochs",
+    "12",
+    "--hidden",
+    "8",
+    "--window",
+    "12",
+    "--dropout",
+    "0.1",
+    "--patience",
+    "20",
+    "--quiet",
+]
 ENV = dict(os.environ, MPLBACKEND="Agg", OMP_NUM_THREADS="1")
 
 
 def _run(args: list[str], cwd: Path, **kw) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tsrnn", *args], cwd=cwd, env=ENV, capture_output=True,
-                          text=True, timeout=120, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "tsrnn", *args],
+        cwd=cwd,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        **kw,
+    )
 
 
 def _wait_for_epoch(state: Path, epoch: int, proc: subprocess.Popen) -> None:
@@ -44,20 +66,32 @@ def _wait_for_epoch(state: Path, epoch: int, proc: subprocess.Popen) -> None:
 def test_resume_after_an_interruption_ends_with_the_same_weights(tmp_path, how):
     reference = _run([*ARGS, "--out", "ref"], tmp_path)
     assert reference.returncode == 0, reference.stderr
-    proc = subprocess.Popen([sys.executable, "-m", "tsrnn", *ARGS, "--out", "run"], cwd=tmp_path, env=ENV,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tsrnn", *ARGS, "--out", "run"],
+        cwd=tmp_path,
+        env=ENV,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _wait_for_epoch(tmp_path / ".run.partial" / "checkpoint" / "training.json", 3, proc)
     proc.send_signal(how)
     _, err = proc.communicate(timeout=60)
     assert not (tmp_path / "run").exists()  # nothing that looks complete
     if how == signal.SIGINT:  # Ctrl-C: one line, exit 130, and how to continue
         assert proc.returncode == 130
-        assert "Error: interrupted; every complete epoch is saved. Continue with: tsrnn fit --resume run" in err
+        assert (
+            "Error: interrupted; every complete epoch is saved. Continue with: tsrnn fit --resume run" in err
+        )
         assert "Traceback" not in err
     resumed = _run(["fit", "--resume", "run", "--quiet"], tmp_path)
     assert resumed.returncode == 0, resumed.stderr
-    assert (tmp_path / "run" / "model.safetensors").read_bytes() == (tmp_path / "ref" / "model.safetensors").read_bytes()
-    assert (tmp_path / "run" / "history.csv").read_text().splitlines()[0] == "epoch,train_loss,val_loss,seconds"
+    assert (tmp_path / "run" / "model.safetensors").read_bytes() == (
+        tmp_path / "ref" / "model.safetensors"
+    ).read_bytes()
+    assert (tmp_path / "run" / "history.csv").read_text().splitlines()[
+        0
+    ] == "epoch,train_loss,val_loss,seconds"
     ref_hist = np.loadtxt(tmp_path / "ref" / "history.csv", delimiter=",", skiprows=1, usecols=(0, 1, 2))
     run_hist = np.loadtxt(tmp_path / "run" / "history.csv", delimiter=",", skiprows=1, usecols=(0, 1, 2))
     np.testing.assert_array_equal(ref_hist, run_hist)
@@ -92,7 +126,9 @@ def test_cuda_request_without_cuda_is_a_clear_error(tmp_path, monkeypatch):
     if torch.cuda.is_available():
         pytest.skip("this machine has CUDA")
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(cli, ["fit", "--device", "cuda", "--epochs", "1", "--length", "200", "--out", "r"])
+    result = CliRunner().invoke(
+        cli, ["fit", "--device", "cuda", "--epochs", "1", "--length", "200", "--out", "r"]
+    )
     assert result.exit_code == 2
     assert "device='cuda' was asked for, but torch finds no CUDA device" in result.output
     auto = Forecaster(epochs=1, window=5, hidden=3, device="auto").fit(multi_sine(100, 1, seed=0))
@@ -106,9 +142,24 @@ _ABORT = "terminate called without an active exception"
 
 
 def _torchrun(args: list[str], cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
-                           "-m", "tsrnn", *args], cwd=cwd, env=dict(ENV, PYTHONFAULTHANDLER="1"),
-                          capture_output=True, text=True, timeout=180)
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--standalone",
+            "--nproc_per_node",
+            "2",
+            "-m",
+            "tsrnn",
+            *args,
+        ],
+        cwd=cwd,
+        env=dict(ENV, PYTHONFAULTHANDLER="1"),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
 
 
 def test_two_process_ddp_run_is_complete_and_forecasts_as_well(tmp_path):
@@ -121,12 +172,22 @@ def test_two_process_ddp_run_is_complete_and_forecasts_as_well(tmp_path):
         out = "ddp-again"
         ddp = _torchrun([*common, "--out", out], tmp_path)
     assert ddp.returncode == 0, ddp.stderr[-3000:]
-    files = {"config.json", "model.safetensors", "history.csv", "metrics.json", "run.json", "forecast.png",
-             "loss.png", "hidden.png"}
+    files = {
+        "config.json",
+        "model.safetensors",
+        "history.csv",
+        "metrics.json",
+        "run.json",
+        "forecast.png",
+        "loss.png",
+        "hidden.png",
+    }
     assert files <= set(os.listdir(tmp_path / out))
     assert ddp.stdout.strip() == out  # only rank 0 printed
-    rmse = {name: json.loads((tmp_path / path / "metrics.json").read_text())["test"]["model"]["rmse"]
-            for name, path in (("single", "single"), ("ddp", out))}
+    rmse = {
+        name: json.loads((tmp_path / path / "metrics.json").read_text())["test"]["model"]["rmse"]
+        for name, path in (("single", "single"), ("ddp", out))
+    }
     naive = json.loads((tmp_path / "single" / "metrics.json").read_text())["test"]["naive"]["rmse"]
     assert rmse["ddp"] < 0.8 * naive
     assert rmse["ddp"] < 1.15 * rmse["single"], rmse
@@ -214,7 +275,10 @@ def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monke
     options_file.write_text(json.dumps(options))
     fit_run(tmp_path / "run", resume=True)
     fit_run(tmp_path / "whole", **params)
-    resumed, whole = load_file(tmp_path / "run" / "model.safetensors"), load_file(tmp_path / "whole" / "model.safetensors")
+    resumed, whole = (
+        load_file(tmp_path / "run" / "model.safetensors"),
+        load_file(tmp_path / "whole" / "model.safetensors"),
+    )
     assert resumed.keys() == whole.keys() and ("model.highway.weight" in whole) is (version >= 2)
     for key in whole:
         np.testing.assert_array_equal(resumed[key], whole[key], err_msg=key)
@@ -225,6 +289,9 @@ def test_resuming_with_other_settings_is_a_clear_error(tmp_path):
 
     df = multi_sine(300, 1, noise=0.1, seed=0)
     Forecaster(epochs=2, hidden=4, window=8).fit(df, checkpoint_dir=tmp_path)
-    with pytest.raises(CheckpointError, match="does not fit this model; resume with the settings the interrupted "
-                                              "fit had .* needs highway=False"):
+    with pytest.raises(
+        CheckpointError,
+        match="does not fit this model; resume with the settings the interrupted "
+        "fit had .* needs highway=False",
+    ):
         Forecaster(epochs=3, hidden=4, window=8, highway=False).fit(df, checkpoint_dir=tmp_path, resume=True)

@@ -5,6 +5,7 @@ Every model sees the same training span, seed and settings; only H changes.  The
 window (beside the naive last-value baseline), and one recursive forecast from the end of the
 training span across the test span, which shows how well each size has learnt the dynamics.
 """
+
 from __future__ import annotations
 
 import time
@@ -14,9 +15,9 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..base import checks
-from ..data.series import as_series
-from ..data.frames import is_long, prepare_wide
 from ..base.errors import DataError
+from ..data.frames import is_long, prepare_wide
+from ..data.series import as_series
 from ..estimator.forecaster import Forecaster
 from ..evaluation.metrics import rmse
 
@@ -51,9 +52,14 @@ class HiddenComparison:
         return int(self.table.loc[self.table["test_rmse"].idxmin(), "hidden"])
 
 
-def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), test_fraction: float = 0.2,
-                         forecast_steps: int | None = None,
-                         callback: Callable[[dict], None] | None = None, **params) -> HiddenComparison:
+def compare_hidden_sizes(
+    data,
+    hidden_sizes: Sequence[int] = (2, 5, 10, 15),
+    test_fraction: float = 0.2,
+    forecast_steps: int | None = None,
+    callback: Callable[[dict], None] | None = None,
+    **params,
+) -> HiddenComparison:
     """Fit one :class:`Forecaster` per hidden size on the same data and score each on a held-out span.
 
     Parameters
@@ -85,15 +91,27 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
     if "hidden" in params:
         raise TypeError("pass the sizes to compare as hidden_sizes, not hidden")
     params.setdefault("highway", False)  # the network alone, as it was before the real-data defaults:
-    for name, value in {"window": 20, "cell": "rnn", "relative": False}.items():  # sizes compare on one footing
+    for name, value in {
+        "window": 20,
+        "cell": "rnn",
+        "relative": False,
+    }.items():  # sizes compare on one footing
         params.setdefault(name, value)
     test_fraction = checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
     if is_long(data):
-        raise DataError("compare reads one series, and long data (unique_id, ds, y) holds several: "
-                        "pass the rows of one series")
+        raise DataError(
+            "compare reads one series, and long data (unique_id, ds, y) holds several: "
+            "pass the rows of one series"
+        )
     if isinstance(data, pd.DataFrame):  # a time column, label columns, missing values: as fit reads them
-        data, _ = prepare_wide(data, params.get("time_col"), params.get("features"), params.get("fill"),
-                               params.get("irregular", "error"), params.get("freq"))
+        data, _ = prepare_wide(
+            data,
+            params.get("time_col"),
+            params.get("features"),
+            params.get("fill"),
+            params.get("irregular", "error"),
+            params.get("freq"),
+        )
     s = as_series(data)
     actual = pd.DataFrame(s.values, index=s.index, columns=s.columns)
     T = s.length
@@ -114,19 +132,24 @@ def compare_hidden_sizes(data, hidden_sizes: Sequence[int] = (2, 5, 10, 15), tes
         targets = est.target_idx_
         truth = s.values[test_start:, targets]  # (S_test, O)
         # (S_test, O): row i reads the W steps before test_start + i and forecasts that step
-        one_step = est.predict(actual.iloc[test_start - W:T - 1])[:, 0, :]
-        naive = s.values[test_start - 1:T - 1, targets]
+        one_step = est.predict(actual.iloc[test_start - W : T - 1])[:, 0, :]
+        naive = s.values[test_start - 1 : T - 1, targets]
         all_targets = sorted(targets) == list(range(s.n_features))
         steps = min(forecast_steps or (T - test_start), T - test_start)
         steps = steps if all_targets else min(steps, est.horizon)
         future = est.forecast(steps)  # recursive from the end of the training span
-        future.index = actual.index[test_start:test_start + steps]
+        future.index = actual.index[test_start : test_start + steps]
         forecasts[h] = future
-        row = {"hidden": h, "parameters": est.model_.n_parameters(), "epochs": len(est.history_.records),
-               "test_rmse": rmse(truth, one_step), "naive_rmse": rmse(truth, naive),
-               "forecast_rmse": rmse(truth[:steps], future.to_numpy()), "fit_seconds": seconds}
+        row = {
+            "hidden": h,
+            "parameters": est.model_.n_parameters(),
+            "epochs": len(est.history_.records),
+            "test_rmse": rmse(truth, one_step),
+            "naive_rmse": rmse(truth, naive),
+            "forecast_rmse": rmse(truth[:steps], future.to_numpy()),
+            "fit_seconds": seconds,
+        }
         rows.append(row)
         if callback is not None:
             callback(row)
     return HiddenComparison(pd.DataFrame(rows), forecasts, actual, test_start)
-

@@ -3,6 +3,7 @@
 Every function returns a matplotlib ``Figure`` built without pyplot, so it works headless and never
 opens a window; save it with ``fig.savefig(path)``.  Functions that draw one panel take ``ax=None``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,9 +23,18 @@ def _axes(ax: Axes | None, n: int = 1, **fig_kw):
     return fig, list(axes)
 
 
-def forecast(actual: pd.DataFrame, predicted: pd.DataFrame, split=None, title: str | None = None,
-             max_panels: int = 6, label: str = "forecast", *, train_span=None, origins=None,
-             ax: Axes | None = None) -> Figure:
+def forecast(
+    actual: pd.DataFrame,
+    predicted: pd.DataFrame,
+    split=None,
+    title: str | None = None,
+    max_panels: int = 6,
+    label: str = "forecast",
+    *,
+    train_span=None,
+    origins=None,
+    ax: Axes | None = None,
+) -> Figure:
     """Actual series against a forecast, one panel per target column (up to ``max_panels``).
 
     Parameters
@@ -48,37 +58,69 @@ def forecast(actual: pd.DataFrame, predicted: pd.DataFrame, split=None, title: s
     """
     columns = [c for c in predicted.columns if c in actual.columns][:max_panels]
     if not columns:
-        raise ValueError(f"predicted columns {list(predicted.columns)} share no name with actual "
-                         f"columns {list(actual.columns)}")
+        raise ValueError(
+            f"predicted columns {list(predicted.columns)} share no name with actual "
+            f"columns {list(actual.columns)}"
+        )
     if ax is not None and len(columns) != 1:
-        raise ValueError(f"ax draws one target column, but predicted has {len(columns)} shared with actual "
-                         f"({columns}); pass predicted[[name]] or leave ax=None for one panel per column")
+        raise ValueError(
+            f"ax draws one target column, but predicted has {len(columns)} shared with actual "
+            f"({columns}); pass predicted[[name]] or leave ax=None for one panel per column"
+        )
     given = ax is not None
     fig, axes = _axes(ax, len(columns), figsize=(10, 1.0 + 2.0 * len(columns)), layout="constrained")
-    for ax, col in zip(axes, columns):
+    for ax, col in zip(axes, columns, strict=True):
         if train_span is not None:
-            ax.axvspan(train_span[0], train_span[1], color="tab:green", alpha=0.08, lw=0, label="training span")
+            ax.axvspan(
+                train_span[0], train_span[1], color="tab:green", alpha=0.08, lw=0, label="training span"
+            )
         ax.plot(actual.index, actual[col], color="0.35", lw=1.0, label="actual")
         bands = _bands(predicted, col)
         for k, (lo, hi, nominal) in enumerate(bands):  # widest first, each inner one darker
             alpha = 0.3 if len(bands) == 1 else 0.15 + 0.25 * k / (len(bands) - 1)
-            ax.fill_between(predicted.index, predicted[lo].to_numpy(float), predicted[hi].to_numpy(float),
-                            color="tab:orange", alpha=alpha, lw=0, label=f"{nominal:g}% interval")
-        ax.plot(predicted.index, predicted[col], color="tab:orange" if not bands else "tab:red", lw=1.2,
-                label=label)
+            ax.fill_between(
+                predicted.index,
+                predicted[lo].to_numpy(float),
+                predicted[hi].to_numpy(float),
+                color="tab:orange",
+                alpha=alpha,
+                lw=0,
+                label=f"{nominal:g}% interval",
+            )
+        ax.plot(
+            predicted.index,
+            predicted[col],
+            color="tab:orange" if not bands else "tab:red",
+            lw=1.2,
+            label=label,
+        )
         if split is not None:
             ax.axvline(split, color="tab:blue", ls="--", lw=1.0, label="forecast start")
         if origins is not None and len(origins):
-            ax.plot(list(origins), [0.02] * len(origins), ls="", marker="^", ms=4, color="tab:purple",
-                    transform=ax.get_xaxis_transform(), label=f"backtest origins ({len(origins)})")
+            ax.plot(
+                list(origins),
+                [0.02] * len(origins),
+                ls="",
+                marker="^",
+                ms=4,
+                color="tab:purple",
+                transform=ax.get_xaxis_transform(),
+                label=f"backtest origins ({len(origins)})",
+            )
         ax.set_ylabel(str(col))
         ax.grid(alpha=0.3)
     if given:
         axes[0].legend(loc="best", fontsize="small")
     else:
         handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(7, max(5, len(handles))),
-                   fontsize="small", frameon=False)
+        fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncols=min(7, max(5, len(handles))),
+            fontsize="small",
+            frameon=False,
+        )
     axes[-1].set_xlabel(actual.index.name or "time step")
     if given:
         axes[0].set_title(title or f"Forecast vs actual: {columns[0]}")
@@ -95,16 +137,24 @@ def _bands(predicted: pd.DataFrame, column) -> list[tuple[str, str, float]]:
     for name in predicted.columns:
         if isinstance(name, str) and name.startswith(prefix):
             try:
-                levels[float(name[len(prefix):])] = name
+                levels[float(name[len(prefix) :])] = name
             except ValueError:
                 continue
-    pairs = [(levels[lo], levels[hi], round(100 * (hi - lo), 6)) for lo in levels for hi in levels
-             if lo < 0.5 and abs(lo + hi - 1) < 1e-9]
+    pairs = [
+        (levels[lo], levels[hi], round(100 * (hi - lo), 6))
+        for lo in levels
+        for hi in levels
+        if lo < 0.5 and abs(lo + hi - 1) < 1e-9
+    ]
     return sorted(pairs, key=lambda p: -p[2])
 
 
-def loss(history: pd.DataFrame, ax: Axes | None = None, best_epoch: int | None = None,
-         ylabel: str = "MSE loss (scaled units)") -> Figure:
+def loss(
+    history: pd.DataFrame,
+    ax: Axes | None = None,
+    best_epoch: int | None = None,
+    ylabel: str = "MSE loss (scaled units)",
+) -> Figure:
     """Training and validation loss (MSE on scaled data, or ``ylabel``) per epoch, log scale
     (linear where a loss is not positive, as a Gaussian negative log-likelihood can be)."""
     fig, (ax,) = _axes(ax, figsize=(7, 4), layout="constrained")
@@ -130,8 +180,10 @@ def _layers(states) -> list[np.ndarray]:
     arrays = [states] if isinstance(states, np.ndarray) and states.ndim == 2 else list(states)
     arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
     if not arrays or any(a.ndim != 2 for a in arrays):
-        raise ValueError(f"states must be one array (T, H) or a list of them, one per layer, got shapes "
-                         f"{[a.shape for a in arrays]}")
+        raise ValueError(
+            f"states must be one array (T, H) or a list of them, one per layer, got shapes "
+            f"{[a.shape for a in arrays]}"
+        )
     if len({a.shape[0] for a in arrays}) != 1:
         raise ValueError(f"every layer must have the same T steps, got shapes {[a.shape for a in arrays]}")
     return arrays
@@ -142,11 +194,14 @@ def _directions_mark(ax: Axes, units: int, directions: int) -> None:
         ax.axhline(units / 2 - 0.5, color="k", lw=0.8)
         box = {"facecolor": "white", "alpha": 0.8, "lw": 0, "pad": 1}
         for y, label in ((0.75, "backward"), (0.25, "forward")):
-            ax.text(0.995, y, label, transform=ax.transAxes, ha="right", va="center", fontsize="x-small", bbox=box)
+            ax.text(
+                0.995, y, label, transform=ax.transAxes, ha="right", va="center", fontsize="x-small", bbox=box
+            )
 
 
-def hidden_heatmap(states, inputs=None, title: str | None = None, directions: int = 1,
-                   cell: bool = False) -> Figure:
+def hidden_heatmap(
+    states, inputs=None, title: str | None = None, directions: int = 1, cell: bool = False
+) -> Figure:
     """Each layer's hidden state as a heatmap (hidden unit x time step), under the input window.
 
     Parameters
@@ -167,8 +222,11 @@ def hidden_heatmap(states, inputs=None, title: str | None = None, directions: in
     fig = Figure(figsize=(9, 1.5 + 1.6 * sum(ratios)), layout="constrained")
     axes = fig.subplots(len(ratios), 1, sharex=True, squeeze=False, height_ratios=ratios)[:, 0]
     if n_top:
-        frame = (inputs if isinstance(inputs, pd.DataFrame)
-                 else pd.DataFrame(np.asarray(inputs).reshape(len(inputs), -1)))  # (T,) -> (T, 1)
+        frame = (
+            inputs
+            if isinstance(inputs, pd.DataFrame)
+            else pd.DataFrame(np.asarray(inputs).reshape(len(inputs), -1))
+        )  # (T,) -> (T, 1)
         if len(frame) != T:
             raise ValueError(f"inputs has {len(frame)} steps but the states have T={T}")
         for col in frame.columns[:8]:
@@ -179,9 +237,16 @@ def hidden_heatmap(states, inputs=None, title: str | None = None, directions: in
         axes[0].grid(alpha=0.3)
     bound = max(1.0, max(float(np.abs(a).max()) for a in layers)) if cell else 1.0
     name = "c" if cell else "h"
-    for k, (ax, a) in enumerate(zip(axes[int(n_top):], layers)):
-        mesh = ax.pcolormesh(np.arange(T + 1) - 0.5, np.arange(a.shape[1] + 1) - 0.5, a.T,
-                             cmap="RdBu_r", vmin=-bound, vmax=bound, shading="flat")
+    for k, (ax, a) in enumerate(zip(axes[int(n_top) :], layers, strict=True)):
+        mesh = ax.pcolormesh(
+            np.arange(T + 1) - 0.5,
+            np.arange(a.shape[1] + 1) - 0.5,
+            a.T,
+            cmap="RdBu_r",
+            vmin=-bound,
+            vmax=bound,
+            shading="flat",
+        )
         ax.set_ylabel(f"layer {k}\nhidden unit")
         ax.set_title(f"layer {k}: {name}_t, {a.shape[1]} units x {T} steps", fontsize="medium")
         _directions_mark(ax, a.shape[1], directions)
@@ -192,8 +257,9 @@ def hidden_heatmap(states, inputs=None, title: str | None = None, directions: in
     return fig
 
 
-def hidden_lines(states, layer: int | None = None, ax: Axes | None = None, title: str | None = None,
-                 cell: bool = False) -> Figure:
+def hidden_lines(
+    states, layer: int | None = None, ax: Axes | None = None, title: str | None = None, cell: bool = False
+) -> Figure:
     """Each hidden unit's value over the time steps of a window, one panel per layer.
 
     ``states`` is a list of arrays (T, D*H), one per layer; ``layer`` picks one of them (then ``ax``
@@ -205,7 +271,7 @@ def hidden_lines(states, layer: int | None = None, ax: Axes | None = None, title
         raise ValueError(f"ax draws one layer, but states hold {len(layers)}; pass layer=k or leave ax=None")
     fig, axes = _axes(ax, len(picked), figsize=(9, 0.8 + 2.6 * len(picked)), layout="constrained")
     name = "c" if cell else "h"
-    for a_ax, k in zip(axes, picked):
+    for a_ax, k in zip(axes, picked, strict=True):
         a = layers[k]
         colors = [_colormap("viridis")(i / max(1, a.shape[1] - 1)) for i in range(a.shape[1])]
         for unit in range(a.shape[1]):
@@ -214,8 +280,14 @@ def hidden_lines(states, layer: int | None = None, ax: Axes | None = None, title
         a_ax.set_title(f"layer {k}: {a.shape[1]} hidden units over {a.shape[0]} steps", fontsize="medium")
         a_ax.grid(alpha=0.3)
         if a.shape[1] <= 20:
-            a_ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="x-small",
-                        ncols=1 if a.shape[1] <= 10 else 2, title="hidden unit", title_fontsize="x-small")
+            a_ax.legend(
+                loc="center left",
+                bbox_to_anchor=(1.01, 0.5),
+                fontsize="x-small",
+                ncols=1 if a.shape[1] <= 10 else 2,
+                title="hidden unit",
+                title_fontsize="x-small",
+            )
     axes[-1].set_xlabel("step t in the window")
     axes[-1].xaxis.set_major_locator(MaxNLocator(integer=True))
     if ax is None:
@@ -247,13 +319,23 @@ def compare_hidden(result, column=None, context: int | None = None, title: str |
     fig = Figure(figsize=(10, 7.5), layout="constrained")
     top, bottom = fig.subplots(2, 1, height_ratios=[3, 2])
     end = start + len(first)
-    top.plot(actual.index[shown_from:end], actual[column].iloc[shown_from:end], color="0.35", lw=1.2,
-             label="actual")
+    top.plot(
+        actual.index[shown_from:end],
+        actual[column].iloc[shown_from:end],
+        color="0.35",
+        lw=1.2,
+        label="actual",
+    )
     cmap = _colormap("viridis")
     for i, (h, frame) in enumerate(forecasts.items()):
         n_params = int(table.loc[table["hidden"] == h, "parameters"].iloc[0])
-        top.plot(frame.index, frame[column], lw=1.3, color=cmap(i / max(1, len(forecasts) - 1) * 0.9),
-                 label=f"H={h} ({n_params} params)")
+        top.plot(
+            frame.index,
+            frame[column],
+            lw=1.3,
+            color=cmap(i / max(1, len(forecasts) - 1) * 0.9),
+            label=f"H={h} ({n_params} params)",
+        )
     top.axvline(actual.index[start], color="tab:blue", ls="--", lw=1.0, label="forecast start")
     top.set_xlabel(actual.index.name or "time step")
     top.set_ylabel(str(column))
@@ -264,12 +346,15 @@ def compare_hidden(result, column=None, context: int | None = None, title: str |
     pos = np.arange(len(table))
     bottom.plot(pos, table["test_rmse"], marker="o", label="one-step forecasts")
     bottom.plot(pos, table["forecast_rmse"], marker="s", label="recursive forecast")
-    bottom.axhline(float(table["naive_rmse"].iloc[0]), color="0.5", ls="--", lw=1.0,
-                   label="naive one-step (last value)")
+    bottom.axhline(
+        float(table["naive_rmse"].iloc[0]), color="0.5", ls="--", lw=1.0, label="naive one-step (last value)"
+    )
     values = table[["test_rmse", "forecast_rmse", "naive_rmse"]].to_numpy(dtype=float)
     if values.max() / max(values.min(), 1e-12) > 20:
         bottom.set_yscale("log")
-    bottom.set_xticks(pos, [f"H={h}\n{p} params" for h, p in zip(table["hidden"], table["parameters"])])
+    bottom.set_xticks(
+        pos, [f"H={h}\n{p} params" for h, p in zip(table["hidden"], table["parameters"], strict=True)]
+    )
     bottom.set_xlabel("hidden size H (trainable parameters)")
     bottom.set_ylabel("test RMSE (data units)")
     bottom.set_title("Test error against hidden size", fontsize="medium")

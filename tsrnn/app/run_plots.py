@@ -6,6 +6,7 @@ window, which the model file keeps); ``tsrnn plot`` adds ``hidden_lines.png``.  
 ``data`` entry says how to get the series back: regenerate it, or re-read the CSV file if it is
 unchanged.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -16,13 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..nn.checkpoint import write_atomic
-from ..base.outputs import check_output_files
-from ..nn.schema import check_run, read_history, read_json
-from ..data.series import read_csv
 from ..base.errors import CheckpointError, DataError
+from ..base.outputs import check_output_files
 from ..data.generate import multi_sine
+from ..data.series import read_csv
 from ..estimator.intake import prepare
+from ..nn.checkpoint import write_atomic
+from ..nn.schema import check_run, read_history, read_json
 
 __all__ = ["FIGURES", "LOSS_NAMES", "data_spec", "run_figures", "plot_run"]
 
@@ -43,8 +44,14 @@ def _sha256(path: str | os.PathLike) -> str:
 def data_spec(data, features: int, length: int, noise: float, seed: int) -> dict:
     """How ``tsrnn plot`` can get the series of a run back (recorded in run.json)."""
     if data is None:
-        return {"kind": "generated", "generator": "multi_sine", "length": length, "features": features,
-                "noise": noise, "seed": seed}
+        return {
+            "kind": "generated",
+            "generator": "multi_sine",
+            "length": length,
+            "features": features,
+            "noise": noise,
+            "seed": seed,
+        }
     if isinstance(data, (str, os.PathLike)):
         return {"kind": "csv", "path": os.path.abspath(data), "sha256": _sha256(data)}
     return {"kind": "memory"}
@@ -68,13 +75,21 @@ def _recover(spec: dict | None, estimator, steps: int | None) -> tuple[pd.DataFr
         return None, "run.json does not say where the data came from (a run of an older tsrnn)"
     s = prepare(estimator, frame)  # the run's own time column, columns and fill policy
     if s.columns != estimator.feature_names_in_ or (steps is not None and s.length != steps):
-        return None, (f"the recovered series ({s.length} steps, columns {s.columns}) is not the run's "
-                      f"({steps} steps, columns {estimator.feature_names_in_})")
+        return None, (
+            f"the recovered series ({s.length} steps, columns {s.columns}) is not the run's "
+            f"({steps} steps, columns {estimator.feature_names_in_})"
+        )
     return pd.DataFrame(s.values, index=s.index, columns=s.columns), ""
 
 
-def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, history: pd.DataFrame | None,
-                predicted: pd.DataFrame | None = None, lines: bool = False) -> dict:
+def run_figures(
+    estimator,
+    frame: pd.DataFrame | None,
+    test_start: int | None,
+    history: pd.DataFrame | None,
+    predicted: pd.DataFrame | None = None,
+    lines: bool = False,
+) -> dict:
     """The figures of a fitted run, by file name; a figure whose inputs are missing is left out.
 
     ``frame`` is the whole series (T, F), ``test_start`` the position of its first test step,
@@ -89,34 +104,54 @@ def run_figures(estimator, frame: pd.DataFrame | None, test_start: int | None, h
         if predicted is None:
             reach = estimator.model_.config.horizon if estimator.known_idx_ else 1  # known inputs: read K on
             blank = np.zeros((reach, len(estimator.known_idx_))) if estimator.known_idx_ else None
-            one_step = estimator.predict(frame.iloc[test_start - W:], future=blank)[:-reach, 0, :]  # step 1 of each
-            predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
-                                     index=frame.index[test_start:test_start + one_step.shape[0]])
-        predicted = _with_quantiles(estimator, frame.iloc[test_start - W:], predicted)
+            one_step = estimator.predict(frame.iloc[test_start - W :], future=blank)[
+                :-reach, 0, :
+            ]  # step 1 of each
+            predicted = pd.DataFrame(
+                one_step,
+                columns=estimator.target_names_,
+                index=frame.index[test_start : test_start + one_step.shape[0]],
+            )
+        predicted = _with_quantiles(estimator, frame.iloc[test_start - W :], predicted)
         shown = max(0, test_start - 4 * W)
         figures["forecast.png"] = plot.forecast(
-            frame.iloc[shown:], predicted, split=frame.index[test_start], label="one-step forecast",
+            frame.iloc[shown:],
+            predicted,
+            split=frame.index[test_start],
+            label="one-step forecast",
             title="One-step forecasts on the test span",
-            train_span=(frame.index[shown], frame.index[test_start - 1]))
+            train_span=(frame.index[shown], frame.index[test_start - 1]),
+        )
     if history is not None and len(history):
-        figures["loss.png"] = plot.loss(history, best_epoch=estimator.history_.best_epoch,
-                                        ylabel=f"{LOSS_NAMES[estimator.model_.config.loss]} loss (scaled units)")
+        figures["loss.png"] = plot.loss(
+            history,
+            best_epoch=estimator.history_.best_epoch,
+            ylabel=f"{LOSS_NAMES[estimator.model_.config.loss]} loss (scaled units)",
+        )
     window = pd.DataFrame(estimator.context_, columns=estimator.feature_names_in_)
     future = None  # a model with known inputs reads them over the K steps after the window
     if estimator.known_idx_:
         K = estimator.model_.config.horizon
         known = [estimator.feature_names_in_[i] for i in estimator.known_idx_]
-        after = frame.iloc[test_start:test_start + K][known] if frame is not None and test_start is not None else None
+        after = (
+            frame.iloc[test_start : test_start + K][known]
+            if frame is not None and test_start is not None
+            else None
+        )
         future = after if after is not None and len(after) == K else np.zeros((K, len(known)))
     states = estimator.hidden_states(window, future=future)  # L x (W, D*H)
     cfg = estimator.model_.config
     where = f"the last training window ({W} steps)"
     figures["hidden.png"] = plot.hidden_heatmap(
-        states, inputs=window, directions=cfg.directions,
-        title=f"{cfg.cell.upper()} hidden state of every layer at every step of {where}")
+        states,
+        inputs=window,
+        directions=cfg.directions,
+        title=f"{cfg.cell.upper()} hidden state of every layer at every step of {where}",
+    )
     if lines:
         figures["hidden_lines.png"] = plot.hidden_lines(
-            states, title=f"{cfg.cell.upper()} hidden units over {where}")
+            states, title=f"{cfg.cell.upper()} hidden units over {where}"
+        )
     return figures
 
 
@@ -125,17 +160,29 @@ def _with_quantiles(estimator, data: pd.DataFrame, predicted: pd.DataFrame) -> p
     from ..evaluation.probabilistic import quantile_columns
 
     levels = estimator.model_.config.quantiles
-    if levels is None or any(c in predicted.columns for c in quantile_columns(estimator.target_names_, levels)):
+    if levels is None or any(
+        c in predicted.columns for c in quantile_columns(estimator.target_names_, levels)
+    ):
         return predicted
-    blank = np.zeros((estimator.model_.config.horizon, len(estimator.known_idx_))) if estimator.known_idx_ else None
-    q = estimator.predict_quantiles(data, steps=1, future=blank)[:len(predicted), 0]  # (N, O, Q): step 1 of each
-    bands = pd.DataFrame(q.reshape(len(q), -1), index=predicted.index,
-                         columns=quantile_columns(estimator.target_names_, levels))
+    blank = (
+        np.zeros((estimator.model_.config.horizon, len(estimator.known_idx_)))
+        if estimator.known_idx_
+        else None
+    )
+    q = estimator.predict_quantiles(data, steps=1, future=blank)[
+        : len(predicted), 0
+    ]  # (N, O, Q): step 1 of each
+    bands = pd.DataFrame(
+        q.reshape(len(q), -1),
+        index=predicted.index,
+        columns=quantile_columns(estimator.target_names_, levels),
+    )
     return pd.concat([predicted, bands], axis=1)
 
 
-def plot_run(run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, force: bool = False,
-             dpi: int = 100) -> tuple[list[Path], list[str]]:
+def plot_run(
+    run_dir: str | os.PathLike, out_dir: str | os.PathLike | None = None, force: bool = False, dpi: int = 100
+) -> tuple[list[Path], list[str]]:
     """Draw every figure a run directory supports; return (files written, reasons for any left out).
 
     Figures go into ``run_dir`` itself, replacing tsrnn's own figures there, or into ``out_dir``,

@@ -6,6 +6,7 @@ The run directory holds ``config.json`` + ``model.safetensors`` (the model, see
 ``forecast.png``, ``loss.png`` and ``hidden.png`` (see :mod:`tsrnn.app.run_plots`).  It appears only
 when complete.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,21 +20,21 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..nn.checkpoint import run_directory, save_model, write_atomic
-from ..base.outputs import RUN_FILES, check_replaceable, output_lock
-from ..nn.schema import read_json
-from ..data.series import as_series, read_csv
 from ..base.errors import CheckpointError, DataError
+from ..base.outputs import RUN_FILES, check_replaceable, output_lock
+from ..data.frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
+from ..data.generate import multi_sine
+from ..data.series import as_series, read_csv
+from ..data.windows import make_windows, resolve_targets
 from ..estimator.forecaster import Forecaster
 from ..estimator.persistence import model_files
 from ..estimator.planning import configs
 from ..estimator.running import network_inputs, scaled
-from ..data.frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
+from ..nn.checkpoint import run_directory, save_model, write_atomic
+from ..nn.schema import read_json
 from ..train.loop import STATE_CONFIG, distributed_context
-from ..data.generate import multi_sine
 from .run_plots import LOSS_NAMES
 from .shapes import format_shapes, trace_shapes
-from ..data.windows import make_windows, resolve_targets
 
 __all__ = ["fit_run", "metrics_table"]
 
@@ -41,14 +42,22 @@ __all__ = ["fit_run", "metrics_table"]
 def _load_data(data, features: int, length: int, noise: float, seed: int) -> tuple[pd.DataFrame, str]:
     if data is None:
         frame = multi_sine(length, features, noise=noise, seed=seed)
-        return frame, f"generated multi-sine: {length} steps x {features} features, noise {noise}, seed {seed}"
+        return (
+            frame,
+            f"generated multi-sine: {length} steps x {features} features, noise {noise}, seed {seed}",
+        )
     if isinstance(data, (str, os.PathLike)):
         return read_csv(data), f"CSV file {os.fspath(data)}"
     return data, f"{type(data).__name__} given in memory"
 
 
-_LABELS = {"model": "model", "naive": "naive (last value)", "seasonal_naive": "seasonal naive",
-           "drift": "drift", "linear_ar": "linear AR (window)"}
+_LABELS = {
+    "model": "model",
+    "naive": "naive (last value)",
+    "seasonal_naive": "seasonal naive",
+    "drift": "drift",
+    "linear_ar": "linear AR (window)",
+}
 
 
 def _num(value: float | None, width: int = 10) -> str:
@@ -61,24 +70,38 @@ def metrics_table(metrics: dict) -> str:
     for key, label in _LABELS.items():
         m = metrics[key]
         best = "  <- best baseline" if key == metrics["best_baseline"] else ""
-        lines.append(f"  {label:<20}{_num(m['rmse'])}{_num(m['mae'])}{_num(m.get('mase'))}{_num(m['smape'])}{best}")
+        lines.append(
+            f"  {label:<20}{_num(m['rmse'])}{_num(m['mae'])}{_num(m.get('mase'))}{_num(m['smape'])}{best}"
+        )
     sk = metrics["skill"]
-    lines.append(f"  skill vs best baseline (1 - model / baseline): RMSE {_num(sk['rmse'], 0)}, "
-                 f"MAE {_num(sk['mae'], 0)}")
+    lines.append(
+        f"  skill vs best baseline (1 - model / baseline): RMSE {_num(sk['rmse'], 0)}, "
+        f"MAE {_num(sk['mae'], 0)}"
+    )
     cal = metrics.get("calibration")
     if cal is not None:  # a probabilistic model: how often its intervals hold the actual values
-        covered = ", ".join(f"{k[len('coverage_'):]}% interval covers {v:.3f}" for k, v in cal.items()
-                            if k.startswith("coverage_") and v is not None)
+        covered = ", ".join(
+            f"{k[len('coverage_') :]}% interval covers {v:.3f}"
+            for k, v in cal.items()
+            if k.startswith("coverage_") and v is not None
+        )
         crps = "" if cal["crps"] is None else f", CRPS {cal['crps']:.4f}"
-        lines.append(f"  calibration: {covered or 'no central interval'}; pinball loss {cal['pinball']:.4f}{crps}")
+        lines.append(
+            f"  calibration: {covered or 'no central interval'}; pinball loss {cal['pinball']:.4f}{crps}"
+        )
     return "\n".join(lines)
 
 
-_WORK_FILES = RUN_FILES | {"options.json", "checkpoint"}  # what an interrupted run leaves in its work directory
+_WORK_FILES = RUN_FILES | {
+    "options.json",
+    "checkpoint",
+}  # what an interrupted run leaves in its work directory
 OPTIONS_VERSION = 5  # options.json: 1 holds only what the caller passed, 2 every setting, 3 came with
 # deseason, 4 with average_best, 5 with window_scale
 _V1_DEFAULTS = {"highway": False, "batch_size": 64, "lr": 3e-3}  # what version 1 runs left to the defaults
-_V2_DEFAULTS = {"deseason": False}  # ... and version 2 runs (with seasonal indices, which came with version 3)
+_V2_DEFAULTS = {
+    "deseason": False
+}  # ... and version 2 runs (with seasonal indices, which came with version 3)
 _V3_DEFAULTS = {"average_best": 1}  # ... and version 3 runs (the best epoch's weights alone)
 _V4_DEFAULTS = {"window_scale": False}  # ... and version 4 runs (no window read in its own scale)
 
@@ -89,10 +112,21 @@ def work_directory(out_dir: str | os.PathLike) -> Path:
     return out_dir.parent / f".{out_dir.name}.partial"
 
 
-def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length: int = 2000,
-            noise: float = 0.1, seed: int = 0, test_fraction: float = 0.2, force: bool = False,
-            progress: bool = False, report: Callable[[str], None] | None = None, resume: bool = False,
-            **params) -> Path:
+def fit_run(
+    out_dir: str | os.PathLike,
+    *,
+    data=None,
+    features: int = 3,
+    length: int = 2000,
+    noise: float = 0.1,
+    seed: int = 0,
+    test_fraction: float = 0.2,
+    force: bool = False,
+    progress: bool = False,
+    report: Callable[[str], None] | None = None,
+    resume: bool = False,
+    **params,
+) -> Path:
     """Train a :class:`Forecaster` and write a run directory; return its path.
 
     Until it is complete the run works in a hidden directory beside ``out_dir`` (see
@@ -125,12 +159,17 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     if resume:
         if not options_file.is_file():
             done = (Path(out_dir) / "config.json").is_file() and not work.exists()
-            raise CheckpointError(f"the run {str(out_dir)!r} is already complete; nothing to resume" if done else
-                                  f"there is no interrupted run of {str(out_dir)!r} to resume "
-                                  f"({str(options_file)!r} is missing)")
+            raise CheckpointError(
+                f"the run {str(out_dir)!r} is already complete; nothing to resume"
+                if done
+                else f"there is no interrupted run of {str(out_dir)!r} to resume "
+                f"({str(options_file)!r} is missing)"
+            )
         options = read_json(options_file)
         if not isinstance(options, dict):
-            raise CheckpointError(f"{str(options_file)!r} must hold a JSON object, got {type(options).__name__}")
+            raise CheckpointError(
+                f"{str(options_file)!r} must hold a JSON object, got {type(options).__name__}"
+            )
         version = options.pop("options_version", 1)
         if version < 2:  # written before the defaults changed: keep the old ones
             options = {**_V1_DEFAULTS, **options}
@@ -145,8 +184,16 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     if main:
         check_replaceable(out_dir, force)  # refused before any work (and checked again before the rename)
     path = os.path.abspath(data) if isinstance(data, (str, os.PathLike)) else data  # resumable from elsewhere
-    options = dict(params, data=path, features=features, length=length, noise=noise, seed=seed,
-                   test_fraction=test_fraction, force=force)
+    options = dict(
+        params,
+        data=path,
+        features=features,
+        length=length,
+        noise=noise,
+        seed=seed,
+        test_fraction=test_fraction,
+        force=force,
+    )
     frame, source = _load_data(data, features, length, noise, seed)
     estimator = Forecaster(seed=seed, **{("features" if k == "columns" else k): v for k, v in params.items()})
     for name, value in estimator.get_params().items():  # every setting, so a resume never meets new defaults
@@ -157,10 +204,14 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     starts = {}
     for uid, part in parts.items():  # refuse short data before any report or work
         T = len(part)
-        starts[uid] = T - int(round(T * test_fraction)) if uid is None else int(round(T * (1 - test_fraction)))
+        starts[uid] = (
+            T - int(round(T * test_fraction)) if uid is None else int(round(T * (1 - test_fraction)))
+        )
         if starts[uid] >= T:
-            raise DataError(("" if uid is None else f"series {uid!r}: ")
-                            + f"test_fraction={test_fraction} of {T} steps leaves no test step")
+            raise DataError(
+                ("" if uid is None else f"series {uid!r}: ")
+                + f"test_fraction={test_fraction} of {T} steps leaves no test step"
+            )
         try:
             estimator.check_length(starts[uid])
         except DataError as err:
@@ -174,19 +225,31 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
     fit_part = series.values[:test_start]
     if uid0 is None:
         fit_data, eval_data, eval_start = full_frame.iloc[:test_start], full_frame, test_start
-        layout = (f"{T} steps x {series.n_features} features {_some(series.columns)}; first {test_start} steps to fit "
-                  f"({estimator.describe_validation(test_start)}), last {T - test_start} to test")
+        layout = (
+            f"{T} steps x {series.n_features} features {_some(series.columns)}; first {test_start} steps to fit "
+            f"({estimator.describe_validation(test_start)}), last {T - test_start} to test"
+        )
     else:
-        fit_data = pd.concat([p.iloc[:starts[u]].rename_axis(LONG_TIME).reset_index().assign(**{LONG_ID: u})
-                              for u, p in parts.items()], ignore_index=True)
+        fit_data = pd.concat(
+            [
+                p.iloc[: starts[u]].rename_axis(LONG_TIME).reset_index().assign(**{LONG_ID: u})
+                for u, p in parts.items()
+            ],
+            ignore_index=True,
+        )
         eval_data, eval_start = frame, 1 - test_fraction
-        layout = (f"{len(parts)} series (long layout), {sum(map(len, parts.values()))} rows, columns "
-                  f"{_some(series.columns)}; one global model fits the first {1 - test_fraction:.0%} of each series, "
-                  f"the rest tests; report and figures show series {uid0!r}")
+        layout = (
+            f"{len(parts)} series (long layout), {sum(map(len, parts.values()))} rows, columns "
+            f"{_some(series.columns)}; one global model fits the first {1 - test_fraction:.0%} of each series, "
+            f"the rest tests; report and figures show series {uid0!r}"
+        )
     filled = {u: r for u, r in reports.items() if r.get("fill")}
-    notes = "".join(f"\n  missing values{'' if u is None else f' in {u!r}'}: {r['missing']}"
-                    f"{_gaps_note(r['gaps'])}, {r['fill']}: {r.get('values_filled', r.get('rows_dropped'))} "
-                    f"{'filled' if 'values_filled' in r else 'rows dropped'}" for u, r in filled.items())
+    notes = "".join(
+        f"\n  missing values{'' if u is None else f' in {u!r}'}: {r['missing']}"
+        f"{_gaps_note(r['gaps'])}, {r['fill']}: {r.get('values_filled', r.get('rows_dropped'))} "
+        f"{'filled' if 'values_filled' in r else 'rows dropped'}"
+        for u, r in filled.items()
+    )
     say(f"data: {source}\n  {layout}\n  {time_axis_note(reports[uid0], full_frame.index)}{notes}")
     out_dir = Path(out_dir)
     if not main:  # another rank of a torchrun launch: train its shard, write nothing
@@ -206,61 +269,95 @@ def fit_run(out_dir: str | os.PathLike, *, data=None, features: int = 3, length:
             model, history = estimator.model_, estimator.history_
             cfg, W = model.config, estimator.window_
             view = estimator if uid0 is None else estimator.series_model(uid0)
-            inputs = network_inputs(view, fit_part, placeholder=0.0)  # for the shapes only: any calendar steps do
+            inputs = network_inputs(
+                view, fit_part, placeholder=0.0
+            )  # for the shapes only: any calendar steps do
             X, _ = make_windows(scaled(view, inputs, None, np.arange(len(fit_part))), W, estimator.horizon)
-            shapes = trace_shapes(model, X[:estimator.batch_size_])
-            say(f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
+            shapes = trace_shapes(model, X[: estimator.batch_size_])
+            say(
+                f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
                 f"{', bidirectional' if cfg.bidirectional else ''}"
                 f"{f', linear highway over the last {cfg.highway} steps' if cfg.highway else ''}"
                 f"{', each window in its own scale' if cfg.window_scale else ''}, "
                 f"{model.n_parameters()} parameters\n"
-                + (f"known inputs: {[estimator.feature_names_in_[i] for i in view.known_idx_]}, read over the "
-                   f"{cfg.horizon} forecast steps (one lead input each: F = {cfg.input_size})\n"
-                   if view.known_idx_ else "")
+                + (
+                    f"known inputs: {[estimator.feature_names_in_[i] for i in view.known_idx_]}, read over the "
+                    f"{cfg.horizon} forecast steps (one lead input each: F = {cfg.input_size})\n"
+                    if view.known_idx_
+                    else ""
+                )
                 + f"{estimator.seasonality_.describe()}\n"
-                + f"shapes of one training batch:\n{format_shapes(shapes)}")
+                + f"shapes of one training batch:\n{format_shapes(shapes)}"
+            )
             last = history.records[-1]
             best = history.records[history.best_epoch - 1] if history.best_epoch else last
             val = "" if best["val_loss"] is None else f", validation {best['val_loss']:.4g}"
             world = distributed_context()[1]
             ddp = f" on {world} processes (DistributedDataParallel)" if world > 1 else ""
-            say(f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
+            say(
+                f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
                 f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} "
                 f"({LOSS_NAMES[cfg.loss]}, scaled)"
-                + (f"; the model averages the weights of epochs {', '.join(map(str, history.averaged))}"
-                   if len(history.averaged) > 1 else ""))
+                + (
+                    f"; the model averages the weights of epochs {', '.join(map(str, history.averaged))}"
+                    if len(history.averaged) > 1
+                    else ""
+                )
+            )
 
             metrics = estimator.evaluate(eval_data, start=eval_start)
             sources = view.baselines_.season_sources_
-            seasons = ", ".join(f"{k}: {v or 'none'}{f' ({src})' if src else ''}" for (k, v), src in zip(
-                (metrics["seasons"] if uid0 is None else metrics["seasons"][uid0]).items(), sources))
-            say(f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
-                f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}")
+            seasons = ", ".join(
+                f"{k}: {v or 'none'}{f' ({src})' if src else ''}"
+                for (k, v), src in zip(
+                    (metrics["seasons"] if uid0 is None else metrics["seasons"][uid0]).items(),
+                    sources,
+                    strict=True,
+                )
+            )
+            say(
+                f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
+                f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}"
+            )
             # (N, O): step 1 of every window inside the data (a model with known inputs reads them K steps on)
             reach = cfg.horizon if view.known_idx_ else 1
             blank = np.zeros((cfg.horizon, len(view.known_idx_))) if view.known_idx_ else None
-            one_step = view.predict(full_frame.iloc[test_start - W:], future=blank)[:-reach, 0, :]
-            predicted = pd.DataFrame(one_step, columns=estimator.target_names_,
-                                     index=series.index[test_start:test_start + one_step.shape[0]])
+            one_step = view.predict(full_frame.iloc[test_start - W :], future=blank)[:-reach, 0, :]
+            predicted = pd.DataFrame(
+                one_step,
+                columns=estimator.target_names_,
+                index=series.index[test_start : test_start + one_step.shape[0]],
+            )
 
             save_model(tmp, *model_files(estimator))  # what Forecaster.save writes, into this run
             write_atomic(tmp / "history.csv", history.to_frame().to_csv(index=False))
             write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
             from .run_plots import data_spec, run_figures
 
-            for name, figure in run_figures(view, full_frame, test_start, history.to_frame(), predicted).items():
+            for name, figure in run_figures(
+                view, full_frame, test_start, history.to_frame(), predicted
+            ).items():
                 figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
-            run = {"source": source, "data": data_spec(data, features, length, noise, seed),
-                   "steps": T, "test_start": test_start, "test_fraction": test_fraction,
-                   "estimator": estimator.get_params(), "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
-                   "fit_seconds": fit_seconds, "total_seconds": time.perf_counter() - start,
-                   "tsrnn": __version__}
+            run = {
+                "source": source,
+                "data": data_spec(data, features, length, noise, seed),
+                "steps": T,
+                "test_start": test_start,
+                "test_fraction": test_fraction,
+                "estimator": estimator.get_params(),
+                "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
+                "fit_seconds": fit_seconds,
+                "total_seconds": time.perf_counter() - start,
+                "tsrnn": __version__,
+            }
             write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
             # Last: until here an interruption leaves a resumable run; the finished one needs neither.
             shutil.rmtree(tmp / "checkpoint", ignore_errors=True)
             options_file.unlink(missing_ok=True)
-    say(f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
-        f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s")
+    say(
+        f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
+        f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s"
+    )
     return out_dir
 
 
@@ -277,39 +374,62 @@ def time_axis_note(report: dict, index) -> str:
     from ..data.dates import format_labels
 
     rows = report.get("row_numbers") or []
-    left_out = (f"; column{'s' if len(rows) > 1 else ''} {', '.join(map(repr, rows))} left out (row numbers, as "
-                f"DataFrame.to_csv or R writes them)" if rows else "")
+    left_out = (
+        f"; column{'s' if len(rows) > 1 else ''} {', '.join(map(repr, rows))} left out (row numbers, as "
+        f"DataFrame.to_csv or R writes them)"
+        if rows
+        else ""
+    )
     text = report.get("text_columns") or {}
-    left_out += (f"; column{'s' if len(text) > 1 else ''} {', '.join(map(repr, text))} left out (text, such as "
-                 f"{', '.join('no value' if v is None else repr(v) for v in text.values())}: only numbers are "
-                 f"features)" if text else "")
+    left_out += (
+        f"; column{'s' if len(text) > 1 else ''} {', '.join(map(repr, text))} left out (text, such as "
+        f"{', '.join('no value' if v is None else repr(v) for v in text.values())}: only numbers are "
+        f"features)"
+        if text
+        else ""
+    )
     if not report.get("time_form"):
         return "time index: none (rows in file order, integer steps)" + left_out
     where = f"column {report['time_col']!r}" if report.get("time_col") else "the DataFrame's index"
     labels = format_labels(index[[0, -1]], report["time_form"]) if len(index) else []
     freq = report.get("freq")
-    kind = describe_freq(freq) if freq else ("integer years" if report["time_form"] == "year" else "integer steps")
+    kind = (
+        describe_freq(freq)
+        if freq
+        else ("integer years" if report["time_form"] == "year" else "integer steps")
+    )
     span = f", {labels[0]} to {labels[-1]}" if len(labels) else ""
     season = report.get("season")
-    season = ("found from the autocorrelation" if season is None else "none" if season == 1 else
-              f"{season} (from the frequency)")
+    season = (
+        "found from the autocorrelation"
+        if season is None
+        else "none"
+        if season == 1
+        else f"{season} (from the frequency)"
+    )
     return f"time index: {where}, {kind}{span}; season {season}{left_out}"
 
 
 def _some(names: list[str], shown: int = 12) -> str:
     """A list of column names for the report, the first ``shown`` of a long one."""
-    return str(names) if len(names) <= shown else f"{str(names[:shown])[:-1]}, ... ({len(names) - shown} more)]"
+    return (
+        str(names) if len(names) <= shown else f"{str(names[:shown])[:-1]}, ... ({len(names) - shown} more)]"
+    )
 
 
 def _discard_interrupted(work: Path, out_dir: Path, force: bool) -> None:
     """Remove the work directory an interrupted run left, when ``force``; it must hold only tsrnn's files."""
     if not force:
-        raise CheckpointError(f"an interrupted run of {str(out_dir)!r} is kept in {str(work)!r}; continue "
-                              f"it with --resume (resume=True) or start over with --force")
+        raise CheckpointError(
+            f"an interrupted run of {str(out_dir)!r} is kept in {str(work)!r}; continue "
+            f"it with --resume (resume=True) or start over with --force"
+        )
     foreign = sorted(set(os.listdir(work)) - _WORK_FILES)
     if foreign:
-        raise CheckpointError(f"refusing to remove {str(work)!r}: it holds {foreign[0]!r}, which tsrnn did not "
-                              f"write there; move it, or choose another --out")
+        raise CheckpointError(
+            f"refusing to remove {str(work)!r}: it holds {foreign[0]!r}, which tsrnn did not "
+            f"write there; move it, or choose another --out"
+        )
     shutil.rmtree(work)
 
 
@@ -318,8 +438,9 @@ def _clean_parts(frame, estimator: Forecaster) -> tuple[dict, dict]:
     if is_long(frame):
         return split_long(frame, estimator.features, estimator.fill, estimator.irregular, estimator.freq)
     if isinstance(frame, pd.DataFrame):
-        clean, report = prepare_wide(frame, estimator.time_col, estimator.features, estimator.fill,
-                                     estimator.irregular, estimator.freq)
+        clean, report = prepare_wide(
+            frame, estimator.time_col, estimator.features, estimator.fill, estimator.irregular, estimator.freq
+        )
         return {None: clean}, {None: report}
     s = as_series(frame)
     return {None: pd.DataFrame(s.values, index=s.index, columns=s.columns)}, {None: {}}

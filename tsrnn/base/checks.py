@@ -1,4 +1,5 @@
 """Argument checks shared by the public boundaries: each names the argument, the expectation and the value."""
+
 from __future__ import annotations
 
 import math
@@ -24,8 +25,14 @@ def positive_int(name: str, value: object, minimum: int = 1) -> int:
     return int(value)
 
 
-def real(name: str, value: object, low: float | None = None, high: float | None = None,
-         low_open: bool = False, high_open: bool = False) -> float:
+def real(
+    name: str,
+    value: object,
+    low: float | None = None,
+    high: float | None = None,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> float:
     """Return ``value`` as a finite float within the given bounds, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
@@ -33,9 +40,11 @@ def real(name: str, value: object, low: float | None = None, high: float | None 
     lo = "(" if low_open else "["
     hi = ")" if high_open else "]"
     span = f"{lo}{'-inf' if low is None else low}, {'inf' if high is None else high}{hi}"
-    bad = (not math.isfinite(v)
-           or (low is not None and (v < low or (low_open and v == low)))
-           or (high is not None and (v > high or (high_open and v == high))))
+    bad = (
+        not math.isfinite(v)
+        or (low is not None and (v < low or (low_open and v == low)))
+        or (high is not None and (v > high or (high_open and v == high)))
+    )
     if bad:
         where = "" if low is None and high is None else f" in {span}"
         raise ValueError(f"{name} must be a finite number{where}, got {value!r}")
@@ -60,6 +69,7 @@ def per_feature(name: str, value: object, n: int, default: Sequence[float]) -> l
     except TypeError:
         raise TypeError(f"{name} must be a number or a sequence of {n} numbers, got {value!r}") from None
     if len(values) != n:
-        raise ValueError(f"{name} must have one value per feature (n_features={n}), "
-                         f"got {len(values)} values: {values!r}")
+        raise ValueError(
+            f"{name} must have one value per feature (n_features={n}), got {len(values)} values: {values!r}"
+        )
     return [real(f"{name}[{i}]", v) for i, v in enumerate(values)]

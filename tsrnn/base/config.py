@@ -3,6 +3,7 @@
 Symbols: B batch, T time steps in a window, F input features, H hidden size, D directions,
 L layers, K horizon, O output targets.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -12,7 +13,16 @@ from typing import Any, TypeVar
 
 from . import checks
 
-__all__ = ["CELLS", "LOSSES", "WINDOW_SCALE_FLOOR", "DEFAULT_LEVELS", "ModelConfig", "TrainConfig", "check_levels", "auto_batch_size"]
+__all__ = [
+    "CELLS",
+    "LOSSES",
+    "WINDOW_SCALE_FLOOR",
+    "DEFAULT_LEVELS",
+    "ModelConfig",
+    "TrainConfig",
+    "check_levels",
+    "auto_batch_size",
+]
 
 CELLS = ("rnn", "lstm", "gru")
 LOSSES = ("mse", "gaussian", "quantile")  # the heads of tsrnn.nn.heads
@@ -51,18 +61,20 @@ def check_levels(name: str, levels, loss: str) -> tuple[float, ...] | None:
     """
     if loss == "mse":
         if levels is not None:
-            raise ValueError(f"{name} are used with loss='gaussian' or 'quantile', not loss='mse'; "
-                             f"got {name}={levels!r}")
+            raise ValueError(
+                f"{name} are used with loss='gaussian' or 'quantile', not loss='mse'; got {name}={levels!r}"
+            )
         return None
     if levels is None:
         return DEFAULT_LEVELS
     if isinstance(levels, (str, bytes)) or not hasattr(levels, "__iter__"):
         raise TypeError(f"{name} must be a sequence of levels in (0, 1), got {levels!r}")
-    values = tuple(checks.real(f"{name}[{i}]", v, 0.0, 1.0, low_open=True, high_open=True)
-                   for i, v in enumerate(levels))
+    values = tuple(
+        checks.real(f"{name}[{i}]", v, 0.0, 1.0, low_open=True, high_open=True) for i, v in enumerate(levels)
+    )
     if not values:
         raise ValueError(f"{name} must hold at least one level in (0, 1) for loss={loss!r}, got none")
-    if any(b <= a for a, b in zip(values, values[1:])):
+    if any(b <= a for a, b in zip(values, values[1:], strict=True)):
         raise ValueError(f"{name} must be sorted and unique, got {list(values)}")
     return values
 
@@ -140,8 +152,10 @@ class ModelConfig(_JsonConfig):
         checks.choice("cell", self.cell, CELLS)
         checks.real("dropout", self.dropout, 0.0, 1.0, high_open=True)
         if self.dropout > 0 and self.num_layers == 1:
-            raise ValueError(f"dropout acts between stacked layers and needs num_layers >= 2, "
-                             f"got dropout={self.dropout} with num_layers=1")
+            raise ValueError(
+                f"dropout acts between stacked layers and needs num_layers >= 2, "
+                f"got dropout={self.dropout} with num_layers=1"
+            )
         if not isinstance(self.bidirectional, bool):
             raise TypeError(f"bidirectional must be True or False, got {self.bidirectional!r}")
         checks.positive_int("horizon", self.horizon)
@@ -154,16 +168,20 @@ class ModelConfig(_JsonConfig):
             raise TypeError(f"relative must be True or False, got {self.relative!r}")
         targets = tuple(range(self.output_size)) if self.targets is None else tuple(self.targets)
         if len(targets) != self.output_size or not all(0 <= t < self.input_size for t in targets):
-            raise ValueError(f"targets must hold output_size={self.output_size} input positions in "
-                             f"[0, {self.input_size}), got {self.targets!r}")
+            raise ValueError(
+                f"targets must hold output_size={self.output_size} input positions in "
+                f"[0, {self.input_size}), got {self.targets!r}"
+            )
         object.__setattr__(self, "targets", targets)
         checks.positive_int("highway", self.highway, minimum=0)
         if not isinstance(self.window_scale, bool):
             raise TypeError(f"window_scale must be True or False, got {self.window_scale!r}")
         if self.window_scale and (not self.relative or self.loss != "mse"):
-            raise ValueError(f"window_scale scales each window's changes from its last value, so it needs "
-                             f"relative=True and a point forecast (loss='mse'); got relative={self.relative}, "
-                             f"loss={self.loss!r}")
+            raise ValueError(
+                f"window_scale scales each window's changes from its last value, so it needs "
+                f"relative=True and a point forecast (loss='mse'); got relative={self.relative}, "
+                f"loss={self.loss!r}"
+            )
 
     @property
     def directions(self) -> int:

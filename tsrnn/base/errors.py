@@ -3,6 +3,7 @@
 Every error a user can cause derives from :class:`TsrnnError`, so callers (and the CLI) can catch
 the whole family in one place.  Argument checks raise the built-in ``ValueError`` / ``TypeError``.
 """
+
 from __future__ import annotations
 
 __all__ = ["TsrnnError", "DataError", "NotFittedError", "CheckpointError"]

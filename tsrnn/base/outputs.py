@@ -9,6 +9,7 @@ output file is replaced only with ``--force``, always by an atomic rename.
 
 Every command that writes uses these checks, so the rule is the same everywhere.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,12 +22,25 @@ from pathlib import Path
 
 from .errors import CheckpointError
 
-__all__ = ["MODEL_FILES", "RUN_FILES", "COMPARE_FILES", "check_replaceable", "check_output_files",
-           "output_lock"]
+__all__ = [
+    "MODEL_FILES",
+    "RUN_FILES",
+    "COMPARE_FILES",
+    "check_replaceable",
+    "check_output_files",
+    "output_lock",
+]
 
 MODEL_FILES = frozenset({"config.json", "model.safetensors"})  # Forecaster.save
-RUN_FILES = MODEL_FILES | {"history.csv", "metrics.json", "run.json", "forecast.png", "loss.png",
-                           "hidden.png", "hidden_lines.png"}  # tsrnn fit, and tsrnn plot into the run
+RUN_FILES = MODEL_FILES | {
+    "history.csv",
+    "metrics.json",
+    "run.json",
+    "forecast.png",
+    "loss.png",
+    "hidden.png",
+    "hidden_lines.png",
+}  # tsrnn fit, and tsrnn plot into the run
 COMPARE_FILES = frozenset({"compare.csv", "compare.png"})  # tsrnn compare
 _COMPARE_HEADER = "hidden,parameters,"
 _MARKER_LIMIT = 64 * 2**20  # bytes of a config.json read to recognise a tsrnn directory
@@ -55,8 +69,12 @@ def _is_tsrnn_model(config: Path) -> bool:
         meta = json.loads(config.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError, RecursionError):
         return False
-    return isinstance(meta, dict) and type(meta.get("format_version")) is int \
-        and isinstance(meta.get("weights_sha256"), str) and isinstance(meta.get("model"), dict)
+    return (
+        isinstance(meta, dict)
+        and type(meta.get("format_version")) is int
+        and isinstance(meta.get("weights_sha256"), str)
+        and isinstance(meta.get("model"), dict)
+    )
 
 
 def _is_tsrnn_compare(table: Path) -> bool:
@@ -95,18 +113,24 @@ def check_replaceable(path: str | os.PathLike, overwrite: bool) -> None:
         return
     why = _protected(path)
     if why is not None:
-        raise CheckpointError(f"refusing to write to {str(path)!r}: {why}, which tsrnn never replaces; "
-                              f"choose a new directory, e.g. {str(path / 'run')!r}")
+        raise CheckpointError(
+            f"refusing to write to {str(path)!r}: {why}, which tsrnn never replaces; "
+            f"choose a new directory, e.g. {str(path / 'run')!r}"
+        )
     if not any(path.iterdir()):
         return
     if not overwrite:
-        raise CheckpointError(f"directory {str(path)!r} is not empty; pass overwrite=True (--force on the "
-                              f"command line) to replace it, or choose another path")
+        raise CheckpointError(
+            f"directory {str(path)!r} is not empty; pass overwrite=True (--force on the "
+            f"command line) to replace it, or choose another path"
+        )
     foreign = _foreign(path)
     if foreign is not None:
-        raise CheckpointError(f"refusing to replace {str(path)!r}: it holds {foreign!r}, which tsrnn did not "
-                              f"write and would be lost; --force replaces only an empty directory or one "
-                              f"holding nothing but a tsrnn run or model. Move that file, or choose another path")
+        raise CheckpointError(
+            f"refusing to replace {str(path)!r}: it holds {foreign!r}, which tsrnn did not "
+            f"write and would be lost; --force replaces only an empty directory or one "
+            f"holding nothing but a tsrnn run or model. Move that file, or choose another path"
+        )
 
 
 def check_output_files(paths, force: bool) -> None:
@@ -114,7 +138,13 @@ def check_output_files(paths, force: bool) -> None:
 
     ``paths`` is one path (None: nothing to write) or several; the parents of the files are created.
     """
-    paths = [] if paths is None else [Path(paths)] if isinstance(paths, (str, os.PathLike)) else list(map(Path, paths))
+    paths = (
+        []
+        if paths is None
+        else [Path(paths)]
+        if isinstance(paths, (str, os.PathLike))
+        else list(map(Path, paths))
+    )
     for path in paths:
         if path.is_dir():
             raise CheckpointError(f"{str(path)!r} is a directory; expected the path of a file to write")
@@ -122,8 +152,10 @@ def check_output_files(paths, force: bool) -> None:
     if clash and not force:
         if len(paths) == 1:
             raise CheckpointError(f"{str(clash[0])!r} exists; pass --force to replace it")
-        raise CheckpointError(f"{', '.join(p.name for p in clash)} already exist in {str(clash[0].parent)!r}; "
-                              f"pass --force (force=True) to replace them, or choose another directory")
+        raise CheckpointError(
+            f"{', '.join(p.name for p in clash)} already exist in {str(clash[0].parent)!r}; "
+            f"pass --force (force=True) to replace them, or choose another directory"
+        )
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
 
@@ -163,8 +195,10 @@ def output_lock(path: str | os.PathLike) -> Iterator[None]:
             os.close(fd)
             if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise
-            raise CheckpointError(f"another tsrnn process (pid {holder}) is writing {str(path)!r} now; wait for "
-                                  f"it to finish, or choose another output path") from None
+            raise CheckpointError(
+                f"another tsrnn process (pid {holder}) is writing {str(path)!r} now; wait for "
+                f"it to finish, or choose another output path"
+            ) from None
         try:
             same = os.stat(lock).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:

@@ -12,6 +12,7 @@ The *form* of a time axis (``"date"``, ``"datetime"``, ``"month"`` for ``1949-01
 ``201801``, ``"year"``, ``"integer"``, ...) says how its labels are written back, so forecasts
 written to CSV look like the input; :mod:`tsrnn.data.dates` reads and writes the forms.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,19 +25,67 @@ from pandas.tseries import offsets
 from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
-from .dates import (MONTHS, date_form, day_first, decimal_years, month_numbers, month_starts, parse_dates,
-                    times_of_day, to_dates)
+from .dates import (
+    MONTHS,
+    date_form,
+    day_first,
+    decimal_years,
+    month_numbers,
+    month_starts,
+    parse_dates,
+    times_of_day,
+    to_dates,
+)
 
-__all__ = ["TimeAxis", "find_time_axis", "row_number_columns", "infer_freq", "regular_calendar", "season_of",
-           "describe_freq", "parse_freq", "shown_labels", "step_numbers", "SHOWN", "NO_TIME"]
+__all__ = [
+    "TimeAxis",
+    "find_time_axis",
+    "row_number_columns",
+    "infer_freq",
+    "regular_calendar",
+    "season_of",
+    "describe_freq",
+    "parse_freq",
+    "shown_labels",
+    "step_numbers",
+    "SHOWN",
+    "NO_TIME",
+]
 
 NO_TIME = "none"  # time_col="none": no time column, every column is a feature
 _DAYS = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 # an integer column named with one of these words holds the time (years, steps): YEAR, fiscal_year, ds, t
-_TIME_WORDS = {"year", "years", "yr", "date", "time", "period", "ds", "t", "step", "steps", "timestep", "index", "idx",
-               "month", "yearmonth", "yyyymm",
-               "jahr", "datum", "zeit", "periode", "annee", "année", "mois", "anno", "año", "fecha", "periodo",
-               "jaar", "tijd"}  # and in German, French, Italian, Spanish, Dutch
+_TIME_WORDS = {
+    "year",
+    "years",
+    "yr",
+    "date",
+    "time",
+    "period",
+    "ds",
+    "t",
+    "step",
+    "steps",
+    "timestep",
+    "index",
+    "idx",
+    "month",
+    "yearmonth",
+    "yyyymm",
+    "jahr",
+    "datum",
+    "zeit",
+    "periode",
+    "annee",
+    "année",
+    "mois",
+    "anno",
+    "año",
+    "fecha",
+    "periodo",
+    "jaar",
+    "tijd",
+}  # and in German, French, Italian, Spanish, Dutch
 _DATE_WORDS = {"date", "datetime", "timestamp", "ds"}  # a text column named so must hold dates
 SHOWN = 5  # offending labels shown in a message
 
@@ -121,8 +170,9 @@ def _integer_form(name) -> str:
     return "year" if "year" in str(name).lower() or _name_words(name) & _YEAR_WORDS else "integer"
 
 
-def find_time_axis(frame: pd.DataFrame, time_col: str | None = None,
-                   keep=()) -> tuple[pd.DataFrame, TimeAxis | None]:
+def find_time_axis(
+    frame: pd.DataFrame, time_col: str | None = None, keep=()
+) -> tuple[pd.DataFrame, TimeAxis | None]:
     """Find the time index of ``frame`` and return the frame without that column, and the axis.
 
     ``time_col`` names the column (dates in any common form, or integers); ``"none"`` keeps every
@@ -163,7 +213,9 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
     if parsed is not None:
         index, form = parsed
         other = day_first(column)
-        if other is not None and not other.equals(index):  # 01/02/2018 ...: day first where that reading lies on
+        if other is not None and not other.equals(
+            index
+        ):  # 01/02/2018 ...: day first where that reading lies on
             # a calendar, month first not (31/01/2020 was read day first already)
             gaps = _gap_count(other)
             if gaps <= 0.1 * len(other) and gaps < _gap_count(index):
@@ -172,7 +224,8 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
         if clock is not None:  # Date and Time in two columns: one timestamp
             name = f"{time_col} {clock}"
             return frame.drop(columns=[time_col, clock]), TimeAxis(
-                pd.DatetimeIndex(index + times_of_day(frame[clock]), name=name), name, "datetime")
+                pd.DatetimeIndex(index + times_of_day(frame[clock]), name=name), name, "datetime"
+            )
         axis = TimeAxis(pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form)
     else:
         steps = _integer_steps(_whole(column), consecutive=False)
@@ -190,11 +243,15 @@ def _year_and_period(frame: pd.DataFrame) -> tuple[tuple, pd.DatetimeIndex, str]
     """A column of integer years beside one of months (1-12 or ``Jan``, ``January``) or quarters
     (1-4 or ``Q1``), both named so: ((year column, period column), the periods' starts, the form);
     None unless the pairs are distinct."""
-    years = [n for n in frame.columns if _name_words(n) & _YEAR_WORDS and pd.api.types.is_integer_dtype(frame[n])]
+    years = [
+        n for n in frame.columns if _name_words(n) & _YEAR_WORDS and pd.api.types.is_integer_dtype(frame[n])
+    ]
     if len(years) != 1:
         return None
     year = frame[years[0]].to_numpy(dtype=np.int64)
-    if year.min() <= pd.Timestamp.min.year or year.max() >= pd.Timestamp.max.year:  # 1678-2261: what pandas dates hold
+    if (
+        year.min() <= pd.Timestamp.min.year or year.max() >= pd.Timestamp.max.year
+    ):  # 1678-2261: what pandas dates hold
         return None
     for words, per_year, form in ((_MONTH_WORDS, 12, "month"), (_QUARTER_WORDS, 4, "quarter")):
         for name in frame.columns:
@@ -244,8 +301,13 @@ def _gap_count(index: pd.DatetimeIndex) -> float:
 
 def _whole(column: pd.Series) -> pd.Series:
     """A float column of whole numbers (years written ``1950.0``) as integers; any other as it is."""
-    if pd.api.types.is_float_dtype(column) and column.notna().all() and np.isfinite(column).all() \
-            and (column == np.floor(column)).all() and column.abs().max() < 2**53:
+    if (
+        pd.api.types.is_float_dtype(column)
+        and column.notna().all()
+        and np.isfinite(column).all()
+        and (column == np.floor(column)).all()
+        and column.abs().max() < 2**53
+    ):
         return column.astype(np.int64)
     return column
 
@@ -262,7 +324,11 @@ def _own_axis(frame: pd.DataFrame, time_col) -> TimeAxis | None:
             return TimeAxis(steps, None, _integer_form(time_col))
     if time_col is not None and not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
         raise DataError(f"time column {time_col!r} is not a column; columns are {list(frame.columns)}")
-    if not isinstance(index, pd.RangeIndex) and pd.api.types.is_integer_dtype(index) and _looks_like_time(index.name):
+    if (
+        not isinstance(index, pd.RangeIndex)
+        and pd.api.types.is_integer_dtype(index)
+        and _looks_like_time(index.name)
+    ):
         steps = _integer_steps(index.to_series(), consecutive=False)  # a frame indexed by its years
         if steps is not None:
             return TimeAxis(steps, None, _integer_form(index.name))
@@ -274,20 +340,30 @@ def _guess_column(frame: pd.DataFrame):
         if not pd.api.types.is_numeric_dtype(frame[name]) and parse_dates(frame[name]) is not None:
             return name
     for name in frame.columns:  # years or steps, or months as R's decimal years
-        if _looks_like_time(name) and (_integer_steps(_whole(frame[name]), consecutive=False) is not None
-                                       or decimal_years(frame[name]) is not None):
+        if _looks_like_time(name) and (
+            _integer_steps(_whole(frame[name]), consecutive=False) is not None
+            or decimal_years(frame[name]) is not None
+        ):
             return name
     for name in frame.columns:  # dates but for a few values (a total row, a note): said, not dropped unseen
         if not pd.api.types.is_numeric_dtype(frame[name]) and _mostly_dates(frame[name]):
-            raise DataError(_not_time_message(frame[name], name) + "; remove the rows that are not time steps "
-                            "(totals, notes), or name the time column with time_col= (--time-col)")
+            raise DataError(
+                _not_time_message(frame[name], name) + "; remove the rows that are not time steps "
+                "(totals, notes), or name the time column with time_col= (--time-col)"
+            )
     first = frame.columns[0] if len(frame.columns) > 1 else None
-    if first is not None and _is_index_column(first) and _integer_steps(frame[first], consecutive=True) is not None:
+    if (
+        first is not None
+        and _is_index_column(first)
+        and _integer_steps(frame[first], consecutive=True) is not None
+    ):
         return first
     for name in frame.columns:  # a column named as dates whose text is not dates: said, not dropped unseen
         if _name_words(name) & _DATE_WORDS and not pd.api.types.is_numeric_dtype(frame[name]):
-            raise DataError(_not_time_message(frame[name], name) + "; name the time column with time_col= "
-                            "(--time-col), or time_col='none' to read rows in file order")
+            raise DataError(
+                _not_time_message(frame[name], name) + "; name the time column with time_col= "
+                "(--time-col), or time_col='none' to read rows in file order"
+            )
     return None
 
 
@@ -302,12 +378,16 @@ def _mostly_dates(column: pd.Series) -> bool:
 
 def _not_time_message(column: pd.Series, name) -> str:
     if pd.api.types.is_numeric_dtype(column):
-        return (f"time column {name!r} holds numbers that are neither dates nor distinct integer steps "
-                f"(such as years); name a column of dates or integers, or time_col='none' (--time-col none) "
-                f"to read rows in file order")
+        return (
+            f"time column {name!r} holds numbers that are neither dates nor distinct integer steps "
+            f"(such as years); name a column of dates or integers, or time_col='none' (--time-col none) "
+            f"to read rows in file order"
+        )
     bad = column[to_dates(column).isna() & column.notna().to_numpy()]
-    return (f"time column {name!r} has values that are not dates: "
-            f"{shown_labels(f'{v!r} (row {i})' for i, v in bad.items())}")
+    return (
+        f"time column {name!r} has values that are not dates: "
+        f"{shown_labels(f'{v!r} (row {i})' for i, v in bad.items())}"
+    )
 
 
 # -- frequencies --------------------------------------------------------------------------------------
@@ -318,8 +398,10 @@ def parse_freq(freq) -> offsets.BaseOffset:
             warnings.simplefilter("ignore")
             return to_offset(freq)
     except (TypeError, ValueError) as err:
-        raise DataError(f"freq must be a pandas frequency such as 'MS', 'QE', 'YS', 'W-SUN', 'B', 'D', 'h' or "
-                        f"'30min', got {freq!r}") from err
+        raise DataError(
+            f"freq must be a pandas frequency such as 'MS', 'QE', 'YS', 'W-SUN', 'B', 'D', 'h' or "
+            f"'30min', got {freq!r}"
+        ) from err
 
 
 def _mode(values: np.ndarray) -> int:
@@ -338,7 +420,9 @@ def infer_freq(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
             freq = pd.infer_freq(index)
         if freq is not None:
             offset = to_offset(freq)
-            if isinstance(offset, (offsets.QuarterBegin, offsets.QuarterEnd, offsets.YearBegin, offsets.YearEnd)):
+            if isinstance(
+                offset, (offsets.QuarterBegin, offsets.QuarterEnd, offsets.YearBegin, offsets.YearEnd)
+            ):
                 # pandas 2 anchors quarters on any of their months (QS-OCT for Jan/Apr/Jul/Oct): name them
                 # by the first label's month, as pandas 3 does
                 offset = _monthly_offset(index) or offset
@@ -349,7 +433,12 @@ def infer_freq(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
         monthly = _monthly_offset(index)
         if monthly is not None:
             return monthly
-    if same_time and (index.day_of_week == index[0].day_of_week).all() and (days % 7 == 0).all() and (days > 0).all():
+    if (
+        same_time
+        and (index.day_of_week == index[0].day_of_week).all()
+        and (days % 7 == 0).all()
+        and (days > 0).all()
+    ):
         return offsets.Week(_mode(days) // 7, weekday=int(index[0].day_of_week))
     if same_time and (index.day_of_week < 5).all():
         d = index.normalize().values.astype("datetime64[D]")
@@ -386,12 +475,17 @@ def describe_freq(freq) -> str:
     """``"monthly (MS)"``, ``"business-daily (B)"``, ``"30-minute (30min)"``, ...: for reports."""
     offset = parse_freq(freq)
     n = offset.n
-    kinds = [((offsets.YearBegin, offsets.YearEnd), "yearly", "years"),
-             ((offsets.QuarterBegin, offsets.QuarterEnd), "quarterly", "quarters"),
-             ((offsets.MonthBegin, offsets.MonthEnd), "monthly", "months"),
-             ((offsets.Week,), "weekly", "weeks"), ((offsets.BusinessDay,), "business-daily", "business days"),
-             ((offsets.Day,), "daily", "days"), ((offsets.Hour,), "hourly", "hours"),
-             ((offsets.Minute,), "minutely", "minutes"), ((offsets.Second,), "secondly", "seconds")]
+    kinds = [
+        ((offsets.YearBegin, offsets.YearEnd), "yearly", "years"),
+        ((offsets.QuarterBegin, offsets.QuarterEnd), "quarterly", "quarters"),
+        ((offsets.MonthBegin, offsets.MonthEnd), "monthly", "months"),
+        ((offsets.Week,), "weekly", "weeks"),
+        ((offsets.BusinessDay,), "business-daily", "business days"),
+        ((offsets.Day,), "daily", "days"),
+        ((offsets.Hour,), "hourly", "hours"),
+        ((offsets.Minute,), "minutely", "minutes"),
+        ((offsets.Second,), "secondly", "seconds"),
+    ]
     for types, one, many in kinds:
         if isinstance(offset, types):
             word = one if n == 1 else f"every {n} {many}"
@@ -433,8 +527,11 @@ def season_of(freq) -> int | None:
 
 _YEARLY = (offsets.YearBegin, offsets.YearEnd, offsets.BYearBegin, offsets.BYearEnd)
 _QUARTERLY = (offsets.QuarterBegin, offsets.QuarterEnd, offsets.BQuarterBegin, offsets.BQuarterEnd)
-_MONTHLY = (offsets.MonthBegin, offsets.MonthEnd, offsets.BusinessMonthBegin, offsets.BusinessMonthEnd) + \
-    _QUARTERLY + _YEARLY
+_MONTHLY = (
+    (offsets.MonthBegin, offsets.MonthEnd, offsets.BusinessMonthBegin, offsets.BusinessMonthEnd)
+    + _QUARTERLY
+    + _YEARLY
+)
 
 
 def step_numbers(labels: pd.Index, freq: str | None = None, step: int = 1) -> np.ndarray | None:
@@ -450,7 +547,9 @@ def step_numbers(labels: pd.Index, freq: str | None = None, step: int = 1) -> np
             return None
         offset = parse_freq(freq)
         n = max(int(offset.n), 1)
-        local = labels if labels.tz is None else labels.tz_localize(None)  # days, months: the local calendar's
+        local = (
+            labels if labels.tz is None else labels.tz_localize(None)
+        )  # days, months: the local calendar's
         if isinstance(offset, _MONTHLY):
             per = 12 if isinstance(offset, _YEARLY) else 3 if isinstance(offset, _QUARTERLY) else 1
             months = (local.year.to_numpy(np.int64) - 1970) * 12 + local.month.to_numpy(np.int64) - 1
@@ -479,12 +578,13 @@ class Grid:
     ``labels(positions)`` maps back, so a panel's calendars are handled as integer arithmetic.
     """
 
-    def __init__(self, freq: str | None, step: int, origin, full: pd.DatetimeIndex | None = None,
-                 name=None) -> None:
+    def __init__(
+        self, freq: str | None, step: int, origin, full: pd.DatetimeIndex | None = None, name=None
+    ) -> None:
         self.freq, self.step, self.origin, self.full, self.name = freq, step, origin, full, name
 
     @classmethod
-    def of(cls, labels: pd.Index, freq=None, span: pd.Index | None = None) -> "Grid":
+    def of(cls, labels: pd.Index, freq=None, span: pd.Index | None = None) -> Grid:
         """The grid of sorted, unique ``labels``: ``freq`` or the inferred one, covering ``span`` (the
         labels of a whole panel; default ``labels``)."""
         span = labels if span is None else span
@@ -493,10 +593,12 @@ class Grid:
                 offset = infer_freq(labels)
                 if offset is None:
                     steps = labels.to_series().diff().iloc[1:]
-                    raise DataError(f"the time index has no regular frequency: its steps range from {steps.min()} "
-                                    f"to {steps.max()} and match no pandas calendar (months, quarters, years, "
-                                    f"weeks, business days or a fixed step); declare it with freq= (--freq), "
-                                    f"resample the data, or accept it with irregular='ignore' (--irregular ignore)")
+                    raise DataError(
+                        f"the time index has no regular frequency: its steps range from {steps.min()} "
+                        f"to {steps.max()} and match no pandas calendar (months, quarters, years, "
+                        f"weeks, business days or a fixed step); declare it with freq= (--freq), "
+                        f"resample the data, or accept it with irregular='ignore' (--irregular ignore)"
+                    )
             else:
                 offset = parse_freq(freq)
             return cls.dates(span.min(), span.max(), offset, labels.name)
@@ -509,14 +611,14 @@ class Grid:
         return cls(None, step, origin, name=labels.name)
 
     @classmethod
-    def dates(cls, first, last, offset: offsets.BaseOffset, name=None) -> "Grid":
+    def dates(cls, first, last, offset: offsets.BaseOffset, name=None) -> Grid:
         if isinstance(offset, offsets.Tick):
             return cls(offset.freqstr, int(offset.nanos), pd.Timestamp(first).as_unit("ns"), name=name)
         start = first if offset.is_on_offset(first) else offset.rollback(first)
         return cls(offset.freqstr, 1, start, pd.date_range(start, last, freq=offset), name=name)
 
     @classmethod
-    def common_step(cls, labels: pd.Index, span: pd.Index) -> "Grid":
+    def common_step(cls, labels: pd.Index, span: pd.Index) -> Grid:
         """A grid at the most common step of ``labels`` over ``span`` (an irregular index accepted as it is)."""
         if isinstance(labels, pd.DatetimeIndex):
             steps = np.diff(labels.as_unit("ns").asi8)
@@ -526,14 +628,16 @@ class Grid:
 
     def positions(self, labels: pd.Index, strict: bool = True) -> np.ndarray:
         """Step numbers (int64) of ``labels`` on the grid; DataError naming those off it (with
-        ``strict=False`` a label off the grid takes the step at or before it)."""
+        ``strict=True`` a label off the grid takes the step at or before it)."""
         if self.freq is None:
             offset = labels.to_numpy(dtype=np.int64) - self.origin
             off = offset % self.step != 0
             if off.any() and strict:
-                raise DataError(f"the integer time index {self.name!r} is irregular: most steps are {self.step}, "
-                                f"but not at {shown_labels(labels[off])}; make it regular, or accept it with "
-                                f"irregular='ignore' (--irregular ignore)")
+                raise DataError(
+                    f"the integer time index {self.name!r} is irregular: most steps are {self.step}, "
+                    f"but not at {shown_labels(labels[off])}; make it regular, or accept it with "
+                    f"irregular='ignore' (--irregular ignore)"
+                )
             return offset // self.step
         if self.full is None:
             ns = pd.DatetimeIndex(labels).as_unit("ns").asi8 - self.origin.value
@@ -544,9 +648,11 @@ class Grid:
         else:
             pos, off = self.full.searchsorted(labels, side="right") - 1, np.zeros(len(labels), bool)
         if off.any() and strict:
-            raise DataError(f"timestamps {shown_labels(labels[off])} are not on the {describe_freq(self.freq)} calendar "
-                            f"of the other steps; declare the frequency with freq= (--freq), resample the data, "
-                            f"or accept them with irregular='ignore' (--irregular ignore)")
+            raise DataError(
+                f"timestamps {shown_labels(labels[off])} are not on the {describe_freq(self.freq)} calendar "
+                f"of the other steps; declare the frequency with freq= (--freq), resample the data, "
+                f"or accept them with irregular='ignore' (--irregular ignore)"
+            )
         return pos.astype(np.int64)
 
     def labels(self, positions: np.ndarray) -> pd.Index:

@@ -13,6 +13,7 @@ read them, and the months pandas misreads: ``Jan-18`` (``"strftime:%b-%y"``), ``
 :func:`format_labels` writes an index back in its form.  Which column holds the time, and the
 calendar it lies on, are :mod:`tsrnn.data.calendar`'s business.
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,20 @@ import pandas as pd
 
 from ..base.errors import DataError
 
-__all__ = ["MONTHS", "month_numbers", "month_starts", "parse_dates", "day_first", "times_of_day", "integer_dates", "decimal_years", "to_dates",
-           "date_form", "format_labels", "labelled"]
+__all__ = [
+    "MONTHS",
+    "month_numbers",
+    "month_starts",
+    "parse_dates",
+    "day_first",
+    "times_of_day",
+    "integer_dates",
+    "decimal_years",
+    "to_dates",
+    "date_form",
+    "format_labels",
+    "labelled",
+]
 
 MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 _MONTH_RE = re.compile(r"^\s*\d{4}-\d{1,2}\s*$")
@@ -37,7 +50,9 @@ _FISCAL_RE = re.compile(r"^\s*(\d{4})([/-])(\d{2})\s*$")  # fiscal years: 1990/9
 _YEAR_MON_RE = re.compile(r"^\s*\d{4} [A-Z][a-z]{2}\s*$")  # 1949 Jan, as tsibble's yearmonth writes it
 _WORD_RE = re.compile(r"^\s*[A-Za-z]+\.?\s*$")  # Jan, January, Monday: names without a year
 _TIME_OF_DAY_RE = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")  # 00:00, 23:59:59
-_DAY_FIRST_RE = re.compile(r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(\s.*)?$")  # 31/01/2020, 31.01.2020, 31-01-2020
+_DAY_FIRST_RE = re.compile(
+    r"^\s*\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(\s.*)?$"
+)  # 31/01/2020, 31.01.2020, 31-01-2020
 
 
 def month_numbers(names: pd.Series) -> pd.Series:
@@ -76,7 +91,9 @@ def parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     if present.empty or not all(isinstance(v, str) for v in present):
         return None
     text = present.astype(str)
-    if text.str.match(_TIME_OF_DAY_RE).all() or text.str.match(_WORD_RE).all():  # 00:00 or Jan without a date:
+    if (
+        text.str.match(_TIME_OF_DAY_RE).all() or text.str.match(_WORD_RE).all()
+    ):  # 00:00 or Jan without a date:
         return None  # not a time axis alone (pandas would put them in year 1 or today)
     periods = _written_periods(text)
     if periods is not None:  # the present values' periods, placed back among the missing ones
@@ -88,16 +105,23 @@ def parse_dates(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     except ValueError as err:  # pandas refuses mixed offsets with advice a command-line user cannot act on
         if not any(word in str(err).lower() for word in ("timezone", "offset", "tz-aware")):  # pandas 3, 2
             raise
-        raise DataError(f"time column {column.name!r} mixes time zones (UTC offsets), as local time across a "
-                        f"daylight-saving change does; tsrnn reads one offset per time column: convert the "
-                        f"timestamps to UTC first") from None
+        raise DataError(
+            f"time column {column.name!r} mixes time zones (UTC offsets), as local time across a "
+            f"daylight-saving change does; tsrnn reads one offset per time column: convert the "
+            f"timestamps to UTC first"
+        ) from None
     given = np.flatnonzero(column.notna().to_numpy())
     if index[given].isna().any() and text.str.match(_DAY_FIRST_RE).all():  # 13/01/2020: the day comes first
         index = to_dates(column, dayfirst=True)
     if index[given].isna().any():
         return None
-    form = ("month" if text.str.match(_MONTH_RE).all() else "strftime:%Y %b" if text.str.match(_YEAR_MON_RE).all()
-            else date_form(index))
+    form = (
+        "month"
+        if text.str.match(_MONTH_RE).all()
+        else "strftime:%Y %b"
+        if text.str.match(_YEAR_MON_RE).all()
+        else date_form(index)
+    )
     return index, form
 
 
@@ -106,7 +130,11 @@ def times_of_day(column: pd.Series) -> pd.TimedeltaIndex | None:
     in two columns holds them: offsets from midnight; None unless every value is one."""
     if column.dtype != object and not pd.api.types.is_string_dtype(column):
         return None
-    if column.isna().any() or not all(isinstance(v, str) for v in column) or not column.str.match(_TIME_OF_DAY_RE).all():
+    if (
+        column.isna().any()
+        or not all(isinstance(v, str) for v in column)
+        or not column.str.match(_TIME_OF_DAY_RE).all()
+    ):
         return None
     parts = column.str.strip().str.split(":", expand=True).astype(float)
     seconds = parts[0] * 3600 + parts[1] * 60 + (parts[2] if parts.shape[1] > 2 else 0.0)
@@ -120,7 +148,11 @@ def day_first(column: pd.Series) -> pd.DatetimeIndex | None:
     if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
         return None
     present = column.dropna()
-    if present.empty or not all(isinstance(v, str) for v in present) or not present.str.match(_DAY_FIRST_RE).all():
+    if (
+        present.empty
+        or not all(isinstance(v, str) for v in present)
+        or not present.str.match(_DAY_FIRST_RE).all()
+    ):
         return None
     index = to_dates(column, dayfirst=True)
     return None if index[np.flatnonzero(column.notna().to_numpy())].isna().any() else index
@@ -137,7 +169,9 @@ def integer_dates(column: pd.Series, repeated: bool = False) -> tuple[pd.Datetim
         return None
     for low, high, fmt in ((100001, 999912, "%Y%m"), (10000101, 99991231, "%Y%m%d")):
         if distinct[0] >= low and distinct[-1] <= high:
-            dates = pd.to_datetime(distinct.astype(str), format=fmt, errors="coerce")  # 201813, 20180231: not dates
+            dates = pd.to_datetime(
+                distinct.astype(str), format=fmt, errors="coerce"
+            )  # 201813, 20180231: not dates
             if not dates.isna().any():
                 index = pd.DatetimeIndex(dates[np.searchsorted(distinct, values)], name=column.name)
                 return index, f"strftime:{fmt}"
@@ -155,8 +189,9 @@ def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
         if ((weeks >= 1) & (weeks <= 53)).all():
             sep = parts[1].iloc[0]
             if (parts[1] == sep).all():
-                days = pd.to_datetime(parts[0] + "-W" + weeks.map("{:02d}".format) + "-1", format="%G-W%V-%u",
-                                      errors="coerce")
+                days = pd.to_datetime(
+                    parts[0] + "-W" + weeks.map("{:02d}".format) + "-1", format="%G-W%V-%u", errors="coerce"
+                )
                 if not days.isna().any():
                     return pd.DatetimeIndex(days), f"strftime:%G{sep}W%V"
     if text.str.match(_FISCAL_RE).all():
@@ -167,14 +202,21 @@ def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
             return pd.DatetimeIndex(pd.to_datetime(dict(year=first, month=1, day=1))), f"fiscal:{sep}"
     if text.str.match(_QUARTER_RE).all():
         parts = text.str.extract(_QUARTER_RE)
-        periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2])], freq="Q")
-        form = ("quarter-dash" if (parts[1] == "-").all() else "quarter-space" if text.str.match(r"^\s*\d{4}\s+[Qq]").all()
-                else "quarter")
+        periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2], strict=True)], freq="Q")
+        form = (
+            "quarter-dash"
+            if (parts[1] == "-").all()
+            else "quarter-space"
+            if text.str.match(r"^\s*\d{4}\s+[Qq]").all()
+            else "quarter"
+        )
         return periods.to_timestamp(), form
     if text.str.match(_YEAR_M_RE).all():
         parts = text.str.extract(_YEAR_M_RE).astype(int)
         if ((parts[1] >= 1) & (parts[1] <= 12)).all():
-            return pd.DatetimeIndex(pd.to_datetime(dict(year=parts[0], month=parts[1], day=1))), "strftime:%YM%m"
+            return pd.DatetimeIndex(
+                pd.to_datetime(dict(year=parts[0], month=parts[1], day=1))
+            ), "strftime:%YM%m"
     if text.str.match(_MONTH_YY_RE).all():
         parts = text.str.extract(_MONTH_YY_RE)
         month = month_numbers(parts[0])
@@ -195,8 +237,12 @@ def decimal_years(column: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
     if not pd.api.types.is_float_dtype(column):
         return None
     values = column.to_numpy(dtype=np.float64)
-    if len(values) < 2 or not np.isfinite(values).all() or values.min() <= pd.Timestamp.min.year \
-            or values.max() >= pd.Timestamp.max.year:
+    if (
+        len(values) < 2
+        or not np.isfinite(values).all()
+        or values.min() <= pd.Timestamp.min.year
+        or values.max() >= pd.Timestamp.max.year
+    ):
         return None
     years = np.floor(values)
     if (values == years).all():
@@ -218,9 +264,9 @@ def format_labels(index: pd.Index, form: str | None) -> pd.Index:
         return index
     if form.startswith("fiscal:"):  # 1990/91
         years = index.year
-        return pd.Index([f"{y}{form[len('fiscal:'):]}{(y + 1) % 100:02d}" for y in years], name=index.name)
+        return pd.Index([f"{y}{form[len('fiscal:') :]}{(y + 1) % 100:02d}" for y in years], name=index.name)
     if form.startswith("decimal:"):  # R's time(): 1961.0833 for February 1961
-        step = 12 // int(form[len("decimal:"):])
+        step = 12 // int(form[len("decimal:") :])
         return pd.Index(np.round(index.year + (index.month - 1) // step * step / 12, 4), name=index.name)
     if form == "month":
         return pd.Index(index.strftime("%Y-%m"), name=index.name)
@@ -231,11 +277,11 @@ def format_labels(index: pd.Index, form: str | None) -> pd.Index:
     if form.startswith("period:"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return pd.Index(index.to_period(form[len("period:"):]).astype(str), name=index.name)
+            return pd.Index(index.to_period(form[len("period:") :]).astype(str), name=index.name)
     if form == "date":
         return pd.Index(index.strftime("%Y-%m-%d"), name=index.name)
     if form.startswith("strftime:"):
-        return pd.Index(index.strftime(form[len("strftime:"):]), name=index.name)
+        return pd.Index(index.strftime(form[len("strftime:") :]), name=index.name)
     return pd.Index(index.map(lambda t: t.isoformat()), name=index.name)
 
 

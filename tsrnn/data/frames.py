@@ -5,24 +5,47 @@ column that parses as dates).  Long data is Nixtla's layout: ``unique_id, ds, y`
 columns, one row per series and time step.  Every problem is a DataError that names the column and
 the first offending timestamps or rows.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from .calendar import (SHOWN, Grid, TimeAxis, describe_freq, find_time_axis, infer_freq, parse_freq,
-                       regular_calendar, row_number_columns, season_of, shown_labels)
-from .dates import format_labels, integer_dates
 from ..base.errors import DataError
+from .calendar import (
+    SHOWN,
+    Grid,
+    TimeAxis,
+    describe_freq,
+    find_time_axis,
+    infer_freq,
+    parse_freq,
+    regular_calendar,
+    row_number_columns,
+    season_of,
+    shown_labels,
+)
+from .dates import format_labels, integer_dates
 from .panel import Panel
 
-__all__ = ["FILLS", "LONG_ID", "LONG_TIME", "LONG_TARGET", "prepare_wide", "is_long", "split_long", "long_panel"]
+__all__ = [
+    "FILLS",
+    "LONG_ID",
+    "LONG_TIME",
+    "LONG_TARGET",
+    "prepare_wide",
+    "is_long",
+    "split_long",
+    "long_panel",
+]
 
 FILLS = ("ffill", "interpolate", "drop")
 LONG_ID, LONG_TIME, LONG_TARGET = "unique_id", "ds", "y"
-def _time_index(frame: pd.DataFrame, time_col: str | None,
-                keep=()) -> tuple[pd.DataFrame, TimeAxis | None, list[str] | None]:
+
+
+def _time_index(
+    frame: pd.DataFrame, time_col: str | None, keep=()
+) -> tuple[pd.DataFrame, TimeAxis | None, list[str] | None]:
     """The frame indexed and sorted by its time axis (see :func:`tsrnn.data.calendar.find_time_axis`;
     ``keep``: the chosen features, never row labels), and the row-label columns left out (or None)."""
     frame, axis = find_time_axis(frame, time_col, keep)
@@ -32,19 +55,27 @@ def _time_index(frame: pd.DataFrame, time_col: str | None,
     empty = pd.isna(axis.index)
     if empty.any():  # a row with values but no time: where it belongs is unknown
         where = f"column {axis.column!r}" if axis.column else "the index"
-        raise DataError(f"the time ({where}) is missing at row(s) {shown_labels(frame.index[empty])}; give every row "
-                        f"its time, or remove the rows that are not time steps (totals, notes)")
+        raise DataError(
+            f"the time ({where}) is missing at row(s) {shown_labels(frame.index[empty])}; give every row "
+            f"its time, or remove the rows that are not time steps (totals, notes)"
+        )
     frame = frame.set_axis(axis.index, axis=0)
     if not frame.index.is_monotonic_increasing:
         frame = frame.sort_index(kind="stable")
     if frame.index.has_duplicates:
         repeated = frame.index[frame.index.duplicated()].unique()
         labels = [name for name in frame.columns if not pd.api.types.is_numeric_dtype(frame[name])]
-        hint = (f"; if column {labels[0]!r} names one of several series, give the file the long layout: columns "
-                f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET}: {labels[0]!r}, {axis.column or 'the time'!r} and the "
-                f"values renamed" if labels else "")
-        raise DataError(f"the time index repeats timestamps: {shown_labels(format_labels(repeated, axis.form))}; "
-                        f"each step must appear once{hint}")
+        hint = (
+            f"; if column {labels[0]!r} names one of several series, give the file the long layout: columns "
+            f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET}: {labels[0]!r}, {axis.column or 'the time'!r} and the "
+            f"values renamed"
+            if labels
+            else ""
+        )
+        raise DataError(
+            f"the time index repeats timestamps: {shown_labels(format_labels(repeated, axis.form))}; "
+            f"each step must appear once{hint}"
+        )
     return frame, axis, rows
 
 
@@ -52,8 +83,11 @@ def _calendar(frame: pd.DataFrame, axis: TimeAxis, freq, irregular: str) -> tupl
     """Reindex the frame to its full regular calendar (gaps become missing rows); report what was found."""
     declared = freq or frame.attrs.get("tsrnn.freq")
     if irregular == "ignore":
-        offset = parse_freq(declared) if declared else (
-            infer_freq(frame.index) if isinstance(frame.index, pd.DatetimeIndex) else None)
+        offset = (
+            parse_freq(declared)
+            if declared
+            else (infer_freq(frame.index) if isinstance(frame.index, pd.DatetimeIndex) else None)
+        )
         return frame, {"freq": None if offset is None else offset.freqstr, "gaps": []}
     if len(frame.index) < 3 and declared is None and isinstance(frame.index, pd.DatetimeIndex):
         return frame, {"freq": None, "gaps": []}  # too short to tell; a declared freq would say
@@ -99,25 +133,36 @@ def _numeric(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, dict[str, str
             numbers = pd.to_numeric(column, errors="coerce")
             text = column[numbers.isna() & column.notna()]
             if len(text):
-                raise DataError(f"column {name!r} has text where numbers are expected: "
-                                f"{shown_labels(f'{v!r} at {i}' for i, v in text.items())}")
+                raise DataError(
+                    f"column {name!r} has text where numbers are expected: "
+                    f"{shown_labels(f'{v!r} at {i}' for i, v in text.items())}"
+                )
             column = numbers
         out[str(name)] = column.astype(np.float64)
     if not out:
-        raise DataError(f"expected at least one numeric column, got columns {list(frame.columns)} of types "
-                        f"{[str(t) for t in frame.dtypes]}"
-                        + (f" (text such as {', '.join(f'{k}: {v!r}' for k, v in left_out.items())})" if left_out else ""))
+        raise DataError(
+            f"expected at least one numeric column, got columns {list(frame.columns)} of types "
+            f"{[str(t) for t in frame.dtypes]}"
+            + (f" (text such as {', '.join(f'{k}: {v!r}' for k, v in left_out.items())})" if left_out else "")
+        )
     return pd.DataFrame(out, index=frame.index), left_out
 
 
-def _fill(frame: pd.DataFrame, fill: str | None, axis: TimeAxis | None, calendar: dict,
-          groups: np.ndarray | None = None) -> tuple[pd.DataFrame, dict]:
+def _fill(
+    frame: pd.DataFrame,
+    fill: str | None,
+    axis: TimeAxis | None,
+    calendar: dict,
+    groups: np.ndarray | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """Refuse or fill missing values (``groups``: each row's series, whose values never fill another's)."""
     values = frame.to_numpy()
     if np.isinf(values).any():
         row, col = np.argwhere(np.isinf(values))[0]
-        raise DataError(f"column {frame.columns[col]!r} has an infinite value at {frame.index[row]}; "
-                        f"infinities are never filled, remove them from the data")
+        raise DataError(
+            f"column {frame.columns[col]!r} has an infinite value at {frame.index[row]}; "
+            f"infinities are never filled, remove them from the data"
+        )
     missing = frame.isna()
     if not missing.to_numpy().any():
         return frame, {}
@@ -126,14 +171,21 @@ def _fill(frame: pd.DataFrame, fill: str | None, axis: TimeAxis | None, calendar
     if fill is None:
         policy = "choose a fill policy: fill='ffill', 'interpolate' or 'drop' (--fill)"
         if gaps:
-            where = describe_freq(calendar["freq"]) + " calendar" if calendar.get("freq") else \
-                f"integer steps of {calendar.get('step', 1)}"
-            raise DataError(f"the series misses {len(gaps)} period(s) of its {where}: {shown_labels(gaps)}; "
-                            f"{policy} to fill them, or add them to the data")
+            where = (
+                describe_freq(calendar["freq"]) + " calendar"
+                if calendar.get("freq")
+                else f"integer steps of {calendar.get('step', 1)}"
+            )
+            raise DataError(
+                f"the series misses {len(gaps)} period(s) of its {where}: {shown_labels(gaps)}; "
+                f"{policy} to fill them, or add them to the data"
+            )
         first = next(iter(counts))
         at = format_labels(frame.index[missing[first].to_numpy()], axis.form if axis else None)
-        raise DataError(f"column {first!r} has {counts[first]} missing value(s), first at "
-                        f"{shown_labels(at)} (missing per column: {counts}); {policy}")
+        raise DataError(
+            f"column {first!r} has {counts[first]} missing value(s), first at "
+            f"{shown_labels(at)} (missing per column: {counts}); {policy}"
+        )
     if fill not in FILLS:
         raise ValueError(f"fill must be one of {', '.join(map(repr, FILLS))} or None, got {fill!r}")
     report = {"fill": fill, "missing": counts, "gaps": gaps}
@@ -157,8 +209,14 @@ def _fill(frame: pd.DataFrame, fill: str | None, axis: TimeAxis | None, calendar
     return filled, {**report, "values_filled": int(sum(counts.values()))}
 
 
-def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None, fill: str | None = None,
-                 irregular: str = "error", freq: str | None = None) -> tuple[pd.DataFrame, dict]:
+def prepare_wide(
+    frame: pd.DataFrame,
+    time_col: str | None = None,
+    features=None,
+    fill: str | None = None,
+    irregular: str = "error",
+    freq: str | None = None,
+) -> tuple[pd.DataFrame, dict]:
     """A clean wide frame: numeric feature columns, indexed and sorted by time, without missing values.
 
     The time axis is found by :func:`tsrnn.data.calendar.find_time_axis` (``time_col``, or the frame's own
@@ -184,11 +242,20 @@ def prepare_wide(frame: pd.DataFrame, time_col: str | None = None, features=None
     numeric, text = _numeric(frame, features)
     clean, report = _fill(numeric, fill, axis, calendar)
     freq_found = calendar["freq"]
-    report.update(row_numbers=rows, text_columns=text, time_col=None if axis is None else (axis.column or frame.index.name),
-                  time_form=None if axis is None else axis.form, freq=freq_found,
-                  season=season_of(freq_found) if freq_found else (1 if axis and axis.form == "year" else None))
-    clean.attrs = {**attrs, "tsrnn.freq": freq_found, "tsrnn.form": None if axis is None else axis.form,
-                   "tsrnn.season": report["season"]}
+    report.update(
+        row_numbers=rows,
+        text_columns=text,
+        time_col=None if axis is None else (axis.column or frame.index.name),
+        time_form=None if axis is None else axis.form,
+        freq=freq_found,
+        season=season_of(freq_found) if freq_found else (1 if axis and axis.form == "year" else None),
+    )
+    clean.attrs = {
+        **attrs,
+        "tsrnn.freq": freq_found,
+        "tsrnn.form": None if axis is None else axis.form,
+        "tsrnn.season": report["season"],
+    }
     return clean, report
 
 
@@ -199,8 +266,12 @@ def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None
     (a region's name) or of no value left out unless ``features`` names them, each with its first
     value (None for none)."""
     if features is not None:
-        return [LONG_TARGET] + [f for f in ([features] if isinstance(features, str) else features)
-                                if f != LONG_TARGET], None, {}
+        return (
+            [LONG_TARGET]
+            + [f for f in ([features] if isinstance(features, str) else features) if f != LONG_TARGET],
+            None,
+            {},
+        )
     rows = [str(r) for r in row_number_columns(frame)]
     columns, text = [LONG_TARGET], {}
     for name in frame.columns:
@@ -216,7 +287,9 @@ def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None
 
 def is_long(frame) -> bool:
     """Whether ``frame`` is in the long layout (``unique_id``, ``ds`` and ``y`` columns)."""
-    return isinstance(frame, pd.DataFrame) and {LONG_ID, LONG_TIME, LONG_TARGET} <= set(map(str, frame.columns))
+    return isinstance(frame, pd.DataFrame) and {LONG_ID, LONG_TIME, LONG_TARGET} <= set(
+        map(str, frame.columns)
+    )
 
 
 def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
@@ -224,7 +297,9 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
     them) or integers, and its form."""
     column = frame[LONG_TIME]
     if column.isna().any():
-        raise DataError(f"column {LONG_TIME!r} has missing time labels at rows {shown_labels(frame.index[column.isna()])}")
+        raise DataError(
+            f"column {LONG_TIME!r} has missing time labels at rows {shown_labels(frame.index[column.isna()])}"
+        )
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
         months = integer_dates(column, repeated=True)  # 201801 or 20180131, repeated across series
         if months is not None:
@@ -234,8 +309,13 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
     return axis.index, axis.form
 
 
-def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irregular: str = "error",
-               freq: str | None = None) -> Panel:
+def long_panel(
+    frame: pd.DataFrame,
+    features=None,
+    fill: str | None = None,
+    irregular: str = "error",
+    freq: str | None = None,
+) -> Panel:
     """Long data (``unique_id, ds, y`` and covariates) -> one :class:`~tsrnn.data.panel.Panel`, vectorised.
 
     The rows are sorted once by series and time; each series may start and end on its own dates (a
@@ -248,7 +328,9 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
     if frame.shape[0] == 0:
         raise DataError(f"expected at least one row, got an empty table with columns {list(frame.columns)}")
     if frame[LONG_ID].isna().any():
-        raise DataError(f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}")
+        raise DataError(
+            f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}"
+        )
     if freq is not None:
         parse_freq(freq)
     columns, rows, labels = _long_columns(frame, features)
@@ -262,13 +344,15 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
     same = (codes[1:] == codes[:-1]) & (key[1:] == key[:-1])
     if same.any():
         row = int(np.flatnonzero(same)[0]) + 1
-        raise DataError(f"series {ids[codes[row]]!r}: the time index repeats timestamps: "
-                        f"{shown_labels(format_labels(times[[row]], form))}; each step must appear once")
+        raise DataError(
+            f"series {ids[codes[row]]!r}: the time index repeats timestamps: "
+            f"{shown_labels(format_labels(times[[row]], form))}; each step must appear once"
+        )
     S = len(ids)
     lengths = np.bincount(codes, minlength=S).astype(np.int64)
     starts = np.cumsum(lengths) - lengths
     longest = int(np.argmax(lengths))
-    own = times[starts[longest]:starts[longest] + lengths[longest]]
+    own = times[starts[longest] : starts[longest] + lengths[longest]]
     strict = irregular == "error"
     try:
         grid = Grid.of(own if len(own) > 2 or freq is not None else times.unique().sort_values(), freq, times)
@@ -281,10 +365,18 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise DataError(f"feature column(s) {missing} not found; columns are {list(frame.columns)}")
-    numeric, text = _numeric(frame.iloc[order][[c for c in columns if c in frame.columns]].reset_index(drop=True),
-                             columns if picked else None)
-    report = {"freq": grid.freq, "time_form": form, "time_col": LONG_TIME, "gaps": {}, "row_numbers": rows,
-              "text_columns": {**labels, **text}}
+    numeric, text = _numeric(
+        frame.iloc[order][[c for c in columns if c in frame.columns]].reset_index(drop=True),
+        columns if picked else None,
+    )
+    report = {
+        "freq": grid.freq,
+        "time_form": form,
+        "time_col": LONG_TIME,
+        "gaps": {},
+        "row_numbers": rows,
+        "text_columns": {**labels, **text},
+    }
     first, last = pos[starts], pos[starts + lengths - 1]
     row_pos, reindexed = pos, False
     if strict:
@@ -299,24 +391,36 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
             present[rows] = True
             gapped = np.flatnonzero(full != lengths)
             for g in gapped[:SHOWN]:
-                absent = first[g] + np.flatnonzero(~present[new_starts[g]:new_starts[g] + full[g]])
+                absent = first[g] + np.flatnonzero(~present[new_starts[g] : new_starts[g] + full[g]])
                 report["gaps"][str(ids[g])] = list(format_labels(grid.labels(absent), form))
             report["series_with_gaps"] = int(len(gapped))
             numeric = pd.DataFrame(grown, columns=numeric.columns)
             codes, lengths, starts = np.repeat(np.arange(S), full), full, new_starts
-            row_pos, reindexed = np.repeat(first, full) + (np.arange(grown.shape[0]) - np.repeat(starts, full)), True
+            row_pos, reindexed = (
+                np.repeat(first, full) + (np.arange(grown.shape[0]) - np.repeat(starts, full)),
+                True,
+            )
             if fill is None:
                 g = int(gapped[0])
                 cal = {"freq": grid.freq, "step": grid.step, "gaps": report["gaps"][str(ids[g])]}
                 more = f" ({len(gapped)} series have gaps)" if len(gapped) > 1 else ""
-                _in_series(ids[g], more, _fill, numeric.iloc[starts[g]:starts[g] + lengths[g]], None, None, cal)
+                _in_series(
+                    ids[g], more, _fill, numeric.iloc[starts[g] : starts[g] + lengths[g]], None, None, cal
+                )
     nan_rows = numeric.isna().to_numpy().any(axis=1)
     if fill is None and nan_rows.any():
         g = int(codes[np.flatnonzero(nan_rows)[0]])
         span = slice(starts[g], starts[g] + lengths[g])
         labels = grid.labels(row_pos[span]) if reindexed else times[span]
-        _in_series(ids[g], "", _fill, numeric.iloc[span].set_axis(labels, axis=0), None,
-                   TimeAxis(times, LONG_TIME, form), {})
+        _in_series(
+            ids[g],
+            "",
+            _fill,
+            numeric.iloc[span].set_axis(labels, axis=0),
+            None,
+            TimeAxis(times, LONG_TIME, form),
+            {},
+        )
     clean, filled = _fill(numeric, fill, None, {}, groups=codes)
     if filled:
         report.update(fill=filled["fill"], missing=filled["missing"])
@@ -326,12 +430,24 @@ def long_panel(frame: pd.DataFrame, features=None, fill: str | None = None, irre
         lengths = np.bincount(codes, minlength=S).astype(np.int64)
         starts = np.cumsum(lengths) - lengths
         if (lengths == 0).any():
-            raise DataError(f"series {shown_labels(map(repr, ids[lengths == 0]))} have no rows left after fill='drop'")
+            raise DataError(
+                f"series {shown_labels(map(repr, ids[lengths == 0]))} have no rows left after fill='drop'"
+            )
         last = row_pos[starts + lengths - 1]
     report["season"] = season_of(report["freq"]) if report["freq"] else None
     values = np.ascontiguousarray(clean.to_numpy(dtype=np.float32))
-    return Panel(values, starts.astype(np.int64), lengths, [str(i) for i in ids], [str(c) for c in clean.columns],
-                 grid, last.astype(np.int64), form, report["season"], report)
+    return Panel(
+        values,
+        starts.astype(np.int64),
+        lengths,
+        [str(i) for i in ids],
+        [str(c) for c in clean.columns],
+        grid,
+        last.astype(np.int64),
+        form,
+        report["season"],
+        report,
+    )
 
 
 def _in_series(uid, more: str, check, *args) -> None:
@@ -357,13 +473,20 @@ def _check_shared_steps(pos: np.ndarray, codes: np.ndarray, ids, grid, longest: 
     odd = many & (smallest > 1) & (smallest == largest)  # every step the same multiple: another frequency
     if odd.any():
         where = describe_freq(grid.freq) + " calendar" if grid.freq else f"integer steps of {grid.step}"
-        raise DataError(f"the series of long data must share one frequency, but {shown_labels(map(repr, ids[odd]))} "
-                        f"step by {shown_labels(sorted(set(smallest[odd].tolist())))} periods of the {where} of "
-                        f"{ids[longest]!r}; declare it with freq= (--freq) or resample the odd series")
+        raise DataError(
+            f"the series of long data must share one frequency, but {shown_labels(map(repr, ids[odd]))} "
+            f"step by {shown_labels(sorted(set(smallest[odd].tolist())))} periods of the {where} of "
+            f"{ids[longest]!r}; declare it with freq= (--freq) or resample the odd series"
+        )
 
 
-def split_long(frame: pd.DataFrame, features=None, fill: str | None = None, irregular: str = "error",
-               freq: str | None = None) -> tuple[dict[str, pd.DataFrame], dict]:
+def split_long(
+    frame: pd.DataFrame,
+    features=None,
+    fill: str | None = None,
+    irregular: str = "error",
+    freq: str | None = None,
+) -> tuple[dict[str, pd.DataFrame], dict]:
     """Long data -> one clean wide frame per ``unique_id`` (``y`` first, then covariates), sorted by id.
 
     Series may start and end on their own dates (a ragged panel); ``ds`` holds dates or integers.
@@ -371,7 +494,9 @@ def split_long(frame: pd.DataFrame, features=None, fill: str | None = None, irre
     too short to tell takes the others'.
     """
     if frame[LONG_ID].isna().any():
-        raise DataError(f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}")
+        raise DataError(
+            f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}"
+        )
     columns, _, text = _long_columns(frame, features)
     parts = {str(uid): part.drop(columns=[LONG_ID]) for uid, part in frame.groupby(LONG_ID, sort=True)}
 
@@ -391,8 +516,10 @@ def split_long(frame: pd.DataFrame, features=None, fill: str | None = None, irre
             found.setdefault(report["freq"], []).append(uid)
     if len(found) > 1:
         kinds = "; ".join(f"{describe_freq(f)} in {shown_labels(map(repr, ids))}" for f, ids in found.items())
-        raise DataError(f"the series of long data must share one frequency, got {kinds}; declare it with "
-                        f"freq= (--freq) or resample the odd series")
+        raise DataError(
+            f"the series of long data must share one frequency, got {kinds}; declare it with "
+            f"freq= (--freq) or resample the odd series"
+        )
     if found and freq is None:  # series too short to infer take the panel's frequency
         common = next(iter(found))
         for uid, report in reports.items():

@@ -1,4 +1,5 @@
 """Reproducible series to learn from: the classic tutorial sine and multi-feature sine mixtures."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -41,8 +42,16 @@ def _default_periods(n: int) -> list[float]:
     return list(DEFAULT_PERIODS[:n]) + extra
 
 
-def multi_sine(length: int, n_features: int = 3, periods=None, amplitudes=None, phases=None,
-               noise: float = 0.0, trend=0.0, seed: int | None = None) -> pd.DataFrame:
+def multi_sine(
+    length: int,
+    n_features: int = 3,
+    periods=None,
+    amplitudes=None,
+    phases=None,
+    noise: float = 0.0,
+    trend=0.0,
+    seed: int | None = None,
+) -> pd.DataFrame:
     """Several sine series, one column per feature, with optional phases, trend and Gaussian noise.
 
     Feature ``k`` at step ``t`` is
@@ -85,18 +94,24 @@ def multi_sine(length: int, n_features: int = 3, periods=None, amplitudes=None, 
     phases_ = checks.per_feature("phases", phases, n_features, drawn.tolist())
 
     t = np.arange(length, dtype=np.float64)[:, None]  # (T, 1)
-    values = (np.asarray(amplitudes_) * np.sin(2.0 * np.pi * t / np.asarray(periods_) + np.asarray(phases_))
-              + np.asarray(trend_) * t)  # (T, F)
+    values = (
+        np.asarray(amplitudes_) * np.sin(2.0 * np.pi * t / np.asarray(periods_) + np.asarray(phases_))
+        + np.asarray(trend_) * t
+    )  # (T, F)
     if noise > 0:
         values = values + rng.normal(0.0, noise, size=values.shape)
-    frame = pd.DataFrame(values.astype(np.float32), columns=[f"f{k}" for k in range(n_features)],
-                         index=pd.RangeIndex(length, name="t"))
-    frame.attrs.update(noise=noise, periods=periods_, amplitudes=amplitudes_, phases=phases_,
-                       trend=trend_, seed=seed)
+    frame = pd.DataFrame(
+        values.astype(np.float32),
+        columns=[f"f{k}" for k in range(n_features)],
+        index=pd.RangeIndex(length, name="t"),
+    )
+    frame.attrs.update(
+        noise=noise, periods=periods_, amplitudes=amplitudes_, phases=phases_, trend=trend_, seed=seed
+    )
     return frame
 
 
-def to_batch(array) -> "torch.Tensor":
+def to_batch(array) -> torch.Tensor:
     """Add the batch dimension: ``(seq, features)`` -> float32 tensor ``(1, seq, features)``.
 
     A 1-D series is read as one feature: ``(seq,)`` -> ``(1, seq, 1)``.
@@ -105,8 +120,11 @@ def to_batch(array) -> "torch.Tensor":
 
     if isinstance(array, pd.DataFrame):
         array = array.to_numpy()
-    x = (array.to(torch.float32) if isinstance(array, torch.Tensor)
-         else torch.tensor(np.asarray(array), dtype=torch.float32))
+    x = (
+        array.to(torch.float32)
+        if isinstance(array, torch.Tensor)
+        else torch.tensor(np.asarray(array), dtype=torch.float32)
+    )
     if x.dim() == 1:
         x = x.unsqueeze(-1)  # (T,) -> (T, 1)
     if x.dim() != 2:

@@ -10,6 +10,7 @@ it: the ``future`` argument of :meth:`Forecaster.forecast <tsrnn.estimator.forec
 
 Shapes: T steps, F features, Fk known columns, K horizon, S series.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,8 +34,10 @@ def resolve_known(known, columns: list[str], target_idx: list[int], strategy: st
     if not names:
         return []
     if strategy == "recursive":
-        raise DataError("known covariates need strategy='direct': the head forecasts the horizon at once from "
-                        "the known values of its steps")
+        raise DataError(
+            "known covariates need strategy='direct': the head forecasts the horizon at once from "
+            "the known values of its steps"
+        )
     if any(not isinstance(n, str) for n in names) or len(set(names)) != len(names):
         raise DataError(f"known must name distinct input columns, got {known!r}")
     missing = [n for n in names if n not in columns]
@@ -43,13 +46,20 @@ def resolve_known(known, columns: list[str], target_idx: list[int], strategy: st
     positions = [columns.index(n) for n in names]
     forecast = [columns[i] for i in positions if i in target_idx]
     if forecast:
-        raise DataError(f"known column(s) {forecast} are also targets: a target's future is what is forecast, "
-                        f"so it cannot be known; pick other targets or leave them out of known")
+        raise DataError(
+            f"known column(s) {forecast} are also targets: a target's future is what is forecast, "
+            f"so it cannot be known; pick other targets or leave them out of known"
+        )
     return positions
 
 
-def lead_columns(values: np.ndarray, known: list[int], horizon: int, lengths: np.ndarray | None = None,
-                 future: np.ndarray | None = None) -> np.ndarray:
+def lead_columns(
+    values: np.ndarray,
+    known: list[int],
+    horizon: int,
+    lengths: np.ndarray | None = None,
+    future: np.ndarray | None = None,
+) -> np.ndarray:
     """The leads (T, Fk) of the ``known`` columns of ``values`` (T, F): row ``t`` holds row ``t + K``.
 
     ``lengths`` splits ``values`` into consecutive series (a panel; default one series), whose leads
@@ -97,12 +107,16 @@ def future_values(future, names: list[str], horizon: int) -> np.ndarray:
     """The known values of the K steps after a series, (1, K, Fk), from ``future``: a DataFrame
     with the known columns (sorted by ``ds`` when it has one) or an array (steps, Fk)."""
     if future is None:
-        raise DataError(f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
-                        f"pass their future values: forecast(steps, future=frame) (tsrnn predict --future FILE)")
+        raise DataError(
+            f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
+            f"pass their future values: forecast(steps, future=frame) (tsrnn predict --future FILE)"
+        )
     rows = _as_rows(future, names, "future")
     if rows.shape[0] < horizon:
-        raise DataError(f"future has {rows.shape[0]} step(s) of the known input(s) {names}; the model reads "
-                        f"them over its whole horizon of {horizon} steps, so give at least {horizon}")
+        raise DataError(
+            f"future has {rows.shape[0]} step(s) of the known input(s) {names}; the model reads "
+            f"them over its whole horizon of {horizon} steps, so give at least {horizon}"
+        )
     return rows[None, :horizon]
 
 
@@ -110,14 +124,18 @@ def future_panel(future, ids: list[str], names: list[str], horizon: int) -> np.n
     """(S, K, Fk) known future values of each series ``ids`` from a long ``future`` frame
     (``unique_id``, optionally ``ds``, and the known columns)."""
     if future is None or not checks.is_pandas(future, "DataFrame") or "unique_id" not in future.columns:
-        raise DataError(f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
-                        f"pass their future values for every series as a long DataFrame: future=frame with "
-                        f"columns unique_id, ds (to order the rows, optional) and {', '.join(names)}")
+        raise DataError(
+            f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
+            f"pass their future values for every series as a long DataFrame: future=frame with "
+            f"columns unique_id, ds (to order the rows, optional) and {', '.join(names)}"
+        )
     out = np.empty((len(ids), horizon, len(names)), dtype=np.float32)
     groups = {str(uid): part for uid, part in future.groupby(future["unique_id"].astype(str), sort=False)}
     for s, uid in enumerate(ids):
         if uid not in groups:
-            raise DataError(f"future has no rows for series {uid!r}; every forecast series needs its known values")
+            raise DataError(
+                f"future has no rows for series {uid!r}; every forecast series needs its known values"
+            )
         try:
             out[s] = future_values(groups[uid], names, horizon)[0]
         except DataError as err:

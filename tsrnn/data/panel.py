@@ -6,6 +6,7 @@ shared grid (:class:`tsrnn.data.calendar.Grid`): ``last[s]`` is the grid positio
 single series is a panel of one.  pandas is not needed to hold a panel, only to build one from a
 DataFrame (:func:`tsrnn.data.frames.long_panel`) and to turn positions back into labels.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ class Panel:
 
     def rows(self, s: int) -> np.ndarray:
         """Series ``s`` (T_s, F), a view."""
-        return self.values[self.starts[s]:self.starts[s] + self.lengths[s]]
+        return self.values[self.starts[s] : self.starts[s] + self.lengths[s]]
 
     def positions(self) -> tuple[np.ndarray, np.ndarray]:
         """Each row's series (T_total,) and its step within that series (T_total,)."""
@@ -72,8 +73,14 @@ class Panel:
         return self.grid.labels(np.arange(first, int(self.last[s]) + 1))
 
 
-def panel_windows(lengths: np.ndarray, starts: np.ndarray, window: int, horizon: int,
-                  first: np.ndarray | None = None, end: np.ndarray | None = None) -> np.ndarray:
+def panel_windows(
+    lengths: np.ndarray,
+    starts: np.ndarray,
+    window: int,
+    horizon: int,
+    first: np.ndarray | None = None,
+    end: np.ndarray | None = None,
+) -> np.ndarray:
     """Row positions (in the panel's values) of every window of ``window`` inputs and ``horizon``
     targets inside each series, from offset ``first[s]`` (default 0) to windows whose targets end
     by ``end[s]`` (default the series' length): one int64 array, series after series."""

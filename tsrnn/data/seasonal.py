@@ -31,14 +31,24 @@ history, a backtest) lines up with the fit; integer steps count from 0 (or the i
 The indices are two arrays ``mult`` and ``add`` of shape (S, m, O): deseasonalised values are
 ``(y - add) / mult`` and forecasts go back as ``f * mult + add``; one formula serves both kinds.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from .panel import Panel
 
-__all__ = ["Seasonality", "first_steps", "anchored", "fit_seasonality", "fit_drifting", "local_indices", "CRITICAL",
-           "HALFLIFE", "DRIFT"]
+__all__ = [
+    "Seasonality",
+    "first_steps",
+    "anchored",
+    "fit_seasonality",
+    "fit_drifting",
+    "local_indices",
+    "CRITICAL",
+    "HALFLIFE",
+    "DRIFT",
+]
 
 CRITICAL = 1.645  # the one-sided 95% (two-sided 90%) normal quantile of the M4 benchmarks' test
 # Seasons back from the end of the training span at which a detrended value weighs half.  Measured on
@@ -57,27 +67,42 @@ class Seasonality:
     float32, ``kinds`` (S, O): "multiplicative", "additive" or "none" per series and target, and
     ``drifting`` (S,) bool: whose season drifts (:func:`fit_drifting`)."""
 
-    def __init__(self, m: int, mult: np.ndarray, add: np.ndarray, kinds: list[list[str]],
-                 drifting: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        m: int,
+        mult: np.ndarray,
+        add: np.ndarray,
+        kinds: list[list[str]],
+        drifting: np.ndarray | None = None,
+    ) -> None:
         self.m, self.mult, self.add, self.kinds = int(m), mult, add, kinds
         self.drifting = np.zeros(len(kinds), bool) if drifting is None else np.asarray(drifting, dtype=bool)
         self._active = self.m > 1 and any(k != "none" for row in kinds for k in row)  # once, not per call
 
     @classmethod
-    def none(cls, n_series: int, n_targets: int) -> "Seasonality":
-        return cls(0, np.ones((n_series, 1, n_targets), np.float32), np.zeros((n_series, 1, n_targets), np.float32),
-                   [["none"] * n_targets for _ in range(n_series)])
+    def none(cls, n_series: int, n_targets: int) -> Seasonality:
+        return cls(
+            0,
+            np.ones((n_series, 1, n_targets), np.float32),
+            np.zeros((n_series, 1, n_targets), np.float32),
+            [["none"] * n_targets for _ in range(n_series)],
+        )
 
     @property
     def active(self) -> bool:
         """Whether any series has indices (else every method is the identity)."""
         return self._active
 
-    def take(self, rows) -> "Seasonality":
+    def take(self, rows) -> Seasonality:
         """The indices of the series at positions ``rows``."""
         rows = np.asarray(rows, dtype=np.int64)
-        return Seasonality(self.m, self.mult[rows], self.add[rows], [self.kinds[i] for i in rows.tolist()],
-                           self.drifting[rows])
+        return Seasonality(
+            self.m,
+            self.mult[rows],
+            self.add[rows],
+            [self.kinds[i] for i in rows.tolist()],
+            self.drifting[rows],
+        )
 
     def _at(self, rows: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """``mult`` and ``add`` (N, ..., O) of series ``rows`` (N,) at calendar steps ``steps`` (N, ...)."""
@@ -93,11 +118,15 @@ class Seasonality:
             return y
         mult, add = self._at(rows, steps)
         if local is not None:
-            mult, add = np.where(np.isnan(local[0]), mult, local[0]), np.where(np.isnan(local[1]), add, local[1])
+            mult, add = (
+                np.where(np.isnan(local[0]), mult, local[0]),
+                np.where(np.isnan(local[1]), add, local[1]),
+            )
         return ((y - add) / mult).astype(y.dtype, copy=False)
 
-    def remove_columns(self, values: np.ndarray, columns: list[int], rows: np.ndarray, steps: np.ndarray,
-                       local=None) -> np.ndarray:
+    def remove_columns(
+        self, values: np.ndarray, columns: list[int], rows: np.ndarray, steps: np.ndarray, local=None
+    ) -> np.ndarray:
         """``values`` (n, F) with its target ``columns`` deseasonalised (:meth:`remove`): a copy,
         or ``values`` itself when no series has indices."""
         if not self.active:
@@ -133,13 +162,18 @@ class Seasonality:
         counts = {k: flat.count(k) for k in ("multiplicative", "additive", "none") if k in flat}
         drift = int(self.drifting.sum())
         if len(self.kinds) == 1 and len(flat) == 1:
-            what = {"none": "none (the autocorrelation test at lag {m} finds no season, indices would explain "
-                            "none of the detrended variance, or under two seasons to fit on)"
-                    }.get(flat[0], flat[0] + " indices")
+            what = {
+                "none": "none (the autocorrelation test at lag {m} finds no season, indices would explain "
+                "none of the detrended variance, or under two seasons to fit on)"
+            }.get(flat[0], flat[0] + " indices")
             drifts = f"; the season drifts: {_DRIFTING}" if drift else ""
             return f"seasonal indices (m={self.m}): " + what.format(m=self.m) + drifts
-        return f"seasonal indices (m={self.m}): " + ", ".join(f"{k} {n}" for k, n in counts.items()) + \
-            " (series x targets)" + (f"; {drift} series' season drifts ({_DRIFTING})" if drift else "")
+        return (
+            f"seasonal indices (m={self.m}): "
+            + ", ".join(f"{k} {n}" for k, n in counts.items())
+            + " (series x targets)"
+            + (f"; {drift} series' season drifts ({_DRIFTING})" if drift else "")
+        )
 
 
 _DRIFTING = "its indices read the validation span too, and training takes each past season out as it was"
@@ -187,8 +221,9 @@ def _first_numbers(panel: Panel) -> np.ndarray | None:
     return None if numbers is None else np.full(panel.n_series, int(numbers[0]), np.int64)
 
 
-def _autocorrelation_test(x: np.ndarray, codes: np.ndarray, within: np.ndarray, use: np.ndarray, m: int,
-                          n_series: int) -> np.ndarray:
+def _autocorrelation_test(
+    x: np.ndarray, codes: np.ndarray, within: np.ndarray, use: np.ndarray, m: int, n_series: int
+) -> np.ndarray:
     """(S,) whether each series' span (``use``: its first rows, rows sorted by series) passes the 90%
     autocorrelation test at lag ``m``.  The demeaned spans are laid end to end with ``m`` zeros
     after each, so a product of steps k <= m apart never pairs two series; each lag is then one
@@ -199,17 +234,29 @@ def _autocorrelation_test(x: np.ndarray, codes: np.ndarray, within: np.ndarray, 
     seg = np.concatenate([[0], np.cumsum(n + m)[:-1]])  # where each series' span starts, gaps included
     d = np.zeros(int((n + m).sum()))
     d[seg[picked] + within[use]] = x[use] - mean[picked]
-    r = np.stack([np.add.reduceat(d[:d.shape[0] - k] * d[k:], seg) if k else np.add.reduceat(d * d, seg)
-                  for k in range(m + 1)])  # (m + 1, S); every segment holds its m zeros, so none is empty
+    r = np.stack(
+        [
+            np.add.reduceat(d[: d.shape[0] - k] * d[k:], seg) if k else np.add.reduceat(d * d, seg)
+            for k in range(m + 1)
+        ]
+    )  # (m + 1, S); every segment holds its m zeros, so none is empty
     with np.errstate(all="ignore"):
         r = r[1:] / r[0]
         bound = CRITICAL * np.sqrt((1 + 2 * (r[:-1] ** 2).sum(axis=0)) / n)
         return (n > m) & np.isfinite(r[-1]) & (np.abs(r[-1]) > bound)
 
 
-def fit_seasonality(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray,
-                    steps: np.ndarray, m: int | None, targets: list[int], n_series: int,
-                    halflife: float | None = HALFLIFE) -> Seasonality:
+def fit_seasonality(
+    values: np.ndarray,
+    codes: np.ndarray,
+    within: np.ndarray,
+    train_end: np.ndarray,
+    steps: np.ndarray,
+    m: int | None,
+    targets: list[int],
+    n_series: int,
+    halflife: float | None = HALFLIFE,
+) -> Seasonality:
     """Seasonal indices (see the module's docstring) of every series of a panel at once.
 
     values    : (T_total, F) the panel's values
@@ -222,15 +269,39 @@ def fit_seasonality(values: np.ndarray, codes: np.ndarray, within: np.ndarray, t
     O = len(targets)
     if m is None or m < 2:
         return Seasonality.none(n_series, O)
-    parts = [_fit_block(values[rows], codes[rows] - first, within[rows], train_end[first:last], steps[rows], m,
-                        targets, last - first, halflife) for first, last, rows in _blocks(codes, n_series)]
-    return Seasonality(m, np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
-                       [k for p in parts for k in p[2]])
+    parts = [
+        _fit_block(
+            values[rows],
+            codes[rows] - first,
+            within[rows],
+            train_end[first:last],
+            steps[rows],
+            m,
+            targets,
+            last - first,
+            halflife,
+        )
+        for first, last, rows in _blocks(codes, n_series)
+    ]
+    return Seasonality(
+        m,
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
+        [k for p in parts for k in p[2]],
+    )
 
 
-def fit_drifting(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray,
-                 lengths: np.ndarray, steps: np.ndarray, m: int | None, targets: list[int],
-                 n_series: int) -> tuple[Seasonality, tuple[np.ndarray, np.ndarray] | None]:
+def fit_drifting(
+    values: np.ndarray,
+    codes: np.ndarray,
+    within: np.ndarray,
+    train_end: np.ndarray,
+    lengths: np.ndarray,
+    steps: np.ndarray,
+    m: int | None,
+    targets: list[int],
+    n_series: int,
+) -> tuple[Seasonality, tuple[np.ndarray, np.ndarray] | None]:
     """The seasonal indices of a fit (:func:`fit_seasonality` on each series' training span
     ``train_end``), and for the targets whose season drifts the indices that follow it
     (:func:`local_indices` over the whole fit span ``lengths``, the validation span included);
@@ -246,22 +317,37 @@ def fit_drifting(values: np.ndarray, codes: np.ndarray, within: np.ndarray, trai
     if local is None:
         return base, None
     drifting, mult, add = local  # drifting (S, O)
-    whole = fit_seasonality(values, codes, within, np.where(drifting.any(axis=1), lengths, train_end), steps, m,
-                            targets, n_series)
+    whole = fit_seasonality(
+        values, codes, within, np.where(drifting.any(axis=1), lengths, train_end), steps, m, targets, n_series
+    )
     pick = drifting[:, None, :]  # (S, 1, O): the drifting targets take the whole span's indices
     kinds = [list(row) for row in base.kinds]
-    for i, j in zip(*np.nonzero(drifting)):
+    for i, j in zip(*np.nonzero(drifting), strict=True):
         kinds[i][j] = whole.kinds[i][j]
-    gone = drifting & np.array([[k == "none" for k in row] for row in kinds])  # (S, O): no season on the whole span
+    gone = drifting & np.array(
+        [[k == "none" for k in row] for row in kinds]
+    )  # (S, O): no season on the whole span
     mult[gone[codes]], add[gone[codes]] = np.nan, np.nan
-    seasonality = Seasonality(m, np.where(pick, whole.mult, base.mult), np.where(pick, whole.add, base.add), kinds,
-                              (drifting & ~gone).any(axis=1))
+    seasonality = Seasonality(
+        m,
+        np.where(pick, whole.mult, base.mult),
+        np.where(pick, whole.add, base.add),
+        kinds,
+        (drifting & ~gone).any(axis=1),
+    )
     return seasonality, (mult, add)
 
 
-def local_indices(values: np.ndarray, codes: np.ndarray, within: np.ndarray, span: np.ndarray,
-                  steps: np.ndarray, seasonality: Seasonality, targets: list[int], halflife: float = HALFLIFE
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+def local_indices(
+    values: np.ndarray,
+    codes: np.ndarray,
+    within: np.ndarray,
+    span: np.ndarray,
+    steps: np.ndarray,
+    seasonality: Seasonality,
+    targets: list[int],
+    halflife: float = HALFLIFE,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """Indices that follow a drifting season through each series' first ``span`` steps, for the
     network's training inputs; None when no series' season drifts (arguments as :func:`fit_seasonality`,
     ``seasonality`` the fitted indices whose series and targets are seasonal).
@@ -291,8 +377,16 @@ def local_indices(values: np.ndarray, codes: np.ndarray, within: np.ndarray, spa
             on = np.array([k[j] != "none" for k in kinds])
             if not on.any():
                 continue
-            block = _local_block(values[rows, col].astype(np.float64), codes[rows] - first, within[rows],
-                                 span[first:last], steps[rows], m, on, halflife)
+            block = _local_block(
+                values[rows, col].astype(np.float64),
+                codes[rows] - first,
+                within[rows],
+                span[first:last],
+                steps[rows],
+                m,
+                on,
+                halflife,
+            )
             if block is not None:
                 at, local, ratio, which = block  # block rows, their indices, multiplicative?, drifting series
                 mult[rows.start + at, j] = np.where(ratio, local, 1.0)
@@ -301,8 +395,16 @@ def local_indices(values: np.ndarray, codes: np.ndarray, within: np.ndarray, spa
     return (drifting, mult, add) if drifting.any() else None
 
 
-def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray, steps: np.ndarray,
-                 m: int, on: np.ndarray, halflife: float):
+def _local_block(
+    x: np.ndarray,
+    codes: np.ndarray,
+    within: np.ndarray,
+    train_end: np.ndarray,
+    steps: np.ndarray,
+    m: int,
+    on: np.ndarray,
+    halflife: float,
+):
     """:func:`local_indices` for one column ``x`` of a block of whole series, ``on`` (S,) the series
     with fitted indices: None when none drifts, else the drifting series' rows in their span (block
     positions), their local indices, whether each row's indices are multiplicative, and the drifting
@@ -313,8 +415,10 @@ def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end
     early = within[r] < train_end[s] // 2
     key = (s * m + phase[r]) * 2 + early
     with np.errstate(all="ignore"):
-        halves = (np.bincount(key, weights=det, minlength=2 * m * n_series) /
-                  np.bincount(key, minlength=2 * m * n_series)).reshape(n_series, m, 2)
+        halves = (
+            np.bincount(key, weights=det, minlength=2 * m * n_series)
+            / np.bincount(key, minlength=2 * m * n_series)
+        ).reshape(n_series, m, 2)
         use = within < train_end[codes]
         spread = np.where(ratio, 1.0, np.sqrt(_variance(x[use], codes[use], n_series)))
         gap = np.abs(halves[..., 0] - halves[..., 1]).max(axis=1) / spread
@@ -326,7 +430,9 @@ def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end
     dense = np.full(n_series, -1)
     dense[drifting] = np.arange(int(drifting.sum()))
     starts = np.searchsorted(codes, np.arange(n_series))
-    cycle = np.floor_divide(steps, m) - np.floor_divide(steps[starts], m)[codes]  # counted from each series' first
+    cycle = (
+        np.floor_divide(steps, m) - np.floor_divide(steps[starts], m)[codes]
+    )  # counted from each series' first
     at = np.flatnonzero(use & drifting[codes])  # the rows to deseasonalise
     n_cycles = np.zeros(int(drifting.sum()), np.int64)
     np.maximum.at(n_cycles, dense[codes[at]], cycle[at] + 1)
@@ -352,8 +458,12 @@ def _local_block(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end
     with np.errstate(all="ignore"):
         local = (total + ahead - grid) / (mass + ahead_mass - weight)  # (cells, m)
     local = _centred(local, np.repeat(ratio[drifting], n_cycles))
-    return (at, local[offset[dense[codes[at]]] + cycle[at], phase[at]].astype(np.float32), ratio[codes[at]],
-            np.flatnonzero(drifting))
+    return (
+        at,
+        local[offset[dense[codes[at]]] + cycle[at], phase[at]].astype(np.float32),
+        ratio[codes[at]],
+        np.flatnonzero(drifting),
+    )
 
 
 _BLOCK_ROWS = 1 << 19  # panel rows per block of series when fitting indices (about 50 MiB of temporaries)
@@ -375,8 +485,14 @@ def _variance(v: np.ndarray, s: np.ndarray, n_series: int) -> np.ndarray:
         return np.bincount(s, weights=(v - mean[s]) ** 2, minlength=n_series) / n
 
 
-def _explains(detrended: np.ndarray, s: np.ndarray, key: np.ndarray, centred: np.ndarray, ratio: np.ndarray,
-              n_series: int) -> np.ndarray:
+def _explains(
+    detrended: np.ndarray,
+    s: np.ndarray,
+    key: np.ndarray,
+    centred: np.ndarray,
+    ratio: np.ndarray,
+    n_series: int,
+) -> np.ndarray:
     """(S,) whether each series' indices ``centred`` (S, m) explain some of its detrended values'
     variance: the remainder (``detrended / index``, or ``- index``) varies less than the detrended
     values, over the whole span (Wang, Smith and Hyndman's seasonal strength above 0)."""
@@ -398,8 +514,9 @@ def _blocks(codes: np.ndarray, n_series: int):
         first = last
 
 
-def _detrended(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray, m: int,
-               n_series: int):
+def _detrended(
+    x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray, m: int, n_series: int
+):
     """The centred moving average's detrended training values of one column ``x`` of a block: the rows
     ``r`` whose trend window lies in their series' training span, their series ``s``, the values
     (``x / trend`` where ``ratio[s]``: every training value of the series positive, else ``x - trend``)
@@ -411,7 +528,9 @@ def _detrended(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: 
     ratio = lowest > 0  # every training value positive: multiplicative
     r = np.flatnonzero(use & (within >= half) & (within + half < train_end[codes]))
     missing = np.isnan(x)
-    c = np.concatenate([[0.0], np.cumsum(np.where(missing, 0.0, x))])  # a missing value spoils its own windows only
+    c = np.concatenate(
+        [[0.0], np.cumsum(np.where(missing, 0.0, x))]
+    )  # a missing value spoils its own windows only
     gaps = np.concatenate([[0], np.cumsum(missing)])
     total = c[r + half + 1] - c[r - half]
     if m % 2 == 0:  # 2 x m moving average: half weight at both ends
@@ -423,8 +542,17 @@ def _detrended(x: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: 
     return r, s, detrended, ratio
 
 
-def _fit_block(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_end: np.ndarray,
-               steps: np.ndarray, m: int, targets: list[int], n_series: int, halflife: float | None):
+def _fit_block(
+    values: np.ndarray,
+    codes: np.ndarray,
+    within: np.ndarray,
+    train_end: np.ndarray,
+    steps: np.ndarray,
+    m: int,
+    targets: list[int],
+    n_series: int,
+    halflife: float | None,
+):
     """:func:`fit_seasonality` on a block of whole series: ``mult``, ``add`` (S, m, O) float32, kinds."""
     O = len(targets)
     use = within < train_end[codes]
@@ -440,8 +568,11 @@ def _fit_block(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_
             continue
         r, s, detrended, ratio = _detrended(x, codes, within, train_end, m, n_series)
         key = s * m + phase[r]
-        w = np.ones(r.shape[0]) if halflife is None else \
-            0.5 ** ((train_end[s] - 1 - within[r]) / (halflife * m))  # recent seasons weigh more
+        w = (
+            np.ones(r.shape[0])
+            if halflife is None
+            else 0.5 ** ((train_end[s] - 1 - within[r]) / (halflife * m))
+        )  # recent seasons weigh more
         sums = np.bincount(key, weights=w * detrended, minlength=n_series * m).reshape(n_series, m)
         counts = np.bincount(key, minlength=n_series * m).reshape(n_series, m)
         with np.errstate(all="ignore"):
@@ -449,7 +580,9 @@ def _fit_block(values: np.ndarray, codes: np.ndarray, within: np.ndarray, train_
         ok = seasonal & np.isfinite(idx).all(axis=1) & (counts > 0).all(axis=1)
         ok &= ~ratio | (idx > 0).all(axis=1)
         centred = _centred(idx, ratio)
-        ok &= _explains(detrended, s, key, centred, ratio, n_series)  # not the noise of a random walk's last seasons
+        ok &= _explains(
+            detrended, s, key, centred, ratio, n_series
+        )  # not the noise of a random walk's last seasons
         mult_ok, add_ok = ok & ratio, ok & ~ratio
         mult[mult_ok, :, j] = centred[mult_ok]
         add[add_ok, :, j] = centred[add_ok]

@@ -3,6 +3,7 @@
 A series is always ``(T, F)``: time steps by features, float32, finite.  pandas is imported only
 where a DataFrame comes in or goes out, so NumPy-only work does not load it.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -20,7 +21,16 @@ from ..base.errors import DataError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Series", "as_series", "check_finite", "read_csv", "Scaler", "index_spec", "future_index", "future_labels"]
+__all__ = [
+    "Series",
+    "as_series",
+    "check_finite",
+    "read_csv",
+    "Scaler",
+    "index_spec",
+    "future_index",
+    "future_labels",
+]
 
 
 @dataclass(frozen=True)
@@ -53,8 +63,10 @@ def check_finite(values: np.ndarray, columns=None, index=None) -> None:
     row, col = (int(i) for i in np.argwhere(~finite)[0])
     label = columns[col] if columns is not None else col
     at = f"row {row}" if index is None or index[row] == row else f"row {row} ({index[row]})"
-    raise DataError(f"series has a non-finite value ({values[row, col]}) at {at}, column {label!r}; "
-                    f"{int((~finite).sum())} such values in all. Fill or drop them before fitting.")
+    raise DataError(
+        f"series has a non-finite value ({values[row, col]}) at {at}, column {label!r}; "
+        f"{int((~finite).sum())} such values in all. Fill or drop them before fitting."
+    )
 
 
 def as_series(data) -> Series:
@@ -66,8 +78,10 @@ def as_series(data) -> Series:
     if checks.is_pandas(data, "DataFrame"):
         numeric = data.select_dtypes(include="number")
         if numeric.shape[1] == 0:
-            raise DataError(f"expected at least one numeric column, got columns {list(data.columns)} "
-                            f"of types {[str(t) for t in data.dtypes]}")
+            raise DataError(
+                f"expected at least one numeric column, got columns {list(data.columns)} "
+                f"of types {[str(t) for t in data.dtypes]}"
+            )
         values = numeric.to_numpy(dtype=np.float32)
         columns, index = [str(c) for c in numeric.columns], numeric.index
         time = {k: data.attrs.get(f"tsrnn.{k}") for k in ("freq", "form", "season")}
@@ -75,8 +89,9 @@ def as_series(data) -> Series:
         try:
             values = np.asarray(data, dtype=np.float32)
         except (TypeError, ValueError) as err:
-            raise DataError(f"expected a numeric array of shape (T, F) or a DataFrame, "
-                            f"got {type(data).__name__}: {err}") from err
+            raise DataError(
+                f"expected a numeric array of shape (T, F) or a DataFrame, got {type(data).__name__}: {err}"
+            ) from err
         if values.ndim == 1:
             values = values[:, None]  # (T,) -> (T, 1)
         if values.ndim != 2:
@@ -91,7 +106,7 @@ def as_series(data) -> Series:
 
 
 def _encoding(path: str) -> str | None:
-    """"utf-16" for a file that starts with a UTF-16 byte-order mark (Excel's "Unicode text"), else None."""
+    """ "utf-16" for a file that starts with a UTF-16 byte-order mark (Excel's "Unicode text"), else None."""
     opener = gzip.open if path.lower().endswith(".gz") else open
     with opener(path, "rb") as fh:
         return "utf-16" if fh.read(2) in (b"\xff\xfe", b"\xfe\xff") else None
@@ -119,8 +134,10 @@ def _read_parquet(path: str) -> pd.DataFrame:
     try:
         import pyarrow  # noqa: F401  (pandas' Parquet engine)
     except ImportError as err:
-        raise DataError(f"reading the Parquet file {path!r} needs pyarrow, which is not installed; "
-                        f"install it with: pip install 'tsrnn[parquet]'") from err
+        raise DataError(
+            f"reading the Parquet file {path!r} needs pyarrow, which is not installed; "
+            f"install it with: pip install 'tsrnn[parquet]'"
+        ) from err
     try:
         return pd.read_parquet(path)
     except (OSError, ValueError) as err:
@@ -135,13 +152,19 @@ _GROUPED = re.compile(r"\s*[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?\s*")  # 1,234,567
 # no-break space too, as French spreadsheets write them), and plain 12,5 beside them
 _GROUPED_DOTS = re.compile("\\s*[+-]?(\\d{1,3}([. \u00a0\u202f]\\d{3})+|\\d+)(,\\d*)?\\s*")
 _GROUP_MARKS = str.maketrans("", "", ". \u00a0\u202f")
-_MISSING_MARKS = [".", ":"]  # a lone dot (FRED) or colon (Eurostat) marks a missing value, as NA and empty fields do
-_FALLBACK_ENCODING = "cp1252"  # files that are not UTF-8: Windows' Western European encoding (also reads Latin-1 text)
+_MISSING_MARKS = [
+    ".",
+    ":",
+]  # a lone dot (FRED) or colon (Eurostat) marks a missing value, as NA and empty fields do
+_FALLBACK_ENCODING = (
+    "cp1252"  # files that are not UTF-8: Windows' Western European encoding (also reads Latin-1 text)
+)
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*")
 
 
-def _check_fields(frame: pd.DataFrame, path: str, decimal_comma: bool = False,
-                  grouped_commas: bool = True) -> pd.DataFrame:
+def _check_fields(
+    frame: pd.DataFrame, path: str, decimal_comma: bool = False, grouped_commas: bool = True
+) -> pd.DataFrame:
     """Refuse fields tsrnn cannot read sensibly, naming column and row: fields over :data:`MAX_FIELD`
     characters, numbers beyond float64, timestamps with mixed UTC offsets.  Columns of numbers that
     pandas kept as Python integers (beyond int64) come back as float64, and columns of numbers
@@ -151,30 +174,50 @@ def _check_fields(frame: pd.DataFrame, path: str, decimal_comma: bool = False,
 
     for name in frame.columns:
         if len(str(name)) > MAX_FIELD:
-            raise DataError(f"data file {path!r} has a column name of {len(str(name))} characters; tsrnn reads "
-                            f"names and fields of at most {MAX_FIELD}")
+            raise DataError(
+                f"data file {path!r} has a column name of {len(str(name))} characters; tsrnn reads "
+                f"names and fields of at most {MAX_FIELD}"
+            )
         column = frame[name]
         if column.dtype != object and not pd.api.types.is_string_dtype(column):
             continue
         present = column.dropna()
         rows = list(present.index)
         text = [v if isinstance(v, str) else str(v) if isinstance(v, int) else "" for v in present.tolist()]
-        for row, v in zip(rows, text):
+        for row, v in zip(rows, text, strict=True):
             if len(v) > MAX_FIELD:
-                raise DataError(f"data file {path!r}, column {name!r}, row {row}: a field of {len(v)} characters; "
-                                f"tsrnn reads fields of at most {MAX_FIELD}")
-        numbers = {row: float(v) for row, v in zip(rows, text) if _NUMBER.fullmatch(v)}  # never raises: inf
+                raise DataError(
+                    f"data file {path!r}, column {name!r}, row {row}: a field of {len(v)} characters; "
+                    f"tsrnn reads fields of at most {MAX_FIELD}"
+                )
+        numbers = {
+            row: float(v) for row, v in zip(rows, text, strict=True) if _NUMBER.fullmatch(v)
+        }  # never raises: inf
         for row, v in numbers.items():
             if not math.isfinite(v):
                 shown = text[rows.index(row)].strip()
-                raise DataError(f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
-                                f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)")
-        if len(numbers) < len(rows) and rows and grouped_commas and all(_GROUPED.fullmatch(v) for v in text) \
-                and any("," in v for v in text):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
-            numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text)}
-        if rows and decimal_comma and all(_GROUPED_DOTS.fullmatch(v) for v in text) \
-                and any(_GROUPED_DOTS.fullmatch(v).group(2) for v in text):  # 1.234,5 (and 1.010, not 1.01) where
-            numbers = {row: float(v.strip().translate(_GROUP_MARKS).replace(",", ".")) for row, v in zip(rows, text)}
+                raise DataError(
+                    f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
+                    f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)"
+                )
+        if (
+            len(numbers) < len(rows)
+            and rows
+            and grouped_commas
+            and all(_GROUPED.fullmatch(v) for v in text)
+            and any("," in v for v in text)
+        ):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
+            numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text, strict=True)}
+        if (
+            rows
+            and decimal_comma
+            and all(_GROUPED_DOTS.fullmatch(v) for v in text)
+            and any(_GROUPED_DOTS.fullmatch(v).group(2) for v in text)
+        ):  # 1.234,5 (and 1.010, not 1.01) where
+            numbers = {
+                row: float(v.strip().translate(_GROUP_MARKS).replace(",", "."))
+                for row, v in zip(rows, text, strict=True)
+            }
         if numbers and len(numbers) == len(rows):
             frame[name] = pd.Series(numbers, dtype="float64").reindex(column.index)  # numbers kept as objects
         _check_offsets(rows, text, name, path)
@@ -184,7 +227,7 @@ def _check_fields(frame: pd.DataFrame, path: str, decimal_comma: bool = False,
 def _check_offsets(rows: list, text: list[str], name, path: str) -> None:
     """Refuse a column of timestamps that mixes UTC offsets (or offsets and none): tsrnn's own message."""
     seen: dict[str, object] = {}
-    for row, v in zip(rows, text):
+    for row, v in zip(rows, text, strict=True):
         match = _STAMP.fullmatch(v)
         if match is None:
             continue
@@ -195,9 +238,11 @@ def _check_offsets(rows: list, text: list[str], name, path: str) -> None:
             (a, i), (b, j) = seen.items()
             shown = lambda o: "no offset" if o == "none" else f"offset {o}"  # noqa: E731
             why = "" if "none" in seen else ", as local time across a daylight-saving change does"
-            raise DataError(f"data file {path!r}: time column {name!r} mixes UTC offsets ({shown(a)} at row {i}, "
-                            f"{shown(b)} at row {j}){why}; tsrnn reads one offset per time column: convert the "
-                            f"timestamps to UTC first")
+            raise DataError(
+                f"data file {path!r}: time column {name!r} mixes UTC offsets ({shown(a)} at row {i}, "
+                f"{shown(b)} at row {j}){why}; tsrnn reads one offset per time column: convert the "
+                f"timestamps to UTC first"
+            )
 
 
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
@@ -240,12 +285,17 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
             read["encoding"] = _FALLBACK_ENCODING
             frame = pd.read_csv(path, **read)
         decimal_comma = False
-        if sep in (";", "\t"):  # decimal commas read as text the first time: keep the reading with more numbers
+        if sep in (
+            ";",
+            "\t",
+        ):  # decimal commas read as text the first time: keep the reading with more numbers
             commas = pd.read_csv(path, decimal=",", **read)
             if _decimal_comma_numbers(commas) > frame.select_dtypes("number").shape[1]:
                 frame, decimal_comma = commas, True
     except pd.errors.EmptyDataError as err:
-        raise DataError(f"data file {path!r} is empty; expected a header row and one row per time step") from err
+        raise DataError(
+            f"data file {path!r} is empty; expected a header row and one row per time step"
+        ) from err
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, EOFError) as err:
         raise DataError(f"data file {path!r} is not a readable CSV: {err}") from err
     frame = frame.dropna(how="all")  # blank rows
@@ -266,7 +316,9 @@ def _decimal_comma_numbers(frame: pd.DataFrame) -> int:
             count += 1
         elif column.dtype == object or pd.api.types.is_string_dtype(column):
             present = column.dropna()
-            count += bool(len(present)) and all(isinstance(v, str) and _GROUPED_DOTS.fullmatch(v) for v in present)
+            count += bool(len(present)) and all(
+                isinstance(v, str) and _GROUPED_DOTS.fullmatch(v) for v in present
+            )
     return count
 
 
@@ -280,7 +332,7 @@ class Scaler:
         self.mean_ = None if mean is None else np.asarray(mean, dtype=np.float32)
         self.scale_ = None if scale is None else np.asarray(scale, dtype=np.float32)
 
-    def fit(self, values: np.ndarray) -> "Scaler":
+    def fit(self, values: np.ndarray) -> Scaler:
         values = np.asarray(values)
         std = values.std(axis=0, dtype=np.float64)  # float64 sums, without a float64 copy
         self.mean_ = values.mean(axis=0, dtype=np.float64).astype(np.float32)
@@ -307,7 +359,7 @@ class Scaler:
         return {"mean": mean.tolist(), "scale": scale.tolist()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, list[float]]) -> "Scaler":
+    def from_dict(cls, data: dict[str, list[float]]) -> Scaler:
         return cls(np.asarray(data["mean"]), np.asarray(data["scale"]))
 
 
@@ -332,15 +384,24 @@ def index_spec(index: pd.Index | range, freq: str | None = None, form: str | Non
     (``freq``, else the index's own or inferred one) written in ``form``."""
     if isinstance(index, range):
         ok = len(index) > 0 and index.step > 0
-        return {"kind": "integer", "last": index[-1] if ok else len(index) - 1, "step": index.step if ok else 1,
-                "name": None}
+        return {
+            "kind": "integer",
+            "last": index[-1] if ok else len(index) - 1,
+            "step": index.step if ok else 1,
+            "name": None,
+        }
     import pandas as pd
 
     if isinstance(index, pd.DatetimeIndex) and len(index) > 0:
         freq = freq or (index.freqstr if index.freq is not None else _inferred_freq(index))
         if freq is not None:
-            return {"kind": "datetime", "last": index[-1].isoformat(), "freq": freq, "name": index.name,
-                    "form": form}
+            return {
+                "kind": "datetime",
+                "last": index[-1].isoformat(),
+                "freq": freq,
+                "name": index.name,
+                "form": form,
+            }
     if pd.api.types.is_integer_dtype(index) and len(index) > 0:
         steps = np.diff(np.asarray(index, dtype=np.int64))
         uniq, counts = np.unique(steps, return_counts=True)
@@ -376,5 +437,5 @@ def future_labels(specs: list[dict], steps: int) -> pd.Index:
 
         last = pd.DatetimeIndex([sp["last"] for sp in specs])
         grid = Grid.dates(last.min(), last.max(), to_offset(specs[0]["freq"]))  # labels() extends it ahead
-        return grid.labels((grid.positions(last, strict=False)[:, None] + ahead).ravel())
+        return grid.labels((grid.positions(last, strict=True)[:, None] + ahead).ravel())
     return pd.Index(np.concatenate([future_index(sp, steps).to_numpy() for sp in specs]))

@@ -3,6 +3,7 @@
 For a series ``(T, F)``, window ``W`` and horizon ``K`` there are ``N = T - W - K + 1`` windows:
 ``X[i] = series[i : i + W]`` and ``Y[i] = series[i + W : i + W + K, targets]``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -10,8 +11,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..base import checks
-from .series import check_finite
 from ..base.errors import DataError
+from .series import check_finite
 
 __all__ = ["make_windows", "input_windows", "n_windows", "resolve_targets", "split_points"]
 
@@ -93,13 +94,19 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
     n = n_windows(length, window, horizon)
     if is_tensor:
         X = input_windows(values, window)[:n]
-        Y = target_values[window:].unfold(0, horizon, 1).transpose(1, 2) if horizon else \
-            target_values.new_empty((n, 0, target_values.shape[1]))
+        Y = (
+            target_values[window:].unfold(0, horizon, 1).transpose(1, 2)
+            if horizon
+            else target_values.new_empty((n, 0, target_values.shape[1]))
+        )
         return X, Y
     view = np.lib.stride_tricks.sliding_window_view
     X = view(values, window, axis=0)[:n].transpose(0, 2, 1)  # (N, F, W) -> (N, W, F)
-    Y = view(target_values[window:], horizon, axis=0).transpose(0, 2, 1) if horizon else \
-        np.empty((n, 0, target_values.shape[1]), dtype=values.dtype)
+    Y = (
+        view(target_values[window:], horizon, axis=0).transpose(0, 2, 1)
+        if horizon
+        else np.empty((n, 0, target_values.shape[1]), dtype=values.dtype)
+    )
     return X, Y
 
 
@@ -116,8 +123,10 @@ def input_windows(values, window: int):
 
 def _check_length(length: int, window: int, horizon: int) -> None:
     if length < window + horizon:
-        raise DataError(f"series has {length} time steps; window={window} + horizon={horizon} "
-                        f"needs at least {window + horizon}")
+        raise DataError(
+            f"series has {length} time steps; window={window} + horizon={horizon} "
+            f"needs at least {window + horizon}"
+        )
 
 
 def split_points(length: int, *fractions: float) -> list[int]:

@@ -5,6 +5,7 @@ whole panel before every n-th origin time, each forecasting its origins of every
 Origins follow :func:`tsrnn.evaluation.backtest.origin_positions` in each series; the result is
 a :class:`~tsrnn.evaluation.backtest.BacktestResult`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -12,10 +13,10 @@ import torch
 
 from ..base import checks
 from ..base.errors import DataError
-from ..evaluation.backtest import BacktestResult, origin_positions
-from ..evaluation.baselines import BASELINES, forecast_many
 from ..data.panel import Panel
 from ..data.series import index_spec
+from ..evaluation.backtest import BacktestResult, origin_positions
+from ..evaluation.baselines import BASELINES, forecast_many
 from ..evaluation.probabilistic import Distribution
 from . import fitting, running
 from .intake import data_panel
@@ -24,7 +25,9 @@ from .state import continuation_specs
 __all__ = ["backtest"]
 
 
-def backtest(est, data, start=0.8, stride: int = 1, horizon: int | None = None, refit=False) -> BacktestResult:
+def backtest(
+    est, data, start=0.8, stride: int = 1, horizon: int | None = None, refit=False
+) -> BacktestResult:
     """See :meth:`Forecaster.backtest`."""
     K = est.horizon if horizon is None else checks.positive_int("horizon", horizon)
     every = 0 if refit is False else (1 if refit is True else checks.positive_int("refit", refit))
@@ -34,7 +37,9 @@ def backtest(est, data, start=0.8, stride: int = 1, horizon: int | None = None, 
     origins, owners = [], []
     for s in range(panel.n_series):
         try:
-            o = origin_positions(int(panel.lengths[s]), start, stride, reach, state.baselines[rows[s]].context)
+            o = origin_positions(
+                int(panel.lengths[s]), start, stride, reach, state.baselines[rows[s]].context
+            )
         except DataError as err:
             raise (err if not est.long_ else DataError(f"series {panel.ids[s]!r}: {err}")) from None
         origins.append(o)
@@ -46,7 +51,9 @@ def backtest(est, data, start=0.8, stride: int = 1, horizon: int | None = None, 
         predicted, dist = _refitted(est, panel, local, owner, every, K)
     else:
         predicted, dist = _batched(est, panel, rows, at, owner, K)
-    baselines = forecast_many([state.baselines[r] for r in rows], panel.values, at, owner, K)  # all series at once
+    baselines = forecast_many(
+        [state.baselines[r] for r in rows], panel.values, at, owner, K
+    )  # all series at once
     forecasts = {"model": predicted.astype(np.float64)}
     forecasts.update({name: baselines[name].astype(np.float64) for name in BASELINES})
     scale = np.stack([state.baselines[r].scale_ for r in rows])[owner][:, None, :].astype(np.float64)
@@ -54,13 +61,15 @@ def backtest(est, data, start=0.8, stride: int = 1, horizon: int | None = None, 
 
     if not est.long_:
         labels = pd.Index(panel.index)[local]
-        return BacktestResult(local, labels, actual, forecasts, est.target_names_, scale,
-                              state.baselines[0].seasons_, dist)
+        return BacktestResult(
+            local, labels, actual, forecasts, est.target_names_, scale, state.baselines[0].seasons_, dist
+        )
     first = panel.last - panel.lengths + 1
-    labels = (pd.Index(first[owner] + local) if panel.grid is None else panel.grid.labels(first[owner] + local))
-    index = pd.MultiIndex.from_arrays([np.asarray(panel.ids, dtype=object)[owner], labels],
-                                      names=["unique_id", "origin"])
-    seasons = {uid: state.baselines[r].seasons_ for uid, r in zip(panel.ids, rows)}
+    labels = pd.Index(first[owner] + local) if panel.grid is None else panel.grid.labels(first[owner] + local)
+    index = pd.MultiIndex.from_arrays(
+        [np.asarray(panel.ids, dtype=object)[owner], labels], names=["unique_id", "origin"]
+    )
+    seasons = {uid: state.baselines[r].seasons_ for uid, r in zip(panel.ids, rows, strict=True)}
     return BacktestResult(local, index, actual, forecasts, est.target_names_, scale, seasons, dist)
 
 
@@ -78,8 +87,10 @@ def _batched(est, panel, rows, at, owner, K):
         scaled[torch.from_numpy(seen)] = running.scaled(est, inputs[seen], codes[seen], steps[seen])
     X = scaled[at[:, None] + np.arange(-est.window_, 0)]  # (N, W, F)
     first = steps[at]  # each origin's own step: the first one forecast
-    return (running.unscale(est, running.roll(est, X, K), rows[owner], first),
-            running.distribution(est, X, K, rows[owner], first=first))
+    return (
+        running.unscale(est, running.roll(est, X, K), rows[owner], first),
+        running.distribution(est, X, K, rows[owner], first=first),
+    )
 
 
 def _refitted(est, panel, local, owner, every: int, K):
@@ -95,8 +106,12 @@ def _refitted(est, panel, local, owner, every: int, K):
     for b, t in enumerate(refits.tolist()):
         pick = np.flatnonzero(block == b)
         fitted = _fitted_before(est, panel, names, t, first, np.unique(owner[pick]))
-        rows = np.array([fitted.state_.position(u) if u in fitted.state_ else -1 for u in names], dtype=np.int64)
-        predicted, dist = _batched(fitted, panel, rows, panel.starts[owner[pick]] + local[pick], owner[pick], K)
+        rows = np.array(
+            [fitted.state_.position(u) if u in fitted.state_ else -1 for u in names], dtype=np.int64
+        )
+        predicted, dist = _batched(
+            fitted, panel, rows, panel.starts[owner[pick]] + local[pick], owner[pick], K
+        )
         parts.append(predicted)
         distributions.append(dist)  # None for a point model
         picks.append(pick)
@@ -109,7 +124,9 @@ def _fitted_before(est, panel, names: list, t: int, first: np.ndarray, needed: n
     """A copy of ``est`` (its parameters and window) refitted on every series' steps before time
     ``t``; series too short to fit there are left out, unless they have origins to forecast
     (``needed``), which is an error."""
-    fresh = type(est)(**dict(est.get_params(), window=est.window_))  # the estimator's own class: no import of it
+    fresh = type(est)(
+        **dict(est.get_params(), window=est.window_)
+    )  # the estimator's own class: no import of it
     n = np.clip(t - first, 0, panel.lengths)  # each series' steps before t
     keep, needs = n > 0, np.isin(np.arange(panel.n_series), needed)
     for s in np.flatnonzero(keep | needs).tolist():
@@ -123,11 +140,23 @@ def _fitted_before(est, panel, names: list, t: int, first: np.ndarray, needed: n
     kept = np.flatnonzero(keep)
     lengths = n[kept]
     starts = np.cumsum(lengths) - lengths
-    take = np.repeat(panel.starts[kept] - starts, lengths) + np.arange(int(lengths.sum()))  # their rows, in order
-    index = None if panel.index is None else panel.index[:int(n[0])]
-    past = Panel(panel.values[take], starts, lengths, [names[s] for s in kept], panel.columns, panel.grid,
-                 None if panel.last is None else first[kept] + lengths - 1, panel.form, panel.season,
-                 index=index, freq=panel.freq)
+    take = np.repeat(panel.starts[kept] - starts, lengths) + np.arange(
+        int(lengths.sum())
+    )  # their rows, in order
+    index = None if panel.index is None else panel.index[: int(n[0])]
+    past = Panel(
+        panel.values[take],
+        starts,
+        lengths,
+        [names[s] for s in kept],
+        panel.columns,
+        panel.grid,
+        None if panel.last is None else first[kept] + lengths - 1,
+        panel.form,
+        panel.season,
+        index=index,
+        freq=panel.freq,
+    )
     specs = continuation_specs(past) if est.long_ else [index_spec(index, panel.freq, panel.form)]
     return fitting.fit_on_panel(fresh, past, specs, progress=False)
 

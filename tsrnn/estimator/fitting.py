@@ -1,6 +1,7 @@
 """``fit``: read the data as a panel, choose the window and the validation spans, prepare every
 series at once (:func:`~tsrnn.estimator.state.prepare_panel`), train one global network over the
 panel's windows, and keep the per-series state (:class:`~tsrnn.estimator.state.PanelState`)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -31,12 +32,15 @@ def fit(est, data, progress=None, checkpoint_dir=None, resume: bool = False):
     return fit_on_panel(est, panel, specs, progress, checkpoint_dir, resume)
 
 
-def fit_on_panel(est, panel: Panel, specs: list[dict], progress=None, checkpoint_dir=None, resume: bool = False):
+def fit_on_panel(
+    est, panel: Panel, specs: list[dict], progress=None, checkpoint_dir=None, resume: bool = False
+):
     """Fit ``est`` on a panel already read (its series named, or one series with id None) and how
     each series' time labels continue (``specs``); what refit backtests call on a truncated panel."""
     targets = est.targets
     if targets is None and panel.ids[0] is not None:  # long data: its y
         from ..data.frames import LONG_TARGET
+
         targets = [LONG_TARGET]
     positions = resolve_targets(targets, panel.columns)
     n_features = len(panel.columns)
@@ -47,22 +51,46 @@ def fit_on_panel(est, panel: Panel, specs: list[dict], progress=None, checkpoint
     est.window_ = window = planning.choose_window(est, panel, target_idx, indices)
     model_config, train_config = planning.configs(est, n_features + len(est.known_idx_), target_idx, window)
     if est.strategy == "recursive" and sorted(target_idx) != list(range(n_features)):
-        raise DataError(f"strategy='recursive' feeds each forecast back as input, so every feature must "
-                        f"be a target; targets {targets!r} leave out some of {panel.columns}")
+        raise DataError(
+            f"strategy='recursive' feeds each forecast back as input, so every feature must "
+            f"be a target; targets {targets!r} leave out some of {panel.columns}"
+        )
     W, K = window, model_config.horizon
     est.target_idx_ = target_idx
-    prepared = prepare_panel(panel, W, K, est.horizon, target_idx, est.scale, est.validation_steps,
-                             est.check_length, est.season, specs, est.known_idx_, indices)
-    model_config = dataclasses.replace(model_config, window_scale=planning.window_scale(
-        est, prepared.state.seasonality.active, covariates=model_config.input_size > model_config.output_size))
+    prepared = prepare_panel(
+        panel,
+        W,
+        K,
+        est.horizon,
+        target_idx,
+        est.scale,
+        est.validation_steps,
+        est.check_length,
+        est.season,
+        specs,
+        est.known_idx_,
+        indices,
+    )
+    model_config = dataclasses.replace(
+        model_config,
+        window_scale=planning.window_scale(
+            est,
+            prepared.state.seasonality.active,
+            covariates=model_config.input_size > model_config.output_size,
+        ),
+    )
     if est.batch_size is None:
-        train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(len(prepared.train_index)))
+        train_config = dataclasses.replace(
+            train_config, batch_size=auto_batch_size(len(prepared.train_index))
+        )
     est.batch_size_ = train_config.batch_size
     with warnings.catch_warnings():  # a read-only panel (scale=False, no indices) is only read: no copy
         warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-        series_t = torch.from_numpy(np.ascontiguousarray(prepared.scaled, dtype=np.float32))  # no copy: float32
+        series_t = torch.from_numpy(
+            np.ascontiguousarray(prepared.scaled, dtype=np.float32)
+        )  # no copy: float32
     X, Y = make_windows(series_t, W, K, positions)  # (N, W, F), (N, K, O) views; some cross series,
-    device = planning.resolve_device(est.device)    # but no index below ever picks those
+    device = planning.resolve_device(est.device)  # but no index below ever picks those
     X, Y = X.to(device), Y.to(device)  # one copy of the series on the device; windows stay views
     torch.manual_seed(train_config.seed)
     model = RNNForecaster(model_config).to(device)
@@ -80,8 +108,17 @@ def fit_on_panel(est, panel: Panel, specs: list[dict], progress=None, checkpoint
     threads = est.threads or (1 if est.hidden <= 64 else previous)
     torch.set_num_threads(checks.positive_int("threads", threads))
     try:
-        est.history_ = train(model, X, Y, train_config, progress=show, resume=state, on_epoch=on_epoch,
-                             train_index=as_index(prepared.train_index), val_index=as_index(prepared.val_index))
+        est.history_ = train(
+            model,
+            X,
+            Y,
+            train_config,
+            progress=show,
+            resume=state,
+            on_epoch=on_epoch,
+            train_index=as_index(prepared.train_index),
+            val_index=as_index(prepared.val_index),
+        )
     finally:
         torch.set_num_threads(previous)
     est.model_ = model.cpu()

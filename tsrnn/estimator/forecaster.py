@@ -7,6 +7,7 @@ documentation is :mod:`.parameters`, the fitted state's views :mod:`.views`.  Th
 one :class:`~tsrnn.estimator.state.PanelState` (``state_``) whatever the data: a single series is
 a panel of one, and ``series_model`` views one series of long data.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -33,17 +34,44 @@ __all__ = ["Forecaster", "StreamState", "STRATEGIES"]
 class Forecaster(FittedViews):
     __doc__ = parameters.DOC
 
-
-    def __init__(self, hidden: int = 15, layers: int = 2, cell: str = "lstm", window: int | None = None,
-                 horizon: int = 1, dropout: float = 0.0, bidirectional: bool = False, epochs: int = 60,
-                 batch_size: int | None = None, lr: float = 1e-2, val_fraction: float | None = None,
-                 patience: int | None = 10, clip_norm: float | None = 1.0, seed: int = 0,
-                 targets=None, scale: bool = True, strategy: str = "direct", season=None,
-                 device: str = "cpu", features=None, time_col: str | None = None, fill: str | None = None,
-                 irregular: str = "error", freq: str | None = None, loss: str = "mse", quantiles=None, samples: int = 100,
-                 relative: bool = True, lr_patience: int | None = 3, threads: int | None = None,
-                 highway: bool = True, known=None, deseason: bool = True, average_best: int = 3,
-                 window_scale: bool | None = None) -> None:
+    def __init__(
+        self,
+        hidden: int = 15,
+        layers: int = 2,
+        cell: str = "lstm",
+        window: int | None = None,
+        horizon: int = 1,
+        dropout: float = 0.0,
+        bidirectional: bool = False,
+        epochs: int = 60,
+        batch_size: int | None = None,
+        lr: float = 1e-2,
+        val_fraction: float | None = None,
+        patience: int | None = 10,
+        clip_norm: float | None = 1.0,
+        seed: int = 0,
+        targets=None,
+        scale: bool = True,
+        strategy: str = "direct",
+        season=None,
+        device: str = "cpu",
+        features=None,
+        time_col: str | None = None,
+        fill: str | None = None,
+        irregular: str = "error",
+        freq: str | None = None,
+        loss: str = "mse",
+        quantiles=None,
+        samples: int = 100,
+        relative: bool = True,
+        lr_patience: int | None = 3,
+        threads: int | None = None,
+        highway: bool = True,
+        known=None,
+        deseason: bool = True,
+        average_best: int = 3,
+        window_scale: bool | None = None,
+    ) -> None:
         self.hidden = hidden
         self.layers = layers
         self.cell = cell
@@ -83,10 +111,13 @@ class Forecaster(FittedViews):
     # -- scikit-learn contract --------------------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict:
         """The constructor's parameters and their current values."""
-        return {name: getattr(self, name) for name in inspect.signature(type(self).__init__).parameters
-                if name != "self"}
+        return {
+            name: getattr(self, name)
+            for name in inspect.signature(type(self).__init__).parameters
+            if name != "self"
+        }
 
-    def set_params(self, **params) -> "Forecaster":
+    def set_params(self, **params) -> Forecaster:
         valid = self.get_params()
         for name, value in params.items():
             if name not in valid:
@@ -123,8 +154,13 @@ class Forecaster(FittedViews):
         return planning.check_length(self, length)
 
     # -- fit, predict, forecast, evaluate -------------------------------------------------------------
-    def fit(self, data, progress: bool | None = None, checkpoint_dir: str | os.PathLike | None = None,
-            resume: bool = False) -> "Forecaster":
+    def fit(
+        self,
+        data,
+        progress: bool | None = None,
+        checkpoint_dir: str | os.PathLike | None = None,
+        resume: bool = False,
+    ) -> Forecaster:
         """Train on ``data``: an array (T,) / (T, F), a DataFrame of numeric columns, or long data.
 
         The last :meth:`validation_steps` validate (early stopping); the scaler sees only the
@@ -186,8 +222,9 @@ class Forecaster(FittedViews):
         """
         return forecasting.predict_quantiles(self._fitted(), data, steps, future)
 
-    def sample_paths(self, steps: int, data=None, samples: int | None = None, seed: int | None = None,
-                     future=None) -> np.ndarray | dict:
+    def sample_paths(
+        self, steps: int, data=None, samples: int | None = None, seed: int | None = None, future=None
+    ) -> np.ndarray | dict:
         """Monte-Carlo paths continuing the series ``steps`` into the future, in the data's units.
 
         Each path draws every step from the head's distribution and feeds its draw back as the
@@ -233,7 +270,9 @@ class Forecaster(FittedViews):
         """
         return self.backtest(data, start=self.context_needed_ if start is None else start).overall()
 
-    def backtest(self, data, start=0.8, stride: int = 1, horizon: int | None = None, refit=False) -> BacktestResult:
+    def backtest(
+        self, data, start=0.8, stride: int = 1, horizon: int | None = None, refit=False
+    ) -> BacktestResult:
         """Rolling-origin evaluation: forecast from origins ``start, start + stride, ...``.
 
         Parameters
@@ -301,6 +340,6 @@ class Forecaster(FittedViews):
             checkpoint.save_model(tmp, tensors, config)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "Forecaster":
+    def load(cls, path: str | os.PathLike) -> Forecaster:
         """Rebuild a Forecaster saved by :meth:`save`; no pickle is read (see :mod:`tsrnn.estimator.persistence`)."""
         return read_model(cls, path)

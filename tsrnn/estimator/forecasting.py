@@ -5,6 +5,7 @@ One code path for one series and for many: the data becomes panel rows (:mod:`.i
 windows an index over them, the network runs once per k steps over all windows (:mod:`.running`),
 and each series' statistics bring the outputs back to its units.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,7 +21,14 @@ from ..evaluation.probabilistic import quantile_columns
 from . import running
 from .intake import data_panel, future_of
 
-__all__ = ["predict", "predict_quantiles", "forecast", "sample_paths", "hidden_states", "require_distribution"]
+__all__ = [
+    "predict",
+    "predict_quantiles",
+    "forecast",
+    "sample_paths",
+    "hidden_states",
+    "require_distribution",
+]
 
 
 def _every_window(est, data, future):
@@ -40,7 +48,7 @@ def _every_window(est, data, future):
 
 def _by_series(est, y: np.ndarray, counts: np.ndarray, ids):
     """One array for a single series, else a dict of each series' rows by ``unique_id``."""
-    return dict(zip(ids, np.split(y, np.cumsum(counts)[:-1]))) if est.long_ else y
+    return dict(zip(ids, np.split(y, np.cumsum(counts)[:-1]), strict=True)) if est.long_ else y
 
 
 def predict(est, data, future=None):
@@ -51,8 +59,10 @@ def predict(est, data, future=None):
 
 def require_distribution(est, method: str) -> None:
     if est.model_.config.loss == "mse":
-        raise TsrnnError(f"{method} needs a probabilistic model; this Forecaster was fitted with "
-                         f"loss='mse'. Fit with loss='gaussian' or loss='quantile'")
+        raise TsrnnError(
+            f"{method} needs a probabilistic model; this Forecaster was fitted with "
+            f"loss='mse'. Fit with loss='gaussian' or loss='quantile'"
+        )
 
 
 def predict_quantiles(est, data, steps=None, future=None):
@@ -74,8 +84,9 @@ def _contexts(est, data, future):
         panel, rows, specs = data_panel(est, data, "forecasting")
         ids, context = panel.ids, panel.tails(W)
         first = first_steps(panel) + panel.lengths
-    flat = running.network_inputs(est, context.reshape(-1, context.shape[-1]), future_of(est, future, ids),
-                                  lengths=np.full(len(ids), W))
+    flat = running.network_inputs(
+        est, context.reshape(-1, context.shape[-1]), future_of(est, future, ids), lengths=np.full(len(ids), W)
+    )
     X = running.scaled(est, flat, np.repeat(rows, W), running.tail_steps(first, W)).reshape(len(ids), W, -1)
     return X, rows, first, ids, specs
 
@@ -110,7 +121,7 @@ def sample_paths(est, steps: int, data=None, samples=None, seed=None, future=Non
     require_distribution(est, "sample_paths")
     X, rows, first, ids, _ = _contexts(est, data, future)
     drawn = running.paths(est, X, steps, samples, seed, rows, first)  # (samples, S, steps, O)
-    return dict(zip(ids, np.moveaxis(drawn, 1, 0))) if est.long_ else drawn[:, 0]
+    return dict(zip(ids, np.moveaxis(drawn, 1, 0), strict=True)) if est.long_ else drawn[:, 0]
 
 
 def hidden_states(est, window, cell: bool = False, future=None):
@@ -119,9 +130,13 @@ def hidden_states(est, window, cell: bool = False, future=None):
     if cell and est.model_.config.cell != "lstm":
         raise ValueError(f"cell=True needs an LSTM, but this Forecaster's cell is {est.model_.config.cell!r}")
     if not est.long_ and not checks.is_pandas(window, "DataFrame", "Series"):
-        window = np.asarray(window.detach().cpu() if isinstance(window, torch.Tensor) else window, dtype=np.float32)
+        window = np.asarray(
+            window.detach().cpu() if isinstance(window, torch.Tensor) else window, dtype=np.float32
+        )
         if window.ndim == 3 and window.shape[0] != 1:
-            raise ValueError(f"window must be one window, of shape (T, F) or (1, T, F), got shape {window.shape}")
+            raise ValueError(
+                f"window must be one window, of shape (T, F) or (1, T, F), got shape {window.shape}"
+            )
         window = window[0] if window.ndim == 3 else window
     panel, rows, _ = data_panel(est, window)
     fut = None if future is None else future_of(est, future, panel.ids)
@@ -135,4 +150,4 @@ def hidden_states(est, window, cell: bool = False, future=None):
             layers = est.model_.layer_states(x)  # L x (n, T, D*H)
             for j, s in enumerate(group.tolist()):
                 states[s] = [(st.cell if cell else st.output)[j].numpy() for st in layers]  # L x (T, D*H)
-    return dict(zip(panel.ids, states)) if est.long_ else states[0]
+    return dict(zip(panel.ids, states, strict=True)) if est.long_ else states[0]

@@ -7,6 +7,7 @@ returning each series' position in its state, so every method runs on rows of on
 :func:`observations` reads one new observation of each series a stream carries.
 The DataFrame layer (pandas) loads only for frames.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -18,7 +19,16 @@ from ..data.panel import Panel
 from ..data.series import Series, as_series, index_spec
 from .state import continuation_specs
 
-__all__ = ["is_long", "as_frame", "prepare", "fit_panel", "data_panel", "observations", "future_of", "ONE_SERIES"]
+__all__ = [
+    "is_long",
+    "as_frame",
+    "prepare",
+    "fit_panel",
+    "data_panel",
+    "observations",
+    "future_of",
+    "ONE_SERIES",
+]
 
 ONE_SERIES = "this method reads one series; pick it with forecaster.series_model(unique_id)"
 
@@ -28,6 +38,7 @@ def is_long(data) -> bool:
     if not checks.is_pandas(data, "DataFrame"):
         return False
     from ..data.frames import is_long as frame_is_long
+
     return frame_is_long(data)
 
 
@@ -45,7 +56,10 @@ def prepare(est, data) -> Series:
     data = as_frame(data)
     if checks.is_pandas(data, "DataFrame"):
         from ..data.frames import prepare_wide
-        data, est.data_report_ = prepare_wide(data, est.time_col, est.features, est.fill, est.irregular, est.freq)
+
+        data, est.data_report_ = prepare_wide(
+            data, est.time_col, est.features, est.fill, est.irregular, est.freq
+        )
     return as_series(data)
 
 
@@ -53,6 +67,7 @@ def fit_panel(est, data) -> tuple[Panel, list[dict]]:
     """What ``fit`` reads, as a panel, and how each series' time labels continue."""
     if is_long(data):
         from ..data.frames import long_panel
+
         panel = long_panel(data, est.features, est.fill, est.irregular, est.freq)
         est.data_report_ = panel.report
         return panel, continuation_specs(panel)
@@ -62,8 +77,17 @@ def fit_panel(est, data) -> tuple[Panel, list[dict]]:
 
 def one_series(s: Series, uid) -> Panel:
     """A single series as a panel of one, keeping its own time labels and frequency."""
-    return Panel(s.values, np.zeros(1, np.int64), np.array([s.length]), [uid], s.columns, form=s.form,
-                 season=s.season, index=s.index, freq=s.freq)
+    return Panel(
+        s.values,
+        np.zeros(1, np.int64),
+        np.array([s.length]),
+        [uid],
+        s.columns,
+        form=s.form,
+        season=s.season,
+        index=s.index,
+        freq=s.freq,
+    )
 
 
 def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray, list[dict]]:
@@ -76,14 +100,18 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
         from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME, long_panel
 
         if not is_long(data):
-            raise DataError(f"this Forecaster was fitted on long data; expected the columns "
-                            f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)")
+            raise DataError(
+                f"this Forecaster was fitted on long data; expected the columns "
+                f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)"
+            )
         panel = long_panel(data, est.features, est.fill, est.irregular, est.freq)
         unknown = [uid for uid in panel.ids if uid not in state]
         if unknown:
             shown = state.ids[:10]
-            raise DataError(f"series {unknown[:10]} were not in the data this Forecaster was fitted on ({shown}"
-                            f"{' ...' if len(state) > 10 else ''})")
+            raise DataError(
+                f"series {unknown[:10]} were not in the data this Forecaster was fitted on ({shown}"
+                f"{' ...' if len(state) > 10 else ''})"
+            )
         rows = np.array([state.position(uid) for uid in panel.ids], dtype=np.int64)
         specs = continuation_specs(panel)
     else:
@@ -93,19 +121,25 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
             raise DataError(ONE_SERIES)
         s = prepare(est, data) if frame else as_series(data)
         if s.n_features != est.n_features_in_:
-            raise DataError(f"data has {s.n_features} features {s.columns}, but this Forecaster was "
-                            f"fitted on {est.n_features_in_} features {est.feature_names_in_}")
+            raise DataError(
+                f"data has {s.n_features} features {s.columns}, but this Forecaster was "
+                f"fitted on {est.n_features_in_} features {est.feature_names_in_}"
+            )
         panel = one_series(s, state.ids[0])
         rows = np.zeros(1, np.int64)
         specs = [index_spec(s.index, s.freq or state.specs[0].get("freq"), s.form)]
     if (est.long_ or frame) and panel.columns != list(est.feature_names_in_):
-        raise DataError(f"data has the columns {panel.columns}, but this Forecaster was fitted on "
-                        f"{list(est.feature_names_in_)}")
+        raise DataError(
+            f"data has the columns {panel.columns}, but this Forecaster was fitted on "
+            f"{list(est.feature_names_in_)}"
+        )
     short = panel.lengths < est.window_
     if reading is not None and short.any():
         first = int(np.flatnonzero(short)[0])
         who = "data" if panel.ids[first] is None or not est.long_ else f"series {panel.ids[first]!r}"
-        raise DataError(f"{who} has {int(panel.lengths[first])} time steps; {reading} needs at least window={est.window_}")
+        raise DataError(
+            f"{who} has {int(panel.lengths[first])} time steps; {reading} needs at least window={est.window_}"
+        )
     return panel, rows, specs
 
 
@@ -122,12 +156,16 @@ def observations(est, x_t, ids: list) -> np.ndarray:
         x = _numbers(x_t)
         x = x[:, None] if x.ndim == 1 and F == 1 else x
     if x.shape != (len(ids), F):
-        raise DataError(f"x_t must be a long DataFrame or an array of shape (S, F) = ({len(ids)}, {F}), one row "
-                        f"per series in the order of state.ids, got shape {x.shape}")
+        raise DataError(
+            f"x_t must be a long DataFrame or an array of shape (S, F) = ({len(ids)}, {F}), one row "
+            f"per series in the order of state.ids, got shape {x.shape}"
+        )
     bad = ~np.isfinite(x).all(axis=1)
     if bad.any():
-        raise DataError(f"x_t has missing or infinite values for series {[ids[i] for i in np.flatnonzero(bad)[:10]]};"
-                        f" every series needs its new observation")
+        raise DataError(
+            f"x_t has missing or infinite values for series {[ids[i] for i in np.flatnonzero(bad)[:10]]};"
+            f" every series needs its new observation"
+        )
     return x.astype(np.float32)
 
 
@@ -139,22 +177,29 @@ def _rows_by_id(est, frame, ids: list) -> np.ndarray:
 
     missing = [c for c in [LONG_ID, *est.feature_names_in_] if c not in frame.columns]
     if missing:
-        raise DataError(f"x_t lacks the column(s) {missing}; expected one row per series with the columns "
-                        f"{[LONG_ID, *est.feature_names_in_]}")
+        raise DataError(
+            f"x_t lacks the column(s) {missing}; expected one row per series with the columns "
+            f"{[LONG_ID, *est.feature_names_in_]}"
+        )
     given = pd.Index(frame[LONG_ID].astype(str))
     repeated = given[given.duplicated()].unique().tolist()
     if repeated:
-        raise DataError(f"x_t has more than one row for series {repeated[:10]}; step reads one new observation "
-                        f"per series")
+        raise DataError(
+            f"x_t has more than one row for series {repeated[:10]}; step reads one new observation per series"
+        )
     unknown = given.difference(ids).tolist()
     if unknown:
-        raise DataError(f"x_t names series {unknown[:10]} that this stream does not carry (state.ids: "
-                        f"{list(ids[:10])}{' ...' if len(ids) > 10 else ''})")
+        raise DataError(
+            f"x_t names series {unknown[:10]} that this stream does not carry (state.ids: "
+            f"{list(ids[:10])}{' ...' if len(ids) > 10 else ''})"
+        )
     where = given.get_indexer(ids)
     if (where < 0).any():
         absent = [ids[i] for i in np.flatnonzero(where < 0)[:10]]
-        raise DataError(f"x_t lacks series {absent}; step reads one new observation of every series the stream "
-                        f"carries (state.ids)")
+        raise DataError(
+            f"x_t lacks series {absent}; step reads one new observation of every series the stream "
+            f"carries (state.ids)"
+        )
     return frame[est.feature_names_in_].to_numpy()[where]
 
 
@@ -170,8 +215,10 @@ def future_of(est, future, ids: list) -> np.ndarray | None:
     model without known inputs, which refuses a ``future``)."""
     if not est.known_idx_:
         if future is not None:
-            raise DataError("future= gives the values of known inputs, and this Forecaster has none "
-                            "(fit it with known=[...])")
+            raise DataError(
+                "future= gives the values of known inputs, and this Forecaster has none "
+                "(fit it with known=[...])"
+            )
         return None
     names, K = [est.feature_names_in_[i] for i in est.known_idx_], est.model_.config.horizon
     if est.long_:

@@ -1,6 +1,7 @@
 """The parameters of :class:`~tsrnn.estimator.forecaster.Forecaster` and what each means, as the
 numpydoc sections of its docstring (``help(Forecaster)`` shows them); what they imply for a fit
 is :mod:`.planning`'s job."""
+
 from __future__ import annotations
 
 __all__ = ["DOC"]

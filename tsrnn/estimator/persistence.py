@@ -19,6 +19,7 @@ single-series layout (``scaler``, ``index``, ``baselines`` at the top level, ten
 ``baselines.linear_ar``), the ``members`` layout of long data (one entry and two tensors per
 series), format 1 without the highway, and files from before the automatic window (the window given).
 """
+
 from __future__ import annotations
 
 import os
@@ -27,25 +28,35 @@ from typing import TypeVar
 import numpy as np
 import torch
 
-from ..nn import checkpoint
-from ..evaluation.baselines import Baselines, from_columns, to_columns
 from ..base.config import ModelConfig
-from ..data.series import Scaler
 from ..base.errors import CheckpointError, DataError, NotFittedError
 from ..data.known import resolve_known
 from ..data.seasonal import Seasonality
+from ..data.series import Scaler
+from ..evaluation.baselines import Baselines, from_columns, to_columns
+from ..nn import checkpoint
 from ..nn.model import RNNForecaster
 from ..nn.schema import check_model_config
+from ..train.loop import History
 from .planning import configs
 from .state import PanelState
-from ..train.loop import History
 
 E = TypeVar("E")  # the estimator class (Forecaster); not imported here, which imports this module
 
 __all__ = ["model_files", "read_model"]
 
-_INDEX_FIELDS = {"integer": ("kind", "last", "step", "name"), "datetime": ("kind", "last", "freq", "name", "form")}
-_INDEX_COLUMNS = ("kind", "last", "step", "freq", "name", "form")  # null where a series' kind has no such field
+_INDEX_FIELDS = {
+    "integer": ("kind", "last", "step", "name"),
+    "datetime": ("kind", "last", "freq", "name", "form"),
+}
+_INDEX_COLUMNS = (
+    "kind",
+    "last",
+    "step",
+    "freq",
+    "name",
+    "form",
+)  # null where a series' kind has no such field
 
 
 def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
@@ -53,8 +64,10 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     from .. import __version__
 
     if not hasattr(est, "model_"):
-        raise NotFittedError(f"This {type(est).__name__} instance is not fitted yet. Call 'fit' with "
-                             f"appropriate arguments before using this estimator.")
+        raise NotFittedError(
+            f"This {type(est).__name__} instance is not fitted yet. Call 'fit' with "
+            f"appropriate arguments before using this estimator."
+        )
     state = est.state_
     columns, ar = to_columns(state.baselines)
     tensors = {f"model.{k}": v for k, v in est.model_.state_dict().items()}
@@ -66,10 +79,18 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     seasons = state.seasonality
     tensors["series.season_mult"] = torch.from_numpy(np.ascontiguousarray(seasons.mult))  # (S, m, O)
     tensors["series.season_add"] = torch.from_numpy(np.ascontiguousarray(seasons.add))
-    series = {"ids": list(state.ids), "scaled": state.mean is not None, "baselines": columns,
-              "index": {key: [spec.get(key) for spec in state.specs] for key in _INDEX_COLUMNS},
-              "season": {"m": seasons.m, "kinds": seasons.kinds, "last_step": state.last_step.tolist(),
-                         "drifting": seasons.drifting.tolist()}}
+    series = {
+        "ids": list(state.ids),
+        "scaled": state.mean is not None,
+        "baselines": columns,
+        "index": {key: [spec.get(key) for spec in state.specs] for key in _INDEX_COLUMNS},
+        "season": {
+            "m": seasons.m,
+            "kinds": seasons.kinds,
+            "last_step": state.last_step.tolist(),
+            "drifting": seasons.drifting.tolist(),
+        },
+    }
     config = {
         "estimator": est.get_params(),
         "model": est.model_.config.to_dict(),
@@ -77,8 +98,13 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
         "targets": est.target_names_,
         "target_idx": est.target_idx_,
         "series": series,
-        "history": {"best_epoch": est.history_.best_epoch, "stop_reason": est.history_.stop_reason,
-                    "averaged": est.history_.averaged, "batch_size": est.batch_size_, "window": est.window_},
+        "history": {
+            "best_epoch": est.history_.best_epoch,
+            "stop_reason": est.history_.stop_reason,
+            "averaged": est.history_.averaged,
+            "batch_size": est.batch_size_,
+            "window": est.window_,
+        },
         "versions": {"tsrnn": __version__, "torch": torch.__version__},
     }
     return tensors, config
@@ -92,20 +118,34 @@ def _read_state(config: dict, tensors: dict[str, torch.Tensor]) -> PanelState:
         specs = [{key: index[key][i] for key in _INDEX_FIELDS[kind]} for i, kind in enumerate(index["kind"])]
         scaled = series["scaled"]
         season = series["season"]
-        return PanelState(series["ids"], tensors["series.mean"].numpy() if scaled else None,
-                          tensors["series.scale"].numpy() if scaled else None, tensors["series.context"].numpy(),
-                          from_columns(series["baselines"], tensors["series.linear_ar"].numpy()), specs,
-                          Seasonality(season["m"], tensors["series.season_mult"].numpy(),
-                                      tensors["series.season_add"].numpy(), season["kinds"], season.get("drifting")),
-                          season["last_step"])
+        return PanelState(
+            series["ids"],
+            tensors["series.mean"].numpy() if scaled else None,
+            tensors["series.scale"].numpy() if scaled else None,
+            tensors["series.context"].numpy(),
+            from_columns(series["baselines"], tensors["series.linear_ar"].numpy()),
+            specs,
+            Seasonality(
+                season["m"],
+                tensors["series.season_mult"].numpy(),
+                tensors["series.season_add"].numpy(),
+                season["kinds"],
+                season.get("drifting"),
+            ),
+            season["last_step"],
+        )
     members = config["members"] if "members" in config else {None: config}  # long data / one series, before 4
     states = {}
     for uid, m in members.items():
         prefix = "" if uid is None else f"members.{uid}."
         states[uid] = {
             "scaler_": None if m["scaler"] is None else Scaler.from_dict(m["scaler"]),
-            "context_": tensors[f"{prefix}context"].numpy(), "index_spec_": dict(m["index"]),
-            "baselines_": Baselines.from_dict(m["baselines"], tensors[f"{prefix}baselines.linear_ar"].numpy())}
+            "context_": tensors[f"{prefix}context"].numpy(),
+            "index_spec_": dict(m["index"]),
+            "baselines_": Baselines.from_dict(
+                m["baselines"], tensors[f"{prefix}baselines.linear_ar"].numpy()
+            ),
+        }
     return PanelState.from_members(states)
 
 
@@ -113,24 +153,34 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
     """Check the model directory ``path`` and rebuild the ``cls`` estimator saved there."""
     tensors, config = checkpoint.load_model(path)
     where = os.path.join(os.fspath(path), checkpoint.CONFIG_FILE)
-    expected = lambda settings, n, targets, W: configs(cls(**{"highway": False, **settings}), n, targets, W)[0]  # noqa: E731
-    check_model_config(config, tensors, where, cls, expected)  # every field and shape, before anything is built
+
+    def expected(settings, n, targets, W):
+        return configs(cls(**{"highway": False, **settings}), n, targets, W)[0]
+
+    check_model_config(
+        config, tensors, where, cls, expected
+    )  # every field and shape, before anything is built
     try:
         # files from before the highway, or before seasonal indices, rebuild the estimator they were
         est = cls(**{"highway": False, "deseason": False, **config["estimator"]})
         model = RNNForecaster(ModelConfig.from_dict(config["model"]))
-        model.load_state_dict({k[len("model."):]: v for k, v in tensors.items() if k.startswith("model.")})
+        model.load_state_dict({k[len("model.") :]: v for k, v in tensors.items() if k.startswith("model.")})
         est.feature_names_in_ = list(config["features"])
         est.target_names_ = list(config["targets"])
         est.target_idx_ = list(config["target_idx"])
         est.state_ = _read_state(config, tensors)
         est.long_ = est.state_.ids[0] is not None
-        est.history_ = History(best_epoch=config["history"]["best_epoch"], stop_reason=config["history"]["stop_reason"],
-                               averaged=list(config["history"].get("averaged", [])))  # older files: none
+        est.history_ = History(
+            best_epoch=config["history"]["best_epoch"],
+            stop_reason=config["history"]["stop_reason"],
+            averaged=list(config["history"].get("averaged", [])),
+        )  # older files: none
         est.batch_size_ = config["history"].get("batch_size", est.batch_size)
         est.window_ = config["history"].get("window", est.window)  # older files: the given window
     except KeyError as err:
-        raise CheckpointError(f"{where!r} lacks the entry {err}; it was not written by Forecaster.save") from err
+        raise CheckpointError(
+            f"{where!r} lacks the entry {err}; it was not written by Forecaster.save"
+        ) from err
     except (TypeError, ValueError, RuntimeError) as err:
         raise CheckpointError(f"{where!r} does not describe the weights beside it: {err}") from err
     est.n_features_in_ = len(est.feature_names_in_)

@@ -1,6 +1,7 @@
 """What an estimator's parameters imply before and while it meets data: the configs, the device,
 the window, the validation span and the length checks.  Functions of a :class:`Forecaster`'s
 parameters (``est``), so the facade only forwards to them."""
+
 from __future__ import annotations
 
 import os
@@ -16,14 +17,28 @@ from ..data.windows import n_windows
 from ..evaluation.baselines import check_ar_size
 from ..evaluation.seasons import find_season
 
-__all__ = ["STRATEGIES", "AUTO_VAL_FRACTION", "configs", "window_scale", "resolve_device", "validation_steps",
-           "describe_validation", "pre_window", "declared_season", "deseason_steps", "choose_window", "check_length"]
+__all__ = [
+    "STRATEGIES",
+    "AUTO_VAL_FRACTION",
+    "configs",
+    "window_scale",
+    "resolve_device",
+    "validation_steps",
+    "describe_validation",
+    "pre_window",
+    "declared_season",
+    "deseason_steps",
+    "choose_window",
+    "check_length",
+]
 
 STRATEGIES = ("direct", "recursive")
 AUTO_VAL_FRACTION = 0.1  # val_fraction=None: this share of the steps validates, but at least the horizon
 
 
-def configs(est, n_features: int, target_idx: list[int], window: int | None = None) -> tuple[ModelConfig, TrainConfig]:
+def configs(
+    est, n_features: int, target_idx: list[int], window: int | None = None
+) -> tuple[ModelConfig, TrainConfig]:
     """The model and training configs for ``n_features`` inputs and a window (default the one
     given, or for the automatic window the least it can be)."""
     checks.choice("strategy", est.strategy, STRATEGIES)
@@ -32,16 +47,34 @@ def configs(est, n_features: int, target_idx: list[int], window: int | None = No
     check_ar_size(W, n_features)
     if not isinstance(est.highway, (bool, np.bool_)):
         raise TypeError(f"highway must be True or False, got {est.highway!r}")
-    model = ModelConfig(input_size=n_features, hidden_size=est.hidden, num_layers=est.layers,
-                        cell=est.cell, dropout=est.dropout, bidirectional=est.bidirectional,
-                        horizon=horizon, output_size=len(target_idx), loss=est.loss,
-                        quantiles=est.quantiles, relative=est.relative, targets=tuple(target_idx),
-                        highway=W if est.highway else 0, window_scale=bool(est.window_scale))
+    model = ModelConfig(
+        input_size=n_features,
+        hidden_size=est.hidden,
+        num_layers=est.layers,
+        cell=est.cell,
+        dropout=est.dropout,
+        bidirectional=est.bidirectional,
+        horizon=horizon,
+        output_size=len(target_idx),
+        loss=est.loss,
+        quantiles=est.quantiles,
+        relative=est.relative,
+        targets=tuple(target_idx),
+        highway=W if est.highway else 0,
+        window_scale=bool(est.window_scale),
+    )
     checks.positive_int("samples", est.samples)
-    training = TrainConfig(epochs=est.epochs, batch_size=256 if est.batch_size is None else est.batch_size, lr=est.lr,
-                           val_fraction=est.val_fraction, patience=est.patience,
-                           clip_norm=est.clip_norm, lr_patience=est.lr_patience, seed=est.seed,
-                           average_best=est.average_best)
+    training = TrainConfig(
+        epochs=est.epochs,
+        batch_size=256 if est.batch_size is None else est.batch_size,
+        lr=est.lr,
+        val_fraction=est.val_fraction,
+        patience=est.patience,
+        clip_norm=est.clip_norm,
+        lr_patience=est.lr_patience,
+        seed=est.seed,
+        average_best=est.average_best,
+    )
     return model, training
 
 
@@ -71,7 +104,9 @@ def resolve_device(device: str):
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda":
         if not torch.cuda.is_available():
-            raise TsrnnError("device='cuda' was asked for, but torch finds no CUDA device; use 'cpu' or 'auto'")
+            raise TsrnnError(
+                "device='cuda' was asked for, but torch finds no CUDA device; use 'cpu' or 'auto'"
+            )
         return torch.device("cuda", int(os.environ.get("LOCAL_RANK", torch.cuda.current_device())))
     return torch.device("cpu")
 
@@ -93,10 +128,15 @@ def describe_validation(est, length: int) -> str:
     if est.val_fraction is not None:
         return f"last {n_val} steps validate (val_fraction={est.val_fraction})" if n_val else "no validation"
     if not n_val:
-        return (f"no validation: {length} steps hold too few for window={pre_window(est)} + horizon={est.horizon} "
-                f"and a validation span, so every epoch trains")
-    why = f"horizon={est.horizon}" if n_val == est.horizon and n_val > round(length * AUTO_VAL_FRACTION) \
+        return (
+            f"no validation: {length} steps hold too few for window={pre_window(est)} + horizon={est.horizon} "
+            f"and a validation span, so every epoch trains"
+        )
+    why = (
+        f"horizon={est.horizon}"
+        if n_val == est.horizon and n_val > round(length * AUTO_VAL_FRACTION)
         else f"{AUTO_VAL_FRACTION:.0%}"
+    )
     return f"last {n_val} steps validate ({why})"
 
 
@@ -112,7 +152,9 @@ def declared_season(est, panel: Panel) -> int | None:
     """The season declared for the data: the ``season`` given (the longest, if one per target), else
     its calendar's (12 for months, 1 for years, ...), else None."""
     if est.season is not None:
-        return max(int(v or 1) for v in (est.season if isinstance(est.season, (list, tuple)) else [est.season]))
+        return max(
+            int(v or 1) for v in (est.season if isinstance(est.season, (list, tuple)) else [est.season])
+        )
     return panel.season
 
 
@@ -141,7 +183,7 @@ def choose_window(est, panel: Panel, target_idx: list[int], indices: int | None 
     m = declared_season(est, panel)
     if m is None:
         longest = int(np.argmax(panel.lengths))
-        rows = panel.rows(longest)[:train_of[int(panel.lengths[longest])]]
+        rows = panel.rows(longest)[: train_of[int(panel.lengths[longest])]]
         found = [m for m in (find_season(rows[:, j]) for j in target_idx) if m]
         m = min(found) if found else 1  # two cycles of the fastest seasonal target
     cycles = 1 if indices is not None else 2
@@ -155,10 +197,16 @@ def check_length(est, length: int) -> tuple[int, int]:
     train_end = length - n_val_steps
     n_train = n_windows(train_end, W, K)
     if n_train < 1:
-        spent = "" if not n_val_steps else f", {train_end} of them for training after {n_val_steps} to validate"
-        raise DataError(f"series has {length} time steps{spent}; window={W} + horizon={K} needs "
-                        f"at least {W + K} training steps; use more data or a shorter window")
+        spent = (
+            "" if not n_val_steps else f", {train_end} of them for training after {n_val_steps} to validate"
+        )
+        raise DataError(
+            f"series has {length} time steps{spent}; window={W} + horizon={K} needs "
+            f"at least {W + K} training steps; use more data or a shorter window"
+        )
     if n_val_steps and n_val_steps < K:
-        raise DataError(f"the validation span has {n_val_steps} steps, fewer than horizon={K}; "
-                        f"use more data, a larger val_fraction, or val_fraction=None to adapt it")
+        raise DataError(
+            f"the validation span has {n_val_steps} steps, fewer than horizon={K}; "
+            f"use more data, a larger val_fraction, or val_fraction=None to adapt it"
+        )
     return train_end, n_train

@@ -12,6 +12,7 @@ outputs at the right positions.
 Shapes: N windows, W window, F inputs (features, then each known column's lead), K steps,
 O targets, Q quantile levels, S samples.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,12 +25,22 @@ from ..data.seasonal import first_steps
 from ..evaluation.probabilistic import Distribution, sample_paths
 from ..train.loop import predict_windows, roll_windows
 
-__all__ = ["network_inputs", "row_steps", "tail_steps", "scaled", "unscale", "check_steps", "roll", "distribution",
-           "paths"]
+__all__ = [
+    "network_inputs",
+    "row_steps",
+    "tail_steps",
+    "scaled",
+    "unscale",
+    "check_steps",
+    "roll",
+    "distribution",
+    "paths",
+]
 
 
-def network_inputs(est, values: np.ndarray, future: np.ndarray | None = None, placeholder: float | None = None,
-                   lengths=None) -> np.ndarray:
+def network_inputs(
+    est, values: np.ndarray, future: np.ndarray | None = None, placeholder: float | None = None, lengths=None
+) -> np.ndarray:
     """The network's inputs for ``values`` (T, F): with known covariates, their leads appended
     (T, F + Fk), the last K steps of each series (``lengths``) reading ``future`` (S, K, Fk);
     without ``future`` those are ``placeholder``, or NaN (refused if a forecast reads them)."""
@@ -54,14 +65,18 @@ def tail_steps(after: np.ndarray, n: int) -> np.ndarray:
     return (np.asarray(after, dtype=np.int64)[:, None] - n + np.arange(n)).ravel()
 
 
-def scaled(est, values: np.ndarray, codes: np.ndarray | None = None, steps: np.ndarray | None = None) -> torch.Tensor:
+def scaled(
+    est, values: np.ndarray, codes: np.ndarray | None = None, steps: np.ndarray | None = None
+) -> torch.Tensor:
     """Inputs ``values`` (n, F) of the series at positions ``codes`` (n,; default the first
     series), at calendar steps ``steps`` (n,; needed when the model has seasonal indices),
     deseasonalised and scaled by each one's training statistics, checked, as a tensor."""
-    if est.known_idx_ and np.isnan(values[:, est.n_features_in_:]).any():
+    if est.known_idx_ and np.isnan(values[:, est.n_features_in_ :]).any():
         names = [est.feature_names_in_[i] for i in est.known_idx_]
-        raise DataError(f"these forecasts read the known input(s) {names} beyond the end of the data; pass "
-                        f"their values over the next {est.model_.config.horizon} steps with future=")
+        raise DataError(
+            f"these forecasts read the known input(s) {names} beyond the end of the data; pass "
+            f"their values over the next {est.model_.config.horizon} steps with future="
+        )
     state = est.state_
     codes = np.zeros(values.shape[0], np.int64) if codes is None else codes
     if state.seasonality.active and steps is None:
@@ -73,10 +88,12 @@ def scaled(est, values: np.ndarray, codes: np.ndarray | None = None, steps: np.n
         row, col = (int(i) for i in np.argwhere(~np.isfinite(out))[0])
         uid = state.ids[codes[row]]
         series = "" if uid is None else f" of series {uid!r}"
-        raise DataError(f"data value {float(values[row, col]):.6g} at row {row}{series}, column {est.input_names_[col]!r} "
-                        f"overflows float32 when scaled by the training statistics (mean "
-                        f"{state.mean[codes[row], col]:.4g}, scale {state.scale[codes[row], col]:.4g}); it lies far "
-                        f"outside the range this Forecaster was fitted on")
+        raise DataError(
+            f"data value {float(values[row, col]):.6g} at row {row}{series}, column {est.input_names_[col]!r} "
+            f"overflows float32 when scaled by the training statistics (mean "
+            f"{state.mean[codes[row], col]:.4g}, scale {state.scale[codes[row], col]:.4g}); it lies far "
+            f"outside the range this Forecaster was fitted on"
+        )
     return torch.from_numpy(np.ascontiguousarray(out, dtype=np.float32))
 
 
@@ -95,7 +112,9 @@ def _ahead(est, first: np.ndarray | None, y: np.ndarray) -> np.ndarray | None:
     if not est.state_.seasonality.active:
         return None
     if first is None:
-        raise ValueError("a model with seasonal indices needs the calendar step of each forecast's first step")
+        raise ValueError(
+            "a model with seasonal indices needs the calendar step of each forecast's first step"
+        )
     return np.asarray(first, dtype=np.int64)[:, None] + np.arange(y.shape[-2])
 
 
@@ -107,9 +126,11 @@ def check_steps(est, steps) -> int:
     k = est.model_.config.horizon
     if steps > k and sorted(est.target_idx_) != list(range(est.n_features_in_)):
         covariates = [n for i, n in enumerate(est.feature_names_in_) if i not in est.target_idx_]
-        raise DataError(f"a forecast of {steps} steps, beyond the network's horizon of {k}, is recursive "
-                        f"and would need future values of the non-target features {covariates}; "
-                        f"forecast at most {k} steps")
+        raise DataError(
+            f"a forecast of {steps} steps, beyond the network's horizon of {k}, is recursive "
+            f"and would need future values of the non-target features {covariates}; "
+            f"forecast at most {k} steps"
+        )
     return int(steps)
 
 
@@ -119,8 +140,15 @@ def roll(est, X: torch.Tensor, steps: int) -> torch.Tensor:
     return roll_windows(lambda x: predict_windows(est.model_, x), X, steps, est.target_idx_)
 
 
-def paths(est, X: torch.Tensor, steps: int, samples: int | None = None, seed: int | None = None,
-          rows: np.ndarray | None = None, first: np.ndarray | None = None) -> np.ndarray:
+def paths(
+    est,
+    X: torch.Tensor,
+    steps: int,
+    samples: int | None = None,
+    seed: int | None = None,
+    rows: np.ndarray | None = None,
+    first: np.ndarray | None = None,
+) -> np.ndarray:
     """Monte-Carlo paths (S, N, steps, O) in each series' units from scaled windows ``X`` (N, W, F)
     whose forecasts start at calendar steps ``first`` (N,)."""
     S = checks.positive_int("samples", est.samples if samples is None else samples)
@@ -129,8 +157,15 @@ def paths(est, X: torch.Tensor, steps: int, samples: int | None = None, seed: in
     return np.moveaxis(unscale(est, np.moveaxis(drawn, 0, 1), rows, first), 0, 1)
 
 
-def distribution(est, X: torch.Tensor, steps: int, rows: np.ndarray | None = None, samples: int | None = None,
-                 seed: int | None = None, first: np.ndarray | None = None) -> Distribution | None:
+def distribution(
+    est,
+    X: torch.Tensor,
+    steps: int,
+    rows: np.ndarray | None = None,
+    samples: int | None = None,
+    seed: int | None = None,
+    first: np.ndarray | None = None,
+) -> Distribution | None:
     """The forecast distribution ``steps`` ahead of each scaled window of ``X`` (N, W, F), in the
     units of the series at ``rows`` (forecasts starting at calendar steps ``first``); None for a
     point (MSE) model.
@@ -152,12 +187,16 @@ def distribution(est, X: torch.Tensor, steps: int, rows: np.ndarray | None = Non
     if n_steps > k:
         drawn = paths(est, X, n_steps, samples, seed, rows, first)  # (S, N, steps, O) in units
         beyond = np.moveaxis(np.quantile(drawn[:, :, k:], levels, axis=0), 0, -1)  # (N, steps-k, O, Q)
-    quantiles = np.moveaxis(unscale(est, np.moveaxis(quantiles, -1, 1), rows, first), 1, -1)  # units, per series
+    quantiles = np.moveaxis(
+        unscale(est, np.moveaxis(quantiles, -1, 1), rows, first), 1, -1
+    )  # units, per series
     if drawn is not None:
         quantiles = np.concatenate([quantiles, beyond.astype(np.float32)], axis=1)
     mean = sd = None
     if model.config.loss == "gaussian" and n_steps <= k:
         mean = unscale(est, params[..., 0], rows, first)
         scale = 1.0 if est.state_.scale is None else est.state_.scale[rows][:, est.target_idx_][:, None, :]
-        sd = est.state_.seasonality.factor(params[..., 1].numpy() * scale, rows, _ahead(est, first, params[..., 1]))
+        sd = est.state_.seasonality.factor(
+            params[..., 1].numpy() * scale, rows, _ahead(est, first, params[..., 1])
+        )
     return Distribution(levels, quantiles, drawn, mean, sd)

@@ -8,6 +8,7 @@ of each series (S, W, F), the baselines, and where each series' time labels cont
 like a mapping from a series id to that series' state (``scaler_``, ``context_``,
 ``index_spec_``, ``baselines_``), which is what :meth:`Forecaster.series_model` views.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -15,17 +16,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..evaluation.baselines import Baselines, fit_many
-from ..data.series import Scaler
 from ..base.errors import DataError
 from ..data.known import lead_columns
 from ..data.panel import Panel, panel_windows
 from ..data.seasonal import Seasonality, first_steps, fit_drifting
+from ..data.series import Scaler
+from ..evaluation.baselines import Baselines, fit_many
 
 __all__ = ["PanelState", "PreparedPanel", "prepare_panel", "panel_stats", "continuation_specs"]
 
 
-def panel_stats(values: np.ndarray, codes: np.ndarray, use: np.ndarray, n_series: int) -> tuple[np.ndarray, np.ndarray]:
+def panel_stats(
+    values: np.ndarray, codes: np.ndarray, use: np.ndarray, n_series: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean and standard deviation (S, F), float32, of each series' rows where ``use`` is true
     (``codes``: each row's series), for every series at once: float64 sums in two passes (the mean,
     then the squared deviations from it); a constant column gets scale 1."""
@@ -34,7 +37,10 @@ def panel_stats(values: np.ndarray, codes: np.ndarray, use: np.ndarray, n_series
     columns = range(values.shape[1])
     mean = np.stack([np.bincount(picked, weights=x[:, f], minlength=n_series) for f in columns], axis=1) / n
     dev = x - mean[picked]
-    var = np.stack([np.bincount(picked, weights=dev[:, f] ** 2, minlength=n_series) for f in columns], axis=1) / n
+    var = (
+        np.stack([np.bincount(picked, weights=dev[:, f] ** 2, minlength=n_series) for f in columns], axis=1)
+        / n
+    )
     std = np.sqrt(var)
     return mean.astype(np.float32), np.where(std > 1e-12, std, 1.0).astype(np.float32)
 
@@ -42,9 +48,17 @@ def panel_stats(values: np.ndarray, codes: np.ndarray, use: np.ndarray, n_series
 class PanelState(Mapping):
     """Per-series state of a model fitted on several series, as arrays over the S series."""
 
-    def __init__(self, ids: list[str], mean: np.ndarray | None, scale: np.ndarray | None, context: np.ndarray,
-                 baselines: list[Baselines], specs: list[dict], seasonality: Seasonality | None = None,
-                 last_step: np.ndarray | None = None) -> None:
+    def __init__(
+        self,
+        ids: list[str],
+        mean: np.ndarray | None,
+        scale: np.ndarray | None,
+        context: np.ndarray,
+        baselines: list[Baselines],
+        specs: list[dict],
+        seasonality: Seasonality | None = None,
+        last_step: np.ndarray | None = None,
+    ) -> None:
         self.ids, self.mean, self.scale, self.context = list(ids), mean, scale, context
         self.baselines, self.specs = baselines, specs
         n, n_targets = len(self.ids), len(baselines[0].targets) if baselines else 1
@@ -62,8 +76,12 @@ class PanelState(Mapping):
     def __getitem__(self, uid: str) -> dict:
         i = self.position(uid)
         scaler = None if self.mean is None else Scaler(self.mean[i], self.scale[i])
-        return {"scaler_": scaler, "context_": self.context[i], "index_spec_": self.specs[i],
-                "baselines_": self.baselines[i]}
+        return {
+            "scaler_": scaler,
+            "context_": self.context[i],
+            "index_spec_": self.specs[i],
+            "baselines_": self.baselines[i],
+        }
 
     def __iter__(self):
         return iter(self.ids)
@@ -74,22 +92,35 @@ class PanelState(Mapping):
     def __contains__(self, uid) -> bool:
         return uid in self._positions
 
-    def take(self, i: int) -> "PanelState":
+    def take(self, i: int) -> PanelState:
         """The state of the series at position ``i`` alone, as a panel state of one."""
         pick = slice(i, i + 1)
-        return PanelState(self.ids[pick], None if self.mean is None else self.mean[pick],
-                          None if self.scale is None else self.scale[pick], self.context[pick],
-                          self.baselines[pick], self.specs[pick], self.seasonality.take([i]), self.last_step[pick])
+        return PanelState(
+            self.ids[pick],
+            None if self.mean is None else self.mean[pick],
+            None if self.scale is None else self.scale[pick],
+            self.context[pick],
+            self.baselines[pick],
+            self.specs[pick],
+            self.seasonality.take([i]),
+            self.last_step[pick],
+        )
 
     @classmethod
-    def from_members(cls, members: Mapping[str, dict]) -> "PanelState":
+    def from_members(cls, members: Mapping[str, dict]) -> PanelState:
         """Stack per-series states (``scaler_``, ``context_``, ``index_spec_``, ``baselines_``)."""
         ids = list(members)
         scaled = members[ids[0]]["scaler_"] is not None
         mean = np.stack([members[u]["scaler_"].mean_ for u in ids]) if scaled else None
         scale = np.stack([members[u]["scaler_"].scale_ for u in ids]) if scaled else None
-        return cls(ids, mean, scale, np.stack([members[u]["context_"] for u in ids]),
-                   [members[u]["baselines_"] for u in ids], [members[u]["index_spec_"] for u in ids])
+        return cls(
+            ids,
+            mean,
+            scale,
+            np.stack([members[u]["context_"] for u in ids]),
+            [members[u]["baselines_"] for u in ids],
+            [members[u]["index_spec_"] for u in ids],
+        )
 
     def scale_rows(self, x: np.ndarray, rows: np.ndarray, columns=None) -> np.ndarray:
         """``x`` (N, ..., F) of series ``rows`` (N,) in scaled units (``columns``: F of them)."""
@@ -97,16 +128,18 @@ class PanelState(Mapping):
             return x
         cols = slice(None) if columns is None else columns
         shape = (x.shape[0],) + (1,) * (x.ndim - 2) + (-1,)
-        return ((x - self.mean[rows][:, cols].reshape(shape)) / self.scale[rows][:, cols].reshape(shape)
-                ).astype(np.float32, copy=False)
+        return (
+            (x - self.mean[rows][:, cols].reshape(shape)) / self.scale[rows][:, cols].reshape(shape)
+        ).astype(np.float32, copy=False)
 
     def unscale_rows(self, y: np.ndarray, rows: np.ndarray, columns) -> np.ndarray:
         """``y`` (N, ..., O) of series ``rows`` (N,) back in the data's units (``columns``: the O targets)."""
         if self.mean is None:
             return y
         shape = (y.shape[0],) + (1,) * (y.ndim - 2) + (-1,)
-        return (y * self.scale[rows][:, columns].reshape(shape) + self.mean[rows][:, columns].reshape(shape)
-                ).astype(np.float32, copy=False)
+        return (
+            y * self.scale[rows][:, columns].reshape(shape) + self.mean[rows][:, columns].reshape(shape)
+        ).astype(np.float32, copy=False)
 
 
 @dataclass
@@ -119,9 +152,20 @@ class PreparedPanel:
     state: PanelState
 
 
-def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, targets: list[int], scale: bool,
-                  validation_steps: Callable[[int], int], check_length: Callable[[int], tuple],
-                  season, specs: list[dict], known: list[int] = (), deseason: int | None = None) -> PreparedPanel:
+def prepare_panel(
+    panel: Panel,
+    window: int,
+    horizon: int,
+    base_horizon: int,
+    targets: list[int],
+    scale: bool,
+    validation_steps: Callable[[int], int],
+    check_length: Callable[[int], tuple],
+    season,
+    specs: list[dict],
+    known: list[int] = (),
+    deseason: int | None = None,
+) -> PreparedPanel:
     """Split, scale and index every series of ``panel`` at once (see the module's docstring).
 
     ``validation_steps(T)`` gives a series' validation span, ``check_length(T)`` refuses a series too
@@ -147,13 +191,21 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
     codes, within = panel.positions()  # each row's series and step within it
     first = first_steps(panel)
     steps = first[codes] + within  # each row's calendar step number
-    seasonality, local = fit_drifting(values, codes, within, train_end, lengths, steps, deseason, targets,
-                                      panel.n_series)  # local: a drifting season's indices along the fit span
+    seasonality, local = fit_drifting(
+        values, codes, within, train_end, lengths, steps, deseason, targets, panel.n_series
+    )  # local: a drifting season's indices along the fit span
     values = seasonality.remove_columns(values, targets, codes, steps, local)
-    inputs = values if not known else np.concatenate([values, lead_columns(values, list(known), horizon, lengths)], 1)
+    inputs = (
+        values
+        if not known
+        else np.concatenate([values, lead_columns(values, list(known), horizon, lengths)], 1)
+    )
     if scale:
         mean, std = panel_stats(values, codes, within < train_end[codes], panel.n_series)
-        mean, std = mean[:, list(range(values.shape[1])) + list(known)], std[:, list(range(values.shape[1])) + list(known)]
+        mean, std = (
+            mean[:, list(range(values.shape[1])) + list(known)],
+            std[:, list(range(values.shape[1])) + list(known)],
+        )
         scaled = ((inputs - mean[codes]) / std[codes]).astype(np.float32)
     else:
         mean = std = None
@@ -162,11 +214,18 @@ def prepare_panel(panel: Panel, window: int, horizon: int, base_horizon: int, ta
         scaled = np.where(np.isnan(scaled), np.float32(0), scaled)  # leads past a series' end: never read
     train_index = panel_windows(lengths, starts, window, horizon, end=train_end)
     has_val = train_end < lengths
-    val_index = panel_windows(lengths[has_val], starts[has_val], window, horizon, first=train_end[has_val] - window)
+    val_index = panel_windows(
+        lengths[has_val], starts[has_val], window, horizon, first=train_end[has_val] - window
+    )
     baselines = fit_many(raw, starts, train_end, window, base_horizon, targets, season, panel.season)
-    return PreparedPanel(scaled, train_index, val_index,
-                         PanelState(panel.ids, mean, std, panel.tails(window), baselines, specs, seasonality,
-                                    first + lengths - 1))
+    return PreparedPanel(
+        scaled,
+        train_index,
+        val_index,
+        PanelState(
+            panel.ids, mean, std, panel.tails(window), baselines, specs, seasonality, first + lengths - 1
+        ),
+    )
 
 
 def continuation_specs(panel: Panel) -> list[dict]:
@@ -177,5 +236,7 @@ def continuation_specs(panel: Panel) -> list[dict]:
     lasts = grid.labels(panel.last)
     if grid.freq is None:
         return [{"kind": "integer", "last": int(v), "step": int(grid.step), "name": grid.name} for v in lasts]
-    return [{"kind": "datetime", "last": t.isoformat(), "freq": grid.freq, "name": grid.name, "form": panel.form}
-            for t in lasts]
+    return [
+        {"kind": "datetime", "last": t.isoformat(), "freq": grid.freq, "name": grid.name, "form": panel.form}
+        for t in lasts
+    ]

@@ -1,6 +1,7 @@
 """Streaming: carry the recurrent state from one observation to the next instead of re-reading a
 window.  :func:`start` reads every series' history once; :func:`step` costs one recurrent step per
 new observation, for all S series the state carries in one batch (S = 1 for a single series)."""
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -32,26 +33,35 @@ class StreamState(NamedTuple):
 
 def check_streamable(est) -> None:
     if est.known_idx_:
-        raise TsrnnError("streaming reads one new step at a time, and this model also reads the known inputs "
-                         "of the steps it forecasts; use forecast(steps, future=...) instead")
+        raise TsrnnError(
+            "streaming reads one new step at a time, and this model also reads the known inputs "
+            "of the steps it forecasts; use forecast(steps, future=...) instead"
+        )
     if est.model_.config.relative:
-        raise TsrnnError("streaming needs absolute inputs: a relative model (the default) re-levels every "
-                         "window to its last value, so a carried state cannot continue it; fit with "
-                         "relative=False (--absolute) to stream")
+        raise TsrnnError(
+            "streaming needs absolute inputs: a relative model (the default) re-levels every "
+            "window to its last value, so a carried state cannot continue it; fit with "
+            "relative=False (--absolute) to stream"
+        )
     if est.model_.config.bidirectional:
-        raise TsrnnError("streaming needs a unidirectional network: a bidirectional one reads each "
-                         "window backwards too, so a new step changes every earlier state")
+        raise TsrnnError(
+            "streaming needs a unidirectional network: a bidirectional one reads each "
+            "window backwards too, so a new step changes every earlier state"
+        )
 
 
-def _advance(est, x: torch.Tensor, hidden, lags: torch.Tensor | None, ids: tuple, rows: np.ndarray,
-             steps: np.ndarray) -> StreamState:
+def _advance(
+    est, x: torch.Tensor, hidden, lags: torch.Tensor | None, ids: tuple, rows: np.ndarray, steps: np.ndarray
+) -> StreamState:
     """The state after the scaled steps ``x`` (S, T, F) of the series ``ids`` (at ``rows`` of
     ``est.state_``), the last of them at calendar steps ``steps`` (S,)."""
     with torch.inference_mode():
         r = est.model_(x, return_states=True, hx=hidden, lags=lags)  # (S, T, F) -> (S, K, O)
     hidden = r.h_n if r.c_n is None else (r.h_n, r.c_n)
     predicted = running.unscale(est, r.prediction, rows, steps + 1)  # (S, K, O) in each series' units
-    return StreamState(hidden, dict(zip(ids, predicted)) if est.long_ else predicted[0], lags, ids, steps)
+    return StreamState(
+        hidden, dict(zip(ids, predicted, strict=True)) if est.long_ else predicted[0], lags, ids, steps
+    )
 
 
 def start(est, history, warmup: int | None = None) -> StreamState:
@@ -60,8 +70,10 @@ def start(est, history, warmup: int | None = None) -> StreamState:
     panel, rows, _ = data_panel(est, history)
     warmup = est.window_ if warmup is None else checks.positive_int("warmup", warmup)
     k = est.model_.config.highway
-    for need, why in ((warmup, f"warmup={warmup} needs at least {warmup}"),
-                      (k, f"the model's linear highway reads the last {k}, so streaming needs at least {k}")):
+    for need, why in (
+        (warmup, f"warmup={warmup} needs at least {warmup}"),
+        (k, f"the model's linear highway reads the last {k}, so streaming needs at least {k}"),
+    ):
         short = np.flatnonzero(panel.lengths < need)
         if short.size:
             who = "history" if not est.long_ else f"series {panel.ids[short[0]]!r}"
@@ -70,7 +82,9 @@ def start(est, history, warmup: int | None = None) -> StreamState:
     last = first_steps(panel) + panel.lengths - 1  # (S,) each history's last calendar step
     tails = panel.tails(n).reshape(S * n, F)  # what the network and the highway read
     scaled = running.scaled(est, tails, np.repeat(rows, n), running.tail_steps(last + 1, n)).reshape(S, n, F)
-    return _advance(est, scaled[:, -warmup:], None, scaled[:, -k:] if k else None, tuple(panel.ids), rows, last)
+    return _advance(
+        est, scaled[:, -warmup:], None, scaled[:, -k:] if k else None, tuple(panel.ids), rows, last
+    )
 
 
 def step(est, x_t, state: StreamState) -> tuple[np.ndarray | dict, StreamState]:

@@ -2,6 +2,7 @@
 check, one series of long data as a single-series model (``series_model``), that series' scaler,
 window, labels and baselines, the seasonal indices, and the names and levels its outputs use.
 A mixin of the facade, reading only the fitted attributes (``state_``, ``model_``, ``long_``, ...)."""
+
 from __future__ import annotations
 
 import copy
@@ -15,13 +16,15 @@ __all__ = ["FittedViews"]
 class FittedViews:
     """The fitted state's views, shared by :class:`~tsrnn.estimator.forecaster.Forecaster`."""
 
-    def _fitted(self) -> "FittedViews":
+    def _fitted(self) -> FittedViews:
         if not hasattr(self, "model_"):
-            raise NotFittedError(f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
-                                 f"appropriate arguments before using this estimator.")
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                f"appropriate arguments before using this estimator."
+            )
         return self
 
-    def series_model(self, unique_id: str) -> "FittedViews":
+    def series_model(self, unique_id: str) -> FittedViews:
         """The fitted global model as a single-series Forecaster for one series of long data.
 
         It shares the network and uses that series' scaler, baselines and last window, so
@@ -30,15 +33,19 @@ class FittedViews:
         if not self._fitted().long_:
             raise DataError("this Forecaster was fitted on one series (wide data); use it directly")
         if unique_id not in self.state_:
-            raise DataError(f"unknown series {unique_id!r}; this Forecaster was fitted on {list(self.state_)}")
+            raise DataError(
+                f"unknown series {unique_id!r}; this Forecaster was fitted on {list(self.state_)}"
+            )
         view = copy.copy(self)
         view.state_, view.long_ = self.state_.take(self.state_.position(unique_id)), False
         return view
 
     def _one(self, name: str):
         if self._fitted().long_:
-            raise AttributeError(f"{name} belongs to one series; this Forecaster was fitted on long data, "
-                                 f"see series_model(unique_id).{name}")
+            raise AttributeError(
+                f"{name} belongs to one series; this Forecaster was fitted on long data, "
+                f"see series_model(unique_id).{name}"
+            )
         return self.state_[self.state_.ids[0]][name]
 
     scaler_ = property(lambda self: self._one("scaler_"), doc="The series' Scaler (None with scale=False).")
@@ -65,5 +72,6 @@ class FittedViews:
     @property
     def input_names_(self) -> list[str]:
         """The network's input columns: the features, then each known column's lead."""
-        return list(self.feature_names_in_) + [lead_name(self.feature_names_in_[i], self.model_.config.horizon)
-                                               for i in self.known_idx_]
+        return list(self.feature_names_in_) + [
+            lead_name(self.feature_names_in_[i], self.model_.config.horizon) for i in self.known_idx_
+        ]

@@ -5,6 +5,7 @@ series before ``t``.  Arrays are ``(N, K, O)``: origins, steps ahead, targets.  
 result and its scores; the estimator's forecasts at the origins come from
 :mod:`tsrnn.estimator.backtesting`.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,16 +42,24 @@ class BacktestResult:
     distribution: Distribution | None = None  # a probabilistic model's quantiles (and samples)
 
     @classmethod
-    def concat(cls, results: dict[str, "BacktestResult"]) -> "BacktestResult":
+    def concat(cls, results: dict[str, BacktestResult]) -> BacktestResult:
         """One result from the results of several series, keyed by series id."""
         first = next(iter(results.values()))
-        labels = pd.MultiIndex.from_tuples([(uid, label) for uid, r in results.items() for label in r.origin_labels],
-                                           names=["unique_id", "origin"])
+        labels = pd.MultiIndex.from_tuples(
+            [(uid, label) for uid, r in results.items() for label in r.origin_labels],
+            names=["unique_id", "origin"],
+        )
         join = lambda arrays: np.concatenate(list(arrays))  # noqa: E731
-        return cls(join(r.origins for r in results.values()), labels, join(r.actual for r in results.values()),
-                   {m: join(r.forecasts[m] for r in results.values()) for m in first.forecasts}, first.targets,
-                   join(r.mase_scale for r in results.values()), {uid: r.seasons for uid, r in results.items()},
-                   Distribution.concat([r.distribution for r in results.values()]))
+        return cls(
+            join(r.origins for r in results.values()),
+            labels,
+            join(r.actual for r in results.values()),
+            {m: join(r.forecasts[m] for r in results.values()) for m in first.forecasts},
+            first.targets,
+            join(r.mase_scale for r in results.values()),
+            {uid: r.seasons for uid, r in results.items()},
+            Distribution.concat([r.distribution for r in results.values()]),
+        )
 
     def frame(self) -> pd.DataFrame:
         """One row per origin, step ahead and target: ``origin, step, target, actual`` and a column per
@@ -61,14 +70,20 @@ class BacktestResult:
         if isinstance(labels, pd.MultiIndex):
             columns["unique_id"] = np.repeat(labels.get_level_values(0).to_numpy(), K * O)
             labels = labels.get_level_values(1)
-        columns |= {"origin": np.repeat(labels.to_numpy(), K * O),
-                   "step": np.tile(np.repeat(np.arange(1, K + 1), O), N),
-                   "target": np.tile(self.targets, N * K),
-                   "actual": self.actual.reshape(-1)}
+        columns |= {
+            "origin": np.repeat(labels.to_numpy(), K * O),
+            "step": np.tile(np.repeat(np.arange(1, K + 1), O), N),
+            "target": np.tile(self.targets, N * K),
+            "actual": self.actual.reshape(-1),
+        }
         columns.update({name: f.reshape(-1) for name, f in self.forecasts.items()})
         if self.distribution is not None:  # model_q0.1, ...: (N, K, O, Q) -> one column per level
-            columns.update({f"model_{level_label(q)}": self.distribution.quantiles[..., i].reshape(-1)
-                            for i, q in enumerate(self.distribution.levels)})
+            columns.update(
+                {
+                    f"model_{level_label(q)}": self.distribution.quantiles[..., i].reshape(-1)
+                    for i, q in enumerate(self.distribution.levels)
+                }
+            )
         return pd.DataFrame(columns)
 
     def calibration(self) -> pd.DataFrame:
@@ -78,8 +93,10 @@ class BacktestResult:
         data's units) and ``crps`` (from Monte-Carlo samples, or a Gaussian's closed form; NaN for
         a quantile head's own steps).  See :mod:`tsrnn.evaluation.probabilistic`."""
         if self.distribution is None:
-            raise TsrnnError("calibration needs a probabilistic model (loss='gaussian' or 'quantile'); "
-                             "this backtest's model gives point forecasts only")
+            raise TsrnnError(
+                "calibration needs a probabilistic model (loss='gaussian' or 'quantile'); "
+                "this backtest's model gives point forecasts only"
+            )
         return calibration_table(self.actual, self.distribution)
 
     def summary(self, metric: str | None = None) -> pd.DataFrame:
@@ -87,8 +104,12 @@ class BacktestResult:
         otherwise columns are (method, metric)."""
         rows = {}
         for h in range(self.actual.shape[1]):
-            table = error_table(self.actual[:, h], {n: f[:, h] for n, f in self.forecasts.items()},
-                                self.targets, self.mase_scale[:, 0])
+            table = error_table(
+                self.actual[:, h],
+                {n: f[:, h] for n, f in self.forecasts.items()},
+                self.targets,
+                self.mase_scale[:, 0],
+            )
             rows[h + 1] = {(m, k): table[m].get(k) for m in self.forecasts for k in METRICS}
         out = pd.DataFrame.from_dict(rows, orient="index").astype(float)
         out.columns = pd.MultiIndex.from_tuples(out.columns, names=["method", "metric"])
@@ -103,12 +124,17 @@ class BacktestResult:
         table = error_table(self.actual, self.forecasts, self.targets, self.mase_scale)
         baselines = [b for b in self.forecasts if b != "model"]
         best = min(baselines, key=lambda b: math.inf if table[b]["rmse"] is None else table[b]["rmse"])
-        table["skill"] = {m: skill(table["model"][m], [table[b][m] for b in baselines]) for m in ("rmse", "mae")}
+        table["skill"] = {
+            m: skill(table["model"][m], [table[b][m] for b in baselines]) for m in ("rmse", "mae")
+        }
         table["best_baseline"] = best
         table["n_windows"] = int(self.actual.shape[0])
         table["horizon"] = int(self.actual.shape[1])
-        table["seasons"] = ({uid: dict(zip(self.targets, s)) for uid, s in self.seasons.items()}
-                            if isinstance(self.seasons, dict) else dict(zip(self.targets, self.seasons)))
+        table["seasons"] = (
+            {uid: dict(zip(self.targets, s, strict=True)) for uid, s in self.seasons.items()}
+            if isinstance(self.seasons, dict)
+            else dict(zip(self.targets, self.seasons, strict=True))
+        )
         if self.distribution is not None:
             table["calibration"] = calibration_summary(self.actual, self.distribution, self.targets)
         return table
@@ -124,7 +150,9 @@ def origin_positions(length: int, start, stride: int, horizon: int, context: int
     first = max(start, context)
     last = length - horizon
     if first > last:
-        raise DataError(f"series has {length} time steps; origins from {first} (start={start}, and "
-                        f"{context} steps of history) with horizon={horizon} need at least "
-                        f"{first + horizon} steps")
+        raise DataError(
+            f"series has {length} time steps; origins from {first} (start={start}, and "
+            f"{context} steps of history) with horizon={horizon} need at least "
+            f"{first + horizon} steps"
+        )
     return np.arange(first, last + 1, stride)

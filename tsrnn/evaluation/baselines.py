@@ -14,14 +14,23 @@ For forecast origins ``t`` (the first forecast step) of a series ``s`` (T, F), e
 :func:`fit_many` fits them on every series of a panel at once (:meth:`Baselines.fit` is it on a panel
 of one) and :func:`forecast_many` applies them at every origin of every series at once.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from .seasons import panel_seasons
 
-__all__ = ["BASELINES", "MAX_AR_INPUTS", "Baselines", "check_ar_size", "fit_many", "forecast_many",
-           "from_columns", "to_columns"]
+__all__ = [
+    "BASELINES",
+    "MAX_AR_INPUTS",
+    "Baselines",
+    "check_ar_size",
+    "fit_many",
+    "forecast_many",
+    "from_columns",
+    "to_columns",
+]
 
 BASELINES = ("naive", "seasonal_naive", "drift", "linear_ar")
 _CHUNK = 4096  # origins per block when applying the autoregression; least windows per pass fitting it
@@ -42,14 +51,17 @@ def check_ar_size(window: int, n_features: int) -> None:
     if window * n_features > MAX_AR_INPUTS:
         from ..base.errors import DataError
 
-        raise DataError(f"window={window} x {n_features} features = {window * n_features} inputs per window, "
-                        f"beyond tsrnn's limit of {MAX_AR_INPUTS}: the linear-AR baseline fits "
-                        f"{1 + window * n_features} coefficients for each of the {n_features} features; use fewer "
-                        f"features (--features a,b,...) or a shorter --window")
+        raise DataError(
+            f"window={window} x {n_features} features = {window * n_features} inputs per window, "
+            f"beyond tsrnn's limit of {MAX_AR_INPUTS}: the linear-AR baseline fits "
+            f"{1 + window * n_features} coefficients for each of the {n_features} features; use fewer "
+            f"features (--features a,b,...) or a shorter --window"
+        )
 
 
-def _mase_scales(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, targets: list[int],
-                 seasons: np.ndarray) -> np.ndarray:
+def _mase_scales(
+    values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, targets: list[int], seasons: np.ndarray
+) -> np.ndarray:
     """MASE's scales (S, O): per series and target, the in-sample mean absolute error of the seasonal
     naive forecast (lag m, or 1 where none or the span is not longer than a season); 0 for a span
     of one step.  Differences in the values' precision, sums in float64 per series (bincount), over
@@ -84,7 +96,9 @@ def _panel_ar(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, window:
     if not counts.any():
         return coefs
     order = np.argsort(-counts, kind="stable")  # most windows first: a block pads to its first
-    rows = np.lib.stride_tricks.sliding_window_view(values, W + 1, axis=0)  # (T_total-W, F, W+1): inputs, target
+    rows = np.lib.stride_tricks.sliding_window_view(
+        values, W + 1, axis=0
+    )  # (T_total-W, F, W+1): inputs, target
     m = F * (W + 1)  # a window's numbers, feature-major; then a 1 at position m
     q = np.arange(W * F)
     design = np.r_[m, (q % F) * (W + 1) + q // F]  # [1, input (w, f) in the coefficients' lag-major order]
@@ -94,7 +108,7 @@ def _panel_ar(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, window:
         most = int(counts[order[i]])
         step = max(1, min(most, max(_BLOCK // p, _CHUNK)))  # windows per series and pass: each pass adds
         # to the (F*(W+1) + 1)^2 products, so many inputs take at least _CHUNK windows at a time
-        block = order[i:i + max(1, min(_BLOCK // (step * p), _BLOCK // (p * p)))]
+        block = order[i : i + max(1, min(_BLOCK // (step * p), _BLOCK // (p * p)))]
         g = block.shape[0]
         products = np.zeros((g, m + 1, m + 1))  # sums of Z'Z over each series' windows
         for k in range(0, most, step):
@@ -115,8 +129,9 @@ def _panel_ar(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, window:
     return coefs
 
 
-def _fit_panel(values: np.ndarray, starts, lengths, window: int, targets: list[int], season,
-               calendar: int | None) -> tuple[list[list[int | None]], list[list[str]], np.ndarray, np.ndarray]:
+def _fit_panel(
+    values: np.ndarray, starts, lengths, window: int, targets: list[int], season, calendar: int | None
+) -> tuple[list[list[int | None]], list[list[str]], np.ndarray, np.ndarray]:
     """Seasons and their sources (S lists of O), MASE scales (S, O) and autoregression coefficients
     (S, 1 + W*F, F) of the spans ``values[starts[s]:starts[s] + lengths[s]]``."""
     starts, lengths = np.asarray(starts, dtype=np.int64), np.asarray(lengths, dtype=np.int64)
@@ -135,20 +150,39 @@ def _fit_panel(values: np.ndarray, starts, lengths, window: int, targets: list[i
     return [[m or None for m in row] for row in seasons.tolist()], sources, scale, ar
 
 
-def fit_many(values: np.ndarray, starts: np.ndarray, lengths: np.ndarray, window: int, horizon: int,
-             targets: list[int], season=None, calendar_season: int | None = None) -> list["Baselines"]:
+def fit_many(
+    values: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    window: int,
+    horizon: int,
+    targets: list[int],
+    season=None,
+    calendar_season: int | None = None,
+) -> list[Baselines]:
     """:meth:`Baselines.fit` of S series at once: the baselines of each training span
     ``values[starts[s]:starts[s] + lengths[s]]`` (``values`` (T_total, F), a panel's rows; ``starts``,
     ``lengths`` (S,)).  The seasons come from one batched FFT per distinct span length, the MASE
     scales from segment sums, the autoregressions from batched normal equations and solves; the
     result equals fitting each series alone (which is this function on a panel of one)."""
     values = np.asarray(values)  # float32 stays float32: sums accumulate in float64
-    seasons, sources, scale, ar = _fit_panel(values, starts, lengths, window, targets, season, calendar_season)
+    seasons, sources, scale, ar = _fit_panel(
+        values, starts, lengths, window, targets, season, calendar_season
+    )
     return _many(window, horizon, targets, season, calendar_season, seasons, sources, scale, ar)
 
 
-def _many(window: int, horizon: int, targets: list[int], season, calendar_season: int | None, seasons: list,
-          sources: list, scale: np.ndarray, ar: np.ndarray) -> list["Baselines"]:
+def _many(
+    window: int,
+    horizon: int,
+    targets: list[int],
+    season,
+    calendar_season: int | None,
+    seasons: list,
+    sources: list,
+    scale: np.ndarray,
+    ar: np.ndarray,
+) -> list[Baselines]:
     """S fitted Baselines of the same settings from their states: seasons and sources (S lists of O),
     MASE scales (S, O), autoregression coefficients (S, 1 + W*F, F)."""
     fitted = []
@@ -159,27 +193,43 @@ def _many(window: int, horizon: int, targets: list[int], season, calendar_season
     return fitted
 
 
-def to_columns(baselines: list["Baselines"]) -> tuple[dict, np.ndarray]:
+def to_columns(baselines: list[Baselines]) -> tuple[dict, np.ndarray]:
     """S Baselines fitted alike (one per series of a panel) as JSON columns and one array: the shared
     settings once; ``seasons``, ``season_sources`` and ``scale`` as lists of S (each a list of O);
     and the autoregression coefficients (S, 1 + W*F, F), float64."""
     b = baselines[0]
-    columns = {"window": b.window, "horizon": b.horizon, "targets": b.targets, "season": b.season,
-               "calendar_season": b.calendar_season, "seasons": [x.seasons_ for x in baselines],
-               "season_sources": [x.season_sources_ for x in baselines],
-               "scale": np.stack([x.scale_ for x in baselines]).tolist()}
+    columns = {
+        "window": b.window,
+        "horizon": b.horizon,
+        "targets": b.targets,
+        "season": b.season,
+        "calendar_season": b.calendar_season,
+        "seasons": [x.seasons_ for x in baselines],
+        "season_sources": [x.season_sources_ for x in baselines],
+        "scale": np.stack([x.scale_ for x in baselines]).tolist(),
+    }
     return columns, np.stack([x.ar_ for x in baselines]).astype(np.float64, copy=False)
 
 
-def from_columns(columns: dict, ar: np.ndarray) -> list["Baselines"]:
+def from_columns(columns: dict, ar: np.ndarray) -> list[Baselines]:
     """The S Baselines that :func:`to_columns` wrote."""
     c = columns
-    return _many(c["window"], c["horizon"], c["targets"], c["season"], c["calendar_season"], c["seasons"],
-                 c["season_sources"], np.asarray(c["scale"], dtype=np.float64), np.asarray(ar, dtype=np.float64))
+    return _many(
+        c["window"],
+        c["horizon"],
+        c["targets"],
+        c["season"],
+        c["calendar_season"],
+        c["seasons"],
+        c["season_sources"],
+        np.asarray(c["scale"], dtype=np.float64),
+        np.asarray(ar, dtype=np.float64),
+    )
 
 
-def forecast_many(baselines: list["Baselines"], values: np.ndarray, origins: np.ndarray, owner: np.ndarray,
-                  horizon: int) -> dict[str, np.ndarray]:
+def forecast_many(
+    baselines: list[Baselines], values: np.ndarray, origins: np.ndarray, owner: np.ndarray, horizon: int
+) -> dict[str, np.ndarray]:
     """Every baseline's (N, K, O) forecast at ``origins`` (rows of ``values``, a panel's values),
     origin ``i`` by ``baselines[owner[i]]`` (one fitted per series, all with the same window and
     targets), for all origins at once: the seasonal lags and the autoregression's coefficients
@@ -201,15 +251,32 @@ def forecast_many(baselines: list["Baselines"], values: np.ndarray, origins: np.
     start = values[origins - W][:, targets]
     slope = (last - start) / max(W - 1, 1)  # (N, O)
     drift = last[:, None, :] + (h + 1)[None, :, None] * slope[:, None, :]
-    coefs = baselines[0].ar_ if len(baselines) == 1 else np.stack([b.ar_ for b in baselines])  # (p, F) or (S, p, F)
-    ar = np.concatenate([_ar_roll(values, origins[i:i + _CHUNK], coefs if coefs.ndim == 2 else coefs[owner[i:i + _CHUNK]],
-                                  W, targets, K) for i in range(0, origins.shape[0], _CHUNK)]) if origins.shape[0] else \
-        np.zeros((0, K, len(targets)))
+    coefs = (
+        baselines[0].ar_ if len(baselines) == 1 else np.stack([b.ar_ for b in baselines])
+    )  # (p, F) or (S, p, F)
+    ar = (
+        np.concatenate(
+            [
+                _ar_roll(
+                    values,
+                    origins[i : i + _CHUNK],
+                    coefs if coefs.ndim == 2 else coefs[owner[i : i + _CHUNK]],
+                    W,
+                    targets,
+                    K,
+                )
+                for i in range(0, origins.shape[0], _CHUNK)
+            ]
+        )
+        if origins.shape[0]
+        else np.zeros((0, K, len(targets)))
+    )
     return {"naive": naive, "seasonal_naive": seasonal, "drift": drift, "linear_ar": ar}
 
 
-def _ar_roll(values: np.ndarray, origins: np.ndarray, coefs: np.ndarray, W: int, targets: list[int],
-             K: int) -> np.ndarray:
+def _ar_roll(
+    values: np.ndarray, origins: np.ndarray, coefs: np.ndarray, W: int, targets: list[int], K: int
+) -> np.ndarray:
     """Recursive autoregression forecasts (n, K, O) with coefficients (p, F), or (n, p, F) one set per
     origin: each step's forecast joins the window."""
     window = values[origins[:, None] + np.arange(-W, 0)]  # (n, W, F)
@@ -238,8 +305,9 @@ class Baselines:
         The usual season of the data's frequency (12 for months, 1 for years: none).
     """
 
-    def __init__(self, window: int, horizon: int, targets: list[int], season=None,
-                 calendar_season: int | None = None) -> None:
+    def __init__(
+        self, window: int, horizon: int, targets: list[int], season=None, calendar_season: int | None = None
+    ) -> None:
         self.window, self.horizon, self.targets = window, horizon, list(targets)
         self.season = season
         self.calendar_season = calendar_season
@@ -253,30 +321,44 @@ class Baselines:
         """Steps every baseline needs before an origin: the window, and each season."""
         return max([self.window] + [m for m in self.seasons_ if m])
 
-    def fit(self, values: np.ndarray) -> "Baselines":
+    def fit(self, values: np.ndarray) -> Baselines:
         """Fit on the training span ``values`` (T, F): :func:`fit_many` on a panel of one.  Long spans
         cost no more than their latest 2^17 steps (season) and 2^18 windows (autoregression)."""
         values = np.asarray(values)
-        seasons, sources, scale, ar = _fit_panel(values, [0], [values.shape[0]], self.window, self.targets,
-                                                 self.season, self.calendar_season)
+        seasons, sources, scale, ar = _fit_panel(
+            values, [0], [values.shape[0]], self.window, self.targets, self.season, self.calendar_season
+        )
         self.seasons_, self.season_sources_, self.scale_, self.ar_ = seasons[0], sources[0], scale[0], ar[0]
         return self
 
-    def forecast(self, values: np.ndarray, origins: np.ndarray, horizon: int | None = None) -> dict[str, np.ndarray]:
+    def forecast(
+        self, values: np.ndarray, origins: np.ndarray, horizon: int | None = None
+    ) -> dict[str, np.ndarray]:
         """Every baseline's (N, K, O) forecast for the given origins (each >= :attr:`context`);
         ``horizon`` defaults to the fitted one."""
         origins = np.asarray(origins, dtype=np.int64)
-        return forecast_many([self], values, origins, np.zeros(origins.shape[0], np.int64), horizon or self.horizon)
+        return forecast_many(
+            [self], values, origins, np.zeros(origins.shape[0], np.int64), horizon or self.horizon
+        )
 
     def to_dict(self) -> dict:
         """JSON-able state, except the autoregression coefficients (saved as a tensor)."""
-        return {"window": self.window, "horizon": self.horizon, "targets": self.targets,
-                "season": self.season, "seasons": self.seasons_, "scale": self.scale_.tolist(),
-                "calendar_season": self.calendar_season, "season_sources": self.season_sources_}
+        return {
+            "window": self.window,
+            "horizon": self.horizon,
+            "targets": self.targets,
+            "season": self.season,
+            "seasons": self.seasons_,
+            "scale": self.scale_.tolist(),
+            "calendar_season": self.calendar_season,
+            "season_sources": self.season_sources_,
+        }
 
     @classmethod
-    def from_dict(cls, data: dict, ar: np.ndarray) -> "Baselines":
-        self = cls(data["window"], data["horizon"], data["targets"], data["season"], data.get("calendar_season"))
+    def from_dict(cls, data: dict, ar: np.ndarray) -> Baselines:
+        self = cls(
+            data["window"], data["horizon"], data["targets"], data["season"], data.get("calendar_season")
+        )
         self.seasons_ = list(data["seasons"])
         self.season_sources_ = list(data.get("season_sources", ["autocorrelation"] * len(self.seasons_)))
         self.scale_ = np.asarray(data["scale"], dtype=np.float64)

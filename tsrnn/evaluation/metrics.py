@@ -5,6 +5,7 @@ Zeros never produce a silent ``inf``: MAPE skips points whose actual value is 0 
 every point is 0), sMAPE counts a point where actual and forecast are both 0 as no error, and MASE is
 NaN when its scale (the naive one-step error of the training span) is 0.
 """
+
 from __future__ import annotations
 
 import math
@@ -101,7 +102,7 @@ def error_table(y_true, forecasts: dict[str, np.ndarray], names, mase_scale=None
                 fn = globals()[metric]
                 overall, each = fn(y_true, y_pred), fn(y_true, y_pred, True)
             row[metric] = _clean(overall)
-            for n, v in zip(names, each):
+            for n, v in zip(names, each, strict=True):
                 per[n][metric] = _clean(v)
         row["per_target"] = per
         table[label] = row

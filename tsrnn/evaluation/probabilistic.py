@@ -11,6 +11,7 @@ Shapes: S samples, N windows (origins), K steps ahead, O targets, Q quantile lev
 length, F input features.  The estimator's side (a fitted model's distribution in each series'
 units) is :func:`tsrnn.estimator.running.distribution`.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,8 +28,18 @@ if TYPE_CHECKING:
 
     from ..nn.model import RNNForecaster
 
-__all__ = ["Distribution", "level_label", "coverage_label", "quantile_columns", "sample_paths",
-           "intervals", "crps_samples", "crps_gaussian", "calibration_table", "calibration_summary"]
+__all__ = [
+    "Distribution",
+    "level_label",
+    "coverage_label",
+    "quantile_columns",
+    "sample_paths",
+    "intervals",
+    "crps_samples",
+    "crps_gaussian",
+    "calibration_table",
+    "calibration_summary",
+]
 
 
 def level_label(level: float) -> str:
@@ -62,23 +73,31 @@ class Distribution:
     sd: np.ndarray | None = None
 
     @staticmethod
-    def concat(parts: list["Distribution | None"]) -> "Distribution | None":
+    def concat(parts: list[Distribution | None]) -> Distribution | None:
         """Join distributions of consecutive blocks of windows (``None`` for point models)."""
         if not parts or parts[0] is None:
             return None
-        join = lambda name, axis: None if getattr(parts[0], name) is None else \
-            np.concatenate([getattr(p, name) for p in parts], axis=axis)  # noqa: E731
-        return Distribution(parts[0].levels, join("quantiles", 0), join("samples", 1), join("mean", 0),
-                            join("sd", 0))
 
-    def take(self, index: np.ndarray) -> "Distribution":
+        def join(name, axis):
+            if getattr(parts[0], name) is None:
+                return None
+            return np.concatenate([getattr(p, name) for p in parts], axis=axis)
+
+        return Distribution(
+            parts[0].levels, join("quantiles", 0), join("samples", 1), join("mean", 0), join("sd", 0)
+        )
+
+    def take(self, index: np.ndarray) -> Distribution:
         """The distributions of windows ``index`` (n,), in that order."""
         pick = lambda a, axis=0: None if a is None else np.take(a, index, axis=axis)  # noqa: E731
-        return Distribution(self.levels, pick(self.quantiles), pick(self.samples, 1), pick(self.mean), pick(self.sd))
+        return Distribution(
+            self.levels, pick(self.quantiles), pick(self.samples, 1), pick(self.mean), pick(self.sd)
+        )
 
 
-def sample_paths(model: "RNNForecaster", X: torch.Tensor, steps: int, samples: int, seed: int,
-                 target_idx: list[int]) -> torch.Tensor:
+def sample_paths(
+    model: RNNForecaster, X: torch.Tensor, steps: int, samples: int, seed: int, target_idx: list[int]
+) -> torch.Tensor:
     """``samples`` scaled sample paths per window of ``X`` (N, W, F) -> (S, N, steps, O).
 
     The S copies of the N windows run as one batch (S*N, W, F) through the one recursive roll
@@ -117,7 +136,7 @@ def crps_samples(samples: np.ndarray, y: np.ndarray) -> np.ndarray:
     x = np.sort(np.asarray(samples, dtype=np.float64), axis=0)
     S = x.shape[0]
     spread = (2 * np.arange(1, S + 1) - S - 1).reshape((S,) + (1,) * (x.ndim - 1))
-    return np.abs(x - y).mean(0) - (spread * x).sum(0) / S ** 2
+    return np.abs(x - y).mean(0) - (spread * x).sum(0) / S**2
 
 
 def crps_gaussian(mean: np.ndarray, sd: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -131,8 +150,10 @@ def crps_gaussian(mean: np.ndarray, sd: np.ndarray, y: np.ndarray) -> np.ndarray
 def _scores(actual: np.ndarray, dist: Distribution) -> dict[str, np.ndarray]:
     """Per point (N, K, O): inside each interval (0/1), pinball loss, CRPS (NaN where unknown)."""
     y, q = actual.astype(np.float64), dist.quantiles.astype(np.float64)
-    out = {coverage_label(nominal): ((q[..., i] <= y) & (y <= q[..., j])).astype(np.float64)
-           for i, j, nominal in intervals(dist.levels)}
+    out = {
+        coverage_label(nominal): ((q[..., i] <= y) & (y <= q[..., j])).astype(np.float64)
+        for i, j, nominal in intervals(dist.levels)
+    }
     out["pinball"] = _pinball(q, y, dist.levels)
     if dist.samples is not None:
         out["crps"] = crps_samples(dist.samples, y)
@@ -156,12 +177,17 @@ def calibration_table(actual: np.ndarray, dist: Distribution) -> pd.DataFrame:
 
 def calibration_summary(actual: np.ndarray, dist: Distribution, targets: list[str]) -> dict:
     """Coverage per interval, pinball loss and CRPS over every point, and per target (JSON-able)."""
+
     def clean(v: float):
         return None if not math.isfinite(v) else float(v)
 
     scores = _scores(actual, dist)
-    summary = {"levels": list(dist.levels), "samples": None if dist.samples is None else int(dist.samples.shape[0])}
+    summary = {
+        "levels": list(dist.levels),
+        "samples": None if dist.samples is None else int(dist.samples.shape[0]),
+    }
     summary.update({name: clean(float(v.mean())) for name, v in scores.items()})
-    summary["per_target"] = {t: {name: clean(float(v[..., o].mean())) for name, v in scores.items()}
-                             for o, t in enumerate(targets)}
+    summary["per_target"] = {
+        t: {name: clean(float(v[..., o].mean())) for name, v in scores.items()} for o, t in enumerate(targets)
+    }
     return summary

@@ -7,6 +7,7 @@ calendar's season stands unless the autocorrelation finds a clearly stronger one
 (:func:`choose_season`).  :func:`panel_seasons` does this for every target of every series of a
 panel with one batched FFT per distinct span length.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -35,7 +36,7 @@ def _detrended_acfs(X: np.ndarray, max_lag: int | None = None) -> tuple[np.ndarr
     if not ok.any():
         return np.zeros((G, max(max_lag, 0) + 1)), ok
     spectrum = np.fft.rfft(X, 2 * n, axis=1)  # (G, n + 1)
-    acf = np.fft.irfft(spectrum.real ** 2 + spectrum.imag ** 2, 2 * n, axis=1)[:, : max_lag + 1]
+    acf = np.fft.irfft(spectrum.real**2 + spectrum.imag**2, 2 * n, axis=1)[:, : max_lag + 1]
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(ok[:, None], acf / acf[:, :1], 0.0), ok
 
@@ -48,7 +49,7 @@ def _peak_seasons(acf: np.ndarray, ok: np.ndarray, min_corr: float = 0.3) -> np.
     lags = np.arange(L + 1)
     peak = np.zeros_like(below)
     if L >= 2:
-        peak[:, 1:L] = (acf[:, 1:L] >= acf[:, :L - 1]) & (acf[:, 1:L] >= acf[:, 2:])
+        peak[:, 1:L] = (acf[:, 1:L] >= acf[:, : L - 1]) & (acf[:, 1:L] >= acf[:, 2:])
     peak &= (lags >= np.argmax(below, axis=1)[:, None]) & (below.any(axis=1) & ok)[:, None]
     best = np.argmax(np.where(peak, acf, -np.inf), axis=1)  # the first of equal peaks, the shortest lag
     return np.where(peak.any(axis=1) & (acf[np.arange(G), best] >= min_corr), best, 0)
@@ -81,7 +82,7 @@ def _choose_seasons(X: np.ndarray, calendar: int | None) -> tuple[np.ndarray, li
     at_found = acf[rows, found[rows]]
     at_calendar = acf[rows, calendar] if 1 < calendar < acf.shape[1] else np.zeros(rows.shape[0])
     wins = at_found >= np.maximum(_STRONG, at_calendar + _STRONGER)
-    for r, a, c in zip(rows[wins].tolist(), at_found[wins].tolist(), at_calendar[wins].tolist()):
+    for r, a, c in zip(rows[wins].tolist(), at_found[wins].tolist(), at_calendar[wins].tolist(), strict=True):
         seasons[r] = found[r]
         sources[r] = f"autocorrelation {a:.2f}, stronger than {c:.2f} at the calendar's {calendar}"
     return seasons, sources
@@ -95,8 +96,9 @@ def choose_season(x: np.ndarray, calendar: int | None) -> tuple[int | None, str]
     return int(seasons[0]) or None, sources[0]
 
 
-def panel_seasons(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, targets: list[int],
-                   calendar: int | None) -> tuple[np.ndarray, list[list[str]]]:
+def panel_seasons(
+    values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, targets: list[int], calendar: int | None
+) -> tuple[np.ndarray, list[list[str]]]:
     """:func:`choose_season` of every target of every series (S, O) over the latest 2^17 steps of
     each span ``ends - lengths .. ends``: one batched FFT per distinct span length."""
     S, O = lengths.shape[0], len(targets)
@@ -106,10 +108,10 @@ def panel_seasons(values: np.ndarray, ends: np.ndarray, lengths: np.ndarray, tar
         group = np.flatnonzero(n == length)
         per_block = max(1, _BLOCK // (max(length, 1) * O))
         for b in range(0, group.shape[0], per_block):
-            rows = group[b:b + per_block]
+            rows = group[b : b + per_block]
             X = values[(ends[rows] - length)[:, None] + np.arange(length)][:, :, targets]  # (g, n, O)
             m, why = _choose_seasons(X.transpose(0, 2, 1).reshape(-1, length), calendar)  # g*O rows
             seasons[rows] = m.reshape(-1, O)
             for k, s in enumerate(rows.tolist()):
-                sources[s] = why[k * O:(k + 1) * O]
+                sources[s] = why[k * O : (k + 1) * O]
     return seasons, sources

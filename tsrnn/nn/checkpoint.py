@@ -8,6 +8,7 @@ Nothing here unpickles: weights are read by safetensors, settings by json.  A di
 in a hidden temporary sibling and renamed into place only when complete, so a crash never leaves a
 directory that looks finished, and an existing non-empty directory is replaced only when asked.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,11 +27,18 @@ from ..base.errors import CheckpointError
 from ..base.outputs import check_replaceable, output_lock
 from .schema import read_json
 
-__all__ = ["FORMAT_VERSION", "WEIGHTS_FILE", "CONFIG_FILE", "write_atomic", "run_directory",
-           "save_model", "load_model"]
+__all__ = [
+    "FORMAT_VERSION",
+    "WEIGHTS_FILE",
+    "CONFIG_FILE",
+    "write_atomic",
+    "run_directory",
+    "save_model",
+    "load_model",
+]
 
 FORMAT_VERSION = 4  # 4: per-series state as arrays over the series; 3: config_sha256 covers config.json;
-                    # 2: ModelConfig.highway (1 loads without one)
+# 2: ModelConfig.highway (1 loads without one)
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")
@@ -61,8 +69,9 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def run_directory(path: str | os.PathLike, overwrite: bool = False,
-                  work: str | os.PathLike | None = None) -> Iterator[Path]:
+def run_directory(
+    path: str | os.PathLike, overwrite: bool = False, work: str | os.PathLike | None = None
+) -> Iterator[Path]:
     """Yield a temporary directory that becomes ``path`` when the block ends without error.
 
     Raises CheckpointError before any work when ``path`` may not be replaced: a non-empty
@@ -117,8 +126,13 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def save_model(directory: str | os.PathLike, tensors: dict[str, torch.Tensor], config: dict[str, Any],
-               weights_file: str = WEIGHTS_FILE, config_file: str = CONFIG_FILE) -> None:
+def save_model(
+    directory: str | os.PathLike,
+    tensors: dict[str, torch.Tensor],
+    config: dict[str, Any],
+    weights_file: str = WEIGHTS_FILE,
+    config_file: str = CONFIG_FILE,
+) -> None:
     """Write ``tensors`` to ``model.safetensors`` and ``config`` (plus format and checksum) to ``config.json``.
 
     The config is written last, so a crash in between leaves a checksum mismatch, never a silent mix.
@@ -138,8 +152,10 @@ def _dumps(value: Any, level: int = 0) -> str:
     series keeps its columns (ids, seasons, ...) in a few lines rather than one line per number."""
     if isinstance(value, dict) and value:
         pad = "  " * (level + 1)
-        entries = ",\n".join(f"{pad}{json.dumps(str(k))}: {_dumps(v, level + 1)}"
-                            for k, v in sorted(value.items(), key=lambda kv: str(kv[0])))
+        entries = ",\n".join(
+            f"{pad}{json.dumps(str(k))}: {_dumps(v, level + 1)}"
+            for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))
+        )
         return "{\n" + entries + "\n" + "  " * level + "}"
     return json.dumps(value, sort_keys=True)
 
@@ -150,8 +166,9 @@ def _config_sha256(meta: dict[str, Any]) -> str:
     return _sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=True).encode("utf-8"))
 
 
-def load_model(directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE,
-               config_file: str = CONFIG_FILE) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
+def load_model(
+    directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE, config_file: str = CONFIG_FILE
+) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
     """Read and verify a directory written by :func:`save_model`; every problem is a CheckpointError."""
     from safetensors import SafetensorError
     from safetensors.torch import load
@@ -160,17 +177,25 @@ def load_model(directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE,
     if directory.is_file():
         head = directory.read_bytes()[:4]
         pickled = directory.suffix in _PICKLE_SUFFIXES or head[:1] == b"\x80" or head == b"PK\x03\x04"
-        kind = "a pickle (or torch.save) file, which tsrnn never loads because unpickling can run " \
-               "arbitrary code" if pickled else "a file"
-        raise CheckpointError(f"{str(directory)!r} is {kind}; expected a model directory holding "
-                              f"{weights_file} and {config_file}")
+        kind = (
+            "a pickle (or torch.save) file, which tsrnn never loads because unpickling can run arbitrary code"
+            if pickled
+            else "a file"
+        )
+        raise CheckpointError(
+            f"{str(directory)!r} is {kind}; expected a model directory holding "
+            f"{weights_file} and {config_file}"
+        )
     if not directory.is_dir():
         raise CheckpointError(f"model directory {str(directory)!r} does not exist")
     weights, config_path = directory / weights_file, directory / config_file
     if not weights.is_file():
         pickles = sorted(p.name for p in directory.iterdir() if p.suffix in _PICKLE_SUFFIXES)
-        hint = (f"; found {pickles}, which tsrnn never loads because unpickling can run arbitrary code"
-                if pickles else "")
+        hint = (
+            f"; found {pickles}, which tsrnn never loads because unpickling can run arbitrary code"
+            if pickles
+            else ""
+        )
         raise CheckpointError(f"{str(weights)!r} is missing{hint}")
     if not config_path.is_file():
         raise CheckpointError(f"{str(config_path)!r} is missing")
@@ -179,17 +204,27 @@ def load_model(directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE,
         raise CheckpointError(f"{str(config_path)!r} must hold a JSON object, got {type(config).__name__}")
     version = config.get("format_version")
     if type(version) is not int or version > FORMAT_VERSION or version < 1:
-        newer = " (a newer tsrnn may have written it)" if type(version) is int and version > FORMAT_VERSION else ""
-        raise CheckpointError(f"{str(config_path)!r} has format_version {version!r}; this tsrnn reads "
-                              f"formats 1 to {FORMAT_VERSION}{newer}")
+        newer = (
+            " (a newer tsrnn may have written it)"
+            if type(version) is int and version > FORMAT_VERSION
+            else ""
+        )
+        raise CheckpointError(
+            f"{str(config_path)!r} has format_version {version!r}; this tsrnn reads "
+            f"formats 1 to {FORMAT_VERSION}{newer}"
+        )
     if version >= 3 and config.get("config_sha256") != _config_sha256(config):
-        raise CheckpointError(f"{str(config_path)!r} does not match its config_sha256 (it was edited or altered "
-                              f"after saving); refusing to load it")
+        raise CheckpointError(
+            f"{str(config_path)!r} does not match its config_sha256 (it was edited or altered "
+            f"after saving); refusing to load it"
+        )
     payload = weights.read_bytes()
     expected = config.get("weights_sha256")
     if expected != _sha256(payload):
-        raise CheckpointError(f"{str(weights)!r} does not match the checksum in {config_file} "
-                              f"(it was truncated or altered after saving); refusing to load it")
+        raise CheckpointError(
+            f"{str(weights)!r} does not match the checksum in {config_file} "
+            f"(it was truncated or altered after saving); refusing to load it"
+        )
     try:
         tensors = load(payload)
     except (SafetensorError, ValueError, RuntimeError) as err:

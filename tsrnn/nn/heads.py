@@ -14,6 +14,7 @@ forecast ``(B, K, O)``, into quantiles ``(B, K, O, Q)`` and into random draws, a
 Everything here works in the scaled units the network is trained in; :mod:`tsrnn.evaluation.probabilistic`
 converts to the user's units.
 """
+
 from __future__ import annotations
 
 import math
@@ -40,7 +41,9 @@ def _reduce(values: torch.Tensor, reduction: str) -> torch.Tensor:
     raise ValueError(f"reduction must be one of 'mean', 'sum', 'none', got {reduction!r}")
 
 
-def gaussian_nll(mean: torch.Tensor, scale: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
+def gaussian_nll(
+    mean: torch.Tensor, scale: torch.Tensor, y: torch.Tensor, reduction: str = "mean"
+) -> torch.Tensor:
     """``log(scale) + (y - mean)^2 / (2 scale^2) + log(2 pi) / 2`` per point, reduced."""
     z = (y - mean) / scale
     return _reduce(torch.log(scale) + 0.5 * z * z + _HALF_LOG_2PI, reduction)
@@ -77,7 +80,9 @@ class GaussianHead:
 
     def quantiles(self, params: torch.Tensor) -> torch.Tensor:
         """(..., 2) -> (..., Q): ``mean + scale * z(level)`` at the configured levels."""
-        z = torch.tensor([NormalDist().inv_cdf(t) for t in self.levels], dtype=params.dtype, device=params.device)
+        z = torch.tensor(
+            [NormalDist().inv_cdf(t) for t in self.levels], dtype=params.dtype, device=params.device
+        )
         return params[..., :1] + params[..., 1:] * z
 
     def sample(self, params: torch.Tensor, generator: torch.Generator) -> torch.Tensor:

@@ -4,6 +4,7 @@ Shape legend: B batch, T time steps, F input features, H hidden size, D directio
 bidirectional), L layers, K horizon, O output targets.  ``batch_first`` applies to the input and the
 RNN output only: the hidden (and cell) state is always ``(L * D, B, H)``.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -13,8 +14,8 @@ from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
-from . import heads
 from ..base.config import WINDOW_SCALE_FLOOR, ModelConfig
+from . import heads
 
 __all__ = ["RNNForecaster", "Highway", "ForwardResult", "LayerState"]
 
@@ -88,8 +89,12 @@ class RNNForecaster(nn.Module):
         self.config = config
         c = config
         self.rnn = _CELLS[c.cell](
-            input_size=c.input_size, hidden_size=c.hidden_size, num_layers=c.num_layers,
-            dropout=c.dropout, bidirectional=c.bidirectional, batch_first=True,
+            input_size=c.input_size,
+            hidden_size=c.hidden_size,
+            num_layers=c.num_layers,
+            dropout=c.dropout,
+            bidirectional=c.bidirectional,
+            batch_first=True,
         )
         self.distribution = heads.make_head(c)  # None for a point (MSE) head
         self.head = nn.Linear(c.directions * c.hidden_size, c.horizon * c.output_size * heads.n_params(c))
@@ -104,15 +109,19 @@ class RNNForecaster(nn.Module):
         if not isinstance(x, torch.Tensor):
             raise TypeError(f"x must be a torch.Tensor of shape (B, T, F), got {type(x).__name__}")
         if x.dim() != 3 or x.shape[-1] != self.config.input_size:
-            raise ValueError(f"x must have shape (B, T, F) with F = input_size = {self.config.input_size}, "
-                             f"got shape {tuple(x.shape)}")
+            raise ValueError(
+                f"x must have shape (B, T, F) with F = input_size = {self.config.input_size}, "
+                f"got shape {tuple(x.shape)}"
+            )
         if x.shape[1] == 0:
             raise ValueError(f"x must have at least one time step, got shape {tuple(x.shape)}")
         if lengths is not None:
             lengths = torch.as_tensor(lengths)
             if lengths.shape != (x.shape[0],):
-                raise ValueError(f"lengths must have one entry per example, shape ({x.shape[0]},), "
-                                 f"got shape {tuple(lengths.shape)}")
+                raise ValueError(
+                    f"lengths must have one entry per example, shape ({x.shape[0]},), "
+                    f"got shape {tuple(lengths.shape)}"
+                )
             if int(lengths.min()) < 1 or int(lengths.max()) > x.shape[1]:
                 raise ValueError(f"lengths must lie in [1, T={x.shape[1]}], got {lengths.tolist()}")
 
@@ -123,21 +132,34 @@ class RNNForecaster(nn.Module):
             if not k:
                 raise ValueError("lags feed the linear highway, and this model has none (highway=0)")
             if self.config.relative:
-                raise ValueError("lags cannot be given to a relative model: its highway reads each window "
-                                 "relative to the window's own last value")
+                raise ValueError(
+                    "lags cannot be given to a relative model: its highway reads each window "
+                    "relative to the window's own last value"
+                )
             if not isinstance(lags, torch.Tensor) or tuple(lags.shape) != (x.shape[0], k, x.shape[2]):
-                raise ValueError(f"lags must be a tensor of shape (B, highway, F) = ({x.shape[0]}, {k}, "
-                                 f"{x.shape[2]}), got {tuple(getattr(lags, 'shape', ())) or type(lags).__name__}")
+                raise ValueError(
+                    f"lags must be a tensor of shape (B, highway, F) = ({x.shape[0]}, {k}, "
+                    f"{x.shape[2]}), got {tuple(getattr(lags, 'shape', ())) or type(lags).__name__}"
+                )
         elif k:
             shortest = x.shape[1] if lengths is None else int(torch.as_tensor(lengths).min())  # lengths <= T
             if shortest < k:
-                raise ValueError(f"the linear highway reads the last highway={k} steps, so every input needs at "
-                                 f"least {k} steps; got x of shape {tuple(x.shape)}"
-                                 + ("" if lengths is None else f" and lengths as short as {shortest}")
-                                 + " (or pass them as lags)")
+                raise ValueError(
+                    f"the linear highway reads the last highway={k} steps, so every input needs at "
+                    f"least {k} steps; got x of shape {tuple(x.shape)}"
+                    + ("" if lengths is None else f" and lengths as short as {shortest}")
+                    + " (or pass them as lags)"
+                )
 
-    def forward(self, x: torch.Tensor, lengths=None, return_states: bool = False, hx=None,
-                distribution: bool = False, lags: torch.Tensor | None = None):
+    def forward(
+        self,
+        x: torch.Tensor,
+        lengths=None,
+        return_states: bool = False,
+        hx=None,
+        distribution: bool = False,
+        lags: torch.Tensor | None = None,
+    ):
         """Forecast ``(B, K, O)`` from ``x`` (B, T, F); with ``return_states`` a :class:`ForwardResult`.
 
         ``hx`` is the state to start from: ``h_0`` (L*D, B, H), or ``(h_0, c_0)`` for an LSTM; by
@@ -160,8 +182,10 @@ class RNNForecaster(nn.Module):
             output, state = self.rnn(packed, hx)
             output, _ = pad_packed_sequence(output, batch_first=True, total_length=T)  # (B, T, D*H)
         h_n, c_n = state if isinstance(state, tuple) else (state, None)
-        last = h_n[-c.directions:].transpose(0, 1).reshape(B, -1)  # (D, B, H) -> (B, D*H)
-        shift = self._shift(x, lengths, lags, level if scale is None else None)  # (B, K, O), (B, 1, O) or None
+        last = h_n[-c.directions :].transpose(0, 1).reshape(B, -1)  # (D, B, H) -> (B, D*H)
+        shift = self._shift(
+            x, lengths, lags, level if scale is None else None
+        )  # (B, K, O), (B, 1, O) or None
         if self.distribution is None:
             prediction = params = self.head(last).view(B, c.horizon, c.output_size)  # (B, K*O) -> (B, K, O)
             if shift is not None:
@@ -195,8 +219,9 @@ class RNNForecaster(nn.Module):
         term = self.highway(lags[..., list(self.config.targets)])  # (B, k, O) -> (B, K, O)
         return term if level is None else term + level
 
-    def relative_inputs(self, x: torch.Tensor, lengths=None) -> tuple[torch.Tensor, torch.Tensor | None,
-                                                                       torch.Tensor | None]:
+    def relative_inputs(
+        self, x: torch.Tensor, lengths=None
+    ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
         """With ``config.relative``: the targets of ``x`` minus each window's last value of them, that
         level (B, 1, O), and with ``config.window_scale`` the targets' changes divided by the window's
         scale (B, 1, O): the mean absolute change from one step to the next over the window's real
@@ -219,10 +244,16 @@ class RNNForecaster(nn.Module):
                 mean = steps.mean(1, keepdim=True) if T > 1 else torch.zeros_like(last)
             else:  # the changes between real steps only
                 real = (torch.arange(T - 1, device=x.device)[None, :] < ends[:, None]).to(x.dtype)  # (B, T-1)
-                mean = (steps * real[..., None]).sum(1, keepdim=True) / ends.clamp_min(1).to(x.dtype)[:, None, None]
+                mean = (steps * real[..., None]).sum(1, keepdim=True) / ends.clamp_min(1).to(x.dtype)[
+                    :, None, None
+                ]
             scale = mean.clamp_min(WINDOW_SCALE_FLOOR)  # (B, 1, O)
         if len(targets) == x.shape[-1] and targets == list(range(x.shape[-1])):  # every input is a target
-            return ((x - last) if scale is None else (x - last) / scale), last, scale  # (B, T, F), (B, 1, O) x2
+            return (
+                ((x - last) if scale is None else (x - last) / scale),
+                last,
+                scale,
+            )  # (B, T, F), (B, 1, O) x2
         shift = torch.zeros(B, 1, x.shape[-1], dtype=x.dtype, device=x.device)
         shift[..., targets] = last
         if scale is None:
@@ -260,8 +291,9 @@ class RNNForecaster(nn.Module):
         states, inp = [], self.relative_inputs(x)[0]  # (B, T, F) for layer 0, then (B, T, D*H)
         for k in range(c.num_layers):
             with torch.device("meta"):  # a parameter-less shell: no random init, no memory
-                layer = _CELLS[c.cell](inp.shape[-1], c.hidden_size, batch_first=True,
-                                       bidirectional=c.bidirectional)
+                layer = _CELLS[c.cell](
+                    inp.shape[-1], c.hidden_size, batch_first=True, bidirectional=c.bidirectional
+                )
             params = {n: getattr(self.rnn, n.replace("_l0", f"_l{k}")) for n, _ in layer.named_parameters()}
             output, state = functional_call(layer, params, (inp,))  # (B, T, D*H), (D, B, H)
             h_n, c_n = state if isinstance(state, tuple) else (state, None)
@@ -278,12 +310,16 @@ def _lstm_cells(inp: torch.Tensor, output: torch.Tensor, params: dict, H: int) -
     steps at once; only the cell update ``c_t = f_t * c_{t-1} + i_t * g_t`` runs step by step.
     """
     cells = []
-    for d, suffix in enumerate(["", "_reverse"][:output.shape[-1] // H]):
-        h = output[..., d * H:(d + 1) * H]  # (B, T, H)
+    for d, suffix in enumerate(["", "_reverse"][: output.shape[-1] // H]):
+        h = output[..., d * H : (d + 1) * H]  # (B, T, H)
         zero = torch.zeros_like(h[:, :1])
         h_prev = torch.cat([zero, h[:, :-1]], 1) if d == 0 else torch.cat([h[:, 1:], zero], 1)
-        gates = (inp @ params[f"weight_ih_l0{suffix}"].T + params[f"bias_ih_l0{suffix}"]
-                 + h_prev @ params[f"weight_hh_l0{suffix}"].T + params[f"bias_hh_l0{suffix}"])  # (B, T, 4H)
+        gates = (
+            inp @ params[f"weight_ih_l0{suffix}"].T
+            + params[f"bias_ih_l0{suffix}"]
+            + h_prev @ params[f"weight_hh_l0{suffix}"].T
+            + params[f"bias_hh_l0{suffix}"]
+        )  # (B, T, 4H)
         i, f, g, _ = gates.chunk(4, dim=-1)  # input, forget, candidate, output gates: (B, T, H) each
         i, f, g = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g)
         steps = range(h.shape[1]) if d == 0 else range(h.shape[1] - 1, -1, -1)

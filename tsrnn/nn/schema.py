@@ -6,6 +6,7 @@ Every failure is a :class:`~tsrnn.base.errors.CheckpointError` naming the file a
 altered by hand or by an attacker is refused in one line instead of failing deep inside torch or
 pandas.  pandas and torch are imported only by the checks that need them.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,8 +18,15 @@ from typing import Any
 
 from ..base.errors import CheckpointError
 
-__all__ = ["MAX_JSON_BYTES", "MAX_DEPTH", "MAX_GENERATED_VALUES", "read_json", "check_model_config",
-           "check_run", "read_history"]
+__all__ = [
+    "MAX_JSON_BYTES",
+    "MAX_DEPTH",
+    "MAX_GENERATED_VALUES",
+    "read_json",
+    "check_model_config",
+    "check_run",
+    "read_history",
+]
 
 MAX_JSON_BYTES = 64 * 2**20  # config.json of 10,000 features is about 1 MiB
 MAX_DEPTH = 16  # tsrnn's files nest 5 levels at most
@@ -48,7 +56,9 @@ class _Fields:
             self.fail(field, "a JSON object", value)
         return value
 
-    def integer(self, value: Any, field: str, low: int = 0, high: int = _MAX_INT, none: bool = False) -> int | None:
+    def integer(
+        self, value: Any, field: str, low: int = 0, high: int = _MAX_INT, none: bool = False
+    ) -> int | None:
         if none and value is None:
             return None
         if type(value) is not int or not low <= value <= high:
@@ -56,7 +66,12 @@ class _Fields:
         return value
 
     def number(self, value: Any, field: str, low: float = -math.inf, positive: bool = False) -> float:
-        if type(value) not in (int, float) or not math.isfinite(value) or value < low or (positive and value <= 0):
+        if (
+            type(value) not in (int, float)
+            or not math.isfinite(value)
+            or value < low
+            or (positive and value <= 0)
+        ):
             bound = "> 0" if positive else f">= {low}" if low > -math.inf else ""
             self.fail(field, f"a finite number {bound}".rstrip(), value)
         return float(value)
@@ -65,8 +80,11 @@ class _Fields:
         if none and value is None:
             return None
         if not isinstance(value, str) or len(value) > _MAX_NAME or not value.isprintable():
-            self.fail(field, f"a string of at most {_MAX_NAME} printable characters" + (" or null" if none else ""),
-                      value)
+            self.fail(
+                field,
+                f"a string of at most {_MAX_NAME} printable characters" + (" or null" if none else ""),
+                value,
+            )
         return value
 
     def flag(self, value: Any, field: str) -> bool:
@@ -95,8 +113,11 @@ def _depth(value: Any) -> int:
         if isinstance(node, (dict, list)):
             deepest = max(deepest, depth)
             if depth <= MAX_DEPTH:
-                stack.extend((v, depth + 1) for v in (node.values() if isinstance(node, dict) else node)
-                             if isinstance(v, (dict, list)))  # scalars add no depth
+                stack.extend(
+                    (v, depth + 1)
+                    for v in (node.values() if isinstance(node, dict) else node)
+                    if isinstance(v, (dict, list))
+                )  # scalars add no depth
     return deepest
 
 
@@ -106,7 +127,9 @@ def read_json(path: str | os.PathLike, limit: int = MAX_JSON_BYTES) -> Any:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise CheckpointError(f"{str(path)!r} is {size} bytes; tsrnn reads JSON files of at most {limit} bytes")
+            raise CheckpointError(
+                f"{str(path)!r} is {size} bytes; tsrnn reads JSON files of at most {limit} bytes"
+            )
         value = json.loads(path.read_bytes().decode("utf-8"))
     except RecursionError:
         value = None
@@ -116,7 +139,9 @@ def read_json(path: str | os.PathLike, limit: int = MAX_JSON_BYTES) -> Any:
     else:
         deep = _depth(value) > MAX_DEPTH
     if deep:
-        raise CheckpointError(f"{str(path)!r} nests deeper than {MAX_DEPTH} levels; tsrnn never writes such a file")
+        raise CheckpointError(
+            f"{str(path)!r} nests deeper than {MAX_DEPTH} levels; tsrnn never writes such a file"
+        )
     return value
 
 
@@ -135,8 +160,11 @@ def _shape(f: _Fields, tensors: dict, key: str, shape: tuple[int, ...], finite: 
         raise CheckpointError(f"{f.where!r}: the weights file lacks the tensor {key!r}")
     t = tensors[key]
     if tuple(t.shape) != shape or not t.is_floating_point():
-        f.fail(f"tensor {key}", f"floating point of shape {shape}",
-               detail=f", got {str(t.dtype).replace('torch.', '')} of shape {tuple(t.shape)}")
+        f.fail(
+            f"tensor {key}",
+            f"floating point of shape {shape}",
+            detail=f", got {str(t.dtype).replace('torch.', '')} of shape {tuple(t.shape)}",
+        )
     if finite and not bool(torch.isfinite(t).all()):
         f.fail(f"tensor {key}", "finite everywhere", detail=", got NaN or infinite values")
 
@@ -178,7 +206,9 @@ def _member(f: _Fields, m: dict, prefix: str, tensors: dict, shape: dict) -> Non
                 f.number(v, f"{at}scaler.{key}[{i}]", positive=key == "scale")
     _index(f, f.get(m, "index", f"{at}index"), f"{at}index")
     b = _baseline_settings(f, f.get(m, "baselines", f"{at}baselines"), f"{at}baselines", shape)
-    for i, m_ in enumerate(f.array(f.get(b, "seasons", f"{at}baselines.seasons"), f"{at}baselines.seasons", O)):
+    for i, m_ in enumerate(
+        f.array(f.get(b, "seasons", f"{at}baselines.seasons"), f"{at}baselines.seasons", O)
+    ):
         f.integer(m_, f"{at}baselines.seasons[{i}]", 1, 2**31, none=True)
     for i, v in enumerate(f.array(f.get(b, "scale", f"{at}baselines.scale"), f"{at}baselines.scale", O)):
         f.number(v, f"{at}baselines.scale[{i}]", low=0.0)
@@ -213,18 +243,34 @@ def _panel(f: _Fields, series: Any, tensors: dict, shape: dict) -> None:
     def column(obj: dict, key: str, field: str) -> list:
         value = f.get(obj, key, field)
         if not isinstance(value, list) or len(value) != S:
-            f.fail(field, f"a JSON array of {S} entries, one per series in 'series.ids'",
-                   detail=f", got {len(value)} entries" if isinstance(value, list) else f", got {_show(value)}")
+            f.fail(
+                field,
+                f"a JSON array of {S} entries, one per series in 'series.ids'",
+                detail=f", got {len(value)} entries" if isinstance(value, list) else f", got {_show(value)}",
+            )
         return value
 
     index = f.object(f.get(series, "index", "series.index"), "series.index")
-    _index_columns(f, {key: column(index, key, f"series.index.{key}")
-                       for key in ("kind", "last", "step", "freq", "name", "form")})
+    _index_columns(
+        f,
+        {
+            key: column(index, key, f"series.index.{key}")
+            for key in ("kind", "last", "step", "freq", "name", "form")
+        },
+    )
     b = _baseline_settings(f, f.get(series, "baselines", "series.baselines"), "series.baselines", shape)
-    f.integer(f.get(b, "calendar_season", "series.baselines.calendar_season"), "series.baselines.calendar_season",
-              0, 2**31, none=True)
-    for key, check in (("seasons", lambda v, at: f.integer(v, at, 1, 2**31, none=True)),
-                       ("season_sources", f.string), ("scale", lambda v, at: f.number(v, at, low=0.0))):
+    f.integer(
+        f.get(b, "calendar_season", "series.baselines.calendar_season"),
+        "series.baselines.calendar_season",
+        0,
+        2**31,
+        none=True,
+    )
+    for key, check in (
+        ("seasons", lambda v, at: f.integer(v, at, 1, 2**31, none=True)),
+        ("season_sources", f.string),
+        ("scale", lambda v, at: f.number(v, at, low=0.0)),
+    ):
         field = f"series.baselines.{key}"
         for s, row in enumerate(column(b, key, field)):
             for j, v in enumerate(f.array(row, f"{field}[{s}]", O)):
@@ -243,8 +289,11 @@ def _rows(f: _Fields, tensors: dict, key: str, shape: tuple[int, ...]) -> None:
     """A tensor of one row per series (``shape[0]``, the count of ``series.ids``), then its whole shape."""
     t = tensors.get(key)
     if t is not None and (t.dim() == 0 or t.shape[0] != shape[0]):
-        f.fail(f"tensor {key}", f"a tensor of {shape[0]} rows, one per series in 'series.ids'",
-               detail=f", got shape {tuple(t.shape)}")
+        f.fail(
+            f"tensor {key}",
+            f"a tensor of {shape[0]} rows, one per series in 'series.ids'",
+            detail=f", got shape {tuple(t.shape)}",
+        )
     _shape(f, tensors, key, shape)
 
 
@@ -252,9 +301,14 @@ def _index_columns(f: _Fields, columns: dict[str, list]) -> None:
     """Each series' index spec, by field (see :func:`_index`); dates are parsed at once per frequency."""
     dated: dict[str, list[int]] = {}
     for i, kind in enumerate(columns["kind"]):
-        at = lambda key: f"series.index.{key}[{i}]"  # noqa: E731
+
+        def at(key, i=i):
+            return f"series.index.{key}[{i}]"
+
         name = columns["name"][i]
-        if not (name is None or type(name) in (int, float) or isinstance(name, str) and len(name) <= _MAX_NAME):
+        if not (
+            name is None or type(name) in (int, float) or isinstance(name, str) and len(name) <= _MAX_NAME
+        ):
             f.fail(at("name"), "null, a number or a string", name)
         if kind == "integer":
             f.integer(columns["last"][i], at("last"), -_MAX_INT)
@@ -286,8 +340,9 @@ def _season(f: _Fields, season: Any, field: str) -> None:
         f.integer(s, field + (f"[{i}]" if isinstance(season, list) else ""), 0, 2**31, none=True)
 
 
-def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, estimator: type,
-                       expected_config) -> None:
+def check_model_config(
+    config: dict, tensors: dict, where: str | os.PathLike, estimator: type, expected_config
+) -> None:
     """Check a model's config.json (already parsed, a dict) against its weights; CheckpointError on any fault.
 
     ``estimator`` is the class that saved it (:class:`~tsrnn.estimator.forecaster.Forecaster`), whose
@@ -304,7 +359,9 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
     try:
         model = ModelConfig.from_dict(f.object(config["model"], "model"))
     except (TypeError, ValueError) as err:
-        raise CheckpointError(f"{f.where!r}: field 'model' is not a valid model configuration: {err}") from None
+        raise CheckpointError(
+            f"{f.where!r}: field 'model' is not a valid model configuration: {err}"
+        ) from None
     est = f.object(config["estimator"], "estimator")
     known = est.get("known")
     known = [known] if isinstance(known, str) else known
@@ -317,13 +374,21 @@ def check_model_config(config: dict, tensors: dict, where: str | os.PathLike, es
         f.fail("estimator.known", f"fewer names than the model's {F_in} inputs", known)
     features = _names(f, config["features"], "features", F)
     targets = _names(f, config["targets"], "targets", O)
-    target_idx = [f.integer(i, f"target_idx[{k}]", 0, F - 1) for k, i in enumerate(f.array(config["target_idx"],
-                                                                                          "target_idx", O))]
+    target_idx = [
+        f.integer(i, f"target_idx[{k}]", 0, F - 1)
+        for k, i in enumerate(f.array(config["target_idx"], "target_idx", O))
+    ]
     if [features[i] for i in target_idx] != targets or tuple(target_idx) != model.targets:
-        f.fail("target_idx", f"the positions of the targets {targets} among the features, as the model's "
-                             f"{list(model.targets)}", target_idx)
+        f.fail(
+            "target_idx",
+            f"the positions of the targets {targets} among the features, as the model's "
+            f"{list(model.targets)}",
+            target_idx,
+        )
     _weights(f, model, tensors)  # first: the weights file says what the model really is
-    W = _estimator(f, est, model, target_idx, estimator, expected_config, f.object(config["history"], "history"))
+    W = _estimator(
+        f, est, model, target_idx, estimator, expected_config, f.object(config["history"], "history")
+    )
     history = f.object(config["history"], "history")
     f.integer(f.get(history, "best_epoch", "history.best_epoch"), "history.best_epoch", 0, 2**31, none=True)
     f.string(f.get(history, "stop_reason", "history.stop_reason"), "history.stop_reason")
@@ -353,11 +418,15 @@ def _seasonality(f: _Fields, seasons: Any, tensors: dict, S: int, O: int) -> Non
     season drifts, the (S, m, O) tensors."""
     seasons = f.object(seasons, "series.season")
     m = f.integer(f.get(seasons, "m", "series.season.m"), "series.season.m", 0, 2**20)
-    for i, row in enumerate(f.array(f.get(seasons, "kinds", "series.season.kinds"), "series.season.kinds", S)):
+    for i, row in enumerate(
+        f.array(f.get(seasons, "kinds", "series.season.kinds"), "series.season.kinds", S)
+    ):
         for j, kind in enumerate(f.array(row, f"series.season.kinds[{i}]", O)):
             if kind not in _KINDS:
                 f.fail(f"series.season.kinds[{i}][{j}]", f"one of {list(_KINDS)}", kind)
-    for i, v in enumerate(f.array(f.get(seasons, "last_step", "series.season.last_step"), "series.season.last_step", S)):
+    for i, v in enumerate(
+        f.array(f.get(seasons, "last_step", "series.season.last_step"), "series.season.last_step", S)
+    ):
         f.integer(v, f"series.season.last_step[{i}]", -_MAX_INT)
     if "drifting" in seasons:  # written since the drifting-season rule; older format-4 files lack it
         for i, v in enumerate(f.array(seasons["drifting"], "series.season.drifting", S)):
@@ -368,14 +437,17 @@ def _seasonality(f: _Fields, seasons: Any, tensors: dict, S: int, O: int) -> Non
         f.fail("tensor series.season_mult", "positive everywhere (seasonal factors)")
 
 
-def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: type, expected_config,
-               history: dict) -> int:
+def _estimator(
+    f: _Fields, est: dict, model, target_idx: list[int], estimator: type, expected_config, history: dict
+) -> int:
     """Check the estimator's settings; they must rebuild the saved model.  Returns the window (the
     given one, or for the automatic window the one fit chose, kept in the history)."""
     known = estimator().get_params()
     unknown = sorted(set(est) - set(known))
     if unknown:
-        f.fail(f"estimator.{unknown[0]}", f"absent: Forecaster has no such parameter (it has {sorted(known)})")
+        f.fail(
+            f"estimator.{unknown[0]}", f"absent: Forecaster has no such parameter (it has {sorted(known)})"
+        )
     W = f.integer(f.get(est, "window", "estimator.window"), "estimator.window", 1, 2**31, none=True)
     if W is None or "window" in history:  # the automatic window: the one fit chose is in the history
         chosen = f.integer(f.get(history, "window", "history.window"), "history.window", 1, 2**31)
@@ -389,8 +461,11 @@ def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: t
     for key in ("scale", "bidirectional", "relative", "highway", "deseason"):
         if key in est:
             f.flag(est[key], f"estimator.{key}")
-    choices = {"device": ("cpu", "cuda", "auto"), "irregular": ("error", "ignore"),
-               "fill": (None, "ffill", "interpolate", "drop")}
+    choices = {
+        "device": ("cpu", "cuda", "auto"),
+        "irregular": ("error", "ignore"),
+        "fill": (None, "ffill", "interpolate", "drop"),
+    }
     for key, options in choices.items():
         if key in est and est[key] not in options:
             f.fail(f"estimator.{key}", f"one of {list(options)}", est[key])
@@ -407,11 +482,16 @@ def _estimator(f: _Fields, est: dict, model, target_idx: list[int], estimator: t
         expected = expected_config(est, model.input_size, target_idx, W)
     except (TypeError, ValueError) as err:
         raise CheckpointError(f"{f.where!r}: field 'estimator' holds an invalid setting: {err}") from None
-    fit_decides = {"window_scale"} if est.get("window_scale") is None else set()  # chosen from the data at fit
+    fit_decides = (
+        {"window_scale"} if est.get("window_scale") is None else set()
+    )  # chosen from the data at fit
     for name in (fl.name for fl in dataclasses.fields(model)):
         if name not in fit_decides and getattr(expected, name) != getattr(model, name):
-            f.fail(f"estimator (or model.{name})", f"consistent: the estimator's settings give model.{name} = "
-                   f"{getattr(expected, name)!r}", getattr(model, name))
+            f.fail(
+                f"estimator (or model.{name})",
+                f"consistent: the estimator's settings give model.{name} = {getattr(expected, name)!r}",
+                getattr(model, name),
+            )
     return W
 
 
@@ -427,9 +507,12 @@ def _weights(f: _Fields, model, tensors: dict) -> None:
     first = tensors.get("model.rnn.weight_ih_l0")
     gates = {"rnn": 1, "gru": 3, "lstm": 4}[model.cell]
     if first is None or tuple(first.shape) != (gates * model.hidden_size, model.input_size):
-        f.fail("model", f"consistent with the weights: model.rnn.weight_ih_l0 of shape "
-               f"({gates * model.hidden_size}, {model.input_size})",
-               detail=f", got {None if first is None else tuple(first.shape)}")
+        f.fail(
+            "model",
+            f"consistent with the weights: model.rnn.weight_ih_l0 of shape "
+            f"({gates * model.hidden_size}, {model.input_size})",
+            detail=f", got {None if first is None else tuple(first.shape)}",
+        )
     with torch.device("meta"):  # the shapes the config implies, without allocating them
         expected = {f"model.{k}": tuple(v.shape) for k, v in RNNForecaster(model).state_dict().items()}
     present = {k: tuple(v.shape) for k, v in tensors.items() if k.startswith("model.")}
@@ -438,8 +521,12 @@ def _weights(f: _Fields, model, tensors: dict) -> None:
         f.fail("model", "consistent with the weights", detail=f": tensor {odd[0]!r} is not floating point")
     for key in sorted(set(expected) | set(present)):
         if expected.get(key) != present.get(key):
-            f.fail("model", "consistent with the weights", detail=f": tensor {key!r} should have shape "
-                   f"{expected.get(key)} by the config, the weights file has {present.get(key)}")
+            f.fail(
+                "model",
+                "consistent with the weights",
+                detail=f": tensor {key!r} should have shape "
+                f"{expected.get(key)} by the config, the weights file has {present.get(key)}",
+            )
 
 
 # -- run.json and history.csv of a run ----------------------------------------------------------------------
@@ -488,19 +575,27 @@ def read_history(path: str | os.PathLike):
     f = _Fields(path)
     size = Path(path).stat().st_size
     if size > MAX_JSON_BYTES:
-        raise CheckpointError(f"{f.where!r} is {size} bytes; tsrnn reads history files of at most {MAX_JSON_BYTES}")
+        raise CheckpointError(
+            f"{f.where!r} is {size} bytes; tsrnn reads history files of at most {MAX_JSON_BYTES}"
+        )
     try:
         history = pd.read_csv(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as err:
         raise CheckpointError(f"{f.where!r} is not a readable CSV: {str(err)[:200]}") from None
     for column in ("epoch", "train_loss", "val_loss"):
         if column not in history.columns:
-            raise CheckpointError(f"{f.where!r}: column {column!r} is missing (columns: {list(history.columns)[:10]})")
+            raise CheckpointError(
+                f"{f.where!r}: column {column!r} is missing (columns: {list(history.columns)[:10]})"
+            )
         if not pd.api.types.is_numeric_dtype(history[column]) or pd.api.types.is_bool_dtype(history[column]):
             f.fail(f"column {column}", "numeric", detail=f", got {history[column].dtype}")
     epochs = history["epoch"].to_numpy(dtype=float)
-    if not np.all(np.isfinite(epochs)) or not np.all(epochs >= 1) or not np.all(epochs == np.round(epochs)) \
-            or not np.all(epochs <= 2**31):
+    if (
+        not np.all(np.isfinite(epochs))
+        or not np.all(epochs >= 1)
+        or not np.all(epochs == np.round(epochs))
+        or not np.all(epochs <= 2**31)
+    ):
         f.fail("column epoch", "whole numbers from 1")
     if not np.all(np.isfinite(history["train_loss"].to_numpy(dtype=float))):
         f.fail("column train_loss", "finite numbers")

@@ -6,6 +6,7 @@ It knows nothing model-specific beyond ``model(x) -> (B, K, O)`` (and a model's 
 when it has one): windows come in as tensors
 ``X (N, T, F)`` and ``Y (N, K, O)`` (views of one series; a batch is one index gather).
 """
+
 from __future__ import annotations
 
 import math
@@ -33,7 +34,9 @@ class History:
     records: list[dict] = field(default_factory=list)  # epoch, train_loss, val_loss, seconds
     best_epoch: int = 0
     stop_reason: str = "finished"
-    averaged: list[int] = field(default_factory=list)  # the epochs whose weights the model averages, best first
+    averaged: list[int] = field(
+        default_factory=list
+    )  # the epochs whose weights the model averages, best first
 
     @property
     def train_loss(self) -> list[float]:
@@ -58,12 +61,15 @@ def _averaged(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
     the first state's."""
     if len(states) == 1:
         return states[0]
-    return {k: torch.stack([s[k] for s in states]).mean(0) if v.is_floating_point() else v
-            for k, v in states[0].items()}
+    return {
+        k: torch.stack([s[k] for s in states]).mean(0) if v.is_floating_point() else v
+        for k, v in states[0].items()
+    }
 
 
-def _keep(kept: list[tuple[float, int, dict]], score: float, epoch: int, model: nn.Module,
-          size: int) -> list[tuple[float, int, dict]]:
+def _keep(
+    kept: list[tuple[float, int, dict]], score: float, epoch: int, model: nn.Module, size: int
+) -> list[tuple[float, int, dict]]:
     """``kept`` (score, epoch, weights), best first, with this epoch's weights if they rank among
     the ``size`` lowest scores (a tie keeps the earlier epoch)."""
     if len(kept) >= size and score >= kept[-1][0]:
@@ -100,12 +106,21 @@ class TrainState:
         for pid, entry in self.optimizer["state"].items():
             tensors.update({f"optim.{pid}.{k}": torch.as_tensor(v) for k, v in entry.items()})
         tensors["rng.generator"], tensors["rng.global"] = self.generator, self.rng
-        meta = {"epoch": self.epoch, "best": self.best if math.isfinite(self.best) else None,
-                "stale": self.stale, "param_groups": self.optimizer["param_groups"], "scheduler": self.scheduler,
-                "history": {"records": self.history.records, "best_epoch": self.history.best_epoch,
-                            "stop_reason": self.history.stop_reason, "averaged": self.history.averaged},
-                "runners_up": [[score, epoch] for score, epoch, _ in self.runners_up],
-                "extra": extra or {}}
+        meta = {
+            "epoch": self.epoch,
+            "best": self.best if math.isfinite(self.best) else None,
+            "stale": self.stale,
+            "param_groups": self.optimizer["param_groups"],
+            "scheduler": self.scheduler,
+            "history": {
+                "records": self.history.records,
+                "best_epoch": self.history.best_epoch,
+                "stop_reason": self.history.stop_reason,
+                "averaged": self.history.averaged,
+            },
+            "runners_up": [[score, epoch] for score, epoch, _ in self.runners_up],
+            "extra": extra or {},
+        }
         # Each epoch's weights go to a file of their own; training.json, renamed into place last,
         # names them. An interruption at any moment leaves the previous epoch's pair intact.
         os.makedirs(directory, exist_ok=True)
@@ -116,11 +131,10 @@ class TrainState:
                 os.unlink(os.path.join(directory, old))
 
     @classmethod
-    def load(cls, directory: str | os.PathLike) -> tuple["TrainState", dict]:
+    def load(cls, directory: str | os.PathLike) -> tuple[TrainState, dict]:
         """Read a state written by :meth:`save`; returns it and the ``extra`` dict saved with it."""
-        from ..nn.checkpoint import load_model
-
         from ..base.errors import CheckpointError
+        from ..nn.checkpoint import load_model
         from ..nn.schema import read_json
 
         path = os.path.join(directory, STATE_CONFIG)
@@ -131,19 +145,34 @@ class TrainState:
         except (OSError, KeyError, TypeError) as err:
             raise CheckpointError(f"{path!r} is missing or does not name its weights file: {err}") from err
         tensors, meta = load_model(directory, weights, STATE_CONFIG)
-        part = lambda prefix: {k[len(prefix):]: v for k, v in tensors.items() if k.startswith(prefix)}  # noqa: E731
+        part = lambda prefix: {k[len(prefix) :]: v for k, v in tensors.items() if k.startswith(prefix)}  # noqa: E731
         optim_state: dict = {}
         for key, value in part("optim.").items():
             pid, name = key.split(".", 1)
             optim_state.setdefault(int(pid), {})[name] = value
-        history = History(records=meta["history"]["records"], best_epoch=meta["history"]["best_epoch"],
-                          stop_reason=meta["history"].get("stop_reason", "finished"),
-                          averaged=meta["history"].get("averaged", []))
+        history = History(
+            records=meta["history"]["records"],
+            best_epoch=meta["history"]["best_epoch"],
+            stop_reason=meta["history"].get("stop_reason", "finished"),
+            averaged=meta["history"].get("averaged", []),
+        )
         best = math.inf if meta["best"] is None else meta["best"]
-        runners_up = [(score, epoch, part(f"runner{i}.")) for i, (score, epoch) in enumerate(meta.get("runners_up", []))]
-        state = cls(meta["epoch"], best, meta["stale"], history, part("model."), part("best."),
-                    {"state": optim_state, "param_groups": meta["param_groups"]},
-                    tensors["rng.generator"], tensors["rng.global"], meta.get("scheduler"), runners_up)
+        runners_up = [
+            (score, epoch, part(f"runner{i}.")) for i, (score, epoch) in enumerate(meta.get("runners_up", []))
+        ]
+        state = cls(
+            meta["epoch"],
+            best,
+            meta["stale"],
+            history,
+            part("model."),
+            part("best."),
+            {"state": optim_state, "param_groups": meta["param_groups"]},
+            tensors["rng.generator"],
+            tensors["rng.global"],
+            meta.get("scheduler"),
+            runners_up,
+        )
         return state, meta.get("extra", {})
 
 
@@ -170,14 +199,17 @@ def predict_windows(model: nn.Module, X: torch.Tensor, distribution: bool = Fals
     try:
         if X.shape[0] <= _EVAL_CHUNK:
             return model(X.to(device), **kw).cpu()
-        return torch.cat([model(X[i:i + _EVAL_CHUNK].to(device), **kw).cpu() for i in range(0, X.shape[0], _EVAL_CHUNK)])
+        return torch.cat(
+            [model(X[i : i + _EVAL_CHUNK].to(device), **kw).cpu() for i in range(0, X.shape[0], _EVAL_CHUNK)]
+        )
     finally:
         if was_training:
             model.train()
 
 
-def roll_windows(next_steps: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, steps: int,
-                 target_idx: list[int]) -> torch.Tensor:
+def roll_windows(
+    next_steps: Callable[[torch.Tensor], torch.Tensor], X: torch.Tensor, steps: int, target_idx: list[int]
+) -> torch.Tensor:
     """The one recursive roll: ``steps`` outputs (N, steps, O) from windows ``X`` (N, W, F).
 
     ``next_steps(X)`` gives the next k steps (N, k, O) of each window (the network's point
@@ -197,11 +229,19 @@ def roll_windows(next_steps: Callable[[torch.Tensor], torch.Tensor], X: torch.Te
     return out if out.shape[1] == steps else out[:, :steps]
 
 
-def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfig,
-          X_val: torch.Tensor | None = None, Y_val: torch.Tensor | None = None,
-          progress: bool = False, resume: TrainState | None = None,
-          on_epoch: Callable[[TrainState], None] | None = None,
-          train_index: torch.Tensor | None = None, val_index: torch.Tensor | None = None) -> History:
+def train(
+    model: nn.Module,
+    X: torch.Tensor,
+    Y: torch.Tensor,
+    config: TrainConfig,
+    X_val: torch.Tensor | None = None,
+    Y_val: torch.Tensor | None = None,
+    progress: bool = False,
+    resume: TrainState | None = None,
+    on_epoch: Callable[[TrainState], None] | None = None,
+    train_index: torch.Tensor | None = None,
+    val_index: torch.Tensor | None = None,
+) -> History:
     """Fit ``model`` to windows ``X`` (N, T, F) -> ``Y`` (N, K, O) in place and return its history.
 
     Each epoch visits the windows in a fresh order drawn from a generator seeded by
@@ -237,13 +277,22 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
     out_kw, loss_fn = _objective(model)
     if val_index is not None:
         X_val, Y_val = X, Y
-    has_val = X_val is not None and Y_val is not None and X_val.shape[0] > 0 and \
-        (val_index is None or val_index.shape[0] > 0)
-    scheduler = (torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=config.lr_patience)
-                 if config.lr_patience is not None and has_val else None)
+    has_val = (
+        X_val is not None
+        and Y_val is not None
+        and X_val.shape[0] > 0
+        and (val_index is None or val_index.shape[0] > 0)
+    )
+    scheduler = (
+        torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=config.lr_patience)
+        if config.lr_patience is not None and has_val
+        else None
+    )
     history, best, stale, first = History(), math.inf, 0, 1
     best_state = _clone(model.state_dict())  # kept if the first epoch diverges
-    kept: list[tuple[float, int, dict]] = []  # with validation: the average_best lowest (score, epoch, weights)
+    kept: list[
+        tuple[float, int, dict]
+    ] = []  # with validation: the average_best lowest (score, epoch, weights)
     if resume is not None:
         try:
             model.load_state_dict(resume.model)
@@ -251,9 +300,11 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
         except (RuntimeError, ValueError) as err:
             from ..base.errors import CheckpointError
 
-            raise CheckpointError(f"the saved training state does not fit this model; resume with the settings "
-                                  f"the interrupted fit had (a run from before the linear highway needs "
-                                  f"highway=False): {str(err).splitlines()[0]}") from err
+            raise CheckpointError(
+                f"the saved training state does not fit this model; resume with the settings "
+                f"the interrupted fit had (a run from before the linear highway needs "
+                f"highway=False): {str(err).splitlines()[0]}"
+            ) from err
         generator.set_state(resume.generator)
         torch.set_rng_state(resume.rng)
         if scheduler is not None and resume.scheduler is not None:
@@ -264,8 +315,13 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
         first = resume.epoch + 1 if history.stop_reason == "finished" else config.epochs + 1  # it had stopped
     n = X.shape[0] if train_index is None else train_index.shape[0]
     bs = max(1, config.batch_size // world)  # batch_size is the global batch
-    bar = tqdm(range(first, config.epochs + 1), desc="training", unit="epoch",
-               disable=not progress or rank != 0, leave=False)
+    bar = tqdm(
+        range(first, config.epochs + 1),
+        desc="training",
+        unit="epoch",
+        disable=not progress or rank != 0,
+        leave=False,
+    )
     epoch = first - 1
     net.train()
     try:
@@ -275,10 +331,10 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
             if train_index is not None:
                 order = train_index[order]
             if world > 1:
-                order = order[rank:(n // world) * world:world]  # this rank's shard, equal sizes
+                order = order[rank : (n // world) * world : world]  # this rank's shard, equal sizes
             total = torch.zeros((), dtype=torch.float64, device=device)
             for i in range(0, order.shape[0], bs):
-                idx = order[i:i + bs]
+                idx = order[i : i + bs]
                 loss = loss_fn(net(X[idx], **out_kw), Y[idx])  # (B, K, O) or params (B, K, O, P) vs (B, K, O)
                 optimizer.zero_grad(set_to_none=True)
                 loss.backward()
@@ -286,21 +342,36 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
                     nn.utils.clip_grad_norm_(params, config.clip_norm)
                 optimizer.step()
                 total += loss.detach() * idx.shape[0]
-            sums = torch.stack([total.cpu(), torch.tensor(float(order.shape[0]), dtype=torch.float64),
-                                torch.tensor(_val_loss(model, X_val, Y_val, val_index) if has_val else math.nan,
-                                             dtype=torch.float64)])
+            sums = torch.stack(
+                [
+                    total.cpu(),
+                    torch.tensor(float(order.shape[0]), dtype=torch.float64),
+                    torch.tensor(
+                        _val_loss(model, X_val, Y_val, val_index) if has_val else math.nan,
+                        dtype=torch.float64,
+                    ),
+                ]
+            )
             if world > 1:
                 torch.distributed.all_reduce(sums[:2])
                 torch.distributed.broadcast(sums[2:], src=0)  # every rank follows rank 0's validation
             train_loss = float(sums[0] / sums[1])
             val_loss = float(sums[2]) if has_val else None
-            history.records.append({"epoch": epoch, "train_loss": train_loss, "val_loss": val_loss,
-                                    "seconds": time.perf_counter() - start})
+            history.records.append(
+                {
+                    "epoch": epoch,
+                    "train_loss": train_loss,
+                    "val_loss": val_loss,
+                    "seconds": time.perf_counter() - start,
+                }
+            )
             bar.set_postfix(train=f"{train_loss:.4g}", val="-" if val_loss is None else f"{val_loss:.4g}")
             if not math.isfinite(train_loss) or (val_loss is not None and not math.isfinite(val_loss)):
                 bad = train_loss if not math.isfinite(train_loss) else val_loss
-                history.stop_reason = (f"diverged: the loss became {bad} in epoch {epoch}; "
-                                       f"try a lower learning rate than lr={config.lr}")
+                history.stop_reason = (
+                    f"diverged: the loss became {bad} in epoch {epoch}; "
+                    f"try a lower learning rate than lr={config.lr}"
+                )
                 break
             score = val_loss if val_loss is not None else train_loss
             if scheduler is not None and val_loss is not None:
@@ -316,9 +387,21 @@ def train(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, config: TrainConfi
             if stop:
                 history.stop_reason = f"early stop: no better validation loss for {config.patience} epochs"
             if on_epoch is not None:
-                on_epoch(TrainState(epoch, best, stale, history, _clone(model.state_dict()), best_state,
-                                    optimizer.state_dict(), generator.get_state(), torch.get_rng_state(),
-                                    None if scheduler is None else scheduler.state_dict(), kept[1:]))
+                on_epoch(
+                    TrainState(
+                        epoch,
+                        best,
+                        stale,
+                        history,
+                        _clone(model.state_dict()),
+                        best_state,
+                        optimizer.state_dict(),
+                        generator.get_state(),
+                        torch.get_rng_state(),
+                        None if scheduler is None else scheduler.state_dict(),
+                        kept[1:],
+                    )
+                )
             if stop:
                 break
     except KeyboardInterrupt:
@@ -344,7 +427,7 @@ def _val_loss(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, index: torch.T
         return float(loss_fn(predict_windows(model, X, **out_kw), Y.cpu()))
     total = 0.0
     for i in range(0, index.shape[0], _EVAL_CHUNK):  # gather one chunk of windows at a time
-        chunk = index[i:i + _EVAL_CHUNK]
+        chunk = index[i : i + _EVAL_CHUNK]
         total += float(loss_fn(predict_windows(model, X[chunk], **out_kw), Y[chunk].cpu(), reduction="sum"))
     return total / (index.shape[0] * Y[0].numel())
 
