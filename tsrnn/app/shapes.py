@@ -139,7 +139,7 @@ def format_shapes(rows: list[dict], named: bool = False, header: bool = False) -
         )
     widths = [max(len(row[i]) for row in cells) for i in range(len(keys) - 1)]
     return "\n".join(
-        "  " + "  ".join(f"{v:<{w}}" for v, w in zip(row, widths, strict=True)) + "  " + row[-1]
+        "  " + "  ".join(f"{v:<{w}}" for v, w in zip(row, widths, strict=False)) + "  " + row[-1]
         for row in cells
     )
 

@@ -628,7 +628,7 @@ class Grid:
 
     def positions(self, labels: pd.Index, strict: bool = True) -> np.ndarray:
         """Step numbers (int64) of ``labels`` on the grid; DataError naming those off it (with
-        ``strict=True`` a label off the grid takes the step at or before it)."""
+        ``strict=False`` a label off the grid takes the step at or before it)."""
         if self.freq is None:
             offset = labels.to_numpy(dtype=np.int64) - self.origin
             off = offset % self.step != 0

@@ -437,5 +437,5 @@ def future_labels(specs: list[dict], steps: int) -> pd.Index:
 
         last = pd.DatetimeIndex([sp["last"] for sp in specs])
         grid = Grid.dates(last.min(), last.max(), to_offset(specs[0]["freq"]))  # labels() extends it ahead
-        return grid.labels((grid.positions(last, strict=True)[:, None] + ahead).ravel())
+        return grid.labels((grid.positions(last, strict=False)[:, None] + ahead).ravel())
     return pd.Index(np.concatenate([future_index(sp, steps).to_numpy() for sp in specs]))
