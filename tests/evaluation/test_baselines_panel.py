@@ -51,7 +51,7 @@ def reference_fit(values, window, targets, season=None, calendar=None):
         given = [season] * len(targets) if np.isscalar(season) else list(season)
         seasons, sources = [int(m) if m and int(m) > 1 else None for m in given], ["given"] * len(targets)
     scale = []
-    for j, m in zip(targets, seasons, strict=True):
+    for j, m in zip(targets, seasons, strict=False):
         x, m = values[:, j], m or 1
         m = m if x.shape[0] > m else 1
         scale.append(float(np.abs(x[m:] - x[:-m]).mean(dtype=np.float64)) if x.shape[0] > m else 0.0)

@@ -69,7 +69,7 @@ def forecast(
         )
     given = ax is not None
     fig, axes = _axes(ax, len(columns), figsize=(10, 1.0 + 2.0 * len(columns)), layout="constrained")
-    for ax, col in zip(axes, columns, strict=True):
+    for ax, col in zip(axes, columns, strict=False):
         if train_span is not None:
             ax.axvspan(
                 train_span[0], train_span[1], color="tab:green", alpha=0.08, lw=0, label="training span"
@@ -237,7 +237,7 @@ def hidden_heatmap(
         axes[0].grid(alpha=0.3)
     bound = max(1.0, max(float(np.abs(a).max()) for a in layers)) if cell else 1.0
     name = "c" if cell else "h"
-    for k, (ax, a) in enumerate(zip(axes[int(n_top) :], layers, strict=True)):
+    for k, (ax, a) in enumerate(zip(axes[int(n_top) :], layers, strict=False)):
         mesh = ax.pcolormesh(
             np.arange(T + 1) - 0.5,
             np.arange(a.shape[1] + 1) - 0.5,
@@ -271,7 +271,7 @@ def hidden_lines(
         raise ValueError(f"ax draws one layer, but states hold {len(layers)}; pass layer=k or leave ax=None")
     fig, axes = _axes(ax, len(picked), figsize=(9, 0.8 + 2.6 * len(picked)), layout="constrained")
     name = "c" if cell else "h"
-    for a_ax, k in zip(axes, picked, strict=True):
+    for a_ax, k in zip(axes, picked, strict=False):
         a = layers[k]
         colors = [_colormap("viridis")(i / max(1, a.shape[1] - 1)) for i in range(a.shape[1])]
         for unit in range(a.shape[1]):
@@ -353,7 +353,7 @@ def compare_hidden(result, column=None, context: int | None = None, title: str |
     if values.max() / max(values.min(), 1e-12) > 20:
         bottom.set_yscale("log")
     bottom.set_xticks(
-        pos, [f"H={h}\n{p} params" for h, p in zip(table["hidden"], table["parameters"], strict=True)]
+        pos, [f"H={h}\n{p} params" for h, p in zip(table["hidden"], table["parameters"], strict=False)]
     )
     bottom.set_xlabel("hidden size H (trainable parameters)")
     bottom.set_ylabel("test RMSE (data units)")

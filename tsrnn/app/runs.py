@@ -312,7 +312,7 @@ def fit_run(
                 for (k, v), src in zip(
                     (metrics["seasons"] if uid0 is None else metrics["seasons"][uid0]).items(),
                     sources,
-                    strict=True,
+                    strict=False,
                 )
             )
             say(

@@ -33,7 +33,7 @@ _GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 def _named(dims: str, shape: tuple, sizes: dict[str, int]) -> str:
     """``"(B, T, D*H)"`` and ``(1, 20, 10)`` -> ``"B=1, T=20, D*H=1*10"``."""
     parts = []
-    for symbol, size in zip(dims.strip("()").split(", "), shape, strict=True):
+    for symbol, size in zip(dims.strip("()").split(", "), shape, strict=False):
         factors = symbol.split("*")
         if (
             len(factors) > 1

@@ -74,7 +74,7 @@ def check_levels(name: str, levels, loss: str) -> tuple[float, ...] | None:
     )
     if not values:
         raise ValueError(f"{name} must hold at least one level in (0, 1) for loss={loss!r}, got none")
-    if any(b <= a for a, b in zip(values, values[1:], strict=True)):
+    if any(b <= a for a, b in zip(values, values[1:], strict=False)):
         raise ValueError(f"{name} must be sorted and unique, got {list(values)}")
     return values
 

@@ -202,7 +202,7 @@ def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
             return pd.DatetimeIndex(pd.to_datetime(dict(year=first, month=1, day=1))), f"fiscal:{sep}"
     if text.str.match(_QUARTER_RE).all():
         parts = text.str.extract(_QUARTER_RE)
-        periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2], strict=True)], freq="Q")
+        periods = pd.PeriodIndex([f"{y}Q{q}" for y, q in zip(parts[0], parts[2], strict=False)], freq="Q")
         form = (
             "quarter-dash"
             if (parts[1] == "-").all()

@@ -322,7 +322,7 @@ def fit_drifting(
     )
     pick = drifting[:, None, :]  # (S, 1, O): the drifting targets take the whole span's indices
     kinds = [list(row) for row in base.kinds]
-    for i, j in zip(*np.nonzero(drifting), strict=True):
+    for i, j in zip(*np.nonzero(drifting), strict=False):
         kinds[i][j] = whole.kinds[i][j]
     gone = drifting & np.array(
         [[k == "none" for k in row] for row in kinds]

@@ -184,14 +184,14 @@ def _check_fields(
         present = column.dropna()
         rows = list(present.index)
         text = [v if isinstance(v, str) else str(v) if isinstance(v, int) else "" for v in present.tolist()]
-        for row, v in zip(rows, text, strict=True):
+        for row, v in zip(rows, text, strict=False):
             if len(v) > MAX_FIELD:
                 raise DataError(
                     f"data file {path!r}, column {name!r}, row {row}: a field of {len(v)} characters; "
                     f"tsrnn reads fields of at most {MAX_FIELD}"
                 )
         numbers = {
-            row: float(v) for row, v in zip(rows, text, strict=True) if _NUMBER.fullmatch(v)
+            row: float(v) for row, v in zip(rows, text, strict=False) if _NUMBER.fullmatch(v)
         }  # never raises: inf
         for row, v in numbers.items():
             if not math.isfinite(v):
@@ -207,7 +207,7 @@ def _check_fields(
             and all(_GROUPED.fullmatch(v) for v in text)
             and any("," in v for v in text)
         ):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
-            numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text, strict=True)}
+            numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text, strict=False)}
         if (
             rows
             and decimal_comma
@@ -216,7 +216,7 @@ def _check_fields(
         ):  # 1.234,5 (and 1.010, not 1.01) where
             numbers = {
                 row: float(v.strip().translate(_GROUP_MARKS).replace(",", "."))
-                for row, v in zip(rows, text, strict=True)
+                for row, v in zip(rows, text, strict=False)
             }
         if numbers and len(numbers) == len(rows):
             frame[name] = pd.Series(numbers, dtype="float64").reindex(column.index)  # numbers kept as objects
@@ -227,7 +227,7 @@ def _check_fields(
 def _check_offsets(rows: list, text: list[str], name, path: str) -> None:
     """Refuse a column of timestamps that mixes UTC offsets (or offsets and none): tsrnn's own message."""
     seen: dict[str, object] = {}
-    for row, v in zip(rows, text, strict=True):
+    for row, v in zip(rows, text, strict=False):
         match = _STAMP.fullmatch(v)
         if match is None:
             continue

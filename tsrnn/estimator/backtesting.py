@@ -69,7 +69,7 @@ def backtest(
     index = pd.MultiIndex.from_arrays(
         [np.asarray(panel.ids, dtype=object)[owner], labels], names=["unique_id", "origin"]
     )
-    seasons = {uid: state.baselines[r].seasons_ for uid, r in zip(panel.ids, rows, strict=True)}
+    seasons = {uid: state.baselines[r].seasons_ for uid, r in zip(panel.ids, rows, strict=False)}
     return BacktestResult(local, index, actual, forecasts, est.target_names_, scale, seasons, dist)
 
 

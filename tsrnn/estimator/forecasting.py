@@ -48,7 +48,7 @@ def _every_window(est, data, future):
 
 def _by_series(est, y: np.ndarray, counts: np.ndarray, ids):
     """One array for a single series, else a dict of each series' rows by ``unique_id``."""
-    return dict(zip(ids, np.split(y, np.cumsum(counts)[:-1]), strict=True)) if est.long_ else y
+    return dict(zip(ids, np.split(y, np.cumsum(counts)[:-1]), strict=False)) if est.long_ else y
 
 
 def predict(est, data, future=None):
@@ -121,7 +121,7 @@ def sample_paths(est, steps: int, data=None, samples=None, seed=None, future=Non
     require_distribution(est, "sample_paths")
     X, rows, first, ids, _ = _contexts(est, data, future)
     drawn = running.paths(est, X, steps, samples, seed, rows, first)  # (samples, S, steps, O)
-    return dict(zip(ids, np.moveaxis(drawn, 1, 0), strict=True)) if est.long_ else drawn[:, 0]
+    return dict(zip(ids, np.moveaxis(drawn, 1, 0), strict=False)) if est.long_ else drawn[:, 0]
 
 
 def hidden_states(est, window, cell: bool = False, future=None):
@@ -150,4 +150,4 @@ def hidden_states(est, window, cell: bool = False, future=None):
             layers = est.model_.layer_states(x)  # L x (n, T, D*H)
             for j, s in enumerate(group.tolist()):
                 states[s] = [(st.cell if cell else st.output)[j].numpy() for st in layers]  # L x (T, D*H)
-    return dict(zip(panel.ids, states, strict=True)) if est.long_ else states[0]
+    return dict(zip(panel.ids, states, strict=False)) if est.long_ else states[0]

@@ -60,7 +60,7 @@ def _advance(
     hidden = r.h_n if r.c_n is None else (r.h_n, r.c_n)
     predicted = running.unscale(est, r.prediction, rows, steps + 1)  # (S, K, O) in each series' units
     return StreamState(
-        hidden, dict(zip(ids, predicted, strict=True)) if est.long_ else predicted[0], lags, ids, steps
+        hidden, dict(zip(ids, predicted, strict=False)) if est.long_ else predicted[0], lags, ids, steps
     )
 
 

@@ -131,9 +131,9 @@ class BacktestResult:
         table["n_windows"] = int(self.actual.shape[0])
         table["horizon"] = int(self.actual.shape[1])
         table["seasons"] = (
-            {uid: dict(zip(self.targets, s, strict=True)) for uid, s in self.seasons.items()}
+            {uid: dict(zip(self.targets, s, strict=False)) for uid, s in self.seasons.items()}
             if isinstance(self.seasons, dict)
-            else dict(zip(self.targets, self.seasons, strict=True))
+            else dict(zip(self.targets, self.seasons, strict=False))
         )
         if self.distribution is not None:
             table["calibration"] = calibration_summary(self.actual, self.distribution, self.targets)

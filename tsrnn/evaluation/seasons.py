@@ -82,7 +82,9 @@ def _choose_seasons(X: np.ndarray, calendar: int | None) -> tuple[np.ndarray, li
     at_found = acf[rows, found[rows]]
     at_calendar = acf[rows, calendar] if 1 < calendar < acf.shape[1] else np.zeros(rows.shape[0])
     wins = at_found >= np.maximum(_STRONG, at_calendar + _STRONGER)
-    for r, a, c in zip(rows[wins].tolist(), at_found[wins].tolist(), at_calendar[wins].tolist(), strict=True):
+    for r, a, c in zip(
+        rows[wins].tolist(), at_found[wins].tolist(), at_calendar[wins].tolist(), strict=False
+    ):
         seasons[r] = found[r]
         sources[r] = f"autocorrelation {a:.2f}, stronger than {c:.2f} at the calendar's {calendar}"
     return seasons, sources
