@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -79,3 +81,73 @@ def monthly(n: int = 120, start: str = "1949-01-01", noise: float = 0.01, seed: 
     level = 100 + 0.8 * np.arange(n)
     y = level * PATTERN[dates.month - 1] * (1 + rng.normal(0, noise, n))
     return pd.DataFrame({"y": y}, index=dates.rename("month"))
+
+
+# -- code examples in markdown (README.md, docs/*.md) -------------------------------------------------
+# A ```python block runs; a ```bash block runs its `tsrnn ...` lines through click's CliRunner (other
+# lines, such as `pip install`, are set-up and do not run); a ```text title="output" block right after
+# either holds lines its output must contain (whitespace-insensitive). Blocks run in document order, in
+# one namespace and the current directory, so a page reads like one session.
+_FENCE = re.compile(r"^```(\w*)([^\n]*)\n(.*?)^```", flags=re.S | re.M)
+
+
+def markdown_blocks(path) -> list[tuple[str, str, str, int]]:
+    """``(language, info, code, line)`` of every fenced block of a markdown file."""
+    text = Path(path).read_text(encoding="utf-8")
+    return [
+        (m.group(1), m.group(2).strip(), m.group(3), text.count("\n", 0, m.start()) + 1)
+        for m in _FENCE.finditer(text)
+    ]
+
+
+def tsrnn_lines(code: str) -> list[str]:
+    return [line.strip() for line in code.splitlines() if line.strip().startswith("tsrnn ")]
+
+
+def run_markdown(path, skip: tuple[str, ...] = ()) -> tuple[dict, str]:
+    """Run every example of ``path`` in the current directory; return the python namespace and
+    everything the examples printed.
+
+    ``skip``: `tsrnn ...` lines that do not run here (the README's set-up command, run by CI).
+    """
+    import contextlib
+    import io
+    import shlex
+
+    from click.testing import CliRunner
+
+    from tsrnn.cli import cli
+
+    namespace: dict = {}
+    printed: list[str] = []
+    last: tuple[str, int] | None = None  # the previous runnable block's output and line
+    for language, info, code, line in markdown_blocks(path):
+        where = f"{Path(path).name}:{line}"
+        if language == "python":
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                exec(compile(code, where, "exec"), namespace)
+            last = (out.getvalue(), line)
+            printed.append(last[0])
+        elif language == "bash":
+            outputs = []
+            for command in tsrnn_lines(code):
+                if command in skip:
+                    continue
+                result = CliRunner().invoke(
+                    cli, shlex.split(command, comments=True)[1:], catch_exceptions=False
+                )
+                assert result.exit_code == 0, f"{where}: {command}\n{result.output}"
+                outputs.append(result.output)
+            last = ("".join(outputs), line)
+            printed.append(last[0])
+        elif language == "text" and 'title="output"' in info:
+            assert last is not None and last[0], f"{where}: an output block follows no example that printed"
+            seen = " ".join(last[0].split())
+            for expected in code.splitlines():
+                if expected.strip():
+                    assert " ".join(expected.split()) in seen, (
+                        f"{where}: the example at line {last[1]} did not print {expected.strip()!r}:\n{last[0]}"
+                    )
+            last = None
+    return namespace, "".join(printed)

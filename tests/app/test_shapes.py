@@ -31,7 +31,7 @@ def test_three_features_and_hidden_15():
     assert r.shape("input") == (1, 20, 3)
     assert r.shape("rnn output") == (1, 20, 15) and r.shape("h_n") == (2, 1, 15)
     assert r.shape("prediction") == (1, 1, 3)
-    assert r.total_parameters == 828  # the RNN and its head, as the README's shapes section says
+    assert r.total_parameters == 828  # the RNN and its head, as the model guide (docs/guide/model.md) says
 
 
 def test_parameters_per_layer_of_the_tutorial():

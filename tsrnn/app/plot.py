@@ -52,6 +52,8 @@ def forecast(
     ax : Axes, optional
         Draw on it; then ``predicted`` must share exactly one column with ``actual``.
 
+    Notes
+    -----
     Quantile columns ``{target}_q{level}`` in ``predicted`` (from a probabilistic
     :meth:`~tsrnn.estimator.forecaster.Forecaster.forecast`) are drawn as shaded bands, one per central
     interval (levels ``tau`` and ``1 - tau``, e.g. 0.1 and 0.9 for 80%).

@@ -294,6 +294,8 @@ class Forecaster(FittedViews):
             are left out, unless they have origins to forecast: then it is an error), and each
             copy forecasts its origins of every series in one batched pass.
 
+        Notes
+        -----
         For a probabilistic model the result also holds the forecast quantiles (and Monte-Carlo
         samples past the head's steps): ``result.calibration()`` scores them per step ahead.
         """
