@@ -5,10 +5,12 @@ Heavy modules (torch, pandas, matplotlib) load inside the commands, so ``tsrnn -
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import sys
 import time
+from collections.abc import Iterator
 
 import click
 
@@ -529,11 +531,19 @@ def _read(data_path: str):
     return read_csv(data_path)
 
 
-def _check_out(path: str | None, force: bool) -> None:
-    """Refuse, before any work, to replace an existing file without --force."""
-    from .base.outputs import check_output_files
+@contextlib.contextmanager
+def _writing(path: str | None, force: bool) -> Iterator[None]:
+    """Refuse, before any work, to replace an existing file without --force, then hold the file's lock
+    (``.NAME.lock`` beside it) until the command has written it: a second tsrnn process stops at once."""
+    from .base.outputs import check_output_files, output_lock
 
     check_output_files(path, force)
+    if path is None:
+        yield
+        return
+    with output_lock(path):
+        check_output_files(path, force)  # it may have appeared before we held the lock
+        yield
 
 
 def _write_csv(frame, path: str, index: bool = True) -> None:
@@ -578,9 +588,11 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
 
     if periods and len(periods) != features:
         raise click.UsageError(f"--periods must be given once per feature ({features}), got {len(periods)}")
-    _check_out(out_path, force)
-    frame = multi_sine(length, features, periods=list(periods) or None, noise=noise, trend=trend, seed=seed)
-    _write_csv(frame, out_path, index=False)
+    with _writing(out_path, force):
+        frame = multi_sine(
+            length, features, periods=list(periods) or None, noise=noise, trend=trend, seed=seed
+        )
+        _write_csv(frame, out_path, index=False)
     click.echo(f"wrote {out_path}: {length} steps x {features} features, noise {noise}, seed {seed}")
 
 
@@ -611,15 +623,15 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def predict(model_dir, data_path, steps, future_path, out_path, force) -> None:
     """Forecast the steps that follow a series and print them (and write them with --out)."""
-    _check_out(out_path, force)
-    model = _load(model_dir)
-    data = None if data_path is None else _read(data_path)
-    future = None if future_path is None else _read(future_path)
-    forecast = model.forecast(steps or model.horizon, data=data, future=future)
-    click.echo(forecast.to_string(float_format=lambda v: f"{v:.4f}"))
-    if out_path is not None:
-        _write_csv(forecast, out_path, index="unique_id" not in forecast.columns)  # long layout: columns only
-        click.echo(f"wrote {out_path}")
+    with _writing(out_path, force):
+        model = _load(model_dir)
+        data = None if data_path is None else _read(data_path)
+        future = None if future_path is None else _read(future_path)
+        forecast = model.forecast(steps or model.horizon, data=data, future=future)
+        click.echo(forecast.to_string(float_format=lambda v: f"{v:.4f}"))
+        if out_path is not None:  # the long layout: columns only
+            _write_csv(forecast, out_path, index="unique_id" not in forecast.columns)
+            click.echo(f"wrote {out_path}")
 
 
 @cli.command(epilog="Example: tsrnn evaluate --model runs/sine --data sine.csv --start 1600")
@@ -699,7 +711,11 @@ def evaluate(model_dir, data_path, start, as_json) -> None:
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path, force) -> None:
     """Rolling-origin backtest: forecast from many origins and print the error per step ahead."""
-    _check_out(out_path, force)
+    with _writing(out_path, force):
+        _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path)
+
+
+def _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path) -> None:
     model = _load(model_dir)
     result = model.backtest(
         _read(data_path), start=start, stride=stride, horizon=horizon, refit=refit or False

@@ -317,3 +317,92 @@ def test_two_fits_started_at_once_never_mix_their_files(tmp_path):
     assert len(seeds) == 1  # the model and the run's record come from one and the same fit
     assert Forecaster.load(out).n_features_in_ == 3
     assert sorted(os.listdir(tmp_path)) == ["run"]
+
+
+# -- the lock file is tsrnn's own, never a user's file --------------------------------------------------
+@pytest.mark.parametrize("link", ["symbolic", "hard"])
+def test_a_lock_name_linked_to_a_user_file_is_refused_and_the_file_kept(tmp_path, monkeypatch, link):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "precious.txt").write_text("years of work\n")
+    (os.symlink if link == "symbolic" else os.link)("precious.txt", ".run5.lock")
+    why = "a symbolic link" if link == "symbolic" else "a file with 2 names (a hard link)"
+    one_line_error(
+        invoke("fit", *FAST, "--out", "run5"),
+        f"{str(tmp_path / '.run5.lock')!r} exists and is not a lock tsrnn wrote ({why}); tsrnn keeps it",
+    )
+    assert (tmp_path / "precious.txt").read_text() == "years of work\n"
+    assert sorted(os.listdir(tmp_path)) == [".run5.lock", "precious.txt"]  # no run, no work directory
+
+
+@pytest.mark.parametrize("content", ["my notes\n", "tsrnn pid 12 and more\n", "x" * 100])
+def test_a_user_file_named_like_the_lock_is_never_changed(tmp_path, content):
+    (tmp_path / ".run.lock").write_text(content)
+    with pytest.raises(CheckpointError, match="is not a lock tsrnn wrote \\(it holds something else\\)"):
+        with output_lock(tmp_path / "run"):
+            pass
+    assert (tmp_path / ".run.lock").read_text() == content
+
+
+def test_a_directory_named_like_the_lock_is_refused(tmp_path):
+    (tmp_path / ".run.lock").mkdir()
+    with pytest.raises(CheckpointError, match="is not a lock tsrnn wrote \\(a directory\\)"):
+        with output_lock(tmp_path / "run"):
+            pass
+
+
+@pytest.mark.parametrize("left", ["tsrnn pid 999999\n", "999999\n", ""])
+def test_a_lock_a_crashed_tsrnn_left_is_taken_over(tmp_path, left):
+    (tmp_path / ".run.lock").write_text(left)  # as a killed tsrnn (or one before 0.2) left it
+    with output_lock(tmp_path / "run"):
+        assert (tmp_path / ".run.lock").read_text() == f"tsrnn pid {os.getpid()}\n"
+    assert os.listdir(tmp_path) == []
+
+
+def test_tsrnn_imports_without_fcntl():
+    """Windows has no fcntl: the lock takes msvcrt's there, and importing tsrnn needs neither."""
+    code = (
+        "import sys; sys.modules['fcntl'] = None\n"
+        "from tsrnn import Forecaster\n"
+        "import tsrnn.base.outputs, tsrnn.nn.checkpoint, tsrnn.app.runs, tsrnn.cli\n"
+        "print('imported')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "imported", done.stderr
+
+
+HOLD_FILE = """
+import sys
+from tsrnn.base.outputs import output_lock
+with output_lock(sys.argv[1]):
+    print("locked", flush=True)
+    sys.stdin.read()
+"""
+
+
+@pytest.mark.parametrize("command", ["predict", "backtest", "generate", "plot"])
+def test_every_writing_command_takes_the_lock_of_its_output(model_and_data, tmp_path, command):
+    model, data = model_and_data
+    target = tmp_path / ("figs" if command == "plot" else "out.csv")
+    args = {
+        "predict": ["predict", "--model", str(model)],
+        "backtest": ["backtest", "--model", str(model), "--data", str(data)],
+        "generate": ["generate", "--length", "30"],
+        "plot": ["plot", str(model)],
+    }[command] + ["--out", str(target)]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD_FILE, str(target)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        one_line_error(
+            invoke(*args), f"another tsrnn process (pid {proc.pid}) is writing {str(target)!r} now"
+        )
+        assert os.listdir(tmp_path) == [f".{target.name}.lock"]
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=60)
+    assert invoke(*args).exit_code == 0
+    assert f".{target.name}.lock" not in os.listdir(tmp_path) and target.exists()

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..base.errors import CheckpointError, DataError
-from ..base.outputs import check_output_files
+from ..base.outputs import check_output_files, output_lock
 from ..data.generate import multi_sine
 from ..data.series import read_csv
 from ..estimator.intake import prepare
@@ -213,11 +213,12 @@ def plot_run(
     if target.exists() and not target.is_dir():
         raise DataError(f"{str(target)!r} exists and is not a directory")
     into_run = out_dir is None or target.resolve() == run_dir.resolve()  # the run's own figures: replaced
-    check_output_files([target / name for name in sorted(figures)], force or into_run)
     written = []
-    for name, figure in figures.items():
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=dpi)
-        write_atomic(target / name, buffer.getvalue())
-        written.append(target / name)
+    with output_lock(target):  # the run's lock (.NAME.lock beside it), as tsrnn fit holds it
+        check_output_files([target / name for name in sorted(figures)], force or into_run)
+        for name, figure in figures.items():
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=dpi)
+            write_atomic(target / name, buffer.getvalue())
+            written.append(target / name)
     return written, skipped

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import fcntl
 import json
 import os
+import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -161,10 +162,86 @@ def check_output_files(paths, force: bool) -> None:
 
 
 _held: dict[str, int] = {}  # lock paths this process holds, with their nesting depth
+_LOCK_TEXT = re.compile(
+    rb"(tsrnn pid )?\d*\n?"
+)  # what a lock file holds (tsrnn before 0.2 wrote the bare pid)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, which has no symbolic links to speak of here
 
 
 def _lock_path(path: Path) -> Path:
     return path.parent / f".{path.name}.lock"
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the exclusive lock of open file ``fd`` without waiting; False when another process has it.
+    A crashed process's lock is released with it (flock on POSIX, LockFile on Windows)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        raise
+    return True
+
+
+def _open_lock(lock: Path, path: Path) -> int:
+    """Open lock file ``lock``: created here, or one an earlier tsrnn process left.  Never through a link,
+    and never a file tsrnn did not write (it is not truncated or changed: CheckpointError)."""
+    binary = getattr(os, "O_BINARY", 0)
+    try:
+        return os.open(lock, os.O_RDWR | os.O_CREAT | os.O_EXCL | _NOFOLLOW | binary, 0o644)
+    except FileExistsError:
+        pass
+    refuse = (
+        f"{str(lock)!r} exists and is not a lock tsrnn wrote ({{}}); tsrnn keeps it as it is and does not "
+        f"write {str(path)!r}: move {lock.name!r} away, or choose another output path"
+    )
+    if os.path.islink(lock):  # also refused by O_NOFOLLOW below; this gives Windows the same rule
+        raise CheckpointError(refuse.format("a symbolic link"))
+    try:
+        fd = os.open(lock, os.O_RDWR | _NOFOLLOW | binary)
+    except FileNotFoundError:
+        return -1  # its holder removed it meanwhile: try again
+    except IsADirectoryError:
+        raise CheckpointError(refuse.format("a directory")) from None
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise CheckpointError(refuse.format("a symbolic link")) from None
+        raise
+    info = os.fstat(fd)
+    why = (
+        "not a regular file"
+        if not stat.S_ISREG(info.st_mode)
+        else f"a file with {info.st_nlink} names (a hard link)"
+        if info.st_nlink != 1
+        else None
+    )
+    if why is None and (info.st_size > 64 or not _LOCK_TEXT.fullmatch(_read_all(fd))):
+        why = "it holds something else"
+    if why is not None:
+        os.close(fd)
+        raise CheckpointError(refuse.format(why))
+    return fd
+
+
+def _read_all(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    return os.read(fd, 65)
+
+
+def _holder(fd: int) -> str:
+    digits = re.findall(rb"\d+", _read_all(fd))
+    return digits[0].decode("ascii") if digits else "unknown"
 
 
 @contextlib.contextmanager
@@ -172,8 +249,10 @@ def output_lock(path: str | os.PathLike) -> Iterator[None]:
     """Hold the exclusive lock of output ``path`` (a ``.NAME.lock`` file beside it) for the block.
 
     A second process that asks for the same output meanwhile gets a CheckpointError at once, so two
-    runs never write one directory.  The lock is re-entrant within a process, and the lock file is
-    removed when the outermost block ends; a crashed process releases its lock with it.
+    processes never write one output.  The lock is re-entrant within a process, and the lock file is
+    removed when the outermost block ends; a crashed process releases its lock with it.  The lock file
+    is created exclusively and never opened through a link: an entry of that name which tsrnn did not
+    write (a symbolic or hard link, a user's file) is refused and left as it is.
     """
     path = Path(os.path.abspath(path))
     lock = _lock_path(path)
@@ -187,32 +266,35 @@ def output_lock(path: str | os.PathLike) -> Iterator[None]:
         return
     lock.parent.mkdir(parents=True, exist_ok=True)
     while True:  # the file may be unlinked by its holder between our open and our lock: retry
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as err:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+        fd = _open_lock(lock, path)
+        if fd < 0:
+            continue
+        if not _try_lock(fd):
+            holder = _holder(fd)
             os.close(fd)
-            if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise
             raise CheckpointError(
                 f"another tsrnn process (pid {holder}) is writing {str(path)!r} now; wait for "
                 f"it to finish, or choose another output path"
-            ) from None
+            )
         try:
-            same = os.stat(lock).st_ino == os.fstat(fd).st_ino
+            same = os.stat(lock, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:
             same = False
         if same:
             break
         os.close(fd)
     try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        text = f"tsrnn pid {os.getpid()}\n".encode("ascii")
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, text)
+        os.ftruncate(fd, len(text))  # a lock tsrnn wrote: the pid of a crashed holder, now ours
         _held[key] = 1
         yield
     finally:
         _held.pop(key, None)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(lock)
-        os.close(fd)
+        if os.name == "nt":  # Windows removes no open file
+            os.close(fd)
+        with contextlib.suppress(OSError):  # removed while still locked: a process that opened it
+            os.unlink(lock)  # meanwhile finds another inode there and starts over
+        if os.name != "nt":
+            os.close(fd)
