@@ -9,18 +9,19 @@ when complete.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..base.errors import CheckpointError, DataError
+from ..base.errors import CheckpointError, DataError, TsrnnError
 from ..base.outputs import RUN_FILES, check_replaceable, output_lock
 from ..data.frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
 from ..data.generate import multi_sine
@@ -130,8 +131,9 @@ def fit_run(
     """Train a :class:`Forecaster` and write a run directory; return its path.
 
     Until it is complete the run works in a hidden directory beside ``out_dir`` (see
-    :func:`work_directory`), where the training state is saved after every epoch.  After Ctrl-C or
-    a crash, ``resume=True`` continues that run with the settings it started with (every other
+    :func:`work_directory`), where the training state is saved after every epoch.  After Ctrl-C, a
+    crash or any error (a full disk while writing the run: the CheckpointError says so, and where the
+    training is kept), ``resume=True`` continues that run with the settings it started with (every other
     argument but ``report`` and ``progress`` is then ignored) and ends with the same model as a run
     never interrupted.  Under torchrun every rank calls this; only rank 0 reports and writes.
 
@@ -259,7 +261,7 @@ def fit_run(
     with output_lock(out_dir):  # a second run to the same out_dir is refused until this one ends
         if work.exists() and not resumed:
             _discard_interrupted(work, out_dir, force)
-        with run_directory(out_dir, overwrite=force, work=work) as tmp:
+        with _keeping(work, out_dir), run_directory(out_dir, overwrite=force, work=work) as tmp:
             if not resumed and isinstance(path, (str, type(None))):  # an in-memory series cannot be resumed
                 write_atomic(options_file, json.dumps(options, indent=2) + "\n")
             fit_start = time.perf_counter()
@@ -352,6 +354,7 @@ def fit_run(
             }
             write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
             # Last: until here an interruption leaves a resumable run; the finished one needs neither.
+            check_replaceable(out_dir, force)  # a file may have appeared in out_dir while we trained
             shutil.rmtree(tmp / "checkpoint", ignore_errors=True)
             options_file.unlink(missing_ok=True)
     say(
@@ -415,6 +418,41 @@ def _some(names: list[str], shown: int = 12) -> str:
     return (
         str(names) if len(names) <= shown else f"{str(names[:shown])[:-1]}, ... ({len(names) - shown} more)]"
     )
+
+
+@contextlib.contextmanager
+def _keeping(work: Path, out_dir: Path) -> Iterator[None]:
+    """On any error (a full disk, a permission, a bug) keep what the run trained in ``work`` and say how
+    to continue; only a work directory with no complete epoch in it is removed.  (Ctrl-C passes: the
+    command line says how to continue.)"""
+    try:
+        yield
+    except Exception as err:
+        state = work / "checkpoint" / STATE_CONFIG
+        left = set(os.listdir(work)) if work.is_dir() else set()
+        if not state.is_file() and left <= {"options.json", "checkpoint"}:
+            shutil.rmtree(work, ignore_errors=True)  # nothing trained to keep
+            raise
+        reason = str(err) if isinstance(err, (OSError, TsrnnError)) else f"{type(err).__name__}: {err}"
+        if not state.is_file():  # the run was complete and could not be put in place
+            raise CheckpointError(
+                f"the run {str(out_dir)!r} could not be put in place: {reason}; the complete run is kept "
+                f"in {str(work)!r}: move it to {str(out_dir)!r} yourself"
+            ) from err
+        try:
+            epoch = f" (saved after epoch {int(read_json(state)['epoch'])})"
+        except (CheckpointError, KeyError, TypeError, ValueError):
+            epoch = ""
+        how = (
+            f"continue with 'tsrnn fit --resume {out_dir}' (fit_run(..., resume=True)), which ends with "
+            f"the model of a run never stopped"
+            if (work / "options.json").is_file()
+            else f"continue with Forecaster.fit(data, checkpoint_dir={str(work / 'checkpoint')!r}, resume=True)"
+        )
+        raise CheckpointError(
+            f"the run {str(out_dir)!r} stopped: {reason}; its training is kept in {str(work)!r}{epoch}: "
+            f"fix the cause (free disk space, permissions), then {how}"
+        ) from err
 
 
 def _discard_interrupted(work: Path, out_dir: Path, force: bool) -> None:

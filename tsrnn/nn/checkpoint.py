@@ -78,8 +78,9 @@ def run_directory(
     directory without ``overwrite``, and even with it a directory holding files tsrnn did not write,
     the current or home directory, a mount point (see :func:`tsrnn.base.outputs.check_replaceable`).  While
     the block runs, ``path`` is locked against other tsrnn processes (:func:`tsrnn.base.outputs.output_lock`).
-    On error the temporary directory is removed and ``path`` is left as it was.  A named ``work``
-    directory (beside ``path``) is kept on Ctrl-C, so an interrupted run can be resumed.
+    On error ``path`` is left as it was and the temporary directory is removed, except a named ``work``
+    directory (beside ``path``): that one is kept on any error, and its caller decides (a run keeps
+    its training there, to be resumed).
     """
     shown, path = path, Path(os.path.abspath(path))  # ".." and "." resolved: the rename names a real entry
     check_replaceable(shown, overwrite)
@@ -113,12 +114,9 @@ def _replacing(path: Path, shown, overwrite: bool, work) -> Iterator[Path]:
             raise
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-    except KeyboardInterrupt:
-        if work is None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if work is None:  # a named work directory is its caller's to keep or remove
+            shutil.rmtree(tmp, ignore_errors=True)
         raise
 
 
