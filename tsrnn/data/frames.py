@@ -43,12 +43,57 @@ FILLS = ("ffill", "interpolate", "drop")
 LONG_ID, LONG_TIME, LONG_TARGET = "unique_id", "ds", "y"
 
 
+def check_frame(frame: pd.DataFrame) -> None:
+    """Refuse what no reading of a DataFrame's columns can make a series of: repeated column names and
+    complex numbers (DataError naming them)."""
+    if frame.columns.has_duplicates:
+        repeated = list(dict.fromkeys(frame.columns[frame.columns.duplicated()]))
+        raise DataError(
+            f"the data repeats the column name(s) {shown_labels(repeated)}; give every column its own name"
+        )
+    complex_ = [name for name, dtype in frame.dtypes.items() if pd.api.types.is_complex_dtype(dtype)]
+    if complex_:
+        raise DataError(
+            f"column(s) {shown_labels(complex_)} hold complex numbers; tsrnn forecasts real values (give the "
+            f"real and imaginary parts as two columns)"
+        )
+
+
+def _index_as_column(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame whose index holds text (``pd.read_csv(f, index_col=0)`` of a file whose first column is
+    dates or labels) with that index as its first column, so it is read as the file would be without
+    ``index_col``; an index of several levels or of intervals is refused."""
+    index = frame.index
+    if isinstance(index, pd.MultiIndex) or isinstance(index.dtype, pd.IntervalDtype):
+        raise DataError(
+            f"the DataFrame's index holds {'several levels' if isinstance(index, pd.MultiIndex) else 'intervals'}"
+            f" ({shown_labels(list(index[:3]))}, ...), which are no time axis: give the times as one column of "
+            f"dates or integers (time_col), or reset the index (df.reset_index(drop=True)) to read the rows in "
+            f"their order"
+        )
+    text = (
+        isinstance(index.dtype, pd.CategoricalDtype)
+        or pd.api.types.is_object_dtype(index.dtype)
+        or pd.api.types.is_string_dtype(index.dtype)
+    )
+    if not text:
+        return frame
+    name = "index" if index.name is None else index.name
+    if name in frame.columns:
+        raise DataError(
+            f"the DataFrame's index and one of its columns are both named {name!r}; rename one of them"
+        )
+    column = pd.Series(index.astype(object), index=range(len(frame)), name=name)
+    return pd.concat([column, frame.reset_index(drop=True)], axis=1).__finalize__(frame)
+
+
 def _time_index(
     frame: pd.DataFrame, time_col: str | None, keep=()
 ) -> tuple[pd.DataFrame, TimeAxis | None, list[str] | None]:
     """The frame indexed and sorted by its time axis (see :func:`tsrnn.data.calendar.find_time_axis`;
     ``keep``: the chosen features, never row labels), and the row-label columns left out (or None)."""
-    frame, axis = find_time_axis(frame, time_col, keep)
+    check_frame(frame)
+    frame, axis = find_time_axis(_index_as_column(frame), time_col, keep)
     rows = frame.attrs.get("tsrnn.row_numbers")
     if axis is None:
         return frame, None, rows
@@ -323,6 +368,7 @@ def long_panel(
     or the one inferred from the longest series); a period absent from a series' calendar is a gap,
     filled by ``fill`` like a missing value.  Columns: ``y`` first, then the covariates (or ``features``).
     """
+    check_frame(frame)
     if irregular not in ("error", "ignore"):
         raise ValueError(f"irregular must be 'error' or 'ignore', got {irregular!r}")
     if frame.shape[0] == 0:
@@ -493,6 +539,7 @@ def split_long(
     Every series must share one frequency (``freq``, or the one inferred from each series); a series
     too short to tell takes the others'.
     """
+    check_frame(frame)
     if frame[LONG_ID].isna().any():
         raise DataError(
             f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}"

@@ -245,6 +245,29 @@ def _check_offsets(rows: list, text: list[str], name, path: str) -> None:
             )
 
 
+def _unreadable() -> tuple[type[BaseException], ...]:
+    """What reading a damaged file raises: pandas' parser, the codecs, the decompressors of .gz, .bz2 (an
+    OSError), .xz, .zip and .tar files."""
+    import lzma
+    import tarfile
+    import zipfile
+    import zlib
+
+    import pandas as pd
+
+    return (
+        pd.errors.ParserError,
+        UnicodeError,
+        ValueError,
+        OSError,
+        EOFError,
+        zlib.error,
+        lzma.LZMAError,
+        zipfile.BadZipFile,
+        tarfile.TarError,
+    )
+
+
 def read_csv(path: str | os.PathLike) -> pd.DataFrame:
     """Read a data file (CSV, gzip-compressed CSV ``.csv.gz``, or Parquet ``.parquet``); errors name the file.
 
@@ -296,8 +319,10 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
         raise DataError(
             f"data file {path!r} is empty; expected a header row and one row per time step"
         ) from err
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError, EOFError) as err:
-        raise DataError(f"data file {path!r} is not a readable CSV: {err}") from err
+    except ImportError as err:  # a compression pandas reads only with another package (.zst: zstandard)
+        raise DataError(f"data file {path!r} needs a package that is not installed: {err}") from err
+    except _unreadable() as err:  # also a corrupt .gz, .bz2, .xz, .zip or .tar: the decompressors' own errors
+        raise DataError(f"data file {path!r} is not a readable CSV: {str(err)[:300]}") from err
     frame = frame.dropna(how="all")  # blank rows
     if frame.shape[0] == 0:
         raise DataError(f"data file {path!r} has a header but no rows")
