@@ -72,17 +72,25 @@ def test_round_trip_gives_identical_outputs(fitted, fit_frame, saved):
 
 
 def test_files_from_before_the_highway_load_without_one(fit_frame, tmp_path):
-    model = Forecaster(hidden=4, layers=1, window=6, epochs=1, highway=False, seed=0).fit(
-        fit_frame, progress=False
-    )
-    model.save(tmp_path / "m")
+    import shutil
+
+    from safetensors.torch import load_file, save
+
+    old = os.path.join(os.path.dirname(__file__), "old_models", "format3_single")
+    shutil.copytree(old, tmp_path / "m")
+    tensors = {k: v for k, v in load_file(tmp_path / "m" / WEIGHTS_FILE).items() if "highway" not in k}
+    payload = save(tensors)
+    (tmp_path / "m" / WEIGHTS_FILE).write_bytes(payload)
     config = json.loads((tmp_path / "m" / CONFIG_FILE).read_text())
-    del config["model"]["highway"], config["estimator"]["highway"]  # as an older tsrnn wrote it
-    config["format_version"] = 1
+    del config["model"]["highway"], config["estimator"]["highway"], config["config_sha256"]
+    config.update(format_version=1, weights_sha256=hashlib.sha256(payload).hexdigest())  # as tsrnn 0.0 wrote
     (tmp_path / "m" / CONFIG_FILE).write_text(json.dumps(config))
     loaded = Forecaster.load(tmp_path / "m")
     assert loaded.highway is False and loaded.model_.highway is None
-    np.testing.assert_array_equal(loaded.predict(fit_frame), model.predict(fit_frame))
+    same = Forecaster.load(old)  # the same network with a highway that adds nothing
+    with torch.no_grad():
+        same.model_.highway.weight.zero_(), same.model_.highway.bias.zero_()
+    np.testing.assert_array_equal(loaded.forecast(3).to_numpy(), same.forecast(3).to_numpy())
 
 
 def test_round_trip_without_scaler_and_with_dates(fit_frame, tmp_path):
@@ -186,16 +194,27 @@ def test_save_creates_missing_parents(fitted, tmp_path):
 def test_flipped_byte_fails_the_checksum(saved):
     weights = saved / WEIGHTS_FILE
     data = bytearray(weights.read_bytes())
-    data[len(data) // 2] ^= 0x01
+    data[-5] ^= 0x01  # in a tensor's values
     weights.write_bytes(bytes(data))
     with pytest.raises(CheckpointError, match=r"does not match the checksum in config\.json"):
+        Forecaster.load(saved)
+
+
+def test_flipped_byte_in_the_header_is_refused(saved):
+    weights = saved / WEIGHTS_FILE
+    data = bytearray(weights.read_bytes())
+    data[9] = ord("x")  # the header's JSON
+    weights.write_bytes(bytes(data))
+    with pytest.raises(CheckpointError, match=r"its header is not a JSON object.*altered after saving"):
         Forecaster.load(saved)
 
 
 def test_truncated_weights_fail_the_checksum(saved):
     weights = saved / WEIGHTS_FILE
     weights.write_bytes(weights.read_bytes()[:-10])
-    with pytest.raises(CheckpointError, match=r"checksum.*truncated or altered"):
+    with pytest.raises(
+        CheckpointError, match=r"is \d+ bytes, but its tensors end at byte \d+ \(it was truncated"
+    ):
         Forecaster.load(saved)
 
 

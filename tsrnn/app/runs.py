@@ -24,12 +24,12 @@ from .. import __version__
 from ..base.errors import CheckpointError, DataError, TsrnnError
 from ..base.outputs import RUN_FILES, check_replaceable, output_lock
 from ..data.frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
-from ..data.generate import multi_sine
+from ..data.generate import check_generated, multi_sine
 from ..data.series import as_series, read_csv
 from ..data.windows import make_windows, resolve_targets
 from ..estimator.forecaster import Forecaster
 from ..estimator.persistence import model_files
-from ..estimator.planning import configs
+from ..estimator.planning import configs, fit_threads
 from ..estimator.running import network_inputs, scaled
 from ..nn.checkpoint import run_directory, save_model, write_atomic
 from ..nn.schema import read_json
@@ -196,8 +196,12 @@ def fit_run(
         test_fraction=test_fraction,
         force=force,
     )
-    frame, source = _load_data(data, features, length, noise, seed)
     estimator = Forecaster(seed=seed, **{("features" if k == "columns" else k): v for k, v in params.items()})
+    if data is None:  # the sizes of the generated series and of its model, refused before generating it
+        check_generated(length, features)
+        configs(estimator, features, list(range(features)))
+        fit_threads(estimator)
+    frame, source = _load_data(data, features, length, noise, seed)
     for name, value in estimator.get_params().items():  # every setting, so a resume never meets new defaults
         if name != "seed":
             options.setdefault("columns" if name == "features" else name, value)
@@ -223,6 +227,7 @@ def fit_run(
     series = as_series(full_frame)
     positions = resolve_targets(estimator.targets, series.columns)  # refused before any report or work:
     configs(estimator, series.n_features, positions or list(range(series.n_features)))  # bad settings too
+    fit_threads(estimator)
     T = series.length
     fit_part = series.values[:test_start]
     if uid0 is None:

@@ -18,6 +18,8 @@ __all__ = [
     "LOSSES",
     "WINDOW_SCALE_FLOOR",
     "DEFAULT_LEVELS",
+    "MAX_LAYERS",
+    "MAX_PARAMETERS",
     "ModelConfig",
     "TrainConfig",
     "check_levels",
@@ -28,6 +30,12 @@ CELLS = ("rnn", "lstm", "gru")
 LOSSES = ("mse", "gaussian", "quantile")  # the heads of tsrnn.nn.heads
 WINDOW_SCALE_FLOOR = 0.05  # window_scale: the least scale of a window's changes (scaled units), so a flat window is not blown up
 DEFAULT_LEVELS = (0.1, 0.5, 0.9)  # quantile levels of a probabilistic head when none are given
+# Limits a real model stays far below; they refuse, before anything is allocated, what would only hang.
+MAX_LAYERS = 64  # stacked recurrent layers: each is one more pass over every window, and deeper stacks
+# of recurrent layers do not train (the largest published RNN forecasters stack a handful)
+MAX_PARAMETERS = 50_000_000  # 200 MB of float32 weights, held about seven times over while training
+# (gradients, Adam's two moments, the best epochs' weights and the checkpoint)
+_GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
 _C = TypeVar("_C", bound="_JsonConfig")
 
@@ -182,11 +190,36 @@ class ModelConfig(_JsonConfig):
                 f"relative=True and a point forecast (loss='mse'); got relative={self.relative}, "
                 f"loss={self.loss!r}"
             )
+        if self.num_layers > MAX_LAYERS:
+            raise ValueError(
+                f"num_layers must be at most {MAX_LAYERS}, got {self.num_layers}: each layer is one more pass "
+                f"over every window, and deeper stacks of recurrent layers do not train"
+            )
+        n = self.n_parameters
+        if n > MAX_PARAMETERS:
+            raise ValueError(
+                f"hidden_size={self.hidden_size}, num_layers={self.num_layers}, input_size={self.input_size}, "
+                f"horizon={self.horizon} and output_size={self.output_size} make a network of {n} parameters, "
+                f"beyond tsrnn's limit of {MAX_PARAMETERS} ({MAX_PARAMETERS * 4 // 2**20} MiB of weights, "
+                f"held about seven times over to train); use a smaller hidden size or horizon, fewer layers or features"
+            )
 
     @property
     def directions(self) -> int:
         """D: 2 for a bidirectional RNN, else 1."""
         return 2 if self.bidirectional else 1
+
+    @property
+    def n_parameters(self) -> int:
+        """Trainable parameters of the network this config builds, counted without building it: the
+        recurrent layers (gates x H x (inputs + H + 2 biases) per direction), the head and the highway."""
+        g, H, D, L = _GATES[self.cell], self.hidden_size, self.directions, self.num_layers
+        K, O = self.horizon, self.output_size or self.input_size
+        rnn = D * g * H * (self.input_size + H + 2) + (L - 1) * D * g * H * (D * H + H + 2)
+        per_step = 1 if self.loss == "mse" else 2 if self.loss == "gaussian" else len(self.quantiles or ())
+        head = (D * H + 1) * K * O * per_step
+        highway = K * O * (self.highway + 1) if self.highway else 0
+        return rnn + head + highway
 
 
 def auto_batch_size(n_windows: int) -> int:

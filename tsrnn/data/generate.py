@@ -12,10 +12,18 @@ from ..base import checks
 if TYPE_CHECKING:
     import torch
 
-__all__ = ["DEFAULT_PERIODS", "sine_wave", "multi_sine", "to_batch"]
+__all__ = [
+    "DEFAULT_PERIODS",
+    "MAX_GENERATED_VALUES",
+    "check_generated",
+    "sine_wave",
+    "multi_sine",
+    "to_batch",
+]
 
 # Distinct, mutually prime-ish periods (in steps) so that the features are not copies of each other.
 DEFAULT_PERIODS = (50.0, 37.0, 23.0, 61.0, 29.0, 43.0, 17.0, 71.0)
+MAX_GENERATED_VALUES = 10**8  # length x features of a generated series: 800 MB of float64 at the limit
 
 
 def sine_wave(seq_length: int = 20, n_features: int = 1) -> np.ndarray:
@@ -35,6 +43,16 @@ def sine_wave(seq_length: int = 20, n_features: int = 1) -> np.ndarray:
     n_features = checks.positive_int("n_features", n_features)
     x = np.sin(np.linspace(0.0, np.pi, seq_length * n_features))
     return x.reshape(seq_length, n_features).astype(np.float32)
+
+
+def check_generated(length: int, n_features: int) -> None:
+    """Refuse, before any work, a generated series beyond :data:`MAX_GENERATED_VALUES` numbers."""
+    if length * n_features > MAX_GENERATED_VALUES:
+        raise ValueError(
+            f"length={length} x n_features={n_features} = {length * n_features} values, beyond tsrnn's limit "
+            f"of {MAX_GENERATED_VALUES} for a generated series ({MAX_GENERATED_VALUES * 8 // 2**20} MiB of "
+            f"float64); generate fewer steps or features"
+        )
 
 
 def _default_periods(n: int) -> list[float]:
@@ -80,6 +98,7 @@ def multi_sine(
     """
     length = checks.positive_int("length", length)
     n_features = checks.positive_int("n_features", n_features)
+    check_generated(length, n_features)
     noise = checks.real("noise", noise, 0.0, None)
     if seed is not None:
         seed = checks.positive_int("seed", seed, minimum=0)

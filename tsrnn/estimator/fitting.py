@@ -11,7 +11,6 @@ import warnings
 import numpy as np
 import torch
 
-from ..base import checks
 from ..base.config import auto_batch_size
 from ..base.errors import DataError
 from ..data.known import resolve_known
@@ -47,6 +46,8 @@ def fit_on_panel(
     target_idx = list(range(n_features)) if positions is None else positions
     est.known_idx_ = resolve_known(est.known, list(panel.columns), target_idx, est.strategy)
     est.__dict__.pop("window_", None)  # a refit chooses again
+    planning.check_season(est, panel)
+    threads = planning.fit_threads(est)  # refused before any work
     indices = planning.deseason_steps(est, panel)  # the season the seasonal indices take out, if any
     est.window_ = window = planning.choose_window(est, panel, target_idx, indices)
     model_config, train_config = planning.configs(est, n_features + len(est.known_idx_), target_idx, window)
@@ -105,8 +106,7 @@ def fit_on_panel(
     rows_type = np.int32 if panel.values.shape[0] < 2**31 else np.int64  # int32 halves the index memory
     as_index = lambda rows: torch.from_numpy(rows.astype(rows_type))  # noqa: E731
     previous = torch.get_num_threads()
-    threads = est.threads or (1 if est.hidden <= 64 else previous)
-    torch.set_num_threads(checks.positive_int("threads", threads))
+    torch.set_num_threads(threads)
     try:
         est.history_ = train(
             model,

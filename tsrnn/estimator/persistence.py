@@ -151,15 +151,16 @@ def _read_state(config: dict, tensors: dict[str, torch.Tensor]) -> PanelState:
 
 def read_model(cls: type[E], path: str | os.PathLike) -> E:
     """Check the model directory ``path`` and rebuild the ``cls`` estimator saved there."""
-    tensors, config = checkpoint.load_model(path)
     where = os.path.join(os.fspath(path), checkpoint.CONFIG_FILE)
 
     def expected(settings, n, targets, W):
         return configs(cls(**{"highway": False, **settings}), n, targets, W)[0]
 
-    check_model_config(
-        config, tensors, where, cls, expected
-    )  # every field and shape, before anything is built
+    def check(config, tensors):  # every field and shape (meta tensors, before the weights are read)
+        check_model_config(config, tensors, where, cls, expected)
+
+    tensors, config = checkpoint.load_model(path, check=check)
+    check(config, tensors)  # and every value (finite weights, positive scales), before anything is built
     try:
         # files from before the highway, or before seasonal indices, rebuild the estimator they were
         est = cls(**{"highway": False, "deseason": False, **config["estimator"]})

@@ -30,10 +30,18 @@ __all__ = [
     "deseason_steps",
     "choose_window",
     "check_length",
+    "MAX_SAMPLES",
+    "MAX_THREADS_PER_CPU",
+    "fit_threads",
+    "check_season",
 ]
 
 STRATEGIES = ("direct", "recursive")
 AUTO_VAL_FRACTION = 0.1  # val_fraction=None: this share of the steps validates, but at least the horizon
+MAX_SAMPLES = (
+    1_000_000  # Monte-Carlo paths: a million give quantiles to a tenth of a percent; more only cost memory
+)
+MAX_THREADS_PER_CPU = 4  # threads beyond the CPUs only wait on each other; far beyond, the OS refuses them
 
 
 def configs(
@@ -63,7 +71,11 @@ def configs(
         highway=W if est.highway else 0,
         window_scale=bool(est.window_scale),
     )
-    checks.positive_int("samples", est.samples)
+    if checks.positive_int("samples", est.samples) > MAX_SAMPLES:
+        raise ValueError(
+            f"samples must be at most {MAX_SAMPLES}, got {est.samples}: a million Monte-Carlo paths give "
+            f"the quantiles to a tenth of a percent, and more only cost memory"
+        )
     training = TrainConfig(
         epochs=est.epochs,
         batch_size=256 if est.batch_size is None else est.batch_size,
@@ -93,6 +105,41 @@ def window_scale(est, seasonal: bool, covariates: bool) -> bool:
             raise TypeError(f"window_scale must be True, False or None, got {est.window_scale!r}")
         return bool(est.window_scale)
     return bool(seasonal and not covariates and est.relative and est.loss == "mse")
+
+
+def fit_threads(est) -> int:
+    """The CPU threads fit trains with: ``threads``, or 1 up to hidden size 64 (whose matrices are too small
+    to split) and torch's setting above; at most :data:`MAX_THREADS_PER_CPU` per CPU of this machine."""
+    import torch
+
+    if est.threads is None:
+        return 1 if est.hidden <= 64 else torch.get_num_threads()
+    threads = checks.positive_int("threads", est.threads)
+    cpus = os.cpu_count() or 1
+    if threads > MAX_THREADS_PER_CPU * cpus:
+        raise ValueError(
+            f"threads must be at most {MAX_THREADS_PER_CPU * cpus} ({MAX_THREADS_PER_CPU} per CPU of this "
+            f"machine's {cpus}), got {threads}: more threads than CPUs only wait on each other"
+        )
+    return threads
+
+
+def check_season(est, panel: Panel) -> None:
+    """Refuse, before any work, a ``season`` longer than the longest series: a season must repeat within
+    the data, and the seasonal indices and the seasonal-naive baseline hold one number per step of it."""
+    if est.season is None:
+        return
+    for m in est.season if isinstance(est.season, (list, tuple)) else [est.season]:
+        if m is None or m == 0:  # none for that target
+            continue
+        m = checks.positive_int("season", m)
+        longest = int(panel.lengths.max())
+        if m > longest:
+            raise DataError(
+                f"season={m} steps is longer than the {'longest ' if panel.n_series > 1 else ''}series "
+                f"({longest} steps): a season must repeat within the data, and the seasonal indices and "
+                f"the seasonal-naive baseline hold a number for each of its steps"
+            )
 
 
 def resolve_device(device: str):

@@ -35,7 +35,12 @@ __all__ = [
     "roll",
     "distribution",
     "paths",
+    "MAX_STEPS",
+    "MAX_PATH_BYTES",
 ]
+
+MAX_STEPS = 1_000_000  # steps of one forecast
+MAX_PATH_BYTES = 4 * 2**30  # Monte-Carlo paths and the windows they roll, drawn at once
 
 
 def network_inputs(
@@ -123,6 +128,11 @@ def check_steps(est, steps) -> int:
     input feature to be a target."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+    if steps > MAX_STEPS:
+        raise ValueError(
+            f"steps must be at most {MAX_STEPS}, got {steps}: each step past the network's horizon is one "
+            f"more pass of the network, and a recursive forecast that far ahead has long forgotten the data"
+        )
     k = est.model_.config.horizon
     if steps > k and sorted(est.target_idx_) != list(range(est.n_features_in_)):
         covariates = [n for i, n in enumerate(est.feature_names_in_) if i not in est.target_idx_]
@@ -152,8 +162,18 @@ def paths(
     """Monte-Carlo paths (S, N, steps, O) in each series' units from scaled windows ``X`` (N, W, F)
     whose forecasts start at calendar steps ``first`` (N,)."""
     S = checks.positive_int("samples", est.samples if samples is None else samples)
+    n_steps = check_steps(est, steps)
+    need = (
+        4 * S * X.shape[0] * (n_steps * len(est.target_idx_) + X.shape[1] * X.shape[2])
+    )  # float32 paths, windows
+    if need > MAX_PATH_BYTES:
+        raise DataError(
+            f"samples={S} paths x {X.shape[0]} window(s) x {n_steps} steps need about {need / 2**30:.1f} GiB, "
+            f"beyond tsrnn's limit of {MAX_PATH_BYTES // 2**30} GiB for sample paths; draw fewer samples, or "
+            f"forecast fewer steps or series at once"
+        )
     seed = est.seed if seed is None else checks.positive_int("seed", seed, minimum=0)
-    drawn = sample_paths(est.model_, X, check_steps(est, steps), S, seed, est.target_idx_).numpy()
+    drawn = sample_paths(est.model_, X, n_steps, S, seed, est.target_idx_).numpy()
     return np.moveaxis(unscale(est, np.moveaxis(drawn, 0, 1), rows, first), 0, 1)
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import math
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ __all__ = [
     "run_directory",
     "save_model",
     "load_model",
+    "read_header",
 ]
 
 FORMAT_VERSION = 4  # 4: per-series state as arrays over the series; 3: config_sha256 covers config.json;
@@ -164,10 +166,113 @@ def _config_sha256(meta: dict[str, Any]) -> str:
     return _sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), allow_nan=True).encode("utf-8"))
 
 
+_DTYPES = {  # safetensors' dtype names -> torch's (those a model or training state holds)
+    "F64": torch.float64,
+    "F32": torch.float32,
+    "F16": torch.float16,
+    "BF16": torch.bfloat16,
+    "I64": torch.int64,
+    "I32": torch.int32,
+    "I16": torch.int16,
+    "I8": torch.int8,
+    "U8": torch.uint8,
+    "BOOL": torch.bool,
+}
+_ALTERED = " (it was truncated or altered after saving); refusing to read it"
+MAX_HEADER_BYTES = 64 * 2**20  # a safetensors header of 10,000 series' tensors is a few KiB
+
+
+def read_header(path: str | os.PathLike) -> dict[str, torch.Tensor]:
+    """The tensors a safetensors file holds, as meta tensors (dtype and shape, no data), from its header
+    alone: the file must be exactly as long as its header says, so a file is never read whole before
+    its shapes are checked.  CheckpointError otherwise."""
+    path = Path(path)
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+        n = int.from_bytes(head, "little") if len(head) == 8 else -1
+        if n < 2 or n > min(MAX_HEADER_BYTES, size - 8):
+            raise CheckpointError(
+                f"{str(path)!r} is not a valid safetensors file: it has no readable header{_ALTERED}"
+            )
+        try:
+            header = json.loads(fh.read(n).decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            header = None
+    if not isinstance(header, dict):
+        raise CheckpointError(
+            f"{str(path)!r} is not a valid safetensors file: its header is not a JSON object{_ALTERED}"
+        )
+    tensors, end = {}, 0
+    for name, entry in header.items():
+        if name == "__metadata__":
+            continue
+        try:
+            dtype = _DTYPES[entry["dtype"]]
+            shape = [int(d) for d in entry["shape"]]
+            begin, stop = (int(o) for o in entry["data_offsets"])
+            if any(d < 0 for d in shape) or not 0 <= begin <= stop:
+                raise ValueError
+        except (KeyError, TypeError, ValueError):
+            raise CheckpointError(
+                f"{str(path)!r} is not a valid safetensors file: tensor {str(name)[:60]!r} has no dtype, shape "
+                f"and offsets tsrnn reads{_ALTERED}"
+            ) from None
+        numel = math.prod(shape)
+        if stop - begin != numel * dtype.itemsize:
+            raise CheckpointError(
+                f"{str(path)!r} is not a valid safetensors file: tensor {str(name)[:60]!r} of shape "
+                f"{tuple(shape)} does not span {stop - begin} bytes{_ALTERED}"
+            )
+        tensors[name] = torch.empty(shape, dtype=dtype, device="meta")
+        end = max(end, stop)
+    if size != 8 + n + end:
+        raise CheckpointError(
+            f"{str(path)!r} is {size} bytes, but its tensors end at byte {8 + n + end} (it was truncated or "
+            f"extended after saving); refusing to read it"
+        )
+    return tensors
+
+
+def _check_config_checksum(config: dict[str, Any], config_path: Path) -> int:
+    """The format version of ``config``, after checking its checksum: every file that carries
+    config_sha256 (format 3 and later) is checked whatever version it claims, and a file cannot claim an
+    older format to skip the check (the layout of format 4 needs format 4)."""
+    version = config.get("format_version")
+    if type(version) is not int or version > FORMAT_VERSION or version < 1:
+        newer = (
+            " (a newer tsrnn may have written it)"
+            if type(version) is int and version > FORMAT_VERSION
+            else ""
+        )
+        raise CheckpointError(
+            f"{str(config_path)!r} has format_version {version!r}; this tsrnn reads "
+            f"formats 1 to {FORMAT_VERSION}{newer}"
+        )
+    if (version >= 3 or "config_sha256" in config) and config.get("config_sha256") != _config_sha256(config):
+        raise CheckpointError(
+            f"{str(config_path)!r} does not match its config_sha256 (it was edited or altered "
+            f"after saving); refusing to load it"
+        )
+    if version < 4 and "series" in config:
+        raise CheckpointError(
+            f"{str(config_path)!r} claims format_version {version}, but holds 'series', which only format 4 "
+            f"writes (it was edited after saving); refusing to load it"
+        )
+    return version
+
+
 def load_model(
-    directory: str | os.PathLike, weights_file: str = WEIGHTS_FILE, config_file: str = CONFIG_FILE
+    directory: str | os.PathLike,
+    weights_file: str = WEIGHTS_FILE,
+    config_file: str = CONFIG_FILE,
+    check: Callable[[dict[str, Any], dict[str, torch.Tensor]], None] | None = None,
 ) -> tuple[dict[str, torch.Tensor], dict[str, Any]]:
-    """Read and verify a directory written by :func:`save_model`; every problem is a CheckpointError."""
+    """Read and verify a directory written by :func:`save_model`; every problem is a CheckpointError.
+
+    Before the weights are read, their header (:func:`read_header`) must match the file's size, and
+    ``check(config, tensors)``, when given, sees the config and the weights as meta tensors (shapes and
+    dtypes, no values): a file larger than its config implies is refused unread."""
     from safetensors import SafetensorError
     from safetensors.torch import load
 
@@ -200,22 +305,10 @@ def load_model(
     config = read_json(config_path)
     if not isinstance(config, dict):
         raise CheckpointError(f"{str(config_path)!r} must hold a JSON object, got {type(config).__name__}")
-    version = config.get("format_version")
-    if type(version) is not int or version > FORMAT_VERSION or version < 1:
-        newer = (
-            " (a newer tsrnn may have written it)"
-            if type(version) is int and version > FORMAT_VERSION
-            else ""
-        )
-        raise CheckpointError(
-            f"{str(config_path)!r} has format_version {version!r}; this tsrnn reads "
-            f"formats 1 to {FORMAT_VERSION}{newer}"
-        )
-    if version >= 3 and config.get("config_sha256") != _config_sha256(config):
-        raise CheckpointError(
-            f"{str(config_path)!r} does not match its config_sha256 (it was edited or altered "
-            f"after saving); refusing to load it"
-        )
+    _check_config_checksum(config, config_path)
+    shapes = read_header(weights)
+    if check is not None:
+        check(config, shapes)
     payload = weights.read_bytes()
     expected = config.get("weights_sha256")
     if expected != _sha256(payload):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..base.errors import CheckpointError
+from ..data.generate import MAX_GENERATED_VALUES  # what tsrnn plot may regenerate
 
 __all__ = [
     "MAX_JSON_BYTES",
@@ -30,7 +31,6 @@ __all__ = [
 
 MAX_JSON_BYTES = 64 * 2**20  # config.json of 10,000 features is about 1 MiB
 MAX_DEPTH = 16  # tsrnn's files nest 5 levels at most
-MAX_GENERATED_VALUES = 10**8  # length x features of a generated series that tsrnn plot regenerates
 _MAX_NAME = 1000  # characters of a feature name
 _MAX_INT = 2**62
 _SHOWN = 60  # characters of a bad value shown in a message
@@ -41,6 +41,7 @@ class _Fields:
 
     def __init__(self, where: str | os.PathLike) -> None:
         self.where = os.fspath(where)
+        self.seen: set[str] = set()  # the tensors the config describes, as they are checked
 
     def fail(self, field: str, expected: str, value: Any = ..., detail: str = "") -> None:
         got = "" if value is ... else f", got {_show(value)}"
@@ -158,6 +159,7 @@ def _shape(f: _Fields, tensors: dict, key: str, shape: tuple[int, ...], finite: 
 
     if key not in tensors:
         raise CheckpointError(f"{f.where!r}: the weights file lacks the tensor {key!r}")
+    f.seen.add(key)
     t = tensors[key]
     if tuple(t.shape) != shape or not t.is_floating_point():
         f.fail(
@@ -165,7 +167,7 @@ def _shape(f: _Fields, tensors: dict, key: str, shape: tuple[int, ...], finite: 
             f"floating point of shape {shape}",
             detail=f", got {str(t.dtype).replace('torch.', '')} of shape {tuple(t.shape)}",
         )
-    if finite and not bool(torch.isfinite(t).all()):
+    if finite and not t.is_meta and not bool(torch.isfinite(t).all()):  # meta: shapes only, values unread
         f.fail(f"tensor {key}", "finite everywhere", detail=", got NaN or infinite values")
 
 
@@ -281,7 +283,7 @@ def _panel(f: _Fields, series: Any, tensors: dict, shape: dict) -> None:
     if f.flag(f.get(series, "scaled", "series.scaled"), "series.scaled"):
         _rows(f, tensors, "series.mean", (S, shape["F_in"]))
         _rows(f, tensors, "series.scale", (S, shape["F_in"]))
-        if not bool((tensors["series.scale"] > 0).all()):
+        if not tensors["series.scale"].is_meta and not bool((tensors["series.scale"] > 0).all()):
             f.fail("tensor series.scale", "positive everywhere", detail=", got a zero or negative scale")
 
 
@@ -350,7 +352,9 @@ def check_model_config(
     is the model configuration those settings imply (:mod:`tsrnn.estimator.planning`), which must
     equal the saved one.  The per-series state is checked in its layout: format 4's ``series`` (JSON
     columns and tensors of S rows, all S the count of ``series.ids``), or before it ``members`` (long
-    data) or the single-series fields at the top level."""
+    data) or the single-series fields at the top level.  Every tensor must be one the config describes
+    and finite.  ``tensors`` may be meta tensors (from the weights file's header, before its data is
+    read): then only their names, shapes and dtypes are checked."""
     from ..base.config import ModelConfig
 
     f = _Fields(where)
@@ -408,6 +412,13 @@ def check_model_config(
             _member(f, f.object(m, f"members.{uid}"), f"members.{uid}.", tensors, shape)
     else:
         _member(f, config, "", tensors, shape)
+    extra = sorted(set(tensors) - f.seen)
+    if extra:  # a weights file larger than its config implies
+        raise CheckpointError(
+            f"{f.where!r}: the weights file holds the tensor {extra[0][:_SHOWN]!r}"
+            + (f" and {len(extra) - 1} more" if len(extra) > 1 else "")
+            + ", which this config does not describe; refusing to load it"
+        )
 
 
 _KINDS = ("multiplicative", "additive", "none")
@@ -433,7 +444,8 @@ def _seasonality(f: _Fields, seasons: Any, tensors: dict, S: int, O: int) -> Non
             f.flag(v, f"series.season.drifting[{i}]")
     for key in ("season_mult", "season_add"):
         _rows(f, tensors, f"series.{key}", (S, max(m, 1), O))
-    if not bool((tensors["series.season_mult"] > 0).all()):
+    mult = tensors["series.season_mult"]
+    if not mult.is_meta and not bool((mult > 0).all()):
         f.fail("tensor series.season_mult", "positive everywhere (seasonal factors)")
 
 
@@ -527,6 +539,11 @@ def _weights(f: _Fields, model, tensors: dict) -> None:
                 detail=f": tensor {key!r} should have shape "
                 f"{expected.get(key)} by the config, the weights file has {present.get(key)}",
             )
+    f.seen.update(present)
+    for key in sorted(present):  # a NaN weight forecasts NaN: refused on load, not at the first forecast
+        t = tensors[key]
+        if not t.is_meta and not bool(torch.isfinite(t).all()):
+            f.fail(f"tensor {key}", "finite everywhere", detail=", got NaN or infinite values")
 
 
 # -- run.json and history.csv of a run ----------------------------------------------------------------------
