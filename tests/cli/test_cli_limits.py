@@ -78,9 +78,9 @@ def test_forecast_steps_and_sample_paths_are_bounded(fitted):
     gaussian = tsrnn.Forecaster(loss="gaussian", hidden=3, layers=1, window=6, epochs=1, seed=0)
     gaussian.fit(tsrnn.multi_sine(120, 1, seed=0))
     with pytest.raises(
-        DataError, match=r"samples=1000000 paths x 1 window\(s\) x 1000 steps need about 3\.7 GiB"
+        DataError, match=r"samples=1000000 paths x 1 window\(s\) x 2000 steps need about 7\.5 GiB"
     ):
-        gaussian.sample_paths(1000, samples=1_000_000)
+        gaussian.sample_paths(2000, samples=1_000_000)
 
 
 def test_a_model_file_claiming_a_runaway_network_is_refused(fitted, tmp_path):
