@@ -151,11 +151,11 @@ def test_the_checksum_is_canonical_so_reformatting_is_no_edit(run_dir):
     [
         (
             lambda c: c["model"].update(hidden_size=10**9),
-            "model.rnn.weight_ih_l0 of shape (4000000000, 2), got (16, 2)",
+            "is not a valid model configuration: hidden_size=1000000000, num_layers=1",
         ),
         (
             lambda c: c["model"].update(num_layers=10**6),
-            "field 'model.num_layers' must be the 1 layer(s) in the weights",
+            "is not a valid model configuration: num_layers must be at most 64, got 1000000",
         ),
         (lambda c: c.update(features=["a", "a"]), "field 'features' must be distinct names"),
         (
