@@ -167,17 +167,16 @@ class ModelConfig(_JsonConfig):
         if not isinstance(self.bidirectional, bool):
             raise TypeError(f"bidirectional must be True or False, got {self.bidirectional!r}")
         checks.positive_int("horizon", self.horizon)
-        if self.output_size is None:
-            object.__setattr__(self, "output_size", self.input_size)
-        checks.positive_int("output_size", self.output_size)
+        outputs = checks.positive_int("output_size", self.outputs)
+        object.__setattr__(self, "output_size", outputs)
         checks.choice("loss", self.loss, LOSSES)
         object.__setattr__(self, "quantiles", check_levels("quantiles", self.quantiles, self.loss))
         if not isinstance(self.relative, bool):
             raise TypeError(f"relative must be True or False, got {self.relative!r}")
-        targets = tuple(range(self.output_size)) if self.targets is None else tuple(self.targets)
-        if len(targets) != self.output_size or not all(0 <= t < self.input_size for t in targets):
+        targets = tuple(range(outputs)) if self.targets is None else tuple(self.targets)
+        if len(targets) != outputs or not all(0 <= t < self.input_size for t in targets):
             raise ValueError(
-                f"targets must hold output_size={self.output_size} input positions in "
+                f"targets must hold output_size={outputs} input positions in "
                 f"[0, {self.input_size}), got {self.targets!r}"
             )
         object.__setattr__(self, "targets", targets)
@@ -214,12 +213,22 @@ class ModelConfig(_JsonConfig):
         """Trainable parameters of the network this config builds, counted without building it: the
         recurrent layers (gates x H x (inputs + H + 2 biases) per direction), the head and the highway."""
         g, H, D, L = _GATES[self.cell], self.hidden_size, self.directions, self.num_layers
-        K, O = self.horizon, self.output_size or self.input_size
+        K, O = self.horizon, self.outputs
         rnn = D * g * H * (self.input_size + H + 2) + (L - 1) * D * g * H * (D * H + H + 2)
         per_step = 1 if self.loss == "mse" else 2 if self.loss == "gaussian" else len(self.quantiles or ())
         head = (D * H + 1) * K * O * per_step
         highway = K * O * (self.highway + 1) if self.highway else 0
         return rnn + head + highway
+
+    @property
+    def outputs(self) -> int:
+        """O: ``output_size`` as resolved on creation (``input_size`` where it was given as None)."""
+        return self.input_size if self.output_size is None else self.output_size
+
+    @property
+    def target_positions(self) -> tuple[int, ...]:
+        """``targets`` as resolved on creation: the input positions of the O outputs."""
+        return tuple(range(self.outputs)) if self.targets is None else self.targets
 
 
 def auto_batch_size(n_windows: int) -> int:

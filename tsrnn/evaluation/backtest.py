@@ -45,6 +45,9 @@ class BacktestResult:
     def concat(cls, results: dict[str, BacktestResult]) -> BacktestResult:
         """One result from the results of several series, keyed by series id."""
         first = next(iter(results.values()))
+        seasons = {uid: r.seasons for uid, r in results.items() if isinstance(r.seasons, list)}
+        if len(seasons) < len(results):
+            raise ValueError("BacktestResult.concat joins the results of single series, not of panels")
         labels = pd.MultiIndex.from_tuples(
             [(uid, label) for uid, r in results.items() for label in r.origin_labels],
             names=["unique_id", "origin"],
@@ -57,7 +60,7 @@ class BacktestResult:
             {m: join(r.forecasts[m] for r in results.values()) for m in first.forecasts},
             first.targets,
             join(r.mase_scale for r in results.values()),
-            {uid: r.seasons for uid, r in results.items()},
+            seasons,
             Distribution.concat([r.distribution for r in results.values()]),
         )
 

@@ -139,7 +139,7 @@ def _fit_panel(
     if season is None:
         seasons, sources = panel_seasons(values, ends, lengths, targets, calendar)
     else:
-        given = [season] * O if np.isscalar(season) else list(season)
+        given = [season] * O if np.ndim(season) == 0 else list(season)
         if len(given) != O:
             raise ValueError(f"season must be one integer or one per target ({O}), got {season!r}")
         row = [int(m) if m and int(m) > 1 else 0 for m in given]
@@ -313,8 +313,9 @@ class Baselines:
         self.calendar_season = calendar_season
         self.seasons_: list[int | None] = []
         self.season_sources_: list[str] = []
-        self.ar_: np.ndarray | None = None  # (1 + W*F, F) one-step least-squares coefficients
-        self.scale_: np.ndarray | None = None  # (O,) naive one-step in-sample MAE, for MASE
+
+    ar_: np.ndarray  # (1 + W*F, F) one-step least-squares coefficients, set by fit
+    scale_: np.ndarray  # (O,) naive one-step in-sample MAE, for MASE, set by fit
 
     @property
     def context(self) -> int:

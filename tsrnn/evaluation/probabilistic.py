@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
@@ -89,9 +89,16 @@ class Distribution:
 
     def take(self, index: np.ndarray) -> Distribution:
         """The distributions of windows ``index`` (n,), in that order."""
-        pick = lambda a, axis=0: None if a is None else np.take(a, index, axis=axis)  # noqa: E731
+
+        def pick(a: np.ndarray | None, axis: int = 0) -> np.ndarray | None:
+            return None if a is None else np.take(a, index, axis=axis)
+
         return Distribution(
-            self.levels, pick(self.quantiles), pick(self.samples, 1), pick(self.mean), pick(self.sd)
+            self.levels,
+            np.take(self.quantiles, index, axis=0),
+            pick(self.samples, 1),
+            pick(self.mean),
+            pick(self.sd),
         )
 
 
@@ -106,6 +113,8 @@ def sample_paths(
     gives the same paths.
     """
     head, N = model.distribution, X.shape[0]
+    if head is None:
+        raise ValueError("sample paths are drawn from a probabilistic head (loss='gaussian' or 'quantile')")
     generator = torch.Generator().manual_seed(seed)
     draw = lambda batch: head.sample(predict_windows(model, batch, distribution=True), generator)  # noqa: E731
     return roll_windows(draw, X.repeat(samples, 1, 1), steps, target_idx).reshape(samples, N, steps, -1)
@@ -157,7 +166,7 @@ def _scores(actual: np.ndarray, dist: Distribution) -> dict[str, np.ndarray]:
     out["pinball"] = _pinball(q, y, dist.levels)
     if dist.samples is not None:
         out["crps"] = crps_samples(dist.samples, y)
-    elif dist.sd is not None:
+    elif dist.mean is not None and dist.sd is not None:
         out["crps"] = crps_gaussian(dist.mean, dist.sd, y)
     else:
         out["crps"] = np.full(y.shape, np.nan)
@@ -182,7 +191,7 @@ def calibration_summary(actual: np.ndarray, dist: Distribution, targets: list[st
         return None if not math.isfinite(v) else float(v)
 
     scores = _scores(actual, dist)
-    summary = {
+    summary: dict[str, Any] = {
         "levels": list(dist.levels),
         "samples": None if dist.samples is None else int(dist.samples.shape[0]),
     }

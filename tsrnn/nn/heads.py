@@ -23,7 +23,7 @@ from statistics import NormalDist
 import torch
 from torch.nn import functional as F
 
-from ..base.config import ModelConfig
+from ..base.config import DEFAULT_LEVELS, ModelConfig
 
 __all__ = ["SCALE_FLOOR", "GaussianHead", "QuantileHead", "make_head", "n_params", "gaussian_nll", "pinball"]
 
@@ -66,7 +66,7 @@ class GaussianHead:
     P = 2
 
     def __init__(self, config: ModelConfig) -> None:
-        self.levels = config.quantiles
+        self.levels = config.quantiles or DEFAULT_LEVELS  # resolved on creation for these losses
 
     def params(self, raw: torch.Tensor) -> torch.Tensor:
         """(..., 2) unconstrained -> (..., 2) mean and scale."""
@@ -95,7 +95,7 @@ class QuantileHead:
     """One value per level, non-decreasing along the last axis: params ``(..., Q)``."""
 
     def __init__(self, config: ModelConfig) -> None:
-        self.levels = config.quantiles
+        self.levels = config.quantiles or DEFAULT_LEVELS  # resolved on creation for these losses
         self.P = len(self.levels)
         self.median = _median_weights(self.levels)  # (Q,)
 

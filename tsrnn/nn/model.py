@@ -97,8 +97,8 @@ class RNNForecaster(nn.Module):
             batch_first=True,
         )
         self.distribution = heads.make_head(c)  # None for a point (MSE) head
-        self.head = nn.Linear(c.directions * c.hidden_size, c.horizon * c.output_size * heads.n_params(c))
-        self.highway = Highway(c.highway, c.horizon, c.output_size) if c.highway else None
+        self.head = nn.Linear(c.directions * c.hidden_size, c.horizon * c.outputs * heads.n_params(c))
+        self.highway = Highway(c.highway, c.horizon, c.outputs) if c.highway else None
 
     @property
     def device(self) -> torch.device:
@@ -187,13 +187,13 @@ class RNNForecaster(nn.Module):
             x, lengths, lags, level if scale is None else None
         )  # (B, K, O), (B, 1, O) or None
         if self.distribution is None:
-            prediction = params = self.head(last).view(B, c.horizon, c.output_size)  # (B, K*O) -> (B, K, O)
+            prediction = params = self.head(last).view(B, c.horizon, c.outputs)  # (B, K*O) -> (B, K, O)
             if shift is not None:
                 prediction = params = prediction + shift
             if scale is not None:  # the window's scaled change, back in the data's scale and level
                 prediction = params = prediction * scale + level
         else:
-            raw = self.head(last).view(B, c.horizon, c.output_size, -1)  # (B, K, O, P)
+            raw = self.head(last).view(B, c.horizon, c.outputs, -1)  # (B, K, O, P)
             if shift is not None:  # the first raw output is the location of both heads
                 raw = raw + F.pad(shift[..., None], (0, raw.shape[-1] - 1))
             params = self.distribution.params(raw)  # (B, K, O, P)
@@ -208,7 +208,7 @@ class RNNForecaster(nn.Module):
         """What the head's location gets added: the highway's term (B, K, O) on ``x`` (already
         relative when ``config.relative``) and the relative ``level`` (B, 1, O); None for neither."""
         k = self.config.highway
-        if not k:
+        if self.highway is None:
             return level
         if lags is None and lengths is None:
             lags = x[:, -k:]  # (B, k, F)
@@ -216,7 +216,7 @@ class RNNForecaster(nn.Module):
             ends = torch.as_tensor(lengths, dtype=torch.int64, device=x.device)
             steps = ends[:, None] - k + torch.arange(k, device=x.device)  # (B, k)
             lags = x[torch.arange(x.shape[0], device=x.device)[:, None], steps]
-        term = self.highway(lags[..., list(self.config.targets)])  # (B, k, O) -> (B, K, O)
+        term = self.highway(lags[..., list(self.config.target_positions)])  # (B, k, O) -> (B, K, O)
         return term if level is None else term + level
 
     def relative_inputs(
@@ -230,7 +230,7 @@ class RNNForecaster(nn.Module):
         not its change since the window's end."""
         if not self.config.relative:
             return x, None, None
-        targets = list(self.config.targets)
+        targets = list(self.config.target_positions)
         B, T = x.shape[0], x.shape[1]
         if lengths is None:
             last = x[:, -1:, targets]  # (B, 1, O)
@@ -323,9 +323,9 @@ def _lstm_cells(inp: torch.Tensor, output: torch.Tensor, params: dict, H: int) -
         i, f, g, _ = gates.chunk(4, dim=-1)  # input, forget, candidate, output gates: (B, T, H) each
         i, f, g = torch.sigmoid(i), torch.sigmoid(f), torch.tanh(g)
         steps = range(h.shape[1]) if d == 0 else range(h.shape[1] - 1, -1, -1)
-        c_t, seq = torch.zeros_like(h[:, 0]), [None] * h.shape[1]
+        c_t, seq = torch.zeros_like(h[:, 0]), {}
         for t in steps:
             c_t = f[:, t] * c_t + i[:, t] * g[:, t]  # (B, H)
             seq[t] = c_t
-        cells.append(torch.stack(seq, 1))  # (B, T, H)
+        cells.append(torch.stack([seq[t] for t in range(h.shape[1])], 1))  # (B, T, H)
     return torch.cat(cells, -1)  # (B, T, D*H)

@@ -101,8 +101,8 @@ class TrainState:
 
         tensors = {f"model.{k}": v for k, v in self.model.items()}
         tensors.update({f"best.{k}": v for k, v in self.best_model.items()})
-        for i, (_, _, weights) in enumerate(self.runners_up):
-            tensors.update({f"runner{i}.{k}": v for k, v in weights.items()})
+        for i, (_, _, runner) in enumerate(self.runners_up):
+            tensors.update({f"runner{i}.{k}": v for k, v in runner.items()})
         for pid, entry in self.optimizer["state"].items():
             tensors.update({f"optim.{pid}.{k}": torch.as_tensor(v) for k, v in entry.items()})
         tensors["rng.generator"], tensors["rng.global"] = self.generator, self.rng
@@ -266,10 +266,10 @@ def train(
 
     rank, world = distributed_context()
     net = model
-    if world > 1:
-        device_ids = [model.head.weight.device.index] if model.head.weight.is_cuda else None
-        net = nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
     device = next(model.parameters()).device
+    if world > 1:
+        device_ids = [device.index] if device.type == "cuda" else None
+        net = nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
     generator = torch.Generator().manual_seed(config.seed)
     optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -277,12 +277,15 @@ def train(
     out_kw, loss_fn = _objective(model)
     if val_index is not None:
         X_val, Y_val = X, Y
-    has_val = (
-        X_val is not None
+    val = (
+        (X_val, Y_val)
+        if X_val is not None
         and Y_val is not None
         and X_val.shape[0] > 0
         and (val_index is None or val_index.shape[0] > 0)
+        else None
     )
+    has_val = val is not None
     scheduler = (
         torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=config.lr_patience)
         if config.lr_patience is not None and has_val
@@ -347,7 +350,7 @@ def train(
                     total.cpu(),
                     torch.tensor(float(order.shape[0]), dtype=torch.float64),
                     torch.tensor(
-                        _val_loss(model, X_val, Y_val, val_index) if has_val else math.nan,
+                        _val_loss(model, *val, val_index) if val is not None else math.nan,
                         dtype=torch.float64,
                     ),
                 ]
