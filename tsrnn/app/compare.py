@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..base import checks
@@ -49,7 +50,7 @@ class HiddenComparison:
 
     def best(self) -> int:
         """The hidden size with the lowest one-step test RMSE."""
-        return int(self.table.loc[self.table["test_rmse"].idxmin(), "hidden"])
+        return int(self.table["hidden"].iloc[int(np.nanargmin(self.table["test_rmse"].to_numpy()))])
 
 
 def compare_hidden_sizes(
@@ -119,17 +120,16 @@ def compare_hidden_sizes(
     if test_start >= T:
         raise DataError(f"test_fraction={test_fraction} of {T} steps leaves no test step")
     probe = Forecaster(**params)
-    W = probe.window
     probe.check_length(test_start)
-    if test_start < W + 1:
-        raise DataError(f"the training span has {test_start} steps, fewer than window={W} + 1")
+    if probe.window is not None and test_start < probe.window + 1:
+        raise DataError(f"the training span has {test_start} steps, fewer than window={probe.window} + 1")
     train = actual.iloc[:test_start]
     rows, forecasts = [], {}
     for h in sizes:
         start = time.perf_counter()
         est = Forecaster(hidden=h, **params).fit(train, progress=False)
         seconds = time.perf_counter() - start
-        targets = est.target_idx_
+        targets, W = est.target_idx_, est.window_
         truth = s.values[test_start:, targets]  # (S_test, O)
         # (S_test, O): row i reads the W steps before test_start + i and forecasts that step
         one_step = est.predict(actual.iloc[test_start - W : T - 1])[:, 0, :]

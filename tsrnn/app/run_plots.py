@@ -59,7 +59,8 @@ def data_spec(data, features: int, length: int, noise: float, seed: int) -> dict
 
 def _recover(spec: dict | None, estimator, steps: int | None) -> tuple[pd.DataFrame | None, str]:
     """The run's series as a DataFrame, or None and why not."""
-    kind = (spec or {}).get("kind")
+    spec = spec or {}
+    kind = spec.get("kind")
     if kind == "generated":
         frame = multi_sine(spec["length"], spec["features"], noise=spec["noise"], seed=spec["seed"])
     elif kind == "csv":
@@ -198,7 +199,7 @@ def plot_run(
     run = check_run(read_json(run_path), run_path, estimator.window_) if run_path.is_file() else {}
     history = read_history(history_path) if history_path.is_file() else None
     if estimator.long_:  # long data: the figures show the first series, as tsrnn fit drew them
-        uid = estimator.state_.ids[0]
+        uid = str(estimator.state_.ids[0])
         estimator = estimator.series_model(uid)
         frame, why = None, f"the run used long data (several series); its figures show series {uid!r} only"
     else:

@@ -230,6 +230,7 @@ def fit_run(
     fit_threads(estimator)
     T = series.length
     fit_part = series.values[:test_start]
+    eval_start: int | float  # the first test step, or for long data the share before it
     if uid0 is None:
         fit_data, eval_data, eval_start = full_frame.iloc[:test_start], full_frame, test_start
         layout = (
@@ -399,7 +400,7 @@ def time_axis_note(report: dict, index) -> str:
     if not report.get("time_form"):
         return "time index: none (rows in file order, integer steps)" + left_out
     where = f"column {report['time_col']!r}" if report.get("time_col") else "the DataFrame's index"
-    labels = format_labels(index[[0, -1]], report["time_form"]) if len(index) else []
+    labels = format_labels(index[[0, -1]], report["time_form"]) if len(index) else pd.Index([])
     freq = report.get("freq")
     kind = (
         describe_freq(freq)

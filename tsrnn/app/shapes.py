@@ -66,7 +66,7 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
         "D": c.directions,
         "L": c.num_layers,
         "K": c.horizon,
-        "O": c.output_size,
+        "O": c.outputs,
     }
     rows = [("input", x, "(B, T, F)", "batch, time steps, input features")]
     rows += [
@@ -89,9 +89,9 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
         rows.append(
             ("head input", head_in, "(B, D*H)", "last layer's final hidden state, directions side by side")
         )
-    if c.highway:
+    if model.highway is not None:
         with torch.inference_mode():
-            term = model.highway(model.relative_inputs(x)[0][:, -c.highway :, list(c.targets)])
+            term = model.highway(model.relative_inputs(x)[0][:, -c.highway :, list(c.target_positions)])
         rows.append(
             (
                 "highway",
@@ -108,11 +108,13 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
             "head output: horizon steps x targets" + (" (with the highway)" if c.highway else ""),
         )
     )
-    if c.loss != "mse":  # a probabilistic head: P numbers per step and target, read as a distribution
+    if model.distribution is not None:  # a probabilistic head: P numbers per step and target
         with torch.inference_mode():
             params = model(x, distribution=True)
         sizes["P"] = params.shape[-1]
-        meaning = "mean and scale" if c.loss == "gaussian" else f"quantiles at {list(c.quantiles)}"
+        meaning = (
+            "mean and scale" if c.loss == "gaussian" else f"quantiles at {list(model.distribution.levels)}"
+        )
         rows.append(("distribution", params, "(B, K, O, P)", f"head's distribution parameters: {meaning}"))
     return [
         {

@@ -10,8 +10,14 @@ DataFrame (:func:`tsrnn.data.frames.long_panel`) and to turn positions back into
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .calendar import Grid
 
 __all__ = ["Panel", "panel_windows"]
 
@@ -36,14 +42,14 @@ class Panel:
     values: np.ndarray
     starts: np.ndarray
     lengths: np.ndarray
-    ids: list[str]
+    ids: list[str | None]  # None: the one series of a wide frame or an array
     columns: list[str]
-    grid: object = None
+    grid: Grid | None = None
     last: np.ndarray | None = None
     form: str | None = None
     season: int | None = None
     report: dict = field(default_factory=dict)
-    index: object = None
+    index: pd.Index | range | None = None
     freq: str | None = None
 
     @property
@@ -63,10 +69,12 @@ class Panel:
         """The last ``window`` steps of every series (S, W, F), a copy."""
         return self.values[(self.starts + self.lengths - window)[:, None] + np.arange(window)]
 
-    def labels(self, s: int):
+    def labels(self, s: int) -> pd.Index:
         """The time labels of series ``s`` (a pandas Index)."""
         import pandas as pd
 
+        if self.last is None:  # a single series keeps its own labels
+            return pd.Index(range(int(self.lengths[s])) if self.index is None else self.index)
         first = int(self.last[s]) - int(self.lengths[s]) + 1
         if self.grid is None:
             return pd.RangeIndex(first, int(self.last[s]) + 1)

@@ -60,7 +60,7 @@ def backtest(
     import pandas as pd
 
     if not est.long_:
-        labels = pd.Index(panel.index)[local]
+        labels = panel.labels(0)[local]
         return BacktestResult(
             local, labels, actual, forecasts, est.target_names_, scale, state.baselines[0].seasons_, dist
         )
@@ -69,7 +69,7 @@ def backtest(
     index = pd.MultiIndex.from_arrays(
         [np.asarray(panel.ids, dtype=object)[owner], labels], names=["unique_id", "origin"]
     )
-    seasons = {uid: state.baselines[r].seasons_ for uid, r in zip(panel.ids, rows, strict=False)}
+    seasons = {str(uid): state.baselines[r].seasons_ for uid, r in zip(panel.ids, rows, strict=False)}
     return BacktestResult(local, index, actual, forecasts, est.target_names_, scale, seasons, dist)
 
 
@@ -157,7 +157,7 @@ def _fitted_before(est, panel, names: list, t: int, first: np.ndarray, needed: n
         index=index,
         freq=panel.freq,
     )
-    specs = continuation_specs(past) if est.long_ else [index_spec(index, panel.freq, panel.form)]
+    specs = continuation_specs(past) if index is None else [index_spec(index, panel.freq, panel.form)]
     return fitting.fit_on_panel(fresh, past, specs, progress=False)
 
 

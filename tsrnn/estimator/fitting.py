@@ -77,7 +77,7 @@ def fit_on_panel(
         window_scale=planning.window_scale(
             est,
             prepared.state.seasonality.active,
-            covariates=model_config.input_size > model_config.output_size,
+            covariates=model_config.input_size > model_config.outputs,
         ),
     )
     if est.batch_size is None:

@@ -69,7 +69,9 @@ def predict_quantiles(est, data, steps=None, future=None):
     """See :meth:`Forecaster.predict_quantiles`."""
     require_distribution(est, "predict_quantiles")
     X, rows, first, counts, ids = _every_window(est, data, future)
-    q = running.distribution(est, X, est.horizon if steps is None else steps, rows, first=first).quantiles
+    dist = running.distribution(est, X, est.horizon if steps is None else steps, rows, first=first)
+    assert dist is not None  # a probabilistic head: required above
+    q = dist.quantiles
     return _by_series(est, q, counts, ids)
 
 

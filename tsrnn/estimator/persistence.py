@@ -23,7 +23,7 @@ series), format 1 without the highway, and files from before the automatic windo
 from __future__ import annotations
 
 import os
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 import torch
@@ -41,7 +41,12 @@ from ..train.loop import History
 from .planning import configs
 from .state import PanelState
 
-E = TypeVar("E")  # the estimator class (Forecaster); not imported here, which imports this module
+if TYPE_CHECKING:
+    from .forecaster import Forecaster
+
+E = TypeVar(
+    "E", bound="Forecaster"
+)  # the estimator class; imported for checkers only (it imports this module)
 
 __all__ = ["model_files", "read_model"]
 

@@ -112,7 +112,7 @@ def unscale(est, y, rows: np.ndarray | None = None, first: np.ndarray | None = N
     return est.state_.seasonality.restore(out, rows, _ahead(est, first, y))
 
 
-def _ahead(est, first: np.ndarray | None, y: np.ndarray) -> np.ndarray | None:
+def _ahead(est, first: np.ndarray | None, y: np.ndarray | torch.Tensor) -> np.ndarray | None:
     """(N, K) calendar steps of outputs ``y`` (N, ..., K, O) that start at ``first`` (N,)."""
     if not est.state_.seasonality.active:
         return None

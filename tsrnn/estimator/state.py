@@ -11,8 +11,9 @@ like a mapping from a series id to that series' state (``scaler_``, ``context_``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -45,12 +46,12 @@ def panel_stats(
     return mean.astype(np.float32), np.where(std > 1e-12, std, 1.0).astype(np.float32)
 
 
-class PanelState(Mapping):
+class PanelState(Mapping[str | None, dict[str, Any]]):
     """Per-series state of a model fitted on several series, as arrays over the S series."""
 
     def __init__(
         self,
-        ids: list[str],
+        ids: list[str | None],
         mean: np.ndarray | None,
         scale: np.ndarray | None,
         context: np.ndarray,
@@ -67,15 +68,15 @@ class PanelState(Mapping):
         self.last_step = np.zeros(n, np.int64) if last_step is None else np.asarray(last_step, dtype=np.int64)
         self._positions = {uid: i for i, uid in enumerate(self.ids)}
 
-    def position(self, uid: str) -> int:
+    def position(self, uid: str | None) -> int:
         if uid not in self._positions:
             shown = self.ids[:10] + (["..."] if len(self.ids) > 10 else [])
             raise DataError(f"unknown series {uid!r}; this Forecaster was fitted on {shown}")
         return self._positions[uid]
 
-    def __getitem__(self, uid: str) -> dict:
+    def __getitem__(self, uid: str | None) -> dict[str, Any]:
         i = self.position(uid)
-        scaler = None if self.mean is None else Scaler(self.mean[i], self.scale[i])
+        scaler = None if self.mean is None or self.scale is None else Scaler(self.mean[i], self.scale[i])
         return {
             "scaler_": scaler,
             "context_": self.context[i],
@@ -83,7 +84,7 @@ class PanelState(Mapping):
             "baselines_": self.baselines[i],
         }
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str | None]:
         return iter(self.ids)
 
     def __len__(self) -> int:
@@ -107,7 +108,7 @@ class PanelState(Mapping):
         )
 
     @classmethod
-    def from_members(cls, members: Mapping[str, dict]) -> PanelState:
+    def from_members(cls, members: Mapping[str | None, dict[str, Any]]) -> PanelState:
         """Stack per-series states (``scaler_``, ``context_``, ``index_spec_``, ``baselines_``)."""
         ids = list(members)
         scaled = members[ids[0]]["scaler_"] is not None
@@ -124,7 +125,7 @@ class PanelState(Mapping):
 
     def scale_rows(self, x: np.ndarray, rows: np.ndarray, columns=None) -> np.ndarray:
         """``x`` (N, ..., F) of series ``rows`` (N,) in scaled units (``columns``: F of them)."""
-        if self.mean is None:
+        if self.mean is None or self.scale is None:
             return x
         cols = slice(None) if columns is None else columns
         shape = (x.shape[0],) + (1,) * (x.ndim - 2) + (-1,)
@@ -134,7 +135,7 @@ class PanelState(Mapping):
 
     def unscale_rows(self, y: np.ndarray, rows: np.ndarray, columns) -> np.ndarray:
         """``y`` (N, ..., O) of series ``rows`` (N,) back in the data's units (``columns``: the O targets)."""
-        if self.mean is None:
+        if self.mean is None or self.scale is None:
             return y
         shape = (y.shape[0],) + (1,) * (y.ndim - 2) + (-1,)
         return (
@@ -163,7 +164,7 @@ def prepare_panel(
     check_length: Callable[[int], tuple],
     season,
     specs: list[dict],
-    known: list[int] = (),
+    known: Sequence[int] = (),
     deseason: int | None = None,
 ) -> PreparedPanel:
     """Split, scale and index every series of ``panel`` at once (see the module's docstring).
@@ -200,6 +201,8 @@ def prepare_panel(
         if not known
         else np.concatenate([values, lead_columns(values, list(known), horizon, lengths)], 1)
     )
+    mean: np.ndarray | None
+    std: np.ndarray | None
     if scale:
         mean, std = panel_stats(values, codes, within < train_end[codes], panel.n_series)
         mean, std = (
@@ -231,7 +234,7 @@ def prepare_panel(
 def continuation_specs(panel: Panel) -> list[dict]:
     """How each series' time labels continue (see :func:`tsrnn.data.series.index_spec`), from the panel's grid."""
     grid = panel.grid
-    if grid is None:
+    if grid is None or panel.last is None:  # integer steps (a grid's panel knows its last steps)
         return [{"kind": "integer", "last": int(n) - 1, "step": 1, "name": None} for n in panel.lengths]
     lasts = grid.labels(panel.last)
     if grid.freq is None:

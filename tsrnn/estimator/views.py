@@ -6,17 +6,40 @@ A mixin of the facade, reading only the fitted attributes (``state_``, ``model_`
 from __future__ import annotations
 
 import copy
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..base.errors import DataError, NotFittedError
 from ..data.known import lead_name
 
+if TYPE_CHECKING:
+    from ..data.seasonal import Seasonality
+    from ..nn.model import RNNForecaster
+    from ..train.loop import History
+    from .state import PanelState
+
 __all__ = ["FittedViews"]
+
+_V = TypeVar("_V", bound="FittedViews")
 
 
 class FittedViews:
     """The fitted state's views, shared by :class:`~tsrnn.estimator.forecaster.Forecaster`."""
 
-    def _fitted(self) -> FittedViews:
+    # the fitted state: set by ``fit`` (or ``load``), absent before (the scikit-learn contract)
+    model_: RNNForecaster
+    state_: PanelState
+    long_: bool
+    history_: History
+    window_: int
+    batch_size_: int
+    n_features_in_: int
+    feature_names_in_: list[str]
+    target_names_: list[str]
+    target_idx_: list[int]
+    known_idx_: list[int]
+    data_report_: dict[str, Any]
+
+    def _fitted(self: _V) -> _V:
         if not hasattr(self, "model_"):
             raise NotFittedError(
                 f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
@@ -24,7 +47,7 @@ class FittedViews:
             )
         return self
 
-    def series_model(self, unique_id: str) -> FittedViews:
+    def series_model(self: _V, unique_id: str) -> _V:
         """The fitted global model as a single-series Forecaster for one series of long data.
 
         It shares the network and uses that series' scaler, baselines and last window, so
@@ -54,7 +77,7 @@ class FittedViews:
     baselines_ = property(lambda self: self._one("baselines_"), doc="The series' fitted Baselines.")
 
     @property
-    def seasonality_(self):
+    def seasonality_(self) -> Seasonality:
         """The seasonal indices taken out of the targets (:class:`~tsrnn.data.seasonal.Seasonality`,
         every series': ``m``, ``kinds`` (S, O), ``mult`` and ``add`` (S, m, O)); ``describe()`` in words."""
         return self._fitted().state_.seasonality
