@@ -23,7 +23,7 @@ series), format 1 without the highway, and files from before the automatic windo
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import torch
@@ -41,12 +41,7 @@ from ..train.loop import History
 from .planning import configs
 from .state import PanelState
 
-if TYPE_CHECKING:
-    from .forecaster import Forecaster
-
-E = TypeVar(
-    "E", bound="Forecaster"
-)  # the estimator class; imported for checkers only (it imports this module)
+E = TypeVar("E")  # the estimator class (Forecaster); not imported here, which imports this module
 
 __all__ = ["model_files", "read_model"]
 
@@ -168,7 +163,7 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
     check(config, tensors)  # and every value (finite weights, positive scales), before anything is built
     try:
         # files from before the highway, or before seasonal indices, rebuild the estimator they were
-        est = cls(**{"highway": False, "deseason": False, **config["estimator"]})
+        est: Any = cls(**{"highway": False, "deseason": False, **config["estimator"]})  # an E
         model = RNNForecaster(ModelConfig.from_dict(config["model"]))
         model.load_state_dict({k[len("model.") :]: v for k, v in tensors.items() if k.startswith("model.")})
         est.feature_names_in_ = list(config["features"])
