@@ -10,6 +10,22 @@ Names are loaded on first use, so ``import tsrnn`` stays light (torch loads with
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
+
+# What type checkers and IDEs see.  At run time __getattr__ below loads each name on first use.
+if TYPE_CHECKING:
+    from .app import plot
+    from .app.compare import HiddenComparison, compare_hidden_sizes
+    from .app.shapes import ShapeReport, describe_shapes, trace_shapes
+    from .base.config import ModelConfig, TrainConfig
+    from .base.errors import CheckpointError, DataError, NotFittedError, TsrnnError
+    from .data.generate import multi_sine, sine_wave, to_batch
+    from .data.series import Scaler, as_series, read_csv
+    from .data.windows import make_windows
+    from .estimator.forecaster import Forecaster
+    from .evaluation.metrics import mae, rmse
+    from .nn.model import ForwardResult, LayerState, RNNForecaster
+    from .train.loop import History
 
 __version__ = "0.1.0"
 
@@ -45,20 +61,49 @@ _EXPORTS = {
 # public modules -> where they live: ``from tsrnn import plot``
 _MODULES = {"plot": "app.plot"}
 
-__all__ = sorted(_EXPORTS) + sorted(_MODULES) + ["__version__"]
+__all__ = [
+    "CheckpointError",
+    "DataError",
+    "Forecaster",
+    "ForwardResult",
+    "HiddenComparison",
+    "History",
+    "LayerState",
+    "ModelConfig",
+    "NotFittedError",
+    "RNNForecaster",
+    "Scaler",
+    "ShapeReport",
+    "TrainConfig",
+    "TsrnnError",
+    "as_series",
+    "compare_hidden_sizes",
+    "describe_shapes",
+    "mae",
+    "make_windows",
+    "multi_sine",
+    "plot",
+    "read_csv",
+    "rmse",
+    "sine_wave",
+    "to_batch",
+    "trace_shapes",
+    "__version__",
+]
 
+if not TYPE_CHECKING:  # checkers see the names above, and a misspelt one as an error
 
-def __getattr__(name: str):
-    if name in _MODULES:
-        value = importlib.import_module(f".{_MODULES[name]}", __name__)
+    def __getattr__(name: str) -> object:
+        if name in _MODULES:
+            value = importlib.import_module(f".{_MODULES[name]}", __name__)
+            globals()[name] = value
+            return value
+        module = _EXPORTS.get(name)
+        if module is None:
+            raise AttributeError(f"module 'tsrnn' has no attribute {name!r}")
+        value = getattr(importlib.import_module(f".{module}", __name__), name)
         globals()[name] = value
         return value
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'tsrnn' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
 
 
 def __dir__() -> list[str]:
