@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -90,7 +91,8 @@ _DATE_WORDS = {"date", "datetime", "timestamp", "ds"}  # a text column named so 
 SHOWN = 5  # offending labels shown in a message
 
 
-class TimeAxis(NamedTuple):
+@dataclass(frozen=True)
+class TimeAxis:
     """The time index found for a frame: the index, where it came from and how it is written."""
 
     index: pd.Index  # DatetimeIndex, or an integer Index
@@ -222,9 +224,10 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
                 index = other
         clock = _clock_column(frame, time_col) if form == "date" and index.has_duplicates else None
         if clock is not None:  # Date and Time in two columns: one timestamp
-            name = f"{time_col} {clock}"
-            return frame.drop(columns=[time_col, clock]), TimeAxis(
-                pd.DatetimeIndex(index + times_of_day(frame[clock]), name=name), name, "datetime"
+            clock_col, times = clock
+            name = f"{time_col} {clock_col}"
+            return frame.drop(columns=[time_col, clock_col]), TimeAxis(
+                pd.DatetimeIndex(index + times, name=name), name, "datetime"
             )
         axis = TimeAxis(pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form)
     else:
@@ -273,21 +276,22 @@ def _period_numbers(column: pd.Series, per_year: int) -> np.ndarray | None:
         values = column.to_numpy(dtype=np.int64)
     elif column.notna().all() and all(isinstance(v, str) for v in column):
         if per_year == 12:
-            values = month_numbers(column)
+            numbers = month_numbers(column)
         else:
-            values = column.str.strip().str.upper().str.extract(r"^Q?([1-4])$")[0]
-        if values.isna().any():
+            numbers = column.str.strip().str.upper().str.extract(r"^Q?([1-4])$")[0]
+        if numbers.isna().any():
             return None
-        values = values.astype(np.int64).to_numpy()
+        values = numbers.astype(np.int64).to_numpy()
     else:
         return None
     return values if ((values >= 1) & (values <= per_year)).all() else None
 
 
-def _clock_column(frame: pd.DataFrame, date_col) -> str | None:
-    """The one column of times of day beside a column of dates that repeat, or None."""
-    clocks = [name for name in frame.columns if name != date_col and times_of_day(frame[name]) is not None]
-    return clocks[0] if len(clocks) == 1 else None
+def _clock_column(frame: pd.DataFrame, date_col) -> tuple[str, pd.TimedeltaIndex] | None:
+    """The one column of times of day beside a column of dates that repeat, and its times; or None."""
+    clocks = [(name, times_of_day(frame[name])) for name in frame.columns if name != date_col]
+    found = [(name, times) for name, times in clocks if times is not None]
+    return found[0] if len(found) == 1 else None
 
 
 def _gap_count(index: pd.DatetimeIndex) -> float:
@@ -372,7 +376,7 @@ def _mostly_dates(column: pd.Series) -> bool:
     present = column.dropna()
     if len(present) < 3 or not all(isinstance(v, str) for v in present):
         return False
-    dates = int(to_dates(present).notna().sum())
+    dates = int(np.count_nonzero(to_dates(present).notna()))
     return dates >= 3 and dates < len(present) and len(present) - dates <= 0.1 * len(present)
 
 
@@ -428,7 +432,7 @@ def infer_freq(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
                 offset = _monthly_offset(index) or offset
             return offset
     same_time = bool((index - index.normalize() == index[0] - index[0].normalize()).all())
-    days = np.diff(index.normalize().to_numpy().astype("datetime64[D]").astype(np.int64))
+    days: np.ndarray = np.diff(index.normalize().to_numpy().astype("datetime64[D]").astype(np.int64))
     if same_time and index[0] == index[0].normalize():
         monthly = _monthly_offset(index)
         if monthly is not None:
@@ -447,7 +451,7 @@ def infer_freq(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
             return offsets.BusinessDay(1)
     if same_time and (days > 0).all() and (days % _mode(days) == 0).all():
         return offsets.Day(_mode(days))
-    steps = np.diff(index.to_numpy().astype("datetime64[ns]").astype(np.int64))
+    steps: np.ndarray = np.diff(index.to_numpy().astype("datetime64[ns]").astype(np.int64))
     step = _mode(steps)
     if step > 0 and (steps % step == 0).all():
         return to_offset(pd.Timedelta(step, unit="ns"))
@@ -560,7 +564,8 @@ def step_numbers(labels: pd.Index, freq: str | None = None, step: int = 1) -> np
                 return days.astype(np.int64) // (7 * n)
             return np.busday_count(np.datetime64("1970-01-01", "D"), days).astype(np.int64) // n
         try:
-            nanos = int(pd.Timedelta(offset).value)
+            # pandas-stubs take a Tick only; a Day (no Tick since pandas 3) is a fixed span too
+            nanos = int(pd.Timedelta(offset).value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return None  # business hours, custom business days, semi-months, ...: not counted here
         day = 86_400 * 10**9
@@ -592,10 +597,10 @@ class Grid:
             if freq is None:
                 offset = infer_freq(labels)
                 if offset is None:
-                    steps = labels.to_series().diff().iloc[1:]
+                    gaps = labels.to_series().diff().iloc[1:]
                     raise DataError(
-                        f"the time index has no regular frequency: its steps range from {steps.min()} "
-                        f"to {steps.max()} and match no pandas calendar (months, quarters, years, "
+                        f"the time index has no regular frequency: its steps range from {gaps.min()} "
+                        f"to {gaps.max()} and match no pandas calendar (months, quarters, years, "
                         f"weeks, business days or a fixed step); declare it with freq= (--freq), "
                         f"resample the data, or accept it with irregular='ignore' (--irregular ignore)"
                     )

@@ -221,10 +221,11 @@ def _written_periods(text: pd.Series) -> tuple[pd.DatetimeIndex, str] | None:
         parts = text.str.extract(_MONTH_YY_RE)
         month = month_numbers(parts[0])
         if month.notna().all():
-            month = month.astype(int)
-            year = parts[1].astype(int)
-            year = np.where(year < 69, 2000 + year, 1900 + year)  # as strptime's %y reads two digits
-            return pd.DatetimeIndex(pd.to_datetime(dict(year=year, month=month, day=1))), "strftime:%b-%y"
+            yy = parts[1].astype(int)
+            year = np.where(yy < 69, 2000 + yy, 1900 + yy)  # as strptime's %y reads two digits
+            return pd.DatetimeIndex(
+                pd.to_datetime(dict(year=year, month=month.astype(int), day=1))
+            ), "strftime:%b-%y"
     return None
 
 

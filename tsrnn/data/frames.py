@@ -8,6 +8,8 @@ the first offending timestamps or rows.
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 import numpy as np
 import pandas as pd
 
@@ -237,7 +239,7 @@ def _fill(
     if fill == "drop":
         kept = frame.dropna()
         return kept, {**report, "rows_dropped": int(len(frame) - len(kept))}
-    method = "time" if isinstance(frame.index, pd.DatetimeIndex) else "linear"
+    method: Literal["time", "linear"] = "time" if isinstance(frame.index, pd.DatetimeIndex) else "linear"
     if groups is None and fill == "interpolate":
         filled = frame.interpolate(method=method, limit_direction="both")
     elif groups is None:
@@ -280,7 +282,7 @@ def prepare_wide(
         parse_freq(freq)  # a bad declaration is refused before the data is read
     attrs = dict(frame.attrs)
     frame, axis, rows = _time_index(frame, time_col, features)  # rows: the to_csv index columns left out
-    calendar = {"freq": None, "gaps": []}
+    calendar: dict[str, Any] = {"freq": None, "gaps": []}
     if axis is not None:
         frame.attrs = attrs
         frame, calendar = _calendar(frame, axis, freq, irregular)
@@ -351,6 +353,8 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
             return months[0].rename(LONG_TIME), months[1]
         return pd.Index(column.to_numpy(dtype=np.int64), name=LONG_TIME), "integer"  # repeated across series
     axis = find_time_axis(frame[[LONG_TIME]], LONG_TIME)[1]
+    if axis is None:  # a named column is a time axis or an error
+        raise DataError(f"column {LONG_TIME!r} holds no time labels")
     return axis.index, axis.form
 
 
@@ -415,7 +419,7 @@ def long_panel(
         frame.iloc[order][[c for c in columns if c in frame.columns]].reset_index(drop=True),
         columns if picked else None,
     )
-    report = {
+    report: dict[str, Any] = {
         "freq": grid.freq,
         "time_form": form,
         "time_col": LONG_TIME,
@@ -457,12 +461,12 @@ def long_panel(
     if fill is None and nan_rows.any():
         g = int(codes[np.flatnonzero(nan_rows)[0]])
         span = slice(starts[g], starts[g] + lengths[g])
-        labels = grid.labels(row_pos[span]) if reindexed else times[span]
+        steps = grid.labels(row_pos[span]) if reindexed else times[span]
         _in_series(
             ids[g],
             "",
             _fill,
-            numeric.iloc[span].set_axis(labels, axis=0),
+            numeric.iloc[span].set_axis(steps, axis=0),
             None,
             TimeAxis(times, LONG_TIME, form),
             {},
@@ -557,7 +561,7 @@ def split_long(
     series, reports = {}, {}
     for uid in parts:
         series[uid], reports[uid] = prepare(uid, freq)
-    found = {}
+    found: dict[str, list[str]] = {}
     for uid, report in reports.items():
         if report["freq"] is not None:
             found.setdefault(report["freq"], []).append(uid)

@@ -213,11 +213,13 @@ def _first_numbers(panel: Panel) -> np.ndarray | None:
     start, step = getattr(index, "start", None), getattr(index, "step", None)  # range, pandas RangeIndex
     if isinstance(start, (int, np.integer)) and isinstance(step, (int, np.integer)):
         return np.full(panel.n_series, int(start) // max(int(step), 1), np.int64)
+    import pandas as pd
+
     from .calendar import step_numbers
     from .series import index_spec
 
     spec = index_spec(index, panel.freq)  # the frequency (dates) or the step (integers) of the labels
-    numbers = step_numbers(index[:1], spec.get("freq"), spec.get("step", 1))
+    numbers = step_numbers(pd.Index(index[:1]), spec.get("freq"), spec.get("step", 1))
     return None if numbers is None else np.full(panel.n_series, int(numbers[0]), np.int64)
 
 
@@ -329,7 +331,7 @@ def fit_drifting(
     )  # (S, O): no season on the whole span
     mult[gone[codes]], add[gone[codes]] = np.nan, np.nan
     seasonality = Seasonality(
-        m,
+        base.m,
         np.where(pick, whole.mult, base.mult),
         np.where(pick, whole.add, base.add),
         kinds,

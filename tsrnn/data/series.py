@@ -193,8 +193,8 @@ def _check_fields(
         numbers = {
             row: float(v) for row, v in zip(rows, text, strict=False) if _NUMBER.fullmatch(v)
         }  # never raises: inf
-        for row, v in numbers.items():
-            if not math.isfinite(v):
+        for row, number in numbers.items():
+            if not math.isfinite(number):
                 shown = text[rows.index(row)].strip()
                 raise DataError(
                     f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
@@ -208,11 +208,12 @@ def _check_fields(
             and any("," in v for v in text)
         ):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
             numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text, strict=False)}
+        dotted = [_GROUPED_DOTS.fullmatch(v) for v in text]
         if (
             rows
             and decimal_comma
-            and all(_GROUPED_DOTS.fullmatch(v) for v in text)
-            and any(_GROUPED_DOTS.fullmatch(v).group(2) for v in text)
+            and all(m is not None for m in dotted)
+            and any(m is not None and m.group(2) for m in dotted)
         ):  # 1.234,5 (and 1.010, not 1.01) where
             numbers = {
                 row: float(v.strip().translate(_GROUP_MARKS).replace(",", "."))
@@ -301,18 +302,17 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
         columns = header.count(sep) + 1
         if columns > MAX_COLUMNS:
             raise DataError(f"data file {path!r} has {columns} columns; tsrnn reads at most {MAX_COLUMNS}")
-        read = dict(sep=sep, na_values=_MISSING_MARKS, encoding=encoding)
         try:
-            frame = pd.read_csv(path, **read)
+            frame = pd.read_csv(path, sep=sep, na_values=_MISSING_MARKS, encoding=encoding)
         except UnicodeDecodeError:
-            read["encoding"] = _FALLBACK_ENCODING
-            frame = pd.read_csv(path, **read)
+            encoding = _FALLBACK_ENCODING
+            frame = pd.read_csv(path, sep=sep, na_values=_MISSING_MARKS, encoding=encoding)
         decimal_comma = False
         if sep in (
             ";",
             "\t",
         ):  # decimal commas read as text the first time: keep the reading with more numbers
-            commas = pd.read_csv(path, decimal=",", **read)
+            commas = pd.read_csv(path, decimal=",", sep=sep, na_values=_MISSING_MARKS, encoding=encoding)
             if _decimal_comma_numbers(commas) > frame.select_dtypes("number").shape[1]:
                 frame, decimal_comma = commas, True
     except pd.errors.EmptyDataError as err:
