@@ -27,6 +27,12 @@ def _error(message: str, code: int) -> None:
     sys.exit(code)
 
 
+class _Interrupted(click.ClickException):
+    """A run stopped by Ctrl-C, with how to continue it (exit code 130, as a shell reports SIGINT)."""
+
+    exit_code = 130
+
+
 class _Group(click.Group):
     """Prints user errors as one line (``Error: ...``) with exit code 2, never a traceback."""
 
@@ -452,11 +458,9 @@ def fit(ctx: click.Context, **opts) -> None:
         )
         done = True
     except KeyboardInterrupt:
-        stopped = click.ClickException(
+        raise _Interrupted(
             f"interrupted; every complete epoch is saved. Continue with: tsrnn fit --resume {out_dir}"
-        )
-        stopped.exit_code = 130
-        raise stopped from None
+        ) from None
     finally:
         if rank is not None:
             import torch.distributed as dist

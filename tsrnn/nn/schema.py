@@ -14,7 +14,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, NoReturn, overload
 
 from ..base.errors import CheckpointError
 from ..data.generate import MAX_GENERATED_VALUES  # what tsrnn plot may regenerate
@@ -43,7 +43,7 @@ class _Fields:
         self.where = os.fspath(where)
         self.seen: set[str] = set()  # the tensors the config describes, as they are checked
 
-    def fail(self, field: str, expected: str, value: Any = ..., detail: str = "") -> None:
+    def fail(self, field: str, expected: str, value: Any = ..., detail: str = "") -> NoReturn:
         got = "" if value is ... else f", got {_show(value)}"
         raise CheckpointError(f"{self.where!r}: field {field!r} must be {expected}{got}{detail}")
 
@@ -57,6 +57,14 @@ class _Fields:
             self.fail(field, "a JSON object", value)
         return value
 
+    @overload
+    def integer(
+        self, value: Any, field: str, low: int = 0, high: int = _MAX_INT, none: Literal[False] = False
+    ) -> int: ...
+    @overload
+    def integer(
+        self, value: Any, field: str, low: int = 0, high: int = _MAX_INT, *, none: bool
+    ) -> int | None: ...
     def integer(
         self, value: Any, field: str, low: int = 0, high: int = _MAX_INT, none: bool = False
     ) -> int | None:
@@ -77,6 +85,10 @@ class _Fields:
             self.fail(field, f"a finite number {bound}".rstrip(), value)
         return float(value)
 
+    @overload
+    def string(self, value: Any, field: str, none: Literal[False] = False) -> str: ...
+    @overload
+    def string(self, value: Any, field: str, none: bool) -> str | None: ...
     def string(self, value: Any, field: str, none: bool = False) -> str | None:
         if none and value is None:
             return None
@@ -372,7 +384,7 @@ def check_model_config(
     if known is not None:
         for i, name in enumerate(f.array(known, "estimator.known")):
             f.string(name, f"estimator.known[{i}]")
-    F_in, O = model.input_size, model.output_size
+    F_in, O = model.input_size, model.outputs
     F = F_in - len(known or [])  # each known column adds one lead input
     if F < 1:
         f.fail("estimator.known", f"fewer names than the model's {F_in} inputs", known)
@@ -382,11 +394,11 @@ def check_model_config(
         f.integer(i, f"target_idx[{k}]", 0, F - 1)
         for k, i in enumerate(f.array(config["target_idx"], "target_idx", O))
     ]
-    if [features[i] for i in target_idx] != targets or tuple(target_idx) != model.targets:
+    if [features[i] for i in target_idx] != targets or tuple(target_idx) != model.target_positions:
         f.fail(
             "target_idx",
             f"the positions of the targets {targets} among the features, as the model's "
-            f"{list(model.targets)}",
+            f"{list(model.target_positions)}",
             target_idx,
         )
     _weights(f, model, tensors)  # first: the weights file says what the model really is
