@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .app.compare import HiddenComparison, compare_hidden_sizes
     from .app.shapes import ShapeReport, describe_shapes, trace_shapes
     from .base.config import ModelConfig, TrainConfig
-    from .base.errors import CheckpointError, DataError, NotFittedError, TsrnnError
+    from .base.errors import CheckpointError, DataError, InvalidParameterError, NotFittedError, TsrnnError
     from .data.generate import multi_sine, sine_wave, to_batch
     from .data.series import Scaler, as_series, read_csv
     from .data.windows import make_windows
@@ -33,6 +33,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "TsrnnError": "base.errors",
     "DataError": "base.errors",
+    "InvalidParameterError": "base.errors",
     "NotFittedError": "base.errors",
     "CheckpointError": "base.errors",
     "ModelConfig": "base.config",
@@ -68,6 +69,7 @@ __all__ = [
     "ForwardResult",
     "HiddenComparison",
     "History",
+    "InvalidParameterError",
     "LayerState",
     "ModelConfig",
     "NotFittedError",

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import click
 
-from .base.errors import TsrnnError
+from .base.errors import InvalidParameterError, TsrnnError
 
 CELL_CHOICES = ("rnn", "lstm", "gru")
 LOSS_CHOICES = ("mse", "gaussian", "quantile")  # tsrnn.base.config.LOSSES, without importing torch
@@ -27,6 +27,60 @@ def _error(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _bug() -> None:
+    """Show an exception the library did not expect as what it is: a bug, with its traceback."""
+    import traceback
+
+    traceback.print_exc()
+    click.echo(
+        "This is a bug in tsrnn, not a problem with your data or options: please report it, with the "
+        "command you ran and the traceback above.",
+        err=True,
+    )
+    sys.exit(1)
+
+
+# the library's parameter names where the command line's options are named otherwise
+_PARAMETER_OPTIONS = {
+    "overwrite": "force",
+    "resume": "resume_dir",
+    "future": "future_path",
+    "data": "data_path",
+    "num_layers": "layers",
+    "hidden_size": "hidden",
+}
+# ``name=value`` as the library's messages write a setting: freq=, irregular='ignore', relative=False
+_SETTING = re.compile(r"\b([a-z][a-z0-9_]*)=('[^']*'|True|False|[\w.\-]+)?")
+
+
+def _options(group: click.Group) -> dict[str, click.Option]:
+    """Every option of the commands, by the name of the parameter it sets."""
+    return {
+        param.name: param
+        for command in group.commands.values()
+        for param in command.params
+        if isinstance(param, click.Option) and param.name
+    }
+
+
+def _in_flags(message: str, options: dict[str, click.Option]) -> str:
+    """A library message in the command line's words: ``freq=`` -> ``--freq``, ``irregular='ignore'`` ->
+    ``--irregular ignore``, ``relative=False`` -> ``--absolute``; names without an option stay."""
+
+    def flag(match: re.Match) -> str:
+        name, value = match.group(1), match.group(2)
+        option = options.get(_PARAMETER_OPTIONS.get(name, name))
+        if option is None:
+            return match.group(0)
+        if value == "False":
+            return option.secondary_opts[0] if option.secondary_opts else match.group(0)
+        if value is None or value == "True":
+            return option.opts[0]
+        return f"{option.opts[0]} {value.strip(chr(39))}"
+
+    return _SETTING.sub(flag, message)
+
+
 class _Interrupted(click.ClickException):
     """A run stopped by Ctrl-C, with how to continue it (exit code 130, as a shell reports SIGINT)."""
 
@@ -34,7 +88,8 @@ class _Interrupted(click.ClickException):
 
 
 class _Group(click.Group):
-    """Prints user errors as one line (``Error: ...``) with exit code 2, never a traceback."""
+    """Prints the errors of the user's input or environment as one line (``Error: ...``, exit code 2,
+    or 1 for the environment) in the command line's words, and any other exception as a bug."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
@@ -42,10 +97,13 @@ class _Group(click.Group):
         except click.UsageError as err:
             hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
             _error(f"{err.format_message()}{hint}", 2)
+        except InvalidParameterError as err:  # an option's value the library refused, e.g. nan
+            options = _options(self)
+            option = options.get(_PARAMETER_OPTIONS.get(err.parameter or "", err.parameter or ""))
+            where = f"invalid value for {option.opts[0]}: " if option is not None else ""
+            _error(where + _in_flags(str(err), options), 2)
         except TsrnnError as err:
-            _error(str(err), 2)
-        except (ValueError, TypeError) as err:  # an argument the library refused, e.g. nan
-            _error(str(err), 2)
+            _error(_in_flags(str(err), _options(self)), 2)
         except OSError as err:  # a file or disk problem of the user's environment, not a bug
             _error(str(err), 1)
         except (MemoryError, RuntimeError) as err:  # torch reports a failed allocation as a RuntimeError
@@ -55,7 +113,7 @@ class _Group(click.Group):
                 and "allocate" not in message
                 and "out of memory" not in message
             ):
-                raise
+                _bug()
             size = re.search(r"allocate (\d+) bytes", message)
             need = f"an allocation of {int(size.group(1)) / 2**30:.1f} GiB failed" if size else message
             _error(
@@ -68,6 +126,8 @@ class _Group(click.Group):
         except (click.Abort, KeyboardInterrupt):
             click.echo("Aborted.", err=True)
             sys.exit(130)
+        except Exception:  # anything else is tsrnn's fault, never the user's
+            _bug()
         code = rv if isinstance(rv, int) else 0
         if standalone_mode:
             sys.exit(code)

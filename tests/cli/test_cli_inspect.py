@@ -74,12 +74,13 @@ def test_shapes_too_large_for_memory_is_one_line(monkeypatch):
         "sizes (--hidden, --layers, the batch)"
     )
 
-    def bug(**kwargs):  # any other RuntimeError is a bug and keeps its traceback
+    def bug(**kwargs):  # any other RuntimeError is a bug: its traceback, and a request to report it
         raise RuntimeError("shape mismatch")
 
     monkeypatch.setattr(shapes, "describe_shapes", bug)
-    with pytest.raises(RuntimeError, match="shape mismatch"):
-        invoke("shapes")
+    result = invoke("shapes")
+    assert result.exit_code == 1 and "RuntimeError: shape mismatch" in result.output, result.output
+    assert "Traceback" in result.output and "This is a bug in tsrnn" in result.output
 
 
 def test_help_lists_the_new_commands_with_defaults():

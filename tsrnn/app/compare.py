@@ -88,9 +88,12 @@ def compare_hidden_sizes(
     """
     sizes = [checks.positive_int("hidden_sizes[]", h) for h in hidden_sizes]
     if not sizes or len(set(sizes)) != len(sizes):
-        raise ValueError(f"hidden_sizes must hold at least one size and no repeats, got {list(hidden_sizes)}")
+        raise checks.invalid(
+            "hidden_sizes",
+            f"hidden_sizes must hold at least one size and no repeats, got {list(hidden_sizes)}",
+        )
     if "hidden" in params:
-        raise TypeError("pass the sizes to compare as hidden_sizes, not hidden")
+        raise checks.invalid("hidden", "pass the sizes to compare as hidden_sizes, not hidden")
     params.setdefault("highway", False)  # the network alone, as it was before the real-data defaults:
     for name, value in {
         "window": 20,

@@ -12,6 +12,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ..base.checks import invalid
+
 __all__ = ["forecast", "loss", "hidden_heatmap", "hidden_lines", "compare_hidden"]
 
 
@@ -60,14 +62,16 @@ def forecast(
     """
     columns = [c for c in predicted.columns if c in actual.columns][:max_panels]
     if not columns:
-        raise ValueError(
+        raise invalid(
+            "predicted",
             f"predicted columns {list(predicted.columns)} share no name with actual "
-            f"columns {list(actual.columns)}"
+            f"columns {list(actual.columns)}",
         )
     if ax is not None and len(columns) != 1:
-        raise ValueError(
+        raise invalid(
+            "ax",
             f"ax draws one target column, but predicted has {len(columns)} shared with actual "
-            f"({columns}); pass predicted[[name]] or leave ax=None for one panel per column"
+            f"({columns}); pass predicted[[name]] or leave ax=None for one panel per column",
         )
     given = ax is not None
     fig, axes = _axes(ax, len(columns), figsize=(10, 1.0 + 2.0 * len(columns)), layout="constrained")
@@ -182,12 +186,15 @@ def _layers(states) -> list[np.ndarray]:
     arrays = [states] if isinstance(states, np.ndarray) and states.ndim == 2 else list(states)
     arrays = [np.asarray(a, dtype=np.float64) for a in arrays]
     if not arrays or any(a.ndim != 2 for a in arrays):
-        raise ValueError(
+        raise invalid(
+            "states",
             f"states must be one array (T, H) or a list of them, one per layer, got shapes "
-            f"{[a.shape for a in arrays]}"
+            f"{[a.shape for a in arrays]}",
         )
     if len({a.shape[0] for a in arrays}) != 1:
-        raise ValueError(f"every layer must have the same T steps, got shapes {[a.shape for a in arrays]}")
+        raise invalid(
+            "states", f"every layer must have the same T steps, got shapes {[a.shape for a in arrays]}"
+        )
     return arrays
 
 
@@ -230,7 +237,7 @@ def hidden_heatmap(
             else pd.DataFrame(np.asarray(inputs).reshape(len(inputs), -1))
         )  # (T,) -> (T, 1)
         if len(frame) != T:
-            raise ValueError(f"inputs has {len(frame)} steps but the states have T={T}")
+            raise invalid("inputs", f"inputs has {len(frame)} steps but the states have T={T}")
         for col in frame.columns[:8]:
             axes[0].plot(steps, frame[col].to_numpy(), marker=".", lw=1.0, label=str(col))
         axes[0].set_ylabel("input x_t\n(data units)")
@@ -270,7 +277,9 @@ def hidden_lines(
     layers = _layers(states)
     picked = range(len(layers)) if layer is None else [range(len(layers))[layer]]
     if ax is not None and len(picked) != 1:
-        raise ValueError(f"ax draws one layer, but states hold {len(layers)}; pass layer=k or leave ax=None")
+        raise invalid(
+            "ax", f"ax draws one layer, but states hold {len(layers)}; pass layer=k or leave ax=None"
+        )
     fig, axes = _axes(ax, len(picked), figsize=(9, 0.8 + 2.6 * len(picked)), layout="constrained")
     name = "c" if cell else "h"
     for a_ax, k in zip(axes, picked, strict=False):
@@ -315,7 +324,9 @@ def compare_hidden(result, column=None, context: int | None = None, title: str |
     first = next(iter(forecasts.values()))
     column = first.columns[0] if column is None else column
     if column not in first.columns:
-        raise ValueError(f"column {column!r} is not a forecast target; targets are {list(first.columns)}")
+        raise invalid(
+            "column", f"column {column!r} is not a forecast target; targets are {list(first.columns)}"
+        )
     start = result.test_start
     shown_from = max(0, start - (context if context is not None else max(50, len(first))))
     fig = Figure(figsize=(10, 7.5), layout="constrained")

@@ -466,13 +466,13 @@ def _discard_interrupted(work: Path, out_dir: Path, force: bool) -> None:
     if not force:
         raise CheckpointError(
             f"an interrupted run of {str(out_dir)!r} is kept in {str(work)!r}; continue "
-            f"it with --resume (resume=True) or start over with --force"
+            f"it with resume=True or start over with force=True"
         )
     foreign = sorted(set(os.listdir(work)) - _WORK_FILES)
     if foreign:
         raise CheckpointError(
             f"refusing to remove {str(work)!r}: it holds {foreign[0]!r}, which tsrnn did not "
-            f"write there; move it, or choose another --out"
+            f"write there; move it, or choose another output directory"
         )
     shutil.rmtree(work)
 

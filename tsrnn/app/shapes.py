@@ -267,7 +267,7 @@ def describe_shapes(
         "horizon": checks.positive_int("horizon", horizon),
     }
     if not isinstance(bidirectional, bool):
-        raise TypeError(f"bidirectional must be True or False, got {bidirectional!r}")
+        raise checks.invalid("bidirectional", f"bidirectional must be True or False, got {bidirectional!r}")
     seed = checks.positive_int("seed", seed, minimum=0)
     config = ModelConfig(
         input_size=features,

@@ -1,4 +1,5 @@
-"""Argument checks shared by the public boundaries: each names the argument, the expectation and the value."""
+"""Argument checks shared by the public boundaries: each names the argument, the expectation and the value,
+and raises :class:`~tsrnn.base.errors.InvalidParameterError` (a ValueError and a TypeError)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import math
 import sys
 from collections.abc import Sequence
 from numbers import Integral, Real
+
+from .errors import InvalidParameterError
 
 
 def is_pandas(value: object, *kinds: str) -> bool:
@@ -16,12 +19,17 @@ def is_pandas(value: object, *kinds: str) -> bool:
     return pd is not None and isinstance(value, tuple(getattr(pd, kind) for kind in kinds))
 
 
+def invalid(name: str, message: str) -> InvalidParameterError:
+    """The error for parameter ``name`` (``quantiles[2]`` is parameter ``quantiles``)."""
+    return InvalidParameterError(message, parameter=name.split("[", 1)[0])
+
+
 def positive_int(name: str, value: object, minimum: int = 1) -> int:
-    """Return ``value`` as an int, or raise ValueError/TypeError naming ``name``."""
+    """Return ``value`` as an int, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}, got {value!r} ({type(value).__name__})")
+        raise invalid(name, f"{name} must be an integer >= {minimum}, got {value!r} ({type(value).__name__})")
     if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value}")
+        raise invalid(name, f"{name} must be an integer >= {minimum}, got {value}")
     return int(value)
 
 
@@ -35,7 +43,7 @@ def real(
 ) -> float:
     """Return ``value`` as a finite float within the given bounds, or raise naming ``name``."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a number, got {value!r} ({type(value).__name__})")
+        raise invalid(name, f"{name} must be a number, got {value!r} ({type(value).__name__})")
     v = float(value)
     lo = "(" if low_open else "["
     hi = ")" if high_open else "]"
@@ -47,14 +55,14 @@ def real(
     )
     if bad:
         where = "" if low is None and high is None else f" in {span}"
-        raise ValueError(f"{name} must be a finite number{where}, got {value!r}")
+        raise invalid(name, f"{name} must be a finite number{where}, got {value!r}")
     return v
 
 
 def choice(name: str, value: object, options: Sequence[str]) -> str:
     """Return ``value`` if it is one of ``options``, else raise naming ``name``."""
     if value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}, got {value!r}")
+        raise invalid(name, f"{name} must be one of {', '.join(map(repr, options))}, got {value!r}")
     return str(value)
 
 
@@ -67,9 +75,10 @@ def per_feature(name: str, value: object, n: int, default: Sequence[float]) -> l
     try:
         values = list(value)  # type: ignore[call-overload]
     except TypeError:
-        raise TypeError(f"{name} must be a number or a sequence of {n} numbers, got {value!r}") from None
+        raise invalid(name, f"{name} must be a number or a sequence of {n} numbers, got {value!r}") from None
     if len(values) != n:
-        raise ValueError(
-            f"{name} must have one value per feature (n_features={n}), got {len(values)} values: {values!r}"
+        raise invalid(
+            name,
+            f"{name} must have one value per feature (n_features={n}), got {len(values)} values: {values!r}",
         )
     return [real(f"{name}[{i}]", v) for i, v in enumerate(values)]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from . import checks
+from .errors import InvalidParameterError
 
 __all__ = [
     "CELLS",
@@ -54,7 +55,9 @@ class _JsonConfig:
         known = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
         unknown = sorted(set(data) - known)
         if unknown:
-            raise ValueError(f"{cls.__name__} got unknown fields {unknown}; expected some of {sorted(known)}")
+            raise InvalidParameterError(
+                f"{cls.__name__} got unknown fields {unknown}; expected some of {sorted(known)}"
+            )
         return cls(**data)
 
     @classmethod
@@ -69,21 +72,24 @@ def check_levels(name: str, levels, loss: str) -> tuple[float, ...] | None:
     """
     if loss == "mse":
         if levels is not None:
-            raise ValueError(
-                f"{name} are used with loss='gaussian' or 'quantile', not loss='mse'; got {name}={levels!r}"
+            raise checks.invalid(
+                name,
+                f"{name} are used with loss='gaussian' or 'quantile', not loss='mse'; got {name}={levels!r}",
             )
         return None
     if levels is None:
         return DEFAULT_LEVELS
     if isinstance(levels, (str, bytes)) or not hasattr(levels, "__iter__"):
-        raise TypeError(f"{name} must be a sequence of levels in (0, 1), got {levels!r}")
+        raise checks.invalid(name, f"{name} must be a sequence of levels in (0, 1), got {levels!r}")
     values = tuple(
         checks.real(f"{name}[{i}]", v, 0.0, 1.0, low_open=True, high_open=True) for i, v in enumerate(levels)
     )
     if not values:
-        raise ValueError(f"{name} must hold at least one level in (0, 1) for loss={loss!r}, got none")
+        raise checks.invalid(
+            name, f"{name} must hold at least one level in (0, 1) for loss={loss!r}, got none"
+        )
     if any(b <= a for a, b in zip(values, values[1:], strict=False)):
-        raise ValueError(f"{name} must be sorted and unique, got {list(values)}")
+        raise checks.invalid(name, f"{name} must be sorted and unique, got {list(values)}")
     return values
 
 
@@ -160,34 +166,41 @@ class ModelConfig(_JsonConfig):
         checks.choice("cell", self.cell, CELLS)
         checks.real("dropout", self.dropout, 0.0, 1.0, high_open=True)
         if self.dropout > 0 and self.num_layers == 1:
-            raise ValueError(
+            raise checks.invalid(
+                "dropout",
                 f"dropout acts between stacked layers and needs num_layers >= 2, "
-                f"got dropout={self.dropout} with num_layers=1"
+                f"got dropout={self.dropout} with num_layers=1",
             )
         if not isinstance(self.bidirectional, bool):
-            raise TypeError(f"bidirectional must be True or False, got {self.bidirectional!r}")
+            raise checks.invalid(
+                "bidirectional", f"bidirectional must be True or False, got {self.bidirectional!r}"
+            )
         checks.positive_int("horizon", self.horizon)
         outputs = checks.positive_int("output_size", self.outputs)
         object.__setattr__(self, "output_size", outputs)
         checks.choice("loss", self.loss, LOSSES)
         object.__setattr__(self, "quantiles", check_levels("quantiles", self.quantiles, self.loss))
         if not isinstance(self.relative, bool):
-            raise TypeError(f"relative must be True or False, got {self.relative!r}")
+            raise checks.invalid("relative", f"relative must be True or False, got {self.relative!r}")
         targets = tuple(range(outputs)) if self.targets is None else tuple(self.targets)
         if len(targets) != outputs or not all(0 <= t < self.input_size for t in targets):
-            raise ValueError(
+            raise checks.invalid(
+                "targets",
                 f"targets must hold output_size={outputs} input positions in "
-                f"[0, {self.input_size}), got {self.targets!r}"
+                f"[0, {self.input_size}), got {self.targets!r}",
             )
         object.__setattr__(self, "targets", targets)
         checks.positive_int("highway", self.highway, minimum=0)
         if not isinstance(self.window_scale, bool):
-            raise TypeError(f"window_scale must be True or False, got {self.window_scale!r}")
+            raise checks.invalid(
+                "window_scale", f"window_scale must be True or False, got {self.window_scale!r}"
+            )
         if self.window_scale and (not self.relative or self.loss != "mse"):
-            raise ValueError(
+            raise checks.invalid(
+                "window_scale",
                 f"window_scale scales each window's changes from its last value, so it needs "
                 f"relative=True and a point forecast (loss='mse'); got relative={self.relative}, "
-                f"loss={self.loss!r}"
+                f"loss={self.loss!r}",
             )
         if self.num_layers > MAX_LAYERS:
             raise ValueError(

@@ -122,14 +122,13 @@ def check_replaceable(path: str | os.PathLike, overwrite: bool) -> None:
         return
     if not overwrite:
         raise CheckpointError(
-            f"directory {str(path)!r} is not empty; pass overwrite=True (--force on the "
-            f"command line) to replace it, or choose another path"
+            f"directory {str(path)!r} is not empty; pass overwrite=True to replace it, or choose another path"
         )
     foreign = _foreign(path)
     if foreign is not None:
         raise CheckpointError(
             f"refusing to replace {str(path)!r}: it holds {foreign!r}, which tsrnn did not "
-            f"write and would be lost; --force replaces only an empty directory or one "
+            f"write and would be lost; overwrite=True replaces only an empty directory or one "
             f"holding nothing but a tsrnn run or model. Move that file, or choose another path"
         )
 
@@ -152,10 +151,10 @@ def check_output_files(paths, force: bool) -> None:
     clash = [p for p in paths if p.exists()]
     if clash and not force:
         if len(paths) == 1:
-            raise CheckpointError(f"{str(clash[0])!r} exists; pass --force to replace it")
+            raise CheckpointError(f"{str(clash[0])!r} exists; pass force=True to replace it")
         raise CheckpointError(
             f"{', '.join(p.name for p in clash)} already exist in {str(clash[0].parent)!r}; "
-            f"pass --force (force=True) to replace them, or choose another directory"
+            f"pass force=True to replace them, or choose another directory"
         )
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)

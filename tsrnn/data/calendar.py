@@ -353,7 +353,7 @@ def _guess_column(frame: pd.DataFrame):
         if not pd.api.types.is_numeric_dtype(frame[name]) and _mostly_dates(frame[name]):
             raise DataError(
                 _not_time_message(frame[name], name) + "; remove the rows that are not time steps "
-                "(totals, notes), or name the time column with time_col= (--time-col)"
+                "(totals, notes), or name the time column with time_col="
             )
     first = frame.columns[0] if len(frame.columns) > 1 else None
     if (
@@ -365,8 +365,8 @@ def _guess_column(frame: pd.DataFrame):
     for name in frame.columns:  # a column named as dates whose text is not dates: said, not dropped unseen
         if _name_words(name) & _DATE_WORDS and not pd.api.types.is_numeric_dtype(frame[name]):
             raise DataError(
-                _not_time_message(frame[name], name) + "; name the time column with time_col= "
-                "(--time-col), or time_col='none' to read rows in file order"
+                _not_time_message(frame[name], name) + "; name the time column with time_col=, "
+                "or time_col='none' to read rows in file order"
             )
     return None
 
@@ -384,7 +384,7 @@ def _not_time_message(column: pd.Series, name) -> str:
     if pd.api.types.is_numeric_dtype(column):
         return (
             f"time column {name!r} holds numbers that are neither dates nor distinct integer steps "
-            f"(such as years); name a column of dates or integers, or time_col='none' (--time-col none) "
+            f"(such as years); name a column of dates or integers, or time_col='none' "
             f"to read rows in file order"
         )
     bad = column[to_dates(column).isna() & column.notna().to_numpy()]
@@ -601,8 +601,8 @@ class Grid:
                     raise DataError(
                         f"the time index has no regular frequency: its steps range from {gaps.min()} "
                         f"to {gaps.max()} and match no pandas calendar (months, quarters, years, "
-                        f"weeks, business days or a fixed step); declare it with freq= (--freq), "
-                        f"resample the data, or accept it with irregular='ignore' (--irregular ignore)"
+                        f"weeks, business days or a fixed step); declare it with freq=, "
+                        f"resample the data, or accept it with irregular='ignore'"
                     )
             else:
                 offset = parse_freq(freq)
@@ -641,7 +641,7 @@ class Grid:
                 raise DataError(
                     f"the integer time index {self.name!r} is irregular: most steps are {self.step}, "
                     f"but not at {shown_labels(labels[off])}; make it regular, or accept it with "
-                    f"irregular='ignore' (--irregular ignore)"
+                    f"irregular='ignore'"
                 )
             return offset // self.step
         if self.full is None:
@@ -655,8 +655,8 @@ class Grid:
         if off.any() and strict:
             raise DataError(
                 f"timestamps {shown_labels(labels[off])} are not on the {describe_freq(self.freq)} calendar "
-                f"of the other steps; declare the frequency with freq= (--freq), resample the data, "
-                f"or accept them with irregular='ignore' (--irregular ignore)"
+                f"of the other steps; declare the frequency with freq=, resample the data, "
+                f"or accept them with irregular='ignore'"
             )
         return pos.astype(np.int64)
 

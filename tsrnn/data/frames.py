@@ -13,6 +13,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..base.checks import invalid
 from ..base.errors import DataError
 from .calendar import (
     SHOWN,
@@ -216,7 +217,7 @@ def _fill(
     counts = {c: int(n) for c, n in missing.sum().items() if n}
     gaps = calendar.get("gaps", [])
     if fill is None:
-        policy = "choose a fill policy: fill='ffill', 'interpolate' or 'drop' (--fill)"
+        policy = "choose a fill policy: fill='ffill', fill='interpolate' or fill='drop'"
         if gaps:
             where = (
                 describe_freq(calendar["freq"]) + " calendar"
@@ -234,7 +235,7 @@ def _fill(
             f"{shown_labels(at)} (missing per column: {counts}); {policy}"
         )
     if fill not in FILLS:
-        raise ValueError(f"fill must be one of {', '.join(map(repr, FILLS))} or None, got {fill!r}")
+        raise invalid("fill", f"fill must be one of {', '.join(map(repr, FILLS))} or None, got {fill!r}")
     report = {"fill": fill, "missing": counts, "gaps": gaps}
     if fill == "drop":
         kept = frame.dropna()
@@ -275,7 +276,7 @@ def prepare_wide(
     out, each with its first value).  The frame's ``attrs`` keep the frequency and form.
     """
     if irregular not in ("error", "ignore"):
-        raise ValueError(f"irregular must be 'error' or 'ignore', got {irregular!r}")
+        raise invalid("irregular", f"irregular must be 'error' or 'ignore', got {irregular!r}")
     if frame.shape[0] == 0:
         raise DataError(f"expected at least one row, got an empty table with columns {list(frame.columns)}")
     if freq is not None:
@@ -374,7 +375,7 @@ def long_panel(
     """
     check_frame(frame)
     if irregular not in ("error", "ignore"):
-        raise ValueError(f"irregular must be 'error' or 'ignore', got {irregular!r}")
+        raise invalid("irregular", f"irregular must be 'error' or 'ignore', got {irregular!r}")
     if frame.shape[0] == 0:
         raise DataError(f"expected at least one row, got an empty table with columns {list(frame.columns)}")
     if frame[LONG_ID].isna().any():
@@ -526,7 +527,7 @@ def _check_shared_steps(pos: np.ndarray, codes: np.ndarray, ids, grid, longest: 
         raise DataError(
             f"the series of long data must share one frequency, but {shown_labels(map(repr, ids[odd]))} "
             f"step by {shown_labels(sorted(set(smallest[odd].tolist())))} periods of the {where} of "
-            f"{ids[longest]!r}; declare it with freq= (--freq) or resample the odd series"
+            f"{ids[longest]!r}; declare it with freq= or resample the odd series"
         )
 
 
@@ -569,7 +570,7 @@ def split_long(
         kinds = "; ".join(f"{describe_freq(f)} in {shown_labels(map(repr, ids))}" for f, ids in found.items())
         raise DataError(
             f"the series of long data must share one frequency, got {kinds}; declare it with "
-            f"freq= (--freq) or resample the odd series"
+            f"freq= or resample the odd series"
         )
     if found and freq is None:  # series too short to infer take the panel's frequency
         common = next(iter(found))

@@ -105,7 +105,7 @@ def multi_sine(
     periods_ = checks.per_feature("periods", periods, n_features, _default_periods(n_features))
     for k, p in enumerate(periods_):
         if p <= 0:
-            raise ValueError(f"periods[{k}] must be > 0 (steps per cycle), got {p}")
+            raise checks.invalid("periods", f"periods[{k}] must be > 0 (steps per cycle), got {p}")
     amplitudes_ = checks.per_feature("amplitudes", amplitudes, n_features, [1.0] * n_features)
     trend_ = checks.per_feature("trend", trend, n_features, [0.0] * n_features)
     rng = np.random.default_rng(seed)
@@ -147,5 +147,7 @@ def to_batch(array) -> torch.Tensor:
     if x.dim() == 1:
         x = x.unsqueeze(-1)  # (T,) -> (T, 1)
     if x.dim() != 2:
-        raise ValueError(f"to_batch expects an array of shape (seq, features), got shape {tuple(x.shape)}")
+        raise checks.invalid(
+            "x", f"to_batch expects an array of shape (seq, features), got shape {tuple(x.shape)}"
+        )
     return x.unsqueeze(0)  # (T, F) -> (1, T, F)

@@ -109,7 +109,7 @@ def future_values(future, names: list[str], horizon: int) -> np.ndarray:
     if future is None:
         raise DataError(
             f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
-            f"pass their future values: forecast(steps, future=frame) (tsrnn predict --future FILE)"
+            f"pass their future values with future="
         )
     rows = _as_rows(future, names, "future")
     if rows.shape[0] < horizon:

@@ -99,7 +99,9 @@ def fit_on_panel(
     state = None
     if resume:
         if checkpoint_dir is None:
-            raise ValueError("resume=True needs the checkpoint_dir that the interrupted fit wrote")
+            raise checks.invalid(
+                "resume", "resume=True needs the checkpoint_dir that the interrupted fit wrote"
+            )
         state, _ = TrainState.load(checkpoint_dir)
     writes = checkpoint_dir is not None and distributed_context()[0] == 0  # only rank 0 writes
     on_epoch = (lambda st: st.save(checkpoint_dir)) if writes else None

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..base.checks import invalid
 from ..nn import checkpoint
 from . import fitting, forecasting, parameters, planning, streaming
 from .persistence import model_files, read_model
@@ -121,7 +122,9 @@ class Forecaster(FittedViews):
         valid = self.get_params()
         for name, value in params.items():
             if name not in valid:
-                raise ValueError(f"invalid parameter {name!r} for Forecaster; valid ones are {sorted(valid)}")
+                raise invalid(
+                    name, f"invalid parameter {name!r} for Forecaster; valid ones are {sorted(valid)}"
+                )
             setattr(self, name, value)
         return self
 

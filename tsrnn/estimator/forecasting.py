@@ -130,14 +130,16 @@ def hidden_states(est, window, cell: bool = False, future=None):
     """See :meth:`Forecaster.hidden_states`: every series' steps through the network, one batched
     pass per distinct length."""
     if cell and est.model_.config.cell != "lstm":
-        raise ValueError(f"cell=True needs an LSTM, but this Forecaster's cell is {est.model_.config.cell!r}")
+        raise checks.invalid(
+            "cell", f"cell=True needs an LSTM, but this Forecaster's cell is {est.model_.config.cell!r}"
+        )
     if not est.long_ and not checks.is_pandas(window, "DataFrame", "Series"):
         window = np.asarray(
             window.detach().cpu() if isinstance(window, torch.Tensor) else window, dtype=np.float32
         )
         if window.ndim == 3 and window.shape[0] != 1:
-            raise ValueError(
-                f"window must be one window, of shape (T, F) or (1, T, F), got shape {window.shape}"
+            raise checks.invalid(
+                "window", f"window must be one window, of shape (T, F) or (1, T, F), got shape {window.shape}"
             )
         window = window[0] if window.ndim == 3 else window
     panel, rows, _ = data_panel(est, window)

@@ -54,7 +54,7 @@ def configs(
     W = pre_window(est) if window is None else window
     check_ar_size(W, n_features)
     if not isinstance(est.highway, (bool, np.bool_)):
-        raise TypeError(f"highway must be True or False, got {est.highway!r}")
+        raise checks.invalid("highway", f"highway must be True or False, got {est.highway!r}")
     model = ModelConfig(
         input_size=n_features,
         hidden_size=est.hidden,
@@ -102,7 +102,9 @@ def window_scale(est, seasonal: bool, covariates: bool) -> bool:
     is in the data's units (a promotion adds so much), which a window's own scale would make vary."""
     if est.window_scale is not None:
         if not isinstance(est.window_scale, (bool, np.bool_)):
-            raise TypeError(f"window_scale must be True, False or None, got {est.window_scale!r}")
+            raise checks.invalid(
+                "window_scale", f"window_scale must be True, False or None, got {est.window_scale!r}"
+            )
         return bool(est.window_scale)
     return bool(seasonal and not covariates and est.relative and est.loss == "mse")
 
@@ -211,7 +213,7 @@ def deseason_steps(est, panel: Panel) -> int | None:
     data's steps have calendar positions (:func:`~tsrnn.data.seasonal.anchored`); a season only the
     autocorrelation finds is not used (such cycles are rarely of a fixed length)."""
     if not isinstance(est.deseason, (bool, np.bool_)):
-        raise TypeError(f"deseason must be True or False, got {est.deseason!r}")
+        raise checks.invalid("deseason", f"deseason must be True or False, got {est.deseason!r}")
     m = declared_season(est, panel) if est.deseason else None
     if m is None or m < 2 or not anchored(panel):  # no calendar positions: later data could not line up
         return None

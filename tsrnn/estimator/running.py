@@ -127,11 +127,12 @@ def check_steps(est, steps) -> int:
     """``steps`` as an int; beyond the network's horizon the roll is recursive, which needs every
     input feature to be a target."""
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be an integer >= 1, got {steps!r}")
+        raise checks.invalid("steps", f"steps must be an integer >= 1, got {steps!r}")
     if steps > MAX_STEPS:
-        raise ValueError(
+        raise checks.invalid(
+            "steps",
             f"steps must be at most {MAX_STEPS}, got {steps}: each step past the network's horizon is one "
-            f"more pass of the network, and a recursive forecast that far ahead has long forgotten the data"
+            f"more pass of the network, and a recursive forecast that far ahead has long forgotten the data",
         )
     k = est.model_.config.horizon
     if steps > k and sorted(est.target_idx_) != list(range(est.n_features_in_)):

@@ -41,7 +41,7 @@ def check_streamable(est) -> None:
         raise TsrnnError(
             "streaming needs absolute inputs: a relative model (the default) re-levels every "
             "window to its last value, so a carried state cannot continue it; fit with "
-            "relative=False (--absolute) to stream"
+            "relative=False to stream"
         )
     if est.model_.config.bidirectional:
         raise TsrnnError(
@@ -90,7 +90,9 @@ def start(est, history, warmup: int | None = None) -> StreamState:
 def step(est, x_t, state: StreamState) -> tuple[np.ndarray | dict, StreamState]:
     """See :meth:`Forecaster.step`."""
     if not isinstance(state, StreamState):
-        raise TypeError(f"state must come from Forecaster.start or step, got {type(state).__name__}")
+        raise checks.invalid(
+            "state", f"state must come from Forecaster.start or step, got {type(state).__name__}"
+        )
     rows = np.array([est.state_.position(uid) for uid in state.ids], dtype=np.int64)
     at = (np.zeros(len(state.ids), np.int64) if state.steps is None else state.steps) + 1  # (S,) the new step
     x = running.scaled(est, observations(est, x_t, list(state.ids)), rows, at)  # (S, F)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..base.checks import invalid
 from .seasons import panel_seasons
 
 __all__ = [
@@ -55,7 +56,7 @@ def check_ar_size(window: int, n_features: int) -> None:
             f"window={window} x {n_features} features = {window * n_features} inputs per window, "
             f"beyond tsrnn's limit of {MAX_AR_INPUTS}: the linear-AR baseline fits "
             f"{1 + window * n_features} coefficients for each of the {n_features} features; use fewer "
-            f"features (--features a,b,...) or a shorter --window"
+            f"features or a shorter window"
         )
 
 
@@ -141,7 +142,7 @@ def _fit_panel(
     else:
         given = [season] * O if np.ndim(season) == 0 else list(season)
         if len(given) != O:
-            raise ValueError(f"season must be one integer or one per target ({O}), got {season!r}")
+            raise invalid("season", f"season must be one integer or one per target ({O}), got {season!r}")
         row = [int(m) if m and int(m) > 1 else 0 for m in given]
         seasons = np.tile(np.array(row, dtype=np.int64), (lengths.shape[0], 1))
         sources = [["given"] * O for _ in range(lengths.shape[0])]

@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from ..base.checks import invalid
+
 __all__ = ["METRICS", "mae", "rmse", "mape", "smape", "mase", "error_table", "skill"]
 
 METRICS = ("mae", "rmse", "mape", "smape", "mase")
@@ -20,9 +22,11 @@ METRICS = ("mae", "rmse", "mape", "smape", "mase")
 def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     y_true, y_pred = np.asarray(y_true, dtype=np.float64), np.asarray(y_pred, dtype=np.float64)
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}")
+        raise invalid(
+            "y_pred", f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
+        )
     if y_true.size == 0:
-        raise ValueError("cannot score an empty forecast: y_true has no values")
+        raise invalid("y_true", "cannot score an empty forecast: y_true has no values")
     if y_true.ndim == 1:
         return y_true[:, None], y_pred[:, None]  # one target
     return y_true.reshape(-1, y_true.shape[-1]), y_pred.reshape(-1, y_pred.shape[-1])  # (points, O)

@@ -23,6 +23,7 @@ from statistics import NormalDist
 import torch
 from torch.nn import functional as F
 
+from ..base.checks import invalid
 from ..base.config import DEFAULT_LEVELS, ModelConfig
 
 __all__ = ["SCALE_FLOOR", "GaussianHead", "QuantileHead", "make_head", "n_params", "gaussian_nll", "pinball"]
@@ -38,7 +39,7 @@ def _reduce(values: torch.Tensor, reduction: str) -> torch.Tensor:
         return values.sum()
     if reduction == "none":
         return values
-    raise ValueError(f"reduction must be one of 'mean', 'sum', 'none', got {reduction!r}")
+    raise invalid("reduction", f"reduction must be one of 'mean', 'sum', 'none', got {reduction!r}")
 
 
 def gaussian_nll(

@@ -14,6 +14,7 @@ from torch import nn
 from torch.nn import functional as F
 from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
+from ..base.checks import invalid
 from ..base.config import WINDOW_SCALE_FLOOR, ModelConfig
 from . import heads
 
@@ -107,48 +108,53 @@ class RNNForecaster(nn.Module):
 
     def _check_input(self, x: torch.Tensor, lengths) -> None:
         if not isinstance(x, torch.Tensor):
-            raise TypeError(f"x must be a torch.Tensor of shape (B, T, F), got {type(x).__name__}")
+            raise invalid("x", f"x must be a torch.Tensor of shape (B, T, F), got {type(x).__name__}")
         if x.dim() != 3 or x.shape[-1] != self.config.input_size:
-            raise ValueError(
+            raise invalid(
+                "x",
                 f"x must have shape (B, T, F) with F = input_size = {self.config.input_size}, "
-                f"got shape {tuple(x.shape)}"
+                f"got shape {tuple(x.shape)}",
             )
         if x.shape[1] == 0:
-            raise ValueError(f"x must have at least one time step, got shape {tuple(x.shape)}")
+            raise invalid("x", f"x must have at least one time step, got shape {tuple(x.shape)}")
         if lengths is not None:
             lengths = torch.as_tensor(lengths)
             if lengths.shape != (x.shape[0],):
-                raise ValueError(
+                raise invalid(
+                    "lengths",
                     f"lengths must have one entry per example, shape ({x.shape[0]},), "
-                    f"got shape {tuple(lengths.shape)}"
+                    f"got shape {tuple(lengths.shape)}",
                 )
             if int(lengths.min()) < 1 or int(lengths.max()) > x.shape[1]:
-                raise ValueError(f"lengths must lie in [1, T={x.shape[1]}], got {lengths.tolist()}")
+                raise invalid("lengths", f"lengths must lie in [1, T={x.shape[1]}], got {lengths.tolist()}")
 
     def _check_lags(self, x: torch.Tensor, lengths, lags) -> None:
         """The highway's input: ``lags`` (B, k, F) as given, or at least k steps in every example."""
         k = self.config.highway
         if lags is not None:
             if not k:
-                raise ValueError("lags feed the linear highway, and this model has none (highway=0)")
+                raise invalid("lags", "lags feed the linear highway, and this model has none (highway=0)")
             if self.config.relative:
-                raise ValueError(
+                raise invalid(
+                    "lags",
                     "lags cannot be given to a relative model: its highway reads each window "
-                    "relative to the window's own last value"
+                    "relative to the window's own last value",
                 )
             if not isinstance(lags, torch.Tensor) or tuple(lags.shape) != (x.shape[0], k, x.shape[2]):
-                raise ValueError(
+                raise invalid(
+                    "lags",
                     f"lags must be a tensor of shape (B, highway, F) = ({x.shape[0]}, {k}, "
-                    f"{x.shape[2]}), got {tuple(getattr(lags, 'shape', ())) or type(lags).__name__}"
+                    f"{x.shape[2]}), got {tuple(getattr(lags, 'shape', ())) or type(lags).__name__}",
                 )
         elif k:
             shortest = x.shape[1] if lengths is None else int(torch.as_tensor(lengths).min())  # lengths <= T
             if shortest < k:
-                raise ValueError(
+                raise invalid(
+                    "x",
                     f"the linear highway reads the last highway={k} steps, so every input needs at "
                     f"least {k} steps; got x of shape {tuple(x.shape)}"
                     + ("" if lengths is None else f" and lengths as short as {shortest}")
-                    + " (or pass them as lags)"
+                    + " (or pass them as lags)",
                 )
 
     def forward(
