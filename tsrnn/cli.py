@@ -11,6 +11,7 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import click
 
@@ -145,30 +146,25 @@ def cli() -> None:
     """
 
 
-class _ManyValues(click.Command):
-    """Lets an option take several values: ``--hidden 2 5 10`` reads as ``--hidden 2 --hidden 5 --hidden 10``.
+class _ManyValues(click.Option):
+    """A ``multiple=True`` option that also takes the values following one flag: ``--hidden 2 5 10``
+    reads as ``--hidden 2 --hidden 5 --hidden 10``.  Values run up to the next option; a negative
+    number is a value, for the option's type to refuse (``-1 is not in the range x>=1``)."""
 
-    The options are the command's ``many`` (e.g. ``_ManyValues.with_options("--quantiles")``).
-    """
+    def add_to_parser(self, parser: Any, ctx: click.Context) -> None:
+        super().add_to_parser(parser, ctx)
+        entry = parser._long_opt[self.opts[0]]  # click's parser entry for this option
+        store = entry.process
 
-    many: tuple[str, ...] = ("--hidden",)
+        def store_all(value: str, state: Any) -> None:
+            store(value, state)
+            while state.rargs and (not state.rargs[0].startswith("-") or _NUMBER.fullmatch(state.rargs[0])):
+                store(state.rargs.pop(0), state)
 
-    @classmethod
-    def with_options(cls, *names: str) -> type[_ManyValues]:
-        return type(cls.__name__, (cls,), {"many": names})
+        entry.process = store_all
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        out, current, count = [], None, 0
-        for arg in args:
-            number = arg.startswith("-") and arg[1:].replace(".", "", 1).isdigit()  # e.g. -1 or -0.5
-            if current is not None and (count == 0 or not arg.startswith("-") or number):
-                out += [arg] if count == 0 else [current, arg]  # a bad value (e.g. -1) is left to click
-                count += 1
-                continue
-            name = arg.split("=", 1)[0]
-            current, count = (name, int("=" in arg)) if name in self.many else (None, 0)
-            out.append(arg)
-        return super().parse_args(ctx, out)
+
+_NUMBER = re.compile(r"-\d*\.?\d+")  # -1, -0.5, -.5: a value, not an option
 
 
 class _Columns(click.ParamType):
@@ -234,10 +230,7 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
     ]
 
 
-@cli.command(
-    cls=_ManyValues.with_options("--quantiles"),
-    epilog="Example: tsrnn fit --features 3 --hidden 15 --cell lstm --out runs/sine",
-)
+@cli.command(epilog="Example: tsrnn fit --features 3 --hidden 15 --cell lstm --out runs/sine")
 @click.option(
     "--features",
     type=_CountOrColumns(),
@@ -352,6 +345,7 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
 )
 @click.option(
     "--quantiles",
+    cls=_ManyValues,
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
     multiple=True,
     help="Quantile levels, sorted, space-separated after one --quantiles (with --loss gaussian "
@@ -628,7 +622,6 @@ _MODEL = click.option(
 
 
 @cli.command(
-    cls=_ManyValues.with_options("--periods"),
     epilog="Example: tsrnn generate --features 3 --length 2000 --noise 0.1 --seed 0 --periods 50 37 23 --out sine.csv",
 )
 @click.option("--features", type=click.IntRange(min=1), default=3, help="Columns f0, f1, ... of the series.")
@@ -639,6 +632,7 @@ _MODEL = click.option(
 @click.option("--trend", type=float, default=0.0, help="Linear trend added per step.")
 @click.option(
     "--periods",
+    cls=_ManyValues,
     type=click.FloatRange(min=0, min_open=True),
     multiple=True,
     help="Period of each feature in steps, space-separated after one --periods  [default: 50 37 23 ...]",
@@ -835,12 +829,11 @@ def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, a
     click.echo(json.dumps(report.to_dict(), indent=2) if as_json else str(report))
 
 
-@cli.command(
-    cls=_ManyValues, epilog="Example: tsrnn compare --hidden 2 5 10 15 --epochs 30 --out runs/hidden"
-)
+@cli.command(epilog="Example: tsrnn compare --hidden 2 5 10 15 --epochs 30 --out runs/hidden")
 @click.option(
     "--hidden",
     "hidden_sizes",
+    cls=_ManyValues,
     type=click.IntRange(min=1),
     multiple=True,
     default=(2, 5, 10, 15),
