@@ -15,7 +15,7 @@ import pytest
 import torch
 from click.testing import CliRunner
 
-from tsrnn import Forecaster, multi_sine
+from tsrnn import Forecaster, TsrnnError, multi_sine
 from tsrnn.cli import cli
 
 ARGS = [
@@ -130,7 +130,9 @@ def test_cuda_request_without_cuda_is_a_clear_error(tmp_path, monkeypatch):
         cli, ["fit", "--device", "cuda", "--epochs", "1", "--length", "200", "--out", "r"]
     )
     assert result.exit_code == 2
-    assert "device='cuda' was asked for, but torch finds no CUDA device" in result.output
+    assert "--device cuda was asked for, but torch finds no CUDA device" in result.output  # device='cuda'
+    with pytest.raises(TsrnnError, match="device='cuda' was asked for, but torch finds no CUDA device"):
+        Forecaster(epochs=1, window=5, hidden=3, device="cuda").fit(multi_sine(100, 1, seed=0))
     auto = Forecaster(epochs=1, window=5, hidden=3, device="auto").fit(multi_sine(100, 1, seed=0))
     assert next(auto.model_.parameters()).device.type == "cpu"
 

@@ -154,7 +154,7 @@ def resolve_device(device: str):
     if device == "cuda":
         if not torch.cuda.is_available():
             raise TsrnnError(
-                "device='cuda' was asked for, but torch finds no CUDA device; use 'cpu' or 'auto'"
+                "device='cuda' was asked for, but torch finds no CUDA device; use device='cpu' or device='auto'"
             )
         return torch.device("cuda", int(os.environ.get("LOCAL_RANK", torch.cuda.current_device())))
     return torch.device("cpu")
