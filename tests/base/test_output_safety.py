@@ -166,7 +166,9 @@ def test_compare_force_replaces_its_own_result(tmp_path):
         str(out),
     ]
     assert invoke(*args).exit_code == 0
-    one_line_error(invoke(*args), "is not empty; pass overwrite=True (--force")
+    one_line_error(
+        invoke(*args), "is not empty; pass --force to replace it"
+    )  # overwrite=True, as the CLI says it
     assert invoke(*args, "--force").exit_code == 0
     assert sorted(os.listdir(out)) == ["compare.csv", "compare.png"]
 

@@ -35,15 +35,15 @@ def test_ten_thousand_columns_are_refused_before_any_work(tmp_path):
     result = invoke(*FIT, "--hidden", "8", "--data", tmp_path / "wide.csv", "--out", tmp_path / "run")
     one_line_error(
         result,
-        f"window=5 x 10000 features = 50000 inputs per window, beyond tsrnn's limit of "
+        f"a window of 5 steps x 10000 features = 50000 inputs per window, beyond tsrnn's limit of "
         f"{MAX_AR_INPUTS}: the linear-AR baseline fits 50001 coefficients for each of the 10000 "
-        f"features; use fewer features (--features a,b,...) or a shorter --window",
+        f"features; use fewer features or a shorter window",
     )
     left_nothing(tmp_path)
 
 
 def test_the_limit_is_on_window_times_features(fit_frame):
-    with pytest.raises(DataError, match=r"window=5001 x 2 features = 10002 inputs per window"):
+    with pytest.raises(DataError, match=r"a window of 5001 steps x 2 features = 10002 inputs per window"):
         Forecaster(window=5001, epochs=1).fit(fit_frame)
 
 

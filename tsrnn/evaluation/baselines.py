@@ -53,7 +53,7 @@ def check_ar_size(window: int, n_features: int) -> None:
         from ..base.errors import DataError
 
         raise DataError(
-            f"window={window} x {n_features} features = {window * n_features} inputs per window, "
+            f"a window of {window} steps x {n_features} features = {window * n_features} inputs per window, "
             f"beyond tsrnn's limit of {MAX_AR_INPUTS}: the linear-AR baseline fits "
             f"{1 + window * n_features} coefficients for each of the {n_features} features; use fewer "
             f"features or a shorter window"
