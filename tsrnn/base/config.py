@@ -203,17 +203,19 @@ class ModelConfig(_JsonConfig):
                 f"loss={self.loss!r}",
             )
         if self.num_layers > MAX_LAYERS:
-            raise ValueError(
+            raise checks.invalid(
+                "num_layers",
                 f"num_layers must be at most {MAX_LAYERS}, got {self.num_layers}: each layer is one more pass "
-                f"over every window, and deeper stacks of recurrent layers do not train"
+                f"over every window, and deeper stacks of recurrent layers do not train",
             )
         n = self.n_parameters
         if n > MAX_PARAMETERS:
-            raise ValueError(
+            raise checks.invalid(
+                "hidden_size",
                 f"hidden_size={self.hidden_size}, num_layers={self.num_layers}, input_size={self.input_size}, "
                 f"horizon={self.horizon} and output_size={self.output_size} make a network of {n} parameters, "
                 f"beyond tsrnn's limit of {MAX_PARAMETERS} ({MAX_PARAMETERS * 4 // 2**20} MiB of weights, "
-                f"held about seven times over to train); use a smaller hidden size or horizon, fewer layers or features"
+                f"held about seven times over to train); use a smaller hidden size or horizon, fewer layers or features",
             )
 
     @property

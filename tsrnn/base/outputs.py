@@ -18,6 +18,7 @@ import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -174,9 +175,7 @@ def _lock_path(path: Path) -> Path:
 def _try_lock(fd: int) -> bool:
     """Take the exclusive lock of open file ``fd`` without waiting; False when another process has it.
     A crashed process's lock is released with it (flock on POSIX, LockFile on Windows)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":
         import msvcrt
 
         try:
@@ -184,6 +183,8 @@ def _try_lock(fd: int) -> bool:
         except OSError:
             return False
         return True
+    import fcntl
+
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError as err:

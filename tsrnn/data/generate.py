@@ -48,10 +48,11 @@ def sine_wave(seq_length: int = 20, n_features: int = 1) -> np.ndarray:
 def check_generated(length: int, n_features: int) -> None:
     """Refuse, before any work, a generated series beyond :data:`MAX_GENERATED_VALUES` numbers."""
     if length * n_features > MAX_GENERATED_VALUES:
-        raise ValueError(
+        raise checks.invalid(
+            "length",
             f"length={length} x n_features={n_features} = {length * n_features} values, beyond tsrnn's limit "
             f"of {MAX_GENERATED_VALUES} for a generated series ({MAX_GENERATED_VALUES * 8 // 2**20} MiB of "
-            f"float64); generate fewer steps or features"
+            f"float64); generate fewer steps or features",
         )
 
 

@@ -11,6 +11,7 @@ import warnings
 import numpy as np
 import torch
 
+from ..base import checks
 from ..base.config import auto_batch_size
 from ..base.errors import DataError
 from ..data.known import resolve_known

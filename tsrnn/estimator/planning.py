@@ -72,9 +72,10 @@ def configs(
         window_scale=bool(est.window_scale),
     )
     if checks.positive_int("samples", est.samples) > MAX_SAMPLES:
-        raise ValueError(
+        raise checks.invalid(
+            "samples",
             f"samples must be at most {MAX_SAMPLES}, got {est.samples}: a million Monte-Carlo paths give "
-            f"the quantiles to a tenth of a percent, and more only cost memory"
+            f"the quantiles to a tenth of a percent, and more only cost memory",
         )
     training = TrainConfig(
         epochs=est.epochs,
@@ -119,9 +120,10 @@ def fit_threads(est) -> int:
     threads = checks.positive_int("threads", est.threads)
     cpus = os.cpu_count() or 1
     if threads > MAX_THREADS_PER_CPU * cpus:
-        raise ValueError(
+        raise checks.invalid(
+            "threads",
             f"threads must be at most {MAX_THREADS_PER_CPU * cpus} ({MAX_THREADS_PER_CPU} per CPU of this "
-            f"machine's {cpus}), got {threads}: more threads than CPUs only wait on each other"
+            f"machine's {cpus}), got {threads}: more threads than CPUs only wait on each other",
         )
     return threads
 
