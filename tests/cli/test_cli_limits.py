@@ -24,12 +24,18 @@ from tsrnn.nn.model import RNNForecaster
             f"num_layers must be at most {MAX_LAYERS}, got 100000: each layer is one more pass",
         ),
         (["--hidden", "100000"], f"parameters, beyond tsrnn's limit of {MAX_PARAMETERS} (190 MiB of weights"),
-        (["--horizon", "1000000"], "horizon=1000000 and output_size=3 make a network of 57003120 parameters"),
+        (
+            ["--horizon", "1000000"],
+            "--horizon 1000000 and output_size=3 make a network of 57003120 parameters",
+        ),
         (
             ["--features", "100000"],
-            "length=2000 x n_features=100000 = 200000000 values, beyond tsrnn's limit",
+            "--length 2000 x n_features=100000 = 200000000 values, beyond tsrnn's limit",
         ),
-        (["--features", "6000"], "window=2 x 6000 features = 12000 inputs per window, beyond tsrnn's limit"),
+        (
+            ["--features", "6000"],
+            "a window of 2 steps x 6000 features = 12000 inputs per window, beyond tsrnn's limit",
+        ),
         (["--threads", "100000"], "got 100000: more threads than CPUs only wait on each other"),
         (
             ["--samples", "10000000"],
@@ -49,7 +55,7 @@ def test_a_season_longer_than_the_data_is_refused(tmp_path):
     result = invoke("fit", "--data", tmp_path / "m.csv", "--season", "1000000000", "--out", tmp_path / "run")
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert result.output.strip().splitlines()[-1] == (
-        "Error: season=1000000000 steps is longer than the series (240 steps): a season must repeat within "
+        "Error: --season 1000000000 steps is longer than the series (240 steps): a season must repeat within "
         "the data, and the seasonal indices and the seasonal-naive baseline hold a number for each of its steps"
     )
     with pytest.raises(DataError, match=r"season=500 steps is longer than the series \(300 steps\)"):
