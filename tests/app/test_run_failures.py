@@ -56,7 +56,8 @@ def test_a_full_disk_after_training_keeps_it_and_resume_finishes_the_run(
     line = one_line_error(invoke(*ARGS, "--out", "run5"), "the run 'run5' stopped: [Errno 28] No space left")
     assert (
         "its training is kept in '.run5.partial' (saved after epoch 3): fix the cause (free disk space, "
-        "permissions), then continue with 'tsrnn fit --resume run5'" in line
+        "permissions), then continue it with --resume, which ends with the model of a run never stopped"
+        in line
     )
     assert not (tmp_path / "run5").exists()
     assert (tmp_path / ".run5.partial" / "checkpoint" / "training.json").is_file()
@@ -151,7 +152,7 @@ def test_a_really_full_disk_keeps_the_training_and_resume_finishes(small_disk, m
     monkeypatch.chdir(small_disk)
     line = one_line_error(invoke(*ARGS, "--out", "run5"), "No space left on device")
     assert "its training is kept in '.run5.partial' (saved after epoch 3)" in line
-    assert "tsrnn fit --resume run5" in line
+    assert "continue it with --resume" in line  # the library's resume=True, in the CLI's words
     subprocess.run(["mount", "-o", "remount,size=4m", str(small_disk)], check=True)  # space freed
     assert invoke("fit", "--resume", "run5", "--quiet").exit_code == 0
     assert (small_disk / "run5" / "model.safetensors").read_bytes() == reference

@@ -450,8 +450,7 @@ def _keeping(work: Path, out_dir: Path) -> Iterator[None]:
         except (CheckpointError, KeyError, TypeError, ValueError):
             epoch = ""
         how = (
-            f"continue with 'tsrnn fit --resume {out_dir}' (fit_run(..., resume=True)), which ends with "
-            f"the model of a run never stopped"
+            "continue it with resume=True, which ends with the model of a run never stopped"
             if (work / "options.json").is_file()
             else f"continue with Forecaster.fit(data, checkpoint_dir={str(work / 'checkpoint')!r}, resume=True)"
         )
