@@ -16,8 +16,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..base.config import MAX_GENERATED_VALUES  # what tsrnn plot may regenerate
 from ..base.errors import CheckpointError
-from ..data.generate import MAX_GENERATED_VALUES  # what tsrnn plot may regenerate
 
 __all__ = [
     "MAX_JSON_BYTES",
