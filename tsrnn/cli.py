@@ -617,7 +617,8 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     type=click.Path(dir_okay=False),
     default=None,
     help="CSV file of the known inputs' values over the forecast steps (a model fitted with --known): "
-    "their columns, in time order (or with a ds column; unique_id for long data).",
+    "their columns and a time column, matched to the steps by time (unique_id and ds for long data); "
+    "without a time column, rows in time order.",
 )
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="CSV file to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")

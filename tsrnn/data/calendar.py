@@ -45,6 +45,8 @@ __all__ = [
     "regular_calendar",
     "season_of",
     "describe_freq",
+    "same_calendar",
+    "continues",
     "parse_freq",
     "shown_labels",
     "step_numbers",
@@ -469,6 +471,36 @@ def _monthly_offset(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
         anchor = (first - 1) % 3 + (1 if starts else 10)  # QS-JAN starts Jan/Apr/...; QE-DEC ends Mar/Jun/...
         return to_offset(f"{step // 3}{'QS' if starts else 'QE'}-{MONTHS[anchor - 1]}")
     return to_offset(f"{step}{'MS' if starts else 'ME'}")
+
+
+def same_calendar(a, b) -> bool:
+    """Whether frequencies ``a`` and ``b`` lay out the same dates: equal offsets, or quarters
+    anchored on months three apart (``QS-JAN`` and ``QS-APR`` both start January, April, ...)."""
+    oa, ob = parse_freq(a), parse_freq(b)
+    if oa == ob:
+        return True
+    quarters = (offsets.QuarterBegin, offsets.QuarterEnd)
+    return (
+        isinstance(oa, quarters)
+        and type(oa) is type(ob)
+        and oa.n == ob.n
+        and (oa.startingMonth - ob.startingMonth) % 3 == 0
+    )
+
+
+def continues(fitted_freq, fitted_last, freq, first) -> str | None:
+    """Whether dates at ``freq`` from ``first`` lie on the calendar of dates at ``fitted_freq``
+    that ended at ``fitted_last``: None when they do, ``"freq"`` for another frequency,
+    ``"between"`` for a fixed step off the fitted steps (hourly at half past, fitted on the hour)."""
+    if not same_calendar(fitted_freq, freq):
+        return "freq"
+    offset = parse_freq(fitted_freq)
+    first, last = pd.Timestamp(first), pd.Timestamp(fitted_last)
+    if (first.tz is None) != (last.tz is None):
+        return "between"
+    if isinstance(offset, offsets.Tick):
+        return None if (first - last).value % offset.nanos == 0 else "between"
+    return None if offset.is_on_offset(first) else "between"
 
 
 def describe_freq(freq) -> str:

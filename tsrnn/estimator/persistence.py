@@ -98,6 +98,7 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
         "targets": est.target_names_,
         "target_idx": est.target_idx_,
         "series": series,
+        "reading": getattr(est, "reading_", None),
         "history": {
             "best_epoch": est.history_.best_epoch,
             "stop_reason": est.history_.stop_reason,
@@ -170,6 +171,7 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
         est.target_names_ = list(config["targets"])
         est.target_idx_ = list(config["target_idx"])
         est.state_ = _read_state(config, tensors)
+        est.reading_ = config.get("reading")  # None in files before it: the settings (intake.fitted_reading)
         est.long_ = est.state_.ids[0] is not None
         est.history_ = History(
             best_epoch=config["history"]["best_epoch"],
