@@ -97,7 +97,8 @@ def test_a_calendar_that_does_not_continue_the_fitted_one_is_refused():
 
 def test_other_columns_and_unknown_series_are_refused(monthly):
     with pytest.raises(
-        DataError, match=r"^data has 2 features \['y', 'z'\], but this Forecaster was fitted on 1 features \['y'\]"
+        DataError,
+        match=r"^data has 2 features \['y', 'z'\], but this Forecaster was fitted on 1 features \['y'\]",
     ):
         monthly.predict(dated("MS", 30).assign(z=1.0))
     long = pd.DataFrame(

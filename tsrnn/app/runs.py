@@ -422,6 +422,8 @@ def time_axis_note(report: dict, index) -> str:
         else ("integer years" if report["time_form"] == "year" else "integer steps")
     )
     span = f", {labels[0]} to {labels[-1]}" if len(labels) else ""
+    if report.get("session"):  # steps only inside the same hours of every day or week
+        kind += f" in sessions ({report['session']})"
     season = report.get("season")
     season = (
         "found from the autocorrelation"

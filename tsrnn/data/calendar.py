@@ -36,6 +36,7 @@ from .dates import (
     times_of_day,
     to_dates,
 )
+from .sessions import Session, find_session
 
 __all__ = [
     "TimeAxis",
@@ -566,14 +567,19 @@ _MONTHLY = (
 )
 
 
-def step_numbers(labels: pd.Index, freq: str | None = None, step: int = 1) -> np.ndarray | None:
+def step_numbers(
+    labels: pd.Index, freq: str | None = None, step: int = 1, session: Session | None = None
+) -> np.ndarray | None:
     """Each label's step number counted from a fixed origin, so that ``step_numbers(...) % m`` is the
     same position in a season of m steps in every data set on the calendar: for dates at ``freq``,
     periods since 1970-01 (months, quarters and years, business ones included, by their months;
     weeks by days; business days by ``numpy.busday_count``; fixed steps by their length), on the
     local calendar of time-zone-aware dates for steps of whole days and longer; for integers at
     ``step``, ``label // step``.  None for dates without a frequency or at one not listed here
-    (business hours, custom business days, semi-months): such data get no seasonal indices."""
+    (business hours, custom business days, semi-months): such data get no seasonal indices.  On
+    ``session`` (:mod:`tsrnn.data.sessions`), the steps inside the sessions, from their origin."""
+    if isinstance(labels, pd.DatetimeIndex) and session is not None:
+        return session.positions(labels)[0]
     if isinstance(labels, pd.DatetimeIndex):
         if freq is None:
             return None
@@ -607,13 +613,23 @@ class Grid:
     """A regular time axis as integer positions: dates at a pandas frequency, or integers at a step.
 
     ``positions(labels)`` maps labels to their step number on the grid (refusing labels off it) and
-    ``labels(positions)`` maps back, so a panel's calendars are handled as integer arithmetic.
+    ``labels(positions)`` maps back, so a panel's calendars are handled as integer arithmetic.  A
+    grid of sessions (``session``, :mod:`tsrnn.data.sessions`) counts only the steps inside them,
+    from the sessions' fixed origin.
     """
 
     def __init__(
-        self, freq: str | None, step: int, origin, full: pd.DatetimeIndex | None = None, name=None
+        self,
+        freq: str | None,
+        step: int,
+        origin,
+        full: pd.DatetimeIndex | None = None,
+        name=None,
+        session: Session | None = None,
+        tz=None,
     ) -> None:
         self.freq, self.step, self.origin, self.full, self.name = freq, step, origin, full, name
+        self.session, self.tz = session, tz
 
     @classmethod
     def of(cls, labels: pd.Index, freq=None, span: pd.Index | None = None) -> Grid:
@@ -631,6 +647,10 @@ class Grid:
                         f"weeks, business days or a fixed step); declare it with freq= (--freq), "
                         f"resample the data, or accept it with irregular='ignore' (--irregular ignore)"
                     )
+                if isinstance(offset, offsets.Tick):  # steps absent at the same hours of every day or week
+                    session = find_session(labels, int(offset.nanos))
+                    if session is not None:
+                        return cls(offset.freqstr, 1, None, name=labels.name, session=session, tz=labels.tz)
             else:
                 offset = parse_freq(freq)
             return cls.dates(span.min(), span.max(), offset, labels.name)
@@ -671,6 +691,15 @@ class Grid:
                     f"irregular='ignore' (--irregular ignore)"
                 )
             return offset // self.step
+        if self.session is not None:
+            pos, off = self.session.positions(pd.DatetimeIndex(labels))
+            if off.any() and strict:
+                raise DataError(
+                    f"timestamps {shown_labels(labels[off])} are not on the sessions of the other steps "
+                    f"({self.session.describe()}, every {describe_freq(self.freq)}); declare the frequency "
+                    f"with freq= (--freq) and a fill policy to read every step, or remove them"
+                )
+            return pos
         if self.full is None:
             ns = pd.DatetimeIndex(labels).as_unit("ns").asi8 - self.origin.value
             pos, off = ns // self.step, ns % self.step != 0
@@ -692,6 +721,8 @@ class Grid:
         positions = np.asarray(positions, dtype=np.int64)
         if self.freq is None:
             return pd.Index(self.origin + positions * self.step, name=self.name)
+        if self.session is not None:
+            return self.session.labels(positions, self.tz, self.name)
         if self.full is None:
             return pd.DatetimeIndex(self.origin.value + positions * self.step, name=self.name).as_unit("ns")
         if len(positions) and positions.max() >= len(self.full):
@@ -707,6 +738,7 @@ class Calendar(NamedTuple):
     step: int  # integer steps: the step; calendars: 1
     full: pd.Index
     gaps: pd.Index
+    session: Session | None = None  # the sessions the steps lie in (:mod:`tsrnn.data.sessions`)
 
 
 def regular_calendar(index: pd.Index, freq=None) -> Calendar:
@@ -722,4 +754,4 @@ def regular_calendar(index: pd.Index, freq=None) -> Calendar:
     full = grid.labels(np.arange(pos[0], pos[-1] + 1))
     present = np.zeros(len(full), bool)
     present[pos - pos[0]] = True
-    return Calendar(grid.freq, 1 if grid.freq else grid.step, full, full[~present])
+    return Calendar(grid.freq, 1 if grid.freq else grid.step, full, full[~present], grid.session)

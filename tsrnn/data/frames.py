@@ -140,7 +140,7 @@ def _calendar(frame: pd.DataFrame, axis: TimeAxis, freq, irregular: str) -> tupl
     gaps = list(format_labels(cal.gaps, axis.form))
     if len(cal.gaps):
         frame = frame.reindex(cal.full)
-    return frame, {"freq": cal.freq, "gaps": gaps, "step": cal.step}
+    return frame, {"freq": cal.freq, "gaps": gaps, "step": cal.step, "session": cal.session}
 
 
 def _not_numbers(column: pd.Series) -> tuple[bool, str | None]:
@@ -286,22 +286,33 @@ def prepare_wide(
         frame, calendar = _calendar(frame, axis, freq, irregular)
     numeric, text = _numeric(frame, features)
     clean, report = _fill(numeric, fill, axis, calendar)
-    freq_found = calendar["freq"]
+    freq_found, session = calendar["freq"], calendar.get("session")
     report.update(
         row_numbers=rows,
         text_columns=text,
         time_col=None if axis is None else (axis.column or frame.index.name),
         time_form=None if axis is None else axis.form,
         freq=freq_found,
-        season=season_of(freq_found) if freq_found else (1 if axis and axis.form == "year" else None),
+        season=_season(freq_found, session, axis),
     )
+    if session is not None:
+        report["session"] = session.describe()
     clean.attrs = {
         **attrs,
         "tsrnn.freq": freq_found,
         "tsrnn.form": None if axis is None else axis.form,
         "tsrnn.season": report["season"],
+        "tsrnn.session": None if session is None else session.text,
     }
     return clean, report
+
+
+def _season(freq, session, axis) -> int | None:
+    """The usual season of a time axis: its sessions' (steps per session day), its frequency's, or
+    none (1) for integer years."""
+    if session is not None:
+        return session.season()
+    return season_of(freq) if freq else (1 if axis and axis.form == "year" else None)
 
 
 def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None, dict[str, str | None]]:
@@ -480,7 +491,9 @@ def long_panel(
                 f"series {shown_labels(map(repr, ids[lengths == 0]))} have no rows left after fill='drop'"
             )
         last = row_pos[starts + lengths - 1]
-    report["season"] = season_of(report["freq"]) if report["freq"] else None
+    report["season"] = _season(report["freq"], grid.session, None)
+    if grid.session is not None:
+        report["session"] = grid.session.describe()
     values = np.ascontiguousarray(clean.to_numpy(dtype=np.float32))
     return Panel(
         values,

@@ -30,7 +30,8 @@ class Panel:
     form    : how time labels are written (see :mod:`tsrnn.data.calendar`)
     season  : the frequency's usual season, or None
     index   : a single series' own time labels (a pandas Index) and ``freq`` its frequency, where
-              it came from a wide frame or an array rather than the long layout's grid
+              it came from a wide frame or an array rather than the long layout's grid; ``session``
+              the sessions its steps lie in (:class:`tsrnn.data.sessions.Session`), if any
     """
 
     values: np.ndarray
@@ -45,6 +46,7 @@ class Panel:
     report: dict = field(default_factory=dict)
     index: object = None
     freq: str | None = None
+    session: object = None
 
     @property
     def n_series(self) -> int:

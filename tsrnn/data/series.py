@@ -45,6 +45,7 @@ class Series:
     freq: str | None = None
     form: str | None = None
     season: int | None = None
+    session: object = None  # the sessions its steps lie in (tsrnn.data.sessions.Session), if any
 
     @property
     def length(self) -> int:
@@ -85,6 +86,10 @@ def as_series(data) -> Series:
         values = numeric.to_numpy(dtype=np.float32)
         columns, index = [str(c) for c in numeric.columns], numeric.index
         time = {k: data.attrs.get(f"tsrnn.{k}") for k in ("freq", "form", "season")}
+        if data.attrs.get("tsrnn.session"):
+            from .sessions import Session
+
+            time["session"] = Session.from_text(data.attrs["tsrnn.session"])
     else:
         try:
             values = np.asarray(data, dtype=np.float32)
@@ -404,9 +409,12 @@ def _inferred_freq(index: pd.DatetimeIndex) -> str | None:
     return pd.tseries.frequencies.to_offset(step.iloc[0]).freqstr
 
 
-def index_spec(index: pd.Index | range, freq: str | None = None, form: str | None = None) -> dict:
+def index_spec(
+    index: pd.Index | range, freq: str | None = None, form: str | None = None, session=None
+) -> dict:
     """A JSON-able description of how ``index`` continues: integer steps, or dates at a frequency
-    (``freq``, else the index's own or inferred one) written in ``form``."""
+    (``freq``, else the index's own or inferred one) written in ``form``, inside ``session``
+    (:class:`~tsrnn.data.sessions.Session`; its ``text``) when the steps lie in sessions."""
     if isinstance(index, range):
         ok = len(index) > 0 and index.step > 0
         return {
@@ -420,13 +428,11 @@ def index_spec(index: pd.Index | range, freq: str | None = None, form: str | Non
     if isinstance(index, pd.DatetimeIndex) and len(index) > 0:
         freq = freq or (index.freqstr if index.freq is not None else _inferred_freq(index))
         if freq is not None:
-            return {
-                "kind": "datetime",
-                "last": index[-1].isoformat(),
-                "freq": freq,
-                "name": index.name,
-                "form": form,
-            }
+            spec = {"kind": "datetime", "last": index[-1].isoformat(), "freq": freq, "name": index.name}
+            spec["form"] = form
+            if session is not None:
+                spec["session"] = session.text
+            return spec
     if pd.api.types.is_integer_dtype(index) and len(index) > 0:
         steps = np.diff(np.asarray(index, dtype=np.int64))
         uniq, counts = np.unique(steps, return_counts=True)
@@ -439,11 +445,25 @@ def future_index(spec: dict, steps: int) -> pd.Index:
     """The ``steps`` index labels that follow an index described by :func:`index_spec`."""
     import pandas as pd
 
+    if spec["kind"] == "datetime" and spec.get("session"):
+        return _session_labels([spec], steps)
     if spec["kind"] == "datetime":
         dates = pd.date_range(pd.Timestamp(spec["last"]), periods=steps + 1, freq=spec["freq"])[1:]
         return dates.rename(spec.get("name"))
     start = spec["last"] + spec["step"]
     return pd.RangeIndex(start, start + steps * spec["step"], spec["step"], name=spec.get("name"))
+
+
+def _session_labels(specs: list[dict], steps: int) -> pd.Index:
+    """The ``steps`` steps of the sessions after each spec's last label, series after series."""
+    import pandas as pd
+
+    from .sessions import Session
+
+    session = Session.from_text(specs[0]["session"])
+    last = pd.DatetimeIndex([pd.Timestamp(sp["last"]) for sp in specs])
+    ahead = session.positions(last)[0][:, None] + np.arange(1, steps + 1)
+    return session.labels(ahead.ravel(), last.tz, specs[0].get("name"))
 
 
 def future_labels(specs: list[dict], steps: int) -> pd.Index:
@@ -452,8 +472,10 @@ def future_labels(specs: list[dict], steps: int) -> pd.Index:
     import pandas as pd
     from pandas.tseries.frequencies import to_offset
 
-    kinds = {(sp["kind"], sp.get("freq"), sp.get("step")) for sp in specs}
+    kinds = {(sp["kind"], sp.get("freq"), sp.get("step"), sp.get("session")) for sp in specs}
     ahead = np.arange(1, steps + 1)
+    if len(kinds) == 1 and specs[0].get("session"):
+        return _session_labels(specs, steps)
     if len(kinds) == 1 and specs[0]["kind"] == "integer":
         last = np.array([sp["last"] for sp in specs], dtype=np.int64)
         return pd.Index((last[:, None] + specs[0]["step"] * ahead).ravel())

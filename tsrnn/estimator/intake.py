@@ -141,6 +141,7 @@ def one_series(s: Series, uid, report: dict | None = None) -> Panel:
         report=report or {},
         index=s.index,
         freq=s.freq,
+        session=s.session,
     )
 
 
@@ -266,6 +267,19 @@ def _check_calendar(est, panel: Panel, rows: np.ndarray) -> None:
         return
     if freq is None or fitted.get("freq") is None:
         return
+    session = panel.grid.session if panel.grid is not None else panel.session
+    if (None if session is None else session.text) != fitted.get("session"):
+        from ..data.sessions import Session
+
+        def said(s) -> str:
+            return "every step of the day" if s is None else f"the sessions {s.describe()}"
+
+        fitted_session = fitted.get("session")
+        raise DataError(
+            f"data's steps lie on {said(session)}, but this Forecaster was fitted on data on "
+            f"{said(None if fitted_session is None else Session.from_text(fitted_session))}; give it "
+            f"data on that calendar (at least two days or weeks, so that its sessions show)"
+        )
     problem = continues(fitted["freq"], fitted["last"], freq, first)
     if problem == "freq":
         raise DataError(

@@ -56,7 +56,8 @@ _INDEX_COLUMNS = (
     "freq",
     "name",
     "form",
-)  # null where a series' kind has no such field
+    "session",
+)  # null where a series' kind has no such field (session: where its steps lie in sessions)
 
 
 def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
@@ -117,6 +118,9 @@ def _read_state(config: dict, tensors: dict[str, torch.Tensor]) -> PanelState:
         series = config["series"]
         index = series["index"]
         specs = [{key: index[key][i] for key in _INDEX_FIELDS[kind]} for i, kind in enumerate(index["kind"])]
+        for spec, session in zip(specs, index.get("session") or [None] * len(specs), strict=True):
+            if session is not None:  # files before sessions lack the column
+                spec["session"] = session
         scaled = series["scaled"]
         season = series["season"]
         return PanelState(

@@ -233,13 +233,21 @@ def continuation_specs(panel: Panel) -> list[dict]:
     panel's grid, or a single series' own labels."""
     grid = panel.grid
     if grid is None and panel.index is not None:
-        return [index_spec(panel.index, panel.freq, panel.form)]
+        return [index_spec(panel.index, panel.freq, panel.form, panel.session)]
     if grid is None:
         return [{"kind": "integer", "last": int(n) - 1, "step": 1, "name": None} for n in panel.lengths]
     lasts = grid.labels(panel.last)
     if grid.freq is None:
         return [{"kind": "integer", "last": int(v), "step": int(grid.step), "name": grid.name} for v in lasts]
+    extra = {} if grid.session is None else {"session": grid.session.text}
     return [
-        {"kind": "datetime", "last": t.isoformat(), "freq": grid.freq, "name": grid.name, "form": panel.form}
+        {
+            "kind": "datetime",
+            "last": t.isoformat(),
+            "freq": grid.freq,
+            "name": grid.name,
+            "form": panel.form,
+            **extra,
+        }
         for t in lasts
     ]

@@ -260,6 +260,16 @@ def _panel(f: _Fields, series: Any, tensors: dict, shape: dict) -> None:
             for key in ("kind", "last", "step", "freq", "name", "form")
         },
     )
+    if index.get("session") is not None:  # optional: files before sessions lack it
+        from ..data.sessions import Session
+
+        for i, text in enumerate(column(index, "session", "series.index.session")):
+            if text is None:
+                continue
+            try:
+                Session.from_text(f.string(text, f"series.index.session[{i}]"))
+            except (ValueError, TypeError):
+                f.fail(f"series.index.session[{i}]", "a session such as 'W/5min/84-251'", text)
     b = _baseline_settings(f, f.get(series, "baselines", "series.baselines"), "series.baselines", shape)
     f.integer(
         f.get(b, "calendar_season", "series.baselines.calendar_season"),
