@@ -71,8 +71,8 @@ def test_business_hours_are_read_as_sessions_and_forecast_at_the_next_ones():
     assert model.seasonality_.m == 168  # the day's profile, by step of the session day
     note = time_axis_note(report, WEEKDAYS)
     assert (
-        "5-minute (5min) in sessions (Mon-Fri 07:00-21:00), 2024-01-01 07:00:00 to 2024-01-19 20:55:00"
-        in note
+        "5-minute (5min) in sessions (Mon-Fri 07:00-21:00), 2024-01-01T07:00:00 to 2024-01-19T20:55:00; "
+        "season 168 (a session day's steps)" in note
     )
 
 

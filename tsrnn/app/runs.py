@@ -430,6 +430,8 @@ def time_axis_note(report: dict, index) -> str:
         if season is None
         else "none"
         if season == 1
+        else f"{season} (a session day's steps)"
+        if report.get("session")
         else f"{season} (from the frequency)"
     )
     return f"time index: {where}, {kind}{span}; season {season}{left_out}"
