@@ -37,7 +37,7 @@ from ..train.loop import STATE_CONFIG, distributed_context
 from .run_plots import LOSS_NAMES
 from .shapes import format_shapes, trace_shapes
 
-__all__ = ["fit_run", "metrics_table"]
+__all__ = ["fit_run", "metrics_table", "network_share_note"]
 
 
 def _load_data(data, features: int, length: int, noise: float, seed: int) -> tuple[pd.DataFrame, str]:
@@ -305,6 +305,7 @@ def fit_run(
                     if len(history.averaged) > 1
                     else ""
                 )
+                + network_share_note(history)
             )
 
             metrics = estimator.evaluate(eval_data, start=eval_start)
@@ -381,6 +382,26 @@ def _fill_note(report: dict, single: bool) -> str:
     return (
         f"\n  missing values: {report['missing']}{where}, {report['fill']}: {done} "
         f"{'filled' if 'values_filled' in report else 'rows dropped'}"
+    )
+
+
+def network_share_note(history) -> str:
+    """The fit report's line on what the recurrent network adds: the validation MSE of the model
+    against its own linear part (the highway and the window's level, the recurrent branch zeroed)."""
+    if history.val_mse is None or history.linear_val_mse is None:
+        return ""
+    gain = history.network_gain
+    share = (
+        f"the network takes off {gain:.0%} of its linear part's error"
+        if gain is not None and gain >= 0
+        else f"the network adds {-gain:.0%} to its linear part's error"
+        if gain is not None
+        else "its linear part alone is exact"
+    )
+    return (
+        f"\n  network's share: validation MSE {history.val_mse:.4g} (scaled) against "
+        f"{history.linear_val_mse:.4g} for the linear part alone (highway and level, the recurrent "
+        f"branch zeroed): {share}"
     )
 
 
