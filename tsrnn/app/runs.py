@@ -24,6 +24,7 @@ from .. import __version__
 from ..base.errors import CheckpointError, DataError, TsrnnError
 from ..base.outputs import RUN_FILES, check_replaceable, output_lock
 from ..data.generate import check_generated, multi_sine
+from ..data.reading import Reading, with_reading
 from ..data.series import read_csv
 from ..data.windows import make_windows, resolve_targets
 from ..estimator.forecaster import Forecaster
@@ -40,7 +41,9 @@ from .shapes import format_shapes, trace_shapes
 __all__ = ["fit_run", "metrics_table", "network_share_note"]
 
 
-def _load_data(data, features: int, length: int, noise: float, seed: int) -> tuple[pd.DataFrame, str]:
+def _load_data(
+    data, features: int, length: int, noise: float, seed: int, reading: dict | None = None
+) -> tuple[pd.DataFrame, str]:
     if data is None:
         frame = multi_sine(length, features, noise=noise, seed=seed)
         return (
@@ -48,7 +51,9 @@ def _load_data(data, features: int, length: int, noise: float, seed: int) -> tup
             f"generated multi-sine: {length} steps x {features} features, noise {noise}, seed {seed}",
         )
     if isinstance(data, (str, os.PathLike)):
-        return read_csv(data), f"CSV file {os.fspath(data)}"
+        return read_csv(data, Reading.from_dict(reading)), f"CSV file {os.fspath(data)}"
+    if reading and isinstance(data, pd.DataFrame):
+        data = with_reading(data.copy(deep=False), Reading.from_dict(reading))
     return data, f"{type(data).__name__} given in memory"
 
 
@@ -126,6 +131,7 @@ def fit_run(
     progress: bool = False,
     report: Callable[[str], None] | None = None,
     resume: bool = False,
+    reading: dict | None = None,
     **params,
 ) -> Path:
     """Train a :class:`Forecaster` and write a run directory; return its path.
@@ -148,6 +154,9 @@ def fit_run(
         Share of the series, at its end, held out for the test metrics.
     report : callable, optional
         Receives the human-readable report, a paragraph at a time.
+    reading : dict, optional
+        How ``data`` is read where it reads two ways (:class:`~tsrnn.data.reading.Reading`'s fields:
+        ``dayfirst``, ``decimal``, ``thousands``, ``header``, ``century``, ``year``, ``epoch``).
     **params
         :class:`Forecaster` parameters (``hidden``, ``layers``, ``cell``, ``window``, ``targets``,
         ``time_col``, ``fill``, ...); its ``seed`` is ``seed``, and ``columns`` is its ``features``
@@ -195,13 +204,14 @@ def fit_run(
         seed=seed,
         test_fraction=test_fraction,
         force=force,
+        reading=reading,
     )
     estimator = Forecaster(seed=seed, **{("features" if k == "columns" else k): v for k, v in params.items()})
     if data is None:  # the sizes of the generated series and of its model, refused before generating it
         check_generated(length, features)
         configs(estimator, features, list(range(features)))
         fit_threads(estimator)
-    frame, source = _load_data(data, features, length, noise, seed)
+    frame, source = _load_data(data, features, length, noise, seed, reading)
     for name, value in estimator.get_params().items():  # every setting, so a resume never meets new defaults
         if name != "seed":
             options.setdefault("columns" if name == "features" else name, value)

@@ -27,6 +27,7 @@ from .calendar import (
 )
 from .dates import format_labels, integer_dates
 from .panel import Panel
+from .reading import reading_of
 
 __all__ = [
     "FILLS",
@@ -357,11 +358,13 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
             f"column {LONG_TIME!r} has missing time labels at rows {shown_labels(frame.index[column.isna()])}"
         )
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        months = integer_dates(column, repeated=True)  # 201801 or 20180131, repeated across series
+        months = integer_dates(
+            column, repeated=True, reading=reading_of(frame)
+        )  # 201801, repeated across series
         if months is not None:
             return months[0].rename(LONG_TIME), months[1]
         return pd.Index(column.to_numpy(dtype=np.int64), name=LONG_TIME), "integer"  # repeated across series
-    axis = find_time_axis(frame[[LONG_TIME]], LONG_TIME)[1]
+    axis = find_time_axis(frame[[LONG_TIME]], LONG_TIME, reading=reading_of(frame))[1]
     return axis.index, axis.form
 
 
@@ -559,6 +562,8 @@ def split_long(
         )
     columns, _, text = _long_columns(frame, features)
     parts = {str(uid): part.drop(columns=[LONG_ID]) for uid, part in frame.groupby(LONG_ID, sort=True)}
+    for part in parts.values():
+        part.attrs = dict(frame.attrs)  # the reading the file was read with
 
     def prepare(uid: str, declared) -> tuple[pd.DataFrame, dict]:
         try:
