@@ -35,8 +35,8 @@ from .dates import (
     times_of_day,
     to_dates,
 )
-from .sessions import Session, find_session
 from .reading import Reading, reading_of
+from .sessions import Session, find_session
 
 __all__ = [
     "TimeAxis",
