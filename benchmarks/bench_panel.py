@@ -12,6 +12,12 @@ clock starts, as any training loop pays it.
 
     python benchmarks/bench_panel.py --series 1000 10000 100000
     python benchmarks/bench_panel.py --series 1000 --neuralforecast   # with the bench extra
+
+``--cli R`` times the command line instead: ``tsrnn fit --data long.csv --window 1 --epochs 1`` on
+S series of R rows each (integer steps) written to a CSV file (the whole command, in its own process, and of
+it the reading: the file into one panel by the vectorised long reader).
+
+    python benchmarks/bench_panel.py --cli 3 --series 10000 100000
 """
 
 from __future__ import annotations
@@ -120,6 +126,36 @@ def neuralforecast_one(S: int) -> dict:
     }
 
 
+def cli_one(S: int, rows: int, folder: str) -> dict:
+    """``tsrnn fit --data`` on S series of ``rows`` rows: the whole command and its reading."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    path = os.path.join(folder, f"long-{S}x{rows}.csv")
+    pd.DataFrame(
+        {
+            "unique_id": np.repeat([f"s{i:06d}" for i in range(S)], rows),
+            "ds": np.tile(np.arange(rows), S),  # integer steps: no season asks for history
+            "y": rng.normal(10, 1, S * rows).round(4),
+        }
+    ).to_csv(path, index=False)
+    from tsrnn.data.frames import long_panel
+    from tsrnn.data.series import read_csv
+
+    start = time.perf_counter()
+    long_panel(read_csv(path))
+    reading = time.perf_counter() - start
+    cmd = [sys.executable, "-m", "tsrnn", "fit", "--data", path, "--window", "1", "--epochs", "1"]
+    cmd += ["--hidden", str(HIDDEN), "--quiet", "--force", "--out", os.path.join(folder, f"run-{S}")]
+    start = time.perf_counter()
+    out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
+    whole = time.perf_counter() - start
+    if out.returncode:
+        raise SystemExit(f"tsrnn fit failed on {S} series:\n{out.stderr[-2000:]}")
+    return {"series": S, "rows": S * rows, "whole": whole, "reading": reading}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -129,11 +165,27 @@ def main() -> None:
         "--no-evaluate", action="store_true", help="skip the evaluation (it is the slowest part)"
     )
     parser.add_argument("--neuralforecast", action="store_true", help="also time neuralforecast's RNN")
+    parser.add_argument(
+        "--cli", type=int, default=None, metavar="R", help="time 'tsrnn fit --data' on series of R rows"
+    )
     parser.add_argument("--_one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_nf", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._one is not None:
         print(json.dumps(neuralforecast_one(args._one) if args._nf else one(args._one, not args.no_evaluate)))
+        return
+    if args.cli is not None:
+        import tempfile
+
+        print("| command | series | rows | whole command s | of which reading the file s |")
+        print("|---|---|---|---|---|")
+        with tempfile.TemporaryDirectory() as folder:
+            for S in args.series:
+                r = cli_one(S, args.cli, folder)
+                print(
+                    f"| tsrnn fit --data (series of {args.cli} rows) | {S:,} | {r['rows']:,} | "
+                    f"{r['whole']:.2f} | {r['reading']:.2f} |"
+                )
         return
     rows = []
     for S in args.series:

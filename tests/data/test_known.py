@@ -150,5 +150,16 @@ def test_cli_known_and_future(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "f.csv").read_text().splitlines()[1].startswith("2020-10-27,")
+    steps = pd.date_range("2020-10-27", periods=7).strftime("%m/%d/%Y")  # US dates, rows in reverse
+    dated = pd.DataFrame({"date": steps, "promo": [0, 1, 0, 0, 0, 0, 1]}).iloc[::-1]
+    dated.to_csv(tmp_path / "dated.csv", index=False)
+    args = ("predict", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "sales.csv"))
+    result = invoke(*args, "--future", str(tmp_path / "dated.csv"), "--out", str(tmp_path / "g.csv"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "g.csv").read_text() == (tmp_path / "f.csv").read_text()  # matched by date
+    dated.iloc[1:].to_csv(tmp_path / "short.csv", index=False)  # no row for 2020-11-02
+    result = invoke(*args, "--future", str(tmp_path / "short.csv"))
+    assert result.exit_code == 2
+    assert "future lacks the known values at the forecast step(s) 2020-11-02 (it has" in result.output
     result = invoke("predict", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "sales.csv"))
     assert result.exit_code == 2 and "pass their future values" in result.output

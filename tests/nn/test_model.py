@@ -482,3 +482,47 @@ def test_window_scale_with_lengths_reads_only_the_real_steps():
 def test_window_scale_needs_relative_point_forecasts(kw, message):
     with pytest.raises((ValueError, TypeError), match=message):
         _scaled_model(**kw)
+
+
+# -- the linear part alone (the network's share in the fit report) ------------------------------------------
+@pytest.mark.parametrize(
+    "kw",
+    [
+        dict(highway=3),
+        dict(highway=3, relative=True),
+        dict(highway=3, relative=True, window_scale=True),
+        dict(relative=True),  # no highway: the window's level alone
+        dict(),  # neither: zero
+    ],
+)
+def test_linear_part_is_the_forward_with_the_recurrent_branch_zeroed(kw):
+    model = make_model(input_size=2, hidden_size=4, horizon=2, output_size=1, targets=(0,), **kw)
+    with torch.no_grad():
+        if model.highway is not None:
+            model.highway.weight.normal_()
+            model.highway.bias.normal_()
+    x = torch.randn(5, 6, 2)
+    with torch.no_grad():
+        full = model(x)
+    linear = model.linear_part(x)
+    assert linear.shape == (5, 2, 1)
+    assert not torch.allclose(full, linear)  # the recurrent branch adds something ...
+    with torch.no_grad():
+        model.head.weight.zero_()
+        model.head.bias.zero_()
+        torch.testing.assert_close(model(x), linear)  # ... and with it zeroed, forward is the linear part
+    if not kw:
+        assert not linear.any()
+    if kw == dict(relative=True):
+        torch.testing.assert_close(linear, x[:, -1:, :1].expand(5, 2, 1))  # the last value, every step
+
+
+def test_linear_part_of_a_distribution_is_its_location_without_the_head():
+    model = make_model(input_size=1, hidden_size=3, horizon=2, highway=2, loss="quantile", relative=True)
+    x = torch.randn(4, 5, 1)
+    with torch.no_grad():
+        model.highway.bias.fill_(0.5)
+    expected = x[:, -1:, :] + 0.5  # level + the highway's bias (its weights start at zero)
+    torch.testing.assert_close(model.linear_part(x), expected.expand(4, 2, 1))
+    with pytest.raises(ValueError, match=r"x must have shape \(B, T, F\) with F = input_size = 1"):
+        model.linear_part(torch.randn(4, 5, 2))

@@ -21,7 +21,7 @@ from ..base.errors import CheckpointError, DataError
 from ..base.outputs import check_output_files, output_lock
 from ..data.generate import multi_sine
 from ..data.series import read_csv
-from ..estimator.intake import prepare
+from ..estimator.intake import data_panel
 from ..nn.checkpoint import write_atomic
 from ..nn.schema import check_run, read_history, read_json
 
@@ -74,13 +74,16 @@ def _recover(spec: dict | None, estimator, steps: int | None) -> tuple[pd.DataFr
         return None, "the run trained on data given in memory, which it did not keep"
     else:
         return None, "run.json does not say where the data came from (a run of an older tsrnn)"
-    s = prepare(estimator, frame)  # the run's own time column, columns and fill policy
-    if s.columns != estimator.feature_names_in_ or (steps is not None and s.length != steps):
+    try:
+        panel = data_panel(estimator, frame)[0]  # read as the run read it: time column, columns, fill
+    except DataError as err:
+        return None, f"the recovered series is not the run's: {err}"
+    if steps is not None and panel.values.shape[0] != steps:
         return None, (
-            f"the recovered series ({s.length} steps, columns {s.columns}) is not the run's "
-            f"({steps} steps, columns {estimator.feature_names_in_})"
+            f"the recovered series ({panel.values.shape[0]} steps, columns {panel.columns}) is not the "
+            f"run's ({steps} steps, columns {estimator.feature_names_in_})"
         )
-    return pd.DataFrame(s.values, index=s.index, columns=s.columns), ""
+    return pd.DataFrame(panel.values, index=panel.index, columns=panel.columns), ""
 
 
 def run_figures(
@@ -90,12 +93,14 @@ def run_figures(
     history: pd.DataFrame | None,
     predicted: pd.DataFrame | None = None,
     lines: bool = False,
+    data=None,
 ) -> dict:
     """The figures of a fitted run, by file name; a figure whose inputs are missing is left out.
 
     ``frame`` is the whole series (T, F), ``test_start`` the position of its first test step,
     ``history`` the per-epoch losses, ``predicted`` the one-step test forecasts (computed when not
-    given).  ``lines`` adds ``hidden_lines.png``.
+    given).  ``lines`` adds ``hidden_lines.png``.  ``data`` is that series as the model reads it
+    (a :class:`~tsrnn.data.panel.Panel` already read, so it is not read again; default ``frame``).
     """
     from . import plot
 
@@ -105,7 +110,7 @@ def run_figures(
         if predicted is None:
             reach = estimator.model_.config.horizon if estimator.known_idx_ else 1  # known inputs: read K on
             blank = np.zeros((reach, len(estimator.known_idx_))) if estimator.known_idx_ else None
-            one_step = estimator.predict(frame.iloc[test_start - W :], future=blank)[
+            one_step = estimator.predict(_tail(data, frame, test_start - W), future=blank)[
                 :-reach, 0, :
             ]  # step 1 of each
             predicted = pd.DataFrame(
@@ -113,7 +118,7 @@ def run_figures(
                 columns=estimator.target_names_,
                 index=frame.index[test_start : test_start + one_step.shape[0]],
             )
-        predicted = _with_quantiles(estimator, frame.iloc[test_start - W :], predicted)
+        predicted = _with_quantiles(estimator, _tail(data, frame, test_start - W), predicted)
         shown = max(0, test_start - 4 * W)
         figures["forecast.png"] = plot.forecast(
             frame.iloc[shown:],
@@ -139,8 +144,8 @@ def run_figures(
             if frame is not None and test_start is not None
             else None
         )
-        future = after if after is not None and len(after) == K else np.zeros((K, len(known)))
-    states = estimator.hidden_states(window, future=future)  # L x (W, D*H)
+        future = after.to_numpy() if after is not None and len(after) == K else np.zeros((K, len(known)))
+    states = estimator.hidden_states(window.to_numpy(), future=future)  # L x (W, D*H)
     cfg = estimator.model_.config
     where = f"the last training window ({W} steps)"
     figures["hidden.png"] = plot.hidden_heatmap(
@@ -156,7 +161,12 @@ def run_figures(
     return figures
 
 
-def _with_quantiles(estimator, data: pd.DataFrame, predicted: pd.DataFrame) -> pd.DataFrame:
+def _tail(data, frame: pd.DataFrame, start: int):
+    """The series from step ``start`` on: of ``data`` (a panel) when given, else of ``frame``."""
+    return frame.iloc[start:] if data is None else data.take(start=start)
+
+
+def _with_quantiles(estimator, data, predicted: pd.DataFrame) -> pd.DataFrame:
     """A probabilistic model's one-step forecasts with their quantile columns, drawn as bands."""
     from ..evaluation.probabilistic import quantile_columns
 

@@ -23,11 +23,12 @@ import pandas as pd
 from .. import __version__
 from ..base.errors import CheckpointError, DataError, TsrnnError
 from ..base.outputs import RUN_FILES, check_replaceable, output_lock
-from ..data.frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
 from ..data.generate import check_generated, multi_sine
-from ..data.series import as_series, read_csv
+from ..data.reading import Reading, with_reading
+from ..data.series import read_csv
 from ..data.windows import make_windows, resolve_targets
 from ..estimator.forecaster import Forecaster
+from ..estimator.intake import read
 from ..estimator.persistence import model_files
 from ..estimator.planning import configs, fit_threads
 from ..estimator.running import network_inputs, scaled
@@ -37,10 +38,12 @@ from ..train.loop import STATE_CONFIG, distributed_context
 from .run_plots import LOSS_NAMES
 from .shapes import format_shapes, trace_shapes
 
-__all__ = ["fit_run", "metrics_table"]
+__all__ = ["fit_run", "metrics_table", "network_share_note"]
 
 
-def _load_data(data, features: int, length: int, noise: float, seed: int) -> tuple[pd.DataFrame, str]:
+def _load_data(
+    data, features: int, length: int, noise: float, seed: int, reading: dict | None = None
+) -> tuple[pd.DataFrame, str]:
     if data is None:
         frame = multi_sine(length, features, noise=noise, seed=seed)
         return (
@@ -48,7 +51,9 @@ def _load_data(data, features: int, length: int, noise: float, seed: int) -> tup
             f"generated multi-sine: {length} steps x {features} features, noise {noise}, seed {seed}",
         )
     if isinstance(data, (str, os.PathLike)):
-        return read_csv(data), f"CSV file {os.fspath(data)}"
+        return read_csv(data, Reading.from_dict(reading)), f"CSV file {os.fspath(data)}"
+    if reading and isinstance(data, pd.DataFrame):
+        data = with_reading(data.copy(deep=False), Reading.from_dict(reading))
     return data, f"{type(data).__name__} given in memory"
 
 
@@ -126,6 +131,7 @@ def fit_run(
     progress: bool = False,
     report: Callable[[str], None] | None = None,
     resume: bool = False,
+    reading: dict | None = None,
     **params,
 ) -> Path:
     """Train a :class:`Forecaster` and write a run directory; return its path.
@@ -148,6 +154,9 @@ def fit_run(
         Share of the series, at its end, held out for the test metrics.
     report : callable, optional
         Receives the human-readable report, a paragraph at a time.
+    reading : dict, optional
+        How ``data`` is read where it reads two ways (:class:`~tsrnn.data.reading.Reading`'s fields:
+        ``dayfirst``, ``decimal``, ``thousands``, ``header``, ``century``, ``year``, ``epoch``).
     **params
         :class:`Forecaster` parameters (``hidden``, ``layers``, ``cell``, ``window``, ``targets``,
         ``time_col``, ``fill``, ...); its ``seed`` is ``seed``, and ``columns`` is its ``features``
@@ -195,70 +204,66 @@ def fit_run(
         seed=seed,
         test_fraction=test_fraction,
         force=force,
+        reading=reading,
     )
     estimator = Forecaster(seed=seed, **{("features" if k == "columns" else k): v for k, v in params.items()})
     if data is None:  # the sizes of the generated series and of its model, refused before generating it
         check_generated(length, features)
         configs(estimator, features, list(range(features)))
         fit_threads(estimator)
-    frame, source = _load_data(data, features, length, noise, seed)
+    frame, source = _load_data(data, features, length, noise, seed, reading)
     for name, value in estimator.get_params().items():  # every setting, so a resume never meets new defaults
         if name != "seed":
             options.setdefault("columns" if name == "features" else name, value)
     options["options_version"] = OPTIONS_VERSION
-    parts, reports = _clean_parts(frame, estimator)
-    starts = {}
-    for uid, part in parts.items():  # refuse short data before any report or work
-        T = len(part)
-        starts[uid] = (
-            T - int(round(T * test_fraction)) if uid is None else int(round(T * (1 - test_fraction)))
+    panel = read(estimator, frame)  # the one reading of the data: every step below gets this panel
+    lengths = panel.lengths
+    single = panel.ids[0] is None
+    if single:
+        starts = lengths - np.round(lengths * test_fraction).astype(np.int64)
+    else:
+        starts = np.round(lengths * (1 - test_fraction)).astype(np.int64)
+    none = np.flatnonzero(starts >= lengths)
+    if len(none):  # refuse short data before any report or work
+        s = int(none[0])
+        raise DataError(
+            ("" if single else f"series {panel.ids[s]!r}: ")
+            + f"test_fraction={test_fraction} of {int(lengths[s])} steps leaves no test step"
         )
-        if starts[uid] >= T:
-            raise DataError(
-                ("" if uid is None else f"series {uid!r}: ")
-                + f"test_fraction={test_fraction} of {T} steps leaves no test step"
-            )
+    for n in np.unique(starts).tolist():  # one check per distinct length, naming the first series of it
         try:
-            estimator.check_length(starts[uid])
+            estimator.check_length(n)
         except DataError as err:
-            raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
-    uid0 = next(iter(parts))
-    full_frame, test_start = parts[uid0], starts[uid0]  # the series the report and figures show
-    series = as_series(full_frame)
-    positions = resolve_targets(estimator.targets, series.columns)  # refused before any report or work:
-    configs(estimator, series.n_features, positions or list(range(series.n_features)))  # bad settings too
+            uid = panel.ids[int(np.flatnonzero(starts == n)[0])]
+            raise (err if single else DataError(f"series {uid!r}: {err}")) from None
+    uid0, test_start = panel.ids[0], int(starts[0])
+    shown = panel.take([0])  # the series the report and figures show
+    full_frame = pd.DataFrame(
+        shown.values, index=shown.index if single else shown.labels(0), columns=panel.columns
+    )
+    n_features = len(panel.columns)
+    positions = resolve_targets(estimator.targets, panel.columns)  # refused before any report or work:
+    configs(estimator, n_features, positions or list(range(n_features)))  # bad settings too
     fit_threads(estimator)
-    T = series.length
-    fit_part = series.values[:test_start]
+    T = int(lengths[0])
+    fit_part = shown.values[:test_start]
+    fit_data = panel.take(stop=starts)
     eval_start: int | float  # the first test step, or for long data the share before it
-    if uid0 is None:
-        fit_data, eval_data, eval_start = full_frame.iloc[:test_start], full_frame, test_start
+    if single:
+        eval_data, eval_start = panel, test_start
         layout = (
-            f"{T} steps x {series.n_features} features {_some(series.columns)}; first {test_start} steps to fit "
+            f"{T} steps x {n_features} features {_some(panel.columns)}; first {test_start} steps to fit "
             f"({estimator.describe_validation(test_start)}), last {T - test_start} to test"
         )
     else:
-        fit_data = pd.concat(
-            [
-                p.iloc[: starts[u]].rename_axis(LONG_TIME).reset_index().assign(**{LONG_ID: u})
-                for u, p in parts.items()
-            ],
-            ignore_index=True,
-        )
-        eval_data, eval_start = frame, 1 - test_fraction
+        eval_data, eval_start = panel, 1 - test_fraction
         layout = (
-            f"{len(parts)} series (long layout), {sum(map(len, parts.values()))} rows, columns "
-            f"{_some(series.columns)}; one global model fits the first {1 - test_fraction:.0%} of each series, "
+            f"{panel.n_series} series (long layout), {panel.values.shape[0]} rows, columns "
+            f"{_some(panel.columns)}; one global model fits the first {1 - test_fraction:.0%} of each series, "
             f"the rest tests; report and figures show series {uid0!r}"
         )
-    filled = {u: r for u, r in reports.items() if r.get("fill")}
-    notes = "".join(
-        f"\n  missing values{'' if u is None else f' in {u!r}'}: {r['missing']}"
-        f"{_gaps_note(r['gaps'])}, {r['fill']}: {r.get('values_filled', r.get('rows_dropped'))} "
-        f"{'filled' if 'values_filled' in r else 'rows dropped'}"
-        for u, r in filled.items()
-    )
-    say(f"data: {source}\n  {layout}\n  {time_axis_note(reports[uid0], full_frame.index)}{notes}")
+    notes = _fill_note(panel.report, single)
+    say(f"data: {source}\n  {layout}\n  {time_axis_note(panel.report, full_frame.index)}{notes}")
     out_dir = Path(out_dir)
     if not main:  # another rank of a torchrun launch: train its shard, write nothing
         saved = resumed and (work / "checkpoint" / STATE_CONFIG).is_file()
@@ -311,6 +316,7 @@ def fit_run(
                     if len(history.averaged) > 1
                     else ""
                 )
+                + network_share_note(history)
             )
 
             metrics = estimator.evaluate(eval_data, start=eval_start)
@@ -330,11 +336,11 @@ def fit_run(
             # (N, O): step 1 of every window inside the data (a model with known inputs reads them K steps on)
             reach = cfg.horizon if view.known_idx_ else 1
             blank = np.zeros((cfg.horizon, len(view.known_idx_))) if view.known_idx_ else None
-            one_step = view.predict(full_frame.iloc[test_start - W :], future=blank)[:-reach, 0, :]
+            one_step = view.predict(shown.take(start=test_start - W), future=blank)[:-reach, 0, :]
             predicted = pd.DataFrame(
                 one_step,
                 columns=estimator.target_names_,
-                index=series.index[test_start : test_start + one_step.shape[0]],
+                index=full_frame.index[test_start : test_start + one_step.shape[0]],
             )
 
             save_model(tmp, *model_files(estimator))  # what Forecaster.save writes, into this run
@@ -343,7 +349,7 @@ def fit_run(
             from .run_plots import data_spec, run_figures
 
             for name, figure in run_figures(
-                view, full_frame, test_start, history.to_frame(), predicted
+                view, full_frame, test_start, history.to_frame(), predicted, data=shown
             ).items():
                 figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
             run = {
@@ -368,6 +374,46 @@ def fit_run(
         f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s"
     )
     return out_dir
+
+
+def _fill_note(report: dict, single: bool) -> str:
+    """The missing values a fill policy filled or dropped, for the report (empty when none)."""
+    if not report.get("fill"):
+        return ""
+    if single:
+        where = _gaps_note(report.get("gaps") or [])
+    else:  # long data: the gaps of the first series with gaps, and how many series have them
+        counted = report.get("series_with_gaps", 0)
+        shown = [f"{uid} {label}" for uid, labels in (report.get("gaps") or {}).items() for label in labels]
+        more = " ..." if len(shown) > 5 else ""
+        where = (
+            f" (including calendar gaps in {counted} series: {', '.join(shown[:5])}{more})" if counted else ""
+        )
+    done = report.get("values_filled", report.get("rows_dropped"))
+    return (
+        f"\n  missing values: {report['missing']}{where}, {report['fill']}: {done} "
+        f"{'filled' if 'values_filled' in report else 'rows dropped'}"
+    )
+
+
+def network_share_note(history) -> str:
+    """The fit report's line on what the recurrent network adds: the validation MSE of the model
+    against its own linear part (the highway and the window's level, the recurrent branch zeroed)."""
+    if history.val_mse is None or history.linear_val_mse is None:
+        return ""
+    gain = history.network_gain
+    share = (
+        f"the network takes off {gain:.0%} of its linear part's error"
+        if gain is not None and gain >= 0
+        else f"the network adds {-gain:.0%} to its linear part's error"
+        if gain is not None
+        else "its linear part alone is exact"
+    )
+    return (
+        f"\n  network's share: validation MSE {history.val_mse:.4g} (scaled) against "
+        f"{history.linear_val_mse:.4g} for the linear part alone (highway and level, the recurrent "
+        f"branch zeroed): {share}"
+    )
 
 
 def _gaps_note(gaps: list) -> str:
@@ -408,12 +454,16 @@ def time_axis_note(report: dict, index) -> str:
         else ("integer years" if report["time_form"] == "year" else "integer steps")
     )
     span = f", {labels[0]} to {labels[-1]}" if len(labels) else ""
+    if report.get("session"):  # steps only inside the same hours of every day or week
+        kind += f" in sessions ({report['session']})"
     season = report.get("season")
     season = (
         "found from the autocorrelation"
         if season is None
         else "none"
         if season == 1
+        else f"{season} (a session day's steps)"
+        if report.get("session")
         else f"{season} (from the frequency)"
     )
     return f"time index: {where}, {kind}{span}; season {season}{left_out}"
@@ -474,19 +524,6 @@ def _discard_interrupted(work: Path, out_dir: Path, force: bool) -> None:
             f"write there; move it, or choose another output directory"
         )
     shutil.rmtree(work)
-
-
-def _clean_parts(frame, estimator: Forecaster) -> tuple[dict, dict]:
-    """The data as clean wide frames: {None: frame} for one series, {unique_id: frame} for long data."""
-    if is_long(frame):
-        return split_long(frame, estimator.features, estimator.fill, estimator.irregular, estimator.freq)
-    if isinstance(frame, pd.DataFrame):
-        clean, report = prepare_wide(
-            frame, estimator.time_col, estimator.features, estimator.fill, estimator.irregular, estimator.freq
-        )
-        return {None: clean}, {None: report}
-    s = as_series(frame)
-    return {None: pd.DataFrame(s.values, index=s.index, columns=s.columns)}, {None: {}}
 
 
 def _jsonable(value):

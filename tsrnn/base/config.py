@@ -21,6 +21,7 @@ __all__ = [
     "DEFAULT_LEVELS",
     "MAX_LAYERS",
     "MAX_PARAMETERS",
+    "MAX_GENERATED_VALUES",
     "ModelConfig",
     "TrainConfig",
     "check_levels",
@@ -36,6 +37,7 @@ MAX_LAYERS = 64  # stacked recurrent layers: each is one more pass over every wi
 # of recurrent layers do not train (the largest published RNN forecasters stack a handful)
 MAX_PARAMETERS = 50_000_000  # 200 MB of float32 weights, held about seven times over while training
 # (gradients, Adam's two moments, the best epochs' weights and the checkpoint)
+MAX_GENERATED_VALUES = 10**8  # length x features of a generated series: 800 MB of float64 at the limit
 _GATES = {"rnn": 1, "gru": 3, "lstm": 4}
 
 _C = TypeVar("_C", bound="_JsonConfig")

@@ -29,7 +29,6 @@ from ..base.errors import DataError
 from .dates import (
     MONTHS,
     date_form,
-    day_first,
     decimal_years,
     month_numbers,
     month_starts,
@@ -37,6 +36,8 @@ from .dates import (
     times_of_day,
     to_dates,
 )
+from .reading import Reading, reading_of
+from .sessions import Session, find_session
 
 __all__ = [
     "TimeAxis",
@@ -46,11 +47,14 @@ __all__ = [
     "regular_calendar",
     "season_of",
     "describe_freq",
+    "same_calendar",
+    "continues",
     "parse_freq",
     "shown_labels",
     "step_numbers",
     "SHOWN",
     "NO_TIME",
+    "TIME_COLUMN_RULES",
 ]
 
 NO_TIME = "none"  # time_col="none": no time column, every column is a feature
@@ -86,6 +90,13 @@ _TIME_WORDS = {
     "periodo",
     "jaar",
     "tijd",
+    "quarter",
+    "qtr",
+    "week",
+    "timestamp",
+    "epoch",
+    "unix",
+    "unixtime",
 }  # and in German, French, Italian, Spanish, Dutch
 _DATE_WORDS = {"date", "datetime", "timestamp", "ds"}  # a text column named so must hold dates
 SHOWN = 5  # offending labels shown in a message
@@ -173,7 +184,7 @@ def _integer_form(name) -> str:
 
 
 def find_time_axis(
-    frame: pd.DataFrame, time_col: str | None = None, keep=()
+    frame: pd.DataFrame, time_col: str | None = None, keep=(), reading: Reading | None = None
 ) -> tuple[pd.DataFrame, TimeAxis | None]:
     """Find the time index of ``frame`` and return the frame without that column, and the axis.
 
@@ -183,11 +194,14 @@ def find_time_axis(
     step, ...), else the index column ``DataFrame.to_csv`` writes (``Unnamed: 0``) when it holds
     consecutive integers.  Returns ``(frame, None)`` when there is no time axis.  Row-label columns
     (:func:`row_number_columns`; none named in ``keep``) are left out of the frame in every case but
-    ``time_col="none"``, and listed in ``frame.attrs["tsrnn.row_numbers"]``.
+    ``time_col="none"``, and listed in ``frame.attrs["tsrnn.row_numbers"]``.  Dates are read by
+    :func:`tsrnn.data.dates.read_dates` with ``reading`` (default: the one the frame was read
+    with), which refuses a column that reads two ways.  A year column beside twelve columns named
+    by the months (``YEAR, JAN, ..., DEC``) is one monthly series, ``value``.
     """
     if time_col is not None and str(time_col).lower() == NO_TIME:
         return frame, None
-    found, axis = _find_axis(frame, time_col)
+    found, axis = _find_axis(frame, time_col, reading or reading_of(frame))
     rows = [name for name in row_number_columns(frame, keep) if name in found.columns]  # not the time axis
     if rows:
         found = found.drop(columns=rows)
@@ -195,34 +209,32 @@ def find_time_axis(
     return found, axis
 
 
-def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame, TimeAxis | None]:
+def _find_axis(
+    frame: pd.DataFrame, time_col: str | None, reading: Reading
+) -> tuple[pd.DataFrame, TimeAxis | None]:
     """:func:`find_time_axis` before the row numbers are left out."""
     if time_col is None or time_col not in frame.columns:
         own = _own_axis(frame, time_col)
         if own is not None or time_col is not None:
             return frame, own
-        time_col = _guess_column(frame)
+        table = _month_table(frame)
+        if table is not None:
+            return table
+        time_col = _guess_column(frame, reading)
         if time_col is None or _is_index_column(time_col):
             pair = _year_and_period(frame)
-            if pair is not None:  # Year and Month (or Quarter) in two columns: one time axis
-                (year, period), index, form = pair
-                name = f"{year} {period}"
-                return frame.drop(columns=[year, period]), TimeAxis(index.rename(name), name, form)
+            if pair is not None:  # Year and Month (or Quarter, and Day) in columns: one time axis
+                names, index, form = pair
+                name = " ".join(map(str, names))
+                return frame.drop(columns=list(names)), TimeAxis(index.rename(name), name, form)
         if time_col is None:
             return frame, None
     column = frame[time_col]
-    parsed = parse_dates(column) or decimal_years(column)
+    parsed = parse_dates(column, reading) or decimal_years(column, reading)
     if parsed is not None:
         index, form = parsed
-        other = day_first(column)
-        if other is not None and not other.equals(
-            index
-        ):  # 01/02/2018 ...: day first where that reading lies on
-            # a calendar, month first not (31/01/2020 was read day first already)
-            gaps = _gap_count(other)
-            if gaps <= 0.1 * len(other) and gaps < _gap_count(index):
-                index = other
-        clock = _clock_column(frame, time_col) if form == "date" and index.has_duplicates else None
+        midnight = date_form(index) == "date" and not form.startswith(("month", "quarter", "fiscal"))
+        clock = _clock_column(frame, time_col) if midnight and index.has_duplicates else None
         if clock is not None:  # Date and Time in two columns: one timestamp
             clock_col, times = clock
             name = f"{time_col} {clock_col}"
@@ -238,14 +250,55 @@ def _find_axis(frame: pd.DataFrame, time_col: str | None) -> tuple[pd.DataFrame,
     return frame.drop(columns=[time_col]), axis
 
 
+def _month_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, TimeAxis] | None:
+    """A table of years by months, as climate records and statistics offices publish them (a year
+    column, then ``JAN`` ... ``DEC``): one monthly series ``value``, months before the first value
+    and after the last left out (the months of a year not yet observed); refused where other
+    columns of numbers stand beside the months.  None for any other frame."""
+    names = [n for n in frame.columns if isinstance(n, str)]
+    months = [n for n in names if len(n.strip()) >= 3 and month_numbers(pd.Series([n])).notna().all()]
+    numbers = month_numbers(pd.Series(months, dtype=object)).tolist()
+    years = [n for n in names if _name_words(n) & _YEAR_WORDS and pd.api.types.is_integer_dtype(frame[n])]
+    if sorted(numbers) != list(range(1, 13)) or len(years) != 1:
+        return None
+    year = frame[years[0]].to_numpy(dtype=np.int64)
+    others = [
+        n for n in frame.columns if n not in months and n != years[0] and n not in row_number_columns(frame)
+    ]
+    if others or len(np.unique(year)) != len(year):
+        raise DataError(
+            f"columns {years[0]!r} and {months[0]!r} ... {months[-1]!r} make a table of years by months, "
+            f"but {shown_labels(map(repr, others)) if others else 'the years repeat'}; keep the year and "
+            f"the twelve months alone to read one monthly series, or name the time column with "
+            f"time_col={years[0]!r} to read each month as a yearly feature"
+        )
+    ordered = [months[numbers.index(m)] for m in range(1, 13)]
+    values = frame[ordered].to_numpy(dtype=np.float64)  # (years, 12)
+    order = np.argsort(year, kind="stable")
+    flat = values[order].ravel()
+    starts = month_starts(np.repeat((year[order] - 1970) * 12, 12) + np.tile(np.arange(12), len(year)))
+    present = np.flatnonzero(~np.isnan(flat))
+    if not len(present):
+        return None
+    keep = slice(int(present[0]), int(present[-1]) + 1)
+    name = f"{years[0]} month"
+    index = starts[keep].rename(name)
+    melted = pd.DataFrame({"value": flat[keep]}, index=pd.RangeIndex(len(index)))
+    melted.attrs = dict(frame.attrs)
+    return melted, TimeAxis(index, name, "month")
+
+
 _MONTH_WORDS = {"month", "months", "mon", "monat", "mois", "mese", "mes", "maand"}
 _QUARTER_WORDS = {"quarter", "qtr", "q", "quartal", "trimestre", "kwartaal"}
 
 
+_DAY_WORDS = {"day", "days", "dom", "tag", "jour", "giorno", "dia", "día", "dag"}
+
+
 def _year_and_period(frame: pd.DataFrame) -> tuple[tuple, pd.DatetimeIndex, str] | None:
     """A column of integer years beside one of months (1-12 or ``Jan``, ``January``) or quarters
-    (1-4 or ``Q1``), both named so: ((year column, period column), the periods' starts, the form);
-    None unless the pairs are distinct."""
+    (1-4 or ``Q1``), both named so, and with months a column of days of the month (1-31) named so:
+    ((the columns), the periods' starts or the days, the form); None unless they are distinct."""
     years = [
         n for n in frame.columns if _name_words(n) & _YEAR_WORDS and pd.api.types.is_integer_dtype(frame[n])
     ]
@@ -263,11 +316,30 @@ def _year_and_period(frame: pd.DataFrame) -> tuple[tuple, pd.DatetimeIndex, str]
             period = _period_numbers(frame[name], per_year)
             if period is None:
                 continue
+            days = _day_column(frame, (years[0], name)) if per_year == 12 else None
+            if days is not None:  # Year, Month, Day: one daily axis
+                dates = pd.to_datetime(dict(year=year, month=period, day=frame[days]), errors="coerce")
+                if dates.isna().any() or dates.duplicated().any():
+                    return None
+                return (years[0], name, days), pd.DatetimeIndex(dates), "date"
             months = (year - 1970) * 12 + (period - 1) * (12 // per_year)
             if len(np.unique(months)) != len(months):
                 return None
             return (years[0], name), month_starts(months), form
     return None
+
+
+def _day_column(frame: pd.DataFrame, taken: tuple) -> str | None:
+    """The one integer column of days of the month (1-31) named so, beside a year and a month."""
+    found = [
+        n
+        for n in frame.columns
+        if n not in taken
+        and _name_words(n) & _DAY_WORDS
+        and pd.api.types.is_integer_dtype(frame[n])
+        and frame[n].between(1, 31).all()
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _period_numbers(column: pd.Series, per_year: int) -> np.ndarray | None:
@@ -292,15 +364,6 @@ def _clock_column(frame: pd.DataFrame, date_col) -> tuple[str, pd.TimedeltaIndex
     clocks = [(name, times_of_day(frame[name])) for name in frame.columns if name != date_col]
     found = [(name, times) for name, times in clocks if times is not None]
     return found[0] if len(found) == 1 else None
-
-
-def _gap_count(index: pd.DatetimeIndex) -> float:
-    """Periods absent from the calendar the timestamps lie on; infinite when they lie on none."""
-    labels = index.dropna().unique().sort_values()
-    try:
-        return len(regular_calendar(labels).gaps)
-    except DataError:
-        return float("inf")
 
 
 def _whole(column: pd.Series) -> pd.Series:
@@ -339,35 +402,64 @@ def _own_axis(frame: pd.DataFrame, time_col) -> TimeAxis | None:
     return None
 
 
-def _guess_column(frame: pd.DataFrame):
-    for name in frame.columns:
-        if not pd.api.types.is_numeric_dtype(frame[name]) and parse_dates(frame[name]) is not None:
-            return name
-    for name in frame.columns:  # years or steps, or months as R's decimal years
-        if _looks_like_time(name) and (
-            _integer_steps(_whole(frame[name]), consecutive=False) is not None
-            or decimal_years(frame[name]) is not None
-        ):
-            return name
-    for name in frame.columns:  # dates but for a few values (a total row, a note): said, not dropped unseen
-        if not pd.api.types.is_numeric_dtype(frame[name]) and _mostly_dates(frame[name]):
-            raise DataError(
-                _not_time_message(frame[name], name) + "; remove the rows that are not time steps "
-                "(totals, notes), or name the time column with time_col="
-            )
-    first = frame.columns[0] if len(frame.columns) > 1 else None
-    if (
-        first is not None
-        and _is_index_column(first)
-        and _integer_steps(frame[first], consecutive=True) is not None
-    ):
-        return first
-    for name in frame.columns:  # a column named as dates whose text is not dates: said, not dropped unseen
-        if _name_words(name) & _DATE_WORDS and not pd.api.types.is_numeric_dtype(frame[name]):
-            raise DataError(
-                _not_time_message(frame[name], name) + "; name the time column with time_col=, "
-                "or time_col='none' to read rows in file order"
-            )
+def _text_of_dates(frame: pd.DataFrame, name, reading: Reading) -> bool:
+    return not pd.api.types.is_numeric_dtype(frame[name]) and parse_dates(frame[name], reading) is not None
+
+
+def _numbers_named_as_time(frame: pd.DataFrame, name, reading: Reading) -> bool:
+    """Years or steps, epoch integers, or months as R's decimal years, in a column named like a time."""
+    return _looks_like_time(name) and (
+        _integer_steps(_whole(frame[name]), consecutive=False) is not None
+        or decimal_years(frame[name], reading) is not None
+    )
+
+
+def _mostly_dates_said(frame: pd.DataFrame, name, reading: Reading) -> bool:
+    """Dates but for a few values (a total row, a note): said, not dropped unseen."""
+    if not pd.api.types.is_numeric_dtype(frame[name]) and _mostly_dates(frame[name]):
+        raise DataError(
+            _not_time_message(frame[name], name) + "; remove the rows that are not time steps "
+            "(totals, notes), or name the time column with time_col="
+        )
+    return False
+
+
+def _index_column(frame: pd.DataFrame, name, reading: Reading) -> bool:
+    """The index column ``to_csv`` writes, first, of consecutive integers, beside another column."""
+    return (
+        name == frame.columns[0]
+        and len(frame.columns) > 1
+        and _is_index_column(name)
+        and _integer_steps(frame[name], consecutive=True) is not None
+    )
+
+
+def _named_dates_said(frame: pd.DataFrame, name, reading: Reading) -> bool:
+    """A column named as dates whose text is not dates: said, not dropped unseen."""
+    if _name_words(name) & _DATE_WORDS and not pd.api.types.is_numeric_dtype(frame[name]):
+        raise DataError(
+            _not_time_message(frame[name], name) + "; name the time column with time_col=, "
+            "or time_col='none' to read rows in file order"
+        )
+    return False
+
+
+# The time column when none is named: the first rule, in this order, that a column meets (tried
+# column by column); a rule may refuse the frame instead, naming what it found.
+TIME_COLUMN_RULES = (
+    ("a column of dates", _text_of_dates),
+    ("numbers in a column named like a time", _numbers_named_as_time),
+    ("a column of dates but for a few values", _mostly_dates_said),
+    ("the index column to_csv writes", _index_column),
+    ("a column named as dates", _named_dates_said),
+)
+
+
+def _guess_column(frame: pd.DataFrame, reading: Reading):
+    for _, rule in TIME_COLUMN_RULES:
+        for name in frame.columns:
+            if rule(frame, name, reading):
+                return name
     return None
 
 
@@ -475,6 +567,36 @@ def _monthly_offset(index: pd.DatetimeIndex) -> offsets.BaseOffset | None:
     return to_offset(f"{step}{'MS' if starts else 'ME'}")
 
 
+def same_calendar(a, b) -> bool:
+    """Whether frequencies ``a`` and ``b`` lay out the same dates: equal offsets, or quarters
+    anchored on months three apart (``QS-JAN`` and ``QS-APR`` both start January, April, ...)."""
+    oa, ob = parse_freq(a), parse_freq(b)
+    if oa == ob:
+        return True
+    quarters = (offsets.QuarterBegin, offsets.QuarterEnd)
+    return (
+        isinstance(oa, quarters)
+        and type(oa) is type(ob)
+        and oa.n == ob.n
+        and (getattr(oa, "startingMonth") - getattr(ob, "startingMonth")) % 3 == 0  # noqa: B009 (untyped)
+    )
+
+
+def continues(fitted_freq, fitted_last, freq, first) -> str | None:
+    """Whether dates at ``freq`` from ``first`` lie on the calendar of dates at ``fitted_freq``
+    that ended at ``fitted_last``: None when they do, ``"freq"`` for another frequency,
+    ``"between"`` for a fixed step off the fitted steps (hourly at half past, fitted on the hour)."""
+    if not same_calendar(fitted_freq, freq):
+        return "freq"
+    offset = parse_freq(fitted_freq)
+    first, last = pd.Timestamp(first), pd.Timestamp(fitted_last)
+    if (first.tz is None) != (last.tz is None):
+        return "between"
+    if isinstance(offset, offsets.Tick):
+        return None if (first - last).value % offset.nanos == 0 else "between"
+    return None if offset.is_on_offset(first) else "between"
+
+
 def describe_freq(freq) -> str:
     """``"monthly (MS)"``, ``"business-daily (B)"``, ``"30-minute (30min)"``, ...: for reports."""
     offset = parse_freq(freq)
@@ -538,14 +660,19 @@ _MONTHLY = (
 )
 
 
-def step_numbers(labels: pd.Index, freq: str | None = None, step: int = 1) -> np.ndarray | None:
+def step_numbers(
+    labels: pd.Index, freq: str | None = None, step: int = 1, session: Session | None = None
+) -> np.ndarray | None:
     """Each label's step number counted from a fixed origin, so that ``step_numbers(...) % m`` is the
     same position in a season of m steps in every data set on the calendar: for dates at ``freq``,
     periods since 1970-01 (months, quarters and years, business ones included, by their months;
     weeks by days; business days by ``numpy.busday_count``; fixed steps by their length), on the
     local calendar of time-zone-aware dates for steps of whole days and longer; for integers at
     ``step``, ``label // step``.  None for dates without a frequency or at one not listed here
-    (business hours, custom business days, semi-months): such data get no seasonal indices."""
+    (business hours, custom business days, semi-months): such data get no seasonal indices.  On
+    ``session`` (:mod:`tsrnn.data.sessions`), the steps inside the sessions, from their origin."""
+    if isinstance(labels, pd.DatetimeIndex) and session is not None:
+        return session.positions(labels)[0]
     if isinstance(labels, pd.DatetimeIndex):
         if freq is None:
             return None
@@ -580,13 +707,23 @@ class Grid:
     """A regular time axis as integer positions: dates at a pandas frequency, or integers at a step.
 
     ``positions(labels)`` maps labels to their step number on the grid (refusing labels off it) and
-    ``labels(positions)`` maps back, so a panel's calendars are handled as integer arithmetic.
+    ``labels(positions)`` maps back, so a panel's calendars are handled as integer arithmetic.  A
+    grid of sessions (``session``, :mod:`tsrnn.data.sessions`) counts only the steps inside them,
+    from the sessions' fixed origin.
     """
 
     def __init__(
-        self, freq: str | None, step: int, origin, full: pd.DatetimeIndex | None = None, name=None
+        self,
+        freq: str | None,
+        step: int,
+        origin,
+        full: pd.DatetimeIndex | None = None,
+        name=None,
+        session: Session | None = None,
+        tz=None,
     ) -> None:
         self.freq, self.step, self.origin, self.full, self.name = freq, step, origin, full, name
+        self.session, self.tz = session, tz
 
     @classmethod
     def of(cls, labels: pd.Index, freq=None, span: pd.Index | None = None) -> Grid:
@@ -604,6 +741,10 @@ class Grid:
                         f"weeks, business days or a fixed step); declare it with freq=, "
                         f"resample the data, or accept it with irregular='ignore'"
                     )
+                if isinstance(offset, offsets.Tick):  # steps absent at the same hours of every day or week
+                    session = find_session(labels, int(offset.nanos))
+                    if session is not None:
+                        return cls(offset.freqstr, 1, None, name=labels.name, session=session, tz=labels.tz)
             else:
                 offset = parse_freq(freq)
             return cls.dates(span.min(), span.max(), offset, labels.name)
@@ -644,6 +785,15 @@ class Grid:
                     f"irregular='ignore'"
                 )
             return offset // self.step
+        if self.session is not None:
+            pos, off = self.session.positions(pd.DatetimeIndex(labels))
+            if off.any() and strict:
+                raise DataError(
+                    f"timestamps {shown_labels(labels[off])} are not on the sessions of the other steps "
+                    f"({self.session.describe()}, every {describe_freq(self.freq)}); declare the frequency "
+                    f"with freq= and a fill policy to read every step, or remove them"
+                )
+            return pos
         if self.full is None:
             ns = pd.DatetimeIndex(labels).as_unit("ns").asi8 - self.origin.value
             pos, off = ns // self.step, ns % self.step != 0
@@ -665,6 +815,8 @@ class Grid:
         positions = np.asarray(positions, dtype=np.int64)
         if self.freq is None:
             return pd.Index(self.origin + positions * self.step, name=self.name)
+        if self.session is not None:
+            return self.session.labels(positions, self.tz, self.name)
         if self.full is None:
             return pd.DatetimeIndex(self.origin.value + positions * self.step, name=self.name).as_unit("ns")
         if len(positions) and positions.max() >= len(self.full):
@@ -680,6 +832,7 @@ class Calendar(NamedTuple):
     step: int  # integer steps: the step; calendars: 1
     full: pd.Index
     gaps: pd.Index
+    session: Session | None = None  # the sessions the steps lie in (:mod:`tsrnn.data.sessions`)
 
 
 def regular_calendar(index: pd.Index, freq=None) -> Calendar:
@@ -695,4 +848,4 @@ def regular_calendar(index: pd.Index, freq=None) -> Calendar:
     full = grid.labels(np.arange(pos[0], pos[-1] + 1))
     present = np.zeros(len(full), bool)
     present[pos - pos[0]] = True
-    return Calendar(grid.freq, 1 if grid.freq else grid.step, full, full[~present])
+    return Calendar(grid.freq, 1 if grid.freq else grid.step, full, full[~present], grid.session)

@@ -30,6 +30,7 @@ from .calendar import (
 )
 from .dates import format_labels, integer_dates
 from .panel import Panel
+from .reading import reading_of
 
 __all__ = [
     "FILLS",
@@ -143,7 +144,7 @@ def _calendar(frame: pd.DataFrame, axis: TimeAxis, freq, irregular: str) -> tupl
     gaps = list(format_labels(cal.gaps, axis.form))
     if len(cal.gaps):
         frame = frame.reindex(cal.full)
-    return frame, {"freq": cal.freq, "gaps": gaps, "step": cal.step}
+    return frame, {"freq": cal.freq, "gaps": gaps, "step": cal.step, "session": cal.session}
 
 
 def _not_numbers(column: pd.Series) -> tuple[bool, str | None]:
@@ -289,22 +290,33 @@ def prepare_wide(
         frame, calendar = _calendar(frame, axis, freq, irregular)
     numeric, text = _numeric(frame, features)
     clean, report = _fill(numeric, fill, axis, calendar)
-    freq_found = calendar["freq"]
+    freq_found, session = calendar["freq"], calendar.get("session")
     report.update(
         row_numbers=rows,
         text_columns=text,
         time_col=None if axis is None else (axis.column or frame.index.name),
         time_form=None if axis is None else axis.form,
         freq=freq_found,
-        season=season_of(freq_found) if freq_found else (1 if axis and axis.form == "year" else None),
+        season=_season(freq_found, session, axis),
     )
+    if session is not None:
+        report["session"] = session.describe()
     clean.attrs = {
         **attrs,
         "tsrnn.freq": freq_found,
         "tsrnn.form": None if axis is None else axis.form,
         "tsrnn.season": report["season"],
+        "tsrnn.session": None if session is None else session.text,
     }
     return clean, report
+
+
+def _season(freq, session, axis) -> int | None:
+    """The usual season of a time axis: its sessions' (steps per session day), its frequency's, or
+    none (1) for integer years."""
+    if session is not None:
+        return session.season()
+    return season_of(freq) if freq else (1 if axis and axis.form == "year" else None)
 
 
 def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None, dict[str, str | None]]:
@@ -349,11 +361,13 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str]:
             f"column {LONG_TIME!r} has missing time labels at rows {shown_labels(frame.index[column.isna()])}"
         )
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        months = integer_dates(column, repeated=True)  # 201801 or 20180131, repeated across series
+        months = integer_dates(
+            column, repeated=True, reading=reading_of(frame)
+        )  # 201801, repeated across series
         if months is not None:
             return months[0].rename(LONG_TIME), months[1]
         return pd.Index(column.to_numpy(dtype=np.int64), name=LONG_TIME), "integer"  # repeated across series
-    axis = find_time_axis(frame[[LONG_TIME]], LONG_TIME)[1]
+    axis = find_time_axis(frame[[LONG_TIME]], LONG_TIME, reading=reading_of(frame))[1]
     if axis is None:  # a named column is a time axis or an error
         raise DataError(f"column {LONG_TIME!r} holds no time labels")
     return axis.index, axis.form
@@ -485,7 +499,9 @@ def long_panel(
                 f"series {shown_labels(map(repr, ids[lengths == 0]))} have no rows left after fill='drop'"
             )
         last = row_pos[starts + lengths - 1]
-    report["season"] = season_of(report["freq"]) if report["freq"] else None
+    report["season"] = _season(report["freq"], grid.session, None)
+    if grid.session is not None:
+        report["session"] = grid.session.describe()
     values = np.ascontiguousarray(clean.to_numpy(dtype=np.float32))
     return Panel(
         values,
@@ -551,6 +567,8 @@ def split_long(
         )
     columns, _, text = _long_columns(frame, features)
     parts = {str(uid): part.drop(columns=[LONG_ID]) for uid, part in frame.groupby(LONG_ID, sort=True)}
+    for part in parts.values():
+        part.attrs = dict(frame.attrs)  # the reading the file was read with
 
     def prepare(uid: str, declared) -> tuple[pd.DataFrame, dict]:
         try:

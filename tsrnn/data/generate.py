@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..base import checks
+from ..base.config import MAX_GENERATED_VALUES
 
 if TYPE_CHECKING:
     import torch
@@ -23,7 +24,6 @@ __all__ = [
 
 # Distinct, mutually prime-ish periods (in steps) so that the features are not copies of each other.
 DEFAULT_PERIODS = (50.0, 37.0, 23.0, 61.0, 29.0, 43.0, 17.0, 71.0)
-MAX_GENERATED_VALUES = 10**8  # length x features of a generated series: 800 MB of float64 at the limit
 
 
 def sine_wave(seq_length: int = 20, n_features: int = 1) -> np.ndarray:

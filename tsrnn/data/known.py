@@ -18,7 +18,7 @@ import numpy as np
 from ..base import checks
 from ..base.errors import DataError
 
-__all__ = ["resolve_known", "lead_columns", "future_values", "future_panel", "lead_name"]
+__all__ = ["resolve_known", "lead_columns", "future_values", "future_panel", "future_times", "lead_name"]
 
 
 def lead_name(column: str, horizon: int) -> str:
@@ -82,18 +82,7 @@ def lead_columns(
     return lead
 
 
-def _as_rows(future, names: list[str], what: str) -> np.ndarray:
-    if checks.is_pandas(future, "DataFrame"):
-        missing = [n for n in names if n not in future.columns]
-        if missing:
-            raise DataError(f"{what} lacks the known column(s) {missing}; it has {list(future.columns)}")
-        frame = future.sort_values("ds", kind="stable") if "ds" in future.columns else future
-        rows = frame[names].to_numpy(dtype=object)
-    else:
-        rows = np.asarray(future, dtype=object)
-        rows = rows[:, None] if rows.ndim == 1 else rows
-        if rows.ndim != 2 or rows.shape[1] != len(names):
-            raise DataError(f"{what} must have one column per known input {names}, got shape {rows.shape}")
+def _numbers(rows: np.ndarray, what: str) -> np.ndarray:
     try:
         rows = rows.astype(np.float64)
     except (TypeError, ValueError) as err:
@@ -103,15 +92,107 @@ def _as_rows(future, names: list[str], what: str) -> np.ndarray:
     return rows.astype(np.float32)
 
 
-def future_values(future, names: list[str], horizon: int) -> np.ndarray:
-    """The known values of the K steps after a series, (1, K, Fk), from ``future``: a DataFrame
-    with the known columns (sorted by ``ds`` when it has one) or an array (steps, Fk)."""
+def _as_rows(future, names: list[str], what: str) -> np.ndarray:
+    """The known columns of ``future`` as rows (n, Fk), in the order given."""
+    if checks.is_pandas(future, "DataFrame"):
+        missing = [n for n in names if n not in future.columns]
+        if missing:
+            raise DataError(f"{what} lacks the known column(s) {missing}; it has {list(future.columns)}")
+        rows = future[names].to_numpy(dtype=object)
+    else:
+        rows = np.asarray(future, dtype=object)
+        rows = rows[:, None] if rows.ndim == 1 else rows
+        if rows.ndim != 2 or rows.shape[1] != len(names):
+            raise DataError(f"{what} must have one column per known input {names}, got shape {rows.shape}")
+    return _numbers(rows, what)
+
+
+def future_times(future, names: list[str], time_col=None):
+    """The time labels of a ``future`` frame's rows (a pandas Index: dates or integers), read from
+    ``time_col`` (or the column ``ds``, the frame's own date index, a column of dates found as data
+    files' time columns are found), or None when it has none: its rows are then taken in order."""
+    import pandas as pd
+
+    from .calendar import find_time_axis
+
+    if not checks.is_pandas(future, "DataFrame"):
+        return None
+    others = future.drop(columns=[n for n in names if n in future.columns])
+    if others.shape[1] == 0 and isinstance(others.index, pd.RangeIndex):
+        return None
+    col = time_col if time_col in others.columns else "ds" if "ds" in others.columns else None
+    if col is None:
+        axis = find_time_axis(others)[1]
+        return None if axis is None else axis.index
+    values = others[col]
+    if values.isna().any():
+        raise DataError(
+            f"future's time column {col!r} has missing labels at rows {list(others.index[values.isna()][:5])}"
+        )
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return pd.DatetimeIndex(values)
+    if pd.api.types.is_integer_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return pd.Index(values.to_numpy(dtype=np.int64))
+    uniq, where = np.unique(values.astype(str).to_numpy(), return_inverse=True)  # repeated across series
+    axis = find_time_axis(pd.DataFrame({col: pd.Series(uniq, dtype=object)}), col)[1]
+    if axis is None:  # a named column is a time axis or an error
+        raise DataError(f"future's time column {col!r} holds no time labels")
+    return axis.index[where]
+
+
+def _by_time(rows: np.ndarray, times, labels, form, what: str) -> np.ndarray:
+    """The rows (K, Fk) of ``rows`` whose ``times`` are the forecast steps ``labels`` (K,)."""
+    import pandas as pd
+
+    from .calendar import shown_labels
+    from .dates import format_labels
+
+    times = pd.Index(times)
+    if times.has_duplicates:
+        repeated = times[times.duplicated()].unique()
+        raise DataError(
+            f"{what} repeats the time(s) {shown_labels(format_labels(repeated, form))}; give one row per step"
+        )
+    labels = pd.Index(labels)
+    dates = isinstance(labels, pd.DatetimeIndex)
+    if dates != isinstance(times, pd.DatetimeIndex):
+        where = np.full(len(labels), -1)
+    else:
+        if dates and (labels.tz is None) != (times.tz is None):
+            where = np.full(len(labels), -1)
+        else:
+            where = times.get_indexer(labels)
+    missing = where < 0
+    if missing.any():
+        span: pd.Index | list[str] = format_labels(times.sort_values()[[0, -1]], form) if len(times) else []
+        has = f"it has {span[0]} to {span[-1]}" if len(times) else "it has no rows"
+        raise DataError(
+            f"{what} lacks the known values at the forecast step(s) "
+            f"{shown_labels(format_labels(labels[missing], form))} ({has}); give one row for each of the "
+            f"{len(labels)} steps after the data: {' to '.join(map(str, format_labels(labels[[0, -1]], form)))}"
+        )
+    return rows[where]
+
+
+def future_values(
+    future, names: list[str], horizon: int, labels=None, form: str | None = None, time_col=None
+) -> np.ndarray:
+    """The known values of the K steps after a series, (1, K, Fk), from ``future``.
+
+    A DataFrame with a time column (``time_col``, ``ds``, its own date index or a column of dates)
+    gives the rows at the forecast steps ``labels`` (K), matched by their time whatever the order
+    of its rows; a step without a row is refused by name.  A DataFrame without one, or an array
+    (steps, Fk), gives its first K rows, in order.
+    """
     if future is None:
         raise DataError(
             f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
             f"pass their future values with future="
         )
     rows = _as_rows(future, names, "future")
+    times = None if labels is None else future_times(future, names, time_col)
+    if times is not None:
+        return _by_time(rows, times, labels, form, "future")[None]
     if rows.shape[0] < horizon:
         raise DataError(
             f"future has {rows.shape[0]} step(s) of the known input(s) {names}; the model reads "
@@ -120,24 +201,52 @@ def future_values(future, names: list[str], horizon: int) -> np.ndarray:
     return rows[None, :horizon]
 
 
-def future_panel(future, ids: list[str], names: list[str], horizon: int) -> np.ndarray:
+def future_panel(
+    future, ids: list[str], names: list[str], horizon: int, labels=None, form=None
+) -> np.ndarray:
     """(S, K, Fk) known future values of each series ``ids`` from a long ``future`` frame
-    (``unique_id``, optionally ``ds``, and the known columns)."""
+    (``unique_id``, ``ds`` and the known columns): with ``labels`` (S * K, the forecast steps of
+    each series in turn) matched by ``ds``, else (or without ``ds``) each series' rows in order."""
     if future is None or not checks.is_pandas(future, "DataFrame") or "unique_id" not in future.columns:
         raise DataError(
             f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
             f"pass their future values for every series as a long DataFrame: future=frame with "
-            f"columns unique_id, ds (to order the rows, optional) and {', '.join(names)}"
+            f"columns unique_id, ds and {', '.join(names)}"
         )
     out = np.empty((len(ids), horizon, len(names)), dtype=np.float32)
-    groups = {str(uid): part for uid, part in future.groupby(future["unique_id"].astype(str), sort=False)}
+    rows = _as_rows(future, names, "future")
+    times = None if labels is None else future_times(future, names, "ds")
+    codes, given = _codes(future["unique_id"])
+    where = {uid: k for k, uid in enumerate(given)}
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(given) + 1))
     for s, uid in enumerate(ids):
-        if uid not in groups:
+        if uid not in where:
             raise DataError(
                 f"future has no rows for series {uid!r}; every forecast series needs its known values"
             )
+        k = where[uid]
+        mine = order[bounds[k] : bounds[k + 1]]
         try:
-            out[s] = future_values(groups[uid], names, horizon)[0]
+            if times is not None:
+                out[s] = _by_time(
+                    rows[mine], times[mine], labels[s * horizon : (s + 1) * horizon], form, "future"
+                )
+            elif len(mine) < horizon:
+                raise DataError(
+                    f"future has {len(mine)} step(s) of the known input(s) {names}; the model reads "
+                    f"them over its whole horizon of {horizon} steps, so give at least {horizon}"
+                )
+            else:
+                out[s] = rows[mine[:horizon]]
         except DataError as err:
             raise DataError(f"series {uid!r}: {err}") from None
     return out
+
+
+def _codes(ids) -> tuple[np.ndarray, list[str]]:
+    """Each row's series number and the series' names, as written (strings)."""
+    import pandas as pd
+
+    codes, given = pd.factorize(ids.astype(str))
+    return codes, list(given)

@@ -9,7 +9,7 @@ DataFrame (:func:`tsrnn.data.frames.long_panel`) and to turn positions back into
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .calendar import Grid
+    from .sessions import Session
 
 __all__ = ["Panel", "panel_windows"]
 
@@ -36,7 +37,8 @@ class Panel:
     form    : how time labels are written (see :mod:`tsrnn.data.calendar`)
     season  : the frequency's usual season, or None
     index   : a single series' own time labels (a pandas Index) and ``freq`` its frequency, where
-              it came from a wide frame or an array rather than the long layout's grid
+              it came from a wide frame or an array rather than the long layout's grid; ``session``
+              the sessions its steps lie in (:class:`tsrnn.data.sessions.Session`), if any
     """
 
     values: np.ndarray
@@ -51,6 +53,7 @@ class Panel:
     report: dict = field(default_factory=dict)
     index: pd.Index | range | None = None
     freq: str | None = None
+    session: Session | None = None
 
     @property
     def n_series(self) -> int:
@@ -68,6 +71,39 @@ class Panel:
     def tails(self, window: int) -> np.ndarray:
         """The last ``window`` steps of every series (S, W, F), a copy."""
         return self.values[(self.starts + self.lengths - window)[:, None] + np.arange(window)]
+
+    def take(self, series=None, start=None, stop=None) -> Panel:
+        """Series ``series`` (positions; default every one) from step ``start`` to before ``stop``
+        (each an int or one per series; default the whole series), as a new panel with its own
+        copy of those rows; a series left without a step is left out.  Labels continue as before:
+        ``last`` moves back by the steps cut off the end, a single series' ``index`` is sliced."""
+        pick = np.arange(self.n_series) if series is None else np.atleast_1d(np.asarray(series, np.int64))
+        lengths = self.lengths[pick]
+        lo = (
+            np.zeros_like(lengths)
+            if start is None
+            else np.broadcast_to(np.asarray(start, np.int64), lengths.shape)
+        )
+        hi = lengths if stop is None else np.broadcast_to(np.asarray(stop, np.int64), lengths.shape)
+        lo = np.clip(lo, 0, lengths)
+        hi = np.clip(hi, lo, lengths)
+        keep = hi > lo
+        pick, lo, hi, lengths = pick[keep], lo[keep], hi[keep], lengths[keep]
+        n = hi - lo
+        starts = np.cumsum(n) - n
+        rows = np.repeat(self.starts[pick] + lo - starts, n) + np.arange(int(n.sum()))  # their rows, in order
+        index = self.index
+        if index is not None and len(pick) == 1:  # a single series' own labels
+            index = index[int(lo[0]) : int(hi[0])]
+        return replace(
+            self,
+            values=self.values[rows],
+            starts=starts.astype(np.int64),
+            lengths=n.astype(np.int64),
+            ids=[self.ids[s] for s in pick.tolist()],
+            last=None if self.last is None else self.last[pick] - (lengths - hi),
+            index=index,
+        )
 
     def labels(self, s: int) -> pd.Index:
         """The time labels of series ``s`` (a pandas Index)."""

@@ -205,6 +205,8 @@ def _first_numbers(panel: Panel) -> np.ndarray | None:
 
         grid = panel.grid
         first = np.asarray(panel.last, dtype=np.int64) - panel.lengths + 1
+        if grid.session is not None:  # positions on a session grid count from the sessions' origin
+            return first
         numbers = step_numbers(grid.labels(first), grid.freq, grid.step if grid.freq is None else 1)
         return None if numbers is None else numbers.astype(np.int64)
     index = panel.index
@@ -219,7 +221,7 @@ def _first_numbers(panel: Panel) -> np.ndarray | None:
     from .series import index_spec
 
     spec = index_spec(index, panel.freq)  # the frequency (dates) or the step (integers) of the labels
-    numbers = step_numbers(pd.Index(index[:1]), spec.get("freq"), spec.get("step", 1))
+    numbers = step_numbers(pd.Index(index[:1]), spec.get("freq"), spec.get("step", 1), panel.session)
     return None if numbers is None else np.full(panel.n_series, int(numbers[0]), np.int64)
 
 

@@ -7,25 +7,28 @@ where a DataFrame comes in or goes out, so NumPy-only work does not load it.
 from __future__ import annotations
 
 import gzip
-import math
 import os
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..base import checks
 from ..base.errors import DataError
+from .reading import EpochUnit, Reading, with_reading
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .sessions import Session
 
 __all__ = [
     "Series",
     "as_series",
     "check_finite",
     "read_csv",
+    "read",
     "Scaler",
     "index_spec",
     "future_index",
@@ -45,6 +48,7 @@ class Series:
     freq: str | None = None
     form: str | None = None
     season: int | None = None
+    session: Session | None = None  # the sessions its steps lie in (tsrnn.data.sessions.Session), if any
 
     @property
     def length(self) -> int:
@@ -85,6 +89,10 @@ def as_series(data) -> Series:
         values = numeric.to_numpy(dtype=np.float32)
         columns, index = [str(c) for c in numeric.columns], numeric.index
         time = {k: data.attrs.get(f"tsrnn.{k}") for k in ("freq", "form", "season")}
+        if data.attrs.get("tsrnn.session"):
+            from .sessions import Session
+
+            time["session"] = Session.from_text(data.attrs["tsrnn.session"])
     else:
         try:
             values = np.asarray(data, dtype=np.float32)
@@ -146,83 +154,16 @@ def _read_parquet(path: str) -> pd.DataFrame:
 
 MAX_FIELD = 1000  # characters of one CSV field (a number, a timestamp, a label) or column name
 MAX_COLUMNS = 100_000  # columns of one CSV file
-_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
-_GROUPED = re.compile(r"\s*[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d*)?\s*")  # 1,234,567.89 (and plain 12.5 beside it)
-# 1.234.567,89 or 1 234 567,89 with a decimal comma: groups of three digits after each dot or space (a
-# no-break space too, as French spreadsheets write them), and plain 12,5 beside them
-_GROUPED_DOTS = re.compile("\\s*[+-]?(\\d{1,3}([. \u00a0\u202f]\\d{3})+|\\d+)(,\\d*)?\\s*")
-_GROUP_MARKS = str.maketrans("", "", ". \u00a0\u202f")
-_MISSING_MARKS = [
-    ".",
-    ":",
-]  # a lone dot (FRED) or colon (Eurostat) marks a missing value, as NA and empty fields do
+# missing values as files write them: pandas' own marks, and a lone dot (FRED) or colon (Eurostat)
+_MISSING = frozenset(
+    "|#N/A|#N/A N/A|#NA|-1.#IND|-1.#QNAN|-NaN|-nan|1.#IND|1.#QNAN|<NA>|N/A|NA|NULL|NaN|None|n/a|nan|null|.|:".split(
+        "|"
+    )
+)
 _FALLBACK_ENCODING = (
     "cp1252"  # files that are not UTF-8: Windows' Western European encoding (also reads Latin-1 text)
 )
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*")
-
-
-def _check_fields(
-    frame: pd.DataFrame, path: str, decimal_comma: bool = False, grouped_commas: bool = True
-) -> pd.DataFrame:
-    """Refuse fields tsrnn cannot read sensibly, naming column and row: fields over :data:`MAX_FIELD`
-    characters, numbers beyond float64, timestamps with mixed UTC offsets.  Columns of numbers that
-    pandas kept as Python integers (beyond int64) come back as float64, and columns of numbers
-    grouped by thousands as numbers: ``1,234.5`` where commas may group (``grouped_commas``, a comma
-    file), ``1.234,5`` in a file of ``decimal_comma``."""
-    import pandas as pd
-
-    for name in frame.columns:
-        if len(str(name)) > MAX_FIELD:
-            raise DataError(
-                f"data file {path!r} has a column name of {len(str(name))} characters; tsrnn reads "
-                f"names and fields of at most {MAX_FIELD}"
-            )
-        column = frame[name]
-        if column.dtype != object and not pd.api.types.is_string_dtype(column):
-            continue
-        present = column.dropna()
-        rows = list(present.index)
-        text = [v if isinstance(v, str) else str(v) if isinstance(v, int) else "" for v in present.tolist()]
-        for row, v in zip(rows, text, strict=False):
-            if len(v) > MAX_FIELD:
-                raise DataError(
-                    f"data file {path!r}, column {name!r}, row {row}: a field of {len(v)} characters; "
-                    f"tsrnn reads fields of at most {MAX_FIELD}"
-                )
-        numbers = {
-            row: float(v) for row, v in zip(rows, text, strict=False) if _NUMBER.fullmatch(v)
-        }  # never raises: inf
-        for row, number in numbers.items():
-            if not math.isfinite(number):
-                shown = text[rows.index(row)].strip()
-                raise DataError(
-                    f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
-                    f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)"
-                )
-        if (
-            len(numbers) < len(rows)
-            and rows
-            and grouped_commas
-            and all(_GROUPED.fullmatch(v) for v in text)
-            and any("," in v for v in text)
-        ):  # 1,234.5: digits grouped by thousands, as spreadsheets write them
-            numbers = {row: float(v.replace(",", "")) for row, v in zip(rows, text, strict=False)}
-        dotted = [_GROUPED_DOTS.fullmatch(v) for v in text]
-        if (
-            rows
-            and decimal_comma
-            and all(m is not None for m in dotted)
-            and any(m is not None and m.group(2) for m in dotted)
-        ):  # 1.234,5 (and 1.010, not 1.01) where
-            numbers = {
-                row: float(v.strip().translate(_GROUP_MARKS).replace(",", "."))
-                for row, v in zip(rows, text, strict=False)
-            }
-        if numbers and len(numbers) == len(rows):
-            frame[name] = pd.Series(numbers, dtype="float64").reindex(column.index)  # numbers kept as objects
-        _check_offsets(rows, text, name, path)
-    return frame
 
 
 def _check_offsets(rows: list, text: list[str], name, path: str) -> None:
@@ -269,24 +210,32 @@ def _unreadable() -> tuple[type[BaseException], ...]:
     )
 
 
-def read_csv(path: str | os.PathLike) -> pd.DataFrame:
+def read_csv(
+    path: str | os.PathLike, reading: Reading | None = None, id_col: str | None = "unique_id"
+) -> pd.DataFrame:
     """Read a data file (CSV, gzip-compressed CSV ``.csv.gz``, or Parquet ``.parquet``); errors name the file.
 
     Columns are separated by commas, or by semicolons or tabs when the header line has those and no
-    comma; a semicolon or tab file may write decimal commas (``1,5``, and ``1.234,5`` or ``1 234,5`` grouped by
-    thousands), as spreadsheets in many locales do, and a comma file numbers grouped by thousands in
-    quotes (``"12,345.5"``).  Rows with no value at all (blank lines a spreadsheet leaves, ``,,``) are
-    skipped; empty fields, ``NA`` and a lone ``.`` or ``:`` (as FRED and Eurostat write a missing
+    comma.  Every field is read as the text it is, and a column becomes numbers only where its
+    text allows one reading (:func:`tsrnn.data.numbers.read_numbers`): ``1,5`` and ``2,25`` in a
+    semicolon file are decimal commas, ``1.234,5`` and ``12,345.67`` group thousands, but a column
+    of ``1.050`` in a semicolon file (1.05 or 1050) is refused until ``reading`` gives its decimal
+    or thousands mark.  The id column ``id_col`` of long data stays text exactly as written
+    (``01``, ``1e3`` and ``NA`` are ids).  A first row of numbers and dates is data (read with
+    columns named 0, 1, ...) where its fields read as the columns below them, with at least one
+    date, and refused otherwise until ``reading.header`` says.  Rows with more fields than the
+    header names (thousands written with unquoted commas) are refused.  Rows with no value at all
+    are skipped; empty fields, ``NA`` and a lone ``.`` or ``:`` (as FRED and Eurostat write a missing
     value) are missing values.  A file that is not UTF-8 is read as Windows-1252 (Western European,
-    Latin-1 included), as spreadsheets on Windows save it, or as UTF-16 when it starts with that
-    byte-order mark (Excel's "Unicode text", tab-separated).
-    Parquet needs pyarrow (``pip install 'tsrnn[parquet]'``).
-    A file has at most :data:`MAX_COLUMNS` columns and its fields at most :data:`MAX_FIELD`
-    characters; numbers beyond float64 and time columns with mixed UTC offsets are errors that name
-    the column and row.
+    Latin-1 included), or as UTF-16 when it starts with that byte-order mark (Excel's "Unicode
+    text").  Parquet needs pyarrow (``pip install 'tsrnn[parquet]'``).  A file has at most
+    :data:`MAX_COLUMNS` columns and its fields at most :data:`MAX_FIELD` characters; numbers beyond
+    float64 and time columns with mixed UTC offsets are errors that name the column and row.  The
+    frame carries ``reading`` for the time-axis finder (``attrs["tsrnn.reading"]``).
     """
     import pandas as pd
 
+    reading = reading or Reading()
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise DataError(f"data file {path!r} does not exist or is not a file")
@@ -294,7 +243,7 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
         frame = _read_parquet(path)
         if frame.shape[0] == 0:
             raise DataError(f"data file {path!r} has no rows")
-        return frame
+        return with_reading(frame, reading)
     try:
         encoding = _encoding(path)
         header = _header(path, encoding)
@@ -302,49 +251,253 @@ def read_csv(path: str | os.PathLike) -> pd.DataFrame:
         columns = header.count(sep) + 1
         if columns > MAX_COLUMNS:
             raise DataError(f"data file {path!r} has {columns} columns; tsrnn reads at most {MAX_COLUMNS}")
+        read: dict[str, Any] = dict(sep=sep, dtype=str, keep_default_na=False, encoding=encoding)
+        if reading.header is False:
+            read["header"] = None
         try:
-            frame = pd.read_csv(path, sep=sep, na_values=_MISSING_MARKS, encoding=encoding)
+            frame = pd.read_csv(path, **read)
         except UnicodeDecodeError:
-            encoding = _FALLBACK_ENCODING
-            frame = pd.read_csv(path, sep=sep, na_values=_MISSING_MARKS, encoding=encoding)
-        decimal_comma = False
-        if sep in (
-            ";",
-            "\t",
-        ):  # decimal commas read as text the first time: keep the reading with more numbers
-            commas = pd.read_csv(path, decimal=",", sep=sep, na_values=_MISSING_MARKS, encoding=encoding)
-            if _decimal_comma_numbers(commas) > frame.select_dtypes("number").shape[1]:
-                frame, decimal_comma = commas, True
+            read["encoding"] = _FALLBACK_ENCODING
+            frame = pd.read_csv(path, **read)
     except pd.errors.EmptyDataError as err:
         raise DataError(
             f"data file {path!r} is empty; expected a header row and one row per time step"
+        ) from err
+    except pd.errors.ParserError as err:
+        raise DataError(
+            f"data file {path!r} is not a readable CSV: {_fields_message(str(err), sep)}"
         ) from err
     except ImportError as err:  # a compression pandas reads only with another package (.zst: zstandard)
         raise DataError(f"data file {path!r} needs a package that is not installed: {err}") from err
     except _unreadable() as err:  # also a corrupt .gz, .bz2, .xz, .zip or .tar: the decompressors' own errors
         raise DataError(f"data file {path!r} is not a readable CSV: {str(err)[:300]}") from err
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas took the first fields for an index
+        raise DataError(
+            f"data file {path!r}: rows have more fields than the header names ({len(frame.columns)}: "
+            f"{', '.join(map(str, frame.columns))}); {_GROUPING_HINT}"
+        )
+    frame.columns = [str(c) for c in frame.columns]
+    frame = _typed(frame, path, reading, sep, id_col)
     frame = frame.dropna(how="all")  # blank rows
     if frame.shape[0] == 0:
         raise DataError(f"data file {path!r} has a header but no rows")
-    return _check_fields(frame, path, decimal_comma, grouped_commas=sep == ",")
+    if reading.header is None and _data_header(frame, reading, sep):
+        return read_csv(path, replace(reading, header=False), id_col)
+    return with_reading(frame, reading)
 
 
-def _decimal_comma_numbers(frame: pd.DataFrame) -> int:
-    """How many columns of ``frame`` (read with decimal commas) hold numbers, grouped by thousands
-    (``1.234,5``, ``1 234,5``) or not."""
+def read(
+    source,
+    *,
+    time_col: str | None = None,
+    id_col: str | None = None,
+    target_col: str | None = None,
+    freq: str | None = None,
+    dayfirst: bool | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    header="infer",
+    century: int | None = None,
+    year: int | None = None,
+    epoch: EpochUnit | None = None,
+    fill: str | None = None,
+    irregular: str = "error",
+) -> tuple[pd.DataFrame, dict]:
+    """Read a series from a file or a DataFrame once, and say how it was read.
+
+    ``source`` is a path (CSV, ``.csv.gz``, Parquet) or a DataFrame.  With ``id_col`` (or columns
+    ``unique_id``, ``ds``, ``y``) it is long data: ``id_col``, ``time_col`` and ``target_col`` are
+    renamed ``unique_id``, ``ds`` and ``y``, and the frame comes back as read (ids as text, exactly
+    as written), checked by :func:`tsrnn.data.frames.long_panel`; else it is wide data, returned
+    clean by :func:`tsrnn.data.frames.prepare_wide` (indexed by its time axis).  Either frame is
+    ready for :meth:`tsrnn.Forecaster.fit` and carries the reading.  Where the text reads two ways
+    it is refused with the option that picks one: ``dayfirst``, ``decimal`` (``"."`` or ``","``),
+    ``thousands`` (``","``, ``"."``, ``" "``, ``"'"`` or ``""``), ``header`` (``"infer"``; None: no
+    header row, as pandas says it; 0: the first row names the columns), ``century`` (two-digit years
+    fall in the hundred years from it), ``year`` (of the first of dates written without one),
+    ``epoch`` (the unit of integer timestamps).  ``freq``, ``fill`` and ``irregular`` are those of
+    :func:`~tsrnn.data.frames.prepare_wide`.  Returns the frame and the report of what was decided:
+    the layout, the time column, its form and frequency, gaps, fills, the columns left out, and the
+    options given (``reading``).
+    """
     import pandas as pd
 
-    count = 0
+    from .frames import LONG_ID, LONG_TARGET, LONG_TIME, is_long, long_panel, prepare_wide
+
+    if not (header == "infer" or header is None or header in (0, True, False)):
+        raise ValueError(f"header must be 'infer', None (no header row) or 0, got {header!r}")
+    reading = Reading(
+        dayfirst=dayfirst,
+        decimal=decimal,
+        thousands=thousands,
+        header=None if header == "infer" else header is not None and header is not False,
+        century=century,
+        year=year,
+        epoch=epoch,
+    )
+    if isinstance(source, pd.DataFrame):
+        frame = with_reading(source.copy(deep=False), reading)
+    elif isinstance(source, (str, os.PathLike)):
+        frame = read_csv(source, reading, id_col=id_col or LONG_ID)
+    else:
+        raise TypeError(f"source must be a path or a DataFrame, got {type(source).__name__}")
+    names = {id_col: LONG_ID, time_col: LONG_TIME, target_col: LONG_TARGET}
+    if id_col is not None:
+        missing = [c for c in names if c is not None and c not in frame.columns]
+        if missing:
+            raise DataError(f"column(s) {missing} not found; columns are {list(frame.columns)}")
+        frame = frame.rename(columns={k: v for k, v in names.items() if k is not None})
+    if is_long(frame):
+        panel = long_panel(frame, None, fill, irregular, freq)
+        return frame, {
+            "layout": "long",
+            "series": len(panel.ids),
+            **panel.report,
+            "reading": reading.to_dict(),
+        }
+    clean, report = prepare_wide(frame, time_col, None, fill, irregular, freq)
+    return clean, {"layout": "wide", **report, "reading": reading.to_dict()}
+
+
+_GROUPING_HINT = (
+    "a number written with a thousands separator that is also the column separator (1,234 in a "
+    'comma file) must be quoted ("1,234") or written without it'
+)
+
+
+def _fields_message(message: str, sep: str) -> str:
+    """pandas' complaint about a row of too many fields, with what usually causes it."""
+    found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", message)
+    if found is None:
+        return message
+    names, line, seen = found.groups()
+    return f"line {line} has {seen} fields where the header names {names}" + (
+        f"; {_GROUPING_HINT}" if sep == "," else ""
+    )
+
+
+def _typed(frame: pd.DataFrame, path: str, reading: Reading, sep: str, id_col) -> pd.DataFrame:
+    """Each column of text as missing values, numbers (where one reading fits) or text; the id column
+    text exactly as written.  Refuses fields over :data:`MAX_FIELD` characters, numbers beyond float64
+    and timestamps with mixed UTC offsets, naming column and row.  Each distinct text is read once."""
+    import pandas as pd
+
+    from .numbers import read_numbers
+
+    fast = sep == "," and reading.decimal != "," and reading.thousands != "."
+    out = {}
     for name in frame.columns:
-        column = frame[name]
-        if pd.api.types.is_numeric_dtype(column):
-            count += 1
-        elif column.dtype == object or pd.api.types.is_string_dtype(column):
-            present = column.dropna()
-            count += bool(len(present)) and all(
-                isinstance(v, str) and _GROUPED_DOTS.fullmatch(v) for v in present
+        if len(name) > MAX_FIELD:
+            raise DataError(
+                f"data file {path!r} has a column name of {len(name)} characters; tsrnn reads "
+                f"names and fields of at most {MAX_FIELD}"
             )
-    return count
+        raw = frame[name]
+        if fast and name != id_col and _plain_numbers(raw.iloc[:100]):  # pandas' own parser, in C
+            numbers = pd.to_numeric(raw.where(~raw.isin(_MISSING)), errors="coerce")
+            if numbers.notna().sum() == (~raw.isin(_MISSING)).sum() and numbers.notna().any():
+                out[name] = _finite(numbers, raw, path, name)
+                continue
+        codes, distinct = pd.factorize(raw)  # -1: missing; each distinct text read once (a long file's dates)
+        text = pd.Series(distinct, dtype=object)
+        stripped = text.str.strip()
+        missing = (stripped == "") if name == id_col else stripped.isin(_MISSING)
+        long = stripped.str.len() > MAX_FIELD
+        if long.any():
+            row = int(np.flatnonzero(codes == int(np.argmax(long.to_numpy())))[0])
+            raise DataError(
+                f"data file {path!r}, column {name!r}, row {row}: a field of {int(stripped.str.len().max())} "
+                f"characters; tsrnn reads fields of at most {MAX_FIELD}"
+            )
+        keep = (codes >= 0) & ~missing.to_numpy()[np.maximum(codes, 0)]
+        if name == id_col:
+            out[name] = pd.Series(
+                np.where(keep, text.to_numpy()[np.maximum(codes, 0)], None), index=frame.index
+            )
+            continue
+        first = np.unique(codes, return_index=True)[1][np.unique(codes) >= 0]  # each text's first row
+        present = pd.Series(stripped.to_numpy(), index=frame.index[first])[~missing.to_numpy()]
+        numbers = read_numbers(present, reading, sep == ",", name) if len(present) else None
+        if numbers is None:
+            _check_offsets(list(present.index), present.tolist(), name, path)
+            out[name] = pd.Series(
+                np.where(keep, stripped.to_numpy()[np.maximum(codes, 0)], None), index=frame.index
+            )
+            continue
+        values = np.full(len(text), np.nan)
+        values[~missing.to_numpy()] = numbers.to_numpy(dtype=np.float64)
+        column = pd.Series(values[np.maximum(codes, 0)], index=frame.index).where(keep)
+        integers = numbers.dtype.kind == "i" and keep.all()
+        out[name] = _finite(column.astype(np.int64) if integers else column, raw, path, name)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _plain_numbers(head: pd.Series) -> bool:
+    """Whether the first values of a column are plain numbers (or missing), so the whole may be."""
+    import pandas as pd
+
+    given = head[~head.isin(_MISSING) & head.notna()]
+    return bool(len(given)) and bool(pd.to_numeric(given, errors="coerce").notna().all())
+
+
+def _finite(numbers: pd.Series, raw: pd.Series, path: str, name) -> pd.Series:
+    """``numbers`` (float64 where they are beyond int64), refusing those beyond float64 that the file
+    does not write as infinities."""
+    if numbers.dtype == object:  # integers beyond int64
+        numbers = numbers.astype(np.float64)
+    infinite = ~np.isfinite(numbers.to_numpy(dtype=np.float64)) & numbers.notna().to_numpy()
+    if infinite.any():
+        rows = np.flatnonzero(infinite)
+        said = raw.iloc[rows].str.contains("inf", case=False).to_numpy(dtype=bool)
+        if not said.all():
+            row = int(rows[np.argmin(said)])
+            shown = str(raw.iloc[row]).strip()
+            raise DataError(
+                f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
+                f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)"
+            )
+    return numbers
+
+
+def _data_header(frame: pd.DataFrame, reading: Reading, sep: str) -> bool:
+    """Whether the header row is the first row of data: True where each of its fields reads as the
+    column below it (a number over numbers, a date over dates of its form) and one is a date;
+    refused where every field is a number or a date but that is not certain."""
+    import pandas as pd
+
+    from .dates import parse_dates
+    from .numbers import read_numbers
+
+    names = pd.Series(list(frame.columns), dtype=object)
+    if names.str.fullmatch(r"Unnamed: \d+.*").any():
+        return False
+    kinds = []
+    for name in frame.columns:
+        try:
+            number = read_numbers(pd.Series([name.strip()]), reading, sep == ",")
+        except DataError:
+            number = pd.Series([0.0])
+        column = frame[name].dropna()
+        if number is not None:
+            kinds.append("number" if pd.api.types.is_numeric_dtype(column) else "number over text")
+            continue
+        try:
+            below = parse_dates(pd.Series([name, *column.iloc[:50]], dtype=object), reading)
+        except DataError:
+            below = None
+        if below is not None and not pd.api.types.is_numeric_dtype(column):
+            kinds.append("date")
+        elif parse_dates(pd.Series([name, name], dtype=object), reading, strict=False) is not None:
+            kinds.append("date over other")
+        else:
+            return False  # a name: a header
+    if "date" in kinds and set(kinds) <= {"date", "number"}:
+        return True
+    raise DataError(
+        f"the first row ({', '.join(frame.columns[:5])}{' ...' if len(frame.columns) > 5 else ''}) reads as "
+        f"data, not column names; choose with header=False for a file without a header row, "
+        f"or header=True where it names the columns"
+    )
 
 
 class Scaler:
@@ -404,9 +557,12 @@ def _inferred_freq(index: pd.DatetimeIndex) -> str | None:
     return pd.tseries.frequencies.to_offset(step.iloc[0]).freqstr
 
 
-def index_spec(index: pd.Index | range, freq: str | None = None, form: str | None = None) -> dict:
+def index_spec(
+    index: pd.Index | range, freq: str | None = None, form: str | None = None, session=None
+) -> dict:
     """A JSON-able description of how ``index`` continues: integer steps, or dates at a frequency
-    (``freq``, else the index's own or inferred one) written in ``form``."""
+    (``freq``, else the index's own or inferred one) written in ``form``, inside ``session``
+    (:class:`~tsrnn.data.sessions.Session`; its ``text``) when the steps lie in sessions."""
     if isinstance(index, range):
         ok = len(index) > 0 and index.step > 0
         return {
@@ -420,13 +576,11 @@ def index_spec(index: pd.Index | range, freq: str | None = None, form: str | Non
     if isinstance(index, pd.DatetimeIndex) and len(index) > 0:
         freq = freq or (index.freqstr if index.freq is not None else _inferred_freq(index))
         if freq is not None:
-            return {
-                "kind": "datetime",
-                "last": index[-1].isoformat(),
-                "freq": freq,
-                "name": index.name,
-                "form": form,
-            }
+            spec = {"kind": "datetime", "last": index[-1].isoformat(), "freq": freq, "name": index.name}
+            spec["form"] = form
+            if session is not None:
+                spec["session"] = session.text
+            return spec
     if pd.api.types.is_integer_dtype(index) and len(index) > 0:
         steps = np.diff(np.asarray(index, dtype=np.int64))
         uniq, counts = np.unique(steps, return_counts=True)
@@ -439,11 +593,25 @@ def future_index(spec: dict, steps: int) -> pd.Index:
     """The ``steps`` index labels that follow an index described by :func:`index_spec`."""
     import pandas as pd
 
+    if spec["kind"] == "datetime" and spec.get("session"):
+        return _session_labels([spec], steps)
     if spec["kind"] == "datetime":
         dates = pd.date_range(pd.Timestamp(spec["last"]), periods=steps + 1, freq=spec["freq"])[1:]
         return dates.rename(spec.get("name"))
     start = spec["last"] + spec["step"]
     return pd.RangeIndex(start, start + steps * spec["step"], spec["step"], name=spec.get("name"))
+
+
+def _session_labels(specs: list[dict], steps: int) -> pd.Index:
+    """The ``steps`` steps of the sessions after each spec's last label, series after series."""
+    import pandas as pd
+
+    from .sessions import Session
+
+    session = Session.from_text(specs[0]["session"])
+    last = pd.DatetimeIndex([pd.Timestamp(sp["last"]) for sp in specs])
+    ahead = session.positions(last)[0][:, None] + np.arange(1, steps + 1)
+    return session.labels(ahead.ravel(), last.tz, specs[0].get("name"))
 
 
 def future_labels(specs: list[dict], steps: int) -> pd.Index:
@@ -452,8 +620,10 @@ def future_labels(specs: list[dict], steps: int) -> pd.Index:
     import pandas as pd
     from pandas.tseries.frequencies import to_offset
 
-    kinds = {(sp["kind"], sp.get("freq"), sp.get("step")) for sp in specs}
+    kinds = {(sp["kind"], sp.get("freq"), sp.get("step"), sp.get("session")) for sp in specs}
     ahead = np.arange(1, steps + 1)
+    if len(kinds) == 1 and specs[0].get("session"):
+        return _session_labels(specs, steps)
     if len(kinds) == 1 and specs[0]["kind"] == "integer":
         last = np.array([sp["last"] for sp in specs], dtype=np.int64)
         return pd.Index((last[:, None] + specs[0]["step"] * ahead).ravel())

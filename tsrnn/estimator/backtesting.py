@@ -8,13 +8,13 @@ a :class:`~tsrnn.evaluation.backtest.BacktestResult`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import torch
 
 from ..base import checks
 from ..base.errors import DataError
-from ..data.panel import Panel
-from ..data.series import index_spec
 from ..evaluation.backtest import BacktestResult, origin_positions
 from ..evaluation.baselines import BASELINES, forecast_many
 from ..evaluation.probabilistic import Distribution
@@ -138,26 +138,9 @@ def _fitted_before(est, panel, names: list, t: int, first: np.ndarray, needed: n
                 raise DataError(f"refit before the origin {_label(panel, t)}: {who}{err}") from None
             keep[s] = False
     kept = np.flatnonzero(keep)
-    lengths = n[kept]
-    starts = np.cumsum(lengths) - lengths
-    take = np.repeat(panel.starts[kept] - starts, lengths) + np.arange(
-        int(lengths.sum())
-    )  # their rows, in order
-    index = None if panel.index is None else panel.index[: int(n[0])]
-    past = Panel(
-        panel.values[take],
-        starts,
-        lengths,
-        [names[s] for s in kept],
-        panel.columns,
-        panel.grid,
-        None if panel.last is None else first[kept] + lengths - 1,
-        panel.form,
-        panel.season,
-        index=index,
-        freq=panel.freq,
-    )
-    specs = continuation_specs(past) if index is None else [index_spec(index, panel.freq, panel.form)]
+    past = dataclasses.replace(panel.take(kept, stop=n[kept]), ids=[names[s] for s in kept])
+    fresh.reading_ = getattr(est, "reading_", None)
+    specs = continuation_specs(past)
     return fitting.fit_on_panel(fresh, past, specs, progress=False)
 
 

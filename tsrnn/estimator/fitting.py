@@ -23,7 +23,7 @@ from . import planning
 from .intake import fit_panel
 from .state import prepare_panel
 
-__all__ = ["fit", "fit_on_panel"]
+__all__ = ["fit", "fit_on_panel", "network_share"]
 
 
 def fit(est, data, progress=None, checkpoint_dir=None, resume: bool = False):
@@ -122,6 +122,7 @@ def fit_on_panel(
             train_index=as_index(prepared.train_index),
             val_index=as_index(prepared.val_index),
         )
+        est.history_.val_mse, est.history_.linear_val_mse = network_share(model, X, Y, prepared.val_index)
     finally:
         torch.set_num_threads(previous)
     est.model_ = model.cpu()
@@ -133,3 +134,27 @@ def fit_on_panel(
     est.state_ = prepared.state
     est.long_ = panel.ids[0] is not None
     return est
+
+
+@torch.no_grad()
+def network_share(
+    model: RNNForecaster, X: torch.Tensor, Y: torch.Tensor, index: np.ndarray, chunk: int = 8192
+) -> tuple[float | None, float | None]:
+    """The validation MSE (scaled units) of ``model``'s point forecast and of its linear part alone
+    (:meth:`~tsrnn.nn.model.RNNForecaster.linear_part`) over the windows ``X[index]`` (N, W, F)
+    against ``Y[index]`` (N, K, O); (None, None) without validation windows."""
+    if len(index) == 0:
+        return None, None
+    was_training = model.training
+    model.eval()
+    full = linear = 0.0
+    try:
+        for i in range(0, len(index), chunk):
+            rows = torch.from_numpy(np.asarray(index[i : i + chunk], dtype=np.int64)).to(X.device)
+            x, y = X[rows], Y[rows]  # (n, W, F), (n, K, O)
+            full += float(((model(x) - y) ** 2).sum())
+            linear += float(((model.linear_part(x) - y) ** 2).sum())
+    finally:
+        model.train(was_training)
+    points = len(index) * Y[0].numel()
+    return full / points, linear / points

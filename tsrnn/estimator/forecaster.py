@@ -177,6 +177,11 @@ class Forecaster(FittedViews):
     def predict(self, data, future=None) -> np.ndarray:
         """Forecasts from every window of ``data``, in the data's units.
 
+        ``data`` is read as the fitted data was (its time column, features, fill policy and
+        frequency: ``reading_``) and checked against the fitted state: another frequency, other
+        columns, unknown series or a calendar the fitted one does not continue are refused.  No
+        method but ``fit`` changes the estimator.
+
         A model with known covariates reads their values over each window's forecast steps; for the
         last windows those lie past ``data``: give them with ``future`` (see :meth:`forecast`).
 
@@ -195,8 +200,11 @@ class Forecaster(FittedViews):
         Starts from the end of the fitted series, or of ``data`` when given.  Beyond the horizon the
         forecast is recursive: each forecast is fed back as input, which needs every input feature
         to be a target.  A model with ``known`` covariates needs their values over the horizon's
-        steps: ``future``, a DataFrame with those columns (rows in time order, or sorted by ``ds``;
-        for long data also ``unique_id``) or an array (K, Fk); at least ``horizon`` rows.
+        steps: ``future``, a DataFrame with those columns and a time column (the fitted one, ``ds``,
+        a column of dates or a date index; for long data ``unique_id`` and ``ds``), whose rows are
+        matched to the forecast steps by time (and id) in any order, a step without a row being
+        refused by name; or, without timestamps, an array (K, Fk) or a frame of just those columns,
+        read by position: its first ``horizon`` rows.
 
         Returns
         -------

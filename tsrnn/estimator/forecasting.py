@@ -34,9 +34,9 @@ __all__ = [
 def _every_window(est, data, future):
     """Scaled windows (N, W, F) of every series of ``data``, each window's series position (N,),
     the calendar step its forecast starts at (N,), and how many windows each series has (S,)."""
-    panel, rows, _ = data_panel(est, data, "predict")
+    panel, rows, specs = data_panel(est, data, "predict")
     W = est.window_
-    fut = None if future is None else future_of(est, future, panel.ids)
+    fut = None if future is None else future_of(est, future, panel.ids, specs)
     inputs = running.network_inputs(est, panel.values, fut, lengths=panel.lengths)
     codes, steps = running.row_steps(panel, rows)
     scaled = running.scaled(est, inputs, codes, steps)
@@ -87,7 +87,10 @@ def _contexts(est, data, future):
         ids, context = panel.ids, panel.tails(W)
         first = first_steps(panel) + panel.lengths
     flat = running.network_inputs(
-        est, context.reshape(-1, context.shape[-1]), future_of(est, future, ids), lengths=np.full(len(ids), W)
+        est,
+        context.reshape(-1, context.shape[-1]),
+        future_of(est, future, ids, specs),
+        lengths=np.full(len(ids), W),
     )
     X = running.scaled(est, flat, np.repeat(rows, W), running.tail_steps(first, W)).reshape(len(ids), W, -1)
     return X, rows, first, ids, specs
@@ -142,8 +145,8 @@ def hidden_states(est, window, cell: bool = False, future=None):
                 "window", f"window must be one window, of shape (T, F) or (1, T, F), got shape {window.shape}"
             )
         window = window[0] if window.ndim == 3 else window
-    panel, rows, _ = data_panel(est, window)
-    fut = None if future is None else future_of(est, future, panel.ids)
+    panel, rows, specs = data_panel(est, window)
+    fut = None if future is None else future_of(est, future, panel.ids, specs)
     inputs = running.network_inputs(est, panel.values, fut, lengths=panel.lengths)
     scaled = running.scaled(est, inputs, *running.row_steps(panel, rows))  # (T_total, F)
     states = [None] * panel.n_series

@@ -10,6 +10,8 @@ The DataFrame layer (pandas) loads only for frames.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeGuard
+
 import numpy as np
 
 from ..base import checks
@@ -19,11 +21,18 @@ from ..data.panel import Panel
 from ..data.series import Series, as_series, index_spec
 from .state import continuation_specs
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+NO_TIME = "none"  # time_col="none": a frame without a time column (tsrnn.data.calendar.NO_TIME)
+
 __all__ = [
     "is_long",
     "as_frame",
-    "prepare",
+    "read",
     "fit_panel",
+    "decided_reading",
+    "fitted_reading",
     "data_panel",
     "observations",
     "future_of",
@@ -50,32 +59,82 @@ def as_frame(data):
     return data
 
 
-def prepare(est, data) -> Series:
-    """One series from an array, tensor or wide DataFrame (its time axis, gaps and fill policy
-    read with the estimator's settings; the report lands in ``est.data_report_``)."""
+def _prepare(data, time_col, features, fill, irregular, freq) -> tuple[Series, dict]:
+    """One series from an array, tensor or wide DataFrame (its time axis, gaps and fill policy read
+    with these settings) and what was read (the report; empty for an array)."""
     data = as_frame(data)
-    if checks.is_pandas(data, "DataFrame"):
-        from ..data.frames import prepare_wide
+    if not checks.is_pandas(data, "DataFrame"):
+        return as_series(data), {}
+    from ..data.frames import prepare_wide
 
-        data, est.data_report_ = prepare_wide(
-            data, est.time_col, est.features, est.fill, est.irregular, est.freq
-        )
-    return as_series(data)
+    data, report = prepare_wide(data, time_col, features, fill, irregular, freq)
+    return as_series(data), report
 
 
-def fit_panel(est, data) -> tuple[Panel, list[dict]]:
-    """What ``fit`` reads, as a panel, and how each series' time labels continue."""
+def read(est, data) -> Panel:
+    """What ``fit`` reads, as a panel read with the estimator's settings: long data (one series per
+    ``unique_id``, vectorised) or one unnamed series; a :class:`~tsrnn.data.panel.Panel` as it is."""
+    if isinstance(data, Panel):
+        return data
     if is_long(data):
         from ..data.frames import long_panel
 
-        panel = long_panel(data, est.features, est.fill, est.irregular, est.freq)
-        est.data_report_ = panel.report
-        return panel, continuation_specs(panel)
-    s = prepare(est, data)
-    return one_series(s, None), [index_spec(s.index, s.freq, s.form)]
+        return long_panel(data, est.features, est.fill, est.irregular, est.freq)
+    s, report = _prepare(data, est.time_col, est.features, est.fill, est.irregular, est.freq)
+    return one_series(s, None, report)
 
 
-def one_series(s: Series, uid) -> Panel:
+def fit_panel(est, data) -> tuple[Panel, list[dict]]:
+    """What ``fit`` reads, as a panel (see :func:`read`), and how each series' time labels continue.
+    The reading the fit decided (time column, features, fill, frequency) is kept in
+    ``est.reading_``, and its report in ``est.data_report_``: data given to the fitted model later
+    is read the same way (:func:`data_panel`)."""
+    panel = read(est, data)
+    est.data_report_ = dict(panel.report)
+    est.reading_ = decided_reading(est, panel)
+    return panel, continuation_specs(panel)
+
+
+def decided_reading(est, panel: Panel) -> dict:
+    """How data given to the fitted model is read: the time column the fit found (``"none"`` for
+    a frame without one), the features and fill policy given, and the frequency found (declared
+    or not)."""
+    report = panel.report
+    time_col: str | None
+    if panel.ids[0] is not None:
+        time_col = "ds"
+    elif report.get("time_form"):
+        time_col = report.get("time_col")
+    else:
+        time_col = NO_TIME if report else None  # a frame without a time axis; None: an array
+    features = est.features
+    return {
+        "time_col": None if time_col is None else str(time_col),
+        "features": [features] if isinstance(features, str) else None if features is None else list(features),
+        "fill": est.fill,
+        "irregular": est.irregular,
+        "freq": report.get("freq") or (panel.grid.freq if panel.grid is not None else panel.freq),
+        "declared": est.freq is not None,
+    }
+
+
+def fitted_reading(est) -> dict:
+    """``est.reading_``, or for a model saved before it was kept, the settings it was fitted with."""
+    reading = getattr(est, "reading_", None)
+    if reading is not None:
+        return reading
+    spec = est.state_.specs[0]
+    return {
+        "time_col": est.time_col,
+        "features": est.features,
+        "fill": est.fill,
+        "irregular": est.irregular,
+        "freq": est.freq or spec.get("freq"),
+        "declared": est.freq is not None,
+    }
+
+
+def one_series(s: Series, uid, report: dict | None = None) -> Panel:
     """A single series as a panel of one, keeping its own time labels and frequency."""
     return Panel(
         s.values,
@@ -85,17 +144,20 @@ def one_series(s: Series, uid) -> Panel:
         s.columns,
         form=s.form,
         season=s.season,
+        report=report or {},
         index=s.index,
         freq=s.freq,
+        session=s.session,
     )
 
 
-def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray, list[dict]]:
-    """``data`` as a panel checked against the fitted series: the panel, each series' position in
-    ``est.state_``, and how its labels continue.  For ``reading`` (what needs it: "predict",
-    "forecasting") every series holds a window.  An estimator fitted on one series reads one
-    series (array or wide frame); one fitted on long data reads long data."""
-    state = est.state_
+def _read_new(est, data) -> Panel:
+    """Data given to the fitted model, read as the fit read its data (:func:`fitted_reading`): its
+    time column, features and fill policy; its frequency inferred (and compared with the fitted one
+    by :func:`_check_calendar`) unless the fit declared it, or the fitted one where the data is too
+    short to tell."""
+    r = fitted_reading(est)
+    declared = r["freq"] if r["declared"] else None
     if est.long_:
         from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME, long_panel
 
@@ -104,7 +166,41 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
                 f"this Forecaster was fitted on long data; expected the columns "
                 f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)"
             )
-        panel = long_panel(data, est.features, est.fill, est.irregular, est.freq)
+        panel = long_panel(data, r["features"], r["fill"], r["irregular"], declared)
+        if declared is None and r["freq"] and panel.grid is not None and panel.grid.freq is None:
+            panel = long_panel(data, r["features"], r["fill"], r["irregular"], r["freq"])
+        return panel
+    data = as_frame(data)
+    if not checks.is_pandas(data, "DataFrame"):
+        return one_series(as_series(data), est.state_.ids[0])
+    if is_long(data) and est.state_.ids[0] is not None:
+        raise DataError(ONE_SERIES)
+    time_col = r["time_col"]
+    if time_col not in (None, NO_TIME) and time_col not in data.columns and data.index.name != time_col:
+        time_col = None  # Date and Time in two columns, or a frame without its time column: found again
+    settings = (time_col, r["features"], r["fill"], r["irregular"])
+    s, report = _prepare(data, *settings, declared)
+    if declared is None and r["freq"] and report.get("freq") is None and report.get("time_form"):
+        if _is_dates(s.index):  # too short to tell its frequency: the fitted one
+            s, report = _prepare(data, *settings, r["freq"])
+    return one_series(s, est.state_.ids[0], report)
+
+
+def _is_dates(index) -> TypeGuard[pd.DatetimeIndex]:
+    return checks.is_pandas(index, "DatetimeIndex")
+
+
+def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray, list[dict]]:
+    """``data`` as a panel read as the fit read its data and checked against the fitted state:
+    the panel, each series' position in ``est.state_``, and how its labels continue.  Refused with
+    one line: other columns, series the fit did not see, another frequency, or a calendar that the
+    fitted one does not continue.  For ``reading`` (what needs it: "predict", "forecasting") every
+    series holds a window.  An estimator fitted on one series reads one series (array, wide frame
+    or a panel of one); one fitted on long data reads long data (or a panel of its series).  The
+    fitted estimator is never changed."""
+    state = est.state_
+    panel = data if isinstance(data, Panel) else _read_new(est, data)
+    if est.long_:
         unknown = [uid for uid in panel.ids if uid not in state]
         if unknown:
             shown = state.ids[:10]
@@ -113,26 +209,22 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
                 f"{' ...' if len(state) > 10 else ''})"
             )
         rows = np.array([state.position(uid) for uid in panel.ids], dtype=np.int64)
-        specs = continuation_specs(panel)
     else:
-        data = as_frame(data)
-        frame = checks.is_pandas(data, "DataFrame")
-        if frame and is_long(data) and state.ids[0] is not None:
+        if panel.n_series != 1:
             raise DataError(ONE_SERIES)
-        s = prepare(est, data) if frame else as_series(data)
-        if s.n_features != est.n_features_in_:
-            raise DataError(
-                f"data has {s.n_features} features {s.columns}, but this Forecaster was "
-                f"fitted on {est.n_features_in_} features {est.feature_names_in_}"
-            )
-        panel = one_series(s, state.ids[0])
         rows = np.zeros(1, np.int64)
-        specs = [index_spec(s.index, s.freq or state.specs[0].get("freq"), s.form)]
-    if (est.long_ or frame) and panel.columns != list(est.feature_names_in_):
+    if len(panel.columns) != est.n_features_in_:
+        raise DataError(
+            f"data has {len(panel.columns)} features {panel.columns}, but this Forecaster was "
+            f"fitted on {est.n_features_in_} features {est.feature_names_in_}"
+        )
+    named = est.long_ or panel.report or isinstance(data, Panel)  # an array's columns have no names
+    if named and panel.columns != list(est.feature_names_in_):
         raise DataError(
             f"data has the columns {panel.columns}, but this Forecaster was fitted on "
             f"{list(est.feature_names_in_)}"
         )
+    _check_calendar(est, panel, rows)
     short = panel.lengths < est.window_
     if reading is not None and short.any():
         first = int(np.flatnonzero(short)[0])
@@ -140,7 +232,74 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
         raise DataError(
             f"{who} has {int(panel.lengths[first])} time steps; {reading} needs at least window={est.window_}"
         )
+    specs = continuation_specs(panel)
+    if panel.grid is None and specs[0]["kind"] == "integer" and _is_dates(panel.index):
+        # dates of no frequency of their own (too few): they continue at the fitted one
+        specs = [index_spec(panel.index, state.specs[0].get("freq"), panel.form)]
     return panel, rows, specs
+
+
+def _check_calendar(est, panel: Panel, rows: np.ndarray) -> None:
+    """Refuse data at another frequency than the fitted series', or whose steps fall between the
+    steps of the fitted calendar (hourly data at half past, given to a model fitted on the hour)."""
+    if not est.long_ and fitted_reading(est)["time_col"] in (None, NO_TIME):
+        return  # fitted on positions (an array, a frame without time): the data's own labels serve
+    fitted = est.state_.specs[int(rows[0])]
+    if panel.grid is not None and panel.last is not None:  # a grid's panel knows its last steps
+        kind = "integer" if panel.grid.freq is None else "datetime"
+        freq, step = panel.grid.freq, panel.grid.step
+        first = panel.grid.labels(panel.last[:1] - panel.lengths[:1] + 1)[0]
+    elif _is_dates(panel.index) and len(panel.index):
+        kind, freq, step, first = "datetime", panel.freq, 1, panel.index[0]
+    elif (
+        panel.report.get("time_form") and panel.index is not None and len(panel.index)
+    ):  # integers of a time column (years, steps)
+        spec = continuation_specs(panel)[0]
+        kind, freq, step, first = "integer", None, spec["step"], panel.index[0]
+    else:
+        return  # integer steps of a frame or an array: positions, nothing to compare
+    if fitted.get("kind") != kind:
+        given = "dates" if kind == "datetime" else "integer steps"
+        had = "dates" if fitted.get("kind") == "datetime" else "integer steps"
+        raise DataError(
+            f"data is labelled by {given}, but this Forecaster was fitted on data labelled by {had}"
+        )
+    from ..data.calendar import continues, describe_freq
+
+    if kind == "integer":
+        if int(step) != int(fitted["step"]) or (int(first) - int(fitted["last"])) % int(step):
+            raise DataError(
+                f"data steps by {step} from {first}, but this Forecaster was fitted on integer steps of "
+                f"{fitted['step']} ending at {fitted['last']}; give it data on that grid"
+            )
+        return
+    if freq is None or fitted.get("freq") is None:
+        return
+    session = panel.grid.session if panel.grid is not None else panel.session
+    if (None if session is None else session.text) != fitted.get("session"):
+        from ..data.sessions import Session
+
+        def said(s) -> str:
+            return "every step of the day" if s is None else f"the sessions {s.describe()}"
+
+        fitted_session = fitted.get("session")
+        raise DataError(
+            f"data's steps lie on {said(session)}, but this Forecaster was fitted on data on "
+            f"{said(None if fitted_session is None else Session.from_text(fitted_session))}; give it "
+            f"data on that calendar (at least two days or weeks, so that its sessions show)"
+        )
+    problem = continues(fitted["freq"], fitted["last"], freq, first)
+    if problem == "freq":
+        raise DataError(
+            f"data is {describe_freq(freq)}, but this Forecaster was fitted on {describe_freq(fitted['freq'])} "
+            f"data; give it data of that frequency"
+        )
+    if problem == "between":
+        raise DataError(
+            f"data's steps ({first}, ...) fall between the steps of the {describe_freq(fitted['freq'])} "
+            f"calendar this Forecaster was fitted on (its last step: {fitted['last']}); give it data on "
+            f"that calendar"
+        )
 
 
 def observations(est, x_t, ids: list) -> np.ndarray:
@@ -210,9 +369,11 @@ def _numbers(x) -> np.ndarray:
         raise DataError(f"x_t holds values that are not numbers: {err}") from err
 
 
-def future_of(est, future, ids: list) -> np.ndarray | None:
+def future_of(est, future, ids: list, specs: list[dict] | None = None) -> np.ndarray | None:
     """(S, K, Fk) known future values of series ``ids`` from the user's ``future`` (None for a
-    model without known inputs, which refuses a ``future``)."""
+    model without known inputs, which refuses a ``future``).  A frame with times is matched to the
+    K steps after each series (``specs``: how its labels continue) by time and id; one without, or
+    an array, by position."""
     if not est.known_idx_:
         if future is not None:
             raise DataError(
@@ -221,6 +382,11 @@ def future_of(est, future, ids: list) -> np.ndarray | None:
             )
         return None
     names, K = [est.feature_names_in_[i] for i in est.known_idx_], est.model_.config.horizon
+    labels = form = None
+    if specs is not None and checks.is_pandas(future, "DataFrame"):
+        from ..data.series import future_labels
+
+        labels, form = future_labels(specs, K), specs[0].get("form")
     if est.long_:
-        return future_panel(future, ids, names, K)
-    return future_values(future, names, K)
+        return future_panel(future, ids, names, K, labels, form)
+    return future_values(future, names, K, labels, form, fitted_reading(est)["time_col"])

@@ -134,6 +134,11 @@ Attributes
 model_ : RNNForecaster
 scaler_ : Scaler or None
 history_ : History
+    What training did (``records``, ``best_epoch``, ``stop_reason``, ``averaged``) and the network's
+    share: ``val_mse``, the fitted model's validation MSE of its point forecast (scaled units),
+    against ``linear_val_mse``, that of its linear part alone (the highway and the window's level,
+    the recurrent branch zeroed: ``model_.linear_part``); ``network_gain`` is ``1 - val_mse /
+    linear_val_mse``.  None without a validation span, and for a model read from files.
 batch_size_ : int
     The batch size training used (``batch_size``, or the automatic choice).
 baselines_ : Baselines

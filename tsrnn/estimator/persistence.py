@@ -56,7 +56,8 @@ _INDEX_COLUMNS = (
     "freq",
     "name",
     "form",
-)  # null where a series' kind has no such field
+    "session",
+)  # null where a series' kind has no such field (session: where its steps lie in sessions)
 
 
 def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
@@ -98,6 +99,7 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
         "targets": est.target_names_,
         "target_idx": est.target_idx_,
         "series": series,
+        "reading": getattr(est, "reading_", None),
         "history": {
             "best_epoch": est.history_.best_epoch,
             "stop_reason": est.history_.stop_reason,
@@ -116,6 +118,9 @@ def _read_state(config: dict, tensors: dict[str, torch.Tensor]) -> PanelState:
         series = config["series"]
         index = series["index"]
         specs = [{key: index[key][i] for key in _INDEX_FIELDS[kind]} for i, kind in enumerate(index["kind"])]
+        for spec, session in zip(specs, index.get("session") or [None] * len(specs), strict=True):
+            if session is not None:  # files before sessions lack the column
+                spec["session"] = session
         scaled = series["scaled"]
         season = series["season"]
         return PanelState(
@@ -170,6 +175,7 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
         est.target_names_ = list(config["targets"])
         est.target_idx_ = list(config["target_idx"])
         est.state_ = _read_state(config, tensors)
+        est.reading_ = config.get("reading")  # None in files before it: the settings (intake.fitted_reading)
         est.long_ = est.state_.ids[0] is not None
         est.history_ = History(
             best_epoch=config["history"]["best_epoch"],

@@ -21,7 +21,7 @@ from ..base.errors import DataError
 from ..data.known import lead_columns
 from ..data.panel import Panel, panel_windows
 from ..data.seasonal import Seasonality, first_steps, fit_drifting
-from ..data.series import Scaler
+from ..data.series import Scaler, index_spec
 from ..evaluation.baselines import Baselines, fit_many
 
 __all__ = ["PanelState", "PreparedPanel", "prepare_panel", "panel_stats", "continuation_specs"]
@@ -232,14 +232,25 @@ def prepare_panel(
 
 
 def continuation_specs(panel: Panel) -> list[dict]:
-    """How each series' time labels continue (see :func:`tsrnn.data.series.index_spec`), from the panel's grid."""
+    """How each series' time labels continue (see :func:`tsrnn.data.series.index_spec`), from the
+    panel's grid, or a single series' own labels."""
     grid = panel.grid
+    if grid is None and panel.index is not None:
+        return [index_spec(panel.index, panel.freq, panel.form, panel.session)]
     if grid is None or panel.last is None:  # integer steps (a grid's panel knows its last steps)
         return [{"kind": "integer", "last": int(n) - 1, "step": 1, "name": None} for n in panel.lengths]
     lasts = grid.labels(panel.last)
     if grid.freq is None:
         return [{"kind": "integer", "last": int(v), "step": int(grid.step), "name": grid.name} for v in lasts]
+    extra = {} if grid.session is None else {"session": grid.session.text}
     return [
-        {"kind": "datetime", "last": t.isoformat(), "freq": grid.freq, "name": grid.name, "form": panel.form}
+        {
+            "kind": "datetime",
+            "last": t.isoformat(),
+            "freq": grid.freq,
+            "name": grid.name,
+            "form": panel.form,
+            **extra,
+        }
         for t in lasts
     ]

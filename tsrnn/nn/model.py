@@ -210,6 +210,26 @@ class RNNForecaster(nn.Module):
             return ForwardResult(prediction, output, h_n, c_n)
         return prediction
 
+    @torch.no_grad()
+    def linear_part(self, x: torch.Tensor) -> torch.Tensor:
+        """The point forecast ``(B, K, O)`` of the model's linear part alone: :meth:`forward` with the
+        recurrent branch's head output zeroed, so what is left is the highway's term on the last
+        inputs and, for a relative model, the window's level (and own scale).  Without a highway or
+        relative inputs that is zero.  Against ``forward`` it shows what the recurrent network adds."""
+        self._check_input(x, None)
+        self._check_lags(x, None, None)
+        x, level, scale = self.relative_inputs(x)  # level, scale (B, 1, O) or None
+        shift = self._shift(x, None, None, level if scale is None else None)  # (B, K, O), (B, 1, O) or None
+        c = self.config
+        out = torch.zeros(x.shape[0], c.horizon, c.outputs, dtype=x.dtype, device=x.device)
+        if shift is not None:
+            out = out + shift  # -> (B, K, O)
+        if (
+            scale is not None and level is not None and self.distribution is None
+        ):  # forward rescales a point head's output only
+            out = out * scale + level
+        return out
+
     def _shift(self, x: torch.Tensor, lengths, lags, level) -> torch.Tensor | None:
         """What the head's location gets added: the highway's term (B, K, O) on ``x`` (already
         relative when ``config.relative``) and the relative ``level`` (B, 1, O); None for neither."""

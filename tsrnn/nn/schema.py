@@ -16,8 +16,8 @@ import os
 from pathlib import Path
 from typing import Any, Literal, NoReturn, overload
 
+from ..base.config import MAX_GENERATED_VALUES  # what tsrnn plot may regenerate
 from ..base.errors import CheckpointError
-from ..data.generate import MAX_GENERATED_VALUES  # what tsrnn plot may regenerate
 
 __all__ = [
     "MAX_JSON_BYTES",
@@ -272,6 +272,16 @@ def _panel(f: _Fields, series: Any, tensors: dict, shape: dict) -> None:
             for key in ("kind", "last", "step", "freq", "name", "form")
         },
     )
+    if index.get("session") is not None:  # optional: files before sessions lack it
+        from ..data.sessions import Session
+
+        for i, text in enumerate(column(index, "session", "series.index.session")):
+            if text is None:
+                continue
+            try:
+                Session.from_text(f.string(text, f"series.index.session[{i}]"))
+            except (ValueError, TypeError):
+                f.fail(f"series.index.session[{i}]", "a session such as 'W/5min/84-251'", text)
     b = _baseline_settings(f, f.get(series, "baselines", "series.baselines"), "series.baselines", shape)
     f.integer(
         f.get(b, "calendar_season", "series.baselines.calendar_season"),
@@ -354,6 +364,31 @@ def _season(f: _Fields, season: Any, field: str) -> None:
         f.integer(s, field + (f"[{i}]" if isinstance(season, list) else ""), 0, 2**31, none=True)
 
 
+def _reading(f: _Fields, reading: Any) -> None:
+    """How the fit read its data (optional; files before it lack it): time column, features, fill
+    policy, irregular, frequency and whether it was declared."""
+    reading = f.object(reading, "reading")
+    f.string(reading.get("time_col"), "reading.time_col", none=True)
+    features = reading.get("features")
+    if features is not None:
+        for i, v in enumerate(f.array(features, "reading.features")):
+            if not (isinstance(v, str) or type(v) is int):
+                f.fail(f"reading.features[{i}]", "a column name or position", v)
+    if reading.get("fill") not in (None, "ffill", "interpolate", "drop"):
+        f.fail("reading.fill", "one of [None, 'ffill', 'interpolate', 'drop']", reading.get("fill"))
+    if reading.get("irregular", "error") not in ("error", "ignore"):
+        f.fail("reading.irregular", "one of ['error', 'ignore']", reading.get("irregular"))
+    freq = f.string(reading.get("freq"), "reading.freq", none=True)
+    if freq is not None:
+        from pandas.tseries.frequencies import to_offset
+
+        try:
+            to_offset(freq)
+        except (TypeError, ValueError):
+            f.fail("reading.freq", "a pandas frequency", freq)
+    f.flag(reading.get("declared", False), "reading.declared")
+
+
 def check_model_config(
     config: dict, tensors: dict, where: str | os.PathLike, estimator: type, expected_config
 ) -> None:
@@ -372,6 +407,8 @@ def check_model_config(
     f = _Fields(where)
     for key in ("estimator", "model", "features", "targets", "target_idx", "history"):
         f.get(config, key, key)
+    if config.get("reading") is not None:
+        _reading(f, config["reading"])
     try:
         model = ModelConfig.from_dict(f.object(config["model"], "model"))
     except (TypeError, ValueError) as err:

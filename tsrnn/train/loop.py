@@ -37,6 +37,19 @@ class History:
     averaged: list[int] = field(
         default_factory=list
     )  # the epochs whose weights the model averages, best first
+    # The network's share, set by the estimator's fit (None without validation windows, or read from
+    # a model file): the trained model's validation MSE of its point forecast, scaled units, and the
+    # same of its linear part alone (RNNForecaster.linear_part: the recurrent branch zeroed).
+    val_mse: float | None = None
+    linear_val_mse: float | None = None
+
+    @property
+    def network_gain(self) -> float | None:
+        """``1 - val_mse / linear_val_mse``: the share of its linear part's validation error that the
+        recurrent network takes off (negative where it adds error); None where either is unknown."""
+        if self.val_mse is None or not self.linear_val_mse:
+            return None
+        return 1.0 - self.val_mse / self.linear_val_mse
 
     @property
     def train_loss(self) -> list[float]:

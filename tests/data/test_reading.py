@@ -1,0 +1,511 @@
+"""Reading files: the number and date tables, one test per form, and one per refusal of a column that
+reads two ways (through the library and through ``tsrnn fit --data``)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import invoke, one_line_error
+
+from tsrnn import DataError, Forecaster
+from tsrnn.data.dates import DATE_FORMS, format_labels, labelled, read_dates
+from tsrnn.data.frames import long_panel, prepare_wide
+from tsrnn.data.numbers import NUMBER_FORMS, read_numbers
+from tsrnn.data.reading import AmbiguousData, Reading, with_reading
+from tsrnn.data.series import read_csv
+
+TINY = dict(window=4, hidden=4, layers=1, epochs=1, patience=None, val_fraction=0.0)
+FIT = ("--hidden", "4", "--epochs", "1", "--window", "4", "--horizon", "1")
+
+
+def csv(tmp_path, text: str, name: str = "data.csv") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+# -- numbers: one test per form of the table -----------------------------------------------------------
+@pytest.mark.parametrize(
+    "name, text, convention, value",
+    [
+        ("integer", "-42", (".", ""), -42.0),
+        ("decimal point", "1.5e3", (".", ""), 1500.0),
+        ("decimal comma", "1,25", (",", ""), 1.25),
+        ("thousands comma", "12,345.67", (".", ","), 12345.67),
+        ("thousands point", "1.234,5", (",", "."), 1234.5),
+        ("thousands space, decimal comma", "1\u00a0234,5", (",", " "), 1234.5),
+        ("thousands space, decimal point", "1 234.5", (".", " "), 1234.5),
+        ("thousands apostrophe", "1'234.5", (".", "'"), 1234.5),
+        ("infinity", "-inf", (".", ""), -np.inf),
+    ],
+)
+def test_each_number_form_reads_its_text(name, text, convention, value):
+    form = next(f for f in NUMBER_FORMS if f.name == name)
+    column = pd.Series([text])
+    assert form.matches(column).all() and form.reads_under(*convention)
+    assert form.read(column)[0] == value
+    others = [f.name for f in NUMBER_FORMS if f.matches(column).all() and f.reads_under(*convention)]
+    assert others == [name]  # under its convention, one form reads it
+
+
+@pytest.mark.parametrize(
+    "values, comma_file, expected",
+    [
+        (["1.234,5", "12,5"], False, [1234.5, 12.5]),  # a decimal comma after grouped thousands: certain
+        (["12,345.67", "3.5"], True, [12345.67, 3.5]),
+        (["1,5", "2,25"], False, [1.5, 2.25]),  # 1,5 groups no thousands: decimal commas
+        (["1.5", "2.25", "1.050"], False, [1.5, 2.25, 1.05]),  # 1.5 groups none: decimal points
+        (["1.050", "2.100"], True, [1.05, 2.1]),  # a comma file writes no unquoted decimal comma
+        (["1 234", "999"], False, [1234, 999]),
+    ],
+)
+def test_numbers_that_read_one_way_are_read(values, comma_file, expected):
+    np.testing.assert_array_equal(read_numbers(pd.Series(values), Reading(), comma_file), expected)
+
+
+def test_numbers_that_read_two_ways_are_refused_unless_an_option_says():
+    text = pd.Series(["950", "1.050", "1.100"])
+    with pytest.raises(
+        AmbiguousData,
+        match=r"column 'Besucher' \('1.050', '1.100'\) reads 2 ways \(decimal '.': 1.05, 1.1; decimal ',', "
+        r"thousands '.': 1050, 1100\); choose with decimal=',' \(--decimal ,\) or decimal='.' "
+        r"\(--decimal .\) or thousands='.' \(--thousands .\)",
+    ):
+        read_numbers(text, Reading(), name="Besucher")
+    assert read_numbers(text, Reading(thousands=".")).tolist() == [950, 1050, 1100]
+    assert read_numbers(text, Reading(decimal=",")).tolist() == [950, 1050, 1100]
+    assert read_numbers(text, Reading(decimal=".")).tolist() == [950, 1.05, 1.1]
+    assert read_numbers(pd.Series(["a", "1"]), Reading()) is None  # text: no numbers
+
+
+def rows(template: str, values: list[str], sep: str = ",") -> str:
+    """A file of the header ``template`` and one row per day of 2020 from January 13 for ``values``."""
+    days = pd.date_range("2020-01-13", periods=len(values), freq="D")
+    return template + "".join(f"{d:%Y-%m-%d}{sep}{v}\n" for d, v in zip(days, values, strict=False))
+
+
+THOUSANDS = ["950", "1.050", "1.100", "1.000", "975", "1.025", "990", "1.010"]
+
+
+@pytest.mark.parametrize(
+    "text, message, option, values",
+    [
+        (  # a German visitor count: 1.050 is a thousand and fifty, or one and five hundredths
+            rows("Datum;Besucher\n", THOUSANDS, ";"),
+            r"column 'Besucher' \('1.050', '1.100', '1.000'\) reads 2 ways",
+            ["--thousands", "."],
+            [950, 1050, 1100, 1000, 975, 1025, 990, 1010],
+        ),
+        (  # a US tab file with thousands commas
+            rows("date\tvisits\n", [v.replace(".", ",") for v in THOUSANDS], "\t"),
+            r"column 'visits' \('1,050', '1,100', '1,000'\) reads 2 ways",
+            ["--thousands", ","],
+            [950, 1050, 1100, 1000, 975, 1025, 990, 1010],
+        ),
+        (  # the same quoted in a comma file
+            rows("date,visits\n", [f'"{v.replace(".", ",")}"' for v in THOUSANDS]),
+            r"column 'visits' \('1,050', '1,100', '1,000'\) reads 2 ways",
+            ["--decimal", "."],
+            [950, 1050, 1100, 1000, 975, 1025, 990, 1010],
+        ),
+        (  # 13.234 beside decimal commas: thousands points, or decimal points in a mixed file
+            rows(
+                "Datum;Gewicht;Preis\n",
+                [f"{v};1,5" for v in ("13.234", "14.500", "12.001", "13.100") * 2],
+                ";",
+            ),
+            r"column 'Gewicht' \('13.234', '14.500', '12.001'\) reads 2 ways .*--thousands \.",
+            ["--decimal", ","],
+            [13234, 14500, 12001, 13100] * 2,
+        ),
+    ],
+)
+def test_separators_that_read_two_ways_are_refused_and_read_with_the_option(
+    tmp_path, text, message, option, values
+):
+    path = csv(tmp_path, text)
+    with pytest.raises(AmbiguousData, match=message):
+        read_csv(path)
+    one_line_error(invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), "reads 2 ways")
+    key = {"--thousands": "thousands", "--decimal": "decimal"}[option[0]]
+    frame = read_csv(path, Reading(**{key: option[1]}))
+    assert frame.iloc[:, 1].tolist() == values
+    result = invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run", *option, "-q")
+    assert result.exit_code == 0, result.output
+
+
+def test_unquoted_thousands_that_shift_the_columns_are_refused(tmp_path):
+    for text in (
+        "date,value\n2020-01-01,1,234\n2020-01-02,1,300\n",
+        "date,value\n2020-01-01,1,234\n2020-01-02,300\n",
+    ):
+        path = csv(tmp_path, text)
+        with pytest.raises(
+            DataError, match=r"rows have more fields than the header names \(2: date, value\); "
+        ):
+            read_csv(path)
+        one_line_error(
+            invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), 'must be quoted ("1,234")'
+        )
+    path = csv(tmp_path, "date,value\n2020-01-01,300\n2020-01-02,1,234\n")
+    with pytest.raises(DataError, match=r"line 3 has 3 fields where the header names 2; a number written"):
+        read_csv(path)
+
+
+def test_numbers_pandas_would_parse_are_checked_too(tmp_path):
+    # pandas reads 1.050 in a semicolon file as 1.05 without a word; every column goes through the table
+    path = csv(tmp_path, "a;b\n1.050;1\n2.000;2\n")
+    with pytest.raises(AmbiguousData, match=r"column 'a'"):
+        read_csv(path)
+    assert read_csv(path, Reading(decimal=".")).dtypes.tolist() == [np.float64, np.int64]
+
+
+# -- dates: one test per form of the table ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name, values, reading, first, second, form",
+    [
+        ("ISO date", ["2020-01-31", "2020-02-29"], {}, "2020-01-31", "2020-02-29", "date"),
+        ("year/month/day", ["2020/01/31", "2020/02/29"], {}, "2020-01-31", "2020-02-29", "strftime:%Y/%m/%d"),
+        ("day first", ["31.01.2020", "29.02.2020"], {}, "2020-01-31", "2020-02-29", "strftime:%d.%m.%Y"),
+        ("month first", ["01/31/2020", "02/29/2020"], {}, "2020-01-31", "2020-02-29", "strftime:%m/%d/%Y"),
+        ("day first", ["31/01/99", "28/02/99"], {}, "1999-01-31", "1999-02-28", "strftime:%d/%m/%y"),
+        ("year-month", ["1949-01", "1949-02"], {}, "1949-01-01", "1949-02-01", "month"),
+        ("fiscal year", ["1990/91", "1991/92"], {}, "1990-01-01", "1991-01-01", "fiscal:/"),
+        ("quarter", ["1990Q1", "1990Q2"], {}, "1990-01-01", "1990-04-01", "quarter"),
+        ("quarter", ["1990-Q4", "1991-Q1"], {}, "1990-10-01", "1991-01-01", "quarter-dash"),
+        ("quarter first", ["Q1 1990", "Q2 1990"], {}, "1990-01-01", "1990-04-01", "quarter-first: "),
+        ("ISO week", ["2018-W52", "2019-W01"], {}, "2018-12-24", "2018-12-31", "strftime:%G-W%V"),
+        ("year M month", ["2018M01", "2018M02"], {}, "2018-01-01", "2018-02-01", "strftime:%YM%m"),
+        ("year and month name", ["1949 Jan", "1949 Feb"], {}, "1949-01-01", "1949-02-01", "strftime:%Y %b"),
+        (
+            "month name and year",
+            ["January 2018", "February 2018"],
+            {},
+            "2018-01-01",
+            "2018-02-01",
+            "strftime:%B %Y",
+        ),
+        ("month name and year", ["Jan-65", "Feb-65"], {}, "1965-01-01", "1965-02-01", "strftime:%b-%y"),
+        (
+            "day, month name, year",
+            ["05-Jan-2020", "06-Jan-2020"],
+            {},
+            "2020-01-05",
+            "2020-01-06",
+            "strftime:%d-%b-%Y",
+        ),
+        (
+            "month name, day, year",
+            ["Jan 5, 2020", "Jan 6, 2020"],
+            {},
+            "2020-01-05",
+            "2020-01-06",
+            "strftime:%b %d, %Y",
+        ),
+        (
+            "day and month name, no year",
+            ["31-Dec", "1-Jan"],
+            {"year": 2019},
+            "2019-12-31",
+            "2020-01-01",
+            "strftime:%d-%b",
+        ),
+    ],
+)
+def test_each_date_form_reads_its_text_and_writes_it_back(name, values, reading, first, second, form):
+    assert any(f.name == name for f in DATE_FORMS)
+    index, found = read_dates(pd.Series(values), Reading(**reading))
+    assert list(index) == [pd.Timestamp(first), pd.Timestamp(second)] and found == form
+    written = list(format_labels(index, found))
+    again = read_dates(pd.Series(written), Reading(**reading))[0]
+    assert again.equals(index)  # what is written back reads back
+
+
+@pytest.mark.parametrize(
+    "kind, values, reading, first, form",
+    [
+        ("integer", [201801, 201802], {}, "2018-01-01", "strftime:%Y%m"),
+        ("integer", [20180131, 20180201], {}, "2018-01-31", "strftime:%Y%m%d"),
+        ("epoch", [1577836800, 1577923200], {"epoch": "s"}, "2020-01-01", "epoch:s"),
+        ("float", [1949.0, 1949.083, 1949.167], {}, "1949-01-01", "decimal:12"),
+        ("float", [1959.0, 1959.25, 1959.5], {}, "1959-01-01", "decimal:4"),
+        ("float", [1990.1, 1990.2, 1990.3], {}, "1990-01-01", "year.quarter"),
+    ],
+)
+def test_each_numeric_date_form_reads_its_numbers(kind, values, reading, first, form):
+    index, found = read_dates(pd.Series(values), Reading(**reading), kind=kind)
+    assert index[0] == pd.Timestamp(first) and found == form
+    assert np.allclose(np.asarray(format_labels(index, found), dtype=float), values, atol=5e-4)
+
+
+def time_file(tmp_path, column: str, labels, n: int | None = None) -> str:
+    n = len(labels)
+    values = 10 + np.sin(np.arange(n))
+    lines = [f"{column},y"] + [f"{t},{v:.3f}" for t, v in zip(labels, values, strict=False)]
+    return csv(tmp_path, "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize(
+    "labels, message, option, first, second",
+    [
+        (  # UK months: day first, or days of January
+            [f"01/{m:02d}/{y}" for y in (2020, 2021) for m in range(1, 13)],
+            r"column 'date' \('01/02/2020', '01/03/2020', '01/04/2020'\) reads 2 ways \(day first: 2020-02-01",
+            ["--dayfirst"],
+            "2020-01-01",
+            "2020-02-01",
+        ),
+        (  # German months
+            [f"01.{m:02d}.{y}" for y in (2020, 2021) for m in range(1, 13)],
+            r"choose with dayfirst=False \(--monthfirst\) or dayfirst=True \(--dayfirst\)",
+            ["--dayfirst"],
+            "2020-01-01",
+            "2020-02-01",
+        ),
+        (  # four German days, which month first reads as four months
+            [f"{d:02d}.01.2020" for d in range(1, 9)],
+            r"month first: 2020-02-01, 2020-03-01, 2020-04-01",
+            ["--dayfirst"],
+            "2020-01-01",
+            "2020-01-02",
+        ),
+        (  # two-digit years across pandas' 1969 pivot, read either way day or month first
+            [f"{m:02d}/01/{y}" for y in range(65, 73) for m in range(1, 13)],
+            r"reads 2 ways .*--dayfirst",
+            ["--monthfirst"],
+            "1965-01-01",
+            "1965-02-01",
+        ),
+        (  # two-digit years that 19xx and 20xx both place in the past
+            [
+                f"{m}-{y}"
+                for y in range(15, 19)
+                for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+            ],
+            r"century=1900: 1915-01-01.*century=2000: 2015-01-01.*choose with century=1900 \(--century 1900\) "
+            r"or century=2000 \(--century 2000\)",
+            ["--century", "2000"],
+            "2015-01-01",
+            "2015-02-01",
+        ),
+        (  # a spreadsheet's dates without a year
+            [f"{d.day}-{d:%b}" for d in pd.date_range("2019-07-01", "2020-06-30")],
+            r"column 'date' holds dates without a year \(1-Jul, 2-Jul, 3-Jul \.\.\.\), which no calendar places; "
+            r"give the year of the first with year= \(--year\)",
+            ["--year", "2019"],
+            "2019-07-01",
+            "2019-07-02",
+        ),
+    ],
+)
+def test_dates_that_read_two_ways_are_refused_and_read_with_the_option(
+    tmp_path, labels, message, option, first, second
+):
+    path = time_file(tmp_path, "date", labels)
+    with pytest.raises(DataError, match=message):
+        prepare_wide(read_csv(path))
+    one_line_error(
+        invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), message.split(" ")[0].strip("(")
+    )
+    key = {"--dayfirst": ("dayfirst", True), "--monthfirst": ("dayfirst", False)}.get(option[0])
+    reading = Reading(**dict([key])) if key else Reading(**{option[0][2:]: int(option[1])})
+    clean, _ = prepare_wide(read_csv(path, reading))
+    assert clean.index[0] == pd.Timestamp(first) and clean.index[1] == pd.Timestamp(second)
+    result = invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run", *option, "-q")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_year_whose_two_digits_only_one_century_places_in_the_past_is_read():
+    index, form = read_dates(pd.Series([f"13/{m:02d}/{y}" for y in (65, 70, 72) for m in (1, 2)]))
+    assert index[0] == pd.Timestamp("1965-01-13") and index[-1] == pd.Timestamp("1972-02-13")
+
+
+def test_one_invalid_week_is_an_error_naming_its_row(tmp_path):
+    weeks = [f"2018-W{w:02d}" for w in range(1, 54)]  # 2018 has 52 ISO weeks
+    path = time_file(tmp_path, "week", weeks)
+    message = r"column 'week' writes dates as ISO week, but '2018-W53' \(row 52\) is no such date"
+    with pytest.raises(DataError, match=message):
+        prepare_wide(read_csv(path))
+    one_line_error(invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), "'2018-W53' (row 52)")
+
+
+def test_an_integer_epoch_column_is_refused_or_read_with_its_unit(tmp_path):
+    seconds = 1577836800 + 86400 * np.arange(30)
+    path = time_file(tmp_path, "timestamp", seconds)
+    message = (
+        r"column 'timestamp' holds the integers 1577836800, 1577923200 \.\.\., which may count s since 1970"
+    )
+    with pytest.raises(DataError, match=message):
+        prepare_wide(read_csv(path))
+    one_line_error(invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), "--epoch-unit s")
+    clean, report = prepare_wide(read_csv(path, Reading(epoch="s")))
+    assert report["freq"] == "D" and clean.index[0] == pd.Timestamp("2020-01-01")
+    assert list(labelled(Forecaster(**TINY).fit(clean).forecast(1)).index) == [1577836800 + 86400 * 30]
+
+
+def test_r_decimal_years_with_three_decimals_and_year_dot_quarters_are_read(tmp_path):
+    months = np.round(1949 + np.arange(36) / 12, 3)  # 1949.083: R's time() written with 3 decimals
+    clean, report = prepare_wide(read_csv(time_file(tmp_path, "time", [f"{v:.3f}" for v in months])))
+    assert report["freq"] == "MS" and report["time_form"] == "decimal:12" and len(clean) == 36
+    quarters = [f"{y}.{q}" for y in range(1990, 1996) for q in range(1, 5)]
+    clean, report = prepare_wide(read_csv(time_file(tmp_path, "quarter", quarters)))
+    assert report["freq"] == "QS-JAN" and clean.index[1] == pd.Timestamp("1990-04-01")
+    assert list(labelled(Forecaster(**TINY).fit(clean).forecast(2)).index) == [1996.1, 1996.2]
+
+
+def test_year_month_and_day_columns_make_one_daily_axis(tmp_path):
+    days = pd.date_range("2020-01-01", periods=40, freq="D")
+    lines = ["Year,Month,Day,y"] + [f"{d.year},{d.month},{d.day},{i % 7}" for i, d in enumerate(days)]
+    clean, report = prepare_wide(read_csv(csv(tmp_path, "\n".join(lines) + "\n")))
+    assert (
+        report["freq"] == "D"
+        and list(clean.columns) == ["y"]
+        and clean.index[31] == pd.Timestamp("2020-02-01")
+    )
+
+
+def test_a_year_by_month_table_is_one_monthly_series(tmp_path):
+    months = ",".join(
+        m.title()
+        for m in ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+    )
+    rows = [f"{y}," + ",".join(str(y - 1990 + m / 10) for m in range(12)) for y in (1990, 1991, 1992)]
+    rows[-1] = rows[-1].rsplit(",", 3)[0] + ",,,"  # the last three months not observed yet
+    path = csv(tmp_path, f"YEAR,{months}\n" + "\n".join(rows) + "\n")
+    clean, report = prepare_wide(read_csv(path))
+    assert report["freq"] == "MS" and list(clean.columns) == ["value"] and len(clean) == 33
+    assert clean.index[13] == pd.Timestamp("1991-02-01") and clean["value"].iloc[13] == pytest.approx(1.1)
+    assert invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run", "-q").exit_code == 0
+    other = csv(
+        tmp_path, f"YEAR,{months},ANNUAL\n" + "\n".join(r + ",1" for r in rows[:2]) + "\n", "other.csv"
+    )
+    message = r"columns 'YEAR' and 'Jan' \.\.\. 'Dec' make a table of years by months, but 'ANNUAL'"
+    with pytest.raises(DataError, match=message):
+        prepare_wide(read_csv(other))
+
+
+def test_a_file_without_a_header_is_read_where_certain_and_refused_otherwise(tmp_path):
+    days = pd.date_range("2020-01-01", periods=20, freq="D").strftime("%Y-%m-%d")
+    path = csv(tmp_path, "".join(f"{d},{i % 5}\n" for i, d in enumerate(days)))
+    frame = read_csv(path)
+    assert list(frame.columns) == ["0", "1"] and len(frame) == 20  # the first row is data, not names
+    clean, report = prepare_wide(frame)
+    assert report["time_col"] == "0" and clean.index[0] == pd.Timestamp("2020-01-01")
+    numbers = csv(tmp_path, "".join(f"{i},{2 * i}\n" for i in range(1, 21)), "numbers.csv")
+    message = (
+        r"the first row \(1, 2\) reads as data, not column names; choose with header=None \(--no-header\)"
+    )
+    with pytest.raises(DataError, match=message):
+        read_csv(numbers)
+    one_line_error(invoke("fit", "--data", numbers, *FIT, "--out", tmp_path / "run"), "--no-header")
+    assert len(read_csv(numbers, Reading(header=False))) == 20
+    assert list(read_csv(numbers, Reading(header=True)).columns) == ["1", "2"]
+
+
+# -- ids -------------------------------------------------------------------------------------------------
+def test_long_ids_are_text_exactly_as_written(tmp_path):
+    ids = ["1", "01", "1e3", "1000", "001", "NA"]
+    days = pd.date_range("2020-01-01", periods=12, freq="D").strftime("%Y-%m-%d")
+    lines = ["unique_id,ds,y"] + [
+        f"{u},{d},{k + i % 3}" for k, u in enumerate(ids) for i, d in enumerate(days)
+    ]
+    path = csv(tmp_path, "\n".join(lines) + "\n")
+    frame = read_csv(path)
+    assert frame["unique_id"].tolist()[::12] == ids and frame["unique_id"].notna().all()
+    panel = long_panel(frame)
+    assert sorted(panel.ids) == sorted(ids)  # six series: 1 and 01, 1e3 and 1000 are not merged
+    out = tmp_path / "pred.csv"
+    assert invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run", "-q").exit_code == 0
+    result = invoke("predict", "--model", tmp_path / "run", "--data", path, "--steps", "1", "--out", out)
+    assert result.exit_code == 0, result.output
+    written = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert sorted(written["unique_id"]) == sorted(ids)  # 001 is written back as 001, NA as NA
+
+
+def test_reading_options_are_checked():
+    with pytest.raises(ValueError, match="decimal and thousands must differ"):
+        Reading(decimal=",", thousands=",")
+    with pytest.raises(ValueError, match="epoch must be one of"):
+        Reading(epoch="days")
+    frame = with_reading(pd.DataFrame({"a": [1]}), Reading(dayfirst=True))
+    assert frame.attrs["tsrnn.reading"] == {"dayfirst": True}
+    one_line_error(invoke("fit", "--dayfirst"), "--dayfirst describe --data and need it")
+
+
+# -- tsrnn.read: the one entry ---------------------------------------------------------------------------
+def test_read_takes_the_options_and_reports_what_it_decided(tmp_path):
+    import tsrnn
+
+    months = [f"01/{m:02d}/{y}" for y in (2020, 2021) for m in range(1, 13)]
+    path = time_file(tmp_path, "date", months)
+    with pytest.raises(AmbiguousData, match=r"column 'date' .* choose with dayfirst=False"):
+        tsrnn.read(path)
+    frame, report = tsrnn.read(path, dayfirst=True)
+    assert report["layout"] == "wide" and report["freq"] == "MS" and report["reading"] == {"dayfirst": True}
+    assert report["time_form"] == "strftime:%d/%m/%Y" and frame.index[1] == pd.Timestamp("2020-02-01")
+    forecast = Forecaster(**TINY).fit(frame).forecast(1)
+    assert list(labelled(forecast).index) == ["01/01/2022"]  # written back as the file writes dates
+    long = csv(
+        tmp_path, "shop;day;sales\n" + "".join(f"01;{d}.01.2020;1.500\n" for d in range(13, 25)), "l.csv"
+    )
+    frame, report = tsrnn.read(long, id_col="shop", time_col="day", target_col="sales", thousands=".")
+    assert list(frame.columns) == ["unique_id", "ds", "y"] and frame["unique_id"].iloc[0] == "01"
+    assert report["layout"] == "long" and report["series"] == 1 and report["freq"] == "D"
+    assert frame["y"].iloc[0] == 1500 and Forecaster(**TINY).fit(frame).state_.ids == ["01"]
+    with pytest.raises(DataError, match=r"column\(s\) \['store'\] not found"):
+        tsrnn.read(long, id_col="store", thousands=".")
+    _, report = tsrnn.read(pd.DataFrame({"year": range(1990, 2000), "y": range(10)}))
+    assert report["time_form"] == "year"
+
+
+@pytest.mark.parametrize(
+    "rule, frame, found",
+    [
+        (
+            "a column of dates",
+            pd.DataFrame({"year": [1990, 1991, 1992], "when": ["2020-01-01", "2020-01-02", "2020-01-03"]}),
+            "when",  # dates come before years
+        ),
+        (
+            "numbers in a column named like a time",
+            pd.DataFrame({"v": [5, 6, 7], "Jahr": [1990, 1991, 1992]}),
+            "Jahr",
+        ),
+        (
+            "the index column to_csv writes",
+            pd.DataFrame({"Unnamed: 0": [0, 1, 2], "v": [5.0, 6, 7]}),
+            "Unnamed: 0",
+        ),
+    ],
+)
+def test_each_time_column_rule_finds_its_column(rule, frame, found):
+    from tsrnn.data.calendar import TIME_COLUMN_RULES, find_time_axis
+
+    predicate = dict(TIME_COLUMN_RULES)[rule]
+    assert predicate(frame, found, Reading()) and find_time_axis(frame)[1].column == found
+
+
+@pytest.mark.parametrize(
+    "rule, frame, message",
+    [
+        (
+            "a column of dates but for a few values",
+            pd.DataFrame({"Month": [f"2020-{m:02d}-01" for m in range(1, 12)] + ["Total"], "v": range(12)}),
+            r"time column 'Month' has values that are not dates: 'Total' \(row 11\); remove the rows",
+        ),
+        (
+            "a column named as dates",
+            pd.DataFrame({"date": ["soon", "later", "never"], "v": [1, 2, 3]}),
+            r"time column 'date' has values that are not dates: 'soon' \(row 0\)",
+        ),
+    ],
+)
+def test_each_time_column_rule_that_refuses_names_the_rows(rule, frame, message):
+    from tsrnn.data.calendar import TIME_COLUMN_RULES
+
+    name = frame.columns[0]
+    with pytest.raises(DataError, match=message):
+        dict(TIME_COLUMN_RULES)[rule](frame, name, Reading())
+    with pytest.raises(DataError, match=message):
+        prepare_wide(frame)
