@@ -119,6 +119,30 @@ class _Columns(click.ParamType):
         return names
 
 
+class _Holdout(click.ParamType):
+    """A held-out span: a fraction in (0, 1), or a whole number of steps >= 0."""
+
+    name = "FRACTION|STEPS"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if text.isdigit():
+            return int(text)
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not 0 < number < 1:
+            self.fail(
+                f"expected a fraction strictly between 0 and 1 or a number of steps >= 0, got {value!r}",
+                param,
+                ctx,
+            )
+        return number
+
+
 class _CountOrColumns(_Columns):
     """A number of generated features, or comma-separated column names of --data."""
 
@@ -309,10 +333,19 @@ def _explicit(ctx: click.Context, *names: str) -> list[str]:
     "(unique_id, ds, y).",
 )
 @click.option(
+    "--holdout",
+    type=_Holdout(),
+    default="0.2",
+    help="Each series' last steps held out to test: a fraction (0.2) or a number of steps (24). The "
+    "saved model is then refit on all the data for the evaluated fit's best epoch count; 0 tests "
+    "nothing and fits once on all the data.",
+)
+@click.option(
     "--test-fraction",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.2,
-    help="Share of the series, at its end, held out for the test metrics.",
+    default=None,
+    hidden=True,
+    help="Deprecated: --holdout FRACTION.",
 )
 @click.option(
     "--val-fraction",
@@ -381,10 +414,14 @@ def fit(ctx: click.Context, **opts) -> None:
     """Train an RNN forecaster, report it, and write a run directory.
 
     With no --data it trains on a generated multi-feature sine (--features columns, --length steps,
-    --noise). The last --test-fraction of the series is held out: the report gives the test RMSE and
-    MAE of one-step forecasts beside a naive last-value baseline. The run directory holds
-    config.json, model.safetensors, history.csv, metrics.json, run.json, forecast.png, loss.png and
-    hidden.png; 'tsrnn plot RUN_DIR' redraws the figures.
+    --noise). Each series' last --holdout steps are held out: a model fitted on the steps before them
+    is tested there (the report gives its errors beside the naive, seasonal-naive, drift and linear-AR
+    baselines), then the same settings are refit on all the data for the evaluated fit's best epoch
+    count, and that model is saved, so 'tsrnn predict --model RUN' forecasts from the step after the
+    data's last timestamp. --holdout 0 skips the test and fits once on all the data. The run
+    directory holds config.json, model.safetensors, history.csv, run.json (which model was saved,
+    on which span), loss.png and hidden.png, and with a holdout metrics.json and forecast.png (the
+    evaluated model's one-step forecasts on the held-out span); 'tsrnn plot RUN_DIR' redraws them.
 
     The training state is saved after every epoch: after Ctrl-C or a crash, 'tsrnn fit --resume DIR'
     finishes the run exactly as if it had never stopped. Launched as 'torchrun --nproc_per_node N -m
@@ -393,6 +430,12 @@ def fit(ctx: click.Context, **opts) -> None:
     from .app.runs import fit_run
 
     resume_dir = opts.pop("resume_dir")
+    fraction = opts.pop("test_fraction")
+    if fraction is not None:  # the old name of a held-out share
+        if _explicit(ctx, "holdout"):
+            raise click.UsageError("--test-fraction is the old name of --holdout; give only --holdout", ctx)
+        click.echo(f"--test-fraction is deprecated: use --holdout {fraction}", err=True)
+        opts["holdout"] = fraction
     if resume_dir is not None:
         others = _explicit(ctx, *[n for n in opts if n not in ("quiet", "device")])
         if others:
@@ -444,7 +487,7 @@ def fit(ctx: click.Context, **opts) -> None:
             length=opts.pop("length"),
             noise=opts.pop("noise"),
             seed=opts.pop("seed"),
-            test_fraction=opts.pop("test_fraction"),
+            holdout=opts.pop("holdout"),
             progress=not quiet and sys.stderr.isatty(),
             report=None if quiet else click.echo,
             resume=resume_dir is not None,
@@ -546,6 +589,13 @@ def _writing(path: str | None, force: bool) -> Iterator[None]:
         yield
 
 
+def _table(frame) -> str:
+    """A forecast frame as text: dates as the input writes them, numbers as they are (already rounded)."""
+    from .data.dates import labelled
+
+    return labelled(frame).to_string(index=False, float_format=str)  # each number as the CSV writes it
+
+
 def _write_csv(frame, path: str, index: bool = True) -> None:
     """Write ``frame`` atomically, its time labels in the input's form (``1961-01``, ``1961Q1``, ...)."""
     from .data.dates import labelled
@@ -603,7 +653,8 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     "data_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="CSV file to forecast from (its last steps); default the series the model was fitted on.",
+    help="CSV file to forecast from (its last steps)  [default: the data the model was fitted on, "
+    "so the forecast starts the step after its last timestamp]",
 )
 @click.option(
     "--steps",
@@ -619,19 +670,56 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     help="CSV file of the known inputs' values over the forecast steps (a model fitted with --known): "
     "their columns, in time order (or with a ds column; unique_id for long data).",
 )
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="CSV file to write.")
-@click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def predict(model_dir, data_path, steps, future_path, out_path, force) -> None:
-    """Forecast the steps that follow a series and print them (and write them with --out)."""
-    with _writing(out_path, force):
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="CSV file of the forecast to write.",
+)
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PNG file of the history (the run's data, or --data) and the forecast to write.",
+)
+@click.option("--force", is_flag=True, help="Replace --out or --plot if it exists.")
+def predict(model_dir, data_path, steps, future_path, out_path, plot_path, force) -> None:
+    """Forecast the --steps N steps after the data's last timestamp, print them, and write them with
+    --out (a figure of them with --plot).
+
+    Without --data the forecast starts right after the last timestamp of the series the saved model
+    was fitted on: 'tsrnn fit --data FILE' refits on all of FILE (unless --holdout 0 already fitted
+    on all of it), so a monthly FILE ending 2020-12 is forecast from 2021-01 on. With --data it
+    continues that file's series instead (their last window of steps).
+
+    The forecast is one long table: unique_id (the target column, or the series of long data), ds
+    (dates written as the input writes them) and tsrnn, in the data's own precision.
+    """
+    with _writing(out_path, force), _writing(plot_path, force):
         model = _load(model_dir)
         data = None if data_path is None else _read(data_path)
         future = None if future_path is None else _read(future_path)
         forecast = model.forecast(steps or model.horizon, data=data, future=future)
-        click.echo(forecast.to_string(float_format=lambda v: f"{v:.4f}"))
-        if out_path is not None:  # the long layout: columns only
-            _write_csv(forecast, out_path, index="unique_id" not in forecast.columns)
+        click.echo(_table(forecast))
+        if out_path is not None:
+            _write_csv(forecast, out_path, index=False)
             click.echo(f"wrote {out_path}")
+        if plot_path is not None:
+            import io
+
+            from .app.run_plots import run_data
+            from .nn.checkpoint import write_atomic
+
+            history, why = (data, "") if data is not None else run_data(model_dir)
+            figure = model.plot(history, forecast)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=100)
+            write_atomic(plot_path, buffer.getvalue())
+            click.echo(
+                f"wrote {plot_path}" + (f" (history: the model's last window only; {why})" if why else "")
+            )
 
 
 @cli.command(epilog="Example: tsrnn evaluate --model runs/sine --data sine.csv --start 1600")

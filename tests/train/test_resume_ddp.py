@@ -227,8 +227,9 @@ def test_resuming_a_run_that_stopped_early_trains_no_further(tmp_path):
         assert torch.equal(value, again.model_.state_dict()[key]), key
 
 
-def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
-    """Start ``fit_run`` and stop it with Ctrl-C right after epoch 2's checkpoint; return options.json."""
+def _interrupted_run(out: Path, monkeypatch, in_refit: bool = False, **params) -> Path:
+    """Start ``fit_run`` and stop it with Ctrl-C right after epoch 2's checkpoint (or, ``in_refit``,
+    the refit's first); return options.json."""
     from tsrnn.app.runs import fit_run, work_directory
     from tsrnn.train.loop import TrainState
 
@@ -236,7 +237,7 @@ def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
 
     def save_then_stop(self, directory):
         real_save(self, directory)
-        if self.epoch == 2:
+        if (Path(directory).name == "refit") if in_refit else self.epoch == 2:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(TrainState, "save", save_then_stop)
@@ -246,7 +247,7 @@ def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
     return work_directory(out) / "options.json"
 
 
-@pytest.mark.parametrize("version", [5, 4, 3, 1])
+@pytest.mark.parametrize("version", [6, 5, 4, 3, 1])
 def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monkeypatch, version):
     from safetensors.numpy import load_file
 
@@ -259,11 +260,15 @@ def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monke
         params.update(average_best=1)
     if version < 2:  # a run whose settings were the defaults before version 2 of options.json
         params.update(highway=False, batch_size=64, lr=3e-3)
-    options_file = _interrupted_run(tmp_path / "run", monkeypatch, **params)
+    options_file = _interrupted_run(tmp_path / "run", monkeypatch, in_refit=version == 6, **params)
     options = json.loads(options_file.read_text())
-    assert options["options_version"] == 5 and options["highway"] is (version >= 2)
+    assert options["options_version"] == 6 and options["highway"] is (version >= 2)
     assert options["average_best"] == (3 if version >= 4 else 1)
-    assert options["window_scale"] is (None if version == 5 else False)
+    assert options["window_scale"] is (None if version >= 5 else False)
+    assert options["holdout"] == 0.2
+    if version < 6:  # --holdout was --test-fraction
+        options["test_fraction"] = options.pop("holdout")
+        options["options_version"] = version
     if version < 5:  # as that version wrote it: without the settings that came later
         del options["window_scale"]
         options["options_version"] = version
@@ -275,6 +280,10 @@ def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monke
     options_file.write_text(json.dumps(options))
     fit_run(tmp_path / "run", resume=True)
     fit_run(tmp_path / "whole", **params)
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["refit_epochs"] and run["saved_model"].startswith(
+        "refit on all the data"
+    )  # resumed: refit too
     resumed, whole = (
         load_file(tmp_path / "run" / "model.safetensors"),
         load_file(tmp_path / "whole" / "model.safetensors"),

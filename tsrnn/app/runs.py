@@ -1,10 +1,13 @@
 """A complete training run, as ``tsrnn fit`` does it: data, split, fit, test, and a run directory.
 
-The run directory holds ``config.json`` + ``model.safetensors`` (the model, see
-:meth:`Forecaster.save`), ``history.csv`` (epoch, train_loss, val_loss, seconds), ``metrics.json``
-(test errors beside the naive baseline), ``run.json`` (what was run, on which data, how long it took),
-``forecast.png``, ``loss.png`` and ``hidden.png`` (see :mod:`tsrnn.app.run_plots`).  It appears only
-when complete.
+With a held-out span (``holdout``, by default each series' last 20%) the run fits the steps before
+it, tests there, and saves the model refit on *all* the data (see :mod:`tsrnn.estimator.holdout`),
+so the saved model forecasts from the data's last timestamp.  The run directory holds
+``config.json`` + ``model.safetensors`` (the saved model, see :meth:`Forecaster.save`),
+``history.csv`` (epoch, train_loss, val_loss, seconds of the evaluated fit), ``run.json`` (what was
+run, on which data, which model was saved and on which span, how long it took), ``loss.png`` and
+``hidden.png``, and with a held-out span ``metrics.json`` (test errors beside the baselines) and
+``forecast.png`` (see :mod:`tsrnn.app.run_plots`).  It appears only when complete.
 """
 
 from __future__ import annotations
@@ -23,11 +26,11 @@ import pandas as pd
 from .. import __version__
 from ..base.errors import CheckpointError, DataError, TsrnnError
 from ..base.outputs import RUN_FILES, check_replaceable, output_lock
-from ..data.frames import LONG_ID, LONG_TIME, is_long, prepare_wide, split_long
 from ..data.generate import check_generated, multi_sine
 from ..data.series import as_series, read_csv
 from ..data.windows import make_windows, resolve_targets
 from ..estimator.forecaster import Forecaster
+from ..estimator.holdout import check_holdout, clean_parts, test_starts
 from ..estimator.persistence import model_files
 from ..estimator.planning import configs, fit_threads
 from ..estimator.running import network_inputs, scaled
@@ -61,23 +64,40 @@ _LABELS = {
 }
 
 
-def _num(value: float | None, width: int = 10) -> str:
-    return f"{'n/a':>{width}}" if value is None else f"{value:>{width}.4f}"
+def _num(value: float | None, width: int = 0) -> str:
+    """A metric with four significant decimals at most: 0.1235, 17827.55, 1.235e+06; n/a for None."""
+    if value is None:
+        text = "n/a"
+    elif not np.isfinite(value) or abs(value) >= 1e6:
+        text = f"{value:.4g}"
+    else:
+        text = f"{value:.{max(0, min(4, 5 - len(str(int(abs(value))))))}f}"
+    return f"{text:>{width}}"
+
+
+def _aligned(rows: list[list[str]], first: int) -> list[str]:
+    """Rows of cells as lines: the first cell left-aligned in ``first`` characters, every other
+    column right-aligned in the width of its longest cell plus two spaces, so columns never touch."""
+    widths = [max(len(r[i]) for r in rows) + 2 for i in range(1, len(rows[0]))]
+    return [
+        f"  {r[0]:<{first}}" + "".join(f"{c:>{w}}" for c, w in zip(r[1:], widths, strict=True)) for r in rows
+    ]
 
 
 def metrics_table(metrics: dict) -> str:
-    """The result of :meth:`Forecaster.evaluate` as text: a row per method, then the skill."""
-    lines = [f"  {'':<20}{'RMSE':>10}{'MAE':>10}{'MASE':>10}{'sMAPE %':>10}"]
+    """The result of :meth:`Forecaster.evaluate` as text: a row per method, then the skill.  The
+    columns stay aligned and apart whatever the magnitude of the errors."""
+    rows = [["", "RMSE", "MAE", "MASE", "sMAPE %"]]
     for key, label in _LABELS.items():
         m = metrics[key]
-        best = "  <- best baseline" if key == metrics["best_baseline"] else ""
-        lines.append(
-            f"  {label:<20}{_num(m['rmse'])}{_num(m['mae'])}{_num(m.get('mase'))}{_num(m['smape'])}{best}"
-        )
+        rows.append([label, _num(m["rmse"]), _num(m["mae"]), _num(m.get("mase")), _num(m["smape"])])
+    lines = _aligned(rows, 20)
+    for i, key in enumerate(_LABELS, start=1):
+        if key == metrics["best_baseline"]:
+            lines[i] += "  <- best baseline"
     sk = metrics["skill"]
     lines.append(
-        f"  skill vs best baseline (1 - model / baseline): RMSE {_num(sk['rmse'], 0)}, "
-        f"MAE {_num(sk['mae'], 0)}"
+        f"  skill vs best baseline (1 - model / baseline): RMSE {_num(sk['rmse'])}, MAE {_num(sk['mae'])}"
     )
     cal = metrics.get("calibration")
     if cal is not None:  # a probabilistic model: how often its intervals hold the actual values
@@ -97,8 +117,8 @@ _WORK_FILES = RUN_FILES | {
     "options.json",
     "checkpoint",
 }  # what an interrupted run leaves in its work directory
-OPTIONS_VERSION = 5  # options.json: 1 holds only what the caller passed, 2 every setting, 3 came with
-# deseason, 4 with average_best, 5 with window_scale
+OPTIONS_VERSION = 6  # options.json: 1 holds only what the caller passed, 2 every setting, 3 came with
+# deseason, 4 with average_best, 5 with window_scale, 6 with holdout (was test_fraction)
 _V1_DEFAULTS = {"highway": False, "batch_size": 64, "lr": 3e-3}  # what version 1 runs left to the defaults
 _V2_DEFAULTS = {
     "deseason": False
@@ -121,7 +141,7 @@ def fit_run(
     length: int = 2000,
     noise: float = 0.1,
     seed: int = 0,
-    test_fraction: float = 0.2,
+    holdout: float | int = 0.2,
     force: bool = False,
     progress: bool = False,
     report: Callable[[str], None] | None = None,
@@ -144,8 +164,10 @@ def fit_run(
     data : path to a CSV file, DataFrame or array, optional
         The series; by default a :func:`multi_sine` of ``features`` columns, ``length`` steps and
         ``noise``, generated from ``seed``.
-    test_fraction : float
-        Share of the series, at its end, held out for the test metrics.
+    holdout : float or int
+        Each series' last steps held out for the test metrics: a fraction of its steps in (0, 1) or
+        a number of steps; the model saved is then refit on all the data for the evaluated fit's
+        best epoch count (see :meth:`Forecaster.fit`).  0 fits once on all the data and tests nothing.
     report : callable, optional
         Receives the human-readable report, a paragraph at a time.
     **params
@@ -181,8 +203,11 @@ def fit_run(
             options = {**_V3_DEFAULTS, **options}
         if version < 5:
             options = {**_V4_DEFAULTS, **options}
+        if version < 6:  # --test-fraction became --holdout; the run now ends with the refit
+            options["holdout"] = options.pop("test_fraction", 0.2)
         return fit_run(out_dir, report=report, progress=progress, _resumed=True, **options)
     resumed = params.pop("_resumed", False)
+    holdout = check_holdout(holdout)
     if main:
         check_replaceable(out_dir, force)  # refused before any work (and checked again before the rename)
     path = os.path.abspath(data) if isinstance(data, (str, os.PathLike)) else data  # resumable from elsewhere
@@ -193,7 +218,7 @@ def fit_run(
         length=length,
         noise=noise,
         seed=seed,
-        test_fraction=test_fraction,
+        holdout=holdout,
         force=force,
     )
     estimator = Forecaster(seed=seed, **{("features" if k == "columns" else k): v for k, v in params.items()})
@@ -206,22 +231,15 @@ def fit_run(
         if name != "seed":
             options.setdefault("columns" if name == "features" else name, value)
     options["options_version"] = OPTIONS_VERSION
-    parts, reports = _clean_parts(frame, estimator)
-    starts = {}
-    for uid, part in parts.items():  # refuse short data before any report or work
-        T = len(part)
-        starts[uid] = (
-            T - int(round(T * test_fraction)) if uid is None else int(round(T * (1 - test_fraction)))
-        )
-        if starts[uid] >= T:
-            raise DataError(
-                ("" if uid is None else f"series {uid!r}: ")
-                + f"test_fraction={test_fraction} of {T} steps leaves no test step"
-            )
-        try:
-            estimator.check_length(starts[uid])
-        except DataError as err:
-            raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
+    parts, reports = clean_parts(estimator, frame)
+    # refuse short data before any report or work: the held-out split, or the whole series
+    starts = test_starts(estimator, parts, holdout) if holdout else {u: len(p) for u, p in parts.items()}
+    if not holdout:
+        for uid, T in starts.items():
+            try:
+                estimator.check_length(T)
+            except DataError as err:
+                raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
     uid0 = next(iter(parts))
     full_frame, test_start = parts[uid0], starts[uid0]  # the series the report and figures show
     series = as_series(full_frame)
@@ -230,25 +248,24 @@ def fit_run(
     fit_threads(estimator)
     T = series.length
     fit_part = series.values[:test_start]
+    rows = sum(map(len, parts.values()))
     if uid0 is None:
-        fit_data, eval_data, eval_start = full_frame.iloc[:test_start], full_frame, test_start
-        layout = (
-            f"{T} steps x {series.n_features} features {_some(series.columns)}; first {test_start} steps to fit "
-            f"({estimator.describe_validation(test_start)}), last {T - test_start} to test"
+        layout = f"{T} steps x {series.n_features} features {_some(series.columns)}; " + (
+            f"first {test_start} steps to fit ({estimator.describe_validation(test_start)}), last "
+            f"{T - test_start} held out to test, then all {T} refit"
+            if holdout
+            else f"all {T} steps to fit ({estimator.describe_validation(T)}), none held out (holdout 0)"
         )
     else:
-        fit_data = pd.concat(
-            [
-                p.iloc[: starts[u]].rename_axis(LONG_TIME).reset_index().assign(**{LONG_ID: u})
-                for u, p in parts.items()
-            ],
-            ignore_index=True,
-        )
-        eval_data, eval_start = frame, 1 - test_fraction
+        share = f"{1 - holdout:.0%}" if isinstance(holdout, float) else f"all but the last {holdout} steps"
         layout = (
-            f"{len(parts)} series (long layout), {sum(map(len, parts.values()))} rows, columns "
-            f"{_some(series.columns)}; one global model fits the first {1 - test_fraction:.0%} of each series, "
-            f"the rest tests; report and figures show series {uid0!r}"
+            f"{len(parts)} series (long layout), {rows} rows, columns {_some(series.columns)}; "
+            + (
+                f"one global model fits {share} of each series, the rest tests, then all of it is refit"
+                if holdout
+                else "one global model fits all of each series, none held out (holdout 0)"
+            )
+            + f"; report and figures show series {uid0!r}"
         )
     filled = {u: r for u, r in reports.items() if r.get("fill")}
     notes = "".join(
@@ -260,8 +277,10 @@ def fit_run(
     say(f"data: {source}\n  {layout}\n  {time_axis_note(reports[uid0], full_frame.index)}{notes}")
     out_dir = Path(out_dir)
     if not main:  # another rank of a torchrun launch: train its shard, write nothing
-        saved = resumed and (work / "checkpoint" / STATE_CONFIG).is_file()
-        estimator.fit(fit_data, progress=False, checkpoint_dir=work / "checkpoint", resume=saved)
+        saved = resumed and (work / "checkpoint" / STATE_CONFIG).is_file()  # else no epoch was complete
+        estimator.fit(
+            frame, progress=False, checkpoint_dir=work / "checkpoint", resume=saved, holdout=holdout
+        )
         return out_dir
     with output_lock(out_dir):  # a second run to the same out_dir is refused until this one ends
         if work.exists() and not resumed:
@@ -271,16 +290,19 @@ def fit_run(
                 write_atomic(options_file, json.dumps(options, indent=2) + "\n")
             fit_start = time.perf_counter()
             saved = resumed and (tmp / "checkpoint" / STATE_CONFIG).is_file()  # else no epoch was complete
-            estimator.fit(fit_data, progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved)
+            fit_kw = dict(progress=progress, checkpoint_dir=tmp / "checkpoint", resume=saved, holdout=holdout)
+            estimator.fit(frame, **fit_kw)
             fit_seconds = time.perf_counter() - fit_start
-            model, history = estimator.model_, estimator.history_
-            cfg, W = model.config, estimator.window_
-            view = estimator if uid0 is None else estimator.series_model(uid0)
+            held = getattr(estimator, "holdout_", None)
+            evaluated = estimator if held is None else held.model  # the model the test scores
+            model, history = evaluated.model_, evaluated.history_
+            cfg, W = model.config, evaluated.window_
+            view = evaluated if uid0 is None else evaluated.series_model(uid0)
             inputs = network_inputs(
                 view, fit_part, placeholder=0.0
             )  # for the shapes only: any calendar steps do
-            X, _ = make_windows(scaled(view, inputs, None, np.arange(len(fit_part))), W, estimator.horizon)
-            shapes = trace_shapes(model, X[: estimator.batch_size_])
+            X, _ = make_windows(scaled(view, inputs, None, np.arange(len(fit_part))), W, evaluated.horizon)
+            shapes = trace_shapes(model, X[: evaluated.batch_size_])
             say(
                 f"model: {cfg.cell.upper()}, {cfg.num_layers} layer(s) x {cfg.hidden_size} hidden"
                 f"{', bidirectional' if cfg.bidirectional else ''}"
@@ -288,12 +310,12 @@ def fit_run(
                 f"{', each window in its own scale' if cfg.window_scale else ''}, "
                 f"{model.n_parameters()} parameters\n"
                 + (
-                    f"known inputs: {[estimator.feature_names_in_[i] for i in view.known_idx_]}, read over the "
+                    f"known inputs: {[evaluated.feature_names_in_[i] for i in view.known_idx_]}, read over the "
                     f"{cfg.horizon} forecast steps (one lead input each: F = {cfg.input_size})\n"
                     if view.known_idx_
                     else ""
                 )
-                + f"{estimator.seasonality_.describe()}\n"
+                + f"{evaluated.seasonality_.describe()}\n"
                 + f"shapes of one training batch:\n{format_shapes(shapes)}"
             )
             last = history.records[-1]
@@ -301,8 +323,9 @@ def fit_run(
             val = "" if best["val_loss"] is None else f", validation {best['val_loss']:.4g}"
             world = distributed_context()[1]
             ddp = f" on {world} processes (DistributedDataParallel)" if world > 1 else ""
+            trained = sum(r["seconds"] for r in history.records)
             say(
-                f"training: {len(history.records)} epochs in {fit_seconds:.1f} s{ddp} ({history.stop_reason}); "
+                f"training: {len(history.records)} epochs in {trained:.1f} s{ddp} ({history.stop_reason}); "
                 f"best epoch {history.best_epoch}: train loss {best['train_loss']:.4g}{val} "
                 f"({LOSS_NAMES[cfg.loss]}, scaled)"
                 + (
@@ -312,45 +335,65 @@ def fit_run(
                 )
             )
 
-            metrics = estimator.evaluate(eval_data, start=eval_start)
-            sources = view.baselines_.season_sources_
-            seasons = ", ".join(
-                f"{k}: {v or 'none'}{f' ({src})' if src else ''}"
-                for (k, v), src in zip(
-                    (metrics["seasons"] if uid0 is None else metrics["seasons"][uid0]).items(),
-                    sources,
-                    strict=False,
+            saved_span = _span(reports[uid0], full_frame.index, 0, T)
+            if held is None:
+                saved_model = f"fitted on all the data ({saved_span}), nothing held out"
+                metrics, predicted = None, None
+                say(f"saved model: {saved_model}; 'tsrnn predict' forecasts from the step after its end")
+            else:
+                refit = estimator.history_
+                saved_model = (
+                    f"refit on all the data ({saved_span}) for {held.epochs} epochs, the evaluated fit's "
+                    f"{'best epoch' if history.best_epoch else 'epoch count'}"
                 )
-            )
-            say(
-                f"test: {metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
-                f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}"
-            )
-            # (N, O): step 1 of every window inside the data (a model with known inputs reads them K steps on)
-            reach = cfg.horizon if view.known_idx_ else 1
-            blank = np.zeros((cfg.horizon, len(view.known_idx_))) if view.known_idx_ else None
-            one_step = view.predict(full_frame.iloc[test_start - W :], future=blank)[:-reach, 0, :]
-            predicted = pd.DataFrame(
-                one_step,
-                columns=estimator.target_names_,
-                index=series.index[test_start : test_start + one_step.shape[0]],
-            )
+                metrics = held.metrics
+                sources = view.baselines_.season_sources_
+                seasons = ", ".join(
+                    f"{k}: {v or 'none'}{f' ({src})' if src else ''}"
+                    for (k, v), src in zip(
+                        (metrics["seasons"] if uid0 is None else metrics["seasons"][uid0]).items(),
+                        sources,
+                        strict=False,
+                    )
+                )
+                say(
+                    f"test ({_span(reports[uid0], full_frame.index, test_start, T)}, held out): "
+                    f"{metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
+                    f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}"
+                )
+                say(
+                    f"saved model: {saved_model} (train loss "
+                    f"{refit.records[-1]['train_loss']:.4g}); 'tsrnn predict' forecasts from the step after "
+                    f"its end"
+                )
+                # (N, O): step 1 of every window inside the data (a model with known inputs reads them K steps on)
+                reach = cfg.horizon if view.known_idx_ else 1
+                blank = np.zeros((cfg.horizon, len(view.known_idx_))) if view.known_idx_ else None
+                one_step = view.predict(full_frame.iloc[test_start - W :], future=blank)[:-reach, 0, :]
+                predicted = pd.DataFrame(
+                    one_step,
+                    columns=evaluated.target_names_,
+                    index=series.index[test_start : test_start + one_step.shape[0]],
+                )
 
             save_model(tmp, *model_files(estimator))  # what Forecaster.save writes, into this run
             write_atomic(tmp / "history.csv", history.to_frame().to_csv(index=False))
-            write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
+            if metrics is not None:
+                write_atomic(tmp / "metrics.json", json.dumps({"test": metrics}, indent=2) + "\n")
             from .run_plots import data_spec, run_figures
 
             for name, figure in run_figures(
-                view, full_frame, test_start, history.to_frame(), predicted
+                view, full_frame, test_start if held else None, history.to_frame(), predicted
             ).items():
                 figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
             run = {
                 "source": source,
                 "data": data_spec(data, features, length, noise, seed),
                 "steps": T,
-                "test_start": test_start,
-                "test_fraction": test_fraction,
+                "holdout": holdout,
+                "test_start": test_start if held else None,
+                "saved_model": saved_model,
+                "refit_epochs": None if held is None else held.epochs,
                 "estimator": estimator.get_params(),
                 "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
                 "fit_seconds": fit_seconds,
@@ -362,10 +405,8 @@ def fit_run(
             check_replaceable(out_dir, force)  # a file may have appeared in out_dir while we trained
             shutil.rmtree(tmp / "checkpoint", ignore_errors=True)
             options_file.unlink(missing_ok=True)
-    say(
-        f"wrote {out_dir}/: config.json, model.safetensors, history.csv, metrics.json, run.json, "
-        f"forecast.png, loss.png, hidden.png\ntime: {time.perf_counter() - start:.1f} s"
-    )
+    names = sorted(n for n in os.listdir(out_dir) if not n.startswith("."))
+    say(f"wrote {out_dir}/: {', '.join(names)}\ntime: {time.perf_counter() - start:.1f} s")
     return out_dir
 
 
@@ -476,17 +517,15 @@ def _discard_interrupted(work: Path, out_dir: Path, force: bool) -> None:
     shutil.rmtree(work)
 
 
-def _clean_parts(frame, estimator: Forecaster) -> tuple[dict, dict]:
-    """The data as clean wide frames: {None: frame} for one series, {unique_id: frame} for long data."""
-    if is_long(frame):
-        return split_long(frame, estimator.features, estimator.fill, estimator.irregular, estimator.freq)
-    if isinstance(frame, pd.DataFrame):
-        clean, report = prepare_wide(
-            frame, estimator.time_col, estimator.features, estimator.fill, estimator.irregular, estimator.freq
-        )
-        return {None: clean}, {None: report}
-    s = as_series(frame)
-    return {None: pd.DataFrame(s.values, index=s.index, columns=s.columns)}, {None: {}}
+def _span(report: dict, index, first: int, end: int) -> str:
+    """Steps ``first`` to ``end - 1`` of a series in words, with their time labels where it has them."""
+    from ..data.dates import format_labels
+
+    steps = f"steps {first + 1}-{end}"
+    if not report.get("time_form") or end <= first:
+        return steps
+    labels = format_labels(index[[first, end - 1]], report["time_form"])
+    return f"{steps}, {labels[0]} to {labels[-1]}"
 
 
 def _jsonable(value):
