@@ -45,4 +45,4 @@ for method in ("model", "naive", "seasonal_naive", "drift", "linear_ar"):
     m = scores[method]
     print(f"{method:<16}{m['rmse']:>8.3f}{m['mae']:>8.3f}{m['mase']:>8.3f}")
 print(f"skill vs the best baseline ({scores['best_baseline']}): RMSE {scores['skill']['rmse']:+.3f}")
-print(model.forecast(4).to_string(float_format=lambda v: f"{v:.2f}"))
+print(model.forecast(4).to_string(index=False))  # unique_id, ds, tsrnn: ppm in the data's precision

@@ -50,7 +50,11 @@ print(
 
 every = 25
 origins = list(range(test_start, length, every))
-parts = [model.forecast(every, data=df.iloc[:o]) for o in origins]  # each (25, 2), from the data before o
+# each a long frame (unique_id, ds, tsrnn) from the data before o, turned to (25, 2): a column per series
+parts = [
+    model.forecast(every, data=df.iloc[:o]).pivot(index="ds", columns="unique_id", values="tsrnn")[df.columns]
+    for o in origins
+]
 predicted = pd.concat(parts).iloc[: length - test_start]
 print(
     f"{len(origins)} origins every {every} steps: forecasts {predicted.shape} "

@@ -151,3 +151,12 @@ def run_markdown(path, skip: tuple[str, ...] = ()) -> tuple[dict, str]:
                     )
             last = None
     return namespace, "".join(printed)
+
+
+def wide(forecast: pd.DataFrame, column: str = "tsrnn") -> pd.DataFrame:
+    """A forecast's ``column`` as (steps, O): a column per ``unique_id`` (in the frame's order),
+    indexed by ``ds``, for tests that compare values step by step."""
+    order = list(dict.fromkeys(forecast["unique_id"]))
+    out = forecast.pivot(index="ds", columns="unique_id", values=column)[order]
+    out.columns.name = None
+    return out

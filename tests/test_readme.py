@@ -19,9 +19,14 @@ def test_readme_examples_run(tmp_path, monkeypatch):
     assert (tmp_path / "runs" / "sales" / "model.safetensors").is_file()
     assert (tmp_path / "runs" / "sales" / "forecast.png").is_file()
     assert (tmp_path / "runs" / "sales-py" / "model.safetensors").is_file()
-    forecast = (tmp_path / "forecast.csv").read_text().splitlines()
-    assert forecast[0] == "month,sales" and forecast[1].startswith("2025-01,") and len(forecast) == 13
-    assert namespace["future"].shape == (12, 1)
+    forecast = (tmp_path / "forecast.csv").read_text().splitlines()  # after the file's end: 2024-12
+    assert (
+        forecast[0] == "unique_id,ds,tsrnn"
+        and forecast[1].startswith("sales,2025-01,")
+        and len(forecast) == 13
+    )
+    assert (tmp_path / "forecast.png").read_bytes()[:4] == b"\x89PNG"
+    assert namespace["future"].shape == (12, 3)
     assert namespace["scores"]["best_baseline"] in {"naive", "seasonal_naive", "drift", "linear_ar"}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import re
 import sys
 import time
@@ -20,12 +21,29 @@ from .base.errors import InvalidParameterError, TsrnnError
 CELL_CHOICES = ("rnn", "lstm", "gru")
 LOSS_CHOICES = ("mse", "gaussian", "quantile")  # tsrnn.base.config.LOSSES, without importing torch
 
+_gloo_left = False  # a torchrun rank has torn its process group down: it leaves by _leave
+
+
+def _leave(code: int) -> None:
+    """Exit with ``code``; a torchrun rank without finalizing the interpreter.
+
+    After a DistributedDataParallel model, torch keeps the gloo process group alive past
+    ``destroy_process_group`` (references to it outlive the model), so its TCP loop thread and two worker
+    threads still run, their sockets open to the other ranks, while the interpreter and the C++ runtime
+    shut down; a rank then died now and then by SIGABRT ('terminate called without an active
+    exception').  Everything is written by then: the output is flushed, and the process ends at once."""
+    if _gloo_left:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
 
 def _error(message: str, code: int) -> None:
     """Print ``Error: message`` on one line (control characters from the data escaped) and exit."""
     text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
     click.echo(f"Error: {text}", err=True)
-    sys.exit(code)
+    _leave(code)
 
 
 def _bug() -> None:
@@ -38,7 +56,7 @@ def _bug() -> None:
         "command you ran and the traceback above.",
         err=True,
     )
-    sys.exit(1)
+    _leave(1)
 
 
 # the library's parameter names where the command line's options are named otherwise
@@ -129,12 +147,12 @@ class _Group(click.Group):
             _error(err.format_message(), err.exit_code)
         except (click.Abort, KeyboardInterrupt):
             click.echo("Aborted.", err=True)
-            sys.exit(130)
+            _leave(130)
         except Exception:  # anything else is tsrnn's fault, never the user's
             _bug()
         code = rv if isinstance(rv, int) else 0
-        if standalone_mode:
-            sys.exit(code)
+        if standalone_mode or _gloo_left:
+            _leave(code)
         return code
 
 
@@ -182,6 +200,30 @@ class _Columns(click.ParamType):
         if not all(names):
             self.fail(f"expected column names separated by commas, got {value!r}", param, ctx)
         return names
+
+
+class _Holdout(click.ParamType):
+    """A held-out span: a fraction in (0, 1), or a whole number of steps >= 0."""
+
+    name = "FRACTION|STEPS"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if text.isdigit():
+            return int(text)
+        try:
+            number = float(text)
+        except ValueError:
+            number = math.nan
+        if not 0 < number < 1:
+            self.fail(
+                f"expected a fraction strictly between 0 and 1 or a number of steps >= 0, got {value!r}",
+                param,
+                ctx,
+            )
+        return number
 
 
 class _CountOrColumns(_Columns):
@@ -448,10 +490,19 @@ def _reading(opts: dict) -> dict | None:
     "(unique_id, ds, y).",
 )
 @click.option(
+    "--holdout",
+    type=_Holdout(),
+    default="0.2",
+    help="Each series' last steps held out to test: a fraction (0.2) or a number of steps (24). The "
+    "saved model is then refit on all the data for the evaluated fit's best epoch count; 0 tests "
+    "nothing and fits once on all the data.",
+)
+@click.option(
     "--test-fraction",
     type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    default=0.2,
-    help="Share of the series, at its end, held out for the test metrics.",
+    default=None,
+    hidden=True,
+    help="Deprecated: --holdout FRACTION.",
 )
 @click.option(
     "--val-fraction",
@@ -521,10 +572,14 @@ def fit(ctx: click.Context, **opts) -> None:
     """Train an RNN forecaster, report it, and write a run directory.
 
     With no --data it trains on a generated multi-feature sine (--features columns, --length steps,
-    --noise). The last --test-fraction of the series is held out: the report gives the test RMSE and
-    MAE of one-step forecasts beside a naive last-value baseline. The run directory holds
-    config.json, model.safetensors, history.csv, metrics.json, run.json, forecast.png, loss.png and
-    hidden.png; 'tsrnn plot RUN_DIR' redraws the figures.
+    --noise). Each series' last --holdout steps are held out: a model fitted on the steps before them
+    is tested there (the report gives its errors beside the naive, seasonal-naive, drift and linear-AR
+    baselines), then the same settings are refit on all the data for the evaluated fit's best epoch
+    count, and that model is saved, so 'tsrnn predict --model RUN' forecasts from the step after the
+    data's last timestamp. --holdout 0 skips the test and fits once on all the data. The run
+    directory holds config.json, model.safetensors, history.csv, run.json (which model was saved,
+    on which span), loss.png and hidden.png, and with a holdout metrics.json and forecast.png (the
+    evaluated model's one-step forecasts on the held-out span); 'tsrnn plot RUN_DIR' redraws them.
 
     The training state is saved after every epoch: after Ctrl-C or a crash, 'tsrnn fit --resume DIR'
     finishes the run exactly as if it had never stopped. Launched as 'torchrun --nproc_per_node N -m
@@ -533,6 +588,12 @@ def fit(ctx: click.Context, **opts) -> None:
     from .app.runs import fit_run
 
     resume_dir = opts.pop("resume_dir")
+    fraction = opts.pop("test_fraction")
+    if fraction is not None:  # the old name of a held-out share
+        if _explicit(ctx, "holdout"):
+            raise click.UsageError("--test-fraction is the old name of --holdout; give only --holdout", ctx)
+        click.echo(f"--test-fraction is deprecated: use --holdout {fraction}", err=True)
+        opts["holdout"] = fraction
     if resume_dir is not None:
         others = _explicit(ctx, *[n for n in opts if n not in ("quiet", "device")])
         if others:
@@ -587,7 +648,7 @@ def fit(ctx: click.Context, **opts) -> None:
             length=opts.pop("length"),
             noise=opts.pop("noise"),
             seed=opts.pop("seed"),
-            test_fraction=opts.pop("test_fraction"),
+            holdout=opts.pop("holdout"),
             progress=not quiet and sys.stderr.isatty(),
             report=None if quiet else click.echo,
             resume=resume_dir is not None,
@@ -605,6 +666,8 @@ def fit(ctx: click.Context, **opts) -> None:
             if done:  # rank 0 writes the run after training: the others wait for it, so no rank tears
                 dist.barrier()  # its connections down while another still holds them open
             dist.destroy_process_group()
+            global _gloo_left
+            _gloo_left = True  # see _leave
     if quiet and not rank:
         click.echo(str(out))
 
@@ -625,7 +688,6 @@ def _levels(ctx: click.Context, loss: str, quantiles: tuple[float, ...]) -> tupl
 
 def _init_distributed(device: str) -> int | None:
     """Join the process group torchrun describes in the environment; this rank, or None without torchrun."""
-    import os
 
     if int(os.environ.get("WORLD_SIZE", "1")) <= 1:
         return None
@@ -666,10 +728,14 @@ def _load(model_dir: str):
     return Forecaster.load(model_dir)
 
 
-def _read(data_path: str, reading: dict | None = None):
+def _read(data_path: str, reading: dict | None = None, model=None):
+    """The CSV file read with the reading options given; none given, the options the model's own
+    data file was read with (``tsrnn fit --data FILE --dayfirst``: its new data is day first too)."""
     from .data.reading import Reading
     from .data.series import read_csv
 
+    if reading is None and model is not None:
+        reading = (getattr(model, "reading_", None) or {}).get("file")
     return read_csv(data_path, Reading.from_dict(reading))
 
 
@@ -686,6 +752,13 @@ def _writing(path: str | None, force: bool) -> Iterator[None]:
     with output_lock(path):
         check_output_files(path, force)  # it may have appeared before we held the lock
         yield
+
+
+def _table(frame) -> str:
+    """A forecast frame as text: dates as the input writes them, numbers as they are (already rounded)."""
+    from .data.dates import labelled
+
+    return labelled(frame).to_string(index=False, float_format=str)  # each number as the CSV writes it
 
 
 def _write_csv(frame, path: str, index: bool = True) -> None:
@@ -745,7 +818,8 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     "data_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="CSV file to forecast from (its last steps); default the series the model was fitted on.",
+    help="CSV file to forecast from (its last steps)  [default: the data the model was fitted on, "
+    "so the forecast starts the step after its last timestamp]",
 )
 @click.option(
     "--steps",
@@ -762,21 +836,58 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     "their columns and a time column, matched to the steps by time (unique_id and ds for long data); "
     "without a time column, rows in time order.",
 )
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None, help="CSV file to write.")
-@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="CSV file of the forecast to write.",
+)
+@click.option(
+    "--plot",
+    "plot_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="PNG file of the history (the run's data, or --data) and the forecast to write.",
+)
+@click.option("--force", is_flag=True, help="Replace --out or --plot if it exists.")
 @_reading_options
-def predict(model_dir, data_path, steps, future_path, out_path, force, **reading_given) -> None:
-    """Forecast the steps that follow a series and print them (and write them with --out)."""
+def predict(model_dir, data_path, steps, future_path, out_path, plot_path, force, **reading_given) -> None:
+    """Forecast the --steps N steps after the data's last timestamp, print them, and write them with
+    --out (a figure of them with --plot).
+
+    Without --data the forecast starts right after the last timestamp of the series the saved model
+    was fitted on: 'tsrnn fit --data FILE' refits on all of FILE (unless --holdout 0 already fitted
+    on all of it), so a monthly FILE ending 2020-12 is forecast from 2021-01 on. With --data it
+    continues that file's series instead (their last window of steps).
+
+    The forecast is one long table: unique_id (the target column, or the series of long data), ds
+    (dates written as the input writes them) and tsrnn, in the data's own precision.
+    """
     reading = _reading(reading_given)
-    with _writing(out_path, force):
+    with _writing(out_path, force), _writing(plot_path, force):
         model = _load(model_dir)
-        data = None if data_path is None else _read(data_path, reading)
-        future = None if future_path is None else _read(future_path, reading)
+        data = None if data_path is None else _read(data_path, reading, model)
+        future = None if future_path is None else _read(future_path, reading, model)
         forecast = model.forecast(steps or model.horizon, data=data, future=future)
-        click.echo(forecast.to_string(float_format=lambda v: f"{v:.4f}"))
-        if out_path is not None:  # the long layout: columns only
-            _write_csv(forecast, out_path, index="unique_id" not in forecast.columns)
+        click.echo(_table(forecast))
+        if out_path is not None:
+            _write_csv(forecast, out_path, index=False)
             click.echo(f"wrote {out_path}")
+        if plot_path is not None:
+            import io
+
+            from .app.run_plots import run_data
+            from .nn.checkpoint import write_atomic
+
+            history, why = (data, "") if data is not None else run_data(model_dir)
+            figure = model.plot(history, forecast)
+            buffer = io.BytesIO()
+            figure.savefig(buffer, format="png", dpi=100)
+            write_atomic(plot_path, buffer.getvalue())
+            click.echo(
+                f"wrote {plot_path}" + (f" (history: the model's last window only; {why})" if why else "")
+            )
 
 
 @cli.command(epilog="Example: tsrnn evaluate --model runs/sine --data sine.csv --start 1600")
@@ -803,7 +914,7 @@ def evaluate(model_dir, data_path, start, as_json, **reading) -> None:
     from .app.runs import metrics_table
 
     model = _load(model_dir)
-    metrics = model.evaluate(_read(data_path, _reading(reading)), start=start)
+    metrics = model.evaluate(_read(data_path, _reading(reading), model), start=start)
     if as_json:
         click.echo(json.dumps(metrics, indent=2))
     else:
@@ -868,7 +979,7 @@ def backtest(
 def _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path, reading=None) -> None:
     model = _load(model_dir)
     result = model.backtest(
-        _read(data_path, reading),
+        _read(data_path, reading, model),
         start=start,
         stride=stride,
         horizon=horizon,

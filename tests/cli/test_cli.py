@@ -192,7 +192,7 @@ def test_real_subprocess_and_help_without_torch(tmp_path):
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "test:" in done.stdout and set(os.listdir(out)) == RUN_FILES
+    assert "test (steps 241-300, held out)" in done.stdout and set(os.listdir(out)) == RUN_FILES
     probe = (
         "import sys; from tsrnn.cli import main; sys.argv = ['tsrnn', '--help']\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"

@@ -32,7 +32,9 @@ def test_time_col_run_completes_and_forecasts_carry_dates(dated):
     assert (dated / "run" / "hidden.png").is_file()
     result = invoke("predict", "--model", "run", "--data", "dated.csv", "--steps", "2", "--out", "f.csv")
     assert result.exit_code == 0, result.output
-    assert pd.read_csv(dated / "f.csv").columns[0] == "date"  # the index keeps its name
+    written = pd.read_csv(dated / "f.csv")
+    assert list(written.columns) == ["unique_id", "ds", "tsrnn"]
+    assert list(written["ds"][:2]) == ["2024-10-27", "2024-10-28"]  # after the file's last day, in its form
 
 
 def test_refit_backtest_keeps_the_picked_columns(dated):
@@ -112,7 +114,14 @@ def test_plot_redraws_a_run_fitted_with_fill_and_features(dated):
     )
     result = invoke("plot", "run", "--out", "figs")
     assert result.exit_code == 0, result.output
-    assert (dated / "figs" / "forecast.png").is_file()
+    assert (
+        dated / "figs" / "hidden.png"
+    ).is_file() and "skipped forecast.png: the saved model was refit" in (result.output)
+    run = json.loads((dated / "run" / "run.json").read_text())
+    del run["refit_epochs"]  # as a run from before the refit wrote it: the data is re-read, filled, picked
+    (dated / "run" / "run.json").write_text(json.dumps(run))
+    assert invoke("plot", "run", "--out", "figs2").exit_code == 0
+    assert (dated / "figs2" / "forecast.png").is_file()
 
 
 def _long_run() -> None:
@@ -134,7 +143,7 @@ def test_plot_of_a_long_run_explains_instead_of_crashing(dated):
     assert result.exit_code == 0, result.output
     assert "Traceback" not in result.output
     out = invoke("predict", "--model", "run", "--steps", "1", "--out", "f.csv")
-    assert out.exit_code == 0 and list(pd.read_csv(dated / "f.csv").columns) == ["unique_id", "ds", "y"]
+    assert out.exit_code == 0 and list(pd.read_csv(dated / "f.csv").columns) == ["unique_id", "ds", "tsrnn"]
 
 
 def test_resume_of_a_finished_run_says_so(dated):
@@ -147,7 +156,7 @@ def test_irregular_dates_accepted_keep_dates_in_forecasts():
     days = pd.date_range("2024-01-01", periods=120, freq="D").delete([30, 31])
     frame = pd.DataFrame({"when": days, "v": np.sin(np.arange(118) / 3)})
     model = Forecaster(window=10, hidden=4, epochs=1, irregular="ignore").fit(frame)
-    assert str(model.forecast(1).index[0].date()) == "2024-04-30"
+    assert str(model.forecast(1)["ds"][0].date()) == "2024-04-30"
 
 
 def test_compare_reads_a_dated_csv_as_fit_does_and_refuses_long_data(dated):
@@ -242,6 +251,4 @@ def test_long_files_leave_text_columns_out_and_name_a_series_too_short(tmp_path)
     out = invoke(
         "fit", "--data", tmp_path / "short.csv", "--hidden", "4", "--epochs", "1", "--out", tmp_path / "r2"
     )
-    assert (
-        out.exit_code != 0 and "series 'c': --test-fraction 0.2 of 1 steps leaves no test step" in out.output
-    )
+    assert out.exit_code != 0 and "series 'c': holdout=0.2 of 1 steps leaves no step to test" in out.output

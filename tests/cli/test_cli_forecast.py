@@ -70,11 +70,16 @@ def test_predict_prints_and_writes_future_values(run):
     out = root / "forecast.csv"
     result = invoke("predict", "--model", str(model), "--steps", "5", "--out", str(out))
     assert result.exit_code == 0, result.output
-    frame = pd.read_csv(out, index_col=0)
-    assert frame.shape == (5, 2) and list(frame.index) == [320, 321, 322, 323, 324]
-    assert f"{frame.iloc[0, 0]:.4f}" in result.output
+    frame = pd.read_csv(out)  # one long table; the saved model was refit on all 400 steps of the file
+    assert list(frame.columns) == ["unique_id", "ds", "tsrnn"]
+    assert list(frame["unique_id"]) == ["f0"] * 5 + ["f1"] * 5
+    assert list(frame["ds"]) == [400, 401, 402, 403, 404] * 2  # the steps after the file's last one
+    assert f"{frame['tsrnn'].iloc[0]}" in result.output  # the screen shows what the file holds
     from_data = invoke("predict", "--model", str(model), "--data", str(data), "--steps", "3")
     assert from_data.exit_code == 0 and "400" in from_data.output  # continues after the CSV's last step
+    assert "the --steps N steps after the data's last timestamp" in " ".join(
+        invoke("predict", "--help").output.split()
+    )
 
 
 def test_evaluate_prints_the_table_and_json(run):

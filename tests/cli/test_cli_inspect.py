@@ -183,21 +183,23 @@ def test_fit_records_how_to_regenerate_the_data(run_dir):
 
 
 def test_plot_redraws_every_figure_into_the_run(run_dir):
-    for name in ("forecast.png", "hidden.png"):
-        (run_dir / name).unlink()
+    (run_dir / "hidden.png").unlink()
+    kept = (run_dir / "forecast.png").read_bytes()
     result = invoke("plot", str(run_dir))
     assert result.exit_code == 0, result.output
-    for name in FIGURES:
+    for name in FIGURES - {"forecast.png"}:
         assert f"wrote {run_dir / name}: " in result.output
         assert (run_dir / name).read_bytes()[:8] == PNG
-    assert "skipped" not in result.output
+    # the saved model was refit on the held-out steps: its test forecasts would be in-sample
+    assert "skipped forecast.png: the saved model was refit on the held-out span" in result.output
+    assert (run_dir / "forecast.png").read_bytes() == kept  # the evaluated model's, as fit drew it
     assert not [n for n in os.listdir(run_dir) if n.startswith(".")]  # no temporary files left
 
 
 def test_plot_into_another_directory_needs_force_to_replace(run_dir, tmp_path):
     figs = tmp_path / "figs"
     assert invoke("plot", str(run_dir), "--out", str(figs), "--dpi", "40").exit_code == 0
-    assert set(os.listdir(figs)) == FIGURES
+    assert set(os.listdir(figs)) == FIGURES - {"forecast.png"}
     (figs / "notes.txt").write_text("mine")
     one_line_error(invoke("plot", str(run_dir), "--out", str(figs)), "already exist in")
     assert invoke("plot", str(run_dir), "--out", str(figs), "--force").exit_code == 0
@@ -209,7 +211,10 @@ def test_plot_skips_the_forecast_when_the_csv_changed(tmp_path):
     csv = tmp_path / "s.csv"
     pd.DataFrame({"a": np.sin(t / 5.0)}).to_csv(csv, index=False)
     fit_run(tmp_path / "run", data=str(csv), epochs=1, hidden=3, layers=1, window=8)
-    assert json.loads((tmp_path / "run" / "run.json").read_text())["data"]["kind"] == "csv"
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["data"]["kind"] == "csv"
+    del run["refit_epochs"]  # as a run from before the refit wrote it: its model never saw the test span
+    (tmp_path / "run" / "run.json").write_text(json.dumps(run))
     ok = invoke("plot", str(tmp_path / "run"), "--out", str(tmp_path / "a"))
     assert ok.exit_code == 0 and "skipped" not in ok.output
     pd.DataFrame({"a": np.cos(t / 5.0)}).to_csv(csv, index=False)

@@ -86,18 +86,10 @@ def test_predict_writes_a_column_per_quantile(run):
     out = root / "forecast.csv"
     result = invoke("predict", "--model", str(model), "--steps", "4", "--out", str(out))
     assert result.exit_code == 0, result.output
-    frame = pd.read_csv(out, index_col=0)
-    assert list(frame.columns) == [
-        "f0",
-        "f1",
-        "f0_q0.1",
-        "f0_q0.5",
-        "f0_q0.9",
-        "f1_q0.1",
-        "f1_q0.5",
-        "f1_q0.9",
-    ]
-    assert (frame["f0_q0.1"] <= frame["f0_q0.9"]).all() and "f1_q0.9" in result.output
+    frame = pd.read_csv(out)
+    assert list(frame.columns) == ["unique_id", "ds", "tsrnn", "tsrnn-q0.1", "tsrnn-q0.5", "tsrnn-q0.9"]
+    assert list(frame["unique_id"]) == ["f0"] * 4 + ["f1"] * 4
+    assert (frame["tsrnn-q0.1"] <= frame["tsrnn-q0.9"]).all() and "tsrnn-q0.9" in result.output
 
 
 def test_backtest_and_evaluate_print_the_calibration(run):
@@ -132,7 +124,7 @@ def test_point_model_output_is_unchanged(tmp_path):
     assert invoke("fit", "--data", str(data), *FAST, "--out", str(tmp_path / "m")).exit_code == 0
     result = invoke("backtest", "--model", str(tmp_path / "m"), "--data", str(data), "--stride", "10")
     assert result.exit_code == 0 and "calibration" not in result.output
-    assert "_q" not in invoke("predict", "--model", str(tmp_path / "m"), "--steps", "2").output
+    assert "tsrnn-q" not in invoke("predict", "--model", str(tmp_path / "m"), "--steps", "2").output
 
 
 @pytest.mark.parametrize(

@@ -53,9 +53,9 @@ def test_fit_then_forecast_continues_every_calendar(freq, start, n, expected, se
     frame = pd.DataFrame({"when": dates, "y": seasonal(n, max(season, 2))})
     model = Forecaster(**TINY).fit(frame)
     assert model.data_report_["freq"] == dates.freqstr and model.data_report_["season"] == season
-    future = model.forecast(3)
-    assert iso(future.index[:2]) == expected
-    assert list(future.index) == list(pd.date_range(dates[-1], periods=4, freq=freq)[1:])
+    future = pd.DatetimeIndex(model.forecast(3)["ds"])
+    assert iso(future[:2]) == expected
+    assert list(future) == list(pd.date_range(dates[-1], periods=4, freq=freq)[1:])
 
 
 @pytest.mark.parametrize("freq, start, n, expected, season", CALENDARS, ids=[c[0] for c in CALENDARS])
@@ -76,7 +76,7 @@ def test_business_days_with_holidays_need_the_declared_frequency():
     clean, report = prepare_wide(frame, freq="B", fill="ffill")
     assert report["freq"] == "B" and len(report["gaps"]) == 3 and len(clean) == 80
     model = Forecaster(freq="B", fill="ffill", **TINY).fit(frame)
-    future = model.forecast(6).index  # the business calendar continues: Friday is followed by Monday
+    future = model.forecast(6)["ds"]  # the business calendar continues: Friday is followed by Monday
     assert list(future) == list(pd.bdate_range(days[-1], periods=7)[1:]) and all(
         t.day_of_week < 5 for t in future
     )
@@ -192,10 +192,10 @@ def test_frames_indexed_by_time_and_pandas_series():
     frame = pd.DataFrame({"y": seasonal(20, 4)}, index=periods)
     model = Forecaster(**TINY).fit(frame)
     assert model.data_report_["time_form"] == "period:Q-DEC" and model.data_report_["season"] == 4
-    assert model.forecast(1).index[0] == pd.Timestamp("1995-01-01")
+    assert model.forecast(1)["ds"][0] == pd.Timestamp("1995-01-01")
     series = pd.Series(seasonal(36), index=pd.date_range("2001-01-31", periods=36, freq="ME"), name="sales")
     model = Forecaster(**TINY).fit(series)
-    assert model.target_names_ == ["sales"] and model.forecast(1).index[0] == pd.Timestamp("2004-01-31")
+    assert model.target_names_ == ["sales"] and model.forecast(1)["ds"][0] == pd.Timestamp("2004-01-31")
 
 
 def test_integer_years_stay_integers_and_none_keeps_every_column():
@@ -203,7 +203,7 @@ def test_integer_years_stay_integers_and_none_keeps_every_column():
     model = Forecaster(**TINY).fit(frame)
     assert model.feature_names_in_ == ["SUNACTIVITY"]
     future = model.forecast(3)
-    assert list(future.index) == [1760, 1761, 1762] and future.index.name == "YEAR"
+    assert list(future["ds"]) == [1760, 1761, 1762] and list(future["unique_id"]) == ["SUNACTIVITY"] * 3
     model = Forecaster(time_col="none", **TINY).fit(frame)
     assert model.feature_names_in_ == ["YEAR", "SUNACTIVITY"]
     odd = pd.DataFrame({"YEAR": [1700, 1702, 1704, 1707, 1709, 1711, 1713], "y": np.arange(7.0)})
@@ -380,14 +380,14 @@ def test_cli_monthly_file_fits_and_forecasts_in_its_own_form(tmp_path):
         "predict", "--model", str(tmp_path / "run"), "--data", data, "--steps", "3", "--out", str(out)
     )
     assert result.exit_code == 0, result.output
-    assert [line.split(",")[0] for line in out.read_text().splitlines()] == [
-        "Month",
+    assert [line.split(",")[1] for line in out.read_text().splitlines()] == [
+        "ds",
         "1955-01",
         "1955-02",
         "1955-03",
     ]
-    result = invoke("predict", "--model", str(tmp_path / "run"), "--steps", "1")  # after the fitted span
-    assert "1953-11-01" in result.output
+    result = invoke("predict", "--model", str(tmp_path / "run"), "--steps", "1")  # the refit: after the file
+    assert "Passengers 1955-01" in result.output
 
 
 def test_cli_missing_month_is_named_and_interpolated(tmp_path):
@@ -432,7 +432,7 @@ def test_cli_integer_years_and_the_index_column(tmp_path):
         ).exit_code
         == 0
     )
-    assert [line.split(",")[0] for line in out.read_text().splitlines()] == ["YEAR", "1790", "1791"]
+    assert [line.split(",")[1] for line in out.read_text().splitlines()] == ["ds", "1790", "1791"]
     lynx = write(tmp_path / "lynx.csv", pd.DataFrame({"lynx": seasonal(90, 10)}, index=np.arange(1821, 1911)))
     result = invoke("fit", "--data", lynx, "--hidden", "4", "--epochs", "1", "--out", str(tmp_path / "lynx"))
     assert result.exit_code == 0, result.output
@@ -492,7 +492,7 @@ def test_cli_quarterly_file_and_compressed_csv(tmp_path):
         ).exit_code
         == 0
     )
-    assert [line.split(",")[0] for line in out.read_text().splitlines()[1:]] == ["2002Q1", "2002Q2"]
+    assert [line.split(",")[1] for line in out.read_text().splitlines()[1:]] == ["2002Q1", "2002Q2"]
 
 
 def test_cli_declared_freq(tmp_path):
@@ -752,7 +752,7 @@ def test_months_pandas_would_misread_are_read_and_written_back(tmp_path, fmt, fi
         ).exit_code
         == 0
     )
-    assert out.read_text().splitlines()[1].split(",")[0] == first
+    assert out.read_text().splitlines()[1].split(",")[1] == first
 
 
 def test_spreadsheet_rows_that_are_not_time_steps_are_named_and_text_columns_reported(tmp_path):
@@ -823,7 +823,7 @@ def test_r_decimal_years_are_months_or_quarters_and_written_back(tmp_path, m, fr
         ).exit_code
         == 0
     )
-    assert pd.read_csv(out)["time"].tolist() == [1952.0, round(1952 + 1 / m, 4)]
+    assert pd.read_csv(out)["ds"].tolist() == [1952.0, round(1952 + 1 / m, 4)]
 
 
 def test_dates_that_read_either_way_are_refused_until_dayfirst_says():
@@ -942,7 +942,7 @@ def test_iso_weeks_are_weekly_and_written_back(tmp_path, fmt):
         ).exit_code
         == 0
     )
-    assert pd.read_csv(out)["week"].tolist() == list(
+    assert pd.read_csv(out)["ds"].tolist() == list(
         pd.DatetimeIndex(["2020-04-20", "2020-04-27"]).strftime(fmt)
     )
 
@@ -970,7 +970,7 @@ def test_iso_weeks_are_weekly_and_written_back(tmp_path, fmt):
 def test_tsibble_months_and_quarters_are_written_back_as_given(labels, freq, future):
     frame = pd.DataFrame({"period": labels, "v": seasonal(24, 4)})
     assert prepare_wide(frame)[1]["freq"] == freq
-    assert list(labelled(Forecaster(**TINY).fit(frame).forecast(2)).index) == future
+    assert list(labelled(Forecaster(**TINY).fit(frame).forecast(2))["ds"]) == future
 
 
 def test_fiscal_years_are_yearly_and_written_back():
@@ -984,7 +984,7 @@ def test_fiscal_years_are_yearly_and_written_back():
         and clean.index[-1] == pd.Timestamp("2019-01-01")
     )
     future = Forecaster(**TINY).fit(frame).forecast(2)
-    assert list(labelled(future).index) == ["2020/21", "2021/22"]
+    assert list(labelled(future)["ds"]) == ["2020/21", "2021/22"]
 
 
 def test_new_detectors_leave_alone_what_they_must_not_read():

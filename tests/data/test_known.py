@@ -41,7 +41,7 @@ def test_a_known_input_makes_the_forecast_better():
     out = model.forecast(7, data=df.iloc[:500], future=future)
     spikes = future["promo"].to_numpy() == 1
     assert (
-        out["y"].to_numpy()[spikes].mean() > out["y"].to_numpy()[~spikes].mean() + 2
+        out["tsrnn"].to_numpy()[spikes].mean() > out["tsrnn"].to_numpy()[~spikes].mean() + 2
     )  # it reads the promotions
 
 
@@ -99,10 +99,10 @@ def test_long_data_with_a_known_input():
     model = Forecaster(known=["promo"], **dict(SETTINGS, targets=None, epochs=3)).fit(long)
     future = pd.concat([pd.DataFrame({"unique_id": uid, "promo": np.r_[1, np.zeros(6)]}) for uid in "abc"])
     out = model.forecast(7, future=future)
-    assert list(out.columns) == ["unique_id", "ds", "y"] and len(out) == 21
+    assert list(out.columns) == ["unique_id", "ds", "tsrnn"] and len(out) == 21
     np.testing.assert_allclose(
-        out[out.unique_id == "b"]["y"].to_numpy(),
-        model.series_model("b").forecast(7, future=np.r_[1, np.zeros(6)][:, None])["y"],
+        out[out.unique_id == "b"]["tsrnn"].to_numpy(),
+        model.series_model("b").forecast(7, future=np.r_[1, np.zeros(6)][:, None])["tsrnn"],
         rtol=1e-5,
         atol=1e-5,
     )
@@ -149,7 +149,7 @@ def test_cli_known_and_future(tmp_path):
         str(tmp_path / "f.csv"),
     )
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "f.csv").read_text().splitlines()[1].startswith("2020-10-27,")
+    assert (tmp_path / "f.csv").read_text().splitlines()[1].startswith("y,2020-10-27,")
     steps = pd.date_range("2020-10-27", periods=7).strftime("%m/%d/%Y")  # US dates, rows in reverse
     dated = pd.DataFrame({"date": steps, "promo": [0, 1, 0, 0, 0, 0, 1]}).iloc[::-1]
     dated.to_csv(tmp_path / "dated.csv", index=False)

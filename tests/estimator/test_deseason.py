@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import monthly, write_config
+from conftest import monthly, wide, write_config
 
 from tsrnn import Forecaster
 from tsrnn.base.errors import CheckpointError
@@ -24,15 +24,15 @@ def test_a_forecaster_puts_the_season_back_on_the_calendar():
     assert model.seasonality_.kinds == [["multiplicative"]]
     assert "multiplicative" in model.seasonality_.describe()
     forecast = model.forecast(12)
-    assert list(forecast.index[:2]) == [pd.Timestamp("1961-01-01"), pd.Timestamp("1961-02-01")]
+    assert list(forecast["ds"][:2]) == [pd.Timestamp("1961-01-01"), pd.Timestamp("1961-02-01")]
     # predicting from any later slice reads the same calendar positions as the fit
     W = model.window_
     whole = model.predict(frame)
     tail = model.predict(frame.iloc[-W - 3 :])
     np.testing.assert_allclose(tail, whole[-4:], rtol=1e-5)
-    np.testing.assert_allclose(whole[-1], forecast.to_numpy(), rtol=1e-5)
+    np.testing.assert_allclose(whole[-1], wide(forecast).to_numpy(), rtol=1e-5)
     # the network's output carries the season: July above November, as in the data
-    values = forecast["y"].to_numpy()
+    values = forecast["tsrnn"].to_numpy()
     assert values[6] > values[10] * 1.3
     off = Forecaster(horizon=12, deseason=False, **TINY).fit(frame, progress=False)
     assert off.seasonality_.m == 0 and off.seasonality_.describe() == "no seasonal indices"
@@ -58,7 +58,7 @@ def test_a_long_panel_gets_indices_per_series_and_backtests_line_up(tmp_path):
     forecast = model.forecast(6)
     view = model.series_model("b").forecast(6)
     np.testing.assert_allclose(
-        forecast[forecast["unique_id"] == "b"]["y"].to_numpy(), view["y"].to_numpy(), rtol=1e-5
+        forecast[forecast["unique_id"] == "b"]["tsrnn"].to_numpy(), view["tsrnn"].to_numpy(), rtol=1e-5
     )
     result = model.backtest(long, start=0.8)
     alone = model.series_model("b").backtest(frames["b"], start=0.8)
@@ -66,7 +66,7 @@ def test_a_long_panel_gets_indices_per_series_and_backtests_line_up(tmp_path):
     np.testing.assert_allclose(b, alone.forecasts["model"], rtol=1e-5)
     model.save(tmp_path / "m")
     loaded = Forecaster.load(tmp_path / "m")
-    np.testing.assert_array_equal(loaded.forecast(6)["y"].to_numpy(), forecast["y"].to_numpy())
+    np.testing.assert_array_equal(loaded.forecast(6)["tsrnn"].to_numpy(), forecast["tsrnn"].to_numpy())
     assert loaded.seasonality_.kinds == model.seasonality_.kinds
 
 
@@ -110,12 +110,12 @@ def test_quantiles_and_paths_carry_the_season(loss):
     model = Forecaster(horizon=6, loss=loss, **TINY).fit(frame, progress=False)
     assert model.seasonality_.kinds == [["multiplicative"]]
     forecast = model.forecast(9)  # past the head's 6 steps: sample paths
-    q = forecast[["y_q0.1", "y_q0.5", "y_q0.9"]].to_numpy()
+    q = forecast[["tsrnn-q0.1", "tsrnn-q0.5", "tsrnn-q0.9"]].to_numpy()
     assert np.all(np.diff(q, axis=1) >= 0)
     paths = model.sample_paths(9)  # the same draws (samples and seed) the forecast took past the head
     np.testing.assert_allclose(np.median(paths[:, 6:, 0], axis=0), q[6:, 1], rtol=1e-5)
     # July's median sits well above March's, as the season does (PATTERN: 1.3 against 1.0)
-    assert forecast.index[6].month == 7 and forecast.index[2].month == 3
+    assert forecast["ds"][6].month == 7 and forecast["ds"][2].month == 3
     assert q[6, 1] > 1.15 * q[2, 1]
     quantiles = model.predict_quantiles(frame.iloc[-model.window_ :])
     np.testing.assert_allclose(quantiles[-1, :, 0], q[:6], rtol=1e-5)
@@ -152,7 +152,9 @@ def test_a_drifting_season_is_reported_read_to_the_end_and_kept_in_model_files(t
     model.save(tmp_path / "m")
     loaded = Forecaster.load(tmp_path / "m")
     assert loaded.seasonality_.drifting.tolist() == [True]
-    np.testing.assert_array_equal(loaded.forecast(6)["y"].to_numpy(), model.forecast(6)["y"].to_numpy())
+    np.testing.assert_array_equal(
+        loaded.forecast(6)["tsrnn"].to_numpy(), model.forecast(6)["tsrnn"].to_numpy()
+    )
     # a file written before the rule has no list: no series drifts; a wrong entry is refused by name
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     del config["series"]["season"]["drifting"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import wide
 
 from tsrnn import DataError, Forecaster, multi_sine
 from tsrnn.estimator import running
@@ -58,7 +59,7 @@ def test_direct_error_is_smooth_across_the_horizon(fitted, sines):
 
 
 def test_direct_steps_are_not_all_the_same_value(fitted):
-    f = fitted["direct"].forecast(H)
+    f = wide(fitted["direct"].forecast(H))
     assert f.shape == (H, 2)
     assert f.std(axis=0).min() > 0.3  # a sine of amplitude 1 over a full period, not a flat line
 
@@ -68,7 +69,7 @@ def test_first_step_uses_the_latest_observation(fitted, sines, strategy):
     model, values = fitted[strategy], sines.to_numpy()
     errors_now, errors_shifted = [], []
     for t in range(570, 690, 7):
-        first = model.forecast(1, data=sines.iloc[:t]).to_numpy()[0]
+        first = wide(model.forecast(1, data=sines.iloc[:t])).to_numpy()[0]
         errors_now.append(np.abs(first - values[t]).mean())  # the step right after the data
         errors_shifted.append(np.abs(first - values[t - 1]).mean())  # an off-by-one would match this
     assert np.mean(errors_now) < 0.5 * np.mean(errors_shifted)
@@ -82,7 +83,7 @@ def test_backtest_forecast_equals_forecast_from_the_prefix(fitted, sines, strate
     for i, t in enumerate(result.origins):
         np.testing.assert_allclose(
             result.forecasts["model"][i],
-            model.forecast(5, data=sines.iloc[:t]).to_numpy(),
+            wide(model.forecast(5, data=sines.iloc[:t])).to_numpy(),
             rtol=1e-5,
             atol=1e-6,
         )
@@ -94,9 +95,9 @@ def test_backtest_forecast_equals_forecast_from_the_prefix(fitted, sines, strate
 
 def test_forecast_index_and_recursion_beyond_the_horizon(fitted, sines):
     model = fitted["direct"]
-    long = model.forecast(2 * H + 3)
+    long = wide(model.forecast(2 * H + 3))
     assert list(long.index) == list(range(560, 560 + 2 * H + 3))
-    np.testing.assert_allclose(long.to_numpy()[:H], model.forecast(H).to_numpy(), rtol=1e-6)
+    np.testing.assert_allclose(long.to_numpy()[:H], wide(model.forecast(H)).to_numpy(), rtol=1e-6)
 
 
 def test_predict_last_row_is_the_forecast_after_the_data(fitted, sines):
@@ -105,7 +106,7 @@ def test_predict_last_row_is_the_forecast_after_the_data(fitted, sines):
     # a batch of 585 windows and a batch of one may take different float32 kernels: equal to ~1e-6,
     # and a recursive roll of 24 steps carries that on
     np.testing.assert_allclose(
-        model.predict(data)[-1], model.forecast(H, data=data).to_numpy(), rtol=1e-4, atol=1e-5
+        model.predict(data)[-1], wide(model.forecast(H, data=data)).to_numpy(), rtol=1e-4, atol=1e-5
     )
 
 

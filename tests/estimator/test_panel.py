@@ -69,13 +69,13 @@ def test_batched_forecast_and_predict_equal_each_series_view():
     model = Forecaster(horizon=3, **TINY).fit(long)
     future = model.forecast(5)  # beyond the horizon: recursive, all series in one roll
     frames, _ = split_long(long)
-    assert list(future.columns) == ["unique_id", "ds", "y"] and len(future) == 5 * len(frames)
+    assert list(future.columns) == ["unique_id", "ds", "tsrnn"] and len(future) == 5 * len(frames)
     predicted = model.predict(long)
     for uid, frame in frames.items():
         view = model.series_model(uid)
         mine = future[future["unique_id"] == uid]
         np.testing.assert_allclose(
-            mine["y"].to_numpy(), view.forecast(5)["y"].to_numpy(), rtol=1e-5, atol=1e-5
+            mine["tsrnn"].to_numpy(), view.forecast(5)["tsrnn"].to_numpy(), rtol=1e-5, atol=1e-5
         )
         assert list(mine["ds"]) == list(pd.date_range(frame.index[-1], periods=6, freq="D")[1:])
         np.testing.assert_allclose(predicted[uid], view.predict(frame), rtol=1e-5, atol=1e-5)
@@ -83,8 +83,8 @@ def test_batched_forecast_and_predict_equal_each_series_view():
     again = model.forecast(2, data=some)
     assert list(again["unique_id"].unique()) == ["s1", "s3"]
     np.testing.assert_allclose(
-        again["y"].to_numpy(),
-        future.groupby("unique_id").head(2).set_index("unique_id").loc[["s1", "s3"], "y"].to_numpy(),
+        again["tsrnn"].to_numpy(),
+        future.groupby("unique_id").head(2).set_index("unique_id").loc[["s1", "s3"], "tsrnn"].to_numpy(),
         rtol=1e-5,
         atol=1e-5,
     )

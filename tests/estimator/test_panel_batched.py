@@ -61,9 +61,9 @@ def test_panel_sample_paths_are_every_series_in_one_seeded_draw(gaussian, long):
     for uid, p in paths.items():
         mine = bands[bands["unique_id"] == uid]
         view = gaussian.series_model(uid).forecast(2)
-        np.testing.assert_allclose(mine["y"].to_numpy(), view["y"].to_numpy(), rtol=1e-5, atol=1e-5)
-        sd = (mine["y_q0.9"] - mine["y_q0.1"]).to_numpy() / 2.5631  # the Gaussian's 10-90% width
-        assert np.all(np.abs(p[:, :, 0].mean(0) - mine["y"].to_numpy()) < 5 * sd / np.sqrt(4000))
+        np.testing.assert_allclose(mine["tsrnn"].to_numpy(), view["tsrnn"].to_numpy(), rtol=1e-5, atol=1e-5)
+        sd = (mine["tsrnn-q0.9"] - mine["tsrnn-q0.1"]).to_numpy() / 2.5631  # the Gaussian's 10-90% width
+        assert np.all(np.abs(p[:, :, 0].mean(0) - mine["tsrnn"].to_numpy()) < 5 * sd / np.sqrt(4000))
         assert np.allclose(p[:, :, 0].std(0), sd, rtol=0.1)
     some = gaussian.sample_paths(5, data=long[long["unique_id"] != "s1"], samples=3)  # beyond the horizon
     assert list(some) == ["s0", "s2"] and some["s2"].shape == (3, 5, 1)
@@ -163,7 +163,7 @@ def test_panel_refit_backtest_fits_the_panel_before_each_origin_time(streams, lo
         for uid in at["unique_id"].unique():
             np.testing.assert_allclose(
                 at.loc[at["unique_id"] == uid, "model"].to_numpy(),
-                fresh.loc[fresh["unique_id"] == uid, "y"].to_numpy(),
+                fresh.loc[fresh["unique_id"] == uid, "tsrnn"].to_numpy(),
                 rtol=1e-5,
                 atol=1e-5,
             )

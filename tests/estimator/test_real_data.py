@@ -30,7 +30,8 @@ def test_time_column_is_found_sorted_and_continued():
     assert clean.index.is_monotonic_increasing and isinstance(clean.index, pd.DatetimeIndex)
     model = Forecaster(window=14, hidden=4, epochs=2).fit(frame)
     future = model.forecast(3)
-    assert list(future.index.strftime("%Y-%m-%d")) == ["2024-04-30", "2024-05-01", "2024-05-02"]
+    assert list(future["ds"].dt.strftime("%Y-%m-%d")[:3]) == ["2024-04-30", "2024-05-01", "2024-05-02"]
+    assert list(future["unique_id"]) == ["load"] * 3 + ["temp"] * 3  # every target, one after the other
 
 
 def test_repeated_and_irregular_timestamps_are_reported():
@@ -55,7 +56,7 @@ def test_features_targets_and_covariates():
     frame = daily()
     model = Forecaster(window=14, hidden=4, epochs=2, features=["temp", "load"], targets=["load"]).fit(frame)
     assert model.feature_names_in_ == ["temp", "load"] and model.target_names_ == ["load"]
-    assert list(model.forecast(1).columns) == ["load"]
+    assert list(model.forecast(1)["unique_id"]) == ["load"]
     with pytest.raises(DataError, match=r"future values of the non-target features \['temp'\]"):
         model.forecast(5)
     with pytest.raises(DataError, match=r"feature column\(s\) \['wind'\] not found"):
@@ -168,11 +169,12 @@ def test_long_data_scales_per_series_and_forecasts_in_long_layout():
             model.series_model(uid).scaler_.mean_, frame.to_numpy()[:train_end].mean(axis=0), rtol=1e-5
         )
     future = model.forecast(2)
-    assert list(future.columns) == ["unique_id", "ds", "y"]
+    assert list(future.columns) == ["unique_id", "ds", "tsrnn"]
     assert list(future["unique_id"]) == ["s0", "s0", "s1", "s1", "s2", "s2"]
     assert future["ds"].iloc[2] == pd.Timestamp("2023-01-04 18:00")  # s1 has 90 hourly steps
     one = model.series_model("s1").forecast(2)
-    np.testing.assert_allclose(future["y"].iloc[2:4].to_numpy(), one["y"].to_numpy())
+    np.testing.assert_allclose(future["tsrnn"].iloc[2:4].to_numpy(), one["tsrnn"].to_numpy())
+    assert list(one["unique_id"]) == ["s1", "s1"]  # one series viewed alone keeps its id
     result = model.evaluate(data, start=0.8)
     assert set(result["seasons"]) == {"s0", "s1", "s2"}
     frame = model.backtest(data, start=0.8, stride=5).frame()

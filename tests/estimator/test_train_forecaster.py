@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import wide
 from torch import nn
 from torch.nn import functional as F
 
@@ -243,7 +244,7 @@ def test_predict_accepts_arrays_and_1d(fitted, fit_frame):
     one = Forecaster(epochs=1, **TINY).fit(fit_frame["f0"].to_numpy())  # (T,) is one feature
     assert one.feature_names_in_ == ["f0"]
     assert one.predict(fit_frame["f0"].to_numpy()).shape == (291, 1, 1)
-    assert list(one.forecast(2).index) == [300, 301]
+    assert list(wide(one.forecast(2)).index) == [300, 301]
 
 
 def test_predict_needs_a_full_window(fitted, fit_frame):
@@ -254,41 +255,47 @@ def test_predict_needs_a_full_window(fitted, fit_frame):
 
 # -- forecast -----------------------------------------------------------------------------------------------------
 def test_forecast_continues_the_range_index(fitted):
-    fc = fitted.forecast(3)
-    assert isinstance(fc, pd.DataFrame)
-    assert fc.shape == (3, 2)
-    assert list(fc.columns) == ["f0", "f1"]
-    pd.testing.assert_index_equal(fc.index, pd.RangeIndex(300, 303, name="t"))
+    long = fitted.forecast(3)  # one long frame: a row per target and step
+    assert list(long.columns) == ["unique_id", "ds", "tsrnn"]
+    assert list(long["unique_id"]) == ["f0"] * 3 + ["f1"] * 3
+    assert list(long["ds"]) == [300, 301, 302] * 2
+    assert long["tsrnn"].dtype == np.float64
+    fc = wide(long)
+    assert fc.shape == (3, 2) and list(fc.columns) == ["f0", "f1"]
 
 
 def test_forecast_first_step_is_predicts_last_row(fitted, fit_frame):
-    np.testing.assert_allclose(fitted.forecast(1).to_numpy()[0], fitted.predict(fit_frame)[-1, 0], atol=1e-5)
+    np.testing.assert_allclose(
+        wide(fitted.forecast(1)).to_numpy()[0], fitted.predict(fit_frame)[-1, 0], atol=1e-5
+    )
 
 
 def test_forecast_beyond_the_horizon_is_recursive(fitted, fit_frame):
-    fc = fitted.forecast(5)
+    fc = wide(fitted.forecast(5))
     assert fc.shape == (5, 2)
-    np.testing.assert_allclose(fc.to_numpy()[:2], fitted.forecast(2).to_numpy(), atol=1e-6)
+    np.testing.assert_allclose(fc.to_numpy()[:2], wide(fitted.forecast(2)).to_numpy(), atol=1e-6)
     grown = pd.concat([fit_frame, fc.iloc[:1]])  # feed the first forecast back as an observation
-    np.testing.assert_allclose(fitted.forecast(1, data=grown).to_numpy()[0], fc.to_numpy()[1], atol=1e-4)
+    np.testing.assert_allclose(
+        wide(fitted.forecast(1, data=grown)).to_numpy()[0], fc.to_numpy()[1], atol=1e-4
+    )
     grown = pd.concat([fit_frame, fc.iloc[:3]])
-    np.testing.assert_allclose(fitted.forecast(2, data=grown).to_numpy(), fc.to_numpy()[3:], atol=1e-4)
+    np.testing.assert_allclose(wide(fitted.forecast(2, data=grown)).to_numpy(), fc.to_numpy()[3:], atol=1e-4)
 
 
 def test_forecast_with_multi_step_horizon(fit_frame):
     f = Forecaster(epochs=2, horizon=3, **TINY).fit(fit_frame)
     assert f.predict(fit_frame).shape == (291, 3, 2)
-    fc = f.forecast(7)
+    fc = wide(f.forecast(7))
     assert fc.shape == (7, 2)
     np.testing.assert_allclose(fc.to_numpy()[:3], f.predict(fit_frame)[-1], atol=1e-5)
-    np.testing.assert_allclose(f.forecast(2).to_numpy(), fc.to_numpy()[:2], atol=1e-6)
+    np.testing.assert_allclose(wide(f.forecast(2)).to_numpy(), fc.to_numpy()[:2], atol=1e-6)
     grown = pd.concat([fit_frame, fc.iloc[:3]])
     np.testing.assert_allclose(fc.to_numpy()[3:6], f.predict(grown)[-1], atol=1e-4)
 
 
 def test_forecast_with_horizon_longer_than_the_window(fit_frame):
     f = Forecaster(epochs=1, hidden=8, layers=1, window=3, horizon=5, seed=0).fit(fit_frame)
-    fc = f.forecast(12)
+    fc = wide(f.forecast(12))
     assert fc.shape == (12, 2)
     np.testing.assert_allclose(fc.to_numpy()[:5], f.predict(fit_frame)[-1], atol=1e-5)
     grown = pd.concat([fit_frame, fc.iloc[:5]])  # the next input window is the last 3 forecasts
@@ -297,30 +304,28 @@ def test_forecast_with_horizon_longer_than_the_window(fit_frame):
 
 def test_forecast_from_given_data_uses_its_dates(fitted, fit_frame):
     daily = fit_frame.set_axis(pd.date_range("2024-01-01", periods=300, freq="D"))
-    fc = fitted.forecast(4, data=daily)
+    fc = wide(fitted.forecast(4, data=daily))
     expected = pd.date_range(daily.index[-1] + pd.Timedelta(days=1), periods=4, freq="D")
-    pd.testing.assert_index_equal(fc.index, expected)
-    assert fc.index.freqstr == "D"
-    np.testing.assert_allclose(fc.to_numpy(), fitted.forecast(4).to_numpy(), atol=1e-6)  # same values
+    assert list(fc.index) == list(expected)
+    np.testing.assert_allclose(fc.to_numpy(), wide(fitted.forecast(4)).to_numpy(), atol=1e-6)  # same values
 
     # a regular index without a stored freq is inferred
     hourly = fit_frame.set_axis(pd.DatetimeIndex(list(pd.date_range("2024-03-01", periods=300, freq="h"))))
     assert hourly.index.freq is None
-    fc = fitted.forecast(2, data=hourly)
+    fc = wide(fitted.forecast(2, data=hourly))
     assert list(fc.index) == [pd.Timestamp("2024-03-13 12:00"), pd.Timestamp("2024-03-13 13:00")]
 
 
 def test_forecast_continues_an_integer_index_by_its_step(fitted, fit_frame):
     stepped = fit_frame.set_axis(pd.RangeIndex(0, 1500, 5))
-    assert list(fitted.forecast(3, data=stepped).index) == [1500, 1505, 1510]
+    assert list(wide(fitted.forecast(3, data=stepped)).index) == [1500, 1505, 1510]
 
 
 def test_fit_on_dates_forecasts_dates(fit_frame):
     daily = fit_frame.set_axis(pd.date_range("2023-05-01", periods=300, freq="D"))
     f = Forecaster(epochs=1, **TINY).fit(daily)
-    fc = f.forecast(2)
+    fc = wide(f.forecast(2))
     assert list(fc.index) == [pd.Timestamp("2024-02-25"), pd.Timestamp("2024-02-26")]
-    assert fc.index.freqstr == "D"
 
 
 @pytest.mark.parametrize("steps", [0, -1, 1.5, True, "3"])
@@ -340,18 +345,18 @@ def test_target_subset(fit_frame):
     assert f.target_names_ == ["f1"]
     assert f.model_.config.input_size == 2 and f.model_.config.output_size == 1
     assert f.predict(fit_frame).shape == (291, 2, 1)
-    fc = f.forecast(2)
+    fc = wide(f.forecast(2))
     assert list(fc.columns) == ["f1"]
     assert fc.shape == (2, 1)
     np.testing.assert_allclose(fc.to_numpy(), f.predict(fit_frame)[-1], atol=1e-5)
-    np.testing.assert_allclose(f.forecast(1).to_numpy(), fc.to_numpy()[:1], atol=1e-6)
+    np.testing.assert_allclose(wide(f.forecast(1)).to_numpy(), fc.to_numpy()[:1], atol=1e-6)
     with pytest.raises(
         DataError,
         match=r"a forecast of 3 steps.* horizon.*2.* is recursive and would need "
         r"future values of the non-target features \['f0'\]; "
         r"forecast at most 2 steps",
     ):
-        f.forecast(3)
+        wide(f.forecast(3))
     result = f.evaluate(fit_frame, start=200)
     assert list(result["model"]["per_target"]) == ["f1"]
     assert result["n_windows"] == 100 - 2 + 1
@@ -359,10 +364,10 @@ def test_target_subset(fit_frame):
 
 def test_reordered_targets_feed_back_into_the_right_columns(fit_frame):
     f = Forecaster(epochs=2, targets=["f1", "f0"], **TINY).fit(fit_frame)
-    fc = f.forecast(2)
+    fc = wide(f.forecast(2))
     assert list(fc.columns) == ["f1", "f0"]
     grown = pd.concat([fit_frame, fc.iloc[:1][["f0", "f1"]]])
-    np.testing.assert_allclose(f.forecast(1, data=grown).to_numpy()[0], fc.to_numpy()[1], atol=1e-4)
+    np.testing.assert_allclose(wide(f.forecast(1, data=grown)).to_numpy()[0], fc.to_numpy()[1], atol=1e-4)
 
 
 def test_unknown_target(fit_frame):
@@ -407,7 +412,7 @@ def test_use_before_fit_raises_not_fitted(method, args, tmp_path, monkeypatch):
 def test_other_feature_count_raises(fitted, method):
     data = multi_sine(60, 3, noise=0.0, seed=0)
     call = (
-        (lambda: fitted.forecast(1, data=data))
+        (lambda: wide(fitted.forecast(1, data=data)))
         if method == "forecast"
         else (lambda: getattr(fitted, method)(data))
     )
@@ -548,7 +553,7 @@ def test_numpy_work_does_not_import_pandas():
         "print('PANDAS' if 'pandas' in sys.modules else 'NO-PANDAS', p.shape)\n"
         "import pandas as pd\n"
         "print(bool(np.array_equal(f.predict(pd.DataFrame(x, columns=['f0', 'f1'])), p)), "
-        "list(f.forecast(2).index))\n"
+        "f.forecast(2)['ds'].unique().tolist())\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
@@ -637,4 +642,4 @@ def test_window_scale_is_chosen_with_the_seasonal_indices(tmp_path):
     fitted.save(tmp_path / "m")
     loaded = Forecaster.load(tmp_path / "m")
     assert loaded.model_.config.window_scale and loaded.window_scale is None
-    pd.testing.assert_frame_equal(loaded.forecast(3), fitted.forecast(3))
+    pd.testing.assert_frame_equal(wide(loaded.forecast(3)), wide(fitted.forecast(3)))

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import wide
 from torch.nn import functional as F
 
 import tsrnn
@@ -18,7 +19,6 @@ from tsrnn.evaluation.probabilistic import (
     crps_gaussian,
     crps_samples,
     intervals,
-    quantile_columns,
     sample_paths,
 )
 from tsrnn.nn.heads import SCALE_FLOOR, gaussian_nll, pinball
@@ -215,20 +215,20 @@ def test_mse_training_is_exactly_the_plain_mse_loop():
 
 # -- the estimator -----------------------------------------------------------------------------------------
 def test_forecast_has_a_column_per_target_and_level(fitted, small):
-    f = fitted["quantile"].forecast(2)
-    assert list(f.columns) == ["f0", "f1"] + quantile_columns(["f0", "f1"], LEVELS)
-    assert f.columns[2] == "f0_q0.05"
-    q = f[quantile_columns(["f0"], LEVELS)].to_numpy()
-    assert (np.diff(q, axis=1) >= 0).all()
-    np.testing.assert_allclose(f["f0"], f["f0_q0.5"])  # the point forecast is the median
+    f = fitted["quantile"].forecast(2)  # one row per target and step, one column per level
+    levels = ["tsrnn-q0.05", "tsrnn-q0.25", "tsrnn-q0.5", "tsrnn-q0.75", "tsrnn-q0.95"]
+    assert list(f.columns) == ["unique_id", "ds", "tsrnn", *levels]
+    assert list(f["unique_id"]) == ["f0", "f0", "f1", "f1"]
+    assert (np.diff(f[levels].to_numpy(), axis=1) >= 0).all()
+    np.testing.assert_allclose(f["tsrnn"], f["tsrnn-q0.5"])  # the point forecast is the median
     g = fitted["gaussian"].forecast(5)  # 2 from the head, 3 more from sample paths
-    assert g.shape == (5, 2 + 2 * 3) and fitted["gaussian"].quantile_levels_ == (0.1, 0.5, 0.9)
-    assert (g["f1_q0.1"] <= g["f1_q0.5"]).all() and (g["f1_q0.5"] <= g["f1_q0.9"]).all()
+    assert g.shape == (2 * 5, 3 + 3) and fitted["gaussian"].quantile_levels_ == (0.1, 0.5, 0.9)
+    assert (g["tsrnn-q0.1"] <= g["tsrnn-q0.5"]).all() and (g["tsrnn-q0.5"] <= g["tsrnn-q0.9"]).all()
 
 
 def test_point_models_are_unchanged(small):
     m = Forecaster(hidden=6, layers=1, window=10, epochs=2, seed=0).fit(small[:320], progress=False)
-    assert list(m.forecast(3).columns) == ["f0", "f1"] and m.quantile_levels_ is None
+    assert list(m.forecast(3).columns) == ["unique_id", "ds", "tsrnn"] and m.quantile_levels_ is None
     result = m.backtest(small, start=330, stride=5)
     assert result.distribution is None and "calibration" not in result.overall()
     assert not any("_q" in c for c in result.frame().columns)
@@ -247,16 +247,17 @@ def test_gaussian_quantiles_are_in_the_data_units(fitted, small):
     mean = p[..., 0] * m.scaler_.scale_ + m.scaler_.mean_
     sd = p[..., 1] * m.scaler_.scale_
     f = m.forecast(2)
-    np.testing.assert_allclose(f[["f0", "f1"]], mean, rtol=1e-5)
-    np.testing.assert_allclose(f[["f0_q0.9", "f1_q0.9"]], mean + 1.2815516 * sd, rtol=1e-4)
-    np.testing.assert_allclose(f[["f0_q0.1", "f1_q0.1"]], mean - 1.2815516 * sd, rtol=1e-4)
+    np.testing.assert_allclose(wide(f), mean, rtol=1e-5)
+    np.testing.assert_allclose(wide(f, "tsrnn-q0.9"), mean + 1.2815516 * sd, rtol=1e-4)
+    np.testing.assert_allclose(wide(f, "tsrnn-q0.1"), mean - 1.2815516 * sd, rtol=1e-4)
 
 
 def test_rescaled_data_gives_rescaled_intervals(small):
     common = dict(hidden=6, layers=1, window=10, epochs=2, seed=0, loss="quantile")
     a = Forecaster(**common).fit(small[:320], progress=False).forecast(3)
     b = Forecaster(**common).fit(small[:320] * 1000.0 + 50.0, progress=False).forecast(3)
-    np.testing.assert_allclose(b.to_numpy(), a.to_numpy() * 1000.0 + 50.0, rtol=2e-3, atol=1.0)
+    numbers = ["tsrnn", "tsrnn-q0.1", "tsrnn-q0.5", "tsrnn-q0.9"]
+    np.testing.assert_allclose(b[numbers], a[numbers] * 1000.0 + 50.0, rtol=2e-3, atol=1.0)
 
 
 def test_sample_paths_are_seeded_and_vectorised(fitted, monkeypatch):
@@ -304,7 +305,7 @@ def test_sample_paths_refuse_bad_requests(fitted, small):
     covariate.fit(small[:320], progress=False)
     with pytest.raises(DataError, match="beyond the network's horizon of 1"):
         covariate.sample_paths(3)
-    assert covariate.forecast(1).shape == (1, 4)  # f0 and its three quantiles
+    assert covariate.forecast(1).shape == (1, 3 + 3)  # f0 and its three quantiles
 
 
 def test_backtest_reports_calibration(fitted, small):
@@ -366,10 +367,8 @@ def test_save_and_load_restore_the_head(fitted, small, tmp_path, name):
 def test_plot_draws_a_band_per_central_interval(fitted, small):
     from matplotlib.collections import PolyCollection
 
-    from tsrnn import plot
-
     f = fitted["quantile"].forecast(8)
-    fig = plot.forecast(small[280:], f, split=320)
+    fig = fitted["quantile"].plot(small[280:320], f)
     bands = [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
     assert [b.get_label() for b in bands] == ["90% interval", "50% interval"]
     assert bands[0].get_alpha() < bands[1].get_alpha()  # the inner band is darker

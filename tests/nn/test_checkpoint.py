@@ -101,7 +101,7 @@ def test_round_trip_without_scaler_and_with_dates(fit_frame, tmp_path):
     assert g.scaler_ is None
     assert g.target_names_ == ["f1"] and g.target_idx_ == [1]
     pd.testing.assert_frame_equal(g.forecast(1), f.forecast(1))
-    assert g.forecast(1).index[0] == pd.Timestamp("2024-10-27")
+    assert g.forecast(1)["ds"].iloc[0] == pd.Timestamp("2024-10-27")
 
 
 def test_files_are_safetensors_and_json(saved, fitted):

@@ -137,9 +137,11 @@ def test_cuda_request_without_cuda_is_a_clear_error(tmp_path, monkeypatch):
     assert next(auto.model_.parameters()).device.type == "cpu"
 
 
-# About one two-process CPU run in ten under a full test suite (never in 24 runs alone, with or without
-# load) has a rank die by SIGABRT with this message from the C++ runtime, inside torch's gloo backend;
-# where is not known yet, so the run names it (faulthandler prints the Python stack) and is made once more.
+# About one two-process CPU run in ten under a full test suite (never in 24 runs alone) had a rank die by
+# SIGABRT with this message from the C++ runtime.  After a DistributedDataParallel model, torch keeps the gloo
+# process group alive past destroy_process_group, so its TCP loop and worker threads still ran while the
+# interpreter shut down; the ranks now end with os._exit once torn down (tsrnn.cli._leave).  The retry stays
+# until twenty runs in a row under the suite's load have shown that was the cause.
 _ABORT = "terminate called without an active exception"
 
 
@@ -229,8 +231,9 @@ def test_resuming_a_run_that_stopped_early_trains_no_further(tmp_path):
         assert torch.equal(value, again.model_.state_dict()[key]), key
 
 
-def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
-    """Start ``fit_run`` and stop it with Ctrl-C right after epoch 2's checkpoint; return options.json."""
+def _interrupted_run(out: Path, monkeypatch, in_refit: bool = False, **params) -> Path:
+    """Start ``fit_run`` and stop it with Ctrl-C right after epoch 2's checkpoint (or, ``in_refit``,
+    the refit's first); return options.json."""
     from tsrnn.app.runs import fit_run, work_directory
     from tsrnn.train.loop import TrainState
 
@@ -238,7 +241,7 @@ def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
 
     def save_then_stop(self, directory):
         real_save(self, directory)
-        if self.epoch == 2:
+        if (Path(directory).name == "refit") if in_refit else self.epoch == 2:
             raise KeyboardInterrupt
 
     monkeypatch.setattr(TrainState, "save", save_then_stop)
@@ -248,7 +251,7 @@ def _interrupted_run(out: Path, monkeypatch, **params) -> Path:
     return work_directory(out) / "options.json"
 
 
-@pytest.mark.parametrize("version", [5, 4, 3, 1])
+@pytest.mark.parametrize("version", [6, 5, 4, 3, 1])
 def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monkeypatch, version):
     from safetensors.numpy import load_file
 
@@ -261,11 +264,15 @@ def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monke
         params.update(average_best=1)
     if version < 2:  # a run whose settings were the defaults before version 2 of options.json
         params.update(highway=False, batch_size=64, lr=3e-3)
-    options_file = _interrupted_run(tmp_path / "run", monkeypatch, **params)
+    options_file = _interrupted_run(tmp_path / "run", monkeypatch, in_refit=version == 6, **params)
     options = json.loads(options_file.read_text())
-    assert options["options_version"] == 5 and options["highway"] is (version >= 2)
+    assert options["options_version"] == 6 and options["highway"] is (version >= 2)
     assert options["average_best"] == (3 if version >= 4 else 1)
-    assert options["window_scale"] is (None if version == 5 else False)
+    assert options["window_scale"] is (None if version >= 5 else False)
+    assert options["holdout"] == 0.2
+    if version < 6:  # --holdout was --test-fraction
+        options["test_fraction"] = options.pop("holdout")
+        options["options_version"] = version
     if version < 5:  # as that version wrote it: without the settings that came later
         del options["window_scale"]
         options["options_version"] = version
@@ -277,6 +284,10 @@ def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monke
     options_file.write_text(json.dumps(options))
     fit_run(tmp_path / "run", resume=True)
     fit_run(tmp_path / "whole", **params)
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["refit_epochs"] and run["saved_model"].startswith(
+        "refit on all the data"
+    )  # resumed: refit too
     resumed, whole = (
         load_file(tmp_path / "run" / "model.safetensors"),
         load_file(tmp_path / "whole" / "model.safetensors"),

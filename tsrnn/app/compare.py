@@ -20,6 +20,7 @@ from ..base.errors import DataError
 from ..data.frames import is_long, prepare_wide
 from ..data.series import as_series
 from ..estimator.forecaster import Forecaster
+from ..estimator.forecasting import FORECAST_COLUMN
 from ..evaluation.metrics import rmse
 
 __all__ = ["HiddenComparison", "compare_hidden_sizes"]
@@ -140,8 +141,12 @@ def compare_hidden_sizes(
         all_targets = sorted(targets) == list(range(s.n_features))
         steps = min(forecast_steps or (T - test_start), T - test_start)
         steps = steps if all_targets else min(steps, est.horizon)
-        future = est.forecast(steps)  # recursive from the end of the training span
-        future.index = actual.index[test_start : test_start + steps]
+        long = est.forecast(steps)  # recursive from the end of the training span, a row per target and step
+        future = pd.DataFrame(
+            long[FORECAST_COLUMN].to_numpy().reshape(len(targets), steps).T,  # (steps, O)
+            index=actual.index[test_start : test_start + steps],
+            columns=est.target_names_,
+        )
         forecasts[h] = future
         row = {
             "hidden": h,

@@ -56,9 +56,11 @@ def forecast(
 
     Notes
     -----
-    Quantile columns ``{target}_q{level}`` in ``predicted`` (from a probabilistic
-    :meth:`~tsrnn.estimator.forecaster.Forecaster.forecast`) are drawn as shaded bands, one per central
-    interval (levels ``tau`` and ``1 - tau``, e.g. 0.1 and 0.9 for 80%).
+    Quantile columns ``{target}_q{level}`` in ``predicted`` (a probabilistic model's test-span
+    forecasts, as ``tsrnn fit`` draws them) are drawn as shaded bands, one per central interval
+    (levels ``tau`` and ``1 - tau``, e.g. 0.1 and 0.9 for 80%).  For a forecast of the future (the
+    long frame :meth:`~tsrnn.estimator.forecaster.Forecaster.forecast` returns) use
+    :meth:`Forecaster.plot <tsrnn.estimator.forecaster.Forecaster.plot>`.
     """
     columns = [c for c in predicted.columns if c in actual.columns][:max_panels]
     if not columns:

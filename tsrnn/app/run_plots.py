@@ -25,7 +25,7 @@ from ..estimator.intake import data_panel
 from ..nn.checkpoint import write_atomic
 from ..nn.schema import check_run, read_history, read_json
 
-__all__ = ["FIGURES", "LOSS_NAMES", "data_spec", "run_figures", "plot_run"]
+__all__ = ["FIGURES", "LOSS_NAMES", "data_spec", "run_data", "run_figures", "plot_run"]
 
 LOSS_NAMES = {"mse": "MSE", "gaussian": "Gaussian NLL", "quantile": "pinball"}  # by ModelConfig.loss
 
@@ -55,6 +55,26 @@ def data_spec(data, features: int, length: int, noise: float, seed: int) -> dict
     if isinstance(data, (str, os.PathLike)):
         return {"kind": "csv", "path": os.path.abspath(data), "sha256": _sha256(data)}
     return {"kind": "memory"}
+
+
+def run_data(model_dir: str | os.PathLike):
+    """The data a run directory was fitted on, as ``fit`` read it (None and why not, when its
+    run.json does not say or the file changed since)."""
+    run_path = Path(model_dir) / "run.json"
+    if not run_path.is_file():
+        return None, f"{str(model_dir)!r} has no run.json saying which data it was fitted on"
+    spec = read_json(run_path).get("data") or {}
+    kind = spec.get("kind")
+    if kind == "generated":
+        return multi_sine(spec["length"], spec["features"], noise=spec["noise"], seed=spec["seed"]), ""
+    if kind == "csv":
+        path = spec["path"]
+        if not os.path.isfile(path):
+            return None, f"the data file {path!r} is gone"
+        if _sha256(path) != spec["sha256"]:
+            return None, f"the data file {path!r} changed since the run"
+        return read_csv(path), ""
+    return None, "the run does not say where its data came from (data given in memory, or an older run)"
 
 
 def _recover(spec: dict | None, estimator, steps: int | None) -> tuple[pd.DataFrame | None, str]:
@@ -212,6 +232,14 @@ def plot_run(
         uid = str(estimator.state_.ids[0])
         estimator = estimator.series_model(uid)
         frame, why = None, f"the run used long data (several series); its figures show series {uid!r} only"
+    elif run.get("refit_epochs"):  # the saved model has read the held-out steps: its test forecasts are not
+        frame, why = (
+            None,
+            (  # out of sample; the figure 'tsrnn fit' drew, from the evaluated model, is
+                "the saved model was refit on the held-out span, so its forecasts there are in-sample; "  # kept
+                "the one 'tsrnn fit' drew from the evaluated model stays"
+            ),
+        )
     else:
         frame, why = _recover(run.get("data"), estimator, run.get("steps"))
     figures = run_figures(estimator, frame, run.get("test_start"), history, lines=True)

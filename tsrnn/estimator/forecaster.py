@@ -18,7 +18,7 @@ import numpy as np
 
 from ..base.checks import invalid
 from ..nn import checkpoint
-from . import fitting, forecasting, parameters, planning, streaming
+from . import forecasting, parameters, planning, streaming
 from .persistence import model_files, read_model
 from .planning import STRATEGIES
 from .streaming import StreamState
@@ -163,6 +163,7 @@ class Forecaster(FittedViews):
         progress: bool | None = None,
         checkpoint_dir: str | os.PathLike | None = None,
         resume: bool = False,
+        holdout: float | int = 0,
     ) -> Forecaster:
         """Train on ``data``: an array (T,) / (T, F), a DataFrame of numeric columns, or long data.
 
@@ -171,8 +172,20 @@ class Forecaster(FittedViews):
         With ``checkpoint_dir`` the training state is written there (atomically) after every epoch,
         and ``resume=True`` continues from it: given the same data and parameters, the result equals
         an uninterrupted fit.  Launched by torchrun, every rank calls ``fit`` and trains its shard.
+
+        ``holdout`` (a fraction in (0, 1) of each series' steps, or a number of steps) first fits
+        a copy on the steps before each series' last ``holdout`` ones and scores it there
+        (``holdout_``: that model, where each series' held-out span starts, the metrics of
+        :meth:`evaluate`, the epochs), then fits this estimator on *all* the steps, with the same
+        settings and window, for the evaluated fit's best epoch count and no validation span: the
+        model kept has read the data up to its last timestamp.  This is what ``tsrnn fit --data
+        FILE --holdout H`` does (its default is 0.2), so both give the same model; ``holdout=0``
+        (the default here) fits once on all the data as described above.
         """
-        return fitting.fit(self, data, progress, checkpoint_dir, resume)
+        from .holdout import fit_with_holdout
+
+        self.__dict__.pop("holdout_", None)
+        return fit_with_holdout(self, data, holdout, progress, checkpoint_dir, resume)
 
     def predict(self, data, future=None) -> np.ndarray:
         """Forecasts from every window of ``data``, in the data's units.
@@ -208,14 +221,38 @@ class Forecaster(FittedViews):
 
         Returns
         -------
-        DataFrame of shape (steps, O), or (steps, O + O*Q) for a probabilistic model
-            Indexed by the time steps that follow the series, one column per target; a model fitted
-            with ``loss="gaussian"`` or ``"quantile"`` adds ``{target}_q{level}`` columns (``f0_q0.1``)
-            for each target and level (see :meth:`predict_quantiles` for where they come from).
-            Fitted on long data, it forecasts every series (of ``data``, when given) in one batched
-            roll and returns the long layout: ``unique_id, ds`` and those columns.
+        DataFrame of shape (S * O * steps, 3 [+ Q])
+            One long frame whatever the data: ``unique_id`` (a wide series' target column name;
+            long data's series id, ``id/target`` for several targets), ``ds`` (the time steps that
+            follow each series, as dates or integers) and ``tsrnn`` (the forecast), a row per
+            series, target and step in that order.  A model fitted with ``loss="gaussian"`` or
+            ``"quantile"`` adds a ``tsrnn-q{level}`` column per level (``tsrnn-q0.1``; see
+            :meth:`predict_quantiles` for where they come from).  Values are float64, rounded to
+            the decimals the series' values are written with (at least three significant digits
+            of their level; see :func:`tsrnn.data.precision.decimals`).
+            ``frame.attrs["tsrnn.form"]`` records how the input wrote its dates
+            (:func:`tsrnn.data.dates.labelled` writes them back that way).
         """
         return forecasting.forecast(self._fitted(), steps, data, future)
+
+    def plot(self, data, forecast: pd.DataFrame, ids=None):
+        """A figure of the history and the forecast of each series, dates on the axis.
+
+        ``data`` is what :meth:`fit` accepts (a frame with a date column, a pandas Series, an
+        array, long data): the history drawn before the forecast; None draws the last window the
+        model keeps of each series.  ``forecast`` is a frame :meth:`forecast` returned (its
+        ``tsrnn-lo-80`` / ``tsrnn-hi-80`` columns, or central pairs of ``tsrnn-q`` quantiles, are
+        drawn as bands).  One panel per ``unique_id`` in ``ids`` (one id or a list; default the
+        first six, and the title says which are shown when not all are).  At most the last 500
+        steps of history are drawn (or 5 x the forecast steps).
+
+        Returns a matplotlib ``Figure`` (no pyplot: save it with ``fig.savefig(path)``).  Ids the
+        forecast does not hold, or a frame that is no forecast, raise :class:`~tsrnn.base.errors.DataError`
+        naming what is known; nothing raises from inside matplotlib.
+        """
+        from . import picture  # matplotlib: loaded by figures only
+
+        return picture.plot(self._fitted(), data, forecast, ids)
 
     def predict_quantiles(self, data, steps: int | None = None, future=None) -> np.ndarray:
         """Quantiles of the forecasts from every window of ``data``, in the data's units.
@@ -291,7 +328,8 @@ class Forecaster(FittedViews):
         data : array or DataFrame (T, F), or long data
             The series, from its beginning (the history before each origin is its context).
         start : int or float
-            First origin: a step position, or a fraction of the series (0.8: the last 20%).
+            First origin: a step position, a fraction of the series (0.8: the last 20%), or a
+            negative number of steps counted from each series' end (-12: its last 12 steps).
         stride : int
             Steps between origins.
         horizon : int, optional

@@ -14,10 +14,11 @@ import torch
 from ..base import checks
 from ..base.errors import TsrnnError
 from ..data.panel import panel_windows
+from ..data.precision import decimals, round_to
 from ..data.seasonal import first_steps
 from ..data.series import future_index, future_labels
 from ..data.windows import make_windows
-from ..evaluation.probabilistic import quantile_columns
+from ..evaluation.probabilistic import level_label
 from . import running
 from .intake import data_panel, future_of
 
@@ -28,7 +29,11 @@ __all__ = [
     "sample_paths",
     "hidden_states",
     "require_distribution",
+    "forecast_ids",
+    "FORECAST_COLUMN",
 ]
+
+FORECAST_COLUMN = "tsrnn"  # the forecasts' column; intervals add tsrnn-lo-80, tsrnn-hi-80, ...
 
 
 def _every_window(est, data, future):
@@ -77,7 +82,8 @@ def predict_quantiles(est, data, steps=None, future=None):
 
 def _contexts(est, data, future):
     """Scaled last windows (S, W, F) of the fitted series (or of ``data``'s), their positions,
-    the calendar step each forecast starts at (S,), ids and label continuations."""
+    the calendar step each forecast starts at (S,), ids, label continuations and the last
+    windows in the data's units (S, W, F)."""
     state, W = est.state_, est.window_
     if data is None:
         rows, ids, specs, context = np.arange(len(state)), state.ids, state.specs, state.context
@@ -93,7 +99,19 @@ def _contexts(est, data, future):
         lengths=np.full(len(ids), W),
     )
     X = running.scaled(est, flat, np.repeat(rows, W), running.tail_steps(first, W)).reshape(len(ids), W, -1)
-    return X, rows, first, ids, specs
+    return X, rows, first, ids, specs, context
+
+
+def forecast_ids(est, ids) -> list:
+    """The ``unique_id`` of each (series, target) pair, series after series: a wide series' targets
+    by their column names, long data's series by their ids (``id/target`` when there are several
+    targets; one series of long data viewed alone keeps its id)."""
+    targets = [str(t) for t in est.target_names_]
+    if len(ids) == 1 and ids[0] is None:
+        return targets
+    if len(targets) == 1:
+        return list(ids)
+    return [f"{uid}/{t}" for uid in ids for t in targets]
 
 
 def forecast(est, steps: int, data=None, future=None):
@@ -103,20 +121,21 @@ def forecast(est, steps: int, data=None, future=None):
     from ..data.frames import LONG_ID, LONG_TIME
 
     steps = running.check_steps(est, steps)
-    X, rows, first, ids, specs = _contexts(est, data, future)
+    X, rows, first, ids, specs, context = _contexts(est, data, future)
     values = running.unscale(est, running.roll(est, X, steps), rows, first)  # (S, steps, O)
-    columns = list(est.target_names_)
+    places = decimals(context[:, :, est.target_idx_])[:, None, :]  # (S, 1, O): the data's precision
+    columns = {FORECAST_COLUMN: round_to(values, places)}
     dist = running.distribution(est, X, steps, rows, first=first)  # None for a point (MSE) model
-    if dist is not None:  # (S, steps, O, Q) -> (S, steps, O*Q), target by target
-        values = np.concatenate([values, dist.quantiles.reshape(len(ids), steps, -1)], axis=2)
-        columns += quantile_columns(est.target_names_, dist.levels)
-    values = values.reshape(-1, values.shape[-1])
-    if not est.long_:
-        out = pd.DataFrame(values, index=future_index(specs[0], steps), columns=columns)
-    else:
-        out = pd.DataFrame(values, columns=columns)
-        out.insert(0, LONG_TIME, future_labels(specs, steps))
-        out.insert(0, LONG_ID, np.repeat(np.asarray(ids, dtype=object), steps))
+    if dist is not None:  # (S, steps, O, Q): one column per level
+        for q, level in enumerate(dist.levels):
+            columns[f"{FORECAST_COLUMN}-{level_label(level)}"] = round_to(dist.quantiles[..., q], places)
+    S, O = len(ids), len(est.target_names_)
+    # (S, steps, O) -> (S, O, steps) -> one row per (series, target, step), series after series
+    out = pd.DataFrame({k: np.moveaxis(v, 2, 1).reshape(-1) for k, v in columns.items()})
+    labels = future_labels(specs, steps) if est.long_ else future_index(specs[0], steps)
+    dates = np.asarray(labels).reshape(S, 1, steps).repeat(O, axis=1).reshape(-1)
+    out.insert(0, LONG_TIME, pd.Index(dates) if len(dates) else pd.Index(labels[:0]))
+    out.insert(0, LONG_ID, np.repeat(np.asarray(forecast_ids(est, ids), dtype=object), steps))
     out.attrs["tsrnn.form"] = specs[0].get("form")  # how the time labels are written to CSV
     return out
 
@@ -124,7 +143,7 @@ def forecast(est, steps: int, data=None, future=None):
 def sample_paths(est, steps: int, data=None, samples=None, seed=None, future=None):
     """See :meth:`Forecaster.sample_paths`: every series' paths in one batched draw."""
     require_distribution(est, "sample_paths")
-    X, rows, first, ids, _ = _contexts(est, data, future)
+    X, rows, first, ids, _, _ = _contexts(est, data, future)
     drawn = running.paths(est, X, steps, samples, seed, rows, first)  # (samples, S, steps, O)
     return dict(zip(ids, np.moveaxis(drawn, 1, 0), strict=False)) if est.long_ else drawn[:, 0]
 

@@ -10,6 +10,7 @@ The DataFrame layer (pandas) loads only for frames.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeGuard
 
 import numpy as np
@@ -18,6 +19,7 @@ from ..base import checks
 from ..base.errors import DataError
 from ..data.known import future_panel, future_values
 from ..data.panel import Panel
+from ..data.reading import Reading, reading_of, with_reading
 from ..data.series import Series, as_series, index_spec
 from .state import continuation_specs
 
@@ -79,9 +81,12 @@ def read(est, data) -> Panel:
     if is_long(data):
         from ..data.frames import long_panel
 
-        return long_panel(data, est.features, est.fill, est.irregular, est.freq)
-    s, report = _prepare(data, est.time_col, est.features, est.fill, est.irregular, est.freq)
-    return one_series(s, None, report)
+        panel = long_panel(data, est.features, est.fill, est.irregular, est.freq)
+    else:
+        s, report = _prepare(data, est.time_col, est.features, est.fill, est.irregular, est.freq)
+        panel = one_series(s, None, report)
+    given = reading_of(data).to_dict()  # the answers a file left open (dayfirst, decimal, ...), if any
+    return replace(panel, report={**panel.report, "reading": given}) if given else panel
 
 
 def fit_panel(est, data) -> tuple[Panel, list[dict]]:
@@ -115,6 +120,7 @@ def decided_reading(est, panel: Panel) -> dict:
         "irregular": est.irregular,
         "freq": report.get("freq") or (panel.grid.freq if panel.grid is not None else panel.freq),
         "declared": est.freq is not None,
+        "file": report.get("reading"),  # how the file was read where it read two ways, or None
     }
 
 
@@ -158,6 +164,8 @@ def _read_new(est, data) -> Panel:
     short to tell."""
     r = fitted_reading(est)
     declared = r["freq"] if r["declared"] else None
+    if r.get("file") and checks.is_pandas(data, "DataFrame") and not reading_of(data).to_dict():
+        data = with_reading(data.copy(deep=False), Reading.from_dict(r["file"]))  # read as the fit's file
     if est.long_:
         from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME, long_panel
 

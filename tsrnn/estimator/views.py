@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from ..data.seasonal import Seasonality
     from ..nn.model import RNNForecaster
     from ..train.loop import History
+    from .holdout import Holdout
     from .state import PanelState
 
 __all__ = ["FittedViews"]
@@ -38,6 +39,7 @@ class FittedViews:
     target_idx_: list[int]
     known_idx_: list[int]
     data_report_: dict[str, Any]
+    holdout_: Holdout  # set by fit with holdout > 0 only
 
     def _fitted(self: _V) -> _V:
         if not hasattr(self, "model_"):

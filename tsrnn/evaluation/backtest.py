@@ -144,8 +144,11 @@ class BacktestResult:
 
 
 def origin_positions(length: int, start, stride: int, horizon: int, context: int) -> np.ndarray:
-    """Origins ``start, start + stride, ...`` with ``context`` steps before and ``horizon`` after."""
+    """Origins ``start, start + stride, ...`` with ``context`` steps before and ``horizon`` after;
+    a fraction ``start`` is a share of ``length``, a negative one counts back from its end."""
     stride = checks.positive_int("stride", stride)
+    if isinstance(start, (int, np.integer)) and not isinstance(start, bool) and start < 0:
+        start = max(length + int(start), 0)
     if isinstance(start, float):
         checks.real("start", start, 0.0, 1.0, low_open=True, high_open=True)
         start = int(round(length * start))

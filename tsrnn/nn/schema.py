@@ -387,6 +387,18 @@ def _reading(f: _Fields, reading: Any) -> None:
         except (TypeError, ValueError):
             f.fail("reading.freq", "a pandas frequency", freq)
     f.flag(reading.get("declared", False), "reading.declared")
+    given = reading.get("file")
+    if given is not None:  # the answers the data file left open (Reading's fields)
+        from ..data.reading import Reading
+
+        f.object(given, "reading.file")
+        unknown = sorted(set(given) - set(Reading().__dataclass_fields__))
+        if unknown:
+            f.fail("reading.file", f"only {sorted(Reading().__dataclass_fields__)}", unknown)
+        try:
+            Reading(**given)
+        except (TypeError, ValueError) as err:
+            f.fail("reading.file", f"valid reading options ({err})", given)
 
 
 def check_model_config(

@@ -1,0 +1,44 @@
+"""A model remembers how its data file was read: new files given to predict, evaluate and backtest
+are read with the same answers (decimal, thousands, dayfirst, ...) unless the command gives its own."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from conftest import invoke
+
+from tsrnn import Forecaster
+
+
+def _visitors(path) -> None:
+    """A semicolon file whose counts are all written d.ddd: 1.05 or 1050 reads either way."""
+    days = pd.date_range("2020-01-01", periods=60, freq="D")
+    counts = 1000 + (np.arange(60) * 7) % 300
+    lines = ["Datum;Besucher"] + [
+        f"{d:%Y-%m-%d};{c // 1000}.{c % 1000:03d}" for d, c in zip(days, counts, strict=True)
+    ]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def test_new_data_is_read_as_the_fit_read_its_file(tmp_path):
+    _visitors(tmp_path / "v.csv")
+    fit = ("fit", "--data", str(tmp_path / "v.csv"), "--hidden", "4", "--epochs", "2", "--holdout", "0")
+    refused = invoke(*fit, "--out", str(tmp_path / "r0"))
+    assert refused.exit_code == 2 and "--thousands ." in refused.output  # the file reads two ways
+    assert invoke(*fit, "--thousands", ".", "--out", str(tmp_path / "run")).exit_code == 0
+    model = Forecaster.load(tmp_path / "run")
+    assert model.reading_["file"] == {"thousands": "."}  # kept in the model file's config
+    predict = ("predict", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "v.csv"), "--steps", "3")
+    kept = invoke(*predict, "--out", str(tmp_path / "kept.csv"))
+    assert kept.exit_code == 0, kept.output
+    given = invoke(*predict, "--thousands", ".", "--out", str(tmp_path / "given.csv"))
+    assert given.exit_code == 0, given.output
+    forecast = pd.read_csv(tmp_path / "kept.csv")
+    assert (tmp_path / "kept.csv").read_text() == (tmp_path / "given.csv").read_text()
+    assert list(forecast["ds"]) == ["2020-03-01", "2020-03-02", "2020-03-03"]
+    assert forecast["tsrnn"].between(500, 2000).all()  # counts near 1,000, not near 1
+    scored = invoke("evaluate", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "v.csv"))
+    assert scored.exit_code == 0, scored.output
+    other = invoke(*predict, "--decimal", ".")  # the command's own answer wins: 1.05 ...
+    assert other.exit_code == 0, other.output
+    assert float(other.output.split()[-1]) < 50

@@ -1,0 +1,120 @@
+"""Fit with a held-out span, then refit on everything: what ``tsrnn fit`` does and
+``Forecaster.fit(data, holdout=...)`` does alike, so both give the same model.
+
+1. Each series' last ``holdout`` steps (a fraction of its steps, or a number of them) are held out;
+   a copy of the estimator fits the steps before them (its own validation span picks the best
+   epoch) and is scored on the held-out steps beside the baselines.
+2. The estimator then fits *all* the steps, the held-out ones included, with the same settings and
+   window, for the evaluated fit's best epoch count and no validation span, so the model it keeps
+   has read the data up to its last timestamp and forecasts from there.
+
+The data is read once (:func:`tsrnn.estimator.intake.read`); both fits and the scoring take that
+panel.  ``holdout=0`` skips step 1: one fit on all the data, as ``Forecaster.fit`` always did.
+"""
+
+from __future__ import annotations
+
+import numbers
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..base import checks
+from ..base.errors import DataError
+from ..data.panel import Panel
+from . import fitting
+from .intake import read
+
+__all__ = ["Holdout", "check_holdout", "test_starts", "first_origin", "fit_with_holdout"]
+
+REFIT_CHECKPOINT = "refit"  # the refit's per-epoch state, inside the evaluated fit's checkpoint directory
+STATE_FILE = "training.json"  # train.loop.STATE_CONFIG: a checkpoint directory holds a complete epoch
+
+
+@dataclass
+class Holdout:
+    """What the held-out evaluation found (``Forecaster.holdout_``).
+
+    model   : the Forecaster fitted on the steps before the held-out ones (the one evaluated)
+    starts  : {unique_id (None for one series): position of its first held-out step}
+    metrics : :meth:`Forecaster.evaluate` of ``model`` on the held-out steps
+    epochs  : the refit's epochs (the evaluated fit's best epoch, or all its epochs without validation)
+    """
+
+    model: object
+    starts: dict
+    metrics: dict
+    epochs: int
+
+
+def check_holdout(holdout: object) -> float | int:
+    """A fraction in (0, 1) or a number of steps >= 0 (0: no held-out span)."""
+    if isinstance(holdout, bool) or not isinstance(holdout, numbers.Real):
+        raise checks.invalid(
+            "holdout", f"holdout must be a fraction in (0, 1) or a number of steps >= 0, got {holdout!r}"
+        )
+    if isinstance(holdout, numbers.Integral):
+        return checks.positive_int("holdout", int(holdout), minimum=0)
+    return checks.real("holdout", float(holdout), 0.0, 1.0, low_open=True, high_open=True)
+
+
+def test_starts(est, panel: Panel, holdout: float | int) -> np.ndarray:
+    """Each series' first held-out position (S,); a series left without a step to fit or to test,
+    or too short for the estimator's window, is refused by name before any work."""
+    lengths = panel.lengths
+    single = panel.ids[0] is None
+    if isinstance(holdout, float):  # a single series holds out its last round(T * h) steps
+        kept = lengths - np.round(lengths * holdout) if single else np.round(lengths * (1 - holdout))
+        starts = kept.astype(np.int64)
+    else:
+        starts = lengths - holdout
+    for bad, what in ((starts >= lengths, "to test"), (starts < 1, "to fit")):
+        if bad.any():
+            s = int(np.flatnonzero(bad)[0])
+            name = "" if single else f"series {panel.ids[s]!r}: "
+            raise DataError(f"{name}holdout={holdout} of {int(lengths[s])} steps leaves no step {what}")
+    for n in np.unique(starts).tolist():  # one check per distinct length, naming the first series of it
+        try:
+            est.check_length(n)
+        except DataError as err:
+            uid = panel.ids[int(np.flatnonzero(starts == n)[0])]
+            raise (err if single else DataError(f"series {uid!r}: {err}")) from None
+    return starts
+
+
+def first_origin(panel: Panel, starts: np.ndarray, holdout: float | int) -> int | float:
+    """The first origin :meth:`Forecaster.evaluate` scores from: a single series' first held-out
+    step; for a panel the share of each series before its held-out steps, or minus their number."""
+    if panel.ids[0] is None:
+        return int(starts[0])
+    return 1 - holdout if isinstance(holdout, float) else -int(holdout)
+
+
+def _resumable(resume: bool, directory: Path | None) -> bool:
+    return resume and directory is not None and (directory / STATE_FILE).is_file()
+
+
+def fit_with_holdout(est, data, holdout, progress=None, checkpoint_dir=None, resume: bool = False):
+    """See :meth:`Forecaster.fit` with ``holdout``: evaluate on each series' last steps, then refit
+    ``est`` on all of ``data`` for the evaluated fit's best epoch count."""
+    holdout = check_holdout(holdout)
+    if holdout == 0:
+        return fitting.fit(est, data, progress, checkpoint_dir, resume)
+    panel = read(est, data)  # the one reading: both fits and the scoring take it
+    starts = test_starts(est, panel, holdout)
+    ckpt = None if checkpoint_dir is None else Path(os.fspath(checkpoint_dir))
+    evaluated = type(est)(**est.get_params())
+    fitting.fit(evaluated, panel.take(stop=starts), progress, ckpt, _resumable(resume, ckpt))
+    metrics = evaluated.evaluate(panel, start=first_origin(panel, starts, holdout))
+    history = evaluated.history_
+    epochs = history.best_epoch or len(history.records)
+    refit = type(est)(**est.get_params()).set_params(
+        epochs=epochs, val_fraction=0.0, window=evaluated.window_
+    )
+    again = None if ckpt is None else ckpt / REFIT_CHECKPOINT
+    fitting.fit(refit, panel, progress, again, _resumable(resume, again))
+    est.__dict__.update({k: v for k, v in vars(refit).items() if k.endswith("_") and not k.startswith("_")})
+    est.holdout_ = Holdout(evaluated, dict(zip(panel.ids, starts.tolist(), strict=True)), metrics, epochs)
+    return est
