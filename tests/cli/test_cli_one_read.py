@@ -103,4 +103,4 @@ def test_fit_refuses_a_long_series_too_short_to_test(tmp_path):
         "fit", "--data", str(tmp_path / "long.csv"), "--epochs", "1", "--out", str(tmp_path / "r")
     )
     assert result.exit_code == 2
-    assert "series 'b': test_fraction=0.2 of 1 steps leaves no test step" in result.output
+    assert "series 'b': --test-fraction 0.2 of 1 steps leaves no test step" in result.output
