@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from .base.config import ModelConfig, TrainConfig
     from .base.errors import CheckpointError, DataError, InvalidParameterError, NotFittedError, TsrnnError
     from .data.generate import multi_sine, sine_wave, to_batch
-    from .data.series import Scaler, as_series, read_csv
+    from .data.reading import AmbiguousData, Reading
+    from .data.series import Scaler, as_series, read, read_csv
     from .data.windows import make_windows
     from .estimator.forecaster import Forecaster
     from .evaluation.metrics import mae, rmse
@@ -66,6 +67,7 @@ _EXPORTS = {
 _MODULES = {"plot": "app.plot"}
 
 __all__ = [
+    "AmbiguousData",
     "CheckpointError",
     "DataError",
     "Forecaster",
@@ -77,6 +79,7 @@ __all__ = [
     "ModelConfig",
     "NotFittedError",
     "RNNForecaster",
+    "Reading",
     "Scaler",
     "ShapeReport",
     "TrainConfig",
@@ -88,6 +91,7 @@ __all__ = [
     "make_windows",
     "multi_sine",
     "plot",
+    "read",
     "read_csv",
     "rmse",
     "sine_wave",

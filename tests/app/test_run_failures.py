@@ -115,7 +115,7 @@ def test_a_file_that_appears_in_out_while_training_keeps_the_training(tmp_path, 
         (out / "notes.txt").write_text("mine")  # the user writes into --out meanwhile
 
     monkeypatch.setattr(TrainState, "save", save)
-    one_line_error(invoke(*ARGS, "--out", str(out)), "is not empty; pass overwrite=True")
+    one_line_error(invoke(*ARGS, "--out", str(out)), "is not empty; pass --force to replace it")
     assert (out / "notes.txt").read_text() == "mine"
     assert (tmp_path / ".run.partial" / "checkpoint" / "training.json").is_file()
     monkeypatch.undo()

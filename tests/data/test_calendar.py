@@ -833,7 +833,7 @@ def test_dates_that_read_either_way_are_refused_until_dayfirst_says():
         AmbiguousData,
         match=r"column 'Date' \('01/02/2018', '01/03/2018', '01/04/2018'\) reads 2 ways \(day first: "
         r"2018-02-01, 2018-03-01, 2018-04-01; month first: 2018-01-02, 2018-01-03, 2018-01-04\); choose with "
-        r"dayfirst=False \(--monthfirst\) or dayfirst=True \(--dayfirst\)",
+        r"dayfirst=False or dayfirst=True",
     ):
         prepare_wide(frame)
     clean, report = prepare_wide(with_reading(frame, Reading(dayfirst=True)))
@@ -991,7 +991,7 @@ def test_new_detectors_leave_alone_what_they_must_not_read():
     # a US monthly series on the 10th reads both ways: the user says which
     months = pd.date_range("2018-01-01", periods=36, freq="MS") + pd.Timedelta(days=9)
     us = pd.DataFrame({"Date": months.strftime("%m/%d/%Y"), "v": seasonal(36)})
-    with pytest.raises(AmbiguousData, match="--monthfirst"):
+    with pytest.raises(AmbiguousData, match="dayfirst=False"):
         find_time_axis(us)
     assert find_time_axis(us, reading=Reading(dayfirst=False))[1].index[1] == pd.Timestamp("2018-02-10")
     # decimal years written back with four decimals read again; other floats named time do not

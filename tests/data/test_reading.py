@@ -69,8 +69,7 @@ def test_numbers_that_read_two_ways_are_refused_unless_an_option_says():
     with pytest.raises(
         AmbiguousData,
         match=r"column 'Besucher' \('1.050', '1.100'\) reads 2 ways \(decimal '.': 1.05, 1.1; decimal ',', "
-        r"thousands '.': 1050, 1100\); choose with decimal=',' \(--decimal ,\) or decimal='.' "
-        r"\(--decimal .\) or thousands='.' \(--thousands .\)",
+        r"thousands '.': 1050, 1100\); choose with decimal=',' or decimal='.' or thousands='.'",
     ):
         read_numbers(text, Reading(), name="Besucher")
     assert read_numbers(text, Reading(thousands=".")).tolist() == [950, 1050, 1100]
@@ -115,7 +114,7 @@ THOUSANDS = ["950", "1.050", "1.100", "1.000", "975", "1.025", "990", "1.010"]
                 [f"{v};1,5" for v in ("13.234", "14.500", "12.001", "13.100") * 2],
                 ";",
             ),
-            r"column 'Gewicht' \('13.234', '14.500', '12.001'\) reads 2 ways .*--thousands \.",
+            r"column 'Gewicht' \('13.234', '14.500', '12.001'\) reads 2 ways .*thousands='\.'",
             ["--decimal", ","],
             [13234, 14500, 12001, 13100] * 2,
         ),
@@ -127,7 +126,9 @@ def test_separators_that_read_two_ways_are_refused_and_read_with_the_option(
     path = csv(tmp_path, text)
     with pytest.raises(AmbiguousData, match=message):
         read_csv(path)
-    one_line_error(invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), "reads 2 ways")
+    refused = invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run")
+    one_line_error(refused, "reads 2 ways")
+    assert f"{option[0]} {option[1]}" in refused.output  # the library's decimal=',' as the flag --decimal ,
     key = {"--thousands": "thousands", "--decimal": "decimal"}[option[0]]
     frame = read_csv(path, Reading(**{key: option[1]}))
     assert frame.iloc[:, 1].tolist() == values
@@ -258,7 +259,7 @@ def time_file(tmp_path, column: str, labels, n: int | None = None) -> str:
         ),
         (  # German months
             [f"01.{m:02d}.{y}" for y in (2020, 2021) for m in range(1, 13)],
-            r"choose with dayfirst=False \(--monthfirst\) or dayfirst=True \(--dayfirst\)",
+            r"choose with dayfirst=False or dayfirst=True",
             ["--dayfirst"],
             "2020-01-01",
             "2020-02-01",
@@ -272,7 +273,7 @@ def time_file(tmp_path, column: str, labels, n: int | None = None) -> str:
         ),
         (  # two-digit years across pandas' 1969 pivot, read either way day or month first
             [f"{m:02d}/01/{y}" for y in range(65, 73) for m in range(1, 13)],
-            r"reads 2 ways .*--dayfirst",
+            r"reads 2 ways .*dayfirst=True",
             ["--monthfirst"],
             "1965-01-01",
             "1965-02-01",
@@ -283,8 +284,7 @@ def time_file(tmp_path, column: str, labels, n: int | None = None) -> str:
                 for y in range(15, 19)
                 for m in ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
             ],
-            r"century=1900: 1915-01-01.*century=2000: 2015-01-01.*choose with century=1900 \(--century 1900\) "
-            r"or century=2000 \(--century 2000\)",
+            r"century=1900: 1915-01-01.*century=2000: 2015-01-01.*choose with century=1900 or century=2000",
             ["--century", "2000"],
             "2015-01-01",
             "2015-02-01",
@@ -292,7 +292,7 @@ def time_file(tmp_path, column: str, labels, n: int | None = None) -> str:
         (  # a spreadsheet's dates without a year
             [f"{d.day}-{d:%b}" for d in pd.date_range("2019-07-01", "2020-06-30")],
             r"column 'date' holds dates without a year \(1-Jul, 2-Jul, 3-Jul \.\.\.\), which no calendar places; "
-            r"give the year of the first with year= \(--year\)",
+            r"give the year of the first with year=,",
             ["--year", "2019"],
             "2019-07-01",
             "2019-07-02",
@@ -305,9 +305,7 @@ def test_dates_that_read_two_ways_are_refused_and_read_with_the_option(
     path = time_file(tmp_path, "date", labels)
     with pytest.raises(DataError, match=message):
         prepare_wide(read_csv(path))
-    one_line_error(
-        invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), message.split(" ")[0].strip("(")
-    )
+    one_line_error(invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), option[0])  # in flags
     key = {"--dayfirst": ("dayfirst", True), "--monthfirst": ("dayfirst", False)}.get(option[0])
     reading = Reading(**dict([key])) if key else Reading(**{option[0][2:]: int(option[1])})
     clean, _ = prepare_wide(read_csv(path, reading))
@@ -393,9 +391,7 @@ def test_a_file_without_a_header_is_read_where_certain_and_refused_otherwise(tmp
     clean, report = prepare_wide(frame)
     assert report["time_col"] == "0" and clean.index[0] == pd.Timestamp("2020-01-01")
     numbers = csv(tmp_path, "".join(f"{i},{2 * i}\n" for i in range(1, 21)), "numbers.csv")
-    message = (
-        r"the first row \(1, 2\) reads as data, not column names; choose with header=None \(--no-header\)"
-    )
+    message = r"the first row \(1, 2\) reads as data, not column names; choose with header=False"
     with pytest.raises(DataError, match=message):
         read_csv(numbers)
     one_line_error(invoke("fit", "--data", numbers, *FIT, "--out", tmp_path / "run"), "--no-header")
