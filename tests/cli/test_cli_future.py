@@ -3,10 +3,14 @@ kind of file: monthly, quarterly, yearly, daily and a long panel."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 from conftest import invoke
+
+import tsrnn
 
 PNG = b"\x89PNG\r\n\x1a\n"
 FAST = ("--hidden", "4", "--layers", "1", "--epochs", "2")
@@ -74,6 +78,9 @@ def test_fit_then_predict_forecasts_after_the_last_timestamp(tmp_path, monkeypat
     fitted = invoke("fit", "--data", "data.csv", *FAST, "--out", "run")
     assert fitted.exit_code == 0, fitted.output
     assert "saved model: refit on all the data" in fitted.output
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["saved_model"].startswith("refit on all the data") and run["tsrnn"] == tsrnn.__version__
+    assert run["holdout"] == 0.2 and 1 <= run["refit_epochs"] <= 2 and run["test_start"] < run["steps"]
     result = invoke("predict", "--model", "run", "--steps", "3", "--out", "f.csv", "--plot", "f.png")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "f.png").read_bytes()[:8] == PNG and "wrote f.png" in result.output

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import __version__
 from ..base.errors import CheckpointError, DataError, TsrnnError
 from ..base.outputs import RUN_FILES, check_replaceable, output_lock
 from ..data.generate import check_generated, multi_sine
@@ -246,7 +247,7 @@ def fit_run(
                 "fit_seconds": fit_seconds,
             }
             _write_run(tmp, estimator, panel, starts, metrics, predicted)
-            run["total_seconds"] = time.perf_counter() - start
+            run.update(total_seconds=time.perf_counter() - start, tsrnn=__version__)
             write_atomic(tmp / "run.json", json.dumps(run, indent=2, default=_jsonable) + "\n")
             # Last: until here an interruption leaves a resumable run; the finished one needs neither.
             check_replaceable(out_dir, force)  # a file may have appeared in out_dir while we trained
