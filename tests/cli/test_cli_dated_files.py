@@ -251,4 +251,4 @@ def test_long_files_leave_text_columns_out_and_name_a_series_too_short(tmp_path)
     out = invoke(
         "fit", "--data", tmp_path / "short.csv", "--hidden", "4", "--epochs", "1", "--out", tmp_path / "r2"
     )
-    assert out.exit_code != 0 and "series 'c': holdout=0.2 of 1 steps leaves no step to test" in out.output
+    assert out.exit_code != 0 and "series 'c': --holdout 0.2 of 1 steps leaves no step to test" in out.output

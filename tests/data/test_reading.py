@@ -339,7 +339,7 @@ def test_an_integer_epoch_column_is_refused_or_read_with_its_unit(tmp_path):
     one_line_error(invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), "--epoch-unit s")
     clean, report = prepare_wide(read_csv(path, Reading(epoch="s")))
     assert report["freq"] == "D" and clean.index[0] == pd.Timestamp("2020-01-01")
-    assert list(labelled(Forecaster(**TINY).fit(clean).forecast(1)).index) == [1577836800 + 86400 * 30]
+    assert list(labelled(Forecaster(**TINY).fit(clean).forecast(1))["ds"]) == [1577836800 + 86400 * 30]
 
 
 def test_r_decimal_years_with_three_decimals_and_year_dot_quarters_are_read(tmp_path):
@@ -349,7 +349,7 @@ def test_r_decimal_years_with_three_decimals_and_year_dot_quarters_are_read(tmp_
     quarters = [f"{y}.{q}" for y in range(1990, 1996) for q in range(1, 5)]
     clean, report = prepare_wide(read_csv(time_file(tmp_path, "quarter", quarters)))
     assert report["freq"] == "QS-JAN" and clean.index[1] == pd.Timestamp("1990-04-01")
-    assert list(labelled(Forecaster(**TINY).fit(clean).forecast(2)).index) == [1996.1, 1996.2]
+    assert list(labelled(Forecaster(**TINY).fit(clean).forecast(2))["ds"]) == [1996.1, 1996.2]
 
 
 def test_year_month_and_day_columns_make_one_daily_axis(tmp_path):
@@ -441,7 +441,7 @@ def test_read_takes_the_options_and_reports_what_it_decided(tmp_path):
     assert report["layout"] == "wide" and report["freq"] == "MS" and report["reading"] == {"dayfirst": True}
     assert report["time_form"] == "strftime:%d/%m/%Y" and frame.index[1] == pd.Timestamp("2020-02-01")
     forecast = Forecaster(**TINY).fit(frame).forecast(1)
-    assert list(labelled(forecast).index) == ["01/01/2022"]  # written back as the file writes dates
+    assert list(labelled(forecast)["ds"]) == ["01/01/2022"]  # written back as the file writes dates
     long = csv(
         tmp_path, "shop;day;sales\n" + "".join(f"01;{d}.01.2020;1.500\n" for d in range(13, 25)), "l.csv"
     )

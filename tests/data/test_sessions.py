@@ -65,7 +65,7 @@ def test_business_hours_are_read_as_sessions_and_forecast_at_the_next_ones():
     assert (report["freq"], report["session"], report["season"]) == ("5min", "Mon-Fri 07:00-21:00", 168)
     assert "gaps" not in report  # no overnight steps to fill
     fc = model.forecast(3)
-    assert list(fc.index) == list(
+    assert list(fc["ds"]) == list(
         pd.date_range("2024-01-22 07:00", periods=3, freq="5min")
     )  # Friday 20:55 ->
     assert model.seasonality_.m == 168  # the day's profile, by step of the session day
@@ -93,7 +93,7 @@ def test_sessions_survive_saving_and_new_data_on_other_sessions_is_refused(tmp_p
     loaded = Forecaster.load(tmp_path / "m")
     pd.testing.assert_frame_equal(loaded.forecast(3), model.forecast(3))
     later = calls(call_centre(pd.bdate_range("2024-02-05", periods=10)), seed=1)  # to Friday 2024-02-16
-    assert loaded.forecast(1, data=later).index[0] == pd.Timestamp("2024-02-19 07:00")
+    assert loaded.forecast(1, data=later)["ds"][0] == pd.Timestamp("2024-02-19 07:00")
     every_day = calls(call_centre(pd.date_range("2024-02-05", periods=14)), seed=1)
     with pytest.raises(
         DataError,
@@ -122,4 +122,4 @@ def test_business_days_continue_after_the_weekend():
     model = Forecaster(hidden=4, layers=1, window=10, epochs=1).fit(frame)
     assert (model.data_report_["freq"], model.data_report_["season"]) == ("B", 5)
     assert days[-1] == pd.Timestamp("2024-03-22")  # a Friday
-    assert list(model.forecast(2).index) == [pd.Timestamp("2024-03-25"), pd.Timestamp("2024-03-26")]
+    assert list(model.forecast(2)["ds"]) == [pd.Timestamp("2024-03-25"), pd.Timestamp("2024-03-26")]

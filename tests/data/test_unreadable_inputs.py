@@ -76,7 +76,7 @@ def test_read_csv_with_the_dates_as_index_reads_them_as_the_file_does(tmp_path):
     )
     plain = Forecaster(epochs=1, hidden=2, layers=1, window=4, seed=0).fit(pd.read_csv(tmp_path / "m.csv"))
     pd.testing.assert_frame_equal(indexed.forecast(2), plain.forecast(2))
-    assert indexed.forecast(2).index[0] == pd.Timestamp("2025-01-01")
+    assert indexed.forecast(2)["ds"][0] == pd.Timestamp("2025-01-01")
 
 
 @pytest.mark.parametrize(
@@ -90,7 +90,7 @@ def test_read_csv_with_the_dates_as_index_reads_them_as_the_file_does(tmp_path):
 def test_an_index_of_labels_is_read_as_a_column_of_labels(index):
     frame = pd.DataFrame({"y": np.sin(np.arange(50.0) / 3)}, index=index)
     fitted = Forecaster(epochs=1, hidden=2, layers=1, window=4, seed=0).fit(frame)
-    assert fitted.feature_names_in_ == ["y"] and fitted.forecast(1).index[0] == 50
+    assert fitted.feature_names_in_ == ["y"] and fitted.forecast(1)["ds"][0] == 50
 
 
 @pytest.mark.parametrize(

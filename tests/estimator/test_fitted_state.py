@@ -52,14 +52,13 @@ def test_the_fitted_reading_is_reused_on_new_data():
         "irregular": "error",
         "freq": "D",
         "declared": False,
+        "file": None,  # a frame given in memory: no reading options of a file
     }
     model.set_params(fill=None)  # a parameter changed after the fit does not change how data is read
     new = dated("D", 30, "2018-03-22")
     new.loc[3, "y"] = np.nan
     filled = new.assign(y=new["y"].ffill())
-    np.testing.assert_allclose(
-        model.forecast(2, data=new).to_numpy(), model.forecast(2, data=filled).to_numpy()
-    )
+    pd.testing.assert_frame_equal(model.forecast(2, data=new), model.forecast(2, data=filled))
 
 
 def test_data_of_another_frequency_is_refused(monthly):
@@ -73,7 +72,7 @@ def test_data_of_another_frequency_is_refused(monthly):
     ):
         daily.predict(dated("MS", 30))  # month starts lie on the daily calendar, 29 gaps apart
     quarterly = Forecaster(**TINY).fit(dated("QS", 40))  # QS-JAN; data from April is on the same calendar
-    assert list(quarterly.forecast(1, data=dated("QS-APR", 20, "2020-04-01")).index) == [
+    assert list(quarterly.forecast(1, data=dated("QS-APR", 20, "2020-04-01"))["ds"]) == [
         pd.Timestamp("2025-04-01")
     ]
 
@@ -86,7 +85,7 @@ def test_a_calendar_that_does_not_continue_the_fitted_one_is_refused():
     ):
         hourly.predict(half_past)
     on_the_hour = dated("h", 30, "2018-02-01 00:00")
-    assert hourly.forecast(1, data=on_the_hour).index[0] == pd.Timestamp("2018-02-02 06:00")
+    assert hourly.forecast(1, data=on_the_hour)["ds"][0] == pd.Timestamp("2018-02-02 06:00")
     years = pd.DataFrame({"year": np.arange(1900, 1960), "y": np.arange(60.0)})
     yearly = Forecaster(**TINY).fit(years)
     with pytest.raises(

@@ -40,7 +40,8 @@ from ..estimator.running import network_inputs, scaled
 from ..nn.checkpoint import run_directory, save_model, write_atomic
 from ..nn.schema import read_json
 from ..train.loop import STATE_CONFIG, distributed_context
-from .run_plots import LOSS_NAMES, data_spec, run_figures
+from . import run_plots
+from .run_plots import LOSS_NAMES, data_spec
 from .shapes import format_shapes, trace_shapes
 
 __all__ = ["fit_run", "metrics_table", "network_share_note"]
@@ -453,7 +454,7 @@ def _write_run(tmp: Path, estimator: Forecaster, panel: Panel, starts, metrics, 
     view = evaluated if uid0 is None else evaluated.series_model(uid0)
     shown, full_frame = _shown(panel)
     test_start = int(starts[0]) if metrics is not None else None
-    figures = run_figures(view, full_frame, test_start, history.to_frame(), predicted, data=shown)
+    figures = run_plots.run_figures(view, full_frame, test_start, history.to_frame(), predicted, data=shown)
     for name, figure in figures.items():
         figure.savefig(tmp / name, dpi=100)  # forecast.png, loss.png, hidden.png
 
