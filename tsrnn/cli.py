@@ -11,15 +11,12 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
 
 from .base.errors import InvalidParameterError, TsrnnError
-
-CELL_CHOICES = ("rnn", "lstm", "gru")
-LOSS_CHOICES = ("mse", "gaussian", "quantile")  # tsrnn.base.config.LOSSES, without importing torch
 
 _gloo_left = False  # a torchrun rank has torn its process group down: it leaves by _leave
 
@@ -242,20 +239,48 @@ class _CountOrColumns(_Columns):
         return super().convert(value, param, ctx)
 
 
+def _parameter_option(name: str, default: Any, spec: Any, **override: Any) -> Callable:
+    """The command line's option of an estimator parameter, from the parameter table
+    (:mod:`tsrnn.estimator.parameters`): its flag, type, range, choices, default and help."""
+    flag = spec.flag or "--" + name.replace("_", "-")
+    kw: dict[str, Any] = dict(default=default, help=spec.help)
+    if spec.auto:  # what None means, said in words
+        kw.update(help=f"{spec.help}  [default: {spec.auto}]", show_default=False)
+    kw.update(override)
+    if spec.kind == "bool":
+        return click.option(f"{flag}/--{spec.off or 'no-' + flag[2:]}", name, **kw)
+    if spec.kind in ("int", "season"):
+        kw["type"] = click.IntRange(min=spec.low, max=spec.high)
+    elif spec.kind == "float":
+        kw["type"] = click.FloatRange(spec.low, spec.high, min_open=spec.low_open, max_open=spec.high_open)
+    elif spec.kind == "choice":
+        kw["type"] = click.Choice(list(spec.choices))
+    elif spec.kind == "columns":
+        kw["type"] = _Columns()
+    elif spec.kind == "levels":  # --quantiles 0.1 0.5 0.9
+        kw.update(cls=_ManyValues, type=click.FloatRange(0, 1, min_open=True, max_open=True), multiple=True)
+        kw["default"] = () if default is None else tuple(default)
+    return click.option(flag, name, **kw)
+
+
+def _parameters(*groups: str, only: tuple[str, ...] = (), **overrides: dict) -> Callable:
+    """The options of every estimator parameter of ``groups`` (default all), or ``only`` these, in
+    the table's order; ``overrides`` changes an option's settings (``highway=dict(...)``)."""
+    from .estimator.parameters import specs
+
+    chosen = [(n, d, s) for n, d, s in specs(*groups) if s.flag is not None and (not only or n in only)]
+
+    def add(command: Callable) -> Callable:
+        for name, default, spec in reversed(chosen):
+            command = _parameter_option(name, default, spec, **overrides.get(name, {}))(command)
+        return command
+
+    return add
+
+
 # Options that several commands share, defined once.
-_LAYERS = click.option("--layers", type=click.IntRange(min=1), default=2, help="Stacked recurrent layers, L.")
-_CELL = click.option("--cell", type=click.Choice(CELL_CHOICES), default="rnn", help="Recurrent cell.")
-_WINDOW = click.option(
-    "--window", type=click.IntRange(min=1), default=20, help="Past steps per input window, T."
-)
-_HORIZON = click.option(
-    "--horizon", type=click.IntRange(min=1), default=1, help="Steps predicted at once, K."
-)
 _LENGTH = click.option(
     "--length", type=click.IntRange(min=2), default=2000, help="Steps of the generated series."
-)
-_SEED = click.option(
-    "--seed", type=click.IntRange(min=0), default=0, help="Seed of the data, weights and shuffling."
 )
 _NOISE = click.option(
     "--noise",
@@ -360,128 +385,6 @@ def _reading(opts: dict) -> dict | None:
     "(default: every numeric column).",
 )
 @click.option(
-    "--targets",
-    type=_Columns(),
-    default=None,
-    help="Columns to forecast, comma-separated  [default: every input; y for long data]",
-)
-@click.option(
-    "--known",
-    type=_Columns(),
-    default=None,
-    help="Input columns whose future values are known (holidays, promotions, prices), comma-separated: "
-    "the network reads them over the steps it forecasts; 'tsrnn predict' then needs --future.",
-)
-@click.option(
-    "--time-col",
-    default=None,
-    help="Time column of --data: dates (2001-01-31, 1949-01, 1990Q1), integers (years) or R's decimal "
-    "years (1949.0833); 'none' "
-    "keeps every column as a feature  [default: the first column of dates, else an integer "
-    "column named like year/date/time/ds/period, else the index column to_csv writes]",
-)
-@click.option(
-    "--freq",
-    default=None,
-    help="Frequency of the time column, as pandas writes it (MS, ME, QS, QE, YS, W-SUN, B, D, h, "
-    "30min, ...), where it cannot be inferred  [default: inferred from the dates]",
-)
-@click.option(
-    "--fill",
-    type=click.Choice(["ffill", "interpolate", "drop"]),
-    default=None,
-    help="Fill missing values and calendar gaps (missing periods) of --data this way  "
-    "[default: they are an error naming them]",
-)
-@click.option(
-    "--irregular",
-    type=click.Choice(["error", "ignore"]),
-    default="error",
-    help="A time column on no regular calendar: an error, or accepted as it is.",
-)
-@click.option(
-    "--relative/--absolute",
-    default=True,
-    help="Read each window relative to its last value (the default: real series trend out of the "
-    "training range); --absolute for streaming.",
-)
-@click.option(
-    "--highway/--no-highway",
-    default=True,
-    help="Add a linear autoregressive highway beside the network: each target's forecast also "
-    "gets a learned linear function of its own last --window values.",
-)
-@click.option(
-    "--deseason/--no-deseason",
-    default=True,
-    help="Take each series' season (the calendar's, or --season) out of its targets before the network "
-    "reads them, where the autocorrelation test finds it, and put it back on the forecasts.",
-)
-@click.option("--hidden", type=click.IntRange(min=1), default=15, help="Hidden units per layer, H.")
-@_LAYERS
-@click.option("--cell", type=click.Choice(CELL_CHOICES), default="lstm", help="Recurrent cell.")
-@click.option(
-    "--window",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Past steps per input window, T  [default: two seasons (one where --deseason takes a calendar or "
-    "--season season out), at least --horizon and 4, at most half the training span]",
-)
-@_HORIZON
-@click.option(
-    "--strategy",
-    type=click.Choice(["direct", "recursive"]),
-    default="direct",
-    help="direct: the head emits --horizon steps at once; recursive: one step, fed back.",
-)
-@click.option(
-    "--season",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Season in steps for the seasonal-naive baseline  [default: found from the data]",
-)
-@click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs.")
-@click.option(
-    "--batch-size",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Windows per optimizer step  [default: 256, or fewer so that an epoch takes at least 8 steps]",
-)
-@click.option(
-    "--lr", type=click.FloatRange(min=0, max=10, min_open=True), default=1e-2, help="Adam learning rate."
-)
-@click.option(
-    "--dropout",
-    type=click.FloatRange(0, 1, max_open=True),
-    default=0.0,
-    help="Dropout between stacked layers (needs --layers 2 or more).",
-)
-@click.option("--bidirectional/--unidirectional", default=False, help="Read windows in both directions.")
-@click.option(
-    "--loss",
-    type=click.Choice(LOSS_CHOICES),
-    default="mse",
-    help="Point forecasts (mse); a Gaussian mean and scale by negative log-likelihood "
-    "(gaussian); or quantiles by pinball loss (quantile).",
-)
-@click.option(
-    "--quantiles",
-    cls=_ManyValues,
-    type=click.FloatRange(0, 1, min_open=True, max_open=True),
-    multiple=True,
-    help="Quantile levels, sorted, space-separated after one --quantiles (with --loss gaussian "
-    "or quantile)  [default: 0.1 0.5 0.9]",
-)
-@click.option(
-    "--samples",
-    type=click.IntRange(min=1),
-    default=100,
-    help="Monte-Carlo sample paths where the head does not give a step (recursive, or beyond --horizon).",
-)
-@_LENGTH
-@_NOISE
-@_SEED
-@click.option(
     "--data",
     "data_path",
     type=click.Path(dir_okay=False),
@@ -504,38 +407,9 @@ def _reading(opts: dict) -> dict | None:
     hidden=True,
     help="Deprecated: --holdout FRACTION.",
 )
-@click.option(
-    "--val-fraction",
-    type=click.FloatRange(0, 1, max_open=True),
-    default=None,
-    help="Share of the training steps, at their end, used for early stopping  [default: 10%, but "
-    "at least --horizon steps, and none when the series is too short for both]",
-)
-@click.option(
-    "--patience",
-    type=click.IntRange(min=1),
-    default=10,
-    help="Epochs without a better validation loss before stopping.",
-)
-@click.option(
-    "--lr-patience",
-    type=click.IntRange(min=1),
-    default=3,
-    help="Epochs without a better validation loss before the learning rate is halved.",
-)
-@click.option(
-    "--window-scale/--no-window-scale",
-    default=None,
-    help="Divide each window's changes by its own scale (mean absolute step change) and multiply the "
-    "forecast back  [default: on where seasonal indices take a season out and there are no covariates]",
-)
-@click.option(
-    "--average-best",
-    type=click.IntRange(min=1),
-    default=3,
-    help="Average the weights of this many epochs with the lowest validation losses (1: the best "
-    "epoch's alone).",
-)
+@_parameters()
+@_LENGTH
+@_NOISE
 @click.option(
     "--out",
     "out_dir",
@@ -546,18 +420,6 @@ def _reading(opts: dict) -> dict | None:
 @click.option("--force", is_flag=True, help="Replace --out if it exists and is not empty.")
 @click.option(
     "--quiet", "-q", is_flag=True, help="No progress bar and no report; print only the run directory."
-)
-@click.option(
-    "--threads",
-    type=click.IntRange(min=1),
-    default=None,
-    help="CPU threads for training  [default: 1 up to --hidden 64, else torch's default]",
-)
-@click.option(
-    "--device",
-    type=click.Choice(["auto", "cpu", "cuda"]),
-    default="cpu",
-    help="Where to train; under torchrun each rank takes its own GPU.",
 )
 @click.option(
     "--resume",
@@ -1004,13 +866,9 @@ def _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_p
 
 @cli.command(epilog="Example: tsrnn shapes --features 3 --hidden 15 --layers 2 --seq 20 --cell lstm")
 @click.option("--features", type=click.IntRange(min=1), default=1, help="Input features per step, F.")
-@click.option("--hidden", type=click.IntRange(min=1), default=10, help="Hidden units per layer, H.")
-@_LAYERS
+@_parameters(only=("hidden", "layers", "cell", "horizon", "bidirectional"))
 @click.option("--seq", type=click.IntRange(min=1), default=20, help="Time steps of the input, T.")
 @click.option("--batch", type=click.IntRange(min=1), default=1, help="Windows in the batch, B.")
-@_CELL
-@click.option("--bidirectional/--unidirectional", default=False, help="Two directions (D = 2) or one.")
-@click.option("--horizon", type=click.IntRange(min=1), default=1, help="Steps the head predicts, K.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a table.")
 def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, as_json) -> None:
     """Run a real forward pass on a sine batch and print every tensor's shape, with named dimensions.
@@ -1052,19 +910,15 @@ def shapes(features, hidden, layers, seq, batch, cell, bidirectional, horizon, a
     default=1,
     help="Features (columns) of the generated sine series; not used with --data.",
 )
-@_LAYERS
-@_CELL
-@_WINDOW
-@_HORIZON
-@click.option("--epochs", type=click.IntRange(min=1), default=60, help="Maximum training epochs per size.")
-@click.option(
-    "--highway/--no-highway",
-    default=False,
-    help="Add the linear highway to every size (off: the sizes' differences are the network's own).",
+@_parameters(
+    only=("layers", "cell", "window", "horizon", "highway", "epochs", "seed"),
+    highway=dict(
+        help="Add the linear highway to every size, as fit does (--no-highway: the sizes' differences "
+        "are the network's own)."
+    ),
 )
 @_LENGTH
 @_NOISE
-@_SEED
 @click.option(
     "--data",
     "data_path",

@@ -15,7 +15,7 @@ GATES = {"rnn": 1, "lstm": 4, "gru": 3}
 
 
 def test_the_sine_tutorial_shapes():
-    r = describe_shapes(features=1, hidden=10, layers=2, seq=20)
+    r = describe_shapes(features=1, hidden=10, layers=2, seq=20, cell="rnn")  # the tutorial's nn.RNN
     assert r.shape("input") == (1, 20, 1)
     assert r.shape("rnn output") == (1, 20, 10)
     assert r.shape("h_n") == (2, 1, 10)
@@ -27,7 +27,7 @@ def test_the_sine_tutorial_shapes():
 
 
 def test_three_features_and_hidden_15():
-    r = tsrnn.describe_shapes(features=3, hidden=15)
+    r = tsrnn.describe_shapes(features=3, hidden=15, cell="rnn")
     assert r.shape("input") == (1, 20, 3)
     assert r.shape("rnn output") == (1, 20, 15) and r.shape("h_n") == (2, 1, 15)
     assert r.shape("prediction") == (1, 1, 3)
@@ -35,7 +35,7 @@ def test_three_features_and_hidden_15():
 
 
 def test_parameters_per_layer_of_the_tutorial():
-    r = describe_shapes(features=1, hidden=10, layers=2)
+    r = describe_shapes(features=1, hidden=10, layers=2, cell="rnn")
     counts = {p["layer"]: p["count"] for p in r.parameters}
     assert counts == {
         "rnn layer 0": 10 * 1 + 10 * 10 + 10 + 10,
@@ -108,7 +108,7 @@ def test_text_report_says_batch_first_does_not_apply_to_the_hidden_state():
 def test_report_round_trips_through_json():
     d = json.loads(json.dumps(describe_shapes(cell="gru").to_dict()))
     rows = {row["name"]: row for row in d["tensors"]}
-    assert rows["h_n"]["shape"] == [2, 1, 10]
+    assert rows["h_n"]["shape"] == [2, 1, 15]
     assert d["settings"]["cell"] == "gru" and d["total_parameters"] == sum(
         p["count"] for p in d["parameters"]
     )

@@ -20,7 +20,9 @@ FIGURES = {"forecast.png", "loss.png", "hidden.png", "hidden_lines.png"}
 
 
 def test_shapes_of_the_sine_tutorial():
-    result = invoke("shapes", "--features", "1", "--hidden", "10", "--layers", "2", "--seq", "20")
+    result = invoke(
+        "shapes", "--features", "1", "--hidden", "10", "--layers", "2", "--seq", "20", "--cell", "rnn"
+    )
     assert result.exit_code == 0
     out = result.output
     assert "(1, 20, 1)" in out and "(1, 20, 10)" in out and "(2, 1, 10)" in out
@@ -35,7 +37,9 @@ def test_shapes_with_three_features_and_hidden_15():
 
 
 def test_shapes_of_a_bidirectional_lstm_as_json():
-    result = invoke("shapes", "--cell", "lstm", "--bidirectional", "--batch", "4", "--horizon", "3", "--json")
+    result = invoke(
+        "shapes", "--hidden", "10", "--bidirectional", "--batch", "4", "--horizon", "3", "--json"
+    )  # an LSTM, as fit trains
     assert result.exit_code == 0
     report = json.loads(result.output)
     shapes = {row["name"]: row["shape"] for row in report["tensors"]}
@@ -87,14 +91,21 @@ def test_help_lists_the_new_commands_with_defaults():
     out = invoke("--help").output
     assert "shapes" in out and "compare" in out and "plot" in out
     shapes_help = invoke("shapes", "--help").output
-    assert "[default: 10;" in shapes_help and "Example: tsrnn shapes" in shapes_help
+    assert (
+        "[default: 15;" in shapes_help
+        and "[default: lstm]" in shapes_help
+        and "Example: tsrnn shapes" in shapes_help
+    )
     compare_help = invoke("compare", "--help").output
     assert "--hidden" in compare_help and "[default: 2, 5, 10, 15;" in compare_help
 
 
 # -- compare --------------------------------------------------------------------------------------
 
-COMPARE_FAST = ["--epochs", "1", "--length", "200", "--window", "10", "--layers", "1"]
+COMPARE_FAST = [
+    *("--epochs", "1", "--length", "200", "--window", "10", "--layers", "1"),
+    *("--cell", "rnn", "--no-highway"),  # the networks alone: parameter counts by hand
+]
 
 
 def test_compare_takes_space_separated_sizes(tmp_path):
@@ -142,7 +153,7 @@ def test_compare_takes_repeated_options_and_reads_a_csv(tmp_path):
         (["--hidden", "4", "--epochs", "2", "6"], "Got unexpected extra argument (6)"),
         (["--hidden", "2", "5", "2"], "--hidden must not repeat a size, got 2 5 2"),
         (["--data", "x.csv", "--length", "300"], "--length describe the generated series"),
-        (["--length", "20"], "needs at least 21 training steps"),
+        (["--length", "20", "--window", "20"], "needs at least 21 training steps"),
     ],
 )
 def test_compare_rejects_bad_values(tmp_path, monkeypatch, args, message):
@@ -233,7 +244,7 @@ def test_plot_rejects_what_is_not_a_run(tmp_path):
 
 def test_compare_can_add_the_highway_to_every_size(tmp_path):
     out = tmp_path / "cmp"
-    result = invoke("compare", "--hidden", "2", "3", "--highway", *COMPARE_FAST, "--out", str(out))
+    result = invoke("compare", "--hidden", "2", "3", *COMPARE_FAST, "--highway", "--out", str(out))
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out / "compare.csv")  # each size also has the highway's 10 weights and bias
     assert table["parameters"].tolist() == [h * (1 + h + 2) + h + 1 + 11 for h in (2, 3)]

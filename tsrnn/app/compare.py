@@ -79,9 +79,9 @@ def compare_hidden_sizes(
         Called with each table row (a dict) as soon as that size is trained, e.g. to report progress.
     **params
         Further :class:`Forecaster` parameters (``layers``, ``cell``, ``window``, ``epochs``,
-        ``seed``, ...), the same for every size.  ``highway`` defaults to False here: the linear
-        highway would forecast much of the series for every size alike and hide what the hidden
-        size changes; pass ``highway=True`` to compare the full default model.
+        ``seed``, ...), the same for every size, with the estimator's defaults (those ``tsrnn fit``
+        trains).  The linear highway forecasts much of a series for every size alike: pass
+        ``highway=False`` to compare the networks alone.
 
     Returns
     -------
@@ -95,13 +95,6 @@ def compare_hidden_sizes(
         )
     if "hidden" in params:
         raise checks.invalid("hidden", "pass the sizes to compare as hidden_sizes, not hidden")
-    params.setdefault("highway", False)  # the network alone, as it was before the real-data defaults:
-    for name, value in {
-        "window": 20,
-        "cell": "rnn",
-        "relative": False,
-    }.items():  # sizes compare on one footing
-        params.setdefault(name, value)
     test_fraction = checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
     if is_long(data):
         raise DataError(

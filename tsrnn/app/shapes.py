@@ -228,11 +228,11 @@ def _parameter_groups(model: RNNForecaster) -> list[dict]:
 
 def describe_shapes(
     features: int = 1,
-    hidden: int = 10,
+    hidden: int = 15,
     layers: int = 2,
     seq: int = 20,
     batch: int = 1,
-    cell: str = "rnn",
+    cell: str = "lstm",
     bidirectional: bool = False,
     horizon: int = 1,
     seed: int = 0,

@@ -99,6 +99,11 @@ def check_levels(name: str, levels, loss: str) -> tuple[float, ...] | None:
 class ModelConfig(_JsonConfig):
     """Everything needed to rebuild an :class:`~tsrnn.nn.model.RNNForecaster`.
 
+    Its defaults describe the bare recurrent network of the tutorial (a tanh ``nn.RNN`` reading
+    absolute inputs, no highway), for building one by hand; what ``Forecaster`` and every
+    command train is decided by the estimator's parameter table (:mod:`tsrnn.estimator.parameters`:
+    an LSTM, relative inputs, the highway), which fills in every field.
+
     Parameters
     ----------
     input_size : int

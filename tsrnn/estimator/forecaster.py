@@ -10,7 +10,6 @@ a panel of one, and ``series_model`` views one series of long data.
 
 from __future__ import annotations
 
-import inspect
 import os
 from typing import TYPE_CHECKING
 
@@ -19,8 +18,8 @@ import numpy as np
 from ..base.checks import invalid
 from ..nn import checkpoint
 from . import forecasting, parameters, planning, streaming
+from .parameters import STRATEGIES, Parameters
 from .persistence import model_files, read_model
-from .planning import STRATEGIES
 from .streaming import StreamState
 from .views import FittedViews
 
@@ -32,91 +31,13 @@ if TYPE_CHECKING:
 __all__ = ["Forecaster", "StreamState", "STRATEGIES"]
 
 
-class Forecaster(FittedViews):
+class Forecaster(Parameters, FittedViews):
     __doc__ = parameters.DOC
-
-    def __init__(
-        self,
-        hidden: int = 15,
-        layers: int = 2,
-        cell: str = "lstm",
-        window: int | None = None,
-        horizon: int = 1,
-        dropout: float = 0.0,
-        bidirectional: bool = False,
-        epochs: int = 60,
-        batch_size: int | None = None,
-        lr: float = 1e-2,
-        val_fraction: float | None = None,
-        patience: int | None = 10,
-        clip_norm: float | None = 1.0,
-        seed: int = 0,
-        targets=None,
-        scale: bool = True,
-        strategy: str = "direct",
-        season=None,
-        device: str = "cpu",
-        features=None,
-        time_col: str | None = None,
-        fill: str | None = None,
-        irregular: str = "error",
-        freq: str | None = None,
-        loss: str = "mse",
-        quantiles=None,
-        samples: int = 100,
-        relative: bool = True,
-        lr_patience: int | None = 3,
-        threads: int | None = None,
-        highway: bool = True,
-        known=None,
-        deseason: bool = True,
-        average_best: int = 3,
-        window_scale: bool | None = None,
-    ) -> None:
-        self.hidden = hidden
-        self.layers = layers
-        self.cell = cell
-        self.window = window
-        self.horizon = horizon
-        self.dropout = dropout
-        self.bidirectional = bidirectional
-        self.epochs = epochs
-        self.batch_size = batch_size
-        self.lr = lr
-        self.val_fraction = val_fraction
-        self.patience = patience
-        self.clip_norm = clip_norm
-        self.seed = seed
-        self.targets = targets
-        self.scale = scale
-        self.strategy = strategy
-        self.season = season
-        self.device = device
-        self.features = features
-        self.time_col = time_col
-        self.fill = fill
-        self.irregular = irregular
-        self.freq = freq
-        self.relative = relative
-        self.lr_patience = lr_patience
-        self.threads = threads
-        self.highway = highway
-        self.known = known
-        self.deseason = deseason
-        self.average_best = average_best
-        self.window_scale = window_scale
-        self.loss = loss
-        self.quantiles = quantiles
-        self.samples = samples
 
     # -- scikit-learn contract --------------------------------------------------------------------
     def get_params(self, deep: bool = True) -> dict:
         """The constructor's parameters and their current values."""
-        return {
-            name: getattr(self, name)
-            for name in inspect.signature(type(self).__init__).parameters
-            if name != "self"
-        }
+        return {name: getattr(self, name) for name, _, _ in parameters.specs()}
 
     def set_params(self, **params) -> Forecaster:
         valid = self.get_params()
@@ -183,6 +104,8 @@ class Forecaster(FittedViews):
         (the default here) fits once on all the data as described above.
         """
         from .holdout import fit_with_holdout
+
+        parameters.check(self)  # every value against the parameter table, before any work
 
         self.__dict__.pop("holdout_", None)
         return fit_with_holdout(self, data, holdout, progress, checkpoint_dir, resume)

@@ -1,138 +1,473 @@
-"""The parameters of :class:`~tsrnn.estimator.forecaster.Forecaster` and what each means, as the
-numpydoc sections of its docstring (``help(Forecaster)`` shows them); what they imply for a fit
-is :mod:`.planning`'s job."""
+"""The parameters of :class:`~tsrnn.estimator.forecaster.Forecaster`, declared once.
+
+:class:`Parameters` holds every estimator parameter as a keyword-only dataclass field: its type,
+its default, and a :class:`Spec` (group, what values it takes, the command line's short help and
+the docstring's description).  From this one table come the estimator's constructor and
+``get_params``, the one check of the values (:func:`check`, run by ``fit``), the numpydoc
+"Parameters" section of ``help(Forecaster)`` (:data:`DOC`), and the command line's options
+(``tsrnn.cli`` builds ``fit``, ``compare`` and ``shapes`` options from :func:`specs`), so the
+defaults, choices and ranges are the same everywhere.  What the values imply for a fit is
+:mod:`.planning`'s job.
+"""
 
 from __future__ import annotations
 
-__all__ = ["DOC"]
+import numbers
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
 
-DOC = """\
-Forecast a (multi-feature) series with a recurrent network.
+from numpy import bool_ as np_bool
 
-Parameters
-----------
-hidden : int
-    H, hidden units per layer (and direction).
-layers : int
-    L, stacked recurrent layers.
-cell : {"lstm", "gru", "rnn"}
-    Recurrent cell; the LSTM by default (on real series it beat the others, ``benchmarks/REAL.md``).
-window : int or None
-    W, past steps each forecast reads.  ``None`` (the default) chooses it from the season m
-    and the length (:func:`~tsrnn.base.config.auto_window`): ``max(2m, horizon, 4)``, or one
-    season, ``max(m, horizon, 4)``, where the seasonal indices take the season out (``deseason``),
-    at most half of the shortest training span; m is ``season``, or the calendar's season, or
-    for integer steps the shortest season the autocorrelation finds among the targets.
-    ``window_`` is the window used.
-horizon : int
-    K, steps the network predicts at once.
-dropout : float
-    Dropout between stacked layers (needs ``layers >= 2``).
-bidirectional : bool
-    Read each window in both directions.
-epochs, batch_size, lr, val_fraction, patience, clip_norm, lr_patience, seed, average_best
-    Training settings, see :class:`~tsrnn.base.config.TrainConfig`.  ``average_best=3``: the
-    trained model averages the weights of the three epochs with the lowest validation losses
-    (``history_.averaged`` names them; 1 keeps the best epoch's alone).  ``val_fraction=None`` adapts
-    the validation span to the horizon and the length (:meth:`validation_steps`; the report
-    says what it chose); 0 trains without validation.  ``batch_size=None`` takes 256
-    windows, or fewer on a short series so that an epoch has at least 8 steps
-    (:func:`~tsrnn.base.config.auto_batch_size`); ``batch_size_`` is what fit used.
-targets : list of column names or positions, optional
-    Columns to forecast (O of them); default every column.
-scale : bool
-    Standardise each column with statistics of the training span only.
-strategy : {"direct", "recursive"}
-    "direct": the head emits all ``horizon`` steps at once.  "recursive": the network learns one
-    step and forecasts ``horizon`` steps by feeding each forecast back as the next input (every
-    feature must then be a target).  Forecasts beyond the horizon are recursive either way.
-season : int, list of int, or None
-    Season (steps) of each target for the seasonal-naive baseline and the MASE scale; None
-    takes the calendar's (12 monthly, 4 quarterly, 52 weekly, 7 daily, 24 hourly, 48
-    half-hourly, none yearly) unless the training span's autocorrelation finds a clearly
-    stronger one, and for integer steps the autocorrelation's.
-features : list of str, optional
-    Columns of a DataFrame to read as input features (default: every numeric column).
-time_col : str, optional
-    Column of the time index: dates in any common form (ISO dates and date-times, ``1949-01``,
-    ``1949Q1``, ``31/01/2020`` day first where month first cannot read it, year-months ``201801``)
-    or integers (years, steps), or R's decimal years (``1949.0833``).  By default the DataFrame's
-    own DatetimeIndex or PeriodIndex, else the first column of dates, else an integer column (or
-    one of decimal years) named like a time (``year``, ``time``, ``ds``, ...), else the index
-    column ``to_csv`` writes; ``"none"``
-    keeps every column as a feature.  Rows are sorted by it; the time column is never a feature,
-    nor is the index column ``to_csv`` writes (``Unnamed: 0``; ``data_report_["row_numbers"]``).
-freq : str, optional
-    The calendar's pandas frequency (``"MS"``, ``"QE"``, ``"W-WED"``, ``"B"``, ``"30min"``, ...)
-    where it cannot be inferred (business days with holidays, a very short series).  Periods
-    absent from the calendar are gaps, treated as missing values.
-fill : {"ffill", "interpolate", "drop"}, optional
-    What to do with missing values and calendar gaps; by default they are an error naming the
-    column or the missing periods.
-irregular : {"error", "ignore"}
-    Whether a time index on no regular calendar is an error.
-threads : int or None
-    CPU threads for training.  ``None`` picks 1 for hidden sizes up to 64, whose matrices are
-    too small to split (more threads then only wait on each other, and slow down badly when
-    other programs share the cores), else torch's default.  Torch's setting is restored
-    afterwards, and one inference pass of up to 1024 windows then readies torch for it, so the
-    first forecast after fit is not slowed by the switch.
-relative : bool
-    Read each window relative to its last value and forecast the change from it (the default):
-    real series trend beyond the range seen in training (see :class:`~tsrnn.base.config.ModelConfig`).
-    Streaming (:meth:`start`, :meth:`step`) needs ``relative=False``.
-highway : bool
-    Add a linear autoregressive highway beside the network (as in LSTNet): each target's
-    forecast also gets a learned linear function of its own last ``window`` values, so the
-    linear part of the dynamics is fitted at once and the network learns what is left.  On
-    noisy periodic data it is most of the accuracy; ``False`` gives the network alone.
-window_scale : bool or None
-    Read each window's targets in the window's own scale as well as relative to its last value:
-    their changes divided by the window's mean absolute step-to-step change, and the forecast change
-    multiplied back (as RevIN normalises each instance), so a series whose swings grow with its level
-    reads alike at every level.  ``None`` (the default) turns it on where seasonal indices take a
-    season out of some series and every input is a target (no covariates or known inputs, whose
-    effects are in the data's units), with ``relative`` inputs and ``loss="mse"``: measured on real
-    series, it helps deseasonalised ones and costs yearly trends and prices (``benchmarks/REAL_FINDINGS.md``).
-    ``model_.config.window_scale`` says what fit chose.
-known : list of str, optional
-    Input columns whose future values are known in advance (holidays, promotions, prices set
-    ahead): the network also reads their values over the steps it forecasts (see
-    :mod:`tsrnn.data.known`), and :meth:`forecast` then needs them, ``future=``.  They must not be
-    targets.  Other non-target inputs are past-only covariates.
-deseason : bool
-    Take each series' season out of its targets before the network reads them and put it back
-    on the forecasts (the default), as the M4 benchmarks and ES-RNN do: where the calendar (or
-    ``season``) gives a season m of 2 steps or more, the training span holds two seasons and the
-    90% autocorrelation test at lag m finds it (and the indices explain some of the detrended
-    variance, which a random walk's do not), classical seasonal indices (multiplicative when
-    every training value is positive, else additive) are fitted per series and aligned on the
-    calendar (:mod:`tsrnn.data.seasonal`), so data given later lines up by its time labels (a
-    calendar without step numbers, such as business hours or semi-months, gets no indices);
-    data without labels (an array) counts its steps from its first row, so give arrays that
-    start where the fitted series started, or a multiple of m steps later.  A season that drifts
-    (its first and second half differ) is fitted on the validation span too, and the training
-    inputs lose each year's season as it was that year.  ``seasonality_`` says what each series
-    got.
-device : {"cpu", "cuda", "auto"}
-    Where to train ("auto": CUDA when available).  The fitted model is returned to the CPU,
-    where forecasting runs.
-loss : {"mse", "gaussian", "quantile"}
-    "mse": point forecasts.  "gaussian": a mean and a scale per step, trained by negative
-    log-likelihood.  "quantile": one forecast per level of ``quantiles``, trained by pinball
-    loss, never crossing.  Probabilistic models add quantile columns to :meth:`forecast`, give
-    :meth:`predict_quantiles` and :meth:`sample_paths`, and their backtests report calibration.
-quantiles : sequence of float, optional
-    Levels strictly inside (0, 1), sorted: the quantile head's outputs, or the Gaussian's
-    reported quantiles; default (0.1, 0.5, 0.9).  Only with a probabilistic ``loss``.
-samples : int
-    Monte-Carlo sample paths drawn (seeded by ``seed``) where the head does not give the step
-    itself: a recursive strategy, or a forecast beyond the horizon.
+from ..base import checks
+from ..base.config import CELLS, LOSSES
 
+__all__ = ["Parameters", "Spec", "DOC", "GROUPS", "check", "specs"]
+
+GROUPS = ("model", "training", "data")
+STRATEGIES = ("direct", "recursive")
+FILLS = ("ffill", "interpolate", "drop")
+DEVICES = ("cpu", "cuda", "auto")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What one parameter takes and says.
+
+    kind    : "int", "float", "bool", "str", "choice", "columns" (names or positions), "levels"
+              (quantile levels in (0, 1)) or "season" (an int, or one per target)
+    low, high, low_open, high_open : the range of a number (None: unbounded)
+    choices : the values of a "choice"
+    none    : whether None is allowed, and ``auto`` what None means (the command line's default)
+    help    : one line for the command line; ``doc`` the docstring's description (numpydoc)
+    flag    : the command line's option (``--hidden``; default the name's), ``off`` a bool's negative
+              flag without its dashes (``absolute``); None: no option
+    """
+
+    group: str
+    kind: str
+    help: str
+    doc: str
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    choices: tuple = ()
+    none: bool = False
+    auto: str = ""
+    flag: str | None = ""
+    off: str = ""
+
+
+def _p(default: Any, group: str, kind: str, help: str, doc: str, **spec: Any) -> Any:
+    return field(default=default, metadata={"spec": Spec(group, kind, help, doc, **spec)})
+
+
+@dataclass(kw_only=True, eq=False, repr=False)
+class Parameters:
+    """Every parameter of the estimator, keyword-only, with its default and :class:`Spec`."""
+
+    # -- model ------------------------------------------------------------------------------------
+    hidden: int = _p(
+        15, "model", "int", "Hidden units per layer, H.", "H, hidden units per layer (and direction).", low=1
+    )
+    layers: int = _p(2, "model", "int", "Stacked recurrent layers, L.", "L, stacked recurrent layers.", low=1)
+    cell: str = _p(
+        "lstm",
+        "model",
+        "choice",
+        "Recurrent cell.",
+        "Recurrent cell; the LSTM by default (on real series it beat the others, ``benchmarks/REAL.md``).",
+        choices=CELLS,
+    )
+    window: int | None = _p(
+        None,
+        "model",
+        "int",
+        "Past steps per input window, T.",
+        "W, past steps each forecast reads.  ``None`` chooses it from the season m and the length "
+        "(:func:`~tsrnn.base.config.auto_window`): ``max(2m, horizon, 4)``, or one season, "
+        "``max(m, horizon, 4)``, where the seasonal indices take the season out (``deseason``), at most "
+        "half of the shortest training span; m is ``season``, or the calendar's season, or for integer "
+        "steps the shortest season the autocorrelation finds among the targets.  ``window_`` is the "
+        "window used.",
+        low=1,
+        none=True,
+        auto="two seasons (one where the seasonal indices take a season out), at least the horizon and 4, at most half "
+        "the training span",
+    )
+    horizon: int = _p(
+        1, "model", "int", "Steps predicted at once, K.", "K, steps the network predicts at once.", low=1
+    )
+    dropout: float = _p(
+        0.0,
+        "model",
+        "float",
+        "Dropout between stacked layers (needs 2 layers or more).",
+        "Dropout between stacked layers (needs ``layers >= 2``).",
+        low=0.0,
+        high=1.0,
+        high_open=True,
+    )
+    bidirectional: bool = _p(
+        False,
+        "model",
+        "bool",
+        "Read windows in both directions (D = 2).",
+        "Read each window in both directions.",
+        off="unidirectional",
+    )
+    relative: bool = _p(
+        True,
+        "model",
+        "bool",
+        "Read each window relative to its last value (real series trend out of the training range); "
+        "absolute inputs for streaming.",
+        "Read each window relative to its last value and forecast the change from it: real series "
+        "trend beyond the range seen in training (see :class:`~tsrnn.base.config.ModelConfig`).  "
+        "Streaming (:meth:`start`, :meth:`step`) needs ``relative=False``.",
+        off="absolute",
+    )
+    highway: bool = _p(
+        True,
+        "model",
+        "bool",
+        "Add a linear autoregressive highway beside the network: each target's forecast also gets a "
+        "learned linear function of its own last window of values.",
+        "Add a linear autoregressive highway beside the network (as in LSTNet): each target's forecast "
+        "also gets a learned linear function of its own last ``window`` values, so the linear part of "
+        "the dynamics is fitted at once and the network learns what is left.  On noisy periodic data it "
+        "is most of the accuracy; ``False`` gives the network alone.",
+        off="no-highway",
+    )
+    window_scale: bool | None = _p(
+        None,
+        "model",
+        "bool",
+        "Divide each window's changes by its own scale (mean absolute step change) and multiply the "
+        "forecast back.",
+        "Read each window's targets in the window's own scale as well as relative to its last value: "
+        "their changes divided by the window's mean absolute step-to-step change, and the forecast "
+        "change multiplied back (as RevIN normalises each instance), so a series whose swings grow with "
+        "its level reads alike at every level.  ``None`` turns it on where seasonal indices take a "
+        "season out of some series and every input is a target (no covariates or known inputs), with "
+        "``relative`` inputs and ``loss='mse'``: measured on real series, it helps deseasonalised ones "
+        "and costs yearly trends and prices (``benchmarks/REAL_FINDINGS.md``).  "
+        "``model_.config.window_scale`` says what fit chose.",
+        none=True,
+        auto="on where seasonal indices take a season out and there are no covariates",
+        off="no-window-scale",
+    )
+    deseason: bool = _p(
+        True,
+        "model",
+        "bool",
+        "Take each series' season out of its targets before the network reads them, where the "
+        "autocorrelation test finds it, and put it back on the forecasts.",
+        "Take each series' season out of its targets before the network reads them and put it back on "
+        "the forecasts, as the M4 benchmarks and ES-RNN do: where the calendar (or ``season``) gives a "
+        "season m of 2 steps or more, the training span holds two seasons and the 90% autocorrelation "
+        "test at lag m finds it (and the indices explain some of the detrended variance, which a random "
+        "walk's do not), classical seasonal indices (multiplicative when every training value is "
+        "positive, else additive) are fitted per series and aligned on the calendar "
+        "(:mod:`tsrnn.data.seasonal`), so data given later lines up by its time labels (a calendar "
+        "without step numbers, such as business hours or semi-months, gets no indices); data without "
+        "labels (an array) counts its steps from its first row, so give arrays that start where the "
+        "fitted series started, or a multiple of m steps later.  A season that drifts (its first and "
+        "second half differ) is fitted on the validation span too, and the training inputs lose each "
+        "year's season as it was that year.  ``seasonality_`` says what each series got.",
+        off="no-deseason",
+    )
+    strategy: str = _p(
+        "direct",
+        "model",
+        "choice",
+        "direct: the head emits the horizon's steps at once; recursive: one step, fed back.",
+        "``direct``: the head emits all ``horizon`` steps at once.  ``recursive``: the network learns "
+        "one step and forecasts ``horizon`` steps by feeding each forecast back as the next input "
+        "(every feature must then be a target).  Forecasts beyond the horizon are recursive either way.",
+        choices=STRATEGIES,
+    )
+    loss: str = _p(
+        "mse",
+        "model",
+        "choice",
+        "Point forecasts (mse); a Gaussian mean and scale by negative log-likelihood (gaussian); or "
+        "quantiles by pinball loss (quantile).",
+        "``mse``: point forecasts.  ``gaussian``: a mean and a scale per step, trained by negative "
+        "log-likelihood.  ``quantile``: one forecast per level of ``quantiles``, trained by pinball "
+        "loss, never crossing.  Probabilistic models add quantile columns to :meth:`forecast`, give "
+        ":meth:`predict_quantiles` and :meth:`sample_paths`, and their backtests report calibration.",
+        choices=LOSSES,
+    )
+    quantiles: Sequence[float] | None = _p(
+        None,
+        "model",
+        "levels",
+        "Quantile levels, sorted, space-separated after the option (with the gaussian or quantile loss).",
+        "Levels strictly inside (0, 1), sorted: the quantile head's outputs, or the Gaussian's reported "
+        "quantiles.  Only with a probabilistic ``loss``.",
+        none=True,
+        auto="0.1 0.5 0.9",
+    )
+    samples: int = _p(
+        100,
+        "model",
+        "int",
+        "Monte-Carlo sample paths where the head does not give a step (recursive, or beyond the horizon).",
+        "Monte-Carlo sample paths drawn (seeded by ``seed``) where the head does not give the step "
+        "itself: a recursive strategy, or a forecast beyond the horizon.",
+        low=1,
+    )
+    # -- training ---------------------------------------------------------------------------------
+    epochs: int = _p(60, "training", "int", "Maximum training epochs.", "Maximum training epochs.", low=1)
+    batch_size: int | None = _p(
+        None,
+        "training",
+        "int",
+        "Windows per optimizer step.",
+        "Windows per optimizer step.  ``None`` takes 256 windows, or fewer on a short series so that an "
+        "epoch has at least 8 steps (:func:`~tsrnn.base.config.auto_batch_size`); ``batch_size_`` is "
+        "what fit used.",
+        low=1,
+        none=True,
+        auto="256, or fewer so that an epoch takes at least 8 steps",
+    )
+    lr: float = _p(
+        1e-2,
+        "training",
+        "float",
+        "Adam learning rate.",
+        "Adam's learning rate.",
+        low=0.0,
+        high=10.0,
+        low_open=True,
+    )
+    val_fraction: float | None = _p(
+        None,
+        "training",
+        "float",
+        "Share of the training steps, at their end, used for early stopping.",
+        "Share of the training steps, at their end, that validate (early stopping).  ``None`` adapts the "
+        "validation span to the horizon and the length (:meth:`validation_steps`; the report says what "
+        "it chose); 0 trains without validation.",
+        low=0.0,
+        high=1.0,
+        high_open=True,
+        none=True,
+        auto="10%, but at least the horizon's steps, and none when the series is too short for both",
+    )
+    patience: int | None = _p(
+        10,
+        "training",
+        "int",
+        "Epochs without a better validation loss before stopping.",
+        "Epochs without a better validation loss before training stops (None: never early).",
+        low=1,
+        none=True,
+    )
+    lr_patience: int | None = _p(
+        3,
+        "training",
+        "int",
+        "Epochs without a better validation loss before the learning rate is halved.",
+        "Epochs without a better validation loss before the learning rate is halved (None: never).",
+        low=1,
+        none=True,
+    )
+    clip_norm: float | None = _p(
+        1.0,
+        "training",
+        "float",
+        "Gradients are clipped to this norm.",
+        "Gradients are clipped to this global norm (None: not clipped).",
+        low=0.0,
+        low_open=True,
+        none=True,
+    )
+    average_best: int = _p(
+        3,
+        "training",
+        "int",
+        "Average the weights of this many epochs with the lowest validation losses (1: the best epoch's alone).",
+        "The trained model averages the weights of this many epochs with the lowest validation losses "
+        "(``history_.averaged`` names them; 1 keeps the best epoch's alone).",
+        low=1,
+    )
+    seed: int = _p(
+        0,
+        "training",
+        "int",
+        "Seed of the data, weights and shuffling.",
+        "Seed of the weights, the shuffling and the sample paths: a fit on the CPU is reproducible from it.",
+        low=0,
+    )
+    threads: int | None = _p(
+        None,
+        "training",
+        "int",
+        "CPU threads for training.",
+        "CPU threads for training.  ``None`` picks 1 for hidden sizes up to 64, whose matrices are too "
+        "small to split (more threads then only wait on each other, and slow down badly when other "
+        "programs share the cores), else torch's default.  Torch's setting is restored afterwards.",
+        low=1,
+        none=True,
+        auto="1 up to 64 hidden units, else torch's default",
+    )
+    device: str = _p(
+        "cpu",
+        "training",
+        "choice",
+        "Where to train; under torchrun each rank takes its own GPU.",
+        "Where to train (``auto``: CUDA when available).  The fitted model is returned to the CPU, "
+        "where forecasting runs.",
+        choices=DEVICES,
+    )
+    # -- data ---------------------------------------------------------------------------------------
+    targets: Sequence[str | int] | None = _p(
+        None,
+        "data",
+        "columns",
+        "Columns to forecast, comma-separated.",
+        "Columns to forecast (O of them), by name or position; default every column (``y`` for long data).",
+        none=True,
+        auto="every input; y for long data",
+    )
+    features: Sequence[str | int] | None = _p(
+        None,
+        "data",
+        "columns",
+        "The input columns of the data, comma-separated.",
+        "Columns of a DataFrame to read as input features (default: every numeric column).",
+        none=True,
+        flag=None,  # the command line's features option also counts the generated series' columns
+    )
+    known: Sequence[str] | None = _p(
+        None,
+        "data",
+        "columns",
+        "Input columns whose future values are known (holidays, promotions, prices), comma-separated: "
+        "the network reads them over the steps it forecasts; forecasts then need their future values.",
+        "Input columns whose future values are known in advance (holidays, promotions, prices set "
+        "ahead): the network also reads their values over the steps it forecasts (see "
+        ":mod:`tsrnn.data.known`), and :meth:`forecast` then needs them, ``future=``.  They must not be "
+        "targets.  Other non-target inputs are past-only covariates.",
+        none=True,
+    )
+    scale: bool = _p(
+        True,
+        "data",
+        "bool",
+        "Standardise each column with statistics of the training span only.",
+        "Standardise each column with statistics of the training span only.",
+        off="no-scale",
+    )
+    season: int | Sequence[int] | None = _p(
+        None,
+        "data",
+        "season",
+        "Season in steps, for the seasonal indices, the seasonal-naive baseline and the MASE scale.",
+        "Season (steps) of each target for the seasonal indices, the seasonal-naive baseline and the MASE "
+        "scale; None takes the calendar's (12 monthly, 4 quarterly, 52 weekly, 7 daily, 24 hourly, 48 "
+        "half-hourly, none yearly) unless the training span's autocorrelation finds a clearly stronger "
+        "one, and for integer steps the autocorrelation's.",
+        low=1,
+        none=True,
+        auto="the calendar's, or found from the data",
+    )
+    time_col: str | None = _p(
+        None,
+        "data",
+        "str",
+        "Time column of the data; 'none' keeps every column as a feature.",
+        "Column of the time index: dates in any common form (see the data guide) or integers (years, "
+        "steps), or R's decimal years (``1949.0833``).  By default the DataFrame's own DatetimeIndex or "
+        "PeriodIndex, else the first column of dates, else an integer column (or one of decimal years) "
+        "named like a time (``year``, ``time``, ``ds``, ...), else the index column ``to_csv`` writes; "
+        "``'none'`` keeps every column as a feature.  Rows are sorted by it; the time column is never a "
+        "feature, nor is the index column ``to_csv`` writes (``data_report_['row_numbers']``).",
+        none=True,
+        auto="the first column of dates, else an integer column named like year/date/time/ds/period, "
+        "else the index column to_csv writes",
+    )
+    freq: str | None = _p(
+        None,
+        "data",
+        "str",
+        "Frequency of the time column, as pandas writes it (MS, ME, QS, QE, YS, W-SUN, B, D, h, 30min, ...).",
+        "The calendar's pandas frequency (``'MS'``, ``'QE'``, ``'W-WED'``, ``'B'``, ``'30min'``, ...) where "
+        "it cannot be inferred (business days with holidays, a very short series).  Periods absent from "
+        "the calendar are gaps, treated as missing values.",
+        none=True,
+        auto="inferred from the dates",
+    )
+    fill: str | None = _p(
+        None,
+        "data",
+        "choice",
+        "Fill missing values and calendar gaps this way.",
+        "What to do with missing values and calendar gaps; by default they are an error naming the column "
+        "or the missing periods.",
+        choices=FILLS,
+        none=True,
+        auto="they are an error naming them",
+    )
+    irregular: str = _p(
+        "error",
+        "data",
+        "choice",
+        "A time column on no regular calendar: an error, or accepted as it is.",
+        "Whether a time index on no regular calendar is an error.",
+        choices=("error", "ignore"),
+    )
+
+
+def specs(*groups: str) -> list[tuple[str, Any, Spec]]:
+    """``(name, default, spec)`` of every parameter of ``groups`` (default all), in the table's order."""
+    return [
+        (f.name, f.default, f.metadata["spec"])
+        for f in fields(Parameters)
+        if not groups or f.metadata["spec"].group in groups
+    ]
+
+
+def _type_words(default: Any, spec: Spec) -> str:
+    """The numpydoc type line of a parameter: its kind or choices, then its default."""
+    kind = {
+        "int": "int",
+        "float": "float",
+        "bool": "bool",
+        "str": "str",
+        "columns": "list of str or int",
+        "levels": "sequence of float",
+        "season": "int or list of int",
+        "choice": "{" + ", ".join(repr(c) for c in spec.choices) + "}",
+    }[spec.kind]
+    return f"{kind}{' or None' if spec.none else ''}, default {default!r}"
+
+
+def _docs() -> str:
+    """The numpydoc entries of every parameter, group after group."""
+    return "".join(
+        f"{name} : {_type_words(default, spec)}\n"
+        + textwrap.fill(
+            f"({group}) {spec.doc}",
+            100,
+            initial_indent="    ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
+        + "\n"
+        for group in GROUPS
+        for name, default, spec in specs(group)
+    )
+
+
+_ATTRIBUTES = """\
 Attributes
 ----------
 model_ : RNNForecaster
-scaler_ : Scaler or None
 history_ : History
     What training did (``records``, ``best_epoch``, ``stop_reason``, ``averaged``) and the network's
     share: ``val_mse``, the fitted model's validation MSE of its point forecast (scaled units),
@@ -148,3 +483,51 @@ n_features_in_ : int
 feature_names_in_ : list of str
 target_names_ : list of str
 """
+
+DOC = (
+    "Forecast a (multi-feature) series, or a panel of many, with a recurrent network.\n\n"
+    "Every parameter is keyword-only; they are declared once, in\n:mod:`tsrnn.estimator.parameters`, "
+    "which the command line's options come from too.\n\nParameters\n----------\n"
+    + _docs()
+    + "\n"
+    + _ATTRIBUTES
+)
+
+
+def _check_one(name: str, value: Any, spec: Spec) -> None:
+    if value is None:
+        if not spec.none:
+            raise checks.invalid(name, f"{name} must not be None")
+    elif spec.kind == "choice":
+        checks.choice(name, value, spec.choices)
+    elif spec.kind == "bool":
+        if not isinstance(value, (bool, np_bool)):
+            raise checks.invalid(name, f"{name} must be True or False, got {value!r}")
+    elif spec.kind == "int":
+        checks.positive_int(name, value, minimum=int(spec.low or 0))
+    elif spec.kind == "float":
+        checks.real(name, value, spec.low, spec.high, low_open=spec.low_open, high_open=spec.high_open)
+    elif spec.kind == "str":
+        if not isinstance(value, str):
+            raise checks.invalid(name, f"{name} must be a string, got {value!r} ({type(value).__name__})")
+    elif spec.kind == "season" and not isinstance(value, (list, tuple)):
+        checks.positive_int(name, value)
+    else:  # a list: seasons, columns or levels
+        if isinstance(value, (str, numbers.Integral)) and spec.kind == "columns":
+            value = [value]  # one column
+        if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
+            raise checks.invalid(name, f"{name} must be a list, got {value!r} ({type(value).__name__})")
+        for i, item in enumerate(value):
+            if spec.kind == "season":
+                checks.positive_int(f"{name}[{i}]", item)
+            elif spec.kind == "levels":
+                checks.real(f"{name}[{i}]", item, 0.0, 1.0, low_open=True, high_open=True)
+            elif isinstance(item, bool) or not isinstance(item, (str, numbers.Integral)):
+                raise checks.invalid(name, f"{name}[{i}] must be a column name or position, got {item!r}")
+
+
+def check(params: Parameters) -> None:
+    """Check every parameter's value against its :class:`Spec` (type, range, choices, None), before
+    any work; the first fault is an :class:`~tsrnn.base.errors.InvalidParameterError` naming it."""
+    for name, _, spec in specs():
+        _check_one(name, getattr(params, name), spec)

@@ -16,6 +16,7 @@ from ..data.seasonal import anchored
 from ..data.windows import n_windows
 from ..evaluation.baselines import check_ar_size
 from ..evaluation.seasons import find_season
+from .parameters import STRATEGIES
 
 __all__ = [
     "STRATEGIES",
@@ -36,7 +37,6 @@ __all__ = [
     "check_season",
 ]
 
-STRATEGIES = ("direct", "recursive")
 AUTO_VAL_FRACTION = 0.1  # val_fraction=None: this share of the steps validates, but at least the horizon
 MAX_SAMPLES = (
     1_000_000  # Monte-Carlo paths: a million give quantiles to a tenth of a percent; more only cost memory
