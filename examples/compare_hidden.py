@@ -36,7 +36,17 @@ out.mkdir(parents=True, exist_ok=True)
 length, epochs = (300, 2) if fast else (1000, 60)
 df = tsrnn.multi_sine(length, n_features=1, periods=37, noise=0.05, seed=0)  # DataFrame (T, 1)
 result = tsrnn.compare_hidden_sizes(
-    df, hidden_sizes=[2, 5, 10, 15], layers=2, window=30, horizon=5, epochs=epochs, seed=0, forecast_steps=100
+    df,
+    hidden_sizes=[2, 5, 10, 15],
+    layers=2,
+    window=30,
+    horizon=5,
+    epochs=epochs,
+    seed=0,
+    forecast_steps=100,
+    cell="rnn",  # the bare networks: a tanh RNN of each size, reading absolute values, no highway
+    relative=False,
+    highway=False,
 )
 table = result.table[["hidden", "parameters", "epochs", "test_rmse", "naive_rmse", "forecast_rmse"]]
 print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))

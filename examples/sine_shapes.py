@@ -20,11 +20,11 @@ print(f"  h_n    {tuple(h_n.shape)} (L, B, H): the final state of each layer; ba
 
 # The same through tsrnn, which names every dimension and counts the parameters per layer.
 print()
-print(tsrnn.describe_shapes(features=1, hidden=10, layers=2, seq=20))
+print(tsrnn.describe_shapes(features=1, hidden=10, layers=2, seq=20, cell="rnn"))  # the tutorial's nn.RNN
 
 # Three features and hidden 15: only F and H change.
 print()
-report = tsrnn.describe_shapes(features=3, hidden=15, layers=2, seq=20)
+report = tsrnn.describe_shapes(features=3, hidden=15, layers=2, seq=20, cell="rnn")
 print(
     f"features 3, hidden 15: input {report.shape('input')}, output {report.shape('rnn output')}, "
     f"h_n {report.shape('h_n')}, prediction {report.shape('prediction')}; "

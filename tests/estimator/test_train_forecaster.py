@@ -523,7 +523,7 @@ def test_set_params_take_effect_on_the_next_fit(fit_frame):
 @pytest.mark.parametrize(
     "params, error, match",
     [
-        ({"hidden": 0}, ValueError, r"hidden_size must be an integer >= 1, got 0"),
+        ({"hidden": 0}, ValueError, r"hidden must be an integer >= 1, got 0"),  # the parameter table's check
         ({"cell": "xyz"}, ValueError, r"cell must be one of 'rnn', 'lstm', 'gru', got 'xyz'"),
         ({"lr": -1.0}, ValueError, r"lr must be a finite number in \(0\.0, 10\.0\], got -1\.0"),
         ({"window": 0}, ValueError, r"window must be an integer >= 1, got 0"),
