@@ -297,12 +297,12 @@ def tsrnn_forecasts(
         return fc
 
     def levels_of(frame: pd.DataFrame) -> dict[float, np.ndarray]:
-        """{level: (h,)} from a forecast's ``{target}_q{level}`` columns (its first target's)."""
-        first = frame.columns[0] if "y" not in frame.columns else "y"
+        """{level: (h,)} from a forecast's ``tsrnn-q{level}`` columns (its first target's rows)."""
+        frame = first_target(frame)
         return {
-            float(c[len(first) + 2 :]): frame[c].to_numpy(np.float64)
+            float(c[len(QUANTILE_PREFIX) :]): frame[c].to_numpy(np.float64)
             for c in frame.columns
-            if c.startswith(f"{first}_q")
+            if c.startswith(QUANTILE_PREFIX)
         }
 
     from tsrnn import Forecaster
@@ -351,7 +351,7 @@ def tsrnn_forecasts(
                         horizon=case.h, seed=seed, targets=[0], known=["phase_sin", "phase_cos"], **kwargs
                     ).fit(frame, progress=False)
                 )
-                return fc.forecast(case.h, future=waves[len(values) :]).to_numpy()[:, 0]
+                return point_of(fc.forecast(case.h, future=waves[len(values) :]))
             if (
                 slag
             ):  # the target's own value L = m * ceil(h / m) steps earlier, known over the forecast steps
@@ -366,12 +366,12 @@ def tsrnn_forecasts(
                         frame, progress=False
                     )
                 )
-                return fc.forecast(case.h, future=lag[len(values) :, None]).to_numpy()[:, 0]
+                return point_of(fc.forecast(case.h, future=lag[len(values) :, None]))
             fc = keep(
                 Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False)
             )
             frame = refitted(fc, values).forecast(case.h)
-            out = frame.to_numpy()[:, 0]
+            out = point_of(frame)
             if quantiles is not None and seed == seeds[0]:
                 quantiles[uid_of[id(values)]] = levels_of(frame)
             return out if combine is None else (out + baseline_forecast(fc, values, case.h, combine)) / 2
@@ -406,6 +406,19 @@ def tsrnn_forecasts(
             runs.append({uid: single(v) for uid, v in train.items()})
             note = f"per series: the long layout failed ({type(err).__name__}: {err})"
     return {uid: np.mean([r[uid] for r in runs], axis=0) for uid in train}, note
+
+
+POINT, QUANTILE_PREFIX = "tsrnn", "tsrnn-q"  # the forecast frame's columns (long: unique_id, ds, ...)
+
+
+def first_target(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a single series' forecast frame that forecast its first target (its unique_id)."""
+    return frame[frame["unique_id"] == frame["unique_id"].iloc[0]]
+
+
+def point_of(frame: pd.DataFrame) -> np.ndarray:
+    """(h,) a single series' point forecast of its first target, from a forecast frame."""
+    return first_target(frame)[POINT].to_numpy(np.float64)
 
 
 def baseline_forecast(fc, values, h: int, name: str) -> np.ndarray:
@@ -461,10 +474,10 @@ def _tsrnn_long(
     fc.fit(data, progress=False)
     fc = refit(fc, data) if refit is not None else fc
     out = fc.forecast(case.h, future=pd.concat(futures, ignore_index=True) if seasonal_lag else None)
-    parts = {uid: part.drop(columns=["unique_id", "ds"]) for uid, part in out.groupby("unique_id")}
+    parts = {str(uid): part for uid, part in out.groupby("unique_id")}
     if quantiles is not None:
         quantiles.update({uid: levels_of(part) for uid, part in parts.items()})
-    return {uid: part["y"].to_numpy() for uid, part in parts.items()}
+    return {uid: part[POINT].to_numpy() for uid, part in parts.items()}
 
 
 def defaults_params(case: Case, n_train: int) -> dict:

@@ -157,7 +157,7 @@ def _tsrnn_conformal(case, quick, seed):
     out = fc.forecast(case.h, level=list(LEVELS))
     points, quantiles = {}, {}
     for uid, part in out.groupby("unique_id"):
-        points[uid] = part["y"].to_numpy(np.float64)
+        points[uid] = part[br.POINT].to_numpy(np.float64)
         q = {0.5: points[uid]}
         for width in LEVELS:
             tail = round((1 - width / 100) / 2, 4)
