@@ -278,27 +278,31 @@ def tsrnn_forecasts(
     losses: list | None = None,
     gains: list | None = None,
     quantiles: dict | None = None,
+    epochs: list | None = None,
 ) -> tuple[dict, str]:
     """tsrnn forecasts of every series of ``case``: one fit per seed (averaged), on the long layout
     for a panel (per series if that path fails); ``params(case, train_length)`` gives the arguments.
     ``losses``, if given, receives each fit's best validation loss (scaled units), ``gains`` each
-    fit's network share (``history_.network_gain``: 1 - validation MSE / its linear part's), and
-    ``quantiles`` (a model with ``loss="quantile"``) {uid: {level: (h,)}} of the first seed's fit."""
+    fit's network share (``history_.network_gain``: 1 - validation MSE / its linear part's),
+    ``epochs`` each fit's (best epoch, epochs run), and ``quantiles`` (a model with
+    ``loss="quantile"``) {uid: {level: (h,)}} of the first seed's fit."""
 
     def keep(fc):
         if losses is not None:
             losses.append(min((v for v in fc.history_.val_loss if v is not None), default=math.nan))
         if gains is not None:
             gains.append(getattr(fc.history_, "network_gain", None))
+        if epochs is not None:
+            epochs.append((fc.history_.best_epoch, len(fc.history_.records)))
         return fc
 
     def levels_of(frame: pd.DataFrame) -> dict[float, np.ndarray]:
-        """{level: (h,)} from a forecast's ``{target}_q{level}`` columns (its first target's)."""
-        first = frame.columns[0] if "y" not in frame.columns else "y"
+        """{level: (h,)} from a forecast's ``tsrnn-q{level}`` columns (its first target's rows)."""
+        frame = first_target(frame)
         return {
-            float(c[len(first) + 2 :]): frame[c].to_numpy(np.float64)
+            float(c[len(QUANTILE_PREFIX) :]): frame[c].to_numpy(np.float64)
             for c in frame.columns
-            if c.startswith(f"{first}_q")
+            if c.startswith(QUANTILE_PREFIX)
         }
 
     from tsrnn import Forecaster
@@ -347,7 +351,7 @@ def tsrnn_forecasts(
                         horizon=case.h, seed=seed, targets=[0], known=["phase_sin", "phase_cos"], **kwargs
                     ).fit(frame, progress=False)
                 )
-                return fc.forecast(case.h, future=waves[len(values) :]).to_numpy()[:, 0]
+                return point_of(fc.forecast(case.h, future=waves[len(values) :]))
             if (
                 slag
             ):  # the target's own value L = m * ceil(h / m) steps earlier, known over the forecast steps
@@ -362,12 +366,12 @@ def tsrnn_forecasts(
                         frame, progress=False
                     )
                 )
-                return fc.forecast(case.h, future=lag[len(values) :, None]).to_numpy()[:, 0]
+                return point_of(fc.forecast(case.h, future=lag[len(values) :, None]))
             fc = keep(
                 Forecaster(horizon=case.h, seed=seed, targets=targets, **kwargs).fit(values, progress=False)
             )
             frame = refitted(fc, values).forecast(case.h)
-            out = frame.to_numpy()[:, 0]
+            out = point_of(frame)
             if quantiles is not None and seed == seeds[0]:
                 quantiles[uid_of[id(values)]] = levels_of(frame)
             return out if combine is None else (out + baseline_forecast(fc, values, case.h, combine)) / 2
@@ -402,6 +406,19 @@ def tsrnn_forecasts(
             runs.append({uid: single(v) for uid, v in train.items()})
             note = f"per series: the long layout failed ({type(err).__name__}: {err})"
     return {uid: np.mean([r[uid] for r in runs], axis=0) for uid in train}, note
+
+
+POINT, QUANTILE_PREFIX = "tsrnn", "tsrnn-q"  # the forecast frame's columns (long: unique_id, ds, ...)
+
+
+def first_target(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a single series' forecast frame that forecast its first target (its unique_id)."""
+    return frame[frame["unique_id"] == frame["unique_id"].iloc[0]]
+
+
+def point_of(frame: pd.DataFrame) -> np.ndarray:
+    """(h,) a single series' point forecast of its first target, from a forecast frame."""
+    return first_target(frame)[POINT].to_numpy(np.float64)
 
 
 def baseline_forecast(fc, values, h: int, name: str) -> np.ndarray:
@@ -457,10 +474,10 @@ def _tsrnn_long(
     fc.fit(data, progress=False)
     fc = refit(fc, data) if refit is not None else fc
     out = fc.forecast(case.h, future=pd.concat(futures, ignore_index=True) if seasonal_lag else None)
-    parts = {uid: part.drop(columns=["unique_id", "ds"]) for uid, part in out.groupby("unique_id")}
+    parts = {str(uid): part for uid, part in out.groupby("unique_id")}
     if quantiles is not None:
         quantiles.update({uid: levels_of(part) for uid, part in parts.items()})
-    return {uid: part["y"].to_numpy() for uid, part in parts.items()}
+    return {uid: part[POINT].to_numpy() for uid, part in parts.items()}
 
 
 def defaults_params(case: Case, n_train: int) -> dict:
@@ -569,10 +586,12 @@ class Method:
 
 def _tsrnn_method(name, params, needs=None):
     def run(case, quick, seed):
-        gains = []
-        forecasts, note = tsrnn_forecasts(case, params, seeds=(seed,), quick=quick, gains=gains)
+        gains, epochs = [], []
+        forecasts, note = tsrnn_forecasts(
+            case, params, seeds=(seed,), quick=quick, gains=gains, epochs=epochs
+        )
         known = [g for g in gains if g is not None]
-        return forecasts, note, {"network_gain": float(np.mean(known)) if known else None}
+        return forecasts, note, {"network_gain": float(np.mean(known)) if known else None, "epochs": epochs}
 
     return Method(name, run, needs, seeded=True)
 
@@ -891,7 +910,8 @@ def ablation_lines(results: dict, cases: list[Case], subsets: dict[str, list[Cas
             )
     lines += [
         "",
-        f"Per case, means over the seeds {', '.join(map(str, seeds))} (MASE ratio to seasonal naive):",
+        "Per case, each run's mean over the seeds it ran with (defaults: "
+        f"{', '.join(map(str, seeds))}; MASE ratio to seasonal naive):",
         "",
         "| case | defaults | 1-unit network | no highway | defaults / 1-unit | network's share (mean) |",
         "|---|---|---|---|---|---|",
@@ -909,6 +929,165 @@ def ablation_lines(results: dict, cases: list[Case], subsets: dict[str, list[Cas
         lines.append(
             f"| {c.name} | {_fmt(cells[0])} | {_fmt(cells[1])} | {_fmt(cells[2])} | {_fmt(rel)} | "
             f"{_fmt(float(np.mean(shares)) if shares else None, 2)} |"
+        )
+    return lines + [""]
+
+
+# Measured variants kept in the results though not in METHODS (made with a temporary switch in the
+# library): key -> (the run it changes, what it changed)
+VARIANTS = {
+    "tsrnn_zerohead": ("tsrnn", "the network's output layer initialised at zero"),
+    "tsrnn_1unit_zerohead": ("tsrnn_1unit", "the 1-unit network's output layer initialised at zero"),
+}
+
+
+def variant_lines(results: dict, cases: list[Case], subsets: dict[str, list[Case]]) -> list[str]:
+    """Each measured variant of :data:`VARIANTS` against the run it changes, seed by seed: gmean MASE
+    ratio of both over the cases both ran on, their ratio and on how many cases the variant is
+    better; then the means over the seeds."""
+    key = lambda name, seed: name if seed == 0 else f"{name}@{seed}"  # noqa: E731
+    ok = lambda c, k: results.get(c.name, {}).get(k, {}).get("status") == "ok"  # noqa: E731
+    ratio = lambda c, k: results[c.name][k]["mase"] / results[c.name]["snaive"]["mase"]  # noqa: E731
+    shown = {v: ref for v, ref in VARIANTS.items() if seeds_run(results, cases, v)}
+    if not shown:
+        return []
+    lines = [
+        "## Variants measured against the defaults, seed by seed",
+        "",
+        "Each variant changes one thing (made with a temporary switch in the library, not kept unless "
+        "the text says so); gmean MASE ratio over the cases both ran on with that seed.",
+        "",
+        "| variant | against | cases | seed | against | variant | variant / against | variant better on |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, (ref, what) in shown.items():
+        for label, members in subsets.items():
+            rows = []
+            for seed in seeds_run(results, cases, name):
+                both = [c for c in members if ok(c, key(name, seed)) and ok(c, key(ref, seed))]
+                if not both:
+                    continue
+                a = gmean([ratio(c, key(ref, seed)) for c in both])
+                b = gmean([ratio(c, key(name, seed)) for c in both])
+                better = sum(ratio(c, key(name, seed)) < ratio(c, key(ref, seed)) for c in both)
+                rows.append((a, b))
+                lines.append(
+                    f"| {what} | {LABELS.get(ref, ref)} | {label} ({len(both)}) | {seed} | {_fmt(a)} | "
+                    f"{_fmt(b)} | {_fmt(b / a)} | {better}/{len(both)} |"
+                )
+            if len(rows) > 1:
+                a, b = np.mean(rows, axis=0)
+                lines.append(
+                    f"| {what} | {LABELS.get(ref, ref)} | {label} | mean of {len(rows)} | {_fmt(a)} | "
+                    f"{_fmt(b)} | {_fmt(b / a)} | |"
+                )
+    return lines + [""]
+
+
+ENSEMBLE = ("tsrnn", "tsrnn_1unit")  # the runs whose seeds are averaged in the ensemble section
+
+
+def ensemble_scores(results: dict, case: Case, name: str, seeds: list[int]) -> dict | None:
+    """The MASE ratio to seasonal naive of ``name``'s forecasts of ``case`` averaged over ``seeds``
+    (what ``tsrnn_forecasts(..., seeds=seeds)`` forecasts: one fit per seed, the mean), its MASE,
+    and the members' summed seconds; None unless every member ran."""
+    keys = [name if s == 0 else f"{name}@{s}" for s in seeds]
+    runs = [results.get(case.name, {}).get(k, {}) for k in keys]
+    if not all(r.get("status") == "ok" and "forecasts" in r for r in runs):
+        return None
+    mean = {uid: np.mean([r["forecasts"][uid] for r in runs], axis=0) for uid in runs[0]["forecasts"]}
+    mase = score(case, mean)["mase"]
+    return {
+        "ratio": mase / results[case.name]["snaive"]["mase"],
+        "mase": mase,
+        "seconds": float(sum(r["seconds"] for r in runs)),
+        "members": [r["mase"] / results[case.name]["snaive"]["mase"] for r in runs],
+    }
+
+
+def ensemble_lines(
+    results: dict, cases: list[Case], subsets: dict[str, list[Case]], size: int = 3
+) -> list[str]:
+    """Seed ensembles: per subset of cases and draw (seeds ``size * d`` to ``size * d + size - 1``),
+    the geometric-mean MASE ratio of one fit (the mean over the draw's seeds of their gmeans) and of
+    the ``size`` fits' forecasts averaged, for the defaults and the 1-unit network; then per case."""
+    full = set(seeds_run(results, cases, ENSEMBLE[0]))
+    draws = [list(range(size * d, size * d + size)) for d in range(len(full) // size)]
+    draws = [d for d in draws if set(d) <= full]
+    if not draws:
+        return []
+    lines = [
+        f"## Seed ensembles: {size} fits averaged",
+        "",
+        f"Each draw averages the forecasts of {size} fits with consecutive seeds (draw d: seeds {size}d to "
+        f"{size}d+{size - 1}; the forecasts each fit stored, averaged as `tsrnn_forecasts(..., seeds=...)` "
+        "averages them; no fit is shared between draws). gmean MASE ratio over the cases every member "
+        "ran on; \"one fit\" is the mean of the members' own gmeans; seconds: the ensemble's, its "
+        'members\' fit+forecast seconds summed over the cases. "defaults / 1-unit" compares like with '
+        "like (ensemble with ensemble).",
+        "",
+        "| cases | draw (seeds) | defaults, one fit | defaults, ensemble | ensemble / one fit | "
+        "1-unit, one fit | 1-unit, ensemble | defaults / 1-unit (ensembles) | ensemble better than AutoETS | "
+        "seconds |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for label, members in subsets.items():
+        rows = []
+        for draw in draws:
+            cells = {}
+            for name in ENSEMBLE:
+                got = {c.name: ensemble_scores(results, c, name, draw) for c in members}
+                if all(v is not None for v in got.values()):
+                    cells[name] = got
+            if ENSEMBLE[0] not in cells:
+                continue
+            d = cells[ENSEMBLE[0]]
+            one = float(np.mean([gmean([d[c.name]["members"][i] for c in members]) for i in range(size)]))
+            ens = gmean([d[c.name]["ratio"] for c in members])
+            ets = [c for c in members if results[c.name].get("AutoETS", {}).get("status") == "ok"]
+            beats = sum(d[c.name]["mase"] < results[c.name]["AutoETS"]["mase"] for c in ets)
+            u = cells.get(ENSEMBLE[1])
+            u_one = (
+                float(np.mean([gmean([u[c.name]["members"][i] for c in members]) for i in range(size)]))
+                if u
+                else None
+            )
+            u_ens = gmean([u[c.name]["ratio"] for c in members]) if u else None
+            rows.append((one, ens, u_one, u_ens))
+            lines.append(
+                f"| {label} ({len(members)}) | {draw[0] // size} ({draw[0]}-{draw[-1]}) | {_fmt(one)} | "
+                f"{_fmt(ens)} | {_fmt(ens / one)} | {_fmt(u_one)} | {_fmt(u_ens)} | "
+                f"{_fmt(ens / u_ens if u_ens else None)} | {beats}/{len(ets)} | "
+                f"{sum(d[c.name]['seconds'] for c in members):.1f} |"
+            )
+        if len(rows) > 1:
+            m = [
+                np.mean([r[i] for r in rows]) if all(r[i] is not None for r in rows) else None
+                for i in range(4)
+            ]
+            lines.append(
+                f"| {label} | mean of {len(rows)} | {_fmt(m[0])} | {_fmt(m[1])} | "
+                f"{_fmt(m[1] / m[0])} | {_fmt(m[2])} | {_fmt(m[3])} | "
+                f"{_fmt(m[1] / m[3] if m[3] else None)} | | |"
+            )
+    lines += [
+        "",
+        f"Per case, defaults (MASE ratio to seasonal naive): one fit, the mean and range over seeds "
+        f"{draws[0][0]}-{draws[-1][-1]}; the ensemble, the mean and range over the {len(draws)} draws.",
+        "",
+        "| case | one fit: mean (range) | ensemble: mean (range) |",
+        "|---|---|---|",
+    ]
+    for c in cases:
+        got = [ensemble_scores(results, c, ENSEMBLE[0], d) for d in draws]
+        got = [g for g in got if g is not None]
+        if not got:
+            continue
+        single = [v for g in got for v in g["members"]]
+        ens = [g["ratio"] for g in got]
+        lines.append(
+            f"| {c.name} | {np.mean(single):.3f} ({min(single):.3f}-{max(single):.3f}) | "
+            f"{np.mean(ens):.3f} ({min(ens):.3f}-{max(ens):.3f}) |"
         )
     return lines + [""]
 
@@ -993,6 +1172,8 @@ def report(results, cases, missing, methods, command, quick) -> str:
         "panels": [c for c in cases if len(c.series) > 1],
     }
     lines += [""] + ablation_lines(results, cases, subsets)
+    lines += ensemble_lines(results, cases, subsets)
+    lines += variant_lines(results, cases, subsets)
     lines += ["## Notes", ""] + notes
     return "\n".join(lines) + "\n"
 

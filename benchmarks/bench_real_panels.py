@@ -157,7 +157,7 @@ def _tsrnn_conformal(case, quick, seed):
     out = fc.forecast(case.h, level=list(LEVELS))
     points, quantiles = {}, {}
     for uid, part in out.groupby("unique_id"):
-        points[uid] = part["y"].to_numpy(np.float64)
+        points[uid] = part[br.POINT].to_numpy(np.float64)
         q = {0.5: points[uid]}
         for width in LEVELS:
             tail = round((1 - width / 100) / 2, 4)
@@ -308,6 +308,8 @@ def report(results, cases, missing, methods, command, quick) -> str:
     lines += ["", "## Intervals", ""] + interval_table(results, cases, methods)
     lines += ["", "## Targets (tsrnn defaults)", ""] + targets_lines(results, cases)
     lines += [""] + br.ablation_lines(results, cases, {"all": cases})
+    lines += br.ensemble_lines(results, cases, {"all": cases})
+    lines += br.variant_lines(results, cases, {"all": cases})
     notes = [f"- {name}: {text}" for name, text in DATA_NOTES.items() if any(c.name == name for c in cases)]
     notes += [f"- {c.name}: {c.note}" for c in cases if c.note]
     notes += [
