@@ -160,7 +160,7 @@ def test_train_stops_on_nan_and_restores_the_best_weights():
     Y = 2.0 * X[:, -1:, :]  # (N, K=1, O=1)
     model = _NanFromCall(nan_from=3)
     cfg = TrainConfig(epochs=10, batch_size=8, lr=0.1, seed=0, average_best=1)  # one step per epoch
-    h = train(model, X, Y, cfg, X_val=X, Y_val=Y)
+    h = train(model, X, Y, cfg, val_index=torch.arange(8))
     assert isinstance(h, History)
     assert len(h.records) == 3
     assert h.stop_reason == "diverged: the loss became nan in epoch 3; try a lower learning rate than lr=0.1"
@@ -173,7 +173,7 @@ def test_a_diverged_run_averages_the_finite_epochs_it_kept():
     X = torch.linspace(0.5, 1.5, 8 * 3).reshape(8, 3, 1)  # (N, T, F)
     Y = 2.0 * X[:, -1:, :]
     model = _NanFromCall(nan_from=3)
-    h = train(model, X, Y, TrainConfig(epochs=10, batch_size=8, lr=0.1, seed=0), X_val=X, Y_val=Y)
+    h = train(model, X, Y, TrainConfig(epochs=10, batch_size=8, lr=0.1, seed=0), val_index=torch.arange(8))
     assert h.stop_reason.startswith("diverged") and h.best_epoch == 2 and h.averaged == [2, 1]
     torch.testing.assert_close(model.w.detach(), (model.seen[1] + model.seen[2]) / 2)
 
@@ -185,11 +185,11 @@ def test_the_model_averages_the_weights_of_the_best_epochs():
     weights = {}
     h = train(
         model,
-        X[:48],
-        Y[:48],
+        X,
+        Y,
         TrainConfig(epochs=8, batch_size=16, lr=0.05, patience=None, average_best=3),
-        X_val=X[48:],
-        Y_val=Y[48:],
+        train_index=torch.arange(48),
+        val_index=torch.arange(48, 64),
         on_epoch=lambda state: weights.setdefault(state.epoch, state.model),
     )
     order = sorted(range(1, 9), key=lambda e: (h.val_loss[e - 1], e))

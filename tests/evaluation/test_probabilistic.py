@@ -205,7 +205,7 @@ def test_mse_training_is_exactly_the_plain_mse_loop():
     b = Plain(make("mse"))
     b.inner.load_state_dict(a.state_dict())
     cfg = tsrnn.TrainConfig(epochs=3, batch_size=16, seed=1)
-    ha, hb = train(a, X, Y, cfg, X_val=X[:20], Y_val=Y[:20]), train(b, X, Y, cfg, X_val=X[:20], Y_val=Y[:20])
+    ha, hb = train(a, X, Y, cfg, val_index=torch.arange(20)), train(b, X, Y, cfg, val_index=torch.arange(20))
     assert ha.train_loss == hb.train_loss and ha.val_loss == hb.val_loss
     assert all(
         torch.equal(p, q)

@@ -247,8 +247,6 @@ def train(
     X: torch.Tensor,
     Y: torch.Tensor,
     config: TrainConfig,
-    X_val: torch.Tensor | None = None,
-    Y_val: torch.Tensor | None = None,
     progress: bool = False,
     resume: TrainState | None = None,
     on_epoch: Callable[[TrainState], None] | None = None,
@@ -265,8 +263,8 @@ def train(
     halve the learning rate.  A non-finite loss stops training and keeps the best weights so far
     (averaged likewise).
 
-    ``train_index`` / ``val_index`` pick the windows of ``X`` and ``Y`` to train on and to validate
-    with (instead of all of ``X`` and ``X_val``), e.g. windows that stay inside one of several series.
+    ``train_index`` / ``val_index`` pick the windows of ``X`` and ``Y`` to train on (default all)
+    and to validate with (default none), e.g. windows that stay inside one of several series.
 
     ``on_epoch`` receives a :class:`TrainState` after every epoch (to checkpoint it); ``resume``
     continues from such a state, ending with the same weights as a run never interrupted.  In a
@@ -277,42 +275,87 @@ def train(
     """
     from tqdm.auto import tqdm
 
-    rank, world = distributed_context()
-    net = model
-    device = next(model.parameters()).device
-    if world > 1:
-        device_ids = [device.index] if device.type == "cuda" else None
-        net = nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
-    generator = torch.Generator().manual_seed(config.seed)
-    optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
-    params = [p for p in model.parameters() if p.requires_grad]
+    run = _Run(model, X, Y, config, val_index if val_index is not None and val_index.shape[0] else None)
+    first = run.resume(resume) if resume is not None else 1
+    n = X.shape[0] if train_index is None else train_index.shape[0]
+    bar = tqdm(
+        range(first, config.epochs + 1),
+        desc="training",
+        unit="epoch",
+        disable=not progress or run.rank != 0,
+        leave=False,
+    )
+    epoch = first - 1
+    run.net.train()
+    try:
+        for epoch in bar:
+            train_loss, val_loss = run.epoch(epoch, n, train_index)
+            bar.set_postfix(train=f"{train_loss:.4g}", val="-" if val_loss is None else f"{val_loss:.4g}")
+            stop = run.judge(epoch, train_loss, val_loss)
+            if on_epoch is not None and not run.history.stop_reason.startswith("diverged"):
+                on_epoch(run.state(epoch))
+            if stop:
+                break
+    except KeyboardInterrupt:
+        run.history.stop_reason = f"interrupted in epoch {epoch}; the last complete epoch is {epoch - 1}"
+        raise
+    finally:
+        bar.close()
+    return run.finish(epoch)
 
-    out_kw, loss_fn = _objective(model)
-    if val_index is not None:
-        X_val, Y_val = X, Y
-    val = (
-        (X_val, Y_val)
-        if X_val is not None
-        and Y_val is not None
-        and X_val.shape[0] > 0
-        and (val_index is None or val_index.shape[0] > 0)
-        else None
-    )
-    has_val = val is not None
-    scheduler = (
-        torch.optim.lr_scheduler.ReduceLROnPlateau(optimizer, factor=0.5, patience=config.lr_patience)
-        if config.lr_patience is not None and has_val
-        else None
-    )
-    history, best, stale, first = History(), math.inf, 0, 1
-    best_state = _clone(model.state_dict())  # kept if the first epoch diverges
-    kept: list[
-        tuple[float, int, dict]
-    ] = []  # with validation: the average_best lowest (score, epoch, weights)
-    if resume is not None:
+
+class _TopK:
+    """The ``size`` epochs with the lowest validation losses: (score, epoch, weights), best first."""
+
+    def __init__(self, size: int, kept: list[tuple[float, int, dict]] | None = None) -> None:
+        self.size, self.kept = size, list(kept or [])
+
+    def offer(self, score: float, epoch: int, model: nn.Module) -> None:
+        self.kept = _keep(self.kept, score, epoch, model, self.size)
+
+    @property
+    def epochs(self) -> list[int]:
+        return [e for _, e, _ in self.kept]
+
+    def weights(self) -> dict[str, torch.Tensor]:
+        """The mean of the kept epochs' weights."""
+        return _averaged([w for _, _, w in self.kept])
+
+
+class _Run:
+    """One training run's moving parts: the (DDP-wrapped) network, optimizer, scheduler, generator,
+    history and the early-stopping counters; :func:`train` drives it epoch by epoch."""
+
+    def __init__(self, model: nn.Module, X, Y, config: TrainConfig, val_index: torch.Tensor | None) -> None:
+        self.model, self.X, self.Y, self.config, self.val_index = model, X, Y, config, val_index
+        self.rank, self.world = distributed_context()
+        self.device = next(model.parameters()).device
+        self.net: nn.Module = model
+        if self.world > 1:
+            device_ids = [self.device.index] if self.device.type == "cuda" else None
+            self.net = nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
+        self.generator = torch.Generator().manual_seed(config.seed)
+        self.optimizer = torch.optim.Adam(model.parameters(), lr=config.lr)
+        self.params = [p for p in model.parameters() if p.requires_grad]
+        self.out_kw, self.loss_fn = _objective(model)
+        self.has_val = val_index is not None
+        self.scheduler = (
+            torch.optim.lr_scheduler.ReduceLROnPlateau(
+                self.optimizer, factor=0.5, patience=config.lr_patience
+            )
+            if config.lr_patience is not None and self.has_val
+            else None
+        )
+        self.history, self.best, self.stale = History(), math.inf, 0
+        self.best_state = _clone(model.state_dict())  # kept if the first epoch diverges
+        self.top = _TopK(config.average_best)  # with validation: the epochs whose weights are averaged
+        self.batch = max(1, config.batch_size // self.world)  # batch_size is the global batch
+
+    def resume(self, saved: TrainState) -> int:
+        """Continue from ``saved``; the first epoch still to run."""
         try:
-            model.load_state_dict(resume.model)
-            optimizer.load_state_dict(resume.optimizer)
+            self.model.load_state_dict(saved.model)
+            self.optimizer.load_state_dict(saved.optimizer)
         except (RuntimeError, ValueError) as err:
             from ..base.errors import CheckpointError
 
@@ -321,120 +364,115 @@ def train(
                 f"the interrupted fit had (a run from before the linear highway needs "
                 f"highway=False): {str(err).splitlines()[0]}"
             ) from err
-        generator.set_state(resume.generator)
-        torch.set_rng_state(resume.rng)
-        if scheduler is not None and resume.scheduler is not None:
-            scheduler.load_state_dict(resume.scheduler)
-        history, best, stale, best_state = resume.history, resume.best, resume.stale, resume.best_model
-        if has_val and history.best_epoch:
-            kept = [(best, history.best_epoch, best_state), *resume.runners_up]
-        first = resume.epoch + 1 if history.stop_reason == "finished" else config.epochs + 1  # it had stopped
-    n = X.shape[0] if train_index is None else train_index.shape[0]
-    bs = max(1, config.batch_size // world)  # batch_size is the global batch
-    bar = tqdm(
-        range(first, config.epochs + 1),
-        desc="training",
-        unit="epoch",
-        disable=not progress or rank != 0,
-        leave=False,
-    )
-    epoch = first - 1
-    net.train()
-    try:
-        for epoch in bar:
-            start = time.perf_counter()
-            order = torch.randperm(n, generator=generator)  # the same on every rank
-            if train_index is not None:
-                order = train_index[order]
-            if world > 1:
-                order = order[rank : (n // world) * world : world]  # this rank's shard, equal sizes
-            total = torch.zeros((), dtype=torch.float64, device=device)
-            for i in range(0, order.shape[0], bs):
-                idx = order[i : i + bs]
-                loss = loss_fn(net(X[idx], **out_kw), Y[idx])  # (B, K, O) or params (B, K, O, P) vs (B, K, O)
-                optimizer.zero_grad(set_to_none=True)
-                loss.backward()
-                if config.clip_norm is not None:
-                    nn.utils.clip_grad_norm_(params, config.clip_norm)
-                optimizer.step()
-                total += loss.detach() * idx.shape[0]
-            sums = torch.stack(
-                [
-                    total.cpu(),
-                    torch.tensor(float(order.shape[0]), dtype=torch.float64),
-                    torch.tensor(
-                        _val_loss(model, *val, val_index) if val is not None else math.nan,
-                        dtype=torch.float64,
-                    ),
-                ]
+        self.generator.set_state(saved.generator)
+        torch.set_rng_state(saved.rng)
+        if self.scheduler is not None and saved.scheduler is not None:
+            self.scheduler.load_state_dict(saved.scheduler)
+        self.history, self.best, self.stale = saved.history, saved.best, saved.stale
+        self.best_state = saved.best_model
+        if self.has_val and self.history.best_epoch:
+            self.top = _TopK(
+                self.config.average_best,
+                [(saved.best, self.history.best_epoch, saved.best_model), *saved.runners_up],
             )
-            if world > 1:
-                torch.distributed.all_reduce(sums[:2])
-                torch.distributed.broadcast(sums[2:], src=0)  # every rank follows rank 0's validation
-            train_loss = float(sums[0] / sums[1])
-            val_loss = float(sums[2]) if has_val else None
-            history.records.append(
-                {
-                    "epoch": epoch,
-                    "train_loss": train_loss,
-                    "val_loss": val_loss,
-                    "seconds": time.perf_counter() - start,
-                }
-            )
-            bar.set_postfix(train=f"{train_loss:.4g}", val="-" if val_loss is None else f"{val_loss:.4g}")
-            if not math.isfinite(train_loss) or (val_loss is not None and not math.isfinite(val_loss)):
-                bad = train_loss if not math.isfinite(train_loss) else val_loss
-                history.stop_reason = (
-                    f"diverged: the loss became {bad} in epoch {epoch}; "
-                    f"try a lower learning rate than lr={config.lr}"
-                )
-                break
-            score = val_loss if val_loss is not None else train_loss
-            if scheduler is not None and val_loss is not None:
-                scheduler.step(val_loss)  # halve the learning rate when validation stalls
-            if has_val:
-                kept = _keep(kept, score, epoch, model, config.average_best)
-            if score < best:
-                best, stale, history.best_epoch = score, 0, epoch
-                best_state = kept[0][2] if has_val else _clone(model.state_dict())
-            else:
-                stale += 1
-            stop = has_val and config.patience is not None and stale >= config.patience
-            if stop:
-                history.stop_reason = f"early stop: no better validation loss for {config.patience} epochs"
-            if on_epoch is not None:
-                on_epoch(
-                    TrainState(
-                        epoch,
-                        best,
-                        stale,
-                        history,
-                        _clone(model.state_dict()),
-                        best_state,
-                        optimizer.state_dict(),
-                        generator.get_state(),
-                        torch.get_rng_state(),
-                        None if scheduler is None else scheduler.state_dict(),
-                        kept[1:],
-                    )
-                )
-            if stop:
-                break
-    except KeyboardInterrupt:
-        history.stop_reason = f"interrupted in epoch {epoch}; the last complete epoch is {epoch - 1}"
-        raise
-    finally:
-        bar.close()
-    diverged = history.stop_reason.startswith("diverged")
-    # With validation the best epochs' average wins; without it the last weights stand unless they diverged.
-    if has_val and kept:
-        history.averaged = [e for _, e, _ in kept]
-        if len(kept) > 1 or history.best_epoch != epoch:
-            model.load_state_dict(_averaged([w for _, _, w in kept]))
-    elif diverged:
-        model.load_state_dict(best_state)
-    model.eval()
-    return history
+        return (
+            saved.epoch + 1 if self.history.stop_reason == "finished" else self.config.epochs + 1
+        )  # it had stopped
+
+    def epoch(self, epoch: int, n: int, train_index: torch.Tensor | None) -> tuple[float, float | None]:
+        """Train one epoch over this rank's shard of a fresh order; its train and validation losses."""
+        start = time.perf_counter()
+        order = torch.randperm(n, generator=self.generator)  # the same on every rank
+        if train_index is not None:
+            order = train_index[order]
+        if self.world > 1:
+            order = order[
+                self.rank : (n // self.world) * self.world : self.world
+            ]  # this rank's shard, equal sizes
+        total = torch.zeros((), dtype=torch.float64, device=self.device)
+        for i in range(0, order.shape[0], self.batch):
+            idx = order[i : i + self.batch]
+            loss = self.loss_fn(self.net(self.X[idx], **self.out_kw), self.Y[idx])  # vs (B, K, O)
+            self.optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            if self.config.clip_norm is not None:
+                nn.utils.clip_grad_norm_(self.params, self.config.clip_norm)
+            self.optimizer.step()
+            total += loss.detach() * idx.shape[0]
+        val = (
+            _val_loss(self.model, self.X, self.Y, self.val_index) if self.val_index is not None else math.nan
+        )
+        sums = torch.stack(
+            [
+                total.cpu(),
+                torch.tensor(float(order.shape[0]), dtype=torch.float64),
+                torch.tensor(val, dtype=torch.float64),
+            ]
+        )
+        if self.world > 1:
+            torch.distributed.all_reduce(sums[:2])
+            torch.distributed.broadcast(sums[2:], src=0)  # every rank follows rank 0's validation
+        train_loss = float(sums[0] / sums[1])
+        val_loss = float(sums[2]) if self.has_val else None
+        self.history.records.append(
+            {
+                "epoch": epoch,
+                "train_loss": train_loss,
+                "val_loss": val_loss,
+                "seconds": time.perf_counter() - start,
+            }
+        )
+        return train_loss, val_loss
+
+    def judge(self, epoch: int, train_loss: float, val_loss: float | None) -> bool:
+        """Keep the best epochs, step the scheduler and say whether training stops here."""
+        if not math.isfinite(train_loss) or (val_loss is not None and not math.isfinite(val_loss)):
+            bad = train_loss if not math.isfinite(train_loss) else val_loss
+            self.history.stop_reason = f"diverged: the loss became {bad} in epoch {epoch}; try a lower learning rate than lr={self.config.lr}"
+            return True
+        score = val_loss if val_loss is not None else train_loss
+        if self.scheduler is not None and val_loss is not None:
+            self.scheduler.step(val_loss)  # halve the learning rate when validation stalls
+        if self.has_val:
+            self.top.offer(score, epoch, self.model)
+        if score < self.best:
+            self.best, self.stale, self.history.best_epoch = score, 0, epoch
+            self.best_state = self.top.kept[0][2] if self.has_val else _clone(self.model.state_dict())
+        else:
+            self.stale += 1
+        patience = self.config.patience
+        if self.has_val and patience is not None and self.stale >= patience:
+            self.history.stop_reason = f"early stop: no better validation loss for {patience} epochs"
+            return True
+        return False
+
+    def state(self, epoch: int) -> TrainState:
+        """What a checkpoint after ``epoch`` holds."""
+        return TrainState(
+            epoch,
+            self.best,
+            self.stale,
+            self.history,
+            _clone(self.model.state_dict()),
+            self.best_state,
+            self.optimizer.state_dict(),
+            self.generator.get_state(),
+            torch.get_rng_state(),
+            None if self.scheduler is None else self.scheduler.state_dict(),
+            self.top.kept[1:],
+        )
+
+    def finish(self, epoch: int) -> History:
+        """The trained weights: with validation the best epochs' average; without it the last weights,
+        unless they diverged (then the best so far)."""
+        if self.has_val and self.top.kept:
+            self.history.averaged = self.top.epochs
+            if len(self.top.kept) > 1 or self.history.best_epoch != epoch:
+                self.model.load_state_dict(self.top.weights())
+        elif self.history.stop_reason.startswith("diverged"):
+            self.model.load_state_dict(self.best_state)
+        self.model.eval()
+        return self.history
 
 
 def _val_loss(model: nn.Module, X: torch.Tensor, Y: torch.Tensor, index: torch.Tensor | None = None) -> float:
