@@ -352,6 +352,17 @@ _READING_OPTIONS = (
         help="Read an integer time column as this unit since 1970-01-01 UTC  [default: integers named "
         "like a timestamp are an error naming this option]",
     ),
+    click.option(
+        "--id-col",
+        default=None,
+        help="Long data: the column of series ids (read as text), with --target-col (and on fit --time-col) "
+        "naming the others  [default: columns named unique_id, ds and y]",
+    ),
+    click.option(
+        "--target-col",
+        default=None,
+        help="Long data: the column of values to forecast (with --id-col)  [default: y]",
+    ),
 )
 _READING_NAMES = ("dayfirst", "decimal", "thousands", "header", "century", "year", "epoch")
 
@@ -364,12 +375,23 @@ def _reading_options(command):
 
 
 def _reading(opts: dict) -> dict | None:
-    """The reading options taken out of ``opts``, checked, as JSON (None when none is given)."""
+    """The reading options taken out of ``opts``, checked, as JSON (None when none is given).  With
+    --id-col, the long layout's columns are named: --id-col, --target-col and --time-col (fit's,
+    then taken out of ``opts``) are renamed unique_id, y and ds as the file is read."""
     from .data.reading import Reading
 
     given = {k: opts.pop(k) for k in _READING_NAMES}
     if given["thousands"] is not None:
         given["thousands"] = _THOUSANDS[given["thousands"]]
+    id_col, target_col = opts.pop("id_col"), opts.pop("target_col")
+    if id_col is None and target_col is not None:
+        raise click.UsageError("--target-col names a column of long data and needs --id-col")
+    if id_col is not None:
+        time_col = opts.get("time_col")
+        if time_col is not None:
+            opts["time_col"] = None  # read as the long layout's ds
+        named = {id_col: "unique_id", time_col: "ds", target_col: "y"}
+        given["columns"] = {k: v for k, v in named.items() if k is not None}
     try:
         return Reading(**given).to_dict() or None
     except ValueError as err:

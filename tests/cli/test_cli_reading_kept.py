@@ -42,3 +42,35 @@ def test_new_data_is_read_as_the_fit_read_its_file(tmp_path):
     other = invoke(*predict, "--decimal", ".")  # the command's own answer wins: 1.05 ...
     assert other.exit_code == 0, other.output
     assert float(other.output.split()[-1]) < 50
+
+
+def _shops(path) -> None:
+    """A long file whose columns are named as a shop keeps them: date, store, sales; ids 01, 1 and NA."""
+    days = pd.date_range("2020-01-01", periods=40, freq="D").strftime("%Y-%m-%d")
+    rows = [(d, sid, 100 + i + 5 * k) for k, sid in enumerate(["01", "1", "NA"]) for i, d in enumerate(days)]
+    pd.DataFrame(rows, columns=["date", "store", "sales"]).to_csv(path, index=False)
+
+
+def test_long_files_name_their_columns_with_id_time_and_target_flags(tmp_path):
+    _shops(tmp_path / "shops.csv")
+    fit = ("fit", "--data", str(tmp_path / "shops.csv"), "--hidden", "4", "--epochs", "2", "--holdout", "0")
+    refused = invoke(*fit, "--out", str(tmp_path / "r0"))
+    assert refused.exit_code == 2 and "read it as long data with --id-col" in refused.output
+    roles = ("--id-col", "store", "--time-col", "date", "--target-col", "sales")
+    assert invoke(*fit, *roles, "--out", str(tmp_path / "run")).exit_code == 0
+    model = Forecaster.load(tmp_path / "run")
+    assert model.state_.ids == ["01", "1", "NA"]  # ids as written: 01 and 1 apart, NA an id
+    assert model.reading_["file"] == {"columns": {"store": "unique_id", "date": "ds", "sales": "y"}}
+    out = tmp_path / "f.csv"
+    predicted = invoke(
+        "predict", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "shops.csv"), "--out", str(out)
+    )
+    assert predicted.exit_code == 0, predicted.output  # the new file is read with the fit's column roles
+    forecast = pd.read_csv(out, dtype={"unique_id": str}, keep_default_na=False)
+    assert list(forecast["unique_id"]) == ["01", "1", "NA"] and set(forecast["ds"]) == {"2020-02-10"}
+    wrong = invoke(*fit, "--id-col", "shop", "--target-col", "sales", "--out", str(tmp_path / "r1"))
+    assert wrong.exit_code == 2 and "has no column 'shop' (named for unique_id)" in wrong.output
+    alone = invoke(*fit, "--target-col", "sales", "--out", str(tmp_path / "r2"))
+    assert (
+        alone.exit_code == 2 and "--target-col names a column of long data and needs --id-col" in alone.output
+    )

@@ -903,8 +903,8 @@ def test_years_named_in_other_languages_and_a_long_file_with_other_names():
     )
     with pytest.raises(
         DataError,
-        match=r"repeats timestamps: .*if column 'series' names one of several series, give "
-        r"the file the long layout: columns unique_id, ds, y: 'series', 'date' and",
+        match=r"repeats timestamps: .*if column 'series' names one of several series, read the data as "
+        r"long data with id_col='series' and target_col= naming the values",
     ):
         prepare_wide(long)
 

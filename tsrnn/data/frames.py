@@ -114,12 +114,13 @@ def _time_index(
     if frame.index.has_duplicates:
         repeated = frame.index[frame.index.duplicated()].unique()
         labels = [name for name in frame.columns if not pd.api.types.is_numeric_dtype(frame[name])]
-        hint = (
-            f"; if column {labels[0]!r} names one of several series, give the file the long layout: columns "
-            f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET}: {labels[0]!r}, {axis.column or 'the time'!r} and the "
-            f"values renamed"
+        hint = (  # the long layout: tsrnn.read(..., id_col=, target_col=), or tsrnn fit --id-col --target-col
+            f"; if column {labels[0]!r} names one of several series, read the data as long data with "
+            f"id_col={labels[0]!r} and target_col= naming the values (or columns named {LONG_ID}, {LONG_TIME}, "
+            f"{LONG_TARGET})"
             if labels
-            else ""
+            else f"; if the data holds several series, read it as long data with id_col= naming their ids and "
+            f"target_col= the values (or columns named {LONG_ID}, {LONG_TIME}, {LONG_TARGET})"
         )
         raise DataError(
             f"the time index repeats timestamps: {shown_labels(format_labels(repeated, axis.form))}; "

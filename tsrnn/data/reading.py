@@ -50,6 +50,11 @@ class Reading:
         the dates turn back.
     epoch : {"s", "ms", "us", "ns"}, optional
         Integer timestamps count these units since 1970-01-01 UTC.
+    columns : dict, optional
+        The file's columns that play the long layout's roles, ``{"store": "unique_id", "date": "ds",
+        "sales": "y"}``: renamed so as they are read (the id column stays text), so a long file need
+        not name its columns ``unique_id, ds, y``.  The command line's ``--id-col``, ``--time-col``
+        and ``--target-col``.
     """
 
     dayfirst: bool | None = None
@@ -59,6 +64,7 @@ class Reading:
     century: int | None = None
     year: int | None = None
     epoch: EpochUnit | None = None
+    columns: dict[str, str] | None = None
 
     def __post_init__(self) -> None:
         if self.decimal is not None and self.decimal not in _DECIMALS:
@@ -75,6 +81,17 @@ class Reading:
                 raise ValueError(f"{name} must be an integer year, got {value!r}")
         if self.century is not None and not 1678 <= self.century <= 2162:
             raise ValueError(f"century must be a year from 1678 to 2162, got {self.century}")
+        if self.columns is not None:
+            roles = ("unique_id", "ds", "y")
+            if not isinstance(self.columns, dict) or not all(
+                isinstance(k, str) and v in roles for k, v in self.columns.items()
+            ):
+                raise ValueError(f"columns must map column names to {list(roles)}, got {self.columns!r}")
+            if (
+                len(set(self.columns.values())) != len(self.columns)
+                or "unique_id" not in self.columns.values()
+            ):
+                raise ValueError(f"columns must name the id column and each role once, got {self.columns!r}")
 
     def to_dict(self) -> dict:
         """The options given (None left out), as JSON."""

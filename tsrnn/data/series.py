@@ -243,7 +243,7 @@ def read_csv(
         frame = _read_parquet(path)
         if frame.shape[0] == 0:
             raise DataError(f"data file {path!r} has no rows")
-        return with_reading(frame, reading)
+        return with_reading(_roles(frame, path, reading), reading)
     try:
         encoding = _encoding(path)
         header = _header(path, encoding)
@@ -277,6 +277,7 @@ def read_csv(
             f"{', '.join(map(str, frame.columns))}); {_GROUPING_HINT}"
         )
     frame.columns = [str(c) for c in frame.columns]
+    frame = _roles(frame, path, reading)
     frame = _typed(frame, path, reading, sep, id_col)
     frame = frame.dropna(how="all")  # blank rows
     if frame.shape[0] == 0:
@@ -284,6 +285,25 @@ def read_csv(
     if reading.header is None and _data_header(frame, reading, sep):
         return read_csv(path, replace(reading, header=False), id_col)
     return with_reading(frame, reading)
+
+
+def _roles(frame: pd.DataFrame, path: str, reading: Reading) -> pd.DataFrame:
+    """The columns ``reading.columns`` names renamed to their long-layout roles (unique_id, ds, y)."""
+    if not reading.columns:
+        return frame
+    missing = [n for n, role in reading.columns.items() if n not in frame.columns and role != "y"]
+    if missing:
+        raise DataError(
+            f"data file {path!r} has no column {missing[0]!r} (named for "
+            f"{reading.columns[missing[0]]}); its columns are {list(map(str, frame.columns))[:20]}"
+        )
+    taken = [c for c in reading.columns.values() if c in frame.columns and c not in reading.columns]
+    if taken:
+        raise DataError(
+            f"data file {path!r} already has a column {taken[0]!r}; name it as the {taken[0]} column, or "
+            f"rename it"
+        )
+    return frame.rename(columns=reading.columns)  # a file of future values has no target column
 
 
 def read(
