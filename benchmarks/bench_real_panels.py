@@ -184,6 +184,7 @@ METHODS = {
         br._tsrnn_method("tsrnn", br.defaults_params),
         br._tsrnn_method("tsrnn_1unit", br.one_unit_params),
         br._tsrnn_method("tsrnn_nohighway", br.no_highway_params),
+        br._tsrnn_method("tsrnn_refit", br.refit_params),
         br.Method("tsrnn_quantile", _tsrnn_quantile, seeded=True),
         *([br.Method("tsrnn_conformal", _tsrnn_conformal, seeded=True)] if has_conformal() else []),
     ]
