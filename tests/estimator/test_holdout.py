@@ -30,8 +30,10 @@ def test_the_refit_reads_the_last_rows_and_forecasts_after_them():
     model = Forecaster(window=12, **TINY).fit(frame, holdout=12)
     held = model.holdout_
     assert held.starts == {None: 84} and held.metrics["n_windows"] == 12
-    assert held.epochs == (held.model.history_.best_epoch or len(held.model.history_.records))
+    chosen = held.model.history_.averaged  # the epochs the evaluated fit's validation averaged
+    assert len(chosen) == 3 and held.epochs == max(chosen)
     assert len(model.history_.records) == held.epochs and model.history_.records[-1]["val_loss"] is None
+    assert model.history_.averaged == sorted(chosen)  # the refit averages the same epochs' weights
     # the saved model continues the data's last month; the evaluated one stopped before the held-out year
     assert model.forecast(1)["ds"][0] == pd.Timestamp("2023-01-01")
     assert held.model.forecast(1)["ds"][0] == pd.Timestamp("2022-01-01")

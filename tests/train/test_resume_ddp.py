@@ -304,3 +304,32 @@ def test_resuming_with_other_settings_is_a_clear_error(tmp_path):
         "fit had .* needs highway=False",
     ):
         Forecaster(epochs=3, hidden=4, window=8, highway=False).fit(df, checkpoint_dir=tmp_path, resume=True)
+
+
+def test_a_run_without_validation_averages_the_epochs_it_is_told(tmp_path):
+    from tsrnn.base.config import ModelConfig, TrainConfig
+    from tsrnn.nn.model import RNNForecaster
+    from tsrnn.train.loop import TrainState, train
+
+    torch.manual_seed(0)
+    X, Y = torch.randn(64, 6, 1), torch.randn(64, 1, 1)
+    weights = {}
+
+    def fit(config, **kw):
+        torch.manual_seed(1)
+        model = RNNForecaster(ModelConfig(input_size=1, hidden_size=3, num_layers=1))
+        return model, train(model, X, Y, config, **kw)
+
+    config = TrainConfig(epochs=5, batch_size=16, average_epochs=(2, 4, 5), seed=0)
+    model, history = fit(config, on_epoch=lambda state: weights.setdefault(state.epoch, state.model))
+    assert history.averaged == [2, 4, 5] and len(history.records) == 5
+    for name, value in model.state_dict().items():
+        torch.testing.assert_close(value, torch.stack([weights[e][name] for e in (2, 4, 5)]).mean(0))
+    # an interruption after epoch 3 (its checkpoint written), then a resume, ends with the same average
+    fit(config, on_epoch=lambda state: state.save(tmp_path / "ckpt") if state.epoch == 3 else None)
+    resumed, again = fit(config, resume=TrainState.load(tmp_path / "ckpt")[0])
+    assert again.averaged == [2, 4, 5]
+    for name, value in resumed.state_dict().items():
+        torch.testing.assert_close(value, model.state_dict()[name])
+    with pytest.raises(ValueError, match=r"average_epochs must name epochs from 1 to epochs=5"):
+        TrainConfig(epochs=5, average_epochs=(6,))

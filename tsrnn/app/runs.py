@@ -397,8 +397,12 @@ def _saved_model(estimator: Forecaster, panel: Panel) -> str:
     held = getattr(estimator, "holdout_", None)
     if held is None:
         return f"fitted on all the data ({span}), nothing held out"
-    epoch = "best epoch" if held.model.history_.best_epoch else "epoch count"
-    return f"refit on all the data ({span}) for {held.epochs} epochs, the evaluated fit's {epoch}"
+    averaged = estimator.history_.averaged
+    if len(averaged) > 1:  # the epochs the evaluated fit's validation chose, averaged again
+        how = f"averaging the weights of epochs {', '.join(map(str, averaged))} as the evaluated fit did"
+    else:
+        how = "the evaluated fit's " + ("best epoch" if held.model.history_.best_epoch else "epoch count")
+    return f"refit on all the data ({span}) for {held.epochs} epochs, {how}"
 
 
 def _report_test(estimator: Forecaster, panel: Panel, starts: np.ndarray, say):

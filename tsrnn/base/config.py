@@ -301,7 +301,11 @@ class TrainConfig(_JsonConfig):
         averaged into the trained model (1 keeps the best epoch's alone).  An average of nearby
         points on the loss surface forecasts better than any one of them when the validation span
         is short and its loss noisy (``benchmarks/REAL_FINDINGS.md``).  Without validation the last
-        epoch's weights stand.
+        epoch's weights stand, unless ``average_epochs`` names the epochs to average.
+    average_epochs : tuple of int or None
+        Without validation, average the weights of these epochs (a refit on all the data repeats
+        the choice ``average_best`` made on the evaluated fit's validation span); train for at least
+        the last of them.
     """
 
     epochs: int = 60
@@ -313,6 +317,7 @@ class TrainConfig(_JsonConfig):
     lr_patience: int | None = 3
     seed: int = 0
     average_best: int = 3
+    average_epochs: tuple[int, ...] | None = None
 
     def __post_init__(self) -> None:
         checks.positive_int("epochs", self.epochs)
@@ -328,3 +333,11 @@ class TrainConfig(_JsonConfig):
         if self.lr_patience is not None:
             checks.positive_int("lr_patience", self.lr_patience)
         checks.positive_int("seed", self.seed, minimum=0)
+        if self.average_epochs is not None:
+            epochs = tuple(checks.positive_int("average_epochs[]", e) for e in self.average_epochs)
+            if not epochs or max(epochs) > self.epochs:
+                raise checks.invalid(
+                    "average_epochs",
+                    f"average_epochs must name epochs from 1 to epochs={self.epochs}, got {self.average_epochs!r}",
+                )
+            object.__setattr__(self, "average_epochs", tuple(sorted(set(epochs))))

@@ -98,7 +98,8 @@ def _resumable(resume: bool, directory: Path | None) -> bool:
 
 def fit_with_holdout(est, data, holdout, progress=None, checkpoint_dir=None, resume: bool = False):
     """See :meth:`Forecaster.fit` with ``holdout``: evaluate on each series' last steps, then refit
-    ``est`` on all of ``data`` for the evaluated fit's best epoch count."""
+    ``est`` on all of ``data`` for as many epochs, averaging the weights of the same epochs, as the
+    evaluated fit's validation chose (its ``history_.averaged``; ``average_best``)."""
     holdout = check_holdout(holdout)
     if holdout == 0:
         return fitting.fit(est, data, progress, checkpoint_dir, resume)
@@ -109,10 +110,12 @@ def fit_with_holdout(est, data, holdout, progress=None, checkpoint_dir=None, res
     fitting.fit(evaluated, panel.take(stop=starts), progress, ckpt, _resumable(resume, ckpt))
     metrics = evaluated.evaluate(panel, start=first_origin(panel, starts, holdout))
     history = evaluated.history_
-    epochs = history.best_epoch or len(history.records)
+    averaged = [e for e in history.averaged if e <= len(history.records)]
+    epochs = max(averaged, default=history.best_epoch or len(history.records))
     refit = type(est)(**est.get_params()).set_params(
         epochs=epochs, val_fraction=0.0, window=evaluated.window_
     )
+    refit._average_epochs = tuple(averaged) or None  # its weights: the same epochs' average
     again = None if ckpt is None else ckpt / REFIT_CHECKPOINT
     fitting.fit(refit, panel, progress, again, _resumable(resume, again))
     est.__dict__.update({k: v for k, v in vars(refit).items() if k.endswith("_") and not k.startswith("_")})

@@ -87,6 +87,7 @@ def configs(
         lr_patience=est.lr_patience,
         seed=est.seed,
         average_best=est.average_best,
+        average_epochs=getattr(est, "_average_epochs", None),  # a holdout's refit: the evaluated fit's
     )
     return model, training
 

@@ -349,6 +349,7 @@ class _Run:
         self.history, self.best, self.stale = History(), math.inf, 0
         self.best_state = _clone(model.state_dict())  # kept if the first epoch diverges
         self.top = _TopK(config.average_best)  # with validation: the epochs whose weights are averaged
+        self.fixed = () if self.has_val else tuple(config.average_epochs or ())  # without: these epochs'
         self.batch = max(1, config.batch_size // self.world)  # batch_size is the global batch
 
     def resume(self, saved: TrainState) -> int:
@@ -375,6 +376,8 @@ class _Run:
                 self.config.average_best,
                 [(saved.best, self.history.best_epoch, saved.best_model), *saved.runners_up],
             )
+        elif self.fixed:
+            self.top = _TopK(len(self.fixed), saved.runners_up)  # the named epochs trained so far
         return (
             saved.epoch + 1 if self.history.stop_reason == "finished" else self.config.epochs + 1
         )  # it had stopped
@@ -435,6 +438,8 @@ class _Run:
             self.scheduler.step(val_loss)  # halve the learning rate when validation stalls
         if self.has_val:
             self.top.offer(score, epoch, self.model)
+        elif epoch in self.fixed:
+            self.top.kept.append((score, epoch, _clone(self.model.state_dict())))
         if score < self.best:
             self.best, self.stale, self.history.best_epoch = score, 0, epoch
             self.best_state = self.top.kept[0][2] if self.has_val else _clone(self.model.state_dict())
@@ -459,7 +464,7 @@ class _Run:
             self.generator.get_state(),
             torch.get_rng_state(),
             None if self.scheduler is None else self.scheduler.state_dict(),
-            self.top.kept[1:],
+            self.top.kept[1:] if self.has_val else list(self.top.kept),
         )
 
     def finish(self, epoch: int) -> History:
@@ -471,6 +476,10 @@ class _Run:
                 self.model.load_state_dict(self.top.weights())
         elif self.history.stop_reason.startswith("diverged"):
             self.model.load_state_dict(self.best_state)
+        elif self.fixed and self.top.kept:  # the evaluated fit's choice of epochs, repeated
+            self.history.averaged = sorted(self.top.epochs)
+            if self.history.averaged != [epoch]:
+                self.model.load_state_dict(self.top.weights())
         self.model.eval()
         return self.history
 
