@@ -764,7 +764,7 @@ def predict(model_dir, data_path, steps, future_path, out_path, plot_path, force
             from .app.run_plots import run_data
             from .nn.checkpoint import write_atomic
 
-            history, why = (data, "") if data is not None else run_data(model_dir)
+            history, why = (data, "") if data is not None else run_data(model_dir, reading)
             figure = model.plot(history, forecast)
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", dpi=100)
