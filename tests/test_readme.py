@@ -43,7 +43,7 @@ def test_readme_is_a_quickstart():
     commands = [
         c for language, _, code, _ in markdown_blocks(README) if language == "bash" for c in tsrnn_lines(code)
     ]
-    for verb in ("fit", "predict", "plot", "evaluate", "backtest", "shapes"):
+    for verb in ("fit", "predict", "plot", "cv", "evaluate", "backtest", "shapes"):
         assert any(c.startswith(f"tsrnn {verb} ") for c in commands), verb
     # every relative link points to a file of the repository (the docs pages among them)
     for target in re.findall(r"\]\((?!https?:)([^)#]+)", text):

@@ -237,7 +237,10 @@ class Forecaster(Parameters, FittedViews):
         RMSE, MAPE, sMAPE and MASE overall and per target, in the data's units; ``skill`` (1 - model
         error / best baseline error) for RMSE and MAE; ``best_baseline``; ``n_windows``; ``seasons``;
         for a probabilistic model ``calibration`` (interval coverage, pinball loss, CRPS; see
-        :meth:`BacktestResult.calibration <tsrnn.evaluation.backtest.BacktestResult.calibration>`).
+        :meth:`BacktestResult.calibration <tsrnn.evaluation.backtest.BacktestResult.calibration>`);
+        ``in_sample``: how many origins forecast a step inside the span the model was fitted on
+        (its training and validation steps; ``data`` read from its beginning), whose scores are
+        in-sample.  :meth:`cross_validation` scores out of sample.
         """
         return self.backtest(data, start=self.context_needed_ if start is None else start).overall()
 
@@ -270,10 +273,50 @@ class Forecaster(Parameters, FittedViews):
         -----
         For a probabilistic model the result also holds the forecast quantiles (and Monte-Carlo
         samples past the head's steps): ``result.calibration()`` scores them per step ahead.
+        Without ``refit``, ``result.in_sample`` marks the origins whose first forecast step lies
+        inside the span this model was fitted on (their scores are in-sample); refitted copies
+        forecast out of sample, with baselines fitted by each copy on the steps before its refit.
         """
         from . import backtesting  # pandas: loaded by backtests, not by NumPy-only work
 
         return backtesting.backtest(self._fitted(), data, start, stride, horizon, refit)
+
+    def cross_validation(
+        self, data, h: int, n_windows: int = 1, step: int | None = None, refit: bool | int = True
+    ) -> pd.DataFrame:
+        """Cross-validation out of sample: forecast the last ``n_windows`` windows of ``h`` steps of
+        every series, each by a copy fitted only on the steps before its cutoff.
+
+        Parameters
+        ----------
+        data : array or DataFrame (T, F), or long data
+            What :meth:`fit` accepts; this estimator need not be fitted, and is left as it is.
+        h : int
+            Steps forecast per window (beyond ``horizon`` the forecast is recursive).
+        n_windows : int
+            Windows per series; the last ends with the series.
+        step : int, optional
+            Steps between the windows' cutoffs (default ``h``: windows side by side).
+        refit : bool or int
+            True fits a copy (these parameters) before every window; an integer n before every
+            n-th window, that copy forecasting the windows up to the next fit from the data before
+            their own cutoffs; False fits once, on the data before the first cutoff.  A window is
+            never forecast by a copy that saw its steps.  For long data the copies are global
+            models fitted on every series' steps before each cutoff time.  Each copy costs a fit.
+
+        Returns
+        -------
+        DataFrame
+            ``unique_id, ds, cutoff, y, tsrnn`` and one column per baseline (``naive``,
+            ``seasonal_naive``, ``drift``, ``linear_ar``, fitted by the same copies): one row per
+            series, target, window and step, in the data's precision; ``cutoff`` is the last step
+            each window's copy read.  ``unique_id`` names the series as :meth:`forecast` does.
+            Score it with :func:`tsrnn.evaluation.crossval.cv_metrics` (the MASE scales of each
+            series' first window are in ``frame.attrs["tsrnn.mase_scale"]``).
+        """
+        from .crossval import cross_validation  # pandas: loaded by cross-validation only
+
+        return cross_validation(self, data, h, n_windows, step, refit)
 
     # -- streaming ------------------------------------------------------------------------------------
     def start(self, history, warmup: int | None = None) -> StreamState:
