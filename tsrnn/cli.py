@@ -703,7 +703,7 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     click.echo(f"wrote {out_path}: {length} steps x {features} features, noise {noise}, seed {seed}")
 
 
-@cli.command(epilog="Example: tsrnn predict --model runs/sine --steps 24 --out forecast.csv")
+@cli.command(epilog="Example: tsrnn predict --model runs/sine --steps 24 --level 80 95 --out forecast.csv")
 @_MODEL
 @click.option(
     "--data",
@@ -729,6 +729,15 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     "without a time column, rows in time order.",
 )
 @click.option(
+    "--level",
+    cls=_ManyValues,
+    type=click.FloatRange(0, 100, min_open=True, max_open=True),
+    multiple=True,
+    help="Conformal prediction intervals at these levels in percent, space-separated after one --level "
+    "(80 95): columns tsrnn-lo-95, tsrnn-lo-80, tsrnn-hi-80, tsrnn-hi-95, calibrated when the model was "
+    "fitted on steps it had not read.",
+)
+@click.option(
     "--out",
     "out_path",
     type=click.Path(dir_okay=False),
@@ -744,7 +753,9 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
 )
 @click.option("--force", is_flag=True, help="Replace --out or --plot if it exists.")
 @_reading_options
-def predict(model_dir, data_path, steps, future_path, out_path, plot_path, force, **reading_given) -> None:
+def predict(
+    model_dir, data_path, steps, future_path, level, out_path, plot_path, force, **reading_given
+) -> None:
     """Forecast the --steps N steps after the data's last timestamp, print them, and write them with
     --out (a figure of them with --plot).
 
@@ -754,14 +765,15 @@ def predict(model_dir, data_path, steps, future_path, out_path, plot_path, force
     continues that file's series instead (their last window of steps).
 
     The forecast is one long table: unique_id (the target column, or the series of long data), ds
-    (dates written as the input writes them) and tsrnn, in the data's own precision.
+    (dates written as the input writes them) and tsrnn, in the data's own precision; --level adds
+    the conformal intervals' bounds, which --plot draws as bands.
     """
     reading = _reading(reading_given)
     with _writing(out_path, force), _writing(plot_path, force):
         model = _load(model_dir)
         data = None if data_path is None else _read(data_path, reading, model)
         future = None if future_path is None else _read(future_path, reading, model)
-        forecast = model.forecast(steps or model.horizon, data=data, future=future)
+        forecast = model.forecast(steps or model.horizon, data=data, future=future, level=list(level) or None)
         click.echo(_table(forecast))
         if out_path is not None:
             _write_csv(forecast, out_path, index=False)

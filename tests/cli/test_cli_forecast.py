@@ -238,3 +238,35 @@ def test_cv_prints_the_scores_and_writes_the_long_frame(tmp_path):
         invoke("cv", "--data", tmp_path / "m.csv", "--horizon", "3", "--windows", "30"),
         "the series has 72 steps: --windows 30 window(s) of --horizon 3 steps, --step 3 apart",
     )
+
+
+def test_predict_level_writes_the_conformal_columns_and_draws_them(run):
+    root, _, model = run  # 'tsrnn fit' with its default --holdout 0.2: calibrated by the evaluated copy
+    out, png = root / "level.csv", root / "level.png"
+    result = invoke(
+        "predict", "--model", str(model), "--steps", "3", "--level", "80", "95", "--out", out, "--plot", png
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].split() == [
+        "unique_id", "ds", "tsrnn", "tsrnn-lo-95", "tsrnn-lo-80", "tsrnn-hi-80", "tsrnn-hi-95"
+    ]  # fmt: skip
+    frame = pd.read_csv(out)
+    assert list(frame["unique_id"]) == ["f0"] * 3 + ["f1"] * 3 and list(frame["ds"][:3]) == [400, 401, 402]
+    assert (frame["tsrnn-lo-95"] < frame["tsrnn-lo-80"]).all() and (
+        frame["tsrnn-lo-80"] < frame["tsrnn"]
+    ).all()
+    assert (frame["tsrnn"] < frame["tsrnn-hi-80"]).all() and (
+        frame["tsrnn-hi-80"] < frame["tsrnn-hi-95"]
+    ).all()
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    note = json.loads((model / "run.json").read_text())["intervals"]
+    # 80 held-out steps (20% of 400): every origin rolled to the end, 80 * 81 / 2 errors per target
+    assert note == (
+        "conformal, calibrated on the evaluated model's forecasts of the held-out steps: 3240 errors, up "
+        "to 80 step(s) ahead"
+    )
+    one_line_error(invoke("predict", "--model", str(model), "--level", "100"), "Invalid value for '--level'")
+    one_line_error(
+        invoke("predict", "--model", str(model), "--steps", "100", "--level", "80"),
+        "intervals are calibrated for 80 step(s) ahead",
+    )

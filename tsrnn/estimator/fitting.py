@@ -133,6 +133,9 @@ def fit_on_panel(
     est.target_names_ = [panel.columns[i] for i in target_idx]
     est.state_ = prepared.state
     est.long_ = panel.ids[0] is not None
+    # no calibration of its own: Forecaster.fit calibrates after it (see .calibration)
+    est.calibration_ = None
+    est.uncalibrated_ = "it was fitted on a panel without its calibration (fit_on_panel)"
     return est
 
 
@@ -141,7 +144,7 @@ def fit_on_first(
 ):
     """A copy of ``est`` (its parameters, ``window`` and reading) fitted on the first ``n`` (S,)
     steps of every series of ``panel`` (:meth:`Panel.take <tsrnn.data.panel.Panel.take>`): what
-    refit backtests and cross-validation fit.  ``long``: the series are
+    refit backtests, cross-validation and the conformal calibration fit.  ``long``: the series are
     the long layout's (else one series, which refits as the single series it is).  Series too short
     to fit on theirs are left out, unless they are ``needed`` (positions), which is a
     :class:`DataError` (``where`` says which refit); None when every series is left out."""

@@ -102,6 +102,12 @@ class Forecaster(Parameters, FittedViews):
         model kept has read the data up to its last timestamp.  This is what ``tsrnn fit --data
         FILE --holdout H`` does (its default is 0.2), so both give the same model; ``holdout=0``
         (the default here) fits once on all the data as described above.
+
+        The fit ends with the calibration of the conformal intervals of :meth:`forecast`
+        (``level``; ``calibration_``): with ``holdout``, from the evaluated copy's forecasts at every
+        origin of the held-out steps, at no further cost; with ``holdout=0``, a copy fitted on each
+        series less its last ``max(validation span, horizon)`` steps forecasts them, which costs
+        one more fit on slightly shorter series (see :mod:`tsrnn.estimator.calibration`).
         """
         from .holdout import fit_with_holdout
 
@@ -130,7 +136,7 @@ class Forecaster(Parameters, FittedViews):
         """
         return forecasting.predict(self._fitted(), data, future)
 
-    def forecast(self, steps: int, data=None, future=None) -> pd.DataFrame:
+    def forecast(self, steps: int, data=None, future=None, level=None) -> pd.DataFrame:
         """Continue the series ``steps`` into the future, in the data's units.
 
         Starts from the end of the fitted series, or of ``data`` when given.  Beyond the horizon the
@@ -150,13 +156,18 @@ class Forecaster(Parameters, FittedViews):
             follow each series, as dates or integers) and ``tsrnn`` (the forecast), a row per
             series, target and step in that order.  A model fitted with ``loss="gaussian"`` or
             ``"quantile"`` adds a ``tsrnn-q{level}`` column per level (``tsrnn-q0.1``; see
-            :meth:`predict_quantiles` for where they come from).  Values are float64, rounded to
+            :meth:`predict_quantiles` for where they come from).  With ``level`` (percent, e.g.
+            ``[80, 95]``), conformal intervals for any model: ``tsrnn-lo-95, tsrnn-lo-80,
+            tsrnn-hi-80, tsrnn-hi-95``, from the residuals of forecasts of steps a copy of the
+            model never read (see :meth:`fit`), scaled per series and per step ahead, so they
+            widen where those errors widen (:mod:`tsrnn.evaluation.conformal`); they reach as
+            many steps as the calibration held out.  Values are float64, rounded to
             the decimals the series' values are written with (at least three significant digits
             of their level; see :func:`tsrnn.data.precision.decimals`).
             ``frame.attrs["tsrnn.form"]`` records how the input wrote its dates
             (:func:`tsrnn.data.dates.labelled` writes them back that way).
         """
-        return forecasting.forecast(self._fitted(), steps, data, future)
+        return forecasting.forecast(self._fitted(), steps, data, future, level)
 
     def plot(self, data, forecast: pd.DataFrame, ids=None):
         """A figure of the history and the forecast of each series, dates on the axis.
