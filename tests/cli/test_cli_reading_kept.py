@@ -37,7 +37,9 @@ def test_new_data_is_read_as_the_fit_read_its_file(tmp_path):
     assert (tmp_path / "kept.csv").read_text() == (tmp_path / "given.csv").read_text()
     assert list(forecast["ds"]) == ["2020-03-01", "2020-03-02", "2020-03-03"]
     assert forecast["tsrnn"].between(500, 2000).all()  # counts near 1,000, not near 1
-    scored = invoke("evaluate", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "v.csv"))
+    scored = invoke(
+        "evaluate", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "v.csv"), "--in-sample"
+    )
     assert scored.exit_code == 0, scored.output
     other = invoke(*predict, "--decimal", ".")  # the command's own answer wins: 1.05 ...
     assert other.exit_code == 0, other.output
