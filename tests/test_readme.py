@@ -21,7 +21,7 @@ def test_readme_examples_run(tmp_path, monkeypatch):
     assert (tmp_path / "runs" / "sales-py" / "model.safetensors").is_file()
     forecast = (tmp_path / "forecast.csv").read_text().splitlines()  # after the file's end: 2024-12
     assert (
-        forecast[0] == "unique_id,ds,tsrnn"
+        forecast[0] == "unique_id,ds,tsrnn,tsrnn-lo-95,tsrnn-lo-80,tsrnn-hi-80,tsrnn-hi-95"
         and forecast[1].startswith("sales,2025-01,")
         and len(forecast) == 13
     )
@@ -43,7 +43,7 @@ def test_readme_is_a_quickstart():
     commands = [
         c for language, _, code, _ in markdown_blocks(README) if language == "bash" for c in tsrnn_lines(code)
     ]
-    for verb in ("fit", "predict", "plot", "evaluate", "backtest", "shapes"):
+    for verb in ("fit", "predict", "plot", "cv", "evaluate", "backtest", "shapes"):
         assert any(c.startswith(f"tsrnn {verb} ") for c in commands), verb
     # every relative link points to a file of the repository (the docs pages among them)
     for target in re.findall(r"\]\((?!https?:)([^)#]+)", text):

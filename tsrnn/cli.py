@@ -64,6 +64,8 @@ _PARAMETER_OPTIONS = {
     "data": "data_path",
     "num_layers": "layers",
     "hidden_size": "hidden",
+    "n_windows": "windows",  # cross_validation(h=, n_windows=): tsrnn cv --horizon, --windows
+    "h": "horizon",
 }
 # ``name=value`` as the library's messages write a setting: freq=, irregular='ignore', relative=False
 _SETTING = re.compile(r"""\b([a-z][a-z0-9_]*)=('[^']*'|"[^"]*"|True|False|[\w.\-]+)?""")
@@ -653,6 +655,12 @@ def _write_csv(frame, path: str, index: bool = True) -> None:
     write_atomic(path, labelled(frame).to_csv(index=index))
 
 
+_IN_SAMPLE = click.option(
+    "--in-sample",
+    is_flag=True,
+    help="Score origins whose forecast steps the model was fitted on, labelled IN-SAMPLE (refused "
+    "without it).",
+)
 _MODEL = click.option(
     "--model",
     "model_dir",
@@ -695,7 +703,7 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     click.echo(f"wrote {out_path}: {length} steps x {features} features, noise {noise}, seed {seed}")
 
 
-@cli.command(epilog="Example: tsrnn predict --model runs/sine --steps 24 --out forecast.csv")
+@cli.command(epilog="Example: tsrnn predict --model runs/sine --steps 24 --level 80 95 --out forecast.csv")
 @_MODEL
 @click.option(
     "--data",
@@ -721,6 +729,15 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     "without a time column, rows in time order.",
 )
 @click.option(
+    "--level",
+    cls=_ManyValues,
+    type=click.FloatRange(0, 100, min_open=True, max_open=True),
+    multiple=True,
+    help="Conformal prediction intervals at these levels in percent, space-separated after one --level "
+    "(80 95): columns tsrnn-lo-95, tsrnn-lo-80, tsrnn-hi-80, tsrnn-hi-95, calibrated when the model was "
+    "fitted on steps it had not read.",
+)
+@click.option(
     "--out",
     "out_path",
     type=click.Path(dir_okay=False),
@@ -736,7 +753,9 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
 )
 @click.option("--force", is_flag=True, help="Replace --out or --plot if it exists.")
 @_reading_options
-def predict(model_dir, data_path, steps, future_path, out_path, plot_path, force, **reading_given) -> None:
+def predict(
+    model_dir, data_path, steps, future_path, level, out_path, plot_path, force, **reading_given
+) -> None:
     """Forecast the --steps N steps after the data's last timestamp, print them, and write them with
     --out (a figure of them with --plot).
 
@@ -746,14 +765,15 @@ def predict(model_dir, data_path, steps, future_path, out_path, plot_path, force
     continues that file's series instead (their last window of steps).
 
     The forecast is one long table: unique_id (the target column, or the series of long data), ds
-    (dates written as the input writes them) and tsrnn, in the data's own precision.
+    (dates written as the input writes them) and tsrnn, in the data's own precision; --level adds
+    the conformal intervals' bounds, which --plot draws as bands.
     """
     reading = _reading(reading_given)
     with _writing(out_path, force), _writing(plot_path, force):
         model = _load(model_dir)
         data = None if data_path is None else _read(data_path, reading, model)
         future = None if future_path is None else _read(future_path, reading, model)
-        forecast = model.forecast(steps or model.horizon, data=data, future=future)
+        forecast = model.forecast(steps or model.horizon, data=data, future=future, level=list(level) or None)
         click.echo(_table(forecast))
         if out_path is not None:
             _write_csv(forecast, out_path, index=False)
@@ -764,7 +784,7 @@ def predict(model_dir, data_path, steps, future_path, out_path, plot_path, force
             from .app.run_plots import run_data
             from .nn.checkpoint import write_atomic
 
-            history, why = (data, "") if data is not None else run_data(model_dir)
+            history, why = (data, "") if data is not None else run_data(model_dir, reading)
             figure = model.plot(history, forecast)
             buffer = io.BytesIO()
             figure.savefig(buffer, format="png", dpi=100)
@@ -789,23 +809,43 @@ def predict(model_dir, data_path, steps, future_path, out_path, plot_path, force
     default=None,
     help="First origin to score, a step or a fraction  [default: the first with enough history]",
 )
+@_IN_SAMPLE
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @_reading_options
-def evaluate(model_dir, data_path, start, as_json, **reading) -> None:
-    """Score the model's forecasts on a series beside the naive, seasonal-naive, drift and linear-AR baselines."""
+def evaluate(model_dir, data_path, start, in_sample, as_json, **reading) -> None:
+    """Score the model's forecasts on a series beside the naive, seasonal-naive, drift and linear-AR baselines.
+
+    Origins whose forecast steps the model was fitted on would give in-sample scores (a model 'tsrnn
+    fit' saved was refit on all of its data file): they are refused unless --in-sample, which labels
+    the scores so. 'tsrnn cv' scores out of sample.
+    """
     import json
 
     from .app.runs import metrics_table
 
     model = _load(model_dir)
     metrics = model.evaluate(_read(data_path, _reading(reading), model), start=start)
+    label = _in_sample(metrics["in_sample"], metrics["n_windows"], in_sample)
     if as_json:
         click.echo(json.dumps(metrics, indent=2))
     else:
         click.echo(
-            f"{metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, "
+            f"{label}{metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, "
             f"errors in the data's units\n{metrics_table(metrics)}"
         )
+
+
+def _in_sample(count: int, total: int, allowed: bool) -> str:
+    """Refuse the scores of origins inside the span the model was fitted on, or label them (--in-sample)."""
+    if not count:
+        return ""
+    if not allowed:
+        raise TsrnnError(
+            f"{count} of the {total} origins forecast steps inside the span the model was fitted on, so "
+            f"their scores would be in-sample; score later data (--start), cross-validate out of "
+            f"sample with 'tsrnn cv', or pass --in-sample to print them labelled as such"
+        )
+    return f"IN-SAMPLE: {count} of the {total} origins forecast steps the model was fitted on\n"
 
 
 @cli.command(
@@ -849,18 +889,25 @@ def evaluate(model_dir, data_path, start, as_json, **reading) -> None:
     default=None,
     help="CSV file for every forecast (origin, step, target, actual, one column per method).",
 )
+@_IN_SAMPLE
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @_reading_options
 def backtest(
-    model_dir, data_path, start, stride, horizon, refit, metric, out_path, force, **reading_given
+    model_dir, data_path, start, stride, horizon, refit, metric, in_sample, out_path, force, **reading_given
 ) -> None:
-    """Rolling-origin backtest: forecast from many origins and print the error per step ahead."""
+    """Rolling-origin backtest: forecast from many origins and print the error per step ahead.
+
+    Without --refit, origins whose forecast steps the model was fitted on are refused unless
+    --in-sample (which labels their scores so); with --refit every origin is out of sample.
+    """
     reading = _reading(reading_given)
     with _writing(out_path, force):
-        _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path, reading)
+        _backtest(model_dir, data_path, start, stride, horizon, refit, metric, in_sample, out_path, reading)
 
 
-def _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_path, reading=None) -> None:
+def _backtest(
+    model_dir, data_path, start, stride, horizon, refit, metric, in_sample, out_path, reading=None
+) -> None:
     model = _load(model_dir)
     result = model.backtest(
         _read(data_path, reading, model),
@@ -869,9 +916,11 @@ def _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_p
         horizon=horizon,
         refit=refit or False,
     )
+    inside = 0 if result.in_sample is None else int(result.in_sample.sum())
+    label = _in_sample(inside, len(result.origins), in_sample)
     summary = result.summary(metric)
     click.echo(
-        f"{len(result.origins)} origins from step {int(result.origins[0])}, stride {stride}; "
+        f"{label}{len(result.origins)} origins from step {int(result.origins[0])}, stride {stride}; "
         f"{metric.upper()} per step ahead, in the data's units"
     )
     click.echo(summary.to_string(float_format=lambda v: f"{v:.4f}"))
@@ -884,6 +933,87 @@ def _backtest(model_dir, data_path, start, stride, horizon, refit, metric, out_p
     if out_path is not None:
         _write_csv(result.frame(), out_path, index=False)
         click.echo(f"wrote {out_path}")
+
+
+@cli.command(epilog="Example: tsrnn cv --data air.csv --horizon 12 --windows 3 --out cv.csv")
+@click.option(
+    "--data",
+    "data_path",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="CSV file of the series (wide or long), as 'tsrnn fit --data' reads it.",
+)
+@click.option("--horizon", type=click.IntRange(min=1), required=True, help="Steps forecast per window, h.")
+@click.option(
+    "--windows",
+    type=click.IntRange(min=1),
+    default=1,
+    help="Windows per series; the last ends with the data.",
+)
+@click.option(
+    "--step",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Steps between the windows' cutoffs  [default: the horizon]",
+)
+@click.option(
+    "--refit",
+    type=click.IntRange(min=0),
+    default=1,
+    help="Fit a copy before every N-th window, each window forecast from the data before its own cutoff "
+    "(0: one fit, on the data before the first cutoff).",
+)
+@click.option(
+    "--model",
+    "model_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Take the settings of this model directory ('tsrnn fit' writes one) instead of the defaults "
+    "with --horizon; its weights are not used.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="CSV file for every forecast: unique_id, ds, cutoff, y, tsrnn and the baselines.",
+)
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@_reading_options
+def cv(data_path, horizon, windows, step, refit, model_dir, out_path, force, **reading_given) -> None:
+    """Cross-validate out of sample: forecast the last --windows windows of --horizon steps of every
+    series, each by a model fitted only on the data before its cutoff, and print the errors beside
+    the naive, seasonal-naive, drift and linear-AR baselines (fitted by the same copies).
+
+    Every copy is a fit: --windows 3 costs three fits (one with --refit 0).
+    """
+    from .evaluation.crossval import cv_metrics
+
+    reading = _reading(reading_given)
+    with _writing(out_path, force):
+        if model_dir is not None:
+            model = _load(model_dir)
+        else:
+            from .estimator.forecaster import Forecaster
+
+            model = Forecaster(horizon=horizon)
+        frame = model.cross_validation(
+            _read(data_path, reading, model if model_dir is not None else None),
+            h=horizon,
+            n_windows=windows,
+            step=step,
+            refit=refit if refit else False,
+        )
+        cutoffs = frame["cutoff"].nunique()
+        click.echo(
+            f"out of sample: {frame['unique_id'].nunique()} series x {windows} window(s) of {horizon} "
+            f"steps ({cutoffs} cutoff(s)), each forecast by a model fitted before its cutoff; errors in the "
+            f"data's units (MAPE, sMAPE in %), MASE on the seasonal-naive scale before the first cutoff"
+        )
+        click.echo(cv_metrics(frame, per_series=False).T.to_string(float_format=lambda v: f"{v:.4f}"))
+        if out_path is not None:
+            _write_csv(frame, out_path, index=False)
+            click.echo(f"wrote {out_path}")
 
 
 @cli.command(epilog="Example: tsrnn shapes --features 3 --hidden 15 --layers 2 --seq 20 --cell lstm")

@@ -189,7 +189,7 @@ def test_an_existing_output_file_is_replaced_only_with_force(model_and_data, tmp
     target.write_text("the user's own table\n")
     args = {
         "predict": ["predict", "--model", str(model)],
-        "backtest": ["backtest", "--model", str(model), "--data", str(data)],
+        "backtest": ["backtest", "--model", str(model), "--data", str(data), "--in-sample"],
         "generate": ["generate", "--length", "30"],
     }[command] + ["--out", str(target)]
     one_line_error(invoke(*args), f"{str(target)!r} exists; pass --force to replace it")
@@ -387,7 +387,7 @@ def test_every_writing_command_takes_the_lock_of_its_output(model_and_data, tmp_
     target = tmp_path / ("figs" if command == "plot" else "out.csv")
     args = {
         "predict": ["predict", "--model", str(model)],
-        "backtest": ["backtest", "--model", str(model), "--data", str(data)],
+        "backtest": ["backtest", "--model", str(model), "--data", str(data), "--in-sample"],
         "generate": ["generate", "--length", "30"],
         "plot": ["plot", str(model)],
     }[command] + ["--out", str(target)]

@@ -44,7 +44,9 @@ def test_refit_backtest_keeps_the_picked_columns(dated):
         ).exit_code
         == 0
     )
-    plain = invoke("backtest", "--model", "cov", "--data", "dated.csv", "--start", "250", "--stride", "20")
+    plain = invoke(
+        "backtest", "--model", "cov", "--data", "dated.csv", "--start", "250", "--stride", "20", "--in-sample"
+    )  # the saved model was refit on all of dated.csv
     refit = invoke(
         "backtest",
         "--model",
@@ -217,7 +219,8 @@ def test_fit_reports_and_switches_the_seasonal_indices(tmp_path):
 def test_refit_backtest_of_long_data_refits_the_global_model(dated):
     _long_run()
     args = ["backtest", "--model", "run", "--data", "long.csv", "--start", "130", "--stride", "8"]
-    plain, refit = invoke(*args, "--out", "plain.csv"), invoke(*args, "--refit", "2", "--out", "refit.csv")
+    plain = invoke(*args, "--in-sample", "--out", "plain.csv")  # the run's model was refit on long.csv
+    refit = invoke(*args, "--refit", "2", "--out", "refit.csv")
     assert plain.exit_code == 0 and refit.exit_code == 0, refit.output
     assert "6 origins from step 130, stride 8" in refit.output  # 130, 138, 146 of each series
     ours, theirs = pd.read_csv(dated / "refit.csv"), pd.read_csv(dated / "plain.csv")

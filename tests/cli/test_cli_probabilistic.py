@@ -107,6 +107,7 @@ def test_backtest_and_evaluate_print_the_calibration(run):
         "10",
         "--horizon",
         "4",
+        "--in-sample",  # the run's model was refit on all of its file
         "--out",
         str(out),
     )
@@ -114,7 +115,9 @@ def test_backtest_and_evaluate_print_the_calibration(run):
     assert "calibration per step ahead" in result.output and "coverage_80" in result.output
     assert "crps" in result.output  # steps 3 and 4 come from sample paths
     assert {"model_q0.1", "model_q0.5", "model_q0.9"} <= set(pd.read_csv(out).columns)
-    evaluated = invoke("evaluate", "--model", str(model), "--data", str(data), "--start", "320")
+    evaluated = invoke(
+        "evaluate", "--model", str(model), "--data", str(data), "--start", "320", "--in-sample"
+    )
     assert evaluated.exit_code == 0 and "calibration: 80% interval covers" in evaluated.output
 
 
@@ -122,7 +125,9 @@ def test_point_model_output_is_unchanged(tmp_path):
     data = tmp_path / "s.csv"
     assert invoke("generate", "--features", "1", "--length", "300", "--out", str(data)).exit_code == 0
     assert invoke("fit", "--data", str(data), *FAST, "--out", str(tmp_path / "m")).exit_code == 0
-    result = invoke("backtest", "--model", str(tmp_path / "m"), "--data", str(data), "--stride", "10")
+    result = invoke(
+        "backtest", "--model", str(tmp_path / "m"), "--data", str(data), "--stride", "10", "--in-sample"
+    )
     assert result.exit_code == 0 and "calibration" not in result.output
     assert "tsrnn-q" not in invoke("predict", "--model", str(tmp_path / "m"), "--steps", "2").output
 

@@ -37,7 +37,9 @@ def test_new_data_is_read_as_the_fit_read_its_file(tmp_path):
     assert (tmp_path / "kept.csv").read_text() == (tmp_path / "given.csv").read_text()
     assert list(forecast["ds"]) == ["2020-03-01", "2020-03-02", "2020-03-03"]
     assert forecast["tsrnn"].between(500, 2000).all()  # counts near 1,000, not near 1
-    scored = invoke("evaluate", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "v.csv"))
+    scored = invoke(
+        "evaluate", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "v.csv"), "--in-sample"
+    )
     assert scored.exit_code == 0, scored.output
     other = invoke(*predict, "--decimal", ".")  # the command's own answer wins: 1.05 ...
     assert other.exit_code == 0, other.output
@@ -74,3 +76,14 @@ def test_long_files_name_their_columns_with_id_time_and_target_flags(tmp_path):
     assert (
         alone.exit_code == 2 and "--target-col names a column of long data and needs --id-col" in alone.output
     )
+
+
+def test_predict_plot_reads_the_run_s_file_with_the_fit_s_options(tmp_path):
+    _visitors(tmp_path / "v.csv")
+    fit = ("fit", "--data", str(tmp_path / "v.csv"), "--hidden", "4", "--epochs", "1", "--thousands", ".")
+    assert invoke(*fit, "--out", str(tmp_path / "run")).exit_code == 0
+    result = invoke(
+        "predict", "--model", str(tmp_path / "run"), "--steps", "2", "--plot", str(tmp_path / "f.png")
+    )
+    assert result.exit_code == 0, result.output  # the history drawn is the run's file, read as fit read it
+    assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG" and "last window only" not in result.output

@@ -505,3 +505,31 @@ def test_each_time_column_rule_that_refuses_names_the_rows(rule, frame, message)
         dict(TIME_COLUMN_RULES)[rule](frame, name, Reading())
     with pytest.raises(DataError, match=message):
         prepare_wide(frame)
+
+
+def test_month_and_year_written_mm_yyyy_are_a_monthly_axis_written_back_so(tmp_path):
+    months = pd.period_range("2010-01", periods=30, freq="M").strftime("%m/%Y")
+    clean, report = prepare_wide(read_csv(time_file(tmp_path, "Month", list(months))))
+    assert report["freq"] == "MS" and report["time_form"] == "strftime:%m/%Y" and len(clean) == 30
+    assert list(labelled(Forecaster(**TINY).fit(clean).forecast(2))["ds"]) == ["07/2012", "08/2012"]
+    with pytest.raises(DataError, match="13/2010"):  # no thirteenth month: an error naming the value
+        prepare_wide(read_csv(time_file(tmp_path, "Month", ["12/2009", "13/2010", "01/2011"])))
+
+
+def test_two_digit_years_that_wrap_into_the_next_century_are_read_in_order(tmp_path):
+    yy = [f"{y % 100:02d}" for y in range(1961, 2009)]  # 61 ... 99, 00 ... 08
+    clean, report = prepare_wide(read_csv(time_file(tmp_path, "yr", yy)))
+    assert report["time_form"] == "year" and clean.index[0] == 1961 and clean.index[-1] == 2008
+    assert not clean.index.has_duplicates and clean.index.is_monotonic_increasing
+    with_century = prepare_wide(read_csv(time_file(tmp_path, "yr", yy[:10]), Reading(century=2000)))[0]
+    assert list(with_century.index[:2]) == [2061, 2062]  # the option decides
+    counts = prepare_wide(read_csv(time_file(tmp_path, "year", [str(i) for i in range(1, 31)])))[0]
+    assert counts.index[0] == 1 and counts.index[-1] == 30  # years counted from 1, no wrap: steps
+
+
+def test_iso_date_times_are_written_back_in_the_file_s_layout(tmp_path):
+    hours = pd.date_range("2022-01-09", periods=48, freq="h")
+    for fmt, first in (("%Y-%m-%d %H:%M", "2022-01-11 00:00"), ("%Y-%m-%dT%H:%M:%S", "2022-01-11T00:00:00")):
+        clean, report = prepare_wide(read_csv(time_file(tmp_path, "time", list(hours.strftime(fmt)))))
+        assert report["time_form"] == f"strftime:{fmt}"
+        assert labelled(Forecaster(**TINY).fit(clean).forecast(1))["ds"][0] == first

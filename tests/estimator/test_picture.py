@@ -62,3 +62,11 @@ def test_a_long_panel_draws_each_series_and_names_them():
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["x", "y", "z"]
     one = model.plot(long, future, ids="y")
     assert len(one.axes) == 1 and "1 of 3 series shown (y)" in one._suptitle.get_text()
+
+
+def test_conformal_intervals_are_drawn_as_bands():
+    frame = months()
+    model = Forecaster(window=12, **TINY).fit(frame, holdout=12)
+    fig = model.plot(frame, model.forecast(4, level=[80, 95]))
+    bands = [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
+    assert [b.get_label() for b in bands] == ["95% interval", "80% interval"]  # the widest first

@@ -107,7 +107,7 @@ def test_round_trip_without_scaler_and_with_dates(fit_frame, tmp_path):
 def test_files_are_safetensors_and_json(saved, fitted):
     assert sorted(os.listdir(saved)) == [CONFIG_FILE, WEIGHTS_FILE] == ["config.json", "model.safetensors"]
     config = json.loads((saved / "config.json").read_text(encoding="utf-8"))
-    assert config["format_version"] == FORMAT_VERSION == 4
+    assert config["format_version"] == FORMAT_VERSION == 5
     assert config["weights_sha256"] == sha256(saved / "model.safetensors")
     assert config["model"]["hidden_size"] == 8
     assert config["estimator"] == fitted.get_params()
@@ -123,7 +123,9 @@ def test_files_are_safetensors_and_json(saved, fitted):
         "series.scale",
         "series.season_mult",
         "series.season_add",
-    }  # one series: arrays of one row
+        "calibration.spread",
+        "calibration.scores",
+    }  # one series: arrays of one row; the calibration (K, O) and (n, O)
     np.testing.assert_array_equal(arrays["model.head.weight"], fitted.model_.head.weight.detach().numpy())
     np.testing.assert_array_equal(arrays["series.context"], fitted.context_[None])
     np.testing.assert_array_equal(arrays["series.mean"], fitted.scaler_.mean_[None])
@@ -257,7 +259,7 @@ def test_pickle_checkpoint_is_never_loaded(tmp_path):
 def test_unknown_format_version(saved, version):
     edit_config(saved, format_version=version)
     with pytest.raises(
-        CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 4"
+        CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 5"
     ):
         Forecaster.load(saved)
 

@@ -16,7 +16,7 @@ from conftest import write_config
 from safetensors.numpy import load_file
 from safetensors.torch import load, save
 
-from tsrnn.base.errors import CheckpointError
+from tsrnn.base.errors import CheckpointError, TsrnnError
 from tsrnn.estimator.forecaster import Forecaster
 from tsrnn.estimator.state import PanelState
 from tsrnn.nn.checkpoint import CONFIG_FILE, FORMAT_VERSION, WEIGHTS_FILE
@@ -52,9 +52,15 @@ def test_long_model_round_trip(tmp_path, dated, scale):
     model.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / CONFIG_FILE).read_text())
     arrays = load_file(tmp_path / "m" / WEIGHTS_FILE)
-    assert config["format_version"] == FORMAT_VERSION == 4 and "members" not in config
+    assert config["format_version"] == FORMAT_VERSION == 5 and "members" not in config
     assert config["series"]["ids"] == ["a", "b", "c"] and config["series"]["scaled"] is scale
-    assert {k for k in arrays if not k.startswith("model.")} == (
+    assert config["calibration"] == {
+        "steps": model.calibration_.steps,
+        "scores": len(model.calibration_.scores),
+    }
+    assert config["uncalibrated"] is None
+    assert arrays["calibration.spread"].shape == (model.calibration_.steps, 1)
+    assert {k for k in arrays if not k.startswith(("model.", "calibration."))} == (
         STATE_TENSORS
         if scale
         else {"series.context", "series.linear_ar", "series.season_mult", "series.season_add"}
@@ -63,6 +69,7 @@ def test_long_model_round_trip(tmp_path, dated, scale):
     loaded = Forecaster.load(tmp_path / "m")
     assert loaded.long_ and list(loaded.state_) == ["a", "b", "c"]
     pd.testing.assert_frame_equal(loaded.forecast(5), model.forecast(5))
+    pd.testing.assert_frame_equal(loaded.forecast(2, level=[80, 95]), model.forecast(2, level=[80, 95]))
     predicted, reference = loaded.predict(frame), model.predict(frame)  # long data: by series
     assert list(predicted) == ["a", "b", "c"]
     for uid in predicted:
@@ -94,9 +101,18 @@ def test_older_files_load_and_forecast_as_they_did(tmp_path, name):
             future["tsrnn"].to_numpy(), np.r_[expected["f0"], expected["f1"]], rtol=1e-5, atol=1e-6
         )
         assert str(future["ds"].iloc[0]) == expected["first_label"]
+    old = (
+        r"^this model has no conformal calibration for level=: its model file is format 3, written before "
+        r"tsrnn calibrated intervals \(format 5\); refit it \(Forecaster.fit, or tsrnn fit\) to calibrate"
+    )
+    with pytest.raises(TsrnnError, match=old):
+        model.forecast(4, level=[80])
     model.save(tmp_path / "again")  # written again in the panel format: the same forecasts
-    assert json.loads((tmp_path / "again" / CONFIG_FILE).read_text())["format_version"] == 4
-    pd.testing.assert_frame_equal(Forecaster.load(tmp_path / "again").forecast(4), future)
+    assert json.loads((tmp_path / "again" / CONFIG_FILE).read_text())["format_version"] == 5
+    again = Forecaster.load(tmp_path / "again")
+    pd.testing.assert_frame_equal(again.forecast(4), future)
+    with pytest.raises(TsrnnError, match=old):  # and it still says why it has no intervals
+        again.forecast(4, level=[80])
 
 
 def rewrite_tensor(path: Path, key: str, change) -> None:
@@ -195,7 +211,7 @@ def test_ten_thousand_series_are_six_state_tensors(long_model, tmp_path):
     )
     big.save(tmp_path / "big")
     arrays = load_file(tmp_path / "big" / WEIGHTS_FILE)
-    assert {k for k in arrays if not k.startswith("model.")} == STATE_TENSORS
+    assert {k for k in arrays if not k.startswith(("model.", "calibration."))} == STATE_TENSORS
     assert arrays["series.context"].shape == (S, 6, 1) and arrays["series.mean"].shape == (S, 1)
     text = (tmp_path / "big" / CONFIG_FILE).read_text()
     assert len(text) < 200 * S  # each column on one line: about 100 bytes a series

@@ -105,7 +105,7 @@ def test_run_json_holding_a_list(run_dir):
 
 def test_format_version_true(run_dir):
     edited(run_dir, lambda c: c.update(format_version=True))
-    with pytest.raises(CheckpointError, match=r"has format_version True; this tsrnn reads formats 1 to 4$"):
+    with pytest.raises(CheckpointError, match=r"has format_version True; this tsrnn reads formats 1 to 5$"):
         Forecaster.load(run_dir)
 
 

@@ -20,6 +20,7 @@ import pandas as pd
 from ..base.errors import CheckpointError, DataError
 from ..base.outputs import check_output_files, output_lock
 from ..data.generate import multi_sine
+from ..data.reading import Reading
 from ..data.series import read_csv
 from ..estimator.intake import data_panel
 from ..nn.checkpoint import write_atomic
@@ -57,13 +58,22 @@ def data_spec(data, features: int, length: int, noise: float, seed: int) -> dict
     return {"kind": "memory"}
 
 
-def run_data(model_dir: str | os.PathLike):
-    """The data a run directory was fitted on, as ``fit`` read it (None and why not, when its
-    run.json does not say or the file changed since)."""
+def run_data(model_dir: str | os.PathLike, reading: dict | None = None):
+    """The data a run directory was fitted on, read as ``fit`` read it, with ``reading`` (the
+    reading options of :class:`~tsrnn.data.reading.Reading`; default those the model keeps); None
+    and why not, when its run.json does not say or the file changed since."""
     run_path = Path(model_dir) / "run.json"
     if not run_path.is_file():
         return None, f"{str(model_dir)!r} has no run.json saying which data it was fitted on"
-    spec = read_json(run_path).get("data") or {}
+    if reading is None:
+        reading = (read_json(Path(model_dir) / "config.json").get("reading") or {}).get("file")
+    return _data_of(read_json(run_path).get("data"), reading)
+
+
+def _data_of(spec: dict | None, reading: dict | None) -> tuple[pd.DataFrame | None, str]:
+    """The data a run's ``data`` spec names (generated, or a CSV file unchanged since, read with
+    ``reading``), or None and why not."""
+    spec = spec or {}
     kind = spec.get("kind")
     if kind == "generated":
         return multi_sine(spec["length"], spec["features"], noise=spec["noise"], seed=spec["seed"]), ""
@@ -73,27 +83,17 @@ def run_data(model_dir: str | os.PathLike):
             return None, f"the data file {path!r} is gone"
         if _sha256(path) != spec["sha256"]:
             return None, f"the data file {path!r} changed since the run"
-        return read_csv(path), ""
-    return None, "the run does not say where its data came from (data given in memory, or an older run)"
+        return read_csv(path, Reading.from_dict(reading)), ""
+    if kind == "memory":
+        return None, "the run trained on data given in memory, which it did not keep"
+    return None, "run.json does not say where the data came from (data given in memory, or an older run)"
 
 
 def _recover(spec: dict | None, estimator, steps: int | None) -> tuple[pd.DataFrame | None, str]:
     """The run's series as a DataFrame, or None and why not."""
-    spec = spec or {}
-    kind = spec.get("kind")
-    if kind == "generated":
-        frame = multi_sine(spec["length"], spec["features"], noise=spec["noise"], seed=spec["seed"])
-    elif kind == "csv":
-        path = spec["path"]
-        if not os.path.isfile(path):
-            return None, f"the data file {path!r} is gone"
-        if _sha256(path) != spec["sha256"]:
-            return None, f"the data file {path!r} changed since the run"
-        frame = read_csv(path)
-    elif kind == "memory":
-        return None, "the run trained on data given in memory, which it did not keep"
-    else:
-        return None, "run.json does not say where the data came from (a run of an older tsrnn)"
+    frame, why = _data_of(spec, (getattr(estimator, "reading_", None) or {}).get("file"))
+    if frame is None:
+        return None, why
     try:
         panel = data_panel(estimator, frame)[0]  # read as the run read it: time column, columns, fill
     except DataError as err:

@@ -234,6 +234,7 @@ def fit_run(
             fit_seconds = time.perf_counter() - fit_start
             shapes = _report_fit(estimator, panel, starts, say)
             metrics, predicted = _report_test(estimator, panel, starts, say)
+            say(f"intervals: {_intervals(estimator)}")
             save_model(tmp, *model_files(estimator))  # what Forecaster.save writes, into this run
             run = {
                 "source": source,
@@ -243,6 +244,7 @@ def fit_run(
                 "test_start": int(starts[0]) if holdout else None,
                 "saved_model": _saved_model(estimator, panel),
                 "refit_epochs": estimator.holdout_.epochs if holdout else None,
+                "intervals": _intervals(estimator),
                 "estimator": estimator.get_params(),
                 "shapes": [dict(r, shape=list(r["shape"])) for r in shapes],
                 "fit_seconds": fit_seconds,
@@ -403,6 +405,19 @@ def _saved_model(estimator: Forecaster, panel: Panel) -> str:
     else:
         how = "the evaluated fit's " + ("best epoch" if held.model.history_.best_epoch else "epoch count")
     return f"refit on all the data ({span}) for {held.epochs} epochs, {how}"
+
+
+def _intervals(estimator: Forecaster) -> str:
+    """How the saved model's conformal intervals (``forecast(steps, level=...)``) were calibrated."""
+    cal = getattr(estimator, "calibration_", None)
+    if cal is None:
+        return f"none ({getattr(estimator, 'uncalibrated_', None)})"
+    source = (
+        "the evaluated model's forecasts of the held-out steps"
+        if getattr(estimator, "holdout_", None) is not None
+        else "a copy fitted without each series' last validation steps (one fit more)"
+    )
+    return f"conformal, calibrated on {source}: {len(cal.scores)} errors, up to {cal.steps} step(s) ahead"
 
 
 def _report_test(estimator: Forecaster, panel: Panel, starts: np.ndarray, say):

@@ -28,6 +28,7 @@ from pandas.tseries.frequencies import to_offset
 from ..base.errors import DataError
 from .dates import (
     MONTHS,
+    centuries,
     date_form,
     decimal_years,
     month_numbers,
@@ -36,7 +37,7 @@ from .dates import (
     times_of_day,
     to_dates,
 )
-from .reading import Reading, reading_of
+from .reading import Reading, ambiguous, reading_of
 from .sessions import Session, find_session
 
 __all__ = [
@@ -243,11 +244,41 @@ def _find_axis(
             )
         axis = TimeAxis(pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form)
     else:
-        steps = _integer_steps(_whole(column), consecutive=False)
+        steps = _two_digit_years(column, time_col, reading)
+        if steps is None:
+            steps = _integer_steps(_whole(column), consecutive=False)
         if steps is None:
             raise DataError(_not_time_message(column, time_col))
         axis = TimeAxis(steps, str(time_col), _integer_form(time_col))
     return frame.drop(columns=[time_col]), axis
+
+
+def _two_digit_years(column: pd.Series, name, reading: Reading) -> pd.Index | None:
+    """Years written with two digits in a column named like a year (``61`` ... ``99``, ``00`` ...):
+    read as four-digit years where the rows wrap from one century into the next (99 then 00), or
+    where ``reading.century`` says; only one century placing them in the past reads them, two are
+    refused with the option that picks one.  None for any other column (years, or steps 1, 2, ...)."""
+    if _integer_form(name) != "year" or not pd.api.types.is_integer_dtype(column) or len(column) < 2:
+        return None
+    yy = column.to_numpy(dtype=np.int64)
+    if yy.min() < 0 or yy.max() > 99:
+        return None
+    drops = np.flatnonzero(np.diff(yy) < 0)
+    wraps = len(drops) == 1 and yy[drops[0]] >= 50 > yy[drops[0] + 1]  # 99 then 00: a new century
+    if reading.century is None and not wraps:
+        return None
+    found = centuries(yy, reading)
+    if wraps and reading.century is None:  # the rows run in time order across the wrap
+        found = [(answers, years) for answers, years in found if (np.diff(years) > 0).all()] or found
+    if len(found) > 1:
+        rows = np.flatnonzero(found[0][1] != found[1][1])[:3]
+        raise ambiguous(
+            name,
+            f"({', '.join(map(str, yy[rows]))} ... as two-digit years)",
+            [(f"century={answers['century']}", years[rows].tolist()) for answers, years in found],
+            " or ".join(f"century={answers['century']}" for answers, _ in found),
+        )
+    return pd.Index(found[0][1], name=str(name))
 
 
 def _month_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, TimeAxis] | None:

@@ -132,7 +132,7 @@ def _with_clock(dates: pd.DatetimeIndex, times: pd.Series) -> tuple[pd.DatetimeI
     return dates + pd.to_timedelta(nanos, unit="ns"), fmt
 
 
-def _centuries(yy: np.ndarray, reading: Reading) -> list[tuple[dict, np.ndarray]]:
+def centuries(yy: np.ndarray, reading: Reading) -> list[tuple[dict, np.ndarray]]:
     """Four-digit years of two-digit ones: by ``reading.century``, else every reading that puts them in
     a hundred years ending no later than this year (one reading where only one such window fits:
     ``65``-``72`` are 1965-1972, as 2065 lies ahead)."""
@@ -167,7 +167,7 @@ def _day_month(day_first: bool):
             alternatives: list[tuple[dict, np.ndarray]] = [({}, year.astype(np.int64).to_numpy())]
             yfmt = "%Y"
         elif year.str.len().eq(2).all():
-            alternatives, yfmt = _centuries(year.astype(np.int64).to_numpy(), reading), "%y"
+            alternatives, yfmt = centuries(year.astype(np.int64).to_numpy(), reading), "%y"
         else:
             return []
         s = sep.iloc[0]
@@ -183,7 +183,21 @@ def _iso(text, parts, reading):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         dates = pd.DatetimeIndex(pd.to_datetime(text, format="ISO8601", errors="coerce"))
-    return [({}, dates, date_form(dates))]
+    return [({}, dates, _iso_form(text, dates))]
+
+
+def _iso_form(text: pd.Series, dates: pd.DatetimeIndex) -> str:
+    """How ISO dates and times are written back: dates alone; ``2022-01-10 23:00`` or
+    ``2022-01-10T23:00:00`` in the file's own layout (one separator, seconds or none, in every
+    value); ISO 8601 with everything else (fractions of seconds, UTC offsets)."""
+    form = date_form(dates)
+    clock = text.str.extract(r"^\d{4}-\d{2}-\d{2}([T ])\d{2}:\d{2}(:\d{2})?$")
+    if form == "date" or clock[0].isna().any() or clock[0].nunique() != 1:
+        return form
+    seconds = clock[1].notna()
+    if seconds.all() or not seconds.any():
+        return f"strftime:%Y-%m-%d{clock[0].iloc[0]}%H:%M{':%S' if seconds.all() else ''}"
+    return form
 
 
 def _year_month_day(text, parts, reading):
@@ -203,6 +217,11 @@ def _year_month(text, parts, reading):
             "month" if s == "-" else f"strftime:%Y{s}%m",
         )
     ]
+
+
+def _month_year(text, parts, reading):
+    s = parts[1].iloc[0]
+    return [({}, _ymd(parts[2].astype(int), parts[0].astype(int), 1), f"strftime:%m{s}%Y")]
 
 
 def _fiscal(text, parts, reading):
@@ -262,7 +281,7 @@ def _name_year(text, parts, reading):
         return [({}, _ymd(parts[2].astype(int), months, 1), f"strftime:{fmt}{s}%Y")]
     return [
         (answers, _ymd(years, months, 1), f"strftime:{fmt}{s}%y")
-        for answers, years in _centuries(parts[2].astype(int).to_numpy(), reading)
+        for answers, years in centuries(parts[2].astype(int).to_numpy(), reading)
     ]
 
 
@@ -383,6 +402,7 @@ DATE_FORMS: tuple[DateForm, ...] = (
     DateForm("month first", _DMY, _day_month(False), option="dayfirst", answer=False),
     DateForm("year-month", r"(\d{4})([-/])(\d{1,2})", _year_month),
     DateForm("fiscal year", r"(\d{4})([/-])(\d{2})", _fiscal),
+    DateForm("month/year", r"(\d{1,2})([-/.])(\d{4})", _month_year, strict=True),
     DateForm("quarter", r"(\d{4})(-|\s?)[Qq]([1-4])", _quarter, strict=True),
     DateForm("quarter first", r"[Qq]([1-4])([\s-]?)(\d{4})", _quarter_first, strict=True),
     DateForm("ISO week", r"(\d{4})(-?|\s)W(\d{1,2})", _week, strict=True),
@@ -634,14 +654,16 @@ def format_labels(index: pd.Index, form: str | None) -> pd.Index:
 
 
 def labelled(frame: pd.DataFrame, time_column: str = "ds") -> pd.DataFrame:
-    """``frame`` with its time labels (the index, or a ``time_column`` of dates) written in the
-    form recorded in ``frame.attrs["tsrnn.form"]``, ready for ``to_csv``."""
+    """``frame`` with its time labels (the index, or a ``time_column`` of dates, and a
+    cross-validation frame's ``cutoff``) written in the form recorded in
+    ``frame.attrs["tsrnn.form"]``, ready for ``to_csv``."""
     form = frame.attrs.get("tsrnn.form")
     if form is None:
         return frame
     out = frame.copy()
     if isinstance(out.index, pd.DatetimeIndex):
         out.index = format_labels(out.index, form)
-    if time_column in out.columns and pd.api.types.is_datetime64_any_dtype(out[time_column]):
-        out[time_column] = format_labels(pd.DatetimeIndex(out[time_column]), form).to_numpy()
+    for column in (time_column, "cutoff"):  # cross-validation frames: the cutoffs are dates too
+        if column in out.columns and pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = format_labels(pd.DatetimeIndex(out[column]), form).to_numpy()
     return out

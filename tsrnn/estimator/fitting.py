@@ -21,9 +21,9 @@ from ..nn.model import RNNForecaster
 from ..train.loop import TrainState, distributed_context, predict_windows, train
 from . import planning
 from .intake import fit_panel
-from .state import prepare_panel
+from .state import continuation_specs, prepare_panel
 
-__all__ = ["fit", "fit_on_panel", "network_share"]
+__all__ = ["fit", "fit_on_panel", "fit_on_first", "network_share"]
 
 
 def fit(est, data, progress=None, checkpoint_dir=None, resume: bool = False):
@@ -133,7 +133,39 @@ def fit_on_panel(
     est.target_names_ = [panel.columns[i] for i in target_idx]
     est.state_ = prepared.state
     est.long_ = panel.ids[0] is not None
+    # no calibration of its own: Forecaster.fit calibrates after it (see .calibration)
+    est.calibration_ = None
+    est.uncalibrated_ = "it was fitted on a panel without its calibration (fit_on_panel)"
     return est
+
+
+def fit_on_first(
+    est, panel: Panel, n: np.ndarray, window: int | None, long: bool, needed=(), where: str = ""
+):
+    """A copy of ``est`` (its parameters, ``window`` and reading) fitted on the first ``n`` (S,)
+    steps of every series of ``panel`` (:meth:`Panel.take <tsrnn.data.panel.Panel.take>`): what
+    refit backtests, cross-validation and the conformal calibration fit.  ``long``: the series are
+    the long layout's (else one series, which refits as the single series it is).  Series too short
+    to fit on theirs are left out, unless they are ``needed`` (positions), which is a
+    :class:`DataError` (``where`` says which refit); None when every series is left out."""
+    fresh = type(est)(**dict(est.get_params(), window=window))  # the estimator's own class: no import of it
+    n = np.asarray(n, dtype=np.int64)
+    names = list(panel.ids) if long else [None]
+    keep, needs = n > 0, np.isin(np.arange(panel.n_series), np.asarray(needed, dtype=np.int64))
+    for s in np.flatnonzero(keep | needs).tolist():
+        try:
+            fresh.check_length(int(n[s]))
+        except DataError as err:
+            if needs[s]:
+                who = "" if names[s] is None else f"series {names[s]!r}: "
+                raise DataError(f"refit{where}: {who}{err}") from None
+            keep[s] = False
+    kept = np.flatnonzero(keep)
+    if not kept.size:
+        return None
+    past = dataclasses.replace(panel.take(kept, stop=n[kept]), ids=[names[s] for s in kept.tolist()])
+    fresh.reading_ = getattr(est, "reading_", None)
+    return fit_on_panel(fresh, past, continuation_specs(past), progress=False)
 
 
 @torch.no_grad()

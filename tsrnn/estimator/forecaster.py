@@ -102,6 +102,12 @@ class Forecaster(Parameters, FittedViews):
         model kept has read the data up to its last timestamp.  This is what ``tsrnn fit --data
         FILE --holdout H`` does (its default is 0.2), so both give the same model; ``holdout=0``
         (the default here) fits once on all the data as described above.
+
+        The fit ends with the calibration of the conformal intervals of :meth:`forecast`
+        (``level``; ``calibration_``): with ``holdout``, from the evaluated copy's forecasts at every
+        origin of the held-out steps, at no further cost; with ``holdout=0``, a copy fitted on each
+        series less its last ``max(validation span, horizon)`` steps forecasts them, which costs
+        one more fit on slightly shorter series (see :mod:`tsrnn.estimator.calibration`).
         """
         from .holdout import fit_with_holdout
 
@@ -130,7 +136,7 @@ class Forecaster(Parameters, FittedViews):
         """
         return forecasting.predict(self._fitted(), data, future)
 
-    def forecast(self, steps: int, data=None, future=None) -> pd.DataFrame:
+    def forecast(self, steps: int, data=None, future=None, level=None) -> pd.DataFrame:
         """Continue the series ``steps`` into the future, in the data's units.
 
         Starts from the end of the fitted series, or of ``data`` when given.  Beyond the horizon the
@@ -150,13 +156,18 @@ class Forecaster(Parameters, FittedViews):
             follow each series, as dates or integers) and ``tsrnn`` (the forecast), a row per
             series, target and step in that order.  A model fitted with ``loss="gaussian"`` or
             ``"quantile"`` adds a ``tsrnn-q{level}`` column per level (``tsrnn-q0.1``; see
-            :meth:`predict_quantiles` for where they come from).  Values are float64, rounded to
+            :meth:`predict_quantiles` for where they come from).  With ``level`` (percent, e.g.
+            ``[80, 95]``), conformal intervals for any model: ``tsrnn-lo-95, tsrnn-lo-80,
+            tsrnn-hi-80, tsrnn-hi-95``, from the residuals of forecasts of steps a copy of the
+            model never read (see :meth:`fit`), scaled per series and per step ahead, so they
+            widen where those errors widen (:mod:`tsrnn.evaluation.conformal`); they reach as
+            many steps as the calibration held out.  Values are float64, rounded to
             the decimals the series' values are written with (at least three significant digits
             of their level; see :func:`tsrnn.data.precision.decimals`).
             ``frame.attrs["tsrnn.form"]`` records how the input wrote its dates
             (:func:`tsrnn.data.dates.labelled` writes them back that way).
         """
-        return forecasting.forecast(self._fitted(), steps, data, future)
+        return forecasting.forecast(self._fitted(), steps, data, future, level)
 
     def plot(self, data, forecast: pd.DataFrame, ids=None):
         """A figure of the history and the forecast of each series, dates on the axis.
@@ -237,7 +248,10 @@ class Forecaster(Parameters, FittedViews):
         RMSE, MAPE, sMAPE and MASE overall and per target, in the data's units; ``skill`` (1 - model
         error / best baseline error) for RMSE and MAE; ``best_baseline``; ``n_windows``; ``seasons``;
         for a probabilistic model ``calibration`` (interval coverage, pinball loss, CRPS; see
-        :meth:`BacktestResult.calibration <tsrnn.evaluation.backtest.BacktestResult.calibration>`).
+        :meth:`BacktestResult.calibration <tsrnn.evaluation.backtest.BacktestResult.calibration>`);
+        ``in_sample``: how many origins forecast a step inside the span the model was fitted on
+        (its training and validation steps; ``data`` read from its beginning), whose scores are
+        in-sample.  :meth:`cross_validation` scores out of sample.
         """
         return self.backtest(data, start=self.context_needed_ if start is None else start).overall()
 
@@ -270,10 +284,50 @@ class Forecaster(Parameters, FittedViews):
         -----
         For a probabilistic model the result also holds the forecast quantiles (and Monte-Carlo
         samples past the head's steps): ``result.calibration()`` scores them per step ahead.
+        Without ``refit``, ``result.in_sample`` marks the origins whose first forecast step lies
+        inside the span this model was fitted on (their scores are in-sample); refitted copies
+        forecast out of sample, with baselines fitted by each copy on the steps before its refit.
         """
         from . import backtesting  # pandas: loaded by backtests, not by NumPy-only work
 
         return backtesting.backtest(self._fitted(), data, start, stride, horizon, refit)
+
+    def cross_validation(
+        self, data, h: int, n_windows: int = 1, step: int | None = None, refit: bool | int = True
+    ) -> pd.DataFrame:
+        """Cross-validation out of sample: forecast the last ``n_windows`` windows of ``h`` steps of
+        every series, each by a copy fitted only on the steps before its cutoff.
+
+        Parameters
+        ----------
+        data : array or DataFrame (T, F), or long data
+            What :meth:`fit` accepts; this estimator need not be fitted, and is left as it is.
+        h : int
+            Steps forecast per window (beyond ``horizon`` the forecast is recursive).
+        n_windows : int
+            Windows per series; the last ends with the series.
+        step : int, optional
+            Steps between the windows' cutoffs (default ``h``: windows side by side).
+        refit : bool or int
+            True fits a copy (these parameters) before every window; an integer n before every
+            n-th window, that copy forecasting the windows up to the next fit from the data before
+            their own cutoffs; False fits once, on the data before the first cutoff.  A window is
+            never forecast by a copy that saw its steps.  For long data the copies are global
+            models fitted on every series' steps before each cutoff time.  Each copy costs a fit.
+
+        Returns
+        -------
+        DataFrame
+            ``unique_id, ds, cutoff, y, tsrnn`` and one column per baseline (``naive``,
+            ``seasonal_naive``, ``drift``, ``linear_ar``, fitted by the same copies): one row per
+            series, target, window and step, in the data's precision; ``cutoff`` is the last step
+            each window's copy read.  ``unique_id`` names the series as :meth:`forecast` does.
+            Score it with :func:`tsrnn.evaluation.crossval.cv_metrics` (the MASE scales of each
+            series' first window are in ``frame.attrs["tsrnn.mase_scale"]``).
+        """
+        from .crossval import cross_validation  # pandas: loaded by cross-validation only
+
+        return cross_validation(self, data, h, n_windows, step, refit)
 
     # -- streaming ------------------------------------------------------------------------------------
     def start(self, history, warmup: int | None = None) -> StreamState:

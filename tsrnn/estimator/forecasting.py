@@ -18,8 +18,10 @@ from ..data.precision import decimals, round_to
 from ..data.seasonal import first_steps
 from ..data.series import future_index, future_labels
 from ..data.windows import make_windows
+from ..evaluation.conformal import interval_columns
 from ..evaluation.probabilistic import level_label
 from . import running
+from .calibration import intervals
 from .intake import data_panel, future_of
 
 __all__ = [
@@ -114,8 +116,9 @@ def forecast_ids(est, ids) -> list:
     return [f"{uid}/{t}" for uid in ids for t in targets]
 
 
-def forecast(est, steps: int, data=None, future=None):
-    """See :meth:`Forecaster.forecast`: every series in one batched roll, quantiles included."""
+def forecast(est, steps: int, data=None, future=None, level=None):
+    """See :meth:`Forecaster.forecast`: every series in one batched roll, quantiles and conformal
+    intervals included."""
     import pandas as pd
 
     from ..data.frames import LONG_ID, LONG_TIME
@@ -127,8 +130,14 @@ def forecast(est, steps: int, data=None, future=None):
     columns = {FORECAST_COLUMN: round_to(values, places)}
     dist = running.distribution(est, X, steps, rows, first=first)  # None for a point (MSE) model
     if dist is not None:  # (S, steps, O, Q): one column per level
-        for q, level in enumerate(dist.levels):
-            columns[f"{FORECAST_COLUMN}-{level_label(level)}"] = round_to(dist.quantiles[..., q], places)
+        for q, at in enumerate(dist.levels):
+            columns[f"{FORECAST_COLUMN}-{level_label(at)}"] = round_to(dist.quantiles[..., q], places)
+    if level is not None:  # conformal bounds (L, 2, S, steps, O): the widest outermost
+        levels, bounds = intervals(est, values, rows, level)
+        names = interval_columns(FORECAST_COLUMN, levels)  # lo-95, lo-80, hi-80, hi-95
+        order = [(i, 0) for i in reversed(range(len(levels)))] + [(i, 1) for i in range(len(levels))]
+        for name, (i, side) in zip(names, order, strict=True):
+            columns[name] = round_to(bounds[i, side], places)
     S, O = len(ids), len(est.target_names_)
     # (S, steps, O) -> (S, O, steps) -> one row per (series, target, step), series after series
     out = pd.DataFrame({k: np.moveaxis(v, 2, 1).reshape(-1) for k, v in columns.items()})

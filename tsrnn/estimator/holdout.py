@@ -8,8 +8,13 @@
    window, for the evaluated fit's best epoch count and no validation span, so the model it keeps
    has read the data up to its last timestamp and forecasts from there.
 
-The data is read once (:func:`tsrnn.estimator.intake.read`); both fits and the scoring take that
-panel.  ``holdout=0`` skips step 1: one fit on all the data, as ``Forecaster.fit`` always did.
+3. The conformal intervals (``forecast(steps, level=...)``) are calibrated on the forecasts of the
+   evaluated copy from every origin of the held-out steps, which it never read: no fit more
+   (:mod:`tsrnn.estimator.calibration`).
+
+The data is read once (:func:`tsrnn.estimator.intake.read`); both fits, the scoring and the
+calibration take that panel.  ``holdout=0`` skips step 1: one fit on all the data, then a copy
+fitted on each series less its last validation span calibrates the intervals (one fit more).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import numpy as np
 from ..base import checks
 from ..base.errors import DataError
 from ..data.panel import Panel
-from . import fitting
+from . import calibration, fitting
 from .intake import read
 
 __all__ = ["Holdout", "check_holdout", "test_starts", "first_origin", "fit_with_holdout"]
@@ -101,9 +106,11 @@ def fit_with_holdout(est, data, holdout, progress=None, checkpoint_dir=None, res
     ``est`` on all of ``data`` for as many epochs, averaging the weights of the same epochs, as the
     evaluated fit's validation chose (its ``history_.averaged``; ``average_best``)."""
     holdout = check_holdout(holdout)
+    panel = read(est, data)  # the one reading: the fits, the scoring and the calibration take it
     if holdout == 0:
-        return fitting.fit(est, data, progress, checkpoint_dir, resume)
-    panel = read(est, data)  # the one reading: both fits and the scoring take it
+        fitting.fit(est, panel, progress, checkpoint_dir, resume)
+        _calibrated(est, calibration.by_copy(est, panel))
+        return est
     starts = test_starts(est, panel, holdout)
     ckpt = None if checkpoint_dir is None else Path(os.fspath(checkpoint_dir))
     evaluated = type(est)(**est.get_params())
@@ -120,4 +127,10 @@ def fit_with_holdout(est, data, holdout, progress=None, checkpoint_dir=None, res
     fitting.fit(refit, panel, progress, again, _resumable(resume, again))
     est.__dict__.update({k: v for k, v in vars(refit).items() if k.endswith("_") and not k.startswith("_")})
     est.holdout_ = Holdout(evaluated, dict(zip(panel.ids, starts.tolist(), strict=True)), metrics, epochs)
+    _calibrated(est, calibration.calibrate(evaluated, panel, panel.lengths - starts))  # no fit more
     return est
+
+
+def _calibrated(est, conformal) -> None:
+    est.calibration_ = conformal
+    est.uncalibrated_ = None if conformal is not None else calibration.TOO_SHORT

@@ -14,6 +14,11 @@ season drifts (files written before that rule lack the list: no series drifts). 
 model of 10,000 series has six such tensors, not 20,000.  Files before format 4 have no seasonal
 indices and load with ``deseason=False``.
 
+Format 5 adds the conformal calibration (:mod:`tsrnn.estimator.calibration`): tensors
+``calibration.spread`` (K, O) and ``calibration.scores`` (n, O), and in the config ``calibration``
+(``steps`` K and ``scores`` n), or null with the reason in ``uncalibrated``.  Older files load
+without one, and a forecast with ``level`` says so and asks for a refit.
+
 Every older format is read here, in one place (:func:`_read_state` and :func:`read_model`): the
 single-series layout (``scaler``, ``index``, ``baselines`` at the top level, tensors ``context`` and
 ``baselines.linear_ar``), the ``members`` layout of long data (one entry and two tensors per
@@ -34,6 +39,7 @@ from ..data.known import resolve_known
 from ..data.seasonal import Seasonality
 from ..data.series import Scaler
 from ..evaluation.baselines import Baselines, from_columns, to_columns
+from ..evaluation.conformal import Conformal
 from ..nn import checkpoint
 from ..nn.model import RNNForecaster
 from ..nn.schema import check_model_config
@@ -92,8 +98,14 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
             "drifting": seasons.drifting.tolist(),
         },
     }
+    cal = getattr(est, "calibration_", None)
+    if cal is not None:
+        tensors["calibration.spread"] = torch.from_numpy(np.ascontiguousarray(cal.spread))  # (K, O)
+        tensors["calibration.scores"] = torch.from_numpy(np.ascontiguousarray(cal.scores))  # (n, O)
     config = {
         "estimator": est.get_params(),
+        "calibration": None if cal is None else {"steps": cal.steps, "scores": int(cal.scores.shape[0])},
+        "uncalibrated": None if cal is not None else getattr(est, "uncalibrated_", None),  # why not
         "model": est.model_.config.to_dict(),
         "features": est.feature_names_in_,
         "targets": est.target_names_,
@@ -184,6 +196,17 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
         )  # older files: none
         est.batch_size_ = config["history"].get("batch_size", est.batch_size)
         est.window_ = config["history"].get("window", est.window)  # older files: the given window
+        est.calibration_, est.uncalibrated_ = None, config.get("uncalibrated")
+        if config.get("calibration") is not None:
+            est.calibration_ = Conformal(
+                tensors["calibration.spread"].numpy().astype(np.float64),
+                tensors["calibration.scores"].numpy().astype(np.float64),
+            )
+        elif config.get("format_version", 0) < 5:
+            est.uncalibrated_ = (
+                f"its model file is format {config.get('format_version')}, written before tsrnn "
+                f"calibrated intervals (format 5)"
+            )
     except KeyError as err:
         raise CheckpointError(
             f"{where!r} lacks the entry {err}; it was not written by Forecaster.save"

@@ -35,6 +35,7 @@ __all__ = [
     "roll",
     "distribution",
     "paths",
+    "at_origins",
     "MAX_STEPS",
     "MAX_PATH_BYTES",
 ]
@@ -221,3 +222,27 @@ def distribution(
             params[..., 1].numpy() * scale, rows, _ahead(est, first, params[..., 1])
         )
     return Distribution(levels, quantiles, drawn, mean, sd)
+
+
+def at_origins(
+    est, panel, rows: np.ndarray, at: np.ndarray, owner: np.ndarray, K: int, quantiles: bool = True
+) -> tuple[np.ndarray, Distribution | None]:
+    """The model's forecasts (N, K, O) in the data's units, and its distribution (None for a point
+    model, or without ``quantiles``), from every origin ``at`` (N,; rows of ``panel``, each the first
+    step forecast) of the series ``owner`` (N,), in one batched pass; ``rows`` (S,): each series'
+    position in ``est.state_``, -1 for one it lacks (and reads no origin of)."""
+    codes, steps = row_steps(panel, rows)
+    # no scored window reads a placeholder: known inputs are read only up to each origin's horizon
+    inputs = network_inputs(est, panel.values, placeholder=0.0, lengths=panel.lengths)
+    if (rows >= 0).all():
+        rows_in = scaled(est, inputs, codes, steps)
+    else:  # a refitted copy without some series: their rows stay unread zeros
+        seen = codes >= 0
+        rows_in = torch.zeros(inputs.shape)
+        rows_in[torch.from_numpy(seen)] = scaled(est, inputs[seen], codes[seen], steps[seen])
+    X = rows_in[at[:, None] + np.arange(-est.window_, 0)]  # (N, W, F)
+    first = steps[at]  # each origin's own step: the first one forecast
+    return (
+        unscale(est, roll(est, X, K), rows[owner], first),
+        distribution(est, X, K, rows[owner], first=first) if quantiles else None,
+    )

@@ -40,6 +40,9 @@ class BacktestResult:
     mase_scale: np.ndarray
     seasons: list[int | None] | dict[str, list[int | None]]
     distribution: Distribution | None = None  # a probabilistic model's quantiles (and samples)
+    # (N,) bool: origins whose forecast steps reach into the span the model was fitted on (its
+    # training and validation steps), so their scores are in-sample; None for refitted copies
+    in_sample: np.ndarray | None = None
 
     @classmethod
     def concat(cls, results: dict[str, BacktestResult]) -> BacktestResult:
@@ -62,6 +65,9 @@ class BacktestResult:
             join(r.mase_scale for r in results.values()),
             seasons,
             Distribution.concat([r.distribution for r in results.values()]),
+            None
+            if any(r.in_sample is None for r in results.values())
+            else join(r.in_sample for r in results.values()),
         )
 
     def frame(self) -> pd.DataFrame:
@@ -132,6 +138,7 @@ class BacktestResult:
         }
         table["best_baseline"] = best
         table["n_windows"] = int(self.actual.shape[0])
+        table["in_sample"] = 0 if self.in_sample is None else int(self.in_sample.sum())
         table["horizon"] = int(self.actual.shape[1])
         table["seasons"] = (
             {uid: dict(zip(self.targets, s, strict=False)) for uid, s in self.seasons.items()}

@@ -39,8 +39,8 @@ __all__ = [
     "read_header",
 ]
 
-FORMAT_VERSION = 4  # 4: per-series state as arrays over the series; 3: config_sha256 covers config.json;
-# 2: ModelConfig.highway (1 loads without one)
+FORMAT_VERSION = 5  # 5: the conformal calibration (or null); 4: per-series state as arrays over the
+# series; 3: config_sha256 covers config.json; 2: ModelConfig.highway (1 loads without one)
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")

@@ -401,6 +401,23 @@ def _reading(f: _Fields, reading: Any) -> None:
             f.fail("reading.file", f"valid reading options ({err})", given)
 
 
+def _calibration(f: _Fields, calibration: Any, tensors: dict, O: int) -> None:
+    """Format 5's conformal calibration: null, or the steps K and score count n of the tensors
+    ``calibration.spread`` (K, O), positive, and ``calibration.scores`` (n, O), non-negative."""
+    if calibration is None:
+        return
+    calibration = f.object(calibration, "calibration")
+    K = f.integer(f.get(calibration, "steps", "calibration.steps"), "calibration.steps", 1, 2**31)
+    n = f.integer(f.get(calibration, "scores", "calibration.scores"), "calibration.scores", 1, 2**31)
+    _shape(f, tensors, "calibration.spread", (K, O))
+    _shape(f, tensors, "calibration.scores", (n, O))
+    spread, scores = tensors["calibration.spread"], tensors["calibration.scores"]
+    if not spread.is_meta and not bool((spread > 0).all()):  # meta: shapes only, values unread
+        f.fail("tensor calibration.spread", "positive everywhere (the errors' spread per step)")
+    if not scores.is_meta and not bool((scores >= 0).all()):
+        f.fail("tensor calibration.scores", "non-negative everywhere (absolute scaled errors)")
+
+
 def check_model_config(
     config: dict, tensors: dict, where: str | os.PathLike, estimator: type, expected_config
 ) -> None:
@@ -462,6 +479,9 @@ def check_model_config(
     for i, epoch in enumerate(f.array(history.get("averaged", []), "history.averaged")):
         f.integer(epoch, f"history.averaged[{i}]", 1, 2**31)
     shape = {"F": F, "F_in": F_in, "O": O, "W": W, "target_idx": target_idx}
+    if config.get("format_version", 0) >= 5:  # format 5: the conformal calibration, or null and why not
+        _calibration(f, f.get(config, "calibration", "calibration"), tensors, O)
+        f.string(config.get("uncalibrated"), "uncalibrated", none=True)
     if "series" in config or config.get("format_version", 0) >= 4:  # format 4: arrays over the series
         _panel(f, f.get(config, "series", "series"), tensors, shape)
     elif "members" in config:  # long data, before format 4
