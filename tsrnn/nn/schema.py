@@ -368,6 +368,8 @@ def _reading(f: _Fields, reading: Any) -> None:
     """How the fit read its data (optional; files before it lack it): time column, features, fill
     policy, irregular, frequency and whether it was declared."""
     reading = f.object(reading, "reading")
+    for key in ("time_col", "features", "fill", "irregular", "freq", "declared"):  # what data_panel reads
+        f.get(reading, key, f"reading.{key}")
     f.string(reading.get("time_col"), "reading.time_col", none=True)
     features = reading.get("features")
     if features is not None:
