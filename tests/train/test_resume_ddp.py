@@ -73,6 +73,9 @@ def test_resume_after_an_interruption_ends_with_the_same_weights(tmp_path, how):
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # Ctrl-C's default action in the child, whatever this process inherited: Python keeps SIGINT
+        # ignored in a child started with it ignored, and the run would then finish unstopped
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     _wait_for_epoch(tmp_path / ".run.partial" / "checkpoint" / "training.json", 3, proc)
     proc.send_signal(how)
