@@ -100,3 +100,17 @@ def test_predict_help_says_where_the_forecast_starts():
     text = " ".join(invoke("predict", "--help").output.split())
     assert "Forecast the --steps N steps after the data's last timestamp" in text
     assert "a monthly FILE ending 2020-12 is forecast from 2021-01 on" in text
+
+
+def test_a_year_of_months_fits_then_forecasts_the_next_months(tmp_path, monkeypatch):
+    """A file shorter than its calendar's season plus a step: no seasonal-naive baseline can read a
+    season back, so the held-out test compares with the others instead of failing after training."""
+    monkeypatch.chdir(tmp_path)
+    months = pd.period_range("2020-01", periods=12, freq="M").strftime("%Y-%m")
+    pd.DataFrame({"month": months, "sales": _values(12, 12)}).to_csv("year.csv", index=False)
+    fitted = invoke("fit", "--data", "year.csv", *FAST, "--out", "run")
+    assert fitted.exit_code == 0, fitted.output
+    assert "sales: none (the calendar season 12 is not shorter than the 9-step span)" in fitted.output
+    result = invoke("predict", "--model", "run", "--steps", "2", "--out", "f.csv")
+    assert result.exit_code == 0, result.output
+    assert list(pd.read_csv("f.csv", dtype={"ds": str})["ds"]) == ["2021-01", "2021-02"]

@@ -50,6 +50,13 @@ def reference_fit(values, window, targets, season=None, calendar=None):
     else:
         given = [season] * len(targets) if np.isscalar(season) else list(season)
         seasons, sources = [int(m) if m and int(m) > 1 else None for m in given], ["given"] * len(targets)
+    T = values.shape[0]
+    for k, m in enumerate(seasons):  # no step of the span has a season back: no season
+        if m is not None and m >= T:
+            seasons[k], sources[k] = (
+                None,
+                f"the {sources[k]} season {m} is not shorter than the {T}-step span",
+            )
     scale = []
     for j, m in zip(targets, seasons, strict=False):
         x, m = values[:, j], m or 1
@@ -139,7 +146,9 @@ def test_fit_many_equals_the_per_series_fit(targets, season, calendar):
 def test_a_season_longer_than_the_span_scales_by_the_naive_error():
     values = np.arange(10, dtype=np.float32)[:, None] ** 2
     (b,) = fit_many(values, np.array([0]), np.array([10]), 2, 1, [0], season=12)
-    assert b.seasons_ == [12]
+    assert b.seasons_ == [None] and b.season_sources_ == [
+        "the given season 12 is not shorter than the 10-step span"
+    ]
     assert b.scale_[0] == pytest.approx(np.abs(np.diff(values[:, 0])).mean())  # lag 1: 12 > 10 steps
 
 

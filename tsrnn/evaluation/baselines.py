@@ -146,6 +146,11 @@ def _fit_panel(
         row = [int(m) if m and int(m) > 1 else 0 for m in given]
         seasons = np.tile(np.array(row, dtype=np.int64), (lengths.shape[0], 1))
         sources = [["given"] * O for _ in range(lengths.shape[0])]
+    for s, j in zip(*np.nonzero(seasons >= lengths[:, None]), strict=True):  # no step has a season back
+        sources[s][j] = (
+            f"the {sources[s][j]} season {seasons[s, j]} is not shorter than the {lengths[s]}-step span"
+        )
+        seasons[s, j] = 0
     scale = _mase_scales(values, ends, lengths, targets, seasons)
     ar = _panel_ar(values, ends, lengths, window)
     return [[m or None for m in row] for row in seasons.tolist()], sources, scale, ar
