@@ -126,7 +126,7 @@ def worker(args) -> dict:
     import torch
 
     import tsrnn
-    from tsrnn.data import series as data
+    from tsrnn.data import scaler as data
     from tsrnn.estimator import fitting, intake, running, state
     from tsrnn.evaluation import baselines
     from tsrnn.train import loop as train_module

@@ -140,8 +140,8 @@ def cli_one(S: int, rows: int, folder: str) -> dict:
             "y": rng.normal(10, 1, S * rows).round(4),
         }
     ).to_csv(path, index=False)
+    from tsrnn.data.files import read_csv
     from tsrnn.data.frames import long_panel
-    from tsrnn.data.series import read_csv
 
     start = time.perf_counter()
     long_panel(read_csv(path))

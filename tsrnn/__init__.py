@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from .app.shapes import ShapeReport, describe_shapes, trace_shapes
     from .base.config import ModelConfig, TrainConfig
     from .base.errors import CheckpointError, DataError, InvalidParameterError, NotFittedError, TsrnnError
+    from .data.files import read, read_csv
     from .data.generate import multi_sine, sine_wave, to_batch
     from .data.reading import AmbiguousData, Reading
-    from .data.series import Scaler, as_series, read, read_csv
+    from .data.scaler import Scaler
+    from .data.series import as_series
     from .data.windows import make_windows
     from .estimator.forecaster import Forecaster
     from .evaluation.metrics import mae, rmse
@@ -43,11 +45,11 @@ _EXPORTS = {
     "multi_sine": "data.generate",
     "to_batch": "data.generate",
     "as_series": "data.series",
-    "read_csv": "data.series",
-    "read": "data.series",
+    "read_csv": "data.files",
+    "read": "data.files",
     "Reading": "data.reading",
     "AmbiguousData": "data.reading",
-    "Scaler": "data.series",
+    "Scaler": "data.scaler",
     "make_windows": "data.windows",
     "mae": "evaluation.metrics",
     "rmse": "evaluation.metrics",

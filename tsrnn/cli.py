@@ -617,8 +617,8 @@ def _load(model_dir: str):
 def _read(data_path: str, reading: dict | None = None, model=None):
     """The CSV file read with the reading options given; none given, the options the model's own
     data file was read with (``tsrnn fit --data FILE --dayfirst``: its new data is day first too)."""
+    from .data.files import read_csv
     from .data.reading import Reading
-    from .data.series import read_csv
 
     if reading is None and model is not None:
         reading = (getattr(model, "reading_", None) or {}).get("file")

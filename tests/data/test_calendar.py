@@ -13,9 +13,9 @@ from conftest import invoke
 from tsrnn import DataError, Forecaster
 from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of
 from tsrnn.data.dates import format_labels, labelled
+from tsrnn.data.files import read_csv
 from tsrnn.data.frames import prepare_wide, split_long
 from tsrnn.data.reading import AmbiguousData, Reading, with_reading
-from tsrnn.data.series import read_csv
 
 TINY = dict(window=6, hidden=4, layers=1, epochs=1, patience=None, val_fraction=0.0)
 

@@ -10,7 +10,8 @@ import pytest
 from conftest import invoke, one_line_error
 
 from tsrnn.base.errors import DataError
-from tsrnn.data.series import MAX_COLUMNS, MAX_FIELD, read_csv
+from tsrnn.data.fields import MAX_FIELD
+from tsrnn.data.files import MAX_COLUMNS, read_csv
 from tsrnn.estimator.forecaster import Forecaster
 from tsrnn.evaluation.baselines import MAX_AR_INPUTS
 

@@ -14,7 +14,7 @@ from conftest import invoke, one_line_error
 
 from tsrnn import Forecaster
 from tsrnn.base.errors import DataError
-from tsrnn.data.series import read_csv
+from tsrnn.data.files import read_csv
 
 GOOD = b"t,y\n" + b"".join(b"%d,%d\n" % (i, i % 7) for i in range(200))
 

@@ -11,7 +11,7 @@ import pytest
 from conftest import invoke
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data.series import read_csv
+from tsrnn.data.files import read_csv
 
 TINY = dict(hidden=4, layers=1, epochs=4, seed=0)
 

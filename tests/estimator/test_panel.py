@@ -9,7 +9,7 @@ import pytest
 from tsrnn import DataError, Forecaster
 from tsrnn.data.frames import long_panel, split_long
 from tsrnn.data.panel import panel_windows
-from tsrnn.data.series import Scaler
+from tsrnn.data.scaler import Scaler
 from tsrnn.estimator.state import panel_stats
 
 TINY = dict(window=8, hidden=6, layers=1, epochs=2, seed=0)

@@ -19,9 +19,9 @@ import pandas as pd
 
 from ..base.errors import CheckpointError, DataError
 from ..base.outputs import check_output_files, output_lock
+from ..data.files import read_csv
 from ..data.generate import multi_sine
 from ..data.reading import Reading
-from ..data.series import read_csv
 from ..estimator.intake import data_panel
 from ..nn.checkpoint import write_atomic
 from ..nn.schema import check_run, read_history, read_json

@@ -26,10 +26,10 @@ import pandas as pd
 from .. import __version__
 from ..base.errors import CheckpointError, DataError, TsrnnError
 from ..base.outputs import RUN_FILES, check_replaceable, output_lock
+from ..data.files import read_csv
 from ..data.generate import check_generated, multi_sine
 from ..data.panel import Panel
 from ..data.reading import Reading, with_reading
-from ..data.series import read_csv
 from ..data.windows import make_windows, resolve_targets
 from ..estimator.forecaster import Forecaster
 from ..estimator.holdout import check_holdout, test_starts

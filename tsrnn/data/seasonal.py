@@ -218,7 +218,7 @@ def _first_numbers(panel: Panel) -> np.ndarray | None:
     import pandas as pd
 
     from .calendar import step_numbers
-    from .series import index_spec
+    from .index_specs import index_spec
 
     spec = index_spec(index, panel.freq)  # the frequency (dates) or the step (integers) of the labels
     numbers = step_numbers(pd.Index(index[:1]), spec.get("freq"), spec.get("step", 1), panel.session)

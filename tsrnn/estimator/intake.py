@@ -17,10 +17,11 @@ import numpy as np
 
 from ..base import checks
 from ..base.errors import DataError
+from ..data.index_specs import index_spec
 from ..data.known import future_panel, future_values
 from ..data.panel import Panel
 from ..data.reading import Reading, reading_of, with_reading
-from ..data.series import Series, as_series, index_spec
+from ..data.series import Series, as_series
 from .state import continuation_specs
 
 if TYPE_CHECKING:
@@ -392,7 +393,7 @@ def future_of(est, future, ids: list, specs: list[dict] | None = None) -> np.nda
     names, K = [est.feature_names_in_[i] for i in est.known_idx_], est.model_.config.horizon
     labels = form = None
     if specs is not None and checks.is_pandas(future, "DataFrame"):
-        from ..data.series import future_labels
+        from ..data.index_specs import future_labels
 
         labels, form = future_labels(specs, K), specs[0].get("form")
     if est.long_:

@@ -36,8 +36,8 @@ import torch
 from ..base.config import ModelConfig
 from ..base.errors import CheckpointError, DataError, NotFittedError
 from ..data.known import resolve_known
+from ..data.scaler import Scaler
 from ..data.seasonal import Seasonality
-from ..data.series import Scaler
 from ..evaluation.baselines import Baselines, from_columns, to_columns
 from ..evaluation.conformal import Conformal
 from ..nn import checkpoint

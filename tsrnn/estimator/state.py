@@ -18,10 +18,11 @@ from typing import Any
 import numpy as np
 
 from ..base.errors import DataError
+from ..data.index_specs import index_spec
 from ..data.known import lead_columns
 from ..data.panel import Panel, panel_windows
+from ..data.scaler import Scaler
 from ..data.seasonal import Seasonality, first_steps, fit_drifting
-from ..data.series import Scaler, index_spec
 from ..evaluation.baselines import Baselines, fit_many
 
 __all__ = ["PanelState", "PreparedPanel", "prepare_panel", "panel_stats", "continuation_specs"]
@@ -232,7 +233,7 @@ def prepare_panel(
 
 
 def continuation_specs(panel: Panel) -> list[dict]:
-    """How each series' time labels continue (see :func:`tsrnn.data.series.index_spec`), from the
+    """How each series' time labels continue (see :func:`tsrnn.data.index_specs.index_spec`), from the
     panel's grid, or a single series' own labels."""
     grid = panel.grid
     if grid is None and panel.index is not None:

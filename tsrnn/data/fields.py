@@ -1,0 +1,172 @@
+"""The fields of a text data file, read as text and typed column by column: missing marks, numbers
+(where one reading fits, :func:`tsrnn.data.numbers.read_numbers`), text, the id column as written;
+and whether the header row is the first row of data."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..base.errors import DataError
+from .reading import Reading
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["MAX_FIELD", "typed_columns", "header_is_data"]
+
+MAX_FIELD = 1000  # characters of one CSV field (a number, a timestamp, a label) or column name
+# missing values as files write them: pandas' own marks, and a lone dot (FRED) or colon (Eurostat)
+_MISSING = frozenset(
+    "|#N/A|#N/A N/A|#NA|-1.#IND|-1.#QNAN|-NaN|-nan|1.#IND|1.#QNAN|<NA>|N/A|NA|NULL|NaN|None|n/a|nan|null|.|:".split(
+        "|"
+    )
+)
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*")
+
+
+def _check_offsets(rows: list, text: list[str], name, path: str) -> None:
+    """Refuse a column of timestamps that mixes UTC offsets (or offsets and none): tsrnn's own message."""
+    seen: dict[str, object] = {}
+    for row, v in zip(rows, text, strict=False):
+        match = _STAMP.fullmatch(v)
+        if match is None:
+            continue
+        offset = (match.group(1) or "none").replace("Z", "+00:00")
+        offset = offset if offset == "none" or ":" in offset else f"{offset[:3]}:{offset[3:]}"
+        seen.setdefault(offset, row)
+        if len(seen) > 1:
+            (a, i), (b, j) = seen.items()
+            shown = lambda o: "no offset" if o == "none" else f"offset {o}"  # noqa: E731
+            why = "" if "none" in seen else ", as local time across a daylight-saving change does"
+            raise DataError(
+                f"data file {path!r}: time column {name!r} mixes UTC offsets ({shown(a)} at row {i}, "
+                f"{shown(b)} at row {j}){why}; tsrnn reads one offset per time column: convert the "
+                f"timestamps to UTC first"
+            )
+
+
+def typed_columns(frame: pd.DataFrame, path: str, reading: Reading, sep: str, id_col) -> pd.DataFrame:
+    """Each column of text as missing values, numbers (where one reading fits) or text; the id column
+    text exactly as written.  Refuses fields over :data:`MAX_FIELD` characters, numbers beyond float64
+    and timestamps with mixed UTC offsets, naming column and row.  Each distinct text is read once."""
+    import pandas as pd
+
+    from .numbers import read_numbers
+
+    fast = sep == "," and reading.decimal != "," and reading.thousands != "."
+    out = {}
+    for name in frame.columns:
+        if len(name) > MAX_FIELD:
+            raise DataError(
+                f"data file {path!r} has a column name of {len(name)} characters; tsrnn reads "
+                f"names and fields of at most {MAX_FIELD}"
+            )
+        raw = frame[name]
+        if fast and name != id_col and _plain_numbers(raw.iloc[:100]):  # pandas' own parser, in C
+            numbers = pd.to_numeric(raw.where(~raw.isin(_MISSING)), errors="coerce")
+            if numbers.notna().sum() == (~raw.isin(_MISSING)).sum() and numbers.notna().any():
+                out[name] = _finite(numbers, raw, path, name)
+                continue
+        codes, distinct = pd.factorize(raw)  # -1: missing; each distinct text read once (a long file's dates)
+        text = pd.Series(distinct, dtype=object)
+        stripped = text.str.strip()
+        missing = (stripped == "") if name == id_col else stripped.isin(_MISSING)
+        long = stripped.str.len() > MAX_FIELD
+        if long.any():
+            row = int(np.flatnonzero(codes == int(np.argmax(long.to_numpy())))[0])
+            raise DataError(
+                f"data file {path!r}, column {name!r}, row {row}: a field of {int(stripped.str.len().max())} "
+                f"characters; tsrnn reads fields of at most {MAX_FIELD}"
+            )
+        keep = (codes >= 0) & ~missing.to_numpy()[np.maximum(codes, 0)]
+        if name == id_col:
+            out[name] = pd.Series(
+                np.where(keep, text.to_numpy()[np.maximum(codes, 0)], None), index=frame.index
+            )
+            continue
+        first = np.unique(codes, return_index=True)[1][np.unique(codes) >= 0]  # each text's first row
+        present = pd.Series(stripped.to_numpy(), index=frame.index[first])[~missing.to_numpy()]
+        numbers = read_numbers(present, reading, sep == ",", name) if len(present) else None
+        if numbers is None:
+            _check_offsets(list(present.index), present.tolist(), name, path)
+            out[name] = pd.Series(
+                np.where(keep, stripped.to_numpy()[np.maximum(codes, 0)], None), index=frame.index
+            )
+            continue
+        values = np.full(len(text), np.nan)
+        values[~missing.to_numpy()] = numbers.to_numpy(dtype=np.float64)
+        column = pd.Series(values[np.maximum(codes, 0)], index=frame.index).where(keep)
+        integers = numbers.dtype.kind == "i" and keep.all()
+        out[name] = _finite(column.astype(np.int64) if integers else column, raw, path, name)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _plain_numbers(head: pd.Series) -> bool:
+    """Whether the first values of a column are plain numbers (or missing), so the whole may be."""
+    import pandas as pd
+
+    given = head[~head.isin(_MISSING) & head.notna()]
+    return bool(len(given)) and bool(pd.to_numeric(given, errors="coerce").notna().all())
+
+
+def _finite(numbers: pd.Series, raw: pd.Series, path: str, name) -> pd.Series:
+    """``numbers`` (float64 where they are beyond int64), refusing those beyond float64 that the file
+    does not write as infinities."""
+    if numbers.dtype == object:  # integers beyond int64
+        numbers = numbers.astype(np.float64)
+    infinite = ~np.isfinite(numbers.to_numpy(dtype=np.float64)) & numbers.notna().to_numpy()
+    if infinite.any():
+        rows = np.flatnonzero(infinite)
+        said = raw.iloc[rows].str.contains("inf", case=False).to_numpy(dtype=bool)
+        if not said.all():
+            row = int(rows[np.argmin(said)])
+            shown = str(raw.iloc[row]).strip()
+            raise DataError(
+                f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
+                f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)"
+            )
+    return numbers
+
+
+def header_is_data(frame: pd.DataFrame, reading: Reading, sep: str) -> bool:
+    """Whether the header row is the first row of data: True where each of its fields reads as the
+    column below it (a number over numbers, a date over dates of its form) and one is a date;
+    refused where every field is a number or a date but that is not certain."""
+    import pandas as pd
+
+    from .dates import parse_dates
+    from .numbers import read_numbers
+
+    names = pd.Series(list(frame.columns), dtype=object)
+    if names.str.fullmatch(r"Unnamed: \d+.*").any():
+        return False
+    kinds = []
+    for name in frame.columns:
+        try:
+            number = read_numbers(pd.Series([name.strip()]), reading, sep == ",")
+        except DataError:
+            number = pd.Series([0.0])
+        column = frame[name].dropna()
+        if number is not None:
+            kinds.append("number" if pd.api.types.is_numeric_dtype(column) else "number over text")
+            continue
+        try:
+            below = parse_dates(pd.Series([name, *column.iloc[:50]], dtype=object), reading)
+        except DataError:
+            below = None
+        if below is not None and not pd.api.types.is_numeric_dtype(column):
+            kinds.append("date")
+        elif parse_dates(pd.Series([name, name], dtype=object), reading, strict=False) is not None:
+            kinds.append("date over other")
+        else:
+            return False  # a name: a header
+    if "date" in kinds and set(kinds) <= {"date", "number"}:
+        return True
+    raise DataError(
+        f"the first row ({', '.join(frame.columns[:5])}{' ...' if len(frame.columns) > 5 else ''}) reads as "
+        f"data, not column names; choose with header=False for a file without a header row, "
+        f"or header=True where it names the columns"
+    )
