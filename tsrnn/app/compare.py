@@ -18,7 +18,7 @@ import pandas as pd
 from ..base import checks
 from ..base.errors import DataError
 from ..data.frames import is_long, prepare_wide
-from ..data.series import as_series
+from ..data.series import Series, as_series
 from ..estimator.forecaster import Forecaster
 from ..estimator.forecasting import FORECAST_COLUMN
 from ..evaluation.metrics import rmse
@@ -87,30 +87,9 @@ def compare_hidden_sizes(
     -------
     HiddenComparison
     """
-    sizes = [checks.positive_int("hidden_sizes[]", h) for h in hidden_sizes]
-    if not sizes or len(set(sizes)) != len(sizes):
-        raise checks.invalid(
-            "hidden_sizes",
-            f"hidden_sizes must hold at least one size and no repeats, got {list(hidden_sizes)}",
-        )
-    if "hidden" in params:
-        raise checks.invalid("hidden", "pass the sizes to compare as hidden_sizes, not hidden")
+    sizes = _sizes(hidden_sizes, params)
     test_fraction = checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
-    if is_long(data):
-        raise DataError(
-            "compare reads one series, and long data (unique_id, ds, y) holds several: "
-            "pass the rows of one series"
-        )
-    if isinstance(data, pd.DataFrame):  # a time column, label columns, missing values: as fit reads them
-        data, _ = prepare_wide(
-            data,
-            params.get("time_col"),
-            params.get("features"),
-            params.get("fill"),
-            params.get("irregular", "error"),
-            params.get("freq"),
-        )
-    s = as_series(data)
+    s = _one_series(data, params)
     actual = pd.DataFrame(s.values, index=s.index, columns=s.columns)
     T = s.length
     test_start = T - int(round(T * test_fraction))
@@ -126,31 +105,72 @@ def compare_hidden_sizes(
         start = time.perf_counter()
         est = Forecaster(hidden=h, **params).fit(train, progress=False)
         seconds = time.perf_counter() - start
-        targets, W = est.target_idx_, est.window_
-        truth = s.values[test_start:, targets]  # (S_test, O)
-        # (S_test, O): row i reads the W steps before test_start + i and forecasts that step
-        one_step = est.predict(actual.iloc[test_start - W : T - 1])[:, 0, :]
-        naive = s.values[test_start - 1 : T - 1, targets]
-        all_targets = sorted(targets) == list(range(s.n_features))
-        steps = min(forecast_steps or (T - test_start), T - test_start)
-        steps = steps if all_targets else min(steps, est.horizon)
-        long = est.forecast(steps)  # recursive from the end of the training span, a row per target and step
-        future = pd.DataFrame(
-            long[FORECAST_COLUMN].to_numpy().reshape(len(targets), steps).T,  # (steps, O)
-            index=actual.index[test_start : test_start + steps],
-            columns=est.target_names_,
-        )
-        forecasts[h] = future
-        row = {
-            "hidden": h,
-            "parameters": est.model_.n_parameters(),
-            "epochs": len(est.history_.records),
-            "test_rmse": rmse(truth, one_step),
-            "naive_rmse": rmse(truth, naive),
-            "forecast_rmse": rmse(truth[:steps], future.to_numpy()),
-            "fit_seconds": seconds,
-        }
+        row, forecasts[h] = _scored(est, actual, test_start, forecast_steps)
+        row["fit_seconds"] = seconds
         rows.append(row)
         if callback is not None:
             callback(row)
     return HiddenComparison(pd.DataFrame(rows), forecasts, actual, test_start)
+
+
+def _sizes(hidden_sizes: Sequence[int], params: dict) -> list[int]:
+    """The hidden sizes to compare, checked: at least one, each at least 1, no repeats."""
+    sizes = [checks.positive_int("hidden_sizes[]", h) for h in hidden_sizes]
+    if not sizes or len(set(sizes)) != len(sizes):
+        raise checks.invalid(
+            "hidden_sizes",
+            f"hidden_sizes must hold at least one size and no repeats, got {list(hidden_sizes)}",
+        )
+    if "hidden" in params:
+        raise checks.invalid("hidden", "pass the sizes to compare as hidden_sizes, not hidden")
+    return sizes
+
+
+def _one_series(data, params: dict) -> Series:
+    """``data`` as one series, read as ``fit`` reads it; long data (several series) is refused."""
+    if is_long(data):
+        raise DataError(
+            "compare reads one series, and long data (unique_id, ds, y) holds several: "
+            "pass the rows of one series"
+        )
+    if isinstance(data, pd.DataFrame):  # a time column, label columns, missing values: as fit reads them
+        data, _ = prepare_wide(
+            data,
+            params.get("time_col"),
+            params.get("features"),
+            params.get("fill"),
+            params.get("irregular", "error"),
+            params.get("freq"),
+        )
+    return as_series(data)
+
+
+def _scored(
+    est: Forecaster, actual: pd.DataFrame, test_start: int, forecast_steps: int | None
+) -> tuple[dict, pd.DataFrame]:
+    """A fitted size's row of the table (without its fit time) and its recursive forecast (S, O)."""
+    T = len(actual)
+    values = actual.to_numpy()
+    targets, W = est.target_idx_, est.window_
+    truth = values[test_start:, targets]  # (S_test, O)
+    # (S_test, O): row i reads the W steps before test_start + i and forecasts that step
+    one_step = est.predict(actual.iloc[test_start - W : T - 1])[:, 0, :]
+    naive = values[test_start - 1 : T - 1, targets]
+    all_targets = sorted(targets) == list(range(actual.shape[1]))
+    steps = min(forecast_steps or (T - test_start), T - test_start)
+    steps = steps if all_targets else min(steps, est.horizon)
+    long = est.forecast(steps)  # recursive from the end of the training span, a row per target and step
+    future = pd.DataFrame(
+        long[FORECAST_COLUMN].to_numpy().reshape(len(targets), steps).T,  # (steps, O)
+        index=actual.index[test_start : test_start + steps],
+        columns=est.target_names_,
+    )
+    row = {
+        "hidden": est.hidden,
+        "parameters": est.model_.n_parameters(),
+        "epochs": len(est.history_.records),
+        "test_rmse": rmse(truth, one_step),
+        "naive_rmse": rmse(truth, naive),
+        "forecast_rmse": rmse(truth[:steps], future.to_numpy()),
+    }
+    return row, future

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from ..base.checks import invalid
+from ..estimator.picture import central_intervals, draw_bands
 
 __all__ = ["forecast", "loss", "hidden_heatmap", "hidden_lines", "compare_hidden"]
 
@@ -62,6 +63,32 @@ def forecast(
     long frame :meth:`~tsrnn.estimator.forecaster.Forecaster.forecast` returns) use
     :meth:`Forecaster.plot <tsrnn.estimator.forecaster.Forecaster.plot>`.
     """
+    columns = _shared_columns(actual, predicted, max_panels, ax)
+    given = ax is not None
+    fig, axes = _axes(ax, len(columns), figsize=(10, 1.0 + 2.0 * len(columns)), layout="constrained")
+    for ax, col in zip(axes, columns, strict=False):
+        _forecast_panel(ax, actual, predicted, col, label, split, train_span, origins)
+    if given:
+        axes[0].legend(loc="best", fontsize="small")
+        axes[0].set_title(title or f"Forecast vs actual: {columns[0]}")
+    else:
+        handles, labels = axes[0].get_legend_handles_labels()
+        fig.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncols=min(7, max(5, len(handles))),
+            fontsize="small",
+            frameon=False,
+        )
+        fig.suptitle(title or "Forecast vs actual")
+    axes[-1].set_xlabel(actual.index.name or "time step")
+    return fig
+
+
+def _shared_columns(actual: pd.DataFrame, predicted: pd.DataFrame, max_panels: int, ax) -> list:
+    """The target columns ``forecast`` draws: those of ``predicted`` that ``actual`` has too (one
+    with ``ax``)."""
     columns = [c for c in predicted.columns if c in actual.columns][:max_panels]
     if not columns:
         raise invalid(
@@ -75,66 +102,39 @@ def forecast(
             f"ax draws one target column, but predicted has {len(columns)} shared with actual "
             f"({columns}); pass predicted[[name]] or leave ax=None for one panel per column",
         )
-    given = ax is not None
-    fig, axes = _axes(ax, len(columns), figsize=(10, 1.0 + 2.0 * len(columns)), layout="constrained")
-    for ax, col in zip(axes, columns, strict=False):
-        if train_span is not None:
-            ax.axvspan(
-                train_span[0], train_span[1], color="tab:green", alpha=0.08, lw=0, label="training span"
-            )
-        ax.plot(actual.index, actual[col], color="0.35", lw=1.0, label="actual")
-        bands = _bands(predicted, col)
-        for k, (lo, hi, nominal) in enumerate(bands):  # widest first, each inner one darker
-            alpha = 0.3 if len(bands) == 1 else 0.15 + 0.25 * k / (len(bands) - 1)
-            ax.fill_between(
-                predicted.index,
-                predicted[lo].to_numpy(float),
-                predicted[hi].to_numpy(float),
-                color="tab:orange",
-                alpha=alpha,
-                lw=0,
-                label=f"{nominal:g}% interval",
-            )
+    return columns
+
+
+def _forecast_panel(ax: Axes, actual, predicted, col, label: str, split, train_span, origins) -> None:
+    """One target of :func:`forecast`: the training span, the actual values, the intervals, the
+    forecast, where it starts and the backtest origins."""
+    if train_span is not None:
+        ax.axvspan(train_span[0], train_span[1], color="tab:green", alpha=0.08, lw=0, label="training span")
+    ax.plot(actual.index, actual[col], color="0.35", lw=1.0, label="actual")
+    bands = _bands(predicted, col)
+    draw_bands(ax, predicted.index, predicted, bands)
+    ax.plot(
+        predicted.index,
+        predicted[col],
+        color="tab:orange" if not bands else "tab:red",
+        lw=1.2,
+        label=label,
+    )
+    if split is not None:
+        ax.axvline(split, color="tab:blue", ls="--", lw=1.0, label="forecast start")
+    if origins is not None and len(origins):
         ax.plot(
-            predicted.index,
-            predicted[col],
-            color="tab:orange" if not bands else "tab:red",
-            lw=1.2,
-            label=label,
+            list(origins),
+            [0.02] * len(origins),
+            ls="",
+            marker="^",
+            ms=4,
+            color="tab:purple",
+            transform=ax.get_xaxis_transform(),
+            label=f"backtest origins ({len(origins)})",
         )
-        if split is not None:
-            ax.axvline(split, color="tab:blue", ls="--", lw=1.0, label="forecast start")
-        if origins is not None and len(origins):
-            ax.plot(
-                list(origins),
-                [0.02] * len(origins),
-                ls="",
-                marker="^",
-                ms=4,
-                color="tab:purple",
-                transform=ax.get_xaxis_transform(),
-                label=f"backtest origins ({len(origins)})",
-            )
-        ax.set_ylabel(str(col))
-        ax.grid(alpha=0.3)
-    if given:
-        axes[0].legend(loc="best", fontsize="small")
-    else:
-        handles, labels = axes[0].get_legend_handles_labels()
-        fig.legend(
-            handles,
-            labels,
-            loc="outside lower center",
-            ncols=min(7, max(5, len(handles))),
-            fontsize="small",
-            frameon=False,
-        )
-    axes[-1].set_xlabel(actual.index.name or "time step")
-    if given:
-        axes[0].set_title(title or f"Forecast vs actual: {columns[0]}")
-    else:
-        fig.suptitle(title or "Forecast vs actual")
-    return fig
+    ax.set_ylabel(str(col))
+    ax.grid(alpha=0.3)
 
 
 def _bands(predicted: pd.DataFrame, column) -> list[tuple[str, str, float]]:
@@ -148,13 +148,7 @@ def _bands(predicted: pd.DataFrame, column) -> list[tuple[str, str, float]]:
                 levels[float(name[len(prefix) :])] = name
             except ValueError:
                 continue
-    pairs = [
-        (levels[lo], levels[hi], round(100 * (hi - lo), 6))
-        for lo in levels
-        for hi in levels
-        if lo < 0.5 and abs(lo + hi - 1) < 1e-9
-    ]
-    return sorted(pairs, key=lambda p: -p[2])
+    return central_intervals(levels)
 
 
 def loss(
@@ -358,22 +352,27 @@ def compare_hidden(result, column=None, context: int | None = None, title: str |
     top.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     top.grid(alpha=0.3)
 
+    _errors_by_size(bottom, table)
+    fig.suptitle(title or "Hidden-size comparison: same data, seed and settings; only H changes")
+    return fig
+
+
+def _errors_by_size(ax: Axes, table: pd.DataFrame) -> None:
+    """The lower panel of :func:`compare_hidden`: each size's test errors beside the naive one's."""
     pos = np.arange(len(table))
-    bottom.plot(pos, table["test_rmse"], marker="o", label="one-step forecasts")
-    bottom.plot(pos, table["forecast_rmse"], marker="s", label="recursive forecast")
-    bottom.axhline(
+    ax.plot(pos, table["test_rmse"], marker="o", label="one-step forecasts")
+    ax.plot(pos, table["forecast_rmse"], marker="s", label="recursive forecast")
+    ax.axhline(
         float(table["naive_rmse"].iloc[0]), color="0.5", ls="--", lw=1.0, label="naive one-step (last value)"
     )
     values = table[["test_rmse", "forecast_rmse", "naive_rmse"]].to_numpy(dtype=float)
     if values.max() / max(values.min(), 1e-12) > 20:
-        bottom.set_yscale("log")
-    bottom.set_xticks(
+        ax.set_yscale("log")
+    ax.set_xticks(
         pos, [f"H={h}\n{p} params" for h, p in zip(table["hidden"], table["parameters"], strict=False)]
     )
-    bottom.set_xlabel("hidden size H (trainable parameters)")
-    bottom.set_ylabel("test RMSE (data units)")
-    bottom.set_title("Test error against hidden size", fontsize="medium")
-    bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
-    bottom.grid(alpha=0.3)
-    fig.suptitle(title or "Hidden-size comparison: same data, seed and settings; only H changes")
-    return fig
+    ax.set_xlabel("hidden size H (trainable parameters)")
+    ax.set_ylabel("test RMSE (data units)")
+    ax.set_title("Test error against hidden size", fontsize="medium")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+    ax.grid(alpha=0.3)

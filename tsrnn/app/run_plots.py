@@ -125,29 +125,8 @@ def run_figures(
     from . import plot
 
     figures = {}
-    W = estimator.window_
     if frame is not None and test_start is not None:
-        if predicted is None:
-            reach = estimator.model_.config.horizon if estimator.known_idx_ else 1  # known inputs: read K on
-            blank = np.zeros((reach, len(estimator.known_idx_))) if estimator.known_idx_ else None
-            one_step = estimator.predict(_tail(data, frame, test_start - W), future=blank)[
-                :-reach, 0, :
-            ]  # step 1 of each
-            predicted = pd.DataFrame(
-                one_step,
-                columns=estimator.target_names_,
-                index=frame.index[test_start : test_start + one_step.shape[0]],
-            )
-        predicted = _with_quantiles(estimator, _tail(data, frame, test_start - W), predicted)
-        shown = max(0, test_start - 4 * W)
-        figures["forecast.png"] = plot.forecast(
-            frame.iloc[shown:],
-            predicted,
-            split=frame.index[test_start],
-            label="one-step forecast",
-            title="One-step forecasts on the test span",
-            train_span=(frame.index[shown], frame.index[test_start - 1]),
-        )
+        figures["forecast.png"] = _forecast_figure(estimator, frame, test_start, predicted, data)
     if history is not None and len(history):
         figures["loss.png"] = plot.loss(
             history,
@@ -167,7 +146,7 @@ def run_figures(
         future = after.to_numpy() if after is not None and len(after) == K else np.zeros((K, len(known)))
     states = estimator.hidden_states(window.to_numpy(), future=future)  # L x (W, D*H)
     cfg = estimator.model_.config
-    where = f"the last training window ({W} steps)"
+    where = f"the last training window ({estimator.window_} steps)"
     figures["hidden.png"] = plot.hidden_heatmap(
         states,
         inputs=window,
@@ -179,6 +158,34 @@ def run_figures(
             states, title=f"{cfg.cell.upper()} hidden units over {where}"
         )
     return figures
+
+
+def _forecast_figure(estimator, frame: pd.DataFrame, test_start: int, predicted, data):
+    """forecast.png: the one-step forecasts (computed when ``predicted`` is None) on the test span."""
+    from . import plot
+
+    W = estimator.window_
+    if predicted is None:
+        reach = estimator.model_.config.horizon if estimator.known_idx_ else 1  # known inputs: read K on
+        blank = np.zeros((reach, len(estimator.known_idx_))) if estimator.known_idx_ else None
+        one_step = estimator.predict(_tail(data, frame, test_start - W), future=blank)[
+            :-reach, 0, :
+        ]  # step 1 of each
+        predicted = pd.DataFrame(
+            one_step,
+            columns=estimator.target_names_,
+            index=frame.index[test_start : test_start + one_step.shape[0]],
+        )
+    predicted = _with_quantiles(estimator, _tail(data, frame, test_start - W), predicted)
+    shown = max(0, test_start - 4 * W)
+    return plot.forecast(
+        frame.iloc[shown:],
+        predicted,
+        split=frame.index[test_start],
+        label="one-step forecast",
+        title="One-step forecasts on the test span",
+        train_span=(frame.index[shown], frame.index[test_start - 1]),
+    )
 
 
 def _tail(data, frame: pd.DataFrame, start: int):

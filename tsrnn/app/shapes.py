@@ -58,16 +58,8 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
         r = model(x, return_states=True)
         layers = model.layer_states(x) if per_layer and c.num_layers > 1 else []
     B, T, F = x.shape
-    sizes = {
-        "B": B,
-        "T": T,
-        "F": F,
-        "H": c.hidden_size,
-        "D": c.directions,
-        "L": c.num_layers,
-        "K": c.horizon,
-        "O": c.outputs,
-    }
+    sizes = {"B": B, "T": T, "F": F, "H": c.hidden_size, "D": c.directions, "L": c.num_layers}
+    sizes.update(K=c.horizon, O=c.outputs)
     rows = [("input", x, "(B, T, F)", "batch, time steps, input features")]
     rows += [
         (
@@ -89,6 +81,24 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
         rows.append(
             ("head input", head_in, "(B, D*H)", "last layer's final hidden state, directions side by side")
         )
+    rows += _head_rows(model, x, r, sizes)
+    return [
+        {
+            "name": n,
+            "shape": tuple(t.shape),
+            "dims": d,
+            "named": _named(d, tuple(t.shape), sizes),
+            "meaning": m,
+        }
+        for n, t, d, m in rows
+    ]
+
+
+def _head_rows(model: RNNForecaster, x: torch.Tensor, r, sizes: dict[str, int]) -> list[tuple]:
+    """The rows of :func:`trace_shapes` after the recurrent part: the highway (if any), the prediction
+    and a probabilistic head's parameters (``sizes`` gains their count ``P``)."""
+    c = model.config
+    rows: list[tuple] = []
     if model.highway is not None:
         with torch.inference_mode():
             term = model.highway(model.relative_inputs(x)[0][:, -c.highway :, list(c.target_positions)])
@@ -116,16 +126,7 @@ def trace_shapes(model: RNNForecaster, x: torch.Tensor, per_layer: bool = False)
             "mean and scale" if c.loss == "gaussian" else f"quantiles at {list(model.distribution.levels)}"
         )
         rows.append(("distribution", params, "(B, K, O, P)", f"head's distribution parameters: {meaning}"))
-    return [
-        {
-            "name": n,
-            "shape": tuple(t.shape),
-            "dims": d,
-            "named": _named(d, tuple(t.shape), sizes),
-            "meaning": m,
-        }
-        for n, t, d, m in rows
-    ]
+    return rows
 
 
 def format_shapes(rows: list[dict], named: bool = False, header: bool = False) -> str:

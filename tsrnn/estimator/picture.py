@@ -15,7 +15,7 @@ from ..base.errors import DataError
 from .forecasting import FORECAST_COLUMN, forecast_ids
 from .intake import data_panel
 
-__all__ = ["plot", "MAX_PANELS", "HISTORY_SHOWN"]
+__all__ = ["plot", "MAX_PANELS", "HISTORY_SHOWN", "central_intervals", "draw_bands"]
 
 MAX_PANELS = 6  # ids=None draws the first this many series/targets, and says so in the figure
 HISTORY_SHOWN = 500  # steps of history drawn at most per panel (at least 5 x the forecast steps)
@@ -63,13 +63,35 @@ def _intervals(columns) -> list[tuple[str, str, float]]:
         m = re.fullmatch(rf"{FORECAST_COLUMN}-q(\d*\.?\d+)", str(name))
         if m:
             levels[float(m.group(1))] = name
-    pairs += [
+    return sorted(pairs + central_intervals(levels), key=lambda p: -p[2])
+
+
+def central_intervals(levels: dict[float, str]) -> list[tuple[str, str, float]]:
+    """The central intervals among quantile columns by level (``{0.1: name, 0.9: name}``): (low column,
+    high column, nominal %) for every pair of levels ``tau`` and ``1 - tau``, widest first."""
+    pairs = [
         (levels[lo], levels[hi], round(100 * (hi - lo), 6))
         for lo in levels
         for hi in levels
         if lo < 0.5 and abs(lo + hi - 1) < 1e-9
     ]
     return sorted(pairs, key=lambda p: -p[2])
+
+
+def draw_bands(ax, x, frame, bands: list[tuple[str, str, float]]) -> None:
+    """Shade on ``ax`` over ``x`` each interval of ``frame`` that ``bands`` names ((low column, high
+    column, nominal %), widest first), each inner one darker; the forecast itself is drawn over them."""
+    for k, (lo, hi, nominal) in enumerate(bands):
+        alpha = 0.3 if len(bands) == 1 else 0.15 + 0.25 * k / (len(bands) - 1)
+        ax.fill_between(
+            x,
+            frame[lo].to_numpy(float),
+            frame[hi].to_numpy(float),
+            color="tab:orange",
+            alpha=alpha,
+            lw=0,
+            label=f"{nominal:g}% interval",
+        )
 
 
 def _chosen(ids, known: list) -> list:
@@ -130,17 +152,7 @@ def _draw(forecast, chosen, known, history, bands):
         labels, values = labels[-keep:], np.asarray(values[-keep:], dtype=float)
         when = pd.DatetimeIndex(rows["ds"]) if isinstance(labels, pd.DatetimeIndex) else rows["ds"].to_numpy()
         ax.plot(labels, values, color="0.3", lw=1.0, label="history")
-        for k, (lo, hi, nominal) in enumerate(bands):  # widest first, each inner one darker
-            alpha = 0.3 if len(bands) == 1 else 0.15 + 0.25 * k / (len(bands) - 1)
-            ax.fill_between(
-                when,
-                rows[lo].to_numpy(float),
-                rows[hi].to_numpy(float),
-                color="tab:orange",
-                alpha=alpha,
-                lw=0,
-                label=f"{nominal:g}% interval",
-            )
+        draw_bands(ax, when, rows, bands)
         ax.plot(when, rows[FORECAST_COLUMN].to_numpy(float), color="tab:red", lw=1.4, label="forecast")
         ax.set_title(str(uid), loc="left", fontsize="medium")
         ax.grid(alpha=0.3)
