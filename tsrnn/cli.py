@@ -471,7 +471,7 @@ def fit(ctx: click.Context, **opts) -> None:
     finishes the run exactly as if it had never stopped. Launched as 'torchrun --nproc_per_node N -m
     tsrnn fit ...' it trains with DistributedDataParallel (gloo on CPU, NCCL on GPU); rank 0 writes.
     """
-    from .app.runs import fit_run
+    from .app.training_run import fit_run
 
     resume_dir = opts.pop("resume_dir")
     fraction = opts.pop("test_fraction")
@@ -821,7 +821,7 @@ def evaluate(model_dir, data_path, start, in_sample, as_json, **reading) -> None
     """
     import json
 
-    from .app.runs import metrics_table
+    from .app.run_report import metrics_table
 
     model = _load(model_dir)
     metrics = model.evaluate(_read(data_path, _reading(reading), model), start=start)

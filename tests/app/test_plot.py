@@ -41,7 +41,7 @@ def states():
 
 def test_forecast_keeps_its_signature_and_adds_span_and_origins(series, tmp_path):
     predicted = series.iloc[100:] + 0.1
-    old = plot.forecast(series, predicted, 100, "old call")  # the positional call runs.py made
+    old = plot.forecast(series, predicted, 100, "old call")  # the positional call the run made
     assert old._suptitle.get_text() == "old call" and len(old.axes) == 2
     fig = plot.forecast(
         series, predicted, split=100, train_span=(0, 99), origins=[100, 105, 110], label="3-step forecasts"

@@ -9,7 +9,7 @@ import subprocess
 import pytest
 from conftest import invoke, one_line_error
 
-from tsrnn.app import runs
+from tsrnn.app import training_run
 from tsrnn.train.loop import TrainState
 
 ARGS = [
@@ -30,7 +30,7 @@ ARGS = [
 
 def _full_disk(name: str):
     """write_atomic that fails like a full disk on ``name``."""
-    real = runs.write_atomic
+    real = training_run.write_atomic
 
     def write(path, data):
         if os.path.basename(path) == name:
@@ -52,7 +52,7 @@ def test_a_full_disk_after_training_keeps_it_and_resume_finishes_the_run(
     tmp_path, monkeypatch, reference, name
 ):
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(runs, "write_atomic", _full_disk(name))
+    monkeypatch.setattr(training_run, "write_atomic", _full_disk(name))
     line = one_line_error(invoke(*ARGS, "--out", "run5"), "the run 'run5' stopped: [Errno 28] No space left")
     assert (
         "its training is kept in '.run5.partial' (saved after epoch 3): fix the cause (free disk space, "
@@ -128,10 +128,10 @@ def test_a_library_run_of_data_in_memory_says_where_its_checkpoint_is(tmp_path, 
     from tsrnn.base.errors import CheckpointError
     from tsrnn.data.generate import multi_sine
 
-    monkeypatch.setattr(runs, "write_atomic", _full_disk("history.csv"))
+    monkeypatch.setattr(training_run, "write_atomic", _full_disk("history.csv"))
     work = tmp_path / ".run.partial"
     with pytest.raises(CheckpointError, match=r"Forecaster.fit\(data, checkpoint_dir=.*resume=True\)"):
-        runs.fit_run(tmp_path / "run", data=multi_sine(200, 1, seed=0), epochs=2, hidden=3, window=6)
+        training_run.fit_run(tmp_path / "run", data=multi_sine(200, 1, seed=0), epochs=2, hidden=3, window=6)
     assert (work / "checkpoint" / "training.json").is_file()
 
 

@@ -365,7 +365,7 @@ def test_tsrnn_imports_without_fcntl():
     code = (
         "import sys; sys.modules['fcntl'] = None\n"
         "from tsrnn import Forecaster\n"
-        "import tsrnn.base.outputs, tsrnn.nn.checkpoint, tsrnn.app.runs, tsrnn.cli\n"
+        "import tsrnn.base.outputs, tsrnn.nn.checkpoint, tsrnn.app.training_run, tsrnn.cli\n"
         "print('imported')"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

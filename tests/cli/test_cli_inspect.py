@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import invoke, one_line_error
 
-from tsrnn.app.runs import fit_run
+from tsrnn.app.training_run import fit_run
 
 PNG = b"\x89PNG\r\n\x1a\n"
 FIGURES = {"forecast.png", "loss.png", "hidden.png", "hidden_lines.png"}

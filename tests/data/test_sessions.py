@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tsrnn import DataError, Forecaster
-from tsrnn.app.runs import time_axis_note
+from tsrnn.app.run_report import time_axis_note
 from tsrnn.data.sessions import Session, find_session
 
 FIVE = 5 * 60 * 10**9

@@ -8,7 +8,8 @@ import pytest
 import torch
 from torch.nn import functional as F
 
-from tsrnn.app.runs import fit_run, network_share_note
+from tsrnn.app.run_report import network_share_note
+from tsrnn.app.training_run import fit_run
 from tsrnn.data.windows import make_windows
 from tsrnn.estimator.fitting import network_share
 from tsrnn.estimator.forecaster import Forecaster

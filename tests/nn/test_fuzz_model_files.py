@@ -13,7 +13,7 @@ from conftest import invoke
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tsrnn.app.runs import fit_run
+from tsrnn.app.training_run import fit_run
 from tsrnn.base.errors import TsrnnError
 from tsrnn.estimator.forecaster import Forecaster
 from tsrnn.nn.checkpoint import CONFIG_FILE, WEIGHTS_FILE, _config_sha256

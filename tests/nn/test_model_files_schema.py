@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import invoke, one_line_error, write_config
 
-from tsrnn.app.runs import fit_run
+from tsrnn.app.training_run import fit_run
 from tsrnn.base.errors import CheckpointError
 from tsrnn.estimator.forecaster import Forecaster
 from tsrnn.nn.checkpoint import CONFIG_FILE

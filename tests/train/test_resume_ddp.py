@@ -233,7 +233,7 @@ def test_resuming_a_run_that_stopped_early_trains_no_further(tmp_path):
 def _interrupted_run(out: Path, monkeypatch, in_refit: bool = False, **params) -> Path:
     """Start ``fit_run`` and stop it with Ctrl-C right after epoch 2's checkpoint (or, ``in_refit``,
     the refit's first); return options.json."""
-    from tsrnn.app.runs import fit_run, work_directory
+    from tsrnn.app.training_run import fit_run, work_directory
     from tsrnn.train.loop import TrainState
 
     real_save = TrainState.save
@@ -254,7 +254,7 @@ def _interrupted_run(out: Path, monkeypatch, in_refit: bool = False, **params) -
 def test_library_runs_resume_with_the_settings_they_started_with(tmp_path, monkeypatch, version):
     from safetensors.numpy import load_file
 
-    from tsrnn.app.runs import fit_run
+    from tsrnn.app.training_run import fit_run
 
     params = dict(length=400, hidden=4, window=6, epochs=4, patience=None)
     if version < 5:  # a run of a version that read no window in its own scale
