@@ -127,7 +127,7 @@ def worker(args) -> dict:
 
     import tsrnn
     from tsrnn.data import scaler as data
-    from tsrnn.estimator import fitting, intake, running, state
+    from tsrnn.estimator import fitting, intake, rollout, state
     from tsrnn.evaluation import baselines
     from tsrnn.train import loop as train_module
 
@@ -152,7 +152,7 @@ def worker(args) -> dict:
         for owner, attr, label in [
             (intake, "as_series", "as_series (validate)"),
             (data.Scaler, "fit", "Scaler.fit"),
-            (running, "scaled", "running.scaled (scale + to tensor)"),
+            (rollout, "scaled", "rollout.scaled (scale + to tensor)"),
             (data.Scaler, "transform", "Scaler.transform"),
             (fitting, "make_windows", "make_windows"),
             (fitting, "train", "train (all epochs)"),

@@ -30,7 +30,7 @@ import pandas as pd
 import torch
 
 import tsrnn
-from tsrnn.estimator import running
+from tsrnn.estimator import rollout
 
 F_, HIDDEN, LAYERS = 3, 15, 2
 
@@ -39,7 +39,7 @@ def contenders(model: tsrnn.Forecaster, frame: pd.DataFrame, start: int, W: int)
     """name -> callable(t) that forecasts the step after t from what is known up to t."""
     net = model.model_
     values = frame.to_numpy()
-    scaled = running.scaled(model, values)  # (T, F) tensor, as the library scales
+    scaled = rollout.scaled(model, values)  # (T, F) tensor, as the library scales
     state = {"stream": model.start(frame.iloc[:start]), "h_module": None, "h_raw": None}
     with torch.inference_mode():  # carried states of the module contenders, after the same warm-up
         state["h_module"] = net(scaled[start - W : start][None], return_states=True).h_n

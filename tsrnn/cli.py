@@ -987,7 +987,7 @@ def cv(data_path, horizon, windows, step, refit, model_dir, out_path, force, **r
 
     Every copy is a fit: --windows 3 costs three fits (one with --refit 0).
     """
-    from .evaluation.crossval import cv_metrics
+    from .evaluation.cv_scores import cv_metrics
 
     reading = _reading(reading_given)
     with _writing(out_path, force):

@@ -10,7 +10,7 @@ import pytest
 from tsrnn.base.errors import DataError, InvalidParameterError
 from tsrnn.estimator import fitting
 from tsrnn.estimator.forecaster import Forecaster
-from tsrnn.evaluation.crossval import cv_metrics
+from tsrnn.evaluation.cv_scores import cv_metrics
 
 SMALL = dict(horizon=3, epochs=2, hidden=4, layers=1, seed=0)
 COLUMNS = ["unique_id", "ds", "cutoff", "y", "tsrnn", "naive", "seasonal_naive", "drift", "linear_ar"]

@@ -14,7 +14,7 @@ from torch.nn import functional as F
 import tsrnn
 from tsrnn import DataError, Forecaster, ModelConfig, RNNForecaster, TsrnnError, multi_sine
 from tsrnn.data.windows import make_windows
-from tsrnn.estimator import running
+from tsrnn.estimator import rollout
 from tsrnn.evaluation.probabilistic import (
     crps_gaussian,
     crps_samples,
@@ -241,7 +241,7 @@ def test_point_models_are_unchanged(small):
 def test_gaussian_quantiles_are_in_the_data_units(fitted, small):
     """mean and scale come back as ``scale * value + mean`` and ``scale * sd``."""
     m = fitted["gaussian"]
-    X = running.scaled(m, m.context_)[None]  # (1, W, F)
+    X = rollout.scaled(m, m.context_)[None]  # (1, W, F)
     with torch.inference_mode():
         p = m.model_(X, distribution=True)[0].numpy()  # (K, O, 2) scaled
     mean = p[..., 0] * m.scaler_.scale_ + m.scaler_.mean_
@@ -284,11 +284,11 @@ def test_recursive_quantiles_come_from_the_head_then_the_paths(fitted, small):
     q = m.predict_quantiles(small[300:], steps=6)  # (N, K, O, Q)
     assert q.shape == (100 - 10 + 1, 6, 2, 3)
     assert (np.diff(q, axis=-1) >= 0).all()
-    X, _ = make_windows(running.scaled(m, small[300:].to_numpy()), 10, 0)  # (N, W, F) scaled
+    X, _ = make_windows(rollout.scaled(m, small[300:].to_numpy()), 10, 0)  # (N, W, F) scaled
     with torch.inference_mode():
         p = m.model_(X, distribution=True)  # (N, 1, O, 2): the head gives step 1 itself
-    np.testing.assert_allclose(q[:, 0, :, 1], running.unscale(m, p[..., 0])[:, 0], rtol=1e-5)
-    paths = running.unscale(
+    np.testing.assert_allclose(q[:, 0, :, 1], rollout.unscale(m, p[..., 0])[:, 0], rtol=1e-5)
+    paths = rollout.unscale(
         m, sample_paths(m.model_, X, 6, 40, m.seed, m.target_idx_)
     )  # (S, N, K, O), seeded
     expected = np.moveaxis(np.quantile(paths[:, :, 1:], (0.1, 0.5, 0.9), axis=0), 0, -1)

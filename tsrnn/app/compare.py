@@ -20,7 +20,7 @@ from ..base.errors import DataError
 from ..data.frames import is_long, prepare_wide
 from ..data.series import Series, as_series
 from ..estimator.forecaster import Forecaster
-from ..estimator.forecasting import FORECAST_COLUMN
+from ..estimator.inference import FORECAST_COLUMN
 from ..evaluation.metrics import rmse
 
 __all__ = ["HiddenComparison", "compare_hidden_sizes"]

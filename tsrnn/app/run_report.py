@@ -12,7 +12,7 @@ import pandas as pd
 from ..data.panel import Panel
 from ..data.windows import make_windows
 from ..estimator.forecaster import Forecaster
-from ..estimator.running import network_inputs, scaled
+from ..estimator.rollout import network_inputs, scaled
 from ..train.loop import distributed_context
 from .run_plots import LOSS_NAMES
 from .shapes import format_shapes, trace_shapes

@@ -20,7 +20,7 @@ import numpy as np
 from ..base.errors import TsrnnError
 from ..data.panel import Panel
 from ..evaluation.conformal import Conformal, check_levels, series_scale
-from . import running
+from . import rollout
 from .fitting import fit_on_first
 
 __all__ = ["TOO_SHORT", "calibrate", "by_copy", "intervals", "scales", "MAX_WORK"]
@@ -62,7 +62,7 @@ def calibrate(copy, panel: Panel, held: np.ndarray) -> Conformal | None:
         np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
     )
     at = panel.starts[owner] + local
-    predicted, _ = running.at_origins(copy, panel, rows, at, owner, K, quantiles=False)
+    predicted, _ = rollout.at_origins(copy, panel, rows, at, owner, K, quantiles=False)
     observed = local[:, None] + np.arange(K) < lengths[owner][:, None]  # (N, K)
     where = np.where(observed, at[:, None] + np.arange(K), 0)
     actual = panel.values[where][:, :, copy.target_idx_].astype(np.float64)

@@ -2,10 +2,10 @@
 by a copy of the estimator fitted only on the steps before its cutoff, returned as the long frame
 ``unique_id, ds, cutoff, y, tsrnn`` and a column per baseline.
 
-The copies come from the refit backtests (:func:`tsrnn.estimator.backtesting.rolling`): one global
+The copies come from the refit backtests (:func:`tsrnn.estimator.origins.rolling`): one global
 fit per refit time on every series' steps before it (``Panel.take``), each forecasting its windows
 of every series in one batched pass; the baselines are the copies' own, so nothing in a row reads
-``y`` at or after its cutoff.  The frame is scored by :func:`tsrnn.evaluation.crossval.cv_metrics`.
+``y`` at or after its cutoff.  The frame is scored by :func:`tsrnn.evaluation.cv_scores.cv_metrics`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from ..base.errors import DataError
 from ..data.panel import Panel
 from ..data.precision import decimals, round_to
 from ..evaluation.baselines import BASELINES
-from .backtesting import rolling
-from .forecasting import FORECAST_COLUMN
+from .inference import FORECAST_COLUMN
 from .intake import fit_panel
+from .origins import rolling
 
 if TYPE_CHECKING:
     import pandas as pd

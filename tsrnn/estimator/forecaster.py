@@ -1,8 +1,8 @@
 """`Forecaster`: the scikit-learn-style estimator users import, a facade.
 
 Each method forwards to the module that owns the job: :mod:`.planning` (what the parameters
-imply), :mod:`.fitting`, :mod:`.forecasting` (predict, forecast, quantiles, paths, hidden
-states), :mod:`.backtesting`, :mod:`.streaming` and :mod:`.persistence`; the parameters' own
+imply), :mod:`.fitting`, :mod:`.inference` (predict, forecast, quantiles, paths, hidden
+states), :mod:`.origins`, :mod:`.streaming` and :mod:`.persistence`; the parameters' own
 documentation is :mod:`.parameters`, the fitted state's views :mod:`.views`.  The fitted state is
 one :class:`~tsrnn.estimator.state.PanelState` (``state_``) whatever the data: a single series is
 a panel of one, and ``series_model`` views one series of long data.
@@ -17,7 +17,7 @@ import numpy as np
 
 from ..base.checks import invalid
 from ..nn import checkpoint
-from . import forecasting, parameters, planning, streaming
+from . import inference, parameters, planning, streaming
 from .parameters import STRATEGIES, Parameters
 from .persistence import model_files, read_model
 from .streaming import StreamState
@@ -134,7 +134,7 @@ class Forecaster(Parameters, FittedViews):
             forecasts beyond the end of ``data``.  For long data (several series), a dict of such
             arrays by ``unique_id``, all series in batched passes.
         """
-        return forecasting.predict(self._fitted(), data, future)
+        return inference.predict(self._fitted(), data, future)
 
     def forecast(self, steps: int, data=None, future=None, level=None) -> pd.DataFrame:
         """Continue the series ``steps`` into the future, in the data's units.
@@ -167,7 +167,7 @@ class Forecaster(Parameters, FittedViews):
             ``frame.attrs["tsrnn.form"]`` records how the input wrote its dates
             (:func:`tsrnn.data.dates.labelled` writes them back that way).
         """
-        return forecasting.forecast(self._fitted(), steps, data, future, level)
+        return inference.forecast(self._fitted(), steps, data, future, level)
 
     def plot(self, data, forecast: pd.DataFrame, ids=None):
         """A figure of the history and the forecast of each series, dates on the axis.
@@ -202,7 +202,7 @@ class Forecaster(Parameters, FittedViews):
             At the levels of :attr:`quantile_levels_`, non-decreasing along the last axis; rows as
             in :meth:`predict` (for long data a dict of them by ``unique_id``).
         """
-        return forecasting.predict_quantiles(self._fitted(), data, steps, future)
+        return inference.predict_quantiles(self._fitted(), data, steps, future)
 
     def sample_paths(
         self, steps: int, data=None, samples: int | None = None, seed: int | None = None, future=None
@@ -222,7 +222,7 @@ class Forecaster(Parameters, FittedViews):
             so they differ from that series' paths drawn alone (``series_model``); their
             distribution is the same.
         """
-        return forecasting.sample_paths(self._fitted(), steps, data, samples, seed, future)
+        return inference.sample_paths(self._fitted(), steps, data, samples, seed, future)
 
     def hidden_states(self, window, cell: bool = False, future=None) -> list[np.ndarray] | dict:
         """Every layer's hidden state at every step of one input window, for plots.
@@ -237,7 +237,7 @@ class Forecaster(Parameters, FittedViews):
         ``window`` rows for one window each); returns a dict ``unique_id -> list of L arrays
         (T_s, D*H)``, series of one length in one batched pass.
         """
-        return forecasting.hidden_states(self._fitted(), window, cell, future)
+        return inference.hidden_states(self._fitted(), window, cell, future)
 
     def evaluate(self, data, start=None) -> dict:
         """Errors of the model's forecasts on ``data`` beside every baseline, with the skill.
@@ -288,9 +288,9 @@ class Forecaster(Parameters, FittedViews):
         inside the span this model was fitted on (their scores are in-sample); refitted copies
         forecast out of sample, with baselines fitted by each copy on the steps before its refit.
         """
-        from . import backtesting  # pandas: loaded by backtests, not by NumPy-only work
+        from . import origins  # pandas: loaded by backtests, not by NumPy-only work
 
-        return backtesting.backtest(self._fitted(), data, start, stride, horizon, refit)
+        return origins.backtest(self._fitted(), data, start, stride, horizon, refit)
 
     def cross_validation(
         self, data, h: int, n_windows: int = 1, step: int | None = None, refit: bool | int = True
@@ -322,7 +322,7 @@ class Forecaster(Parameters, FittedViews):
             ``seasonal_naive``, ``drift``, ``linear_ar``, fitted by the same copies): one row per
             series, target, window and step, in the data's precision; ``cutoff`` is the last step
             each window's copy read.  ``unique_id`` names the series as :meth:`forecast` does.
-            Score it with :func:`tsrnn.evaluation.crossval.cv_metrics` (the MASE scales of each
+            Score it with :func:`tsrnn.evaluation.cv_scores.cv_metrics` (the MASE scales of each
             series' first window are in ``frame.attrs["tsrnn.mase_scale"]``).
         """
         from .crossval import cross_validation  # pandas: loaded by cross-validation only

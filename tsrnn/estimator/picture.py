@@ -12,7 +12,7 @@ import re
 import numpy as np
 
 from ..base.errors import DataError
-from .forecasting import FORECAST_COLUMN, forecast_ids
+from .inference import FORECAST_COLUMN, forecast_ids
 from .intake import data_panel
 
 __all__ = ["plot", "MAX_PANELS", "HISTORY_SHOWN", "central_intervals", "draw_bands"]

@@ -12,7 +12,7 @@ import torch
 from ..base import checks
 from ..base.errors import DataError, TsrnnError
 from ..data.seasonal import first_steps
-from . import running
+from . import rollout
 from .intake import data_panel, observations
 
 __all__ = ["StreamState", "start", "step"]
@@ -58,7 +58,7 @@ def _advance(
     with torch.inference_mode():
         r = est.model_(x, return_states=True, hx=hidden, lags=lags)  # (S, T, F) -> (S, K, O)
     hidden = r.h_n if r.c_n is None else (r.h_n, r.c_n)
-    predicted = running.unscale(est, r.prediction, rows, steps + 1)  # (S, K, O) in each series' units
+    predicted = rollout.unscale(est, r.prediction, rows, steps + 1)  # (S, K, O) in each series' units
     return StreamState(
         hidden, dict(zip(ids, predicted, strict=False)) if est.long_ else predicted[0], lags, ids, steps
     )
@@ -81,7 +81,7 @@ def start(est, history, warmup: int | None = None) -> StreamState:
     n, S, F = max(warmup, k), panel.n_series, panel.values.shape[1]
     last = first_steps(panel) + panel.lengths - 1  # (S,) each history's last calendar step
     tails = panel.tails(n).reshape(S * n, F)  # what the network and the highway read
-    scaled = running.scaled(est, tails, np.repeat(rows, n), running.tail_steps(last + 1, n)).reshape(S, n, F)
+    scaled = rollout.scaled(est, tails, np.repeat(rows, n), rollout.tail_steps(last + 1, n)).reshape(S, n, F)
     return _advance(
         est, scaled[:, -warmup:], None, scaled[:, -k:] if k else None, tuple(panel.ids), rows, last
     )
@@ -95,7 +95,7 @@ def step(est, x_t, state: StreamState) -> tuple[np.ndarray | dict, StreamState]:
         )
     rows = np.array([est.state_.position(uid) for uid in state.ids], dtype=np.int64)
     at = (np.zeros(len(state.ids), np.int64) if state.steps is None else state.steps) + 1  # (S,) the new step
-    x = running.scaled(est, observations(est, x_t, list(state.ids)), rows, at)  # (S, F)
+    x = rollout.scaled(est, observations(est, x_t, list(state.ids)), rows, at)  # (S, F)
     lags = None if state.lags is None else torch.cat([state.lags[:, 1:], x[:, None]], 1)  # slide by one step
     state = _advance(est, x[:, None], state.hidden, lags, state.ids, rows, at)
     return state.prediction, state

@@ -3,7 +3,7 @@
 For origins ``t`` (the first forecast step), every method forecasts steps ``t .. t+K-1`` from the
 series before ``t``.  Arrays are ``(N, K, O)``: origins, steps ahead, targets.  Here: the
 result and its scores; the estimator's forecasts at the origins come from
-:mod:`tsrnn.estimator.backtesting`.
+:mod:`tsrnn.estimator.origins`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ ones.  Scores: the coverage of each central interval (levels ``tau`` and ``1 - t
 
 Shapes: S samples, N windows (origins), K steps ahead, O targets, Q quantile levels, W window
 length, F input features.  The estimator's side (a fitted model's distribution in each series'
-units) is :func:`tsrnn.estimator.running.distribution`.
+units) is :func:`tsrnn.estimator.rollout.distribution`.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from tsrnn.base.errors import DataError
-from tsrnn.evaluation.crossval import cv_metrics
+from tsrnn.evaluation.cv_scores import cv_metrics
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from ..data.seasonal import first_steps
 from ..evaluation.backtest import BacktestResult, origin_positions
 from ..evaluation.baselines import BASELINES, forecast_many
 from ..evaluation.probabilistic import Distribution
-from . import fitting, running
+from . import fitting, rollout
 from .intake import data_panel
 
 __all__ = ["backtest", "rolling"]
@@ -49,7 +49,7 @@ def backtest(
     if every:
         return rolling(est, panel, local, owner, K, every, est.window_, est.long_)
     at = panel.starts[owner] + local  # each origin's row in the panel
-    predicted, dist = running.at_origins(est, panel, rows, at, owner, K)
+    predicted, dist = rollout.at_origins(est, panel, rows, at, owner, K)
     baselines = forecast_many([state.baselines[r] for r in rows], panel.values, at, owner, K)  # all at once
     scale = np.stack([state.baselines[r].scale_ for r in rows])[owner]
     # origins whose first forecast step lies inside the span the model was fitted on: in-sample
@@ -117,7 +117,7 @@ def _refitted(est, panel: Panel, local, owner, every: int, K: int, window, long:
         state, targets = fitted.state_, fitted.target_names_
         rows = np.array([state.position(u) if u in state else -1 for u in names], dtype=np.int64)
         at, who = panel.starts[owner[pick]] + local[pick], owner[pick]
-        predicted, dist = running.at_origins(fitted, panel, rows, at, who, K)
+        predicted, dist = rollout.at_origins(fitted, panel, rows, at, who, K)
         kept = [state.baselines[max(r, 0)] for r in rows.tolist()]  # -1: a series without origins here
         base.append(forecast_many(kept, panel.values, at, who, K))
         scales.append(np.stack([b_.scale_ for b_ in kept])[who])

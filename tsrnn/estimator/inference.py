@@ -2,7 +2,7 @@
 ``forecast`` (continuing each series), their quantiles and sample paths, and hidden states.
 
 One code path for one series and for many: the data becomes panel rows (:mod:`.intake`), the
-windows an index over them, the network runs once per k steps over all windows (:mod:`.running`),
+windows an index over them, the network runs once per k steps over all windows (:mod:`.rollout`),
 and each series' statistics bring the outputs back to its units.
 """
 
@@ -20,7 +20,7 @@ from ..data.seasonal import first_steps
 from ..data.windows import make_windows
 from ..evaluation.conformal import interval_columns
 from ..evaluation.probabilistic import level_label
-from . import running
+from . import rollout
 from .calibration import intervals
 from .intake import data_panel, future_of
 
@@ -44,9 +44,9 @@ def _every_window(est, data, future):
     panel, rows, specs = data_panel(est, data, "predict")
     W = est.window_
     fut = None if future is None else future_of(est, future, panel.ids, specs)
-    inputs = running.network_inputs(est, panel.values, fut, lengths=panel.lengths)
-    codes, steps = running.row_steps(panel, rows)
-    scaled = running.scaled(est, inputs, codes, steps)
+    inputs = rollout.network_inputs(est, panel.values, fut, lengths=panel.lengths)
+    codes, steps = rollout.row_steps(panel, rows)
+    scaled = rollout.scaled(est, inputs, codes, steps)
     counts = panel.lengths - W + 1
     at = panel_windows(panel.lengths, panel.starts, W, 0)  # each window's first row
     X = make_windows(scaled, W, 0)[0][at]  # (N, W, F)
@@ -61,7 +61,7 @@ def _by_series(est, y: np.ndarray, counts: np.ndarray, ids):
 def predict(est, data, future=None):
     """See :meth:`Forecaster.predict`."""
     X, rows, first, counts, ids = _every_window(est, data, future)
-    return _by_series(est, running.unscale(est, running.roll(est, X, est.horizon), rows, first), counts, ids)
+    return _by_series(est, rollout.unscale(est, rollout.roll(est, X, est.horizon), rows, first), counts, ids)
 
 
 def require_distribution(est, method: str) -> None:
@@ -76,7 +76,7 @@ def predict_quantiles(est, data, steps=None, future=None):
     """See :meth:`Forecaster.predict_quantiles`."""
     require_distribution(est, "predict_quantiles")
     X, rows, first, counts, ids = _every_window(est, data, future)
-    dist = running.distribution(est, X, est.horizon if steps is None else steps, rows, first=first)
+    dist = rollout.distribution(est, X, est.horizon if steps is None else steps, rows, first=first)
     assert dist is not None  # a probabilistic head: required above
     q = dist.quantiles
     return _by_series(est, q, counts, ids)
@@ -94,13 +94,13 @@ def _contexts(est, data, future):
         panel, rows, specs = data_panel(est, data, "forecasting")
         ids, context = panel.ids, panel.tails(W)
         first = first_steps(panel) + panel.lengths
-    flat = running.network_inputs(
+    flat = rollout.network_inputs(
         est,
         context.reshape(-1, context.shape[-1]),
         future_of(est, future, ids, specs),
         lengths=np.full(len(ids), W),
     )
-    X = running.scaled(est, flat, np.repeat(rows, W), running.tail_steps(first, W)).reshape(len(ids), W, -1)
+    X = rollout.scaled(est, flat, np.repeat(rows, W), rollout.tail_steps(first, W)).reshape(len(ids), W, -1)
     return X, rows, first, ids, specs, context
 
 
@@ -123,12 +123,12 @@ def forecast(est, steps: int, data=None, future=None, level=None):
 
     from ..data.frames import LONG_ID, LONG_TIME
 
-    steps = running.check_steps(est, steps)
+    steps = rollout.check_steps(est, steps)
     X, rows, first, ids, specs, context = _contexts(est, data, future)
-    values = running.unscale(est, running.roll(est, X, steps), rows, first)  # (S, steps, O)
+    values = rollout.unscale(est, rollout.roll(est, X, steps), rows, first)  # (S, steps, O)
     places = decimals(context[:, :, est.target_idx_])[:, None, :]  # (S, 1, O): the data's precision
     columns = {FORECAST_COLUMN: round_to(values, places)}
-    dist = running.distribution(est, X, steps, rows, first=first)  # None for a point (MSE) model
+    dist = rollout.distribution(est, X, steps, rows, first=first)  # None for a point (MSE) model
     if dist is not None:  # (S, steps, O, Q): one column per level
         for q, at in enumerate(dist.levels):
             columns[f"{FORECAST_COLUMN}-{level_label(at)}"] = round_to(dist.quantiles[..., q], places)
@@ -153,7 +153,7 @@ def sample_paths(est, steps: int, data=None, samples=None, seed=None, future=Non
     """See :meth:`Forecaster.sample_paths`: every series' paths in one batched draw."""
     require_distribution(est, "sample_paths")
     X, rows, first, ids, _, _ = _contexts(est, data, future)
-    drawn = running.paths(est, X, steps, samples, seed, rows, first)  # (samples, S, steps, O)
+    drawn = rollout.paths(est, X, steps, samples, seed, rows, first)  # (samples, S, steps, O)
     return dict(zip(ids, np.moveaxis(drawn, 1, 0), strict=False)) if est.long_ else drawn[:, 0]
 
 
@@ -175,8 +175,8 @@ def hidden_states(est, window, cell: bool = False, future=None):
         window = window[0] if window.ndim == 3 else window
     panel, rows, specs = data_panel(est, window)
     fut = None if future is None else future_of(est, future, panel.ids, specs)
-    inputs = running.network_inputs(est, panel.values, fut, lengths=panel.lengths)
-    scaled = running.scaled(est, inputs, *running.row_steps(panel, rows))  # (T_total, F)
+    inputs = rollout.network_inputs(est, panel.values, fut, lengths=panel.lengths)
+    scaled = rollout.scaled(est, inputs, *rollout.row_steps(panel, rows))  # (T_total, F)
     states = [None] * panel.n_series
     with torch.inference_mode():
         for T in np.unique(panel.lengths).tolist():  # series of one length run as one batch

@@ -8,7 +8,7 @@ import pytest
 from conftest import wide
 
 from tsrnn import DataError, Forecaster, multi_sine
-from tsrnn.estimator import running
+from tsrnn.estimator import rollout
 
 H = 24
 
@@ -139,7 +139,7 @@ def test_streaming_equals_windowed_predictions_with_the_same_context(one_step, s
 
     full = torch.from_numpy(one_step.scaler_.transform(values[84:130]))[None]
     with torch.inference_mode():
-        prefix = [running.unscale(one_step, one_step.model_(full[:, : 16 + k + 1]))[0] for k in range(30)]
+        prefix = [rollout.unscale(one_step, one_step.model_(full[:, : 16 + k + 1]))[0] for k in range(30)]
     np.testing.assert_allclose(np.stack(streamed), np.stack(prefix), atol=1e-5)
 
 
@@ -156,7 +156,7 @@ def test_streaming_carries_the_highways_window_past_a_short_warmup(one_step, sin
         expected = one_step.model_(
             scaled, lags=torch.from_numpy(one_step.scaler_.transform(values[85:101]))[None]
         )
-    np.testing.assert_allclose(y, running.unscale(one_step, expected)[0], atol=1e-6)
+    np.testing.assert_allclose(y, rollout.unscale(one_step, expected)[0], atol=1e-6)
     np.testing.assert_allclose(
         state.lags[0, -1].numpy(), one_step.scaler_.transform(values[100:101])[0], atol=1e-6
     )
