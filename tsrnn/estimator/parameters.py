@@ -12,16 +12,12 @@ defaults, choices and ranges are the same everywhere.  What the values imply for
 
 from __future__ import annotations
 
-import numbers
-import textwrap
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 from typing import Any
 
-from numpy import bool_ as np_bool
-
-from ..base import checks
 from ..base.config import CELLS, LOSSES
+from .spec import Spec, check_value, numpydoc, param
 
 __all__ = ["Parameters", "Spec", "DOC", "GROUPS", "check", "specs"]
 
@@ -31,49 +27,18 @@ FILLS = ("ffill", "interpolate", "drop")
 DEVICES = ("cpu", "cuda", "auto")
 
 
-@dataclass(frozen=True)
-class Spec:
-    """What one parameter takes and says.
-
-    kind    : "int", "float", "bool", "str", "choice", "columns" (names or positions), "levels"
-              (quantile levels in (0, 1)) or "season" (an int, or one per target)
-    low, high, low_open, high_open : the range of a number (None: unbounded)
-    choices : the values of a "choice"
-    none    : whether None is allowed, and ``auto`` what None means (the command line's default)
-    help    : one line for the command line; ``doc`` the docstring's description (numpydoc)
-    flag    : the command line's option (``--hidden``; default the name's), ``off`` a bool's negative
-              flag without its dashes (``absolute``); None: no option
-    """
-
-    group: str
-    kind: str
-    help: str
-    doc: str
-    low: float | None = None
-    high: float | None = None
-    low_open: bool = False
-    high_open: bool = False
-    choices: tuple = ()
-    none: bool = False
-    auto: str = ""
-    flag: str | None = ""
-    off: str = ""
-
-
-def _p(default: Any, group: str, kind: str, help: str, doc: str, **spec: Any) -> Any:
-    return field(default=default, metadata={"spec": Spec(group, kind, help, doc, **spec)})
-
-
 @dataclass(kw_only=True, eq=False, repr=False)
 class Parameters:
     """Every parameter of the estimator, keyword-only, with its default and :class:`Spec`."""
 
     # -- model ------------------------------------------------------------------------------------
-    hidden: int = _p(
+    hidden: int = param(
         15, "model", "int", "Hidden units per layer, H.", "H, hidden units per layer (and direction).", low=1
     )
-    layers: int = _p(2, "model", "int", "Stacked recurrent layers, L.", "L, stacked recurrent layers.", low=1)
-    cell: str = _p(
+    layers: int = param(
+        2, "model", "int", "Stacked recurrent layers, L.", "L, stacked recurrent layers.", low=1
+    )
+    cell: str = param(
         "lstm",
         "model",
         "choice",
@@ -81,7 +46,7 @@ class Parameters:
         "Recurrent cell; the LSTM by default (on real series it beat the others, ``benchmarks/REAL.md``).",
         choices=CELLS,
     )
-    window: int | None = _p(
+    window: int | None = param(
         None,
         "model",
         "int",
@@ -97,10 +62,10 @@ class Parameters:
         auto="two seasons (one where the seasonal indices take a season out), at least the horizon and 4, at most half "
         "the training span",
     )
-    horizon: int = _p(
+    horizon: int = param(
         1, "model", "int", "Steps predicted at once, K.", "K, steps the network predicts at once.", low=1
     )
-    dropout: float = _p(
+    dropout: float = param(
         0.0,
         "model",
         "float",
@@ -110,7 +75,7 @@ class Parameters:
         high=1.0,
         high_open=True,
     )
-    bidirectional: bool = _p(
+    bidirectional: bool = param(
         False,
         "model",
         "bool",
@@ -118,7 +83,7 @@ class Parameters:
         "Read each window in both directions.",
         off="unidirectional",
     )
-    relative: bool = _p(
+    relative: bool = param(
         True,
         "model",
         "bool",
@@ -129,7 +94,7 @@ class Parameters:
         "Streaming (:meth:`start`, :meth:`step`) needs ``relative=False``.",
         off="absolute",
     )
-    highway: bool = _p(
+    highway: bool = param(
         True,
         "model",
         "bool",
@@ -141,7 +106,7 @@ class Parameters:
         "is most of the accuracy; ``False`` gives the network alone.",
         off="no-highway",
     )
-    window_scale: bool | None = _p(
+    window_scale: bool | None = param(
         None,
         "model",
         "bool",
@@ -159,7 +124,7 @@ class Parameters:
         auto="on where seasonal indices take a season out and there are no covariates",
         off="no-window-scale",
     )
-    deseason: bool = _p(
+    deseason: bool = param(
         True,
         "model",
         "bool",
@@ -179,7 +144,7 @@ class Parameters:
         "year's season as it was that year.  ``seasonality_`` says what each series got.",
         off="no-deseason",
     )
-    strategy: str = _p(
+    strategy: str = param(
         "direct",
         "model",
         "choice",
@@ -189,7 +154,7 @@ class Parameters:
         "(every feature must then be a target).  Forecasts beyond the horizon are recursive either way.",
         choices=STRATEGIES,
     )
-    loss: str = _p(
+    loss: str = param(
         "mse",
         "model",
         "choice",
@@ -201,7 +166,7 @@ class Parameters:
         ":meth:`predict_quantiles` and :meth:`sample_paths`, and their backtests report calibration.",
         choices=LOSSES,
     )
-    quantiles: Sequence[float] | None = _p(
+    quantiles: Sequence[float] | None = param(
         None,
         "model",
         "levels",
@@ -211,7 +176,7 @@ class Parameters:
         none=True,
         auto="0.1 0.5 0.9",
     )
-    samples: int = _p(
+    samples: int = param(
         100,
         "model",
         "int",
@@ -221,8 +186,8 @@ class Parameters:
         low=1,
     )
     # -- training ---------------------------------------------------------------------------------
-    epochs: int = _p(60, "training", "int", "Maximum training epochs.", "Maximum training epochs.", low=1)
-    batch_size: int | None = _p(
+    epochs: int = param(60, "training", "int", "Maximum training epochs.", "Maximum training epochs.", low=1)
+    batch_size: int | None = param(
         None,
         "training",
         "int",
@@ -234,7 +199,7 @@ class Parameters:
         none=True,
         auto="256, or fewer so that an epoch takes at least 8 steps",
     )
-    lr: float = _p(
+    lr: float = param(
         1e-2,
         "training",
         "float",
@@ -244,7 +209,7 @@ class Parameters:
         high=10.0,
         low_open=True,
     )
-    val_fraction: float | None = _p(
+    val_fraction: float | None = param(
         None,
         "training",
         "float",
@@ -258,7 +223,7 @@ class Parameters:
         none=True,
         auto="10%, but at least the horizon's steps, and none when the series is too short for both",
     )
-    patience: int | None = _p(
+    patience: int | None = param(
         10,
         "training",
         "int",
@@ -267,7 +232,7 @@ class Parameters:
         low=1,
         none=True,
     )
-    lr_patience: int | None = _p(
+    lr_patience: int | None = param(
         3,
         "training",
         "int",
@@ -276,7 +241,7 @@ class Parameters:
         low=1,
         none=True,
     )
-    clip_norm: float | None = _p(
+    clip_norm: float | None = param(
         1.0,
         "training",
         "float",
@@ -286,7 +251,7 @@ class Parameters:
         low_open=True,
         none=True,
     )
-    average_best: int = _p(
+    average_best: int = param(
         3,
         "training",
         "int",
@@ -295,7 +260,7 @@ class Parameters:
         "(``history_.averaged`` names them; 1 keeps the best epoch's alone).",
         low=1,
     )
-    seed: int = _p(
+    seed: int = param(
         0,
         "training",
         "int",
@@ -303,7 +268,7 @@ class Parameters:
         "Seed of the weights, the shuffling and the sample paths: a fit on the CPU is reproducible from it.",
         low=0,
     )
-    threads: int | None = _p(
+    threads: int | None = param(
         None,
         "training",
         "int",
@@ -315,7 +280,7 @@ class Parameters:
         none=True,
         auto="1 up to 64 hidden units, else torch's default",
     )
-    device: str = _p(
+    device: str = param(
         "cpu",
         "training",
         "choice",
@@ -325,7 +290,7 @@ class Parameters:
         choices=DEVICES,
     )
     # -- data ---------------------------------------------------------------------------------------
-    targets: Sequence[str | int] | None = _p(
+    targets: Sequence[str | int] | None = param(
         None,
         "data",
         "columns",
@@ -334,7 +299,7 @@ class Parameters:
         none=True,
         auto="every input; y for long data",
     )
-    features: Sequence[str | int] | None = _p(
+    features: Sequence[str | int] | None = param(
         None,
         "data",
         "columns",
@@ -343,7 +308,7 @@ class Parameters:
         none=True,
         flag=None,  # the command line's features option also counts the generated series' columns
     )
-    known: Sequence[str] | None = _p(
+    known: Sequence[str] | None = param(
         None,
         "data",
         "columns",
@@ -355,7 +320,7 @@ class Parameters:
         "targets.  Other non-target inputs are past-only covariates.",
         none=True,
     )
-    scale: bool = _p(
+    scale: bool = param(
         True,
         "data",
         "bool",
@@ -363,7 +328,7 @@ class Parameters:
         "Standardise each column with statistics of the training span only.",
         off="no-scale",
     )
-    season: int | Sequence[int] | None = _p(
+    season: int | Sequence[int] | None = param(
         None,
         "data",
         "season",
@@ -376,7 +341,7 @@ class Parameters:
         none=True,
         auto="the calendar's, or found from the data",
     )
-    time_col: str | None = _p(
+    time_col: str | None = param(
         None,
         "data",
         "str",
@@ -391,7 +356,7 @@ class Parameters:
         auto="the first column of dates, else an integer column named like year/date/time/ds/period, "
         "else the index column to_csv writes",
     )
-    freq: str | None = _p(
+    freq: str | None = param(
         None,
         "data",
         "str",
@@ -402,7 +367,7 @@ class Parameters:
         none=True,
         auto="inferred from the dates",
     )
-    fill: str | None = _p(
+    fill: str | None = param(
         None,
         "data",
         "choice",
@@ -413,7 +378,7 @@ class Parameters:
         none=True,
         auto="they are an error naming them",
     )
-    irregular: str = _p(
+    irregular: str = param(
         "error",
         "data",
         "choice",
@@ -430,38 +395,6 @@ def specs(*groups: str) -> list[tuple[str, Any, Spec]]:
         for f in fields(Parameters)
         if not groups or f.metadata["spec"].group in groups
     ]
-
-
-def _type_words(default: Any, spec: Spec) -> str:
-    """The numpydoc type line of a parameter: its kind or choices, then its default."""
-    kind = {
-        "int": "int",
-        "float": "float",
-        "bool": "bool",
-        "str": "str",
-        "columns": "list of str or int",
-        "levels": "sequence of float",
-        "season": "int or list of int",
-        "choice": "{" + ", ".join(repr(c) for c in spec.choices) + "}",
-    }[spec.kind]
-    return f"{kind}{' or None' if spec.none else ''}, default {default!r}"
-
-
-def _docs() -> str:
-    """The numpydoc entries of every parameter, group after group."""
-    return "".join(
-        f"{name} : {_type_words(default, spec)}\n"
-        + textwrap.fill(
-            f"({group}) {spec.doc}",
-            100,
-            initial_indent="    ",
-            subsequent_indent="    ",
-            break_on_hyphens=False,
-        )
-        + "\n"
-        for group in GROUPS
-        for name, default, spec in specs(group)
-    )
 
 
 _ATTRIBUTES = """\
@@ -488,46 +421,14 @@ DOC = (
     "Forecast a (multi-feature) series, or a panel of many, with a recurrent network.\n\n"
     "Every parameter is keyword-only; they are declared once, in\n:mod:`tsrnn.estimator.parameters`, "
     "which the command line's options come from too.\n\nParameters\n----------\n"
-    + _docs()
+    + numpydoc([item for group in GROUPS for item in specs(group)])
     + "\n"
     + _ATTRIBUTES
 )
-
-
-def _check_one(name: str, value: Any, spec: Spec) -> None:
-    if value is None:
-        if not spec.none:
-            raise checks.invalid(name, f"{name} must not be None")
-    elif spec.kind == "choice":
-        checks.choice(name, value, spec.choices)
-    elif spec.kind == "bool":
-        if not isinstance(value, (bool, np_bool)):
-            raise checks.invalid(name, f"{name} must be True or False, got {value!r}")
-    elif spec.kind == "int":
-        checks.positive_int(name, value, minimum=int(spec.low or 0))
-    elif spec.kind == "float":
-        checks.real(name, value, spec.low, spec.high, low_open=spec.low_open, high_open=spec.high_open)
-    elif spec.kind == "str":
-        if not isinstance(value, str):
-            raise checks.invalid(name, f"{name} must be a string, got {value!r} ({type(value).__name__})")
-    elif spec.kind == "season" and not isinstance(value, (list, tuple)):
-        checks.positive_int(name, value)
-    else:  # a list: seasons, columns or levels
-        if isinstance(value, (str, numbers.Integral)) and spec.kind == "columns":
-            value = [value]  # one column
-        if isinstance(value, (str, bytes, dict)) or not isinstance(value, Iterable):
-            raise checks.invalid(name, f"{name} must be a list, got {value!r} ({type(value).__name__})")
-        for i, item in enumerate(value):
-            if spec.kind == "season":
-                checks.positive_int(f"{name}[{i}]", item)
-            elif spec.kind == "levels":
-                checks.real(f"{name}[{i}]", item, 0.0, 1.0, low_open=True, high_open=True)
-            elif isinstance(item, bool) or not isinstance(item, (str, numbers.Integral)):
-                raise checks.invalid(name, f"{name}[{i}] must be a column name or position, got {item!r}")
 
 
 def check(params: Parameters) -> None:
     """Check every parameter's value against its :class:`Spec` (type, range, choices, None), before
     any work; the first fault is an :class:`~tsrnn.base.errors.InvalidParameterError` naming it."""
     for name, _, spec in specs():
-        _check_one(name, getattr(params, name), spec)
+        check_value(name, getattr(params, name), spec)
