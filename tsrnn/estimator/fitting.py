@@ -37,6 +37,46 @@ def fit_on_panel(
 ):
     """Fit ``est`` on a panel already read (its series named, or one series with id None) and how
     each series' time labels continue (``specs``); what refit backtests call on a truncated panel."""
+    positions, threads, indices, (model_config, train_config) = _plan(est, panel)
+    prepared = _prepare(est, panel, specs, model_config.horizon, indices)
+    model_config, train_config = _sized(est, prepared, model_config, train_config)
+    X, Y = _windows(
+        prepared, est.window_, model_config.horizon, positions, planning.resolve_device(est.device)
+    )
+    torch.manual_seed(train_config.seed)
+    model = RNNForecaster(model_config).to(X.device)
+    state = _resumed(checkpoint_dir) if resume else None
+    writes = checkpoint_dir is not None and distributed_context()[0] == 0  # only rank 0 writes
+    rows_type = np.int32 if panel.values.shape[0] < 2**31 else np.int64  # int32 halves the index memory
+    as_index = lambda rows: torch.from_numpy(rows.astype(rows_type))  # noqa: E731
+    previous = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        est.history_ = train(
+            model,
+            X,
+            Y,
+            train_config,
+            progress=sys.stderr.isatty() if progress is None else progress,
+            resume=state,
+            on_epoch=(lambda st: st.save(checkpoint_dir)) if writes else None,
+            train_index=as_index(prepared.train_index),
+            val_index=as_index(prepared.val_index),
+        )
+        est.history_.val_mse, est.history_.linear_val_mse = network_share(model, X, Y, prepared.val_index)
+    finally:
+        torch.set_num_threads(previous)
+    est.model_ = model.cpu()
+    if threads != previous:  # torch's thread pools and buffers are cold for the restored setting: one
+        predict_windows(est.model_, X[:1024].cpu())  # inference pass here, not in the first forecast
+    _keep(est, panel, prepared)
+    return est
+
+
+def _plan(est, panel: Panel):
+    """What the parameters imply for ``panel``, checked before any work: the target positions (None:
+    every column), the threads, the seasonal indices' season, and the model and training configs;
+    sets ``target_idx_``, ``known_idx_`` and ``window_``."""
     targets = est.targets
     if targets is None and panel.ids[0] is not None:  # long data: its y
         from ..data.frames import LONG_TARGET
@@ -51,20 +91,24 @@ def fit_on_panel(
     threads = planning.fit_threads(est)  # refused before any work
     indices = planning.deseason_steps(est, panel)  # the season the seasonal indices take out, if any
     est.window_ = window = planning.choose_window(est, panel, target_idx, indices)
-    model_config, train_config = planning.configs(est, n_features + len(est.known_idx_), target_idx, window)
+    configs = planning.configs(est, n_features + len(est.known_idx_), target_idx, window)
     if est.strategy == "recursive" and sorted(target_idx) != list(range(n_features)):
         raise DataError(
             f"strategy='recursive' feeds each forecast back as input, so every feature must "
             f"be a target; targets {targets!r} leave out some of {panel.columns}"
         )
-    W, K = window, model_config.horizon
     est.target_idx_ = target_idx
-    prepared = prepare_panel(
+    return positions, threads, indices, configs
+
+
+def _prepare(est, panel: Panel, specs: list[dict], K: int, indices):
+    """Every series prepared at once for windows of ``est.window_`` steps forecasting ``K``."""
+    return prepare_panel(
         panel,
-        W,
+        est.window_,
         K,
         est.horizon,
-        target_idx,
+        est.target_idx_,
         est.scale,
         est.validation_steps,
         est.check_length,
@@ -73,6 +117,11 @@ def fit_on_panel(
         est.known_idx_,
         indices,
     )
+
+
+def _sized(est, prepared, model_config, train_config):
+    """The configs completed by what the prepared panel shows: the window scale (off where seasonal
+    indices are active) and the automatic batch size; sets ``batch_size_``."""
     model_config = dataclasses.replace(
         model_config,
         window_scale=planning.window_scale(
@@ -86,57 +135,36 @@ def fit_on_panel(
             train_config, batch_size=auto_batch_size(len(prepared.train_index))
         )
     est.batch_size_ = train_config.batch_size
+    return model_config, train_config
+
+
+def _windows(prepared, W: int, K: int, positions, device) -> tuple[torch.Tensor, torch.Tensor]:
+    """The windows over the prepared series on ``device``: (N, W, F) inputs and (N, K, O) targets,
+    views of one copy of the series (some windows cross series, but no index ever picks those)."""
     with warnings.catch_warnings():  # a read-only panel (scale=False, no indices) is only read: no copy
         warnings.filterwarnings("ignore", message="The given NumPy array is not writable")
-        series_t = torch.from_numpy(
-            np.ascontiguousarray(prepared.scaled, dtype=np.float32)
-        )  # no copy: float32
-    X, Y = make_windows(series_t, W, K, positions)  # (N, W, F), (N, K, O) views; some cross series,
-    device = planning.resolve_device(est.device)  # but no index below ever picks those
-    X, Y = X.to(device), Y.to(device)  # one copy of the series on the device; windows stay views
-    torch.manual_seed(train_config.seed)
-    model = RNNForecaster(model_config).to(device)
-    show = sys.stderr.isatty() if progress is None else progress
-    state = None
-    if resume:
-        if checkpoint_dir is None:
-            raise checks.invalid(
-                "resume", "resume=True needs the checkpoint_dir that the interrupted fit wrote"
-            )
-        state, _ = TrainState.load(checkpoint_dir)
-    writes = checkpoint_dir is not None and distributed_context()[0] == 0  # only rank 0 writes
-    on_epoch = (lambda st: st.save(checkpoint_dir)) if writes else None
-    rows_type = np.int32 if panel.values.shape[0] < 2**31 else np.int64  # int32 halves the index memory
-    as_index = lambda rows: torch.from_numpy(rows.astype(rows_type))  # noqa: E731
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
-        est.history_ = train(
-            model,
-            X,
-            Y,
-            train_config,
-            progress=show,
-            resume=state,
-            on_epoch=on_epoch,
-            train_index=as_index(prepared.train_index),
-            val_index=as_index(prepared.val_index),
-        )
-        est.history_.val_mse, est.history_.linear_val_mse = network_share(model, X, Y, prepared.val_index)
-    finally:
-        torch.set_num_threads(previous)
-    est.model_ = model.cpu()
-    if threads != previous:  # torch's thread pools and buffers are cold for the restored setting: one
-        predict_windows(est.model_, X[:1024].cpu())  # inference pass here, not in the first forecast
-    est.n_features_in_ = n_features
+        series_t = torch.from_numpy(np.ascontiguousarray(prepared.scaled, dtype=np.float32))
+    X, Y = make_windows(series_t, W, K, positions)
+    return X.to(device), Y.to(device)
+
+
+def _resumed(checkpoint_dir):
+    """The training state an interrupted fit wrote to ``checkpoint_dir``."""
+    if checkpoint_dir is None:
+        raise checks.invalid("resume", "resume=True needs the checkpoint_dir that the interrupted fit wrote")
+    return TrainState.load(checkpoint_dir)[0]
+
+
+def _keep(est, panel: Panel, prepared) -> None:
+    """The fitted attributes that describe the data: names, per-series state, layout; no
+    calibration of its own (Forecaster.fit calibrates after it, see .calibration)."""
+    est.n_features_in_ = len(panel.columns)
     est.feature_names_in_ = list(panel.columns)
-    est.target_names_ = [panel.columns[i] for i in target_idx]
+    est.target_names_ = [panel.columns[i] for i in est.target_idx_]
     est.state_ = prepared.state
     est.long_ = panel.ids[0] is not None
-    # no calibration of its own: Forecaster.fit calibrates after it (see .calibration)
     est.calibration_ = None
     est.uncalibrated_ = "it was fitted on a panel without its calibration (fit_on_panel)"
-    return est
 
 
 def fit_on_first(

@@ -11,7 +11,7 @@ The DataFrame layer (pandas) loads only for frames.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 import numpy as np
 
@@ -253,20 +253,11 @@ def _check_calendar(est, panel: Panel, rows: np.ndarray) -> None:
     steps of the fitted calendar (hourly data at half past, given to a model fitted on the hour)."""
     if not est.long_ and fitted_reading(est)["time_col"] in (None, NO_TIME):
         return  # fitted on positions (an array, a frame without time): the data's own labels serve
-    fitted = est.state_.specs[int(rows[0])]
-    if panel.grid is not None and panel.last is not None:  # a grid's panel knows its last steps
-        kind = "integer" if panel.grid.freq is None else "datetime"
-        freq, step = panel.grid.freq, panel.grid.step
-        first = panel.grid.labels(panel.last[:1] - panel.lengths[:1] + 1)[0]
-    elif _is_dates(panel.index) and len(panel.index):
-        kind, freq, step, first = "datetime", panel.freq, 1, panel.index[0]
-    elif (
-        panel.report.get("time_form") and panel.index is not None and len(panel.index)
-    ):  # integers of a time column (years, steps)
-        spec = continuation_specs(panel)[0]
-        kind, freq, step, first = "integer", None, spec["step"], panel.index[0]
-    else:
+    labels = _labels(panel)
+    if labels is None:
         return  # integer steps of a frame or an array: positions, nothing to compare
+    kind, freq, step, first = labels
+    fitted = est.state_.specs[int(rows[0])]
     if fitted.get("kind") != kind:
         given = "dates" if kind == "datetime" else "integer steps"
         had = "dates" if fitted.get("kind") == "datetime" else "integer steps"
@@ -284,19 +275,7 @@ def _check_calendar(est, panel: Panel, rows: np.ndarray) -> None:
         return
     if freq is None or fitted.get("freq") is None:
         return
-    session = panel.grid.session if panel.grid is not None else panel.session
-    if (None if session is None else session.text) != fitted.get("session"):
-        from ..data.sessions import Session
-
-        def said(s) -> str:
-            return "every step of the day" if s is None else f"the sessions {s.describe()}"
-
-        fitted_session = fitted.get("session")
-        raise DataError(
-            f"data's steps lie on {said(session)}, but this Forecaster was fitted on data on "
-            f"{said(None if fitted_session is None else Session.from_text(fitted_session))}; give it "
-            f"data on that calendar (at least two days or weeks, so that its sessions show)"
-        )
+    _check_sessions(panel, fitted.get("session"))
     problem = continues(fitted["freq"], fitted["last"], freq, first)
     if problem == "freq":
         raise DataError(
@@ -309,6 +288,38 @@ def _check_calendar(est, panel: Panel, rows: np.ndarray) -> None:
             f"calendar this Forecaster was fitted on (its last step: {fitted['last']}); give it data on "
             f"that calendar"
         )
+
+
+def _labels(panel: Panel) -> tuple[str, Any, Any, Any] | None:
+    """How ``panel``'s steps are labelled: ``(kind, freq, step, first label)``, kind "datetime" or
+    "integer"; None for positions."""
+    if panel.grid is not None and panel.last is not None:  # a grid's panel knows its last steps
+        kind = "integer" if panel.grid.freq is None else "datetime"
+        first = panel.grid.labels(panel.last[:1] - panel.lengths[:1] + 1)[0]
+        return kind, panel.grid.freq, panel.grid.step, first
+    if _is_dates(panel.index) and len(panel.index):
+        return "datetime", panel.freq, 1, panel.index[0]
+    if panel.report.get("time_form") and panel.index is not None and len(panel.index):
+        spec = continuation_specs(panel)[0]  # integers of a time column (years, steps)
+        return "integer", None, spec["step"], panel.index[0]
+    return None
+
+
+def _check_sessions(panel: Panel, fitted_session: str | None) -> None:
+    """Refuse data on other sessions of the day or week than the fitted data's."""
+    session = panel.grid.session if panel.grid is not None else panel.session
+    if (None if session is None else session.text) == fitted_session:
+        return
+    from ..data.sessions import Session
+
+    def said(s) -> str:
+        return "every step of the day" if s is None else f"the sessions {s.describe()}"
+
+    raise DataError(
+        f"data's steps lie on {said(session)}, but this Forecaster was fitted on data on "
+        f"{said(None if fitted_session is None else Session.from_text(fitted_session))}; give it "
+        f"data on that calendar (at least two days or weeks, so that its sessions show)"
+    )
 
 
 def observations(est, x_t, ids: list) -> np.ndarray:

@@ -181,13 +181,7 @@ def prepare_panel(
     the baselines read the values as they are.
     """
     lengths, starts = panel.lengths, panel.starts
-    val_of = {T: validation_steps(T) for T in np.unique(lengths).tolist()}  # one per distinct length
-    for T in val_of:  # refuse short series before any work, naming the first
-        try:
-            check_length(T)
-        except DataError as err:
-            uid = panel.ids[int(np.flatnonzero(lengths == T)[0])]
-            raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
+    val_of = _validation_spans(panel, validation_steps, check_length)
     train_end = lengths - np.array([val_of[T] for T in lengths.tolist()], dtype=np.int64)
     raw = values = panel.values
     codes, within = panel.positions()  # each row's series and step within it
@@ -202,20 +196,9 @@ def prepare_panel(
         if not known
         else np.concatenate([values, lead_columns(values, list(known), horizon, lengths)], 1)
     )
-    mean: np.ndarray | None
-    std: np.ndarray | None
-    if scale:
-        mean, std = panel_stats(values, codes, within < train_end[codes], panel.n_series)
-        mean, std = (
-            mean[:, list(range(values.shape[1])) + list(known)],
-            std[:, list(range(values.shape[1])) + list(known)],
-        )
-        scaled = ((inputs - mean[codes]) / std[codes]).astype(np.float32)
-    else:
-        mean = std = None
-        scaled = inputs
-    if known:
-        scaled = np.where(np.isnan(scaled), np.float32(0), scaled)  # leads past a series' end: never read
+    mean, std, scaled = _scaled(
+        values, inputs, codes, within < train_end[codes], panel.n_series, known, scale
+    )
     train_index = panel_windows(lengths, starts, window, horizon, end=train_end)
     has_val = train_end < lengths
     val_index = panel_windows(
@@ -230,6 +213,39 @@ def prepare_panel(
             panel.ids, mean, std, panel.tails(window), baselines, specs, seasonality, first + lengths - 1
         ),
     )
+
+
+def _validation_spans(panel: Panel, validation_steps, check_length) -> dict[int, int]:
+    """The validation span of each distinct series length, after refusing series too short to fit
+    (before any work, naming the first such series)."""
+    lengths = panel.lengths
+    val_of = {T: validation_steps(T) for T in np.unique(lengths).tolist()}  # one per distinct length
+    for T in val_of:
+        try:
+            check_length(T)
+        except DataError as err:
+            uid = panel.ids[int(np.flatnonzero(lengths == T)[0])]
+            raise (err if uid is None else DataError(f"series {uid!r}: {err}")) from None
+    return val_of
+
+
+def _scaled(values, inputs, codes, in_train, n_series: int, known: Sequence[int], scale: bool):
+    """Each series' mean and std over its training rows (``in_train``) per input column (None, None
+    without ``scale``), and the inputs scaled by them (T_total, F + Fk), with 0 for a lead past its
+    series' end (no window reads those)."""
+    mean: np.ndarray | None
+    std: np.ndarray | None
+    if scale:
+        columns = list(range(values.shape[1])) + list(known)
+        mean, std = panel_stats(values, codes, in_train, n_series)
+        mean, std = mean[:, columns], std[:, columns]
+        scaled = ((inputs - mean[codes]) / std[codes]).astype(np.float32)
+    else:
+        mean = std = None
+        scaled = inputs
+    if known:
+        scaled = np.where(np.isnan(scaled), np.float32(0), scaled)
+    return mean, std, scaled
 
 
 def continuation_specs(panel: Panel) -> list[dict]:
