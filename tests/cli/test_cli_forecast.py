@@ -260,9 +260,10 @@ def test_predict_level_writes_the_conformal_columns_and_draws_them(run):
     ).all()
     assert png.read_bytes()[:4] == b"\x89PNG"
     note = json.loads((model / "run.json").read_text())["intervals"]
-    # 80 held-out steps (20% of 400): every origin rolled to the end, 80 * 81 / 2 errors per target
+    # 80 held-out steps (20% of 400): every origin rolled to the end (the spread up to 80 steps), the
+    # errors of the horizon's 2 steps giving the quantile: 80 + 79 per target
     assert note == (
-        "conformal, calibrated on the evaluated model's forecasts of the held-out steps: 3240 errors, up "
+        "conformal, calibrated on the evaluated model's forecasts of the held-out steps: 159 errors, up "
         "to 80 step(s) ahead"
     )
     one_line_error(invoke("predict", "--model", str(model), "--level", "100"), "Invalid value for '--level'")

@@ -41,6 +41,26 @@ def test_the_conformal_rank_and_too_few_scores():
         small.half_widths([80], 4)
 
 
+def test_far_steps_of_a_drifting_roll_widen_by_their_spread_not_the_quantile():
+    rng = np.random.default_rng(1)
+    # 2 forecast steps of Gaussian errors, then 200 steps of a recursive roll that drifts: errors of
+    # one sign and size (1 + k / 10), which pooled in would outnumber the 2 steps' scores 100 to 1 and
+    # pull the quantile to about 1
+    near = rng.normal(size=(3000, 2))
+    far = np.broadcast_to(1 + np.arange(3, 203) / 10.0, (3000, 200))
+    residuals = np.concatenate([near, far], axis=1)[..., None]
+    pooled_all = Conformal.fit(residuals, np.ones((3000, 1)))
+    horizon = Conformal.fit(residuals, np.ones((3000, 1)), pooled=2)
+    assert pooled_all is not None and horizon is not None
+    assert horizon.scores.shape == (6000, 1) and horizon.steps == 202
+    # |z| / E|z| of a Gaussian: its 95% quantile is 1.96 / 0.798 = 2.46
+    assert horizon.quantile(95)[0] == pytest.approx(2.46, rel=0.05)
+    assert pooled_all.quantile(95)[0] < 1.1  # what the far steps did to the near ones
+    np.testing.assert_allclose(horizon.spread, pooled_all.spread)  # the spread is every step's
+    far_half = horizon.half_widths([95], 202)[0, -1, 0]
+    assert far_half == pytest.approx(2.46 * 21.2, rel=0.05)  # beyond the horizon: the spread widens
+
+
 def test_a_step_whose_errors_shrink_never_narrows_the_spread():
     shrink = Conformal.fit(np.array([[[1.0], [3.0], [1.0]]] * 20), np.ones((20, 1)))
     assert shrink is not None

@@ -10,7 +10,8 @@ serves every series.  Where that copy exists already, it costs no fit: ``fit(dat
 fits one on each series less its last ``max(validation span, horizon)`` steps, which costs one more
 fit on slightly shorter series.  A model that can roll recursively (every input a target, no known
 inputs) is calibrated as far ahead as the longest held-out span reaches, otherwise over its
-horizon.  :func:`intervals` turns point forecasts into bounds at given levels.
+horizon; the quantile of the scores comes from the steps of its horizon either way (far steps of a
+recursive roll widen the intervals through their spread only).  :func:`intervals` turns point forecasts into bounds at given levels.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def calibrate(copy, panel: Panel, held: np.ndarray) -> Conformal | None:
     where = np.where(observed, at[:, None] + np.arange(K), 0)
     actual = panel.values[where][:, :, copy.target_idx_].astype(np.float64)
     residuals = np.where(observed[..., None], actual - predicted, np.nan)
-    return Conformal.fit(residuals, scales(copy, rows[owner]))
+    return Conformal.fit(residuals, scales(copy, rows[owner]), pooled=max(K_net, copy.horizon))
 
 
 def by_copy(est, panel: Panel) -> Conformal | None:

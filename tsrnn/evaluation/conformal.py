@@ -6,8 +6,8 @@ series' scale (the in-sample MAE of the seasonal-naive forecast, the MASE scale)
 calibration serves series of any magnitude.  Per step ahead, the mean absolute scaled residual
 gives the errors' spread ``g_k``, made non-decreasing over the steps by isotonic regression (the
 error of the best k-step forecast does not shrink with k, and the last steps have few residuals);
-the scores ``|e| / (scale * g_k)``, pooled over every step, series and origin, give one quantile
-per level.  The interval at step k of a series is then
+the scores ``|e| / (scale * g_k)``, pooled over the steps forecasts are asked for (the horizon),
+every series and origin, give one quantile per level.  The interval at step k of a series is then
 
     forecast +- quantile(level) * g_k * scale
 
@@ -27,9 +27,12 @@ import numpy as np
 from ..base import checks
 from ..base.errors import DataError
 
-__all__ = ["Conformal", "check_levels", "interval_columns", "series_scale", "MAX_SCORES"]
+__all__ = ["Conformal", "check_levels", "interval_columns", "series_scale", "MAX_SCORES", "MIN_POOLED"]
 
 MAX_SCORES = 100_000  # scores kept per target: beyond, evenly spaced order statistics of them
+MIN_POOLED = (
+    19  # scores pooled at least (what a 95% interval needs), from steps beyond the horizon if need be
+)
 
 
 def check_levels(levels: object) -> list[float]:
@@ -88,6 +91,15 @@ def _isotonic(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.concatenate([np.full(n, v) for v, _, n in blocks])
 
 
+def _pooled_steps(counts: np.ndarray, pooled: int | None) -> int:
+    """How many leading steps give the scores: ``pooled`` (all when None), or more, nearest first,
+    until they hold :data:`MIN_POOLED` scores (a 95% interval's need) where the data has them."""
+    K = len(counts)
+    n = K if pooled is None else max(1, min(int(pooled), K))
+    enough = np.flatnonzero(np.cumsum(counts) >= MIN_POOLED)
+    return max(n, int(enough[0]) + 1 if enough.size else K)
+
+
 @dataclass
 class Conformal:
     """A calibration: the spread of the scaled errors per step ahead, ``spread`` (K, O), and the
@@ -101,10 +113,14 @@ class Conformal:
         return int(self.spread.shape[0])
 
     @classmethod
-    def fit(cls, residuals: np.ndarray, scale: np.ndarray) -> Conformal | None:
+    def fit(cls, residuals: np.ndarray, scale: np.ndarray, pooled: int | None = None) -> Conformal | None:
         """Calibrate on ``residuals`` (N, K, O) of series whose scales are ``scale`` (N, O); NaN
         marks a step not observed.  Steps after the last one with a residual are left out; None
-        when no residual is left."""
+        when no residual is left.  The scores come from the first ``pooled`` steps (default all):
+        the steps forecasts are asked for, where the errors' shape is alike; steps beyond them
+        (a recursive roll far ahead, whose errors become a drift of one sign and size) widen the
+        intervals through their spread only, not through the quantile, unless the first steps
+        hold fewer than :data:`MIN_POOLED` scores: then the nearest steps after them join."""
         e = np.abs(np.asarray(residuals, dtype=np.float64)) / np.asarray(scale, np.float64)[:, None, :]
         seen = np.asarray(np.isfinite(e).all(axis=2))  # (N, K)
         counts = seen.sum(axis=0)
@@ -121,7 +137,8 @@ class Conformal:
             spread[:, o] = _isotonic(filled, np.maximum(counts, 1).astype(np.float64))
         floor = np.maximum(spread.max(axis=0) * 1e-6, 1e-12)  # a perfect fit: widths of 0, not NaN
         spread = np.maximum(spread, floor)
-        scores = np.sort((e / spread)[seen], axis=0)  # (n, O)
+        near = slice(0, _pooled_steps(counts, pooled))
+        scores = np.sort((e[:, near] / spread[near])[seen[:, near]], axis=0)  # (n, O)
         if scores.shape[0] > MAX_SCORES:
             scores = scores[np.linspace(0, scores.shape[0] - 1, MAX_SCORES).round().astype(np.int64)]
         return cls(spread.astype(np.float64), scores.astype(np.float64))
