@@ -35,7 +35,8 @@ With --coverage, tsrnn's defaults are fitted as ``tsrnn fit`` fits them, with a 
 copy is scored there and calibrates the conformal intervals, the model is refit on all the training
 steps, and ``forecast(h, level=[80, 95])`` gives intervals whose coverage of the h test points is
 counted per frequency group (monthly, quarterly, yearly, other), with the fit's seconds and the
-calibration's own share of them.
+calibration's own share of them.  Each seed's coverage is kept (run it once per ``--seed``); the
+report shows every seed and the seeds pooled.
 """
 
 from __future__ import annotations
@@ -559,35 +560,48 @@ def conformal_coverage(case: Case, quick: bool, seed: int) -> dict:
     }
 
 
-def coverage_lines(coverage: dict, cases: list[Case]) -> list[str]:
-    """The share of test points inside the 80% and 95% intervals per frequency group."""
+def coverage_lines(by_seed: dict, cases: list[Case]) -> list[str]:
+    """The share of test points inside the 80% and 95% intervals per frequency group: a row per
+    seed of ``by_seed`` ({seed: {case: result}}) and, with more than one seed, their pooled row."""
     group_of = {c.name: c.freq if c.freq in COVERAGE_GROUPS else "other" for c in cases}
-    ran = [c.name for c in cases if "inside" in coverage.get(c.name, {})]
+    seeds = sorted(by_seed, key=int)
     rows = []
     for group in (*COVERAGE_GROUPS, "other", "overall"):
-        names = [n for n in ran if group == "overall" or group_of[n] == group]
-        points = sum(coverage[n]["points"] for n in names)
-        if not points:
-            continue
-        shares = [sum(coverage[n]["inside"][str(v)] for n in names) / points for v in LEVELS]
-        cells = " | ".join(
-            f"{100 * x:.1f}% ({100 * x - v:+.1f})" for x, v in zip(shares, LEVELS, strict=True)
-        )
-        fit = sum(coverage[n]["seconds"] for n in names)
-        cal = sum(coverage[n]["calibration_seconds"] for n in names)
-        rows.append(f"| {group} | {len(names)} | {points} | {cells} | {fit:.1f} | {cal:.2f} |")
-    refused = [f"{n}: {r['refused']}" for n, r in coverage.items() if "refused" in r]
+        runs = [(seed, by_seed[seed]) for seed in seeds]
+        if len(seeds) > 1:
+            runs.append(("all", {f"{n}@{seed}": r for seed, res in by_seed.items() for n, r in res.items()}))
+        for seed, coverage in runs:
+            names = [
+                n
+                for n, r in coverage.items()
+                if "inside" in r and (group == "overall" or group_of[n.split("@")[0]] == group)
+            ]
+            points = sum(coverage[n]["points"] for n in names)
+            if not points:
+                continue
+            shares = [sum(coverage[n]["inside"][str(v)] for n in names) / points for v in LEVELS]
+            cells = " | ".join(
+                f"{100 * x:.1f}% ({100 * x - v:+.1f})" for x, v in zip(shares, LEVELS, strict=True)
+            )
+            fit = sum(coverage[n]["seconds"] for n in names)
+            cal = sum(coverage[n]["calibration_seconds"] for n in names)
+            cases_run = len({n.split("@")[0] for n in names})
+            rows.append(f"| {group} | {seed} | {cases_run} | {points} | {cells} | {fit:.1f} | {cal:.2f} |")
+    refused = sorted(
+        {f"{n}: {r['refused']}" for res in by_seed.values() for n, r in res.items() if "refused" in r}
+    )
     return (
         [
             "Share of the h test points inside tsrnn's conformal intervals (`forecast(h, level=[80, 95])`) "
             "for the defaults of the tsrnn row fitted as `tsrnn fit` fits them: a held-out span of "
             "max(h, 20% of the shortest training series) steps scores the evaluated copy and calibrates "
             "the intervals from its forecasts there (no fit more), then the model is refit on all the "
-            "training steps. In brackets the difference to nominal in points. Seconds: the fits "
-            "(evaluated copy and refit) and forecast, and the calibration's own share of them.",
+            "training steps. A row per seed, and the seeds pooled (all). In brackets the difference to "
+            "nominal in points. Seconds: the fits (evaluated copy and refit) and forecast, and the "
+            "calibration's own share of them.",
             "",
-            "| group | cases | points | 80% | 95% | fit s | calibration s |",
-            "|---|---|---|---|---|---|---|",
+            "| group | seed | cases | points | 80% | 95% | fit s | calibration s |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         + rows
         + ([""] + [f"- refused: {r}" for r in refused] if refused else [])
@@ -1381,7 +1395,11 @@ def main(
         meta["commands"][-1] += f", {(time.perf_counter() - t0) / 60:.1f} min"
     if args.coverage:
         t1 = time.perf_counter()
-        results["_coverage"] = {c.name: conformal_coverage(c, args.quick, args.seed) for c in cases}
+        by_seed = results.get("_coverage", {})
+        if any("inside" in r or "refused" in r for r in by_seed.values()):
+            by_seed = {}  # one seed's results of an older run, before the scores kept to the horizon
+        by_seed[str(args.seed)] = {c.name: conformal_coverage(c, args.quick, args.seed) for c in cases}
+        results["_coverage"] = by_seed
         meta["commands"].append(
             f"{command} ({datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC), conformal "
             f"coverage {(time.perf_counter() - t1) / 60:.1f} min"
