@@ -1,4 +1,5 @@
-"""Baselines of a whole panel at once (fit_many) equal the per-series fit they replace."""
+"""Baselines: of one series on a known case, their season argument, and those of a whole panel at once
+(fit_many) equal to the per-series fit they replace."""
 
 from __future__ import annotations
 
@@ -167,3 +168,26 @@ def test_choose_season_prefers_the_calendar_unless_clearly_beaten():
     m, why = choose_season(daily_week, 12)
     assert m == 7 and why.startswith("autocorrelation 0.9") and why.endswith("at the calendar's 12")
     assert choose_season(np.ones(50), None) == (None, "autocorrelation")
+
+
+def test_baselines_on_a_known_series():
+    t = np.arange(200, dtype=float)
+    values = np.stack([np.sin(2 * np.pi * t / 10), 0.5 * t], axis=1)  # a season of 10, a straight line
+    b = Baselines(window=5, horizon=3, targets=[0, 1]).fit(values[:150])
+    assert b.seasons_[0] == 10 and b.context >= 10
+    origins = np.array([160, 170])
+    f = b.forecast(values, origins)
+    truth = values[origins[:, None] + np.arange(3)]
+    np.testing.assert_allclose(
+        f["seasonal_naive"][:, :, 0], truth[:, :, 0], atol=1e-9
+    )  # exact one season back
+    np.testing.assert_allclose(f["drift"][:, :, 1], truth[:, :, 1], atol=1e-9)  # a line continues exactly
+    np.testing.assert_allclose(f["naive"][:, :, 1], np.repeat(values[origins - 1, 1:2], 3, axis=1))
+    np.testing.assert_allclose(f["linear_ar"], truth, atol=1e-4)  # both are exact linear recurrences
+    x = values[:150, 0]  # MASE's scale: the in-sample seasonal naive error (lag 10), else the naive one
+    np.testing.assert_allclose(b.scale_, [np.abs(x[10:] - x[:-10]).mean(), 0.5], atol=1e-12)
+
+
+def test_baselines_season_argument_is_checked():
+    with pytest.raises(ValueError, match="season must be one integer or one per target"):
+        Baselines(5, 1, [0, 1], season=[4, 5, 6]).fit(np.zeros((50, 2)))

@@ -1,4 +1,5 @@
-"""tsrnn.evaluation.metrics: MAE / RMSE on hand-computed examples, per target, and the naive baseline."""
+"""tsrnn.evaluation.metrics: MAE, RMSE, MAPE, sMAPE and MASE on hand-computed examples, per target,
+zeros that never give a silent inf, input errors, and skill beside the naive baseline."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from tsrnn.evaluation.metrics import mae, rmse
+from tsrnn.evaluation.metrics import error_table, mae, mape, mase, rmse, skill, smape
 
 
 def test_mae_and_rmse_by_hand():
@@ -58,3 +59,38 @@ def test_shape_mismatch(fn):
 def test_empty_forecast(fn):
     with pytest.raises(ValueError, match=r"cannot score an empty forecast"):
         fn(np.zeros((0, 1, 2)), np.zeros((0, 1, 2)))
+
+
+def test_metrics_on_a_hand_computed_case():
+    y = np.array([[1.0, 2.0], [3.0, 4.0]])
+    f = np.array([[2.0, 2.0], [1.0, 4.0]])  # errors 1, 0, -2, 0
+    assert mae(y, f) == pytest.approx(0.75)
+    assert rmse(y, f) == pytest.approx(math.sqrt(5 / 4))
+    np.testing.assert_allclose(mae(y, f, per_target=True), [1.5, 0.0])
+    assert mape(y, f) == pytest.approx((100 + 0 + 200 / 3 + 0) / 4)
+    assert smape(y, f) == pytest.approx((200 / 3 + 0 + 200 * 2 / 4 + 0) / 4)
+    np.testing.assert_allclose(mase(y, f, scale=[0.5, 1.0], per_target=True), [3.0, 0.0])
+
+
+def test_zeros_never_give_a_silent_inf():
+    y = np.array([0.0, 0.0, 2.0])
+    f = np.array([0.0, 1.0, 1.0])
+    assert mape(y, f) == pytest.approx(50.0)  # only the non-zero actual counts
+    assert math.isnan(mape(np.zeros(3), f))  # undefined when every actual is 0
+    assert smape(y, f) == pytest.approx((0 + 200 + 200 / 3) / 3)  # 0/0 counts as no error
+    assert math.isnan(mase(y, f, scale=0.0))
+    table = error_table(np.zeros((4, 1, 1)), {"m": np.ones((4, 1, 1))}, ["y"], mase_scale=[0.0])
+    assert table["m"]["mape"] is None and table["m"]["mase"] is None and table["m"]["mae"] == 1.0
+
+
+def test_metric_input_errors():
+    with pytest.raises(ValueError, match=r"same shape, got \(3,\) and \(2,\)"):
+        mae(np.zeros(3), np.zeros(2))
+    with pytest.raises(ValueError, match="empty forecast"):
+        rmse(np.zeros(0), np.zeros(0))
+
+
+def test_skill():
+    assert skill(0.5, [1.0, 2.0]) == pytest.approx(0.5)
+    assert skill(2.0, [1.0, None]) == pytest.approx(-1.0)
+    assert skill(None, [1.0]) is None and skill(1.0, [0.0]) is None
