@@ -13,6 +13,8 @@ up with the line that makes it.  One torch thread: on a 2-core machine shared wi
 thread is the faster choice for this tiny network.
 
     python benchmarks/bench_memory.py [--length 5000000] [--window 100] [--no-lines]
+
+What it prints is added to benchmarks/results/memory.md as a new dated run (earlier runs stay below).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import os
 import subprocess
 import sys
 import time
+
+import record
 
 MiB = 2**20
 
@@ -205,7 +209,9 @@ def run(args, mode: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0] + " Results: benchmarks/results/memory.md."
+    )
     parser.add_argument("--worker", choices=["stages", "lines"], help=argparse.SUPPRESS)
     parser.add_argument("--length", type=int, default=5_000_000)
     parser.add_argument("--window", type=int, default=100)
@@ -219,7 +225,11 @@ def main() -> None:
     if args.worker:
         print("RESULT " + json.dumps(worker(args)), flush=True)
         return
+    with record.recorded("memory", "Memory of fitting a long series", markdown=False):
+        report(args)
 
+
+def report(args) -> None:
     r = run(args, "stages")
     series, fit_peak = r["series_mib"], r["peak"] - r["rss_series"]
     naive = r["n_windows"] * args.window * 4 / MiB

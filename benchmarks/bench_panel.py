@@ -18,6 +18,8 @@ S series of R rows each (integer steps) written to a CSV file (the whole command
 it the reading: the file into one panel by the vectorised long reader).
 
     python benchmarks/bench_panel.py --cli 3 --series 10000 100000
+
+What it prints is added to benchmarks/results/panel.md as a new dated run (earlier runs stay below).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ import resource
 import subprocess
 import sys
 import time
+
+import record
 
 STEPS, WINDOW, HIDDEN, HORIZON = 300, 24, 16, 12
 
@@ -175,18 +179,30 @@ def main() -> None:
         print(json.dumps(neuralforecast_one(args._one) if args._nf else one(args._one, not args.no_evaluate)))
         return
     if args.cli is not None:
-        import tempfile
-
-        print("| command | series | rows | whole command s | of which reading the file s |")
-        print("|---|---|---|---|---|")
-        with tempfile.TemporaryDirectory() as folder:
-            for S in args.series:
-                r = cli_one(S, args.cli, folder)
-                print(
-                    f"| tsrnn fit --data (series of {args.cli} rows) | {S:,} | {r['rows']:,} | "
-                    f"{r['whole']:.2f} | {r['reading']:.2f} |"
-                )
+        with record.recorded("panel", "Long data through the command line"):
+            cli_table(args)
         return
+    with record.recorded("panel", "Panel scale"):
+        scale_table(args)
+
+
+def cli_table(args) -> None:
+    """The whole ``tsrnn fit --data`` command and its reading, per number of series."""
+    import tempfile
+
+    print("| command | series | rows | whole command s | of which reading the file s |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        for S in args.series:
+            r = cli_one(S, args.cli, folder)
+            print(
+                f"| tsrnn fit --data (series of {args.cli} rows) | {S:,} | {r['rows']:,} | "
+                f"{r['whole']:.2f} | {r['reading']:.2f} |"
+            )
+
+
+def scale_table(args) -> None:
+    """Fit, forecast and evaluate one global model per number of series, each in its own process."""
     rows = []
     for S in args.series:
         for nf in [False, True] if args.neuralforecast else [False]:

@@ -9,6 +9,9 @@ epoch) over S hourly series of 300 steps (the panel of ``bench_panel.py``); one 
   stream step    one ``step`` of every series after ``start`` (median of 5 steps)
 
     python benchmarks/bench_panel_batched.py [--series 1000] [--samples 100]
+
+What it prints is added to benchmarks/results/panel_batched.md as a new dated run (earlier runs stay
+below).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import statistics
 import time
 
 import numpy as np
+import record
 import torch
 from bench_panel import HIDDEN, HORIZON, WINDOW, panel
 
@@ -89,4 +93,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with record.recorded("panel_batched", "Panel: batched paths, hidden states and streaming"):
+        main()

@@ -14,7 +14,8 @@ targets to test; window 20, horizon 1; a 2-layer tanh RNN of hidden 15 and a lin
 Run k uses model seed k (the data never change); contenders alternate within each run, so drift in
 the machine's load hits all alike.  Peak memory is each subprocess's ru_maxrss.  Two reference rows
 are computed in-process: a per-feature linear autoregression on the same 20 steps, and the oracle
-that knows the clean signal.  The table goes to stdout and to benchmarks/RESULTS.md.
+that knows the clean signal.  The table goes to stdout and to benchmarks/results/peers.md (its section
+there replaced, anything below it kept).
 
     python benchmarks/bench_peers.py [--runs 3] [--only tsrnn lean defaults] [--out PATH] [--threads 2]
 """
@@ -33,6 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import record
 
 N, N_TRAIN, WINDOW, HORIZON, HIDDEN, LAYERS, LR, BATCH, EPOCHS = 4000, 3200, 20, 1, 15, 2, 1e-3, 64, 30
 PERIODS, SIGMA = (50.0, 37.0, 23.0), 0.1
@@ -522,7 +525,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--runs", type=int, default=3, help="runs per contender, seeds 0..N-1")
     parser.add_argument("--only", nargs="+", choices=list(CONTENDERS), default=list(CONTENDERS))
-    parser.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
+    parser.add_argument(
+        "--out", default=record.result_path("peers"), help="default benchmarks/results/peers.md"
+    )
     parser.add_argument("--threads", type=int, default=2, help="torch threads per contender (the job says 2)")
     args = parser.parse_args()
     if args.worker:
@@ -569,34 +574,7 @@ def main() -> None:
         ]
     )
     print(text)
-    text = _replace_section(args.out, text)  # RESULTS.md holds other benchmarks' sections too: keep them
-    fd, tmp = tempfile.mkstemp(
-        dir=os.path.dirname(os.path.abspath(args.out)), prefix=".RESULTS-", suffix=".md"
-    )
-    with os.fdopen(fd, "w") as fh:
-        fh.write(text)
-    os.chmod(tmp, 0o644)  # mkstemp makes it private
-    os.replace(tmp, args.out)
-
-
-def _replace_section(path: str, section: str) -> str:
-    """The file at ``path`` with its peer-benchmark section (from "# tsrnn peer benchmark" to the next
-    top-level "# " heading) replaced by ``section``, or ``section`` first if it has none."""
-    if not os.path.exists(path):
-        return section
-    with open(path) as fh:
-        lines = fh.read().splitlines()
-    starts = [i for i, line in enumerate(lines) if line.startswith("# tsrnn peer benchmark")]
-    if not starts:
-        return section.rstrip("\n") + "\n\n\n" + "\n".join(lines) + "\n"
-    end = next((i for i in range(starts[0] + 1, len(lines)) if lines[i].startswith("# ")), len(lines))
-    rest = lines[end:]
-    return (
-        "\n".join(lines[: starts[0]])
-        + section.rstrip("\n")
-        + "\n"
-        + ("\n\n" + "\n".join(rest) + "\n" if rest else "")
-    )
+    record.write(args.out, record.replace_section(args.out, text, "# tsrnn peer benchmark"))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ run when importable.  Every method is timed after a
 warm-up fit on a toy series (JIT compilation and first torch calls are not counted).
 
     python benchmarks/bench_real.py [--cases ldeaths prison] [--methods tsrnn AutoETS] [--quick]
-                                    [--seed 0] [--out benchmarks/REAL.md] [--json benchmarks/REAL.json]
+                                    [--seed 0] [--out benchmarks/results/real.md] [--json benchmarks/results/real.json]
                                     [--keep]   (rerun only --methods on --json's results)
                                     [--coverage]  (tsrnn's conformal intervals: 80% and 95% coverage)
 
@@ -1326,7 +1326,7 @@ def main(
     description: str = __doc__.splitlines()[0],
     cases_registry: dict | None = None,
     registry: dict | None = None,
-    out: str = "REAL.md",
+    out: str = "results/real.md",
     make_report: Callable = report,
 ) -> None:
     """The command line of a benchmark on this protocol: bench_real's by default; another script
@@ -1345,8 +1345,12 @@ def main(
         help="seed of the seeded methods (tsrnn, the neural peers); a run with another seed than 0 is "
         "kept as method@seed and shows in the ablation table only",
     )
-    parser.add_argument("--out", default=os.path.join(HERE, out))
-    parser.add_argument("--json", default=None, help="also keep every forecast and score here")
+    parser.add_argument(
+        "--out", default=os.path.join(HERE, out), help=f"the report (default benchmarks/{out})"
+    )
+    parser.add_argument(
+        "--json", default=None, help=f"also keep every forecast and score here (benchmarks/{out[:-3]}.json)"
+    )
     parser.add_argument(
         "--keep",
         action="store_true",

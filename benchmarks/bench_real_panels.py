@@ -22,8 +22,8 @@ AutoTheta (season_length=m, one series at a time, ``level=[80, 95]``), neuralfor
 conformal intervals (``forecast(h, level=[80, 95])``) where that tsrnn has them.
 
     python benchmarks/bench_real_panels.py [--cases Produc Grunfeld] [--methods tsrnn AutoETS] [--quick]
-                                           [--seed 0] [--out benchmarks/REAL_PANELS.md]
-                                           [--json benchmarks/REAL_PANELS.json] [--keep]
+                                           [--seed 0] [--out benchmarks/results/real_panels.md]
+                                           [--json benchmarks/results/real_panels.json] [--keep]
 """
 
 from __future__ import annotations
@@ -336,7 +336,7 @@ def main(argv=None) -> None:
         description=__doc__.splitlines()[0],
         cases_registry=CASES,
         registry=METHODS,
-        out="REAL_PANELS.md",
+        out="results/real_panels.md",
         make_report=report,
     )
 

@@ -3,7 +3,7 @@
 Every variant is one rule on (m, h, training length n) applied to every case alike; no per-series
 tuning.  The library is unchanged: each variant only passes Forecaster parameters.  The classical
 methods and tsrnn's current defaults are read from bench_real's JSON (``--anchors``), so their
-numbers are those of the REAL.md run; each variant's tsrnn runs here, on the same cases and split.
+numbers are those of the results/real.md run; each variant's tsrnn runs here, on the same cases and split.
 
 Every variant starts from "val": the current defaults with val_fraction = max(0.1, h / n), the
 smallest change that lets every case fit (the defaults refuse where 10% of n is under h).  The
@@ -13,8 +13,14 @@ to the library), each changing one thing; ``name_s1``, ``name_s2`` are its seed 
 ensembles of variants named in the same command cost no refit (their time is their members' sum).
 
     python benchmarks/bench_real_variants.py [--variants val w2m rel ...] [--cases ...] [--quick]
-                                             [--anchors benchmarks/REAL.json] [--out benchmarks/REAL_VARIANTS.md]
                                              [--holdout]   (other real series, HOLDOUT: a generalisation check)
+                                             [--show lib ...]   (stored variants reported beside them)
+                                             [--summary lib lib_gru ...]   (means over seeds 0, 1, 2)
+
+Results: the report goes first in benchmarks/results/real_variants.md (the earlier runs' reports stay
+below it, with their commands and dates); every variant's results, the held-out series' anchors and
+the commands are kept in benchmarks/results/real_variants.json, so a variant run again replaces its
+own and ``--variants --show ...`` or ``--variants --summary ...`` rewrite a report without fitting.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import time  # noqa: E402
 
 import bench_real as br  # noqa: E402  (sets the thread variables before numpy loads)
 import numpy as np  # noqa: E402
+import record  # noqa: E402
 
 
 def _val(case, n):  # validation span of at least one horizon
@@ -614,6 +621,8 @@ for _name in (
         )
 
 
+MAIN_CASES = dict(br.CASES)  # bench_real's 33 cases
+
 # Other real series, none in bench_real's list: a check that a rule chosen there generalises.
 HOLDOUT = {
     "AirPassengers": br._single("datasets", "AirPassengers", "monthly"),
@@ -729,77 +738,118 @@ def table(results, cases, names) -> list[str]:
     ]
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
-    parser.add_argument("--cases", nargs="+", choices=list(br.CASES) + list(HOLDOUT))
-    parser.add_argument("--quick", action="store_true")
-    parser.add_argument(
-        "--holdout",
-        action="store_true",
-        help="run on HOLDOUT's series instead (anchors computed here first, into --anchors)",
-    )
-    parser.add_argument(
-        "--anchors", help="bench_real's JSON (default REAL.json, REAL_HOLDOUT.json with --holdout)"
-    )
-    parser.add_argument(
-        "--store",
-        help="default REAL_VARIANTS.json (REAL_HOLDOUT_VARIANTS.json with --holdout); "
-        "variant results, kept between runs (a variant run again replaces its own; --variants "
-        "with no name only rewrites the table)",
-    )
-    parser.add_argument("--out", help="default REAL_VARIANTS.md (REAL_HOLDOUT.md with --holdout)")
-    args = parser.parse_args(argv)
-    anchors, store, out = (
-        ("REAL_HOLDOUT.json", "REAL_HOLDOUT_VARIANTS.json", "REAL_HOLDOUT.md")
-        if args.holdout
-        else ("REAL.json", "REAL_VARIANTS.json", "REAL_VARIANTS.md")
-    )
-    args.anchors = args.anchors or os.path.join(br.HERE, anchors)
-    args.store = args.store or os.path.join(br.HERE, store)
-    args.out = args.out or os.path.join(br.HERE, out)
-    import torch
+SEEDS_OF = "a technique's three fits: ``name``, ``name_s1``, ``name_s2`` (seeds 0, 1, 2)"
 
-    torch.set_num_threads(1)
-    log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
-    if args.holdout:
-        br.CASES.clear()
-        br.CASES.update(HOLDOUT)
-    cases, _ = br.load_cases(args.cases)
-    if args.holdout and not os.path.exists(args.anchors):
-        br.run_all(cases, ["snaive", *br.ANCHORS, "tsrnn", "tsrnn_val"], args.quick, 0, args.anchors, log=log)
-    with open(args.anchors) as fh:
-        results = json.load(fh)
-    stored = {}
-    if os.path.exists(args.store):
-        with open(args.store) as fh:
-            stored = json.load(fh)
-    br.warm_up(br.METHODS["tsrnn"], args.quick, 0)
-    commands = stored.pop("_commands", [])
-    if args.variants:  # with no variant named, only the report is rewritten
-        commands.append(
-            "python benchmarks/bench_real_variants.py "
-            + " ".join(argv if argv is not None else sys.argv[1:])
-            + datetime.datetime.now(datetime.timezone.utc).strftime(" (%Y-%m-%d %H:%M UTC)")
-        )
-    for name in args.variants:
-        stored[name] = run_variant(name, cases, args.quick, log)
-        with open(args.store, "w") as fh:
-            json.dump({**stored, "_commands": commands}, fh)
-    for name, per_case in stored.items():
+
+def _figures(results, names, freq_of):
+    """Per seed (one name each): overall and monthly/quarterly gmean, wins over AutoETS, seconds;
+    None if a name has no result."""
+    out = []
+    for name in names:
+        cases = [c for c in results if results[c].get(name, {}).get("status") == "ok"]
+        if not cases:
+            return None
+        ratio = {c: results[c][name]["mase"] / results[c]["snaive"]["mase"] for c in cases}
+        g = {"overall": br.gmean(ratio.values())}
+        for grp in ("monthly", "quarterly"):
+            g[grp] = br.gmean([ratio[c] for c in cases if freq_of[c] == grp])
+        g["wins"] = sum(results[c][name]["mase"] < results[c]["AutoETS"]["mase"] for c in cases)
+        g["n"] = len(cases)
+        g["seconds"] = sum(results[c][name]["seconds"] for c in cases)
+        out.append(g)
+    return out
+
+
+def _with_variants(anchors, variants, cases):
+    """``anchors`` ({case: {method: result}}) on ``cases`` with every stored variant's results added."""
+    results = {c: dict(anchors[c]) for c in cases if c in anchors}
+    for name, per_case in variants.items():
         for case_name, r in per_case.items():
-            results.setdefault(case_name, {})[name] = r
-    names = list(br.ANCHORS) + ["tsrnn", "tsrnn_val"] + [v for v in VARIANTS if v in stored]
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            if case_name in results:
+                results[case_name][name] = r
+    return results
+
+
+def _spread(fs, key="overall"):
+    mean = sum(f[key] for f in fs) / len(fs)
+    return f"{mean:.3f} ({min(f[key] for f in fs):.3f}-{max(f[key] for f in fs):.3f})"
+
+
+def summary(anchors, store, techniques) -> list[str]:
+    """Each technique's figures as the mean over its three seeds, on the 33 cases and the held-out
+    series, beside the first technique's (the reference) and the classical methods."""
+    loaded = {name: load() for name, load in {**MAIN_CASES, **HOLDOUT}.items()}
+    freq_of = {case.name: case.freq for case in loaded.values()}
+    names = {key: [loaded[n].name for n in reg] for key, reg in (("main", MAIN_CASES), ("holdout", HOLDOUT))}
+    main_res = _with_variants(anchors, store["variants"], names["main"])
+    hold_res = _with_variants(store["holdout_anchors"], store["variants"], names["holdout"])
+    ref = techniques[0]
+    rows, base = [], None
+    for t in techniques:
+        seeds = [t, f"{t}_s1", f"{t}_s2"]
+        fm, fh = _figures(main_res, seeds, freq_of), _figures(hold_res, seeds, freq_of)
+        if fm is None or fh is None:
+            continue
+        base = base or (fm, fh)
+
+        def mean(fs, k):
+            return sum(f[k] for f in fs) / len(fs)
+
+        rows.append(
+            [
+                f"`{t}`",
+                _spread(fm),
+                f"{mean(fm, 'monthly'):.3f}",
+                f"{mean(fm, 'quarterly'):.3f}",
+                _spread(fh),
+                f"{mean(fh, 'monthly'):.3f}",
+                f"{mean(fh, 'quarterly'):.3f}",
+                " / ".join(f"{f['overall'] / b['overall']:.2f}" for f, b in zip(fm, base[0], strict=False)),
+                " / ".join(f"{f['overall'] / b['overall']:.2f}" for f, b in zip(fh, base[1], strict=False)),
+                f"{mean(fm, 'wins'):.1f}/{fm[0]['n']}",
+                f"{mean(fh, 'wins'):.1f}/{fh[0]['n']}",
+                f"{mean(fm, 'seconds') / mean(base[0], 'seconds'):.2f}x",
+                f"{mean(fh, 'seconds') / mean(base[1], 'seconds'):.2f}x",
+            ]
+        )
+    for anchor in br.ANCHORS:
+        fm, fh = _figures(main_res, [anchor], freq_of)[0], _figures(hold_res, [anchor], freq_of)[0]
+        wins = ("-", "-") if anchor == "AutoETS" else (f"{fm['wins']}/{fm['n']}", f"{fh['wins']}/{fh['n']}")
+        rows.append(
+            [anchor, *(f"{f[k]:.3f}" for f in (fm, fh) for k in ("overall", "monthly", "quarterly")), "", ""]
+            + [*wins, "", ""]
+        )
+    head = [
+        "technique",
+        "33 cases: gmean, mean of seeds 0-2 (range)",
+        "monthly (9)",
+        "quarterly (10)",
+        "holdout (19): gmean (range)",
+        "holdout monthly (9)",
+        "holdout quarterly (5)",
+        f"33 cases / {ref}, seed by seed",
+        f"holdout / {ref}, seed by seed",
+        "better than AutoETS (33), mean",
+        "better than AutoETS (holdout), mean",
+        f"time / {ref} (33)",
+        f"time / {ref} (holdout)",
+    ]
+    return [
+        "## Summary over seeds 0, 1, 2",
+        "",
+        f"Each technique is {SEEDS_OF}. Figures: geometric mean over cases of MASE / seasonal-naive MASE, "
+        "lower is better; each technique's figure is the mean over its three seeds (one fit each), the range "
+        "in brackets; 'seed by seed' divides each seed's overall figure by the reference's with the same seed.",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+        *("| " + " | ".join(r) + " |" for r in rows),
+    ]
+
+
+def report(results, cases, names) -> list[str]:
+    """The table of the variants ``names`` beside the anchors, their rules and the per-case ratios."""
     lines = [
-        f"# tsrnn default-change experiment on bench_real's cases ({now})",
-        "",
-        f"Versions: {br.versions()}.",
-        "Commands (each variant's numbers come from the last one that ran it): `"
-        + "`; `".join(commands)
-        + "`"
-        + (" (quick)" if args.quick else ""),
-        "",
         __doc__.split("\n\n")[1].replace("\n", " "),
         "",
         "Figures: geometric mean over cases of MASE / seasonal-naive MASE (lower is better), per group; "
@@ -812,7 +862,7 @@ def main(argv=None) -> None:
         "## Variants",
         "",
     ]
-    lines += [f"- `{v}`: {VARIANTS[v][0]}" for v in VARIANTS if v in stored]
+    lines += [f"- `{v}`: {VARIANTS[v][0]}" for v in names if v in VARIANTS]
     lines += ["", "## Per case (MASE ratio to seasonal naive)", ""]
     shown = [n for n in names if any(results.get(c.name, {}).get(n, {}).get("status") == "ok" for c in cases)]
     lines += ["| case | m | h | n | " + " | ".join(shown) + " |", "|" + "---|" * (4 + len(shown))]
@@ -825,9 +875,107 @@ def main(argv=None) -> None:
             for n in shown
         ]
         lines.append(f"| {c.name} | {c.m} | {c.h} | {c.length} | " + " | ".join(cells) + " |")
-    with open(args.out, "w") as fh:
-        fh.write("\n".join(lines) + "\n")
-    print("\n".join(lines))
+    return lines
+
+
+def _save(path, store) -> None:
+    record.write(path, json.dumps(store))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0] + " Results: benchmarks/results/real_variants.md."
+    )
+    parser.add_argument(
+        "--variants",
+        nargs="*",
+        choices=list(VARIANTS),
+        default=list(VARIANTS),
+        help="variants to run and report (default: all); given no name, none runs",
+    )
+    parser.add_argument("--cases", nargs="+", choices=list(MAIN_CASES) + list(HOLDOUT))
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="run on HOLDOUT's series instead (their anchors are computed first, into --store)",
+    )
+    parser.add_argument(
+        "--show", nargs="+", default=[], choices=list(VARIANTS), help="also report these stored variants"
+    )
+    parser.add_argument(
+        "--summary",
+        nargs="+",
+        choices=list(VARIANTS),
+        metavar="TECHNIQUE",
+        help=f"report each TECHNIQUE as the mean over {SEEDS_OF}, on the 33 cases and the held-out "
+        "series, beside the first one's",
+    )
+    parser.add_argument(
+        "--anchors",
+        default=os.path.join(br.HERE, "results", "real.json"),
+        help="bench_real's JSON on the 33 cases (default benchmarks/results/real.json)",
+    )
+    parser.add_argument(
+        "--store",
+        default=record.result_path("real_variants", "json"),
+        help="default benchmarks/results/real_variants.json: every variant's results, kept between runs "
+        "(a variant run again replaces its own on the cases it ran), the held-out series' anchors and the "
+        "commands",
+    )
+    parser.add_argument(
+        "--out",
+        default=record.result_path("real_variants"),
+        help="default benchmarks/results/real_variants.md: the report goes first, earlier runs' stay below",
+    )
+    args = parser.parse_args(argv)
+    if not (args.variants or args.show or args.summary):
+        parser.error("nothing to report: name --variants, --show or --summary")
+    store = {"holdout_anchors": {}, "variants": {}, "commands": []}
+    if os.path.exists(args.store):
+        with open(args.store) as fh:
+            store.update(json.load(fh))
+    with open(args.anchors) as fh:
+        anchors = json.load(fh)
+    import torch
+
+    torch.set_num_threads(1)
+    log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
+    argv = argv if argv is not None else sys.argv[1:]
+    cases, _ = br.load_cases(args.cases, HOLDOUT if args.holdout else MAIN_CASES)
+    if args.holdout:
+        missing = [c for c in cases if c.name not in store["holdout_anchors"]]
+        if missing:
+            methods = ["snaive", *br.ANCHORS, "tsrnn", "tsrnn_val"]
+            store["holdout_anchors"].update(br.run_all(missing, methods, args.quick, 0, log=log))
+            _save(args.store, store)
+    if args.variants:
+        br.warm_up(br.METHODS["tsrnn"], args.quick, 0)
+        now = datetime.datetime.now(datetime.timezone.utc)
+        store["commands"].append(
+            f"python benchmarks/bench_real_variants.py {' '.join(argv)} ({now:%Y-%m-%d %H:%M} UTC)"
+        )
+    for name in args.variants:
+        store["variants"].setdefault(name, {}).update(run_variant(name, cases, args.quick, log))
+        _save(args.store, store)
+    lines = []
+    named = [v for v in VARIANTS if v in args.variants or v in args.show]
+    if named:
+        results = _with_variants(
+            store["holdout_anchors"] if args.holdout else anchors, store["variants"], [c.name for c in cases]
+        )
+        lines += report(results, cases, list(br.ANCHORS) + ["tsrnn", "tsrnn_val"] + named)
+    if args.summary:
+        lines += ([""] if lines else []) + summary(anchors, store, args.summary)
+    where = "the held-out series" if args.holdout else "bench_real's cases"
+    section = record.add_run(
+        args.out,
+        f"tsrnn default-change experiment on {where}" + (" (quick)" if args.quick else ""),
+        "\n".join(lines),
+        argv,
+        versions=br.versions(),
+    )
+    print(section)
 
 
 if __name__ == "__main__":

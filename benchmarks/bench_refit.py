@@ -6,10 +6,11 @@ averaged (average_best) and averages the same epochs' weights.  Run with the ben
 
     OMP_NUM_THREADS=1 python benchmarks/bench_refit.py
 
-2026-12-07, tsrnn 0.1.0, torch 2.13.0 (CPU): gmean MASE before 0.885, now 0.857; now better on 14 of
-25 series (qgas 1.281 -> 0.780, sunspot.month 0.509 -> 0.424; marathon 0.907 -> 0.984).
+What it prints is added to benchmarks/results/refit.md as a new dated run (earlier runs stay below);
+the figures of 2026-12-07 are there.
 """
 
+import argparse
 import os
 import sys
 
@@ -17,6 +18,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_real as B
+import record
 
 from tsrnn import Forecaster
 from tsrnn.estimator import holdout as H
@@ -44,35 +46,45 @@ def old_refit():
     return patched
 
 
-new = H.fit_with_holdout
-rows = []
-for name, load in B.CASES.items():
-    case = load()
-    if len(case.series) != 1 or case.covariates:
-        continue
-    y = np.asarray(next(iter(case.series.values())), float)
-    h, m = case.h, case.m
-    train, test = y[:-h], y[-h:]
-    scale = (
-        np.mean(np.abs(train[m:] - train[:-m]))
-        if m > 1 and len(train) > m
-        else np.mean(np.abs(np.diff(train)))
+def main() -> None:
+    """Score the refit both ways on every single series of bench_real, seeds 0, 1 and 2."""
+    argparse.ArgumentParser(
+        description="The refit after a holdout, before and now. Results: benchmarks/results/refit.md."
+    ).parse_args()
+    new = H.fit_with_holdout
+    rows = []
+    for name, load in B.CASES.items():
+        case = load()
+        if len(case.series) != 1 or case.covariates:
+            continue
+        y = np.asarray(next(iter(case.series.values())), float)
+        h, m = case.h, case.m
+        train, test = y[:-h], y[-h:]
+        scale = (
+            np.mean(np.abs(train[m:] - train[:-m]))
+            if m > 1 and len(train) > m
+            else np.mean(np.abs(np.diff(train)))
+        )
+        res = {}
+        for label, fn in (("before", old_refit()), ("now", new)):
+            errs = []
+            for seed in (0, 1, 2):
+                H.fit_with_holdout = fn
+                fc = Forecaster(horizon=h, seed=seed, season=m if m > 1 else None).fit(
+                    train, holdout=h, progress=False
+                )
+                f = fc.forecast(h)["tsrnn"].to_numpy()
+                errs.append(np.mean(np.abs(f - test)) / scale)
+            res[label] = np.mean(errs)
+        H.fit_with_holdout = new
+        rows.append((name, res["before"], res["now"]))
+        print(f"{name:32s} before {res['before']:.3f} now {res['now']:.3f}", flush=True)
+    r = np.array([(b, n) for _, b, n in rows])
+    print(
+        f"gmean MASE before {np.exp(np.log(r[:, 0]).mean()):.3f} now {np.exp(np.log(r[:, 1]).mean()):.3f}; now better on {(r[:, 1] < r[:, 0]).sum()} of {len(r)}"
     )
-    res = {}
-    for label, fn in (("before", old_refit()), ("now", new)):
-        errs = []
-        for seed in (0, 1, 2):
-            H.fit_with_holdout = fn
-            fc = Forecaster(horizon=h, seed=seed, season=m if m > 1 else None).fit(
-                train, holdout=h, progress=False
-            )
-            f = fc.forecast(h)["tsrnn"].to_numpy()
-            errs.append(np.mean(np.abs(f - test)) / scale)
-        res[label] = np.mean(errs)
-    H.fit_with_holdout = new
-    rows.append((name, res["before"], res["now"]))
-    print(f"{name:32s} before {res['before']:.3f} now {res['now']:.3f}", flush=True)
-r = np.array([(b, n) for _, b, n in rows])
-print(
-    f"gmean MASE before {np.exp(np.log(r[:, 0]).mean()):.3f} now {np.exp(np.log(r[:, 1]).mean()):.3f}; now better on {(r[:, 1] < r[:, 0]).sum()} of {len(r)}"
-)
+
+
+if __name__ == "__main__":
+    with record.recorded("refit", "The refit after a holdout, before and now", markdown=False):
+        main()

@@ -7,6 +7,8 @@ command once more with ``PYTHONPROFILEIMPORTTIME=1`` and lists which heavy modul
 torch, numpy, pandas and matplotlib must all be absent.  Exits with status 1 if torch is loaded.
 
     python benchmarks/bench_startup.py [--repeats 5]
+
+What it prints is added to benchmarks/results/startup.md as a new dated run (earlier runs stay below).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import record
 
 HEAVY = ("torch", "numpy", "pandas", "matplotlib", "click", "tqdm", "safetensors")
 
@@ -61,7 +65,9 @@ def imported(argv: list[str]) -> tuple[set[str], int, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0] + " Results: benchmarks/results/startup.md."
+    )
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     cmds = commands()
@@ -98,4 +104,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with record.recorded("startup", "Start-up of the command line and of import tsrnn", markdown=False):
+        main()

@@ -18,6 +18,8 @@ forecast equals ``predict`` on the last window, and reports how far the streamed
 state has read the whole stream) drift from the windowed ones (which read only W steps).
 
     python benchmarks/bench_streaming.py [--steps 2000] [--windows 20 200] [--epochs 3]
+
+What it prints is added to benchmarks/results/streaming.md as a new dated run (earlier runs stay below).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import time
 
 import numpy as np
 import pandas as pd
+import record
 import torch
 
 import tsrnn
@@ -107,7 +110,9 @@ def bench(W: int, steps: int, epochs: int) -> tuple[dict, dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0] + " Results: benchmarks/results/streaming.md."
+    )
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--windows", type=int, nargs="+", default=[20, 200])
     parser.add_argument("--epochs", type=int, default=3)
@@ -137,4 +142,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with record.recorded("streaming", "Per-step latency of streaming", markdown=False):
+        main()

@@ -8,6 +8,8 @@ its default gradient clipping.  Each contender runs ``--repeats`` times, alterna
 counts.  The data and both loops are bench_peers.py's, so the two benchmarks time the same code.
 
     python benchmarks/bench_train.py [--repeats 3] [--epochs 30]
+
+What it prints is added to benchmarks/results/train.md as a new dated run (earlier runs stay below).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import time
 
 import numpy as np
+import record
 import torch
 from bench_peers import N_TEST, N_TRAIN, NOISE_FLOOR, fit_lean, fit_tsrnn, plain_series  # the same job
 
@@ -30,7 +33,9 @@ def timed(fit, series: np.ndarray) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0] + " Results: benchmarks/results/train.md."
+    )
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--seed", type=int, default=0)
@@ -64,4 +69,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with record.recorded("train", "Training speed against a hand-written loop", markdown=False):
+        main()

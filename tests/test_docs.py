@@ -57,11 +57,14 @@ def test_benchmark_tables_come_from_the_benchmark_files():
     hooks = _hooks()
     page = hooks.expand((DOCS / "benchmarks.md").read_text(encoding="utf-8"))
     assert "<!-- insert" not in page
-    real = (ROOT / "benchmarks" / "REAL.md").read_text(encoding="utf-8")
+    real = (ROOT / "benchmarks" / "results" / "real.md").read_text(encoding="utf-8")
     overall = {r["method"]: r["gmean MASE ratio"] for r in hooks.rows(hooks.table_under(real, "Overall"))}
     assert f"| **tsrnn defaults** | {overall['tsrnn defaults']} |" in page  # the file's own figure
     assert (
-        hooks.table_under((ROOT / "benchmarks" / "RESULTS.md").read_text(encoding="utf-8"), "peer")[0] in page
+        hooks.table_under((ROOT / "benchmarks" / "results" / "peers.md").read_text(encoding="utf-8"), "peer")[
+            0
+        ]
+        in page
     )
 
 

@@ -43,7 +43,7 @@ class Parameters:
         "model",
         "choice",
         "Recurrent cell.",
-        "Recurrent cell; the LSTM by default (on real series it beat the others, ``benchmarks/REAL.md``).",
+        "Recurrent cell; the LSTM by default (on real series it beat the others, ``benchmarks/results/real.md``).",
         choices=CELLS,
     )
     window: int | None = param(
