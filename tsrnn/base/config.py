@@ -264,7 +264,7 @@ def auto_window(season: int | None, horizon: int, train_steps: int, cycles: int 
     4)``; but at most half of what the shortest series leaves for training windows after one
     horizon, ``(train_steps - K) // 2`` (at least 2), so that a short series keeps enough windows.
 
-    Measured on real series (``benchmarks/REAL_FINDINGS.md``): two seasons of context let the
+    Measured on real series (``docs/findings.md``): two seasons of context let the
     network see the season it must continue (a window of 20 on a monthly series saw less than
     two); once seasonal indices take the season out of the inputs, one season does as well or
     better, in less time."""
@@ -300,7 +300,7 @@ class TrainConfig(_JsonConfig):
         With validation, the weights of this many epochs with the lowest validation losses are
         averaged into the trained model (1 keeps the best epoch's alone).  An average of nearby
         points on the loss surface forecasts better than any one of them when the validation span
-        is short and its loss noisy (``benchmarks/REAL_FINDINGS.md``).  Without validation the last
+        is short and its loss noisy (``docs/findings.md``).  Without validation the last
         epoch's weights stand, unless ``average_epochs`` names the epochs to average.
     average_epochs : tuple of int or None
         Without validation, average the weights of these epochs (a refit on all the data repeats

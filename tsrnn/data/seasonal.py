@@ -52,13 +52,13 @@ __all__ = [
 
 CRITICAL = 1.645  # the one-sided 95% (two-sided 90%) normal quantile of the M4 benchmarks' test
 # Seasons back from the end of the training span at which a detrended value weighs half.  Measured on
-# benchmarks/bench_real.py (3 seeds, REAL_FINDINGS.md): 2 beats equal weights on the issue's cases
+# benchmarks/bench_real.py (3 seeds, docs/findings.md): 2 beats equal weights on the issue's cases
 # (0.623 vs 0.634) and held out (0.726 vs 0.730), and beats 1 and 4.
 HALFLIFE = 2.0
 # How far the indices of the first and the second half of a fit span must differ (somewhere in the
 # season: as a ratio, or in standard deviations of the series for additive indices) for the season to
 # count as drifting (:func:`fit_drifting`).  Measured on benchmarks/bench_real.py and a held-out set
-# (REAL_FINDINGS.md, six seeds): 0.614 against 0.617 and 0.723 against 0.725 without the rule.
+# (docs/findings.md, six seeds): 0.614 against 0.617 and 0.723 against 0.725 without the rule.
 DRIFT = 0.1
 
 

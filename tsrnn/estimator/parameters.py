@@ -118,7 +118,7 @@ class Parameters:
         "its level reads alike at every level.  ``None`` turns it on where seasonal indices take a "
         "season out of some series and every input is a target (no covariates or known inputs), with "
         "``relative`` inputs and ``loss='mse'``: measured on real series, it helps deseasonalised ones "
-        "and costs yearly trends and prices (``benchmarks/REAL_FINDINGS.md``).  "
+        "and costs yearly trends and prices (``docs/findings.md``).  "
         "``model_.config.window_scale`` says what fit chose.",
         none=True,
         auto="on where seasonal indices take a season out and there are no covariates",

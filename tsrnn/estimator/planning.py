@@ -98,7 +98,7 @@ def window_scale(est, seasonal: bool, covariates: bool) -> bool:
     of some series (``seasonal``), every input is a target (no ``covariates`` or known inputs), the
     inputs are relative and the forecast a point forecast.
 
-    Measured on real series (``benchmarks/REAL_FINDINGS.md``): on deseasonalised series a window's own
+    Measured on real series (``docs/findings.md``): on deseasonalised series a window's own
     scale helps on both the benchmark's cases and the held-out ones (3-5%); on series without a
     season (yearly trends, prices) it costs more than it gives.  A covariate's effect on the target
     is in the data's units (a promotion adds so much), which a window's own scale would make vary."""
