@@ -361,7 +361,7 @@ def test_a_lock_a_crashed_tsrnn_left_is_taken_over(tmp_path, left):
 
 
 def test_tsrnn_imports_without_fcntl():
-    """Windows has no fcntl: the lock takes msvcrt's there, and importing tsrnn needs neither."""
+    """Windows has no fcntl: the lock takes filelock's primitive (LockFileEx there), loaded when a lock is taken."""
     code = (
         "import sys; sys.modules['fcntl'] = None\n"
         "from tsrnn import Forecaster\n"

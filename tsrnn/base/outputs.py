@@ -18,7 +18,6 @@ import json
 import os
 import re
 import stat
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -174,24 +173,12 @@ def _lock_path(path: Path) -> Path:
 
 def _try_lock(fd: int) -> bool:
     """Take the exclusive lock of open file ``fd`` without waiting; False when another process has it.
-    A crashed process's lock is released with it (flock on POSIX, LockFile on Windows)."""
-    if sys.platform == "win32":
-        import msvcrt
+    filelock's primitive (flock on POSIX, LockFileEx on Windows), so a crashed process's lock is released
+    with it.  The lock file itself stays tsrnn's to open (never through a link, never a user's file):
+    ``filelock.FileLock`` would open it truncated and through links."""
+    from filelock import lock_descriptor
 
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-        except OSError:
-            return False
-        return True
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError as err:
-        if err.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-            return False
-        raise
-    return True
+    return lock_descriptor(fd, blocking=False)
 
 
 def _open_lock(lock: Path, path: Path) -> int:
