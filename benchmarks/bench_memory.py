@@ -133,7 +133,7 @@ def worker(args) -> dict:
     from tsrnn.data import scaler as data
     from tsrnn.estimator import fitting, intake, rollout, state
     from tsrnn.evaluation import baselines
-    from tsrnn.train import loop as train_module
+    from tsrnn.train import epochs as train_epochs
 
     torch.set_num_threads(args.threads)
     out = {"import_s": time.perf_counter() - t0, "rss_import": status_mib("VmRSS")}
@@ -160,7 +160,7 @@ def worker(args) -> dict:
             (data.Scaler, "transform", "Scaler.transform"),
             (fitting, "make_windows", "make_windows"),
             (fitting, "train", "train (all epochs)"),
-            (train_module, "_val_loss", "validation loss"),
+            (train_epochs, "_val_loss", "validation loss"),
             (state, "fit_many", "baselines (fit_many)"),
             (baselines, "panel_seasons", "seasons (batched FFT)"),
             (baselines, "_panel_ar", "linear AR (normal equations)"),

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .estimator.forecaster import Forecaster
     from .evaluation.metrics import mae, rmse
     from .nn.model import ForwardResult, LayerState, RNNForecaster
-    from .train.loop import History
+    from .train.history import History
 
 __version__ = "0.1.0"
 
@@ -56,7 +56,7 @@ _EXPORTS = {
     "RNNForecaster": "nn.model",
     "ForwardResult": "nn.model",
     "LayerState": "nn.model",
-    "History": "train.loop",
+    "History": "train.history",
     "Forecaster": "estimator.forecaster",
     "trace_shapes": "app.shapes",
     "describe_shapes": "app.shapes",

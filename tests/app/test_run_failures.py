@@ -10,7 +10,7 @@ import pytest
 from conftest import invoke, one_line_error
 
 from tsrnn.app import training_run
-from tsrnn.train.loop import TrainState
+from tsrnn.train.resume import TrainState
 
 ARGS = [
     "fit",

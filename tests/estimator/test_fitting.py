@@ -13,7 +13,7 @@ from tsrnn.app.training_run import fit_run
 from tsrnn.data.windows import make_windows
 from tsrnn.estimator.fitting import network_share
 from tsrnn.estimator.forecaster import Forecaster
-from tsrnn.train.loop import History
+from tsrnn.train.history import History
 
 TINY = dict(hidden=6, layers=1, window=10, seed=0, cell="rnn", relative=False, epochs=3, average_best=1)
 

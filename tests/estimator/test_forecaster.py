@@ -1,4 +1,4 @@
-"""tsrnn.train.loop and tsrnn.estimator.forecaster: reproducibility, learning, early stopping, scaling, predict,
+"""tsrnn.estimator.forecaster's training: reproducibility, learning, early stopping, scaling, predict,
 forecast, evaluate and the scikit-learn contract."""
 
 from __future__ import annotations
@@ -14,14 +14,12 @@ from conftest import wide
 from torch import nn
 from torch.nn import functional as F
 
-from tsrnn.base.config import ModelConfig, TrainConfig
 from tsrnn.base.errors import DataError, NotFittedError, TsrnnError
 from tsrnn.data.generate import multi_sine
 from tsrnn.data.windows import make_windows
 from tsrnn.estimator.forecaster import Forecaster
 from tsrnn.evaluation.metrics import rmse
-from tsrnn.nn.model import RNNForecaster
-from tsrnn.train.loop import History, predict_windows, train
+from tsrnn.train.forward import predict_windows
 
 WINDOW = 10  # the window of the shared ``fitted`` fixture (conftest.py)
 TINY = dict(
@@ -136,68 +134,6 @@ def test_huge_learning_rate_diverges_and_keeps_finite_weights(fit_frame):
     for name, p in f.model_.state_dict().items():
         assert torch.isfinite(p).all(), f"{name} is not finite after divergence"
     assert np.isfinite(f.predict(fit_frame)).all()
-
-
-class _NanFromCall(nn.Module):
-    """y = w * last input step; from training call ``nan_from`` on the output is NaN."""
-
-    def __init__(self, nan_from: int) -> None:
-        super().__init__()
-        self.w = nn.Parameter(torch.zeros(1))
-        self.nan_from, self.calls, self.seen = nan_from, 0, []
-
-    def forward(self, x):
-        if self.training:
-            self.calls += 1
-            self.seen.append(self.w.detach().clone())
-            if self.calls >= self.nan_from:
-                return x[:, -1:, :] * self.w * float("nan")
-        return x[:, -1:, :] * self.w
-
-
-def test_train_stops_on_nan_and_restores_the_best_weights():
-    X = torch.linspace(0.5, 1.5, 8 * 3).reshape(8, 3, 1)  # (N, T, F)
-    Y = 2.0 * X[:, -1:, :]  # (N, K=1, O=1)
-    model = _NanFromCall(nan_from=3)
-    cfg = TrainConfig(epochs=10, batch_size=8, lr=0.1, seed=0, average_best=1)  # one step per epoch
-    h = train(model, X, Y, cfg, val_index=torch.arange(8))
-    assert isinstance(h, History)
-    assert len(h.records) == 3
-    assert h.stop_reason == "diverged: the loss became nan in epoch 3; try a lower learning rate than lr=0.1"
-    assert h.best_epoch == 2
-    torch.testing.assert_close(model.w.detach(), model.seen[2])  # the weights after epoch 2's step
-    assert torch.isfinite(model.w).all()
-
-
-def test_a_diverged_run_averages_the_finite_epochs_it_kept():
-    X = torch.linspace(0.5, 1.5, 8 * 3).reshape(8, 3, 1)  # (N, T, F)
-    Y = 2.0 * X[:, -1:, :]
-    model = _NanFromCall(nan_from=3)
-    h = train(model, X, Y, TrainConfig(epochs=10, batch_size=8, lr=0.1, seed=0), val_index=torch.arange(8))
-    assert h.stop_reason.startswith("diverged") and h.best_epoch == 2 and h.averaged == [2, 1]
-    torch.testing.assert_close(model.w.detach(), (model.seen[1] + model.seen[2]) / 2)
-
-
-def test_the_model_averages_the_weights_of_the_best_epochs():
-    torch.manual_seed(0)
-    X, Y = torch.randn(64, 6, 2), torch.randn(64, 2, 1)  # noise: the validation loss wanders
-    model = RNNForecaster(ModelConfig(input_size=2, hidden_size=4, horizon=2, output_size=1, targets=(0,)))
-    weights = {}
-    h = train(
-        model,
-        X,
-        Y,
-        TrainConfig(epochs=8, batch_size=16, lr=0.05, patience=None, average_best=3),
-        train_index=torch.arange(48),
-        val_index=torch.arange(48, 64),
-        on_epoch=lambda state: weights.setdefault(state.epoch, state.model),
-    )
-    order = sorted(range(1, 9), key=lambda e: (h.val_loss[e - 1], e))
-    assert h.averaged == order[:3] and h.best_epoch == order[0]
-    for name, value in model.state_dict().items():
-        expected = torch.stack([weights[e][name] for e in order[:3]]).mean(0)
-        torch.testing.assert_close(value, expected, msg=name)
-    assert h.averaged != [8, 7, 6], "the case should average epochs other than the last ones"
 
 
 # -- scaling ------------------------------------------------------------------------------------------------------

@@ -196,29 +196,6 @@ def test_two_process_ddp_run_is_complete_and_forecasts_as_well(tmp_path):
     assert rmse["ddp"] < 1.15 * rmse["single"], rmse
 
 
-def test_an_interruption_between_the_two_checkpoint_files_keeps_the_previous_epoch(tmp_path, monkeypatch):
-    from tsrnn.nn import checkpoint
-    from tsrnn.train.loop import TrainState
-
-    df = multi_sine(300, 1, noise=0.1, seed=0)
-    Forecaster(epochs=2, hidden=4, window=8).fit(df, checkpoint_dir=tmp_path)
-    before, _ = TrainState.load(tmp_path)
-    assert before.epoch == 2
-    real_write = checkpoint.write_atomic
-
-    def interrupted(path, data):  # the weights land, then Ctrl-C before training.json
-        if str(path).endswith("training.json"):
-            raise KeyboardInterrupt
-        real_write(path, data)
-
-    monkeypatch.setattr(checkpoint, "write_atomic", interrupted)
-    with pytest.raises(KeyboardInterrupt):
-        Forecaster(epochs=3, hidden=4, window=8).fit(df, checkpoint_dir=tmp_path, resume=True)
-    monkeypatch.setattr(checkpoint, "write_atomic", real_write)
-    after, _ = TrainState.load(tmp_path)  # still the consistent epoch-2 pair
-    assert after.epoch == 2 and after.history.train_loss == before.history.train_loss
-
-
 def test_resuming_a_run_that_stopped_early_trains_no_further(tmp_path):
     df = multi_sine(400, 1, noise=0.5, seed=3)
     params = dict(hidden=4, window=8, epochs=40, patience=2, lr_patience=None, lr=0.05, seed=1)
@@ -234,7 +211,7 @@ def _interrupted_run(out: Path, monkeypatch, in_refit: bool = False, **params) -
     """Start ``fit_run`` and stop it with Ctrl-C right after epoch 2's checkpoint (or, ``in_refit``,
     the refit's first); return options.json."""
     from tsrnn.app.training_run import fit_run, work_directory
-    from tsrnn.train.loop import TrainState
+    from tsrnn.train.resume import TrainState
 
     real_save = TrainState.save
 
@@ -307,32 +284,3 @@ def test_resuming_with_other_settings_is_a_clear_error(tmp_path):
         "fit had .* needs highway=False",
     ):
         Forecaster(epochs=3, hidden=4, window=8, highway=False).fit(df, checkpoint_dir=tmp_path, resume=True)
-
-
-def test_a_run_without_validation_averages_the_epochs_it_is_told(tmp_path):
-    from tsrnn.base.config import ModelConfig, TrainConfig
-    from tsrnn.nn.model import RNNForecaster
-    from tsrnn.train.loop import TrainState, train
-
-    torch.manual_seed(0)
-    X, Y = torch.randn(64, 6, 1), torch.randn(64, 1, 1)
-    weights = {}
-
-    def fit(config, **kw):
-        torch.manual_seed(1)
-        model = RNNForecaster(ModelConfig(input_size=1, hidden_size=3, num_layers=1))
-        return model, train(model, X, Y, config, **kw)
-
-    config = TrainConfig(epochs=5, batch_size=16, average_epochs=(2, 4, 5), seed=0)
-    model, history = fit(config, on_epoch=lambda state: weights.setdefault(state.epoch, state.model))
-    assert history.averaged == [2, 4, 5] and len(history.records) == 5
-    for name, value in model.state_dict().items():
-        torch.testing.assert_close(value, torch.stack([weights[e][name] for e in (2, 4, 5)]).mean(0))
-    # an interruption after epoch 3 (its checkpoint written), then a resume, ends with the same average
-    fit(config, on_epoch=lambda state: state.save(tmp_path / "ckpt") if state.epoch == 3 else None)
-    resumed, again = fit(config, resume=TrainState.load(tmp_path / "ckpt")[0])
-    assert again.averaged == [2, 4, 5]
-    for name, value in resumed.state_dict().items():
-        torch.testing.assert_close(value, model.state_dict()[name])
-    with pytest.raises(ValueError, match=r"average_epochs must name epochs from 1 to epochs=5"):
-        TrainConfig(epochs=5, average_epochs=(6,))

@@ -13,7 +13,7 @@ from ..data.panel import Panel
 from ..data.windows import make_windows
 from ..estimator.forecaster import Forecaster
 from ..estimator.rollout import network_inputs, scaled
-from ..train.loop import distributed_context
+from ..train.epochs import distributed_context
 from .run_plots import LOSS_NAMES
 from .shapes import format_shapes, trace_shapes
 

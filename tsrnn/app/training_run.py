@@ -42,7 +42,8 @@ from ..estimator.persistence import model_files
 from ..estimator.planning import configs, fit_threads
 from ..nn.checkpoint import run_directory, save_model, write_atomic
 from ..nn.schema import read_json
-from ..train.loop import STATE_CONFIG, distributed_context
+from ..train.epochs import distributed_context
+from ..train.resume import STATE_CONFIG
 from . import run_plots
 from .run_plots import data_spec
 from .run_report import (

@@ -18,7 +18,10 @@ from ..data.known import resolve_known
 from ..data.panel import Panel
 from ..data.windows import make_windows, resolve_targets
 from ..nn.model import RNNForecaster
-from ..train.loop import TrainState, distributed_context, predict_windows, train
+from ..train.epochs import distributed_context
+from ..train.forward import predict_windows
+from ..train.loop import train
+from ..train.resume import TrainState
 from . import planning
 from .intake import fit_panel
 from .state import continuation_specs, prepare_panel

@@ -35,7 +35,7 @@ from .intake import read
 __all__ = ["Holdout", "check_holdout", "test_starts", "first_origin", "fit_with_holdout"]
 
 REFIT_CHECKPOINT = "refit"  # the refit's per-epoch state, inside the evaluated fit's checkpoint directory
-STATE_FILE = "training.json"  # train.loop.STATE_CONFIG: a checkpoint directory holds a complete epoch
+STATE_FILE = "training.json"  # train.resume.STATE_CONFIG: a checkpoint directory holds a complete epoch
 
 
 @dataclass

@@ -43,7 +43,7 @@ from ..evaluation.conformal import Conformal
 from ..nn import checkpoint
 from ..nn.model import RNNForecaster
 from ..nn.schema import check_model_config
-from ..train.loop import History
+from ..train.history import History
 from .planning import configs
 from .state import PanelState
 

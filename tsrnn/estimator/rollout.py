@@ -23,7 +23,7 @@ from ..base.errors import DataError
 from ..data.known import lead_columns
 from ..data.seasonal import first_steps
 from ..evaluation.probabilistic import Distribution, sample_paths
-from ..train.loop import predict_windows, roll_windows
+from ..train.forward import predict_windows, roll_windows
 
 __all__ = [
     "network_inputs",

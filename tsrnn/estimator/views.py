@@ -14,7 +14,7 @@ from ..data.known import lead_name
 if TYPE_CHECKING:
     from ..data.seasonal import Seasonality
     from ..nn.model import RNNForecaster
-    from ..train.loop import History
+    from ..train.history import History
     from .holdout import Holdout
     from .state import PanelState
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from ..train.loop import predict_windows, roll_windows
+from ..train.forward import predict_windows, roll_windows
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -108,7 +108,7 @@ def sample_paths(
     """``samples`` scaled sample paths per window of ``X`` (N, W, F) -> (S, N, steps, O).
 
     The S copies of the N windows run as one batch (S*N, W, F) through the one recursive roll
-    (:func:`~tsrnn.train.loop.roll_windows`): after each forward pass every path draws its next
+    (:func:`~tsrnn.train.forward.roll_windows`): after each forward pass every path draws its next
     ``k`` steps from the head's distribution and slides its window over them.  The same ``seed``
     gives the same paths.
     """
