@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import monthly, wide, write_config
+from safetensors.torch import load_file, save
 
 from tsrnn import Forecaster
 from tsrnn.base.errors import CheckpointError
@@ -155,11 +156,20 @@ def test_a_drifting_season_is_reported_read_to_the_end_and_kept_in_model_files(t
     np.testing.assert_array_equal(
         loaded.forecast(6)["tsrnn"].to_numpy(), model.forecast(6)["tsrnn"].to_numpy()
     )
-    # a file written before the rule has no list: no series drifts; a wrong entry is refused by name
+    # a file written before the rule (format 4, without calibration) has no list: no series drifts
     config = json.loads((tmp_path / "m" / "config.json").read_text())
     del config["series"]["season"]["drifting"]
-    write_config(tmp_path / "m", config)
+    tensors = load_file(tmp_path / "m" / "model.safetensors")
+    payload = save({k: v for k, v in tensors.items() if not k.startswith("calibration.")})
+    (tmp_path / "m" / "model.safetensors").write_bytes(payload)
+    old = {k: v for k, v in config.items() if k not in ("calibration", "uncalibrated")}
+    old.update(format_version=4, weights_sha256=hashlib.sha256(payload).hexdigest())
+    write_config(tmp_path / "m", old)
     assert Forecaster.load(tmp_path / "m").seasonality_.drifting.tolist() == [False]
+    # and a wrong entry is refused by name
+    payload = save(tensors)
+    (tmp_path / "m" / "model.safetensors").write_bytes(payload)
+    config["weights_sha256"] = hashlib.sha256(payload).hexdigest()
     config["series"]["season"]["drifting"] = ["yes"]
     write_config(tmp_path / "m", config)
     with pytest.raises(CheckpointError, match=r"series.season.drifting\[0\].*true or false"):

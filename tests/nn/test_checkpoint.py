@@ -17,13 +17,13 @@ from tsrnn.base.errors import CheckpointError, TsrnnError
 from tsrnn.estimator.forecaster import Forecaster
 from tsrnn.nn.checkpoint import (
     CONFIG_FILE,
-    FORMAT_VERSION,
     WEIGHTS_FILE,
     load_model,
     run_directory,
     save_model,
     write_atomic,
 )
+from tsrnn.nn.model_format import FORMAT_VERSION
 
 WINDOW_OF_FITTED = 10  # conftest's ``fitted``
 

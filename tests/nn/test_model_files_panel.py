@@ -19,7 +19,8 @@ from safetensors.torch import load, save
 from tsrnn.base.errors import CheckpointError, TsrnnError
 from tsrnn.estimator.forecaster import Forecaster
 from tsrnn.estimator.state import PanelState
-from tsrnn.nn.checkpoint import CONFIG_FILE, FORMAT_VERSION, WEIGHTS_FILE
+from tsrnn.nn.checkpoint import CONFIG_FILE, WEIGHTS_FILE
+from tsrnn.nn.model_format import FORMAT_VERSION
 
 OLD_MODELS = Path(__file__).parent / "old_models"  # written by tsrnn in format 3, see its README.md
 STATE_TENSORS = {

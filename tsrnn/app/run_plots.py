@@ -24,7 +24,8 @@ from ..data.generate import multi_sine
 from ..data.reading import Reading
 from ..estimator.intake import data_panel
 from ..nn.checkpoint import write_atomic
-from ..nn.schema import check_run, read_history, read_json
+from ..nn.run_format import CsvFile, Generated, InMemory, check_run, read_history
+from ..nn.typed_json import read_json
 
 __all__ = ["FIGURES", "LOSS_NAMES", "data_spec", "run_data", "run_figures", "plot_run"]
 
@@ -43,19 +44,16 @@ def _sha256(path: str | os.PathLike) -> str:
 
 
 def data_spec(data, features: int, length: int, noise: float, seed: int) -> dict:
-    """How ``tsrnn plot`` can get the series of a run back (recorded in run.json)."""
+    """How ``tsrnn plot`` can get the series of a run back (recorded in run.json, typed by
+    :class:`~tsrnn.nn.run_format.RunFile`'s ``data``)."""
+    import msgspec
+
+    spec: Generated | CsvFile | InMemory = InMemory()
     if data is None:
-        return {
-            "kind": "generated",
-            "generator": "multi_sine",
-            "length": length,
-            "features": features,
-            "noise": noise,
-            "seed": seed,
-        }
-    if isinstance(data, (str, os.PathLike)):
-        return {"kind": "csv", "path": os.path.abspath(data), "sha256": _sha256(data)}
-    return {"kind": "memory"}
+        spec = Generated(length=length, features=features, noise=noise, seed=seed)
+    elif isinstance(data, (str, os.PathLike)):
+        spec = CsvFile(os.path.abspath(data), _sha256(data))
+    return msgspec.to_builtins(spec)
 
 
 def run_data(model_dir: str | os.PathLike, reading: dict | None = None):

@@ -41,7 +41,7 @@ from ..estimator.intake import read
 from ..estimator.persistence import model_files
 from ..estimator.planning import configs, fit_threads
 from ..nn.checkpoint import run_directory, save_model, write_atomic
-from ..nn.schema import read_json
+from ..nn.typed_json import read_json
 from ..train.epochs import distributed_context
 from ..train.resume import STATE_CONFIG
 from . import run_plots

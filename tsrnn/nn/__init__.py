@@ -1,1 +1,2 @@
-"""Layer 2: the recurrent module and its heads, the schema of model files, safetensors + JSON checkpoints."""
+"""Layer 2: the recurrent module and its heads, model and run files as typed models with their
+migrations, safetensors + JSON checkpoints."""

@@ -26,10 +26,10 @@ import torch
 
 from ..base.errors import CheckpointError
 from ..base.outputs import check_replaceable, output_lock
-from .schema import read_json
+from .model_format import FORMAT_VERSION
+from .typed_json import read_json
 
 __all__ = [
-    "FORMAT_VERSION",
     "WEIGHTS_FILE",
     "CONFIG_FILE",
     "write_atomic",
@@ -39,8 +39,6 @@ __all__ = [
     "read_header",
 ]
 
-FORMAT_VERSION = 5  # 5: the conformal calibration (or null); 4: per-series state as arrays over the
-# series; 3: config_sha256 covers config.json; 2: ModelConfig.highway (1 loads without one)
 WEIGHTS_FILE = "model.safetensors"
 CONFIG_FILE = "config.json"
 _PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".bin", ".ckpt")

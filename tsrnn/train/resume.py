@@ -78,7 +78,7 @@ class TrainState:
         """Read a state written by :meth:`save`; returns it and the ``extra`` dict saved with it."""
         from ..base.errors import CheckpointError
         from ..nn.checkpoint import load_model
-        from ..nn.schema import read_json
+        from ..nn.typed_json import read_json
 
         path = os.path.join(directory, STATE_CONFIG)
         try:
