@@ -41,6 +41,36 @@ def fitted(fit_frame):
     ).fit(fit_frame, progress=False)
 
 
+@pytest.fixture(scope="module")
+def cli_run(tmp_path_factory):
+    """A small model fitted by 'tsrnn fit' on a generated two-feature sine file: (directory, the file,
+    the model's run directory)."""
+    root = tmp_path_factory.mktemp("cli")
+    data = root / "sine.csv"
+    assert (
+        invoke("generate", "--features", "2", "--length", "400", "--seed", "1", "--out", str(data)).exit_code
+        == 0
+    )
+    result = invoke(
+        "fit",
+        "--data",
+        str(data),
+        "--epochs",
+        "3",
+        "--hidden",
+        "6",
+        "--window",
+        "10",
+        "--horizon",
+        "2",
+        "--out",
+        str(root / "model"),
+        "--quiet",
+    )
+    assert result.exit_code == 0, result.output
+    return root, data, root / "model"
+
+
 def write_config(model_dir, config: dict, sign: bool = True) -> None:
     """Write ``config`` as ``model_dir``'s config.json, with a matching config_sha256 unless ``sign`` is
     false: an edit the checksum does not catch, so the schema behind it is what a test reaches."""

@@ -1,4 +1,5 @@
-"""The command line, through click's CliRunner and once as a real subprocess."""
+"""generate, fit and predict on the command line (tsrnn.cli.fit_predict), through click's CliRunner
+and once as a real subprocess."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import invoke
+from conftest import invoke, one_line_error
 from safetensors.numpy import load_file
 
 FAST = ["--length", "300", "--epochs", "3", "--hidden", "6", "--window", "10"]
@@ -200,3 +201,81 @@ def test_real_subprocess_and_help_without_torch(tmp_path):
     )
     helped = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert "fit" in helped.stdout and helped.stdout.strip().endswith("NO-TORCH")
+
+
+def test_generate_writes_what_fit_reads(cli_run):
+    root, data, _ = cli_run
+    frame = pd.read_csv(data)
+    assert list(frame.columns) == ["f0", "f1"] and len(frame) == 400
+    again = invoke("generate", "--features", "2", "--length", "400", "--seed", "1", "--out", str(data))
+    assert again.exit_code == 2 and "exists; pass --force" in again.output
+    assert (
+        invoke("generate", "--features", "2", "--periods", "5", "--out", str(root / "x.csv")).exit_code == 2
+    )
+    many = invoke(
+        "generate",
+        "--features",
+        "2",
+        "--length",
+        "60",
+        "--periods",
+        "6",
+        "12",
+        "--noise",
+        "0",
+        "--out",
+        str(root / "p.csv"),
+    )
+    assert many.exit_code == 0, many.output
+    p = pd.read_csv(root / "p.csv")
+    assert abs(p["f0"].iloc[0] - p["f0"].iloc[6]) < 1e-5 and abs(p["f1"].iloc[0] - p["f1"].iloc[12]) < 1e-5
+
+
+def test_predict_prints_and_writes_future_values(cli_run):
+    root, data, model = cli_run
+    out = root / "forecast.csv"
+    result = invoke("predict", "--model", str(model), "--steps", "5", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    frame = pd.read_csv(out)  # one long table; the saved model was refit on all 400 steps of the file
+    assert list(frame.columns) == ["unique_id", "ds", "tsrnn"]
+    assert list(frame["unique_id"]) == ["f0"] * 5 + ["f1"] * 5
+    assert list(frame["ds"]) == [400, 401, 402, 403, 404] * 2  # the steps after the file's last one
+    assert f"{frame['tsrnn'].iloc[0]}" in result.output  # the screen shows what the file holds
+    from_data = invoke("predict", "--model", str(model), "--data", str(data), "--steps", "3")
+    assert from_data.exit_code == 0 and "400" in from_data.output  # continues after the CSV's last step
+    assert "the --steps N steps after the data's last timestamp" in " ".join(
+        invoke("predict", "--help").output.split()
+    )
+
+
+def test_predict_level_writes_the_conformal_columns_and_draws_them(cli_run):
+    root, _, model = cli_run  # 'tsrnn fit' with its default --holdout 0.2: calibrated by the evaluated copy
+    out, png = root / "level.csv", root / "level.png"
+    result = invoke(
+        "predict", "--model", str(model), "--steps", "3", "--level", "80", "95", "--out", out, "--plot", png
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].split() == [
+        "unique_id", "ds", "tsrnn", "tsrnn-lo-95", "tsrnn-lo-80", "tsrnn-hi-80", "tsrnn-hi-95"
+    ]  # fmt: skip
+    frame = pd.read_csv(out)
+    assert list(frame["unique_id"]) == ["f0"] * 3 + ["f1"] * 3 and list(frame["ds"][:3]) == [400, 401, 402]
+    assert (frame["tsrnn-lo-95"] < frame["tsrnn-lo-80"]).all() and (
+        frame["tsrnn-lo-80"] < frame["tsrnn"]
+    ).all()
+    assert (frame["tsrnn"] < frame["tsrnn-hi-80"]).all() and (
+        frame["tsrnn-hi-80"] < frame["tsrnn-hi-95"]
+    ).all()
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    note = json.loads((model / "run.json").read_text())["intervals"]
+    # 80 held-out steps (20% of 400): every origin rolled to the end (the spread up to 80 steps), the
+    # errors of the horizon's 2 steps giving the quantile: 80 + 79 per target
+    assert note == (
+        "conformal, calibrated on the evaluated model's forecasts of the held-out steps: 159 errors, up "
+        "to 80 step(s) ahead"
+    )
+    one_line_error(invoke("predict", "--model", str(model), "--level", "100"), "Invalid value for '--level'")
+    one_line_error(
+        invoke("predict", "--model", str(model), "--steps", "100", "--level", "80"),
+        "intervals are calibrated for 80 step(s) ahead",
+    )

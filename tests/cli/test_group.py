@@ -1,6 +1,6 @@
-"""Errors you can trust: the library's errors (its parameter errors included) are one line in the
-command line's words, and any other exception is a bug, shown with its traceback and a request to
-report it."""
+"""The click group (tsrnn.cli.group): every command has its help, and errors you can trust: the
+library's errors (its parameter errors included) are one line in the command line's words, and any
+other exception is a bug, shown with its traceback and a request to report it."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 
 from conftest import invoke, one_line_error
 
-from tsrnn.cli import _in_flags, _options, cli
+from tsrnn.cli import cli
+from tsrnn.cli.group import _in_flags, _options
 
 PACKAGE = Path(__file__).resolve().parents[2] / "tsrnn"
 TRAIN = ["--epochs", "1", "--hidden", "3", "--layers", "1", "--window", "3", "--quiet"]
@@ -68,7 +69,7 @@ def test_library_messages_name_no_command_line_flag():
     command)."""
     flagged = []
     for path in PACKAGE.rglob("*.py"):
-        if path.name in ("cli.py", "__main__.py"):
+        if path.name == "__main__.py" or path.relative_to(PACKAGE).parts[0] == "cli":
             continue
         tree = ast.parse(path.read_text(encoding="utf-8"))
         docstrings = {
@@ -87,3 +88,9 @@ def test_library_messages_name_no_command_line_flag():
             and re.search(r"(?<![\w-])--[a-z]", node.value)
         ]
     assert not flagged, flagged
+
+
+def test_every_command_has_help_with_an_example():
+    for command in ("fit", "generate", "predict", "evaluate", "backtest", "cv"):
+        result = invoke(command, "--help")
+        assert result.exit_code == 0 and f"Example: tsrnn {command}" in result.output

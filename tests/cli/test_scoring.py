@@ -1,4 +1,4 @@
-"""generate / predict / evaluate / backtest on the command line."""
+"""evaluate / backtest / cv on the command line (tsrnn.cli.scoring)."""
 
 from __future__ import annotations
 
@@ -10,81 +10,8 @@ import pytest
 from conftest import invoke, one_line_error
 
 
-@pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    root = tmp_path_factory.mktemp("cli")
-    data = root / "sine.csv"
-    assert (
-        invoke("generate", "--features", "2", "--length", "400", "--seed", "1", "--out", str(data)).exit_code
-        == 0
-    )
-    result = invoke(
-        "fit",
-        "--data",
-        str(data),
-        "--epochs",
-        "3",
-        "--hidden",
-        "6",
-        "--window",
-        "10",
-        "--horizon",
-        "2",
-        "--out",
-        str(root / "model"),
-        "--quiet",
-    )
-    assert result.exit_code == 0, result.output
-    return root, data, root / "model"
-
-
-def test_generate_writes_what_fit_reads(run):
-    root, data, _ = run
-    frame = pd.read_csv(data)
-    assert list(frame.columns) == ["f0", "f1"] and len(frame) == 400
-    again = invoke("generate", "--features", "2", "--length", "400", "--seed", "1", "--out", str(data))
-    assert again.exit_code == 2 and "exists; pass --force" in again.output
-    assert (
-        invoke("generate", "--features", "2", "--periods", "5", "--out", str(root / "x.csv")).exit_code == 2
-    )
-    many = invoke(
-        "generate",
-        "--features",
-        "2",
-        "--length",
-        "60",
-        "--periods",
-        "6",
-        "12",
-        "--noise",
-        "0",
-        "--out",
-        str(root / "p.csv"),
-    )
-    assert many.exit_code == 0, many.output
-    p = pd.read_csv(root / "p.csv")
-    assert abs(p["f0"].iloc[0] - p["f0"].iloc[6]) < 1e-5 and abs(p["f1"].iloc[0] - p["f1"].iloc[12]) < 1e-5
-
-
-def test_predict_prints_and_writes_future_values(run):
-    root, data, model = run
-    out = root / "forecast.csv"
-    result = invoke("predict", "--model", str(model), "--steps", "5", "--out", str(out))
-    assert result.exit_code == 0, result.output
-    frame = pd.read_csv(out)  # one long table; the saved model was refit on all 400 steps of the file
-    assert list(frame.columns) == ["unique_id", "ds", "tsrnn"]
-    assert list(frame["unique_id"]) == ["f0"] * 5 + ["f1"] * 5
-    assert list(frame["ds"]) == [400, 401, 402, 403, 404] * 2  # the steps after the file's last one
-    assert f"{frame['tsrnn'].iloc[0]}" in result.output  # the screen shows what the file holds
-    from_data = invoke("predict", "--model", str(model), "--data", str(data), "--steps", "3")
-    assert from_data.exit_code == 0 and "400" in from_data.output  # continues after the CSV's last step
-    assert "the --steps N steps after the data's last timestamp" in " ".join(
-        invoke("predict", "--help").output.split()
-    )
-
-
-def test_evaluate_prints_the_table_and_json(run):
-    _, data, model = run
+def test_evaluate_prints_the_table_and_json(cli_run):
+    _, data, model = cli_run
     table = invoke("evaluate", "--model", str(model), "--data", str(data), "--start", "320", "--in-sample")
     assert table.exit_code == 0, table.output
     for label in ("model", "naive (last value)", "seasonal naive", "drift", "linear AR", "skill"):
@@ -97,8 +24,8 @@ def test_evaluate_prints_the_table_and_json(run):
     assert metrics["in_sample"] == 79  # the saved model was refit on all 400 steps
 
 
-def test_backtest_prints_per_step_summary_and_writes_rows(run):
-    root, data, model = run
+def test_backtest_prints_per_step_summary_and_writes_rows(cli_run):
+    root, data, model = cli_run
     out = root / "bt.csv"
     result = invoke(
         "backtest",
@@ -159,8 +86,8 @@ def test_backtest_prints_per_step_summary_and_writes_rows(run):
         ),
     ],
 )
-def test_commands_refuse_bad_values_with_one_line(run, args, message):
-    root, data, model = run
+def test_commands_refuse_bad_values_with_one_line(cli_run, args, message):
+    root, data, model = cli_run
     three = root / "three.csv"
     pd.DataFrame({"a": range(50), "b": range(50), "c": range(50)}).to_csv(three, index=False)
     args = [a.format(model=model, data=data, three=three) for a in args]
@@ -170,14 +97,8 @@ def test_commands_refuse_bad_values_with_one_line(run, args, message):
     assert len(lines) == 1 and lines[0].startswith("Error: ") and message in lines[0], result.output
 
 
-def test_every_command_has_help_with_an_example():
-    for command in ("fit", "generate", "predict", "evaluate", "backtest", "cv"):
-        result = invoke(command, "--help")
-        assert result.exit_code == 0 and f"Example: tsrnn {command}" in result.output
-
-
-def test_evaluate_and_backtest_refuse_in_sample_origins_unless_labelled(run):
-    root, _, model = run  # refit on all 400 steps of its file
+def test_evaluate_and_backtest_refuse_in_sample_origins_unless_labelled(cli_run):
+    root, _, model = cli_run  # refit on all 400 steps of its file
     longer = root / "longer.csv"
     assert (
         invoke("generate", "--features", "2", "--length", "450", "--seed", "1", "--out", longer).exit_code
@@ -237,37 +158,4 @@ def test_cv_prints_the_scores_and_writes_the_long_frame(tmp_path):
     one_line_error(
         invoke("cv", "--data", tmp_path / "m.csv", "--horizon", "3", "--windows", "30"),
         "the series has 72 steps: --windows 30 window(s) of --horizon 3 steps, --step 3 apart",
-    )
-
-
-def test_predict_level_writes_the_conformal_columns_and_draws_them(run):
-    root, _, model = run  # 'tsrnn fit' with its default --holdout 0.2: calibrated by the evaluated copy
-    out, png = root / "level.csv", root / "level.png"
-    result = invoke(
-        "predict", "--model", str(model), "--steps", "3", "--level", "80", "95", "--out", out, "--plot", png
-    )
-    assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0].split() == [
-        "unique_id", "ds", "tsrnn", "tsrnn-lo-95", "tsrnn-lo-80", "tsrnn-hi-80", "tsrnn-hi-95"
-    ]  # fmt: skip
-    frame = pd.read_csv(out)
-    assert list(frame["unique_id"]) == ["f0"] * 3 + ["f1"] * 3 and list(frame["ds"][:3]) == [400, 401, 402]
-    assert (frame["tsrnn-lo-95"] < frame["tsrnn-lo-80"]).all() and (
-        frame["tsrnn-lo-80"] < frame["tsrnn"]
-    ).all()
-    assert (frame["tsrnn"] < frame["tsrnn-hi-80"]).all() and (
-        frame["tsrnn-hi-80"] < frame["tsrnn-hi-95"]
-    ).all()
-    assert png.read_bytes()[:4] == b"\x89PNG"
-    note = json.loads((model / "run.json").read_text())["intervals"]
-    # 80 held-out steps (20% of 400): every origin rolled to the end (the spread up to 80 steps), the
-    # errors of the horizon's 2 steps giving the quantile: 80 + 79 per target
-    assert note == (
-        "conformal, calibrated on the evaluated model's forecasts of the held-out steps: 159 errors, up "
-        "to 80 step(s) ahead"
-    )
-    one_line_error(invoke("predict", "--model", str(model), "--level", "100"), "Invalid value for '--level'")
-    one_line_error(
-        invoke("predict", "--model", str(model), "--steps", "100", "--level", "80"),
-        "intervals are calibrated for 80 step(s) ahead",
     )

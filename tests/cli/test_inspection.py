@@ -1,4 +1,4 @@
-"""tsrnn shapes, tsrnn compare and tsrnn plot through click's CliRunner."""
+"""tsrnn shapes, tsrnn compare and tsrnn plot (tsrnn.cli.inspection) through click's CliRunner."""
 
 from __future__ import annotations
 
