@@ -237,3 +237,28 @@ def test_long_futures_are_matched_by_id_and_time():
         model.forecast(K, future=future[~((future["unique_id"] == "b") & (future["ds"] == steps[-1]))])
     with pytest.raises(DataError, match=r"^future has no rows for series 'b'"):
         model.forecast(K, future=future[future["unique_id"] == "a"])
+
+
+def test_a_frame_that_reads_two_ways_names_tsrnn_read_whose_frame_fits(tmp_path):
+    import tsrnn
+
+    frame = pd.DataFrame(
+        {"date": ["01/02/2020", "02/02/2020", "03/02/2020", "04/02/2020"], "y": [1.0, 2, 3, 4]}
+    )
+    with pytest.raises(
+        tsrnn.AmbiguousData,
+        match=r"choose with dayfirst=False or dayfirst=True: an option of tsrnn.read, so read the data with "
+        r"tsrnn.read\(data, \.\.\.\) and pass the frame it returns$",
+    ):
+        Forecaster(epochs=1).fit(frame)
+    read, report = tsrnn.read(frame, dayfirst=True)  # what the message says: it then fits
+    assert list(read.index.strftime("%Y-%m-%d")) == ["2020-02-01", "2020-02-02", "2020-02-03", "2020-02-04"]
+    assert report["reading"] == {"dayfirst": True}
+
+
+def test_a_file_name_is_refused_with_tsrnn_read(tmp_path, monthly):
+    path = tmp_path / "sales.csv"
+    for call in (lambda: Forecaster(epochs=1).fit(str(path)), lambda: monthly.predict(path)):
+        with pytest.raises(DataError, match=r"not a file name: got '.*sales.csv'; read it with tsrnn.read"):
+            call()
+    assert not path.exists()  # nothing read, nothing written

@@ -10,8 +10,11 @@ The DataFrame layer (pandas) loads only for frames.
 
 from __future__ import annotations
 
+import functools
+import os
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, TypeGuard
+from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 import numpy as np
 
@@ -20,7 +23,7 @@ from ..base.errors import DataError
 from ..data.index_specs import index_spec
 from ..data.known import future_panel, future_values
 from ..data.panel import Panel
-from ..data.reading import Reading, reading_of, with_reading
+from ..data.reading import AmbiguousData, Reading, reading_of, with_reading
 from ..data.series import Series, as_series
 from .state import continuation_specs
 
@@ -43,6 +46,33 @@ __all__ = [
 ]
 
 ONE_SERIES = "this method reads one series; pick it with forecaster.series_model(unique_id)"
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _given_data(reader: _F) -> _F:
+    """``reader(est, data)`` refusing a file name (the estimator takes data; ``tsrnn.read`` reads
+    files), and naming where a choice it asks for is given: a frame that reads two ways is read
+    with ``tsrnn.read(data, dayfirst=...)``, whose frame the estimator takes."""
+
+    @functools.wraps(reader)
+    def read_given(est, data, *args, **kwargs):
+        if isinstance(data, (str, bytes, os.PathLike)):
+            raise DataError(
+                f"the Forecaster takes data (an array, a DataFrame, or what tsrnn.read returns), not a "
+                f"file name: got {os.fsdecode(data)!r}; read it with tsrnn.read({os.fsdecode(data)!r}) "
+                f"and pass the frame it returns"
+            )
+        try:
+            return reader(est, data, *args, **kwargs)
+        except AmbiguousData as err:
+            raise AmbiguousData(
+                f"{err}: an option of tsrnn.read, so read the data with tsrnn.read(data, ...) and pass "
+                f"the frame it returns"
+            ) from None
+
+    return read_given  # type: ignore[return-value]
 
 
 def is_long(data) -> bool:
@@ -74,6 +104,7 @@ def _prepare(data, time_col, features, fill, irregular, freq) -> tuple[Series, d
     return as_series(data), report
 
 
+@_given_data
 def read(est, data) -> Panel:
     """What ``fit`` reads, as a panel read with the estimator's settings: long data (one series per
     ``unique_id``, vectorised) or one unnamed series; a :class:`~tsrnn.data.panel.Panel` as it is."""
@@ -158,6 +189,7 @@ def one_series(s: Series, uid, report: dict | None = None) -> Panel:
     )
 
 
+@_given_data
 def _read_new(est, data) -> Panel:
     """Data given to the fitted model, read as the fit read its data (:func:`fitted_reading`): its
     time column, features and fill policy; its frequency inferred (and compared with the fitted one
