@@ -1,7 +1,7 @@
 """tsrnn.nn.migrations: a model file of every format tsrnn has written loads as the same model.
 
 Format 3 files an older tsrnn really wrote are in ``old_models/`` (their forecasts are tested in
-test_model_files_panel.py); formats 1, 2 and 4 are written here from a model fitted now, in the layout
+tests/estimator/test_persistence.py); formats 1, 2 and 4 are written here from a model fitted now, in the layout
 those formats had (see the migrations' docstring), and must forecast exactly as that model does.
 """
 

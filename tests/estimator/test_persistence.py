@@ -1,4 +1,5 @@
-"""Model files in the panel format (4): per-series state as arrays over the series; older formats still load."""
+"""tsrnn.estimator.persistence: model files of a fitted estimator, the per-series state as arrays over
+the series (format 4 and later); older formats still load."""
 
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ from tsrnn.estimator.state import PanelState
 from tsrnn.nn.checkpoint import CONFIG_FILE, WEIGHTS_FILE
 from tsrnn.nn.model_format import FORMAT_VERSION
 
-OLD_MODELS = Path(__file__).parent / "old_models"  # written by tsrnn in format 3, see its README.md
+OLD_MODELS = (
+    Path(__file__).parents[1] / "nn" / "old_models"
+)  # written by tsrnn in format 3, see its README.md
 STATE_TENSORS = {
     "series.context",
     "series.linear_ar",
