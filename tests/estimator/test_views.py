@@ -1,5 +1,6 @@
-"""The rest of the panel core: sample paths, hidden states, streaming and refit backtests of every
-series of long data in batched passes, each series' result equal to its own through series_model."""
+"""Each series' own view of a panel model (tsrnn.estimator.views, ``series_model``) against the
+batched passes over every series of long data: sample paths, hidden states, streaming and refit
+backtests (estimator.origins), each series' result equal to its own through series_model."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The panel core: long data as one array, per-series state as arrays, batched forecasts of every series."""
+"""The panel core (tsrnn.estimator.state): long data as one array, per-series state as arrays
+(statistics and windows equal to the series' own), batched forecasts and backtests of every series."""
 
 from __future__ import annotations
 
