@@ -1,4 +1,5 @@
-"""tsrnn.nn.model and tsrnn.base.config: shapes, padding, input checks, configs and parameter counts."""
+"""tsrnn.nn.model: shapes, padding, input checks, parameter counts, the highway, the window scale and the
+linear part (the configs are tested in tests/base/test_config.py)."""
 
 from __future__ import annotations
 
