@@ -103,7 +103,7 @@ def test_a_model_file_claiming_a_runaway_network_is_refused(fitted, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "cell, loss", itertools.product(["rnn", "gru", "lstm"], ["mse", "gaussian", "quantile"])
+    "cell, loss", list(itertools.product(["rnn", "gru", "lstm"], ["mse", "gaussian", "quantile"]))
 )
 def test_the_parameter_count_is_known_before_the_network_is_built(cell, loss):
     for bidirectional, highway, layers in itertools.product([False, True], [0, 5], [1, 3]):
