@@ -1,4 +1,5 @@
-"""A run that fails after (or during) training keeps what it trained, and says how to continue."""
+"""tsrnn.app.training_run: a run that fails after (or during) training keeps what it trained, and
+says how to continue."""
 
 from __future__ import annotations
 
