@@ -113,6 +113,14 @@ def monthly(n: int = 120, start: str = "1949-01-01", noise: float = 0.01, seed: 
     return pd.DataFrame({"y": y}, index=dates.rename("month"))
 
 
+def panel_of(frames: dict[str, pd.DataFrame]):
+    """Wide frames, one per series id, as one long panel (tsrnn.data.frames.long_panel)."""
+    from tsrnn.data.frames import long_panel
+
+    long = pd.concat([f.rename_axis("ds").reset_index().assign(unique_id=u) for u, f in frames.items()])
+    return long_panel(long, None, None, "error", None)
+
+
 # -- code examples in markdown (README.md, docs/*.md) -------------------------------------------------
 # A ```python block runs; a ```bash block runs its `tsrnn ...` lines through click's CliRunner (other
 # lines, such as `pip install`, are set-up and do not run); a ```text title="output" block right after

@@ -11,7 +11,7 @@ import pytest
 from conftest import invoke
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of
+from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of, step_numbers
 from tsrnn.data.dates import format_labels, labelled
 from tsrnn.data.files import read_csv
 from tsrnn.data.frames import prepare_wide, split_long
@@ -1060,3 +1060,47 @@ def test_numbers_grouped_by_thousands_and_quoted_decimal_commas_are_read(tmp_pat
         "date,y\n" + "".join(f'{d},"{v}"\n' for d, v in zip(days, ["1,5", "2,5", "3,5"], strict=False))
     )
     assert read_csv(path)["y"].tolist() == [1.5, 2.5, 3.5]  # quoted decimal commas: not 15, 25, 35
+
+
+@pytest.mark.parametrize(
+    "freq, start, first",
+    [
+        ("MS", "1970-01-01", 0),
+        ("MS", "1969-12-01", -1),
+        ("ME", "1970-03-31", 2),
+        ("QS", "1971-01-01", 4),
+        ("QE-DEC", "1970-06-30", 1),
+        ("YS", "2000-01-01", 30),
+        ("W-SUN", "1970-01-04", 0),
+        ("D", "1970-01-08", 7),
+        ("B", "1970-01-02", 1),
+        ("h", "1970-01-02 03:00", 27),
+        ("30min", "1970-01-01 01:30", 3),
+    ],
+)
+def test_step_numbers_count_periods_from_1970_so_seasons_line_up(freq, start, first):
+    labels = pd.date_range(start, periods=30, freq=freq)
+    numbers = step_numbers(labels, freq)
+    assert numbers[0] == first
+    np.testing.assert_array_equal(np.diff(numbers), 1)  # consecutive periods, whatever their length in days
+
+
+def test_step_numbers_of_integers_and_the_month_of_the_year():
+    np.testing.assert_array_equal(step_numbers(pd.Index([1700, 1701, 1702])), [1700, 1701, 1702])
+    np.testing.assert_array_equal(step_numbers(pd.Index([10, 15, 20]), step=5), [2, 3, 4])
+    months = pd.date_range("1949-01-01", periods=36, freq="MS")
+    np.testing.assert_array_equal(np.mod(step_numbers(months, "MS"), 12), months.month - 1)
+    assert step_numbers(months, None) is None
+
+
+def test_step_numbers_of_time_zone_aware_days_follow_the_local_calendar():
+    for freq, start, n in [("D", "2024-03-30", 3), ("W-THU", "2024-03-28", 2), ("B", "2024-03-28", 3)]:
+        labels = pd.date_range(
+            start, periods=n, freq=freq, tz="Europe/London"
+        )  # across the change to summer time
+        np.testing.assert_array_equal(np.diff(step_numbers(labels, freq)), 1)
+    hours = pd.date_range("2024-03-31", periods=4, freq="h", tz="Europe/London")
+    np.testing.assert_array_equal(np.diff(step_numbers(hours, "h")), 1)  # hours in absolute time
+    months = pd.date_range("2024-01-01", periods=3, freq="BMS")  # business month starts count as months
+    np.testing.assert_array_equal(step_numbers(months, "BMS"), [648, 649, 650])
+    assert step_numbers(pd.date_range("2024-01-01", periods=3, freq="C"), "C") is None

@@ -106,9 +106,10 @@ def read_csv(
     value) are missing values.  A file that is not UTF-8 is read as Windows-1252 (Western European,
     Latin-1 included), or as UTF-16 when it starts with that byte-order mark (Excel's "Unicode
     text").  Parquet needs pyarrow (``pip install 'tsrnn[parquet]'``).  A file has at most
-    :data:`MAX_COLUMNS` columns and its fields at most :data:`~tsrnn.data.fields.MAX_FIELD` characters; numbers beyond
-    float64 and time columns with mixed UTC offsets are errors that name the column and row.  The
-    frame carries ``reading`` for the time-axis finder (``attrs["tsrnn.reading"]``).
+    :data:`MAX_COLUMNS` columns and its fields at most :data:`~tsrnn.data.fields.MAX_FIELD`
+    characters; numbers beyond float64 and time columns with mixed UTC offsets are errors that name
+    the column and row.  The frame carries ``reading`` for the time-axis finder
+    (``attrs["tsrnn.reading"]``).
     """
     reading = reading or Reading()
     path = os.fspath(path)

@@ -16,7 +16,7 @@ from ..base.errors import TsrnnError
 from ..data.index_specs import future_index, future_labels
 from ..data.panel import panel_windows
 from ..data.precision import decimals, round_to
-from ..data.seasonal import first_steps
+from ..data.seasonal_indices import first_steps
 from ..data.windows import make_windows
 from ..evaluation.conformal import interval_columns
 from ..evaluation.probabilistic import level_label

@@ -16,7 +16,7 @@ import numpy as np
 from ..base import checks
 from ..base.errors import DataError
 from ..data.panel import Panel
-from ..data.seasonal import first_steps
+from ..data.seasonal_indices import first_steps
 from ..evaluation.backtest import BacktestResult, origin_positions
 from ..evaluation.baselines import BASELINES, forecast_many
 from ..evaluation.probabilistic import Distribution

@@ -136,7 +136,7 @@ class Parameters:
         "test at lag m finds it (and the indices explain some of the detrended variance, which a random "
         "walk's do not), classical seasonal indices (multiplicative when every training value is "
         "positive, else additive) are fitted per series and aligned on the calendar "
-        "(:mod:`tsrnn.data.seasonal`), so data given later lines up by its time labels (a calendar "
+        "(:mod:`tsrnn.data.seasonal_indices`), so data given later lines up by its time labels (a calendar "
         "without step numbers, such as business hours or semi-months, gets no indices); data without "
         "labels (an array) counts its steps from its first row, so give arrays that start where the "
         "fitted series started, or a multiple of m steps later.  A season that drifts (its first and "

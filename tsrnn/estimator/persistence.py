@@ -30,7 +30,7 @@ import torch
 from ..base.config import ModelConfig
 from ..base.errors import CheckpointError, DataError, NotFittedError
 from ..data.known import resolve_known
-from ..data.seasonal import Seasonality
+from ..data.seasonal_indices import Seasonality
 from ..evaluation.baselines import from_columns, to_columns
 from ..evaluation.conformal import Conformal
 from ..nn import checkpoint

@@ -12,7 +12,7 @@ from ..base import checks
 from ..base.config import ModelConfig, TrainConfig, auto_window
 from ..base.errors import DataError, TsrnnError
 from ..data.panel import Panel
-from ..data.seasonal import anchored
+from ..data.seasonal_indices import anchored
 from ..data.windows import n_windows
 from ..evaluation.baselines import check_ar_size
 from ..evaluation.seasons import find_season
@@ -211,9 +211,9 @@ def declared_season(est, panel: Panel) -> int | None:
 
 
 def deseason_steps(est, panel: Panel) -> int | None:
-    """The season whose indices ``fit`` takes out of the targets (:mod:`tsrnn.data.seasonal`): the
+    """The season whose indices ``fit`` takes out of the targets (:mod:`tsrnn.data.seasonal_indices`): the
     declared one (:func:`declared_season`) when ``deseason`` is on, it has 2 steps or more and the
-    data's steps have calendar positions (:func:`~tsrnn.data.seasonal.anchored`); a season only the
+    data's steps have calendar positions (:func:`~tsrnn.data.seasonal_indices.anchored`); a season only the
     autocorrelation finds is not used (such cycles are rarely of a fixed length)."""
     if not isinstance(est.deseason, (bool, np.bool_)):
         raise checks.invalid("deseason", f"deseason must be True or False, got {est.deseason!r}")

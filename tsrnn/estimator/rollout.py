@@ -5,7 +5,7 @@ Every function takes the fitted estimator ``est`` and reads only its public fitt
 (``model_``, ``state_``, ``window_``, ``target_idx_``, ``known_idx_``, ``feature_names_in_``,
 ``input_names_``).  Rows of a panel belong to series by ``codes`` (one per row) or ``rows`` (one
 per window): positions in ``est.state_``; a single series is position 0.  A model with seasonal
-indices (:mod:`tsrnn.data.seasonal`) also needs each row's calendar step number (``steps``) and
+indices (:mod:`tsrnn.data.seasonal_indices`) also needs each row's calendar step number (``steps``) and
 each forecast's first step (``first``), so the season comes out of the inputs and back onto the
 outputs at the right positions.
 
@@ -21,7 +21,7 @@ import torch
 from ..base import checks
 from ..base.errors import DataError
 from ..data.known import lead_columns
-from ..data.seasonal import first_steps
+from ..data.seasonal_indices import first_steps
 from ..evaluation.probabilistic import Distribution, sample_paths
 from ..train.forward import predict_windows, roll_windows
 

@@ -22,7 +22,8 @@ from ..data.index_specs import index_spec
 from ..data.known import lead_columns
 from ..data.panel import Panel, panel_windows
 from ..data.scaler import Scaler
-from ..data.seasonal import Seasonality, first_steps, fit_drifting
+from ..data.seasonal_drift import fit_drifting
+from ..data.seasonal_indices import Seasonality, first_steps
 from ..evaluation.baselines import Baselines, fit_many
 
 __all__ = ["PanelState", "PreparedPanel", "prepare_panel", "panel_stats", "continuation_specs"]
@@ -176,8 +177,8 @@ def prepare_panel(
     scaled values are then (T_total, F + Fk), with 0 where a lead would reach past its series (no
     training or validation window reads those).  ``deseason``: the season m whose indices are fitted
     on each series' training span and taken out of its targets before scaling
-    (:mod:`tsrnn.data.seasonal`; where a series' season drifts, its indices come from its whole fit
-    span and its steps lose the season of their own cycle, :func:`~tsrnn.data.seasonal.fit_drifting`);
+    (:mod:`tsrnn.data.seasonal_indices`; where a series' season drifts, its indices come from its whole fit
+    span and its steps lose the season of their own cycle, :func:`~tsrnn.data.seasonal_drift.fit_drifting`);
     the baselines read the values as they are.
     """
     lengths, starts = panel.lengths, panel.starts

@@ -11,7 +11,7 @@ import torch
 
 from ..base import checks
 from ..base.errors import DataError, TsrnnError
-from ..data.seasonal import first_steps
+from ..data.seasonal_indices import first_steps
 from . import rollout
 from .intake import data_panel, observations
 

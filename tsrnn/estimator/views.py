@@ -12,7 +12,7 @@ from ..base.errors import DataError, NotFittedError
 from ..data.known import lead_name
 
 if TYPE_CHECKING:
-    from ..data.seasonal import Seasonality
+    from ..data.seasonal_indices import Seasonality
     from ..nn.model import RNNForecaster
     from ..train.history import History
     from .holdout import Holdout
@@ -80,7 +80,7 @@ class FittedViews:
 
     @property
     def seasonality_(self) -> Seasonality:
-        """The seasonal indices taken out of the targets (:class:`~tsrnn.data.seasonal.Seasonality`,
+        """The seasonal indices taken out of the targets (:class:`~tsrnn.data.seasonal_indices.Seasonality`,
         every series': ``m``, ``kinds`` (S, O), ``mult`` and ``add`` (S, m, O)); ``describe()`` in words."""
         return self._fitted().state_.seasonality
 
