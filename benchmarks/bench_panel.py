@@ -145,7 +145,7 @@ def cli_one(S: int, rows: int, folder: str) -> dict:
         }
     ).to_csv(path, index=False)
     from tsrnn.data.files import read_csv
-    from tsrnn.data.frames import long_panel
+    from tsrnn.data.long_layout import long_panel
 
     start = time.perf_counter()
     long_panel(read_csv(path))

@@ -114,8 +114,8 @@ def monthly(n: int = 120, start: str = "1949-01-01", noise: float = 0.01, seed: 
 
 
 def panel_of(frames: dict[str, pd.DataFrame]):
-    """Wide frames, one per series id, as one long panel (tsrnn.data.frames.long_panel)."""
-    from tsrnn.data.frames import long_panel
+    """Wide frames, one per series id, as one long panel (tsrnn.data.long_layout.long_panel)."""
+    from tsrnn.data.long_layout import long_panel
 
     long = pd.concat([f.rename_axis("ds").reset_index().assign(unique_id=u) for u, f in frames.items()])
     return long_panel(long, None, None, "error", None)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from tsrnn import DataError
 from tsrnn.cli import cli
 from tsrnn.data.files import read_csv
-from tsrnn.data.frames import prepare_wide
+from tsrnn.data.wide_layout import prepare_wide
 
 FAST = ["--epochs", "1", "--hidden", "3", "--window", "5"]
 

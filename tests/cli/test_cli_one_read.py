@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 from conftest import invoke
 
-import tsrnn.data.frames as frames
+import tsrnn.data.long_layout as long_layout
+import tsrnn.data.wide_layout as wide_layout
 
 
 @pytest.fixture
@@ -25,8 +26,8 @@ def reads(monkeypatch):
 
         return run
 
-    monkeypatch.setattr(frames, "prepare_wide", counting("wide", frames.prepare_wide))
-    monkeypatch.setattr(frames, "long_panel", counting("long", frames.long_panel))
+    monkeypatch.setattr(wide_layout, "prepare_wide", counting("wide", wide_layout.prepare_wide))
+    monkeypatch.setattr(long_layout, "long_panel", counting("long", long_layout.long_panel))
     return calls
 
 

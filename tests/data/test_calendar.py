@@ -14,8 +14,9 @@ from tsrnn import DataError, Forecaster
 from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of, step_numbers
 from tsrnn.data.dates import format_labels, labelled
 from tsrnn.data.files import read_csv
-from tsrnn.data.frames import prepare_wide, split_long
+from tsrnn.data.long_layout import split_long
 from tsrnn.data.reading import AmbiguousData, Reading, with_reading
+from tsrnn.data.wide_layout import prepare_wide
 
 TINY = dict(window=6, hidden=4, layers=1, epochs=1, patience=None, val_fraction=0.0)
 
@@ -648,7 +649,7 @@ def test_row_labels_are_told_from_integer_features_and_chosen_features_stay(tmp_
             ),
         )
     )
-    from tsrnn.data.frames import long_panel
+    from tsrnn.data.long_layout import long_panel
 
     kept = long_panel(long, features=["y", "Unnamed: 0"])
     assert list(kept.columns) == ["y", "Unnamed: 0"] and kept.report["row_numbers"] is None

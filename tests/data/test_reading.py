@@ -11,9 +11,10 @@ from conftest import invoke, one_line_error
 from tsrnn import DataError, Forecaster
 from tsrnn.data.dates import DATE_FORMS, format_labels, labelled, read_dates
 from tsrnn.data.files import read_csv
-from tsrnn.data.frames import long_panel, prepare_wide
+from tsrnn.data.long_layout import long_panel
 from tsrnn.data.numbers import NUMBER_FORMS, read_numbers
 from tsrnn.data.reading import AmbiguousData, Reading, with_reading
+from tsrnn.data.wide_layout import prepare_wide
 
 TINY = dict(window=4, hidden=4, layers=1, epochs=1, patience=None, val_fraction=0.0)
 FIT = ("--hidden", "4", "--epochs", "1", "--window", "4", "--horizon", "1")

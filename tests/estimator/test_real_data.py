@@ -8,7 +8,8 @@ import pytest
 
 import tsrnn.estimator.fitting as fitting_module
 from tsrnn import DataError, Forecaster, multi_sine
-from tsrnn.data.frames import prepare_wide, split_long
+from tsrnn.data.long_layout import split_long
+from tsrnn.data.wide_layout import prepare_wide
 
 
 def daily(n: int = 120, start: str = "2024-01-01") -> pd.DataFrame:

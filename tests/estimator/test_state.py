@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data.frames import long_panel, split_long
+from tsrnn.data.long_layout import long_panel, split_long
 from tsrnn.data.panel import panel_windows
 from tsrnn.data.scaler import Scaler
 from tsrnn.estimator.state import panel_stats

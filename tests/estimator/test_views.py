@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data.frames import split_long
+from tsrnn.data.long_layout import split_long
 
 TINY = dict(window=8, hidden=6, layers=1, epochs=2, seed=0, horizon=2)
 LENGTHS = (40, 55, 70)

@@ -17,8 +17,9 @@ import pandas as pd
 
 from ..base import checks
 from ..base.errors import DataError
-from ..data.frames import is_long, prepare_wide
+from ..data.frames import is_long
 from ..data.series import Series, as_series
+from ..data.wide_layout import prepare_wide
 from ..estimator.forecaster import Forecaster
 from ..estimator.inference import FORECAST_COLUMN
 from ..evaluation.metrics import rmse

@@ -153,7 +153,8 @@ def _compared_series(ctx: click.Context, data_path, reading, features, length, n
 
     if data_path is None:
         return multi_sine(length, features, noise=noise, seed=seed)
-    from ..data.frames import is_long, prepare_wide
+    from ..data.frames import is_long
+    from ..data.wide_layout import prepare_wide
 
     frame = read_data(data_path, reading)
     if is_long(frame):

@@ -212,19 +212,21 @@ def read(
     ``source`` is a path (CSV, ``.csv.gz``, Parquet) or a DataFrame.  With ``id_col`` (or columns
     ``unique_id``, ``ds``, ``y``) it is long data: ``id_col``, ``time_col`` and ``target_col`` are
     renamed ``unique_id``, ``ds`` and ``y``, and the frame comes back as read (ids as text, exactly
-    as written), checked by :func:`tsrnn.data.frames.long_panel`; else it is wide data, returned
-    clean by :func:`tsrnn.data.frames.prepare_wide` (indexed by its time axis).  Either frame is
+    as written), checked by :func:`tsrnn.data.long_layout.long_panel`; else it is wide data, returned
+    clean by :func:`tsrnn.data.wide_layout.prepare_wide` (indexed by its time axis).  Either frame is
     ready for :meth:`tsrnn.Forecaster.fit` and carries the reading.  Where the text reads two ways
     it is refused with the option that picks one: ``dayfirst``, ``decimal`` (``"."`` or ``","``),
     ``thousands`` (``","``, ``"."``, ``" "``, ``"'"`` or ``""``), ``header`` (``"infer"``; None: no
     header row, as pandas says it; 0: the first row names the columns), ``century`` (two-digit years
     fall in the hundred years from it), ``year`` (of the first of dates written without one),
     ``epoch`` (the unit of integer timestamps).  ``freq``, ``fill`` and ``irregular`` are those of
-    :func:`~tsrnn.data.frames.prepare_wide`.  Returns the frame and the report of what was decided:
+    :func:`~tsrnn.data.wide_layout.prepare_wide`.  Returns the frame and the report of what was decided:
     the layout, the time column, its form and frequency, gaps, fills, the columns left out, and the
     options given (``reading``).
     """
-    from .frames import is_long, long_panel, prepare_wide
+    from .frames import is_long
+    from .long_layout import long_panel
+    from .wide_layout import prepare_wide
 
     reading = _reading_of(
         header,

@@ -4,7 +4,7 @@ The values of all S series are concatenated along time as one float32 array ``(T
 series ``s`` is the rows ``starts[s] : starts[s] + lengths[s]``.  Its time labels continue on one
 shared grid (:class:`tsrnn.data.calendar.Grid`): ``last[s]`` is the grid position of its last step.  A
 single series is a panel of one.  pandas is not needed to hold a panel, only to build one from a
-DataFrame (:func:`tsrnn.data.frames.long_panel`) and to turn positions back into labels.
+DataFrame (:func:`tsrnn.data.long_layout.long_panel`) and to turn positions back into labels.
 """
 
 from __future__ import annotations

@@ -98,7 +98,7 @@ def _prepare(data, time_col, features, fill, irregular, freq) -> tuple[Series, d
     data = as_frame(data)
     if not checks.is_pandas(data, "DataFrame"):
         return as_series(data), {}
-    from ..data.frames import prepare_wide
+    from ..data.wide_layout import prepare_wide
 
     data, report = prepare_wide(data, time_col, features, fill, irregular, freq)
     return as_series(data), report
@@ -111,7 +111,7 @@ def read(est, data) -> Panel:
     if isinstance(data, Panel):
         return data
     if is_long(data):
-        from ..data.frames import long_panel
+        from ..data.long_layout import long_panel
 
         panel = long_panel(data, est.features, est.fill, est.irregular, est.freq)
     else:
@@ -200,7 +200,8 @@ def _read_new(est, data) -> Panel:
     if r.get("file") and checks.is_pandas(data, "DataFrame") and not reading_of(data).to_dict():
         data = with_reading(data.copy(deep=False), Reading.from_dict(r["file"]))  # read as the fit's file
     if est.long_:
-        from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME, long_panel
+        from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME
+        from ..data.long_layout import long_panel
 
         if not is_long(data):
             raise DataError(
