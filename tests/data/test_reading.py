@@ -1,5 +1,5 @@
-"""Reading files: the number and date tables, one test per form, and one per refusal of a column that
-reads two ways (through the library and through ``tsrnn fit --data``)."""
+"""Reading files: the number table, one test per form (the date forms': test_date_forms.py), and one
+per refusal of a column that reads two ways (through the library and through ``tsrnn fit --data``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from conftest import invoke, one_line_error
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data.dates import DATE_FORMS, format_labels, labelled, read_dates
+from tsrnn.data.dates import labelled, read_dates
 from tsrnn.data.files import read_csv
 from tsrnn.data.long_layout import long_panel
 from tsrnn.data.numbers import NUMBER_FORMS, read_numbers
@@ -161,84 +161,6 @@ def test_numbers_pandas_would_parse_are_checked_too(tmp_path):
     with pytest.raises(AmbiguousData, match=r"column 'a'"):
         read_csv(path)
     assert read_csv(path, Reading(decimal=".")).dtypes.tolist() == [np.float64, np.int64]
-
-
-# -- dates: one test per form of the table ---------------------------------------------------------------
-@pytest.mark.parametrize(
-    "name, values, reading, first, second, form",
-    [
-        ("ISO date", ["2020-01-31", "2020-02-29"], {}, "2020-01-31", "2020-02-29", "date"),
-        ("year/month/day", ["2020/01/31", "2020/02/29"], {}, "2020-01-31", "2020-02-29", "strftime:%Y/%m/%d"),
-        ("day first", ["31.01.2020", "29.02.2020"], {}, "2020-01-31", "2020-02-29", "strftime:%d.%m.%Y"),
-        ("month first", ["01/31/2020", "02/29/2020"], {}, "2020-01-31", "2020-02-29", "strftime:%m/%d/%Y"),
-        ("day first", ["31/01/99", "28/02/99"], {}, "1999-01-31", "1999-02-28", "strftime:%d/%m/%y"),
-        ("year-month", ["1949-01", "1949-02"], {}, "1949-01-01", "1949-02-01", "month"),
-        ("fiscal year", ["1990/91", "1991/92"], {}, "1990-01-01", "1991-01-01", "fiscal:/"),
-        ("quarter", ["1990Q1", "1990Q2"], {}, "1990-01-01", "1990-04-01", "quarter"),
-        ("quarter", ["1990-Q4", "1991-Q1"], {}, "1990-10-01", "1991-01-01", "quarter-dash"),
-        ("quarter first", ["Q1 1990", "Q2 1990"], {}, "1990-01-01", "1990-04-01", "quarter-first: "),
-        ("ISO week", ["2018-W52", "2019-W01"], {}, "2018-12-24", "2018-12-31", "strftime:%G-W%V"),
-        ("year M month", ["2018M01", "2018M02"], {}, "2018-01-01", "2018-02-01", "strftime:%YM%m"),
-        ("year and month name", ["1949 Jan", "1949 Feb"], {}, "1949-01-01", "1949-02-01", "strftime:%Y %b"),
-        (
-            "month name and year",
-            ["January 2018", "February 2018"],
-            {},
-            "2018-01-01",
-            "2018-02-01",
-            "strftime:%B %Y",
-        ),
-        ("month name and year", ["Jan-65", "Feb-65"], {}, "1965-01-01", "1965-02-01", "strftime:%b-%y"),
-        (
-            "day, month name, year",
-            ["05-Jan-2020", "06-Jan-2020"],
-            {},
-            "2020-01-05",
-            "2020-01-06",
-            "strftime:%d-%b-%Y",
-        ),
-        (
-            "month name, day, year",
-            ["Jan 5, 2020", "Jan 6, 2020"],
-            {},
-            "2020-01-05",
-            "2020-01-06",
-            "strftime:%b %d, %Y",
-        ),
-        (
-            "day and month name, no year",
-            ["31-Dec", "1-Jan"],
-            {"year": 2019},
-            "2019-12-31",
-            "2020-01-01",
-            "strftime:%d-%b",
-        ),
-    ],
-)
-def test_each_date_form_reads_its_text_and_writes_it_back(name, values, reading, first, second, form):
-    assert any(f.name == name for f in DATE_FORMS)
-    index, found = read_dates(pd.Series(values), Reading(**reading))
-    assert list(index) == [pd.Timestamp(first), pd.Timestamp(second)] and found == form
-    written = list(format_labels(index, found))
-    again = read_dates(pd.Series(written), Reading(**reading))[0]
-    assert again.equals(index)  # what is written back reads back
-
-
-@pytest.mark.parametrize(
-    "kind, values, reading, first, form",
-    [
-        ("integer", [201801, 201802], {}, "2018-01-01", "strftime:%Y%m"),
-        ("integer", [20180131, 20180201], {}, "2018-01-31", "strftime:%Y%m%d"),
-        ("epoch", [1577836800, 1577923200], {"epoch": "s"}, "2020-01-01", "epoch:s"),
-        ("float", [1949.0, 1949.083, 1949.167], {}, "1949-01-01", "decimal:12"),
-        ("float", [1959.0, 1959.25, 1959.5], {}, "1959-01-01", "decimal:4"),
-        ("float", [1990.1, 1990.2, 1990.3], {}, "1990-01-01", "year.quarter"),
-    ],
-)
-def test_each_numeric_date_form_reads_its_numbers(kind, values, reading, first, form):
-    index, found = read_dates(pd.Series(values), Reading(**reading), kind=kind)
-    assert index[0] == pd.Timestamp(first) and found == form
-    assert np.allclose(np.asarray(format_labels(index, found), dtype=float), values, atol=5e-4)
 
 
 def time_file(tmp_path, column: str, labels, n: int | None = None) -> str:

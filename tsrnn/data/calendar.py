@@ -26,17 +26,8 @@ from pandas.tseries import offsets
 from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
-from .dates import (
-    MONTHS,
-    centuries,
-    date_form,
-    decimal_years,
-    month_numbers,
-    month_starts,
-    parse_dates,
-    times_of_day,
-    to_dates,
-)
+from .date_forms import MONTHS, centuries, date_form, month_numbers, month_starts, to_dates
+from .dates import decimal_years, parse_dates, times_of_day
 from .reading import Reading, ambiguous, reading_of
 from .sessions import Session, find_session
 
