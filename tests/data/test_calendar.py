@@ -11,11 +11,12 @@ import pytest
 from conftest import invoke
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data.calendar import find_time_axis, infer_freq, regular_calendar, season_of, step_numbers
+from tsrnn.data.calendar import infer_freq, regular_calendar, season_of, step_numbers
 from tsrnn.data.dates import format_labels, labelled
 from tsrnn.data.files import read_csv
 from tsrnn.data.long_layout import split_long
 from tsrnn.data.reading import AmbiguousData, Reading, with_reading
+from tsrnn.data.time_axis import find_time_axis
 from tsrnn.data.wide_layout import prepare_wide
 
 TINY = dict(window=6, hidden=4, layers=1, epochs=1, patience=None, val_fraction=0.0)
@@ -541,17 +542,6 @@ def test_parquet_files(tmp_path):
     assert isinstance(read.index, pd.DatetimeIndex) and len(read) == 30
     clean, report = prepare_wide(read)
     assert report["freq"] == "MS"
-
-
-def test_find_time_axis_refuses_what_is_not_time():
-    frame = pd.DataFrame({"when": ["2020-01-01", "soon", "2020-01-03"], "y": [1.0, 2.0, 3.0]})
-    with pytest.raises(
-        DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 1\)"
-    ):
-        find_time_axis(frame, "when")
-    frame = pd.DataFrame({"x": [0.5, 0.25, 0.125], "y": [1.0, 2.0, 3.0]})
-    with pytest.raises(DataError, match=r"neither dates nor distinct integer steps"):
-        find_time_axis(frame, "x")
 
 
 def test_mixed_time_zones_in_a_dataframe_get_tsrnn_s_own_message():

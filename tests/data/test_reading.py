@@ -378,58 +378,6 @@ def test_read_takes_the_options_and_reports_what_it_decided(tmp_path):
     assert report["time_form"] == "year"
 
 
-@pytest.mark.parametrize(
-    "rule, frame, found",
-    [
-        (
-            "a column of dates",
-            pd.DataFrame({"year": [1990, 1991, 1992], "when": ["2020-01-01", "2020-01-02", "2020-01-03"]}),
-            "when",  # dates come before years
-        ),
-        (
-            "numbers in a column named like a time",
-            pd.DataFrame({"v": [5, 6, 7], "Jahr": [1990, 1991, 1992]}),
-            "Jahr",
-        ),
-        (
-            "the index column to_csv writes",
-            pd.DataFrame({"Unnamed: 0": [0, 1, 2], "v": [5.0, 6, 7]}),
-            "Unnamed: 0",
-        ),
-    ],
-)
-def test_each_time_column_rule_finds_its_column(rule, frame, found):
-    from tsrnn.data.calendar import TIME_COLUMN_RULES, find_time_axis
-
-    predicate = dict(TIME_COLUMN_RULES)[rule]
-    assert predicate(frame, found, Reading()) and find_time_axis(frame)[1].column == found
-
-
-@pytest.mark.parametrize(
-    "rule, frame, message",
-    [
-        (
-            "a column of dates but for a few values",
-            pd.DataFrame({"Month": [f"2020-{m:02d}-01" for m in range(1, 12)] + ["Total"], "v": range(12)}),
-            r"time column 'Month' has values that are not dates: 'Total' \(row 11\); remove the rows",
-        ),
-        (
-            "a column named as dates",
-            pd.DataFrame({"date": ["soon", "later", "never"], "v": [1, 2, 3]}),
-            r"time column 'date' has values that are not dates: 'soon' \(row 0\)",
-        ),
-    ],
-)
-def test_each_time_column_rule_that_refuses_names_the_rows(rule, frame, message):
-    from tsrnn.data.calendar import TIME_COLUMN_RULES
-
-    name = frame.columns[0]
-    with pytest.raises(DataError, match=message):
-        dict(TIME_COLUMN_RULES)[rule](frame, name, Reading())
-    with pytest.raises(DataError, match=message):
-        prepare_wide(frame)
-
-
 def test_month_and_year_written_mm_yyyy_are_a_monthly_axis_written_back_so(tmp_path):
     months = pd.period_range("2010-01", periods=30, freq="M").strftime("%m/%Y")
     clean, report = prepare_wide(read_csv(time_file(tmp_path, "Month", list(months))))

@@ -6,7 +6,8 @@ the same timestamps, that is the reading, and where two give different ones (``0
 first or month first, ``01/01/65`` in 1965 or 2065) the column is refused with the option that picks
 one (:class:`~tsrnn.data.reading.Reading`), never decided by a tie-break.  A form an option must
 complete (a year for ``1-Jul``, the unit of epoch integers) is refused until it is given.  Which
-column holds the time, and the calendar it lies on, are :mod:`tsrnn.data.calendar`'s business.
+column holds the time, and the calendar it lies on, are :mod:`tsrnn.data.time_axis`'s and
+:mod:`tsrnn.data.calendar`'s business.
 """
 
 from __future__ import annotations

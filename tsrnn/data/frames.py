@@ -17,8 +17,9 @@ import pandas as pd
 
 from ..base.checks import invalid
 from ..base.errors import DataError
-from .calendar import TimeAxis, describe_freq, season_of, shown_labels
+from .calendar import describe_freq, season_of, shown_labels
 from .dates import format_labels
+from .time_axis import TimeAxis
 
 __all__ = [
     "FILLS",

@@ -113,7 +113,7 @@ def future_times(future, names: list[str], time_col=None):
     files' time columns are found), or None when it has none: its rows are then taken in order."""
     import pandas as pd
 
-    from .calendar import find_time_axis
+    from .time_axis import find_time_axis
 
     if not checks.is_pandas(future, "DataFrame"):
         return None

@@ -12,16 +12,7 @@ import pandas as pd
 
 from ..base.checks import invalid
 from ..base.errors import DataError
-from .calendar import (
-    SHOWN,
-    Grid,
-    TimeAxis,
-    describe_freq,
-    find_time_axis,
-    parse_freq,
-    row_number_columns,
-    shown_labels,
-)
+from .calendar import SHOWN, Grid, describe_freq, parse_freq, shown_labels
 from .dates import format_labels, integer_dates
 from .frames import (
     LONG_ID,
@@ -35,6 +26,8 @@ from .frames import (
 )
 from .panel import Panel
 from .reading import reading_of
+from .row_labels import row_number_columns
+from .time_axis import TimeAxis, find_time_axis
 from .wide_layout import prepare_wide
 
 __all__ = ["long_panel", "split_long"]
@@ -42,7 +35,7 @@ __all__ = ["long_panel", "split_long"]
 
 def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None, dict[str, str | None]]:
     """The value columns of long data, ``y`` first then the covariates (or ``features``); the
-    row-label columns ``DataFrame.to_csv`` writes (:func:`~tsrnn.data.calendar.row_number_columns`),
+    row-label columns ``DataFrame.to_csv`` writes (:func:`~tsrnn.data.row_labels.row_number_columns`),
     left out unless ``features`` names them (None when there are none); and the columns of text
     (a region's name) or of no value left out unless ``features`` names them, each with its first
     value (None for none)."""

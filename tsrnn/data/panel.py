@@ -34,7 +34,7 @@ class Panel:
     columns : the F feature names
     grid    : the shared time grid (a :class:`tsrnn.data.calendar.Grid`), or None for integer steps
     last    : (S,) int64 grid position of each series' last step
-    form    : how time labels are written (see :mod:`tsrnn.data.calendar`)
+    form    : how time labels are written (see :mod:`tsrnn.data.time_axis`)
     season  : the frequency's usual season, or None
     index   : a single series' own time labels (a pandas Index) and ``freq`` its frequency, where
               it came from a wide frame or an array rather than the long layout's grid; ``session``

@@ -26,7 +26,7 @@ __all__ = ["Series", "as_series", "check_finite"]
 class Series:
     """A validated series: ``values`` (T, F) float32, a name per column and the time index (a
     DataFrame's index, or ``range(T)`` for an array); for a calendar, its frequency (``"MS"``), the
-    form its labels were written in (``"month"``, see :mod:`tsrnn.data.calendar`) and its usual season."""
+    form its labels were written in (``"month"``, see :mod:`tsrnn.data.time_axis`) and its usual season."""
 
     values: np.ndarray
     columns: list[str]

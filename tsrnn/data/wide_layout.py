@@ -10,16 +10,10 @@ import pandas as pd
 
 from ..base.checks import invalid
 from ..base.errors import DataError
-from .calendar import (
-    TimeAxis,
-    find_time_axis,
-    infer_freq,
-    parse_freq,
-    regular_calendar,
-    shown_labels,
-)
+from .calendar import infer_freq, parse_freq, regular_calendar, shown_labels
 from .dates import format_labels
 from .frames import LONG_ID, LONG_TARGET, LONG_TIME, check_frame, fill_missing, numeric_columns, usual_season
+from .time_axis import TimeAxis, find_time_axis
 
 __all__ = ["prepare_wide"]
 
@@ -55,7 +49,7 @@ def _index_as_column(frame: pd.DataFrame) -> pd.DataFrame:
 def _time_index(
     frame: pd.DataFrame, time_col: str | None, keep=()
 ) -> tuple[pd.DataFrame, TimeAxis | None, list[str] | None]:
-    """The frame indexed and sorted by its time axis (see :func:`tsrnn.data.calendar.find_time_axis`;
+    """The frame indexed and sorted by its time axis (see :func:`tsrnn.data.time_axis.find_time_axis`;
     ``keep``: the chosen features, never row labels), and the row-label columns left out (or None)."""
     check_frame(frame)
     frame, axis = find_time_axis(_index_as_column(frame), time_col, keep)
@@ -119,7 +113,7 @@ def prepare_wide(
 ) -> tuple[pd.DataFrame, dict]:
     """A clean wide frame: numeric feature columns, indexed and sorted by time, without missing values.
 
-    The time axis is found by :func:`tsrnn.data.calendar.find_time_axis` (``time_col``, or the frame's own
+    The time axis is found by :func:`tsrnn.data.time_axis.find_time_axis` (``time_col``, or the frame's own
     date index, a column of dates, integer years, ...).  A calendar's frequency is ``freq`` or
     inferred, and periods absent from it (gaps) become missing rows, which ``fill`` treats like
     any missing value.  Returns the frame and a report: ``time_col``, ``time_form``, ``freq``,

@@ -30,7 +30,7 @@ from .state import continuation_specs
 if TYPE_CHECKING:
     import pandas as pd
 
-NO_TIME = "none"  # time_col="none": a frame without a time column (tsrnn.data.calendar.NO_TIME)
+NO_TIME = "none"  # time_col="none": a frame without a time column (tsrnn.data.time_axis.NO_TIME)
 
 __all__ = [
     "is_long",
