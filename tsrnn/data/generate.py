@@ -103,31 +103,50 @@ def multi_sine(
     noise = checks.real("noise", noise, 0.0, None)
     if seed is not None:
         seed = checks.positive_int("seed", seed, minimum=0)
-    periods_ = checks.per_feature("periods", periods, n_features, _default_periods(n_features))
-    for k, p in enumerate(periods_):
-        if p <= 0:
-            raise checks.invalid("periods", f"periods[{k}] must be > 0 (steps per cycle), got {p}")
+    periods_ = _periods(periods, n_features)
     amplitudes_ = checks.per_feature("amplitudes", amplitudes, n_features, [1.0] * n_features)
     trend_ = checks.per_feature("trend", trend, n_features, [0.0] * n_features)
     rng = np.random.default_rng(seed)
     drawn = rng.uniform(0.0, 2.0 * np.pi, size=n_features)  # drawn always, so noise depends on seed only
     phases_ = checks.per_feature("phases", phases, n_features, drawn.tolist())
 
-    t = np.arange(length, dtype=np.float64)[:, None]  # (T, 1)
-    values = (
-        np.asarray(amplitudes_) * np.sin(2.0 * np.pi * t / np.asarray(periods_) + np.asarray(phases_))
-        + np.asarray(trend_) * t
-    )  # (T, F)
+    values = _sines(length, periods_, amplitudes_, phases_, trend_)  # (T, F)
     if noise > 0:
         values = values + rng.normal(0.0, noise, size=values.shape)
+    return _frame(
+        values, noise=noise, periods=periods_, amplitudes=amplitudes_, phases=phases_, trend=trend_, seed=seed
+    )
+
+
+def _periods(periods, n_features: int) -> list[float]:
+    """The steps per cycle of each feature (``periods``, or the distinct defaults), each above 0."""
+    periods_ = checks.per_feature("periods", periods, n_features, _default_periods(n_features))
+    for k, p in enumerate(periods_):
+        if p <= 0:
+            raise checks.invalid("periods", f"periods[{k}] must be > 0 (steps per cycle), got {p}")
+    return periods_
+
+
+def _sines(
+    length: int, periods: list[float], amplitudes: list[float], phases: list[float], trend: list[float]
+):
+    """(T, F) float64: ``amplitudes[k] * sin(2 pi t / periods[k] + phases[k]) + trend[k] * t``."""
+    t = np.arange(length, dtype=np.float64)[:, None]  # (T, 1)
+    return (
+        np.asarray(amplitudes) * np.sin(2.0 * np.pi * t / np.asarray(periods) + np.asarray(phases))
+        + np.asarray(trend) * t
+    )
+
+
+def _frame(values: np.ndarray, **settings) -> pd.DataFrame:
+    """(T, F) values as a frame of float32 columns ``f0 .. f{F-1}`` indexed by step ``t``, the settings
+    used in its ``attrs``."""
     frame = pd.DataFrame(
         values.astype(np.float32),
-        columns=[f"f{k}" for k in range(n_features)],
-        index=pd.RangeIndex(length, name="t"),
+        columns=[f"f{k}" for k in range(values.shape[1])],
+        index=pd.RangeIndex(values.shape[0], name="t"),
     )
-    frame.attrs.update(
-        noise=noise, periods=periods_, amplitudes=amplitudes_, phases=phases_, trend=trend_, seed=seed
-    )
+    frame.attrs.update(settings)
     return frame
 
 

@@ -69,24 +69,7 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
     window = checks.positive_int("window", window)
     horizon = checks.positive_int("horizon", horizon, minimum=0)
     is_tensor = type(series).__module__.startswith("torch")
-    if is_tensor:
-        values, columns = series, [f"f{k}" for k in range(series.shape[-1])]
-        if values.dim() != 2:
-            raise DataError(f"expected a tensor of shape (T, F), got shape {tuple(values.shape)}")
-        if not bool(values.isfinite().all()):
-            check_finite(values.detach().cpu().numpy(), columns)
-    else:
-        if checks.is_pandas(series, "DataFrame"):
-            frame = series.select_dtypes(include="number")
-            values, columns = frame.to_numpy(dtype=np.float32), [str(c) for c in frame.columns]
-        else:
-            values = np.asarray(series)
-            if values.ndim == 1:
-                values = values[:, None]  # (T,) -> (T, 1)
-            if values.ndim != 2:
-                raise DataError(f"expected a series of shape (T,) or (T, F), got shape {values.shape}")
-            columns = [f"f{k}" for k in range(values.shape[1])]
-        check_finite(values, columns)
+    values, columns = _checked_values(series, is_tensor)
     length = int(values.shape[0])
     _check_length(length, window, horizon)
     positions = resolve_targets(targets, columns)
@@ -108,6 +91,30 @@ def make_windows(series, window: int, horizon: int = 1, targets=None):
         else np.empty((n, 0, target_values.shape[1]), dtype=values.dtype)
     )
     return X, Y
+
+
+def _checked_values(series, is_tensor: bool):
+    """The (T, F) values of ``series`` (a tensor as it is, a DataFrame's numeric columns as float32, an
+    array as it is, (T,) as (T, 1)) and a name per column, checked finite."""
+    if is_tensor:
+        values, columns = series, [f"f{k}" for k in range(series.shape[-1])]
+        if values.dim() != 2:
+            raise DataError(f"expected a tensor of shape (T, F), got shape {tuple(values.shape)}")
+        if not bool(values.isfinite().all()):
+            check_finite(values.detach().cpu().numpy(), columns)
+        return values, columns
+    if checks.is_pandas(series, "DataFrame"):
+        frame = series.select_dtypes(include="number")
+        values, columns = frame.to_numpy(dtype=np.float32), [str(c) for c in frame.columns]
+    else:
+        values = np.asarray(series)
+        if values.ndim == 1:
+            values = values[:, None]  # (T,) -> (T, 1)
+        if values.ndim != 2:
+            raise DataError(f"expected a series of shape (T,) or (T, F), got shape {values.shape}")
+        columns = [f"f{k}" for k in range(values.shape[1])]
+    check_finite(values, columns)
+    return values, columns
 
 
 def input_windows(values, window: int):
