@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from conftest import invoke
+from conftest import invoke, one_line_error
 
 from tsrnn import Forecaster
 
@@ -87,3 +87,19 @@ def test_predict_plot_reads_the_run_s_file_with_the_fit_s_options(tmp_path):
     )
     assert result.exit_code == 0, result.output  # the history drawn is the run's file, read as fit read it
     assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG" and "last window only" not in result.output
+
+
+def test_an_ambiguous_date_column_is_refused_in_flags_then_fits_and_forecasts(tmp_path):
+    # US month/day/year dates of the first of each month: 01/02/2020 is also the 1st of February
+    months = pd.date_range("2018-01-01", periods=24, freq="MS")
+    values = 100 + np.arange(24) + 10 * np.sin(np.arange(24) * np.pi / 6)
+    (tmp_path / "m.csv").write_text(
+        "date,value\n" + "".join(f"{d:%m/%d/%Y},{v:.1f}\n" for d, v in zip(months, values, strict=True))
+    )
+    fit = ("fit", "--data", str(tmp_path / "m.csv"), "--hidden", "4", "--epochs", "2", "--quiet")
+    line = one_line_error(invoke(*fit, "--out", str(tmp_path / "r0")), "reads 2 ways")
+    assert line.endswith("choose with --monthfirst or --dayfirst")  # flags, not the library's tsrnn.read
+    assert invoke(*fit, "--monthfirst", "--out", str(tmp_path / "run")).exit_code == 0
+    predicted = invoke("predict", "--model", str(tmp_path / "run"), "--steps", "2")
+    assert predicted.exit_code == 0, predicted.output
+    assert [row.split()[1] for row in predicted.output.splitlines()[1:]] == ["01/01/2020", "02/01/2020"]

@@ -26,7 +26,14 @@ _THOUSANDS = (",", ".", " ", "'", "")
 
 
 class AmbiguousData(DataError):
-    """A column reads two ways; the message names the option that picks one."""
+    """A column reads two ways; the message names the option that picks one.
+
+    ``choice`` is that message alone; ``where`` (appended to it) says where a caller gives the
+    option: the estimator names ``tsrnn.read``, the command line prints ``choice`` in its flags."""
+
+    def __init__(self, choice: str, where: str = "") -> None:
+        super().__init__(choice + where)
+        self.choice = choice
 
 
 @dataclass(frozen=True)

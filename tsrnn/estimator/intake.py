@@ -68,8 +68,9 @@ def _given_data(reader: _F) -> _F:
             return reader(est, data, *args, **kwargs)
         except AmbiguousData as err:
             raise AmbiguousData(
-                f"{err}: an option of tsrnn.read, so read the data with tsrnn.read(data, ...) and pass "
-                f"the frame it returns"
+                err.choice,
+                ": an option of tsrnn.read, so read the data with tsrnn.read(data, ...) and pass the frame "
+                "it returns",
             ) from None
 
     return read_given  # type: ignore[return-value]
