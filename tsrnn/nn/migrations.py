@@ -32,7 +32,18 @@ import torch
 from msgspec import Struct
 
 from .model_format import ModelFile, Season, model_config
-from .typed_json import Count, Finite, Name, Natural, NonNegative, Position, Positive, decode, fail
+from .typed_json import (
+    Count,
+    Finite,
+    Name,
+    Natural,
+    NonNegative,
+    Position,
+    Positive,
+    check_entries,
+    decode,
+    fail,
+)
 from .weights import Tensors
 
 __all__ = ["upgrade", "v1_to_v2", "v2_to_v3", "v3_to_v4", "v4_to_v5"]
@@ -138,7 +149,7 @@ def _columns(parts: dict, tensors: dict, where: str, targets: tuple, sizes: tupl
         at = prefix.rstrip(".") + "." if prefix else ""
         if m.scaler is not None:
             for key in ("mean", "scale"):
-                _length(where, f"{at}scaler.{key}", getattr(m.scaler, key), F_in)
+                check_entries(where, f"{at}scaler.{key}", getattr(m.scaler, key), F_in)
         elif len(scaled) > 1:
             fail(where, f"{at}scaler", "scaled as the other series are", None)
         b = m.baselines
@@ -148,7 +159,7 @@ def _columns(parts: dict, tensors: dict, where: str, targets: tuple, sizes: tupl
             fail(where, f"{at}baselines.targets", f"the target positions {list(targets)}", b.targets)
         for key in ("seasons", "scale", "season_sources"):
             if getattr(b, key) is not None:
-                _length(where, f"{at}baselines.{key}", getattr(b, key), O)
+                check_entries(where, f"{at}baselines.{key}", getattr(b, key), O)
         t.shape(f"{prefix}context", (W, F))
         t.shape(f"{prefix}baselines.linear_ar", (1 + W * F, F))
     members = [m for m, _ in parts.values()]
@@ -178,11 +189,6 @@ def _columns(parts: dict, tensors: dict, where: str, targets: tuple, sizes: tupl
         new["series.mean"] = torch.tensor([m.scaler.mean for m in members], dtype=torch.float64)
         new["series.scale"] = torch.tensor([m.scaler.scale for m in members], dtype=torch.float64)
     return series, new
-
-
-def _length(where: str, field: str, values: list, n: int) -> None:
-    if len(values) != n:
-        fail(where, field, f"a JSON array of {n} entries", detail=f", got {len(values)} entries")
 
 
 def v4_to_v5(raw: dict) -> dict:

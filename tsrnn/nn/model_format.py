@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from msgspec import Meta, Struct
 
 from ..base.errors import CheckpointError
-from .typed_json import MAX_INT, Count, Name, Natural, NonNegative, Position, decode, fail
+from .typed_json import MAX_INT, Count, Name, Natural, NonNegative, Position, check_entries, decode, fail
 from .weights import Tensors, check_weights
 
 __all__ = [
@@ -178,8 +178,7 @@ def model_config(where: str, value: Any):
 
 def _names(where: str, values: list, field: str, length: int) -> list:
     """``length`` distinct names."""
-    if len(values) != length:
-        fail(where, field, f"a JSON array of {length} entries", detail=f", got {len(values)} entries")
+    check_entries(where, field, values, length)
     if len(set(values)) != len(values):
         fail(where, field, "distinct names", values)
     return values
@@ -198,13 +197,7 @@ def check_model_file(file: ModelFile, tensors: dict, where: str, estimator: type
         fail(where, "estimator.known", f"fewer names than the model's {F_in} inputs", known)
     features = _names(where, file.features, "features", F)
     targets = _names(where, file.targets, "targets", O)
-    if len(file.target_idx) != O:
-        fail(
-            where,
-            "target_idx",
-            f"a JSON array of {O} entries",
-            detail=f", got {len(file.target_idx)} entries",
-        )
+    check_entries(where, "target_idx", file.target_idx, O)
     for k, i in enumerate(file.target_idx):
         if i > F - 1:
             fail(where, f"target_idx[{k}]", f"an integer in [0, {F - 1}]", i)
@@ -292,23 +285,11 @@ def _series(where: str, series: SeriesState, t: Tensors, F: int, F_in: int, O: i
     columns(b, "series.baselines", ("seasons", "season_sources", "scale"))
     for key in ("seasons", "season_sources", "scale"):
         for s, row in enumerate(getattr(b, key)):
-            if len(row) != O:
-                fail(
-                    where,
-                    f"series.baselines.{key}[{s}]",
-                    f"a JSON array of {O} entries",
-                    detail=f", got {len(row)} entries",
-                )
+            check_entries(where, f"series.baselines.{key}[{s}]", row, O)
     season = series.season
     columns(season, "series.season", ("kinds", "last_step", "drifting"))
     for i, row in enumerate(season.kinds):
-        if len(row) != O:
-            fail(
-                where,
-                f"series.season.kinds[{i}]",
-                f"a JSON array of {O} entries",
-                detail=f", got {len(row)} entries",
-            )
+        check_entries(where, f"series.season.kinds[{i}]", row, O)
     t.rows("series.context", (S, W, F))
     t.rows("series.linear_ar", (S, 1 + W * F, F))
     for key in ("season_mult", "season_add"):

@@ -38,6 +38,7 @@ __all__ = [
     "read_json",
     "decode",
     "fail",
+    "check_entries",
     "show",
 ]
 
@@ -71,6 +72,12 @@ def fail(where: str | os.PathLike, field: str, expected: str, value: Any = ..., 
     """Refuse ``field`` of file ``where``: it must be ``expected``, and ``value`` (if given) it is not."""
     got = "" if value is ... else f", got {show(value)}"
     raise CheckpointError(f"{os.fspath(where)!r}: field {field!r} must be {expected}{got}{detail}")
+
+
+def check_entries(where: str | os.PathLike, field: str, values: list, n: int) -> None:
+    """Refuse ``field`` of file ``where`` unless its array ``values`` holds ``n`` entries."""
+    if len(values) != n:
+        fail(where, field, f"a JSON array of {n} entries", detail=f", got {len(values)} entries")
 
 
 def _depth(value: Any) -> int:
