@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from ..data.reading import EPOCH_UNITS
+
 __all__ = [
     "ManyValues",
     "Columns",
@@ -253,7 +255,7 @@ _READING_OPTIONS = (
     click.option(
         "--epoch-unit",
         "epoch",
-        type=click.Choice(["s", "ms", "us", "ns"]),
+        type=click.Choice(list(EPOCH_UNITS)),
         default=None,
         help="Read an integer time column as this unit since 1970-01-01 UTC  [default: integers named "
         "like a timestamp are an error naming this option]",
