@@ -12,7 +12,7 @@ from conftest import invoke
 
 from tsrnn import DataError, Forecaster
 from tsrnn.data.calendar import infer_freq, regular_calendar, season_of, step_numbers
-from tsrnn.data.dates import format_labels, labelled
+from tsrnn.data.dates import labelled
 from tsrnn.data.files import read_csv
 from tsrnn.data.long_layout import split_long
 from tsrnn.data.reading import AmbiguousData, Reading, with_reading
@@ -985,15 +985,6 @@ def test_new_detectors_leave_alone_what_they_must_not_read():
     with pytest.raises(AmbiguousData, match="dayfirst=False"):
         find_time_axis(us)
     assert find_time_axis(us, reading=Reading(dayfirst=False))[1].index[1] == pd.Timestamp("2018-02-10")
-    # decimal years written back with four decimals read again; other floats named time do not
-    from tsrnn.data.dates import decimal_years
-
-    written = format_labels(pd.date_range("1949-01-01", periods=24, freq="MS"), "decimal:12").astype(float)
-    assert decimal_years(pd.Series(written, name="time"))[1] == "decimal:12"
-    assert (
-        decimal_years(pd.Series([1000.25, 1000.5, 1000.75, 1001.0], name="time")) is None
-    )  # beyond pandas dates
-    assert decimal_years(pd.Series(np.arange(1800, 1810, 0.5), name="time")) is None  # half steps: not months
     # a year column is the time even beside a text column of mostly dates
     frame = pd.DataFrame(
         {

@@ -108,7 +108,8 @@ def clock(times: pd.Series) -> tuple[np.ndarray, str]:
     half = times.str.extract(r"([AaPp])[Mm]$")[0].str.upper()  # 12-hour clocks: 12 AM is midnight
     parts = times.str.replace(r"\s?[AaPp][Mm]$", "", regex=True).str.split(":", expand=True).astype(float)
     hours = parts[0] % 12 + np.where(half == "P", 12, 0) if half.notna().any() else parts[0]
-    seconds = hours * 3600 + parts[1] * 60 + (parts[2] if parts.shape[1] > 2 else 0.0)
+    # seconds written on some rows only (00:00 beside 23:59:59): none on the others
+    seconds = hours * 3600 + parts[1] * 60 + (parts[2].fillna(0.0) if parts.shape[1] > 2 else 0.0)
     fmt = " %H:%M:%S" if parts.shape[1] > 2 else " %H:%M"
     if half.notna().any():
         fmt = fmt.replace("%H", "%I") + " %p"
