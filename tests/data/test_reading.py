@@ -1,5 +1,6 @@
-"""Reading files: the number table, one test per form (the date forms': test_date_forms.py), and one
-per refusal of a column that reads two ways (through the library and through ``tsrnn fit --data``)."""
+"""Reading files: one test per refusal of a column that reads two ways (through the library and through
+``tsrnn fit --data``) and per layout a file may have; the table of number forms is tested in
+test_numbers.py, the date forms' in test_date_forms.py."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ import pytest
 from conftest import invoke, one_line_error
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data.dates import labelled, read_dates
+from tsrnn.data.dates import labelled
 from tsrnn.data.files import read_csv
 from tsrnn.data.long_layout import long_panel
-from tsrnn.data.numbers import NUMBER_FORMS, read_numbers
 from tsrnn.data.reading import AmbiguousData, Reading, with_reading
 from tsrnn.data.wide_layout import prepare_wide
 
@@ -24,59 +24,6 @@ def csv(tmp_path, text: str, name: str = "data.csv") -> str:
     path = tmp_path / name
     path.write_text(text)
     return str(path)
-
-
-# -- numbers: one test per form of the table -----------------------------------------------------------
-@pytest.mark.parametrize(
-    "name, text, convention, value",
-    [
-        ("integer", "-42", (".", ""), -42.0),
-        ("decimal point", "1.5e3", (".", ""), 1500.0),
-        ("decimal comma", "1,25", (",", ""), 1.25),
-        ("thousands comma", "12,345.67", (".", ","), 12345.67),
-        ("thousands point", "1.234,5", (",", "."), 1234.5),
-        ("thousands space, decimal comma", "1\u00a0234,5", (",", " "), 1234.5),
-        ("thousands space, decimal point", "1 234.5", (".", " "), 1234.5),
-        ("thousands apostrophe", "1'234.5", (".", "'"), 1234.5),
-        ("infinity", "-inf", (".", ""), -np.inf),
-    ],
-)
-def test_each_number_form_reads_its_text(name, text, convention, value):
-    form = next(f for f in NUMBER_FORMS if f.name == name)
-    column = pd.Series([text])
-    assert form.matches(column).all() and form.reads_under(*convention)
-    assert form.read(column)[0] == value
-    others = [f.name for f in NUMBER_FORMS if f.matches(column).all() and f.reads_under(*convention)]
-    assert others == [name]  # under its convention, one form reads it
-
-
-@pytest.mark.parametrize(
-    "values, comma_file, expected",
-    [
-        (["1.234,5", "12,5"], False, [1234.5, 12.5]),  # a decimal comma after grouped thousands: certain
-        (["12,345.67", "3.5"], True, [12345.67, 3.5]),
-        (["1,5", "2,25"], False, [1.5, 2.25]),  # 1,5 groups no thousands: decimal commas
-        (["1.5", "2.25", "1.050"], False, [1.5, 2.25, 1.05]),  # 1.5 groups none: decimal points
-        (["1.050", "2.100"], True, [1.05, 2.1]),  # a comma file writes no unquoted decimal comma
-        (["1 234", "999"], False, [1234, 999]),
-    ],
-)
-def test_numbers_that_read_one_way_are_read(values, comma_file, expected):
-    np.testing.assert_array_equal(read_numbers(pd.Series(values), Reading(), comma_file), expected)
-
-
-def test_numbers_that_read_two_ways_are_refused_unless_an_option_says():
-    text = pd.Series(["950", "1.050", "1.100"])
-    with pytest.raises(
-        AmbiguousData,
-        match=r"column 'Besucher' \('1.050', '1.100'\) reads 2 ways \(decimal '.': 1.05, 1.1; decimal ',', "
-        r"thousands '.': 1050, 1100\); choose with decimal=',' or decimal='.' or thousands='.'",
-    ):
-        read_numbers(text, Reading(), name="Besucher")
-    assert read_numbers(text, Reading(thousands=".")).tolist() == [950, 1050, 1100]
-    assert read_numbers(text, Reading(decimal=",")).tolist() == [950, 1050, 1100]
-    assert read_numbers(text, Reading(decimal=".")).tolist() == [950, 1.05, 1.1]
-    assert read_numbers(pd.Series(["a", "1"]), Reading()) is None  # text: no numbers
 
 
 def rows(template: str, values: list[str], sep: str = ",") -> str:
@@ -235,11 +182,6 @@ def test_dates_that_read_two_ways_are_refused_and_read_with_the_option(
     assert clean.index[0] == pd.Timestamp(first) and clean.index[1] == pd.Timestamp(second)
     result = invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run", *option, "-q")
     assert result.exit_code == 0, result.output
-
-
-def test_a_year_whose_two_digits_only_one_century_places_in_the_past_is_read():
-    index, form = read_dates(pd.Series([f"13/{m:02d}/{y}" for y in (65, 70, 72) for m in (1, 2)]))
-    assert index[0] == pd.Timestamp("1965-01-13") and index[-1] == pd.Timestamp("1972-02-13")
 
 
 def test_one_invalid_week_is_an_error_naming_its_row(tmp_path):

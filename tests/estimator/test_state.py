@@ -9,7 +9,6 @@ import pytest
 
 from tsrnn import DataError, Forecaster
 from tsrnn.data.long_layout import long_panel, split_long
-from tsrnn.data.panel import panel_windows
 from tsrnn.data.scaler import Scaler
 from tsrnn.estimator.state import panel_stats
 
@@ -48,7 +47,7 @@ def test_long_panel_is_one_sorted_array_with_offsets():
     assert panel.values.dtype == np.float32 and panel.values.shape == (sum(panel.lengths), 2)
 
 
-def test_panel_statistics_and_windows_match_the_series_one_by_one():
+def test_panel_statistics_match_the_series_one_by_one():
     rng = np.random.default_rng(3)
     values = rng.normal(size=(90, 2)).astype(np.float32) * [1, 50] + [0, 7]
     starts, lengths = np.array([0, 30, 50]), np.array([30, 20, 40])
@@ -60,9 +59,6 @@ def test_panel_statistics_and_windows_match_the_series_one_by_one():
         ref = Scaler().fit(values[starts[s] : starts[s] + ends[s]])
         np.testing.assert_allclose(mean[s], ref.mean_, rtol=1e-6, atol=1e-6)
         np.testing.assert_allclose(scale[s], ref.scale_, rtol=1e-6)
-    rows = panel_windows(lengths, starts, window=5, horizon=2)
-    expected = np.concatenate([a + np.arange(n - 6) for a, n in zip(starts, lengths, strict=False)])
-    np.testing.assert_array_equal(rows, expected)
 
 
 def test_batched_forecast_and_predict_equal_each_series_view():
