@@ -116,7 +116,7 @@ def compare_hidden_sizes(
 
 def _sizes(hidden_sizes: Sequence[int], params: dict) -> list[int]:
     """The hidden sizes to compare, checked: at least one, each at least 1, no repeats."""
-    sizes = [checks.positive_int("hidden_sizes[]", h) for h in hidden_sizes]
+    sizes = [checks.positive_int(f"hidden_sizes[{i}]", h) for i, h in enumerate(hidden_sizes)]
     if not sizes or len(set(sizes)) != len(sizes):
         raise checks.invalid(
             "hidden_sizes",
