@@ -13,7 +13,6 @@ from tsrnn.app.training_run import fit_run
 from tsrnn.data.windows import make_windows
 from tsrnn.estimator.fitting import network_share
 from tsrnn.estimator.forecaster import Forecaster
-from tsrnn.train.history import History
 
 TINY = dict(hidden=6, layers=1, window=10, seed=0, cell="rnn", relative=False, epochs=3, average_best=1)
 
@@ -48,19 +47,6 @@ def test_no_validation_span_leaves_the_share_unknown(fit_frame):
     assert h.val_mse is None and h.linear_val_mse is None and h.network_gain is None
     assert network_share_note(h) == ""
     assert network_share(None, None, None, np.array([], dtype=np.int64)) == (None, None)
-
-
-@pytest.mark.parametrize(
-    "val, linear, words",
-    [
-        (0.5, 1.0, "the network takes off 50% of its linear part's error"),
-        (1.2, 1.0, "the network adds 20% to its linear part's error"),
-    ],
-)
-def test_the_note_states_what_the_network_adds(val, linear, words):
-    note = network_share_note(History(val_mse=val, linear_val_mse=linear))
-    assert note.startswith(f"\n  network's share: validation MSE {val:.4g} (scaled) against {linear:.4g} ")
-    assert note.endswith(words)
 
 
 def test_the_fit_report_states_the_share(tmp_path):

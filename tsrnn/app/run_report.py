@@ -41,7 +41,7 @@ _LABELS = {
 
 
 def _num(value: float | None, width: int = 0) -> str:
-    """A metric with four significant decimals at most: 0.1235, 17827.55, 1.235e+06; n/a for None."""
+    """A metric with at most four decimals and five digits: 0.1235, 8913.8, 17828, 1.235e+06; n/a for None."""
     if value is None:
         text = "n/a"
     elif not np.isfinite(value) or abs(value) >= 1e6:
