@@ -1,7 +1,8 @@
 """What import-linter cannot say about the package's layers (those are contracts in pyproject.toml,
 checked by ``lint-imports`` in CI: imports only go down the layers, no cycles, no torch in the base
 and data layers): every module lives in one of the contract's layers, no module reaches another
-module's private names or the estimator's private methods, and ARCHITECTURE.md names every module."""
+module's private names or the estimator's private methods, ARCHITECTURE.md names every module, and
+every module has its test file."""
 
 from __future__ import annotations
 
@@ -107,3 +108,16 @@ def test_architecture_document_names_every_module():
         if "." in m and not p.name == "__init__.py" and f"`{p.name}`" not in text
     ]
     assert not missing, f"ARCHITECTURE.md does not describe {missing}"
+
+
+def test_every_module_has_a_test_file_in_the_mirrored_folder():
+    """Tests mirror the package: ``tsrnn/data/dates.py`` is tested in ``tests/data/test_dates.py``;
+    behaviour tests that span modules sit beside them under names of their own."""
+    tests = PACKAGE.parent / "tests"
+    missing = [
+        f"{p.relative_to(PACKAGE.parent)} -> {want.relative_to(PACKAGE.parent)}"
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if p.name not in ("__init__.py", "__main__.py")
+        and not (want := tests.joinpath(*p.relative_to(PACKAGE).parent.parts, f"test_{p.stem}.py")).is_file()
+    ]
+    assert not missing, f"modules without a test file of their own: {missing}"
