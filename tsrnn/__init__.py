@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from .app.shapes import ShapeReport, describe_shapes, trace_shapes
     from .base.config import ModelConfig, TrainConfig
     from .base.errors import CheckpointError, DataError, InvalidParameterError, NotFittedError, TsrnnError
-    from .data.files import read, read_csv
+    from .data.dataset import Dataset, Roles, read
+    from .data.files import read_csv
     from .data.generate import multi_sine, sine_wave, to_batch
     from .data.reading import AmbiguousData, Reading
     from .data.scaler import Scaler
@@ -46,7 +47,9 @@ _EXPORTS = {
     "to_batch": "data.generate",
     "as_series": "data.series",
     "read_csv": "data.files",
-    "read": "data.files",
+    "read": "data.dataset",
+    "Dataset": "data.dataset",
+    "Roles": "data.dataset",
     "Reading": "data.reading",
     "AmbiguousData": "data.reading",
     "Scaler": "data.scaler",
@@ -72,6 +75,7 @@ __all__ = [
     "AmbiguousData",
     "CheckpointError",
     "DataError",
+    "Dataset",
     "Forecaster",
     "ForwardResult",
     "HiddenComparison",
@@ -82,6 +86,7 @@ __all__ = [
     "NotFittedError",
     "RNNForecaster",
     "Reading",
+    "Roles",
     "Scaler",
     "ShapeReport",
     "TrainConfig",

@@ -294,32 +294,6 @@ def test_reading_options_are_checked():
     one_line_error(invoke("fit", "--dayfirst"), "--dayfirst describe --data and need it")
 
 
-# -- tsrnn.read: the one entry ---------------------------------------------------------------------------
-def test_read_takes_the_options_and_reports_what_it_decided(tmp_path):
-    import tsrnn
-
-    months = [f"01/{m:02d}/{y}" for y in (2020, 2021) for m in range(1, 13)]
-    path = time_file(tmp_path, "date", months)
-    with pytest.raises(AmbiguousData, match=r"column 'date' .* choose with dayfirst=False"):
-        tsrnn.read(path)
-    frame, report = tsrnn.read(path, dayfirst=True)
-    assert report["layout"] == "wide" and report["freq"] == "MS" and report["reading"] == {"dayfirst": True}
-    assert report["time_form"] == "strftime:%d/%m/%Y" and frame.index[1] == pd.Timestamp("2020-02-01")
-    forecast = Forecaster(**TINY).fit(frame).forecast(1)
-    assert list(labelled(forecast)["ds"]) == ["01/01/2022"]  # written back as the file writes dates
-    long = csv(
-        tmp_path, "shop;day;sales\n" + "".join(f"01;{d}.01.2020;1.500\n" for d in range(13, 25)), "l.csv"
-    )
-    frame, report = tsrnn.read(long, id_col="shop", time_col="day", target_col="sales", thousands=".")
-    assert list(frame.columns) == ["unique_id", "ds", "y"] and frame["unique_id"].iloc[0] == "01"
-    assert report["layout"] == "long" and report["series"] == 1 and report["freq"] == "D"
-    assert frame["y"].iloc[0] == 1500 and Forecaster(**TINY).fit(frame).state_.ids == ["01"]
-    with pytest.raises(DataError, match=r"column\(s\) \['store'\] not found"):
-        tsrnn.read(long, id_col="store", thousands=".")
-    _, report = tsrnn.read(pd.DataFrame({"year": range(1990, 2000), "y": range(10)}))
-    assert report["time_form"] == "year"
-
-
 def test_month_and_year_written_mm_yyyy_are_a_monthly_axis_written_back_so(tmp_path):
     months = pd.period_range("2010-01", periods=30, freq="M").strftime("%m/%Y")
     clean, report = prepare_wide(read_csv(time_file(tmp_path, "Month", list(months))))

@@ -248,12 +248,21 @@ def test_a_frame_that_reads_two_ways_names_tsrnn_read_whose_frame_fits(tmp_path)
     with pytest.raises(
         tsrnn.AmbiguousData,
         match=r"choose with dayfirst=False or dayfirst=True: an option of tsrnn.read, so read the data with "
-        r"tsrnn.read\(data, \.\.\.\) and pass the frame it returns$",
+        r"tsrnn.read\(data, \.\.\.\) and pass the dataset it returns$",
     ):
         Forecaster(epochs=1).fit(frame)
-    read, report = tsrnn.read(frame, dayfirst=True)  # what the message says: it then fits
-    assert list(read.index.strftime("%Y-%m-%d")) == ["2020-02-01", "2020-02-02", "2020-02-03", "2020-02-04"]
-    assert report["reading"] == {"dayfirst": True}
+    data = tsrnn.read(frame, dayfirst=True)  # what the message says: it then fits
+    assert data.time_axis is not None
+    assert list(data.time_axis.index.strftime("%Y-%m-%d")) == [
+        "2020-02-01",
+        "2020-02-02",
+        "2020-02-03",
+        "2020-02-04",
+    ]
+    assert data.report["reading"] == {"dayfirst": True}
+    assert Forecaster(epochs=1, window=2, hidden=4).fit(data).forecast(1)["ds"].tolist() == [
+        pd.Timestamp("2020-02-05")
+    ]
 
 
 def test_a_file_name_is_refused_with_tsrnn_read(tmp_path, monthly):

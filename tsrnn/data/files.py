@@ -1,6 +1,5 @@
 """Data files: CSV, gzip-compressed CSV and Parquet read once (every field as text, then typed by
-:mod:`tsrnn.data.fields`), and :func:`read`, a file or a DataFrame read as one series or a long
-panel with the report of what was decided."""
+:mod:`tsrnn.data.fields`); :func:`tsrnn.data.dataset.read` makes a dataset of what they hold."""
 
 from __future__ import annotations
 
@@ -12,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.errors import DataError
 from .fields import header_is_data, typed_columns
-from .reading import EpochUnit, Reading, with_reading
+from .reading import Reading, with_reading
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MAX_COLUMNS", "read_csv", "read"]
+__all__ = ["MAX_COLUMNS", "read_csv"]
 
 MAX_COLUMNS = 100_000  # columns of one CSV file
 _FALLBACK_ENCODING = (
@@ -188,98 +187,6 @@ def _roles(frame: pd.DataFrame, path: str, reading: Reading) -> pd.DataFrame:
             f"rename it"
         )
     return frame.rename(columns=reading.columns)  # a file of future values has no target column
-
-
-def read(
-    source,
-    *,
-    time_col: str | None = None,
-    id_col: str | None = None,
-    target_col: str | None = None,
-    freq: str | None = None,
-    dayfirst: bool | None = None,
-    decimal: str | None = None,
-    thousands: str | None = None,
-    header="infer",
-    century: int | None = None,
-    year: int | None = None,
-    epoch: EpochUnit | None = None,
-    fill: str | None = None,
-    irregular: str = "error",
-) -> tuple[pd.DataFrame, dict]:
-    """Read a series from a file or a DataFrame once, and say how it was read.
-
-    ``source`` is a path (CSV, ``.csv.gz``, Parquet) or a DataFrame.  With ``id_col`` (or columns
-    ``unique_id``, ``ds``, ``y``) it is long data: ``id_col``, ``time_col`` and ``target_col`` are
-    renamed ``unique_id``, ``ds`` and ``y``, and the frame comes back as read (ids as text, exactly
-    as written), checked by :func:`tsrnn.data.long_layout.long_panel`; else it is wide data, returned
-    clean by :func:`tsrnn.data.wide_layout.prepare_wide` (indexed by its time axis).  Either frame is
-    ready for :meth:`tsrnn.Forecaster.fit` and carries the reading.  Where the text reads two ways
-    it is refused with the option that picks one: ``dayfirst``, ``decimal`` (``"."`` or ``","``),
-    ``thousands`` (``","``, ``"."``, ``" "``, ``"'"`` or ``""``), ``header`` (``"infer"``; None: no
-    header row, as pandas says it; 0: the first row names the columns), ``century`` (two-digit years
-    fall in the hundred years from it), ``year`` (of the first of dates written without one),
-    ``epoch`` (the unit of integer timestamps).  ``freq``, ``fill`` and ``irregular`` are those of
-    :func:`~tsrnn.data.wide_layout.prepare_wide`.  Returns the frame and the report of what was decided:
-    the layout, the time column, its form and frequency, gaps, fills, the columns left out, and the
-    options given (``reading``).
-    """
-    from .frames import is_long
-    from .long_layout import long_panel
-    from .wide_layout import prepare_wide
-
-    reading = _reading_of(
-        header,
-        dayfirst=dayfirst,
-        decimal=decimal,
-        thousands=thousands,
-        century=century,
-        year=year,
-        epoch=epoch,
-    )
-    frame = _source_frame(source, reading, id_col, time_col, target_col)
-    if is_long(frame):
-        panel = long_panel(frame, None, fill, irregular, freq)
-        return frame, {
-            "layout": "long",
-            "series": len(panel.ids),
-            **panel.report,
-            "reading": reading.to_dict(),
-        }
-    clean, report = prepare_wide(frame, time_col, None, fill, irregular, freq)
-    return clean, {"layout": "wide", **report, "reading": reading.to_dict()}
-
-
-def _reading_of(header, **answers) -> Reading:
-    """The options of :func:`read` as a :class:`~tsrnn.data.reading.Reading` (``header`` as pandas
-    says it: "infer", None or 0), the header checked first."""
-    if not (header == "infer" or header is None or header in (0, True, False)):
-        raise ValueError(f"header must be 'infer', None (no header row) or 0, got {header!r}")
-    return Reading(
-        header=None if header == "infer" else header is not None and header is not False, **answers
-    )
-
-
-def _source_frame(source, reading: Reading, id_col, time_col, target_col) -> pd.DataFrame:
-    """``source`` (a path, read by :func:`read_csv`, or a DataFrame) with ``reading``; with ``id_col``,
-    its id, time and target columns renamed to the long layout's."""
-    import pandas as pd
-
-    from .frames import LONG_ID, LONG_TARGET, LONG_TIME
-
-    if isinstance(source, pd.DataFrame):
-        frame = with_reading(source.copy(deep=False), reading)
-    elif isinstance(source, (str, os.PathLike)):
-        frame = read_csv(source, reading, id_col=id_col or LONG_ID)
-    else:
-        raise TypeError(f"source must be a path or a DataFrame, got {type(source).__name__}")
-    names = {id_col: LONG_ID, time_col: LONG_TIME, target_col: LONG_TARGET}
-    if id_col is not None:
-        missing = [c for c in names if c is not None and c not in frame.columns]
-        if missing:
-            raise DataError(f"column(s) {missing} not found; columns are {list(frame.columns)}")
-        frame = frame.rename(columns={k: v for k, v in names.items() if k is not None})
-    return frame
 
 
 _GROUPING_HINT = (

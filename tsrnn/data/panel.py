@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .calendar import Grid
+    from .series import Series
     from .sessions import Session
 
 __all__ = ["Panel", "panel_windows"]
@@ -54,6 +55,23 @@ class Panel:
     index: pd.Index | range | None = None
     freq: str | None = None
     session: Session | None = None
+
+    @classmethod
+    def of_series(cls, s: Series, uid=None, report: dict | None = None) -> Panel:
+        """A single series as a panel of one, keeping its own time labels and frequency."""
+        return cls(
+            s.values,
+            np.zeros(1, np.int64),
+            np.array([s.length]),
+            [uid],
+            s.columns,
+            form=s.form,
+            season=s.season,
+            report=report or {},
+            index=s.index,
+            freq=s.freq,
+            session=s.session,
+        )
 
     @property
     def n_series(self) -> int:

@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ..base.errors import DataError
-from .calendar import shown_labels
+from .calendar import Grid, shown_labels
 from .date_forms import centuries, date_form, to_dates
 from .date_parts import clock_column, month_table, year_and_period
-from .dates import decimal_years, parse_dates
+from .dates import decimal_years, format_labels, parse_dates
 from .reading import Reading, ambiguous, reading_of
 from .row_labels import is_index_column, row_number_columns
 from .time_words import DATE_WORDS, integer_form, looks_like_time, name_words
@@ -37,6 +37,14 @@ class TimeAxis:
     column: str | None  # the column it was read from; None for the frame's own index
     form: str  # "date", "datetime", "month", "quarter", "quarter-dash", "quarter-space", "period:<freq>", "strftime:<format>", "decimal:<m>",
     # "year", "integer"
+    freq: str | None = None  # the calendar's pandas frequency, once found (None: integer steps)
+    grid: Grid | None = None  # the grid a panel's series share (tsrnn.data.calendar.Grid), if any
+
+    def describe(self) -> str:
+        """The axis in words: its span, frequency and form (``2019-01-01 .. 2020-12-01, MS, month``)."""
+        ends = list(format_labels(self.index[[0, -1]], self.form)) if len(self.index) else []
+        span = f"{ends[0]} .. {ends[1]}" if ends else "empty"
+        return f"{span}, {self.freq or 'integer steps'}, written as {self.form}"
 
 
 def _integer_steps(column: pd.Series, consecutive: bool) -> pd.Index | None:

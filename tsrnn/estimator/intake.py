@@ -13,18 +13,17 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from dataclasses import replace
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
 import numpy as np
 
 from ..base import checks
 from ..base.errors import DataError
+from ..data.dataset import Dataset, as_frame, as_panel
 from ..data.index_specs import index_spec
 from ..data.known import future_panel, future_values
 from ..data.panel import Panel
 from ..data.reading import AmbiguousData, Reading, reading_of, with_reading
-from ..data.series import Series, as_series
 from .state import continuation_specs
 
 if TYPE_CHECKING:
@@ -34,7 +33,6 @@ NO_TIME = "none"  # time_col="none": a frame without a time column (tsrnn.data.t
 
 __all__ = [
     "is_long",
-    "as_frame",
     "read",
     "fit_panel",
     "decided_reading",
@@ -54,22 +52,22 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 def _given_data(reader: _F) -> _F:
     """``reader(est, data)`` refusing a file name (the estimator takes data; ``tsrnn.read`` reads
     files), and naming where a choice it asks for is given: a frame that reads two ways is read
-    with ``tsrnn.read(data, dayfirst=...)``, whose frame the estimator takes."""
+    with ``tsrnn.read(data, dayfirst=...)``, whose dataset the estimator takes."""
 
     @functools.wraps(reader)
     def read_given(est, data, *args, **kwargs):
         if isinstance(data, (str, bytes, os.PathLike)):
             raise DataError(
-                f"the Forecaster takes data (an array, a DataFrame, or what tsrnn.read returns), not a "
-                f"file name: got {os.fsdecode(data)!r}; read it with tsrnn.read({os.fsdecode(data)!r}) "
-                f"and pass the frame it returns"
+                f"the Forecaster takes data (an array, a DataFrame, or the dataset tsrnn.read returns), "
+                f"not a file name: got {os.fsdecode(data)!r}; read it with tsrnn.read({os.fsdecode(data)!r}) "
+                f"and pass the dataset it returns"
             )
         try:
             return reader(est, data, *args, **kwargs)
         except AmbiguousData as err:
             raise AmbiguousData(
                 err.choice,
-                ": an option of tsrnn.read, so read the data with tsrnn.read(data, ...) and pass the frame "
+                ": an option of tsrnn.read, so read the data with tsrnn.read(data, ...) and pass the dataset "
                 "it returns",
             ) from None
 
@@ -85,41 +83,23 @@ def is_long(data) -> bool:
     return frame_is_long(data)
 
 
-def as_frame(data):
-    """A pandas Series as a one-column DataFrame (named ``y`` when it has no name), so its time
-    index is read like a DataFrame's; anything else as it is."""
-    if checks.is_pandas(data, "Series"):
-        return data.to_frame(name="y" if data.name is None else str(data.name))
-    return data
-
-
-def _prepare(data, time_col, features, fill, irregular, freq) -> tuple[Series, dict]:
-    """One series from an array, tensor or wide DataFrame (its time axis, gaps and fill policy read
-    with these settings) and what was read (the report; empty for an array)."""
-    data = as_frame(data)
-    if not checks.is_pandas(data, "DataFrame"):
-        return as_series(data), {}
-    from ..data.wide_layout import prepare_wide
-
-    data, report = prepare_wide(data, time_col, features, fill, irregular, freq)
-    return as_series(data), report
-
-
 @_given_data
 def read(est, data) -> Panel:
-    """What ``fit`` reads, as a panel read with the estimator's settings: long data (one series per
-    ``unique_id``, vectorised) or one unnamed series; a :class:`~tsrnn.data.panel.Panel` as it is."""
+    """What ``fit`` reads, as one panel: a :class:`~tsrnn.data.dataset.Dataset` (what ``tsrnn.read``
+    returns) or a :class:`~tsrnn.data.panel.Panel` as it is; anything else read as
+    :func:`~tsrnn.data.dataset.as_panel` reads it, with the estimator's settings."""
+    if isinstance(data, Dataset):
+        return data.panel
     if isinstance(data, Panel):
         return data
-    if is_long(data):
-        from ..data.long_layout import long_panel
-
-        panel = long_panel(data, est.features, est.fill, est.irregular, est.freq)
-    else:
-        s, report = _prepare(data, est.time_col, est.features, est.fill, est.irregular, est.freq)
-        panel = one_series(s, None, report)
-    given = reading_of(data).to_dict()  # the answers a file left open (dayfirst, decimal, ...), if any
-    return replace(panel, report={**panel.report, "reading": given}) if given else panel
+    return as_panel(
+        data,
+        time_col=est.time_col,
+        features=est.features,
+        fill=est.fill,
+        irregular=est.irregular,
+        freq=est.freq,
+    )
 
 
 def fit_panel(est, data) -> tuple[Panel, list[dict]]:
@@ -145,14 +125,13 @@ def decided_reading(est, panel: Panel) -> dict:
         time_col = report.get("time_col")
     else:
         time_col = NO_TIME if report else None  # a frame without a time axis; None: an array
-    features = est.features
     return {
         "time_col": None if time_col is None else str(time_col),
-        "features": [features] if isinstance(features, str) else None if features is None else list(features),
-        "fill": est.fill,
-        "irregular": est.irregular,
+        "features": report.get("features"),
+        "fill": report.get("fill"),
+        "irregular": report.get("irregular", "error"),
         "freq": report.get("freq") or (panel.grid.freq if panel.grid is not None else panel.freq),
-        "declared": est.freq is not None,
+        "declared": bool(report.get("declared")),
         "file": report.get("reading"),  # how the file was read where it read two ways, or None
     }
 
@@ -173,23 +152,6 @@ def fitted_reading(est) -> dict:
     }
 
 
-def one_series(s: Series, uid, report: dict | None = None) -> Panel:
-    """A single series as a panel of one, keeping its own time labels and frequency."""
-    return Panel(
-        s.values,
-        np.zeros(1, np.int64),
-        np.array([s.length]),
-        [uid],
-        s.columns,
-        form=s.form,
-        season=s.season,
-        report=report or {},
-        index=s.index,
-        freq=s.freq,
-        session=s.session,
-    )
-
-
 @_given_data
 def _read_new(est, data) -> Panel:
     """Data given to the fitted model, read as the fit read its data (:func:`fitted_reading`): its
@@ -200,33 +162,38 @@ def _read_new(est, data) -> Panel:
     declared = r["freq"] if r["declared"] else None
     if r.get("file") and checks.is_pandas(data, "DataFrame") and not reading_of(data).to_dict():
         data = with_reading(data.copy(deep=False), Reading.from_dict(r["file"]))  # read as the fit's file
-    if est.long_:
-        from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME
-        from ..data.long_layout import long_panel
-
-        if not is_long(data):
-            raise DataError(
-                f"this Forecaster was fitted on long data; expected the columns "
-                f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)"
-            )
-        panel = long_panel(data, r["features"], r["fill"], r["irregular"], declared)
-        if declared is None and r["freq"] and panel.grid is not None and panel.grid.freq is None:
-            panel = long_panel(data, r["features"], r["fill"], r["irregular"], r["freq"])
-        return panel
     data = as_frame(data)
-    if not checks.is_pandas(data, "DataFrame"):
-        return one_series(as_series(data), est.state_.ids[0])
-    if is_long(data) and est.state_.ids[0] is not None:
-        raise DataError(ONE_SERIES)
-    time_col = r["time_col"]
-    if time_col not in (None, NO_TIME) and time_col not in data.columns and data.index.name != time_col:
-        time_col = None  # Date and Time in two columns, or a frame without its time column: found again
-    settings = (time_col, r["features"], r["fill"], r["irregular"])
-    s, report = _prepare(data, *settings, declared)
-    if declared is None and r["freq"] and report.get("freq") is None and report.get("time_form"):
-        if _is_dates(s.index):  # too short to tell its frequency: the fitted one
-            s, report = _prepare(data, *settings, r["freq"])
-    return one_series(s, est.state_.ids[0], report)
+    time_col = None if est.long_ else r["time_col"]
+    if est.long_ and not is_long(data):
+        from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME
+
+        raise DataError(
+            f"this Forecaster was fitted on long data; expected the columns "
+            f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)"
+        )
+    if not est.long_ and checks.is_pandas(data, "DataFrame"):
+        if is_long(data) and est.state_.ids[0] is not None:
+            raise DataError(ONE_SERIES)
+        if time_col not in (None, NO_TIME) and time_col not in data.columns and data.index.name != time_col:
+            time_col = None  # Date and Time in two columns, or a frame without its time column: found again
+    settings = {
+        "time_col": time_col,
+        "features": r["features"],
+        "fill": r["fill"],
+        "irregular": r["irregular"],
+        "uid": est.state_.ids[0],
+    }
+    panel = as_panel(data, freq=declared, **settings)
+    if declared is None and r["freq"] and _too_short(panel):
+        panel = as_panel(data, freq=r["freq"], **settings)  # too short to tell its frequency: the fitted one
+    return panel
+
+
+def _too_short(panel: Panel) -> bool:
+    """Whether ``panel``'s dates were too few to tell their frequency."""
+    if panel.grid is not None:
+        return panel.grid.freq is None
+    return panel.report.get("freq") is None and bool(panel.report.get("time_form")) and _is_dates(panel.index)
 
 
 def _is_dates(index) -> TypeGuard[pd.DatetimeIndex]:
@@ -242,6 +209,8 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
     or a panel of one); one fitted on long data reads long data (or a panel of its series).  The
     fitted estimator is never changed."""
     state = est.state_
+    if isinstance(data, Dataset):
+        data = data.panel
     panel = data if isinstance(data, Panel) else _read_new(est, data)
     if est.long_:
         unknown = [uid for uid in panel.ids if uid not in state]
