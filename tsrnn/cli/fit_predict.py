@@ -71,8 +71,8 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     "--features",
     type=CountOrColumns(),
     default="3",
-    help="Generated series: how many features. With --data: the input columns, comma-separated "
-    "(default: every numeric column).",
+    help="Generated series: how many features. With --data: the input columns, comma-separated; every "
+    "numeric column unless given.",
 )
 @click.option(
     "--data",

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from ..base.config import CELLS, LOSSES
+from ..base.config import CELLS, DEFAULT_LEVELS, LOSSES
 from .spec import Spec, check_value, numpydoc, param
 
 __all__ = ["Parameters", "Spec", "DOC", "GROUPS", "check", "specs"]
@@ -172,9 +172,10 @@ class Parameters:
         "levels",
         "Quantile levels, sorted, space-separated after the option (with the gaussian or quantile loss).",
         "Levels strictly inside (0, 1), sorted: the quantile head's outputs, or the Gaussian's reported "
-        "quantiles.  Only with a probabilistic ``loss``.",
+        f"quantiles; ``None`` takes {', '.join(map(str, DEFAULT_LEVELS[:-1]))} and {DEFAULT_LEVELS[-1]}.  "
+        "Only with a probabilistic ``loss``.",
         none=True,
-        auto="0.1 0.5 0.9",
+        auto=" ".join(map(str, DEFAULT_LEVELS)),
     )
     samples: int = param(
         100,
@@ -215,8 +216,9 @@ class Parameters:
         "float",
         "Share of the training steps, at their end, used for early stopping.",
         "Share of the training steps, at their end, that validate (early stopping).  ``None`` adapts the "
-        "validation span to the horizon and the length (:meth:`validation_steps`; the report says what "
-        "it chose); 0 trains without validation.",
+        "validation span to the horizon and the length: 10% of the steps, but at least ``horizon``, and "
+        "none when the rest could not hold a training window (:meth:`validation_steps`; the report says "
+        "what it chose); 0 trains without validation.",
         low=0.0,
         high=1.0,
         high_open=True,
