@@ -89,17 +89,58 @@ def test_predict_plot_reads_the_run_s_file_with_the_fit_s_options(tmp_path):
     assert (tmp_path / "f.png").read_bytes()[:4] == b"\x89PNG" and "last window only" not in result.output
 
 
-def test_an_ambiguous_date_column_is_refused_in_flags_then_fits_and_forecasts(tmp_path):
-    # US month/day/year dates of the first of each month: 01/02/2020 is also the 1st of February
-    months = pd.date_range("2018-01-01", periods=24, freq="MS")
-    values = 100 + np.arange(24) + 10 * np.sin(np.arange(24) * np.pi / 6)
-    (tmp_path / "m.csv").write_text(
+def _us_months(path, n: int) -> None:
+    """US month/day/year dates of the first of ``n`` months from January 2018."""
+    months = pd.date_range("2018-01-01", periods=n, freq="MS")
+    values = 100 + np.arange(n) + 10 * np.sin(np.arange(n) * np.pi / 6)
+    path.write_text(
         "date,value\n" + "".join(f"{d:%m/%d/%Y},{v:.1f}\n" for d, v in zip(months, values, strict=True))
     )
-    fit = ("fit", "--data", str(tmp_path / "m.csv"), "--hidden", "4", "--epochs", "2", "--quiet")
+
+
+def test_an_ambiguous_date_column_is_refused_in_flags_then_fits_and_forecasts(tmp_path):
+    # twelve months of 2018: 01/02/2018 is also the 1st of February, and twelve days are a calendar too
+    _us_months(tmp_path / "m.csv", 12)
+    fit = (
+        "fit",
+        "--data",
+        str(tmp_path / "m.csv"),
+        "--hidden",
+        "4",
+        "--epochs",
+        "2",
+        "--window",
+        "4",
+        "--quiet",
+    )
     line = one_line_error(invoke(*fit, "--out", str(tmp_path / "r0")), "reads 2 ways")
     assert line.endswith("choose with --monthfirst or --dayfirst")  # flags, not the library's tsrnn.read
     assert invoke(*fit, "--monthfirst", "--out", str(tmp_path / "run")).exit_code == 0
+    predicted = invoke("predict", "--model", str(tmp_path / "run"), "--steps", "2")
+    assert predicted.exit_code == 0, predicted.output
+    assert [row.split()[1] for row in predicted.output.splitlines()[1:]] == ["01/01/2019", "02/01/2019"]
+
+
+def test_dates_that_only_month_first_makes_a_calendar_fit_without_a_flag_and_say_why(tmp_path):
+    # 24 months: read day first they would be the 1st to the 12th of January 2018, then of January 2019
+    _us_months(tmp_path / "m.csv", 24)
+    fit = (
+        "fit",
+        "--data",
+        str(tmp_path / "m.csv"),
+        "--hidden",
+        "4",
+        "--epochs",
+        "2",
+        "--out",
+        str(tmp_path / "run"),
+    )
+    fitted = invoke(*fit)
+    assert fitted.exit_code == 0, fitted.output
+    assert (
+        "; column 'date' read month first: day first is not a regular calendar (2018-01-01 .. 2018-01-12, "
+        "then 2019-01-01; 353 of its 377 daily (D) steps absent)" in fitted.output
+    )
     predicted = invoke("predict", "--model", str(tmp_path / "run"), "--steps", "2")
     assert predicted.exit_code == 0, predicted.output
     assert [row.split()[1] for row in predicted.output.splitlines()[1:]] == ["01/01/2020", "02/01/2020"]

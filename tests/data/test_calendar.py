@@ -818,8 +818,9 @@ def test_r_decimal_years_are_months_or_quarters_and_written_back(tmp_path, m, fr
 
 
 def test_dates_that_read_either_way_are_refused_until_dayfirst_says():
-    months = pd.date_range("2018-01-01", periods=36, freq="MS")  # 01/02/2018: every day <= 12
-    frame = pd.DataFrame({"Date": months.strftime("%d/%m/%Y"), "v": seasonal(36)})
+    # 01/02/2018: every day <= 12, and within one year both readings are calendars (months, or days)
+    months = pd.date_range("2018-01-01", periods=12, freq="MS")
+    frame = pd.DataFrame({"Date": months.strftime("%d/%m/%Y"), "v": seasonal(12, 3)})
     with pytest.raises(
         AmbiguousData,
         match=r"column 'Date' \('01/02/2018', '01/03/2018', '01/04/2018'\) reads 2 ways \(day first: "
@@ -828,7 +829,8 @@ def test_dates_that_read_either_way_are_refused_until_dayfirst_says():
     ):
         prepare_wide(frame)
     clean, report = prepare_wide(with_reading(frame, Reading(dayfirst=True)))
-    assert report["freq"] == "MS" and clean.index[1] == pd.Timestamp("2018-02-01") and len(clean) == 36
+    assert report["freq"] == "MS" and clean.index[1] == pd.Timestamp("2018-02-01") and len(clean) == 12
+    assert "decisions" not in report  # the user's answer, no decision
     days = pd.date_range("2018-01-01", periods=12, freq="D")  # both readings regular: still a question
     frame = pd.DataFrame({"Date": days.strftime("%m/%d/%Y"), "v": seasonal(12, 3)})
     with pytest.raises(AmbiguousData, match="reads 2 ways"):
@@ -979,12 +981,20 @@ def test_fiscal_years_are_yearly_and_written_back():
 
 
 def test_new_detectors_leave_alone_what_they_must_not_read():
-    # a US monthly series on the 10th reads both ways: the user says which
-    months = pd.date_range("2018-01-01", periods=36, freq="MS") + pd.Timedelta(days=9)
-    us = pd.DataFrame({"Date": months.strftime("%m/%d/%Y"), "v": seasonal(36)})
+    # a US monthly series on the 10th of one year reads both ways: the user says which
+    months = pd.date_range("2018-01-01", periods=12, freq="MS") + pd.Timedelta(days=9)
+    us = pd.DataFrame({"Date": months.strftime("%m/%d/%Y"), "v": seasonal(12, 3)})
     with pytest.raises(AmbiguousData, match="dayfirst=False"):
         find_time_axis(us)
     assert find_time_axis(us, reading=Reading(dayfirst=False))[1].index[1] == pd.Timestamp("2018-02-10")
+    # over three years, day first is the 1st to the 12th of three Octobers: month first is read
+    months = pd.date_range("2018-01-01", periods=36, freq="MS") + pd.Timedelta(days=9)
+    us = pd.DataFrame({"Date": months.strftime("%m/%d/%Y"), "v": seasonal(36)})
+    axis = find_time_axis(us)[1]
+    assert axis.index[1] == pd.Timestamp("2018-02-10") and axis.note.startswith(
+        "column 'Date' read month first: day first is not a regular calendar (2018-10-01 .. 2018-10-12, "
+        "then 2019-10-01;"
+    )
     # a year column is the time even beside a text column of mostly dates
     frame = pd.DataFrame(
         {

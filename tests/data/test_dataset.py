@@ -24,8 +24,19 @@ def write(tmp_path, text: str, name: str = "data.csv") -> str:
 def test_read_takes_the_options_and_reports_what_it_decided(tmp_path):
     months = [f"01/{m:02d}/{y}" for y in (2020, 2021) for m in range(1, 13)]
     path = write(tmp_path, "date,y\n" + "".join(f"{t},{10 + i % 3}.5\n" for i, t in enumerate(months)))
+    one_year = write(tmp_path, "date,y\n" + "".join(f"{t},1\n" for t in months[:12]), "one_year.csv")
     with pytest.raises(AmbiguousData, match=r"column 'date' .* choose with dayfirst=False"):
-        tsrnn.read(path)
+        tsrnn.read(one_year)  # twelve months, or the first twelve days of January
+    auto = tsrnn.read(path)  # two years: month first they would be the 1st to the 12th of two Januaries
+    assert (
+        auto.report["reading"] == {}
+        and auto.time_axis is not None
+        and auto.time_axis.index.equals(tsrnn.read(path, dayfirst=True).time_axis.index)
+    )
+    assert auto.report["decisions"] == [
+        "column 'date' read day first: month first is not a regular calendar (2020-01-01 .. 2020-01-12, "
+        "then 2021-01-01; 354 of its 378 daily (D) steps absent)"
+    ]
     data = tsrnn.read(path, dayfirst=True)
     assert isinstance(data, Dataset) and data.layout == "wide" and data.ids == [None]
     assert data.report["freq"] == "MS" and data.report["reading"] == {"dayfirst": True}

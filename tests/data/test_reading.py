@@ -10,7 +10,7 @@ import pytest
 from conftest import invoke, one_line_error
 
 from tsrnn import DataError, Forecaster
-from tsrnn.data.dates import labelled
+from tsrnn.data.dates import format_labels, labelled
 from tsrnn.data.files import read_csv
 from tsrnn.data.long_layout import long_panel
 from tsrnn.data.reading import AmbiguousData, Reading, with_reading
@@ -120,15 +120,15 @@ def time_file(tmp_path, column: str, labels, n: int | None = None) -> str:
 @pytest.mark.parametrize(
     "labels, message, option, first, second",
     [
-        (  # UK months: day first, or days of January
-            [f"01/{m:02d}/{y}" for y in (2020, 2021) for m in range(1, 13)],
+        (  # UK months of one year: day first, or the first twelve days of January
+            [f"01/{m:02d}/2020" for m in range(1, 13)],
             r"column 'date' \('01/02/2020', '01/03/2020', '01/04/2020'\) reads 2 ways \(day first: 2020-02-01",
             ["--dayfirst"],
             "2020-01-01",
             "2020-02-01",
         ),
-        (  # German months
-            [f"01.{m:02d}.{y}" for y in (2020, 2021) for m in range(1, 13)],
+        (  # German months of one year
+            [f"01.{m:02d}.2020" for m in range(1, 13)],
             r"choose with dayfirst=False or dayfirst=True",
             ["--dayfirst"],
             "2020-01-01",
@@ -141,8 +141,8 @@ def time_file(tmp_path, column: str, labels, n: int | None = None) -> str:
             "2020-01-01",
             "2020-01-02",
         ),
-        (  # two-digit years across pandas' 1969 pivot, read either way day or month first
-            [f"{m:02d}/01/{y}" for y in range(65, 73) for m in range(1, 13)],
+        (  # US months of one year with two-digit years, read either way day or month first
+            [f"{m:02d}/01/65" for m in range(1, 13)],
             r"reads 2 ways .*dayfirst=True",
             ["--monthfirst"],
             "1965-01-01",
@@ -182,6 +182,65 @@ def test_dates_that_read_two_ways_are_refused_and_read_with_the_option(
     assert clean.index[0] == pd.Timestamp(first) and clean.index[1] == pd.Timestamp(second)
     result = invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run", *option, "-q")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "labels, first, second, note",
+    [
+        (  # US months of two years: day first would be the 1st to the 12th of two Januaries
+            [f"{m:02d}/01/{y}" for y in (2018, 2019) for m in range(1, 13)],
+            "2018-01-01",
+            "2018-02-01",
+            "column 'date' read month first: day first is not a regular calendar (2018-01-01 .. 2018-01-12, "
+            "then 2019-01-01; 353 of its 377 daily (D) steps absent)",
+        ),
+        (  # UK months of two years: month first would be those days
+            [f"01/{m:02d}/{y}" for y in (2018, 2019) for m in range(1, 13)],
+            "2018-01-01",
+            "2018-02-01",
+            "column 'date' read day first: month first is not a regular calendar (2018-01-01 .. 2018-01-12, "
+            "then 2019-01-01; 353 of its 377 daily (D) steps absent)",
+        ),
+        (  # German months of two years
+            [f"01.{m:02d}.{y}" for y in (2020, 2021) for m in range(1, 13)],
+            "2020-01-01",
+            "2020-02-01",
+            "column 'date' read day first: month first is not a regular calendar (2020-01-01 .. 2020-01-12, ",
+        ),
+        (  # two-digit years across pandas' 1969 pivot: month first, in the only century in the past
+            [f"{m:02d}/01/{y}" for y in range(65, 73) for m in range(1, 13)],
+            "1965-01-01",
+            "1965-02-01",
+            "column 'date' read month first: day first is not a regular calendar (1965-01-01 .. 1965-01-12, "
+            "then 1966-01-01; ",
+        ),
+        (  # two-digit years across 2000: read in 1900-1905 the months would jump to 1995
+            [f"{d:%b-%y}" for d in pd.date_range("1995-01-01", "2005-12-01", freq="MS")],
+            "1995-01-01",
+            "1995-02-01",
+            "column 'date' read month name and year, century=1950: month name and year, century=1900 is not a "
+            "regular calendar (1900-01-01 .. 1905-12-01, then 1995-01-01; 1068 of its 1200 monthly (MS) steps "
+            "absent)",
+        ),
+    ],
+)
+def test_dates_that_only_one_reading_makes_a_time_axis_are_read_and_reported(
+    tmp_path, labels, first, second, note
+):
+    path = time_file(tmp_path, "date", labels)
+    clean, report = prepare_wide(read_csv(path))
+    assert report["freq"] == "MS" and len(clean) == len(labels)
+    assert clean.index[0] == pd.Timestamp(first) and clean.index[1] == pd.Timestamp(second)
+    assert report["decisions"][0].startswith(note) and len(report["decisions"]) == 1
+    written = list(labelled(Forecaster(**TINY).fit(clean).forecast(1))["ds"])
+    assert written == list(
+        format_labels(pd.DatetimeIndex([clean.index[-1] + pd.offsets.MonthBegin()]), report["time_form"])
+    )
+    # long data: the time labels of every series together decide, and the panel's report says so
+    rows = [f"{sid},{t},{v:.1f}" for sid in ("a", "b") for v, t in enumerate(labels)]
+    panel = long_panel(read_csv(csv(tmp_path, "unique_id,ds,y\n" + "\n".join(rows) + "\n", "long.csv")))
+    assert panel.report["decisions"][0].startswith(note.replace("'date'", "'ds'"))
+    assert panel.grid.labels([0, 1]).tolist() == [pd.Timestamp(first), pd.Timestamp(second)]
 
 
 def test_one_invalid_week_is_an_error_naming_its_row(tmp_path):

@@ -336,7 +336,8 @@ def time_axis_note(report: dict, index) -> str:
         if report.get("session")
         else f"{season} (from the frequency)"
     )
-    return f"time index: {where}, {kind}{span}; season {season}{left_out}"
+    decided = "".join(f"; {note}" for note in report.get("decisions") or [])  # a reading of two, and why
+    return f"time index: {where}, {kind}{span}; season {season}{decided}{left_out}"
 
 
 def _some(names: list[str], shown: int = 12) -> str:

@@ -215,7 +215,8 @@ _READING_OPTIONS = (
         "dayfirst",
         default=None,
         help="Dates such as 01/02/2020 are day first (the 1st of February) or month first  [default: "
-        "read where only one fits, else an error naming this option]",
+        "read where only one fits, or only one makes a calendar (01/01/2018 ... 12/01/2019: 24 months, not "
+        "days of two Januaries), else an error naming this option]",
     ),
     click.option(
         "--decimal",

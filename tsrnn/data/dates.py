@@ -2,9 +2,12 @@
 (:data:`tsrnn.data.date_forms.DATE_FORMS`), and writing forecast labels back in the form read.
 
 :func:`read_dates` tries every entry of the table; where the entries that read every value give
-the same timestamps, that is the reading, and where two give different ones (``01/02/2020`` day
-first or month first, ``01/01/65`` in 1965 or 2065) the column is refused with the option that picks
-one (:class:`~tsrnn.data.reading.Reading`), never decided by a tie-break.  A form an option must
+the same timestamps, that is the reading.  Where two give different ones (``01/02/2020`` day first
+or month first, ``01/01/65`` in 1965 or 2065), the one whose timestamps form a time axis is the
+reading where only one does (:func:`~tsrnn.data.regularity.calendar_fault`: ``01/01/2018`` ...
+``12/01/2019`` are 24 months, not the 1st to the 12th of two Januaries), with the decision and its
+evidence in :attr:`Dates.note`; else the column is refused with the option that picks one
+(:class:`~tsrnn.data.reading.Reading`), never decided by a tie-break.  A form an option must
 complete (a year for ``1-Jul``, the unit of epoch integers) is refused until it is given.  Which
 column holds the time, and the calendar it lies on, are :mod:`tsrnn.data.time_axis`'s and
 :mod:`tsrnn.data.calendar`'s business.
@@ -14,7 +17,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from typing import NoReturn
+from typing import NamedTuple, NoReturn
 
 import numpy as np
 import pandas as pd
@@ -22,8 +25,10 @@ import pandas as pd
 from ..base.errors import DataError
 from .date_forms import DATE_FORMS, Candidate, DateForm, OpenForm, clock, date_form
 from .reading import AmbiguousData, Reading, ambiguous
+from .regularity import calendar_fault
 
 __all__ = [
+    "Dates",
     "read_dates",
     "parse_dates",
     "times_of_day",
@@ -38,16 +43,27 @@ _TIME_OF_DAY_RE = re.compile(r"^\s*\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*$")  # 00:00
 _EPOCH_WORDS = {"timestamp", "epoch", "unix", "unixtime", "ts", "time", "datetime"}
 
 
+class Dates(NamedTuple):
+    """A column read as dates: the timestamps, the form that writes them back, and the decision
+    the reading made between two readings of its text, with its evidence (None where the text
+    reads one way)."""
+
+    timestamps: pd.DatetimeIndex
+    form: str
+    note: str | None = None
+
+
 def _flag(option: str, answer) -> str:
     return f"{option}={answer!r}"
 
 
 def read_dates(
     text: pd.Series, reading: Reading | None = None, kind: str = "text", name=None, strict: bool = True
-) -> tuple[pd.DatetimeIndex, str] | None:
+) -> Dates | None:
     """The values (``kind`` "text": stripped strings; "integer", "float", "epoch": numbers; none
     missing) as timestamps in the one form of :data:`DATE_FORMS` that reads them all, and that form;
-    None when no form does.  Forms that read them differently are refused with the option that
+    None when no form does.  Of forms that read them differently, the one whose timestamps alone
+    form a time axis is read (:func:`_one_time_axis`); else they are refused with the option that
     picks one (:func:`~tsrnn.data.reading.ambiguous`); with ``strict``, values written in a strict
     form but no date in it (``2018-W53``, ``2020-02-30``) are an error naming their rows."""
     reading = reading or Reading()
@@ -61,8 +77,39 @@ def read_dates(
         if not any(candidate[1].equals(c[1]) for _, c in distinct):
             distinct.append((form, candidate))
     if len(distinct) == 1:
-        return distinct[0][1][1], distinct[0][1][2]
-    raise _two_readings(text, name, distinct)
+        return Dates(distinct[0][1][1], distinct[0][1][2])
+    return _one_time_axis(text, name, distinct)
+
+
+def _one_time_axis(text: pd.Series, name, distinct: list[tuple[DateForm, Candidate]]) -> Dates:
+    """Of readings that differ, the one whose timestamps form a time axis where the others do not
+    (:func:`~tsrnn.data.regularity.calendar_fault`), noted with why each other is none; refused with
+    the readings that do (all, where none does) otherwise."""
+    faults = [calendar_fault(candidate[1]) for _, candidate in distinct]
+    kept = [d for d, fault in zip(distinct, faults, strict=True) if fault is None]
+    if len(kept) != 1:
+        raise _two_readings(text, name, kept if len(kept) > 1 else distinct)
+    open_ = _open(distinct)
+    form, (_, index, written) = kept[0]
+    why = "; ".join(
+        f"{_described(f, c, open_)} is {fault}"
+        for (f, c), fault in zip(distinct, faults, strict=True)
+        if fault
+    )
+    return Dates(index, written, f"column {str(name)!r} read {_described(form, kept[0][1], open_)}: {why}")
+
+
+def _open(distinct: list[tuple[DateForm, Candidate]]) -> set[str]:
+    """The options whose answers differ between the readings."""
+    return {k for _, c in distinct for k in c[0] if len({str(d[0].get(k)) for _, d in distinct}) > 1}
+
+
+def _described(form: DateForm, candidate: Candidate, open_: set[str]) -> str:
+    """A reading in words: its form's name (``month first``) and its answers to ``open_`` but
+    ``dayfirst``, which the name says (``month name and year, century=2000``)."""
+    return ", ".join(
+        [form.name] + [f"{k}={v!r}" for k, v in candidate[0].items() if k in open_ and k != "dayfirst"]
+    )
 
 
 def _candidates(
@@ -117,12 +164,10 @@ def _two_readings(text: pd.Series, name, distinct: list[tuple[DateForm, Candidat
     readings differ, every reading of them, and the options that pick one."""
     first, second = distinct[0][1][1], distinct[1][1][1]
     rows = np.flatnonzero(first.to_numpy() != second.to_numpy())[:3]
-    open_ = {k for _, c in distinct for k in c[0] if len({str(d[0].get(k)) for _, d in distinct}) > 1}
+    open_ = _open(distinct)
     shown = [
         (
-            ", ".join(
-                [form.name] + [f"{k}={v!r}" for k, v in c[0].items() if k in open_ and k != "dayfirst"]
-            ),
+            _described(form, c, open_),
             [str(t.date()) if t == t.normalize() else str(t) for t in c[1][rows]],
         )
         for form, c in distinct
@@ -136,16 +181,14 @@ def _two_readings(text: pd.Series, name, distinct: list[tuple[DateForm, Candidat
     )
 
 
-def parse_dates(
-    column: pd.Series, reading: Reading | None = None, strict: bool = True
-) -> tuple[pd.DatetimeIndex, str] | None:
+def parse_dates(column: pd.Series, reading: Reading | None = None, strict: bool = True) -> Dates | None:
     """The column as timestamps and their form, when every non-empty value is a date; else None
     (refusals as :func:`read_dates`)."""
     if pd.api.types.is_datetime64_any_dtype(column):
         index = pd.DatetimeIndex(column)
-        return index, date_form(index)
+        return Dates(index, date_form(index))
     if isinstance(column.dtype, pd.PeriodDtype):
-        return pd.PeriodIndex(column).to_timestamp(), f"period:{column.dtype.freq.freqstr}"
+        return Dates(pd.PeriodIndex(column).to_timestamp(), f"period:{column.dtype.freq.freqstr}")
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
         return integer_dates(column, reading=reading)
     if column.dtype != object and not pd.api.types.is_string_dtype(column):
@@ -173,8 +216,8 @@ def parse_dates(
         ) from None
     if found is None:
         return None
-    dates = found[0][np.maximum(codes, 0)]
-    return (dates if given.all() else dates.where(given)), found[1]
+    dates = found.timestamps[np.maximum(codes, 0)]
+    return found._replace(timestamps=dates if given.all() else dates.where(given))
 
 
 def times_of_day(column: pd.Series) -> pd.TimedeltaIndex | None:
@@ -191,9 +234,7 @@ def times_of_day(column: pd.Series) -> pd.TimedeltaIndex | None:
     return pd.TimedeltaIndex(pd.to_timedelta(clock(column.str.strip())[0], unit="ns"))
 
 
-def integer_dates(
-    column: pd.Series, repeated: bool = False, reading: Reading | None = None
-) -> tuple[pd.DatetimeIndex, str] | None:
+def integer_dates(column: pd.Series, repeated: bool = False, reading: Reading | None = None) -> Dates | None:
     """Integers written as year and month, ``201801``, or as year, month and day, ``20180131``, or
     counting time since 1970 (``epoch``, read with ``reading.epoch`` only and refused, named like a
     timestamp, without it): the dates and the form that writes them back; None unless every value is
@@ -205,21 +246,23 @@ def integer_dates(
         return None
     reading = reading or Reading()
     named = _name_words(column.name) & _EPOCH_WORDS
+    found = None
     if reading.epoch is not None or named:
         found = read_dates(pd.Series(distinct), reading, kind="epoch", name=column.name)
-        if found is not None:
-            return pd.DatetimeIndex(found[0][np.searchsorted(distinct, values)], name=column.name), found[1]
-    found = read_dates(pd.Series(distinct), reading, kind="integer", name=column.name, strict=False)
+    if found is None:
+        found = read_dates(pd.Series(distinct), reading, kind="integer", name=column.name, strict=False)
     if found is None:
         return None
-    return pd.DatetimeIndex(found[0][np.searchsorted(distinct, values)], name=column.name), found[1]
+    return found._replace(
+        timestamps=pd.DatetimeIndex(found.timestamps[np.searchsorted(distinct, values)], name=column.name)
+    )
 
 
 def _name_words(name) -> set[str]:
     return {w.lower() for w in re.findall(r"[A-Za-z]+", str(name))}
 
 
-def decimal_years(column: pd.Series, reading: Reading | None = None) -> tuple[pd.DatetimeIndex, str] | None:
+def decimal_years(column: pd.Series, reading: Reading | None = None) -> Dates | None:
     """Months or quarters written as decimal years, as R's ``time()`` of a monthly or quarterly series
     gives them (``1949.0``, ``1949.0833`` or ``1949.083``, ... or ``1959.25``: read to the nearest
     twelfth or quarter where the decimals written leave one), or quarters written ``1990.1`` ...
@@ -240,12 +283,12 @@ def decimal_years(column: pd.Series, reading: Reading | None = None) -> tuple[pd
     found = read_dates(pd.Series(values), reading, kind="float", name=column.name, strict=False)
     if found is None:
         return None
-    months = found[0].year * 12 + found[0].month
+    months = found.timestamps.year * 12 + found.timestamps.month
     gaps = np.diff(np.unique(months))
-    step = 1 if found[1] == "decimal:12" else 3  # quarters that are also twelfths read as quarters
+    step = 1 if found.form == "decimal:12" else 3  # quarters that are also twelfths read as quarters
     if len(gaps) == 0 or np.bincount(gaps).argmax() != step:  # not a monthly (quarterly) series
         return None
-    return found[0].rename(column.name), found[1]
+    return found._replace(timestamps=found.timestamps.rename(column.name))
 
 
 def format_labels(index: pd.Index, form: str | None) -> pd.Index:

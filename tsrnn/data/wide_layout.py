@@ -118,8 +118,10 @@ def prepare_wide(
     inferred, and periods absent from it (gaps) become missing rows, which ``fill`` treats like
     any missing value.  Returns the frame and a report: ``time_col``, ``time_form``, ``freq``,
     ``season`` (the frequency's), ``gaps`` (their labels), ``fill``, ``missing`` per column,
-    ``values_filled`` or ``rows_dropped``, ``row_numbers`` and ``text_columns`` (the columns of text left
-    out, each with its first value).  The frame's ``attrs`` keep the frequency and form.
+    ``values_filled`` or ``rows_dropped``, ``row_numbers``, ``text_columns`` (the columns of text left
+    out, each with its first value) and ``decisions`` (where the time column's text reads two ways
+    and one reading alone is a time axis: that reading and why, :attr:`~tsrnn.data.dates.Dates.note`).
+    The frame's ``attrs`` keep the frequency and form.
     """
     if irregular not in ("error", "ignore"):
         raise invalid("irregular", f"irregular must be 'error' or 'ignore', got {irregular!r}")
@@ -146,6 +148,8 @@ def prepare_wide(
     )
     if session is not None:
         report["session"] = session.describe()
+    if axis is not None and axis.note:
+        report["decisions"] = [axis.note]
     clean.attrs = {
         **attrs,
         "tsrnn.freq": freq_found,
