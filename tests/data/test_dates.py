@@ -128,6 +128,16 @@ def test_integer_dates_read_year_months_and_refuse_an_epoch_without_its_unit():
     assert index[1] == pd.Timestamp("2020-01-02") and index.name == "timestamp" and form == "epoch:s"
 
 
+@pytest.mark.parametrize("name", ["timestamp", "UnixTS", "createdTs", "epoch_ms", "DateTime"])
+def test_integers_in_a_column_named_as_timestamps_ask_for_their_unit(name):
+    # the column's name split into words as the time-column finder splits it (time_words.name_words)
+    seconds = pd.Series(1577836800 + 86400 * np.arange(3), name=name)
+    with pytest.raises(DataError, match=rf"column '{name}' holds the integers 1577836800, 1577923200"):
+        integer_dates(seconds)
+    assert integer_dates(seconds.rename("visitors")) is None  # plain numbers
+    assert integer_dates(seconds, reading=Reading(epoch="s")).timestamps[1] == pd.Timestamp("2020-01-02")
+
+
 def test_decimal_years_written_back_read_again_and_other_floats_do_not():
     written = format_labels(pd.date_range("1949-01-01", periods=24, freq="MS"), "decimal:12").astype(float)
     assert decimal_years(pd.Series(written, name="time"))[1] == "decimal:12"

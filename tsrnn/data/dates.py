@@ -26,6 +26,7 @@ from ..base.errors import DataError
 from .date_forms import DATE_FORMS, Candidate, DateForm, OpenForm, clock, date_form
 from .reading import AmbiguousData, Reading, ambiguous
 from .regularity import calendar_fault
+from .time_words import name_words
 
 __all__ = [
     "Dates",
@@ -245,7 +246,7 @@ def integer_dates(column: pd.Series, repeated: bool = False, reading: Reading | 
     if len(distinct) < 2 or (not repeated and len(distinct) != len(values)):
         return None
     reading = reading or Reading()
-    named = _name_words(column.name) & _EPOCH_WORDS
+    named = name_words(column.name) & _EPOCH_WORDS
     found = None
     if reading.epoch is not None or named:
         found = read_dates(pd.Series(distinct), reading, kind="epoch", name=column.name)
@@ -256,10 +257,6 @@ def integer_dates(column: pd.Series, repeated: bool = False, reading: Reading | 
     return found._replace(
         timestamps=pd.DatetimeIndex(found.timestamps[np.searchsorted(distinct, values)], name=column.name)
     )
-
-
-def _name_words(name) -> set[str]:
-    return {w.lower() for w in re.findall(r"[A-Za-z]+", str(name))}
 
 
 def decimal_years(column: pd.Series, reading: Reading | None = None) -> Dates | None:
