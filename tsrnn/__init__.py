@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from .data.dataset import Dataset, Roles, read
     from .data.files import read_csv
     from .data.generate import multi_sine, sine_wave, to_batch
-    from .data.reading import AmbiguousData, Reading
+    from .data.reading import AmbiguousData, Reading, ReadingRefused
     from .data.scaler import Scaler
     from .data.series import as_series
     from .data.windows import make_windows
@@ -52,6 +52,7 @@ _EXPORTS = {
     "Roles": "data.dataset",
     "Reading": "data.reading",
     "AmbiguousData": "data.reading",
+    "ReadingRefused": "data.reading",
     "Scaler": "data.scaler",
     "make_windows": "data.windows",
     "mae": "evaluation.metrics",
@@ -86,6 +87,7 @@ __all__ = [
     "NotFittedError",
     "RNNForecaster",
     "Reading",
+    "ReadingRefused",
     "Roles",
     "Scaler",
     "ShapeReport",

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from conftest import invoke
 
+import tsrnn
 from tsrnn import Forecaster, multi_sine
 
 FAST = ["--epochs", "1", "--hidden", "4", "--window", "8", "--quiet"]
@@ -157,7 +158,7 @@ def test_resume_of_a_finished_run_says_so(dated):
 def test_irregular_dates_accepted_keep_dates_in_forecasts():
     days = pd.date_range("2024-01-01", periods=120, freq="D").delete([30, 31])
     frame = pd.DataFrame({"when": days, "v": np.sin(np.arange(118) / 3)})
-    model = Forecaster(window=10, hidden=4, epochs=1, irregular="ignore").fit(frame)
+    model = Forecaster(window=10, hidden=4, epochs=1).fit(tsrnn.read(frame, irregular="ignore"))
     assert str(model.forecast(1)["ds"][0].date()) == "2024-04-30"
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from conftest import invoke
 
+import tsrnn
 from tsrnn import DataError, Forecaster
 from tsrnn.data.calendar import infer_freq, regular_calendar, season_of, step_numbers
 from tsrnn.data.dates import labelled
@@ -77,7 +78,7 @@ def test_business_days_with_holidays_need_the_declared_frequency():
     frame = pd.DataFrame({"y": seasonal(80, 5)}, index=days).drop(index=holidays)
     clean, report = prepare_wide(frame, freq="B", fill="ffill")
     assert report["freq"] == "B" and len(report["gaps"]) == 3 and len(clean) == 80
-    model = Forecaster(freq="B", fill="ffill", **TINY).fit(frame)
+    model = Forecaster(**TINY).fit(tsrnn.read(frame, freq="B", fill="ffill"))
     future = model.forecast(6)["ds"]  # the business calendar continues: Friday is followed by Monday
     assert list(future) == list(pd.bdate_range(days[-1], periods=7)[1:]) and all(
         t.day_of_week < 5 for t in future
@@ -206,7 +207,7 @@ def test_integer_years_stay_integers_and_none_keeps_every_column():
     assert model.feature_names_in_ == ["SUNACTIVITY"]
     future = model.forecast(3)
     assert list(future["ds"]) == [1760, 1761, 1762] and list(future["unique_id"]) == ["SUNACTIVITY"] * 3
-    model = Forecaster(time_col="none", **TINY).fit(frame)
+    model = Forecaster(**TINY).fit(tsrnn.read(frame, time_col="none"))
     assert model.feature_names_in_ == ["YEAR", "SUNACTIVITY"]
     odd = pd.DataFrame({"YEAR": [1700, 1702, 1704, 1707, 1709, 1711, 1713], "y": np.arange(7.0)})
     with pytest.raises(

@@ -99,12 +99,12 @@ def test_blocks_of_series_give_the_indices_of_one_pass(monkeypatch):
 
 
 def test_a_calendar_without_step_numbers_gets_no_indices():
-    from tsrnn import Forecaster
+    from tsrnn import Forecaster, read
 
     values = monthly(240)["y"].to_numpy()
     frame = pd.DataFrame({"y": values[:96]}, index=pd.date_range("2020-01-01", periods=96, freq="SMS"))
-    model = Forecaster(horizon=3, season=12, hidden=4, layers=1, epochs=1, freq="SMS").fit(
-        frame, progress=False
+    model = Forecaster(horizon=3, season=12, hidden=4, layers=1, epochs=1).fit(
+        read(frame, freq="SMS"), progress=False
     )
     assert model.seasonality_.m == 0  # semi-month starts: later data could not line up with the fit
 

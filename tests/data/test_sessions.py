@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import tsrnn
 from tsrnn import DataError, Forecaster
 from tsrnn.app.run_report import time_axis_note
 from tsrnn.data.sessions import Session, find_session
@@ -83,7 +84,7 @@ def test_an_absent_step_inside_the_sessions_is_a_gap():
         match=r"^the series misses 1 period\(s\) of its 5-minute \(5min\) calendar: 2024-01-03T10:00:00; ",
     ):
         Forecaster(**TINY).fit(frame)
-    filled = Forecaster(fill="interpolate", **TINY).fit(frame)
+    filled = Forecaster(**TINY).fit(tsrnn.read(frame, fill="interpolate"))
     assert filled.data_report_["gaps"] == ["2024-01-03T10:00:00"]
 
 

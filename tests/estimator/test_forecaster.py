@@ -363,7 +363,11 @@ def test_other_feature_count_raises(fitted, method):
 def test_non_finite_data_raises(fitted, fit_frame):
     bad = fit_frame.copy()
     bad.iloc[17, 1] = np.nan
-    with pytest.raises(DataError, match=r"column 'f1' has 1 missing value\(s\), first at 17 .*fill='ffill'"):
+    with pytest.raises(
+        DataError,
+        match=r"column 'f1' has 1 missing value\(s\), first at 17 .*fill='ffill'.*: an option of tsrnn.read, so "
+        r"read the data with tsrnn.read\(data, \.\.\.\) and pass the dataset it returns$",
+    ):
         Forecaster(epochs=1, **TINY).fit(bad)
     with pytest.raises(DataError, match=r"column 'f1' has 1 missing value\(s\), first at 17"):
         fitted.predict(bad)

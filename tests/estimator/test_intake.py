@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import tsrnn
 from tsrnn import DataError, Forecaster
 from tsrnn.estimator.intake import future_of
 
@@ -44,7 +45,7 @@ def test_methods_never_change_the_fitted_estimator(monthly):
 def test_the_fitted_reading_is_reused_on_new_data():
     frame = dated("D", 80)
     frame.loc[5, "y"] = np.nan
-    model = Forecaster(fill="ffill", **TINY).fit(frame)
+    model = Forecaster(**TINY).fit(tsrnn.read(frame, fill="ffill"))
     assert model.reading_ == {
         "time_col": "date",
         "features": None,
@@ -54,7 +55,6 @@ def test_the_fitted_reading_is_reused_on_new_data():
         "declared": False,
         "file": None,  # a frame given in memory: no reading options of a file
     }
-    model.set_params(fill=None)  # a parameter changed after the fit does not change how data is read
     new = dated("D", 30, "2018-03-22")
     new.loc[3, "y"] = np.nan
     filled = new.assign(y=new["y"].ffill())

@@ -47,8 +47,8 @@ def test_the_constructor_is_the_table_keyword_only():
         ({"quantiles": [0.1, 1.5]}, r"quantiles\[1\] must be a finite number in \(0.0, 1.0\), got 1.5"),
         ({"season": [12, 0]}, r"season\[1\] must be an integer >= 1, got 0"),
         ({"targets": [1.5]}, r"targets\[0\] must be a column name or position, got 1.5"),
-        ({"fill": "mean"}, "fill must be one of 'ffill', 'interpolate', 'drop', got 'mean'"),
-        ({"time_col": 3}, r"time_col must be a string, got 3 \(int\)"),
+        ({"strategy": "both"}, "strategy must be one of 'direct', 'recursive', got 'both'"),
+        ({"samples": 0}, "samples must be an integer >= 1, got 0"),
     ],
 )
 def test_fit_checks_every_value_against_the_table_before_any_work(params, message):
@@ -62,7 +62,10 @@ def test_fit_checks_every_value_against_the_table_before_any_work(params, messag
 def test_every_default_passes_and_none_only_where_allowed():
     check(Forecaster())
     nullable = {name for name, (_, spec) in TABLE.items() if spec.none}
-    assert {"window", "batch_size", "val_fraction", "time_col", "freq", "fill", "targets"} <= nullable
+    assert {"window", "batch_size", "val_fraction", "targets", "known", "season"} <= nullable
+    assert not {"time_col", "freq", "fill", "irregular", "features"} & set(
+        TABLE
+    )  # tsrnn.read's, not the estimator's
     assert not {"hidden", "layers", "cell", "epochs", "lr", "seed"} & nullable
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import tsrnn.estimator.fitting as fitting_module
-from tsrnn import DataError, Forecaster, multi_sine
+from tsrnn import DataError, Forecaster, multi_sine, read
 from tsrnn.data.long_layout import split_long
 from tsrnn.data.wide_layout import prepare_wide
 
@@ -55,13 +55,15 @@ def test_repeated_and_irregular_timestamps_are_reported():
 
 def test_features_targets_and_covariates():
     frame = daily()
-    model = Forecaster(window=14, hidden=4, epochs=2, features=["temp", "load"], targets=["load"]).fit(frame)
+    model = Forecaster(window=14, hidden=4, epochs=2, targets=["load"]).fit(
+        read(frame, features=["temp", "load"])
+    )
     assert model.feature_names_in_ == ["temp", "load"] and model.target_names_ == ["load"]
     assert list(model.forecast(1)["unique_id"]) == ["load"]
     with pytest.raises(DataError, match=r"future values of the non-target features \['temp'\]"):
         model.forecast(5)
     with pytest.raises(DataError, match=r"feature column\(s\) \['wind'\] not found"):
-        Forecaster(features=["wind"]).fit(frame)
+        read(frame, features=["wind"])
     with pytest.raises(DataError, match="data has the columns"):
         Forecaster(window=14, hidden=4, epochs=1).fit(frame).predict(frame.rename(columns={"temp": "t2"}))
 

@@ -107,7 +107,7 @@ def test_round_trip_without_scaler_and_with_dates(fit_frame, tmp_path):
 def test_files_are_safetensors_and_json(saved, fitted):
     assert sorted(os.listdir(saved)) == [CONFIG_FILE, WEIGHTS_FILE] == ["config.json", "model.safetensors"]
     config = json.loads((saved / "config.json").read_text(encoding="utf-8"))
-    assert config["format_version"] == FORMAT_VERSION == 5
+    assert config["format_version"] == FORMAT_VERSION == 6
     assert config["weights_sha256"] == sha256(saved / "model.safetensors")
     assert config["model"]["hidden_size"] == 8
     assert config["estimator"] == fitted.get_params()
@@ -259,7 +259,7 @@ def test_pickle_checkpoint_is_never_loaded(tmp_path):
 def test_unknown_format_version(saved, version):
     edit_config(saved, format_version=version)
     with pytest.raises(
-        CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 5"
+        CheckpointError, match=rf"has format_version {version!r}; this tsrnn reads formats 1 to 6"
     ):
         Forecaster.load(saved)
 

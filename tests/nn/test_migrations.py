@@ -21,7 +21,7 @@ from safetensors.torch import load_file, save
 from tsrnn.base.errors import CheckpointError
 from tsrnn.estimator.forecaster import Forecaster
 from tsrnn.nn.checkpoint import CONFIG_FILE, WEIGHTS_FILE
-from tsrnn.nn.migrations import v1_to_v2, v2_to_v3, v4_to_v5
+from tsrnn.nn.migrations import v1_to_v2, v2_to_v3, v4_to_v5, v5_to_v6
 from tsrnn.nn.model_format import FORMAT_VERSION
 
 OLD_MODELS = Path(__file__).parent / "old_models"
@@ -48,6 +48,9 @@ def _written_as(path: Path, version: int) -> None:
     tensors = load_file(path / WEIGHTS_FILE)
     for key in ("calibration", "uncalibrated", "reading"):
         config.pop(key)
+    config["estimator"].update(
+        time_col=None, features=None, fill=None, irregular="error", freq=None
+    )  # format 5's
     config["model"].pop("window_scale")  # format 4 before window_scale, and every format before it
     config["estimator"].pop("window_scale")
     series = config["series"]
@@ -82,7 +85,9 @@ def _written_as(path: Path, version: int) -> None:
     write_config(path, config, sign=version >= 3)
 
 
-@pytest.mark.parametrize("version", [1, 2, 3, 4])
+@pytest.mark.parametrize(
+    "version", [1, 2, 3, 4]
+)  # a format 5 file: test_format_5_keeps_reading_settings_apart
 def test_a_file_of_every_older_format_loads_as_the_same_model(current, tmp_path, version):
     path, forecast = current
     shutil.copytree(path, tmp_path / "m")
@@ -93,7 +98,16 @@ def test_a_file_of_every_older_format_loads_as_the_same_model(current, tmp_path,
     assert model.uncalibrated_ == (
         f"its model file is format {version}, written before tsrnn calibrated intervals (format 5)"
     )
-    assert model.reading_ is None and not model.deseason and not model.highway
+    assert model.reading_ == {  # made of the estimator's settings (format 5 -> 6)
+        "time_col": None,
+        "features": None,
+        "fill": None,
+        "irregular": "error",
+        "freq": "D",
+        "declared": False,
+        "file": None,
+    }
+    assert not model.deseason and not model.highway
     assert model.model_.config.window_scale is False and model.window_ == 6
     model.save(tmp_path / "again")  # written again in the current format: the same model
     assert json.loads((tmp_path / "again" / CONFIG_FILE).read_text())["format_version"] == FORMAT_VERSION
@@ -129,6 +143,43 @@ def test_format_4_files_are_filled_in_and_say_why_they_have_no_intervals():
     assert new["model"]["window_scale"] is False and new["reading"] is None
     assert new["calibration"] is None and new["format_version"] == 5
     assert new["uncalibrated"].startswith("its model file is format 4")
+
+
+def test_format_5_reading_settings_leave_the_estimator():
+    old = {
+        "format_version": 5,
+        "estimator": {
+            "window": 8,
+            "time_col": "date",
+            "features": "y",
+            "fill": "ffill",
+            "irregular": "error",
+            "freq": None,
+        },
+        "series": {"index": {"freq": ["MS", "MS"]}},
+        "reading": None,
+    }
+    new = v5_to_v6(old)
+    assert new["estimator"] == {"window": 8} and new["format_version"] == 6
+    assert new["reading"] == {
+        "time_col": "date",
+        "features": ["y"],
+        "fill": "ffill",
+        "irregular": "error",
+        "freq": "MS",  # the first series' frequency, found, not declared
+        "declared": False,
+        "file": None,
+    }
+    kept = {
+        "time_col": "ds",
+        "features": None,
+        "fill": None,
+        "irregular": "error",
+        "freq": "D",
+        "declared": True,
+    }
+    assert v5_to_v6({**old, "reading": kept})["reading"] == kept  # a reading the file kept is its own
+    assert old["estimator"]["fill"] == "ffill"  # the input is left as it was
 
 
 def test_the_members_layout_is_stacked_into_one_row_per_series(tmp_path):

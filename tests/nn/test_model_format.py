@@ -96,7 +96,7 @@ def test_negative_window_is_refused(run_dir, pristine, command):
 
 def test_format_version_true(run_dir):
     edited(run_dir, lambda c: c.update(format_version=True))
-    with pytest.raises(CheckpointError, match=r"has format_version True; this tsrnn reads formats 1 to 5$"):
+    with pytest.raises(CheckpointError, match=r"has format_version True; this tsrnn reads formats 1 to 6$"):
         Forecaster.load(run_dir)
 
 
@@ -194,7 +194,7 @@ def test_the_checksum_is_canonical_so_reformatting_is_no_edit(run_dir):
             lambda c: c["estimator"].update(strategy="sideways"),
             "field 'estimator' holds an invalid setting: strategy",
         ),
-        (lambda c: c["estimator"].update(fill="guess"), "field 'estimator.fill' must be one of"),
+        (lambda c: c["reading"].update(fill="guess"), "field 'reading.fill' must be one of"),
         (lambda c: c["history"].update(stop_reason=["x"]), "field 'history.stop_reason' must be a string"),
         (lambda c: c["history"].update(averaged=[3, "2"]), "field 'history.averaged[1]' must be"),
         (lambda c: c["history"].update(averaged=4), "field 'history.averaged' must be"),

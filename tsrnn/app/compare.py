@@ -17,9 +17,9 @@ import pandas as pd
 
 from ..base import checks
 from ..base.errors import DataError
+from ..data.dataset import Dataset, as_panel
 from ..data.frames import is_long
-from ..data.series import Series, as_series
-from ..data.wide_layout import prepare_wide
+from ..data.series import Series
 from ..estimator.forecaster import Forecaster
 from ..estimator.inference import FORECAST_COLUMN
 from ..evaluation.metrics import rmse
@@ -90,7 +90,7 @@ def compare_hidden_sizes(
     """
     sizes = _sizes(hidden_sizes, params)
     test_fraction = checks.real("test_fraction", test_fraction, 0.0, 1.0, low_open=True, high_open=True)
-    s = _one_series(data, params)
+    s = _one_series(data)
     actual = pd.DataFrame(s.values, index=s.index, columns=s.columns)
     T = s.length
     test_start = T - int(round(T * test_fraction))
@@ -127,23 +127,16 @@ def _sizes(hidden_sizes: Sequence[int], params: dict) -> list[int]:
     return sizes
 
 
-def _one_series(data, params: dict) -> Series:
-    """``data`` as one series, read as ``fit`` reads it; long data (several series) is refused."""
-    if is_long(data):
+def _one_series(data) -> Series:
+    """``data`` as one series, read as ``fit`` reads it (a :class:`~tsrnn.data.dataset.Dataset` as it
+    is); long data (several series) is refused."""
+    if is_long(data) or (isinstance(data, Dataset) and data.layout == "long"):
         raise DataError(
             "compare reads one series, and long data (unique_id, ds, y) holds several: "
             "pass the rows of one series"
         )
-    if isinstance(data, pd.DataFrame):  # a time column, label columns, missing values: as fit reads them
-        data, _ = prepare_wide(
-            data,
-            params.get("time_col"),
-            params.get("features"),
-            params.get("fill"),
-            params.get("irregular", "error"),
-            params.get("freq"),
-        )
-    return as_series(data)
+    panel = data.panel if isinstance(data, Dataset) else as_panel(data)
+    return Series(panel.values, list(panel.columns), panel.labels(0), panel.freq, panel.form, panel.season)
 
 
 def _scored(

@@ -30,6 +30,7 @@ import pandas as pd
 from .. import __version__
 from ..base.errors import CheckpointError, DataError, TsrnnError
 from ..base.outputs import RUN_FILES, check_replaceable, output_lock
+from ..data.dataset import Dataset, as_panel
 from ..data.files import read_csv
 from ..data.generate import check_generated, multi_sine
 from ..data.panel import Panel
@@ -37,7 +38,6 @@ from ..data.reading import Reading, with_reading
 from ..data.windows import resolve_targets
 from ..estimator.forecaster import Forecaster
 from ..estimator.holdout import check_holdout, test_starts
-from ..estimator.intake import read
 from ..estimator.persistence import model_files
 from ..estimator.planning import configs, fit_threads
 from ..nn.checkpoint import run_directory, save_model, write_atomic
@@ -74,6 +74,9 @@ def _load_data(
         data = with_reading(data.copy(deep=False), Reading.from_dict(reading))
     return data, f"{type(data).__name__} given in memory"
 
+
+READ_KEYWORDS = ("columns", "time_col", "fill", "irregular", "freq")  # tsrnn.read's (columns: its features)
+_READ_DEFAULTS = {"columns": None, "time_col": None, "fill": None, "irregular": "error", "freq": None}
 
 _WORK_FILES = RUN_FILES | {
     "options.json",
@@ -134,7 +137,9 @@ def fit_run(
     reading : dict, optional
         How ``data`` is read where it reads two ways (:class:`~tsrnn.data.reading.Reading`'s fields).
     **params
-        :class:`Forecaster` parameters; its ``seed`` is ``seed``, and ``columns`` its ``features``.
+        :class:`Forecaster` parameters (its ``seed`` is ``seed``), and how ``data`` is read:
+        ``columns`` (the input columns), ``time_col``, ``fill``, ``irregular`` and ``freq``, as
+        :func:`tsrnn.read` takes them (``columns`` is its ``features``).
     """
     if resume:
         options = _resumed_options(out_dir, work_directory(out_dir))
@@ -181,10 +186,11 @@ def _prepare(out_dir, data, generated: dict, holdout, force: bool, reading, para
     if main:
         check_replaceable(out_dir, force)  # refused before any work (and checked again before the rename)
     path = os.path.abspath(data) if isinstance(data, (str, os.PathLike)) else data  # resumable from elsewhere
-    options = dict(params, data=path, **generated, holdout=holdout, force=force, reading=reading)
+    laid_out = {k: params.pop(k) for k in READ_KEYWORDS if k in params}  # how the data is read
+    laid_out = {**_READ_DEFAULTS, **laid_out}
+    options = dict(params, **laid_out, data=path, **generated, holdout=holdout, force=force, reading=reading)
     features, length = generated["features"], generated["length"]
-    columns = {("features" if k == "columns" else k): v for k, v in params.items()}
-    estimator = Forecaster(seed=generated["seed"], **columns)
+    estimator = Forecaster(seed=generated["seed"], **params)
     if data is None:  # the sizes of the generated series and of its model, refused before generating it
         check_generated(length, features)
         configs(estimator, features, list(range(features)))
@@ -192,9 +198,9 @@ def _prepare(out_dir, data, generated: dict, holdout, force: bool, reading, para
     frame, source = _load_data(data, **generated, reading=reading)
     for name, value in estimator.get_params().items():  # every setting, so a resume never meets new defaults
         if name != "seed":
-            options.setdefault("columns" if name == "features" else name, value)
+            options.setdefault(name, value)
     options["options_version"] = OPTIONS_VERSION
-    panel = read(estimator, frame)  # the one reading of the data: every step below gets this panel
+    panel = _panel(frame, laid_out)  # the one reading of the data: every step below gets this panel
     starts = _split(estimator, panel, holdout)  # short data and bad settings refused before any work
     kept = not resumed and isinstance(path, (str, type(None)))  # an in-memory series cannot be resumed
     spec = data_spec(data, **generated)
@@ -211,6 +217,15 @@ def _prepare(out_dir, data, generated: dict, holdout, force: bool, reading, para
         resumed,
         force,
     )
+
+
+def _panel(data, laid_out: dict) -> Panel:
+    """The run's data as one panel: a :class:`~tsrnn.data.dataset.Dataset` as it is, anything else
+    read by :func:`~tsrnn.data.dataset.as_panel` with the run's reading keywords."""
+    if isinstance(data, Dataset):
+        return data.panel
+    options = {("features" if k == "columns" else k): v for k, v in laid_out.items()}
+    return as_panel(data, **options)
 
 
 @contextlib.contextmanager

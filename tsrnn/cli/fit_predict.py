@@ -21,6 +21,7 @@ from .options import (
     Holdout,
     ManyValues,
     explicit,
+    layout_options,
     parameters,
     reading_options,
     take_reading,
@@ -98,6 +99,7 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     help="Deprecated: --holdout FRACTION.",
 )
 @parameters()
+@layout_options
 @LENGTH
 @NOISE
 @click.option(

@@ -13,7 +13,7 @@ import sys
 import click
 
 from ..base.errors import InvalidParameterError, TsrnnError
-from ..data.reading import AmbiguousData
+from ..data.reading import ReadingRefused
 from .options import THOUSANDS
 
 __all__ = ["cli", "main", "torn_down"]
@@ -123,7 +123,7 @@ class _Group(click.Group):
             option = options.get(_PARAMETER_OPTIONS.get(err.parameter or "", err.parameter or ""))
             where = f"invalid value for {option.opts[0]}: " if option is not None else ""
             _error(where + _in_flags(str(err), options), 2)
-        except AmbiguousData as err:  # the choice in flags, not where the library takes it
+        except ReadingRefused as err:  # the choice in flags, not where the library takes it
             _error(_in_flags(err.choice, _options(self)), 2)
         except TsrnnError as err:
             _error(_in_flags(str(err), _options(self)), 2)

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..data.reading import EPOCH_UNITS
+from ..data.reading import EPOCH_UNITS, FILLS, IRREGULAR
 
 __all__ = [
     "ManyValues",
@@ -30,6 +30,7 @@ __all__ = [
     "THOUSANDS",
     "READING_NAMES",
     "reading_options",
+    "layout_options",
     "take_reading",
 ]
 
@@ -274,6 +275,45 @@ _READING_OPTIONS = (
     ),
 )
 READING_NAMES = ("dayfirst", "decimal", "thousands", "header", "century", "year", "epoch")
+
+# How --data becomes a series (tsrnn.read's time_col, freq, fill and irregular); fit's --features names
+# its input columns.
+LAYOUT_OPTIONS = (
+    click.option(
+        "--time-col",
+        default=None,
+        help="Time column of the data; 'none' keeps every column as a feature.  [default: the first column "
+        "of dates, else an integer column named like year/date/time/ds/period, else the index column "
+        "to_csv writes]",
+    ),
+    click.option(
+        "--freq",
+        default=None,
+        help="Frequency of the time column, as pandas writes it (MS, ME, QS, QE, YS, W-SUN, B, D, h, "
+        "30min, ...).  [default: inferred from the dates]",
+    ),
+    click.option(
+        "--fill",
+        type=click.Choice(list(FILLS)),
+        default=None,
+        help="Fill missing values and calendar gaps this way.  [default: they are an error naming them]",
+    ),
+    click.option(
+        "--irregular",
+        type=click.Choice(list(IRREGULAR)),
+        default="error",
+        show_default=True,
+        help="A time column on no regular calendar: an error, or accepted as it is.",
+    ),
+)
+
+
+def layout_options(command):
+    """The options of how --data becomes a series (time column, frequency, fill, irregular), added to
+    ``command``."""
+    for option in reversed(LAYOUT_OPTIONS):
+        command = option(command)
+    return command
 
 
 def reading_options(command):

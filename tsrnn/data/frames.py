@@ -19,6 +19,7 @@ from ..base.checks import invalid
 from ..base.errors import DataError
 from .calendar import describe_freq, season_of, shown_labels
 from .dates import format_labels
+from .reading import FILLS
 from .time_axis import TimeAxis
 
 __all__ = [
@@ -34,7 +35,6 @@ __all__ = [
     "usual_season",
 ]
 
-FILLS = ("ffill", "interpolate", "drop")
 LONG_ID, LONG_TIME, LONG_TARGET = "unique_id", "ds", "y"
 
 

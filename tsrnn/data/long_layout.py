@@ -25,7 +25,7 @@ from .frames import (
     usual_season,
 )
 from .panel import Panel
-from .reading import reading_of
+from .reading import IRREGULAR, reading_of
 from .row_labels import row_number_columns
 from .time_axis import TimeAxis, find_time_axis
 from .wide_layout import prepare_wide
@@ -161,7 +161,7 @@ def _check_long(frame: pd.DataFrame, irregular: str, freq: str | None) -> None:
     """Refuse what no long panel is read from, before the rows are sorted: the frame's own refusals
     (:func:`~tsrnn.data.frames.check_frame`), a bad ``irregular`` or ``freq``, no rows, missing ids."""
     check_frame(frame)
-    if irregular not in ("error", "ignore"):
+    if irregular not in IRREGULAR:
         raise invalid("irregular", f"irregular must be 'error' or 'ignore', got {irregular!r}")
     if frame.shape[0] == 0:
         raise DataError(f"expected at least one row, got an empty table with columns {list(frame.columns)}")

@@ -17,16 +17,33 @@ from typing import Literal
 
 from ..base.errors import DataError
 
-__all__ = ["Reading", "AmbiguousData", "ambiguous", "reading_of", "with_reading", "EPOCH_UNITS"]
+__all__ = [
+    "Reading",
+    "AmbiguousData",
+    "ReadingRefused",
+    "ambiguous",
+    "reading_of",
+    "with_reading",
+    "EPOCH_UNITS",
+    "FILLS",
+    "IRREGULAR",
+]
 
 EPOCH_UNITS = ("s", "ms", "us", "ns")
+FILLS = (
+    "ffill",
+    "interpolate",
+    "drop",
+)  # what to do with missing values and calendar gaps (None: refuse them)
+IRREGULAR = ("error", "ignore")  # a time axis on no regular calendar: refused, or read as consecutive steps
 EpochUnit = Literal["s", "ms", "us", "ns"]
 _DECIMALS = (".", ",")
 _THOUSANDS = (",", ".", " ", "'", "")
 
 
-class AmbiguousData(DataError):
-    """A column reads two ways; the message names the option that picks one.
+class ReadingRefused(DataError):
+    """Data refused until an option of its reading says how to read it (a fill policy, a frequency,
+    the time column, ...).
 
     ``choice`` is that message alone; ``where`` (appended to it) says where a caller gives the
     option: the estimator names ``tsrnn.read``, the command line prints ``choice`` in its flags."""
@@ -34,6 +51,10 @@ class AmbiguousData(DataError):
     def __init__(self, choice: str, where: str = "") -> None:
         super().__init__(choice + where)
         self.choice = choice
+
+
+class AmbiguousData(ReadingRefused):
+    """A column reads two ways; the message names the option that picks one."""
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from ..base.errors import DataError
 from .calendar import infer_freq, parse_freq, regular_calendar, shown_labels
 from .dates import format_labels
 from .frames import LONG_ID, LONG_TARGET, LONG_TIME, check_frame, fill_missing, numeric_columns, usual_season
+from .reading import IRREGULAR
 from .time_axis import TimeAxis, find_time_axis
 
 __all__ = ["prepare_wide"]
@@ -123,7 +124,7 @@ def prepare_wide(
     and one reading alone is a time axis: that reading and why, :attr:`~tsrnn.data.dates.Dates.note`).
     The frame's ``attrs`` keep the frequency and form.
     """
-    if irregular not in ("error", "ignore"):
+    if irregular not in IRREGULAR:
         raise invalid("irregular", f"irregular must be 'error' or 'ignore', got {irregular!r}")
     if frame.shape[0] == 0:
         raise DataError(f"expected at least one row, got an empty table with columns {list(frame.columns)}")

@@ -86,7 +86,12 @@ class Forecaster(Parameters, FittedViews):
         resume: bool = False,
         holdout: float | int = 0,
     ) -> Forecaster:
-        """Train on ``data``: an array (T,) / (T, F), a DataFrame of numeric columns, or long data.
+        """Train on ``data``: the :class:`~tsrnn.data.dataset.Dataset` that :func:`tsrnn.read`
+        returns, an array (T,) / (T, F), a wide DataFrame (a time column or index and numeric
+        columns), or a long one (``unique_id, ds, y`` and covariates).  A frame is read as
+        ``tsrnn.read`` reads it by default; how data is read (time column, input columns, fill
+        policy, frequency, dayfirst, ...) is ``tsrnn.read``'s to decide, never the estimator's, and
+        a refusal whose remedy is one of its options says so (:class:`~tsrnn.data.reading.ReadingRefused`).
 
         The last :meth:`validation_steps` validate (early stopping); the scaler sees only the
         steps before them.  ``progress`` shows a bar (default: when stderr is a terminal).

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
@@ -23,7 +24,7 @@ from ..data.dataset import Dataset, as_frame, as_panel
 from ..data.index_specs import index_spec
 from ..data.known import future_panel, future_values
 from ..data.panel import Panel
-from ..data.reading import AmbiguousData, Reading, reading_of, with_reading
+from ..data.reading import AmbiguousData, Reading, ReadingRefused, reading_of, with_reading
 from .state import continuation_specs
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ __all__ = [
     "read",
     "fit_panel",
     "decided_reading",
-    "fitted_reading",
     "data_panel",
     "observations",
     "future_of",
@@ -47,6 +47,13 @@ ONE_SERIES = "this method reads one series; pick it with forecaster.series_model
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+# a refusal naming an option of tsrnn.read (which the estimator does not take), and where to give it
+_READ_OPTION = re.compile(
+    r"\b(time_col|freq|fill|irregular|features|dayfirst|decimal|thousands|century|year|epoch)="
+)
+_TSRNN_READ = (
+    ": an option of tsrnn.read, so read the data with tsrnn.read(data, ...) and pass the dataset it returns"
+)
 
 
 def _given_data(reader: _F) -> _F:
@@ -65,11 +72,11 @@ def _given_data(reader: _F) -> _F:
         try:
             return reader(est, data, *args, **kwargs)
         except AmbiguousData as err:
-            raise AmbiguousData(
-                err.choice,
-                ": an option of tsrnn.read, so read the data with tsrnn.read(data, ...) and pass the dataset "
-                "it returns",
-            ) from None
+            raise AmbiguousData(err.choice, _TSRNN_READ) from None
+        except DataError as err:
+            if type(err) is DataError and _READ_OPTION.search(str(err)):
+                raise ReadingRefused(str(err), _TSRNN_READ) from None
+            raise
 
     return read_given  # type: ignore[return-value]
 
@@ -87,19 +94,13 @@ def is_long(data) -> bool:
 def read(est, data) -> Panel:
     """What ``fit`` reads, as one panel: a :class:`~tsrnn.data.dataset.Dataset` (what ``tsrnn.read``
     returns) or a :class:`~tsrnn.data.panel.Panel` as it is; anything else read as
-    :func:`~tsrnn.data.dataset.as_panel` reads it, with the estimator's settings."""
+    :func:`~tsrnn.data.dataset.as_panel` reads it by default (a frame that needs a reading option,
+    a fill policy or a declared frequency is read with ``tsrnn.read``, which takes them)."""
     if isinstance(data, Dataset):
         return data.panel
     if isinstance(data, Panel):
         return data
-    return as_panel(
-        data,
-        time_col=est.time_col,
-        features=est.features,
-        fill=est.fill,
-        irregular=est.irregular,
-        freq=est.freq,
-    )
+    return as_panel(data)
 
 
 def fit_panel(est, data) -> tuple[Panel, list[dict]]:
@@ -109,11 +110,11 @@ def fit_panel(est, data) -> tuple[Panel, list[dict]]:
     is read the same way (:func:`data_panel`)."""
     panel = read(est, data)
     est.data_report_ = dict(panel.report)
-    est.reading_ = decided_reading(est, panel)
+    est.reading_ = decided_reading(panel)
     return panel, continuation_specs(panel)
 
 
-def decided_reading(est, panel: Panel) -> dict:
+def decided_reading(panel: Panel) -> dict:
     """How data given to the fitted model is read: the time column the fit found (``"none"`` for
     a frame without one), the features and fill policy given, and the frequency found (declared
     or not)."""
@@ -136,29 +137,13 @@ def decided_reading(est, panel: Panel) -> dict:
     }
 
 
-def fitted_reading(est) -> dict:
-    """``est.reading_``, or for a model saved before it was kept, the settings it was fitted with."""
-    reading = getattr(est, "reading_", None)
-    if reading is not None:
-        return reading
-    spec = est.state_.specs[0]
-    return {
-        "time_col": est.time_col,
-        "features": est.features,
-        "fill": est.fill,
-        "irregular": est.irregular,
-        "freq": est.freq or spec.get("freq"),
-        "declared": est.freq is not None,
-    }
-
-
 @_given_data
 def _read_new(est, data) -> Panel:
-    """Data given to the fitted model, read as the fit read its data (:func:`fitted_reading`): its
+    """Data given to the fitted model, read as the fit read its data (``est.reading_``): its
     time column, features and fill policy; its frequency inferred (and compared with the fitted one
     by :func:`_check_calendar`) unless the fit declared it, or the fitted one where the data is too
     short to tell."""
-    r = fitted_reading(est)
+    r = est.reading_
     declared = r["freq"] if r["declared"] else None
     if r.get("file") and checks.is_pandas(data, "DataFrame") and not reading_of(data).to_dict():
         data = with_reading(data.copy(deep=False), Reading.from_dict(r["file"]))  # read as the fit's file
@@ -254,7 +239,7 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
 def _check_calendar(est, panel: Panel, rows: np.ndarray) -> None:
     """Refuse data at another frequency than the fitted series', or whose steps fall between the
     steps of the fitted calendar (hourly data at half past, given to a model fitted on the hour)."""
-    if not est.long_ and fitted_reading(est)["time_col"] in (None, NO_TIME):
+    if not est.long_ and est.reading_["time_col"] in (None, NO_TIME):
         return  # fitted on positions (an array, a frame without time): the data's own labels serve
     labels = _labels(panel)
     if labels is None:
@@ -412,4 +397,4 @@ def future_of(est, future, ids: list, specs: list[dict] | None = None) -> np.nda
         labels, form = future_labels(specs, K), specs[0].get("form")
     if est.long_:
         return future_panel(future, ids, names, K, labels, form)
-    return future_values(future, names, K, labels, form, fitted_reading(est)["time_col"])
+    return future_values(future, names, K, labels, form, est.reading_["time_col"])

@@ -23,7 +23,6 @@ __all__ = ["Parameters", "Spec", "DOC", "GROUPS", "check", "specs"]
 
 GROUPS = ("model", "training", "data")
 STRATEGIES = ("direct", "recursive")
-FILLS = ("ffill", "interpolate", "drop")
 DEVICES = ("cpu", "cuda", "auto")
 
 
@@ -301,15 +300,6 @@ class Parameters:
         none=True,
         auto="every input; y for long data",
     )
-    features: Sequence[str | int] | None = param(
-        None,
-        "data",
-        "columns",
-        "The input columns of the data, comma-separated.",
-        "Columns of a DataFrame to read as input features (default: every numeric column).",
-        none=True,
-        flag=None,  # the command line's features option also counts the generated series' columns
-    )
     known: Sequence[str] | None = param(
         None,
         "data",
@@ -342,51 +332,6 @@ class Parameters:
         low=1,
         none=True,
         auto="the calendar's, or found from the data",
-    )
-    time_col: str | None = param(
-        None,
-        "data",
-        "str",
-        "Time column of the data; 'none' keeps every column as a feature.",
-        "Column of the time index: dates in any common form (see the data guide) or integers (years, "
-        "steps), or R's decimal years (``1949.0833``).  By default the DataFrame's own DatetimeIndex or "
-        "PeriodIndex, else the first column of dates, else an integer column (or one of decimal years) "
-        "named like a time (``year``, ``time``, ``ds``, ...), else the index column ``to_csv`` writes; "
-        "``'none'`` keeps every column as a feature.  Rows are sorted by it; the time column is never a "
-        "feature, nor is the index column ``to_csv`` writes (``data_report_['row_numbers']``).",
-        none=True,
-        auto="the first column of dates, else an integer column named like year/date/time/ds/period, "
-        "else the index column to_csv writes",
-    )
-    freq: str | None = param(
-        None,
-        "data",
-        "str",
-        "Frequency of the time column, as pandas writes it (MS, ME, QS, QE, YS, W-SUN, B, D, h, 30min, ...).",
-        "The calendar's pandas frequency (``'MS'``, ``'QE'``, ``'W-WED'``, ``'B'``, ``'30min'``, ...) where "
-        "it cannot be inferred (business days with holidays, a very short series).  Periods absent from "
-        "the calendar are gaps, treated as missing values.",
-        none=True,
-        auto="inferred from the dates",
-    )
-    fill: str | None = param(
-        None,
-        "data",
-        "choice",
-        "Fill missing values and calendar gaps this way.",
-        "What to do with missing values and calendar gaps; by default they are an error naming the column "
-        "or the missing periods.",
-        choices=FILLS,
-        none=True,
-        auto="they are an error naming them",
-    )
-    irregular: str = param(
-        "error",
-        "data",
-        "choice",
-        "A time column on no regular calendar: an error, or accepted as it is.",
-        "Whether a time index on no regular calendar is an error.",
-        choices=("error", "ignore"),
     )
 
 

@@ -49,6 +49,7 @@ from ..nn.model_format import (
     check_model_file,
 )
 from ..train.history import History
+from . import parameters
 from .planning import configs
 from .state import PanelState
 
@@ -95,7 +96,7 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     if cal is not None:
         tensors["calibration.spread"] = torch.from_numpy(np.ascontiguousarray(cal.spread))  # (K, O)
         tensors["calibration.scores"] = torch.from_numpy(np.ascontiguousarray(cal.scores))  # (n, O)
-    reading = getattr(est, "reading_", None)
+    reading = est.reading_
     file = ModelFile(
         estimator=est.get_params(),
         model=est.model_.config.to_dict(),
@@ -110,7 +111,7 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
             est.batch_size_,
             est.window_,
         ),
-        reading=None if reading is None else msgspec.convert(reading, ReadingState),
+        reading=msgspec.convert(reading, ReadingState),
         calibration=None if cal is None else CalibrationState(cal.steps, int(cal.scores.shape[0])),
         uncalibrated=None if cal is not None else getattr(est, "uncalibrated_", None),  # why not
         versions=Versions(__version__, str(torch.__version__)),
@@ -174,7 +175,9 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
     where = os.path.join(os.fspath(path), checkpoint.CONFIG_FILE)
 
     def expected(settings, n, targets, W):
-        return configs(cls(**settings), n, targets, W)[0]
+        est: Any = cls(**settings)
+        parameters.check(est)  # every setting against the parameter table, as fit checks them
+        return configs(est, n, targets, W)[0]
 
     def check(config, tensors):  # every field and shape (meta tensors, before the weights are read)
         file, tensors = upgrade(config, tensors, where)
@@ -191,7 +194,7 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
         raise CheckpointError(f"{where!r} does not describe the weights beside it: {err}") from err
     est.feature_names_in_, est.target_names_, est.target_idx_ = file.features, file.targets, file.target_idx
     est.state_ = _read_state(file, tensors)
-    est.reading_ = None if file.reading is None else msgspec.to_builtins(file.reading)
+    est.reading_ = msgspec.to_builtins(file.reading)
     est.long_ = est.state_.ids[0] is not None
     h = file.history
     est.history_ = History(best_epoch=h.best_epoch, stop_reason=h.stop_reason, averaged=list(h.averaged))

@@ -17,6 +17,9 @@ The formats tsrnn has written, and the migration from each to the next:
   bump; its files may lack ``series.index.session`` (no sessions), ``series.season.drifting`` (no
   season drifts), ``history.averaged`` (none), ``reading`` (read new data with the estimator's
   settings) and ``model.window_scale`` (False).
+- **5 -> 6** (:func:`v5_to_v6`): the estimator no longer holds reading settings: ``time_col``,
+  ``features``, ``fill``, ``irregular`` and ``freq`` leave ``estimator``, and a file without a
+  ``reading`` gets one made of them (the frequency, where none was declared, the first series').
 
 Each migration reads the older file's own fields (a refusal names them as the file spells them) and
 returns the next format's; the current format's Structs then check the result.  Nothing is unpickled.
@@ -46,7 +49,9 @@ from .typed_json import (
 )
 from .weights import Tensors
 
-__all__ = ["upgrade", "v1_to_v2", "v2_to_v3", "v3_to_v4", "v4_to_v5"]
+__all__ = ["upgrade", "v1_to_v2", "v2_to_v3", "v3_to_v4", "v4_to_v5", "v5_to_v6"]
+
+READ_SETTINGS = ("time_col", "features", "fill", "irregular", "freq")  # the estimator's, before format 6
 
 
 class _Old(Struct, kw_only=True):
@@ -216,6 +221,30 @@ def v4_to_v5(raw: dict) -> dict:
     return raw
 
 
+def v5_to_v6(raw: dict) -> dict:
+    """Format 5 -> 6: the reading settings leave the estimator's; ``reading`` made of them where the
+    file kept none."""
+    raw = copy.deepcopy(raw)
+    estimator = raw.get("estimator")
+    settings = {k: estimator.pop(k, None) for k in READ_SETTINGS} if isinstance(estimator, dict) else {}
+    if raw.get("reading") is None:
+        index = (raw.get("series") or {}).get("index") if isinstance(raw.get("series"), dict) else None
+        freqs = index.get("freq") if isinstance(index, dict) else None
+        first = freqs[0] if isinstance(freqs, list) and freqs else None
+        features = settings.get("features")
+        raw["reading"] = {
+            "time_col": settings.get("time_col"),
+            "features": [features] if isinstance(features, str) else features,
+            "fill": settings.get("fill"),
+            "irregular": settings.get("irregular") or "error",
+            "freq": settings.get("freq") or first,
+            "declared": settings.get("freq") is not None,
+            "file": None,
+        }
+    raw["format_version"] = 6
+    return raw
+
+
 def upgrade(raw: dict, tensors: dict, where: str | os.PathLike) -> tuple[ModelFile, dict]:
     """``raw`` (a parsed config.json of any format, its version and checksum already checked) and its
     tensors, in the current format."""
@@ -229,4 +258,6 @@ def upgrade(raw: dict, tensors: dict, where: str | os.PathLike) -> tuple[ModelFi
         raw, tensors = v3_to_v4(raw, tensors, where)
     if version < 5:
         raw = v4_to_v5(raw)
+    if version < 6:
+        raw = v5_to_v6(raw)
     return decode(raw, ModelFile, where), tensors

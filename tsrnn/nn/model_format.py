@@ -13,9 +13,9 @@ the config; the estimator's settings against the model config.  Older formats ar
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from msgspec import Meta, Struct
+from msgspec import Struct
 
 from ..base.errors import CheckpointError
 from .typed_json import MAX_INT, Count, Name, Natural, NonNegative, Position, check_entries, decode, fail
@@ -36,7 +36,7 @@ __all__ = [
     "check_model_file",
 ]
 
-FORMAT_VERSION = 5  # 5: the conformal calibration (or null); 4: per-series state as arrays over the
+FORMAT_VERSION = 6  # 6: the reading settings only in ``reading``; 5: the conformal calibration (or null); 4: per-series state as arrays over the
 # series; 3: config_sha256 covers config.json; 2: ModelConfig.highway (see tsrnn.nn.migrations)
 
 Season = Natural | list[Natural | None] | None  # one for all targets, or one each (0 or null: none)
@@ -131,7 +131,7 @@ class ModelFile(_Part):
     target_idx: list[Natural]
     series: SeriesState
     history: FitHistory
-    reading: ReadingState | None  # null in files from before it was kept
+    reading: ReadingState  # how the fit read its data (formats before 6: from the estimator's settings)
     calibration: CalibrationState | None
     uncalibrated: Name | None  # why there is no calibration
     versions: Versions
@@ -141,27 +141,12 @@ class ModelFile(_Part):
 
 
 class EstimatorSettings(Struct):
-    """The estimator's settings the file's checks read (the others: the estimator class checks them)."""
+    """The estimator's settings the file's checks read; every setting is checked by the estimator's
+    own parameter table when the estimator is rebuilt (``expected_config``)."""
 
     window: Count | None
     horizon: Count
-    samples: Count = 1
-    batch_size: Count | None = None
-    threads: Annotated[int, Meta(ge=1, le=2**16)] | None = None
     known: Name | list[Name] | None = None
-    device: Literal["cpu", "cuda", "auto"] = "cpu"
-    irregular: Literal["error", "ignore"] = "error"
-    fill: Fill = None
-    time_col: Name | None = None
-    freq: Name | None = None
-    season: Season = None
-    features: list[Name | int] | None = None
-    targets: list[Name | int] | None = None
-    scale: bool = True
-    bidirectional: bool = False
-    relative: bool = False
-    highway: bool = False
-    deseason: bool = False
 
 
 def model_config(where: str, value: Any):
@@ -212,8 +197,7 @@ def check_model_file(file: ModelFile, tensors: dict, where: str, estimator: type
         t.shape("calibration.scores", (file.calibration.scores, O))
         t.positive("calibration.spread", "positive everywhere (the errors' spread per step)")
         t.positive("calibration.scores", "non-negative everywhere (absolute scaled errors)", strict=False)
-    if file.reading is not None:
-        _reading(where, file.reading)
+    _reading(where, file.reading)
     _series(where, file.series, t, F, F_in, O, W, file.target_idx)
     extra = sorted(set(tensors) - t.seen)
     if extra:  # a weights file larger than its config implies
