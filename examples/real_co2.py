@@ -25,10 +25,8 @@ from statsmodels.datasets import co2  # noqa: E402  (optional dependency, import
 
 frame = co2.load_pandas().data.rename_axis("week").reset_index()  # columns: week (dates), co2
 test_start = int(len(frame) * 0.8)
-model = tsrnn.Forecaster(
-    window=52, horizon=4, hidden=15, relative=True, fill="interpolate", epochs=5 if fast else 60, seed=0
-)
-model.fit(frame.iloc[:test_start], progress=False)
+model = tsrnn.Forecaster(window=52, horizon=4, hidden=15, relative=True, epochs=5 if fast else 60, seed=0)
+model.fit(tsrnn.read(frame.iloc[:test_start], fill="interpolate"), progress=False)  # new data: the same fill
 report = model.data_report_
 print(
     f"co2: {len(frame)} weeks, {report['missing']} missing, filled by {report['fill']}; "

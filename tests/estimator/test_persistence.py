@@ -56,7 +56,7 @@ def test_long_model_round_trip(tmp_path, dated, scale):
     model.save(tmp_path / "m")
     config = json.loads((tmp_path / "m" / CONFIG_FILE).read_text())
     arrays = load_file(tmp_path / "m" / WEIGHTS_FILE)
-    assert config["format_version"] == FORMAT_VERSION == 5 and "members" not in config
+    assert config["format_version"] == FORMAT_VERSION == 6 and "members" not in config
     assert config["series"]["ids"] == ["a", "b", "c"] and config["series"]["scaled"] is scale
     assert config["calibration"] == {
         "steps": model.calibration_.steps,
@@ -112,7 +112,9 @@ def test_older_files_load_and_forecast_as_they_did(tmp_path, name):
     with pytest.raises(TsrnnError, match=old):
         model.forecast(4, level=[80])
     model.save(tmp_path / "again")  # written again in the panel format: the same forecasts
-    assert json.loads((tmp_path / "again" / CONFIG_FILE).read_text())["format_version"] == 5
+    written = json.loads((tmp_path / "again" / CONFIG_FILE).read_text())
+    assert written["format_version"] == 6 and "time_col" not in written["estimator"]
+    assert written["reading"]["time_col"] == model.reading_["time_col"]  # made of the old estimator's settings
     again = Forecaster.load(tmp_path / "again")
     pd.testing.assert_frame_equal(again.forecast(4), future)
     with pytest.raises(TsrnnError, match=old):  # and it still says why it has no intervals
