@@ -172,3 +172,16 @@ def test_an_option_has_the_default_and_choices_of_the_parameter_it_sets(command,
             assert not missing, (
                 f"{option.opts[0]}'s default {words!r}: {where}'s docstring does not say {missing}"
             )
+
+
+def test_fit_reads_data_with_the_defaults_and_choices_of_tsrnn_read():
+    from tsrnn.data.dataset import read
+    from tsrnn.data.reading import FILLS, IRREGULAR
+
+    signature = inspect.signature(read).parameters
+    options = {p.values[1].name: p.values[1] for p in OPTIONS if p.values[0] == "fit"}
+    for name in ("time_col", "fill", "irregular", "freq"):  # how --data becomes a series: tsrnn.read's
+        assert options[name].default == signature[name].default, name
+    assert list(options["fill"].type.choices) == list(FILLS)
+    assert list(options["irregular"].type.choices) == list(IRREGULAR)
+    assert all(f'"{choice}"' in read.__doc__ for choice in FILLS + IRREGULAR[1:])
