@@ -114,7 +114,9 @@ def test_older_files_load_and_forecast_as_they_did(tmp_path, name):
     model.save(tmp_path / "again")  # written again in the panel format: the same forecasts
     written = json.loads((tmp_path / "again" / CONFIG_FILE).read_text())
     assert written["format_version"] == 6 and "time_col" not in written["estimator"]
-    assert written["reading"]["time_col"] == model.reading_["time_col"]  # made of the old estimator's settings
+    assert (
+        written["reading"]["time_col"] == model.reading_["time_col"]
+    )  # made of the old estimator's settings
     again = Forecaster.load(tmp_path / "again")
     pd.testing.assert_frame_equal(again.forecast(4), future)
     with pytest.raises(TsrnnError, match=old):  # and it still says why it has no intervals
