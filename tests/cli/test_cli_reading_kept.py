@@ -144,3 +144,12 @@ def test_dates_that_only_month_first_makes_a_calendar_fit_without_a_flag_and_say
     predicted = invoke("predict", "--model", str(tmp_path / "run"), "--steps", "2")
     assert predicted.exit_code == 0, predicted.output
     assert [row.split()[1] for row in predicted.output.splitlines()[1:]] == ["01/01/2020", "02/01/2020"]
+    # the reading decided is kept as an answer: a later file of twelve months, which alone reads both
+    # ways, is read month first as the fit's file was, not refused
+    assert Forecaster.load(tmp_path / "run").reading_["file"] == {"dayfirst": False}
+    _us_months(tmp_path / "later.csv", 12)
+    later = invoke(
+        "predict", "--model", str(tmp_path / "run"), "--data", str(tmp_path / "later.csv"), "--steps", "1"
+    )
+    assert later.exit_code == 0, later.output
+    assert [row.split()[1] for row in later.output.splitlines()[1:]] == ["01/01/2019"]

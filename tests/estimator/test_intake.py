@@ -271,3 +271,15 @@ def test_a_file_name_is_refused_with_tsrnn_read(tmp_path, monthly):
         with pytest.raises(DataError, match=r"not a file name: got '.*sales.csv'; read it with tsrnn.read"):
             call()
     assert not path.exists()  # nothing read, nothing written
+
+
+def test_a_reading_the_fit_decided_reads_new_data_the_same_way():
+    # two years of US dates read month first (day first is no calendar); twelve months alone read both ways
+    months = pd.date_range("2018-01-01", periods=24, freq="MS")
+    frame = pd.DataFrame({"date": months.strftime("%m/%d/%Y"), "y": np.sin(np.arange(24.0))})
+    model = Forecaster(**TINY).fit(tsrnn.read(frame))
+    assert model.reading_["file"] == {"dayfirst": False}
+    assert model.data_report_["decided"] == {"dayfirst": False}
+    with pytest.raises(tsrnn.AmbiguousData, match="reads 2 ways"):
+        tsrnn.read(frame.iloc[12:])  # on its own, refused
+    assert list(model.forecast(1, data=frame.iloc[12:])["ds"]) == [pd.Timestamp("2020-01-01")]

@@ -52,6 +52,7 @@ class Dates(NamedTuple):
     timestamps: pd.DatetimeIndex
     form: str
     note: str | None = None
+    answers: dict | None = None  # that decision as the options that pick it ({"dayfirst": False})
 
 
 def _flag(option: str, answer) -> str:
@@ -97,7 +98,9 @@ def _one_time_axis(text: pd.Series, name, distinct: list[tuple[DateForm, Candida
         for (f, c), fault in zip(distinct, faults, strict=True)
         if fault
     )
-    return Dates(index, written, f"column {str(name)!r} read {_described(form, kept[0][1], open_)}: {why}")
+    answers = {k: v for k, v in kept[0][1][0].items() if k in open_}
+    note = f"column {str(name)!r} read {_described(form, kept[0][1], open_)}: {why}"
+    return Dates(index, written, note, answers)
 
 
 def _open(distinct: list[tuple[DateForm, Candidate]]) -> set[str]:

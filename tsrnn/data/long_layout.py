@@ -59,9 +59,10 @@ def _long_columns(frame: pd.DataFrame, features) -> tuple[list, list[str] | None
     return columns, rows or None, text
 
 
-def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str, str | None]:
+def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str, str | None, dict | None]:
     """The ``ds`` column as dates (any common form, year-months written as integers ``201801`` among
-    them) or integers, its form, and the reading chosen where its text reads two ways (or None)."""
+    them) or integers, its form, and the reading chosen where its text reads two ways with the
+    options that pick it (or None, None)."""
     column = frame[LONG_TIME]
     if column.isna().any():
         raise DataError(
@@ -72,16 +73,17 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str, str | None]:
             column, repeated=True, reading=reading_of(frame)
         )  # 201801, repeated across series
         if months is not None:
-            return months.timestamps.rename(LONG_TIME), months.form, months.note
+            return months.timestamps.rename(LONG_TIME), months.form, months.note, months.answers
         return (
             pd.Index(column.to_numpy(dtype=np.int64), name=LONG_TIME),
             "integer",
+            None,
             None,
         )  # repeated across series
     axis = find_time_axis(frame[[LONG_TIME]], LONG_TIME, reading=reading_of(frame))[1]
     if axis is None:  # a named column is a time axis or an error
         raise DataError(f"column {LONG_TIME!r} holds no time labels")
-    return axis.index, axis.form, axis.note
+    return axis.index, axis.form, axis.note, axis.answers
 
 
 def long_panel(
@@ -100,7 +102,7 @@ def long_panel(
     """
     _check_long(frame, irregular, freq)
     columns, row_labels, labels = _long_columns(frame, features)
-    times, form, note = _long_time(frame)
+    times, form, note, answers = _long_time(frame)
     codes, ids, order, times = _sorted(frame, times, form)
     lengths = np.bincount(codes, minlength=len(ids)).astype(np.int64)
     starts = np.cumsum(lengths) - lengths
@@ -117,7 +119,7 @@ def long_panel(
         "text_columns": {**labels, **text},
     }
     if note:
-        report["decisions"] = [note]
+        report["decisions"], report["decided"] = [note], answers
     rows = _Rows(codes, starts, lengths, pos, numeric)
     if strict:
         _check_shared_steps(pos, codes, ids, grid, longest)

@@ -40,6 +40,7 @@ class TimeAxis:
     freq: str | None = None  # the calendar's pandas frequency, once found (None: integer steps)
     grid: Grid | None = None  # the grid a panel's series share (tsrnn.data.calendar.Grid), if any
     note: str | None = None  # the reading chosen where the text reads two ways, and why (for the report)
+    answers: dict | None = None  # that reading as the options that pick it, so new data is read the same way
 
     def describe(self) -> str:
         """The axis in words: its span, frequency and form (``2019-01-01 .. 2020-12-01, MS, month``)."""
@@ -110,16 +111,18 @@ def _find_axis(
     column = frame[time_col]
     parsed = parse_dates(column, reading) or decimal_years(column, reading)
     if parsed is not None:
-        index, form, note = parsed
+        index, form, note, answers = parsed
         midnight = date_form(index) == "date" and not form.startswith(("month", "quarter", "fiscal"))
         clock = clock_column(frame, time_col) if midnight and index.has_duplicates else None
         if clock is not None:  # Date and Time in two columns: one timestamp
             clock_col, times = clock
             name = f"{time_col} {clock_col}"
             return frame.drop(columns=[time_col, clock_col]), TimeAxis(
-                pd.DatetimeIndex(index + times, name=name), name, "datetime", note=note
+                pd.DatetimeIndex(index + times, name=name), name, "datetime", note=note, answers=answers
             )
-        axis = TimeAxis(pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form, note=note)
+        axis = TimeAxis(
+            pd.DatetimeIndex(index, name=str(time_col)), str(time_col), form, note=note, answers=answers
+        )
     else:
         steps = _two_digit_years(column, time_col, reading)
         if steps is None:

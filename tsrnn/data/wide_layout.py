@@ -150,7 +150,7 @@ def prepare_wide(
     if session is not None:
         report["session"] = session.describe()
     if axis is not None and axis.note:
-        report["decisions"] = [axis.note]
+        report["decisions"], report["decided"] = [axis.note], axis.answers
     clean.attrs = {
         **attrs,
         "tsrnn.freq": freq_found,

@@ -133,7 +133,9 @@ def decided_reading(panel: Panel) -> dict:
         "irregular": report.get("irregular", "error"),
         "freq": report.get("freq") or (panel.grid.freq if panel.grid is not None else panel.freq),
         "declared": bool(report.get("declared")),
-        "file": report.get("reading"),  # how the file was read where it read two ways, or None
+        # how the file was read where it read two ways: the options given, and those the reading
+        # decided (one reading alone a time axis), so new data is read the same way; or None
+        "file": {**(report.get("reading") or {}), **(report.get("decided") or {})} or None,
     }
 
 
