@@ -66,7 +66,7 @@ from tsrnn.data.reading import Reading
 )
 def test_each_date_form_reads_its_text_and_writes_it_back(name, values, reading, first, second, form):
     assert any(f.name == name for f in DATE_FORMS)
-    index, found, note = read_dates(pd.Series(values), Reading(**reading))
+    index, found, note, _ = read_dates(pd.Series(values), Reading(**reading))
     assert list(index) == [pd.Timestamp(first), pd.Timestamp(second)] and found == form and note is None
     written = list(format_labels(index, found))
     again = read_dates(pd.Series(written), Reading(**reading))[0]
@@ -85,6 +85,6 @@ def test_each_date_form_reads_its_text_and_writes_it_back(name, values, reading,
     ],
 )
 def test_each_numeric_date_form_reads_its_numbers(kind, values, reading, first, form):
-    index, found, _ = read_dates(pd.Series(values), Reading(**reading), kind=kind)
+    index, found, *_ = read_dates(pd.Series(values), Reading(**reading), kind=kind)
     assert index[0] == pd.Timestamp(first) and found == form
     assert np.allclose(np.asarray(format_labels(index, found), dtype=float), values, atol=5e-4)

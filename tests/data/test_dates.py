@@ -34,15 +34,16 @@ def test_two_readings_are_refused_naming_both_and_the_option():
         r"2020-03-01; month first: 2020-01-02, 2020-01-03\); choose with dayfirst=False or dayfirst=True$",
     ):
         read_dates(text, name="d")
-    index, form, _ = read_dates(text, Reading(dayfirst=True))
+    index, form, *_ = read_dates(text, Reading(dayfirst=True))
     assert list(index) == [pd.Timestamp("2020-02-01"), pd.Timestamp("2020-03-01")]
     assert form == "strftime:%d/%m/%Y"
 
 
 def test_of_two_readings_the_one_alone_a_time_axis_is_read_with_the_decision_noted():
     text = pd.Series([f"{m:02d}/01/{y}" for y in (2018, 2019) for m in range(1, 13)])  # US months
-    index, form, note = read_dates(text, name="d")
+    index, form, note, answers = read_dates(text, name="d")
     assert index[1] == pd.Timestamp("2018-02-01") and form == "strftime:%m/%d/%Y"
+    assert answers == {"dayfirst": False}  # the decision as the option that picks it
     assert note == (
         "column 'd' read month first: day first is not a regular calendar (2018-01-01 .. 2018-01-12, then "
         "2019-01-01; 353 of its 377 daily (D) steps absent)"
@@ -54,7 +55,7 @@ def test_of_two_readings_the_one_alone_a_time_axis_is_read_with_the_decision_not
 
 
 def test_a_year_whose_two_digits_only_one_century_places_in_the_past_is_read():
-    index, form, _ = read_dates(pd.Series([f"13/{m:02d}/{y}" for y in (65, 70, 72) for m in (1, 2)]))
+    index, form, *_ = read_dates(pd.Series([f"13/{m:02d}/{y}" for y in (65, 70, 72) for m in (1, 2)]))
     assert index[0] == pd.Timestamp("1965-01-13") and index[-1] == pd.Timestamp("1972-02-13")
 
 
@@ -69,16 +70,16 @@ def test_a_value_of_a_strict_form_that_is_no_date_is_named_unless_not_strict():
 
 # -- parse_dates: a column of any dtype -----------------------------------------------------------------
 def test_datetimes_and_periods_are_taken_as_they_are():
-    index, form, _ = parse_dates(pd.Series(pd.date_range("2020-01-01", periods=3, freq="MS")))
+    index, form, *_ = parse_dates(pd.Series(pd.date_range("2020-01-01", periods=3, freq="MS")))
     assert index[2] == pd.Timestamp("2020-03-01") and form == "date"
-    index, form, _ = parse_dates(pd.Series(pd.period_range("2020Q1", periods=3, freq="Q")))
+    index, form, *_ = parse_dates(pd.Series(pd.period_range("2020Q1", periods=3, freq="Q")))
     assert list(index) == list(pd.to_datetime(["2020-01-01", "2020-04-01", "2020-07-01"]))
     assert form == "period:QE-DEC"
     assert parse_dates(pd.Series([201801, 201802]))[1] == "strftime:%Y%m"  # integers: integer_dates
 
 
 def test_text_labels_keep_their_rows_missing_values_and_repeats():
-    index, form, _ = parse_dates(pd.Series(["2020-01-01", None, "2020-01-03", "2020-01-01"]))
+    index, form, *_ = parse_dates(pd.Series(["2020-01-01", None, "2020-01-03", "2020-01-01"]))
     assert form == "date" and index.isna().tolist() == [False, True, False, False]
     assert index[0] == index[3] == pd.Timestamp("2020-01-01") and index[2] == pd.Timestamp("2020-01-03")
 
@@ -114,7 +115,7 @@ def test_times_of_day_are_offsets_from_midnight():
 
 
 def test_integer_dates_read_year_months_and_refuse_an_epoch_without_its_unit():
-    index, form, _ = integer_dates(pd.Series([201801, 201802], name="m"))
+    index, form, *_ = integer_dates(pd.Series([201801, 201802], name="m"))
     assert list(index) == list(pd.to_datetime(["2018-01-01", "2018-02-01"])) and form == "strftime:%Y%m"
     repeats = pd.Series([201801, 201802, 201801])
     assert integer_dates(repeats) is None and integer_dates(pd.Series([201801])) is None
@@ -124,7 +125,7 @@ def test_integer_dates_read_year_months_and_refuse_an_epoch_without_its_unit():
     seconds = pd.Series([1577836800, 1577923200], name="timestamp")
     with pytest.raises(DataError, match=r"^column 'timestamp' holds the integers 1577836800, 1577923200"):
         integer_dates(seconds)
-    index, form, _ = integer_dates(seconds, reading=Reading(epoch="s"))
+    index, form, *_ = integer_dates(seconds, reading=Reading(epoch="s"))
     assert index[1] == pd.Timestamp("2020-01-02") and index.name == "timestamp" and form == "epoch:s"
 
 
@@ -141,7 +142,7 @@ def test_integers_in_a_column_named_as_timestamps_ask_for_their_unit(name):
 def test_decimal_years_written_back_read_again_and_other_floats_do_not():
     written = format_labels(pd.date_range("1949-01-01", periods=24, freq="MS"), "decimal:12").astype(float)
     assert decimal_years(pd.Series(written, name="time"))[1] == "decimal:12"
-    index, form, _ = decimal_years(pd.Series([1959.0, 1959.25, 1959.5, 1959.75], name="q"))
+    index, form, *_ = decimal_years(pd.Series([1959.0, 1959.25, 1959.5, 1959.75], name="q"))
     assert form == "decimal:4" and index.name == "q" and index[1] == pd.Timestamp("1959-04-01")
     assert decimal_years(pd.Series([1000.25, 1000.5, 1000.75, 1001.0])) is None  # beyond pandas dates
     assert decimal_years(pd.Series(np.arange(1800, 1810, 0.5))) is None  # half steps: not months
