@@ -51,7 +51,7 @@ def test_predict_refuses_a_file_of_other_columns(tmp_path, monkeypatch):
     (tmp_path / "other.csv").write_text(GOOD.replace("date,a,b", "date,a,c"))
     one_line_error(
         invoke("predict", "--model", "model", "--data", "other.csv"),
-        "data has the columns ['a', 'c'], but this Forecaster was fitted on ['a', 'b']",
+        "data has the columns ['a', 'c'], but the model was fitted on ['a', 'b']",
     )
     (tmp_path / "three.csv").write_text("a,b,c\n1,2,3\n")
     one_line_error(invoke("predict", "--model", "model", "--data", "three.csv"), "data has 3 features")

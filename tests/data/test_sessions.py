@@ -98,7 +98,7 @@ def test_sessions_survive_saving_and_new_data_on_other_sessions_is_refused(tmp_p
     every_day = calls(call_centre(pd.date_range("2024-02-05", periods=14)), seed=1)
     with pytest.raises(
         DataError,
-        match=r"^data's steps lie on the sessions every day 07:00-21:00, but this Forecaster was fitted on data "
+        match=r"^data's steps lie on the sessions every day 07:00-21:00, but the model was fitted on data "
         r"on the sessions Mon-Fri 07:00-21:00; give it data on that calendar",
     ):
         loaded.predict(every_day)

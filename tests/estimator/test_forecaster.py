@@ -354,7 +354,7 @@ def test_other_feature_count_raises(fitted, method):
     )
     with pytest.raises(
         DataError,
-        match=r"data has 3 features \['f0', 'f1', 'f2'\], but this Forecaster "
+        match=r"data has 3 features \['f0', 'f1', 'f2'\], but the model "
         r"was fitted on 2 features \['f0', 'f1'\]",
     ):
         call()

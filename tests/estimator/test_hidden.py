@@ -138,7 +138,7 @@ def test_hidden_states_refuses_what_it_cannot_read(fitted, window, error, messag
 
 
 def test_hidden_states_needs_a_fitted_lstm_for_cells(fitted):
-    with pytest.raises(ValueError, match="cell=True needs an LSTM, but this Forecaster's cell is 'rnn'"):
+    with pytest.raises(ValueError, match="cell=True needs an LSTM, but the model's cell is 'rnn'"):
         fitted.hidden_states(np.zeros((10, 2)), cell=True)
     with pytest.raises(tsrnn.NotFittedError, match="not fitted yet"):
         tsrnn.Forecaster().hidden_states(pd.DataFrame(np.zeros((5, 2))))

@@ -62,14 +62,10 @@ def test_the_fitted_reading_is_reused_on_new_data():
 
 
 def test_data_of_another_frequency_is_refused(monthly):
-    with pytest.raises(
-        DataError, match=r"^data is daily \(D\), but this Forecaster was fitted on monthly \(MS\)"
-    ):
+    with pytest.raises(DataError, match=r"^data is daily \(D\), but the model was fitted on monthly \(MS\)"):
         monthly.forecast(2, data=dated("D", 40, "2023-01-01"))
     daily = Forecaster(**TINY).fit(dated("D", 80))
-    with pytest.raises(
-        DataError, match=r"^data is monthly \(MS\), but this Forecaster was fitted on daily \(D\)"
-    ):
+    with pytest.raises(DataError, match=r"^data is monthly \(MS\), but the model was fitted on daily \(D\)"):
         daily.predict(dated("MS", 30))  # month starts lie on the daily calendar, 29 gaps apart
     quarterly = Forecaster(**TINY).fit(dated("QS", 40))  # QS-JAN; data from April is on the same calendar
     assert list(quarterly.forecast(1, data=dated("QS-APR", 20, "2020-04-01"))["ds"]) == [
@@ -89,7 +85,7 @@ def test_a_calendar_that_does_not_continue_the_fitted_one_is_refused():
     years = pd.DataFrame({"year": np.arange(1900, 1960), "y": np.arange(60.0)})
     yearly = Forecaster(**TINY).fit(years)
     with pytest.raises(
-        DataError, match=r"^data steps by 2 from 1960, but this Forecaster was fitted on integer steps of 1"
+        DataError, match=r"^data steps by 2 from 1960, but the model was fitted on integer steps of 1"
     ):
         yearly.predict(pd.DataFrame({"year": np.arange(1960, 2000, 2), "y": np.arange(20.0)}))
 
@@ -97,19 +93,17 @@ def test_a_calendar_that_does_not_continue_the_fitted_one_is_refused():
 def test_other_columns_and_unknown_series_are_refused(monthly):
     with pytest.raises(
         DataError,
-        match=r"^data has 2 features \['y', 'z'\], but this Forecaster was fitted on 1 features \['y'\]",
+        match=r"^data has 2 features \['y', 'z'\], but the model was fitted on 1 features \['y'\]",
     ):
         monthly.predict(dated("MS", 30).assign(z=1.0))
     long = pd.DataFrame(
         {"unique_id": np.repeat(["a", "b"], 30), "ds": np.tile(pd.date_range("2020-01-01", periods=30), 2)}
     ).assign(y=np.arange(60.0))
     model = Forecaster(**TINY).fit(long)
-    with pytest.raises(
-        DataError, match=r"^series \['c'\] were not in the data this Forecaster was fitted on"
-    ):
+    with pytest.raises(DataError, match=r"^series \['c'\] were not in the data the model was fitted on"):
         model.predict(long.assign(unique_id=np.repeat(["a", "c"], 30)))
     with pytest.raises(
-        DataError, match=r"^data is weekly \(W-WED\), but this Forecaster was fitted on daily \(D\)"
+        DataError, match=r"^data is weekly \(W-WED\), but the model was fitted on daily \(D\)"
     ):
         model.predict(long.assign(ds=np.tile(pd.date_range("2020-01-01", periods=30, freq="W-WED"), 2)))
 
@@ -118,7 +112,7 @@ def test_a_loaded_model_reads_new_data_as_the_fitted_one(monthly, tmp_path):
     monthly.save(tmp_path / "m")
     loaded = Forecaster.load(tmp_path / "m")
     assert loaded.reading_ == monthly.reading_
-    with pytest.raises(DataError, match=r"^data is daily \(D\), but this Forecaster was fitted on monthly"):
+    with pytest.raises(DataError, match=r"^data is daily \(D\), but the model was fitted on monthly"):
         loaded.forecast(2, data=dated("D", 40))
 
 

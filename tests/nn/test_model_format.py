@@ -180,7 +180,7 @@ def test_the_checksum_is_canonical_so_reformatting_is_no_edit(run_dir):
         ),
         (
             lambda c: c["estimator"].update(wings=2),
-            "field 'estimator.wings' must be absent: Forecaster has no such",
+            "field 'estimator.wings' must be absent: tsrnn has no such estimator parameter",
         ),
         (
             lambda c: c["estimator"].update(hidden=5),

@@ -186,7 +186,7 @@ def future_values(
     """
     if future is None:
         raise DataError(
-            f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
+            f"the model reads the known input(s) {names} over its {horizon} forecast steps; "
             f"pass their future values with future="
         )
     rows = _as_rows(future, names, "future")
@@ -209,9 +209,9 @@ def future_panel(
     each series in turn) matched by ``ds``, else (or without ``ds``) each series' rows in order."""
     if future is None or not checks.is_pandas(future, "DataFrame") or "unique_id" not in future.columns:
         raise DataError(
-            f"this Forecaster reads the known input(s) {names} over its {horizon} forecast steps; "
-            f"pass their future values for every series as a long DataFrame: future=frame with "
-            f"columns unique_id, ds and {', '.join(names)}"
+            f"the model reads the known input(s) {names} over its {horizon} forecast steps; "
+            f"pass their future values for every series as a long frame (future=) with the columns "
+            f"unique_id, ds and {', '.join(names)}"
         )
     out = np.empty((len(ids), horizon, len(names)), dtype=np.float32)
     rows = _as_rows(future, names, "future")

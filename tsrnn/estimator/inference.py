@@ -67,7 +67,7 @@ def predict(est, data, future=None):
 def require_distribution(est, method: str) -> None:
     if est.model_.config.loss == "mse":
         raise TsrnnError(
-            f"{method} needs a probabilistic model; this Forecaster was fitted with "
+            f"{method} needs a probabilistic model; this one was fitted with "
             f"loss='mse'. Fit with loss='gaussian' or loss='quantile'"
         )
 
@@ -162,7 +162,7 @@ def hidden_states(est, window, cell: bool = False, future=None):
     pass per distinct length."""
     if cell and est.model_.config.cell != "lstm":
         raise checks.invalid(
-            "cell", f"cell=True needs an LSTM, but this Forecaster's cell is {est.model_.config.cell!r}"
+            "cell", f"cell=True needs an LSTM, but the model's cell is {est.model_.config.cell!r}"
         )
     if not est.long_ and not checks.is_pandas(window, "DataFrame", "Series"):
         window = np.asarray(

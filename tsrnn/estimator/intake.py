@@ -155,7 +155,7 @@ def _read_new(est, data) -> Panel:
         from ..data.frames import LONG_ID, LONG_TARGET, LONG_TIME
 
         raise DataError(
-            f"this Forecaster was fitted on long data; expected the columns "
+            f"the model was fitted on long data; expected the columns "
             f"{LONG_ID}, {LONG_TIME}, {LONG_TARGET} (and covariates)"
         )
     if not est.long_ and checks.is_pandas(data, "DataFrame"):
@@ -204,7 +204,7 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
         if unknown:
             shown = state.ids[:10]
             raise DataError(
-                f"series {unknown[:10]} were not in the data this Forecaster was fitted on ({shown}"
+                f"series {unknown[:10]} were not in the data the model was fitted on ({shown}"
                 f"{' ...' if len(state) > 10 else ''})"
             )
         rows = np.array([state.position(uid) for uid in panel.ids], dtype=np.int64)
@@ -214,14 +214,13 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
         rows = np.zeros(1, np.int64)
     if len(panel.columns) != est.n_features_in_:
         raise DataError(
-            f"data has {len(panel.columns)} features {panel.columns}, but this Forecaster was "
+            f"data has {len(panel.columns)} features {panel.columns}, but the model was "
             f"fitted on {est.n_features_in_} features {est.feature_names_in_}"
         )
     named = est.long_ or panel.report or isinstance(data, Panel)  # an array's columns have no names
     if named and panel.columns != list(est.feature_names_in_):
         raise DataError(
-            f"data has the columns {panel.columns}, but this Forecaster was fitted on "
-            f"{list(est.feature_names_in_)}"
+            f"data has the columns {panel.columns}, but the model was fitted on {list(est.feature_names_in_)}"
         )
     _check_calendar(est, panel, rows)
     short = panel.lengths < est.window_
@@ -251,15 +250,13 @@ def _check_calendar(est, panel: Panel, rows: np.ndarray) -> None:
     if fitted.get("kind") != kind:
         given = "dates" if kind == "datetime" else "integer steps"
         had = "dates" if fitted.get("kind") == "datetime" else "integer steps"
-        raise DataError(
-            f"data is labelled by {given}, but this Forecaster was fitted on data labelled by {had}"
-        )
+        raise DataError(f"data is labelled by {given}, but the model was fitted on data labelled by {had}")
     from ..data.calendar import continues, describe_freq
 
     if kind == "integer":
         if int(step) != int(fitted["step"]) or (int(first) - int(fitted["last"])) % int(step):
             raise DataError(
-                f"data steps by {step} from {first}, but this Forecaster was fitted on integer steps of "
+                f"data steps by {step} from {first}, but the model was fitted on integer steps of "
                 f"{fitted['step']} ending at {fitted['last']}; give it data on that grid"
             )
         return
@@ -269,13 +266,13 @@ def _check_calendar(est, panel: Panel, rows: np.ndarray) -> None:
     problem = continues(fitted["freq"], fitted["last"], freq, first)
     if problem == "freq":
         raise DataError(
-            f"data is {describe_freq(freq)}, but this Forecaster was fitted on {describe_freq(fitted['freq'])} "
+            f"data is {describe_freq(freq)}, but the model was fitted on {describe_freq(fitted['freq'])} "
             f"data; give it data of that frequency"
         )
     if problem == "between":
         raise DataError(
             f"data's steps ({first}, ...) fall between the steps of the {describe_freq(fitted['freq'])} "
-            f"calendar this Forecaster was fitted on (its last step: {fitted['last']}); give it data on "
+            f"calendar the model was fitted on (its last step: {fitted['last']}); give it data on "
             f"that calendar"
         )
 
@@ -306,7 +303,7 @@ def _check_sessions(panel: Panel, fitted_session: str | None) -> None:
         return "every step of the day" if s is None else f"the sessions {s.describe()}"
 
     raise DataError(
-        f"data's steps lie on {said(session)}, but this Forecaster was fitted on data on "
+        f"data's steps lie on {said(session)}, but the model was fitted on data on "
         f"{said(None if fitted_session is None else Session.from_text(fitted_session))}; give it "
         f"data on that calendar (at least two days or weeks, so that its sessions show)"
     )
@@ -387,8 +384,8 @@ def future_of(est, future, ids: list, specs: list[dict] | None = None) -> np.nda
     if not est.known_idx_:
         if future is not None:
             raise DataError(
-                "future= gives the values of known inputs, and this Forecaster has none "
-                "(fit it with known=[...])"
+                "future= gives the values of known inputs, and the model has none "
+                "(fit it with known= naming them)"
             )
         return None
     names, K = [est.feature_names_in_[i] for i in est.known_idx_], est.model_.config.horizon

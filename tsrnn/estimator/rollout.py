@@ -98,7 +98,7 @@ def scaled(
             f"data value {float(values[row, col]):.6g} at row {row}{series}, column {est.input_names_[col]!r} "
             f"overflows float32 when scaled by the training statistics (mean "
             f"{state.mean[codes[row], col]:.4g}, scale {state.scale[codes[row], col]:.4g}); it lies far "
-            f"outside the range this Forecaster was fitted on"
+            f"outside the range the model was fitted on"
         )
     return torch.from_numpy(np.ascontiguousarray(out, dtype=np.float32))
 

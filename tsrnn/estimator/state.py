@@ -73,7 +73,7 @@ class PanelState(Mapping[str | None, dict[str, Any]]):
     def position(self, uid: str | None) -> int:
         if uid not in self._positions:
             shown = self.ids[:10] + (["..."] if len(self.ids) > 10 else [])
-            raise DataError(f"unknown series {uid!r}; this Forecaster was fitted on {shown}")
+            raise DataError(f"unknown series {uid!r}; the model was fitted on {shown}")
         return self._positions[uid]
 
     def __getitem__(self, uid: str | None) -> dict[str, Any]:

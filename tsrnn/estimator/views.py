@@ -56,11 +56,9 @@ class FittedViews:
         ``predict``, ``forecast``, ``backtest``, ``start`` / ``step`` and ``hidden_states`` work on it.
         """
         if not self._fitted().long_:
-            raise DataError("this Forecaster was fitted on one series (wide data); use it directly")
+            raise DataError("the model was fitted on one series (wide data); use it directly")
         if unique_id not in self.state_:
-            raise DataError(
-                f"unknown series {unique_id!r}; this Forecaster was fitted on {list(self.state_)}"
-            )
+            raise DataError(f"unknown series {unique_id!r}; the model was fitted on {list(self.state_)}")
         view = copy.copy(self)
         view.state_, view.long_ = self.state_.take(self.state_.position(unique_id)), False
         return view
@@ -68,7 +66,7 @@ class FittedViews:
     def _one(self, name: str):
         if self._fitted().long_:
             raise AttributeError(
-                f"{name} belongs to one series; this Forecaster was fitted on long data, "
+                f"{name} belongs to one series; the model was fitted on long data, "
                 f"see series_model(unique_id).{name}"
             )
         return self.state_[self.state_.ids[0]][name]

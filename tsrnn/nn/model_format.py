@@ -218,7 +218,7 @@ def _window(
         fail(
             where,
             f"estimator.{unknown[0]}",
-            f"absent: Forecaster has no such parameter (it has {sorted(known)})",
+            f"absent: tsrnn has no such estimator parameter (the parameters are {sorted(known)})",
         )
     W = file.history.window
     if settings.window is not None and W != settings.window:
