@@ -74,7 +74,7 @@ def test_columns_and_counts():
         )
 
 
-@pytest.mark.parametrize("text, value", [("12", 12), ("0", 0), ("0.5", 0.5), (".25", 0.25)])
+@pytest.mark.parametrize("text, value", [("12", 12), ("0", 0), ("0.0", 0), ("0.5", 0.5), (".25", 0.25)])
 def test_a_holdout_is_a_number_of_steps_or_a_fraction(text, value):
     held = read("--holdout", text)[0]["holdout"]
     assert held == value and type(held) is type(value)

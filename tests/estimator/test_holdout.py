@@ -11,7 +11,9 @@ import pytest
 from conftest import invoke
 
 from tsrnn import DataError, Forecaster
+from tsrnn.cli.options import Holdout
 from tsrnn.data.files import read_csv
+from tsrnn.estimator.holdout import check_holdout
 
 TINY = dict(hidden=4, layers=1, epochs=4, seed=0)
 
@@ -47,8 +49,13 @@ def test_holdout_zero_is_one_fit_on_everything_and_bad_holdouts_are_refused():
     once = Forecaster(window=12, **TINY).fit(frame, holdout=0)
     assert not hasattr(once, "holdout_")
     pd.testing.assert_frame_equal(once.forecast(3), Forecaster(window=12, **TINY).fit(frame).forecast(3))
-    with pytest.raises(ValueError, match=r"holdout must lie in \(0.0, 1.0\)|holdout must be"):
+    zero = Forecaster(window=12, **TINY).fit(frame, holdout=0.0)  # 0.0 is 0 steps, as 0 is
+    assert not hasattr(zero, "holdout_")
+    pd.testing.assert_frame_equal(zero.forecast(3), once.forecast(3))
+    with pytest.raises(ValueError, match=r"^holdout must be a finite number in \(0.0, 1.0\), got 1.5$"):
         Forecaster(**TINY).fit(frame, holdout=1.5)
+    with pytest.raises(ValueError, match=r"^holdout must be a finite number in \(0.0, 1.0\), got -1.0$"):
+        Forecaster(**TINY).fit(frame, holdout=-1.0)
     with pytest.raises(TypeError, match="holdout must be a fraction in"):
         Forecaster(**TINY).fit(frame, holdout="12")
     with pytest.raises(DataError, match="holdout=96 of 96 steps leaves no step to fit"):
@@ -98,4 +105,25 @@ def test_the_cli_saves_the_model_the_library_fits(tmp_path, monkeypatch):
     assert (
         bad.exit_code == 2
         and "expected a fraction strictly between 0 and 1 or a number of steps" in bad.output
+    )
+
+
+def test_zero_written_as_a_float_is_no_holdout():
+    assert check_holdout(0.0) == 0 and type(check_holdout(np.float64(0.0))) is int
+    assert check_holdout(0.25) == 0.25 and type(check_holdout(0.25)) is float
+    convert = Holdout().convert
+    assert [convert(text, None, None) for text in ("0", "0.0", "-0.0", "24", "0.25")] == [0, 0, 0, 24, 0.25]
+    assert type(convert("0.0", None, None)) is int
+
+
+def test_the_cli_reads_holdout_0_0_as_no_holdout(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    jumping().to_csv("m.csv", index=False)
+    args = ("--hidden", "4", "--layers", "1", "--epochs", "1", "--window", "12")
+    fitted = invoke("fit", "--data", "m.csv", *args, "--holdout", "0.0", "--out", "run")
+    assert fitted.exit_code == 0, fitted.output
+    assert "all 96 steps to fit" in fitted.output and "none held out (holdout 0)" in fitted.output
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert (
+        run["holdout"] == 0 and run["test_start"] is None and not (tmp_path / "run" / "metrics.json").exists()
     )

@@ -71,7 +71,8 @@ class Columns(click.ParamType):
 
 
 class Holdout(click.ParamType):
-    """A held-out span: a fraction in (0, 1), or a whole number of steps >= 0."""
+    """A held-out span: a fraction in (0, 1), or a whole number of steps >= 0 (``0.0`` is 0, none held
+    out, as ``Forecaster.fit(holdout=)`` reads it)."""
 
     name = "FRACTION|STEPS"
 
@@ -85,6 +86,8 @@ class Holdout(click.ParamType):
             number = float(text)
         except ValueError:
             number = math.nan
+        if number == 0:  # 0.0: a share of nothing, no step: none held out
+            return 0
         if not 0 < number < 1:
             self.fail(
                 f"expected a fraction strictly between 0 and 1 or a number of steps >= 0, got {value!r}",

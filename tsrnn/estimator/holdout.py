@@ -55,13 +55,16 @@ class Holdout:
 
 
 def check_holdout(holdout: object) -> float | int:
-    """A fraction in (0, 1) or a number of steps >= 0 (0: no held-out span)."""
+    """A fraction in (0, 1) or a number of steps >= 0 (0: no held-out span; 0.0 too, a share of
+    nothing and no step alike)."""
     if isinstance(holdout, bool) or not isinstance(holdout, numbers.Real):
         raise checks.invalid(
             "holdout", f"holdout must be a fraction in (0, 1) or a number of steps >= 0, got {holdout!r}"
         )
     if isinstance(holdout, numbers.Integral):
         return checks.positive_int("holdout", int(holdout), minimum=0)
+    if holdout == 0:
+        return 0
     return checks.real("holdout", float(holdout), 0.0, 1.0, low_open=True, high_open=True)
 
 
