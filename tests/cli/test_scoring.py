@@ -159,3 +159,30 @@ def test_cv_prints_the_scores_and_writes_the_long_frame(tmp_path):
         invoke("cv", "--data", tmp_path / "m.csv", "--horizon", "3", "--windows", "30"),
         "the series has 72 steps: --windows 30 window(s) of --horizon 3 steps, --step 3 apart",
     )
+
+
+def test_backtest_and_cv_write_values_in_the_data_precision(tmp_path):
+    """448.4 in the file is 448.4 in --out, not float32's 448.399994; forecasts get its one decimal."""
+    dates = pd.date_range("2000-01", periods=60, freq="MS").strftime("%Y-%m")
+    y = np.round(440 + 10 * np.sin(np.arange(60) / 2) + np.random.default_rng(1).normal(size=60), 1)
+    pd.DataFrame({"month": dates, "sales": y}).to_csv(tmp_path / "m.csv", index=False)
+    fast = ["--epochs", "1", "--hidden", "4", "--window", "6"]
+    fit = invoke(
+        "fit", "--data", tmp_path / "m.csv", *fast, "--holdout", "0", "--out", tmp_path / "run", "-q"
+    )
+    assert fit.exit_code == 0, fit.output
+    out, model, data = tmp_path / "bt.csv", tmp_path / "run", tmp_path / "m.csv"
+    args = ["--start", "50", "--horizon", "2", "--in-sample", "--out", out]
+    assert invoke("backtest", "--model", model, "--data", data, *args).exit_code == 0
+    first = out.read_text().splitlines()[1].split(",")  # origin, step, target, actual, model, naive, ...
+    assert first[:4] == ["2004-03", "1", "sales", str(y[50])] and first[5] == str(y[49])
+    methods = ["actual", "model", "naive", "seasonal_naive", "drift", "linear_ar"]
+    written = pd.read_csv(out, dtype=str)
+    for name in methods:  # every value of data units with the file's one decimal
+        assert written[name].str.fullmatch(r"\d+\.\d").all(), (name, written[name].tolist())
+    np.testing.assert_array_equal(written["actual"].astype(float)[::2], y[50:59])
+    cv = tmp_path / "cv.csv"
+    assert invoke("cv", "--data", data, "--horizon", "2", "--model", model, "--out", cv).exit_code == 0
+    frame = pd.read_csv(cv, dtype=str)
+    for name in ["y", "tsrnn", "naive", "seasonal_naive", "drift", "linear_ar"]:
+        assert frame[name].str.fullmatch(r"\d+\.\d").all(), (name, frame[name].tolist())

@@ -35,3 +35,31 @@ def test_refitted_copies_forecast_out_of_sample_from_the_past_only(series):
     future.iloc[88:] = future.iloc[88:] * 100  # what comes after an origin never changes its forecast
     changed = model.backtest(future, start=80, stride=4, refit=2)
     np.testing.assert_allclose(changed.forecasts["model"][:2], refit.forecasts["model"][:2], rtol=1e-6)
+
+
+def test_the_frame_gives_each_series_values_in_its_own_precision():
+    """Series 'a' is written with one decimal, 'b' in whole thousands: frame() gives actuals as
+    written and every forecast in that series' decimals, not float32's 448.399994."""
+    import pandas as pd
+
+    t = np.arange(40)
+    a = np.round(448 + 5 * np.sin(t / 3) + 0.1 * (t % 7), 1)
+    b = 1000.0 * (20 + (t % 5))
+    dates = pd.date_range("2020-01", periods=40, freq="MS").strftime("%Y-%m")
+    long = pd.DataFrame({"unique_id": np.repeat(["a", "b"], 40), "ds": np.tile(dates, 2), "y": np.r_[a, b]})
+    model = Forecaster(**TINY).fit(long)
+    for result in (
+        model.backtest(long, start=30, stride=3),
+        model.backtest(long, start=30, stride=3, refit=3),
+    ):
+        np.testing.assert_array_equal(result.places[:, 0, 0], [1] * 3 + [0] * 3)  # b: 3 significant digits
+        frame = result.frame()
+        assert frame.attrs["tsrnn.form"] == "month"
+        for uid, values, places in (("a", a, 1), ("b", b, 0)):
+            rows = frame[frame["unique_id"] == uid]
+            np.testing.assert_array_equal(rows["actual"], values[[30, 31, 33, 34, 36, 37]])  # origin, step
+            for name in ("model", "naive", "seasonal_naive", "drift", "linear_ar"):
+                np.testing.assert_array_equal(rows[name], np.round(rows[name], places))
+        assert (
+            frame["model"].iloc[0] != result.forecasts["model"][0, 0, 0]
+        )  # the scores read the unrounded values

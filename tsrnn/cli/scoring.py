@@ -105,7 +105,8 @@ def _in_sample(count: int, total: int, allowed: bool) -> str:
     "out_path",
     type=click.Path(dir_okay=False),
     default=None,
-    help="CSV file for every forecast (origin, step, target, actual, one column per method).",
+    help="CSV file for every forecast (origin, step, target, actual, one column per method), in the "
+    "data's own precision.",
 )
 @IN_SAMPLE
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")

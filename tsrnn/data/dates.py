@@ -329,16 +329,16 @@ def format_labels(index: pd.Index, form: str | None) -> pd.Index:
 
 
 def labelled(frame: pd.DataFrame, time_column: str = "ds") -> pd.DataFrame:
-    """``frame`` with its time labels (the index, or a ``time_column`` of dates, and a
-    cross-validation frame's ``cutoff``) written in the form recorded in
-    ``frame.attrs["tsrnn.form"]``, ready for ``to_csv``."""
+    """``frame`` with its time labels (the index, or a ``time_column`` of dates, a
+    cross-validation frame's ``cutoff`` and a backtest's ``origin``) written in the form recorded
+    in ``frame.attrs["tsrnn.form"]``, ready for ``to_csv``."""
     form = frame.attrs.get("tsrnn.form")
     if form is None:
         return frame
     out = frame.copy()
     if isinstance(out.index, pd.DatetimeIndex):
         out.index = format_labels(out.index, form)
-    for column in (time_column, "cutoff"):  # cross-validation frames: the cutoffs are dates too
+    for column in (time_column, "cutoff", "origin"):  # cross-validation's cutoffs, backtests' origins
         if column in out.columns and pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = format_labels(pd.DatetimeIndex(out[column]), form).to_numpy()
     return out

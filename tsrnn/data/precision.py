@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["decimals", "round_to", "SIGNIFICANT"]
+__all__ = ["decimals", "decimals_before", "round_to", "SIGNIFICANT", "PRECISION_STEPS"]
 
 _MAX_DECIMALS = 12
 SIGNIFICANT = 3  # forecasts keep at least this many significant digits of the series' level
+PRECISION_STEPS = 100  # the steps before a series' first forecast whose decimals its forecasts are rounded to
 
 
 def decimals(values: np.ndarray, axis: int = -2) -> np.ndarray:
@@ -41,3 +42,16 @@ def round_to(values: np.ndarray, places: np.ndarray) -> np.ndarray:
     """``values`` (float64) rounded to ``places`` decimals, element-wise (``places`` broadcasts)."""
     factor = 10.0 ** np.asarray(places, dtype=np.float64)
     return np.round(np.asarray(values, dtype=np.float64) * factor) / factor
+
+
+def decimals_before(
+    values: np.ndarray, starts: np.ndarray, before: np.ndarray, columns: list[int]
+) -> np.ndarray:
+    """The decimals (S, O) of the ``columns`` of each series of a panel (``values`` (T_total, F),
+    series ``s`` from row ``starts[s]``) in its last steps before its step ``before[s]`` >= 1: at
+    most :data:`PRECISION_STEPS`, as many for every series.  What forecasts made from there are
+    rounded to."""
+    before = np.maximum(np.asarray(before), 1)
+    n = int(min(np.min(before), PRECISION_STEPS))
+    rows = (np.asarray(starts) + before)[:, None] - n + np.arange(n)  # (S, n)
+    return decimals(values[rows][:, :, columns])

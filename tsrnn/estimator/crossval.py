@@ -17,7 +17,7 @@ import numpy as np
 from ..base import checks
 from ..base.errors import DataError
 from ..data.panel import Panel
-from ..data.precision import decimals, round_to
+from ..data.precision import round_to
 from ..evaluation.baselines import BASELINES
 from .inference import FORECAST_COLUMN
 from .intake import fit_panel
@@ -26,9 +26,9 @@ from .origins import rolling
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["cross_validation", "cutoff_positions"]
+    from ..evaluation.backtest import BacktestResult
 
-PRECISION_STEPS = 100  # the steps before the first cutoff whose decimals the frame is rounded to
+__all__ = ["cross_validation", "cutoff_positions"]
 
 
 def cutoff_positions(lengths: np.ndarray, h: int, n_windows: int, step: int) -> np.ndarray:
@@ -63,9 +63,7 @@ def cross_validation(
     every = 1 if refit is True else local.size + 1 if refit is False else int(refit)  # False: one fit
     result = rolling(template, panel, local, owner, h, every, est.window, long)
     forecasts = {FORECAST_COLUMN: result.forecasts["model"], **{b: result.forecasts[b] for b in BASELINES}}
-    return _long_frame(
-        panel, local, owner, n_windows, result.targets, result.actual, forecasts, result.mase_scale
-    )
+    return _long_frame(panel, local, owner, n_windows, result, forecasts)
 
 
 def _labels(panel: Panel, owner: np.ndarray, positions: np.ndarray) -> np.ndarray:
@@ -81,26 +79,24 @@ def _long_frame(
     local: np.ndarray,
     owner: np.ndarray,
     n_windows: int,
-    targets: list[str],
-    actual: np.ndarray,
+    result: BacktestResult,
     forecasts: dict[str, np.ndarray],
-    mase_scale: np.ndarray,
 ) -> pd.DataFrame:
     """``unique_id, ds, cutoff, y`` and a column per forecast (each (N, K, O), N = S * n_windows
-    windows series after series): one row per series, target, window and step, in that order, in
-    the data's precision; MASE scales of each series' first window in ``attrs``."""
+    windows series after series) from the windows' ``result``: one row per series, target, window
+    and step, in that order, in the data's precision (``result.places``: each series' decimals
+    before its first cutoff); MASE scales of each series' first window in ``attrs``."""
     import pandas as pd
 
+    actual, targets, mase_scale = result.actual, result.targets, result.mase_scale
     N, K, O = actual.shape
     S = N // n_windows
-    # each series' decimals (S, O), read from its last steps before its first cutoff
-    n = int(min(local[::n_windows].min(), PRECISION_STEPS))
-    before = panel.values[(panel.starts + local[::n_windows])[:, None] - n + np.arange(n)]  # (S, n, F)
-    places = decimals(before[:, :, [panel.columns.index(t) for t in targets]])[:, None, None, :]
+    assert result.places is not None  # rolling() reads them
+    places = result.places.reshape(S, n_windows, 1, O)
 
-    def rows(a: np.ndarray, rounded: bool = True) -> np.ndarray:  # (N, K, O) -> (S, O, windows, K), flat
+    def rows(a: np.ndarray) -> np.ndarray:  # (N, K, O) -> (S, O, windows, K), flat
         a = a.reshape(S, n_windows, K, O)
-        return np.moveaxis(round_to(a, places) if rounded else a, 3, 1).reshape(-1)
+        return np.moveaxis(round_to(a, places), 3, 1).reshape(-1)
 
     steps = local[:, None] + np.arange(K)  # (N, K)
     ds = _labels(panel, np.repeat(owner, K), steps.ravel()).reshape(S, 1, n_windows * K)

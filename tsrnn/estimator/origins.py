@@ -16,6 +16,7 @@ import numpy as np
 from ..base import checks
 from ..base.errors import DataError
 from ..data.panel import Panel
+from ..data.precision import decimals_before
 from ..data.seasonal_indices import first_steps
 from ..evaluation.backtest import BacktestResult, origin_positions
 from ..evaluation.baselines import BASELINES, forecast_many
@@ -83,16 +84,24 @@ def _result(panel: Panel, local, owner, K: int, fitted: tuple, inside, long: boo
     forecasts = {"model": predicted.astype(np.float64)}
     forecasts.update({name: baselines[name].astype(np.float64) for name in BASELINES})
     scale = scale[:, None, :].astype(np.float64)
+    first = np.full(panel.n_series, np.iinfo(np.int64).max)
+    np.minimum.at(first, owner, local)  # each series' first origin (its length where it has none)
+    first = np.where(first < np.iinfo(np.int64).max, first, panel.lengths)
+    places = decimals_before(panel.values, panel.starts, first, cols)[owner][:, None, :]  # (N, 1, O)
     if not long:
         labels = panel.labels(0)[local]
-        return BacktestResult(local, labels, actual, forecasts, targets, scale, seasons[0], dist, inside)
-    first = panel.last - panel.lengths + 1
-    labels = pd.Index(first[owner] + local) if panel.grid is None else panel.grid.labels(first[owner] + local)
+        return BacktestResult(
+            local, labels, actual, forecasts, targets, scale, seasons[0], dist, inside, places, panel.form
+        )
+    start = panel.last - panel.lengths + 1
+    labels = pd.Index(start[owner] + local) if panel.grid is None else panel.grid.labels(start[owner] + local)
     index = pd.MultiIndex.from_arrays(
         [np.asarray(panel.ids, dtype=object)[owner], labels], names=["unique_id", "origin"]
     )
     by_id = {str(uid): s for uid, s in zip(panel.ids, seasons, strict=False)}
-    return BacktestResult(local, index, actual, forecasts, targets, scale, by_id, dist, inside)
+    return BacktestResult(
+        local, index, actual, forecasts, targets, scale, by_id, dist, inside, places, panel.form
+    )
 
 
 def _refitted(est, panel: Panel, local, owner, every: int, K: int, window, long: bool) -> tuple:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..base import checks
 from ..base.errors import DataError, TsrnnError
+from ..data.precision import round_to
 from .metrics import METRICS, error_table, skill
 from .probabilistic import Distribution, calibration_summary, calibration_table, level_label
 
@@ -43,6 +44,10 @@ class BacktestResult:
     # (N,) bool: origins whose forecast steps reach into the span the model was fitted on (its
     # training and validation steps), so their scores are in-sample; None for refitted copies
     in_sample: np.ndarray | None = None
+    # (N, 1, O) the decimals each origin's series is written with: frame() gives values in data
+    # units in the data's own precision (448.4, not float32's 448.399994); None: as computed
+    places: np.ndarray | None = None
+    form: str | None = None  # how the data writes its time labels: frame()'s origins are written so
 
     @classmethod
     def concat(cls, results: dict[str, BacktestResult]) -> BacktestResult:
@@ -68,12 +73,22 @@ class BacktestResult:
             None
             if any(r.in_sample is None for r in results.values())
             else join(r.in_sample for r in results.values()),
+            None
+            if any(r.places is None for r in results.values())
+            else join(r.places for r in results.values()),
+            first.form,
         )
 
     def frame(self) -> pd.DataFrame:
         """One row per origin, step ahead and target: ``origin, step, target, actual`` and a column per
-        method (and ``unique_id`` first for several series)."""
+        method (and ``unique_id`` first for several series), in the data's precision (``places``);
+        ``attrs["tsrnn.form"]`` says how the origins are written to CSV (``form``)."""
         N, K, O = self.actual.shape
+        places = self.places
+
+        def flat(values: np.ndarray) -> np.ndarray:  # (N, K, O) -> N * K * O, rounded to the data's decimals
+            return (values if places is None else round_to(values, places)).reshape(-1)
+
         columns = {}
         labels = self.origin_labels
         if isinstance(labels, pd.MultiIndex):
@@ -83,17 +98,19 @@ class BacktestResult:
             "origin": np.repeat(labels.to_numpy(), K * O),
             "step": np.tile(np.repeat(np.arange(1, K + 1), O), N),
             "target": np.tile(self.targets, N * K),
-            "actual": self.actual.reshape(-1),
+            "actual": flat(self.actual),
         }
-        columns.update({name: f.reshape(-1) for name, f in self.forecasts.items()})
+        columns.update({name: flat(f) for name, f in self.forecasts.items()})
         if self.distribution is not None:  # model_q0.1, ...: (N, K, O, Q) -> one column per level
             columns.update(
                 {
-                    f"model_{level_label(q)}": self.distribution.quantiles[..., i].reshape(-1)
+                    f"model_{level_label(q)}": flat(self.distribution.quantiles[..., i])
                     for i, q in enumerate(self.distribution.levels)
                 }
             )
-        return pd.DataFrame(columns)
+        frame = pd.DataFrame(columns)
+        frame.attrs["tsrnn.form"] = self.form
+        return frame
 
     def calibration(self) -> pd.DataFrame:
         """A probabilistic model's calibration per step ahead (rows), over every origin and target:
