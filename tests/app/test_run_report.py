@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import invoke
 
 import tsrnn
 from tsrnn.app.run_report import (
@@ -142,7 +143,8 @@ def test_the_first_series_is_shown_of_long_data_by_its_labels():
     assert layout.startswith(
         "2 series (long layout), 80 rows, columns ['y']; one global model fits all but the last 5 steps of "
         "each series, the rest tests, then all of it is refit; report and figures show series 'a'\n"
-        "  time index: column 'ds', daily (D), 2020-01-01 to 2020-02-09"
+        "  time index: column 'ds', daily (D), 2 series of 40 steps each, from 2020-01-01 (the earliest start) "
+        "to 2020-02-09 (the latest end)"
     )
     gaps = {"a": ["2020-01-05"], "b": [f"2020-01-0{d}" for d in range(1, 6)]}
     filled = {"fill": "ffill", "missing": {"y": 6}, "values_filled": 6, "series_with_gaps": 2, "gaps": gaps}
@@ -222,3 +224,58 @@ def test_without_a_held_out_span_there_is_no_test():
     layout = describe_layout(est, panel, panel.lengths.copy(), 0)
     assert layout.startswith("72 steps x 1 features ['sales']; all 72 steps to fit (")
     assert layout.splitlines()[0].endswith("none held out (holdout 0)")
+
+
+# -- a panel's report spans every series (tsrnn fit) -----------------------------------------------------
+
+
+def _long(tmp_path) -> str:
+    """Three monthly series: 'a' 2015-01 (40 months), 'b' 2016-06 (30), 'c' 2014-03 (50)."""
+    parts = []
+    for uid, start, n in [("a", "2015-01", 40), ("b", "2016-06", 30), ("c", "2014-03", 50)]:
+        ds = pd.date_range(start, periods=n, freq="MS").strftime("%Y-%m")
+        parts.append(pd.DataFrame({"unique_id": uid, "ds": ds, "y": 100 + np.arange(n) % 12}))
+    pd.concat(parts).to_csv(tmp_path / "long.csv", index=False)
+    return str(tmp_path / "long.csv")
+
+
+def test_the_report_of_a_panel_spans_every_series(tmp_path):
+    data = _long(tmp_path)
+    fast = ("--epochs", "1", "--hidden", "4", "--window", "6")
+    result = invoke("fit", "--data", data, *fast, "--holdout", "6", "--out", tmp_path / "run")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2] == (
+        "  time index: column 'ds', monthly (MS), 3 series of 30 to 50 steps, from 2014-03 (the earliest "
+        "start) to 2018-11 (the latest end); season 12 (from the frequency)"
+    )  # c starts first, b ends last (2016-06 + 29 months)
+    test = next(line for line in lines if line.startswith("test ("))
+    # the held-out steps: 2017-11 .. 2018-04 of a, 2018-06 .. 2018-11 of b, 2017-11 .. 2018-04 of c
+    assert test.startswith(
+        "test (the last 6 steps of each of the 3 series, 2017-11 to 2018-11, held out): 18 "
+    )
+    saved = next(line for line in lines if line.startswith("saved model: "))
+    assert saved.startswith(
+        "saved model: refit on all the data (3 series of 30 to 50 steps, 2014-03 to 2018-11) "
+    )
+
+    once = invoke("fit", "--data", data, *fast, "--holdout", "0", "--out", tmp_path / "all")
+    assert once.exit_code == 0, once.output
+    assert (
+        "saved model: fitted on all the data (3 series of 30 to 50 steps, 2014-03 to 2018-11), nothing held out"
+        in once.output
+    )
+
+
+def test_the_report_of_one_series_keeps_its_own_span(tmp_path):
+    ds = pd.date_range("2015-01", periods=40, freq="MS").strftime("%Y-%m")
+    pd.DataFrame({"month": ds, "y": 100 + np.arange(40) % 12}).to_csv(tmp_path / "m.csv", index=False)
+    result = invoke(
+        "fit", "--data", tmp_path / "m.csv", "--epochs", "1", "--hidden", "4", "--out", tmp_path / "r"
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "  time index: column 'month', monthly (MS), 2015-01 to 2018-04; season 12 (from the frequency)\n"
+        in (result.output)
+    )
+    assert "test (steps 33-40, 2017-09 to 2018-04, held out)" in result.output

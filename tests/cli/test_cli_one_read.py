@@ -84,7 +84,10 @@ def test_fit_reads_a_long_file_once_through_the_vectorised_reader(tmp_path, read
         "missing values: {'y': 1} (including calendar gaps in 1 series: b 2020-01-06), ffill: 1 filled"
         in (result.output)
     )
-    assert "time index: column 'ds', daily (D), 2020-01-01 to 2020-02-09" in result.output
+    assert (
+        "time index: column 'ds', daily (D), 3 series of 40 steps each, from 2020-01-01 (the earliest start) "
+        "to 2020-02-09 (the latest end)" in result.output
+    )
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())["test"]
     assert (
         metrics["n_windows"] == 3 * 8 - 3 * 0

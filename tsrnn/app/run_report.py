@@ -119,8 +119,28 @@ def describe_layout(estimator: Forecaster, panel: Panel, starts: np.ndarray, hol
             )
             + f"; report and figures show series {panel.ids[0]!r}"
         )
-    index = first_series(panel)[1].index
-    return f"{layout}\n  {time_axis_note(panel.report, index)}{_fill_note(panel.report, single)}"
+    if single:
+        note = time_axis_note(panel.report, first_series(panel)[1].index)
+    else:
+        note = time_axis_note(
+            panel.report, _extent(panel), f"{panel.n_series} series of {_counts(panel.lengths)}"
+        )
+    return f"{layout}\n  {note}{_fill_note(panel.report, single)}"
+
+
+def _extent(panel: Panel, begin: np.ndarray | None = None) -> pd.Index:
+    """The time labels of the earliest first step (each series' step ``begin``, default its first) and
+    of the latest last step of a panel's series: what their steps span together."""
+    assert panel.last is not None  # a panel of several series lies on one grid
+    first = panel.last - panel.lengths + 1 + (0 if begin is None else begin)
+    ends = np.array([int(first.min()), int(panel.last.max())])
+    return pd.Index(ends) if panel.grid is None else panel.grid.labels(ends)
+
+
+def _counts(counts: np.ndarray, each: str = " each") -> str:
+    """Steps per series in words: "40 steps each", or "12 to 40 steps"."""
+    lo, hi = int(counts.min()), int(counts.max())
+    return f"{hi} step{'s' if hi > 1 else ''}{each}" if lo == hi else f"{lo} to {hi} steps"
 
 
 def evaluated_model(estimator: Forecaster) -> Forecaster:
@@ -177,9 +197,12 @@ def report_fit(estimator: Forecaster, panel: Panel, starts: np.ndarray, say) -> 
 
 
 def saved_model_note(estimator: Forecaster, panel: Panel) -> str:
-    """Which model the run saved, on which span, in words."""
-    shown = first_series(panel)[1]
-    span = _span(panel.report, shown.index, 0, len(shown))
+    """Which model the run saved, on which span (of every series), in words."""
+    if panel.ids[0] is None:
+        shown = first_series(panel)[1]
+        span = _span(panel.report, shown.index, 0, len(shown))
+    else:
+        span = _labelled(panel.report, _extent(panel), f"{panel.n_series} series of {_counts(panel.lengths)}")
     held = getattr(estimator, "holdout_", None)
     if held is None:
         return f"fitted on all the data ({span}), nothing held out"
@@ -224,8 +247,13 @@ def report_test(estimator: Forecaster, panel: Panel, starts: np.ndarray, say):
     )
     shown, full_frame = first_series(panel)
     test_start, T = int(starts[0]), len(full_frame)
+    if uid0 is None:
+        span = _span(panel.report, full_frame.index, test_start, T)
+    else:  # each series' own last steps
+        held_out = f"the last {_counts(panel.lengths - starts, '')} of each of the {panel.n_series} series"
+        span = _labelled(panel.report, _extent(panel, starts), held_out)
     say(
-        f"test ({_span(panel.report, full_frame.index, test_start, T)}, held out): "
+        f"test ({span}, held out): "
         f"{metrics['n_windows']} origins x {metrics['horizon']} step(s) ahead, errors in the "
         f"data's units (seasonal-naive seasons: {seasons})\n{metrics_table(metrics)}"
     )
@@ -293,8 +321,10 @@ def _gaps_note(gaps: list) -> str:
     return f" (including {len(gaps)} calendar gap(s): {shown})"
 
 
-def time_axis_note(report: dict, index) -> str:
-    """One line on the time index: which column it came from, its form, frequency and span."""
+def time_axis_note(report: dict, index, series: str = "") -> str:
+    """One line on the time index: which column it came from, its form, frequency and span: of one
+    series (``index``: its labels), or of a panel's ``series`` (their count and lengths in words;
+    ``index``: the earliest start and the latest end)."""
     from ..data.calendar import describe_freq
     from ..data.dates import format_labels
 
@@ -324,6 +354,10 @@ def time_axis_note(report: dict, index) -> str:
         else ("integer years" if report["time_form"] == "year" else "integer steps")
     )
     span = f", {labels[0]} to {labels[-1]}" if len(labels) else ""
+    if series:
+        span = f", {series}" + (
+            f", from {labels[0]} (the earliest start) to {labels[-1]} (the latest end)" if len(labels) else ""
+        )
     if report.get("session"):  # steps only inside the same hours of every day or week
         kind += f" in sessions ({report['session']})"
     season = report.get("season")
@@ -345,6 +379,16 @@ def _some(names: list[str], shown: int = 12) -> str:
     return (
         str(names) if len(names) <= shown else f"{str(names[:shown])[:-1]}, ... ({len(names) - shown} more)]"
     )
+
+
+def _labelled(report: dict, extent: pd.Index, steps: str) -> str:
+    """``steps`` in words, with the first and last of ``extent``'s time labels where they are times."""
+    from ..data.dates import format_labels
+
+    if not report.get("time_form"):
+        return steps
+    labels = format_labels(extent, report["time_form"])
+    return f"{steps}, {labels[0]} to {labels[-1]}"
 
 
 def _span(report: dict, index, first: int, end: int) -> str:
