@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tsrnn import DataError
 from tsrnn.data.numbers import CONVENTIONS, NUMBER_FORMS, read_numbers
 from tsrnn.data.reading import AmbiguousData, Reading
 
@@ -79,10 +80,21 @@ def test_whole_numbers_stay_integers_and_the_index_is_kept():
     assert read_numbers(pd.Series(["inf", "-Infinity", "2.5"]), Reading()).tolist() == [np.inf, -np.inf, 2.5]
 
 
-def test_an_empty_column_or_a_mark_the_options_exclude_is_no_numbers():
+def test_an_empty_column_is_no_numbers_and_a_mark_the_options_exclude_is_refused():
     assert read_numbers(pd.Series([], dtype=object), Reading()) is None
-    assert read_numbers(pd.Series(["1.5", "2"]), Reading(decimal=",")) is None  # 1.5 groups no thousands
-    assert read_numbers(pd.Series(["1,5", "2"]), Reading(decimal=".", thousands="")) is None
+    assert read_numbers(pd.Series(["x", "2"]), Reading(decimal=",")) is None  # text under any convention
+    with pytest.raises(
+        DataError,
+        match=r"^column 'n' cannot be read with decimal=',': '1\.5' is no number with it; the column reads "
+        r"with decimal='\.'$",
+    ):
+        read_numbers(pd.Series(["1.5", "2"]), Reading(decimal=","), name="n")  # 1.5 groups no thousands
+    with pytest.raises(
+        DataError,
+        match=r"^column 'n' cannot be read with decimal='\.' and thousands='': '1,5' is no number with "
+        r"them; the column reads with decimal=','$",
+    ):
+        read_numbers(pd.Series(["1,5", "2"]), Reading(decimal=".", thousands=""), name="n")
 
 
 def test_a_comma_file_reads_a_decimal_comma_only_where_the_column_writes_a_comma():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import replace
 from typing import NamedTuple, NoReturn
 
 import numpy as np
@@ -71,6 +72,7 @@ def read_dates(
     reading = reading or Reading()
     candidates, broken = _candidates(text, reading, kind, name)
     if not candidates:
+        _refuse_contradicted(text, reading, kind, name)
         if broken is not None and strict:
             _refuse_broken(text, name, *broken)
         return None
@@ -151,6 +153,42 @@ def _candidates(
                 continue
             candidates.append((form, candidate))
     return candidates, broken
+
+
+def _refuse_contradicted(text: pd.Series, reading: Reading, kind: str, name) -> None:
+    """Refuse a column that an option given cannot read, though the forms that option rules out
+    read it (``dayfirst=True`` on ``01/13/2020``): one line naming the column, the option, the
+    values and the answer that reads them.  An option that picks none of the column's forms (an
+    ISO date under ``dayfirst=True``) does not apply, and passes."""
+    for option in sorted(
+        {f.option for f in DATE_FORMS if f.kind == kind and f.answer is not None and f.option}
+    ):
+        given = getattr(reading, option)
+        if given is None:
+            continue
+        others, _ = _candidates(text, replace(reading, **{option: None}), kind, name)
+        fits = sorted({str(c[0].get(option, form.answer)) for form, c in others if form.option == option})
+        if fits:
+            unread = _unread(text, reading, kind, option, given)
+            shown = ", ".join(repr(str(v)) for v in unread.iloc[:3]) + (" ..." if len(unread) > 3 else "")
+            answers = " or ".join(f"{option}={v}" for v in fits)
+            raise DataError(
+                f"column {str(name)!r} cannot be read with {_flag(option, given)}: {shown} "
+                f"{'is no date' if len(unread) == 1 else 'are no dates'} with it; the column reads with {answers}"
+            )
+
+
+def _unread(text: pd.Series, reading: Reading, kind: str, option: str, given) -> pd.Series:
+    """The values that the form ``option=given`` picks leaves without a date (``01/13/2020`` day
+    first); all of them where its pattern does not fit the column."""
+    for form in DATE_FORMS:
+        if form.kind != kind or form.option != option or form.answer != given or form.pattern is None:
+            continue
+        if kind == "text" and text.str.fullmatch(form.pattern).all():
+            parts = text.str.extract(f"^(?:{form.pattern})$")
+            for candidate in form.read(text, parts, reading):
+                return text[np.asarray(candidate[1].isna())]
+    return text
 
 
 def _refuse_broken(text: pd.Series, name, form: DateForm, dates: pd.DatetimeIndex) -> NoReturn:

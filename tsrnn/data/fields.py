@@ -15,7 +15,7 @@ from .reading import Reading
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["MAX_FIELD", "typed_columns", "header_is_data"]
+__all__ = ["MAX_FIELD", "typed_columns", "header_is_data", "check_no_header"]
 
 MAX_FIELD = 1000  # characters of one CSV field (a number, a timestamp, a label) or column name
 # missing values as files write them: pandas' own marks, and a lone dot (FRED) or colon (Eurostat)
@@ -57,7 +57,7 @@ def typed_columns(frame: pd.DataFrame, path: str, reading: Reading, sep: str, id
     from .numbers import read_numbers
 
     fast = sep == "," and reading.decimal != "," and reading.thousands != "."
-    out = {}
+    out, numbers_text = {}, {}  # the text of each column of numbers, for the thousands mark's check
     for name in frame.columns:
         if len(name) > MAX_FIELD:
             raise DataError(
@@ -69,6 +69,7 @@ def typed_columns(frame: pd.DataFrame, path: str, reading: Reading, sep: str, id
             numbers = pd.to_numeric(raw.where(~raw.isin(_MISSING)), errors="coerce")
             if numbers.notna().sum() == (~raw.isin(_MISSING)).sum() and numbers.notna().any():
                 out[name] = _finite(numbers, raw, path, name)
+                numbers_text[name] = raw[numbers.notna()]
                 continue
         codes, distinct = pd.factorize(raw)  # -1: missing; each distinct text read once (a long file's dates)
         text = pd.Series(distinct, dtype=object)
@@ -101,7 +102,31 @@ def typed_columns(frame: pd.DataFrame, path: str, reading: Reading, sep: str, id
         column = pd.Series(values[np.maximum(codes, 0)], index=frame.index).where(keep)
         integers = numbers.dtype.kind == "i" and keep.all()
         out[name] = _finite(column.astype(np.int64) if integers else column, raw, path, name)
+        numbers_text[name] = present
+    if reading.thousands:
+        _check_thousands(numbers_text, reading.thousands, path)
     return pd.DataFrame(out, index=frame.index)
+
+
+def _check_thousands(columns: dict, mark: str, path: str) -> None:
+    """Refuse a thousands mark that no number of the file writes while a column writes numbers of
+    four digits or more without it (``--thousands .`` on ``1050``): the option does not fit the
+    file.  Columns named like a time (years) are not asked to group their digits."""
+    from .time_words import looks_like_time
+
+    sign, marks = r"[+-]?", "[ \u00a0\u202f]" if mark == " " else re.escape(mark)
+    grouped = rf"{sign}\d{{1,3}}({marks}\d{{3}})+([.,]\d*)?"
+    if any(text.astype(str).str.strip().str.fullmatch(grouped).any() for text in columns.values()):
+        return
+    for name, text in columns.items():
+        text = text.astype(str).str.strip()
+        plain = text[text.str.fullmatch(rf"{sign}\d{{4,}}([.,]\d*)?")]
+        if len(plain) and not looks_like_time(name):
+            shown = ", ".join(plain.iloc[:3]) + (" ..." if len(plain) > 3 else "")
+            raise DataError(
+                f"data file {path!r}: thousands={mark!r} groups the digits of no number in the file, and "
+                f"column {name!r} writes {shown} without it; leave the option out, or say that the file groups no digits with thousands=''"
+            )
 
 
 def _plain_numbers(head: pd.Series) -> bool:
@@ -170,3 +195,43 @@ def header_is_data(frame: pd.DataFrame, reading: Reading, sep: str) -> bool:
         f"data, not column names; choose with header=False for a file without a header row, "
         f"or header=True where it names the columns"
     )
+
+
+def check_no_header(frame: pd.DataFrame, reading: Reading, sep: str) -> None:
+    """Refuse ``header=False`` on a file whose first row names its columns: a field of text over a
+    column of numbers or dates (``date`` over ``2020-01-13``, ...), which no column can be read with."""
+    import pandas as pd
+
+    from .dates import parse_dates
+    from .numbers import read_numbers
+
+    if len(frame) < 3:
+        return
+    for name in frame.columns:
+        column = frame[name]
+        first, rest = column.iloc[0], column.iloc[1:51].dropna()
+        if not isinstance(first, str) or not len(rest) or _reads(read_numbers, first, reading, sep == ","):
+            continue
+        below = "numbers" if pd.api.types.is_numeric_dtype(rest) else None
+        if below is None and rest.map(lambda v: isinstance(v, str)).all():
+            if _reads(parse_dates, first, reading) is False and _reads(parse_dates, rest, reading):
+                below = "dates"
+            elif _reads(read_numbers, rest.str.strip(), reading, sep == ","):
+                below = "numbers"
+        if below is not None:
+            raise DataError(
+                f"column {str(name)!r} cannot be read with header=False: its first field {first!r} is a "
+                f"name over {below} ({', '.join(map(str, rest.iloc[:2]))}, ...), not a value; the file "
+                f"reads with header=True"
+            )
+
+
+def _reads(reader, values, *args) -> bool:
+    """Whether ``reader`` (read_numbers or parse_dates) reads ``values`` (a text or a column)."""
+    import pandas as pd
+
+    text = pd.Series([values] if isinstance(values, str) else list(values), dtype=object)
+    try:
+        return reader(text, *args) is not None
+    except DataError:
+        return False

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..base.errors import DataError
-from .fields import header_is_data, typed_columns
+from .fields import check_no_header, header_is_data, typed_columns
 from .reading import Reading, with_reading
 
 if TYPE_CHECKING:
@@ -128,6 +128,8 @@ def read_csv(
         raise DataError(f"data file {path!r} has a header but no rows")
     if reading.header is None and header_is_data(frame, reading, sep):
         return read_csv(path, replace(reading, header=False), id_col)
+    if reading.header is False:
+        check_no_header(frame, reading, sep)
     return with_reading(frame, reading)
 
 

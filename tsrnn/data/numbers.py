@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..base.errors import DataError
 from .reading import Reading, ambiguous
 
 __all__ = ["NumberForm", "NUMBER_FORMS", "CONVENTIONS", "read_numbers"]
@@ -91,31 +92,15 @@ def read_numbers(text: pd.Series, reading: Reading, comma_file: bool = False, na
     different numbers are an :class:`~tsrnn.data.reading.AmbiguousData` naming column ``name``."""
     if not len(text):
         return None
-    conventions = [
-        c
-        for c in CONVENTIONS
-        if reading.decimal in (None, c[0])
-        and reading.thousands in (None, c[1])
-        and not (comma_file and c[0] == "," and reading.decimal is None and not text.str.contains(",").any())
-    ]
+    conventions = _conventions(text, reading, comma_file)
     fast = _fast(text, conventions)
     if fast is not None:
         return fast
     matched = {form.name: form.matches(text) for form in NUMBER_FORMS}
-    readings: dict[tuple[str, str], np.ndarray] = {}
-    for convention in conventions:
-        values = np.full(len(text), np.nan)
-        for form in NUMBER_FORMS:  # the one loop over the table
-            where = matched[form.name] & np.isnan(values)
-            if form.reads_under(*convention) and where.any():
-                values[where] = form.read(text[where])
-        if not np.isnan(values).any():
-            readings[convention] = values
-    distinct: list[tuple[tuple[str, str], np.ndarray]] = []
-    for convention, values in readings.items():
-        if not any(np.array_equal(values, v) for _, v in distinct):
-            distinct.append((convention, values))
+    distinct = _readings(text, matched, conventions)
     if not distinct:
+        if reading.decimal is not None or reading.thousands is not None:
+            _refuse_contradicted(text, matched, reading, comma_file, name)
         return None
     if len(distinct) > 1:
         differ = ~np.isclose(distinct[0][1], distinct[1][1], rtol=0, atol=0, equal_nan=True)
@@ -130,6 +115,63 @@ def read_numbers(text: pd.Series, reading: Reading, comma_file: bool = False, na
     if matched["integer"].all():
         return pd.Series(values.astype(np.int64), index=text.index)
     return pd.Series(values, index=text.index)
+
+
+def _conventions(text: pd.Series, reading: Reading, comma_file: bool) -> list[tuple[str, str]]:
+    """The conventions ``reading`` allows; in a comma-separated file a decimal comma only where the
+    column writes a comma (a quoted field), unless the options leave nothing else (thousands='.')."""
+    given = [c for c in CONVENTIONS if reading.decimal in (None, c[0]) and reading.thousands in (None, c[1])]
+    if comma_file and reading.decimal is None and not text.str.contains(",").any():
+        return [c for c in given if c[0] != ","] or given
+    return given
+
+
+def _readings(
+    text: pd.Series, matched: dict[str, np.ndarray], conventions: list[tuple[str, str]]
+) -> list[tuple[tuple[str, str], np.ndarray]]:
+    """The distinct readings of every value of ``text`` under ``conventions``, each with the first
+    convention that gives it (none where no convention reads every value)."""
+    distinct: list[tuple[tuple[str, str], np.ndarray]] = []
+    for convention in conventions:
+        values = np.full(len(text), np.nan)
+        for form in NUMBER_FORMS:  # the one loop over the table
+            where = matched[form.name] & np.isnan(values)
+            if form.reads_under(*convention) and where.any():
+                values[where] = form.read(text[where])
+        if not np.isnan(values).any() and not any(np.array_equal(values, v) for _, v in distinct):
+            distinct.append((convention, values))
+    return distinct
+
+
+def _refuse_contradicted(
+    text: pd.Series, matched: dict[str, np.ndarray], reading: Reading, comma_file: bool, name
+) -> None:
+    """Refuse a column of numbers that the options ``reading.decimal`` / ``reading.thousands`` cannot
+    read (``100.25`` with decimal=','), naming the options, the values they leave unread and the
+    options that read them; a column that reads under no convention is text, and passes."""
+    fitting = _readings(text, matched, _conventions(text, Reading(), comma_file))
+    if not fitting:
+        return
+    given = _conventions(text, reading, comma_file)
+    readable = np.zeros(len(text), dtype=bool)
+    for form in NUMBER_FORMS:
+        if any(form.reads_under(*c) for c in given):
+            readable |= matched[form.name]
+    unread = text[~readable]
+    options = " and ".join(
+        f"{k}={v!r}"
+        for k, v in (("decimal", reading.decimal), ("thousands", reading.thousands))
+        if v is not None
+    )
+    raise DataError(
+        f"column {str(name)!r} cannot be read with {options}: {_examples([repr(v) for v in unread])} "
+        f"{'is no number' if len(unread) == 1 else 'are no numbers'} with {'it' if ' and ' not in options else 'them'}"
+        f"; the column reads with {_options([c for c, _ in fitting])}"
+    )
+
+
+def _examples(values: list[str]) -> str:
+    return ", ".join(values[:3]) + (" ..." if len(values) > 3 else "")
 
 
 def _fast(text: pd.Series, conventions: list) -> pd.Series | None:
