@@ -691,7 +691,7 @@ def test_day_first_dates_are_read_and_a_date_column_of_text_is_refused_by_name(t
     # a column named as dates whose text is not: an error naming it and the bad values, never a silent drop
     bad = pd.DataFrame({"date": ["2020-01-01", "2020-01-02", "yesterday", "2020-01-04"], "y": [1.0, 2, 3, 4]})
     with pytest.raises(
-        DataError, match=r"time column 'date' has values that are not dates: 'yesterday' \(row 2\)"
+        DataError, match=r"time column 'date' has values that are not dates: 'yesterday' \(row 3\)"
     ):
         prepare_wide(bad)
     assert list(prepare_wide(bad, time_col="none")[0].columns) == ["y"]
@@ -752,13 +752,13 @@ def test_spreadsheet_rows_that_are_not_time_steps_are_named_and_text_columns_rep
     total = pd.DataFrame({"Month": months + ["Total"], "Sales": np.r_[seasonal(24), 999.0]})
     with pytest.raises(
         DataError,
-        match=r"time column 'Month' has values that are not dates: 'Total' \(row 24\); "
+        match=r"time column 'Month' has values that are not dates: 'Total' \(row 25\); "
         r"remove the rows that are not time steps",
     ):
         prepare_wide(total)
     undated = pd.DataFrame({"Date": months[:3] + [None] + months[4:], "Sales": seasonal(24)})
     with pytest.raises(
-        DataError, match=r"the time \(column 'Date'\) is missing at row\(s\) 3; give every row its time"
+        DataError, match=r"the time \(column 'Date'\) is missing at row 4; give every row its time"
     ):
         prepare_wide(undated)
     text = pd.DataFrame(

@@ -62,7 +62,7 @@ def test_a_year_whose_two_digits_only_one_century_places_in_the_past_is_read():
 def test_a_value_of_a_strict_form_that_is_no_date_is_named_unless_not_strict():
     text = pd.Series(["2020-02-30", "2020-03-01"])
     with pytest.raises(
-        DataError, match=r"^column 'd' writes dates as ISO date, but '2020-02-30' \(row 0\) is no such date"
+        DataError, match=r"^column 'd' writes dates as ISO date, but '2020-02-30' \(row 1\) is no such date"
     ):
         read_dates(text, name="d")
     assert read_dates(text, strict=False) is None

@@ -24,7 +24,7 @@ def test_each_column_is_typed_from_its_text_and_the_ids_stay_as_written():
     assert typed["unique_id"].tolist() == ["01", "1e3", "NA"] and typed["ds"].tolist()[0] == "2020-01-01"
     assert typed["y"].dtype == np.float64 and typed["y"].isna().tolist() == [False, True, False]
     assert typed["y"].iloc[[0, 2]].tolist() == [1.5, 2.25]
-    with pytest.raises(DataError, match=rf"column 'y', row 1: a field of {MAX_FIELD + 1} characters"):
+    with pytest.raises(DataError, match=rf"column 'y', row 2: a field of {MAX_FIELD + 1} characters"):
         typed_columns(pd.DataFrame({"y": ["a", "x" * (MAX_FIELD + 1)]}), "x.csv", Reading(), ",", None)
 
 

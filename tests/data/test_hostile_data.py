@@ -52,7 +52,7 @@ def test_a_twenty_million_digit_number_is_refused_at_once(tmp_path):
     data = series_csv(tmp_path / "huge.csv", "1" * 20_000_000 + ",3\n")
     one_line_error(
         invoke(*FIT, "--data", data, "--out", tmp_path / "run"),
-        f"data file {data!r}, column 'a', row 60: a field of 20000000 characters; tsrnn reads fields "
+        f"data file {data!r}, column 'a', line 62: a field of 20000000 characters; tsrnn reads fields "
         f"of at most {MAX_FIELD}",
     )
     left_nothing(tmp_path)
@@ -63,7 +63,7 @@ def test_a_long_label_is_refused_too(tmp_path):
     data.write_text(
         "a,b,note\n" + "".join(f"{i},{i % 7},{'z' * (2000 if i == 9 else 3)}\n" for i in range(60))
     )
-    with pytest.raises(DataError, match=r"column 'note', row 9: a field of 2000 characters"):
+    with pytest.raises(DataError, match=r"column 'note', line 11: a field of 2000 characters"):
         read_csv(data)
 
 
@@ -71,7 +71,7 @@ def test_a_four_hundred_digit_integer_is_beyond_float64(tmp_path):
     data = series_csv(tmp_path / "big.csv", "1" * 400 + ",3\n")
     one_line_error(
         invoke(*FIT, "--data", data, "--out", tmp_path / "run"),
-        f"data file {data!r}, column 'a', row 60: the number 111111111111... (400 characters) is beyond "
+        f"data file {data!r}, column 'a', line 62: the number 111111111111... (400 characters) is beyond "
         f"the range of float64 (about 1.8e308)",
     )
     left_nothing(tmp_path)
@@ -87,8 +87,8 @@ def test_a_decimal_exponent_beyond_float64_names_column_and_row(tmp_path):
     data = series_csv(tmp_path / "exp.csv", "1e400,3\n")
     # pandas 3 reads the number as infinity, pandas 2 keeps the text: either way one line names the place
     line = one_line_error(invoke(*FIT, "--data", data, "--out", tmp_path / "run"), "column 'a'")
-    assert "has an infinite value at 60" in line or (
-        "row 60" in line and "beyond the range of float64" in line
+    assert "has an infinite value at line 62" in line or (
+        "line 62" in line and "beyond the range of float64" in line
     )
 
 
@@ -107,8 +107,8 @@ def test_mixed_time_zones_get_tsrnn_s_own_message(tmp_path):
     csv.write_text("ts,y\n" + _stamps(["+01:00"] * 2 + ["+02:00"] * 20))
     line = one_line_error(
         invoke(*FIT, "--data", csv, "--out", tmp_path / "run"),
-        f"data file {str(csv)!r}: time column 'ts' mixes UTC offsets (offset +01:00 at row 0, "
-        f"offset +02:00 at row 2), as local time across a daylight-saving change does; tsrnn reads "
+        f"data file {str(csv)!r}: time column 'ts' mixes UTC offsets (offset +01:00 at line 2, "
+        f"offset +02:00 at line 4), as local time across a daylight-saving change does; tsrnn reads "
         f"one offset per time column: convert the timestamps to UTC first",
     )
     assert "utc=True" not in line
@@ -119,7 +119,7 @@ def test_offsets_and_naive_timestamps_are_mixed_too(tmp_path):
     csv = tmp_path / "tz.csv"
     csv.write_text("ts,y\n" + _stamps(["Z", "+00:00", ""]))
     with pytest.raises(
-        DataError, match=r"mixes UTC offsets \(offset \+00:00 at row 0, no offset at row 2\); tsrnn"
+        DataError, match=r"mixes UTC offsets \(offset \+00:00 at line 2, no offset at line 4\); tsrnn"
     ):
         read_csv(csv)
 

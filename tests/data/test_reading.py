@@ -246,10 +246,10 @@ def test_dates_that_only_one_reading_makes_a_time_axis_are_read_and_reported(
 def test_one_invalid_week_is_an_error_naming_its_row(tmp_path):
     weeks = [f"2018-W{w:02d}" for w in range(1, 54)]  # 2018 has 52 ISO weeks
     path = time_file(tmp_path, "week", weeks)
-    message = r"column 'week' writes dates as ISO week, but '2018-W53' \(row 52\) is no such date"
+    message = r"column 'week' writes dates as ISO week, but '2018-W53' \(line 54\) is no such date"
     with pytest.raises(DataError, match=message):
         prepare_wide(read_csv(path))
-    one_line_error(invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), "'2018-W53' (row 52)")
+    one_line_error(invoke("fit", "--data", path, *FIT, "--out", tmp_path / "run"), "'2018-W53' (line 54)")
 
 
 def test_an_integer_epoch_column_is_refused_or_read_with_its_unit(tmp_path):

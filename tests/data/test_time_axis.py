@@ -42,12 +42,12 @@ def test_each_time_column_rule_finds_its_column(rule, frame, found):
         (
             "a column of dates but for a few values",
             pd.DataFrame({"Month": [f"2020-{m:02d}-01" for m in range(1, 12)] + ["Total"], "v": range(12)}),
-            r"time column 'Month' has values that are not dates: 'Total' \(row 11\); remove the rows",
+            r"time column 'Month' has values that are not dates: 'Total' \(row 12\); remove the rows",
         ),
         (
             "a column named as dates",
             pd.DataFrame({"date": ["soon", "later", "never"], "v": [1, 2, 3]}),
-            r"time column 'date' has values that are not dates: 'soon' \(row 0\)",
+            r"time column 'date' has values that are not dates: 'soon' \(row 1\), 'later' \(row 2\)",
         ),
     ],
 )
@@ -62,7 +62,7 @@ def test_each_time_column_rule_that_refuses_names_the_rows(rule, frame, message)
 def test_find_time_axis_refuses_what_is_not_time():
     frame = pd.DataFrame({"when": ["2020-01-01", "soon", "2020-01-03"], "y": [1.0, 2.0, 3.0]})
     with pytest.raises(
-        DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 1\)"
+        DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 2\)"
     ):
         find_time_axis(frame, "when")
     frame = pd.DataFrame({"x": [0.5, 0.25, 0.125], "y": [1.0, 2.0, 3.0]})

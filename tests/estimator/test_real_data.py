@@ -99,10 +99,10 @@ def test_missing_values_policies(fill, filled, length):
     [
         (
             pd.DataFrame({"a": ["1", "2", "x", "4"]}),
-            r"column 'a' has text where numbers are expected: 'x' at 2",
+            r"column 'a' has text where numbers are expected: 'x' at row 3",
         ),
         (pd.DataFrame({"a": ["u", "v"]}), r"expected at least one numeric column"),
-        (pd.DataFrame({"a": [1.0, np.inf, 2.0]}), r"column 'a' has an infinite value at 1"),
+        (pd.DataFrame({"a": [1.0, np.inf, 2.0]}), r"column 'a' has an infinite value at row 2"),
         (pd.DataFrame({"a": []}), r"expected at least one row"),
         (pd.DataFrame({"when": ["2024-01-01", "soon"], "a": [1, 2]}), None),
     ],
@@ -112,7 +112,7 @@ def test_bad_frames(frame, message):
         clean, report = prepare_wide(frame)
         assert report["time_col"] is None and list(clean.columns) == ["a"]
         with pytest.raises(
-            DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 1\)"
+            DataError, match=r"time column 'when' has values that are not dates: 'soon' \(row 2\)"
         ):
             prepare_wide(frame, time_col="when")
         return

@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..base.errors import DataError
 from .date_forms import DATE_FORMS, Candidate, DateForm, OpenForm, clock, date_form
-from .reading import AmbiguousData, Reading, ambiguous
+from .reading import AmbiguousData, Reading, ambiguous, positional_index, rows_said
 from .regularity import calendar_fault
 from .time_words import name_words
 
@@ -196,7 +196,7 @@ def _refuse_broken(text: pd.Series, name, form: DateForm, dates: pd.DatetimeInde
     bad = text[np.asarray(dates.isna())]
     raise DataError(
         f"column {str(name)!r} writes dates as {form.name}, but "
-        f"{', '.join(f'{v!r} (row {i})' for i, v in list(bad.items())[:5])} "
+        f"{', '.join(f'{v!r} ({i})' for i, v in zip(rows_said(text, bad.index[:5]), bad.iloc[:5], strict=True))} "
         f"{'is no such date' if len(bad) == 1 else 'are no such dates'}; correct or remove them"
     )
 
@@ -243,7 +243,8 @@ def parse_dates(column: pd.Series, reading: Reading | None = None, strict: bool 
         return None  # 00:00 or Jan without a date: not a time axis alone
     given = codes >= 0
     rows = np.flatnonzero(given)[np.unique(codes[given], return_index=True)[1]]
-    text.index = column.index[rows]  # each label's first row, for messages
+    text.index = column.index[rows]  # each label's first row, for messages (rows_said)
+    text.attrs = {**column.attrs, "tsrnn.positional": positional_index(column.index)}
     try:
         found = read_dates(text, reading, name=column.name, strict=strict)
     except ValueError as err:  # pandas refuses mixed offsets with advice a command-line user cannot act on

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..base.errors import DataError
-from .reading import Reading
+from .reading import Reading, rows_said
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,8 +27,9 @@ _MISSING = frozenset(
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*")
 
 
-def _check_offsets(rows: list, text: list[str], name, path: str) -> None:
-    """Refuse a column of timestamps that mixes UTC offsets (or offsets and none): tsrnn's own message."""
+def _check_offsets(rows: list, text: list[str], name, path: str, said) -> None:
+    """Refuse a column of timestamps that mixes UTC offsets (or offsets and none): tsrnn's own message,
+    naming where each offset is first (``said``: a row's label in words, its line in the file)."""
     seen: dict[str, object] = {}
     for row, v in zip(rows, text, strict=False):
         match = _STAMP.fullmatch(v)
@@ -42,8 +43,8 @@ def _check_offsets(rows: list, text: list[str], name, path: str) -> None:
             shown = lambda o: "no offset" if o == "none" else f"offset {o}"  # noqa: E731
             why = "" if "none" in seen else ", as local time across a daylight-saving change does"
             raise DataError(
-                f"data file {path!r}: time column {name!r} mixes UTC offsets ({shown(a)} at row {i}, "
-                f"{shown(b)} at row {j}){why}; tsrnn reads one offset per time column: convert the "
+                f"data file {path!r}: time column {name!r} mixes UTC offsets ({shown(a)} at {said(i)}, "
+                f"{shown(b)} at {said(j)}){why}; tsrnn reads one offset per time column: convert the "
                 f"timestamps to UTC first"
             )
 
@@ -75,13 +76,7 @@ def typed_columns(frame: pd.DataFrame, path: str, reading: Reading, sep: str, id
         text = pd.Series(distinct, dtype=object)
         stripped = text.str.strip()
         missing = (stripped == "") if name == id_col else stripped.isin(_MISSING)
-        long = stripped.str.len() > MAX_FIELD
-        if long.any():
-            row = int(np.flatnonzero(codes == int(np.argmax(long.to_numpy())))[0])
-            raise DataError(
-                f"data file {path!r}, column {name!r}, row {row}: a field of {int(stripped.str.len().max())} "
-                f"characters; tsrnn reads fields of at most {MAX_FIELD}"
-            )
+        _check_lengths(frame, stripped, codes, name, path)
         keep = (codes >= 0) & ~missing.to_numpy()[np.maximum(codes, 0)]
         if name == id_col:
             out[name] = pd.Series(
@@ -92,7 +87,9 @@ def typed_columns(frame: pd.DataFrame, path: str, reading: Reading, sep: str, id
         present = pd.Series(stripped.to_numpy(), index=frame.index[first])[~missing.to_numpy()]
         numbers = read_numbers(present, reading, sep == ",", name) if len(present) else None
         if numbers is None:
-            _check_offsets(list(present.index), present.tolist(), name, path)
+            _check_offsets(
+                list(present.index), present.tolist(), name, path, lambda r: rows_said(frame, [r])[0]
+            )
             out[name] = pd.Series(
                 np.where(keep, stripped.to_numpy()[np.maximum(codes, 0)], None), index=frame.index
             )
@@ -129,6 +126,18 @@ def _check_thousands(columns: dict, mark: str, path: str) -> None:
             )
 
 
+def _check_lengths(frame: pd.DataFrame, stripped: pd.Series, codes: np.ndarray, name, path: str) -> None:
+    """Refuse a field over :data:`MAX_FIELD` characters (``stripped``: the column's distinct texts,
+    ``codes``: each row's), naming its line."""
+    long = stripped.str.len() > MAX_FIELD
+    if long.any():
+        row = int(np.flatnonzero(codes == int(np.argmax(long.to_numpy())))[0])
+        raise DataError(
+            f"data file {path!r}, column {name!r}, {rows_said(frame, [frame.index[row]])[0]}: a field of "
+            f"{int(stripped.str.len().max())} characters; tsrnn reads fields of at most {MAX_FIELD}"
+        )
+
+
 def _plain_numbers(head: pd.Series) -> bool:
     """Whether the first values of a column are plain numbers (or missing), so the whole may be."""
     import pandas as pd
@@ -150,7 +159,8 @@ def _finite(numbers: pd.Series, raw: pd.Series, path: str, name) -> pd.Series:
             row = int(rows[np.argmin(said)])
             shown = str(raw.iloc[row]).strip()
             raise DataError(
-                f"data file {path!r}, column {name!r}, row {row}: the number {shown[:12]}... "
+                f"data file {path!r}, column {name!r}, {rows_said(raw, [raw.index[row]])[0]}: the number "
+                f"{shown[:12]}... "
                 f"({len(shown)} characters) is beyond the range of float64 (about 1.8e308)"
             )
     return numbers

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..base.errors import DataError
 from .fields import check_no_header, header_is_data, typed_columns
-from .reading import Reading, with_reading
+from .reading import LINES, Reading, with_reading
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -121,8 +121,11 @@ def read_csv(
         return with_reading(_roles(frame, path, reading), reading)
     frame, sep = _text_frame(path, reading)
     frame.columns = [str(c) for c in frame.columns]
+    frame.attrs = {**frame.attrs, LINES: _lines(frame, 1 if reading.header is False else 2)}
+    lines = frame.attrs[LINES]
     frame = _roles(frame, path, reading)
     frame = typed_columns(frame, path, reading, sep, id_col)
+    frame.attrs = {**frame.attrs, LINES: lines}  # messages name a row by its line in the file
     frame = frame.dropna(how="all")  # blank rows
     if frame.shape[0] == 0:
         raise DataError(f"data file {path!r} has a header but no rows")
@@ -144,7 +147,9 @@ def _text_frame(path: str, reading: Reading) -> tuple[pd.DataFrame, str]:
         columns = header.count(sep) + 1
         if columns > MAX_COLUMNS:
             raise DataError(f"data file {path!r} has {columns} columns; tsrnn reads at most {MAX_COLUMNS}")
-        read: dict[str, Any] = dict(sep=sep, dtype=str, keep_default_na=False, encoding=encoding)
+        read: dict[str, Any] = dict(
+            sep=sep, dtype=str, keep_default_na=False, encoding=encoding, skip_blank_lines=False
+        )  # blank lines kept (then dropped as rows of no value), so each row's position gives its line
         if reading.header is False:
             read["header"] = None
         try:
@@ -170,6 +175,22 @@ def _text_frame(path: str, reading: Reading) -> tuple[pd.DataFrame, str]:
             f"{', '.join(map(str, frame.columns))}); {_GROUPING_HINT}"
         )
     return frame, sep
+
+
+def _lines(frame: pd.DataFrame, first: int) -> dict:
+    """Where the rows of a text file's ``frame`` (every field as text, blank lines kept) are in the
+    file: the line of the row at position 0, and after which positions quoted fields that span
+    several lines push the next rows down, by how many lines in all (see
+    :func:`~tsrnn.data.reading.rows_said`)."""
+    import numpy as np
+
+    spans = np.zeros(len(frame), dtype=np.int64)
+    for name in frame.columns:
+        column = frame[name]
+        if column.str.contains("\n", regex=False).any():
+            spans += column.str.count("\n").fillna(0).to_numpy(dtype=np.int64)
+    after = np.flatnonzero(spans)
+    return {"first": first, "after": after.tolist(), "extra": np.cumsum(spans[after]).tolist()}
 
 
 def _roles(frame: pd.DataFrame, path: str, reading: Reading) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from ..base.checks import invalid
 from ..base.errors import DataError
 from .calendar import describe_freq, season_of, shown_labels
 from .dates import format_labels
-from .reading import FILLS
+from .reading import FILLS, LINES, rows_said
 from .time_axis import TimeAxis
 
 __all__ = [
@@ -98,7 +98,7 @@ def numeric_columns(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, dict[s
             if len(text):
                 raise DataError(
                     f"column {name!r} has text where numbers are expected: "
-                    f"{shown_labels(f'{v!r} at {i}' for i, v in text.items())}"
+                    f"{shown_labels(f'{v!r} at {i}' for i, v in zip(rows_said(frame, text.index), text, strict=True))}"
                 )
             column = numbers
         out[str(name)] = column.astype(np.float64)
@@ -108,7 +108,10 @@ def numeric_columns(frame: pd.DataFrame, features) -> tuple[pd.DataFrame, dict[s
             f"{[str(t) for t in frame.dtypes]}"
             + (f" (text such as {', '.join(f'{k}: {v!r}' for k, v in left_out.items())})" if left_out else "")
         )
-    return pd.DataFrame(out, index=frame.index), left_out
+    numbers = pd.DataFrame(out, index=frame.index)
+    if LINES in frame.attrs:  # a file's rows still in file order: a later refusal names their lines
+        numbers.attrs[LINES] = frame.attrs[LINES]
+    return numbers, left_out
 
 
 def fill_missing(
@@ -123,7 +126,7 @@ def fill_missing(
     if np.isinf(values).any():
         row, col = np.argwhere(np.isinf(values))[0]
         raise DataError(
-            f"column {frame.columns[col]!r} has an infinite value at {frame.index[row]}; "
+            f"column {frame.columns[col]!r} has an infinite value at {rows_said(frame, [frame.index[row]])[0]}; "
             f"infinities are never filled, remove them from the data"
         )
     missing = frame.isna()

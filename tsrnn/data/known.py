@@ -17,6 +17,7 @@ import numpy as np
 
 from ..base import checks
 from ..base.errors import DataError
+from .reading import rows_said
 
 __all__ = ["resolve_known", "lead_columns", "future_values", "future_panel", "future_times", "lead_name"]
 
@@ -127,7 +128,7 @@ def future_times(future, names: list[str], time_col=None):
     values = others[col]
     if values.isna().any():
         raise DataError(
-            f"future's time column {col!r} has missing labels at rows {list(others.index[values.isna()][:5])}"
+            f"future's time column {col!r} has missing labels at {', '.join(rows_said(others, others.index[values.isna()][:5]))}"
         )
     if pd.api.types.is_datetime64_any_dtype(values):
         return pd.DatetimeIndex(values)

@@ -25,7 +25,7 @@ from .frames import (
     usual_season,
 )
 from .panel import Panel
-from .reading import IRREGULAR, reading_of
+from .reading import IRREGULAR, reading_of, rows_said
 from .row_labels import row_number_columns
 from .time_axis import TimeAxis, find_time_axis
 from .wide_layout import prepare_wide
@@ -66,7 +66,8 @@ def _long_time(frame: pd.DataFrame) -> tuple[pd.Index, str, str | None, dict | N
     column = frame[LONG_TIME]
     if column.isna().any():
         raise DataError(
-            f"column {LONG_TIME!r} has missing time labels at rows {shown_labels(frame.index[column.isna()])}"
+            f"column {LONG_TIME!r} has missing time labels at "
+            f"{shown_labels(rows_said(frame, frame.index[column.isna()]))}"
         )
     if pd.api.types.is_integer_dtype(column) and not pd.api.types.is_bool_dtype(column):
         months = integer_dates(
@@ -169,7 +170,7 @@ def _check_long(frame: pd.DataFrame, irregular: str, freq: str | None) -> None:
         raise DataError(f"expected at least one row, got an empty table with columns {list(frame.columns)}")
     if frame[LONG_ID].isna().any():
         raise DataError(
-            f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}"
+            f"column {LONG_ID!r} has missing ids at {shown_labels(rows_said(frame, frame.index[frame[LONG_ID].isna()]))}"
         )
     if freq is not None:
         parse_freq(freq)
@@ -188,9 +189,10 @@ def _sorted(
     same = (codes[1:] == codes[:-1]) & (key[1:] == key[:-1])
     if same.any():
         row = int(np.flatnonzero(same)[0]) + 1
+        at = " and ".join(rows_said(frame, frame.index[np.sort(order[[row - 1, row]])]))
         raise DataError(
             f"series {ids[codes[row]]!r}: the time index repeats timestamps: "
-            f"{shown_labels(format_labels(times[[row]], form))}; each step must appear once"
+            f"{shown_labels(format_labels(times[[row]], form))} ({at}); each step must appear once"
         )
     return codes, ids, order, times
 
@@ -220,10 +222,12 @@ def _long_values(
         missing = [c for c in columns if c not in frame.columns]
         if missing:
             raise DataError(f"feature column(s) {missing} not found; columns are {list(frame.columns)}")
-    return numeric_columns(
-        frame.iloc[order][[c for c in columns if c in frame.columns]].reset_index(drop=True),
-        columns if picked else None,
+    numeric, text = numeric_columns(  # the rows' own labels: a refusal names their lines
+        frame.iloc[order][[c for c in columns if c in frame.columns]], columns if picked else None
     )
+    numeric = numeric.reset_index(drop=True)
+    numeric.attrs = {}  # sorted rows: no longer the file's order
+    return numeric, text
 
 
 def _with_gaps(rows: _Rows, ids, grid: Grid, form: str, fill: str | None, report: dict) -> _Rows:
@@ -340,7 +344,7 @@ def split_long(
     check_frame(frame)
     if frame[LONG_ID].isna().any():
         raise DataError(
-            f"column {LONG_ID!r} has missing ids at rows {shown_labels(frame.index[frame[LONG_ID].isna()])}"
+            f"column {LONG_ID!r} has missing ids at {shown_labels(rows_said(frame, frame.index[frame[LONG_ID].isna()]))}"
         )
     columns, _, text = _long_columns(frame, features)
     parts = {str(uid): part.drop(columns=[LONG_ID]) for uid, part in frame.groupby(LONG_ID, sort=True)}

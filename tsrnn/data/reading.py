@@ -27,6 +27,9 @@ __all__ = [
     "EPOCH_UNITS",
     "FILLS",
     "IRREGULAR",
+    "LINES",
+    "rows_said",
+    "positional_index",
 ]
 
 EPOCH_UNITS = ("s", "ms", "us", "ns")
@@ -36,6 +39,8 @@ FILLS = (
     "drop",
 )  # what to do with missing values and calendar gaps (None: refuse them)
 IRREGULAR = ("error", "ignore")  # a time axis on no regular calendar: refused, or read as consecutive steps
+# attrs key of a frame read from a text file: where its rows are in the file (see rows_said)
+LINES = "tsrnn.lines"
 EpochUnit = Literal["s", "ms", "us", "ns"]
 _DECIMALS = (".", ",")
 _THOUSANDS = (",", ".", " ", "'", "")
@@ -156,3 +161,39 @@ def ambiguous(column, what: str, readings: Sequence[tuple[str, object]], options
 def _examples(values) -> str:
     values = list(values)
     return ", ".join(str(v) for v in values[:3]) + (" ..." if len(values) > 3 else "")
+
+
+def rows_said(frame, labels) -> list[str]:
+    """Where the rows ``labels`` of ``frame`` are, for a message: ``line 7`` of the text file the
+    frame was read from (the header counted, 1-based; ``attrs["tsrnn.lines"]``: ``first``, the line
+    of the row at position 0, and ``after`` / ``extra``, the lines that quoted fields spanning
+    several lines add after those positions), else ``row 4`` (1-based) of a frame with the default
+    index, else the labels themselves (dates, a named index)."""
+    import numpy as np
+
+    attrs = getattr(frame, "attrs", {})
+    lines = attrs.get(LINES)
+    index = getattr(frame, "index", None)
+    labels = list(labels)
+    integers = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in labels)
+    if lines is not None and integers:
+        at = np.asarray(labels, dtype=np.int64)
+        after, extra = np.asarray(lines["after"], np.int64), np.asarray(lines["extra"], np.int64)
+        k = np.searchsorted(after, at, side="left")
+        add = np.where(k > 0, extra[np.maximum(k - 1, 0)], 0) if len(after) else 0
+        return [f"line {n}" for n in (at + int(lines["first"]) + add).tolist()]
+    default = attrs.get("tsrnn.positional", positional_index(index))
+    if integers and default:
+        return [f"row {int(v) + 1}" for v in labels]
+    return [str(v) for v in labels]
+
+
+def positional_index(index) -> bool:
+    """Whether ``index`` is pandas' default one, 0, 1, ..., unnamed: its labels are positions."""
+    return (
+        index is not None
+        and type(index).__name__ == "RangeIndex"
+        and index.start == 0
+        and index.step == 1
+        and index.name is None
+    )

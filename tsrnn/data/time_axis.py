@@ -20,7 +20,7 @@ from .calendar import Grid, shown_labels
 from .date_forms import centuries, date_form, to_dates
 from .date_parts import clock_column, month_table, year_and_period
 from .dates import decimal_years, format_labels, parse_dates
-from .reading import Reading, ambiguous, reading_of
+from .reading import LINES, Reading, ambiguous, reading_of, rows_said
 from .row_labels import is_index_column, row_number_columns
 from .time_words import DATE_WORDS, integer_form, looks_like_time, name_words
 
@@ -84,6 +84,8 @@ def find_time_axis(
     if rows:
         found = found.drop(columns=rows)
         found.attrs = {**frame.attrs, "tsrnn.row_numbers": [str(r) for r in rows]}
+    if LINES in found.attrs and not found.index.equals(frame.index):  # rows made anew (a year x month table)
+        found.attrs = {k: v for k, v in found.attrs.items() if k != LINES}
     return found, axis
 
 
@@ -277,5 +279,5 @@ def _not_time_message(column: pd.Series, name) -> str:
     bad = column[to_dates(column).isna() & column.notna().to_numpy()]
     return (
         f"time column {name!r} has values that are not dates: "
-        f"{shown_labels(f'{v!r} (row {i})' for i, v in bad.items())}"
+        f"{shown_labels(f'{v!r} ({i})' for i, v in zip(rows_said(column, bad.index), bad, strict=True))}"
     )

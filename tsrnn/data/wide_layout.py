@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..base.checks import invalid
@@ -13,7 +14,7 @@ from ..base.errors import DataError
 from .calendar import infer_freq, parse_freq, regular_calendar, shown_labels
 from .dates import format_labels
 from .frames import LONG_ID, LONG_TARGET, LONG_TIME, check_frame, fill_missing, numeric_columns, usual_season
-from .reading import IRREGULAR
+from .reading import IRREGULAR, LINES, rows_said
 from .time_axis import TimeAxis, find_time_axis
 
 __all__ = ["prepare_wide"]
@@ -61,27 +62,14 @@ def _time_index(
     if empty.any():  # a row with values but no time: where it belongs is unknown
         where = f"column {axis.column!r}" if axis.column else "the index"
         raise DataError(
-            f"the time ({where}) is missing at row(s) {shown_labels(frame.index[empty])}; give every row "
+            f"the time ({where}) is missing at {shown_labels(rows_said(frame, frame.index[empty]))}; give every row "
             f"its time, or remove the rows that are not time steps (totals, notes)"
         )
+    _refuse_repeated(frame, axis)
     frame = frame.set_axis(axis.index, axis=0)
+    frame.attrs = {k: v for k, v in frame.attrs.items() if k != LINES}  # rows by time now, not by line
     if not frame.index.is_monotonic_increasing:
         frame = frame.sort_index(kind="stable")
-    if frame.index.has_duplicates:
-        repeated = frame.index[frame.index.duplicated()].unique()
-        labels = [name for name in frame.columns if not pd.api.types.is_numeric_dtype(frame[name])]
-        hint = (  # the long layout: tsrnn.read(..., id_col=, target_col=), or tsrnn fit --id-col --target-col
-            f"; if column {labels[0]!r} names one of several series, read the data as long data with "
-            f"id_col={labels[0]!r} and target_col= naming the values (or columns named {LONG_ID}, {LONG_TIME}, "
-            f"{LONG_TARGET})"
-            if labels
-            else f"; if the data holds several series, read it as long data with id_col= naming their ids and "
-            f"target_col= the values (or columns named {LONG_ID}, {LONG_TIME}, {LONG_TARGET})"
-        )
-        raise DataError(
-            f"the time index repeats timestamps: {shown_labels(format_labels(repeated, axis.form))}; "
-            f"each step must appear once{hint}"
-        )
     return frame, axis, rows
 
 
@@ -159,3 +147,26 @@ def prepare_wide(
         "tsrnn.session": None if session is None else session.text,
     }
     return clean, report
+
+
+def _refuse_repeated(frame: pd.DataFrame, axis: TimeAxis) -> None:
+    """Refuse a time axis that repeats a timestamp, naming the rows (the file's lines) that repeat it."""
+    times = pd.Index(axis.index)
+    if not times.has_duplicates:
+        return
+    repeated = times[times.duplicated()].unique()
+    first = np.flatnonzero(times.isin(repeated[:1]))  # the rows of the first repeated timestamp
+    at = " and ".join(rows_said(frame, frame.index[first]))
+    labels = [name for name in frame.columns if not pd.api.types.is_numeric_dtype(frame[name])]
+    hint = (  # the long layout: tsrnn.read(..., id_col=, target_col=), or tsrnn fit --id-col --target-col
+        f"; if column {labels[0]!r} names one of several series, read the data as long data with "
+        f"id_col={labels[0]!r} and target_col= naming the values (or columns named {LONG_ID}, {LONG_TIME}, "
+        f"{LONG_TARGET})"
+        if labels
+        else f"; if the data holds several series, read it as long data with id_col= naming their ids and "
+        f"target_col= the values (or columns named {LONG_ID}, {LONG_TIME}, {LONG_TARGET})"
+    )
+    raise DataError(
+        f"the time index repeats timestamps: {shown_labels(format_labels(repeated, axis.form))} ({at}); "
+        f"each step must appear once{hint}"
+    )
