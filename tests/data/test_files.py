@@ -8,6 +8,7 @@ import pytest
 
 from tsrnn.base.errors import DataError
 from tsrnn.data.files import read_csv
+from tsrnn.data.reading import AmbiguousData, Reading
 
 
 def test_read_csv(tmp_path):
@@ -85,3 +86,16 @@ def test_read_csv_skips_blank_rows_and_reads_missing_marks_and_windows_encodings
     latin.write_bytes("Datum;Température °C\n2020-01-01;1,5\n2020-01-02;2,5\n".encode("cp1252"))
     assert list(read_csv(latin).columns) == ["Datum", "Température °C"]
     assert read_csv(latin)["Température °C"].tolist() == [1.5, 2.5]
+
+
+def test_a_long_file_s_columns_are_named_as_the_file_names_them_until_read(tmp_path):
+    path = tmp_path / "long.csv"
+    rows = "".join(f"{uid};{d:02d}.01.2020;1.{d:03d}\n" for uid in ("01", "1") for d in range(1, 13))
+    path.write_text("store;date;sales\n" + rows)
+    roles = {"store": "unique_id", "date": "ds", "sales": "y"}
+    with pytest.raises(AmbiguousData, match=r"^column 'sales' \('1.001', '1.002', '1.003'\) reads 2 ways"):
+        read_csv(path, Reading(columns=roles))  # the file's name, not the role it is renamed to
+    frame = read_csv(path, Reading(thousands=".", columns=roles))
+    assert list(frame.columns) == ["unique_id", "ds", "y"]
+    assert frame["unique_id"].tolist()[:1] + frame["unique_id"].tolist()[-1:] == ["01", "1"]  # ids as text
+    assert frame["y"].tolist()[:2] == [1001, 1002]

@@ -123,8 +123,9 @@ def read_csv(
     frame.columns = [str(c) for c in frame.columns]
     frame.attrs = {**frame.attrs, LINES: _lines(frame, 1 if reading.header is False else 2)}
     lines = frame.attrs[LINES]
+    ids = next((name for name, role in (reading.columns or {}).items() if role == "unique_id"), id_col)
+    frame = typed_columns(frame, path, reading, sep, ids)  # errors name the file's own columns
     frame = _roles(frame, path, reading)
-    frame = typed_columns(frame, path, reading, sep, id_col)
     frame.attrs = {**frame.attrs, LINES: lines}  # messages name a row by its line in the file
     frame = frame.dropna(how="all")  # blank rows
     if frame.shape[0] == 0:
