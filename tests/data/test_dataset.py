@@ -8,7 +8,7 @@ import pytest
 
 import tsrnn
 from tsrnn import DataError, Forecaster
-from tsrnn.data.dataset import Dataset, Roles, as_panel
+from tsrnn.data.dataset import Dataset, Roles, already_read, as_panel
 from tsrnn.data.dates import labelled
 from tsrnn.data.reading import AmbiguousData
 
@@ -99,3 +99,9 @@ def test_as_panel_keeps_the_options_it_read_with():
     assert panel.columns == ["a"] and panel.report["features"] == ["a"] and panel.report["declared"] is True
     assert panel.report["time_form"] == "year" and panel.report["irregular"] == "error"
     assert as_panel(np.zeros((5, 2))).report == {}  # an array: positions, nothing decided
+
+
+def test_data_read_already_is_not_read_again():
+    data = tsrnn.read(pd.DataFrame({"year": range(1990, 2000), "y": np.arange(10.0)}))
+    assert already_read(data) is data.panel and as_panel(data) is data.panel
+    assert already_read(data.panel) is data.panel and already_read(np.zeros(3)) is None

@@ -135,7 +135,7 @@ def _one_series(data) -> Series:
             "compare reads one series, and long data (unique_id, ds, y) holds several: "
             "pass the rows of one series"
         )
-    panel = data.panel if isinstance(data, Dataset) else as_panel(data)
+    panel = as_panel(data)
     return Series(panel.values, list(panel.columns), panel.labels(0), panel.freq, panel.form, panel.season)
 
 

@@ -30,7 +30,7 @@ import pandas as pd
 from .. import __version__
 from ..base.errors import CheckpointError, DataError, TsrnnError
 from ..base.outputs import RUN_FILES, check_replaceable, output_lock
-from ..data.dataset import Dataset, as_panel
+from ..data.dataset import as_panel
 from ..data.files import read_csv
 from ..data.generate import check_generated, multi_sine
 from ..data.panel import Panel
@@ -220,10 +220,8 @@ def _prepare(out_dir, data, generated: dict, holdout, force: bool, reading, para
 
 
 def _panel(data, laid_out: dict) -> Panel:
-    """The run's data as one panel: a :class:`~tsrnn.data.dataset.Dataset` as it is, anything else
-    read by :func:`~tsrnn.data.dataset.as_panel` with the run's reading keywords."""
-    if isinstance(data, Dataset):
-        return data.panel
+    """The run's data as one panel, read by :func:`~tsrnn.data.dataset.as_panel` with the run's
+    reading keywords (a :class:`~tsrnn.data.dataset.Dataset` as it is)."""
     options = {("features" if k == "columns" else k): v for k, v in laid_out.items()}
     return as_panel(data, **options)
 

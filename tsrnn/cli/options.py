@@ -311,19 +311,19 @@ LAYOUT_OPTIONS = (
 )
 
 
-def layout_options(command):
-    """The options of how --data becomes a series (time column, frequency, fill, irregular), added to
-    ``command``."""
-    for option in reversed(LAYOUT_OPTIONS):
-        command = option(command)
-    return command
+def _stacked(options: tuple) -> Callable:
+    """One decorator adding ``options`` to a command, in their order."""
+
+    def add(command):
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return add
 
 
-def reading_options(command):
-    """The options of how --data is read, added to ``command``."""
-    for option in reversed(_READING_OPTIONS):
-        command = option(command)
-    return command
+reading_options = _stacked(_READING_OPTIONS)  # how --data is read (the file's open questions)
+layout_options = _stacked(LAYOUT_OPTIONS)  # how --data becomes a series (time column, freq, fill, irregular)
 
 
 def take_reading(opts: dict) -> dict | None:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
     from .time_axis import TimeAxis
 
-__all__ = ["Dataset", "Roles", "read", "dataset_of", "as_panel", "as_frame", "READ_OPTIONS"]
+__all__ = ["Dataset", "Roles", "read", "dataset_of", "already_read", "as_panel", "as_frame", "READ_OPTIONS"]
 
 READ_OPTIONS = ("features", "fill", "irregular", "freq")  # how a panel is built, kept in its report
 
@@ -218,6 +218,14 @@ def _time_axis(panel: Panel) -> TimeAxis | None:
     return TimeAxis(pd.Index(panel.labels(0)), report.get("time_col"), panel.form or "", panel.freq)
 
 
+def already_read(data) -> Panel | None:
+    """The panel of data read already: a :class:`Dataset`'s, or a :class:`~tsrnn.data.panel.Panel`
+    as it is; None for anything else."""
+    if isinstance(data, Dataset):
+        return data.panel
+    return data if isinstance(data, Panel) else None
+
+
 def as_panel(
     data,
     *,
@@ -231,11 +239,14 @@ def as_panel(
     """Any data as a panel: long data (one series per ``unique_id``, read vectorised by
     :func:`~tsrnn.data.long_layout.long_panel`), a wide DataFrame or a pandas Series (one series, by
     :func:`~tsrnn.data.wide_layout.prepare_wide`), or an array or tensor (one series of positions,
-    named ``uid``).  The panel's report keeps what was decided and the options it was built with
+    named ``uid``); data read already (:func:`already_read`) as it is.  The panel's report keeps what was decided and the options it was built with
     (:data:`READ_OPTIONS`; ``declared``: whether ``freq`` was given), so data given to a model
     later is read the same way; an array's report is empty."""
     from .series import as_series
 
+    read_before = already_read(data)
+    if read_before is not None:
+        return read_before
     data = as_frame(data)
     if not checks.is_pandas(data, "DataFrame"):
         return Panel.of_series(as_series(data), uid)

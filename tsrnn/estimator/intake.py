@@ -20,7 +20,7 @@ import numpy as np
 
 from ..base import checks
 from ..base.errors import DataError
-from ..data.dataset import Dataset, as_frame, as_panel
+from ..data.dataset import already_read, as_frame, as_panel
 from ..data.index_specs import index_spec
 from ..data.known import future_panel, future_values
 from ..data.panel import Panel
@@ -96,10 +96,6 @@ def read(est, data) -> Panel:
     returns) or a :class:`~tsrnn.data.panel.Panel` as it is; anything else read as
     :func:`~tsrnn.data.dataset.as_panel` reads it by default (a frame that needs a reading option,
     a fill policy or a declared frequency is read with ``tsrnn.read``, which takes them)."""
-    if isinstance(data, Dataset):
-        return data.panel
-    if isinstance(data, Panel):
-        return data
     return as_panel(data)
 
 
@@ -196,9 +192,9 @@ def data_panel(est, data, reading: str | None = None) -> tuple[Panel, np.ndarray
     or a panel of one); one fitted on long data reads long data (or a panel of its series).  The
     fitted estimator is never changed."""
     state = est.state_
-    if isinstance(data, Dataset):
-        data = data.panel
-    panel = data if isinstance(data, Panel) else _read_new(est, data)
+    panel = already_read(data)
+    if panel is None:
+        panel = _read_new(est, data)
     if est.long_:
         unknown = [uid for uid in panel.ids if uid not in state]
         if unknown:
