@@ -4,6 +4,7 @@ the series (format 4 and later); older formats still load."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import hashlib
 import json
 import re
@@ -207,15 +208,18 @@ def test_ten_thousand_series_are_six_state_tensors(long_model, tmp_path):
     state, S = small.state_, 10_000
     pick = np.arange(S) % 3  # series a, b, c over and over
     big = copy.copy(small)
-    big.state_ = PanelState(
-        [f"s{i:05d}" for i in range(S)],
-        state.mean[pick],
-        state.scale[pick],
-        state.context[pick],
-        [state.baselines[i] for i in pick],
-        [state.specs[i] for i in pick],
-        state.seasonality.take(pick),
-        state.last_step[pick],
+    big.fitted_ = dataclasses.replace(
+        small.fitted_,
+        state=PanelState(
+            [f"s{i:05d}" for i in range(S)],
+            state.mean[pick],
+            state.scale[pick],
+            state.context[pick],
+            [state.baselines[i] for i in pick],
+            [state.specs[i] for i in pick],
+            state.seasonality.take(pick),
+            state.last_step[pick],
+        ),
     )
     big.save(tmp_path / "big")
     arrays = load_file(tmp_path / "big" / WEIGHTS_FILE)

@@ -86,9 +86,9 @@ def intervals(est, values: np.ndarray, rows: np.ndarray, level: object) -> tuple
     """Bounds around ``values`` (S, steps, O) of the series at ``rows``: the levels (sorted) and
     (L, 2, S, steps, O), the lower then the upper bound of each level."""
     levels = check_levels(level)
-    cal = getattr(est, "calibration_", None)
+    cal = est.calibration_
     if cal is None:
-        reason = getattr(est, "uncalibrated_", None) or TOO_SHORT
+        reason = est.uncalibrated_ or TOO_SHORT
         raise TsrnnError(
             f"this model has no conformal calibration for level=: {reason}; refit it (Forecaster.fit, "
             f"or tsrnn fit) to calibrate its intervals"

@@ -47,7 +47,7 @@ def cross_validation(
     if not isinstance(refit, bool):
         refit = checks.positive_int("refit", refit)
     template = type(est)(**est.get_params())  # reads the data as fit would; ``est`` is left as it is
-    panel, _ = fit_panel(template, data)
+    panel, _, (reading, _report) = fit_panel(template, data)
     long = panel.ids[0] is not None
     origins = cutoff_positions(panel.lengths, h, n_windows, step)
     short = origins[:, 0] < 1
@@ -61,7 +61,7 @@ def cross_validation(
         )
     local, owner = origins.ravel(), np.repeat(np.arange(panel.n_series), n_windows)
     every = 1 if refit is True else local.size + 1 if refit is False else int(refit)  # False: one fit
-    result = rolling(template, panel, local, owner, h, every, est.window, long)
+    result = rolling(template, panel, local, owner, h, every, est.window, long, reading)
     forecasts = {FORECAST_COLUMN: result.forecasts["model"], **{b: result.forecasts[b] for b in BASELINES}}
     return _long_frame(panel, local, owner, n_windows, result, forecasts)
 

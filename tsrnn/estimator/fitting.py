@@ -7,12 +7,13 @@ from __future__ import annotations
 import dataclasses
 import sys
 import warnings
+from typing import NamedTuple
 
 import numpy as np
 import torch
 
 from ..base import checks
-from ..base.config import auto_batch_size
+from ..base.config import ModelConfig, TrainConfig, auto_batch_size
 from ..base.errors import DataError
 from ..data.known import resolve_known
 from ..data.panel import Panel
@@ -23,6 +24,7 @@ from ..train.forward import predict_windows
 from ..train.loop import train
 from ..train.resume import TrainState
 from . import planning
+from .fitted import Fitted
 from .intake import fit_panel
 from .state import continuation_specs, prepare_panel
 
@@ -31,20 +33,42 @@ __all__ = ["fit", "fit_on_panel", "fit_on_first", "network_share"]
 
 def fit(est, data, progress=None, checkpoint_dir=None, resume: bool = False):
     """See :meth:`Forecaster.fit`."""
-    panel, specs = fit_panel(est, data)
-    return fit_on_panel(est, panel, specs, progress, checkpoint_dir, resume)
+    panel, specs, reading = fit_panel(est, data)
+    return fit_on_panel(est, panel, specs, progress, checkpoint_dir, resume, reading)
+
+
+class _Plan(NamedTuple):
+    """What the parameters imply for a panel, decided before any work (:func:`_plan`)."""
+
+    positions: list[int] | None  # the targets' positions as given (None: every column)
+    target_idx: list[int]
+    known_idx: list[int]
+    window: int
+    threads: int
+    indices: int | None  # the season the seasonal indices take out, if any
+    model_config: ModelConfig
+    train_config: TrainConfig
 
 
 def fit_on_panel(
-    est, panel: Panel, specs: list[dict], progress=None, checkpoint_dir=None, resume: bool = False
+    est,
+    panel: Panel,
+    specs: list[dict],
+    progress=None,
+    checkpoint_dir=None,
+    resume: bool = False,
+    reading: tuple[dict | None, dict | None] = (None, None),
 ):
     """Fit ``est`` on a panel already read (its series named, or one series with id None) and how
-    each series' time labels continue (``specs``); what refit backtests call on a truncated panel."""
-    positions, threads, indices, (model_config, train_config) = _plan(est, panel)
-    prepared = _prepare(est, panel, specs, model_config.horizon, indices)
-    model_config, train_config = _sized(est, prepared, model_config, train_config)
+    each series' time labels continue (``specs``); what refit backtests call on a truncated panel.
+    ``reading``: how data given to the fitted model is read, and the fit's data report.  The
+    estimator's fitted state (``fitted_``) is built once the training has ended and replaces any
+    earlier one whole; a fit that fails leaves the estimator as it was."""
+    plan = _plan(est, panel)
+    prepared = _prepare(est, panel, specs, plan)
+    model_config, train_config = _sized(est, prepared, plan.model_config, plan.train_config)
     X, Y = _windows(
-        prepared, est.window_, model_config.horizon, positions, planning.resolve_device(est.device)
+        prepared, plan.window, model_config.horizon, plan.positions, planning.resolve_device(est.device)
     )
     torch.manual_seed(train_config.seed)
     model = RNNForecaster(model_config).to(X.device)
@@ -53,9 +77,9 @@ def fit_on_panel(
     rows_type = np.int32 if panel.values.shape[0] < 2**31 else np.int64  # int32 halves the index memory
     as_index = lambda rows: torch.from_numpy(rows.astype(rows_type))  # noqa: E731
     previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
+    torch.set_num_threads(plan.threads)
     try:
-        est.history_ = train(
+        history = train(
             model,
             X,
             Y,
@@ -66,20 +90,39 @@ def fit_on_panel(
             train_index=as_index(prepared.train_index),
             val_index=as_index(prepared.val_index),
         )
-        est.history_.val_mse, est.history_.linear_val_mse = network_share(model, X, Y, prepared.val_index)
+        history.val_mse, history.linear_val_mse = network_share(model, X, Y, prepared.val_index)
     finally:
         torch.set_num_threads(previous)
-    est.model_ = model.cpu()
-    if threads != previous:  # torch's thread pools and buffers are cold for the restored setting: one
-        predict_windows(est.model_, X[:1024].cpu())  # inference pass here, not in the first forecast
-    _keep(est, panel, prepared)
+    model = model.cpu()
+    if plan.threads != previous:  # torch's thread pools and buffers are cold for the restored setting:
+        predict_windows(model, X[:1024].cpu())  # one inference pass here, not in the first forecast
+    est.fitted_ = _state(panel, plan, prepared, model, train_config.batch_size, history, reading)
     return est
 
 
-def _plan(est, panel: Panel):
+def _state(panel: Panel, plan: _Plan, prepared, model, batch_size: int, history, reading) -> Fitted:
+    """The fitted state of a fit on ``panel``: no calibration of its own (Forecaster.fit calibrates
+    after it, :mod:`.calibration`)."""
+    return Fitted(
+        model=model,
+        state=prepared.state,
+        long=panel.ids[0] is not None,
+        features=tuple(panel.columns),
+        target_idx=tuple(plan.target_idx),
+        known_idx=tuple(plan.known_idx),
+        window=plan.window,
+        batch_size=batch_size,
+        history=history,
+        reading=reading[0],
+        report=reading[1],
+        uncalibrated="it was fitted on a panel without its calibration (fit_on_panel)",
+    )
+
+
+def _plan(est, panel: Panel) -> _Plan:
     """What the parameters imply for ``panel``, checked before any work: the target positions (None:
-    every column), the threads, the seasonal indices' season, and the model and training configs;
-    sets ``target_idx_``, ``known_idx_`` and ``window_``."""
+    every column), the future-known columns, the window, the threads, the seasonal indices' season,
+    and the model and training configs."""
     targets = est.targets
     if targets is None and panel.ids[0] is not None:  # long data: its y
         from ..data.frames import LONG_TARGET
@@ -88,43 +131,42 @@ def _plan(est, panel: Panel):
     positions = resolve_targets(targets, panel.columns)
     n_features = len(panel.columns)
     target_idx = list(range(n_features)) if positions is None else positions
-    est.known_idx_ = resolve_known(est.known, list(panel.columns), target_idx, est.strategy)
-    est.__dict__.pop("window_", None)  # a refit chooses again
+    known_idx = resolve_known(est.known, list(panel.columns), target_idx, est.strategy)
     planning.check_season(est, panel)
     threads = planning.fit_threads(est)  # refused before any work
     indices = planning.deseason_steps(est, panel)  # the season the seasonal indices take out, if any
-    est.window_ = window = planning.choose_window(est, panel, target_idx, indices)
-    configs = planning.configs(est, n_features + len(est.known_idx_), target_idx, window)
+    window = planning.choose_window(est, panel, target_idx, indices)
+    configs = planning.configs(est, n_features + len(known_idx), target_idx, window)
     if est.strategy == "recursive" and sorted(target_idx) != list(range(n_features)):
         raise DataError(
             f"strategy='recursive' feeds each forecast back as input, so every feature must "
             f"be a target; targets {targets!r} leave out some of {panel.columns}"
         )
-    est.target_idx_ = target_idx
-    return positions, threads, indices, configs
+    return _Plan(positions, target_idx, known_idx, window, threads, indices, *configs)
 
 
-def _prepare(est, panel: Panel, specs: list[dict], K: int, indices):
-    """Every series prepared at once for windows of ``est.window_`` steps forecasting ``K``."""
+def _prepare(est, panel: Panel, specs: list[dict], plan: _Plan):
+    """Every series prepared at once for windows of ``plan.window`` steps forecasting the horizon."""
+    W = plan.window
     return prepare_panel(
         panel,
-        est.window_,
-        K,
+        W,
+        plan.model_config.horizon,
         est.horizon,
-        est.target_idx_,
+        plan.target_idx,
         est.scale,
-        est.validation_steps,
-        est.check_length,
+        lambda T: planning.validation_steps(est, T, window=W),
+        lambda T: planning.check_length(est, T, window=W),
         est.season,
         specs,
-        est.known_idx_,
-        indices,
+        plan.known_idx,
+        plan.indices,
     )
 
 
 def _sized(est, prepared, model_config, train_config):
     """The configs completed by what the prepared panel shows: the window scale (off where seasonal
-    indices are active) and the automatic batch size; sets ``batch_size_``."""
+    indices are active) and the automatic batch size."""
     model_config = dataclasses.replace(
         model_config,
         window_scale=planning.window_scale(
@@ -137,7 +179,6 @@ def _sized(est, prepared, model_config, train_config):
         train_config = dataclasses.replace(
             train_config, batch_size=auto_batch_size(len(prepared.train_index))
         )
-    est.batch_size_ = train_config.batch_size
     return model_config, train_config
 
 
@@ -158,27 +199,23 @@ def _resumed(checkpoint_dir):
     return TrainState.load(checkpoint_dir)[0]
 
 
-def _keep(est, panel: Panel, prepared) -> None:
-    """The fitted attributes that describe the data: names, per-series state, layout; no
-    calibration of its own (Forecaster.fit calibrates after it, see .calibration)."""
-    est.n_features_in_ = len(panel.columns)
-    est.feature_names_in_ = list(panel.columns)
-    est.target_names_ = [panel.columns[i] for i in est.target_idx_]
-    est.state_ = prepared.state
-    est.long_ = panel.ids[0] is not None
-    est.calibration_ = None
-    est.uncalibrated_ = "it was fitted on a panel without its calibration (fit_on_panel)"
-
-
 def fit_on_first(
-    est, panel: Panel, n: np.ndarray, window: int | None, long: bool, needed=(), where: str = ""
+    est,
+    panel: Panel,
+    n: np.ndarray,
+    window: int | None,
+    long: bool,
+    needed=(),
+    where: str = "",
+    reading: dict | None = None,
 ):
     """A copy of ``est`` (its parameters, ``window`` and reading) fitted on the first ``n`` (S,)
     steps of every series of ``panel`` (:meth:`Panel.take <tsrnn.data.panel.Panel.take>`): what
     refit backtests, cross-validation and the conformal calibration fit.  ``long``: the series are
     the long layout's (else one series, which refits as the single series it is).  Series too short
     to fit on theirs are left out, unless they are ``needed`` (positions), which is a
-    :class:`DataError` (``where`` says which refit); None when every series is left out."""
+    :class:`DataError` (``where`` says which refit); None when every series is left out.  The copy
+    reads data as ``reading`` says (default: as ``est``, fitted, reads it)."""
     fresh = type(est)(**dict(est.get_params(), window=window))  # the estimator's own class: no import of it
     n = np.asarray(n, dtype=np.int64)
     names = list(panel.ids) if long else [None]
@@ -195,8 +232,9 @@ def fit_on_first(
     if not kept.size:
         return None
     past = dataclasses.replace(panel.take(kept, stop=n[kept]), ids=[names[s] for s in kept.tolist()])
-    fresh.reading_ = getattr(est, "reading_", None)
-    return fit_on_panel(fresh, past, continuation_specs(past), progress=False)
+    if reading is None and "fitted_" in vars(est):
+        reading = est.fitted_.reading
+    return fit_on_panel(fresh, past, continuation_specs(past), progress=False, reading=(reading, None))
 
 
 @torch.no_grad()

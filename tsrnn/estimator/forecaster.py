@@ -3,9 +3,11 @@
 Each method forwards to the module that owns the job: :mod:`.planning` (what the parameters
 imply), :mod:`.fitting`, :mod:`.inference` (predict, forecast, quantiles, paths, hidden
 states), :mod:`.origins`, :mod:`.streaming` and :mod:`.persistence`; the parameters' own
-documentation is :mod:`.parameters`, the fitted state's views :mod:`.views`.  The fitted state is
-one :class:`~tsrnn.estimator.state.PanelState` (``state_``) whatever the data: a single series is
-a panel of one, and ``series_model`` views one series of long data.
+documentation is :mod:`.parameters`, the fitted state :mod:`.fitted` and its views :mod:`.views`.
+The fitted state is one frozen :class:`~tsrnn.estimator.fitted.Fitted` (``fitted_``) that ``fit``
+and ``load`` build whole, holding one :class:`~tsrnn.estimator.state.PanelState` (``state_``)
+whatever the data: a single series is a panel of one, and ``series_model`` views one series of
+long data.
 """
 
 from __future__ import annotations
@@ -117,8 +119,6 @@ class Forecaster(Parameters, FittedViews):
         from .holdout import fit_with_holdout
 
         parameters.check(self)  # every value against the parameter table, before any work
-
-        self.__dict__.pop("holdout_", None)
         return fit_with_holdout(self, data, holdout, progress, checkpoint_dir, resume)
 
     def predict(self, data, future=None) -> np.ndarray:

@@ -19,9 +19,9 @@ fitted on each series less its last validation span calibrates the intervals (on
 
 from __future__ import annotations
 
+import dataclasses
 import numbers
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,28 +30,13 @@ from ..base import checks
 from ..base.errors import DataError
 from ..data.panel import Panel
 from . import calibration, fitting
+from .fitted import Fitted, Holdout
 from .intake import read
 
-__all__ = ["Holdout", "check_holdout", "test_starts", "first_origin", "fit_with_holdout"]
+__all__ = ["check_holdout", "test_starts", "first_origin", "fit_with_holdout"]
 
 REFIT_CHECKPOINT = "refit"  # the refit's per-epoch state, inside the evaluated fit's checkpoint directory
 STATE_FILE = "training.json"  # train.resume.STATE_CONFIG: a checkpoint directory holds a complete epoch
-
-
-@dataclass
-class Holdout:
-    """What the held-out evaluation found (``Forecaster.holdout_``).
-
-    model   : the Forecaster fitted on the steps before the held-out ones (the one evaluated)
-    starts  : {unique_id (None for one series): position of its first held-out step}
-    metrics : :meth:`Forecaster.evaluate` of ``model`` on the held-out steps
-    epochs  : the refit's epochs (the evaluated fit's best epoch, or all its epochs without validation)
-    """
-
-    model: object
-    starts: dict
-    metrics: dict
-    epochs: int
 
 
 def check_holdout(holdout: object) -> float | int:
@@ -112,7 +97,7 @@ def fit_with_holdout(est, data, holdout, progress=None, checkpoint_dir=None, res
     panel = read(est, data)  # the one reading: the fits, the scoring and the calibration take it
     if holdout == 0:
         fitting.fit(est, panel, progress, checkpoint_dir, resume)
-        _calibrated(est, calibration.by_copy(est, panel))
+        est.fitted_ = _calibrated(est.fitted_, calibration.by_copy(est, panel))
         return est
     starts = test_starts(est, panel, holdout)
     ckpt = None if checkpoint_dir is None else Path(os.fspath(checkpoint_dir))
@@ -128,12 +113,13 @@ def fit_with_holdout(est, data, holdout, progress=None, checkpoint_dir=None, res
     refit._average_epochs = tuple(averaged) or None  # its weights: the same epochs' average
     again = None if ckpt is None else ckpt / REFIT_CHECKPOINT
     fitting.fit(refit, panel, progress, again, _resumable(resume, again))
-    est.__dict__.update({k: v for k, v in vars(refit).items() if k.endswith("_") and not k.startswith("_")})
-    est.holdout_ = Holdout(evaluated, dict(zip(panel.ids, starts.tolist(), strict=True)), metrics, epochs)
-    _calibrated(est, calibration.calibrate(evaluated, panel, panel.lengths - starts))  # no fit more
+    held = Holdout(evaluated, dict(zip(panel.ids, starts.tolist(), strict=True)), metrics, epochs)
+    conformal = calibration.calibrate(evaluated, panel, panel.lengths - starts)  # no fit more
+    est.fitted_ = dataclasses.replace(_calibrated(refit.fitted_, conformal), holdout=held)
     return est
 
 
-def _calibrated(est, conformal) -> None:
-    est.calibration_ = conformal
-    est.uncalibrated_ = None if conformal is not None else calibration.TOO_SHORT
+def _calibrated(fitted: Fitted, conformal) -> Fitted:
+    """``fitted`` with the conformal calibration of its intervals, or why it has none."""
+    why = None if conformal is not None else calibration.TOO_SHORT
+    return dataclasses.replace(fitted, calibration=conformal, uncalibrated=why)

@@ -99,15 +99,13 @@ def read(est, data) -> Panel:
     return as_panel(data)
 
 
-def fit_panel(est, data) -> tuple[Panel, list[dict]]:
-    """What ``fit`` reads, as a panel (see :func:`read`), and how each series' time labels continue.
-    The reading the fit decided (time column, features, fill, frequency) is kept in
-    ``est.reading_``, and its report in ``est.data_report_``: data given to the fitted model later
-    is read the same way (:func:`data_panel`)."""
+def fit_panel(est, data) -> tuple[Panel, list[dict], tuple[dict, dict]]:
+    """What ``fit`` reads, as a panel (see :func:`read`), how each series' time labels continue, and
+    the reading the fit decided (time column, features, fill, frequency; :func:`decided_reading`)
+    with the panel's report: the fitted state keeps them (``reading_``, ``data_report_``), so data
+    given to the fitted model later is read the same way (:func:`data_panel`)."""
     panel = read(est, data)
-    est.data_report_ = dict(panel.report)
-    est.reading_ = decided_reading(panel)
-    return panel, continuation_specs(panel)
+    return panel, continuation_specs(panel), (decided_reading(panel), dict(panel.report))
 
 
 def decided_reading(panel: Panel) -> dict:

@@ -61,14 +61,23 @@ def backtest(
 
 
 def rolling(
-    est, panel: Panel, local: np.ndarray, owner: np.ndarray, K: int, every: int, window, long: bool
+    est,
+    panel: Panel,
+    local: np.ndarray,
+    owner: np.ndarray,
+    K: int,
+    every: int,
+    window,
+    long: bool,
+    reading: dict | None = None,
 ) -> BacktestResult:
     """Forecasts from the origins ``local`` (N,; steps within each series ``owner``) of ``panel`` by
     copies of ``est`` (its parameters, ``window``) refitted on every series' steps before every
     ``every``-th origin time; the baselines and MASE scales come from those copies too, so no
     forecast, baseline or scale reads a value at or after its origin.  ``est`` need not be fitted;
-    ``long``: the panel's series are the long layout's (else one series, refitted as one)."""
-    fitted = _refitted(est, panel, local, owner, every, K, window, long)
+    ``long``: the panel's series are the long layout's (else one series, refitted as one);
+    ``reading``: how the copies read data (default: ``est``'s fitted reading)."""
+    fitted = _refitted(est, panel, local, owner, every, K, window, long, reading)
     return _result(panel, local, owner, K, fitted, None, long)
 
 
@@ -104,7 +113,7 @@ def _result(panel: Panel, local, owner, K: int, fitted: tuple, inside, long: boo
     )
 
 
-def _refitted(est, panel: Panel, local, owner, every: int, K: int, window, long: bool) -> tuple:
+def _refitted(est, panel: Panel, local, owner, every: int, K: int, window, long: bool, reading) -> tuple:
     """Forecasts from copies refitted on every series' steps before every ``every``-th origin time
     (the panel's grid positions; a single series' steps), each forecasting the origins up to the
     next refit, of every series, in one batched pass; with each copy's baselines, MASE scales,
@@ -121,7 +130,8 @@ def _refitted(est, panel: Panel, local, owner, every: int, K: int, window, long:
         pick = np.flatnonzero(block == b)
         n = np.clip(t - first, 0, panel.lengths)  # each series' steps before t
         where = f" before the origin {_label(panel, t)}"
-        fitted = fitting.fit_on_first(est, panel, n, window, long, np.unique(owner[pick]), where)
+        needed = np.unique(owner[pick])
+        fitted = fitting.fit_on_first(est, panel, n, window, long, needed, where, reading=reading)
         assert fitted is not None  # the series with origins here are needed: refused above if short
         state, targets = fitted.state_, fitted.target_names_
         rows = np.array([state.position(u) if u in state else -1 for u in names], dtype=np.int64)

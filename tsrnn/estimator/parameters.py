@@ -347,6 +347,10 @@ def specs(*groups: str) -> list[tuple[str, Any, Spec]]:
 _ATTRIBUTES = """\
 Attributes
 ----------
+fitted_ : Fitted
+    The one fitted state (:class:`~tsrnn.estimator.fitted.Fitted`), built whole by ``fit`` or
+    ``load`` and never changed by any other method; the attributes below are read-only views of it
+    (assigning one is an AttributeError; lists and mappings are shown as copies).
 model_ : RNNForecaster
 history_ : History
     What training did (``records``, ``best_epoch``, ``stop_reason``, ``averaged``) and the network's
@@ -362,6 +366,19 @@ baselines_ : Baselines
 n_features_in_ : int
 feature_names_in_ : list of str
 target_names_ : list of str
+target_idx_, known_idx_ : list of int
+    The targets' and the future-known columns' positions among ``feature_names_in_``.
+window_ : int
+    The window the fit chose (or was given).
+reading_ : dict
+    How data given to the fitted model is read: the fit's time column, features, fill policy,
+    frequency and the file's reading options (given or decided).
+data_report_ : dict
+    The fit's data report (every reading decision with its evidence); absent for a loaded model.
+calibration_ : Conformal or None
+    The conformal calibration of ``forecast(steps, level=...)``; ``uncalibrated_`` says why not.
+holdout_ : Holdout
+    The held-out evaluation of ``fit(data, holdout=...)``; absent without one.
 """
 
 DOC = (

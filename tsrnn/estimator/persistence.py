@@ -50,6 +50,7 @@ from ..nn.model_format import (
 )
 from ..train.history import History
 from . import parameters
+from .fitted import Fitted
 from .planning import configs
 from .state import PanelState
 
@@ -76,14 +77,15 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     """The tensors and the config that :meth:`Forecaster.save <tsrnn.estimator.forecaster.Forecaster.save>` writes."""
     from .. import __version__
 
-    if not hasattr(est, "model_"):
+    if "fitted_" not in vars(est):
         raise NotFittedError(
             f"This {type(est).__name__} instance is not fitted yet. Call 'fit' with "
             f"appropriate arguments before using this estimator."
         )
-    state = est.state_
+    fitted: Fitted = est.fitted_
+    state = fitted.state
     columns, ar = to_columns(state.baselines)
-    tensors = {f"model.{k}": v for k, v in est.model_.state_dict().items()}
+    tensors = {f"model.{k}": v for k, v in fitted.model.state_dict().items()}
     tensors["series.context"] = torch.from_numpy(np.ascontiguousarray(state.context))  # (S, W, F)
     tensors["series.linear_ar"] = torch.from_numpy(ar)  # (S, 1 + W*F, F)
     if state.mean is not None:
@@ -92,28 +94,24 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     seasons = state.seasonality
     tensors["series.season_mult"] = torch.from_numpy(np.ascontiguousarray(seasons.mult))  # (S, m, O)
     tensors["series.season_add"] = torch.from_numpy(np.ascontiguousarray(seasons.add))
-    cal = getattr(est, "calibration_", None)
+    cal = fitted.calibration
     if cal is not None:
         tensors["calibration.spread"] = torch.from_numpy(np.ascontiguousarray(cal.spread))  # (K, O)
         tensors["calibration.scores"] = torch.from_numpy(np.ascontiguousarray(cal.scores))  # (n, O)
-    reading = est.reading_
+    history = fitted.history
     file = ModelFile(
         estimator=est.get_params(),
-        model=est.model_.config.to_dict(),
-        features=list(est.feature_names_in_),
-        targets=list(est.target_names_),
-        target_idx=list(est.target_idx_),
+        model=fitted.model.config.to_dict(),
+        features=list(fitted.features),
+        targets=list(fitted.target_names),
+        target_idx=list(fitted.target_idx),
         series=_series(state, columns),
         history=FitHistory(
-            est.history_.best_epoch,
-            est.history_.stop_reason,
-            est.history_.averaged,
-            est.batch_size_,
-            est.window_,
+            history.best_epoch, history.stop_reason, history.averaged, fitted.batch_size, fitted.window
         ),
-        reading=msgspec.convert(reading, ReadingState),
+        reading=msgspec.convert(fitted.reading, ReadingState),
         calibration=None if cal is None else CalibrationState(cal.steps, int(cal.scores.shape[0])),
-        uncalibrated=None if cal is not None else getattr(est, "uncalibrated_", None),  # why not
+        uncalibrated=None if cal is not None else fitted.uncalibrated,  # why not
         versions=Versions(__version__, str(torch.__version__)),
     )
     return tensors, msgspec.to_builtins(file)
@@ -192,24 +190,31 @@ def read_model(cls: type[E], path: str | os.PathLike) -> E:
         model.load_state_dict({k[len("model.") :]: v for k, v in tensors.items() if k.startswith("model.")})
     except (TypeError, ValueError, RuntimeError) as err:
         raise CheckpointError(f"{where!r} does not describe the weights beside it: {err}") from err
-    est.feature_names_in_, est.target_names_, est.target_idx_ = file.features, file.targets, file.target_idx
-    est.state_ = _read_state(file, tensors)
-    est.reading_ = msgspec.to_builtins(file.reading)
-    est.long_ = est.state_.ids[0] is not None
     h = file.history
-    est.history_ = History(best_epoch=h.best_epoch, stop_reason=h.stop_reason, averaged=list(h.averaged))
-    est.batch_size_, est.window_ = h.batch_size, h.window
-    est.calibration_, est.uncalibrated_ = None, file.uncalibrated
+    cal = None
     if file.calibration is not None:
-        est.calibration_ = Conformal(
+        cal = Conformal(
             tensors["calibration.spread"].numpy().astype(np.float64),
             tensors["calibration.scores"].numpy().astype(np.float64),
         )
-    est.n_features_in_ = len(est.feature_names_in_)
     try:
-        est.known_idx_ = resolve_known(est.known, est.feature_names_in_, est.target_idx_, est.strategy)
+        known_idx = resolve_known(est.known, list(file.features), list(file.target_idx), est.strategy)
     except DataError as err:
         raise CheckpointError(f"{where!r}: {err}") from err
     model.eval()
-    est.model_ = model
+    state = _read_state(file, tensors)
+    est.fitted_ = Fitted(
+        model=model,
+        state=state,
+        long=state.ids[0] is not None,
+        features=tuple(file.features),
+        target_idx=tuple(file.target_idx),
+        known_idx=tuple(known_idx),
+        window=h.window,
+        batch_size=h.batch_size,
+        history=History(best_epoch=h.best_epoch, stop_reason=h.stop_reason, averaged=list(h.averaged)),
+        reading=msgspec.to_builtins(file.reading),
+        calibration=cal,
+        uncalibrated=file.uncalibrated,
+    )
     return est

@@ -27,6 +27,7 @@ __all__ = [
     "validation_steps",
     "describe_validation",
     "pre_window",
+    "given_window",
     "declared_season",
     "deseason_steps",
     "choose_window",
@@ -51,7 +52,7 @@ def configs(
     given, or for the automatic window the least it can be)."""
     checks.choice("strategy", est.strategy, STRATEGIES)
     horizon = 1 if est.strategy == "recursive" else est.horizon
-    W = pre_window(est) if window is None else window
+    W = pre_window(est, window)
     check_ar_size(W, n_features)
     if not isinstance(est.highway, (bool, np.bool_)):
         raise checks.invalid("highway", f"highway must be True or False, got {est.highway!r}")
@@ -163,9 +164,9 @@ def resolve_device(device: str):
     return torch.device("cpu")
 
 
-def validation_steps(est, length: int) -> int:
-    """See :meth:`Forecaster.validation_steps`."""
-    W = pre_window(est)
+def validation_steps(est, length: int, window: int | None = None) -> int:
+    """See :meth:`Forecaster.validation_steps`; ``window``: the fit's (else :func:`pre_window`)."""
+    W = pre_window(est, window)
     K = checks.positive_int("horizon", est.horizon)
     if est.val_fraction is None:
         n_val = max(int(round(length * AUTO_VAL_FRACTION)), K)
@@ -192,11 +193,19 @@ def describe_validation(est, length: int) -> str:
     return f"last {n_val} steps validate ({why})"
 
 
-def pre_window(est) -> int:
-    """The window length checks use: the fitted one, the given one, or (automatic, before fit)
-    the least :func:`~tsrnn.base.config.auto_window` can choose."""
-    if "window_" in est.__dict__:
-        return est.window_
+def pre_window(est, window: int | None = None) -> int:
+    """The window length checks use: ``window`` (a fit's, while it fits), the fitted one, or
+    :func:`given_window`."""
+    if window is not None:
+        return window
+    if "fitted_" in vars(est):
+        return est.fitted_.window
+    return given_window(est)
+
+
+def given_window(est) -> int:
+    """The window a fit starts from: the given one, or (automatic) the least
+    :func:`~tsrnn.base.config.auto_window` can choose."""
     return 2 if est.window is None else checks.positive_int("window", est.window)
 
 
@@ -231,7 +240,7 @@ def choose_window(est, panel: Panel, target_idx: list[int], indices: int | None 
     :func:`deseason_steps` gives), two where the network must see the season itself."""
     if est.window is not None:
         return checks.positive_int("window", est.window)
-    train_of = {T: T - validation_steps(est, T) for T in np.unique(panel.lengths).tolist()}
+    train_of = {T: T - validation_steps(est, T, given_window(est)) for T in np.unique(panel.lengths).tolist()}
     m = declared_season(est, panel)
     if m is None:
         longest = int(np.argmax(panel.lengths))
@@ -242,10 +251,10 @@ def choose_window(est, panel: Panel, target_idx: list[int], indices: int | None 
     return auto_window(m, checks.positive_int("horizon", est.horizon), min(train_of.values()), cycles)
 
 
-def check_length(est, length: int) -> tuple[int, int]:
-    """See :meth:`Forecaster.check_length`."""
-    W, K = pre_window(est), est.horizon
-    n_val_steps = validation_steps(est, length)
+def check_length(est, length: int, window: int | None = None) -> tuple[int, int]:
+    """See :meth:`Forecaster.check_length`; ``window``: the fit's (else :func:`pre_window`)."""
+    W, K = pre_window(est, window), est.horizon
+    n_val_steps = validation_steps(est, length, W)
     train_end = length - n_val_steps
     n_train = n_windows(train_end, W, K)
     if n_train < 1:
