@@ -16,6 +16,7 @@ after every epoch, so that an interrupted run can be resumed.  The report it pri
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import os
 import shutil
@@ -76,7 +77,10 @@ def _load_data(
 
 
 READ_KEYWORDS = ("columns", "time_col", "fill", "irregular", "freq")  # tsrnn.read's (columns: its features)
-_READ_DEFAULTS = {"columns": None, "time_col": None, "fill": None, "irregular": "error", "freq": None}
+_READ_DEFAULTS = {  # as_panel's own defaults, which tsrnn.read's are
+    k: inspect.signature(as_panel).parameters["features" if k == "columns" else k].default
+    for k in READ_KEYWORDS
+}
 
 _WORK_FILES = RUN_FILES | {
     "options.json",
