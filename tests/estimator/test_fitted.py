@@ -62,6 +62,8 @@ def test_a_fitted_attribute_cannot_be_assigned_and_what_it_shows_is_a_copy(fitte
         fitted.window_ = 3
     with pytest.raises(AttributeError, match=r"^model_ is part of the fitted state"):
         fitted.model_ = None
+    with pytest.raises(AttributeError, match=r"^state_ is part of the fitted state"):
+        del fitted.state_
     fitted.reading_["freq"] = "D"
     fitted.feature_names_in_.append("x")
     fitted.data_report_.clear()

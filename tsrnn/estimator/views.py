@@ -55,6 +55,9 @@ class _View(Generic[_T]):
             f"refit the model to change it"
         )
 
+    def __delete__(self, obj: object) -> None:
+        self.__set__(obj, None)
+
 
 class FittedViews:
     """The fitted state's views, shared by :class:`~tsrnn.estimator.forecaster.Forecaster`."""
