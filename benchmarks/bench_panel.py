@@ -13,9 +13,14 @@ clock starts, as any training loop pays it.
     python benchmarks/bench_panel.py --series 1000 10000 100000
     python benchmarks/bench_panel.py --series 1000 --neuralforecast   # with the bench extra
 
-``--cli R`` times the command line instead: ``tsrnn fit --data long.csv --window 1 --epochs 1`` on
-S series of R rows each (integer steps) written to a CSV file (the whole command, in its own process, and of
-it the reading: the file into one panel by the vectorised long reader).
+``--cli R`` times the command line instead: ``tsrnn fit --data long.csv --window 1 --quiet`` (the
+defaults otherwise: 60 epochs, a 20% holdout, the refit, the calibration, the figures) on S series of R
+rows each (integer steps, values drawn from a seeded generator) written to a CSV file: the whole
+command in its own process, and by phase (startup and imports; reading the file into one panel; the
+evaluated fit; the holdout's scoring; the refit; the calibration; the report; writing the run
+directory), the phases timed by wrappers around the functions that do them in that same process.
+``--window 1`` because the automatic window (at least 2, for inputs read relative to the window's last
+value) needs 3 training steps, which a series of 3 rows less its held-out step does not have.
 
     python benchmarks/bench_panel.py --cli 3 --series 10000 100000
 
@@ -130,8 +135,54 @@ def neuralforecast_one(S: int) -> dict:
     }
 
 
+PHASES = {  # phase: (module, attribute) of the function that does it, within one `tsrnn fit` run
+    "read": [("tsrnn.app.training_run", "_load_data"), ("tsrnn.app.training_run", "_panel")],
+    "fit": [("tsrnn.estimator.fitting", "fit")],  # twice with a holdout: the evaluated fit, the refit
+    "holdout scoring": [("tsrnn.estimator.forecaster", "Forecaster.evaluate")],
+    "calibration": [("tsrnn.estimator.calibration", "calibrate")],
+    "report": [("tsrnn.app.training_run", "report_fit")],
+    "writing the run": [("tsrnn.app.training_run", "_write_results")],
+}
+
+
+def phases_one(args: list[str]) -> dict:
+    """Run ``tsrnn fit`` with ``args`` in this process, each phase's functions wrapped by a timer:
+    {phase: [seconds of each call]}, and the command's seconds."""
+    import functools
+    import importlib
+
+    from tsrnn.cli import group
+
+    seconds: dict[str, list[float]] = {}
+
+    def timed(name, fn):
+        @functools.wraps(fn)
+        def wrapper(*a, **kw):
+            t = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                seconds.setdefault(name, []).append(time.perf_counter() - t)
+
+        return wrapper
+
+    for name, places in PHASES.items():
+        for module, attr in places:
+            owner = importlib.import_module(module)
+            *path, leaf = attr.split(".")
+            for part in path:
+                owner = getattr(owner, part)
+            setattr(owner, leaf, timed(name, getattr(owner, leaf)))
+    t = time.perf_counter()
+    code = group.cli.main(["fit", *args], prog_name="tsrnn", standalone_mode=False)
+    seconds["command"] = [time.perf_counter() - t]
+    if code:
+        raise SystemExit(f"tsrnn fit {' '.join(args)} exited with {code}")
+    return seconds
+
+
 def cli_one(S: int, rows: int, folder: str) -> dict:
-    """``tsrnn fit --data`` on S series of ``rows`` rows: the whole command and its reading."""
+    """``tsrnn fit --data`` on S series of ``rows`` rows: the whole command and its phases."""
     import numpy as np
     import pandas as pd
 
@@ -144,20 +195,29 @@ def cli_one(S: int, rows: int, folder: str) -> dict:
             "y": rng.normal(10, 1, S * rows).round(4),
         }
     ).to_csv(path, index=False)
-    from tsrnn.data.files import read_csv
-    from tsrnn.data.long_layout import long_panel
-
-    start = time.perf_counter()
-    long_panel(read_csv(path))
-    reading = time.perf_counter() - start
-    cmd = [sys.executable, "-m", "tsrnn", "fit", "--data", path, "--window", "1", "--epochs", "1"]
-    cmd += ["--hidden", str(HIDDEN), "--quiet", "--force", "--out", os.path.join(folder, f"run-{S}")]
+    args = ["--data", path, "--window", "1", "--quiet", "--force", "--out", os.path.join(folder, f"run-{S}")]
+    cmd = [sys.executable, __file__, "--_phases", json.dumps(args)]
     start = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, OMP_NUM_THREADS="1"))
     whole = time.perf_counter() - start
     if out.returncode:
         raise SystemExit(f"tsrnn fit failed on {S} series:\n{out.stderr[-2000:]}")
-    return {"series": S, "rows": S * rows, "whole": whole, "reading": reading}
+    seconds = json.loads(out.stdout.strip().splitlines()[-1])
+    with open(os.path.join(folder, f"run-{S}", "run.json")) as fh:
+        run = json.load(fh)
+    with open(os.path.join(folder, f"run-{S}", "history.csv")) as fh:
+        epochs = len(fh.read().strip().splitlines()) - 1
+    with open(os.path.join(folder, f"run-{S}", "config.json")) as fh:
+        batch = json.load(fh)["history"]["batch_size"]  # the saved model's: the refit's
+    return {
+        "series": S,
+        "rows": S * rows,
+        "whole": whole,
+        "seconds": seconds,
+        "refit_epochs": run.get("refit_epochs"),
+        "evaluated_epochs": epochs,
+        "batch": batch,
+    }
 
 
 def main() -> None:
@@ -174,7 +234,11 @@ def main() -> None:
     )
     parser.add_argument("--_one", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--_nf", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--_phases", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args._phases is not None:
+        print(json.dumps(phases_one(json.loads(args._phases))))
+        return
     if args._one is not None:
         print(json.dumps(neuralforecast_one(args._one) if args._nf else one(args._one, not args.no_evaluate)))
         return
@@ -187,17 +251,28 @@ def main() -> None:
 
 
 def cli_table(args) -> None:
-    """The whole ``tsrnn fit --data`` command and its reading, per number of series."""
+    """The whole ``tsrnn fit --data`` command and its phases, per number of series."""
     import tempfile
 
-    print("| command | series | rows | whole command s | of which reading the file s |")
-    print("|---|---|---|---|---|")
+    print(
+        "| series | rows | whole command s | read s | evaluated fit s | holdout scoring s | refit s "
+        "| calibration s | report s | writing the run s | the rest (imports, checks) s | the process around it s "
+        "| epochs (evaluated, refit) | refit's batch |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for S in args.series:
             r = cli_one(S, args.cli, folder)
+            print(json.dumps(r), file=sys.stderr)
+            sec = {k: sum(v) for k, v in r["seconds"].items()}
+            fits = r["seconds"].get("fit", []) + [0.0, 0.0]
+            cells = [sec.get("read", 0.0), fits[0], sec.get("holdout scoring", 0.0), fits[1]]
+            cells += [sec.get(n, 0.0) for n in ("calibration", "report", "writing the run")]
+            cells += [sec["command"] - sum(cells), r["whole"] - sec["command"]]
             print(
-                f"| tsrnn fit --data (series of {args.cli} rows) | {S:,} | {r['rows']:,} | "
-                f"{r['whole']:.2f} | {r['reading']:.2f} |"
+                f"| {S:,} | {r['rows']:,} | {r['whole']:.1f} | "
+                + " | ".join(f"{c:.1f}" for c in cells)
+                + f" | {r['evaluated_epochs']}, {r['refit_epochs']} | {r['batch']:,} |"
             )
 
 

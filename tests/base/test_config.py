@@ -111,3 +111,42 @@ def test_train_config_round_trip_and_optional_fields():
     assert TrainConfig.from_dict(TrainConfig().to_dict()) == TrainConfig()
     with pytest.raises(ValueError, match=r"TrainConfig got unknown fields \['momentum'\]"):
         TrainConfig.from_json('{"momentum": 0.9}')
+
+
+def test_automatic_batch_and_epochs_change_nothing_up_to_16384_windows():
+    from tsrnn.base.config import EPOCH_WINDOWS, auto_batch_size, auto_epochs
+
+    assert EPOCH_WINDOWS == 16_384
+    assert [auto_batch_size(n) for n in (1, 100, 128, 129, 2048, 9_335, 16_384)] == [
+        16,
+        16,
+        16,
+        17,
+        256,
+        256,
+        256,
+    ]
+    assert all(auto_epochs(e, n) == e for e in (1, 7, 60, 500) for n in (1, 100, 9_335, 16_384))
+
+
+def test_beyond_16384_windows_an_epoch_is_64_steps_and_training_reads_epochs_x_16384_windows():
+    from tsrnn.base.config import auto_batch_size, auto_epochs
+
+    assert [auto_batch_size(n) for n in (16_385, 100_000, 200_000, 10**6)] == [257, 1_563, 3_125, 15_625]
+    assert [auto_epochs(60, n) for n in (16_385, 32_768, 100_000, 200_000, 10**6, 10**8)] == [
+        60,
+        30,
+        10,
+        5,
+        1,
+        1,
+    ]
+    assert auto_epochs(7, 100_000) == 2  # ceil(7 * 16,384 / 100,000)
+    for n in (
+        16_385,
+        100_000,
+        200_000,
+        10**6,
+    ):  # whole epochs of at most 64 steps, at most 60 x 16,384 windows
+        assert -(-n // auto_batch_size(n)) <= 64
+        assert (auto_epochs(60, n) - 1) * n < 60 * 16_384

@@ -64,3 +64,32 @@ def test_the_fit_report_states_the_share(tmp_path):
     training = next(p for p in paragraphs if p.startswith("training:"))
     assert "\n  network's share: validation MSE " in training
     assert "for the linear part alone (highway and level, the recurrent branch zeroed)" in training
+
+
+def test_a_large_panel_trains_in_64_step_epochs_and_reads_epochs_x_16384_windows():
+    import numpy as np
+
+    values = np.sin(np.arange(30_000) / 7.0)[:, None]  # one series: 29,998 windows of 2 steps
+    settings = dict(window=2, hidden=2, layers=1, epochs=4, val_fraction=0.0, seed=0)
+    model = Forecaster(**settings).fit(values, progress=False)
+    assert model.batch_size_ == 469  # ceil(29,998 / 64)
+    assert len(model.history_.records) == 3  # ceil(4 x 16,384 / 29,998)
+    assert model.history_.stop_reason == (
+        "finished: 3 epochs, not 4: 29,998 training windows in automatic batches of 469 read no more "
+        "than 4 epochs of 16,384 would"
+    )
+    given = Forecaster(**settings, batch_size=469).fit(values, progress=False)  # a batch given: every epoch
+    assert len(given.history_.records) == 4 and given.history_.stop_reason == "finished"
+
+
+def test_a_holdout_refit_repeats_the_bounded_epochs_as_they_are():
+    import numpy as np
+
+    values = np.sin(np.arange(30_000) / 7.0)[:, None]
+    model = Forecaster(window=2, hidden=2, layers=1, epochs=6, val_fraction=0.0, seed=0)
+    model.fit(values, holdout=0.2, progress=False)
+    evaluated = model.holdout_.model  # 23,998 windows: ceil(6 x 16,384 / 23,998) = 5 epochs of batches of 375
+    assert (len(evaluated.history_.records), evaluated.batch_size_) == (5, 375)
+    assert model.holdout_.epochs == evaluated.history_.best_epoch == 4  # by train loss, without validation
+    assert len(model.history_.records) == 4  # not cut again to ceil(4 x 16,384 / 29,998) = 3
+    assert model.batch_size_ == 469 and model.history_.stop_reason == "finished"

@@ -82,3 +82,49 @@ def test_backtest_errors(noisy):
         model.backtest(df.iloc[:32], start=0.5)
     with pytest.raises(ValueError, match="stride must be an integer >= 1, got 0"):
         model.backtest(df, stride=0)
+
+
+def test_origin_positions_of_every_series_at_once():
+    from tsrnn.evaluation.backtest import origin_positions
+
+    lengths, contexts = np.array([10, 7, 12]), np.array([2, 3, 2])
+    local, owner = origin_positions(lengths, -4, 2, 1, contexts)  # the last 4 steps, every second
+    assert owner.tolist() == [0, 0, 1, 1, 2, 2]
+    assert local.tolist() == [6, 8, 3, 5, 8, 10]
+    local, owner = origin_positions(lengths, 0.5, 1, 2, contexts)  # half of each series, half to even
+    assert list(zip(owner.tolist(), local.tolist(), strict=True)) == [
+        (0, 5),
+        (0, 6),
+        (0, 7),
+        (0, 8),
+        (1, 4),
+        (1, 5),
+        (2, 6),
+        (2, 7),
+        (2, 8),
+        (2, 9),
+        (2, 10),
+    ]
+    local, owner = origin_positions(lengths, 0, 4, 1, contexts)  # from each series' context
+    assert list(zip(owner.tolist(), local.tolist(), strict=True)) == [
+        (0, 2),
+        (0, 6),
+        (1, 3),
+        (2, 2),
+        (2, 6),
+        (2, 10),
+    ]
+
+
+def test_origin_positions_name_the_first_series_too_short():
+    from tsrnn import DataError
+    from tsrnn.evaluation.backtest import origin_positions
+
+    with pytest.raises(
+        DataError,
+        match=r"^series 'b': series has 4 time steps; origins from 3 \(start=2, and 3 steps of history\) "
+        r"with horizon=2 need at least 5 steps$",
+    ):
+        origin_positions(np.array([9, 4, 3]), -2, 1, 2, np.array([2, 3, 2]), ["a", "b", "c"])
+    with pytest.raises(DataError, match=r"^series has 4 time steps; origins from 6 \(start=2"):
+        origin_positions(np.array([4]), 2, 1, 1, np.array([6]))

@@ -26,6 +26,9 @@ __all__ = [
     "TrainConfig",
     "check_levels",
     "auto_batch_size",
+    "auto_epochs",
+    "EPOCH_STEPS",
+    "EPOCH_WINDOWS",
 ]
 
 CELLS = ("rnn", "lstm", "gru")
@@ -253,10 +256,24 @@ class ModelConfig(_JsonConfig):
         return tuple(range(self.outputs)) if self.targets is None else self.targets
 
 
+EPOCH_STEPS = 64  # the most optimizer steps of an epoch in batches chosen automatically
+EPOCH_WINDOWS = 256 * EPOCH_STEPS  # 16,384 windows: up to them, the automatic batch is 256 or fewer
+
+
 def auto_batch_size(n_windows: int) -> int:
     """The default batch for ``n_windows`` training windows: 256, or fewer (down to 16) so that an
-    epoch still takes at least 8 optimizer steps on a short series."""
-    return max(16, min(256, -(-n_windows // 8)))
+    epoch still takes at least 8 optimizer steps on a short series, or more beyond
+    :data:`EPOCH_WINDOWS` (16,384) windows so that an epoch takes at most :data:`EPOCH_STEPS` (64)
+    steps: a panel of 100,000 series makes as many updates per epoch as one of 16,384 windows."""
+    return max(16, min(256, -(-n_windows // 8)), -(-n_windows // EPOCH_STEPS))
+
+
+def auto_epochs(epochs: int, n_windows: int) -> int:
+    """The epochs a fit in automatic batches runs at most on ``n_windows`` training windows: ``epochs``,
+    or beyond :data:`EPOCH_WINDOWS` (16,384) windows as many as read ``epochs x 16,384`` windows in
+    all, ``ceil(epochs * 16,384 / n_windows)`` (at least 1): the training of a larger panel reads no
+    more windows than that of a panel of 16,384, in larger batches (:func:`auto_batch_size`)."""
+    return max(1, min(epochs, -(-epochs * EPOCH_WINDOWS // max(1, n_windows))))
 
 
 def auto_window(season: int | None, horizon: int, train_steps: int, cycles: int = 2) -> int:

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from ..base import checks
-from ..base.config import ModelConfig, TrainConfig, auto_batch_size
+from ..base.config import EPOCH_WINDOWS, ModelConfig, TrainConfig, auto_batch_size, auto_epochs
 from ..base.errors import DataError
 from ..data.known import resolve_known
 from ..data.panel import Panel
@@ -91,6 +91,7 @@ def fit_on_panel(
             val_index=as_index(prepared.val_index),
         )
         history.val_mse, history.linear_val_mse = network_share(model, X, Y, prepared.val_index)
+        _say_bounded(est, history, train_config, len(prepared.train_index))
     finally:
         torch.set_num_threads(previous)
     model = model.cpu()
@@ -166,7 +167,9 @@ def _prepare(est, panel: Panel, specs: list[dict], plan: _Plan):
 
 def _sized(est, prepared, model_config, train_config):
     """The configs completed by what the prepared panel shows: the window scale (off where seasonal
-    indices are active) and the automatic batch size."""
+    indices are active), and in automatic batches their size and the epochs' bound on a large panel
+    (:func:`~tsrnn.base.config.auto_epochs`; not for a holdout's refit, which repeats the evaluated
+    fit's epochs)."""
     model_config = dataclasses.replace(
         model_config,
         window_scale=planning.window_scale(
@@ -176,10 +179,22 @@ def _sized(est, prepared, model_config, train_config):
         ),
     )
     if est.batch_size is None:
-        train_config = dataclasses.replace(
-            train_config, batch_size=auto_batch_size(len(prepared.train_index))
+        n = len(prepared.train_index)
+        epochs = (
+            train_config.epochs if getattr(est, "_repeats", False) else auto_epochs(train_config.epochs, n)
         )
+        train_config = dataclasses.replace(train_config, batch_size=auto_batch_size(n), epochs=epochs)
     return model_config, train_config
+
+
+def _say_bounded(est, history, train_config, n: int) -> None:
+    """A training that finished the fewer epochs of automatic batches on a large panel says why."""
+    if train_config.epochs < est.epochs and history.stop_reason == "finished":
+        history.stop_reason = (
+            f"finished: {train_config.epochs} epochs, not {est.epochs}: {n:,} training windows in automatic "
+            f"batches of {train_config.batch_size:,} read no more than {est.epochs} epochs of "
+            f"{EPOCH_WINDOWS:,} would"
+        )
 
 
 def _windows(prepared, W: int, K: int, positions, device) -> tuple[torch.Tensor, torch.Tensor]:

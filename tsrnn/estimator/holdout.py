@@ -111,6 +111,7 @@ def fit_with_holdout(est, data, holdout, progress=None, checkpoint_dir=None, res
         epochs=epochs, val_fraction=0.0, window=evaluated.window_
     )
     refit._average_epochs = tuple(averaged) or None  # its weights: the same epochs' average
+    refit._repeats = True  # those epochs as they are, in automatic batches too (no auto_epochs bound)
     again = None if ckpt is None else ckpt / REFIT_CHECKPOINT
     fitting.fit(refit, panel, progress, again, _resumable(resume, again))
     held = Holdout(evaluated, dict(zip(panel.ids, starts.tolist(), strict=True)), metrics, epochs)

@@ -2,7 +2,7 @@
 pass (point forecasts, quantiles and baselines alike), or with ``refit`` copies refitted on the
 whole panel before every n-th origin time, each forecasting its origins of every series at once.
 
-Origins follow :func:`tsrnn.evaluation.backtest.origin_positions` in each series; the result is
+Origins follow :func:`tsrnn.evaluation.backtest.origin_positions` (every series at once); the result is
 a :class:`~tsrnn.evaluation.backtest.BacktestResult`.  Without refits, the origins whose forecast
 steps reach into the span the model was fitted on are marked (``in_sample``): their scores are
 in-sample.  Refitted copies forecast out of sample, their baselines too (fitted by each copy on
@@ -14,7 +14,6 @@ from __future__ import annotations
 import numpy as np
 
 from ..base import checks
-from ..base.errors import DataError
 from ..data.panel import Panel
 from ..data.precision import decimals_before
 from ..data.seasonal_indices import first_steps
@@ -36,17 +35,10 @@ def backtest(
     panel, rows, _ = data_panel(est, data)
     state = est.state_
     reach = max(K, est.model_.config.horizon) if est.known_idx_ else K  # known inputs are read K steps on
-    origins, owners = [], []
-    for s in range(panel.n_series):
-        try:
-            o = origin_positions(
-                int(panel.lengths[s]), start, stride, reach, state.baselines[rows[s]].context
-            )
-        except DataError as err:
-            raise (err if not est.long_ else DataError(f"series {panel.ids[s]!r}: {err}")) from None
-        origins.append(o)
-        owners.append(np.full(o.shape[0], s))
-    local, owner = np.concatenate(origins), np.concatenate(owners)
+    contexts = [state.baselines[r].context for r in rows]
+    local, owner = origin_positions(
+        panel.lengths, start, stride, reach, contexts, panel.ids if est.long_ else None
+    )
     if every:
         return rolling(est, panel, local, owner, K, every, est.window_, est.long_)
     at = panel.starts[owner] + local  # each origin's row in the panel

@@ -193,11 +193,15 @@ class Parameters:
         "int",
         "Windows per optimizer step.",
         "Windows per optimizer step.  ``None`` takes 256 windows, or fewer on a short series so that an "
-        "epoch has at least 8 steps (:func:`~tsrnn.base.config.auto_batch_size`); ``batch_size_`` is "
-        "what fit used.",
+        "epoch has at least 8 steps (:func:`~tsrnn.base.config.auto_batch_size`); beyond 16,384 training "
+        "windows, more so that an epoch has 64 steps, and then fewer epochs than ``epochs``, so that "
+        "training reads no more windows than ``epochs`` epochs of 16,384 would "
+        "(:func:`~tsrnn.base.config.auto_epochs`; a holdout's refit repeats the evaluated fit's epochs); "
+        "``batch_size_`` is what fit used.",
         low=1,
         none=True,
-        auto="256, or fewer so that an epoch takes at least 8 steps",
+        auto="256, or fewer so that an epoch takes at least 8 steps; beyond 16,384 windows 64 steps an "
+        "epoch and fewer epochs",
     )
     lr: float = param(
         1e-2,

@@ -167,22 +167,35 @@ class BacktestResult:
         return table
 
 
-def origin_positions(length: int, start, stride: int, horizon: int, context: int) -> np.ndarray:
-    """Origins ``start, start + stride, ...`` with ``context`` steps before and ``horizon`` after;
-    a fraction ``start`` is a share of ``length``, a negative one counts back from its end."""
+def origin_positions(
+    lengths: np.ndarray, start, stride: int, horizon: int, contexts, ids=None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The origins of S series at once: in each, ``start, start + stride, ...`` with its ``contexts[s]``
+    steps before and ``horizon`` after; a fraction ``start`` is a share of each series' length, a
+    negative one counts back from its end.  Returns (local (N,), each origin's step in its series;
+    owner (N,), its series), series by series.  A series too short for one origin is refused, named
+    by ``ids`` (None: a single series, unnamed)."""
     stride = checks.positive_int("stride", stride)
+    lengths = np.asarray(lengths, dtype=np.int64)
     if isinstance(start, (int, np.integer)) and not isinstance(start, bool) and start < 0:
-        start = max(length + int(start), 0)
-    if isinstance(start, float):
+        begin = np.maximum(lengths + int(start), 0)
+    elif isinstance(start, float):
         checks.real("start", start, 0.0, 1.0, low_open=True, high_open=True)
-        start = int(round(length * start))
-    start = checks.positive_int("start", start, minimum=0)
-    first = max(start, context)
-    last = length - horizon
-    if first > last:
+        begin = np.round(lengths * start).astype(np.int64)  # half to even, as round()
+    else:
+        begin = np.full(lengths.shape, checks.positive_int("start", start, minimum=0), dtype=np.int64)
+    first = np.maximum(begin, np.asarray(contexts, dtype=np.int64))
+    last = lengths - horizon
+    if (first > last).any():
+        s = int(np.argmax(first > last))
+        name = "" if ids is None else f"series {ids[s]!r}: "
         raise DataError(
-            f"series has {length} time steps; origins from {first} (start={start}, and "
-            f"{context} steps of history) with horizon={horizon} need at least "
-            f"{first + horizon} steps"
+            f"{name}series has {lengths[s]} time steps; origins from {first[s]} (start={begin[s]}, and "
+            f"{int(contexts[s])} steps of history) with horizon={horizon} need at least "
+            f"{first[s] + horizon} steps"
         )
-    return np.arange(first, last + 1, stride)
+    counts = (last - first) // stride + 1  # (S,)
+    owner = np.repeat(np.arange(lengths.shape[0]), counts)
+    offsets = np.cumsum(counts) - counts  # each series' first origin among all
+    local = first[owner] + stride * (np.arange(owner.shape[0]) - offsets[owner])
+    return local, owner
