@@ -4,6 +4,8 @@ test_numbers.py, the date forms' in test_date_forms.py."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -379,3 +381,149 @@ def test_iso_date_times_are_written_back_in_the_file_s_layout(tmp_path):
         clean, report = prepare_wide(read_csv(time_file(tmp_path, "time", list(hours.strftime(fmt)))))
         assert report["time_form"] == f"strftime:{fmt}"
         assert labelled(Forecaster(**TINY).fit(clean).forecast(1))["ds"][0] == first
+
+
+def _wide(dates, values) -> pd.DataFrame:
+    return pd.DataFrame({"date": dates, "y": [float(v) for v in values]})
+
+
+_MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+# data the data layer refuses until an option of its reading says how, and the line it says
+REFUSED_UNTIL_AN_OPTION = [
+    (
+        _wide(["2020-01-01 00:00", "2020-01-01 07:13", "2020-01-02 03:00", "2020-01-05 00:01"], range(4)),
+        {},
+        "the time index has no regular frequency: its steps range from 0 days 07:13:00 to 2 days 21:01:00 "
+        "and match no pandas calendar (months, quarters, years, weeks, business days or a fixed step); "
+        "declare it with freq=, resample the data, or accept it with irregular='ignore'",
+    ),
+    (
+        _wide(["2020-01-01", "2020-02-01", "2020-03-01", "2020-04-01"], [1, "nan", 3, 4]),
+        {},
+        "column 'y' has 1 missing value(s), first at 2020-02-01 (missing per column: {'y': 1}); "
+        "choose a fill policy: fill='ffill', fill='interpolate' or fill='drop'",
+    ),
+    (
+        _wide(["2020-01-01", "2020-02-01", "2020-04-01", "2020-05-01", "2020-06-01"], range(5)),
+        {},
+        "the series misses 1 period(s) of its monthly (MS) calendar: 2020-03-01; choose a fill policy: "
+        "fill='ffill', fill='interpolate' or fill='drop' to fill them, or add them to the data",
+    ),
+    (
+        pd.DataFrame({"year": [2000, 2002, 2004, 2005, 2008, 2010], "y": np.arange(6.0)}),
+        {},
+        "the integer time index 'year' is irregular: most steps are 2, but not at 2005; make it regular, "
+        "or accept it with irregular='ignore'",
+    ),
+    (
+        pd.DataFrame(
+            {
+                "unique_id": ["a"] * 4 + ["b"] * 4,
+                "ds": [
+                    *pd.date_range("2020-01-01", periods=4, freq="MS"),
+                    *pd.date_range("2020-01-01", periods=4, freq="QS"),
+                ],
+                "y": np.arange(8.0),
+            }
+        ),
+        {},
+        "the series of long data must share one frequency, but 'b' step by 3 periods of the monthly (MS) "
+        "calendar of 'a'; declare it with freq= or resample the odd series",
+    ),
+    (
+        pd.DataFrame(
+            {"unique_id": ["a"] * 3 + ["b"] * 3, "ds": [1, 2, 3] * 2, "y": [1, 2, 3] + [np.nan] * 3}
+        ),
+        {"fill": "drop"},
+        "series 'b' have no rows left after fill='drop'",
+    ),
+    (
+        pd.DataFrame({"YEAR": [2000, 2001], **{m: [1.0, 2.0] for m in _MONTHS}, "note": [1.0, 2.0]}),
+        {},
+        "columns 'YEAR' and 'JAN' ... 'DEC' make a table of years by months, but 'note'; keep the year and "
+        "the twelve months alone to read one monthly series, or name the time column with time_col='YEAR' "
+        "to read each month as a yearly feature",
+    ),
+    (
+        _wide([f"2020-01-{d:02d}" for d in range(1, 11)] + ["Total"], range(11)),
+        {},
+        "time column 'date' has values that are not dates: 'Total' (row 11); remove the rows that are not "
+        "time steps (totals, notes), or name the time column with time_col=",
+    ),
+    (
+        _wide(["a", "b", "c"], range(3)),
+        {},
+        "time column 'date' has values that are not dates: 'a' (row 1), 'b' (row 2), 'c' (row 3); name the "
+        "time column with time_col=, or time_col='none' to read rows in file order",
+    ),
+    (
+        pd.DataFrame({"t": [1.5, 1.5, 2.5], "y": [1.0, 2, 3]}),
+        {"time_col": "t"},
+        "time column 't' holds numbers that are neither dates nor distinct integer steps (such as years); "
+        "name a column of dates or integers, or time_col='none' to read rows in file order",
+    ),
+    (
+        pd.DataFrame({"timestamp": [1600000000, 1600003600, 1600007200], "y": [1.0, 2, 3]}),
+        {},
+        "column 'timestamp' holds the integers 1600000000, 1600003600 ..., which may count s since 1970 "
+        "(2020-09-13 12:26:40, 2020-09-13 13:26:40 ...) or be plain numbers; read them as timestamps with "
+        "epoch='s', or as a feature with time_col= naming another column",
+    ),
+    (
+        _wide(["01/13/2020", "01/14/2020", "01/15/2020"], range(3)),
+        {"dayfirst": True},
+        "column 'date' cannot be read with dayfirst=True: '01/13/2020', '01/14/2020', '01/15/2020' are no "
+        "dates with it; the column reads with dayfirst=False",
+    ),
+]
+
+
+@pytest.mark.parametrize(("data", "options", "line"), REFUSED_UNTIL_AN_OPTION)
+def test_the_data_layer_refuses_what_a_reading_option_lifts_as_reading_refused(data, options, line):
+    import tsrnn
+    from tsrnn.data.reading import ReadingRefused
+
+    with pytest.raises(ReadingRefused, match=f"^{re.escape(line)}$") as refused:
+        tsrnn.read(data, **options)
+    assert refused.value.choice == line  # nothing appended where the data layer raised it
+    if not options:  # the estimator says where the option is given
+        with pytest.raises(ReadingRefused, match=f"^{re.escape(line)}: an option of tsrnn.read, so read"):
+            Forecaster(**TINY).fit(data, progress=False)
+
+
+def test_reading_options_the_file_contradicts_are_reading_refused(tmp_path):
+    import tsrnn
+    from tsrnn.data.reading import ReadingRefused
+
+    path = csv(tmp_path, "date,y\n2020-01-01,100.25\n2020-01-02,101.5\n2020-01-03,102.75\n")
+    with pytest.raises(ReadingRefused, match=r"^column 'y' cannot be read with decimal=',': '100.25', "):
+        tsrnn.read(path, decimal=",")
+    path = csv(tmp_path, "date,y\n2020-01-01,1050\n2020-01-02,1100\n2020-01-03,1200\n", "thousands.csv")
+    with pytest.raises(ReadingRefused, match=r": thousands='\.' groups the digits of no number in the file"):
+        tsrnn.read(path, thousands=".")
+    with pytest.raises(ReadingRefused, match=r"^column 'date' holds dates without a year \(1-Jul, 2-Jul"):
+        tsrnn.read(_wide(["1-Jul", "2-Jul", "3-Jul"], range(3)))
+
+
+def test_a_refusal_no_reading_option_lifts_stays_a_data_error():
+    import tsrnn
+    from tsrnn.data.reading import ReadingRefused
+
+    with pytest.raises(
+        DataError, match=r"^time column 'date' has values that are not dates: 'x' \(row 1\)$"
+    ) as err:
+        tsrnn.read(_wide(["x", "2020-01-02", "2020-01-03"], range(3)), time_col="date")
+    assert not isinstance(err.value, ReadingRefused)
+
+
+def test_a_refusal_named_after_its_series_keeps_its_kind():
+    from tsrnn.data.reading import ReadingRefused, named
+
+    wrapped = named(ReadingRefused("declare it with freq="), "series 'a': ", " (2 series)")
+    assert (
+        type(wrapped) is ReadingRefused
+        and wrapped.choice == str(wrapped) == "series 'a': declare it with freq= (2 series)"
+    )
+    assert type(named(AmbiguousData("reads 2 ways"), "series 'a': ")) is AmbiguousData
+    plain = named(DataError("too short"), "series 'a': ")
+    assert type(plain) is DataError and str(plain) == "series 'a': too short"

@@ -21,6 +21,7 @@ from pandas.tseries.frequencies import to_offset
 
 from ..base.errors import DataError
 from .date_forms import MONTHS
+from .reading import ReadingRefused
 from .sessions import Session, find_session
 
 __all__ = [
@@ -296,7 +297,7 @@ class Grid:
                 offset = infer_freq(labels)
                 if offset is None:
                     gaps = labels.to_series().diff().iloc[1:]
-                    raise DataError(
+                    raise ReadingRefused(
                         f"the time index has no regular frequency: its steps range from {gaps.min()} "
                         f"to {gaps.max()} and match no pandas calendar (months, quarters, years, "
                         f"weeks, business days or a fixed step); declare it with freq=, "
@@ -340,7 +341,7 @@ class Grid:
             offset = labels.to_numpy(dtype=np.int64) - self.origin
             off = offset % self.step != 0
             if off.any() and strict:
-                raise DataError(
+                raise ReadingRefused(
                     f"the integer time index {self.name!r} is irregular: most steps are {self.step}, "
                     f"but not at {shown_labels(labels[off])}; make it regular, or accept it with "
                     f"irregular='ignore'"
@@ -349,7 +350,7 @@ class Grid:
         if self.session is not None:
             pos, off = self.session.positions(pd.DatetimeIndex(labels))
             if off.any() and strict:
-                raise DataError(
+                raise ReadingRefused(
                     f"timestamps {shown_labels(labels[off])} are not on the sessions of the other steps "
                     f"({self.session.describe()}, every {describe_freq(self.freq)}); declare the frequency "
                     f"with freq= and a fill policy to read every step, or remove them"
@@ -364,7 +365,7 @@ class Grid:
         else:
             pos, off = self.full.searchsorted(labels, side="right") - 1, np.zeros(len(labels), bool)
         if off.any() and strict:
-            raise DataError(
+            raise ReadingRefused(
                 f"timestamps {shown_labels(labels[off])} are not on the {describe_freq(self.freq)} calendar "
                 f"of the other steps; declare the frequency with freq=, resample the data, "
                 f"or accept them with irregular='ignore'"

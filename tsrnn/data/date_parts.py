@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..base.errors import DataError
 from .calendar import shown_labels
 from .date_forms import month_numbers, month_starts
 from .dates import times_of_day
+from .reading import ReadingRefused
 from .row_labels import row_number_columns
 from .time_words import DAY_WORDS, MONTH_WORDS, QUARTER_WORDS, YEAR_WORDS, name_words
 
@@ -33,7 +33,7 @@ def month_table(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DatetimeIndex] | 
         n for n in frame.columns if n not in months and n != years[0] and n not in row_number_columns(frame)
     ]
     if others or len(np.unique(year)) != len(year):
-        raise DataError(
+        raise ReadingRefused(
             f"columns {years[0]!r} and {months[0]!r} ... {months[-1]!r} make a table of years by months, "
             f"but {shown_labels(map(repr, others)) if others else 'the years repeat'}; keep the year and "
             f"the twelve months alone to read one monthly series, or name the time column with "

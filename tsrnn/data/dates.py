@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..base.errors import DataError
 from .date_forms import DATE_FORMS, Candidate, DateForm, OpenForm, clock, date_form
-from .reading import AmbiguousData, Reading, ambiguous, positional_index, rows_said
+from .reading import AmbiguousData, Reading, ReadingRefused, ambiguous, positional_index, rows_said
 from .regularity import calendar_fault
 from .time_words import name_words
 
@@ -145,7 +145,7 @@ def _candidates(
         try:
             read = form.read(source, parts, reading)
         except OpenForm as err:
-            raise DataError(f"column {str(name)!r} holds {err}") from None
+            raise ReadingRefused(f"column {str(name)!r} holds {err}") from None
         for candidate in read:
             if candidate[1].isna().any():
                 if form.strict and broken is None:
@@ -172,7 +172,7 @@ def _refuse_contradicted(text: pd.Series, reading: Reading, kind: str, name) -> 
             unread = _unread(text, reading, kind, option, given)
             shown = ", ".join(repr(str(v)) for v in unread.iloc[:3]) + (" ..." if len(unread) > 3 else "")
             answers = " or ".join(f"{option}={v}" for v in fits)
-            raise DataError(
+            raise ReadingRefused(
                 f"column {str(name)!r} cannot be read with {_flag(option, given)}: {shown} "
                 f"{'is no date' if len(unread) == 1 else 'are no dates'} with it; the column reads with {answers}"
             )

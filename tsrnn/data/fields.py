@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..base.errors import DataError
-from .reading import Reading, rows_said
+from .reading import Reading, ReadingRefused, rows_said
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,7 +120,7 @@ def _check_thousands(columns: dict, mark: str, path: str) -> None:
         plain = text[text.str.fullmatch(rf"{sign}\d{{4,}}([.,]\d*)?")]
         if len(plain) and not looks_like_time(name):
             shown = ", ".join(plain.iloc[:3]) + (" ..." if len(plain) > 3 else "")
-            raise DataError(
+            raise ReadingRefused(
                 f"data file {path!r}: thousands={mark!r} groups the digits of no number in the file, and "
                 f"column {name!r} writes {shown} without it; leave the option out, or say that the file groups no digits with thousands=''"
             )

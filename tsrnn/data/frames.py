@@ -19,7 +19,7 @@ from ..base.checks import invalid
 from ..base.errors import DataError
 from .calendar import describe_freq, season_of, shown_labels
 from .dates import format_labels
-from .reading import FILLS, LINES, rows_said
+from .reading import FILLS, LINES, ReadingRefused, rows_said
 from .time_axis import TimeAxis
 
 __all__ = [
@@ -142,13 +142,13 @@ def fill_missing(
                 if calendar.get("freq")
                 else f"integer steps of {calendar.get('step', 1)}"
             )
-            raise DataError(
+            raise ReadingRefused(
                 f"the series misses {len(gaps)} period(s) of its {where}: {shown_labels(gaps)}; "
                 f"{policy} to fill them, or add them to the data"
             )
         first = next(iter(counts))
         at = format_labels(frame.index[missing[first].to_numpy()], axis.form if axis else None)
-        raise DataError(
+        raise ReadingRefused(
             f"column {first!r} has {counts[first]} missing value(s), first at "
             f"{shown_labels(at)} (missing per column: {counts}); {policy}"
         )

@@ -25,7 +25,7 @@ from .frames import (
     usual_season,
 )
 from .panel import Panel
-from .reading import IRREGULAR, reading_of, rows_said
+from .reading import IRREGULAR, ReadingRefused, named, reading_of, rows_said
 from .row_labels import row_number_columns
 from .time_axis import TimeAxis, find_time_axis
 from .wide_layout import prepare_wide
@@ -208,7 +208,7 @@ def _shared_grid(
         grid = Grid.of(own if len(own) > 2 or freq is not None else times.unique().sort_values(), freq, times)
     except DataError as err:
         if strict:
-            raise DataError(f"series {ids[longest]!r} (the longest): {err}") from err
+            raise named(err, f"series {ids[longest]!r} (the longest): ") from err
         grid = Grid.common_step(own, times)  # accepted as it is: continue at the most common step
     return grid, longest
 
@@ -292,7 +292,7 @@ def _filled(rows: _Rows, fill: str | None, ids, report: dict) -> tuple[pd.DataFr
     lengths = np.bincount(codes, minlength=len(ids)).astype(np.int64)
     starts = np.cumsum(lengths) - lengths
     if (lengths == 0).any():
-        raise DataError(
+        raise ReadingRefused(
             f"series {shown_labels(map(repr, ids[lengths == 0]))} have no rows left after fill='drop'"
         )
     return clean, _Rows(codes, starts, lengths, steps, clean, rows.reindexed)
@@ -303,7 +303,7 @@ def _in_series(uid, more: str, check, *args) -> None:
     try:
         check(*args)
     except DataError as err:
-        raise DataError(f"series {uid!r}: {err}{more}") from None
+        raise named(err, f"series {uid!r}: ", more) from None
 
 
 def _check_shared_steps(pos: np.ndarray, codes: np.ndarray, ids, grid, longest: int) -> None:
@@ -321,7 +321,7 @@ def _check_shared_steps(pos: np.ndarray, codes: np.ndarray, ids, grid, longest: 
     odd = many & (smallest > 1) & (smallest == largest)  # every step the same multiple: another frequency
     if odd.any():
         where = describe_freq(grid.freq) + " calendar" if grid.freq else f"integer steps of {grid.step}"
-        raise DataError(
+        raise ReadingRefused(
             f"the series of long data must share one frequency, but {shown_labels(map(repr, ids[odd]))} "
             f"step by {shown_labels(sorted(set(smallest[odd].tolist())))} periods of the {where} of "
             f"{ids[longest]!r}; declare it with freq= or resample the odd series"
@@ -356,7 +356,7 @@ def split_long(
             clean, report = prepare_wide(parts[uid], LONG_TIME, columns, fill, irregular, declared)
             return clean, {**report, "text_columns": text}
         except DataError as err:
-            raise DataError(f"series {uid!r}: {err}") from err
+            raise named(err, f"series {uid!r}: ") from err
 
     series, reports = {}, {}
     for uid in parts:
@@ -367,7 +367,7 @@ def split_long(
             found.setdefault(report["freq"], []).append(uid)
     if len(found) > 1:
         kinds = "; ".join(f"{describe_freq(f)} in {shown_labels(map(repr, ids))}" for f, ids in found.items())
-        raise DataError(
+        raise ReadingRefused(
             f"the series of long data must share one frequency, got {kinds}; declare it with "
             f"freq= or resample the odd series"
         )

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..base.errors import DataError
-from .reading import Reading, ambiguous
+from .reading import Reading, ReadingRefused, ambiguous
 
 __all__ = ["NumberForm", "NUMBER_FORMS", "CONVENTIONS", "read_numbers"]
 
@@ -163,7 +162,7 @@ def _refuse_contradicted(
         for k, v in (("decimal", reading.decimal), ("thousands", reading.thousands))
         if v is not None
     )
-    raise DataError(
+    raise ReadingRefused(
         f"column {str(name)!r} cannot be read with {options}: {_examples([repr(v) for v in unread])} "
         f"{'is no number' if len(unread) == 1 else 'are no numbers'} with {'it' if ' and ' not in options else 'them'}"
         f"; the column reads with {_options([c for c, _ in fitting])}"

@@ -22,6 +22,7 @@ __all__ = [
     "AmbiguousData",
     "ReadingRefused",
     "ambiguous",
+    "named",
     "reading_of",
     "with_reading",
     "EPOCH_UNITS",
@@ -156,6 +157,14 @@ def ambiguous(column, what: str, readings: Sequence[tuple[str, object]], options
     return AmbiguousData(
         f"column {str(column)!r} {what} reads {len(readings)} ways ({shown}); choose with {options}"
     )
+
+
+def named(err: DataError, before: str, after: str = "") -> DataError:
+    """``err`` with words around its message (``series 'a': ...``), of its own kind: a refusal that an
+    option of the reading lifts stays one (:class:`ReadingRefused`, :class:`AmbiguousData`)."""
+    if isinstance(err, ReadingRefused):
+        return type(err)(before + err.choice + after)
+    return DataError(before + str(err) + after)
 
 
 def _examples(values) -> str:

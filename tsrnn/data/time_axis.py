@@ -20,7 +20,7 @@ from .calendar import Grid, shown_labels
 from .date_forms import centuries, date_form, to_dates
 from .date_parts import clock_column, month_table, year_and_period
 from .dates import decimal_years, format_labels, parse_dates
-from .reading import LINES, Reading, ambiguous, reading_of, rows_said
+from .reading import LINES, Reading, ReadingRefused, ambiguous, reading_of, rows_said
 from .row_labels import is_index_column, row_number_columns
 from .time_words import DATE_WORDS, integer_form, looks_like_time, name_words
 
@@ -130,7 +130,7 @@ def _find_axis(
         if steps is None:
             steps = _integer_steps(_whole(column), consecutive=False)
         if steps is None:
-            raise DataError(_not_time_message(column, time_col))
+            raise _not_time(column, time_col)
         axis = TimeAxis(steps, str(time_col), integer_form(time_col))
     return frame.drop(columns=[time_col]), axis
 
@@ -214,7 +214,7 @@ def _numbers_named_as_time(frame: pd.DataFrame, name, reading: Reading) -> bool:
 def _mostly_dates_said(frame: pd.DataFrame, name, reading: Reading) -> bool:
     """Dates but for a few values (a total row, a note): said, not dropped unseen."""
     if not pd.api.types.is_numeric_dtype(frame[name]) and _mostly_dates(frame[name]):
-        raise DataError(
+        raise ReadingRefused(
             _not_time_message(frame[name], name) + "; remove the rows that are not time steps "
             "(totals, notes), or name the time column with time_col="
         )
@@ -234,7 +234,7 @@ def _index_column(frame: pd.DataFrame, name, reading: Reading) -> bool:
 def _named_dates_said(frame: pd.DataFrame, name, reading: Reading) -> bool:
     """A column named as dates whose text is not dates: said, not dropped unseen."""
     if name_words(name) & DATE_WORDS and not pd.api.types.is_numeric_dtype(frame[name]):
-        raise DataError(
+        raise ReadingRefused(
             _not_time_message(frame[name], name) + "; name the time column with time_col=, "
             "or time_col='none' to read rows in file order"
         )
@@ -267,6 +267,12 @@ def _mostly_dates(column: pd.Series) -> bool:
         return False
     dates = int(np.count_nonzero(to_dates(present).notna()))
     return dates >= 3 and dates < len(present) and len(present) - dates <= 0.1 * len(present)
+
+
+def _not_time(column: pd.Series, name) -> DataError:
+    """The refusal of a time column that holds no time labels: numbers name ``time_col='none'``."""
+    message = _not_time_message(column, name)
+    return ReadingRefused(message) if pd.api.types.is_numeric_dtype(column) else DataError(message)
 
 
 def _not_time_message(column: pd.Series, name) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeGuard, TypeVar
 
@@ -24,7 +23,7 @@ from ..data.dataset import already_read, as_frame, as_panel
 from ..data.index_specs import index_spec
 from ..data.known import future_panel, future_values
 from ..data.panel import Panel
-from ..data.reading import AmbiguousData, Reading, ReadingRefused, reading_of, with_reading
+from ..data.reading import Reading, ReadingRefused, reading_of, with_reading
 from .state import continuation_specs
 
 if TYPE_CHECKING:
@@ -47,10 +46,7 @@ ONE_SERIES = "this method reads one series; pick it with forecaster.series_model
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
-# a refusal naming an option of tsrnn.read (which the estimator does not take), and where to give it
-_READ_OPTION = re.compile(
-    r"\b(time_col|freq|fill|irregular|features|dayfirst|decimal|thousands|century|year|epoch)="
-)
+# where to give an option of tsrnn.read (which the estimator does not take) that a refusal names
 _TSRNN_READ = (
     ": an option of tsrnn.read, so read the data with tsrnn.read(data, ...) and pass the dataset it returns"
 )
@@ -71,12 +67,8 @@ def _given_data(reader: _F) -> _F:
             )
         try:
             return reader(est, data, *args, **kwargs)
-        except AmbiguousData as err:
-            raise AmbiguousData(err.choice, _TSRNN_READ) from None
-        except DataError as err:
-            if type(err) is DataError and _READ_OPTION.search(str(err)):
-                raise ReadingRefused(str(err), _TSRNN_READ) from None
-            raise
+        except ReadingRefused as err:  # an AmbiguousData stays one
+            raise type(err)(err.choice, _TSRNN_READ) from None
 
     return read_given  # type: ignore[return-value]
 
