@@ -127,3 +127,32 @@ def test_the_cli_reads_holdout_0_0_as_no_holdout(tmp_path, monkeypatch):
     assert (
         run["holdout"] == 0 and run["test_start"] is None and not (tmp_path / "run" / "metrics.json").exists()
     )
+
+
+def _long(frame: pd.DataFrame) -> pd.DataFrame:
+    """Two series of ``frame``'s values: the second 5 higher."""
+    ds = pd.to_datetime(frame["month"])
+    return pd.concat(
+        [
+            pd.DataFrame({"unique_id": uid, "ds": ds, "y": frame["y"] + shift})
+            for uid, shift in (("a", 0.0), ("b", 5.0))
+        ]
+    )
+
+
+def test_a_panel_fitted_without_holdout_is_refit_on_every_step():
+    panel = _long(jumping())
+    model = Forecaster(window=12, **TINY).fit(panel)
+    once = Forecaster(window=12, **TINY).fit(panel.groupby("unique_id").head(96))  # the same rows
+    # the kept model trained on every step for the first fit's best epochs, no validation span
+    records = model.history_.records
+    assert records[-1]["val_loss"] is None and len(records) <= TINY["epochs"]
+    assert not hasattr(model, "holdout_") and model.calibration_ is not None
+    assert model.history_.val_mse is not None  # the network's share, from the fit that validated
+    pd.testing.assert_frame_equal(model.forecast(2), once.forecast(2))  # deterministic
+    # a single series is fitted once: its history keeps the validation span
+    single = Forecaster(window=12, **TINY).fit(jumping())
+    assert single.history_.records[-1]["val_loss"] is not None
+    # without a validation span there is nothing to refit for
+    none = Forecaster(window=12, val_fraction=0.0, **TINY).fit(panel)
+    assert len(none.history_.records) == TINY["epochs"]

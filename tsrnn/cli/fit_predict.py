@@ -89,7 +89,7 @@ def generate(features, length, noise, trend, periods, seed, out_path, force) -> 
     default="0.2",
     help="Each series' last steps held out to test: a fraction (0.2) or a number of steps (24). The "
     "saved model is then refit on all the data for the evaluated fit's best epoch count; 0 tests "
-    "nothing and fits once on all the data.",
+    "nothing and fits on all the data (a panel then refits every step for that fit's best epoch count).",
 )
 @click.option(
     "--test-fraction",
@@ -130,7 +130,8 @@ def fit(ctx: click.Context, **opts) -> None:
     is tested there (the report gives its errors beside the naive, seasonal-naive, drift and linear-AR
     baselines), then the same settings are refit on all the data for the evaluated fit's best epoch
     count, and that model is saved, so 'tsrnn predict --model RUN' forecasts from the step after the
-    data's last timestamp. --holdout 0 skips the test and fits once on all the data. The run
+    data's last timestamp. --holdout 0 skips the test and fits on all the data (long data then
+    refits every step for that fit's best epoch count). The run
     directory holds config.json, model.safetensors, history.csv, run.json (which model was saved,
     on which span), loss.png and hidden.png, and with a holdout metrics.json and forecast.png (the
     evaluated model's one-step forecasts on the held-out span); 'tsrnn plot RUN_DIR' redraws them.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 import warnings
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -28,7 +29,10 @@ from .fitted import Fitted
 from .intake import fit_panel
 from .state import continuation_specs, prepare_panel
 
-__all__ = ["fit", "fit_on_panel", "fit_on_first", "network_share"]
+__all__ = ["fit", "fit_on_panel", "fit_on_first", "refit_all", "kept_model", "resumable", "network_share"]
+
+REFIT_CHECKPOINT = "refit"  # the refit's per-epoch state, inside the first fit's checkpoint directory
+STATE_FILE = "training.json"  # train.resume.STATE_CONFIG: a checkpoint directory holds a complete epoch
 
 
 def fit(est, data, progress=None, checkpoint_dir=None, resume: bool = False):
@@ -249,7 +253,47 @@ def fit_on_first(
     past = dataclasses.replace(panel.take(kept, stop=n[kept]), ids=[names[s] for s in kept.tolist()])
     if reading is None and "fitted_" in vars(est):
         reading = est.fitted_.reading
-    return fit_on_panel(fresh, past, continuation_specs(past), progress=False, reading=(reading, None))
+    fit_on_panel(fresh, past, continuation_specs(past), progress=False, reading=(reading, None))
+    return kept_model(fresh, past)  # as fit keeps it: a panel refit on every step
+
+
+def resumable(resume: bool, directory: Path | None) -> bool:
+    """Whether a fit checkpointed to ``directory`` resumes there: asked to, and a complete epoch is there."""
+    return resume and directory is not None and (directory / STATE_FILE).is_file()
+
+
+def refit_all(est, evaluated, panel: Panel, progress=None, ckpt: Path | None = None, resume: bool = False):
+    """A copy of ``est`` (its parameters, ``evaluated``'s window and reading) fitted on all of
+    ``panel`` for the evaluated fit's best epoch count and no validation span, averaging the weights
+    of the same epochs as it did (``history_.averaged``); its checkpoints under ``ckpt``/refit."""
+    history = evaluated.history_
+    averaged = [e for e in history.averaged if e <= len(history.records)]
+    epochs = max(averaged, default=history.best_epoch or len(history.records))
+    refit = type(est)(**est.get_params()).set_params(
+        epochs=epochs, val_fraction=0.0, window=evaluated.window_
+    )
+    refit._average_epochs = tuple(averaged) or None  # its weights: the same epochs' average
+    refit._repeats = True  # those epochs as they are, in automatic batches too (no auto_epochs bound)
+    again = None if ckpt is None else ckpt / REFIT_CHECKPOINT
+    first = evaluated.fitted_
+    specs = continuation_specs(panel)
+    return fit_on_panel(
+        refit, panel, specs, progress, again, resumable(resume, again), (first.reading, first.report)
+    )
+
+
+def kept_model(est, panel: Panel, progress=None, ckpt: Path | None = None, resume: bool = False):
+    """The model a fit keeps of ``est``, fitted on ``panel``: for a panel (long data) that had a
+    validation span, a copy refit on every step for its best epochs (:func:`refit_all`; a panel's
+    spans choose the epochs on every series at once, so the count carries over), which reports
+    ``est``'s network share; else ``est`` itself."""
+    if panel.ids[0] is None or est.history_.val_mse is None:
+        return est
+    refit = refit_all(est, est, panel, progress, ckpt, resume)
+    first = est.history_  # the network's share, as the fit that validated measured it
+    history = dataclasses.replace(refit.history_, val_mse=first.val_mse, linear_val_mse=first.linear_val_mse)
+    refit.fitted_ = dataclasses.replace(refit.fitted_, history=history)
+    return refit
 
 
 @torch.no_grad()

@@ -14,7 +14,9 @@
 
 The data is read once (:func:`tsrnn.estimator.intake.read`); both fits, the scoring and the
 calibration take that panel.  ``holdout=0`` skips step 1: one fit on all the data, then a copy
-fitted on each series less its last validation span calibrates the intervals (one fit more).
+fitted on each series less its last validation span calibrates the intervals (one fit more); for a
+panel (long data) step 2 follows that fit as it follows the evaluated one, so the model kept has
+read every series' last steps (a single series keeps its one fit).
 """
 
 from __future__ import annotations
@@ -34,9 +36,6 @@ from .fitted import Fitted, Holdout
 from .intake import read
 
 __all__ = ["check_holdout", "test_starts", "first_origin", "fit_with_holdout"]
-
-REFIT_CHECKPOINT = "refit"  # the refit's per-epoch state, inside the evaluated fit's checkpoint directory
-STATE_FILE = "training.json"  # train.resume.STATE_CONFIG: a checkpoint directory holds a complete epoch
 
 
 def check_holdout(holdout: object) -> float | int:
@@ -85,36 +84,25 @@ def first_origin(panel: Panel, starts: np.ndarray, holdout: float | int) -> int 
     return 1 - holdout if isinstance(holdout, float) else -int(holdout)
 
 
-def _resumable(resume: bool, directory: Path | None) -> bool:
-    return resume and directory is not None and (directory / STATE_FILE).is_file()
-
-
 def fit_with_holdout(est, data, holdout, progress=None, checkpoint_dir=None, resume: bool = False):
     """See :meth:`Forecaster.fit` with ``holdout``: evaluate on each series' last steps, then refit
     ``est`` on all of ``data`` for as many epochs, averaging the weights of the same epochs, as the
     evaluated fit's validation chose (its ``history_.averaged``; ``average_best``)."""
     holdout = check_holdout(holdout)
     panel = read(est, data)  # the one reading: the fits, the scoring and the calibration take it
+    ckpt = None if checkpoint_dir is None else Path(os.fspath(checkpoint_dir))
     if holdout == 0:
         fitting.fit(est, panel, progress, checkpoint_dir, resume)
-        est.fitted_ = _calibrated(est.fitted_, calibration.by_copy(est, panel))
+        conformal = calibration.by_copy(est, panel)
+        kept = fitting.kept_model(est, panel, progress, ckpt, resume)  # a panel: refit on every step
+        est.fitted_ = _calibrated(kept.fitted_, conformal)
         return est
     starts = test_starts(est, panel, holdout)
-    ckpt = None if checkpoint_dir is None else Path(os.fspath(checkpoint_dir))
     evaluated = type(est)(**est.get_params())
-    fitting.fit(evaluated, panel.take(stop=starts), progress, ckpt, _resumable(resume, ckpt))
+    fitting.fit(evaluated, panel.take(stop=starts), progress, ckpt, fitting.resumable(resume, ckpt))
     metrics = evaluated.evaluate(panel, start=first_origin(panel, starts, holdout))
-    history = evaluated.history_
-    averaged = [e for e in history.averaged if e <= len(history.records)]
-    epochs = max(averaged, default=history.best_epoch or len(history.records))
-    refit = type(est)(**est.get_params()).set_params(
-        epochs=epochs, val_fraction=0.0, window=evaluated.window_
-    )
-    refit._average_epochs = tuple(averaged) or None  # its weights: the same epochs' average
-    refit._repeats = True  # those epochs as they are, in automatic batches too (no auto_epochs bound)
-    again = None if ckpt is None else ckpt / REFIT_CHECKPOINT
-    fitting.fit(refit, panel, progress, again, _resumable(resume, again))
-    held = Holdout(evaluated, dict(zip(panel.ids, starts.tolist(), strict=True)), metrics, epochs)
+    refit = fitting.refit_all(est, evaluated, panel, progress, ckpt, resume)
+    held = Holdout(evaluated, dict(zip(panel.ids, starts.tolist(), strict=True)), metrics, refit.epochs)
     conformal = calibration.calibrate(evaluated, panel, panel.lengths - starts)  # no fit more
     est.fitted_ = dataclasses.replace(_calibrated(refit.fitted_, conformal), holdout=held)
     return est
