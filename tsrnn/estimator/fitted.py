@@ -16,13 +16,26 @@ import dataclasses
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ..base.errors import NotFittedError
+
 if TYPE_CHECKING:
     from ..evaluation.conformal import Conformal
     from ..nn.model import RNNForecaster
     from ..train.history import History
     from .state import PanelState
 
-__all__ = ["Fitted", "Holdout", "FIELDS", "Shown"]
+__all__ = ["Fitted", "Holdout", "FIELDS", "Shown", "state_of"]
+
+
+def state_of(est) -> Fitted:
+    """The fitted state of the estimator ``est``, or :class:`~tsrnn.base.errors.NotFittedError` (an
+    AttributeError: ``hasattr`` is False before ``fit``, the scikit-learn contract)."""
+    if "fitted_" not in vars(est):
+        raise NotFittedError(
+            f"This {type(est).__name__} instance is not fitted yet. Call 'fit' with "
+            f"appropriate arguments before using this estimator."
+        )
+    return est.fitted_
 
 
 @dataclasses.dataclass(frozen=True)

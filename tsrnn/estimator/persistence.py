@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from ..base.config import ModelConfig
-from ..base.errors import CheckpointError, DataError, NotFittedError
+from ..base.errors import CheckpointError, DataError
 from ..data.known import resolve_known
 from ..data.seasonal_indices import Seasonality
 from ..evaluation.baselines import from_columns, to_columns
@@ -50,7 +50,7 @@ from ..nn.model_format import (
 )
 from ..train.history import History
 from . import parameters
-from .fitted import Fitted
+from .fitted import Fitted, state_of
 from .planning import configs
 from .state import PanelState
 
@@ -77,12 +77,7 @@ def model_files(est) -> tuple[dict[str, torch.Tensor], dict]:
     """The tensors and the config that :meth:`Forecaster.save <tsrnn.estimator.forecaster.Forecaster.save>` writes."""
     from .. import __version__
 
-    if "fitted_" not in vars(est):
-        raise NotFittedError(
-            f"This {type(est).__name__} instance is not fitted yet. Call 'fit' with "
-            f"appropriate arguments before using this estimator."
-        )
-    fitted: Fitted = est.fitted_
+    fitted = state_of(est)
     state = fitted.state
     columns, ar = to_columns(state.baselines)
     tensors = {f"model.{k}": v for k, v in fitted.model.state_dict().items()}

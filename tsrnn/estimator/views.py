@@ -10,8 +10,9 @@ import copy
 import dataclasses
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from ..base.errors import DataError, NotFittedError
+from ..base.errors import DataError
 from ..data.known import lead_name
+from .fitted import state_of
 
 if TYPE_CHECKING:
     from ..data.seasonal_indices import Seasonality
@@ -65,11 +66,7 @@ class FittedViews:
     fitted_: Fitted  # set whole by ``fit`` or ``load``, absent before (the scikit-learn contract)
 
     def _fitted(self: _V) -> _V:
-        if "fitted_" not in self.__dict__:
-            raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
-                f"appropriate arguments before using this estimator."
-            )
+        state_of(self)  # NotFittedError before fit
         return self
 
     # the fitted attributes: read-only views of ``fitted_``
